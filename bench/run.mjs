@@ -1,0 +1,149 @@
+#!/usr/bin/env node
+// Benchmark of the built CLI: wall time and peak memory of whole `node bin/nps.js ...` processes
+// on generated survey exports. Run with `npm run bench` (builds first) or directly:
+//
+//   node bench/run.mjs [--rows 100000,1000000] [--runs 3] [--seed N]
+//
+// Environment: BENCH_ROWS   sizes when --rows is not given
+//              NPS_BENCH_DIR  where generated data is cached (default: <tmpdir>/npskit-bench)
+//              NPS_BENCH_CLI  CLI script to time (default: bin/nps.js of this repo)
+
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const GEN = path.join(ROOT, 'bench', 'gen.mjs');
+const CLI = path.resolve(ROOT, process.env.NPS_BENCH_CLI || 'bin/nps.js');
+// Data can reach a gigabyte, so it lives outside the repo and is reused between runs.
+const DATA_DIR = process.env.NPS_BENCH_DIR || path.join(os.tmpdir(), 'npskit-bench');
+// GNU time reports the peak RSS of the child; Node's spawnSync has no way to get it.
+const TIME_BIN = fs.existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
+
+function fail(msg) {
+  console.error(`bench: ${msg}`);
+  process.exit(1);
+}
+
+// ---- options --------------------------------------------------------------------------
+function option(name) {
+  const argv = process.argv.slice(2);
+  const i = argv.findIndex((a) => a === `--${name}` || a.startsWith(`--${name}=`));
+  if (i < 0) return undefined;
+  return argv[i].includes('=') ? argv[i].slice(argv[i].indexOf('=') + 1) : argv[i + 1];
+}
+function positiveInt(text, what) {
+  const n = Number(String(text).trim().replace(/_/g, ''));
+  if (!Number.isSafeInteger(n) || n <= 0) fail(`${what} must be a positive integer, got "${text}"`);
+  return n;
+}
+const sizes = (option('rows') ?? process.env.BENCH_ROWS ?? '100000,1000000')
+  .split(',').filter((s) => s.trim() !== '').map((s) => positiveInt(s, '--rows'));
+const runs = positiveInt(option('runs') ?? 3, '--runs');
+const seed = positiveInt(option('seed') ?? 20240601, '--seed');
+
+if (!fs.existsSync(CLI)) fail(`${CLI} not found; build first (npm run build) or set NPS_BENCH_CLI`);
+
+// ---- data --------------------------------------------------------------------------------
+// Generation is deterministic, so a cached file with the same rows and seed is the same file.
+// It is written under a temporary name and renamed, so an interrupted run leaves no half file.
+function dataFile(rows) {
+  const file = path.join(DATA_DIR, `gen_${rows}_seed${seed}.csv`);
+  if (fs.existsSync(file)) return file;
+  const partial = `${file}.${process.pid}.tmp`;
+  process.stderr.write(`generating ${rows} rows into ${file} ...\n`);
+  const r = spawnSync(process.execPath, [GEN, String(rows), partial, '--seed', String(seed)], { stdio: 'inherit' });
+  if (r.status !== 0) {
+    fs.rmSync(partial, { force: true });
+    fail(`data generation failed (${r.error?.message ?? `exit ${r.status}`})`);
+  }
+  fs.renameSync(partial, file);
+  return file;
+}
+
+// ---- measuring -------------------------------------------------------------------------------
+fs.mkdirSync(DATA_DIR, { recursive: true });
+const rssFile = path.join(DATA_DIR, `rss.${process.pid}.txt`);
+process.on('exit', () => fs.rmSync(rssFile, { force: true })); // also after process.exit()
+
+// One run of `node CLI ...args`: wall seconds and peak RSS in KiB (null when unknown).
+// Wall time is taken here with hrtime because GNU time's %e only has 10 ms resolution,
+// too coarse for start-up; the few hundred microseconds time itself adds are negligible.
+function runOnce(args) {
+  const nodeArgs = [CLI, ...args];
+  const [cmd, cmdArgs] = TIME_BIN
+    ? [TIME_BIN, ['-f', '%M', '-o', rssFile, process.execPath, ...nodeArgs]]
+    : [process.execPath, nodeArgs];
+  const t0 = process.hrtime.bigint();
+  // stdout goes to /dev/null: the benchmark is about the CLI, not about draining a pipe
+  const r = spawnSync(cmd, cmdArgs, { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 64 << 20 });
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  if (r.error || r.status !== 0) {
+    console.error(`bench: command failed (${r.error?.message ?? `exit ${r.status ?? r.signal}`}):`);
+    console.error(`  ${[process.execPath, CLI, ...args].join(' ')}`);
+    console.error(String(r.stderr ?? '').trimEnd());
+    process.exit(1);
+  }
+  let rssKiB = null;
+  if (TIME_BIN) {
+    // the last line is the %M figure; earlier lines could be warnings from time itself
+    const last = fs.readFileSync(rssFile, 'utf8').trim().split('\n').pop();
+    rssKiB = /^\d+$/.test(last) ? Number(last) : null;
+  }
+  return { seconds, rssKiB };
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+// 1 warm-up (page cache, V8 code cache) then `runs` counted runs: median time, highest RSS.
+function measure(args) {
+  runOnce(args);
+  const results = Array.from({ length: runs }, () => runOnce(args));
+  const rss = results.map((r) => r.rssKiB);
+  return {
+    seconds: median(results.map((r) => r.seconds)),
+    rssMiB: rss.includes(null) ? null : Math.max(...rss) / 1024,
+  };
+}
+
+// ---- report --------------------------------------------------------------------------------------
+const COLUMNS = [
+  ['command', 22, 'left'], ['rows', 10], ['MB', 8], ['median s', 9],
+  ['rows/s', 11], ['MB/s', 8], ['peak RSS MiB', 13],
+];
+const line = (cells) => cells
+  .map((c, i) => (COLUMNS[i][2] === 'left' ? c.padEnd(COLUMNS[i][1]) : c.padStart(COLUMNS[i][1])))
+  .join('  ').trimEnd();
+const fmt = (x, digits) => (x == null ? '-' : x.toFixed(digits));
+const fmtInt = (x) => (x == null ? '-' : Math.round(x).toLocaleString('en-US'));
+
+function printRow(label, rows, bytes, { seconds, rssMiB }) {
+  const mb = bytes == null ? null : bytes / 1e6;
+  console.log(line([
+    label, fmtInt(rows), fmt(mb, 1), fmt(seconds, 3),
+    rows == null ? '-' : fmtInt(rows / seconds), mb == null ? '-' : fmt(mb / seconds, 1),
+    rssMiB == null ? 'n/a' : fmt(rssMiB, 0),
+  ]));
+}
+
+const cpus = os.cpus();
+console.log(`machine: ${cpus.length} x ${cpus[0]?.model.trim() ?? 'unknown cpu'}, ` +
+  `${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, ${os.platform()} ${os.arch()}, node ${process.version}`);
+const cliShown = CLI.startsWith(ROOT + path.sep) ? path.relative(ROOT, CLI) : CLI;
+console.log(`cli: ${cliShown}; data: ${DATA_DIR}; ${runs} runs after 1 warm-up, ` +
+  `whole process, file in page cache${TIME_BIN ? '' : '; no /usr/bin/time, so no RSS'}`);
+console.log();
+console.log(line(COLUMNS.map((c) => c[0])));
+console.log(line(COLUMNS.map((c) => '-'.repeat(c[1]))));
+
+printRow('--version', null, null, measure(['--version'])); // start-up cost alone
+for (const rows of sizes) {
+  const file = dataFile(rows);
+  printRow('report --format json', rows, fs.statSync(file).size, measure(['report', file, '--format', 'json']));
+}

@@ -1,0 +1,46 @@
+import { interval, type IntervalMethod } from './interval.js';
+import { netScore } from './nps.js';
+import { countsOf, sizeOf, type Tally } from './tally.js';
+
+export interface Statistics {
+  readonly method: IntervalMethod;
+  readonly confidence: number;
+}
+
+/** Everything a report says about one set of answers, in NPS points (-100..100) and percentages. */
+export interface NpsSummary {
+  readonly n: number;
+  readonly promoters: number;
+  readonly passives: number;
+  readonly detractors: number;
+  readonly promotersPct: number;
+  readonly passivesPct: number;
+  readonly detractorsPct: number;
+  readonly nps: number;
+  readonly lower: number;
+  readonly upper: number;
+  readonly margin: number;
+  /** Answers per score 0..10. */
+  readonly distribution: readonly number[];
+}
+
+export function summarize(t: Tally, stats: Statistics): NpsSummary {
+  const counts = countsOf(t);
+  const n = sizeOf(counts);
+  const pct = (k: number) => (n === 0 ? NaN : (100 * k) / n);
+  const ci = interval(counts, stats.method, stats.confidence);
+  return {
+    n,
+    promoters: counts.promoters,
+    passives: counts.passives,
+    detractors: counts.detractors,
+    promotersPct: pct(counts.promoters),
+    passivesPct: pct(counts.passives),
+    detractorsPct: pct(counts.detractors),
+    nps: 100 * netScore(counts),
+    lower: 100 * ci.lower,
+    upper: 100 * ci.upper,
+    margin: 100 * ci.margin,
+    distribution: Array.from(t),
+  };
+}

@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { MISSING, NOT_A_NUMBER, OUT_OF_RANGE, parseAnswer } from '../../src/core/answer.js';
+
+describe('parseAnswer', () => {
+  it.each([
+    ['0', 0], ['7', 7], ['10', 10], [' 7 ', 7], ['7.0', 7], ['7,0', 7], ['\u00a09\u00a0', 9],
+    ['10 - Extremely likely', 10], ['0 - Not at all likely', 0], ['9 (Mycket sannolikt)', 9],
+    ['10 = Extremely likely', 10], ['8: Likely', 8], ['5 Neutral', 5],
+  ])('reads %j as %i', (raw, expected) => {
+    expect(parseAnswer(raw)).toBe(expected);
+  });
+
+  it.each(['', '   ', 'NA', 'n/a', 'N/A', '-', '#N/A', 'null'])('treats %j as missing', (raw) => {
+    expect(parseAnswer(raw)).toBe(MISSING);
+  });
+
+  it.each(['11', '-1', '100', '+11'])('treats %j as out of range', (raw) => {
+    expect(parseAnswer(raw)).toBe(OUT_OF_RANGE);
+  });
+
+  it.each(['abc', '7.5', 'Yes', '1e1', '7/10', 'ten', '9x'])('treats %j as not a number', (raw) => {
+    expect(parseAnswer(raw)).toBe(NOT_A_NUMBER);
+  });
+});
