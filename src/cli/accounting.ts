@@ -1,0 +1,64 @@
+import { dataError } from '../errors.js';
+import { excludedTotal, REASON_TEXT, REASONS, type Accounting } from '../io/rows.js';
+import type { Scan } from '../io/scan.js';
+import { TOOL, VERSION } from '../version.js';
+import type { Io } from './io.js';
+import type { SharedOptions } from './options.js';
+
+/** "604 read, 600 used, 4 excluded (4 missing score), 0 filtered": where every row went. */
+export function describeAccounting(a: Accounting): string {
+  const reasons = REASONS.filter((r) => a.excluded[r] > 0).map((r) => `${a.excluded[r]} ${REASON_TEXT[r]}`);
+  const excluded = excludedTotal(a);
+  return `Rows: ${a.read} read, ${a.used} used, ${excluded} excluded${reasons.length ? ` (${reasons.join(', ')})` : ''}, ${a.filtered} filtered.`;
+}
+
+/**
+ * After a scan, before any statistics: warn about rows that were not answers (with their lines),
+ * and stop when nothing is left to analyse or when --strict forbids exclusions.
+ */
+export function checkAccounting(scan: Scan, options: SharedOptions, io: Io): void {
+  const a = scan.accounting;
+  for (const reason of REASONS) {
+    if (reason === 'missing_score' || a.excluded[reason] === 0) continue;
+    const lines = a.lines[reason].join(', ');
+    const more = a.excluded[reason] > a.lines[reason].length ? ', ...' : '';
+    io.stderr.write(`nps: warning: ${a.excluded[reason]} ${plural(a.excluded[reason], 'row')} excluded, ${REASON_TEXT[reason]} (${plural(a.lines[reason].length, 'line')} ${lines}${more})\n`);
+  }
+  if (options.format === 'csv' && (excludedTotal(a) > 0 || a.filtered > 0)) io.stderr.write(`nps: ${describeAccounting(a)}\n`);
+  if (options.strict && excludedTotal(a) > 0) {
+    const first = REASONS.flatMap((r) => a.lines[r]).sort((x, y) => x - y)[0];
+    throw dataError(`${excludedTotal(a)} ${plural(excludedTotal(a), 'row')} excluded and --strict is set (first on line ${first})`, 'fix those rows, or drop --strict to report them as excluded');
+  }
+  if (a.used === 0) {
+    const names = scan.inputs.map((i) => i.name).join(', ');
+    if (a.read === 0) throw dataError(`no responses in ${names}: it has a header but no rows`, 'export the survey again with its responses');
+    if (a.filtered === a.read) throw dataError(`no responses left after filtering (${a.read} ${plural(a.read, 'row')} filtered out)`, 'check --since, --until and --where');
+    throw dataError(`no valid responses in ${names} (${describeAccounting(a).replace(/^Rows: /, '').replace(/\.$/, '')})`, `check that the score column (${scan.inputs[0]?.columns.score.name}) holds 0-10 answers, or choose another with --score`);
+  }
+}
+
+const plural = (n: number, word: string) => (n === 1 ? word : `${word}s`);
+
+/** JSON `meta`: where every row went, what was read and how, and which tool did it. */
+export function buildMeta(command: string, scan: Scan, options: SharedOptions): Record<string, unknown> {
+  const a = scan.accounting;
+  return {
+    tool: TOOL,
+    version: VERSION,
+    command,
+    inputs: scan.inputs.map((input) => ({
+      file: input.name,
+      delimiter: input.delimiter,
+      bom: input.bom,
+      columns: Object.fromEntries(Object.entries(input.columns).map(([role, choice]) => [role, { name: choice.name, reason: choice.reason }])),
+    })),
+    rows: {
+      read: a.read,
+      used: a.used,
+      excluded: Object.fromEntries(REASONS.map((r) => [r, a.excluded[r]])),
+      excluded_total: excludedTotal(a),
+      filtered: a.filtered,
+    },
+    options: options.echo,
+  };
+}

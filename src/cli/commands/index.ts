@@ -1,0 +1,18 @@
+import type { Command } from 'commander';
+import type { Io } from '../io.js';
+import type { SharedFlags } from '../options.js';
+import { report } from './report.js';
+
+/** A subcommand: its definition for commander, its help examples and what it does. */
+export interface CommandDefinition {
+  readonly name: string;
+  readonly summary: string;
+  /** [command line, what it does]: shown under "Examples" in --help. */
+  readonly examples: readonly (readonly [string, string])[];
+  configure(cmd: Command): Command;
+  /** Does the work and writes the output; throws NpsError for anything the user must hear about. */
+  run(files: string[], flags: SharedFlags, io: Io): Promise<void>;
+}
+
+/** Adding a command is one file and one line here. */
+export const COMMANDS: readonly CommandDefinition[] = [report];

@@ -1,0 +1,41 @@
+import { CommanderError } from 'commander';
+import { NpsError } from '../errors.js';
+import type { Io } from './io.js';
+import { buildProgram } from './program.js';
+
+/**
+ * Runs the command line and returns the exit code. The only place that catches errors and the
+ * only place that chooses an exit code: everything below throws NpsError or returns normally.
+ */
+export async function main(argv: readonly string[], io: Io): Promise<number> {
+  const program = buildProgram(io);
+  try {
+    if (argv.length === 0) {
+      program.outputHelp({ error: true });
+      return 2;
+    }
+    await program.parseAsync([...argv], { from: 'user' });
+    return 0;
+  } catch (err) {
+    return report(err, io, argv);
+  }
+}
+
+function report(err: unknown, io: Io, argv: readonly string[]): number {
+  if (err instanceof CommanderError) {
+    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return 0;
+    const message = err.message.replace(/^error: /, '');
+    const command = argv.find((a) => !a.startsWith('-'));
+    io.stderr.write(`nps: ${message}\nhint: see 'nps ${command && err.code !== 'commander.unknownCommand' ? `${command} ` : ''}--help'\n`);
+    return 2;
+  }
+  if (err instanceof NpsError) {
+    io.stderr.write(`nps: ${err.message}\n${err.hint ? `hint: ${err.hint}\n` : ''}`);
+    if (io.env.NPS_DEBUG && err.stack) io.stderr.write(`${err.stack}\n`);
+    return err.exitCode;
+  }
+  const e = err instanceof Error ? err : new Error(String(err));
+  io.stderr.write(`nps: internal error: ${e.message}\nhint: this is a bug; please report it with the command you ran${io.env.NPS_DEBUG ? '' : ' (NPS_DEBUG=1 shows details)'}\n`);
+  if (io.env.NPS_DEBUG && e.stack) io.stderr.write(`${e.stack}\n`);
+  return 70;
+}

@@ -1,0 +1,151 @@
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import { dayBounds } from '../core/date.js';
+import { INTERVAL_METHODS, type IntervalMethod } from '../core/interval.js';
+import type { Statistics } from '../core/summary.js';
+import { usageError } from '../errors.js';
+import type { ScanRequest, WhereClause } from '../io/scan.js';
+import { FORMATS, type Format } from '../report/index.js';
+import { colorLevel, type RenderOptions } from '../report/style.js';
+import type { Io } from './io.js';
+
+/** The option groups every command shares, added to a command in one call each. */
+
+export function addInputOptions(cmd: Command): Command {
+  return cmd
+    .argument('[files...]', 'CSV exports to read, pooled (.gz is unzipped; - or none reads stdin)')
+    .option('--score <column>', 'the 0-10 answer column, by header or 1-based position (default: detected)')
+    .option('--date <column>', 'the date column for --since/--until (default: detected)')
+    .option('--delimiter <char>', 'field separator: , ; tab or | (default: sniffed)', parseDelimiter);
+}
+
+export function addFilterOptions(cmd: Command): Command {
+  return cmd
+    .option('--since <date>', 'keep responses on or after this day (YYYY-MM-DD, UTC)')
+    .option('--until <date>', 'keep responses on or before this day (YYYY-MM-DD, UTC)')
+    .option('--where <column=value>', 'keep rows whose column equals (=) or differs from (!=) a value; repeatable, ANDed', collectWhere, []);
+}
+
+export function addStatisticsOptions(cmd: Command): Command {
+  return cmd
+    .addOption(new Option('--ci-method <method>', 'confidence interval method').choices(INTERVAL_METHODS).default('adjusted-wald'))
+    .option('--confidence <level>', 'confidence level, e.g. 0.95 or 90%', parseConfidence, 0.95);
+}
+
+export function addOutputOptions(cmd: Command): Command {
+  return cmd
+    .addOption(new Option('--format <format>', 'output format').choices(FORMATS).default('table'))
+    .option('-o, --output <file>', 'write to a file (atomically) instead of stdout')
+    .option('--decimals <n>', 'decimal places of scores and percentages', parseDecimals, 1)
+    .option('--excel', 'CSV for Excel in Nordic/Polish locales: ; separator, decimal comma, BOM, CRLF')
+    .option('--strict', 'fail (exit 4) if any row is excluded')
+    .option('--fail-below <nps>', 'exit 1 when NPS is below this value (the report is still written)', parseNps);
+}
+
+/** The raw values commander collects for the shared groups. */
+export interface SharedFlags {
+  score?: string;
+  date?: string;
+  delimiter?: string;
+  since?: string;
+  until?: string;
+  where: WhereClause[];
+  ciMethod: IntervalMethod;
+  confidence: number;
+  format: Format;
+  output?: string;
+  decimals: number;
+  excel?: boolean;
+  strict?: boolean;
+  failBelow?: number;
+}
+
+export interface SharedOptions {
+  readonly scan: ScanRequest;
+  readonly statistics: Statistics;
+  readonly format: Format;
+  readonly output?: string;
+  readonly render: RenderOptions;
+  readonly strict: boolean;
+  readonly failBelow?: number;
+  /** The options as given, for JSON meta. */
+  readonly echo: Readonly<Record<string, unknown>>;
+}
+
+/** Checks what commander cannot check alone, and shapes the flags for the core and renderers. */
+export function sharedOptions(files: string[], flags: SharedFlags, io: Io): SharedOptions {
+  const inputs = files.length > 0 ? files : ['-'];
+  if (inputs.filter((f) => f === '-').length > 1) throw usageError('standard input (-) can be read only once');
+  if (inputs.includes('-') && io.stdin.isTTY) {
+    throw usageError('no input: give a CSV file, or pipe one in', 'for example: nps report survey.csv');
+  }
+  const since = flags.since === undefined ? undefined : day(flags.since, '--since').start;
+  const until = flags.until === undefined ? undefined : day(flags.until, '--until').end;
+  if (since !== undefined && until !== undefined && since > until) {
+    throw usageError(`--since ${flags.since} is after --until ${flags.until}`, 'swap the two dates');
+  }
+  const writingToFile = flags.output !== undefined && flags.output !== '-';
+  return {
+    scan: { files: inputs, score: flags.score, date: flags.date, since, until, where: flags.where, delimiter: flags.delimiter },
+    statistics: { method: flags.ciMethod, confidence: flags.confidence },
+    format: flags.format,
+    output: flags.output,
+    render: {
+      decimals: flags.decimals,
+      excel: Boolean(flags.excel),
+      colorLevel: writingToFile ? 0 : colorLevel(io.env, io.stdout.isTTY),
+    },
+    strict: Boolean(flags.strict),
+    failBelow: flags.failBelow,
+    echo: {
+      score: flags.score ?? null,
+      date: flags.date ?? null,
+      since: flags.since ?? null,
+      until: flags.until ?? null,
+      where: flags.where.map((w) => `${w.column}${w.equal ? '=' : '!='}${w.value}`),
+      ci_method: flags.ciMethod,
+      confidence: flags.confidence,
+      decimals: flags.decimals,
+      strict: Boolean(flags.strict),
+      fail_below: flags.failBelow ?? null,
+    },
+  };
+}
+
+function day(text: string, flag: string) {
+  const bounds = dayBounds(text);
+  if (!bounds) throw usageError(`${flag} ${JSON.stringify(text)} is not a date`, `write it as YYYY-MM-DD, e.g. ${flag} 2024-07-01`);
+  return bounds;
+}
+
+function parseDelimiter(value: string): string {
+  const named: Record<string, string> = { tab: '\t', '\\t': '\t', comma: ',', semicolon: ';', pipe: '|' };
+  const d = named[value.toLowerCase()] ?? value;
+  if (d.length !== 1) throw new InvalidArgumentError('use one character: , ; tab or |');
+  return d;
+}
+
+function collectWhere(value: string, previous: WhereClause[]): WhereClause[] {
+  const m = /^([^=!]+?)\s*(!=|=)\s*(.*)$/s.exec(value);
+  if (!m) throw new InvalidArgumentError('write it as column=value or column!=value');
+  return [...previous, { column: m[1].trim(), value: m[3].trim(), equal: m[2] === '=' }];
+}
+
+function parseConfidence(value: string): number {
+  const percent = value.trim().endsWith('%');
+  const number = Number(value.trim().replace(/%$/, ''));
+  const level = percent || number >= 1 ? number / 100 : number;
+  if (!Number.isFinite(level) || level <= 0 || level >= 1) throw new InvalidArgumentError('give a level between 0 and 1, e.g. 0.95 or 95%');
+  return level;
+}
+
+function parseDecimals(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 6) throw new InvalidArgumentError('give a whole number from 0 to 6');
+  return n;
+}
+
+function parseNps(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < -100 || n > 100) throw new InvalidArgumentError('give an NPS between -100 and 100');
+  return n;
+}

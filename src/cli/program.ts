@@ -1,0 +1,57 @@
+import { Command } from 'commander';
+import { VERSION } from '../version.js';
+import { COMMANDS } from './commands/index.js';
+import type { Io } from './io.js';
+import type { SharedFlags } from './options.js';
+
+const EXIT_CODES_HELP = `
+Exit codes:
+  0   success
+  1   a --fail-* threshold was not met (the output is still written)
+  2   usage: unknown option or command, bad option value, unknown column
+  3   input: file missing or unreadable, not CSV
+  4   data: no valid responses, or --strict and rows were excluded
+  70  internal error (please report it)`;
+
+/** The commander tree. It never exits or prints by itself: main() decides both. */
+export function buildProgram(io: Io): Command {
+  const program = new Command('nps')
+    .description('Net Promoter Score from survey exports, with honest confidence intervals.')
+    .version(VERSION, '-V, --version', 'print the version')
+    .helpOption('-h, --help', 'show help')
+    .helpCommand(false)
+    .exitOverride()
+    .showSuggestionAfterError(true)
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+      outputError: () => {}, // main() prints errors in the one format of the tool
+    })
+    .addHelpText('after', `
+Examples:
+  nps report survey.csv
+  nps report survey.csv --format json
+  nps report --help
+${EXIT_CODES_HELP}`);
+
+  for (const definition of COMMANDS) {
+    const sub = definition.configure(new Command(definition.name))
+      .description(definition.summary)
+      .helpOption('-h, --help', 'show help')
+      .exitOverride()
+      .configureOutput({
+        writeOut: (text) => io.stdout.write(text),
+        writeErr: (text) => io.stderr.write(text),
+        outputError: () => {},
+      })
+      .addHelpText('after', `\nExamples:\n${examples(definition.examples)}\n`)
+      .action(async (files: string[], flags: SharedFlags) => definition.run(files, flags, io));
+    program.addCommand(sub);
+  }
+  return program;
+}
+
+function examples(list: readonly (readonly [string, string])[]): string {
+  const width = Math.max(...list.map(([line]) => line.length));
+  return list.map(([line, what]) => `  ${line.padEnd(width)}  # ${what}`).join('\n');
+}

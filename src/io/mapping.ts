@@ -1,0 +1,121 @@
+import { MISSING, parseAnswer } from '../core/answer.js';
+import { parseDate } from '../core/date.js';
+import { usageError } from '../errors.js';
+
+/** Which column plays a role, and why it was chosen: shown to the user and kept in JSON meta. */
+export interface ColumnChoice {
+  readonly index: number;
+  readonly name: string;
+  readonly reason: string;
+}
+
+// Header words, lower-cased, in English and the Nordic and Polish exports met in the wild.
+const SCORE_NAMES = ['score', 'nps', 'nps score', 'rating', 'betyg', 'poäng', 'karakter', 'vurdering', 'ocena', 'wynik', 'likelihood to recommend'];
+const SCORE_WORDS = ['recommend', 'rekommendera', 'anbefale', 'anbefal', 'polecić', 'poleciłbyś', 'polecenia', 'nps', 'score', 'rating', 'betyg', 'poäng', 'karakter', 'vurdering', 'ocena', 'likely', 'sannolikt', 'sandsynligt', 'sannsynlig'];
+// Vendor-computed groupings of the answer (Qualtrics' NPS_GROUP): never the answer itself.
+const NOT_SCORE = /group|grupp|gruppe|grupa|category|kategori|segment/;
+const DATE_NAMES = ['submitted_at', 'submitted', 'submit date', 'submit date (utc)', 'enddate', 'end date', 'recorded date', 'recordeddate', 'completion time', 'completed', 'completed_at', 'created_at', 'created', 'date', 'datum', 'dato', 'data', 'timestamp', 'tidpunkt', 'time', 'startdate', 'start date', 'start time'];
+const DATE_WORDS = ['date', 'datum', 'dato', 'data', 'time', 'tid', 'czas', 'submitted', 'created'];
+
+const normalize = (header: string) => header.trim().toLowerCase();
+
+/** Share of the sample's non-missing cells in a column that `accept`; -1 when all are missing. */
+function fit(sample: readonly string[][], index: number, accept: (value: string) => boolean): { share: number; seen: number } {
+  let seen = 0;
+  let good = 0;
+  for (const record of sample) {
+    const value = (record[index] ?? '').trim();
+    if (parseAnswer(value) === MISSING) continue;
+    seen++;
+    if (accept(value)) good++;
+  }
+  return { share: seen === 0 ? -1 : good / seen, seen };
+}
+
+const isAnswer = (value: string) => parseAnswer(value) >= 0;
+const isDate = (value: string) => !Number.isNaN(parseDate(value));
+
+export function detectScore(header: readonly string[], sample: readonly string[][]): ColumnChoice | undefined {
+  let best: { choice: ColumnChoice; rank: number } | undefined;
+  header.forEach((raw, index) => {
+    const name = normalize(raw);
+    if (NOT_SCORE.test(name)) return;
+    const named = SCORE_NAMES.includes(name) ? 2 : SCORE_WORDS.some((w) => name.includes(w)) ? 1 : 0;
+    if (named === 0) return;
+    const { share, seen } = fit(sample, index, isAnswer);
+    // Values decide: a 0-10 column beats a Yes/No column whose header also says "recommend".
+    // A column plainly named "score" may hold more junk before it stops being the answer.
+    if (seen > 0 && share < (named === 2 ? 0.5 : 0.8)) return;
+    const rank = (seen > 0 ? share * 10 : 0) + named;
+    const reason = seen > 0
+      ? `header names a score; ${Math.round(share * 100)}% of ${seen} sampled values are 0-10`
+      : 'header names a score (no values to check)';
+    if (!best || rank > best.rank) best = { choice: { index, name: raw, reason }, rank };
+  });
+  return best?.choice;
+}
+
+export function detectDate(header: readonly string[], sample: readonly string[][]): ColumnChoice | undefined {
+  let best: { choice: ColumnChoice; rank: number } | undefined;
+  header.forEach((raw, index) => {
+    const name = normalize(raw);
+    const exact = DATE_NAMES.indexOf(name);
+    const named = exact >= 0 ? 2 : DATE_WORDS.some((w) => name.includes(w)) ? 1 : 0;
+    const { share, seen } = fit(sample, index, isDate);
+    if (seen === 0 || share < 0.8) return;
+    // Earlier names in DATE_NAMES (submission, completion) beat later ones (start).
+    const rank = named * 100 + (exact >= 0 ? DATE_NAMES.length - exact : 0) + share;
+    if (named === 0 && share < 1) return;
+    const reason = `${named > 0 ? 'header names a date' : 'every sampled value is a date'}; ${Math.round(share * 100)}% of ${seen} sampled values parse`;
+    if (!best || rank > best.rank) best = { choice: { index, name: raw, reason }, rank };
+  });
+  return best?.choice;
+}
+
+/**
+ * A column named on the command line: a header (case-insensitive, surrounding spaces ignored) or a
+ * 1-based position. Unknown names are a usage error that lists the headers and the closest one.
+ */
+export function resolveColumn(header: readonly string[], spec: string, flag: string, file: string): ColumnChoice {
+  const wanted = normalize(spec);
+  const index = header.findIndex((h) => normalize(h) === wanted);
+  if (index >= 0) return { index, name: header[index], reason: `given by ${flag}` };
+  if (/^\d+$/.test(spec.trim())) {
+    const position = Number(spec.trim());
+    if (position >= 1 && position <= header.length) {
+      return { index: position - 1, name: header[position - 1], reason: `given by ${flag} as column ${position}` };
+    }
+  }
+  const closest = closestName(header, spec);
+  throw usageError(
+    `${file} has no column ${JSON.stringify(spec)} (${flag})`,
+    `${closest ? `did you mean ${JSON.stringify(closest)}? ` : ''}columns: ${header.map((h) => JSON.stringify(h)).join(', ')}`,
+  );
+}
+
+function closestName(header: readonly string[], spec: string): string | undefined {
+  const wanted = normalize(spec);
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const h of header) {
+    const name = normalize(h);
+    const d = name.includes(wanted) || wanted.includes(name) ? 1 : editDistance(name, wanted);
+    if (d < bestDistance) {
+      best = h;
+      bestDistance = d;
+    }
+  }
+  return bestDistance <= Math.max(2, Math.floor(wanted.length / 3)) ? best : undefined;
+}
+
+export function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length];
+}

@@ -1,0 +1,139 @@
+import { parse, type Parser } from 'csv-parse';
+import { once } from 'node:events';
+import { finished } from 'node:stream/promises';
+import type { Io } from '../cli/io.js';
+import { inputError, NpsError } from '../errors.js';
+import { progressFor } from './progress.js';
+import { sniffDialect, type Dialect } from './sniff.js';
+import { bytesOf, openSource, type Source } from './source.js';
+
+/** Bytes looked at before parsing, to guess the dialect. */
+const HEAD_BYTES = 64 * 1024;
+/** Records buffered before the columns are chosen, so detection sees real values. */
+const SAMPLE_RECORDS = 500;
+/** A single record larger than this is not a survey answer: refuse rather than exhaust memory. */
+const MAX_RECORD_BYTES = 16 * 1024 * 1024;
+
+export interface TableHead {
+  readonly source: Source;
+  readonly dialect: Dialect;
+  readonly header: readonly string[];
+  /** The first records, for column detection; the sink receives them too. */
+  readonly sample: readonly string[][];
+}
+
+/** Receives every data record (the header excluded) with the line it ends on. */
+export type RecordSink = (record: string[], line: number) => void;
+
+export interface ReadOptions {
+  readonly delimiter?: string;
+}
+
+/**
+ * Streams one input through csv-parse in a single pass: sniff the dialect from the first bytes,
+ * take the header, buffer a sample, let `prepare` choose columns from it, then feed every record
+ * to the sink it returns. Memory stays constant in the number of rows.
+ */
+export async function readTable(spec: string, io: Io, options: ReadOptions, prepare: (head: TableHead) => RecordSink): Promise<void> {
+  const source = await openSource(spec, io);
+  const progress = progressFor(source.name, source.size, io);
+  let parser: Parser | undefined;
+  let dialect: Dialect | undefined;
+  let header: string[] | undefined;
+  let sink: RecordSink | undefined;
+  let failure: unknown;
+  const sample: string[][] = [];
+  const sampleLines: number[] = [];
+  let lastLine = 0;
+
+  const start = () => {
+    sink = prepare({ source, dialect: dialect!, header: header!, sample });
+    for (let i = 0; i < sample.length; i++) sink(sample[i], sampleLines[i]);
+    sample.length = 0;
+  };
+
+  const onRecord = (record: string[]) => {
+    const line = parser!.info.lines;
+    try {
+      if (sink) sink(record, line);
+      else if (!header) header = record.map((h) => h.replace(/^\ufeff/, '').trim());
+      else {
+        sample.push(record);
+        sampleLines.push(line);
+        if (sample.length >= SAMPLE_RECORDS) start();
+      }
+    } catch (err) {
+      failure ??= err;
+      parser!.destroy(err as Error);
+    }
+    lastLine = line;
+  };
+
+  const open = (head: Buffer): Parser => {
+    dialect = sniffDialect(head.toString('utf8'), options.delimiter);
+    const p = parse({
+      delimiter: dialect.delimiter,
+      bom: true,
+      from_line: dialect.sepLine ? 2 : 1,
+      relax_column_count: true,
+      relax_quotes: true,
+      skip_empty_lines: true,
+      max_record_size: MAX_RECORD_BYTES,
+    });
+    p.on('data', onRecord);
+    return p;
+  };
+
+  try {
+    let head: Buffer[] = [];
+    let headSize = 0;
+    const write = async (chunk: Buffer) => {
+      parser ??= open(chunk);
+      if (!parser.write(chunk)) await once(parser, 'drain');
+      if (failure) throw failure;
+    };
+    for await (const chunk of bytesOf(source)) {
+      progress.advance(chunk.length);
+      if (parser) {
+        await write(chunk);
+        continue;
+      }
+      head.push(chunk);
+      headSize += chunk.length;
+      if (headSize >= HEAD_BYTES) {
+        await write(Buffer.concat(head));
+        head = [];
+      }
+    }
+    if (!parser && headSize > 0) await write(Buffer.concat(head));
+    if (!parser) throw inputError(`${source.name} is empty`, 'export the survey again, or check that you gave the right file');
+    parser.end();
+    await finished(parser);
+    if (failure) throw failure;
+  } catch (err) {
+    throw csvError(failure ?? err, source.name, lastLine);
+  } finally {
+    progress.done();
+  }
+  if (!header) throw inputError(`${source.name} has no header row`, 'the first line of a CSV export names its columns');
+  if (!sink) start();
+}
+
+function csvError(err: unknown, name: string, lastLine: number): Error {
+  if (err instanceof NpsError) return err;
+  const code = (err as { code?: string }).code;
+  if (code === 'CSV_QUOTE_NOT_CLOSED') {
+    return inputError(
+      `${name}: the quoted field starting on line ${lastLine + 1} is never closed`,
+      'a field that opens with " must end with "; inside a quoted field, write a quote as ""',
+    );
+  }
+  if (code === 'CSV_MAX_RECORD_SIZE') {
+    return inputError(
+      `${name}: the record after line ${lastLine} is larger than ${MAX_RECORD_BYTES / 1024 / 1024} MB`,
+      'this is not a survey export, or a quote is left open near that line',
+    );
+  }
+  if (code?.startsWith('CSV_')) return inputError(`${name}: not a readable CSV file (${(err as Error).message})`, 'check that the file is a CSV export');
+  return err as Error;
+}

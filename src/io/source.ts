@@ -1,0 +1,78 @@
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import type { Io } from '../cli/io.js';
+import { inputError } from '../errors.js';
+
+/** One input: a file or standard input, not yet read. */
+export interface Source {
+  /** How messages name it: the path as given, or `stdin`. */
+  readonly name: string;
+  /** The file path, absent for standard input. */
+  readonly path?: string;
+  /** Size in bytes when known (files), for progress. */
+  readonly size?: number;
+  readonly stream: Readable;
+}
+
+export async function openSource(spec: string, io: Io): Promise<Source> {
+  if (spec === '-') return { name: 'stdin', stream: io.stdin };
+  let size: number;
+  try {
+    const info = await stat(spec);
+    if (info.isDirectory()) throw inputError(`${spec} is a directory, not a CSV file`, 'give the path of an exported .csv file');
+    size = info.size;
+  } catch (err) {
+    throw fileError(spec, err);
+  }
+  // 64 KiB chunks: larger ones make csv-parse's output batches, and so the heap, grow.
+  return { name: spec, path: spec, size, stream: createReadStream(spec, { highWaterMark: 64 * 1024 }) };
+}
+
+export function fileError(spec: string, err: unknown): Error {
+  if (err instanceof Error && 'kind' in err) return err;
+  const code = (err as NodeJS.ErrnoException)?.code;
+  if (code === 'ENOENT') return inputError(`cannot read ${spec}: no such file`, 'check the path; use - to read standard input');
+  if (code === 'EACCES' || code === 'EPERM') return inputError(`cannot read ${spec}: permission denied`, 'check the file permissions');
+  if (code === 'EISDIR') return inputError(`${spec} is a directory, not a CSV file`, 'give the path of an exported .csv file');
+  return inputError(`cannot read ${spec}: ${(err as Error)?.message ?? String(err)}`);
+}
+
+/**
+ * The bytes of a source, gunzipped when they start with the gzip magic number (so `.gz` files and
+ * gzipped pipes both work whatever their name).
+ */
+export async function* bytesOf(source: Source): AsyncGenerator<Buffer> {
+  const chunks = source.stream[Symbol.asyncIterator]();
+  let first: IteratorResult<Buffer>;
+  try {
+    first = await chunks.next();
+  } catch (err) {
+    throw fileError(source.name, err);
+  }
+  if (first.done) return;
+  const head = first.value;
+  async function* all(): AsyncGenerator<Buffer> {
+    yield head;
+    for (;;) {
+      const next = await chunks.next();
+      if (next.done) return;
+      yield next.value;
+    }
+  }
+  if (head[0] !== 0x1f || head[1] !== 0x8b) {
+    try {
+      yield* all();
+    } catch (err) {
+      throw fileError(source.name, err);
+    }
+    return;
+  }
+  const gunzip = Readable.from(all()).pipe(createGunzip());
+  try {
+    for await (const chunk of gunzip) yield chunk as Buffer;
+  } catch (err) {
+    throw inputError(`cannot read ${source.name}: not a valid gzip file (${(err as Error).message})`, 'check that the download finished, or unzip it first');
+  }
+}

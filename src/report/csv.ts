@@ -1,0 +1,27 @@
+import { stringify } from 'csv-stringify/sync';
+import { formatPlain } from './format.js';
+import { forMachines, type Report } from './model.js';
+import { forSpreadsheet } from './sanitize.js';
+import type { RenderOptions } from './style.js';
+
+/**
+ * The report's main table as CSV: snake_case headers, plain numbers, text cells that cannot run as
+ * formulas. `excel` writes what Excel in Nordic and Polish locales opens directly.
+ */
+export function renderCsv(report: Report, options: RenderOptions): string {
+  const table = report.tables.find((t) => forMachines(t.audience));
+  if (!table) return '';
+  const columns = table.columns.filter((col) => forMachines(col.audience) && col.kind !== 'bar');
+  const style = { ...options, decimalComma: options.excel };
+  const rows = table.rows.map((row) =>
+    columns.map((col) => {
+      const value = row[col.key] ?? null;
+      return col.kind === 'text' && typeof value === 'string' ? forSpreadsheet(value) : formatPlain(value, col.kind, style);
+    }),
+  );
+  const text = stringify([columns.map((col) => col.key), ...rows], {
+    delimiter: options.excel ? ';' : ',',
+    record_delimiter: options.excel ? '\r\n' : '\n',
+  });
+  return options.excel ? `\ufeff${text}` : text;
+}

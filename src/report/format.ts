@@ -1,0 +1,72 @@
+import type { Cell, Kind } from './model.js';
+
+/** Display options shared by every renderer. */
+export interface NumberStyle {
+  /** Decimal places of scores, percentages and margins. */
+  readonly decimals: number;
+  readonly decimalComma?: boolean;
+}
+
+/**
+ * Rounds half away from zero at `decimals` places, on the decimal value people see
+ * (so 1.005 rounds to 1.01, which plain binary arithmetic gets wrong).
+ */
+export function round(value: number, decimals: number): number {
+  if (!Number.isFinite(value)) return value;
+  const magnitude = Math.abs(value);
+  const rounded = Number(`${Math.round(Number(`${magnitude}e${decimals}`))}e-${decimals}`);
+  return value < 0 && rounded !== 0 ? -rounded : rounded;
+}
+
+function fixed(value: number, decimals: number, style: NumberStyle): string {
+  const text = round(value, decimals).toFixed(decimals);
+  const clean = text === `-${(0).toFixed(decimals)}` ? text.slice(1) : text;
+  return style.decimalComma ? clean.replace('.', ',') : clean;
+}
+
+const signed = (value: number, style: NumberStyle) => {
+  const text = fixed(value, style.decimals, style);
+  return value > 0 && Number(text.replace(',', '.')) !== 0 ? `+${text}` : text;
+};
+
+const NOT_AVAILABLE = 'n/a';
+
+/** For people (table, Markdown): signs, % and ± marks, `n/a` for what cannot be computed. */
+export function formatForHumans(cell: Cell, kind: Kind, style: NumberStyle): string {
+  if (cell === null) return '';
+  if (Array.isArray(cell)) {
+    const [lower, upper] = cell as readonly [number, number];
+    if (Number.isNaN(lower) || Number.isNaN(upper)) return NOT_AVAILABLE;
+    return `${signed(lower, style)} to ${signed(upper, style)}`;
+  }
+  if (typeof cell === 'string') return cell;
+  const value = cell as number;
+  if (Number.isNaN(value)) return NOT_AVAILABLE;
+  switch (kind) {
+    case 'count':
+      return String(value);
+    case 'nps':
+      return signed(value, style);
+    case 'pct':
+      return `${fixed(value, style.decimals, style)}%`;
+    case 'margin':
+      return `±${fixed(value, style.decimals, style)}`;
+    default:
+      return fixed(value, style.decimals, style);
+  }
+}
+
+/** For machines (CSV): plain numbers rounded to the chosen decimals, empty for what cannot be computed. */
+export function formatPlain(cell: Cell, kind: Kind, style: NumberStyle): string {
+  if (cell === null) return '';
+  if (typeof cell === 'string') return cell;
+  if (Array.isArray(cell)) return cell.map((v) => formatPlain(v, kind, style)).join(' ');
+  const value = cell as number;
+  if (!Number.isFinite(value)) return '';
+  if (kind === 'count') return style.decimalComma ? String(value).replace('.', ',') : String(value);
+  if (kind === 'number') return style.decimalComma ? String(value).replace('.', ',') : String(value);
+  return fixed(value, style.decimals, style);
+}
+
+/** Right-aligned columns: everything numeric. */
+export const isNumeric = (kind: Kind): boolean => kind !== 'text' && kind !== 'bar';

@@ -1,0 +1,55 @@
+/**
+ * The neutral shape of every command's output. Commands build it from statistics; renderers turn
+ * it into a terminal table, CSV, JSON or Markdown without knowing what NPS is.
+ */
+
+/** How a value is displayed: the one formatter (format.ts) knows each kind. */
+export type Kind =
+  | 'text' // free text from the data or the tool
+  | 'count' // a whole number of responses
+  | 'nps' // a score in points, -100..100, shown signed
+  | 'pct' // a percentage, 0..100
+  | 'margin' // a plus-or-minus in points
+  | 'range' // [lower, upper] in points, shown "a to b"
+  | 'number' // any other number
+  | 'bar'; // a share 0..1 drawn as a bar; only people see it
+
+export type Cell = string | number | readonly [number, number] | null;
+
+/** Who a column is for: `human` only in table/markdown, `machine` only in csv/json. */
+export type Audience = 'human' | 'machine' | 'both';
+
+export interface Column {
+  /** snake_case: the CSV header and JSON key, stable across versions. */
+  readonly key: string;
+  /** What people read in table and Markdown output. */
+  readonly label: string;
+  readonly kind: Kind;
+  readonly audience?: Audience;
+}
+
+export type Row = Readonly<Record<string, Cell>>;
+
+export interface ReportTable {
+  readonly name: string;
+  readonly title?: string;
+  /** `record`: a single row shown as label/value lines, and as one object in JSON. */
+  readonly layout?: 'rows' | 'record';
+  readonly audience?: Audience;
+  readonly columns: readonly Column[];
+  readonly rows: readonly Row[];
+}
+
+export interface Report {
+  readonly command: string;
+  readonly title: string;
+  /** The first table meant for machines is the one CSV output carries. */
+  readonly tables: readonly ReportTable[];
+  /** Sentences after the tables: the row accounting, caveats. */
+  readonly notes: readonly string[];
+  /** Input accounting, options and version: JSON output's `meta` block. */
+  readonly meta: Readonly<Record<string, unknown>>;
+}
+
+export const forHumans = (a: Audience | undefined) => a !== 'machine';
+export const forMachines = (a: Audience | undefined) => a !== 'human';

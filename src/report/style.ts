@@ -1,0 +1,27 @@
+import { Chalk, type ChalkInstance } from 'chalk';
+import type { NumberStyle } from './format.js';
+
+/** Everything a renderer needs to know besides the report. */
+export interface RenderOptions extends NumberStyle {
+  /** Excel in Nordic and Polish locales: `;`, decimal comma, BOM, CRLF (CSV only). */
+  readonly excel: boolean;
+  /** Colour depth 0-3; 0 is none. */
+  readonly colorLevel: 0 | 1 | 2 | 3;
+}
+
+/**
+ * Colour only for a terminal and never with NO_COLOR; FORCE_COLOR (0-3, or empty for 1) asks for
+ * it anyway, e.g. in CI logs that render ANSI.
+ */
+export function colorLevel(env: Readonly<Record<string, string | undefined>>, isTTY: boolean): 0 | 1 | 2 | 3 {
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return 0;
+  const force = env.FORCE_COLOR;
+  if (force !== undefined) {
+    if (force === '' || force === 'true') return 1;
+    const level = Number(force);
+    return level >= 0 && level <= 3 ? (Math.floor(level) as 0 | 1 | 2 | 3) : 0;
+  }
+  return isTTY ? 1 : 0;
+}
+
+export const paint = (level: RenderOptions['colorLevel']): ChalkInstance => new Chalk({ level });

@@ -1,0 +1,46 @@
+import Table from 'cli-table3';
+import { formatForHumans, isNumeric } from './format.js';
+import { forHumans, type Column, type Report, type ReportTable } from './model.js';
+import { forTerminal } from './sanitize.js';
+import { paint, type RenderOptions } from './style.js';
+
+const BAR_WIDTH = 30;
+
+/** Text for a terminal: a title, boxed tables (record tables as label/value lines), notes. */
+export function renderTable(report: Report, options: RenderOptions): string {
+  const c = paint(options.colorLevel);
+  const cell = (value: Report['tables'][number]['rows'][number][string], column: Column): string => {
+    if (column.kind === 'bar') return typeof value === 'number' ? '█'.repeat(Math.round(value * BAR_WIDTH)) : '';
+    const text = forTerminal(formatForHumans(value, column.kind, options));
+    if (column.kind === 'nps' && typeof value === 'number') return value > 0 ? c.green(text) : value < 0 ? c.red(text) : text;
+    return text;
+  };
+  const blocks: string[] = [c.bold(forTerminal(report.title))];
+  for (const table of report.tables.filter((t) => forHumans(t.audience))) {
+    const columns = table.columns.filter((col) => forHumans(col.audience));
+    const title = table.title ? `${c.bold(forTerminal(table.title))}\n` : '';
+    blocks.push(title + (table.layout === 'record' ? record(table, columns, cell) : grid(table, columns, cell)));
+  }
+  for (const note of report.notes) blocks.push(forTerminal(note));
+  return `${blocks.join('\n\n')}\n`;
+}
+
+type CellText = (value: Report['tables'][number]['rows'][number][string], column: Column) => string;
+
+function record(table: ReportTable, columns: readonly Column[], cell: CellText): string {
+  const row = table.rows[0] ?? {};
+  const width = Math.max(...columns.map((col) => col.label.length));
+  return columns.map((col) => `  ${forTerminal(col.label).padEnd(width)}  ${cell(row[col.key] ?? null, col)}`).join('\n');
+}
+
+function grid(table: ReportTable, columns: readonly Column[], cell: CellText): string {
+  const t = new Table({
+    head: columns.map((col) => forTerminal(col.label)),
+    colAligns: columns.map((col) => (isNumeric(col.kind) ? 'right' : 'left')),
+    style: { head: [], border: [] },
+    // No rule between data rows: compact enough to read a 0-10 distribution at a glance.
+    chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
+  });
+  for (const row of table.rows) t.push(columns.map((col) => cell(row[col.key] ?? null, col)));
+  return t.toString();
+}
