@@ -136,7 +136,7 @@ const cpus = os.cpus();
 console.log(`machine: ${cpus.length} x ${cpus[0]?.model.trim() ?? 'unknown cpu'}, ` +
   `${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, ${os.platform()} ${os.arch()}, node ${process.version}`);
 const cliShown = CLI.startsWith(ROOT + path.sep) ? path.relative(ROOT, CLI) : CLI;
-console.log(`cli: ${cliShown}; data: ${DATA_DIR}; ${runs} runs after 1 warm-up, ` +
+console.log(`cli: ${cliShown}; data: ${DATA_DIR}; ${runs} run${runs === 1 ? '' : 's'} after 1 warm-up, ` +
   `whole process, file in page cache${TIME_BIN ? '' : '; no /usr/bin/time, so no RSS'}`);
 console.log();
 console.log(line(COLUMNS.map((c) => c[0])));

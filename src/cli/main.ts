@@ -24,7 +24,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
 function report(err: unknown, io: Io, argv: readonly string[]): number {
   if (err instanceof CommanderError) {
     if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return 0;
-    const message = err.message.replace(/^error: /, '');
+    // Commander puts its "(Did you mean ...?)" on a line of its own: keep the message to one line.
+    const message = err.message.replace(/^error: /, '').replace(/\n\(Did you mean (.*)\?\)/, ' (did you mean $1?)');
     const command = argv.find((a) => !a.startsWith('-'));
     io.stderr.write(`nps: ${message}\nhint: see 'nps ${command && err.code !== 'commander.unknownCommand' ? `${command} ` : ''}--help'\n`);
     return 2;

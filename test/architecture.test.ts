@@ -1,0 +1,28 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const src = join(import.meta.dirname, '..', 'src');
+const filesIn = (dir: string) => readdirSync(join(src, dir)).filter((f) => f.endsWith('.ts')).map((f) => join(dir, f));
+const importsOf = (file: string) => [...readFileSync(join(src, file), 'utf8').matchAll(/\bfrom\s+'([^']+)'|\bimport\s*\(\s*'([^']+)'/g)].map((m) => m[1] ?? m[2]);
+
+describe('architecture', () => {
+  const core = filesIn('core');
+
+  it('has a core to check', () => {
+    expect(core.length).toBeGreaterThan(5);
+  });
+
+  it.each(core)('%s imports only other core modules (no I/O, terminal or CSV libraries)', (file) => {
+    for (const spec of importsOf(file)) expect(spec, `${file} imports ${spec}`).toMatch(/^\.\/[\w-]+\.js$/);
+  });
+
+  it.each(core)('%s does not read the clock or the environment', (file) => {
+    const text = readFileSync(join(src, file), 'utf8');
+    expect(text).not.toMatch(/Date\.now\(|new Date\(\)|process\.|console\./);
+  });
+
+  it.each(filesIn('report'))('%s (a renderer) knows nothing about NPS statistics or files', (file) => {
+    for (const spec of importsOf(file)) expect(spec, `${file} imports ${spec}`).not.toMatch(/\/core\/|\/io\/|^node:/);
+  });
+});

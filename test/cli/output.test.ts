@@ -1,0 +1,52 @@
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import { fakeIo } from '../helpers/fake-io.js';
+
+describe('-o FILE', () => {
+  it('writes exactly what stdout would get, and nothing to stdout', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nps-out-'));
+    const file = join(dir, 'report.csv');
+    const toFile = fakeIo();
+    expect(await main(['report', 'fixtures/basic.csv', '--format', 'csv', '-o', file], toFile)).toBe(0);
+    const toStdout = fakeIo();
+    await main(['report', 'fixtures/basic.csv', '--format', 'csv'], toStdout);
+    expect(toFile.out()).toBe('');
+    expect(readFileSync(file, 'utf8')).toBe(toStdout.out());
+    expect(readdirSync(dir)).toEqual(['report.csv']); // no temporary file left behind
+  });
+
+  it('writes no colour into a file even when asked to colour the terminal', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nps-out-'));
+    const file = join(dir, 'report.txt');
+    await main(['report', 'fixtures/basic.csv', '-o', file], fakeIo({ env: { FORCE_COLOR: '1' }, stdoutIsTTY: true }));
+    expect(readFileSync(file, 'utf8')).not.toContain('\x1b');
+  });
+
+  it('fails with exit 3 when the folder does not exist', async () => {
+    const io = fakeIo();
+    expect(await main(['report', 'fixtures/basic.csv', '-o', '/nonexistent-dir/x.csv'], io)).toBe(3);
+    expect(io.err()).toMatch(/^nps: cannot write \/nonexistent-dir\/x.csv: ENOENT\nhint: /);
+  });
+});
+
+describe('colour', () => {
+  it('is used on a terminal and never with NO_COLOR', async () => {
+    const tty = fakeIo({ stdoutIsTTY: true });
+    await main(['report', 'fixtures/basic.csv'], tty);
+    expect(tty.out()).toContain('\x1b[');
+    const noColor = fakeIo({ stdoutIsTTY: true, env: { NO_COLOR: '1' } });
+    await main(['report', 'fixtures/basic.csv'], noColor);
+    expect(noColor.out()).not.toContain('\x1b');
+  });
+});
+
+describe('progress', () => {
+  it('is never shown for small files, nor when stderr is not a terminal', async () => {
+    const io = fakeIo({ stderrIsTTY: true });
+    await main(['report', 'fixtures/contact-centre.csv'], io);
+    expect(io.err()).toBe('');
+  });
+});

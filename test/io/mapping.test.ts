@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { detectDate, detectScore, editDistance, resolveColumn } from '../../src/io/mapping.js';
+import { NpsError } from '../../src/errors.js';
+
+const rows = (...records: string[][]) => records;
+
+describe('detectScore', () => {
+  it.each([
+    [['id', 'score'], 'score'],
+    [['Svars-ID', 'Datum', 'Betyg'], 'Betyg'],
+    [['id', 'Ocena'], 'Ocena'],
+    [['id', 'How likely are you to recommend us to a friend?'], 'How likely are you to recommend us to a friend?'],
+    [['id', 'Hur sannolikt är det att du skulle rekommendera oss?'], 'Hur sannolikt är det att du skulle rekommendera oss?'],
+  ])('finds the score column in %j', (header, expected) => {
+    const sample = rows(header.map((_, i) => (i === header.length - 1 ? '9' : 'x')), header.map((_, i) => (i === header.length - 1 ? '3' : 'y')));
+    expect(detectScore(header, sample)?.name).toBe(expected);
+  });
+
+  it('prefers a column of 0-10 answers to a Yes/No column that also says "recommend"', () => {
+    const header = ['id', 'Would you recommend us?', 'Rating'];
+    const sample = rows(['1', 'Yes', '9'], ['2', 'No', '4'], ['3', 'Yes', '10']);
+    const choice = detectScore(header, sample)!;
+    expect(choice.name).toBe('Rating');
+    expect(choice.reason).toContain('100% of 3');
+  });
+
+  it("never takes a vendor's NPS group column for the answer", () => {
+    const header = ['Q1_NPS_GROUP', 'Q1'];
+    expect(detectScore(header, rows(['3', '9'], ['1', '4']))).toBeUndefined();
+  });
+
+  it('finds nothing when no header names a score', () => {
+    expect(detectScore(['id', 'comment'], rows(['1', 'fine']))).toBeUndefined();
+  });
+});
+
+describe('detectDate', () => {
+  it('prefers the submission time to the start time', () => {
+    const header = ['StartDate', 'EndDate', 'score'];
+    const sample = rows(['2024-01-01 10:00', '2024-01-01 10:05', '9']);
+    expect(detectDate(header, sample)?.name).toBe('EndDate');
+  });
+
+  it('finds Swedish and Norwegian date headers', () => {
+    expect(detectDate(['Datum', 'Betyg'], rows(['2024-03-14 09:30', '9']))?.name).toBe('Datum');
+    expect(detectDate(['Dato', 'Karakter'], rows(['14.03.2024', '9']))?.name).toBe('Dato');
+  });
+
+  it('ignores a column named date whose values are not dates', () => {
+    expect(detectDate(['date', 'score'], rows(['soon', '9'], ['later', '8']))).toBeUndefined();
+  });
+});
+
+describe('resolveColumn', () => {
+  const header = ['response_id', 'submitted_at', 'Score', 'channel'];
+
+  it('matches a header case-insensitively', () => {
+    expect(resolveColumn(header, ' score ', '--score', 'x.csv').index).toBe(2);
+  });
+
+  it('takes a 1-based position', () => {
+    expect(resolveColumn(header, '4', '--score', 'x.csv')).toMatchObject({ index: 3, name: 'channel' });
+  });
+
+  it('names the closest header and lists them all when the column is unknown', () => {
+    try {
+      resolveColumn(header, 'chanel', '--where', 'x.csv');
+      expect.unreachable();
+    } catch (err) {
+      expect(err).toBeInstanceOf(NpsError);
+      expect((err as NpsError).kind).toBe('usage');
+      expect((err as NpsError).hint).toBe('did you mean "channel"? columns: "response_id", "submitted_at", "Score", "channel"');
+    }
+  });
+
+  it('computes edit distances', () => {
+    expect(editDistance('kitten', 'sitting')).toBe(3);
+    expect(editDistance('', 'abc')).toBe(3);
+  });
+});

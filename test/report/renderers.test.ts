@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { render } from '../../src/report/index.js';
+import type { Report } from '../../src/report/model.js';
+
+// A report carrying hostile text from the data: escape sequences, a formula, a pipe.
+const report: Report = {
+  command: 'test',
+  title: 'Agents \x1b[2J',
+  tables: [
+    {
+      name: 'rows',
+      columns: [
+        { key: 'agent', label: 'Agent', kind: 'text' },
+        { key: 'n', label: 'n', kind: 'count' },
+        { key: 'nps', label: 'NPS', kind: 'nps' },
+        { key: 'secret', label: 'Secret', kind: 'text', audience: 'machine' },
+      ],
+      rows: [
+        { agent: '=cmd|" /C calc"!A0', n: 12, nps: 41.666, secret: 'x' },
+        { agent: 'Ann \x1b[31mRed\x1b[0m | Co', n: 3, nps: -100, secret: 'y' },
+      ],
+    },
+  ],
+  notes: ['Rows: 15 read.'],
+  meta: { tool: 'npskit' },
+};
+const options = { decimals: 1, excel: false, colorLevel: 0 } as const;
+
+describe('renderers', () => {
+  it('csv neutralizes formulas and keeps numbers numeric', () => {
+    expect(render(report, 'csv', options)).toBe(`agent,n,nps,secret\n"'=cmd|"" /C calc""!A0",12,41.7,x\nAnn \x1b[31mRed\x1b[0m | Co,3,-100.0,y\n`);
+  });
+
+  it('csv for Excel: BOM, semicolons, decimal commas, CRLF', () => {
+    const lines = render(report, 'csv', { ...options, excel: true }).split('\r\n');
+    expect(lines[0]).toBe('\ufeffagent;n;nps;secret');
+    expect(lines[1]).toBe(`"'=cmd|"" /C calc""!A0";12;41,7;x`);
+    expect(lines[3]).toBe('');
+  });
+
+  it('table output has no escape sequences from the data', () => {
+    const text = render(report, 'table', options);
+    expect(text).not.toContain('\x1b');
+    expect(text).toContain('Ann Red | Co');
+    expect(text).not.toContain('Secret');
+  });
+
+  it('markdown escapes pipes and aligns numbers right', () => {
+    const text = render(report, 'markdown', options);
+    expect(text).toContain('| Agent | n | NPS |\n| :-- | --: | --: |');
+    expect(text).toContain('| Ann Red \\| Co | 3 | -100.0 |');
+    expect(text).not.toContain('\x1b');
+  });
+
+  it('json keeps unrounded numbers, the data as it is, and meta last', () => {
+    const doc = JSON.parse(render(report, 'json', options));
+    expect(Object.keys(doc)).toEqual(['command', 'rows', 'notes', 'meta']);
+    expect(doc.rows[0]).toEqual({ agent: '=cmd|" /C calc"!A0', n: 12, nps: 41.666, secret: 'x' });
+  });
+});
