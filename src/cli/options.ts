@@ -22,7 +22,7 @@ export function addFilterOptions(cmd: Command): Command {
   return cmd
     .option('--since <date>', 'keep responses on or after this day (YYYY-MM-DD, UTC)')
     .option('--until <date>', 'keep responses on or before this day (YYYY-MM-DD, UTC)')
-    .option('--where <column=value>', 'keep rows whose column equals (=) or differs from (!=) a value; repeatable, ANDed', collectWhere, []);
+    .option('--where <column=value>', 'keep rows whose column equals (=) or differs from (!=) a value; repeatable, ANDed', collectWhere);
 }
 
 export function addStatisticsOptions(cmd: Command): Command {
@@ -48,7 +48,7 @@ export interface SharedFlags {
   delimiter?: string;
   since?: string;
   until?: string;
-  where: WhereClause[];
+  where?: WhereClause[];
   ciMethod: IntervalMethod;
   confidence: number;
   format: Format;
@@ -73,6 +73,7 @@ export interface SharedOptions {
 
 /** Checks what commander cannot check alone, and shapes the flags for the core and renderers. */
 export function sharedOptions(files: string[], flags: SharedFlags, io: Io): SharedOptions {
+  const where = flags.where ?? [];
   const inputs = files.length > 0 ? files : ['-'];
   if (inputs.filter((f) => f === '-').length > 1) throw usageError('standard input (-) can be read only once');
   if (inputs.includes('-') && io.stdin.isTTY) {
@@ -85,7 +86,7 @@ export function sharedOptions(files: string[], flags: SharedFlags, io: Io): Shar
   }
   const writingToFile = flags.output !== undefined && flags.output !== '-';
   return {
-    scan: { files: inputs, score: flags.score, date: flags.date, since, until, where: flags.where, delimiter: flags.delimiter },
+    scan: { files: inputs, score: flags.score, date: flags.date, since, until, where, delimiter: flags.delimiter },
     statistics: { method: flags.ciMethod, confidence: flags.confidence },
     format: flags.format,
     output: flags.output,
@@ -101,7 +102,7 @@ export function sharedOptions(files: string[], flags: SharedFlags, io: Io): Shar
       date: flags.date ?? null,
       since: flags.since ?? null,
       until: flags.until ?? null,
-      where: flags.where.map((w) => `${w.column}${w.equal ? '=' : '!='}${w.value}`),
+      where: where.map((w) => `${w.column}${w.equal ? '=' : '!='}${w.value}`),
       ci_method: flags.ciMethod,
       confidence: flags.confidence,
       decimals: flags.decimals,
@@ -124,10 +125,10 @@ function parseDelimiter(value: string): string {
   return d;
 }
 
-function collectWhere(value: string, previous: WhereClause[]): WhereClause[] {
+function collectWhere(value: string, previous: WhereClause[] | undefined): WhereClause[] {
   const m = /^([^=!]+?)\s*(!=|=)\s*(.*)$/s.exec(value);
   if (!m) throw new InvalidArgumentError('write it as column=value or column!=value');
-  return [...previous, { column: m[1].trim(), value: m[3].trim(), equal: m[2] === '=' }];
+  return [...(previous ?? []), { column: m[1].trim(), value: m[3].trim(), equal: m[2] === '=' }];
 }
 
 function parseConfidence(value: string): number {

@@ -52,6 +52,5 @@ ${EXIT_CODES_HELP}`);
 }
 
 function examples(list: readonly (readonly [string, string])[]): string {
-  const width = Math.max(...list.map(([line]) => line.length));
-  return list.map(([line, what]) => `  ${line.padEnd(width)}  # ${what}`).join('\n');
+  return list.map(([line, what]) => `  # ${what}\n  ${line}`).join('\n\n');
 }
