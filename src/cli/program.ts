@@ -15,6 +15,14 @@ Exit codes:
 
 /** The commander tree. It never exits or prints by itself: main() decides both. */
 export function buildProgram(io: Io): Command {
+  const output = {
+    writeOut: (text: string) => io.stdout.write(text),
+    writeErr: (text: string) => io.stderr.write(text),
+    outputError: () => {}, // main() prints errors in the one format of the tool
+    // A fixed width keeps help identical in every terminal, pipe and test.
+    getOutHelpWidth: () => 80,
+    getErrHelpWidth: () => 80,
+  };
   const program = new Command('nps')
     .description('Net Promoter Score from survey exports, with honest confidence intervals.')
     .version(VERSION, '-V, --version', 'print the version')
@@ -22,11 +30,7 @@ export function buildProgram(io: Io): Command {
     .helpCommand(false)
     .exitOverride()
     .showSuggestionAfterError(true)
-    .configureOutput({
-      writeOut: (text) => io.stdout.write(text),
-      writeErr: (text) => io.stderr.write(text),
-      outputError: () => {}, // main() prints errors in the one format of the tool
-    })
+    .configureOutput(output)
     .addHelpText('after', `
 Examples:
   nps report survey.csv
@@ -39,11 +43,7 @@ ${EXIT_CODES_HELP}`);
       .description(definition.summary)
       .helpOption('-h, --help', 'show help')
       .exitOverride()
-      .configureOutput({
-        writeOut: (text) => io.stdout.write(text),
-        writeErr: (text) => io.stderr.write(text),
-        outputError: () => {},
-      })
+      .configureOutput(output)
       .addHelpText('after', `\nExamples:\n${examples(definition.examples)}\n`)
       .action(async (files: string[], flags: SharedFlags) => definition.run(files, flags, io));
     program.addCommand(sub);
