@@ -1,3 +1,4 @@
+import { scaleProblem } from '../core/scale.js';
 import { dataError } from '../errors.js';
 import { excludedTotal, REASON_TEXT, REASONS, type Accounting } from '../io/rows.js';
 import type { Scan } from '../io/scan.js';
@@ -33,7 +34,17 @@ export function checkAccounting(scan: Scan, options: SharedOptions, io: Io): voi
     const names = scan.inputs.map((i) => i.name).join(', ');
     if (a.read === 0) throw dataError(`no responses in ${names}: it has a header but no rows`, 'export the survey again with its responses');
     if (a.filtered === a.read) throw dataError(`no responses left after filtering (${a.read} ${plural(a.read, 'row')} filtered out)`, 'check --since, --until and --where');
-    throw dataError(`no valid responses in ${names} (${describeAccounting(a).replace(/^Rows: /, '').replace(/\.$/, '')})`, `check that the score column (${scan.inputs[0]?.columns.score.name}) holds 0-10 answers, or choose another with --score`);
+    const dates = a.excluded.bad_date === a.read - a.filtered;
+    throw dataError(
+      `no valid responses in ${names} (${describeAccounting(a).replace(/^Rows: /, '').replace(/\.$/, '')})`,
+      dates
+        ? `no date in the date column (${scan.inputs[0]?.columns.date?.name}) could be read; choose another with --date`
+        : `check that the score column (${scan.inputs[0]?.columns.score.name}) holds 0-10 answers, or choose another with --score`,
+    );
+  }
+  const problem = scaleProblem(scan.overall, a.excluded.out_of_range);
+  if (problem) {
+    throw dataError(`the score column (${scan.inputs[0]?.columns.score.name}) is not a 0-10 answer: ${problem}`, 'NPS needs the 0-10 "how likely are you to recommend" question; choose that column with --score');
   }
 }
 

@@ -121,32 +121,33 @@ function day(text: string, flag: string) {
 function parseDelimiter(value: string): string {
   const named: Record<string, string> = { tab: '\t', '\\t': '\t', comma: ',', semicolon: ';', pipe: '|' };
   const d = named[value.toLowerCase()] ?? value;
-  if (d.length !== 1) throw new InvalidArgumentError('use one character: , ; tab or |');
+  if (d.length !== 1) throw new InvalidArgumentError('Use one character: , ; tab or |');
   return d;
 }
 
 function collectWhere(value: string, previous: WhereClause[] | undefined): WhereClause[] {
   const m = /^([^=!]+?)\s*(!=|=)\s*(.*)$/s.exec(value);
-  if (!m) throw new InvalidArgumentError('write it as column=value or column!=value');
+  if (!m) throw new InvalidArgumentError('Write it as column=value or column!=value');
   return [...(previous ?? []), { column: m[1].trim(), value: m[3].trim(), equal: m[2] === '=' }];
 }
 
 function parseConfidence(value: string): number {
   const percent = value.trim().endsWith('%');
   const number = Number(value.trim().replace(/%$/, ''));
-  const level = percent || number >= 1 ? number / 100 : number;
-  if (!Number.isFinite(level) || level <= 0 || level >= 1) throw new InvalidArgumentError('give a level between 0 and 1, e.g. 0.95 or 95%');
+  // A bare number above 1 is a percentage (95 = 95%); exactly 1 is no confidence level at all.
+  const level = percent || number > 1 ? number / 100 : number;
+  if (!Number.isFinite(level) || level <= 0 || level >= 1) throw new InvalidArgumentError('Give a level between 0 and 1, e.g. 0.95 or 95%');
   return level;
 }
 
 function parseDecimals(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 6) throw new InvalidArgumentError('give a whole number from 0 to 6');
+  if (!Number.isInteger(n) || n < 0 || n > 6) throw new InvalidArgumentError('Give a whole number from 0 to 6');
   return n;
 }
 
 function parseNps(value: string): number {
   const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || n < -100 || n > 100) throw new InvalidArgumentError('give an NPS between -100 and 100');
+  if (value.trim() === '' || !Number.isFinite(n) || n < -100 || n > 100) throw new InvalidArgumentError('Give an NPS between -100 and 100');
   return n;
 }

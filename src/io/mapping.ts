@@ -10,14 +10,20 @@ export interface ColumnChoice {
 }
 
 // Header words, lower-cased, in English and the Nordic and Polish exports met in the wild.
-const SCORE_NAMES = ['score', 'nps', 'nps score', 'rating', 'betyg', 'poäng', 'karakter', 'vurdering', 'ocena', 'wynik', 'likelihood to recommend'];
-const SCORE_WORDS = ['recommend', 'rekommendera', 'anbefale', 'anbefal', 'polecić', 'poleciłbyś', 'polecenia', 'nps', 'score', 'rating', 'betyg', 'poäng', 'karakter', 'vurdering', 'ocena', 'likely', 'sannolikt', 'sandsynligt', 'sannsynlig'];
+// The recommend question itself, in any wording, ranks first...
+const RECOMMEND = /recommend|rekommendera|anbefal|polec|likely|likelihood|sannolik|sandsynlig|sannsynlig|\bnps\b/;
+// ...then generic names of a score column, exact...
+const SCORE_NAMES = ['score', 'rating', 'betyg', 'poäng', 'karakter', 'vurdering', 'ocena', 'wynik'];
+// ...then headers that merely contain one.
+const SCORE_WORDS = /score|rating|betyg|poäng|karakter|vurdering|ocena|wynik/;
 // Vendor-computed groupings of the answer (Qualtrics' NPS_GROUP): never the answer itself.
-const NOT_SCORE = /group|grupp|gruppe|grupa|category|kategori|segment/;
+const GROUPING = /group|grupp|gruppe|grupa|category|kategori|segment/;
+// Other survey metrics (CSAT, CES): not the answer, unless the header also asks the recommend question.
+const OTHER_METRIC = /csat|\bces\b|satisf|nöjd|tilfreds|zadowol|effort|ansträng/;
 const DATE_NAMES = ['submitted_at', 'submitted', 'submit date', 'submit date (utc)', 'enddate', 'end date', 'recorded date', 'recordeddate', 'completion time', 'completed', 'completed_at', 'created_at', 'created', 'date', 'datum', 'dato', 'data', 'timestamp', 'tidpunkt', 'time', 'startdate', 'start date', 'start time'];
 const DATE_WORDS = ['date', 'datum', 'dato', 'data', 'time', 'tid', 'czas', 'submitted', 'created'];
 
-const normalize = (header: string) => header.trim().toLowerCase();
+const normalize = (header: string) => header.toLowerCase().replace(/[_\-.]+/g, ' ').replace(/\s+/g, ' ').trim();
 
 /** Share of the sample's non-missing cells in a column that `accept`; -1 when all are missing. */
 function fit(sample: readonly string[][], index: number, accept: (value: string) => boolean): { share: number; seen: number } {
@@ -33,20 +39,30 @@ function fit(sample: readonly string[][], index: number, accept: (value: string)
 }
 
 const isAnswer = (value: string) => parseAnswer(value) >= 0;
+
+function maxAnswer(sample: readonly string[][], index: number): number {
+  let max = -1;
+  for (const record of sample) max = Math.max(max, parseAnswer(record[index] ?? ''));
+  return max;
+}
 const isDate = (value: string) => !Number.isNaN(parseDate(value));
 
 export function detectScore(header: readonly string[], sample: readonly string[][]): ColumnChoice | undefined {
   let best: { choice: ColumnChoice; rank: number } | undefined;
   header.forEach((raw, index) => {
     const name = normalize(raw);
-    if (NOT_SCORE.test(name)) return;
-    const named = SCORE_NAMES.includes(name) ? 2 : SCORE_WORDS.some((w) => name.includes(w)) ? 1 : 0;
+    const recommend = RECOMMEND.test(name);
+    if (GROUPING.test(name) || (OTHER_METRIC.test(name) && !recommend)) return;
+    const exact = SCORE_NAMES.includes(name) || name === 'nps' || name === 'nps score';
+    const named = recommend ? 3 : exact ? 2 : SCORE_WORDS.test(name) ? 1 : 0;
     if (named === 0) return;
     const { share, seen } = fit(sample, index, isAnswer);
     // Values decide: a 0-10 column beats a Yes/No column whose header also says "recommend".
     // A column plainly named "score" may hold more junk before it stops being the answer.
-    if (seen > 0 && share < (named === 2 ? 0.5 : 0.8)) return;
-    const rank = (seen > 0 ? share * 10 : 0) + named;
+    if (seen > 0 && share < (exact ? 0.5 : 0.8)) return;
+    // A column whose answers never pass 5 is more likely a 1-5 rating than the 0-10 question.
+    const narrow = seen >= 10 && maxAnswer(sample, index) <= 5;
+    const rank = named * 10 + (seen > 0 ? share * 5 : 0) - (narrow ? 25 : 0);
     const reason = seen > 0
       ? `header names a score; ${Math.round(share * 100)}% of ${seen} sampled values are 0-10`
       : 'header names a score (no values to check)';

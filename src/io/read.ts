@@ -54,6 +54,10 @@ export async function readTable(spec: string, io: Io, options: ReadOptions, prep
 
   const onRecord = (record: string[]) => {
     const line = parser!.info.lines;
+    if (record.length === 1 && record[0] === '') {
+      lastLine = line; // a blank line is not a row, but it keeps the line count exact
+      return;
+    }
     try {
       if (sink) sink(record, line);
       else if (!header) header = record.map((h) => h.replace(/^\ufeff/, '').trim());
@@ -70,6 +74,9 @@ export async function readTable(spec: string, io: Io, options: ReadOptions, prep
   };
 
   const open = (head: Buffer): Parser => {
+    if (head.includes(0)) {
+      throw inputError(`${source.name} is not a CSV text file (it holds NUL bytes: binary, or UTF-16)`, 'save it from the survey tool or Excel as "CSV UTF-8"');
+    }
     dialect = sniffDialect(head.toString('utf8'), options.delimiter);
     const p = parse({
       delimiter: dialect.delimiter,
@@ -77,7 +84,6 @@ export async function readTable(spec: string, io: Io, options: ReadOptions, prep
       from_line: dialect.sepLine ? 2 : 1,
       relax_column_count: true,
       relax_quotes: true,
-      skip_empty_lines: true,
       max_record_size: MAX_RECORD_BYTES,
     });
     p.on('data', onRecord);

@@ -1,4 +1,5 @@
 import type { Io } from '../cli/io.js';
+import { newTally, type Tally } from '../core/tally.js';
 import { usageError } from '../errors.js';
 import { detectDate, detectScore, resolveColumn, type ColumnChoice } from './mapping.js';
 import { readTable, type TableHead } from './read.js';
@@ -34,6 +35,8 @@ export interface InputInfo {
 
 export interface Scan {
   readonly accounting: Accounting;
+  /** Every used answer, whatever the command groups them by: for checks on the whole input. */
+  readonly overall: Tally;
   readonly inputs: readonly InputInfo[];
 }
 
@@ -47,6 +50,7 @@ export type AnswerSink = (score: number, record: string[]) => void;
  */
 export async function scan(request: ScanRequest, io: Io, prepare: (head: TableHead) => AnswerSink): Promise<Scan> {
   const accounting = newAccounting();
+  const overall = newTally();
   const inputs: InputInfo[] = [];
   for (const file of request.files) {
     await readTable(file, io, { delimiter: request.delimiter }, (head) => {
@@ -85,9 +89,12 @@ export async function scan(request: ScanRequest, io: Io, prepare: (head: TableHe
       const sink = prepare(head);
       return (record, line) => {
         const answer = answerOf(record, line);
-        if (answer >= 0) sink(answer, record);
+        if (answer >= 0) {
+          overall[answer] += 1;
+          sink(answer, record);
+        }
       };
     });
   }
-  return { accounting, inputs };
+  return { accounting, overall, inputs };
 }

@@ -9,7 +9,7 @@ export interface Dialect {
 }
 
 const CANDIDATES = [',', ';', '\t'] as const;
-const SEP_LINE = /^sep=(.)\r?\n/i;
+const SEP_LINE = /^sep=(.)(?:\r\n|\r|\n)/i;
 const SAMPLE_RECORDS = 20;
 
 export const delimiterName = (d: string): string => (d === '\t' ? 'tab' : d);
@@ -54,7 +54,7 @@ function countPerRecord(text: string): Record<string, number>[] {
     const ch = text[i];
     if (ch === '"') quoted = !quoted;
     else if (quoted) continue;
-    else if (ch === '\n') {
+    else if (ch === '\n' || (ch === '\r' && text[i + 1] !== '\n')) {
       records.push(current);
       current = { ',': 0, ';': 0, '\t': 0 };
     } else if (ch in current) current[ch]++;

@@ -13,8 +13,10 @@ export interface NumberStyle {
  */
 export function round(value: number, decimals: number): number {
   if (!Number.isFinite(value)) return value;
-  const magnitude = Math.abs(value);
-  const rounded = Number(`${Math.round(Number(`${magnitude}e${decimals}`))}e-${decimals}`);
+  const scale = 10 ** decimals;
+  // 15 significant digits drop the binary noise (1.005 * 100 = 100.49999999999999) before rounding.
+  const shifted = Number((Math.abs(value) * scale).toPrecision(15));
+  const rounded = Math.round(shifted) / scale;
   return value < 0 && rounded !== 0 ? -rounded : rounded;
 }
 

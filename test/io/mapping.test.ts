@@ -29,6 +29,22 @@ describe('detectScore', () => {
     expect(detectScore(header, rows(['3', '9'], ['1', '4']))).toBeUndefined();
   });
 
+  it.each([
+    [['id', 'csat_score', 'likelihood_to_recommend'], 'likelihood_to_recommend'],
+    [['id', 'CSAT rating', 'NPS score'], 'NPS score'],
+    [['id', 'CES score', 'Score'], 'Score'],
+    [['id', 'Overall rating', 'How likely is it that you would recommend us?'], 'How likely is it that you would recommend us?'],
+  ])('ranks the recommend question above other scores in %j', (header, expected) => {
+    const sample = Array.from({ length: 12 }, (_, i) => ['1', String((i % 5) + 1), String(i % 11)]);
+    expect(detectScore(header, sample)?.name).toBe(expected);
+  });
+
+  it('ranks a 0-10 rating above a rating whose answers never pass 5', () => {
+    const header = ['rating', 'score'];
+    const sample = Array.from({ length: 12 }, (_, i) => [String((i % 5) + 1), String(i % 11)]);
+    expect(detectScore(header, sample)?.name).toBe('score');
+  });
+
   it('finds nothing when no header names a score', () => {
     expect(detectScore(['id', 'comment'], rows(['1', 'fine']))).toBeUndefined();
   });

@@ -5,7 +5,7 @@ import { colorLevel } from '../../src/report/style.js';
 
 describe('round', () => {
   it.each([
-    [1.005, 2, 1.01], [2.5, 0, 3], [-2.5, 0, -3], [0.05, 1, 0.1], [-0.05, 1, -0.1], [12.345, 2, 12.35], [-0.04, 1, 0],
+    [1.005, 2, 1.01], [2.5, 0, 3], [-2.5, 0, -3], [0.05, 1, 0.1], [-0.05, 1, -0.1], [12.345, 2, 12.35], [-0.04, 1, 0], [1e-7, 1, 0], [5e-7, 6, 0.000001], [123456.78, 1, 123456.8],
   ])('round(%d, %i) = %d (half away from zero)', (value, decimals, expected) => {
     expect(round(value, decimals)).toBe(expected);
   });
