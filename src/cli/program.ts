@@ -10,7 +10,7 @@ Exit codes:
   1   a --fail-* threshold was not met (the output is still written)
   2   usage: unknown option or command, bad option value, unknown column
   3   input: file missing or unreadable, not CSV
-  4   data: no valid responses, or --strict and rows were excluded
+  4   data: no valid responses, not a 0-10 scale, or --strict and rows excluded
   70  internal error (please report it)`;
 
 /** The commander tree. It never exits or prints by itself: main() decides both. */
