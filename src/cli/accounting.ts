@@ -17,8 +17,16 @@ export function describeAccounting(a: Accounting): string {
  * After a scan, before any statistics: warn about rows that were not answers (with their lines),
  * and stop when nothing is left to analyse or when --strict forbids exclusions.
  */
-export function checkAccounting(scan: Scan, options: SharedOptions, io: Io): void {
+export function checkAccounting(scan: Scan<unknown>, options: SharedOptions, io: Io): void {
   const a = scan.accounting;
+  if (scan.dateOrder) {
+    const order = scan.dateOrder.order === 'dmy' ? 'day/month (3/4/2024 = 3 April)' : 'month/day (3/4/2024 = March 4)';
+    io.stderr.write(
+      scan.dateOrder.decided
+        ? `nps: note: slash dates read as ${order}: the reading that fits the column\n`
+        : `nps: note: slash dates fit both day/month and month/day; read as ${order}; choose with --date-format, e.g. M/d/yyyy\n`,
+    );
+  }
   for (const reason of REASONS) {
     if (reason === 'missing_score' || a.excluded[reason] === 0) continue;
     const lines = a.lines[reason].join(', ');
@@ -50,8 +58,11 @@ export function checkAccounting(scan: Scan, options: SharedOptions, io: Io): voi
 
 const plural = (n: number, word: string) => (n === 1 ? word : `${word}s`);
 
+/** A wall time as its calendar day, YYYY-MM-DD. */
+export const isoDay = (wall: number): string => new Date(wall).toISOString().slice(0, 10);
+
 /** JSON `meta`: where every row went, what was read and how, and which tool did it. */
-export function buildMeta(command: string, scan: Scan, options: SharedOptions): Record<string, unknown> {
+export function buildMeta(command: string, scan: Scan<unknown>, options: SharedOptions): Record<string, unknown> {
   const a = scan.accounting;
   return {
     tool: TOOL,
@@ -69,6 +80,11 @@ export function buildMeta(command: string, scan: Scan, options: SharedOptions): 
       excluded: Object.fromEntries(REASONS.map((r) => [r, a.excluded[r]])),
       excluded_total: excludedTotal(a),
       filtered: a.filtered,
+    },
+    dates: {
+      zone: options.scan.zone.name,
+      slash_order: scan.dateOrder?.order ?? null,
+      window: scan.window ? { start: isoDay(scan.window.start), end: isoDay(scan.window.end) } : null,
     },
     options: options.echo,
   };

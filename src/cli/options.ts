@@ -1,5 +1,7 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { dayBounds } from '../core/date.js';
+import { dayBounds, patternReader } from '../core/date.js';
+import { parseLast, type PeriodUnit } from '../core/period.js';
+import { zoneOf, type Zone } from '../core/zone.js';
 import { INTERVAL_METHODS, type IntervalMethod } from '../core/interval.js';
 import type { Statistics } from '../core/summary.js';
 import { usageError } from '../errors.js';
@@ -14,14 +16,18 @@ export function addInputOptions(cmd: Command): Command {
   return cmd
     .argument('[files...]', 'CSV exports to read, pooled (.gz is unzipped; - or none reads stdin)')
     .option('--score <column>', 'the 0-10 answer column, by header or 1-based position (default: detected)')
-    .option('--date <column>', 'the date column for --since/--until (default: detected)')
+    .option('--date <column>', 'the date column (default: detected)')
+    .option('--date-format <pattern>', 'read dates with this date-fns pattern, e.g. dd/MM/yyyy HH:mm (default: detected)')
+    .option('--tz <zone>', 'IANA time zone for days and periods; dates without an offset are wall-clock time there', 'UTC')
     .option('--delimiter <char>', 'field separator: , ; tab or | (default: sniffed)', parseDelimiter);
 }
 
 export function addFilterOptions(cmd: Command): Command {
   return cmd
-    .option('--since <date>', 'keep responses on or after this day (YYYY-MM-DD, UTC)')
-    .option('--until <date>', 'keep responses on or before this day (YYYY-MM-DD, UTC)')
+    .option('--since <date>', 'keep responses on or after this day (YYYY-MM-DD, in --tz)')
+    .option('--until <date>', 'keep responses on or before this day (YYYY-MM-DD, in --tz)')
+    .option('--last <N><unit>', 'keep the N most recent calendar periods up to the latest date (or --until): d, w, m, q, y; e.g. 4q, 12w', parseLastOption)
+    .option('--fiscal-year-start <month>', 'first month of the fiscal year (1-12 or a name): quarter and year labels become FY...', parseMonth, 1)
     .option('--where <column=value>', 'keep rows whose column equals (=) or differs from (!=) a value; repeatable, ANDed', collectWhere);
 }
 
@@ -45,6 +51,10 @@ export function addOutputOptions(cmd: Command): Command {
 export interface SharedFlags {
   score?: string;
   date?: string;
+  dateFormat?: string;
+  tz: string;
+  last?: { count: number; unit: PeriodUnit };
+  fiscalYearStart: number;
   delimiter?: string;
   since?: string;
   until?: string;
@@ -84,9 +94,31 @@ export function sharedOptions(files: string[], flags: SharedFlags, io: Io): Shar
   if (since !== undefined && until !== undefined && since > until) {
     throw usageError(`--since ${flags.since} is after --until ${flags.until}`, 'swap the two dates');
   }
+  const zone = timeZone(flags.tz);
+  if (flags.dateFormat !== undefined) {
+    try {
+      patternReader(flags.dateFormat, zone);
+    } catch (err) {
+      throw usageError(`--date-format ${JSON.stringify(flags.dateFormat)}: ${(err as Error).message}`, 'use date-fns tokens, e.g. dd/MM/yyyy HH:mm or M/d/yy h:mm a');
+    }
+  }
   const writingToFile = flags.output !== undefined && flags.output !== '-';
   return {
-    scan: { files: inputs, score: flags.score, date: flags.date, since, until, where, delimiter: flags.delimiter },
+    scan: {
+      files: inputs,
+      score: flags.score,
+      date: flags.date,
+      delimiter: flags.delimiter,
+      where,
+      since,
+      until,
+      last: flags.last,
+      zone,
+      dateFormat: flags.dateFormat,
+      fiscalYearStart: flags.fiscalYearStart,
+      needsDates: false,
+      groups: [],
+    },
     statistics: { method: flags.ciMethod, confidence: flags.confidence },
     format: flags.format,
     output: flags.output,
@@ -100,8 +132,12 @@ export function sharedOptions(files: string[], flags: SharedFlags, io: Io): Shar
     echo: {
       score: flags.score ?? null,
       date: flags.date ?? null,
+      date_format: flags.dateFormat ?? null,
+      tz: zone.name,
       since: flags.since ?? null,
       until: flags.until ?? null,
+      last: flags.last ? `${flags.last.count}${flags.last.unit[0]}` : null,
+      fiscal_year_start: flags.fiscalYearStart,
       where: where.map((w) => `${w.column}${w.equal ? '=' : '!='}${w.value}`),
       ci_method: flags.ciMethod,
       confidence: flags.confidence,
@@ -110,6 +146,29 @@ export function sharedOptions(files: string[], flags: SharedFlags, io: Io): Shar
       fail_below: flags.failBelow ?? null,
     },
   };
+}
+
+function timeZone(name: string): Zone {
+  const zone = zoneOf(name);
+  if (!zone) throw usageError(`--tz ${JSON.stringify(name)} is not a time zone`, 'use an IANA name such as Europe/Stockholm, Europe/Warsaw or UTC');
+  return zone;
+}
+
+function parseLastOption(value: string): { count: number; unit: PeriodUnit } {
+  const last = parseLast(value);
+  if (!last) throw new InvalidArgumentError('Write it as a count and a unit: 30d, 12w, 6m, 4q or 2y');
+  return last;
+}
+
+const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+
+function parseMonth(value: string): number {
+  const text = value.trim().toLowerCase();
+  const n = /^\d+$/.test(text) ? Number(text) : MONTHS.indexOf(text.slice(0, 3)) + 1;
+  if (!Number.isInteger(n) || n < 1 || n > 12 || (!/^\d+$/.test(text) && text.length < 3)) {
+    throw new InvalidArgumentError('Give a month: 1-12 or a name such as July');
+  }
+  return n;
 }
 
 function day(text: string, flag: string) {
@@ -131,7 +190,7 @@ function collectWhere(value: string, previous: WhereClause[] | undefined): Where
   return [...(previous ?? []), { column: m[1].trim(), value: m[3].trim(), equal: m[2] === '=' }];
 }
 
-function parseConfidence(value: string): number {
+export function parseConfidence(value: string): number {
   const percent = value.trim().endsWith('%');
   const number = Number(value.trim().replace(/%$/, ''));
   // A bare number above 1 is a percentage (95 = 95%); exactly 1 is no confidence level at all.
@@ -140,13 +199,19 @@ function parseConfidence(value: string): number {
   return level;
 }
 
-function parseDecimals(value: string): number {
+export function parseDecimals(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0 || n > 6) throw new InvalidArgumentError('Give a whole number from 0 to 6');
   return n;
 }
 
-function parseNps(value: string): number {
+export function parseCount(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('Give a whole number, 0 or more');
+  return n;
+}
+
+export function parseNps(value: string): number {
   const n = Number(value);
   if (value.trim() === '' || !Number.isFinite(n) || n < -100 || n > 100) throw new InvalidArgumentError('Give an NPS between -100 and 100');
   return n;

@@ -34,7 +34,9 @@ export function buildProgram(io: Io): Command {
     .addHelpText('after', `
 Examples:
   nps report survey.csv
-  nps report survey.csv --format json
+  nps trend survey.csv --period month --last 12m
+  nps compare survey.csv --by channel
+  nps samplesize --margin 5
   nps report --help
 ${EXIT_CODES_HELP}`);
 
@@ -45,7 +47,10 @@ ${EXIT_CODES_HELP}`);
       .exitOverride()
       .configureOutput(output)
       .addHelpText('after', `\nExamples:\n${examples(definition.examples)}\n`)
-      .action(async (files: string[], flags: SharedFlags) => definition.run(files, flags, io));
+      // Operands and options from commander itself, whatever arguments a command declares.
+      .action(async function (this: Command) {
+        await definition.run(this.args, this.opts() as SharedFlags, io);
+      });
     program.addCommand(sub);
   }
   return program;

@@ -1,42 +1,278 @@
 /**
- * Timestamps as survey tools write them, read to epoch milliseconds. A timestamp without an offset
- * is read as UTC wall-clock time. Returns NaN when the text is not a date this reader knows.
- *
- *   2024-03-14, 2024-03-14T09:30:00Z, 2024-03-14 09:30, 2024-03-14T09:30:00.123+01:00, 14.03.2024
+ * Timestamps as survey tools and spreadsheets write them, read to wall times in the analysis zone
+ * (see zone.ts). A timestamp with an offset, or a Unix time, is an instant and is converted; one
+ * without is already wall-clock time in that zone and is kept as written.
  */
-const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?)?$/i;
-const DOTTED = /^(\d{1,2})\.(\d{1,2})\.(\d{4})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?$/;
+import { format, isValid, parse } from 'date-fns';
+import { UTC, wallTime, type Zone } from './zone.js';
 
-export function parseDate(raw: string): number {
+/** How a slash date such as 3/4/2024 is read: day first (3 April) or month first (4 March). */
+export type DateOrder = 'dmy' | 'mdy';
+
+const MINUTE_MS = 60_000;
+const DAY_MS = 86_400_000;
+/** Excel day numbers count from 1899-12-30; this is 1970-01-01's. */
+const EXCEL_UNIX_EPOCH_DAY = 25_569;
+const EXCEL_FIRST_DAY = 20_000; // 1954-10-03
+const EXCEL_LAST_DAY = 80_000; // 2119-01-11
+/** Two-digit years below this are 20xx, the others 19xx. */
+const TWO_DIGIT_YEAR_PIVOT = 70;
+// Character codes of the common ISO shapes.
+const HYPHEN = 45, COLON = 58, DOT = 46, SPACE = 32, PLUS = 43, UPPER_T = 84, UPPER_Z = 90;
+
+// One regular expression per format, all anchored, so a cell of another format fails at once.
+const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?\s*(?:(Z)|([+-])(\d{2})(?::?(\d{2}))?)?)?$/i;
+/** `[,] H:mm[:ss] [AM|PM]` after a date, as spreadsheets and US tools write it. */
+const CLOCK = String.raw`(?:,?\s+(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\s*([AP])\.?M\.?)?)?$`;
+const SLASH = new RegExp(String.raw`^(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})` + CLOCK, 'i');
+const DOTTED = new RegExp(String.raw`^(\d{1,2})\.(\d{1,2})\.(\d{4}|\d{2})` + CLOCK, 'i');
+const YEAR_FIRST_SLASH = new RegExp(String.raw`^(\d{4})/(\d{1,2})/(\d{1,2})` + CLOCK, 'i');
+const NUMBER = /^(\d+)(?:[.,](\d+))?$/;
+
+/**
+ * Reads one cell as a wall time in `zone`, or NaN. Leading and trailing white space (no-break space
+ * included) is ignored. Accepted, with the calendar checked (no 30 February, hour 24 or minute 60):
+ *
+ *   2024-03-14, 2024-03-14T09:30, 2024-03-14 09:30:00.123, 2024-03-14T09:30:00,5+01:00 (Z, +01:00, +0100, -05)
+ *   2024/03/14 [9:30[:00]]
+ *   14.03.2024 [9:30[:00]], 14.3.24          always day first
+ *   3/4/2024 [9:30[:00] [AM|PM]], 3/4/24     day or month first as `order` says
+ *   1710408600[.5]                            Unix seconds (9-10 digits)
+ *   1710408600000                             Unix milliseconds (12-13 digits)
+ *   45366[.5]                                 Excel day number, 20000 to 80000, wall-clock time
+ *
+ * Two-digit years 00-69 are 2000-2069 and 70-99 are 1970-1999.
+ */
+export function parseDate(raw: string, zone: Zone, order: DateOrder): number {
   const text = raw.trim();
+  if (text === '') return NaN;
+  const common = commonIso(text, zone);
+  if (common !== undefined) return common;
   let m = ISO.exec(text);
-  if (m) {
-    const ms = m[7] ? Math.round(Number(`0.${m[7]}`) * 1000) : 0;
-    const utc = wallClock(+m[1], +m[2], +m[3], +(m[4] ?? 0), +(m[5] ?? 0), +(m[6] ?? 0), ms);
-    return utc - offsetMinutes(m[8]) * 60_000;
-  }
+  if (m) return fromIso(m, zone);
+  m = SLASH.exec(text);
+  if (m) return order === 'dmy' ? fromFields(m[3], m[2], m[1], m) : fromFields(m[3], m[1], m[2], m);
   m = DOTTED.exec(text);
-  if (m) return wallClock(+m[3], +m[2], +m[1], +(m[4] ?? 0), +(m[5] ?? 0), +(m[6] ?? 0), 0);
+  if (m) return fromFields(m[3], m[2], m[1], m);
+  m = YEAR_FIRST_SLASH.exec(text);
+  if (m) return fromFields(m[1], m[2], m[3], m);
+  m = NUMBER.exec(text);
+  if (m) return fromNumber(m[1], m[2], zone);
   return NaN;
 }
 
-/** Epoch ms of a calendar date and time read in UTC; NaN for impossible dates such as 2024-02-30. */
-function wallClock(y: number, mo: number, d: number, h: number, mi: number, s: number, ms: number): number {
-  if (mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || s > 60) return NaN;
-  const t = Date.UTC(y, mo - 1, d, h, mi, s, ms);
-  return new Date(t).getUTCDate() === d ? t : NaN;
-}
-
-function offsetMinutes(zone: string | undefined): number {
-  if (!zone || zone.toUpperCase() === 'Z') return 0;
-  const sign = zone[0] === '-' ? -1 : 1;
-  const digits = zone.slice(1).replace(':', '');
-  return sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2) || 0));
+/**
+ * Whether this cell has the D/M/Y slash form whose reading depends on the order (3/4/2024 or
+ * 25/12/2021; not 2024/03/04 or 14.03.2024). It checks the form only: to learn which orders a cell
+ * allows, read it with both.
+ */
+export function isSlashDate(raw: string): boolean {
+  return SLASH.test(raw.trim());
 }
 
 /** The first and last millisecond of a calendar day given as YYYY-MM-DD, or undefined. */
 export function dayBounds(day: string): { start: number; end: number } | undefined {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) return undefined;
-  const start = parseDate(day);
-  return Number.isNaN(start) ? undefined : { start, end: start + 86_400_000 - 1 };
+  const start = parseDate(day, UTC, 'dmy');
+  return Number.isNaN(start) ? undefined : { start, end: start + DAY_MS - 1 };
+}
+
+function fromIso(m: RegExpExecArray, zone: Zone): number {
+  const wall = checkedWallTime(+m[1], +m[2], +m[3], numberOr0(m[4]), numberOr0(m[5]), numberOr0(m[6]), millisOf(m[7]));
+  if (m[8] !== undefined) return zone.toWall(wall);
+  if (m[9] === undefined) return wall;
+  return zone.toWall(wall - offsetMs(m[9] === '-' ? -1 : 1, +m[10], numberOr0(m[11])));
+}
+
+/** A UTC offset in milliseconds, or NaN beyond ±23:59. */
+function offsetMs(sign: number, hours: number, minutes: number): number {
+  return hours > 23 || minutes > 59 ? NaN : sign * (hours * 60 + minutes) * MINUTE_MS;
+}
+
+/**
+ * The ISO shapes most exports write, read by character codes, which is several times faster than the
+ * regex and its string per field: `YYYY-MM-DD`, optionally followed by `[T ]HH:mm[:ss[.SSS]]` and then
+ * `Z` or `±HH:mm`. Undefined for any other text, which the ISO regex then reads.
+ */
+function commonIso(text: string, zone: Zone): number | undefined {
+  const n = text.length;
+  if (n < 10 || text.charCodeAt(4) !== HYPHEN || text.charCodeAt(7) !== HYPHEN) return undefined;
+  const year = digitsAt(text, 0, 4);
+  const month = digitsAt(text, 5, 2);
+  const day = digitsAt(text, 8, 2);
+  if (n === 10) return Number.isNaN(year + month + day) ? undefined : checkedWallTime(year, month, day, 0, 0, 0, 0);
+
+  const separator = text.charCodeAt(10);
+  if ((separator !== UPPER_T && separator !== SPACE) || n < 16 || text.charCodeAt(13) !== COLON) return undefined;
+  const hour = digitsAt(text, 11, 2);
+  const minute = digitsAt(text, 14, 2);
+  let second = 0;
+  let ms = 0;
+  let i = 16;
+  if (text.charCodeAt(i) === COLON) {
+    second = digitsAt(text, 17, 2);
+    i = 19;
+    if (text.charCodeAt(i) === DOT && (n === i + 4 || !isDigit(text.charCodeAt(i + 4)))) {
+      ms = digitsAt(text, i + 1, 3);
+      i += 4;
+    }
+  }
+  if (Number.isNaN(year + month + day + hour + minute + second + ms)) return undefined;
+  const wall = checkedWallTime(year, month, day, hour, minute, second, ms);
+  if (i === n) return wall;
+  if (text.charCodeAt(i) === UPPER_Z && n === i + 1) return zone.toWall(wall);
+  if (n === i + 6 && text.charCodeAt(i + 3) === COLON) {
+    const sign = text.charCodeAt(i) === PLUS ? 1 : text.charCodeAt(i) === HYPHEN ? -1 : NaN;
+    const hours = digitsAt(text, i + 1, 2);
+    const minutes = digitsAt(text, i + 4, 2);
+    if (!Number.isNaN(sign + hours + minutes)) return zone.toWall(wall - offsetMs(sign, hours, minutes));
+  }
+  return undefined;
+}
+
+const isDigit = (code: number): boolean => code >= 48 && code <= 57;
+
+/** The number written by `count` decimal digits from `start`, or NaN if any is not a digit. */
+function digitsAt(text: string, start: number, count: number): number {
+  let value = 0;
+  for (let i = start; i < start + count; i++) {
+    const code = text.charCodeAt(i);
+    if (!isDigit(code)) return NaN;
+    value = value * 10 + (code - 48);
+  }
+  return value;
+}
+
+/** A wall time from date fields as written and the CLOCK groups at 4-7 of `m`. */
+function fromFields(year: string, month: string, day: string, m: RegExpExecArray): number {
+  let hour = numberOr0(m[4]);
+  const meridiem = m[7];
+  if (meridiem !== undefined) {
+    if (hour < 1 || hour > 12) return NaN;
+    hour = (hour % 12) + (meridiem === 'P' || meridiem === 'p' ? 12 : 0);
+  }
+  return checkedWallTime(fullYear(year), +month, +day, hour, numberOr0(m[5]), numberOr0(m[6]), 0);
+}
+
+function fullYear(written: string): number {
+  const year = +written;
+  if (written.length !== 2) return year;
+  return year < TWO_DIGIT_YEAR_PIVOT ? 2000 + year : 1900 + year;
+}
+
+/** A plain number: Excel day number, Unix seconds or Unix milliseconds, told apart by their digits. */
+function fromNumber(whole: string, fraction: string | undefined, zone: Zone): number {
+  const digits = whole.length;
+  if (digits === 5) {
+    const days = +whole + fractionOf(fraction);
+    if (days < EXCEL_FIRST_DAY || days > EXCEL_LAST_DAY) return NaN;
+    return Math.round((days - EXCEL_UNIX_EPOCH_DAY) * DAY_MS);
+  }
+  if (digits === 9 || digits === 10) return zone.toWall(+whole * 1000 + Math.round(fractionOf(fraction) * 1000));
+  if ((digits === 12 || digits === 13) && fraction === undefined) return zone.toWall(+whole);
+  return NaN;
+}
+
+/** The value of digits written after a decimal point. */
+function fractionOf(digits: string | undefined): number {
+  return digits === undefined ? 0 : +digits / 10 ** digits.length;
+}
+
+/** Milliseconds of a decimal fraction of a second, truncated: '5' is 500, '123456' is 123. */
+function millisOf(digits: string | undefined): number {
+  if (digits === undefined) return 0;
+  const n = digits.length;
+  return n <= 3 ? +digits * 10 ** (3 - n) : Math.floor(+digits / 10 ** (n - 3));
+}
+
+const numberOr0 = (digits: string | undefined): number => (digits === undefined ? 0 : +digits);
+
+/** The wall time of calendar fields, or NaN when they name no real date and time. */
+function checkedWallTime(year: number, month: number, day: number, hour: number, minute: number, second: number, ms: number): number {
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour > 23 || minute > 59 || second > 59) return NaN;
+  return wallTime(year, month, day, hour, minute, second, ms);
+}
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+function daysInMonth(year: number, month: number): number {
+  if (month !== 2) return DAYS_IN_MONTH[month - 1];
+  return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+}
+
+// ---------------------------------------------------------------------------------------------
+// User-given patterns (date-fns tokens), read with date-fns `parse`.
+
+/**
+ * A Date whose local fields are its UTC fields. date-fns works in local fields; handing it this
+ * instead of a plain Date makes its result the wall time itself, whatever the time zone of the
+ * machine (a plain Date would move times inside the machine zone's own DST gaps).
+ */
+class WallDate extends Date {
+  override getFullYear(): number { return this.getUTCFullYear(); }
+  override getMonth(): number { return this.getUTCMonth(); }
+  override getDate(): number { return this.getUTCDate(); }
+  override getDay(): number { return this.getUTCDay(); }
+  override getHours(): number { return this.getUTCHours(); }
+  override getMinutes(): number { return this.getUTCMinutes(); }
+  override getSeconds(): number { return this.getUTCSeconds(); }
+  override getMilliseconds(): number { return this.getUTCMilliseconds(); }
+  override getTimezoneOffset(): number { return 0; }
+  // Rest parameters pass on only the arguments given: an explicit undefined would make the date NaN.
+  override setFullYear(...a: Parameters<Date['setUTCFullYear']>): number { return this.setUTCFullYear(...a); }
+  override setMonth(...a: Parameters<Date['setUTCMonth']>): number { return this.setUTCMonth(...a); }
+  override setDate(...a: Parameters<Date['setUTCDate']>): number { return this.setUTCDate(...a); }
+  override setHours(...a: Parameters<Date['setUTCHours']>): number { return this.setUTCHours(...a); }
+  override setMinutes(...a: Parameters<Date['setUTCMinutes']>): number { return this.setUTCMinutes(...a); }
+  override setSeconds(...a: Parameters<Date['setUTCSeconds']>): number { return this.setUTCSeconds(...a); }
+  override setMilliseconds(...a: Parameters<Date['setUTCMilliseconds']>): number { return this.setUTCMilliseconds(...a); }
+}
+
+/**
+ * Fills the fields a pattern leaves out. Its year 2020 also sets date-fns's two-digit-year window to
+ * 1970-2069, the same as parseDate's.
+ */
+const REFERENCE = new WallDate(Date.UTC(2020, 0, 1));
+/** A sample with every field distinct (day above 12, hour above 12), to check a pattern reads what it writes. */
+const SAMPLE = new WallDate(Date.UTC(2024, 2, 14, 15, 9, 26, 535));
+/** Tokens that make the result an instant: offsets (X x) and Unix seconds and milliseconds (t T). */
+const INSTANT_TOKENS = /[XxTt]/;
+
+/**
+ * A reader for a user-given date-fns pattern (`dd/MM/yyyy HH:mm`, `yyyy-MM-dd'T'HH:mmXXX`). A
+ * pattern with an offset or Unix-time token reads instants, converted to wall times in `zone`; any
+ * other pattern reads wall-clock time in `zone`. Throws an Error saying why for a pattern it cannot use.
+ */
+export function patternReader(pattern: string, zone: Zone): (raw: string) => number {
+  checkPattern(pattern);
+  const readsInstants = INSTANT_TOKENS.test(unquoted(pattern));
+  return (raw) => {
+    const text = raw.trim();
+    if (text === '') return NaN;
+    const date = parse(text, pattern, REFERENCE);
+    if (!isValid(date)) return NaN;
+    return readsInstants ? zone.toWall(date.getTime()) : date.getTime();
+  };
+}
+
+function checkPattern(pattern: string): void {
+  const invalid = (why: string) => new Error(`invalid date pattern ${JSON.stringify(pattern)}: ${why}`);
+  if (pattern.trim() === '') throw invalid('it is empty');
+  const letters = unquoted(pattern);
+  // date-fns refuses Y and D with a long message and a printed warning, and cannot read O or z.
+  if (letters.includes('Y')) throw invalid("'Y' is the week-numbering year; use 'y' (yyyy) for the calendar year");
+  if (letters.includes('D')) throw invalid("'D' is the day of the year; use 'd' (dd) for the day of the month");
+  if (/[Oz]/.test(letters)) throw invalid("zone names (O, z) cannot be read; use X or xxx for an offset such as +01:00 or Z");
+  let back: Date;
+  try {
+    back = parse(format(SAMPLE, pattern), pattern, REFERENCE);
+  } catch (error) {
+    throw invalid(error instanceof Error ? error.message : String(error));
+  }
+  if (!isValid(back)) throw invalid('it cannot read the dates it describes');
+}
+
+/** The pattern without its quoted literals ('T', 'at', '' for a quote), i.e. only its tokens and punctuation. */
+function unquoted(pattern: string): string {
+  return pattern.replace(/''|'(?:''|[^'])+(?:'|$)/g, '');
 }

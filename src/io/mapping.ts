@@ -1,5 +1,6 @@
 import { MISSING, parseAnswer } from '../core/answer.js';
 import { parseDate } from '../core/date.js';
+import { UTC } from '../core/zone.js';
 import { usageError } from '../errors.js';
 
 /** Which column plays a role, and why it was chosen: shown to the user and kept in JSON meta. */
@@ -20,7 +21,7 @@ const SCORE_WORDS = /score|rating|betyg|poäng|karakter|vurdering|ocena|wynik/;
 const GROUPING = /group|grupp|gruppe|grupa|category|kategori|segment/;
 // Other survey metrics (CSAT, CES): not the answer, unless the header also asks the recommend question.
 const OTHER_METRIC = /csat|\bces\b|satisf|nöjd|tilfreds|zadowol|effort|ansträng/;
-const DATE_NAMES = ['submitted_at', 'submitted', 'submit date', 'submit date (utc)', 'enddate', 'end date', 'recorded date', 'recordeddate', 'completion time', 'completed', 'completed_at', 'created_at', 'created', 'date', 'datum', 'dato', 'data', 'timestamp', 'tidpunkt', 'time', 'startdate', 'start date', 'start time'];
+const DATE_NAMES = ['submitted at', 'submitted', 'submit date', 'submit date (utc)', 'enddate', 'end date', 'recorded date', 'recordeddate', 'completion time', 'completed', 'completed at', 'created at', 'created', 'date', 'datum', 'dato', 'data', 'timestamp', 'tidpunkt', 'time', 'startdate', 'start date', 'start time'];
 const DATE_WORDS = ['date', 'datum', 'dato', 'data', 'time', 'tid', 'czas', 'submitted', 'created'];
 
 const normalize = (header: string) => header.toLowerCase().replace(/[_\-.]+/g, ' ').replace(/\s+/g, ' ').trim();
@@ -45,7 +46,12 @@ function maxAnswer(sample: readonly string[][], index: number): number {
   for (const record of sample) max = Math.max(max, parseAnswer(record[index] ?? ''));
   return max;
 }
-const isDate = (value: string) => !Number.isNaN(parseDate(value));
+
+// Either day order will do for detection; the reader decides the order from the whole column.
+const isDate = (value: string) => !Number.isNaN(parseDate(value, UTC, 'dmy')) || !Number.isNaN(parseDate(value, UTC, 'mdy'));
+// Bare numbers (Unix seconds, Excel serials) are dates only in a column whose header says so:
+// an ID or an amount would pass as one too.
+const isWrittenDate = (value: string) => /[-/.:]/.test(value) && isDate(value);
 
 export function detectScore(header: readonly string[], sample: readonly string[][]): ColumnChoice | undefined {
   let best: { choice: ColumnChoice; rank: number } | undefined;
@@ -77,7 +83,7 @@ export function detectDate(header: readonly string[], sample: readonly string[][
     const name = normalize(raw);
     const exact = DATE_NAMES.indexOf(name);
     const named = exact >= 0 ? 2 : DATE_WORDS.some((w) => name.includes(w)) ? 1 : 0;
-    const { share, seen } = fit(sample, index, isDate);
+    const { share, seen } = fit(sample, index, named > 0 ? isDate : isWrittenDate);
     if (seen === 0 || share < 0.8) return;
     // Earlier names in DATE_NAMES (submission, completion) beat later ones (start).
     const rank = named * 100 + (exact >= 0 ? DATE_NAMES.length - exact : 0) + share;

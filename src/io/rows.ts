@@ -1,5 +1,4 @@
-import { MISSING, NOT_A_NUMBER, OUT_OF_RANGE, parseAnswer } from '../core/answer.js';
-import { parseDate } from '../core/date.js';
+import { MISSING, OUT_OF_RANGE, parseAnswer } from '../core/answer.js';
 
 /** Why a row was left out of the statistics. Filtered rows are counted apart: they were wanted out. */
 export type Reason = 'missing_score' | 'out_of_range' | 'not_a_number' | 'bad_date';
@@ -31,6 +30,23 @@ export function newAccounting(): Accounting {
 
 export const excludedTotal = (a: Accounting): number => REASONS.reduce((sum, r) => sum + a.excluded[r], 0);
 
+export function exclude(a: Accounting, reason: Reason, line: number): void {
+  a.excluded[reason]++;
+  if (a.lines[reason].length < EXAMPLE_LINES) a.lines[reason].push(line);
+}
+
+/** Adds `from` into `into`, keeping the earliest example lines. */
+export function mergeAccounting(into: Accounting, from: Accounting): Accounting {
+  into.read += from.read;
+  into.used += from.used;
+  into.filtered += from.filtered;
+  for (const r of REASONS) {
+    into.excluded[r] += from.excluded[r];
+    into.lines[r] = [...into.lines[r], ...from.lines[r]].sort((x, y) => x - y).slice(0, EXAMPLE_LINES);
+  }
+  return into;
+}
+
 /** `--where column=value` / `column!=value`, resolved to a column of one file. */
 export interface Condition {
   readonly index: number;
@@ -38,55 +54,21 @@ export interface Condition {
   readonly equal: boolean;
 }
 
-/** How to turn one file's records into answers: resolved columns and filters. */
-export interface RowPlan {
-  readonly score: number;
-  /** The date column; only read when a date range is set. */
-  readonly date?: number;
-  readonly since?: number;
-  readonly until?: number;
-  readonly conditions: readonly Condition[];
+export function passes(record: readonly string[], conditions: readonly Condition[]): boolean {
+  for (let i = 0; i < conditions.length; i++) {
+    const c = conditions[i];
+    if (((record[c.index] ?? '').trim() === c.value) !== c.equal) return false;
+  }
+  return true;
 }
 
 /**
- * The per-row step: returns the 0-10 answer of a record, or -1 when the row is filtered or
- * excluded (and counts which). Called once per row: no allocation on the common path.
+ * The 0-10 answer of a cell, or -1 after counting the row as excluded (and why) in `a`.
+ * Called once per row: no allocation on the common path.
  */
-export function rowReader(plan: RowPlan, acc: Accounting): (record: string[], line: number) => number {
-  const { score, date, conditions } = plan;
-  const since = plan.since ?? -Infinity;
-  const until = plan.until ?? Infinity;
-  const dated = date !== undefined && (plan.since !== undefined || plan.until !== undefined);
-  const exclude = (reason: Reason, line: number) => {
-    acc.excluded[reason]++;
-    if (acc.lines[reason].length < EXAMPLE_LINES) acc.lines[reason].push(line);
-    return -1;
-  };
-  return (record, line) => {
-    acc.read++;
-    for (let i = 0; i < conditions.length; i++) {
-      const c = conditions[i];
-      if (((record[c.index] ?? '').trim() === c.value) !== c.equal) {
-        acc.filtered++;
-        return -1;
-      }
-    }
-    if (dated) {
-      const t = parseDate(record[date] ?? '');
-      if (Number.isNaN(t)) return exclude('bad_date', line);
-      if (t < since || t > until) {
-        acc.filtered++;
-        return -1;
-      }
-    }
-    const answer = parseAnswer(record[score] ?? '');
-    if (answer >= 0) {
-      acc.used++;
-      return answer;
-    }
-    if (answer === MISSING) return exclude('missing_score', line);
-    if (answer === OUT_OF_RANGE) return exclude('out_of_range', line);
-    if (answer === NOT_A_NUMBER) return exclude('not_a_number', line);
-    return exclude('not_a_number', line);
-  };
+export function answerOf(cell: string | undefined, a: Accounting, line: number): number {
+  const answer = parseAnswer(cell ?? '');
+  if (answer >= 0) return answer;
+  exclude(a, answer === MISSING ? 'missing_score' : answer === OUT_OF_RANGE ? 'out_of_range' : 'not_a_number', line);
+  return -1;
 }

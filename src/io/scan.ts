@@ -1,9 +1,13 @@
 import type { Io } from '../cli/io.js';
+import { isSlashDate, parseDate, patternReader, type DateOrder } from '../core/date.js';
+import type { Fold } from '../core/fold.js';
+import { lastWindow, periodKey, type Calendar, type PeriodUnit } from '../core/period.js';
 import { newTally, type Tally } from '../core/tally.js';
+import type { Zone } from '../core/zone.js';
 import { usageError } from '../errors.js';
 import { detectDate, detectScore, resolveColumn, type ColumnChoice } from './mapping.js';
 import { readTable, type TableHead } from './read.js';
-import { newAccounting, rowReader, type Accounting, type Condition } from './rows.js';
+import { answerOf, exclude, mergeAccounting, newAccounting, passes, type Accounting, type Condition } from './rows.js';
 import { delimiterName } from './sniff.js';
 
 /** `--where column=value` or `column!=value`, before it is resolved against a file's header. */
@@ -13,16 +17,34 @@ export interface WhereClause {
   readonly equal: boolean;
 }
 
+/** A column a command groups by (agent, team, `--by`): given by the user, or detected. */
+export interface GroupColumn {
+  readonly role: string;
+  readonly flag: string;
+  readonly spec?: string;
+  /** Group by input file instead of a column: the key is the file's name. */
+  readonly byFile?: boolean;
+  readonly detect?: (header: readonly string[], sample: readonly string[][]) => ColumnChoice | undefined;
+}
+
 /** What to read and which rows to keep: the shared input, mapping and filter options. */
 export interface ScanRequest {
   readonly files: readonly string[];
   readonly score?: string;
   readonly date?: string;
-  /** Epoch ms bounds, inclusive. */
+  readonly delimiter?: string;
+  readonly where: readonly WhereClause[];
+  /** Wall-time bounds in `zone`, inclusive. */
   readonly since?: number;
   readonly until?: number;
-  readonly where: readonly WhereClause[];
-  readonly delimiter?: string;
+  /** `--last N<unit>`: the N most recent calendar periods up to the latest date (or --until). */
+  readonly last?: { readonly count: number; readonly unit: PeriodUnit };
+  readonly zone: Zone;
+  readonly dateFormat?: string;
+  readonly fiscalYearStart: number;
+  /** The command itself needs each response's time (trends, period comparisons). */
+  readonly needsDates: boolean;
+  readonly groups: readonly GroupColumn[];
 }
 
 /** What was detected in one input, for `meta` and for the user. */
@@ -30,71 +52,194 @@ export interface InputInfo {
   readonly name: string;
   readonly delimiter: string;
   readonly bom: boolean;
-  readonly columns: { readonly score: ColumnChoice; readonly date?: ColumnChoice };
+  readonly columns: Readonly<Record<string, ColumnChoice>>;
 }
 
-export interface Scan {
+export interface Scan<S> {
+  readonly state: S;
   readonly accounting: Accounting;
   /** Every used answer, whatever the command groups them by: for checks on the whole input. */
   readonly overall: Tally;
   readonly inputs: readonly InputInfo[];
+  /** How slash dates were read, when the date column had any: decided by the whole column. */
+  readonly dateOrder?: { readonly order: DateOrder; readonly decided: boolean };
+  /** The time window that --last chose. */
+  readonly window?: { readonly start: number; readonly end: number };
+  /** The latest (wall) time among rows kept, NaN when no dates were read. */
+  readonly latest: number;
 }
 
-/** Receives each used answer (0-10) with its record. */
-export type AnswerSink = (score: number, record: string[]) => void;
+interface Bucket<S> {
+  readonly state: S;
+  readonly accounting: Accounting;
+  readonly overall: Tally;
+}
+
+/**
+ * One reading of the rows. Slash dates such as 3/4/2024 are ambiguous until some value has a
+ * part over 12, which may come at any row: so two readings (day-first and month-first) run side
+ * by side over the whole input, and the one with fewer unreadable dates wins. Otherwise one runs.
+ */
+class Reading<S> {
+  /** Rows filtered or excluded before they have a period: counted here. */
+  readonly outside = newAccounting();
+  readonly buckets = new Map<number, Bucket<S>>();
+  latest = -Infinity;
+  private readonly single: Bucket<S> | undefined;
+
+  constructor(
+    readonly order: DateOrder,
+    private readonly fold: Fold<S>,
+    private readonly bucketCalendar: Calendar | undefined,
+  ) {
+    if (!bucketCalendar) {
+      this.single = this.bucket(0);
+    }
+  }
+
+  bucket(key: number): Bucket<S> {
+    let b = this.buckets.get(key);
+    if (!b) {
+      b = { state: this.fold.empty(), accounting: newAccounting(), overall: newTally() };
+      this.buckets.set(key, b);
+    }
+    return b;
+  }
+
+  /** Counts one row that survived --where; `time` is NaN when no date is read. */
+  add(record: readonly string[], line: number, scoreIndex: number, time: number, dated: boolean, since: number, until: number, keys: readonly string[]): void {
+    if (dated) {
+      if (Number.isNaN(time)) {
+        this.outside.read++;
+        exclude(this.outside, 'bad_date', line);
+        return;
+      }
+      if (time < since || time > until) {
+        this.outside.read++;
+        this.outside.filtered++;
+        return;
+      }
+      if (time > this.latest) this.latest = time;
+    }
+    const b = this.single ?? this.bucket(periodKey(time, this.bucketCalendar!));
+    b.accounting.read++;
+    const answer = answerOf(record[scoreIndex], b.accounting, line);
+    if (answer < 0) return;
+    b.accounting.used++;
+    b.overall[answer] += 1;
+    this.fold.add(b.state, answer, time, keys);
+  }
+
+  /** The buckets inside `window` folded together; the rest counted as filtered. */
+  finish(window: { start: number; end: number } | undefined): { state: S; accounting: Accounting; overall: Tally } {
+    const state = this.fold.empty();
+    const accounting = mergeAccounting(newAccounting(), this.outside);
+    const overall = newTally();
+    for (const [key, b] of [...this.buckets].sort((x, y) => x[0] - y[0])) {
+      const inside = !window || !this.bucketCalendar || periodKey(window.start, this.bucketCalendar) <= key;
+      if (!inside) {
+        accounting.read += b.accounting.read;
+        accounting.filtered += b.accounting.read;
+        continue;
+      }
+      this.fold.merge(state, b.state);
+      mergeAccounting(accounting, b.accounting);
+      for (let s = 0; s <= 10; s++) overall[s] += b.overall[s];
+    }
+    return { state, accounting, overall };
+  }
+}
 
 /**
  * Reads every input once, in order, pooling their rows: each file's columns are resolved from its
- * own header, each row is filtered, validated and counted, and each used answer goes to the sink
- * that `prepare` made for that file.
+ * own header, each row is filtered, validated and counted, and each used answer is folded into the
+ * command's state.
  */
-export async function scan(request: ScanRequest, io: Io, prepare: (head: TableHead) => AnswerSink): Promise<Scan> {
-  const accounting = newAccounting();
-  const overall = newTally();
+export async function scan<S>(request: ScanRequest, io: Io, fold: Fold<S>): Promise<Scan<S>> {
   const inputs: InputInfo[] = [];
+  const dated = request.needsDates || request.since !== undefined || request.until !== undefined || request.last !== undefined;
+  const bucketCalendar: Calendar | undefined = request.last ? { unit: request.last.unit, fiscalYearStart: request.fiscalYearStart } : undefined;
+  const forced = request.dateFormat ? patternReader(request.dateFormat, request.zone) : undefined;
+  // Day-first is the reading kept when a slash-date column never tells (every part <= 12).
+  let readings: Reading<S>[] = [new Reading('dmy', fold, bucketCalendar)];
+  let slashDates = false;
+  const since = request.since ?? -Infinity;
+  const until = request.until ?? Infinity;
+
   for (const file of request.files) {
-    await readTable(file, io, { delimiter: request.delimiter }, (head) => {
+    await readTable(file, io, { delimiter: request.delimiter }, (head: TableHead) => {
       const { header, sample, source } = head;
-      const score = request.score
-        ? resolveColumn(header, request.score, '--score', source.name)
-        : detectScore(header, sample);
+      const columns: Record<string, ColumnChoice> = {};
+      const score = request.score ? resolveColumn(header, request.score, '--score', source.name) : detectScore(header, sample);
       if (!score) {
         throw usageError(
           `${source.name}: no column looks like 0-10 answers`,
           `name it with --score <column>; columns: ${header.map((h) => JSON.stringify(h)).join(', ')}`,
         );
       }
-      const needsDate = request.since !== undefined || request.until !== undefined;
-      const date = request.date
-        ? resolveColumn(header, request.date, '--date', source.name)
-        : needsDate ? detectDate(header, sample) : undefined;
-      if (needsDate && !date) {
-        throw usageError(`${source.name}: no date column found for --since/--until`, 'name it with --date <column>');
+      columns.score = score;
+      const date = request.date ? resolveColumn(header, request.date, '--date', source.name) : dated ? detectDate(header, sample) : undefined;
+      if (dated && !date) {
+        throw usageError(`${source.name}: no date column found`, 'name it with --date <column>');
       }
+      if (date) columns.date = date;
+      const keyIndexes = request.groups.map((g) => {
+        if (g.byFile) return -1;
+        const choice = g.spec ? resolveColumn(header, g.spec, g.flag, source.name) : g.detect?.(header, sample);
+        if (!choice) throw usageError(`${source.name}: no ${g.role} column found`, `name it with ${g.flag} <column>`);
+        columns[g.role] = choice;
+        return choice.index;
+      });
       const conditions: Condition[] = request.where.map((w) => ({
         index: resolveColumn(header, w.column, '--where', source.name).index,
         value: w.value,
         equal: w.equal,
       }));
-      inputs.push({
-        name: source.name,
-        delimiter: delimiterName(head.dialect.delimiter),
-        bom: head.dialect.bom,
-        columns: date ? { score, date } : { score },
-      });
-      const answerOf = rowReader(
-        { score: score.index, date: date?.index, since: request.since, until: request.until, conditions },
-        accounting,
-      );
-      const sink = prepare(head);
+      inputs.push({ name: source.name, delimiter: delimiterName(head.dialect.delimiter), bom: head.dialect.bom, columns });
+
+      if (date && !forced && !slashDates && sample.some((r) => isSlashDate(r[date.index] ?? ''))) {
+        slashDates = true;
+        if (readings[0].buckets.size === 0 || [...readings[0].buckets.values()].every((b) => b.accounting.read === 0)) {
+          readings = [readings[0], new Reading('mdy', fold, bucketCalendar)];
+        }
+      }
+      const dateIndex = date?.index ?? -1;
+      const scoreIndex = score.index;
+      const keys: string[] = new Array(keyIndexes.length);
       return (record, line) => {
-        const answer = answerOf(record, line);
-        if (answer >= 0) {
-          overall[answer] += 1;
-          sink(answer, record);
+        if (!passes(record, conditions)) {
+          for (const r of readings) {
+            r.outside.read++;
+            r.outside.filtered++;
+          }
+          return;
+        }
+        for (let k = 0; k < keyIndexes.length; k++) keys[k] = keyIndexes[k] < 0 ? source.name : (record[keyIndexes[k]] ?? '').trim();
+        for (let i = 0; i < readings.length; i++) {
+          const r = readings[i];
+          const time = dated ? (forced ? forced(record[dateIndex] ?? '') : parseDate(record[dateIndex] ?? '', request.zone, r.order)) : NaN;
+          r.add(record, line, scoreIndex, time, dated, since, until, keys);
         }
       };
     });
   }
-  return { accounting, overall, inputs };
+
+  // The reading with fewer unreadable dates; a tie keeps day-first.
+  const badDates = (r: Reading<S>) => r.outside.excluded.bad_date;
+  const chosen = readings.reduce((best, r) => (badDates(r) < badDates(best) ? r : best));
+  const decided = readings.length > 1 && badDates(readings[0]) !== badDates(readings[1]);
+  const latest = chosen.latest === -Infinity ? NaN : chosen.latest;
+  const window = request.last && !Number.isNaN(latest)
+    ? lastWindow(request.until ?? latest, request.last.count, bucketCalendar!)
+    : undefined;
+  const { state, accounting, overall } = chosen.finish(window);
+  return {
+    state,
+    accounting,
+    overall,
+    inputs,
+    dateOrder: slashDates ? { order: chosen.order, decided } : undefined,
+    window,
+    latest,
+  };
 }

@@ -36,6 +36,7 @@ const NOT_AVAILABLE = 'n/a';
 /** For people (table, Markdown): signs, % and ± marks, `n/a` for what cannot be computed. */
 export function formatForHumans(cell: Cell, kind: Kind, style: NumberStyle): string {
   if (cell === null) return '';
+  if (typeof cell === 'boolean') return cell ? 'yes' : '';
   if (Array.isArray(cell)) {
     const [lower, upper] = cell as readonly [number, number];
     if (Number.isNaN(lower) || Number.isNaN(upper)) return NOT_AVAILABLE;
@@ -53,6 +54,13 @@ export function formatForHumans(cell: Cell, kind: Kind, style: NumberStyle): str
       return `${fixed(value, style.decimals, style)}%`;
     case 'margin':
       return `±${fixed(value, style.decimals, style)}`;
+    case 'p':
+      return value < 0.001 ? '<0.001' : fixed(value, 3, style);
+    case 'number': {
+      // Levels, shares and statistics: as many places as they need, up to four (0.95, 0.61, 1.7323).
+      const text = String(round(value, Math.max(style.decimals, 4)));
+      return style.decimalComma ? text.replace('.', ',') : text;
+    }
     default:
       return fixed(value, style.decimals, style);
   }
@@ -61,12 +69,16 @@ export function formatForHumans(cell: Cell, kind: Kind, style: NumberStyle): str
 /** For machines (CSV): plain numbers rounded to the chosen decimals, empty for what cannot be computed. */
 export function formatPlain(cell: Cell, kind: Kind, style: NumberStyle): string {
   if (cell === null) return '';
+  if (typeof cell === 'boolean') return String(cell);
   if (typeof cell === 'string') return cell;
   if (Array.isArray(cell)) return cell.map((v) => formatPlain(v, kind, style)).join(' ');
   const value = cell as number;
   if (!Number.isFinite(value)) return '';
-  if (kind === 'count') return style.decimalComma ? String(value).replace('.', ',') : String(value);
-  if (kind === 'number') return style.decimalComma ? String(value).replace('.', ',') : String(value);
+  if (kind === 'count' || kind === 'number' || kind === 'p') {
+    // p-values keep four significant digits: enough to compare with any threshold.
+    const text = kind === 'p' ? String(Number(value.toPrecision(4))) : String(value);
+    return style.decimalComma ? text.replace('.', ',') : text;
+  }
   return fixed(value, style.decimals, style);
 }
 

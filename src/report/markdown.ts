@@ -1,5 +1,5 @@
 import { formatForHumans, isNumeric } from './format.js';
-import { forHumans, type Column, type Report, type ReportTable } from './model.js';
+import { forHumans, visibleColumns, type Column, type Report, type ReportTable } from './model.js';
 import { forTerminal } from './sanitize.js';
 import type { RenderOptions } from './style.js';
 
@@ -7,7 +7,7 @@ import type { RenderOptions } from './style.js';
 export function renderMarkdown(report: Report, options: RenderOptions): string {
   const blocks: string[] = [`### ${escape(report.title)}`];
   for (const table of report.tables.filter((t) => forHumans(t.audience))) {
-    const columns = table.columns.filter((col) => forHumans(col.audience) && col.kind !== 'bar');
+    const columns = visibleColumns(table).filter((col) => col.kind !== 'bar');
     if (table.title) blocks.push(`**${escape(table.title)}**`);
     blocks.push(table.layout === 'record' ? record(table, columns, options) : grid(table, columns, options));
   }

@@ -12,9 +12,11 @@ export type Kind =
   | 'margin' // a plus-or-minus in points
   | 'range' // [lower, upper] in points, shown "a to b"
   | 'number' // any other number
+  | 'p' // a p-value, 0..1
+  | 'boolean' // yes/no; true/false for machines
   | 'bar'; // a share 0..1 drawn as a bar; only people see it
 
-export type Cell = string | number | readonly [number, number] | null;
+export type Cell = string | number | boolean | readonly [number, number] | null;
 
 /** Who a column is for: `human` only in table/markdown, `machine` only in csv/json. */
 export type Audience = 'human' | 'machine' | 'both';
@@ -53,3 +55,13 @@ export interface Report {
 
 export const forHumans = (a: Audience | undefined) => a !== 'machine';
 export const forMachines = (a: Audience | undefined) => a !== 'human';
+
+/**
+ * The columns people see: those for humans, less text columns that are empty in every row (a
+ * marker or note column with nothing to mark is noise on a terminal).
+ */
+export function visibleColumns(table: ReportTable): Column[] {
+  const empty = (col: Column) =>
+    table.layout === 'record' ? (table.rows[0]?.[col.key] ?? null) === null : col.kind === 'text' && table.rows.every((row) => (row[col.key] ?? '') === '');
+  return table.columns.filter((col) => forHumans(col.audience) && !empty(col));
+}

@@ -1,6 +1,6 @@
 import Table from 'cli-table3';
 import { formatForHumans, isNumeric } from './format.js';
-import { forHumans, type Column, type Report, type ReportTable } from './model.js';
+import { forHumans, visibleColumns, type Column, type Report, type ReportTable } from './model.js';
 import { forTerminal } from './sanitize.js';
 import { paint, type RenderOptions } from './style.js';
 
@@ -17,7 +17,7 @@ export function renderTable(report: Report, options: RenderOptions): string {
   };
   const blocks: string[] = [c.bold(forTerminal(report.title))];
   for (const table of report.tables.filter((t) => forHumans(t.audience))) {
-    const columns = table.columns.filter((col) => forHumans(col.audience));
+    const columns = visibleColumns(table);
     const title = table.title ? `${c.bold(forTerminal(table.title))}\n` : '';
     blocks.push(title + (table.layout === 'record' ? record(table, columns, cell) : grid(table, columns, cell)));
   }

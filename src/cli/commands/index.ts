@@ -1,7 +1,10 @@
 import type { Command } from 'commander';
 import type { Io } from '../io.js';
 import type { SharedFlags } from '../options.js';
+import { compare } from './compare.js';
 import { report } from './report.js';
+import { samplesize } from './samplesize.js';
+import { trend } from './trend.js';
 
 /** A subcommand: its definition for commander, its help examples and what it does. */
 export interface CommandDefinition {
@@ -11,8 +14,8 @@ export interface CommandDefinition {
   readonly examples: readonly (readonly [string, string])[];
   configure(cmd: Command): Command;
   /** Does the work and writes the output; throws NpsError for anything the user must hear about. */
-  run(files: string[], flags: SharedFlags, io: Io): Promise<void>;
+  run(args: string[], flags: SharedFlags, io: Io): Promise<void>;
 }
 
 /** Adding a command is one file and one line here. */
-export const COMMANDS: readonly CommandDefinition[] = [report];
+export const COMMANDS: readonly CommandDefinition[] = [report, trend, compare, samplesize];

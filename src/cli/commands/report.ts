@@ -1,18 +1,25 @@
-import type { Command } from 'commander';
+import { Option } from 'commander';
+import { periodFold, tallyFold, type Fold } from '../../core/fold.js';
+import { PERIOD_UNITS, type Calendar, type PeriodUnit } from '../../core/period.js';
 import { summarize, type NpsSummary, type Statistics } from '../../core/summary.js';
-import { newTally } from '../../core/tally.js';
-import { NpsError } from '../../errors.js';
+import type { Tally } from '../../core/tally.js';
 import { scan, type Scan } from '../../io/scan.js';
 import { writeOutput } from '../../io/write.js';
-import { formatForHumans } from '../../report/format.js';
 import { render } from '../../report/index.js';
 import type { Column, Report, Row } from '../../report/model.js';
 import { buildMeta, checkAccounting, describeAccounting } from '../accounting.js';
 import type { Io } from '../io.js';
-import { addFilterOptions, addInputOptions, addOutputOptions, addStatisticsOptions, sharedOptions, type SharedFlags } from '../options.js';
+import { addFilterOptions, addInputOptions, addOutputOptions, addStatisticsOptions, parseNps, sharedOptions, type SharedFlags } from '../options.js';
+import { benchmarkSentence, gateFailure, latestChange, type Drop } from '../verdicts.js';
 import type { CommandDefinition } from './index.js';
 
-const METHOD_NAMES = { 'adjusted-wald': 'adjusted Wald', wald: 'Wald', score: 'score' } as const;
+export const METHOD_NAMES = { 'adjusted-wald': 'adjusted Wald', wald: 'Wald', score: 'score' } as const;
+
+interface ReportFlags extends SharedFlags {
+  benchmark?: number;
+  failOnDrop?: boolean;
+  period: PeriodUnit;
+}
 
 export const report: CommandDefinition = {
   name: 'report',
@@ -20,29 +27,38 @@ export const report: CommandDefinition = {
   examples: [
     ['nps report survey.csv', 'NPS of a survey export, with a 95% interval'],
     ['nps report q3.csv --since 2024-07-01 --where channel=chat', 'only chat responses since July'],
+    ['nps report survey.csv --last 4q --benchmark 30', 'the last four quarters, tested against a target of 30'],
     ['nps report survey.csv --format markdown >> "$GITHUB_STEP_SUMMARY"', 'a CI job summary'],
-    ['nps report survey.csv --format json --fail-below 30', 'JSON for a pipeline; exit 1 when NPS < 30'],
+    ['nps report survey.csv --format json --fail-below 30 --fail-on-drop', 'JSON for a pipeline; exit 1 when NPS < 30 or it fell'],
   ],
-  configure: (cmd: Command) => addOutputOptions(addStatisticsOptions(addFilterOptions(addInputOptions(cmd)))),
-  async run(files: string[], flags: SharedFlags, io: Io): Promise<void> {
+  configure: (cmd) =>
+    addOutputOptions(addStatisticsOptions(addFilterOptions(addInputOptions(cmd))))
+      .option('--benchmark <nps>', 'test NPS against this target (one-tailed) and say whether it is above or below', parseNps)
+      .option('--fail-on-drop', 'exit 1 when the latest --period is significantly below the one before')
+      .addOption(new Option('--period <unit>', 'the period unit of --fail-on-drop').choices(PERIOD_UNITS).default('quarter')),
+  async run(files, rawFlags, io: Io): Promise<void> {
+    const flags = rawFlags as ReportFlags;
     const options = sharedOptions(files, flags, io);
-    const tally = newTally();
-    const result = await scan(options.scan, io, () => (score) => {
-      tally[score] += 1;
-    });
+    const calendar: Calendar = { unit: flags.period, fiscalYearStart: flags.fiscalYearStart };
+    const decimals = options.render.decimals;
+    // Periods are only tallied when --fail-on-drop needs them; the overall tally comes with every scan.
+    const fold: Fold<unknown> = flags.failOnDrop ? periodFold(calendar) : tallyFold;
+    const result = await scan({ ...options.scan, needsDates: Boolean(flags.failOnDrop) }, io, fold);
     checkAccounting(result, options, io);
-    const summary = summarize(tally, options.statistics);
-    const output = reportOf(summary, result, options.statistics, buildMeta('report', result, options));
+    const summary = summarize(result.overall, options.statistics);
+    const drop = flags.failOnDrop ? latestChange(result.state as Map<number, Tally>, calendar, options.statistics, decimals) : undefined;
+    const benchmark = flags.benchmark === undefined ? undefined : benchmarkSentence(result.overall, flags.benchmark, options.statistics, decimals);
+    const meta = buildMeta('report', result, options);
+    const extra = [benchmark?.sentence, drop?.sentence].filter((s): s is string => s !== undefined);
+    const output = reportOf(summary, result, options.statistics, meta, extra);
     await writeOutput(render(output, options.format, options.render), options.output, options.scan.files, io);
-    if (options.failBelow !== undefined && summary.nps < options.failBelow) {
-      const style = { decimals: options.render.decimals };
-      throw new NpsError('threshold', `NPS ${formatForHumans(summary.nps, 'nps', style)} is below --fail-below ${options.failBelow}`);
-    }
+    const failure = gateFailure(summary.nps, options.failBelow, drop, decimals);
+    if (failure) throw failure;
   },
 };
 
 /** The report as data: a summary record, category shares, the 0-10 distribution, notes. */
-export function reportOf(s: NpsSummary, result: Scan, stats: Statistics, meta: Record<string, unknown>): Report {
+export function reportOf(s: NpsSummary, result: Scan<unknown>, stats: Statistics, meta: Record<string, unknown>, verdicts: readonly string[] = []): Report {
   const level = `${+(stats.confidence * 100).toFixed(4)}%`;
   const summaryColumns: Column[] = [
     { key: 'n', label: 'Responses', kind: 'count' },
@@ -81,7 +97,7 @@ export function reportOf(s: NpsSummary, result: Scan, stats: Statistics, meta: R
     ...Object.fromEntries(s.distribution.map((count, score) => [`score_${score}`, count])),
   };
   const most = Math.max(...s.distribution);
-  const notes = [describeAccounting(result.accounting)];
+  const notes = [...verdicts, describeAccounting(result.accounting)];
   if (s.margin === 0) {
     notes.push(`Every answer is in one category, so the ${METHOD_NAMES[stats.method]} interval has zero width: it understates the uncertainty (the default --ci-method adjusted-wald does not).`);
   }

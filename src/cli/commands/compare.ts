@@ -1,0 +1,198 @@
+import { groupFold, periodFold } from '../../core/fold.js';
+import { eachAgainstRest } from '../../core/groups.js';
+import { parsePeriodLabel, periodLabel, PERIOD_UNITS, type Calendar, type PeriodUnit } from '../../core/period.js';
+import { compareGroups, type Difference } from '../../core/significance.js';
+import { summarize, type NpsSummary, type Statistics } from '../../core/summary.js';
+import { countsOf, newTally, type Tally } from '../../core/tally.js';
+import { usageError } from '../../errors.js';
+import { scan } from '../../io/scan.js';
+import { writeOutput } from '../../io/write.js';
+import { formatForHumans } from '../../report/format.js';
+import { render } from '../../report/index.js';
+import type { Column, Report, Row } from '../../report/model.js';
+import { buildMeta, checkAccounting, describeAccounting } from '../accounting.js';
+import type { Io } from '../io.js';
+import { addFilterOptions, addInputOptions, addOutputOptions, addStatisticsOptions, parseCount, sharedOptions, type SharedFlags, type SharedOptions } from '../options.js';
+import type { CommandDefinition } from './index.js';
+
+interface CompareFlags extends SharedFlags {
+  by?: string;
+  period?: string;
+  vs?: string;
+  latest?: boolean;
+  minN: number;
+}
+
+export const compare: CommandDefinition = {
+  name: 'compare',
+  summary: 'The difference in NPS between groups, periods or files, and whether it is significant',
+  examples: [
+    ['nps compare survey.csv --by channel', 'every channel against the rest, Holm-adjusted'],
+    ['nps compare survey.csv --period 2024-Q3 --vs 2024-Q2', 'one quarter against another'],
+    ['nps compare survey.csv --latest --period month', 'the latest month against the month before'],
+    ['nps compare before.csv after.csv', 'two exports against each other'],
+  ],
+  configure: (cmd) =>
+    addOutputOptions(addStatisticsOptions(addFilterOptions(addInputOptions(cmd))))
+      .option('--by <column>', 'compare every value of this column with the rest')
+      .option('--period <label|unit>', 'a period to compare (2024-Q3, 2024-09, 2024-W36, 2024, 2024-09-15), or with --latest its unit')
+      .option('--vs <label>', 'the period to compare --period with')
+      .option('--latest', 'the latest period against the one before (unit from --period, default quarter)')
+      .option('--min-n <n>', 'mark groups with fewer responses than this', parseCount, 30),
+  async run(files, rawFlags, io: Io): Promise<void> {
+    const flags = rawFlags as CompareFlags;
+    const options = sharedOptions(files, flags, io);
+    const modes = [flags.by !== undefined, flags.vs !== undefined || flags.latest === true, files.length === 2 && !flags.by && !flags.vs && !flags.latest];
+    if (modes.filter(Boolean).length !== 1) {
+      throw usageError('say what to compare', 'use --by <column>, --period <label> --vs <label>, --latest, or give two files');
+    }
+    const output = flags.by !== undefined
+      ? await byColumn(flags.by, options, flags.minN, io)
+      : files.length === 2 && !flags.vs && !flags.latest
+        ? await byFile(options, flags.minN, io)
+        : await byPeriod(flags, options, io);
+    await writeOutput(render(output, options.format, options.render), options.output, options.scan.files, io);
+  },
+};
+
+async function byColumn(column: string, options: SharedOptions, minN: number, io: Io): Promise<Report> {
+  const result = await scan({ ...options.scan, groups: [{ role: 'by', flag: '--by', spec: column }] }, io, groupFold);
+  checkAccounting(result, options, io);
+  const results = eachAgainstRest(result.state, options.statistics);
+  const alpha = 1 - options.statistics.confidence;
+  const rows = results.map((g) => row(g.key, g.summary, 'rest', g.vsRest, g.pAdjusted, alpha, minN));
+  const name = result.inputs[0].columns.by.name;
+  const above = results.filter((g) => g.pAdjusted < alpha && g.vsRest.difference > 0).map((g) => g.key);
+  const below = results.filter((g) => g.pAdjusted < alpha && g.vsRest.difference < 0).map((g) => g.key);
+  const level = levelText(options.statistics);
+  const verdict = above.length + below.length === 0
+    ? `No ${name} differs significantly from the rest at ${level} (Holm-adjusted across ${results.length}).`
+    : `At ${level}, Holm-adjusted across ${results.length}: ${[above.length ? `above the rest: ${above.join(', ')}` : '', below.length ? `below the rest: ${below.join(', ')}` : ''].filter(Boolean).join('; ')}.`;
+  return frame(`NPS by ${name}, each against the rest: ${names(result.inputs)}`, rows, [verdict, describeAccounting(result.accounting)], buildMeta('compare', result, options));
+}
+
+async function byFile(options: SharedOptions, minN: number, io: Io): Promise<Report> {
+  const result = await scan({ ...options.scan, groups: [{ role: 'file', flag: 'FILE', byFile: true }] }, io, groupFold);
+  checkAccounting(result, options, io);
+  const [a, b] = options.scan.files.map((f) => (f === '-' ? 'stdin' : f));
+  return twoGroups(a, result.state.get(a) ?? newTally(), b, result.state.get(b) ?? newTally(), options.statistics, minN, `NPS of ${a} against ${b}`, describeAccounting(result.accounting), buildMeta('compare', result, options));
+}
+
+async function byPeriod(flags: CompareFlags, options: SharedOptions, io: Io): Promise<Report> {
+  const fiscalYearStart = flags.fiscalYearStart;
+  let calendar: Calendar;
+  let focus: number | undefined;
+  let reference: number | undefined;
+  if (flags.latest) {
+    if (flags.vs !== undefined) throw usageError('--latest and --vs cannot be used together', 'use --latest, or --period <label> --vs <label>');
+    const unit = (flags.period ?? 'quarter') as PeriodUnit;
+    if (!PERIOD_UNITS.includes(unit)) throw usageError(`--period ${flags.period} is not a unit for --latest`, `use one of ${PERIOD_UNITS.join(', ')}`);
+    calendar = { unit, fiscalYearStart };
+  } else {
+    if (flags.period === undefined) throw usageError('--vs needs --period', 'e.g. --period 2024-Q3 --vs 2024-Q2');
+    const first = labelled(flags.period, '--period', fiscalYearStart);
+    const second = labelled(flags.vs!, '--vs', fiscalYearStart);
+    if (first.calendar.unit !== second.calendar.unit) throw usageError(`--period ${flags.period} and --vs ${flags.vs} are different kinds of period`, 'compare a quarter with a quarter, a month with a month ...');
+    calendar = first.calendar;
+    focus = first.key;
+    reference = second.key;
+  }
+  const result = await scan({ ...options.scan, needsDates: true }, io, periodFold(calendar));
+  checkAccounting(result, options, io);
+  const periods = result.state;
+  if (focus === undefined) {
+    focus = Math.max(...periods.keys());
+    reference = focus - 1;
+  }
+  const a = periodLabel(focus, calendar);
+  const b = periodLabel(reference!, calendar);
+  return twoGroups(a, periods.get(focus) ?? newTally(), b, periods.get(reference!) ?? newTally(), options.statistics, flags.minN, `NPS ${a} against ${b}: ${names(result.inputs)}`, describeAccounting(result.accounting), buildMeta('compare', result, options));
+}
+
+/** A period label of any unit; the unit is read from its form. */
+function labelled(label: string, flag: string, fiscalYearStart: number): { key: number; calendar: Calendar } {
+  for (const unit of PERIOD_UNITS) {
+    const calendar = { unit, fiscalYearStart };
+    const key = parsePeriodLabel(label, calendar);
+    if (key !== undefined) return { key, calendar };
+  }
+  throw usageError(`${flag} ${JSON.stringify(label)} is not a period`, 'write it like 2024, 2024-Q3, 2024-09, 2024-W36 or 2024-09-15 (FY2025-Q1 with --fiscal-year-start)');
+}
+
+function twoGroups(a: string, x: Tally, b: string, y: Tally, stats: Statistics, minN: number, title: string, accounting: string, meta: Record<string, unknown>): Report {
+  const sx = summarize(x, stats);
+  const sy = summarize(y, stats);
+  const difference = compareGroups(countsOf(x), countsOf(y), stats.confidence);
+  const alpha = 1 - stats.confidence;
+  const rows = [row(a, sx, b, difference, difference.p, alpha, minN), row(b, sy, '', undefined, NaN, alpha, minN)];
+  return frame(title, rows, [sentence(a, sx, b, sy, difference, stats), accounting], meta);
+}
+
+/** "2024-Q4 (+10.0, n 80) is 20.0 points below 2024-Q3 (+30.0, n 80): significant at 95% (p = 0.012)." */
+function sentence(a: string, sa: NpsSummary, b: string, sb: NpsSummary, d: Difference, stats: Statistics): string {
+  const style = { decimals: 1 };
+  const who = (label: string, s: NpsSummary) => `${label} (${formatForHumans(s.nps, 'nps', style)}, n ${s.n})`;
+  if (Number.isNaN(d.p)) return `${who(a, sa)} and ${who(b, sb)} cannot be compared: one has no responses.`;
+  const size = formatForHumans(Math.abs(100 * d.difference), 'number', style);
+  const direction = d.difference > 0 ? 'above' : d.difference < 0 ? 'below' : 'level with';
+  const verdict = d.p < 1 - stats.confidence ? 'significant' : 'not significant';
+  const p = d.p < 0.001 ? 'p < 0.001' : `p = ${formatForHumans(d.p, 'p', style)}`;
+  const range = formatForHumans([100 * d.lower, 100 * d.upper], 'range', style);
+  return `${who(a, sa)} is ${d.difference === 0 ? '' : `${size} points `}${direction} ${who(b, sb)}: ${verdict} at ${levelText(stats)} (z = ${formatForHumans(d.z, 'number', { decimals: 2 })}, ${p}; difference ${range}).`;
+}
+
+const levelText = (stats: Statistics) => `${+(stats.confidence * 100).toFixed(4)}%`;
+const names = (inputs: readonly { name: string }[]) => inputs.map((i) => i.name).join(', ');
+
+function row(group: string, s: NpsSummary, against: string, d: Difference | undefined, pAdjusted: number, alpha: number, minN: number): Row {
+  const significant = d && pAdjusted < alpha ? (d.difference > 0 ? 'above' : 'below') : '';
+  return {
+    group,
+    n: s.n,
+    promoters_pct: s.promotersPct,
+    detractors_pct: s.detractorsPct,
+    nps: s.nps,
+    interval: [s.lower, s.upper],
+    nps_lower: s.lower,
+    nps_upper: s.upper,
+    compared_with: against,
+    difference: d ? 100 * d.difference : null,
+    difference_interval: d ? [100 * d.lower, 100 * d.upper] : null,
+    difference_lower: d ? 100 * d.lower : null,
+    difference_upper: d ? 100 * d.upper : null,
+    z: d ? d.z : null,
+    p_value: d ? d.p : null,
+    p_adjusted: d ? pAdjusted : null,
+    marker: significant === 'above' ? '▲' : significant === 'below' ? '▼' : '',
+    significant,
+    low_n: s.n < minN,
+    note: s.n < minN ? `n < ${minN}` : '',
+  };
+}
+
+const COLUMNS: Column[] = [
+  { key: 'group', label: 'Group', kind: 'text' },
+  { key: 'n', label: 'n', kind: 'count' },
+  { key: 'promoters_pct', label: 'Promoters', kind: 'pct', audience: 'machine' },
+  { key: 'detractors_pct', label: 'Detractors', kind: 'pct', audience: 'machine' },
+  { key: 'nps', label: 'NPS', kind: 'nps' },
+  { key: 'interval', label: 'Interval', kind: 'range', audience: 'human' },
+  { key: 'nps_lower', label: 'Lower', kind: 'nps', audience: 'machine' },
+  { key: 'nps_upper', label: 'Upper', kind: 'nps', audience: 'machine' },
+  { key: 'compared_with', label: 'Against', kind: 'text' },
+  { key: 'difference', label: 'Difference', kind: 'nps' },
+  { key: 'difference_interval', label: 'Difference interval', kind: 'range', audience: 'human' },
+  { key: 'difference_lower', label: 'Lower', kind: 'nps', audience: 'machine' },
+  { key: 'difference_upper', label: 'Upper', kind: 'nps', audience: 'machine' },
+  { key: 'z', label: 'z', kind: 'number', audience: 'machine' },
+  { key: 'p_value', label: 'p', kind: 'p', audience: 'machine' },
+  { key: 'p_adjusted', label: 'p', kind: 'p' },
+  { key: 'marker', label: '', kind: 'text', audience: 'human' },
+  { key: 'significant', label: 'Significant', kind: 'text', audience: 'machine' },
+  { key: 'low_n', label: 'Low n', kind: 'boolean', audience: 'machine' },
+  { key: 'note', label: 'Note', kind: 'text', audience: 'human' },
+];
+
+function frame(title: string, rows: Row[], notes: string[], meta: Record<string, unknown>): Report {
+  return { command: 'compare', title, tables: [{ name: 'groups', columns: COLUMNS, rows }], notes, meta };
+}

@@ -1,0 +1,117 @@
+import { InvalidArgumentError, Option } from 'commander';
+import { plannedVariance, responsesForMargin, responsesPerGroupForDifference, type PlanningShares } from '../../core/sample-size.js';
+import { usageError } from '../../errors.js';
+import { writeOutput } from '../../io/write.js';
+import { formatForHumans } from '../../report/format.js';
+import { render, FORMATS, type Format } from '../../report/index.js';
+import type { Report } from '../../report/model.js';
+import { colorLevel } from '../../report/style.js';
+import { TOOL, VERSION } from '../../version.js';
+import type { Io } from '../io.js';
+import { parseConfidence, parseDecimals } from '../options.js';
+import type { CommandDefinition } from './index.js';
+
+interface SampleSizeFlags {
+  margin?: number;
+  difference?: number;
+  power: number;
+  promoters?: number;
+  detractors?: number;
+  confidence: number;
+  format: Format;
+  output?: string;
+  decimals: number;
+}
+
+export const samplesize: CommandDefinition = {
+  name: 'samplesize',
+  summary: 'Responses needed for a given margin of error, or to detect a given difference',
+  examples: [
+    ['nps samplesize --margin 5', 'responses for a ±5-point 95% interval, worst case (1534)'],
+    ['nps samplesize --margin 5 --promoters 0.5 --detractors 0.2', 'the same, planning for 50% promoters and 20% detractors'],
+    ['nps samplesize --difference 10 --power 0.8', 'responses per group to detect a 10-point difference'],
+  ],
+  configure: (cmd) =>
+    cmd
+      .option('--margin <points>', 'the ± half-width of the interval, in NPS points', parsePoints)
+      .option('--difference <points>', 'the difference between two groups to detect, in NPS points', parsePoints)
+      .option('--power <p>', 'chance of detecting --difference when it is real', parseShare, 0.8)
+      .option('--promoters <share>', 'expected share of promoters (0.5 or 50%) instead of the worst case', parseShare)
+      .option('--detractors <share>', 'expected share of detractors (0.2 or 20%) instead of the worst case', parseShare)
+      .option('--confidence <level>', 'confidence level, e.g. 0.95 or 90%', parseConfidence, 0.95)
+      .addOption(new Option('--format <format>', 'output format').choices(FORMATS).default('table'))
+      .option('-o, --output <file>', 'write to a file (atomically) instead of stdout')
+      .option('--decimals <n>', 'decimal places of points', parseDecimals, 1),
+  async run(_args, rawFlags, io: Io): Promise<void> {
+    const flags = rawFlags as unknown as SampleSizeFlags;
+    if ((flags.margin === undefined) === (flags.difference === undefined)) {
+      throw usageError('give either --margin or --difference', 'e.g. nps samplesize --margin 5');
+    }
+    if ((flags.promoters === undefined) !== (flags.detractors === undefined)) {
+      throw usageError('--promoters and --detractors go together', 'give both expected shares, or neither for the worst case');
+    }
+    const shares: PlanningShares | undefined = flags.promoters === undefined ? undefined : { promoters: flags.promoters, detractors: flags.detractors! };
+    if (shares && shares.promoters + shares.detractors > 1) throw usageError('--promoters and --detractors add up to more than 1');
+    const byMargin = flags.margin !== undefined;
+    const target = (byMargin ? flags.margin : flags.difference)! / 100;
+    const n = byMargin
+      ? responsesForMargin(target, flags.confidence, shares)
+      : responsesPerGroupForDifference(target, flags.confidence, flags.power, shares);
+    const level = `${+(flags.confidence * 100).toFixed(4)}%`;
+    const style = { decimals: flags.decimals };
+    const planning = shares ? `${formatForHumans(100 * shares.promoters, 'pct', style)} promoters and ${formatForHumans(100 * shares.detractors, 'pct', style)} detractors` : 'the worst case';
+    const sentence = byMargin
+      ? `A ${level} interval of ±${formatForHumans(flags.margin!, 'number', style)} points needs ${n} responses, planning for ${planning}.`
+      : `Detecting a difference of ${formatForHumans(flags.difference!, 'number', style)} points between two groups (two-sided, ${level}, power ${formatForHumans(100 * flags.power, 'pct', style)}) needs ${n} responses in each group, planning for ${planning}.`;
+    const report: Report = {
+      command: 'samplesize',
+      title: 'Sample size',
+      tables: [
+        {
+          name: 'sample_size',
+          layout: 'record',
+          columns: [
+            { key: 'goal', label: 'Goal', kind: 'text' },
+            { key: 'points', label: byMargin ? 'Margin (points)' : 'Difference (points)', kind: 'number' },
+            { key: 'confidence', label: 'Confidence', kind: 'number' },
+            { key: 'power', label: 'Power', kind: 'number' },
+            { key: 'promoters_share', label: 'Promoters', kind: 'number' },
+            { key: 'detractors_share', label: 'Detractors', kind: 'number' },
+            { key: 'variance', label: 'Variance per response', kind: 'number' },
+            { key: 'responses', label: byMargin ? 'Responses' : 'Responses per group', kind: 'count' },
+          ],
+          rows: [
+            {
+              goal: byMargin ? 'margin' : 'difference',
+              points: byMargin ? flags.margin! : flags.difference!,
+              confidence: flags.confidence,
+              power: byMargin ? null : flags.power,
+              promoters_share: shares?.promoters ?? null,
+              detractors_share: shares?.detractors ?? null,
+              variance: plannedVariance(shares),
+              responses: n,
+            },
+          ],
+        },
+      ],
+      notes: [sentence, byMargin ? 'n = ceil(z² V / m² - 3), the adjusted-Wald interval\'s inverse (V = 1 in the worst case).' : 'n = ceil((z₁₋α/₂ + z_power)² 2V / D² - 3) per group (V = 1 in the worst case).'],
+      meta: { tool: TOOL, version: VERSION, command: 'samplesize' },
+    };
+    const render_ = { decimals: flags.decimals, excel: false, colorLevel: flags.output ? 0 : colorLevel(io.env, io.stdout.isTTY) } as const;
+    await writeOutput(render(report, flags.format, render_), flags.output, [], io);
+  },
+};
+
+function parsePoints(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0 || n > 200) throw new InvalidArgumentError('Give NPS points, more than 0 (e.g. 5)');
+  return n;
+}
+
+function parseShare(value: string): number {
+  const percent = value.trim().endsWith('%');
+  const n = Number(value.trim().replace(/%$/, ''));
+  const share = percent || n > 1 ? n / 100 : n;
+  if (!Number.isFinite(share) || share < 0 || share >= 1) throw new InvalidArgumentError('Give a share between 0 and 1, e.g. 0.5 or 50%');
+  return share;
+}

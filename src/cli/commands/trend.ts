@@ -1,0 +1,149 @@
+import { Option } from 'commander';
+import { periodFold } from '../../core/fold.js';
+import { periodEnd, periodKey, periodLabel, periodStart, PERIOD_UNITS, sparkline, type Calendar, type PeriodUnit } from '../../core/period.js';
+import type { Statistics } from '../../core/summary.js';
+import { trendOf, type TrendPoint } from '../../core/trend.js';
+import { scan } from '../../io/scan.js';
+import { writeOutput } from '../../io/write.js';
+import { render } from '../../report/index.js';
+import type { Column, Report } from '../../report/model.js';
+import { buildMeta, checkAccounting, describeAccounting, isoDay } from '../accounting.js';
+import type { Io } from '../io.js';
+import { addFilterOptions, addInputOptions, addOutputOptions, addStatisticsOptions, parseCount, parseNps, sharedOptions, type SharedFlags } from '../options.js';
+import { benchmarkSentence, gateFailure, latestChange } from '../verdicts.js';
+import type { CommandDefinition } from './index.js';
+
+interface TrendFlags extends SharedFlags {
+  period: PeriodUnit;
+  minN: number;
+  benchmark?: number;
+  failOnDrop?: boolean;
+}
+
+export const trend: CommandDefinition = {
+  name: 'trend',
+  summary: 'NPS per period (quarter, month, week ...), with each change tested against the period before',
+  examples: [
+    ['nps trend survey.csv', 'NPS per quarter, changes marked when significant'],
+    ['nps trend survey.csv --period month --last 12m --tz Europe/Stockholm', 'the last twelve months, in Swedish time'],
+    ['nps trend survey.csv --period week --last 12w --format markdown --fail-on-drop', 'a weekly CI summary that fails on a significant drop'],
+    ['nps trend survey.csv --fiscal-year-start 7 --format csv', 'fiscal quarters (FY runs July-June) as CSV'],
+  ],
+  configure: (cmd) =>
+    addOutputOptions(addStatisticsOptions(addFilterOptions(addInputOptions(cmd))))
+      .addOption(new Option('--period <unit>', 'period length').choices(PERIOD_UNITS).default('quarter'))
+      .option('--min-n <n>', 'mark periods with fewer responses than this', parseCount, 30)
+      .option('--benchmark <nps>', 'test the latest period against this target (one-tailed)', parseNps)
+      .option('--fail-on-drop', 'exit 1 when the latest period is significantly below the one before'),
+  async run(files, rawFlags, io: Io): Promise<void> {
+    const flags = rawFlags as TrendFlags;
+    const options = sharedOptions(files, flags, io);
+    const calendar: Calendar = { unit: flags.period, fiscalYearStart: flags.fiscalYearStart };
+    const decimals = options.render.decimals;
+    const result = await scan({ ...options.scan, needsDates: true }, io, periodFold(calendar));
+    checkAccounting(result, options, io);
+    const periods = result.state;
+    const keys = [...periods.keys()];
+    // Empty periods inside the range are shown (n = 0), including at the edges of a --last window.
+    const first = result.window ? periodKey(result.window.start, calendar) : Math.min(...keys);
+    const last = result.window ? periodKey(result.window.end, calendar) : Math.max(...keys);
+    const points = trendOf(periods, first, last, options.statistics);
+    const drop = latestChange(periods, calendar, options.statistics, decimals);
+    const latestTally = periods.get(Math.max(...keys))!;
+    const benchmark = flags.benchmark === undefined ? undefined : benchmarkSentence(latestTally, flags.benchmark, options.statistics, decimals);
+    const verdicts = [benchmark ? `${periodLabel(Math.max(...keys), calendar)}: ${benchmark.sentence}` : undefined, flags.failOnDrop ? drop?.sentence : undefined];
+    const output = trendReport(points, calendar, options.statistics, flags.minN, {
+      title: `NPS by ${flags.period}: ${result.inputs.map((i) => i.name).join(', ')}`,
+      notes: [...verdicts.filter((v): v is string => v !== undefined), describeAccounting(result.accounting)],
+      meta: buildMeta('trend', result, options),
+    });
+    await writeOutput(render(output, options.format, options.render), options.output, options.scan.files, io);
+    const latestNps = points.length ? points[points.length - 1].summary.nps : NaN;
+    const failure = gateFailure(latestNps, options.failBelow, flags.failOnDrop ? drop : undefined, decimals);
+    if (failure) throw failure;
+  },
+};
+
+const COLUMNS: Column[] = [
+  { key: 'period', label: 'Period', kind: 'text' },
+  { key: 'period_start', label: 'Start', kind: 'text', audience: 'machine' },
+  { key: 'period_end', label: 'End', kind: 'text', audience: 'machine' },
+  { key: 'n', label: 'n', kind: 'count' },
+  { key: 'promoters', label: 'Promoters', kind: 'count', audience: 'machine' },
+  { key: 'passives', label: 'Passives', kind: 'count', audience: 'machine' },
+  { key: 'detractors', label: 'Detractors', kind: 'count', audience: 'machine' },
+  { key: 'promoters_pct', label: 'Promoters', kind: 'pct' },
+  { key: 'passives_pct', label: 'Passives', kind: 'pct', audience: 'machine' },
+  { key: 'detractors_pct', label: 'Detractors', kind: 'pct' },
+  { key: 'nps', label: 'NPS', kind: 'nps' },
+  { key: 'interval', label: 'Interval', kind: 'range', audience: 'human' },
+  { key: 'nps_lower', label: 'Lower', kind: 'nps', audience: 'machine' },
+  { key: 'nps_upper', label: 'Upper', kind: 'nps', audience: 'machine' },
+  { key: 'margin', label: 'Margin', kind: 'margin', audience: 'machine' },
+  { key: 'change', label: 'Change', kind: 'nps' },
+  { key: 'change_lower', label: 'Change lower', kind: 'nps', audience: 'machine' },
+  { key: 'change_upper', label: 'Change upper', kind: 'nps', audience: 'machine' },
+  { key: 'p_value', label: 'p', kind: 'p', audience: 'machine' },
+  { key: 'p_adjusted', label: 'p (Holm)', kind: 'p' },
+  { key: 'marker', label: '', kind: 'text', audience: 'human' },
+  { key: 'significant', label: 'Significant', kind: 'text', audience: 'machine' },
+  { key: 'low_n', label: 'Low n', kind: 'boolean', audience: 'machine' },
+  { key: 'note', label: 'Note', kind: 'text', audience: 'human' },
+];
+
+/** A trend as a flat table, one row per period, with the sparkline and the test stated in notes. */
+export function trendReport(
+  points: readonly TrendPoint[],
+  calendar: Calendar,
+  stats: Statistics,
+  minN: number,
+  frame: { title: string; notes: readonly string[]; meta: Record<string, unknown> },
+): Report {
+  const alpha = 1 - stats.confidence;
+  const level = `${+(stats.confidence * 100).toFixed(4)}%`;
+  const rows = points.map(({ key, summary: s, change, pAdjusted }) => {
+    const significant = change && pAdjusted < alpha ? (change.difference > 0 ? 'up' : 'down') : '';
+    return {
+      period: periodLabel(key, calendar),
+      period_start: isoDay(periodStart(key, calendar)),
+      period_end: isoDay(periodEnd(key, calendar)),
+      n: s.n,
+      promoters: s.promoters,
+      passives: s.passives,
+      detractors: s.detractors,
+      promoters_pct: s.promotersPct,
+      passives_pct: s.passivesPct,
+      detractors_pct: s.detractorsPct,
+      nps: s.nps,
+      interval: [s.lower, s.upper] as const,
+      nps_lower: s.lower,
+      nps_upper: s.upper,
+      margin: s.margin,
+      change: change ? 100 * change.difference : null,
+      change_lower: change ? 100 * change.lower : null,
+      change_upper: change ? 100 * change.upper : null,
+      p_value: change ? change.p : null,
+      p_adjusted: change ? pAdjusted : null,
+      marker: significant === 'up' ? '▲' : significant === 'down' ? '▼' : '',
+      significant,
+      low_n: s.n < minN,
+      note: s.n === 0 ? 'no responses' : s.n < minN ? `n < ${minN}` : '',
+    };
+  });
+  const tested = points.filter((p) => !Number.isNaN(p.pAdjusted)).length;
+  const line = sparkline(points.map((p) => p.summary.nps));
+  const notes = [
+    points.length > 1 ? `NPS ${rows[0].period} to ${rows[rows.length - 1].period}: ${line}` : undefined,
+    tested > 0
+      ? `Each change is tested against the period before (two-sample z-test on adjusted-Wald counts); p-values are Holm-adjusted across the ${tested} ${tested === 1 ? 'change' : 'changes'}; ▲ ▼ mark changes significant at ${level}.`
+      : undefined,
+    ...frame.notes,
+  ].filter((n): n is string => n !== undefined);
+  return {
+    command: 'trend',
+    title: frame.title,
+    tables: [{ name: 'periods', columns: COLUMNS, rows }],
+    notes,
+    meta: frame.meta,
+  };
+}

@@ -1,0 +1,31 @@
+import { compareGroups, holm, type Difference } from './significance.js';
+import { summarize, type NpsSummary, type Statistics } from './summary.js';
+import { countsOf, mergeTallies, newTally, type Tally } from './tally.js';
+
+/** One group against every other group pooled. */
+export interface GroupResult {
+  readonly key: string;
+  readonly summary: NpsSummary;
+  /** This group minus the rest (-1..1 scale). */
+  readonly vsRest: Difference;
+  /** Holm-adjusted across all groups compared. */
+  readonly pAdjusted: number;
+}
+
+/**
+ * Every group against the rest (all other groups pooled), with Holm-adjusted p-values: "is this
+ * agent/channel really different?" asked of every group at once. Sorted by key for stable output.
+ */
+export function eachAgainstRest(groups: ReadonlyMap<string, Tally>, stats: Statistics): GroupResult[] {
+  const total = newTally();
+  for (const t of groups.values()) mergeTallies(total, t);
+  const keys = [...groups.keys()].sort((a, b) => a.localeCompare(b));
+  const differences = keys.map((key) => {
+    const own = groups.get(key)!;
+    const rest = newTally();
+    for (let s = 0; s <= 10; s++) rest[s] = total[s] - own[s];
+    return compareGroups(countsOf(own), countsOf(rest), stats.confidence);
+  });
+  const adjusted = holm(differences.map((d) => d.p));
+  return keys.map((key, i) => ({ key, summary: summarize(groups.get(key)!, stats), vsRest: differences[i], pAdjusted: adjusted[i] }));
+}

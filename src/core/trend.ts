@@ -1,0 +1,33 @@
+import { holm, compareGroups, type Difference } from './significance.js';
+import { summarize, type NpsSummary, type Statistics } from './summary.js';
+import { countsOf, newTally, type Tally } from './tally.js';
+
+/** One period of a trend: its summary, and its change from the period before. */
+export interface TrendPoint {
+  readonly key: number;
+  readonly summary: NpsSummary;
+  /** Against the previous period (this minus previous, -1..1 scale); undefined for the first. */
+  readonly change?: Difference;
+  /** The change's p-value, Holm-adjusted across every change in the series; NaN when untested. */
+  readonly pAdjusted: number;
+}
+
+/**
+ * NPS per period from `first` to `last` (consecutive keys), empty periods included with n = 0, each
+ * tested against the one before. The p-values are adjusted together (Holm), since a series of
+ * changes is many comparisons at once.
+ */
+export function trendOf(tallies: ReadonlyMap<number, Tally>, first: number, last: number, stats: Statistics): TrendPoint[] {
+  const keys: number[] = [];
+  for (let key = first; key <= last; key++) keys.push(key);
+  const changes = keys.map((key, i) =>
+    i === 0 ? undefined : compareGroups(countsOf(tallies.get(key) ?? newTally()), countsOf(tallies.get(keys[i - 1]) ?? newTally()), stats.confidence),
+  );
+  const adjusted = holm(changes.map((c) => c?.p ?? NaN));
+  return keys.map((key, i) => ({
+    key,
+    summary: summarize(tallies.get(key) ?? newTally(), stats),
+    change: changes[i],
+    pAdjusted: adjusted[i],
+  }));
+}
