@@ -20,6 +20,9 @@ export function round(value: number, decimals: number): number {
   return value < 0 && rounded !== 0 ? -rounded : rounded;
 }
 
+/** A number with exactly `decimals` places, rounded half away from zero: for sentences. */
+export const formatDecimal = (value: number, decimals: number): string => fixed(value, decimals, { decimals });
+
 function fixed(value: number, decimals: number, style: NumberStyle): string {
   const text = round(value, decimals).toFixed(decimals);
   const clean = text === `-${(0).toFixed(decimals)}` ? text.slice(1) : text;

@@ -7,7 +7,7 @@ import { countsOf, newTally, type Tally } from '../../core/tally.js';
 import { usageError } from '../../errors.js';
 import { scan } from '../../io/scan.js';
 import { writeOutput } from '../../io/write.js';
-import { formatForHumans } from '../../report/format.js';
+import { formatDecimal, formatForHumans } from '../../report/format.js';
 import { render } from '../../report/index.js';
 import type { Column, Report, Row } from '../../report/model.js';
 import { buildMeta, checkAccounting, describeAccounting } from '../accounting.js';
@@ -133,12 +133,12 @@ function sentence(a: string, sa: NpsSummary, b: string, sb: NpsSummary, d: Diffe
   const style = { decimals: 1 };
   const who = (label: string, s: NpsSummary) => `${label} (${formatForHumans(s.nps, 'nps', style)}, n ${s.n})`;
   if (Number.isNaN(d.p)) return `${who(a, sa)} and ${who(b, sb)} cannot be compared: one has no responses.`;
-  const size = formatForHumans(Math.abs(100 * d.difference), 'number', style);
+  const size = formatDecimal(Math.abs(100 * d.difference), style.decimals);
   const direction = d.difference > 0 ? 'above' : d.difference < 0 ? 'below' : 'level with';
   const verdict = d.p < 1 - stats.confidence ? 'significant' : 'not significant';
   const p = d.p < 0.001 ? 'p < 0.001' : `p = ${formatForHumans(d.p, 'p', style)}`;
   const range = formatForHumans([100 * d.lower, 100 * d.upper], 'range', style);
-  return `${who(a, sa)} is ${d.difference === 0 ? '' : `${size} points `}${direction} ${who(b, sb)}: ${verdict} at ${levelText(stats)} (z = ${formatForHumans(d.z, 'number', { decimals: 2 })}, ${p}; difference ${range}).`;
+  return `${who(a, sa)} is ${d.difference === 0 ? '' : `${size} points `}${direction} ${who(b, sb)}: ${verdict} at ${levelText(stats)} (z = ${formatDecimal(d.z, 2)}, ${p}; difference ${range}).`;
 }
 
 const levelText = (stats: Statistics) => `${+(stats.confidence * 100).toFixed(4)}%`;

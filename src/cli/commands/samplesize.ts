@@ -2,7 +2,7 @@ import { InvalidArgumentError, Option } from 'commander';
 import { plannedVariance, responsesForMargin, responsesPerGroupForDifference, type PlanningShares } from '../../core/sample-size.js';
 import { usageError } from '../../errors.js';
 import { writeOutput } from '../../io/write.js';
-import { formatForHumans } from '../../report/format.js';
+import { formatDecimal, formatForHumans } from '../../report/format.js';
 import { render, FORMATS, type Format } from '../../report/index.js';
 import type { Report } from '../../report/model.js';
 import { colorLevel } from '../../report/style.js';
@@ -61,8 +61,8 @@ export const samplesize: CommandDefinition = {
     const style = { decimals: flags.decimals };
     const planning = shares ? `${formatForHumans(100 * shares.promoters, 'pct', style)} promoters and ${formatForHumans(100 * shares.detractors, 'pct', style)} detractors` : 'the worst case';
     const sentence = byMargin
-      ? `A ${level} interval of ±${formatForHumans(flags.margin!, 'number', style)} points needs ${n} responses, planning for ${planning}.`
-      : `Detecting a difference of ${formatForHumans(flags.difference!, 'number', style)} points between two groups (two-sided, ${level}, power ${formatForHumans(100 * flags.power, 'pct', style)}) needs ${n} responses in each group, planning for ${planning}.`;
+      ? `A ${level} interval of ±${formatDecimal(flags.margin!, flags.decimals)} points needs ${n} responses, planning for ${planning}.`
+      : `Detecting a difference of ${formatDecimal(flags.difference!, flags.decimals)} points between two groups (two-sided, ${level}, power ${formatForHumans(100 * flags.power, 'pct', style)}) needs ${n} responses in each group, planning for ${planning}.`;
     const report: Report = {
       command: 'samplesize',
       title: 'Sample size',
