@@ -22,9 +22,11 @@ export function checkAccounting(scan: Scan<unknown>, options: SharedOptions, io:
   if (scan.dateOrder) {
     const order = scan.dateOrder.order === 'dmy' ? 'day/month (3/4/2024 = 3 April)' : 'month/day (3/4/2024 = March 4)';
     io.stderr.write(
-      scan.dateOrder.decided
-        ? `nps: note: slash dates read as ${order}: the reading that fits the column\n`
-        : `nps: note: slash dates fit both day/month and month/day; read as ${order}; choose with --date-format, e.g. M/d/yyyy\n`,
+      scan.dateOrder.mixed
+        ? `nps: note: the date column mixes day/month and month/day: read as ${order}, the reading that fits more dates; the rest are excluded; choose with --date-format\n`
+        : scan.dateOrder.decided
+          ? `nps: note: slash dates read as ${order}: the reading that fits the column\n`
+          : `nps: note: slash dates fit both day/month and month/day; read as ${order}; choose with --date-format, e.g. M/d/yyyy\n`,
     );
   }
   for (const reason of REASONS) {

@@ -252,3 +252,15 @@ export function sparkline(values: readonly number[]): string {
   }
   return line;
 }
+
+// Which period units tile a window of another unit exactly (weeks do not tile months or years).
+const TILES: Readonly<Record<PeriodUnit, readonly PeriodUnit[]>> = {
+  year: ['year', 'quarter', 'month', 'day'],
+  quarter: ['quarter', 'month', 'day'],
+  month: ['month', 'day'],
+  week: ['week', 'day'],
+  day: ['day'],
+};
+
+/** Whether a window of whole `window` periods is made of whole `period` periods. */
+export const tiles = (window: PeriodUnit, period: PeriodUnit): boolean => TILES[window].includes(period);

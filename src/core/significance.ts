@@ -29,13 +29,15 @@ function adjustedSamplingVariance(c: Counts): number {
 export function compareGroups(x: Counts, y: Counts, confidence: number): Difference {
   if (sizeOf(x) === 0 || sizeOf(y) === 0) return NO_DIFFERENCE;
   const se = Math.sqrt(adjustedSamplingVariance(x) + adjustedSamplingVariance(y));
-  const z = (netScore(adjust(x)) - netScore(adjust(y))) / se;
-  const difference = netScore(x) - netScore(y);
+  const adjustedDifference = netScore(adjust(x)) - netScore(adjust(y));
+  const z = adjustedDifference / se;
   const margin = criticalValue(confidence) * se;
+  // The interval is centred on the adjusted difference, as z is (and as a single group's adjusted
+  // interval is), so it excludes 0 exactly when the test is significant; the headline stays raw.
   return {
-    difference,
-    lower: difference - margin,
-    upper: difference + margin,
+    difference: netScore(x) - netScore(y),
+    lower: Math.max(-2, adjustedDifference - margin),
+    upper: Math.min(2, adjustedDifference + margin),
     z,
     // Φ(-|z|) rather than 1 - Φ(|z|): a tiny p keeps its digits instead of cancelling to 0.
     p: 2 * normalCdf(-Math.abs(z)),

@@ -141,3 +141,20 @@ export function editDistance(a: string, b: string): number {
   }
   return previous[b.length];
 }
+
+// Header words for the people and units a response is attributed to.
+const AGENT_WORDS = ['agent', 'agent name', 'handläggare', 'saksbehandler', 'sagsbehandler', 'konsultant', 'employee', 'employee name', 'assignee', 'advisor', 'rådgivare', 'rådgiver', 'doradca', 'operator', 'representative', 'rep', 'medarbetare', 'medarbeider', 'medarbejder', 'pracownik'];
+const TEAM_WORDS = ['team', 'group', 'department', 'avdelning', 'avdeling', 'afdeling', 'zespół', 'zespol', 'dział', 'grupp', 'gruppe', 'grupa', 'enhet', 'enhed', 'unit'];
+
+/** A column named like one of `words` (exact header first, then a header containing a word) that has values. */
+function detectNamed(header: readonly string[], sample: readonly string[][], words: readonly string[], role: string): ColumnChoice | undefined {
+  const filled = (index: number) => sample.some((r) => (r[index] ?? '').trim() !== '');
+  const names = header.map(normalize);
+  const exact = names.findIndex((name, i) => words.includes(name) && filled(i));
+  if (exact >= 0) return { index: exact, name: header[exact], reason: `header names the ${role}` };
+  const partial = names.findIndex((name, i) => words.some((w) => w.length > 3 && name.split(' ').includes(w)) && filled(i));
+  return partial >= 0 ? { index: partial, name: header[partial], reason: `header mentions the ${role}` } : undefined;
+}
+
+export const detectAgent = (header: readonly string[], sample: readonly string[][]) => detectNamed(header, sample, AGENT_WORDS, 'agent');
+export const detectTeam = (header: readonly string[], sample: readonly string[][]) => detectNamed(header, sample, TEAM_WORDS, 'team');

@@ -22,7 +22,7 @@ export interface GroupColumn {
   readonly role: string;
   readonly flag: string;
   readonly spec?: string;
-  /** Group by input file instead of a column: the key is the file's name. */
+  /** Group by input file instead of a column: the key is the file's position in `files`, from "0". */
   readonly byFile?: boolean;
   readonly detect?: (header: readonly string[], sample: readonly string[][]) => ColumnChoice | undefined;
 }
@@ -45,6 +45,8 @@ export interface ScanRequest {
   /** The command itself needs each response's time (trends, period comparisons). */
   readonly needsDates: boolean;
   readonly groups: readonly GroupColumn[];
+  /** Keep only rows whose (wall) time passes, e.g. the two periods being compared; others are filtered. */
+  readonly keep?: (time: number) => boolean;
 }
 
 /** What was detected in one input, for `meta` and for the user. */
@@ -62,7 +64,7 @@ export interface Scan<S> {
   readonly overall: Tally;
   readonly inputs: readonly InputInfo[];
   /** How slash dates were read, when the date column had any: decided by the whole column. */
-  readonly dateOrder?: { readonly order: DateOrder; readonly decided: boolean };
+  readonly dateOrder?: { readonly order: DateOrder; readonly decided: boolean; readonly mixed: boolean };
   /** The time window that --last chose. */
   readonly window?: { readonly start: number; readonly end: number };
   /** The latest (wall) time among rows kept, NaN when no dates were read. */
@@ -77,8 +79,9 @@ interface Bucket<S> {
 
 /**
  * One reading of the rows. Slash dates such as 3/4/2024 are ambiguous until some value has a
- * part over 12, which may come at any row: so two readings (day-first and month-first) run side
- * by side over the whole input, and the one with fewer unreadable dates wins. Otherwise one runs.
+ * part over 12, which may come at any row: from the first slash date on, two readings (day-first
+ * and month-first) run side by side, the second starting as a copy of the first, and the one with
+ * fewer unreadable dates wins. Until then, and for other dates, one runs.
  */
 class Reading<S> {
   /** Rows filtered or excluded before they have a period: counted here. */
@@ -91,10 +94,25 @@ class Reading<S> {
     readonly order: DateOrder,
     private readonly fold: Fold<S>,
     private readonly bucketCalendar: Calendar | undefined,
+    private readonly keep: ((time: number) => boolean) | undefined,
   ) {
     if (!bucketCalendar) {
       this.single = this.bucket(0);
     }
+  }
+
+  /** The same reading so far, read from now on in another order. */
+  clone(order: DateOrder): Reading<S> {
+    const copy = new Reading(order, this.fold, this.bucketCalendar, this.keep);
+    mergeAccounting(copy.outside, this.outside);
+    copy.latest = this.latest;
+    for (const [key, b] of this.buckets) {
+      const mine = copy.bucket(key);
+      this.fold.merge(mine.state, b.state);
+      mergeAccounting(mine.accounting, b.accounting);
+      for (let s = 0; s <= 10; s++) mine.overall[s] += b.overall[s];
+    }
+    return copy;
   }
 
   bucket(key: number): Bucket<S> {
@@ -114,7 +132,7 @@ class Reading<S> {
         exclude(this.outside, 'bad_date', line);
         return;
       }
-      if (time < since || time > until) {
+      if (time < since || time > until || (this.keep && !this.keep(time))) {
         this.outside.read++;
         this.outside.filtered++;
         return;
@@ -161,12 +179,15 @@ export async function scan<S>(request: ScanRequest, io: Io, fold: Fold<S>): Prom
   const bucketCalendar: Calendar | undefined = request.last ? { unit: request.last.unit, fiscalYearStart: request.fiscalYearStart } : undefined;
   const forced = request.dateFormat ? patternReader(request.dateFormat, request.zone) : undefined;
   // Day-first is the reading kept when a slash-date column never tells (every part <= 12).
-  let readings: Reading<S>[] = [new Reading('dmy', fold, bucketCalendar)];
-  let slashDates = false;
+  let readings: Reading<S>[] = [new Reading('dmy', fold, bucketCalendar, request.keep)];
+  // Dates neither reading can read (not dates at all): they say nothing about the order.
+  let unreadableInBoth = 0;
   const since = request.since ?? -Infinity;
   const until = request.until ?? Infinity;
 
-  for (const file of request.files) {
+  for (const [fileIndex, file] of request.files.entries()) {
+    // Grouping by file uses the position, so the same name given twice (or d1/x.csv and d2/x.csv) stays apart.
+    const fileKey = String(fileIndex);
     await readTable(file, io, { delimiter: request.delimiter }, (head: TableHead) => {
       const { header, sample, source } = head;
       const columns: Record<string, ColumnChoice> = {};
@@ -197,13 +218,9 @@ export async function scan<S>(request: ScanRequest, io: Io, fold: Fold<S>): Prom
       }));
       inputs.push({ name: source.name, delimiter: delimiterName(head.dialect.delimiter), bom: head.dialect.bom, columns });
 
-      if (date && !forced && !slashDates && sample.some((r) => isSlashDate(r[date.index] ?? ''))) {
-        slashDates = true;
-        if (readings[0].buckets.size === 0 || [...readings[0].buckets.values()].every((b) => b.accounting.read === 0)) {
-          readings = [readings[0], new Reading('mdy', fold, bucketCalendar)];
-        }
-      }
       const dateIndex = date?.index ?? -1;
+      // Where to watch for the first slash date (only while one reading runs and no pattern is forced).
+      const slashWatch = dated && !forced ? dateIndex : -1;
       const scoreIndex = score.index;
       const keys: string[] = new Array(keyIndexes.length);
       return (record, line) => {
@@ -214,12 +231,22 @@ export async function scan<S>(request: ScanRequest, io: Io, fold: Fold<S>): Prom
           }
           return;
         }
-        for (let k = 0; k < keyIndexes.length; k++) keys[k] = keyIndexes[k] < 0 ? source.name : (record[keyIndexes[k]] ?? '').trim();
+        for (let k = 0; k < keyIndexes.length; k++) keys[k] = keyIndexes[k] < 0 ? fileKey : (record[keyIndexes[k]] ?? '').trim();
+        if (slashWatch >= 0 && readings.length === 1) {
+          const cell = record[slashWatch];
+          if (cell !== undefined && cell.includes('/') && isSlashDate(cell)) {
+            readings = [readings[0], readings[0].clone('mdy')];
+            unreadableInBoth = readings[0].outside.excluded.bad_date; // the copy shares them
+          }
+        }
+        let unreadable = 0;
         for (let i = 0; i < readings.length; i++) {
           const r = readings[i];
           const time = dated ? (forced ? forced(record[dateIndex] ?? '') : parseDate(record[dateIndex] ?? '', request.zone, r.order)) : NaN;
+          if (dated && Number.isNaN(time)) unreadable++;
           r.add(record, line, scoreIndex, time, dated, since, until, keys);
         }
+        if (unreadable === 2) unreadableInBoth++;
       };
     });
   }
@@ -227,7 +254,8 @@ export async function scan<S>(request: ScanRequest, io: Io, fold: Fold<S>): Prom
   // The reading with fewer unreadable dates; a tie keeps day-first.
   const badDates = (r: Reading<S>) => r.outside.excluded.bad_date;
   const chosen = readings.reduce((best, r) => (badDates(r) < badDates(best) ? r : best));
-  const decided = readings.length > 1 && badDates(readings[0]) !== badDates(readings[1]);
+  const slashDates = readings.length > 1;
+  const decided = slashDates && badDates(readings[0]) !== badDates(readings[1]);
   const latest = chosen.latest === -Infinity ? NaN : chosen.latest;
   const window = request.last && !Number.isNaN(latest)
     ? lastWindow(request.until ?? latest, request.last.count, bucketCalendar!)
@@ -238,7 +266,9 @@ export async function scan<S>(request: ScanRequest, io: Io, fold: Fold<S>): Prom
     accounting,
     overall,
     inputs,
-    dateOrder: slashDates ? { order: chosen.order, decided } : undefined,
+    dateOrder: slashDates
+      ? { order: chosen.order, decided, mixed: badDates(readings[0]) > unreadableInBoth && badDates(readings[1]) > unreadableInBoth }
+      : undefined,
     window,
     latest,
   };

@@ -14,10 +14,10 @@ export async function writeOutput(text: string, file: string | undefined, inputs
     io.stdout.write(text);
     return;
   }
-  const target = canonical(file);
-  if (inputs.some((input) => input !== '-' && canonical(input) === target)) {
+  if (inputs.some((input) => input !== '-' && sameFile(input, file))) {
     throw usageError(`refusing to write over the input file ${file}`, 'choose another -o path');
   }
+  const target = canonical(file);
   const temporary = join(dirname(target), `.${basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
   try {
     await writeFile(temporary, text);
@@ -27,6 +27,9 @@ export async function writeOutput(text: string, file: string | undefined, inputs
     throw inputError(`cannot write ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, 'check that the folder exists and is writable');
   }
 }
+
+/** Whether two paths name the same file (through links and relative parts); stdin is no file. */
+export const sameFile = (a: string, b: string): boolean => a !== '-' && b !== '-' && a !== 'stdin' && b !== 'stdin' && canonical(a) === canonical(b);
 
 /** The real path of a file, or of its folder plus its name when it does not exist yet. */
 function canonical(path: string): string {

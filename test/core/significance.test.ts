@@ -14,21 +14,21 @@ describe('two independent groups', () => {
       x: counts(20, 30, 50),
       y: counts(30, 30, 40),
       confidence: 0.95,
-      expected: { difference: 0.2, lower: -0.019690717109825936, upper: 0.41969071710982594, z: 1.7323241326960441, p: 0.083215867531571172, se: 0.11208916023086054 },
+      expected: { difference: 0.2, lower: -0.025515959828272566, upper: 0.41386547439137933, z: 1.7323241326960441, p: 0.083215867531571172, se: 0.11208916023086054 },
     },
     {
       name: 'the same groups swapped: the sign flips, p does not',
       x: counts(30, 30, 40),
       y: counts(20, 30, 50),
       confidence: 0.95,
-      expected: { difference: -0.2, lower: -0.41969071710982594, upper: 0.019690717109825936, z: -1.7323241326960441, p: 0.083215867531571172, se: 0.11208916023086054 },
+      expected: { difference: -0.2, lower: -0.41386547439137933, upper: 0.025515959828272566, z: -1.7323241326960441, p: 0.083215867531571172, se: 0.11208916023086054 },
     },
     {
       name: 'the same groups at 90%: only the interval narrows',
       x: counts(20, 30, 50),
       y: counts(30, 30, 40),
       confidence: 0.9,
-      expected: { difference: 0.2, lower: 0.015629738252324402, upper: 0.3843702617476756, z: 1.7323241326960441, p: 0.083215867531571172, se: 0.11208916023086054 },
+      expected: { difference: 0.2, lower: 0.009804495533877772, upper: 0.378545019029229, z: 1.7323241326960441, p: 0.083215867531571172, se: 0.11208916023086054 },
     },
   ])('$name', ({ x, y, confidence, expected }) => {
     const result = compareGroups(x, y, confidence);
@@ -37,9 +37,18 @@ describe('two independent groups', () => {
     }
   });
 
-  it('centres the interval on the raw difference, not on the adjusted one', () => {
+  it('centres the interval on the adjusted difference (20/103), so it excludes 0 exactly when p < alpha', () => {
     const result = compareGroups(counts(20, 30, 50), counts(30, 30, 40), 0.95);
-    expect((result.lower + result.upper) / 2).toBeCloseTo(0.2, 12);
+    expect((result.lower + result.upper) / 2).toBeCloseTo(20 / 103, 12);
+    // 12 of 10 against (2 of 3, 2 of 8, 8 of 10): the raw difference is large but n is tiny.
+    const small = compareGroups(counts(0, 0, 12), counts(2, 2, 8), 0.95);
+    expect(small.p > 0.05).toBe(small.lower < 0 && small.upper > 0);
+  });
+
+  it('never reports a difference interval beyond ±2 (±200 points)', () => {
+    const result = compareGroups(counts(0, 0, 3), counts(40, 0, 0), 0.95);
+    expect(result.upper).toBeLessThanOrEqual(2);
+    expect(result.lower).toBeGreaterThanOrEqual(-2);
   });
 
   it('gives z = 0 and p = 1 for identical groups', () => {

@@ -36,7 +36,7 @@ describe('scan: slash dates', () => {
 
   it('settles the order from a value anywhere in the column, not just the first rows', async () => {
     const result = await scan(request([path], { needsDates: true }), fakeIo(), periodFold(quarters));
-    expect(result.dateOrder).toEqual({ order: 'dmy', decided: true });
+    expect(result.dateOrder).toEqual({ order: 'dmy', decided: true, mixed: false });
     // Day first: months 1-3 only, so everything but the last row is in Q1.
     expect(byLabel(result.state)).toEqual({ '2024-Q1': 600, '2024-Q4': 1 });
     expect(result.accounting.excluded.bad_date).toBe(0);
@@ -45,7 +45,7 @@ describe('scan: slash dates', () => {
   it('reads month first when a value says so', async () => {
     const us = file('us.csv', ['date,score', ...ambiguous, '12/25/2024,9', ''].join('\n'));
     const result = await scan(request([us], { needsDates: true }), fakeIo(), periodFold(quarters));
-    expect(result.dateOrder).toEqual({ order: 'mdy', decided: true });
+    expect(result.dateOrder).toEqual({ order: 'mdy', decided: true, mixed: false });
     expect(result.accounting.excluded.bad_date).toBe(0);
     expect(byLabel(result.state)['2024-Q4']).toBe(151); // months 10-12 of the 600, and December 25
   });
@@ -100,12 +100,31 @@ describe('scan: --last', () => {
   });
 });
 
+describe('scan: slash dates that appear late', () => {
+  it('starts the month-first reading at the first slash date, in any file, keeping the counts so far', async () => {
+    const iso = file('iso.csv', 'date,score,ch\n2024-12-01,9,a\n2024-12-02,3,b\nsoon,7,b\n');
+    const us = file('us2.csv', 'date,score,ch\n12/25/2024,9,b\n12/26/2024,9,b\n1/2/2025,6,b\n');
+    const result = await scan(request([iso, us], { date: 'date', needsDates: true, where: [{ column: 'ch', value: 'b', equal: true }] }), fakeIo(), periodFold(quarters));
+    expect(result.dateOrder).toEqual({ order: 'mdy', decided: true, mixed: false });
+    expect(byLabel(result.state)).toEqual({ '2024-Q4': 3, '2025-Q1': 1 });
+    expect(result.accounting).toMatchObject({ read: 6, used: 4, filtered: 1 });
+    expect(result.accounting.excluded.bad_date).toBe(1);
+  });
+
+  it('says when a column mixes both orders', async () => {
+    const mixed = file('mixed.csv', 'date,score\n12/25/2024,9\n25/12/2024,9\n26/12/2024,9\n');
+    const result = await scan(request([mixed], { needsDates: true }), fakeIo(), periodFold(quarters));
+    expect(result.dateOrder).toEqual({ order: 'dmy', decided: true, mixed: true });
+    expect(result.accounting.excluded.bad_date).toBe(1);
+  });
+});
+
 describe('scan: several files', () => {
   it('pools rows, resolving each file by its own header, and can group by file', async () => {
     const a = file('a.csv', 'score,id\n9\n10\n');
     const b = file('b.csv', 'id;Betyg\n1;3\n2;8\n3;9\n');
     const result = await scan(request([a, b], { groups: [{ role: 'file', flag: 'FILE', byFile: true }] }), fakeIo(), groupFold);
-    expect([...result.state].map(([k, t]) => [k, t.reduce((s, x) => s + x, 0)])).toEqual([[a, 2], [b, 3]]);
+    expect([...result.state].map(([k, t]) => [k, t.reduce((s, x) => s + x, 0)])).toEqual([['0', 2], ['1', 3]]);
     expect(result.inputs.map((i) => [i.delimiter, i.columns.score.name])).toEqual([[',', 'score'], [';', 'Betyg']]);
   });
 });

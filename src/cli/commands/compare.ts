@@ -1,10 +1,11 @@
 import { groupFold, periodFold } from '../../core/fold.js';
 import { eachAgainstRest } from '../../core/groups.js';
-import { parsePeriodLabel, periodLabel, PERIOD_UNITS, type Calendar, type PeriodUnit } from '../../core/period.js';
+import { parsePeriodLabel, periodKey, periodLabel, PERIOD_UNITS, type Calendar, type PeriodUnit } from '../../core/period.js';
 import { compareGroups, type Difference } from '../../core/significance.js';
 import { summarize, type NpsSummary, type Statistics } from '../../core/summary.js';
 import { countsOf, newTally, type Tally } from '../../core/tally.js';
-import { usageError } from '../../errors.js';
+import { dataError, usageError } from '../../errors.js';
+import { sameFile } from '../../io/write.js';
 import { scan } from '../../io/scan.js';
 import { writeOutput } from '../../io/write.js';
 import { formatDecimal, formatForHumans } from '../../report/format.js';
@@ -60,22 +61,26 @@ async function byColumn(column: string, options: SharedOptions, minN: number, io
   checkAccounting(result, options, io);
   const results = eachAgainstRest(result.state, options.statistics);
   const alpha = 1 - options.statistics.confidence;
-  const rows = results.map((g) => row(g.key, g.summary, 'rest', g.vsRest, g.pAdjusted, alpha, minN));
+  const rows = results.map((g) => row(groupLabel(g.key), g.summary, 'rest', g.vsRest, g.pAdjusted, alpha, minN));
   const name = result.inputs[0].columns.by.name;
-  const above = results.filter((g) => g.pAdjusted < alpha && g.vsRest.difference > 0).map((g) => g.key);
-  const below = results.filter((g) => g.pAdjusted < alpha && g.vsRest.difference < 0).map((g) => g.key);
+  const above = results.filter((g) => g.pAdjusted < alpha && g.vsRest.difference > 0).map((g) => groupLabel(g.key));
+  const below = results.filter((g) => g.pAdjusted < alpha && g.vsRest.difference < 0).map((g) => groupLabel(g.key));
   const level = levelText(options.statistics);
   const verdict = above.length + below.length === 0
     ? `No ${name} differs significantly from the rest at ${level} (Holm-adjusted across ${results.length}).`
     : `At ${level}, Holm-adjusted across ${results.length}: ${[above.length ? `above the rest: ${above.join(', ')}` : '', below.length ? `below the rest: ${below.join(', ')}` : ''].filter(Boolean).join('; ')}.`;
-  return frame(`NPS by ${name}, each against the rest: ${names(result.inputs)}`, rows, [verdict, describeAccounting(result.accounting)], buildMeta('compare', result, options));
+  return frame(`NPS by ${name}, each against the rest: ${names(result.inputs)}`, rows, [verdict, describeAccounting(result.accounting)], buildMeta('compare', result, options), 'p (Holm)');
 }
 
+/** A group's name as shown: rows with an empty cell form a group too, and it needs a name. */
+export const groupLabel = (key: string): string => (key === '' ? '(empty)' : key);
+
 async function byFile(options: SharedOptions, minN: number, io: Io): Promise<Report> {
+  const [a, b] = options.scan.files.map((f) => (f === '-' ? 'stdin' : f));
+  if (sameFile(a, b)) throw usageError(`both inputs are ${a}: a file compared with itself differs by nothing`, 'give two different exports');
   const result = await scan({ ...options.scan, groups: [{ role: 'file', flag: 'FILE', byFile: true }] }, io, groupFold);
   checkAccounting(result, options, io);
-  const [a, b] = options.scan.files.map((f) => (f === '-' ? 'stdin' : f));
-  return twoGroups(a, result.state.get(a) ?? newTally(), b, result.state.get(b) ?? newTally(), options.statistics, minN, `NPS of ${a} against ${b}`, describeAccounting(result.accounting), buildMeta('compare', result, options));
+  return twoGroups(a, result.state.get('0') ?? newTally(), b, result.state.get('1') ?? newTally(), options.statistics, minN, `NPS of ${a} against ${b}`, describeAccounting(result.accounting), buildMeta('compare', result, options));
 }
 
 async function byPeriod(flags: CompareFlags, options: SharedOptions, io: Io): Promise<Report> {
@@ -83,21 +88,28 @@ async function byPeriod(flags: CompareFlags, options: SharedOptions, io: Io): Pr
   let calendar: Calendar;
   let focus: number | undefined;
   let reference: number | undefined;
+  let request = { ...options.scan, needsDates: true };
   if (flags.latest) {
     if (flags.vs !== undefined) throw usageError('--latest and --vs cannot be used together', 'use --latest, or --period <label> --vs <label>');
+    if (options.scan.last) throw usageError('--latest already keeps the last two periods; drop --last', 'use --until to end earlier');
     const unit = (flags.period ?? 'quarter') as PeriodUnit;
     if (!PERIOD_UNITS.includes(unit)) throw usageError(`--period ${flags.period} is not a unit for --latest`, `use one of ${PERIOD_UNITS.join(', ')}`);
     calendar = { unit, fiscalYearStart };
+    // The latest period and the one before: every other row is filtered, and counted so.
+    request = { ...request, last: { count: 2, unit } };
   } else {
     if (flags.period === undefined) throw usageError('--vs needs --period', 'e.g. --period 2024-Q3 --vs 2024-Q2');
     const first = labelled(flags.period, '--period', fiscalYearStart);
     const second = labelled(flags.vs!, '--vs', fiscalYearStart);
     if (first.calendar.unit !== second.calendar.unit) throw usageError(`--period ${flags.period} and --vs ${flags.vs} are different kinds of period`, 'compare a quarter with a quarter, a month with a month ...');
+    if (first.key === second.key) throw usageError(`--period and --vs are both ${flags.period}`, 'compare two different periods');
     calendar = first.calendar;
     focus = first.key;
     reference = second.key;
+    const wanted = [focus, reference];
+    request = { ...request, keep: (time) => wanted.includes(periodKey(time, calendar)) };
   }
-  const result = await scan({ ...options.scan, needsDates: true }, io, periodFold(calendar));
+  const result = await scan(request, io, periodFold(calendar));
   checkAccounting(result, options, io);
   const periods = result.state;
   if (focus === undefined) {
@@ -106,6 +118,10 @@ async function byPeriod(flags: CompareFlags, options: SharedOptions, io: Io): Pr
   }
   const a = periodLabel(focus, calendar);
   const b = periodLabel(reference!, calendar);
+  const empty = [a, b].filter((_, i) => !periods.has(i === 0 ? focus! : reference!));
+  if (empty.length > 0) {
+    throw dataError(`no responses in ${empty.join(' or ')}`, 'choose periods that hold responses (nps trend shows which do)');
+  }
   return twoGroups(a, periods.get(focus) ?? newTally(), b, periods.get(reference!) ?? newTally(), options.statistics, flags.minN, `NPS ${a} against ${b}: ${names(result.inputs)}`, describeAccounting(result.accounting), buildMeta('compare', result, options));
 }
 
@@ -170,7 +186,7 @@ function row(group: string, s: NpsSummary, against: string, d: Difference | unde
   };
 }
 
-const COLUMNS: Column[] = [
+const columns = (pLabel: string): Column[] => [
   { key: 'group', label: 'Group', kind: 'text' },
   { key: 'n', label: 'n', kind: 'count' },
   { key: 'promoters_pct', label: 'Promoters', kind: 'pct', audience: 'machine' },
@@ -186,13 +202,13 @@ const COLUMNS: Column[] = [
   { key: 'difference_upper', label: 'Upper', kind: 'nps', audience: 'machine' },
   { key: 'z', label: 'z', kind: 'number', audience: 'machine' },
   { key: 'p_value', label: 'p', kind: 'p', audience: 'machine' },
-  { key: 'p_adjusted', label: 'p', kind: 'p' },
+  { key: 'p_adjusted', label: pLabel, kind: 'p' },
   { key: 'marker', label: '', kind: 'text', audience: 'human' },
   { key: 'significant', label: 'Significant', kind: 'text', audience: 'machine' },
   { key: 'low_n', label: 'Low n', kind: 'boolean', audience: 'machine' },
   { key: 'note', label: 'Note', kind: 'text', audience: 'human' },
 ];
 
-function frame(title: string, rows: Row[], notes: string[], meta: Record<string, unknown>): Report {
-  return { command: 'compare', title, tables: [{ name: 'groups', columns: COLUMNS, rows }], notes, meta };
+function frame(title: string, rows: Row[], notes: string[], meta: Record<string, unknown>, pLabel = 'p'): Report {
+  return { command: 'compare', title, tables: [{ name: 'groups', columns: columns(pLabel), rows }], notes, meta };
 }

@@ -35,7 +35,7 @@ export const samplesize: CommandDefinition = {
     cmd
       .option('--margin <points>', 'the ± half-width of the interval, in NPS points', parsePoints)
       .option('--difference <points>', 'the difference between two groups to detect, in NPS points', parsePoints)
-      .option('--power <p>', 'chance of detecting --difference when it is real', parseShare, 0.8)
+      .option('--power <p>', 'chance of detecting --difference when it is real', parsePower, 0.8)
       .option('--promoters <share>', 'expected share of promoters (0.5 or 50%) instead of the worst case', parseShare)
       .option('--detractors <share>', 'expected share of detractors (0.2 or 20%) instead of the worst case', parseShare)
       .option('--confidence <level>', 'confidence level, e.g. 0.95 or 90%', parseConfidence, 0.95)
@@ -106,6 +106,12 @@ function parsePoints(value: string): number {
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0 || n > 200) throw new InvalidArgumentError('Give NPS points, more than 0 (e.g. 5)');
   return n;
+}
+
+function parsePower(value: string): number {
+  const share = parseShare(value);
+  if (share <= 0) throw new InvalidArgumentError('Give a power between 0 and 1, e.g. 0.8 or 80%');
+  return share;
 }
 
 function parseShare(value: string): number {

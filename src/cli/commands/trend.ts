@@ -1,6 +1,6 @@
 import { Option } from 'commander';
 import { periodFold } from '../../core/fold.js';
-import { periodEnd, periodKey, periodLabel, periodStart, PERIOD_UNITS, sparkline, type Calendar, type PeriodUnit } from '../../core/period.js';
+import { periodEnd, periodKey, periodLabel, periodStart, PERIOD_UNITS, sparkline, tiles, type Calendar, type PeriodUnit } from '../../core/period.js';
 import type { Statistics } from '../../core/summary.js';
 import { trendOf, type TrendPoint } from '../../core/trend.js';
 import { scan } from '../../io/scan.js';
@@ -8,6 +8,7 @@ import { writeOutput } from '../../io/write.js';
 import { render } from '../../report/index.js';
 import type { Column, Report } from '../../report/model.js';
 import { buildMeta, checkAccounting, describeAccounting, isoDay } from '../accounting.js';
+import { usageError } from '../../errors.js';
 import type { Io } from '../io.js';
 import { addFilterOptions, addInputOptions, addOutputOptions, addStatisticsOptions, parseCount, parseNps, sharedOptions, type SharedFlags } from '../options.js';
 import { benchmarkSentence, gateFailure, latestChange } from '../verdicts.js';
@@ -39,15 +40,22 @@ export const trend: CommandDefinition = {
     const flags = rawFlags as TrendFlags;
     const options = sharedOptions(files, flags, io);
     const calendar: Calendar = { unit: flags.period, fiscalYearStart: flags.fiscalYearStart };
+    const last = options.scan.last;
+    if (last && !tiles(last.unit, flags.period)) {
+      // A window of 2 weeks would show a whole month's row holding only part of that month.
+      throw usageError(`--last ${last.count}${last.unit[0]} does not cover whole ${flags.period}s`, `use --last N${flags.period[0]} with --period ${flags.period}`);
+    }
     const decimals = options.render.decimals;
     const result = await scan({ ...options.scan, needsDates: true }, io, periodFold(calendar));
     checkAccounting(result, options, io);
     const periods = result.state;
     const keys = [...periods.keys()];
     // Empty periods inside the range are shown (n = 0), including at the edges of a --last window.
-    const first = result.window ? periodKey(result.window.start, calendar) : Math.min(...keys);
-    const last = result.window ? periodKey(result.window.end, calendar) : Math.max(...keys);
-    const points = trendOf(periods, first, last, options.statistics);
+    // ... but not before --since, whose periods were filtered rather than empty.
+    const start = Math.max(result.window?.start ?? -Infinity, options.scan.since ?? -Infinity);
+    const first = result.window ? periodKey(start, calendar) : Math.min(...keys);
+    const final = result.window ? periodKey(result.window.end, calendar) : Math.max(...keys);
+    const points = trendOf(periods, first, final, options.statistics);
     const drop = latestChange(periods, calendar, options.statistics, decimals);
     const latestTally = periods.get(Math.max(...keys))!;
     const benchmark = flags.benchmark === undefined ? undefined : benchmarkSentence(latestTally, flags.benchmark, options.statistics, decimals);
@@ -58,7 +66,8 @@ export const trend: CommandDefinition = {
       meta: buildMeta('trend', result, options),
     });
     await writeOutput(render(output, options.format, options.render), options.output, options.scan.files, io);
-    const latestNps = points.length ? points[points.length - 1].summary.nps : NaN;
+    // Gates judge the latest period with responses: a window may end in an empty one.
+    const latestNps = points.filter((p) => p.summary.n > 0).at(-1)?.summary.nps ?? NaN;
     const failure = gateFailure(latestNps, options.failBelow, flags.failOnDrop ? drop : undefined, decimals);
     if (failure) throw failure;
   },

@@ -1,0 +1,65 @@
+import { rankBy } from './rank.js';
+import { estimateShrinkage, type Shrinkage } from './shrink.js';
+import { compareGroups, holm, type Difference } from './significance.js';
+import { summarize, type NpsSummary, type Statistics } from './summary.js';
+import { countsOf, mergeTallies, newTally, type Tally } from './tally.js';
+
+/** What a ranking orders by: the score, its lower interval bound, or the shrunk score. */
+export type RankBy = 'nps' | 'lower' | 'shrunk';
+export const RANK_BY: readonly RankBy[] = ['nps', 'lower', 'shrunk'];
+
+export interface Standing {
+  readonly key: string;
+  readonly summary: NpsSummary;
+  /** Empirical-Bayes score in points (see shrink.ts). */
+  readonly shrunk: number;
+  /** This group minus all other responses (-1..1); only for ranked groups. */
+  readonly vsRest?: Difference;
+  /** Holm-adjusted across every ranked group; NaN when untested. */
+  readonly pAdjusted: number;
+  /** Groups with fewer than minN responses are listed, never ranked. */
+  readonly ranked: boolean;
+  readonly rank: number;
+}
+
+/**
+ * A fair leaderboard: groups with at least `minN` responses ranked by `rankBy` (ties share a rank),
+ * each tested against all other responses with Holm-adjusted p-values; smaller groups kept apart.
+ * Sorted: ranked groups by rank, then the small ones by n.
+ */
+export function leaderboard(groups: ReadonlyMap<string, Tally>, minN: number, rankByWhat: RankBy, stats: Statistics): { standings: Standing[]; shrinkage: Shrinkage } {
+  const total = newTally();
+  for (const t of groups.values()) mergeTallies(total, t);
+  const keys = [...groups.keys()];
+  const shrinkage = estimateShrinkage(keys.map((k) => countsOf(groups.get(k)!)), countsOf(total));
+  const rankedKeys = keys.filter((k) => summarize(groups.get(k)!, stats).n >= minN);
+  const tests = rankedKeys.map((key) => {
+    const own = groups.get(key)!;
+    const rest = newTally();
+    for (let s = 0; s <= 10; s++) rest[s] = total[s] - own[s];
+    return compareGroups(countsOf(own), countsOf(rest), stats.confidence);
+  });
+  const adjusted = holm(tests.map((t) => t.p));
+  const entries = keys.map((key) => {
+    const i = rankedKeys.indexOf(key);
+    const t = groups.get(key)!;
+    return { key, summary: summarize(t, stats), shrunk: 100 * shrinkage.shrink(countsOf(t)), vsRest: i >= 0 ? tests[i] : undefined, pAdjusted: i >= 0 ? adjusted[i] : NaN, ranked: i >= 0, rank: NaN };
+  });
+  return { standings: rankWithin(entries, () => '', rankByWhat), shrinkage };
+}
+
+const byCountThenName = (a: Standing, b: Standing) => b.summary.n - a.summary.n || a.key.localeCompare(b.key);
+const valueOf = (s: Standing, rankByWhat: RankBy) => (rankByWhat === 'nps' ? s.summary.nps : rankByWhat === 'lower' ? s.summary.lower : s.shrunk);
+
+/** Ranks again within subsets (agents within their team), keeping each standing's tests. */
+export function rankWithin(standings: readonly Standing[], subsetOf: (s: Standing) => string, rankByWhat: RankBy): Standing[] {
+  const subsets = new Map<string, Standing[]>();
+  for (const s of standings) subsets.set(subsetOf(s), [...(subsets.get(subsetOf(s)) ?? []), s]);
+  const out: Standing[] = [];
+  for (const key of [...subsets.keys()].sort((a, b) => a.localeCompare(b))) {
+    const members = subsets.get(key)!;
+    const ranked = rankBy(members.filter((s) => s.ranked), (s) => valueOf(s, rankByWhat), byCountThenName);
+    out.push(...ranked.map(({ item, rank }) => ({ ...item, rank })), ...members.filter((s) => !s.ranked).sort(byCountThenName));
+  }
+  return out;
+}
