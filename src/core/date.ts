@@ -3,7 +3,9 @@
  * (see zone.ts). A timestamp with an offset, or a Unix time, is an instant and is converted; one
  * without is already wall-clock time in that zone and is kept as written.
  */
-import { format, isValid, parse } from 'date-fns';
+import { format } from 'date-fns/format';
+import { isValid } from 'date-fns/isValid';
+import { parse } from 'date-fns/parse';
 import { UTC, wallTime, type Zone } from './zone.js';
 
 /** How a slash date such as 3/4/2024 is read: day first (3 April) or month first (4 March). */
