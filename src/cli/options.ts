@@ -15,7 +15,7 @@ import type { Io } from './io.js';
 export function addInputOptions(cmd: Command): Command {
   return cmd
     .argument('[files...]', 'CSV exports to read, pooled (.gz is unzipped; - or none reads stdin)')
-    .option('--score <column>', 'the 0-10 answer column, by header or 1-based position (default: detected)')
+    .option('--score <column>', 'the 0-10 answer column, by header or 1-based position (default: detected); twice for two questions', collectScore)
     .option('--date <column>', 'the date column (default: detected)')
     .option('--date-format <pattern>', 'read dates with this date-fns pattern, e.g. dd/MM/yyyy HH:mm (default: detected)')
     .option('--tz <zone>', 'IANA time zone for days and periods; dates without an offset are wall-clock time there', 'UTC')
@@ -49,7 +49,7 @@ export function addOutputOptions(cmd: Command): Command {
 
 /** The raw values commander collects for the shared groups. */
 export interface SharedFlags {
-  score?: string;
+  score?: string[];
   date?: string;
   dateFormat?: string;
   tz: string;
@@ -106,7 +106,7 @@ export function sharedOptions(files: string[], flags: SharedFlags, io: Io): Shar
   return {
     scan: {
       files: inputs,
-      score: flags.score,
+      scores: flags.score ?? [],
       date: flags.date,
       delimiter: flags.delimiter,
       where,
@@ -130,7 +130,7 @@ export function sharedOptions(files: string[], flags: SharedFlags, io: Io): Shar
     strict: Boolean(flags.strict),
     failBelow: flags.failBelow,
     echo: {
-      score: flags.score ?? null,
+      score: flags.score ?? [],
       date: flags.date ?? null,
       date_format: flags.dateFormat ?? null,
       tz: zone.name,
@@ -182,6 +182,12 @@ function parseDelimiter(value: string): string {
   const d = named[value.toLowerCase()] ?? value;
   if (d.length !== 1) throw new InvalidArgumentError('Use one character: , ; tab or |');
   return d;
+}
+
+function collectScore(value: string, previous: string[] | undefined): string[] {
+  const scores = [...(previous ?? []), value];
+  if (scores.length > 2) throw new InvalidArgumentError('Give at most two score columns (e.g. company and agent NPS)');
+  return scores;
 }
 
 function collectWhere(value: string, previous: WhereClause[] | undefined): WhereClause[] {

@@ -2,7 +2,7 @@ import type { Io } from '../cli/io.js';
 import { isSlashDate, parseDate, patternReader, type DateOrder } from '../core/date.js';
 import type { Fold } from '../core/fold.js';
 import { lastWindow, periodKey, type Calendar, type PeriodUnit } from '../core/period.js';
-import { newTally, type Tally } from '../core/tally.js';
+import { mergeTallies, newTally, type Tally } from '../core/tally.js';
 import type { Zone } from '../core/zone.js';
 import { usageError } from '../errors.js';
 import { detectDate, detectScore, resolveColumn, type ColumnChoice } from './mapping.js';
@@ -30,7 +30,8 @@ export interface GroupColumn {
 /** What to read and which rows to keep: the shared input, mapping and filter options. */
 export interface ScanRequest {
   readonly files: readonly string[];
-  readonly score?: string;
+  /** The 0-10 question columns: none to detect one; two for surveys that ask two questions. */
+  readonly scores: readonly string[];
   readonly date?: string;
   readonly delimiter?: string;
   readonly where: readonly WhereClause[];
@@ -57,10 +58,21 @@ export interface InputInfo {
   readonly columns: Readonly<Record<string, ColumnChoice>>;
 }
 
-export interface Scan<S> {
+/** What one 0-10 question's answers folded into, and where its rows went. */
+export interface Question<S> {
+  /** The question's column, as named in the first input. */
+  readonly name: string;
   readonly state: S;
   readonly accounting: Accounting;
   /** Every used answer, whatever the command groups them by: for checks on the whole input. */
+  readonly overall: Tally;
+}
+
+export interface Scan<S> {
+  /** One per score column, in the order given; the first is also spread over this object. */
+  readonly questions: readonly Question<S>[];
+  readonly state: S;
+  readonly accounting: Accounting;
   readonly overall: Tally;
   readonly inputs: readonly InputInfo[];
   /** How slash dates were read, when the date column had any: decided by the whole column. */
@@ -71,10 +83,11 @@ export interface Scan<S> {
   readonly latest: number;
 }
 
+/** One calendar period's part of a reading (or all of it, without --last): per question. */
 interface Bucket<S> {
-  readonly state: S;
-  readonly accounting: Accounting;
-  readonly overall: Tally;
+  readonly states: S[];
+  readonly accounting: Accounting[];
+  readonly overall: Tally[];
 }
 
 /**
@@ -95,6 +108,7 @@ class Reading<S> {
     private readonly fold: Fold<S>,
     private readonly bucketCalendar: Calendar | undefined,
     private readonly keep: ((time: number) => boolean) | undefined,
+    private readonly questions: number,
   ) {
     if (!bucketCalendar) {
       this.single = this.bucket(0);
@@ -103,14 +117,16 @@ class Reading<S> {
 
   /** The same reading so far, read from now on in another order. */
   clone(order: DateOrder): Reading<S> {
-    const copy = new Reading(order, this.fold, this.bucketCalendar, this.keep);
+    const copy = new Reading(order, this.fold, this.bucketCalendar, this.keep, this.questions);
     mergeAccounting(copy.outside, this.outside);
     copy.latest = this.latest;
     for (const [key, b] of this.buckets) {
       const mine = copy.bucket(key);
-      this.fold.merge(mine.state, b.state);
-      mergeAccounting(mine.accounting, b.accounting);
-      for (let s = 0; s <= 10; s++) mine.overall[s] += b.overall[s];
+      for (let q = 0; q < this.questions; q++) {
+        this.fold.merge(mine.states[q], b.states[q]);
+        mergeAccounting(mine.accounting[q], b.accounting[q]);
+        mergeTallies(mine.overall[q], b.overall[q]);
+      }
     }
     return copy;
   }
@@ -118,14 +134,15 @@ class Reading<S> {
   bucket(key: number): Bucket<S> {
     let b = this.buckets.get(key);
     if (!b) {
-      b = { state: this.fold.empty(), accounting: newAccounting(), overall: newTally() };
+      const each = <T>(make: () => T) => Array.from({ length: this.questions }, make);
+      b = { states: each(() => this.fold.empty()), accounting: each(newAccounting), overall: each(newTally) };
       this.buckets.set(key, b);
     }
     return b;
   }
 
   /** Counts one row that survived --where; `time` is NaN when no date is read. */
-  add(record: readonly string[], line: number, scoreIndex: number, time: number, dated: boolean, since: number, until: number, keys: readonly string[]): void {
+  add(record: readonly string[], line: number, scoreIndexes: readonly number[], time: number, dated: boolean, since: number, until: number, keys: readonly string[]): void {
     if (dated) {
       if (Number.isNaN(time)) {
         this.outside.read++;
@@ -140,29 +157,32 @@ class Reading<S> {
       if (time > this.latest) this.latest = time;
     }
     const b = this.single ?? this.bucket(periodKey(time, this.bucketCalendar!));
-    b.accounting.read++;
-    const answer = answerOf(record[scoreIndex], b.accounting, line);
-    if (answer < 0) return;
-    b.accounting.used++;
-    b.overall[answer] += 1;
-    this.fold.add(b.state, answer, time, keys);
+    for (let q = 0; q < scoreIndexes.length; q++) {
+      const accounting = b.accounting[q];
+      accounting.read++;
+      const answer = answerOf(record[scoreIndexes[q]], accounting, line);
+      if (answer < 0) continue;
+      accounting.used++;
+      b.overall[q][answer] += 1;
+      this.fold.add(b.states[q], answer, time, keys);
+    }
   }
 
-  /** The buckets inside `window` folded together; the rest counted as filtered. */
-  finish(window: { start: number; end: number } | undefined): { state: S; accounting: Accounting; overall: Tally } {
+  /** Question q's buckets inside `window` folded together; the rest counted as filtered. */
+  finish(q: number, window: { start: number; end: number } | undefined): { state: S; accounting: Accounting; overall: Tally } {
     const state = this.fold.empty();
     const accounting = mergeAccounting(newAccounting(), this.outside);
     const overall = newTally();
     for (const [key, b] of [...this.buckets].sort((x, y) => x[0] - y[0])) {
       const inside = !window || !this.bucketCalendar || periodKey(window.start, this.bucketCalendar) <= key;
       if (!inside) {
-        accounting.read += b.accounting.read;
-        accounting.filtered += b.accounting.read;
+        accounting.read += b.accounting[q].read;
+        accounting.filtered += b.accounting[q].read;
         continue;
       }
-      this.fold.merge(state, b.state);
-      mergeAccounting(accounting, b.accounting);
-      for (let s = 0; s <= 10; s++) overall[s] += b.overall[s];
+      this.fold.merge(state, b.states[q]);
+      mergeAccounting(accounting, b.accounting[q]);
+      mergeTallies(overall, b.overall[q]);
     }
     return { state, accounting, overall };
   }
@@ -179,7 +199,9 @@ export async function scan<S>(request: ScanRequest, io: Io, fold: Fold<S>): Prom
   const bucketCalendar: Calendar | undefined = request.last ? { unit: request.last.unit, fiscalYearStart: request.fiscalYearStart } : undefined;
   const forced = request.dateFormat ? patternReader(request.dateFormat, request.zone) : undefined;
   // Day-first is the reading kept when a slash-date column never tells (every part <= 12).
-  let readings: Reading<S>[] = [new Reading('dmy', fold, bucketCalendar, request.keep)];
+  const questionCount = Math.max(1, request.scores.length);
+  let readings: Reading<S>[] = [new Reading('dmy', fold, bucketCalendar, request.keep, questionCount)];
+  const questionNames: string[] = [];
   // Dates neither reading can read (not dates at all): they say nothing about the order.
   let unreadableInBoth = 0;
   const since = request.since ?? -Infinity;
@@ -191,14 +213,17 @@ export async function scan<S>(request: ScanRequest, io: Io, fold: Fold<S>): Prom
     await readTable(file, io, { delimiter: request.delimiter }, (head: TableHead) => {
       const { header, sample, source } = head;
       const columns: Record<string, ColumnChoice> = {};
-      const score = request.score ? resolveColumn(header, request.score, '--score', source.name) : detectScore(header, sample);
-      if (!score) {
+      const scores = request.scores.length > 0 ? request.scores.map((spec) => resolveColumn(header, spec, '--score', source.name)) : [detectScore(header, sample)];
+      if (!scores[0]) {
         throw usageError(
           `${source.name}: no column looks like 0-10 answers`,
           `name it with --score <column>; columns: ${header.map((h) => JSON.stringify(h)).join(', ')}`,
         );
       }
-      columns.score = score;
+      scores.forEach((score, q) => {
+        columns[q === 0 ? 'score' : `score_${q + 1}`] = score!;
+        questionNames[q] ??= score!.name;
+      });
       const date = request.date ? resolveColumn(header, request.date, '--date', source.name) : dated ? detectDate(header, sample) : undefined;
       if (dated && !date) {
         throw usageError(`${source.name}: no date column found`, 'name it with --date <column>');
@@ -221,7 +246,7 @@ export async function scan<S>(request: ScanRequest, io: Io, fold: Fold<S>): Prom
       const dateIndex = date?.index ?? -1;
       // Where to watch for the first slash date (only while one reading runs and no pattern is forced).
       const slashWatch = dated && !forced ? dateIndex : -1;
-      const scoreIndex = score.index;
+      const scoreIndexes = scores.map((s) => s!.index);
       const keys: string[] = new Array(keyIndexes.length);
       return (record, line) => {
         if (!passes(record, conditions)) {
@@ -244,7 +269,7 @@ export async function scan<S>(request: ScanRequest, io: Io, fold: Fold<S>): Prom
           const r = readings[i];
           const time = dated ? (forced ? forced(record[dateIndex] ?? '') : parseDate(record[dateIndex] ?? '', request.zone, r.order)) : NaN;
           if (dated && Number.isNaN(time)) unreadable++;
-          r.add(record, line, scoreIndex, time, dated, since, until, keys);
+          r.add(record, line, scoreIndexes, time, dated, since, until, keys);
         }
         if (unreadable === 2) unreadableInBoth++;
       };
@@ -260,11 +285,10 @@ export async function scan<S>(request: ScanRequest, io: Io, fold: Fold<S>): Prom
   const window = request.last && !Number.isNaN(latest)
     ? lastWindow(request.until ?? latest, request.last.count, bucketCalendar!)
     : undefined;
-  const { state, accounting, overall } = chosen.finish(window);
+  const questions = questionNames.map((name, q) => ({ name, ...chosen.finish(q, window) }));
   return {
-    state,
-    accounting,
-    overall,
+    questions,
+    ...questions[0],
     inputs,
     dateOrder: slashDates
       ? { order: chosen.order, decided, mixed: badDates(readings[0]) > unreadableInBoth && badDates(readings[1]) > unreadableInBoth }

@@ -18,6 +18,7 @@ const file = (name: string, text: string) => {
 };
 const request = (files: string[], extra: Partial<ScanRequest> = {}): ScanRequest => ({
   files,
+  scores: [],
   where: [],
   zone: UTC,
   fiscalYearStart: 1,
