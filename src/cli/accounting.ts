@@ -1,7 +1,7 @@
 import { scaleProblem } from '../core/scale.js';
 import { dataError } from '../errors.js';
 import { excludedTotal, REASON_TEXT, REASONS, type Accounting } from '../io/rows.js';
-import type { Scan } from '../io/scan.js';
+import type { Question, Scan } from '../io/scan.js';
 import { TOOL, VERSION } from '../version.js';
 import type { Io } from './io.js';
 import type { SharedOptions } from './options.js';
@@ -18,7 +18,6 @@ export function describeAccounting(a: Accounting): string {
  * and stop when nothing is left to analyse or when --strict forbids exclusions.
  */
 export function checkAccounting(scan: Scan<unknown>, options: SharedOptions, io: Io): void {
-  const a = scan.accounting;
   if (scan.dateOrder) {
     const order = scan.dateOrder.order === 'dmy' ? 'day/month (3/4/2024 = 3 April)' : 'month/day (3/4/2024 = March 4)';
     io.stderr.write(
@@ -29,16 +28,25 @@ export function checkAccounting(scan: Scan<unknown>, options: SharedOptions, io:
           : `nps: note: slash dates fit both day/month and month/day; read as ${order}; choose with --date-format, e.g. M/d/yyyy\n`,
     );
   }
+  for (const question of scan.questions) checkQuestion(scan, question, options, io);
+}
+
+/** The checks of one question; its name prefixes the messages when a survey has two. */
+function checkQuestion(scan: Scan<unknown>, question: Question<unknown>, options: SharedOptions, io: Io): void {
+  const a = question.accounting;
+  const about = scan.questions.length > 1 ? `${question.name}: ` : '';
   for (const reason of REASONS) {
     if (reason === 'missing_score' || a.excluded[reason] === 0) continue;
+    // Date problems are shared by every question: say them once.
+    if (reason === 'bad_date' && question !== scan.questions[0]) continue;
     const lines = a.lines[reason].join(', ');
     const more = a.excluded[reason] > a.lines[reason].length ? ', ...' : '';
-    io.stderr.write(`nps: warning: ${a.excluded[reason]} ${plural(a.excluded[reason], 'row')} excluded, ${REASON_TEXT[reason]} (${plural(a.lines[reason].length, 'line')} ${lines}${more})\n`);
+    io.stderr.write(`nps: warning: ${about}${a.excluded[reason]} ${plural(a.excluded[reason], 'row')} excluded, ${REASON_TEXT[reason]} (${plural(a.lines[reason].length, 'line')} ${lines}${more})\n`);
   }
-  if (options.format === 'csv' && (excludedTotal(a) > 0 || a.filtered > 0)) io.stderr.write(`nps: ${describeAccounting(a)}\n`);
+  if (options.format === 'csv' && (excludedTotal(a) > 0 || a.filtered > 0)) io.stderr.write(`nps: ${about}${describeAccounting(a)}\n`);
   if (options.strict && excludedTotal(a) > 0) {
     const first = REASONS.flatMap((r) => a.lines[r]).sort((x, y) => x - y)[0];
-    throw dataError(`${excludedTotal(a)} ${plural(excludedTotal(a), 'row')} excluded and --strict is set (first on line ${first})`, 'fix those rows, or drop --strict to report them as excluded');
+    throw dataError(`${about}${excludedTotal(a)} ${plural(excludedTotal(a), 'row')} excluded and --strict is set (first on line ${first})`, 'fix those rows, or drop --strict to report them as excluded');
   }
   if (a.used === 0) {
     const names = scan.inputs.map((i) => i.name).join(', ');
@@ -46,15 +54,15 @@ export function checkAccounting(scan: Scan<unknown>, options: SharedOptions, io:
     if (a.filtered === a.read) throw dataError(`no responses left after filtering (${a.read} ${plural(a.read, 'row')} filtered out)`, 'check --since, --until and --where');
     const dates = a.excluded.bad_date === a.read - a.filtered;
     throw dataError(
-      `no valid responses in ${names} (${describeAccounting(a).replace(/^Rows: /, '').replace(/\.$/, '')})`,
+      `${about}no valid responses in ${names} (${describeAccounting(a).replace(/^Rows: /, '').replace(/\.$/, '')})`,
       dates
         ? `no date in the date column (${scan.inputs[0]?.columns.date?.name}) could be read; choose another with --date`
-        : `check that the score column (${scan.inputs[0]?.columns.score.name}) holds 0-10 answers, or choose another with --score`,
+        : `check that the score column (${question.name}) holds 0-10 answers, or choose another with --score`,
     );
   }
-  const problem = scaleProblem(scan.overall, a.excluded.out_of_range);
+  const problem = scaleProblem(question.overall, a.excluded.out_of_range);
   if (problem) {
-    throw dataError(`the score column (${scan.inputs[0]?.columns.score.name}) is not a 0-10 answer: ${problem}`, 'NPS needs the 0-10 "how likely are you to recommend" question; choose that column with --score');
+    throw dataError(`the score column (${question.name}) is not a 0-10 answer: ${problem}`, 'NPS needs the 0-10 "how likely are you to recommend" question; choose that column with --score');
   }
 }
 
