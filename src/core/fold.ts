@@ -36,12 +36,16 @@ export function periodFold(calendar: Calendar): Fold<Map<number, Tally>> {
   };
 }
 
-/** One tally per value of the first group column. */
+/** Joins the values of several group columns into one key (a character no export contains). */
+export const KEY_SEPARATOR = '\u001f';
+
+/** One tally per value of the group columns (joined with KEY_SEPARATOR when there are several). */
 export const groupFold: Fold<Map<string, Tally>> = {
   empty: () => new Map(),
   add(groups, score, _time, keys) {
-    let t = groups.get(keys[0]);
-    if (!t) groups.set(keys[0], (t = newTally()));
+    const key = keys.length === 1 ? keys[0] : keys.join(KEY_SEPARATOR);
+    let t = groups.get(key);
+    if (!t) groups.set(key, (t = newTally()));
     t[score] += 1;
   },
   merge: mergeKeyed,

@@ -1,3 +1,4 @@
+import { compareText } from './text.js';
 import { compareGroups, holm, type Difference } from './significance.js';
 import { summarize, type NpsSummary, type Statistics } from './summary.js';
 import { countsOf, mergeTallies, newTally, type Tally } from './tally.js';
@@ -19,7 +20,7 @@ export interface GroupResult {
 export function eachAgainstRest(groups: ReadonlyMap<string, Tally>, stats: Statistics): GroupResult[] {
   const total = newTally();
   for (const t of groups.values()) mergeTallies(total, t);
-  const keys = [...groups.keys()].sort((a, b) => a.localeCompare(b));
+  const keys = [...groups.keys()].sort(compareText);
   const differences = keys.map((key) => {
     const own = groups.get(key)!;
     const rest = newTally();

@@ -1,3 +1,4 @@
+import { compareText } from './text.js';
 import { rankBy } from './rank.js';
 import { estimateShrinkage, type Shrinkage } from './shrink.js';
 import { compareGroups, holm, type Difference } from './significance.js';
@@ -48,7 +49,7 @@ export function leaderboard(groups: ReadonlyMap<string, Tally>, minN: number, ra
   return { standings: rankWithin(entries, () => '', rankByWhat), shrinkage };
 }
 
-const byCountThenName = (a: Standing, b: Standing) => b.summary.n - a.summary.n || a.key.localeCompare(b.key);
+const byCountThenName = (a: Standing, b: Standing) => b.summary.n - a.summary.n || compareText(a.key, b.key);
 const valueOf = (s: Standing, rankByWhat: RankBy) => (rankByWhat === 'nps' ? s.summary.nps : rankByWhat === 'lower' ? s.summary.lower : s.shrunk);
 
 /** Ranks again within subsets (agents within their team), keeping each standing's tests. */
@@ -56,7 +57,7 @@ export function rankWithin(standings: readonly Standing[], subsetOf: (s: Standin
   const subsets = new Map<string, Standing[]>();
   for (const s of standings) subsets.set(subsetOf(s), [...(subsets.get(subsetOf(s)) ?? []), s]);
   const out: Standing[] = [];
-  for (const key of [...subsets.keys()].sort((a, b) => a.localeCompare(b))) {
+  for (const key of [...subsets.keys()].sort(compareText)) {
     const members = subsets.get(key)!;
     const ranked = rankBy(members.filter((s) => s.ranked), (s) => valueOf(s, rankByWhat), byCountThenName);
     out.push(...ranked.map(({ item, rank }) => ({ ...item, rank })), ...members.filter((s) => !s.ranked).sort(byCountThenName));

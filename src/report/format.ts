@@ -40,8 +40,12 @@ const NOT_AVAILABLE = 'n/a';
 export function formatForHumans(cell: Cell, kind: Kind, style: NumberStyle): string {
   if (cell === null) return '';
   if (typeof cell === 'boolean') return cell ? 'yes' : '';
+  if (Array.isArray(cell) && kind === 'nps_n') {
+    const [nps, n, low] = cell as readonly number[];
+    return n === 0 ? '' : `${signed(nps, style)} (${n})${low ? '*' : ''}`;
+  }
   if (Array.isArray(cell)) {
-    const [lower, upper] = cell as readonly [number, number];
+    const [lower, upper] = cell as readonly number[];
     if (Number.isNaN(lower) || Number.isNaN(upper)) return NOT_AVAILABLE;
     return `${signed(lower, style)} to ${signed(upper, style)}`;
   }

@@ -11,12 +11,13 @@ export type Kind =
   | 'pct' // a percentage, 0..100
   | 'margin' // a plus-or-minus in points
   | 'range' // [lower, upper] in points, shown "a to b"
+  | 'nps_n' // [nps, n, low]: a cross-tab cell, shown "+25.0 (40)", with * when low is 1
   | 'number' // any other number
   | 'p' // a p-value, 0..1
   | 'boolean' // yes/no; true/false for machines
   | 'bar'; // a share 0..1 drawn as a bar; only people see it
 
-export type Cell = string | number | boolean | readonly [number, number] | null;
+export type Cell = string | number | boolean | readonly number[] | null;
 
 /** Who a column is for: `human` only in table/markdown, `machine` only in csv/json. */
 export type Audience = 'human' | 'machine' | 'both';

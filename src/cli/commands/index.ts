@@ -1,9 +1,11 @@
 import type { Command } from 'commander';
 import type { Io } from '../io.js';
 import type { SharedFlags } from '../options.js';
+import { agents } from './agents.js';
 import { compare } from './compare.js';
 import { report } from './report.js';
 import { samplesize } from './samplesize.js';
+import { segments } from './segments.js';
 import { trend } from './trend.js';
 
 /** A subcommand: its definition for commander, its help examples and what it does. */
@@ -18,4 +20,4 @@ export interface CommandDefinition {
 }
 
 /** Adding a command is one file and one line here. */
-export const COMMANDS: readonly CommandDefinition[] = [report, trend, compare, samplesize];
+export const COMMANDS: readonly CommandDefinition[] = [report, trend, agents, segments, compare, samplesize];

@@ -1,0 +1,256 @@
+import { compareText } from '../../core/text.js';
+import { InvalidArgumentError, Option } from 'commander';
+import { groupFold, KEY_SEPARATOR } from '../../core/fold.js';
+import { leaderboard, rankWithin, RANK_BY, type RankBy, type Standing } from '../../core/leaderboard.js';
+import type { Shrinkage } from '../../core/shrink.js';
+import type { Statistics } from '../../core/summary.js';
+import { mergeTallies, newTally, type Tally } from '../../core/tally.js';
+import { detectAgent, detectTeam } from '../../io/mapping.js';
+import { scan, type GroupColumn, type Question } from '../../io/scan.js';
+import { writeOutput } from '../../io/write.js';
+import { formatDecimal, formatForHumans } from '../../report/format.js';
+import { render } from '../../report/index.js';
+import type { Column, Report, Row } from '../../report/model.js';
+import { buildMeta, checkAccounting, describeAccounting } from '../accounting.js';
+import type { Io } from '../io.js';
+import { addFilterOptions, addInputOptions, addOutputOptions, addStatisticsOptions, parseCount, sharedOptions, type SharedFlags } from '../options.js';
+import { groupLabel } from './compare.js';
+import type { CommandDefinition } from './index.js';
+
+interface AgentFlags extends SharedFlags {
+  agent?: string;
+  by?: string;
+  team?: string | boolean;
+  minN: number;
+  rankBy: RankBy;
+  top?: number;
+  bottom?: number;
+}
+
+export const agents: CommandDefinition = {
+  name: 'agents',
+  summary: 'A fair ranking of agents (or teams, or any column): small samples kept apart, real differences marked',
+  examples: [
+    ['nps agents survey.csv', 'agents with at least 30 responses, ranked, each against the rest'],
+    ['nps agents survey.csv --rank-by shrunk --top 10', 'the ten best by empirical-Bayes NPS'],
+    ['nps agents survey.csv --team --last 1q --where channel=chat', 'last quarter, chat only, ranked within each team'],
+    ['nps agents survey.csv --by team', 'teams ranked with the same statistics'],
+    ['nps agents survey.csv --score "Company NPS" --score "Agent NPS"', 'two questions side by side'],
+  ],
+  configure: (cmd) =>
+    addOutputOptions(addStatisticsOptions(addFilterOptions(addInputOptions(cmd))))
+      .option('--agent <column>', 'the agent column (default: detected)')
+      .option('--by <column>', 'rank the values of this column instead of agents (e.g. team)')
+      .option('--team [column]', 'rank agents within their team, with team subtotals (column default: detected)')
+      .option('--min-n <n>', 'rank only groups with at least this many responses; list the rest apart', parseCount, 30)
+      .addOption(new Option('--rank-by <what>', 'order by the score, its lower interval bound, or the shrunk score').choices(RANK_BY).default('nps'))
+      .option('--top <n>', 'show only the N best ranked', parsePositive)
+      .option('--bottom <n>', 'show only the N worst ranked', parsePositive),
+  async run(files, rawFlags, io: Io): Promise<void> {
+    const flags = rawFlags as AgentFlags;
+    const options = sharedOptions(files, flags, io);
+    const role = flags.by !== undefined ? 'by' : 'agent';
+    const ranked: GroupColumn = flags.by !== undefined
+      ? { role, flag: '--by', spec: flags.by }
+      : { role, flag: '--agent', spec: flags.agent, detect: detectAgent };
+    const team: GroupColumn | undefined = flags.team === undefined
+      ? undefined
+      : { role: 'team', flag: '--team', spec: typeof flags.team === 'string' ? flags.team : undefined, detect: detectTeam };
+    const result = await scan({ ...options.scan, groups: team ? [team, ranked] : [ranked] }, io, groupFold);
+    checkAccounting(result, options, io);
+    const columnName = result.inputs[0].columns[role].name;
+    const boards = result.questions.map((q) => board(q, Boolean(team), flags, options.statistics));
+    const output = agentsReport(boards, result.questions, columnName, team ? result.inputs[0].columns.team.name : undefined, flags, options.statistics, {
+      title: `NPS by ${columnName}${team ? ` within ${result.inputs[0].columns.team.name}` : ''}: ${result.inputs.map((i) => i.name).join(', ')}`,
+      accounting: result.questions.map((q) => `${result.questions.length > 1 ? `${q.name}: ` : ''}${describeAccounting(q.accounting)}`),
+      meta: buildMeta('agents', result, options),
+    });
+    await writeOutput(render(output, options.format, options.render), options.output, options.scan.files, io);
+  },
+};
+
+function parsePositive(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('Give a whole number, 1 or more');
+  return n;
+}
+
+/** One question's standings: agents (within teams, with team subtotals, when asked). */
+interface Board {
+  readonly agents: Standing[];
+  readonly teams: Standing[];
+  readonly shrinkage: Shrinkage;
+}
+
+function board(question: Question<Map<string, Tally>>, withTeams: boolean, flags: AgentFlags, stats: Statistics): Board {
+  const { standings, shrinkage } = leaderboard(question.state, flags.minN, flags.rankBy, stats);
+  if (!withTeams) return { agents: standings, teams: [], shrinkage };
+  const teamTallies = new Map<string, Tally>();
+  for (const [key, t] of question.state) {
+    const name = teamOf(key);
+    mergeTallies(teamTallies.get(name) ?? teamTallies.set(name, newTally()).get(name)!, t);
+  }
+  return {
+    agents: rankWithin(standings, (s) => teamOf(s.key), flags.rankBy),
+    teams: leaderboard(teamTallies, flags.minN, flags.rankBy, stats).standings,
+    shrinkage,
+  };
+}
+
+const teamOf = (key: string) => key.split(KEY_SEPARATOR)[0];
+const agentOf = (key: string) => key.split(KEY_SEPARATOR).at(-1)!;
+
+/** --top and --bottom keep the best and worst ranked of each list; unranked ones always stay. */
+function keepTopBottom(standings: readonly Standing[], flags: AgentFlags): Standing[] {
+  if (flags.top === undefined && flags.bottom === undefined) return [...standings];
+  const ranked = standings.filter((s) => s.ranked);
+  const keep = new Set([...ranked.slice(0, flags.top ?? 0), ...(flags.bottom ? ranked.slice(-flags.bottom) : [])]);
+  return standings.filter((s) => !s.ranked || keep.has(s));
+}
+
+function agentsReport(
+  boards: readonly Board[],
+  questions: readonly Question<unknown>[],
+  columnName: string,
+  teamName: string | undefined,
+  flags: AgentFlags,
+  stats: Statistics,
+  frame: { title: string; accounting: readonly string[]; meta: Record<string, unknown> },
+): Report {
+  const alpha = 1 - stats.confidence;
+  const level = `${+(stats.confidence * 100).toFixed(4)}%`;
+  const two = boards.length > 1;
+  // The first question orders the rows; the second one's figures are looked up by key.
+  const second = two ? new Map([...boards[1].agents, ...boards[1].teams.map((t) => ({ ...t, key: `${t.key}${KEY_SEPARATOR}` }))].map((s) => [s.key, s])) : undefined;
+  const memberLevel = flags.by !== undefined ? 'group' : 'agent';
+  const rowOf = (s: Standing, isTeam: boolean): Row => {
+    const cells: Record<string, Row[string]> = {
+      rank: Number.isNaN(s.rank) ? null : s.rank,
+      level: isTeam ? 'team' : memberLevel,
+      ...(teamName ? { team: groupLabel(teamOf(s.key)) } : {}),
+      name: isTeam ? `${groupLabel(teamOf(s.key))} (all)` : groupLabel(agentOf(s.key)),
+      ranked: s.ranked,
+      ...figures(s, '', alpha),
+    };
+    const other = second?.get(isTeam ? `${s.key}${KEY_SEPARATOR}` : s.key);
+    if (two) Object.assign(cells, other ? figures(other, '_2', alpha) : {});
+    return cells;
+  };
+  const lists = teamName ? teamsFirst(boards[0], flags) : keepTopBottom(boards[0].agents, flags).map((s) => ({ s, isTeam: false }));
+  const rows = lists.map(({ s, isTeam }) => rowOf(s, isTeam));
+  const ranked = rows.filter((r) => r.ranked);
+  const small = rows.filter((r) => !r.ranked);
+  const what = columnName.toLowerCase();
+  const rankedCount = boards[0].agents.filter((s) => s.ranked).length;
+  const shrink = boards[0].shrinkage;
+  const notes = [
+    `Ranked by ${flags.rankBy === 'nps' ? 'NPS' : flags.rankBy === 'lower' ? `the lower bound of the ${level} interval` : 'shrunk NPS'}; those with fewer than ${flags.minN} responses are listed apart, not ranked. Each is compared with all other responses (two-sample z-test); p-values are Holm-adjusted across the ${rankedCount} ranked; ▲ ▼ mark those significantly above or below the rest at ${level}.`,
+    flags.rankBy === 'shrunk'
+      ? Number.isFinite(shrink.strength)
+        ? `Shrunk NPS pulls each towards the overall ${formatForHumans(100 * shrink.overall, 'nps', { decimals: 1 })} as if it had ${formatDecimal(shrink.strength, 1)} more responses at the overall shares (empirical Bayes; see the README).`
+        : `The groups differ no more than chance allows, so every shrunk NPS equals the overall ${formatForHumans(100 * shrink.overall, 'nps', { decimals: 1 })}.`
+      : undefined,
+    two ? `Two questions: 1 = ${questions[0].name}, 2 = ${questions[1].name}; ranked by question 1.` : undefined,
+    `A response counts for the ${what} named on its row.`,
+    ...frame.accounting,
+  ].filter((n): n is string => n !== undefined);
+  return {
+    command: 'agents',
+    title: frame.title,
+    tables: [
+      { name: 'standings', audience: 'machine', columns: columns(columnName, teamName, two, 'machine'), rows },
+      { name: 'ranked', audience: 'human', columns: columns(columnName, teamName, two, 'human', flags.rankBy === 'shrunk'), rows: ranked },
+      ...(small.length > 0
+        ? [{ name: 'too_few', audience: 'human' as const, title: `Too few responses to rank (n < ${flags.minN})`, columns: smallColumns(columnName, teamName, two), rows: small }]
+        : []),
+    ],
+    notes,
+    meta: frame.meta,
+  };
+}
+
+/** Team subtotal rows, each followed by its agents ranked within it. */
+function teamsFirst(b: Board, flags: AgentFlags): { s: Standing; isTeam: boolean }[] {
+  const out: { s: Standing; isTeam: boolean }[] = [];
+  const teams = [...b.teams].sort((x, y) => compareText(x.key, y.key));
+  for (const t of teams) {
+    out.push({ s: t, isTeam: true });
+    const members = keepTopBottom(b.agents.filter((s) => teamOf(s.key) === t.key), flags);
+    out.push(...members.filter((s) => s.ranked).map((s) => ({ s, isTeam: false })));
+  }
+  // Small agents of every team after all the rankings.
+  out.push(...b.agents.filter((s) => !s.ranked).map((s) => ({ s, isTeam: false })));
+  return out;
+}
+
+function figures(s: Standing, suffix: string, alpha: number): Record<string, Row[string]> {
+  const d = s.vsRest;
+  const flag = d && s.pAdjusted < alpha ? (d.difference > 0 ? 'above' : 'below') : '';
+  const m = s.summary;
+  return {
+    [`n${suffix}`]: m.n,
+    [`promoters_pct${suffix}`]: m.promotersPct,
+    [`passives_pct${suffix}`]: m.passivesPct,
+    [`detractors_pct${suffix}`]: m.detractorsPct,
+    [`nps${suffix}`]: m.nps,
+    [`interval${suffix}`]: [m.lower, m.upper],
+    [`nps_lower${suffix}`]: m.lower,
+    [`nps_upper${suffix}`]: m.upper,
+    [`shrunk_nps${suffix}`]: s.shrunk,
+    [`vs_rest${suffix}`]: d ? 100 * d.difference : null,
+    [`vs_rest_lower${suffix}`]: d ? 100 * d.lower : null,
+    [`vs_rest_upper${suffix}`]: d ? 100 * d.upper : null,
+    [`p_value${suffix}`]: d ? d.p : null,
+    [`p_adjusted${suffix}`]: d ? s.pAdjusted : null,
+    [`flag${suffix}`]: flag,
+    [`marker${suffix}`]: flag === 'above' ? '▲' : flag === 'below' ? '▼' : '',
+  };
+}
+
+function questionColumns(suffix: string, label: string, audience: 'human' | 'machine', shrunk: boolean): Column[] {
+  const all: (Column & { for: 'human' | 'machine' | 'both' })[] = [
+    { key: `n${suffix}`, label: `n${label}`, kind: 'count', for: 'both' },
+    { key: `promoters_pct${suffix}`, label: 'Promoters', kind: 'pct', for: 'machine' },
+    { key: `passives_pct${suffix}`, label: 'Passives', kind: 'pct', for: 'machine' },
+    { key: `detractors_pct${suffix}`, label: 'Detractors', kind: 'pct', for: 'machine' },
+    { key: `nps${suffix}`, label: `NPS${label}`, kind: 'nps', for: 'both' },
+    { key: `interval${suffix}`, label: `Interval${label}`, kind: 'range', for: 'human' },
+    { key: `nps_lower${suffix}`, label: 'Lower', kind: 'nps', for: 'machine' },
+    { key: `nps_upper${suffix}`, label: 'Upper', kind: 'nps', for: 'machine' },
+    { key: `shrunk_nps${suffix}`, label: `Shrunk${label}`, kind: 'nps', for: shrunk ? 'both' : 'machine' },
+    { key: `vs_rest${suffix}`, label: `vs rest${label}`, kind: 'nps', for: 'both' },
+    { key: `vs_rest_lower${suffix}`, label: 'vs rest lower', kind: 'nps', for: 'machine' },
+    { key: `vs_rest_upper${suffix}`, label: 'vs rest upper', kind: 'nps', for: 'machine' },
+    { key: `p_value${suffix}`, label: 'p', kind: 'p', for: 'machine' },
+    { key: `p_adjusted${suffix}`, label: `p (Holm)${label}`, kind: 'p', for: 'both' },
+    { key: `flag${suffix}`, label: 'Flag', kind: 'text', for: 'machine' },
+    { key: `marker${suffix}`, label: '', kind: 'text', for: 'human' },
+  ];
+  return all.filter((c) => c.for === 'both' || c.for === audience).map(({ for: _for, ...c }) => c);
+}
+
+function columns(name: string, teamName: string | undefined, two: boolean, audience: 'human' | 'machine', shrunk = false): Column[] {
+  return [
+    { key: 'rank', label: 'Rank', kind: 'count' },
+    ...(audience === 'machine' ? [{ key: 'level', label: 'Level', kind: 'text' } as Column] : []),
+    ...(teamName ? [{ key: 'team', label: teamName, kind: 'text' } as Column] : []),
+    { key: 'name', label: name, kind: 'text' },
+    ...(audience === 'machine' ? [{ key: 'ranked', label: 'Ranked', kind: 'boolean' } as Column] : []),
+    ...questionColumns('', two ? ' 1' : '', audience, shrunk),
+    ...(two ? questionColumns('_2', ' 2', audience, shrunk) : []),
+  ];
+}
+
+function smallColumns(name: string, teamName: string | undefined, two: boolean): Column[] {
+  const q = (suffix: string, label: string): Column[] => [
+    { key: `n${suffix}`, label: `n${label}`, kind: 'count' },
+    { key: `nps${suffix}`, label: `NPS${label}`, kind: 'nps' },
+    { key: `interval${suffix}`, label: `Interval${label}`, kind: 'range' },
+  ];
+  return [
+    ...(teamName ? [{ key: 'team', label: teamName, kind: 'text' } as Column] : []),
+    { key: 'name', label: name, kind: 'text' },
+    ...q('', two ? ' 1' : ''),
+    ...(two ? q('_2', ' 2') : []),
+  ];
+}

@@ -1,0 +1,152 @@
+import { groupFold, KEY_SEPARATOR } from '../../core/fold.js';
+import { summarize, type NpsSummary, type Statistics } from '../../core/summary.js';
+import { mergeTallies, newTally, type Tally } from '../../core/tally.js';
+import { compareText } from '../../core/text.js';
+import { usageError } from '../../errors.js';
+import { scan, type Question } from '../../io/scan.js';
+import { writeOutput } from '../../io/write.js';
+import { render } from '../../report/index.js';
+import type { Column, Report, ReportTable, Row } from '../../report/model.js';
+import { buildMeta, checkAccounting, describeAccounting } from '../accounting.js';
+import type { Io } from '../io.js';
+import { addFilterOptions, addInputOptions, addOutputOptions, addStatisticsOptions, parseCount, sharedOptions, type SharedFlags } from '../options.js';
+import { groupLabel } from './compare.js';
+import type { CommandDefinition } from './index.js';
+
+interface SegmentFlags extends SharedFlags {
+  by: string;
+  minN: number;
+}
+
+export const segments: CommandDefinition = {
+  name: 'segments',
+  summary: 'NPS per segment of one column, or a cross-tab of two (e.g. channel by team)',
+  examples: [
+    ['nps segments survey.csv --by channel', 'NPS, n and interval per channel'],
+    ['nps segments survey.csv --by channel,team', 'a cross-tab: channels down, teams across'],
+    ['nps segments survey.csv --by channel,team --format csv', 'the same, one row per cell, for a pivot table'],
+  ],
+  configure: (cmd) =>
+    addOutputOptions(addStatisticsOptions(addFilterOptions(addInputOptions(cmd))))
+      .requiredOption('--by <column[,column]>', 'one column, or two separated by a comma for a cross-tab')
+      .option('--min-n <n>', 'mark segments with fewer responses than this', parseCount, 30),
+  async run(files, rawFlags, io: Io): Promise<void> {
+    const flags = rawFlags as SegmentFlags;
+    const options = sharedOptions(files, flags, io);
+    const by = flags.by.split(',').map((c) => c.trim()).filter(Boolean);
+    if (by.length < 1 || by.length > 2) throw usageError(`--by ${flags.by}: give one column, or two separated by a comma`, 'e.g. --by channel or --by channel,team');
+    const result = await scan({ ...options.scan, groups: by.map((spec, i) => ({ role: i === 0 ? 'by' : 'by_2', flag: '--by', spec })) }, io, groupFold);
+    checkAccounting(result, options, io);
+    const names = by.map((_, i) => result.inputs[0].columns[i === 0 ? 'by' : 'by_2'].name);
+    const title = `NPS by ${names.join(' and ')}: ${result.inputs.map((i) => i.name).join(', ')}`;
+    const notes = [
+      ...(result.questions.length > 1 ? [`Two questions: 1 = ${result.questions[0].name}, 2 = ${result.questions[1].name}.`] : []),
+      ...result.questions.map((q) => `${result.questions.length > 1 ? `${q.name}: ` : ''}${describeAccounting(q.accounting)}`),
+    ];
+    const output = segmentsReport(result.questions, names, flags.minN, options.statistics, { title, notes, meta: buildMeta('segments', result, options) });
+    await writeOutput(render(output, options.format, options.render), options.output, options.scan.files, io);
+  },
+};
+
+function segmentsReport(
+  questions: readonly Question<Map<string, Tally>>[],
+  names: readonly string[],
+  minN: number,
+  stats: Statistics,
+  frame: { title: string; notes: string[]; meta: Record<string, unknown> },
+): Report {
+  const two = questions.length > 1;
+  const keys = [...new Set(questions.flatMap((q) => [...q.state.keys()]))].sort((a, b) => compareKeys(a, b));
+  // The long table: one row per segment (per cell of a cross-tab), the questions side by side.
+  const rows: Row[] = keys.map((key) => {
+    const parts = key.split(KEY_SEPARATOR);
+    const row: Record<string, Row[string]> = { segment: groupLabel(parts[0]) };
+    if (names.length > 1) row.segment_2 = groupLabel(parts[1]);
+    questions.forEach((q, i) => Object.assign(row, figures(summarize(q.state.get(key) ?? newTally(), stats), i === 0 ? '' : '_2', minN)));
+    row.note = (row.low_n as boolean) || (two && (row.low_n_2 as boolean)) ? `n < ${minN}` : '';
+    return row;
+  });
+  const machine: ReportTable = { name: 'segments', columns: longColumns(names, two), rows, audience: names.length > 1 ? 'machine' : 'both' };
+  const tables = names.length > 1 ? [machine, ...questions.map((q, i) => crossTab(q, names, stats, minN, two ? ` (question ${i + 1})` : ''))] : [machine];
+  const notes = [names.length > 1 ? `* fewer than ${minN} responses: a wide interval.` : `Segments with fewer than ${minN} responses are marked: their intervals are wide.`, ...frame.notes];
+  return { command: 'segments', title: frame.title, tables, notes, meta: frame.meta };
+}
+
+const compareKeys = (a: string, b: string) => {
+  const [a1, a2 = ''] = a.split(KEY_SEPARATOR);
+  const [b1, b2 = ''] = b.split(KEY_SEPARATOR);
+  return compareText(a1, b1) || compareText(a2, b2);
+};
+
+function figures(s: NpsSummary, suffix: string, minN: number): Record<string, Row[string]> {
+  return {
+    [`n${suffix}`]: s.n,
+    [`promoters_pct${suffix}`]: s.promotersPct,
+    [`passives_pct${suffix}`]: s.passivesPct,
+    [`detractors_pct${suffix}`]: s.detractorsPct,
+    [`nps${suffix}`]: s.nps,
+    [`interval${suffix}`]: [s.lower, s.upper],
+    [`nps_lower${suffix}`]: s.lower,
+    [`nps_upper${suffix}`]: s.upper,
+    [`low_n${suffix}`]: s.n < minN,
+  };
+}
+
+function longColumns(names: readonly string[], two: boolean): Column[] {
+  const q = (suffix: string, label: string): Column[] => [
+    { key: `n${suffix}`, label: `n${label}`, kind: 'count' },
+    { key: `promoters_pct${suffix}`, label: `Promoters${label}`, kind: 'pct' },
+    { key: `passives_pct${suffix}`, label: `Passives${label}`, kind: 'pct', audience: 'machine' },
+    { key: `detractors_pct${suffix}`, label: `Detractors${label}`, kind: 'pct' },
+    { key: `nps${suffix}`, label: `NPS${label}`, kind: 'nps' },
+    { key: `interval${suffix}`, label: `Interval${label}`, kind: 'range', audience: 'human' },
+    { key: `nps_lower${suffix}`, label: 'Lower', kind: 'nps', audience: 'machine' },
+    { key: `nps_upper${suffix}`, label: 'Upper', kind: 'nps', audience: 'machine' },
+    { key: `low_n${suffix}`, label: 'Low n', kind: 'boolean', audience: 'machine' },
+  ];
+  return [
+    { key: 'segment', label: names[0], kind: 'text' },
+    ...(names.length > 1 ? [{ key: 'segment_2', label: names[1], kind: 'text' } as Column] : []),
+    ...q('', two ? ' 1' : ''),
+    ...(two ? q('_2', ' 2') : []),
+    { key: 'note', label: 'Note', kind: 'text', audience: 'human' },
+  ];
+}
+
+/** Rows of the first column, columns of the second, "NPS (n)" in each cell, totals at the edges. */
+function crossTab(question: Question<Map<string, Tally>>, names: readonly string[], stats: Statistics, minN: number, suffix: string): ReportTable {
+  const rowKeys = new Set<string>();
+  const colKeys = new Set<string>();
+  const rowTotals = new Map<string, Tally>();
+  const colTotals = new Map<string, Tally>();
+  const add = (totals: Map<string, Tally>, key: string, t: Tally) => mergeTallies(totals.get(key) ?? totals.set(key, newTally()).get(key)!, t);
+  for (const [key, t] of question.state) {
+    const [r, c] = key.split(KEY_SEPARATOR);
+    rowKeys.add(r);
+    colKeys.add(c);
+    add(rowTotals, r, t);
+    add(colTotals, c, t);
+  }
+  const cols = [...colKeys].sort(compareText);
+  const cell = (t: Tally | undefined) => {
+    const s = summarize(t ?? newTally(), stats);
+    return [s.nps, s.n, s.n < minN ? 1 : 0];
+  };
+  const rows: Row[] = [...rowKeys].sort(compareText).map((r) => ({
+    segment: groupLabel(r),
+    ...Object.fromEntries(cols.map((c, i) => [`c${i}`, cell(question.state.get(`${r}${KEY_SEPARATOR}${c}`))])),
+    all: cell(rowTotals.get(r)),
+  }));
+  rows.push({ segment: 'All', ...Object.fromEntries(cols.map((c, i) => [`c${i}`, cell(colTotals.get(c))])), all: cell(question.overall) });
+  return {
+    name: 'cross_tab',
+    audience: 'human',
+    title: `NPS (n)${suffix}: ${names[0]} down, ${names[1]} across`,
+    columns: [
+      { key: 'segment', label: names[0], kind: 'text' },
+      ...cols.map((c, i): Column => ({ key: `c${i}`, label: groupLabel(c), kind: 'nps_n' })),
+      { key: 'all', label: 'All', kind: 'nps_n' },
+    ],
+    rows,
+  };
+}
