@@ -58,3 +58,23 @@ function mergeKeyed<K>(into: Map<K, Tally>, from: Map<K, Tally>): void {
     else into.set(key, Float64Array.from(t));
   }
 }
+
+/** One tally per group (the first group column) and calendar period: per-group trends. */
+export function groupPeriodFold(calendar: Calendar): Fold<Map<string, Map<number, Tally>>> {
+  const periods = periodFold(calendar);
+  return {
+    empty: () => new Map(),
+    add(groups, score, time, keys) {
+      let series = groups.get(keys[0]);
+      if (!series) groups.set(keys[0], (series = periods.empty()));
+      periods.add(series, score, time, keys);
+    },
+    merge(into, from) {
+      for (const [key, series] of from) {
+        const mine = into.get(key);
+        if (mine) periods.merge(mine, series);
+        else into.set(key, periods.empty()), periods.merge(into.get(key)!, series);
+      }
+    },
+  };
+}

@@ -235,10 +235,11 @@ export function lastWindow(latest: number, count: number, calendar: Calendar): {
 const BARS = '▁▂▃▄▅▆▇█';
 
 /** A one-line chart: bars scaled between the min and max of the finite values; NaN → ' ' (a gap); all equal → all '▄'. */
-export function sparkline(values: readonly number[]): string {
+export function sparkline(values: readonly number[], scale: readonly number[] = values): string {
+  // `scale`: the values that set the bottom and top, e.g. every series, so several lines compare.
   let min = Infinity;
   let max = -Infinity;
-  for (const v of values) {
+  for (const v of scale) {
     if (!Number.isFinite(v)) continue;
     if (v < min) min = v;
     if (v > max) max = v;

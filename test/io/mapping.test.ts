@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { detectDate, detectScore, editDistance, resolveColumn } from '../../src/io/mapping.js';
+import { detectAgent, detectDate, detectScore, detectTeam, editDistance, resolveColumn } from '../../src/io/mapping.js';
 import { NpsError } from '../../src/errors.js';
 
 const rows = (...records: string[][]) => records;
@@ -92,5 +92,25 @@ describe('resolveColumn', () => {
   it('computes edit distances', () => {
     expect(editDistance('kitten', 'sitting')).toBe(3);
     expect(editDistance('', 'abc')).toBe(3);
+  });
+});
+
+describe('detectAgent and detectTeam', () => {
+  const sample = [['1', 'Anna', 'Nord', '9', '']];
+  it.each([
+    [['id', 'agent', 'team', 'score', 'x'], 'agent', 'team'],
+    [['id', 'Handläggare', 'Avdelning', 'Betyg', 'x'], 'Handläggare', 'Avdelning'],
+    [['id', 'Saksbehandler', 'Avdeling', 'Karakter', 'x'], 'Saksbehandler', 'Avdeling'],
+    [['id', 'Konsultant', 'Zespół', 'Ocena', 'x'], 'Konsultant', 'Zespół'],
+    [['id', 'assignee', 'group', 'score', 'x'], 'assignee', 'group'],
+    [['id', 'Agent Name', 'Support Team', 'score', 'x'], 'Agent Name', 'Support Team'],
+  ])('finds them in %j', (header, agent, team) => {
+    expect(detectAgent(header, sample)?.name).toBe(agent);
+    expect(detectTeam(header, sample)?.name).toBe(team);
+  });
+
+  it('skips a matching column with no values, and finds nothing in unrelated headers', () => {
+    expect(detectAgent(['id', 'x', 'y', 'score', 'agent'], sample)).toBeUndefined();
+    expect(detectTeam(['id', 'comment'], [['1', 'fine']])).toBeUndefined();
   });
 });

@@ -43,6 +43,7 @@ export const compare: CommandDefinition = {
   async run(files, rawFlags, io: Io): Promise<void> {
     const flags = rawFlags as CompareFlags;
     const options = sharedOptions(files, flags, io);
+    if (options.scan.scores.length > 1) throw usageError('compare tests one question', 'give --score once; nps agents and nps segments show two side by side');
     const modes = [flags.by !== undefined, flags.vs !== undefined || flags.latest === true, files.length === 2 && !flags.by && !flags.vs && !flags.latest];
     if (modes.filter(Boolean).length !== 1) {
       throw usageError('say what to compare', 'use --by <column>, --period <label> --vs <label>, --latest, or give two files');

@@ -3,6 +3,7 @@ import { periodFold, tallyFold, type Fold } from '../../core/fold.js';
 import { PERIOD_UNITS, type Calendar, type PeriodUnit } from '../../core/period.js';
 import { summarize, type NpsSummary, type Statistics } from '../../core/summary.js';
 import type { Tally } from '../../core/tally.js';
+import { usageError } from '../../errors.js';
 import { scan, type Scan } from '../../io/scan.js';
 import { writeOutput } from '../../io/write.js';
 import { render } from '../../report/index.js';
@@ -39,6 +40,7 @@ export const report: CommandDefinition = {
   async run(files, rawFlags, io: Io): Promise<void> {
     const flags = rawFlags as ReportFlags;
     const options = sharedOptions(files, flags, io);
+    if (options.scan.scores.length > 1) throw usageError('report summarises one question', 'give --score once; nps agents and nps segments show two side by side');
     const calendar: Calendar = { unit: flags.period, fiscalYearStart: flags.fiscalYearStart };
     const decimals = options.render.decimals;
     // Periods are only tallied when --fail-on-drop needs them; the overall tally comes with every scan.

@@ -1,5 +1,6 @@
 import { Option } from 'commander';
-import { periodFold } from '../../core/fold.js';
+import { groupPeriodFold, periodFold } from '../../core/fold.js';
+import { compareText } from '../../core/text.js';
 import { periodEnd, periodKey, periodLabel, periodStart, PERIOD_UNITS, sparkline, tiles, type Calendar, type PeriodUnit } from '../../core/period.js';
 import type { Statistics } from '../../core/summary.js';
 import { trendOf, type TrendPoint } from '../../core/trend.js';
@@ -10,12 +11,14 @@ import type { Column, Report } from '../../report/model.js';
 import { buildMeta, checkAccounting, describeAccounting, isoDay } from '../accounting.js';
 import { usageError } from '../../errors.js';
 import type { Io } from '../io.js';
-import { addFilterOptions, addInputOptions, addOutputOptions, addStatisticsOptions, parseCount, parseNps, sharedOptions, type SharedFlags } from '../options.js';
+import { addFilterOptions, addInputOptions, addOutputOptions, addStatisticsOptions, parseCount, parseNps, sharedOptions, type SharedFlags, type SharedOptions } from '../options.js';
+import { groupLabel } from './compare.js';
 import { benchmarkSentence, gateFailure, latestChange } from '../verdicts.js';
 import type { CommandDefinition } from './index.js';
 
 interface TrendFlags extends SharedFlags {
   period: PeriodUnit;
+  by?: string;
   minN: number;
   benchmark?: number;
   failOnDrop?: boolean;
@@ -29,13 +32,15 @@ export const trend: CommandDefinition = {
     ['nps trend survey.csv --period month --last 12m --tz Europe/Stockholm', 'the last twelve months, in Swedish time'],
     ['nps trend survey.csv --period week --last 12w --format markdown --fail-on-drop', 'a weekly CI summary that fails on a significant drop'],
     ['nps trend survey.csv --fiscal-year-start 7 --format csv', 'fiscal quarters (FY runs July-June) as CSV'],
+    ['nps trend survey.csv --by channel --format csv', 'one series per channel, long format'],
   ],
   configure: (cmd) =>
     addOutputOptions(addStatisticsOptions(addFilterOptions(addInputOptions(cmd))))
       .addOption(new Option('--period <unit>', 'period length').choices(PERIOD_UNITS).default('quarter'))
       .option('--min-n <n>', 'mark periods with fewer responses than this', parseCount, 30)
       .option('--benchmark <nps>', 'test the latest period against this target (one-tailed)', parseNps)
-      .option('--fail-on-drop', 'exit 1 when the latest period is significantly below the one before'),
+      .option('--fail-on-drop', 'exit 1 when the latest period is significantly below the one before')
+      .option('--by <column>', 'one series per value of this column (agent, team, channel ...)'),
   async run(files, rawFlags, io: Io): Promise<void> {
     const flags = rawFlags as TrendFlags;
     const options = sharedOptions(files, flags, io);
@@ -45,22 +50,20 @@ export const trend: CommandDefinition = {
       // A window of 2 weeks would show a whole month's row holding only part of that month.
       throw usageError(`--last ${last.count}${last.unit[0]} does not cover whole ${flags.period}s`, `use --last N${flags.period[0]} with --period ${flags.period}`);
     }
+    if (options.scan.scores.length > 1) throw usageError('trend follows one question', 'give --score once; nps agents and nps segments show two side by side');
     const decimals = options.render.decimals;
+    if (flags.by !== undefined) return trendByGroup(flags, options, calendar, io);
     const result = await scan({ ...options.scan, needsDates: true }, io, periodFold(calendar));
     checkAccounting(result, options, io);
     const periods = result.state;
     const keys = [...periods.keys()];
-    // Empty periods inside the range are shown (n = 0), including at the edges of a --last window.
-    // ... but not before --since, whose periods were filtered rather than empty.
-    const start = Math.max(result.window?.start ?? -Infinity, options.scan.since ?? -Infinity);
-    const first = result.window ? periodKey(start, calendar) : Math.min(...keys);
-    const final = result.window ? periodKey(result.window.end, calendar) : Math.max(...keys);
+    const { first, final } = shownRange(keys, result.window, options.scan.since, calendar);
     const points = trendOf(periods, first, final, options.statistics);
     const drop = latestChange(periods, calendar, options.statistics, decimals);
     const latestTally = periods.get(Math.max(...keys))!;
     const benchmark = flags.benchmark === undefined ? undefined : benchmarkSentence(latestTally, flags.benchmark, options.statistics, decimals);
     const verdicts = [benchmark ? `${periodLabel(Math.max(...keys), calendar)}: ${benchmark.sentence}` : undefined, flags.failOnDrop ? drop?.sentence : undefined];
-    const output = trendReport(points, calendar, options.statistics, flags.minN, {
+    const output = trendReport([{ points }], calendar, options.statistics, flags.minN, {
       title: `NPS by ${flags.period}: ${result.inputs.map((i) => i.name).join(', ')}`,
       notes: [...verdicts.filter((v): v is string => v !== undefined), describeAccounting(result.accounting)],
       meta: buildMeta('trend', result, options),
@@ -72,6 +75,38 @@ export const trend: CommandDefinition = {
     if (failure) throw failure;
   },
 };
+
+/**
+ * The periods shown: from the first to the last with data, empty ones between included (n = 0),
+ * or the whole --last window, but not before --since, whose periods were filtered, not empty.
+ */
+function shownRange(keys: readonly number[], window: { start: number; end: number } | undefined, since: number | undefined, calendar: Calendar) {
+  const start = Math.max(window?.start ?? -Infinity, since ?? -Infinity);
+  return {
+    first: window ? periodKey(start, calendar) : Math.min(...keys),
+    final: window ? periodKey(window.end, calendar) : Math.max(...keys),
+  };
+}
+
+/** One series per value of --by, over the same periods, each tested and Holm-adjusted on its own. */
+async function trendByGroup(flags: TrendFlags, options: SharedOptions, calendar: Calendar, io: Io): Promise<void> {
+  if (flags.failOnDrop || flags.benchmark !== undefined || options.failBelow !== undefined) {
+    throw usageError('--fail-on-drop, --fail-below and --benchmark judge one series; drop --by for them', 'run nps trend without --by for the gate');
+  }
+  const result = await scan({ ...options.scan, needsDates: true, groups: [{ role: 'by', flag: '--by', spec: flags.by }] }, io, groupPeriodFold(calendar));
+  checkAccounting(result, options, io);
+  const keys = [...result.state.values()].flatMap((series) => [...series.keys()]);
+  const { first, final } = shownRange(keys, result.window, options.scan.since, calendar);
+  const series = [...result.state.keys()].sort(compareText).map((group) => ({ group: groupLabel(group), points: trendOf(result.state.get(group)!, first, final, options.statistics) }));
+  const name = result.inputs[0].columns.by.name;
+  const output = trendReport(series, calendar, options.statistics, flags.minN, {
+    title: `NPS by ${flags.period} and ${name}: ${result.inputs.map((i) => i.name).join(', ')}`,
+    notes: [describeAccounting(result.accounting)],
+    meta: buildMeta('trend', result, options),
+    groupName: name,
+  });
+  await writeOutput(render(output, options.format, options.render), options.output, options.scan.files, io);
+}
 
 const COLUMNS: Column[] = [
   { key: 'period', label: 'Period', kind: 'text' },
@@ -100,19 +135,23 @@ const COLUMNS: Column[] = [
   { key: 'note', label: 'Note', kind: 'text', audience: 'human' },
 ];
 
-/** A trend as a flat table, one row per period, with the sparkline and the test stated in notes. */
+/**
+ * Trends as one flat table, one row per period (per group and period with --by), with the
+ * sparklines and the test stated in notes.
+ */
 export function trendReport(
-  points: readonly TrendPoint[],
+  series: readonly { group?: string; points: readonly TrendPoint[] }[],
   calendar: Calendar,
   stats: Statistics,
   minN: number,
-  frame: { title: string; notes: readonly string[]; meta: Record<string, unknown> },
+  frame: { title: string; notes: readonly string[]; meta: Record<string, unknown>; groupName?: string },
 ): Report {
   const alpha = 1 - stats.confidence;
   const level = `${+(stats.confidence * 100).toFixed(4)}%`;
-  const rows = points.map(({ key, summary: s, change, pAdjusted }) => {
+  const rowsOf = (group: string | undefined, points: readonly TrendPoint[]) => points.map(({ key, summary: s, change, pAdjusted }) => {
     const significant = change && pAdjusted < alpha ? (change.difference > 0 ? 'up' : 'down') : '';
     return {
+      ...(group === undefined ? {} : { group }),
       period: periodLabel(key, calendar),
       period_start: isoDay(periodStart(key, calendar)),
       period_end: isoDay(periodEnd(key, calendar)),
@@ -139,19 +178,40 @@ export function trendReport(
       note: s.n === 0 ? 'no responses' : s.n < minN ? `n < ${minN}` : '',
     };
   });
-  const tested = points.filter((p) => !Number.isNaN(p.pAdjusted)).length;
-  const line = sparkline(points.map((p) => p.summary.nps));
+  const rows = series.flatMap(({ group, points }) => rowsOf(group, points));
+  const points = series[0]?.points ?? [];
+  const span = points.length > 1 ? `${periodLabel(points[0].key, calendar)} to ${periodLabel(points[points.length - 1].key, calendar)}` : '';
+  // With several series, one scale for all, so the lines compare with each other.
+  const all = series.flatMap(({ points: p }) => p.map((x) => x.summary.nps));
+  const lineOf = (p: readonly TrendPoint[]) => sparkline(p.map((x) => x.summary.nps), all);
+  const tested = Math.max(0, ...series.map(({ points: p }) => p.filter((x) => !Number.isNaN(x.pAdjusted)).length));
   const notes = [
-    points.length > 1 ? `NPS ${rows[0].period} to ${rows[rows.length - 1].period}: ${line}` : undefined,
+    points.length > 1 && !frame.groupName ? `NPS ${span}: ${lineOf(points)}` : undefined,
     tested > 0
-      ? `Each change is tested against the period before (two-sample z-test on adjusted-Wald counts); p-values are Holm-adjusted across the ${tested} ${tested === 1 ? 'change' : 'changes'}; ▲ ▼ mark changes significant at ${level}.`
+      ? frame.groupName
+        ? `Each change is tested against the period before (two-sample z-test on adjusted-Wald counts); p-values are Holm-adjusted within each ${frame.groupName}'s series; ▲ ▼ mark changes significant at ${level}.`
+        : `Each change is tested against the period before (two-sample z-test on adjusted-Wald counts); p-values are Holm-adjusted across the ${tested} ${tested === 1 ? 'change' : 'changes'}; ▲ ▼ mark changes significant at ${level}.`
       : undefined,
     ...frame.notes,
   ].filter((n): n is string => n !== undefined);
+  const columns: Column[] = frame.groupName ? [{ key: 'group', label: frame.groupName, kind: 'text' }, ...COLUMNS] : COLUMNS;
+  const lines = frame.groupName && points.length > 1
+    ? [{
+        name: 'sparklines',
+        audience: 'human' as const,
+        title: `NPS ${span}, one scale for all`,
+        columns: [
+          { key: 'group', label: frame.groupName, kind: 'text' as const },
+          { key: 'line', label: '', kind: 'text' as const },
+          { key: 'latest', label: 'Latest', kind: 'nps' as const },
+        ],
+        rows: series.map(({ group, points: p }) => ({ group: group ?? '', line: lineOf(p), latest: p.filter((x) => x.summary.n > 0).at(-1)?.summary.nps ?? NaN })),
+      }]
+    : [];
   return {
     command: 'trend',
     title: frame.title,
-    tables: [{ name: 'periods', columns: COLUMNS, rows }],
+    tables: [{ name: 'periods', columns, rows }, ...lines],
     notes,
     meta: frame.meta,
   };
