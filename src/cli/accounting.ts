@@ -80,6 +80,7 @@ export function buildMeta(command: string, scan: Scan<unknown>, options: SharedO
     command,
     inputs: scan.inputs.map((input) => ({
       file: input.name,
+      encoding: input.encoding,
       delimiter: input.delimiter,
       bom: input.bom,
       columns: Object.fromEntries(Object.entries(input.columns).map(([role, choice]) => [role, { name: choice.name, reason: choice.reason }])),

@@ -5,6 +5,7 @@ import { zoneOf, type Zone } from '../core/zone.js';
 import { INTERVAL_METHODS, type IntervalMethod } from '../core/interval.js';
 import type { Statistics } from '../core/summary.js';
 import { usageError } from '../errors.js';
+import { knownEncoding } from '../io/decode.js';
 import type { ScanRequest, WhereClause } from '../io/scan.js';
 import { FORMATS, type Format } from '../report/index.js';
 import { colorLevel, type RenderOptions } from '../report/style.js';
@@ -19,7 +20,8 @@ export function addInputOptions(cmd: Command): Command {
     .option('--date <column>', 'the date column (default: detected)')
     .option('--date-format <pattern>', 'read dates with this date-fns pattern, e.g. dd/MM/yyyy HH:mm (default: detected)')
     .option('--tz <zone>', 'IANA time zone for days and periods; dates without an offset are wall-clock time there', 'UTC')
-    .option('--delimiter <char>', 'field separator: , ; tab or | (default: sniffed)', parseDelimiter);
+    .option('--delimiter <char>', 'field separator: , ; tab or | (default: sniffed)', parseDelimiter)
+    .option('--encoding <name>', 'read the file in this encoding, e.g. windows-1252, windows-1250, iso-8859-2 (default: UTF-8 or UTF-16, detected)', parseEncoding);
 }
 
 export function addFilterOptions(cmd: Command): Command {
@@ -56,6 +58,7 @@ export interface SharedFlags {
   last?: { count: number; unit: PeriodUnit };
   fiscalYearStart: number;
   delimiter?: string;
+  encoding?: string;
   since?: string;
   until?: string;
   where?: WhereClause[];
@@ -109,6 +112,7 @@ export function sharedOptions(files: string[], flags: SharedFlags, io: Io): Shar
       scores: flags.score ?? [],
       date: flags.date,
       delimiter: flags.delimiter,
+      encoding: flags.encoding,
       where,
       since,
       until,
@@ -175,6 +179,11 @@ function day(text: string, flag: string) {
   const bounds = dayBounds(text);
   if (!bounds) throw usageError(`${flag} ${JSON.stringify(text)} is not a date`, `write it as YYYY-MM-DD, e.g. ${flag} 2024-07-01`);
   return bounds;
+}
+
+function parseEncoding(value: string): string {
+  if (!knownEncoding(value)) throw new InvalidArgumentError('Unknown encoding; try windows-1252, windows-1250, iso-8859-1, iso-8859-2 or utf-16le');
+  return value;
 }
 
 function parseDelimiter(value: string): string {

@@ -5,6 +5,7 @@ import type { Io } from '../cli/io.js';
 import { inputError, NpsError } from '../errors.js';
 import { progressFor } from './progress.js';
 import { sniffDialect, type Dialect } from './sniff.js';
+import { toUtf8, type Decoding } from './decode.js';
 import { bytesOf, openSource, type Source } from './source.js';
 
 /** Bytes looked at before parsing, to guess the dialect. */
@@ -16,6 +17,7 @@ const MAX_RECORD_BYTES = 16 * 1024 * 1024;
 
 export interface TableHead {
   readonly source: Source;
+  readonly decoding: Decoding;
   readonly dialect: Dialect;
   readonly header: readonly string[];
   /** The first records, for column detection; the sink receives them too. */
@@ -27,6 +29,8 @@ export type RecordSink = (record: string[], line: number) => void;
 
 export interface ReadOptions {
   readonly delimiter?: string;
+  /** Read the bytes in this encoding instead of detecting UTF-8 / UTF-16. */
+  readonly encoding?: string;
 }
 
 /**
@@ -45,9 +49,18 @@ export async function readTable(spec: string, io: Io, options: ReadOptions, prep
   const sample: string[][] = [];
   const sampleLines: number[] = [];
   let lastLine = 0;
+  const decoding: Decoding = { encoding: 'utf-8' };
+  // Everything before this chunk has been parsed, or waits in `head` to sniff the dialect.
+  let head: Buffer[] = [];
+  const warnFallback = (newlinesBefore: number) => {
+    const waiting = head.reduce((n, chunk) => n + chunk.toString('latin1').split('\n').length - 1, 0);
+    const line = (parser?.info.lines ?? 1) + waiting + newlinesBefore;
+    decoding.encoding = `utf-8, then windows-1252 from line ${line}`;
+    io.stderr.write(`nps: warning: ${source.name} is not valid UTF-8 from line ${line}: read from there as windows-1252 (choose with --encoding)\n`);
+  };
 
   const start = () => {
-    sink = prepare({ source, dialect: dialect!, header: header!, sample });
+    sink = prepare({ source, decoding, dialect: dialect!, header: header!, sample });
     for (let i = 0; i < sample.length; i++) sink(sample[i], sampleLines[i]);
     sample.length = 0;
   };
@@ -75,7 +88,7 @@ export async function readTable(spec: string, io: Io, options: ReadOptions, prep
 
   const open = (head: Buffer): Parser => {
     if (head.includes(0)) {
-      throw inputError(`${source.name} is not a CSV text file (it holds NUL bytes: binary, or UTF-16)`, 'save it from the survey tool or Excel as "CSV UTF-8"');
+      throw inputError(`${source.name} is not a CSV text file (it holds NUL bytes)`, 'save it from the survey tool or Excel as "CSV UTF-8"');
     }
     dialect = sniffDialect(head.toString('utf8'), options.delimiter);
     const p = parse({
@@ -91,15 +104,19 @@ export async function readTable(spec: string, io: Io, options: ReadOptions, prep
   };
 
   try {
-    let head: Buffer[] = [];
     let headSize = 0;
     const write = async (chunk: Buffer) => {
       parser ??= open(chunk);
       if (!parser.write(chunk)) await once(parser, 'drain');
       if (failure) throw failure;
     };
-    for await (const chunk of bytesOf(source)) {
-      progress.advance(chunk.length);
+    const counted = async function* () {
+      for await (const chunk of bytesOf(source)) {
+        progress.advance(chunk.length);
+        yield chunk;
+      }
+    };
+    for await (const chunk of toUtf8(counted(), options.encoding, decoding, warnFallback)) {
       if (parser) {
         await write(chunk);
         continue;

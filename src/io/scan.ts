@@ -34,6 +34,7 @@ export interface ScanRequest {
   readonly scores: readonly string[];
   readonly date?: string;
   readonly delimiter?: string;
+  readonly encoding?: string;
   readonly where: readonly WhereClause[];
   /** Wall-time bounds in `zone`, inclusive. */
   readonly since?: number;
@@ -53,6 +54,8 @@ export interface ScanRequest {
 /** What was detected in one input, for `meta` and for the user. */
 export interface InputInfo {
   readonly name: string;
+  /** As read: utf-8, utf-16le, ..., or "utf-8, then windows-1252 from line N". */
+  readonly encoding: string;
   readonly delimiter: string;
   readonly bom: boolean;
   readonly columns: Readonly<Record<string, ColumnChoice>>;
@@ -210,7 +213,7 @@ export async function scan<S>(request: ScanRequest, io: Io, fold: Fold<S>): Prom
   for (const [fileIndex, file] of request.files.entries()) {
     // Grouping by file uses the position, so the same name given twice (or d1/x.csv and d2/x.csv) stays apart.
     const fileKey = String(fileIndex);
-    await readTable(file, io, { delimiter: request.delimiter }, (head: TableHead) => {
+    await readTable(file, io, { delimiter: request.delimiter, encoding: request.encoding }, (head: TableHead) => {
       const { header, sample, source } = head;
       const columns: Record<string, ColumnChoice> = {};
       const scores = request.scores.length > 0 ? request.scores.map((spec) => resolveColumn(header, spec, '--score', source.name)) : [detectScore(header, sample)];
@@ -241,7 +244,7 @@ export async function scan<S>(request: ScanRequest, io: Io, fold: Fold<S>): Prom
         value: w.value,
         equal: w.equal,
       }));
-      inputs.push({ name: source.name, delimiter: delimiterName(head.dialect.delimiter), bom: head.dialect.bom, columns });
+      inputs.push({ name: source.name, encoding: head.decoding.encoding, delimiter: delimiterName(head.dialect.delimiter), bom: head.dialect.bom, columns });
 
       const dateIndex = date?.index ?? -1;
       // Where to watch for the first slash date (only while one reading runs and no pattern is forced).

@@ -1,0 +1,141 @@
+import iconv from 'iconv-lite';
+import { isUtf8 } from 'node:buffer';
+
+/**
+ * Turns an export's bytes into UTF-8 for csv-parse, whatever Excel or the survey tool wrote:
+ * UTF-8 (passed through untouched, the fast path), UTF-16 LE/BE (by byte-order mark, or by the
+ * zero bytes of a BOM-less file), a named `--encoding`, and UTF-8 that turns out not to be: from
+ * the first invalid byte on, the rest is read as windows-1252 (what Excel in Western Europe writes)
+ * and `onFallback` is told how many line breaks precede the bad byte in what it has not yet
+ * been given (the caller knows the lines before: it parsed them).
+ */
+export interface Decoding {
+  /** The encoding the input was read as: utf-8, utf-16le, utf-16be, or the one named. */
+  encoding: string;
+  /** Whether the rest of the input, from its first byte that was not UTF-8, was read as windows-1252. */
+  fellBack?: boolean;
+}
+
+export const FALLBACK_ENCODING = 'windows-1252';
+
+export const knownEncoding = (name: string): boolean => iconv.encodingExists(name);
+
+export async function* toUtf8(chunks: AsyncIterable<Buffer>, forced: string | undefined, decoding: Decoding, onFallback: (newlinesBefore: number) => void): AsyncGenerator<Buffer> {
+  const iterator = chunks[Symbol.asyncIterator]();
+  const first = await iterator.next();
+  if (first.done) return;
+  const head = first.value;
+  async function* all(): AsyncGenerator<Buffer> {
+    yield head;
+    for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
+  }
+  const encoding = forced ? normalizeName(forced) : sniffEncoding(head);
+  decoding.encoding = encoding;
+  if (encoding === 'utf-8') {
+    yield* utf8WithFallback(all(), decoding, onFallback);
+    return;
+  }
+  const decoder = iconv.getDecoder(encoding);
+  for await (const chunk of all()) {
+    const text = decoder.write(chunk);
+    if (text) yield Buffer.from(text, 'utf8');
+  }
+  const rest = decoder.end();
+  if (rest) yield Buffer.from(rest, 'utf8');
+}
+
+const normalizeName = (name: string): string => {
+  const lower = name.toLowerCase();
+  return lower === 'utf8' ? 'utf-8' : lower === 'utf16le' ? 'utf-16le' : lower === 'utf16be' ? 'utf-16be' : lower;
+};
+
+/** By byte-order mark, else by where the zero bytes of ASCII text in UTF-16 fall, else UTF-8. */
+export function sniffEncoding(head: Buffer): string {
+  if (head[0] === 0xff && head[1] === 0xfe) return 'utf-16le';
+  if (head[0] === 0xfe && head[1] === 0xff) return 'utf-16be';
+  if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) return 'utf-8';
+  const sample = Math.min(head.length, 4096) & ~1;
+  let evenZeros = 0;
+  let oddZeros = 0;
+  for (let i = 0; i < sample; i += 2) {
+    if (head[i] === 0) evenZeros++;
+    if (head[i + 1] === 0) oddZeros++;
+  }
+  const pairs = sample / 2;
+  if (pairs >= 2 && oddZeros > pairs * 0.4 && evenZeros < pairs * 0.05) return 'utf-16le';
+  if (pairs >= 2 && evenZeros > pairs * 0.4 && oddZeros < pairs * 0.05) return 'utf-16be';
+  return 'utf-8';
+}
+
+async function* utf8WithFallback(chunks: AsyncIterable<Buffer>, decoding: Decoding, onFallback: (newlinesBefore: number) => void): AsyncGenerator<Buffer> {
+  let carry: Buffer | undefined;
+  let fallback: ReturnType<typeof iconv.getDecoder> | undefined;
+  for await (const raw of chunks) {
+    if (fallback) {
+      yield Buffer.from(fallback.write(raw), 'utf8');
+      continue;
+    }
+    const chunk = carry ? Buffer.concat([carry, raw]) : raw;
+    // A multi-byte character may straddle two chunks: keep its start for the next one.
+    const cut = completeLength(chunk);
+    carry = cut < chunk.length ? chunk.subarray(cut) : undefined;
+    const whole = chunk.subarray(0, cut);
+    if (isUtf8(whole)) {
+      yield whole;
+      continue;
+    }
+    const bad = firstInvalid(whole);
+    decoding.fellBack = true;
+    decoding.encoding = `utf-8, then ${FALLBACK_ENCODING}`;
+    onFallback(countNewlines(whole.subarray(0, bad)));
+    fallback = iconv.getDecoder(FALLBACK_ENCODING);
+    if (bad > 0) yield whole.subarray(0, bad);
+    yield Buffer.from(fallback.write(whole.subarray(bad)), 'utf8');
+    if (carry) {
+      yield Buffer.from(fallback.write(carry), 'utf8');
+      carry = undefined;
+    }
+  }
+  if (carry) {
+    // The input ended inside a character: those bytes were never UTF-8.
+    if (!fallback) {
+      decoding.fellBack = true;
+      decoding.encoding = `utf-8, then ${FALLBACK_ENCODING}`;
+      onFallback(countNewlines(carry));
+    }
+    yield Buffer.from(iconv.decode(carry, FALLBACK_ENCODING), 'utf8');
+  }
+}
+
+function countNewlines(bytes: Buffer): number {
+  let n = 0;
+  for (let i = bytes.indexOf(10); i >= 0; i = bytes.indexOf(10, i + 1)) n++;
+  return n;
+}
+
+/** Length of the prefix that does not end inside an unfinished multi-byte sequence. */
+function completeLength(bytes: Buffer): number {
+  const end = bytes.length;
+  for (let back = 1; back <= 3 && back <= end; back++) {
+    const b = bytes[end - back];
+    if ((b & 0xc0) !== 0x80) {
+      // A lead byte: how long is its sequence?
+      const need = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
+      return need > back ? end - back : end;
+    }
+  }
+  return end;
+}
+
+/** Offset of the first byte that breaks UTF-8 (the chunk is known not to be valid). */
+function firstInvalid(bytes: Buffer): number {
+  for (let i = 0; i < bytes.length; ) {
+    const b = bytes[i];
+    const need = b < 0x80 ? 1 : b >= 0xc2 && b < 0xe0 ? 2 : b >= 0xe0 && b < 0xf0 ? 3 : b >= 0xf0 && b < 0xf5 ? 4 : 0;
+    if (need === 0) return i;
+    for (let k = 1; k < need; k++) if (((bytes[i + k] ?? 0) & 0xc0) !== 0x80) return i;
+    if (need > 1 && !isUtf8(bytes.subarray(i, i + need))) return i; // overlong or surrogate forms
+    i += need;
+  }
+  return bytes.length;
+}
