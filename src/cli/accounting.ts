@@ -62,7 +62,10 @@ function checkQuestion(scan: Scan<unknown>, question: Question<unknown>, options
   }
   const problem = scaleProblem(question.overall, a.excluded.out_of_range);
   if (problem) {
-    throw dataError(`the score column (${question.name}) is not a 0-10 answer: ${problem}`, 'NPS needs the 0-10 "how likely are you to recommend" question; choose that column with --score');
+    throw dataError(
+      `the score column (${question.name}) is not a 0-10 answer: ${problem}`,
+      problem.includes('1-11') ? 'if the 0-10 question was exported as 1-11, --recode 1-11 maps it back' : 'NPS needs the 0-10 "how likely are you to recommend" question; choose that column with --score',
+    );
   }
 }
 

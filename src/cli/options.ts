@@ -1,4 +1,5 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
+import { SCALES, type Scale } from '../core/answer.js';
 import { dayBounds, patternReader } from '../core/date.js';
 import { parseLast, type PeriodUnit } from '../core/period.js';
 import { zoneOf, type Zone } from '../core/zone.js';
@@ -21,6 +22,11 @@ export function addInputOptions(cmd: Command): Command {
     .option('--date-format <pattern>', 'read dates with this date-fns pattern, e.g. dd/MM/yyyy HH:mm (default: detected)')
     .option('--tz <zone>', 'IANA time zone for days and periods; dates without an offset are wall-clock time there', 'UTC')
     .option('--delimiter <char>', 'field separator: , ; tab or | (default: sniffed)', parseDelimiter)
+    .addOption(new Option('--scale <scale>', 'how the answers are coded: 0-10, a deliberate 1-10, or a 1-11 recode mapped back to 0-10').choices(SCALES).default('0-10'))
+    .option('--recode <scale>', 'same as --scale 1-11: map a 1-11 recode back to 0-10', (value: string) => {
+      if (value !== '1-11') throw new InvalidArgumentError('Only 1-11 can be recoded');
+      return value;
+    })
     .option('--encoding <name>', 'read the file in this encoding, e.g. windows-1252, windows-1250, iso-8859-2 (default: UTF-8 or UTF-16, detected)', parseEncoding);
 }
 
@@ -59,6 +65,8 @@ export interface SharedFlags {
   fiscalYearStart: number;
   delimiter?: string;
   encoding?: string;
+  scale: Scale;
+  recode?: '1-11';
   since?: string;
   until?: string;
   where?: WhereClause[];
@@ -113,6 +121,7 @@ export function sharedOptions(files: string[], flags: SharedFlags, io: Io): Shar
       date: flags.date,
       delimiter: flags.delimiter,
       encoding: flags.encoding,
+      scale: flags.recode ?? flags.scale,
       where,
       since,
       until,
@@ -137,6 +146,7 @@ export function sharedOptions(files: string[], flags: SharedFlags, io: Io): Shar
       score: flags.score ?? [],
       date: flags.date ?? null,
       date_format: flags.dateFormat ?? null,
+      scale: flags.recode ?? flags.scale,
       tz: zone.name,
       since: flags.since ?? null,
       until: flags.until ?? null,

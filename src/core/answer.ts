@@ -26,13 +26,28 @@ export function parseAnswer(raw: string): number {
   return parseSlow(raw);
 }
 
-function parseSlow(raw: string): number {
+function parseSlow(raw: string, top = 10): number {
   const text = raw.replace(EDGE_SPACE, '');
   if (MISSING_TOKENS.has(text.toLowerCase())) return MISSING;
   const m = LABELLED.exec(text);
   if (!m) return NOT_A_NUMBER;
   if (m[2] !== undefined && /[^0]/.test(m[2])) return NOT_A_NUMBER; // 7.5 is not a 0-10 answer
   const value = Number(m[1]);
-  if (value < 0 || value > 10) return OUT_OF_RANGE;
+  if (value < 0 || value > top) return OUT_OF_RANGE;
   return value;
+}
+
+/**
+ * The scales a 0-10 question is exported on. `1-10` is accepted deliberately (no 0 to give; 0 is
+ * out of range; the same cut-offs); `1-11` is a recode (Qualtrics numbers the 11 choices 1-11) and
+ * is mapped back to 0-10.
+ */
+export type Scale = '0-10' | '1-10' | '1-11';
+export const SCALES: readonly Scale[] = ['0-10', '1-10', '1-11'];
+
+export function answerOn(raw: string, scale: Scale): number {
+  if (scale === '0-10') return parseAnswer(raw);
+  const value = scale === '1-11' ? parseSlow(raw, 11) : parseAnswer(raw);
+  if (value === 0) return OUT_OF_RANGE;
+  return value > 0 && scale === '1-11' ? value - 1 : value;
 }

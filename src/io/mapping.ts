@@ -158,3 +158,31 @@ function detectNamed(header: readonly string[], sample: readonly string[][], wor
 
 export const detectAgent = (header: readonly string[], sample: readonly string[][]) => detectNamed(header, sample, AGENT_WORDS, 'agent');
 export const detectTeam = (header: readonly string[], sample: readonly string[][]) => detectNamed(header, sample, TEAM_WORDS, 'team');
+
+// Answers that are not 0-10 but are found where the NPS answer should be.
+const CATEGORY_WORDS = new Set(['detractor', 'passive', 'promoter', 'detractors', 'passives', 'promoters', 'kritiker', 'passiv', 'passiva', 'ambassadör', 'ambassadörer', 'krytyk', 'pasywny', 'promotor', 'neutral', 'neutrale']);
+const YES_NO_WORDS = new Set(['yes', 'no', 'ja', 'nej', 'nei', 'tak', 'nie', 'good', 'bad', 'bra', 'dålig', 'dårlig', 'dobry', 'zły', 'true', 'false']);
+
+/**
+ * Why a column that looks like the NPS question holds no 0-10 answers, when its sampled values say
+ * so: vendor categories (Detractor/Passive/Promoter) or yes/no, good/bad answers.
+ */
+export function notAnswers(sample: readonly string[][], index: number): string | undefined {
+  const values = sample.map((r) => (r[index] ?? '').trim().toLowerCase()).filter((v) => v !== '');
+  if (values.length === 0) return undefined;
+  const share = (words: Set<string>) => values.filter((v) => words.has(v)).length / values.length;
+  if (share(CATEGORY_WORDS) >= 0.8) return 'it holds NPS categories (Detractor/Passive/Promoter), not the 0-10 answers they were made from';
+  if (share(YES_NO_WORDS) >= 0.8) return 'it holds yes/no or good/bad answers, not a 0-10 scale';
+  return undefined;
+}
+
+/** The first column whose header names the NPS question or a score and whose values are not answers. */
+export function categoryColumn(header: readonly string[], sample: readonly string[][]): { name: string; why: string } | undefined {
+  for (const [index, raw] of header.entries()) {
+    const name = normalize(raw);
+    if (!RECOMMEND.test(name) && !SCORE_WORDS.test(name) && !/\bnps\b|category|kategori/.test(name)) continue;
+    const why = notAnswers(sample, index);
+    if (why) return { name: raw, why };
+  }
+  return undefined;
+}

@@ -1,4 +1,4 @@
-import { MISSING, OUT_OF_RANGE, parseAnswer } from '../core/answer.js';
+import { answerOn, MISSING, OUT_OF_RANGE, parseAnswer, type Scale } from '../core/answer.js';
 
 /** Why a row was left out of the statistics. Filtered rows are counted apart: they were wanted out. */
 export type Reason = 'missing_score' | 'out_of_range' | 'not_a_number' | 'bad_date';
@@ -66,8 +66,8 @@ export function passes(record: readonly string[], conditions: readonly Condition
  * The 0-10 answer of a cell, or -1 after counting the row as excluded (and why) in `a`.
  * Called once per row: no allocation on the common path.
  */
-export function answerOf(cell: string | undefined, a: Accounting, line: number): number {
-  const answer = parseAnswer(cell ?? '');
+export function answerOf(cell: string | undefined, a: Accounting, line: number, scale: Scale = '0-10'): number {
+  const answer = scale === '0-10' ? parseAnswer(cell ?? '') : answerOn(cell ?? '', scale);
   if (answer >= 0) return answer;
   exclude(a, answer === MISSING ? 'missing_score' : answer === OUT_OF_RANGE ? 'out_of_range' : 'not_a_number', line);
   return -1;

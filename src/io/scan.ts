@@ -1,11 +1,12 @@
 import type { Io } from '../cli/io.js';
 import { isSlashDate, parseDate, patternReader, type DateOrder } from '../core/date.js';
+import type { Scale } from '../core/answer.js';
 import type { Fold } from '../core/fold.js';
 import { lastWindow, periodKey, type Calendar, type PeriodUnit } from '../core/period.js';
 import { mergeTallies, newTally, type Tally } from '../core/tally.js';
 import type { Zone } from '../core/zone.js';
-import { usageError } from '../errors.js';
-import { detectDate, detectScore, resolveColumn, type ColumnChoice } from './mapping.js';
+import { dataError, usageError } from '../errors.js';
+import { categoryColumn, detectDate, detectScore, notAnswers, resolveColumn, type ColumnChoice } from './mapping.js';
 import { readTable, type TableHead } from './read.js';
 import { answerOf, exclude, mergeAccounting, newAccounting, passes, type Accounting, type Condition } from './rows.js';
 import { delimiterName } from './sniff.js';
@@ -35,6 +36,8 @@ export interface ScanRequest {
   readonly date?: string;
   readonly delimiter?: string;
   readonly encoding?: string;
+  /** How the answers are coded; 0-10 unless the survey used 1-10 or a 1-11 recode. */
+  readonly scale?: Scale;
   readonly where: readonly WhereClause[];
   /** Wall-time bounds in `zone`, inclusive. */
   readonly since?: number;
@@ -112,6 +115,7 @@ class Reading<S> {
     private readonly bucketCalendar: Calendar | undefined,
     private readonly keep: ((time: number) => boolean) | undefined,
     private readonly questions: number,
+    private readonly scale: Scale,
   ) {
     if (!bucketCalendar) {
       this.single = this.bucket(0);
@@ -120,7 +124,7 @@ class Reading<S> {
 
   /** The same reading so far, read from now on in another order. */
   clone(order: DateOrder): Reading<S> {
-    const copy = new Reading(order, this.fold, this.bucketCalendar, this.keep, this.questions);
+    const copy = new Reading(order, this.fold, this.bucketCalendar, this.keep, this.questions, this.scale);
     mergeAccounting(copy.outside, this.outside);
     copy.latest = this.latest;
     for (const [key, b] of this.buckets) {
@@ -163,7 +167,7 @@ class Reading<S> {
     for (let q = 0; q < scoreIndexes.length; q++) {
       const accounting = b.accounting[q];
       accounting.read++;
-      const answer = answerOf(record[scoreIndexes[q]], accounting, line);
+      const answer = answerOf(record[scoreIndexes[q]], accounting, line, this.scale);
       if (answer < 0) continue;
       accounting.used++;
       b.overall[q][answer] += 1;
@@ -203,7 +207,7 @@ export async function scan<S>(request: ScanRequest, io: Io, fold: Fold<S>): Prom
   const forced = request.dateFormat ? patternReader(request.dateFormat, request.zone) : undefined;
   // Day-first is the reading kept when a slash-date column never tells (every part <= 12).
   const questionCount = Math.max(1, request.scores.length);
-  let readings: Reading<S>[] = [new Reading('dmy', fold, bucketCalendar, request.keep, questionCount)];
+  let readings: Reading<S>[] = [new Reading('dmy', fold, bucketCalendar, request.keep, questionCount, request.scale ?? '0-10')];
   const questionNames: string[] = [];
   // Dates neither reading can read (not dates at all): they say nothing about the order.
   let unreadableInBoth = 0;
@@ -217,6 +221,14 @@ export async function scan<S>(request: ScanRequest, io: Io, fold: Fold<S>): Prom
       const { header, sample, source } = head;
       const columns: Record<string, ColumnChoice> = {};
       const scores = request.scores.length > 0 ? request.scores.map((spec) => resolveColumn(header, spec, '--score', source.name)) : [detectScore(header, sample)];
+      const notScale = scores[0] ? undefined : categoryColumn(header, sample);
+      if (notScale) {
+        throw dataError(`${source.name}: the column ${JSON.stringify(notScale.name)} is not a 0-10 answer: ${notScale.why}`, 'NPS needs the 0-10 answers; export them, or name another column with --score');
+      }
+      for (const score of scores) {
+        const why = score && notAnswers(sample, score.index);
+        if (why) throw dataError(`${source.name}: the score column ${JSON.stringify(score.name)} is not a 0-10 answer: ${why}`, 'NPS needs the 0-10 answers; export them, or name another column with --score');
+      }
       if (!scores[0]) {
         throw usageError(
           `${source.name}: no column looks like 0-10 answers`,

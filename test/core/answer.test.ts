@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MISSING, NOT_A_NUMBER, OUT_OF_RANGE, parseAnswer } from '../../src/core/answer.js';
+import { answerOn, MISSING, NOT_A_NUMBER, OUT_OF_RANGE, parseAnswer } from '../../src/core/answer.js';
 
 describe('parseAnswer', () => {
   it.each([
@@ -20,5 +20,16 @@ describe('parseAnswer', () => {
 
   it.each(['abc', '7.5', 'Yes', '1e1', '7/10', 'ten', '9x'])('treats %j as not a number', (raw) => {
     expect(parseAnswer(raw)).toBe(NOT_A_NUMBER);
+  });
+});
+
+describe('answerOn', () => {
+  it.each([
+    ['0-10', '0', 0], ['0-10', '11', OUT_OF_RANGE],
+    ['1-10', '1', 1], ['1-10', '10', 10], ['1-10', '0', OUT_OF_RANGE], ['1-10', '', MISSING],
+    ['1-11', '1', 0], ['1-11', '11', 10], ['1-11', '11 - Extremely likely', 10], ['1-11', '7', 6], ['1-11', '0', OUT_OF_RANGE],
+    ['1-11', '12', OUT_OF_RANGE], ['1-11', 'x', NOT_A_NUMBER], ['1-11', 'NA', MISSING],
+  ] as const)('on %s reads %j as %i', (scale, raw, expected) => {
+    expect(answerOn(raw, scale)).toBe(expected);
   });
 });
