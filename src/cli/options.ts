@@ -17,6 +17,7 @@ import type { Io } from './io.js';
 export function addInputOptions(cmd: Command): Command {
   return cmd
     .argument('[files...]', 'CSV exports to read, pooled (.gz is unzipped; - or none reads stdin)')
+    .option('--config <file>', `settings file (default: ./nps.config.json when present)`)
     .option('--score <column>', 'the 0-10 answer column, by header or 1-based position (default: detected); twice for two questions', collectScore)
     .option('--date <column>', 'the date column (default: detected)')
     .option('--date-format <pattern>', 'read dates with this date-fns pattern, e.g. dd/MM/yyyy HH:mm (default: detected)')
@@ -57,6 +58,7 @@ export function addOutputOptions(cmd: Command): Command {
 
 /** The raw values commander collects for the shared groups. */
 export interface SharedFlags {
+  config?: string;
   score?: string[];
   date?: string;
   dateFormat?: string;
@@ -143,6 +145,7 @@ export function sharedOptions(files: string[], flags: SharedFlags, io: Io): Shar
     strict: Boolean(flags.strict),
     failBelow: flags.failBelow,
     echo: {
+      config: flags.config ?? null,
       score: flags.score ?? [],
       date: flags.date ?? null,
       date_format: flags.dateFormat ?? null,

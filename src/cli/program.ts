@@ -1,4 +1,6 @@
-import { Command } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
+import { usageError } from '../errors.js';
+import { loadConfig } from '../io/config.js';
 import { VERSION } from '../version.js';
 import { COMMANDS } from './commands/index.js';
 import type { Io } from './io.js';
@@ -49,11 +51,37 @@ ${EXIT_CODES_HELP}`);
       .addHelpText('after', `\nExamples:\n${examples(definition.examples)}\n`)
       // Operands and options from commander itself, whatever arguments a command declares.
       .action(async function (this: Command) {
+        applyConfig(this);
         await definition.run(this.args, this.opts() as SharedFlags, io);
       });
     program.addCommand(sub);
   }
   return program;
+}
+
+/**
+ * Settings from the config file fill every option this command has that the command line did not
+ * set, through the option's own parser, so a bad value there fails like a bad flag.
+ */
+function applyConfig(cmd: Command): void {
+  const config = loadConfig(cmd.opts().config as string | undefined);
+  if (!config) return;
+  if (cmd.options.some((o) => o.attributeName() === 'config')) cmd.setOptionValueWithSource('config', config.file, 'config');
+  for (const [name, value] of config.values) {
+    const option = cmd.options.find((o) => o.attributeName() === name);
+    if (!option || cmd.getOptionValueSource(name) === 'cli') continue;
+    try {
+      let parsed: unknown = value;
+      if (typeof value === 'number' || typeof value === 'string') {
+        const text = String(value);
+        if (option.argChoices && !option.argChoices.includes(text)) throw new InvalidArgumentError(`Allowed choices are ${option.argChoices.join(', ')}.`);
+        parsed = option.parseArg ? option.parseArg(text, undefined as never) : text;
+      }
+      cmd.setOptionValueWithSource(name, parsed, 'config');
+    } catch (err) {
+      throw usageError(`${config.file}: ${name}: ${(err as Error).message}`, 'see the README for every key');
+    }
+  }
 }
 
 function examples(list: readonly (readonly [string, string])[]): string {
