@@ -1,3 +1,4 @@
+import { forTerminal } from '../report/sanitize.js';
 import { scaleProblem } from '../core/scale.js';
 import { dataError } from '../errors.js';
 import { excludedTotal, REASON_TEXT, REASONS, type Accounting } from '../io/rows.js';
@@ -34,7 +35,7 @@ export function checkAccounting(scan: Scan<unknown>, options: SharedOptions, io:
 /** The checks of one question; its name prefixes the messages when a survey has two. */
 function checkQuestion(scan: Scan<unknown>, question: Question<unknown>, options: SharedOptions, io: Io): void {
   const a = question.accounting;
-  const about = scan.questions.length > 1 ? `${question.name}: ` : '';
+  const about = scan.questions.length > 1 ? `${forTerminal(question.name)}: ` : '';
   for (const reason of REASONS) {
     if (reason === 'missing_score' || a.excluded[reason] === 0) continue;
     // Date problems are shared by every question: say them once.

@@ -1,5 +1,6 @@
 import { CommanderError } from 'commander';
 import { NpsError } from '../errors.js';
+import { forTerminal } from '../report/sanitize.js';
 import type { Io } from './io.js';
 import { buildProgram } from './program.js';
 
@@ -31,7 +32,8 @@ function report(err: unknown, io: Io, argv: readonly string[]): number {
     return 2;
   }
   if (err instanceof NpsError) {
-    io.stderr.write(`nps: ${err.message}\n${err.hint ? `hint: ${err.hint}\n` : ''}`);
+    // Messages quote the data (file and column names): no control characters reach the terminal.
+    io.stderr.write(`nps: ${forTerminal(err.message)}\n${err.hint ? `hint: ${forTerminal(err.hint)}\n` : ''}`);
     if (io.env.NPS_DEBUG && err.stack) io.stderr.write(`${err.stack}\n`);
     return err.exitCode;
   }

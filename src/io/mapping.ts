@@ -111,7 +111,7 @@ export function resolveColumn(header: readonly string[], spec: string, flag: str
   const closest = closestName(header, spec);
   throw usageError(
     `${file} has no column ${JSON.stringify(spec)} (${flag})`,
-    `${closest ? `did you mean ${JSON.stringify(closest)}? ` : ''}columns: ${header.map((h) => JSON.stringify(h)).join(', ')}`,
+    `${closest ? `did you mean ${JSON.stringify(closest)}? ` : ''}columns: ${listColumns(header)}`,
   );
 }
 
@@ -128,6 +128,12 @@ function closestName(header: readonly string[], spec: string): string | undefine
     }
   }
   return bestDistance <= Math.max(2, Math.floor(wanted.length / 3)) ? best : undefined;
+}
+
+/** A file's columns for a hint: quoted, and at most 30 of them (a file may have thousands). */
+export function listColumns(header: readonly string[]): string {
+  const shown = header.slice(0, 30).map((h) => JSON.stringify(h)).join(', ');
+  return header.length > 30 ? `${shown} and ${header.length - 30} more` : shown;
 }
 
 export function editDistance(a: string, b: string): number {

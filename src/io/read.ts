@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
 import type { Io } from '../cli/io.js';
 import { inputError, NpsError } from '../errors.js';
+import { LineCounter } from './lines.js';
 import { progressFor } from './progress.js';
 import { sniffDialect, type Dialect } from './sniff.js';
 import { toUtf8, type Decoding } from './decode.js';
@@ -31,6 +32,8 @@ export interface ReadOptions {
   readonly delimiter?: string;
   /** Read the bytes in this encoding instead of detecting UTF-8 / UTF-16. */
   readonly encoding?: string;
+  /** Stop after the header and the sample (for describing a file, not analysing it). */
+  readonly headOnly?: boolean;
 }
 
 /**
@@ -49,6 +52,7 @@ export async function readTable(spec: string, io: Io, options: ReadOptions, prep
   const sample: string[][] = [];
   const sampleLines: number[] = [];
   let lastLine = 0;
+  const lines = new LineCounter();
   const decoding: Decoding = { encoding: 'utf-8' };
   // Everything before this chunk has been parsed, or waits in `head` to sniff the dialect.
   let head: Buffer[] = [];
@@ -59,21 +63,30 @@ export async function readTable(spec: string, io: Io, options: ReadOptions, prep
     io.stderr.write(`nps: warning: ${source.name} is not valid UTF-8 from line ${line}: read from there as windows-1252 (choose with --encoding)\n`);
   };
 
+  let enough = false;
   const start = () => {
     sink = prepare({ source, decoding, dialect: dialect!, header: header!, sample });
+    if (options.headOnly) {
+      enough = true;
+      return;
+    }
     for (let i = 0; i < sample.length; i++) sink(sample[i], sampleLines[i]);
     sample.length = 0;
   };
 
   const onRecord = (record: string[]) => {
-    const line = parser!.info.lines;
+    if (enough) return;
+    const line = lines.lineEndingAt(parser!.info.bytes);
     if (record.length === 1 && record[0] === '') {
       lastLine = line; // a blank line is not a row, but it keeps the line count exact
       return;
     }
     try {
       if (sink) sink(record, line);
-      else if (!header) header = record.map((h) => h.replace(/^\ufeff/, '').trim());
+      else if (!header) {
+        header = record.map((h) => h.replace(/^\ufeff/, '').trim());
+        if (header.every((h) => h === '')) throw inputError(`${source.name} has no header row`, 'the first line of a CSV export names its columns');
+      }
       else {
         sample.push(record);
         sampleLines.push(line);
@@ -97,6 +110,8 @@ export async function readTable(spec: string, io: Io, options: ReadOptions, prep
       from_line: dialect.sepLine ? 2 : 1,
       relax_column_count: true,
       relax_quotes: true,
+      // Every line ending, so a file that mixes them loses no rows (the first one is not the rule).
+      record_delimiter: ['\r\n', '\n', '\r'],
       max_record_size: MAX_RECORD_BYTES,
     });
     p.on('data', onRecord);
@@ -107,6 +122,7 @@ export async function readTable(spec: string, io: Io, options: ReadOptions, prep
     let headSize = 0;
     const write = async (chunk: Buffer) => {
       parser ??= open(chunk);
+      lines.add(chunk);
       if (!parser.write(chunk)) await once(parser, 'drain');
       if (failure) throw failure;
     };
@@ -117,6 +133,7 @@ export async function readTable(spec: string, io: Io, options: ReadOptions, prep
       }
     };
     for await (const chunk of toUtf8(counted(), options.encoding, decoding, warnFallback)) {
+      if (enough) break;
       if (parser) {
         await write(chunk);
         continue;
@@ -130,6 +147,11 @@ export async function readTable(spec: string, io: Io, options: ReadOptions, prep
     }
     if (!parser && headSize > 0) await write(Buffer.concat(head));
     if (!parser) throw inputError(`${source.name} is empty`, 'export the survey again, or check that you gave the right file');
+    if (enough) {
+      parser.destroy();
+      source.stream.destroy();
+      return;
+    }
     parser.end();
     await finished(parser);
     if (failure) throw failure;
@@ -153,7 +175,7 @@ function csvError(err: unknown, name: string, lastLine: number): Error {
   }
   if (code === 'CSV_MAX_RECORD_SIZE') {
     return inputError(
-      `${name}: the record after line ${lastLine} is larger than ${MAX_RECORD_BYTES / 1024 / 1024} MB`,
+      `${name}: the record starting on line ${lastLine + 1} is larger than ${MAX_RECORD_BYTES / 1024 / 1024} MB`,
       'this is not a survey export, or a quote is left open near that line',
     );
   }

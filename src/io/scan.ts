@@ -6,7 +6,7 @@ import { lastWindow, periodKey, type Calendar, type PeriodUnit } from '../core/p
 import { mergeTallies, newTally, type Tally } from '../core/tally.js';
 import type { Zone } from '../core/zone.js';
 import { dataError, usageError } from '../errors.js';
-import { categoryColumn, detectDate, detectScore, notAnswers, resolveColumn, type ColumnChoice } from './mapping.js';
+import { categoryColumn, detectDate, detectScore, listColumns, notAnswers, resolveColumn, type ColumnChoice } from './mapping.js';
 import { readTable, type TableHead } from './read.js';
 import { answerOf, exclude, mergeAccounting, newAccounting, passes, type Accounting, type Condition } from './rows.js';
 import { delimiterName } from './sniff.js';
@@ -232,7 +232,7 @@ export async function scan<S>(request: ScanRequest, io: Io, fold: Fold<S>): Prom
       if (!scores[0]) {
         throw usageError(
           `${source.name}: no column looks like 0-10 answers`,
-          `name it with --score <column>; columns: ${header.map((h) => JSON.stringify(h)).join(', ')}`,
+          `name it with --score <column>; columns: ${listColumns(header)}`,
         );
       }
       scores.forEach((score, q) => {

@@ -9,7 +9,7 @@ export interface Dialect {
 }
 
 const CANDIDATES = [',', ';', '\t'] as const;
-const SEP_LINE = /^sep=(.)(?:\r\n|\r|\n)/i;
+const SEP_LINE = /^sep=(.)(?:\r\n|\r|\n|$)/i;
 const SAMPLE_RECORDS = 20;
 
 export const delimiterName = (d: string): string => (d === '\t' ? 'tab' : d);

@@ -52,7 +52,13 @@ export async function* bytesOf(source: Source): AsyncGenerator<Buffer> {
     throw fileError(source.name, err);
   }
   if (first.done) return;
-  const head = first.value;
+  let head = first.value;
+  // The gzip magic number is two bytes; a pipe may deliver them one at a time.
+  while (head.length < 2) {
+    const more = await chunks.next();
+    if (more.done) break;
+    head = Buffer.concat([head, more.value]);
+  }
   async function* all(): AsyncGenerator<Buffer> {
     yield head;
     for (;;) {
