@@ -84,6 +84,8 @@ export function buildMeta(command: string, scan: Scan<unknown>, options: SharedO
     command,
     inputs: scan.inputs.map((input) => ({
       file: input.name,
+      preset: input.preset,
+      header_rows: input.headerRows,
       encoding: input.encoding,
       delimiter: input.delimiter,
       bom: input.bom,
@@ -97,7 +99,7 @@ export function buildMeta(command: string, scan: Scan<unknown>, options: SharedO
       filtered: a.filtered,
     },
     dates: {
-      zone: options.scan.zone.name,
+      zone: scan.zone.name,
       slash_order: scan.dateOrder?.order ?? null,
       window: scan.window ? { start: isoDay(scan.window.start), end: isoDay(scan.window.end) } : null,
     },

@@ -2,7 +2,8 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import { SCALES, type Scale } from '../core/answer.js';
 import { dayBounds, patternReader } from '../core/date.js';
 import { parseLast, type PeriodUnit } from '../core/period.js';
-import { zoneOf, type Zone } from '../core/zone.js';
+import { UTC, zoneOf, type Zone } from '../core/zone.js';
+import { PRESET_NAMES, type PresetName } from '../io/presets.js';
 import { INTERVAL_METHODS, type IntervalMethod } from '../core/interval.js';
 import type { Statistics } from '../core/summary.js';
 import { usageError } from '../errors.js';
@@ -21,7 +22,9 @@ export function addInputOptions(cmd: Command): Command {
     .option('--score <column>', 'the 0-10 answer column, by header or 1-based position (default: detected); twice for two questions', collectScore)
     .option('--date <column>', 'the date column (default: detected)')
     .option('--date-format <pattern>', 'read dates with this date-fns pattern, e.g. dd/MM/yyyy HH:mm (default: detected)')
-    .option('--tz <zone>', 'IANA time zone for days and periods; dates without an offset are wall-clock time there', 'UTC')
+    .option('--tz <zone>', "IANA time zone for days and periods; dates without an offset are wall-clock time there (default: the export's own, else UTC)")
+    .addOption(new Option('--preset <vendor>', 'read the export as this tool writes it (default: recognised by its header)').choices(PRESET_NAMES))
+    .option('--include-partial', 'count unfinished responses (Qualtrics, Typeform) instead of excluding them')
     .option('--delimiter <char>', 'field separator: , ; tab or | (default: sniffed)', parseDelimiter)
     .addOption(new Option('--scale <scale>', 'how the answers are coded: 0-10, a deliberate 1-10, or a 1-11 recode mapped back to 0-10').choices(SCALES).default('0-10'))
     .option('--recode <scale>', 'same as --scale 1-11: map a 1-11 recode back to 0-10', (value: string) => {
@@ -62,7 +65,9 @@ export interface SharedFlags {
   score?: string[];
   date?: string;
   dateFormat?: string;
-  tz: string;
+  tz?: string;
+  preset?: PresetName;
+  includePartial?: boolean;
   last?: { count: number; unit: PeriodUnit };
   fiscalYearStart: number;
   delimiter?: string;
@@ -107,10 +112,10 @@ export function sharedOptions(files: string[], flags: SharedFlags, io: Io): Shar
   if (since !== undefined && until !== undefined && since > until) {
     throw usageError(`--since ${flags.since} is after --until ${flags.until}`, 'swap the two dates');
   }
-  const zone = timeZone(flags.tz);
+  const zone = flags.tz === undefined ? undefined : timeZone(flags.tz);
   if (flags.dateFormat !== undefined) {
     try {
-      patternReader(flags.dateFormat, zone);
+      patternReader(flags.dateFormat, zone ?? UTC);
     } catch (err) {
       throw usageError(`--date-format ${JSON.stringify(flags.dateFormat)}: ${(err as Error).message}`, 'use date-fns tokens, e.g. dd/MM/yyyy HH:mm or M/d/yy h:mm a');
     }
@@ -129,6 +134,8 @@ export function sharedOptions(files: string[], flags: SharedFlags, io: Io): Shar
       until,
       last: flags.last,
       zone,
+      preset: flags.preset,
+      includePartial: Boolean(flags.includePartial),
       dateFormat: flags.dateFormat,
       fiscalYearStart: flags.fiscalYearStart,
       needsDates: false,
@@ -150,7 +157,9 @@ export function sharedOptions(files: string[], flags: SharedFlags, io: Io): Shar
       date: flags.date ?? null,
       date_format: flags.dateFormat ?? null,
       scale: flags.recode ?? flags.scale,
-      tz: zone.name,
+      tz: zone?.name ?? null,
+      preset: flags.preset ?? null,
+      include_partial: Boolean(flags.includePartial),
       since: flags.since ?? null,
       until: flags.until ?? null,
       last: flags.last ? `${flags.last.count}${flags.last.unit[0]}` : null,

@@ -6,13 +6,15 @@ import { usageError } from '../errors.js';
 /** Which column plays a role, and why it was chosen: shown to the user and kept in JSON meta. */
 export interface ColumnChoice {
   readonly index: number;
+  /** More columns whose values join this one's, with a space (first and last name). */
+  readonly also?: readonly number[];
   readonly name: string;
   readonly reason: string;
 }
 
 // Header words, lower-cased, in English and the Nordic and Polish exports met in the wild.
 // The recommend question itself, in any wording, ranks first...
-const RECOMMEND = /recommend|rekommendera|anbefal|polec|likely|likelihood|sannolik|sandsynlig|sannsynlig|\bnps\b/;
+export const RECOMMEND = /recommend|rekommendera|anbefal|polec|likely|likelihood|sannolik|sandsynlig|sannsynlig|\bnps\b/;
 // ...then generic names of a score column, exact...
 const SCORE_NAMES = ['score', 'rating', 'betyg', 'poäng', 'karakter', 'vurdering', 'ocena', 'wynik'];
 // ...then headers that merely contain one.
@@ -24,7 +26,8 @@ const OTHER_METRIC = /csat|\bces\b|satisf|nöjd|tilfreds|zadowol|effort|ansträn
 const DATE_NAMES = ['submitted at', 'submitted', 'submit date', 'submit date (utc)', 'enddate', 'end date', 'recorded date', 'recordeddate', 'completion time', 'completed', 'completed at', 'created at', 'created', 'date', 'datum', 'dato', 'data', 'timestamp', 'tidpunkt', 'time', 'startdate', 'start date', 'start time'];
 const DATE_WORDS = ['date', 'datum', 'dato', 'data', 'time', 'tid', 'czas', 'submitted', 'created'];
 
-const normalize = (header: string) => header.toLowerCase().replace(/[_\-.]+/g, ' ').replace(/\s+/g, ' ').trim();
+/** Lower case, HTML tags removed (Typeform titles keep them), _ - . as spaces. */
+export const normalize = (header: string) => header.toLowerCase().replace(/<[^>]*>/g, '').replace(/[_\-.]+/g, ' ').replace(/\s+/g, ' ').trim();
 
 /** Share of the sample's non-missing cells in a column that `accept`; -1 when all are missing. */
 function fit(sample: readonly string[][], index: number, accept: (value: string) => boolean): { share: number; seen: number } {

@@ -23,6 +23,8 @@ export interface TableHead {
   readonly header: readonly string[];
   /** The first records, for column detection; the sink receives them too. */
   readonly sample: readonly string[][];
+  /** Header rows after the first (question texts, import IDs): not responses. */
+  readonly headerRows: readonly string[][];
 }
 
 /** Receives every data record (the header excluded) with the line it ends on. */
@@ -34,6 +36,8 @@ export interface ReadOptions {
   readonly encoding?: string;
   /** Stop after the header and the sample (for describing a file, not analysing it). */
   readonly headOnly?: boolean;
+  /** How many of the first records after the header are header rows too (vendor exports). */
+  readonly extraHeaderRows?: (header: readonly string[], first: readonly string[][]) => number;
 }
 
 /**
@@ -65,7 +69,10 @@ export async function readTable(spec: string, io: Io, options: ReadOptions, prep
 
   let enough = false;
   const start = () => {
-    sink = prepare({ source, decoding, dialect: dialect!, header: header!, sample });
+    const extra = options.extraHeaderRows?.(header!, sample.slice(0, 3)) ?? 0;
+    const headerRows = sample.splice(0, extra);
+    sampleLines.splice(0, extra);
+    sink = prepare({ source, decoding, dialect: dialect!, header: header!, sample, headerRows });
     if (options.headOnly) {
       enough = true;
       return;

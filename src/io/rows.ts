@@ -1,14 +1,15 @@
 import { answerOn, MISSING, OUT_OF_RANGE, parseAnswer, type Scale } from '../core/answer.js';
 
 /** Why a row was left out of the statistics. Filtered rows are counted apart: they were wanted out. */
-export type Reason = 'missing_score' | 'out_of_range' | 'not_a_number' | 'bad_date';
-export const REASONS: readonly Reason[] = ['missing_score', 'out_of_range', 'not_a_number', 'bad_date'];
+export type Reason = 'missing_score' | 'out_of_range' | 'not_a_number' | 'bad_date' | 'partial';
+export const REASONS: readonly Reason[] = ['missing_score', 'out_of_range', 'not_a_number', 'bad_date', 'partial'];
 
 export const REASON_TEXT: Readonly<Record<Reason, string>> = {
   missing_score: 'missing score',
   out_of_range: 'score outside 0-10',
   not_a_number: 'score not a number',
   bad_date: 'date not readable',
+  partial: 'unfinished response',
 };
 
 /** Where every input row went: read = used + excluded + filtered, always. */

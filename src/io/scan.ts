@@ -4,9 +4,10 @@ import type { Scale } from '../core/answer.js';
 import type { Fold } from '../core/fold.js';
 import { lastWindow, periodKey, type Calendar, type PeriodUnit } from '../core/period.js';
 import { mergeTallies, newTally, type Tally } from '../core/tally.js';
-import type { Zone } from '../core/zone.js';
+import { UTC, zoneOf, type Zone } from '../core/zone.js';
 import { dataError, usageError } from '../errors.js';
 import { categoryColumn, detectDate, detectScore, listColumns, notAnswers, resolveColumn, type ColumnChoice } from './mapping.js';
+import { choosePreset, type Preset, type PresetName, type Role, type RowKind } from './presets.js';
 import { readTable, type TableHead } from './read.js';
 import { answerOf, exclude, mergeAccounting, newAccounting, passes, type Accounting, type Condition } from './rows.js';
 import { delimiterName } from './sniff.js';
@@ -44,8 +45,12 @@ export interface ScanRequest {
   readonly until?: number;
   /** `--last N<unit>`: the N most recent calendar periods up to the latest date (or --until). */
   readonly last?: { readonly count: number; readonly unit: PeriodUnit };
-  readonly zone: Zone;
+  /** --tz; when absent, the export's own zone (Qualtrics) or UTC. */
+  readonly zone?: Zone;
   readonly dateFormat?: string;
+  readonly preset?: PresetName;
+  /** Count unfinished responses (Qualtrics, Typeform) instead of excluding them. */
+  readonly includePartial?: boolean;
   readonly fiscalYearStart: number;
   /** The command itself needs each response's time (trends, period comparisons). */
   readonly needsDates: boolean;
@@ -57,6 +62,10 @@ export interface ScanRequest {
 /** What was detected in one input, for `meta` and for the user. */
 export interface InputInfo {
   readonly name: string;
+  /** The export's vendor, by its header signature (or --preset): generic when none. */
+  readonly preset: PresetName;
+  /** Header rows, the first included: Qualtrics writes 3, SurveyMonkey 2. */
+  readonly headerRows: number;
   /** As read: utf-8, utf-16le, ..., or "utf-8, then windows-1252 from line N". */
   readonly encoding: string;
   readonly delimiter: string;
@@ -87,6 +96,8 @@ export interface Scan<S> {
   readonly window?: { readonly start: number; readonly end: number };
   /** The latest (wall) time among rows kept, NaN when no dates were read. */
   readonly latest: number;
+  /** The zone days and periods were cut in. */
+  readonly zone: Zone;
 }
 
 /** One calendar period's part of a reading (or all of it, without --last): per question. */
@@ -204,7 +215,7 @@ export async function scan<S>(request: ScanRequest, io: Io, fold: Fold<S>): Prom
   const inputs: InputInfo[] = [];
   const dated = request.needsDates || request.since !== undefined || request.until !== undefined || request.last !== undefined;
   const bucketCalendar: Calendar | undefined = request.last ? { unit: request.last.unit, fiscalYearStart: request.fiscalYearStart } : undefined;
-  const forced = request.dateFormat ? patternReader(request.dateFormat, request.zone) : undefined;
+  const forced = request.dateFormat ? forcedReader(request.dateFormat, request.zone ?? UTC) : undefined;
   // Day-first is the reading kept when a slash-date column never tells (every part <= 12).
   const questionCount = Math.max(1, request.scores.length);
   let readings: Reading<S>[] = [new Reading('dmy', fold, bucketCalendar, request.keep, questionCount, request.scale ?? '0-10')];
@@ -214,64 +225,46 @@ export async function scan<S>(request: ScanRequest, io: Io, fold: Fold<S>): Prom
   const since = request.since ?? -Infinity;
   const until = request.until ?? Infinity;
 
+  let zone: Zone | undefined = request.zone;
+  let presetOrder: DateOrder | undefined;
   for (const [fileIndex, file] of request.files.entries()) {
     // Grouping by file uses the position, so the same name given twice (or d1/x.csv and d2/x.csv) stays apart.
     const fileKey = String(fileIndex);
-    await readTable(file, io, { delimiter: request.delimiter, encoding: request.encoding }, (head: TableHead) => {
-      const { header, sample, source } = head;
-      const columns: Record<string, ColumnChoice> = {};
-      const scores = request.scores.length > 0 ? request.scores.map((spec) => resolveColumn(header, spec, '--score', source.name)) : [detectScore(header, sample)];
-      const notScale = scores[0] ? undefined : categoryColumn(header, sample);
-      if (notScale) {
-        throw dataError(`${source.name}: the column ${JSON.stringify(notScale.name)} is not a 0-10 answer: ${notScale.why}`, 'NPS needs the 0-10 answers; export them, or name another column with --score');
-      }
-      for (const score of scores) {
-        const why = score && notAnswers(sample, score.index);
-        if (why) throw dataError(`${source.name}: the score column ${JSON.stringify(score.name)} is not a 0-10 answer: ${why}`, 'NPS needs the 0-10 answers; export them, or name another column with --score');
-      }
-      if (!scores[0]) {
-        throw usageError(
-          `${source.name}: no column looks like 0-10 answers`,
-          `name it with --score <column>; columns: ${listColumns(header)}`,
-        );
-      }
-      scores.forEach((score, q) => {
-        columns[q === 0 ? 'score' : `score_${q + 1}`] = score!;
-        questionNames[q] ??= score!.name;
+    const extraHeaderRows = (header: readonly string[], first: readonly string[][]) => choosePreset(header, request.preset).extraHeaderRows(first);
+    await readTable(file, io, { delimiter: request.delimiter, encoding: request.encoding, extraHeaderRows }, (head: TableHead) => {
+      const plan = planInput(head, request, dated);
+      inputs.push(plan.info);
+      plan.questionNames.forEach((name, q) => (questionNames[q] ??= name));
+      // The analysis zone: --tz, else the first export's own (Qualtrics says it), else UTC.
+      const own = plan.sourceZone ? zoneOf(plan.sourceZone) : undefined;
+      zone ??= own ?? UTC;
+      presetOrder ??= plan.preset.dateOrder;
+      const analysis: Zone = zone;
+      const sourceZone: Zone = own ?? analysis;
+      const readTime = forced ?? ((cell: string, order: DateOrder) => {
+        const wall = parseDate(cell, sourceZone, order);
+        return sourceZone === analysis || Number.isNaN(wall) ? wall : analysis.toWall(sourceZone.fromWall(wall));
       });
-      const date = request.date ? resolveColumn(header, request.date, '--date', source.name) : dated ? detectDate(header, sample) : undefined;
-      if (dated && !date) {
-        throw usageError(`${source.name}: no date column found`, 'name it with --date <column>');
-      }
-      if (date) columns.date = date;
-      const keyIndexes = request.groups.map((g) => {
-        if (g.byFile) return -1;
-        const choice = g.spec ? resolveColumn(header, g.spec, g.flag, source.name) : g.detect?.(header, sample);
-        if (!choice) throw usageError(`${source.name}: no ${g.role} column found`, `name it with ${g.flag} <column>`);
-        columns[g.role] = choice;
-        return choice.index;
-      });
-      const conditions: Condition[] = request.where.map((w) => ({
-        index: resolveColumn(header, w.column, '--where', source.name).index,
-        value: w.value,
-        equal: w.equal,
-      }));
-      inputs.push({ name: source.name, encoding: head.decoding.encoding, delimiter: delimiterName(head.dialect.delimiter), bom: head.dialect.bom, columns });
-
-      const dateIndex = date?.index ?? -1;
+      const { conditions, keyIndexes, scoreIndexes, rowKind } = plan;
+      const dateIndex = plan.date?.index ?? -1;
       // Where to watch for the first slash date (only while one reading runs and no pattern is forced).
       const slashWatch = dated && !forced ? dateIndex : -1;
-      const scoreIndexes = scores.map((s) => s!.index);
       const keys: string[] = new Array(keyIndexes.length);
-      return (record, line) => {
-        if (!passes(record, conditions)) {
-          for (const r of readings) {
-            r.outside.read++;
-            r.outside.filtered++;
-          }
-          return;
+      const skip = (kind: 'filtered' | 'partial', line: number) => {
+        for (const r of readings) {
+          r.outside.read++;
+          if (kind === 'filtered') r.outside.filtered++;
+          else exclude(r.outside, 'partial', line);
         }
-        for (let k = 0; k < keyIndexes.length; k++) keys[k] = keyIndexes[k] < 0 ? fileKey : (record[keyIndexes[k]] ?? '').trim();
+      };
+      return (record, line) => {
+        if (!passes(record, conditions)) return skip('filtered', line);
+        if (rowKind) {
+          const kind = rowKind(record);
+          if (kind === 'preview') return skip('filtered', line);
+          if (kind === 'partial' && !request.includePartial) return skip('partial', line);
+        }
+        for (let k = 0; k < keyIndexes.length; k++) keys[k] = keyOf(record, keyIndexes[k], fileKey);
         if (slashWatch >= 0 && readings.length === 1) {
           const cell = record[slashWatch];
           if (cell !== undefined && cell.includes('/') && isSlashDate(cell)) {
@@ -282,7 +275,7 @@ export async function scan<S>(request: ScanRequest, io: Io, fold: Fold<S>): Prom
         let unreadable = 0;
         for (let i = 0; i < readings.length; i++) {
           const r = readings[i];
-          const time = dated ? (forced ? forced(record[dateIndex] ?? '') : parseDate(record[dateIndex] ?? '', request.zone, r.order)) : NaN;
+          const time = dated ? readTime(record[dateIndex] ?? '', r.order) : NaN;
           if (dated && Number.isNaN(time)) unreadable++;
           r.add(record, line, scoreIndexes, time, dated, since, until, keys);
         }
@@ -291,9 +284,10 @@ export async function scan<S>(request: ScanRequest, io: Io, fold: Fold<S>): Prom
     });
   }
 
-  // The reading with fewer unreadable dates; a tie keeps day-first.
+  // The reading with fewer unreadable dates; a tie keeps the export's usual order, else day-first.
   const badDates = (r: Reading<S>) => r.outside.excluded.bad_date;
-  const chosen = readings.reduce((best, r) => (badDates(r) < badDates(best) ? r : best));
+  const preferred = readings.find((r) => r.order === presetOrder) ?? readings[0];
+  const chosen = readings.reduce((best, r) => (badDates(r) < badDates(best) ? r : best), preferred);
   const slashDates = readings.length > 1;
   const decided = slashDates && badDates(readings[0]) !== badDates(readings[1]);
   const latest = chosen.latest === -Infinity ? NaN : chosen.latest;
@@ -310,5 +304,93 @@ export async function scan<S>(request: ScanRequest, io: Io, fold: Fold<S>): Prom
       : undefined,
     window,
     latest,
+    zone: zone ?? UTC,
+  };
+}
+
+/** A pattern reader with the signature of the detected one (the order does not apply). */
+const forcedReader = (pattern: string, zone: Zone) => {
+  const read = patternReader(pattern, zone);
+  return (cell: string) => read(cell);
+};
+
+/** A group key: a column's value, several columns' joined (first and last name), or the input's position. */
+function keyOf(record: readonly string[], choice: ColumnChoice | undefined, fileKey: string): string {
+  if (!choice) return fileKey;
+  const value = (record[choice.index] ?? '').trim();
+  if (!choice.also) return value;
+  return [value, ...choice.also.map((i) => (record[i] ?? '').trim())].filter(Boolean).join(' ');
+}
+
+/** One input's plan: its preset, the columns of every role, the filters, resolved against its header. */
+interface InputPlan {
+  readonly info: InputInfo;
+  readonly preset: Preset;
+  readonly questionNames: readonly string[];
+  readonly scoreIndexes: readonly number[];
+  readonly date?: ColumnChoice;
+  readonly keyIndexes: readonly (ColumnChoice | undefined)[];
+  readonly conditions: readonly Condition[];
+  readonly rowKind?: (record: readonly string[]) => RowKind;
+  readonly sourceZone?: string;
+}
+
+/**
+ * Resolves one input's columns: flags first, then the vendor preset, then detection by header words
+ * and values. Refuses columns that cannot be the 0-10 answer, with the reason.
+ */
+export function planInput(head: TableHead, request: ScanRequest, dated: boolean): InputPlan {
+  const { header, sample, source, headerRows } = head;
+  const preset = choosePreset(header, request.preset);
+  const suggested = preset.columns(header, headerRows, sample);
+  const columns: Record<string, ColumnChoice> = {};
+  const scores = request.scores.length > 0 ? request.scores.map((spec) => resolveColumn(header, spec, '--score', source.name)) : [suggested.score ?? detectScore(header, sample)];
+  const notScale = scores[0] ? undefined : categoryColumn(header, sample);
+  if (notScale) {
+    throw dataError(`${source.name}: the column ${JSON.stringify(notScale.name)} is not a 0-10 answer: ${notScale.why}`, 'NPS needs the 0-10 answers; export them, or name another column with --score');
+  }
+  for (const score of scores) {
+    const why = score && notAnswers(sample, score.index);
+    if (why) throw dataError(`${source.name}: the score column ${JSON.stringify(score.name)} is not a 0-10 answer: ${why}`, 'NPS needs the 0-10 answers; export them, or name another column with --score');
+  }
+  if (!scores[0]) {
+    throw usageError(`${source.name}: no column looks like 0-10 answers`, `name it with --score <column>; columns: ${listColumns(header)}`);
+  }
+  scores.forEach((score, q) => (columns[q === 0 ? 'score' : `score_${q + 1}`] = score!));
+  const date = request.date ? resolveColumn(header, request.date, '--date', source.name) : dated ? suggested.date ?? detectDate(header, sample) : suggested.date;
+  if (dated && !date) throw usageError(`${source.name}: no date column found`, 'name it with --date <column>');
+  if (date) columns.date = date;
+  const keyIndexes = request.groups.map((g) => {
+    if (g.byFile) return undefined;
+    const role = g.role as Role;
+    const choice = g.spec ? resolveColumn(header, g.spec, g.flag, source.name) : (suggested[role] ?? g.detect?.(header, sample));
+    if (!choice) throw usageError(`${source.name}: no ${g.role} column found`, `name it with ${g.flag} <column>`);
+    columns[g.role] = choice;
+    return choice;
+  });
+  const conditions: Condition[] = request.where.map((w) => ({
+    index: resolveColumn(header, w.column, '--where', source.name).index,
+    value: w.value,
+    equal: w.equal,
+  }));
+  const sourceZone = preset.sourceZone?.(header, headerRows, date);
+  return {
+    info: {
+      name: source.name,
+      encoding: head.decoding.encoding,
+      delimiter: delimiterName(head.dialect.delimiter),
+      bom: head.dialect.bom,
+      preset: preset.name,
+      headerRows: 1 + headerRows.length,
+      columns,
+    },
+    preset,
+    questionNames: scores.map((s) => s!.name),
+    scoreIndexes: scores.map((s) => s!.index),
+    date,
+    keyIndexes,
+    conditions,
+    rowKind: preset.rowKind?.(header),
+    sourceZone,
   };
 }

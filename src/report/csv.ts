@@ -9,7 +9,7 @@ import type { RenderOptions } from './style.js';
  * formulas. `excel` writes what Excel in Nordic and Polish locales opens directly.
  */
 export function renderCsv(report: Report, options: RenderOptions): string {
-  const table = report.tables.find((t) => forMachines(t.audience));
+  const table = report.tables.find((t) => t.primary) ?? report.tables.find((t) => forMachines(t.audience));
   if (!table) return '';
   const columns = table.columns.filter((col) => forMachines(col.audience) && col.kind !== 'bar');
   const style = { ...options, decimalComma: options.excel };

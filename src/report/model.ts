@@ -39,6 +39,8 @@ export interface ReportTable {
   /** `record`: a single row shown as label/value lines, and as one object in JSON. */
   readonly layout?: 'rows' | 'record';
   readonly audience?: Audience;
+  /** The table CSV carries when a report has several for machines (otherwise the first). */
+  readonly primary?: boolean;
   readonly columns: readonly Column[];
   readonly rows: readonly Row[];
 }

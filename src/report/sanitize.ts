@@ -14,8 +14,15 @@ export function forTerminal(text: string): string {
 }
 
 const FORMULA_START = /^[=+\-@\t\r]/;
+// Control characters other than the line breaks and tabs a CSV cell may legitimately hold.
+const CELL_CONTROLS = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]/g;
 
-/** A text cell a spreadsheet will not evaluate: a leading ' neutralizes =, +, -, @, tab and CR. */
+/**
+ * A text cell a spreadsheet will not evaluate (a leading ' neutralizes =, +, -, @, tab and CR) and a
+ * terminal showing the file will not obey (escape sequences and control characters removed; line
+ * breaks inside a comment are kept, CSV quoting holds them).
+ */
 export function forSpreadsheet(text: string): string {
-  return FORMULA_START.test(text) ? `'${text}` : text;
+  const clean = text.replace(ESCAPES, '').replace(CELL_CONTROLS, '');
+  return FORMULA_START.test(clean) ? `'${clean}` : clean;
 }

@@ -6,7 +6,7 @@ describe('answerOf', () => {
     const acc = newAccounting();
     const cells: [string | undefined, number][] = [['9', 2], ['', 3], ['11', 4], ['abc', 5], [undefined, 6], ['10 - Extremely likely', 7]];
     expect(cells.map(([cell, line]) => answerOf(cell, acc, line))).toEqual([9, -1, -1, -1, -1, 10]);
-    expect(acc.excluded).toEqual({ missing_score: 2, out_of_range: 1, not_a_number: 1, bad_date: 0 });
+    expect(acc.excluded).toEqual({ missing_score: 2, out_of_range: 1, not_a_number: 1, bad_date: 0, partial: 0 });
     expect(acc.lines.missing_score).toEqual([3, 6]);
     expect(excludedTotal(acc)).toBe(4);
   });

@@ -50,6 +50,7 @@ describe('sanitizing untrusted text', () => {
     ['=HYPERLINK("http://x")', `'=HYPERLINK("http://x")`],
     ['+1', "'+1"], ['-1+2', "'-1+2"], ['@SUM(A1)', "'@SUM(A1)"], ['\tx', "'\tx"], ['\rx', "'\rx"],
     ['fine', 'fine'], ['a=b', 'a=b'],
+    ['\x1b[31m=1+2\x1b[0m', "'=1+2"], ['Anna\x07Bell', 'AnnaBell'], ['two\nlines', 'two\nlines'],
   ])('forSpreadsheet(%j) = %j', (raw, safe) => {
     expect(forSpreadsheet(raw)).toBe(safe);
   });

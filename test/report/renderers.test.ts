@@ -27,8 +27,8 @@ const report: Report = {
 const options = { decimals: 1, excel: false, colorLevel: 0 } as const;
 
 describe('renderers', () => {
-  it('csv neutralizes formulas and keeps numbers numeric', () => {
-    expect(render(report, 'csv', options)).toBe(`agent,n,nps,secret\n"'=cmd|"" /C calc""!A0",12,41.7,x\nAnn \x1b[31mRed\x1b[0m | Co,3,-100.0,y\n`);
+  it('csv neutralizes formulas, drops escape sequences and keeps numbers numeric', () => {
+    expect(render(report, 'csv', options)).toBe(`agent,n,nps,secret\n"'=cmd|"" /C calc""!A0",12,41.7,x\nAnn Red | Co,3,-100.0,y\n`);
   });
 
   it('csv for Excel: BOM, semicolons, decimal commas, CRLF', () => {

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { Io } from '../io.js';
 import type { SharedFlags } from '../options.js';
 import { agents } from './agents.js';
+import { columns } from './columns.js';
 import { compare } from './compare.js';
 import { report } from './report.js';
 import { samplesize } from './samplesize.js';
@@ -20,4 +21,4 @@ export interface CommandDefinition {
 }
 
 /** Adding a command is one file and one line here. */
-export const COMMANDS: readonly CommandDefinition[] = [report, trend, agents, segments, compare, samplesize];
+export const COMMANDS: readonly CommandDefinition[] = [report, trend, agents, segments, compare, samplesize, columns];

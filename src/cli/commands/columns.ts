@@ -1,0 +1,129 @@
+import { detectAgent, detectDate, detectScore, detectTeam, type ColumnChoice } from '../../io/mapping.js';
+import { choosePreset, PRESET_NAMES, type PresetName, type Role } from '../../io/presets.js';
+import { readTable, type TableHead } from '../../io/read.js';
+import { delimiterName } from '../../io/sniff.js';
+import { writeOutput } from '../../io/write.js';
+import { render } from '../../report/index.js';
+import type { Report, Row } from '../../report/model.js';
+import { TOOL, VERSION } from '../../version.js';
+import { usageError } from '../../errors.js';
+import type { Io } from '../io.js';
+import { addOutputOptions, sharedOptions, type SharedFlags } from '../options.js';
+import { Option } from 'commander';
+import type { CommandDefinition } from './index.js';
+
+interface ColumnsFlags extends SharedFlags {
+  preset?: PresetName;
+  encoding?: string;
+  delimiter?: string;
+}
+
+const SAMPLES = 3;
+
+export const columns: CommandDefinition = {
+  name: 'columns',
+  summary: 'What was detected in an export: encoding, delimiter, header rows, vendor, and the role of each column',
+  examples: [
+    ['nps columns survey.csv', 'check what nps will read before a report'],
+    ['nps columns survey.csv --format json', 'the same for a script; its "config" is a ready nps.config.json'],
+  ],
+  configure: (cmd) =>
+    addOutputOptions(cmd)
+      .argument('<file>', 'the export to describe (- reads stdin)')
+      .option('--encoding <name>', 'read the file in this encoding')
+      .option('--delimiter <char>', 'field separator')
+      .addOption(new Option('--preset <vendor>', 'read the export as this tool writes it').choices(PRESET_NAMES)),
+  async run(args, rawFlags, io: Io): Promise<void> {
+    const flags = rawFlags as ColumnsFlags;
+    const [file] = args;
+    if (!file) throw usageError('give the export to describe', 'nps columns survey.csv');
+    const options = sharedOptions([file], { ...flags, ciMethod: 'adjusted-wald', confidence: 0.95, fiscalYearStart: 1 }, io);
+    let described: Report | undefined;
+    await readTable(
+      file,
+      io,
+      { encoding: flags.encoding, delimiter: flags.delimiter, headOnly: true, extraHeaderRows: (header, first) => choosePreset(header, flags.preset).extraHeaderRows(first) },
+      (head) => {
+        described = describe(head, flags.preset);
+        return () => {};
+      },
+    );
+    await writeOutput(render(described!, options.format, options.render), options.output, [file], io);
+  },
+};
+
+/** The roles nps would give the columns, as `report`, `trend` and `agents` would choose them. */
+function roles(head: TableHead, presetName: PresetName | undefined): Partial<Record<Role, ColumnChoice>> {
+  const { header, sample, headerRows } = head;
+  const suggested = choosePreset(header, presetName).columns(header, headerRows, sample);
+  return {
+    score: suggested.score ?? detectScore(header, sample),
+    date: suggested.date ?? detectDate(header, sample),
+    agent: suggested.agent ?? detectAgent(header, sample),
+    team: suggested.team ?? detectTeam(header, sample),
+  };
+}
+
+function describe(head: TableHead, presetName: PresetName | undefined): Report {
+  const { header, sample, source } = head;
+  const preset = choosePreset(header, presetName);
+  const found = roles(head, presetName);
+  const roleOf = (index: number) =>
+    (Object.entries(found) as [Role, ColumnChoice | undefined][]).find(([, choice]) => choice && (choice.index === index || choice.also?.includes(index)));
+  const rows: Row[] = header.map((name, index) => {
+    const role = roleOf(index);
+    const values = [...new Set(sample.map((r) => (r[index] ?? '').trim()).filter((v) => v !== ''))].slice(0, SAMPLES);
+    return {
+      number: index + 1,
+      column: name,
+      role: role?.[0] ?? '',
+      why: role?.[1]?.reason ?? '',
+      samples: values.map((v) => (v.length > 30 ? `${v.slice(0, 29)}…` : v)).join(' | '),
+    };
+  });
+  const config = Object.fromEntries(Object.entries(found).filter(([, c]) => c && !c.also).map(([role, c]) => [role, c!.name]));
+  const snippet = JSON.stringify({ ...(preset.name !== 'generic' ? { preset: preset.name } : {}), columns: config });
+  return {
+    command: 'columns',
+    title: `Columns of ${source.name}`,
+    tables: [
+      {
+        name: 'file',
+        layout: 'record',
+        columns: [
+          { key: 'file', label: 'File', kind: 'text' },
+          { key: 'encoding', label: 'Encoding', kind: 'text' },
+          { key: 'delimiter', label: 'Delimiter', kind: 'text' },
+          { key: 'header_rows', label: 'Header rows', kind: 'count' },
+          { key: 'vendor', label: 'Vendor', kind: 'text' },
+          { key: 'signature', label: 'Recognised by', kind: 'text' },
+          { key: 'rows_sampled', label: 'Rows sampled', kind: 'count' },
+        ],
+        rows: [{
+          file: source.name,
+          encoding: head.decoding.encoding,
+          delimiter: delimiterName(head.dialect.delimiter) + (head.dialect.sepLine ? ' (from a sep= line)' : ''),
+          header_rows: 1 + head.headerRows.length,
+          vendor: preset.name,
+          signature: presetName ? '--preset' : preset.signature,
+          rows_sampled: sample.length,
+        }],
+      },
+      {
+        name: 'columns',
+        primary: true,
+        columns: [
+          { key: 'number', label: '#', kind: 'count' },
+          { key: 'column', label: 'Column', kind: 'text' },
+          { key: 'role', label: 'Role', kind: 'text' },
+          { key: 'why', label: 'Why', kind: 'text' },
+          { key: 'samples', label: 'Sample values', kind: 'text' },
+        ],
+        rows,
+      },
+      { name: 'config', layout: 'record', audience: 'machine', columns: Object.keys(config).map((key) => ({ key, label: key, kind: 'text' as const })), rows: [config] },
+    ],
+    notes: [`As nps.config.json: ${snippet}`],
+    meta: { tool: TOOL, version: VERSION, command: 'columns' },
+  };
+}
