@@ -1,14 +1,20 @@
 import { CommanderError } from 'commander';
 import { NpsError } from '../errors.js';
 import { forTerminal } from '../report/sanitize.js';
+import { VERSION } from '../version.js';
 import type { Io } from './io.js';
-import { buildProgram } from './program.js';
 
 /**
  * Runs the command line and returns the exit code. The only place that catches errors and the
  * only place that chooses an exit code: everything below throws NpsError or returns normally.
  */
 export async function main(argv: readonly string[], io: Io): Promise<number> {
+  // `nps --version` answers before the commands (and their CSV, date and table libraries) load.
+  if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
+    io.stdout.write(`${VERSION}\n`);
+    return 0;
+  }
+  const { buildProgram } = await import('./program.js');
   const program = buildProgram(io);
   try {
     if (argv.length === 0) {
