@@ -45,6 +45,7 @@ ${EXIT_CODES_HELP}`);
   for (const definition of COMMANDS) {
     const sub = definition.configure(new Command(definition.name))
       .description(definition.summary)
+      .aliases(definition.aliases ?? [])
       .helpOption('-h, --help', 'show help')
       .exitOverride()
       .configureOutput(output)

@@ -195,3 +195,19 @@ export function categoryColumn(header: readonly string[], sample: readonly strin
   }
   return undefined;
 }
+
+const ID_WORDS = ['id', 'response id', 'responseid', 'respondent id', 'response_id', 'ticket id', 'case id', 'request id', 'interaction id', 'svars id', 'svarsid', 'ärende', 'ärendenummer', 'saksnummer', 'sagsnummer', 'numer zgłoszenia', '#'];
+const COMMENT_WORDS = ['comment', 'comments', 'kommentar', 'kommentarer', 'komentarz', 'feedback', 'reason', 'anledning', 'begrunnelse', 'begrundelse', 'powód', 'why', 'varför', 'hvorfor', 'dlaczego', 'open ended', 'verbatim', 'text', 'fritext', 'fritekst'];
+const CHANNEL_WORDS = ['channel', 'kanal', 'kanał', 'source', 'medium'];
+
+export const detectId = (header: readonly string[], sample: readonly string[][]) => detectNamed(header, sample, ID_WORDS, 'response ID');
+export const detectChannel = (header: readonly string[], sample: readonly string[][]) => detectNamed(header, sample, CHANNEL_WORDS, 'channel');
+
+/** The free-text answer: a header naming a comment or the reason for the score, with text in it. */
+export function detectComment(header: readonly string[], sample: readonly string[][]): ColumnChoice | undefined {
+  const named = detectNamed(header, sample, COMMENT_WORDS, 'comment');
+  if (named) return named;
+  // Survey tools title it as a question: "What is the main reason for your score?"
+  const index = header.findIndex((h, i) => /reason|why|anledning|varför|hvorfor|dlaczego|powód|improve|förbättra|forbedre|poprawić/.test(normalize(h)) && sample.some((r) => (r[i] ?? '').trim().length > 3));
+  return index >= 0 ? { index, name: header[index], reason: 'header asks for the reason' } : undefined;
+}

@@ -26,6 +26,8 @@ export interface GroupColumn {
   readonly spec?: string;
   /** Group by input file instead of a column: the key is the file's position in `files`, from "0". */
   readonly byFile?: boolean;
+  /** A column the command can do without: rows give '' when the input has none. */
+  readonly optional?: boolean;
   readonly detect?: (header: readonly string[], sample: readonly string[][]) => ColumnChoice | undefined;
 }
 
@@ -54,6 +56,8 @@ export interface ScanRequest {
   readonly fiscalYearStart: number;
   /** The command itself needs each response's time (trends, period comparisons). */
   readonly needsDates: boolean;
+  /** With needsDates: an input without a date column is still read, undated (no filter needs dates). */
+  readonly datesIfAny?: boolean;
   readonly groups: readonly GroupColumn[];
   /** Keep only rows whose (wall) time passes, e.g. the two periods being compared; others are filtered. */
   readonly keep?: (time: number) => boolean;
@@ -213,7 +217,10 @@ class Reading<S> {
  */
 export async function scan<S>(request: ScanRequest, io: Io, fold: Fold<S>): Promise<Scan<S>> {
   const inputs: InputInfo[] = [];
-  const dated = request.needsDates || request.since !== undefined || request.until !== undefined || request.last !== undefined;
+  const filtersByDate = request.since !== undefined || request.until !== undefined || request.last !== undefined;
+  const wanted = request.needsDates || filtersByDate;
+  // Optional dates (a listing sorted by date) become required as soon as a filter needs them.
+  const optionalDates = Boolean(request.datesIfAny) && !filtersByDate;
   const bucketCalendar: Calendar | undefined = request.last ? { unit: request.last.unit, fiscalYearStart: request.fiscalYearStart } : undefined;
   const forced = request.dateFormat ? forcedReader(request.dateFormat, request.zone ?? UTC) : undefined;
   // Day-first is the reading kept when a slash-date column never tells (every part <= 12).
@@ -232,7 +239,8 @@ export async function scan<S>(request: ScanRequest, io: Io, fold: Fold<S>): Prom
     const fileKey = String(fileIndex);
     const extraHeaderRows = (header: readonly string[], first: readonly string[][]) => choosePreset(header, request.preset).extraHeaderRows(first);
     await readTable(file, io, { delimiter: request.delimiter, encoding: request.encoding, extraHeaderRows }, (head: TableHead) => {
-      const plan = planInput(head, request, dated);
+      const plan = planInput(head, request, wanted, optionalDates);
+      const dated = wanted && plan.date !== undefined;
       inputs.push(plan.info);
       plan.questionNames.forEach((name, q) => (questionNames[q] ??= name));
       // The analysis zone: --tz, else the first export's own (Qualtrics says it), else UTC.
@@ -314,9 +322,13 @@ const forcedReader = (pattern: string, zone: Zone) => {
   return (cell: string) => read(cell);
 };
 
+/** An optional column the input does not have. */
+const ABSENT: ColumnChoice = { index: -1, name: '', reason: 'not in this input' };
+
 /** A group key: a column's value, several columns' joined (first and last name), or the input's position. */
 function keyOf(record: readonly string[], choice: ColumnChoice | undefined, fileKey: string): string {
   if (!choice) return fileKey;
+  if (choice === ABSENT) return '';
   const value = (record[choice.index] ?? '').trim();
   if (!choice.also) return value;
   return [value, ...choice.also.map((i) => (record[i] ?? '').trim())].filter(Boolean).join(' ');
@@ -339,7 +351,7 @@ interface InputPlan {
  * Resolves one input's columns: flags first, then the vendor preset, then detection by header words
  * and values. Refuses columns that cannot be the 0-10 answer, with the reason.
  */
-export function planInput(head: TableHead, request: ScanRequest, dated: boolean): InputPlan {
+export function planInput(head: TableHead, request: ScanRequest, dated: boolean, optionalDates = false): InputPlan {
   const { header, sample, source, headerRows } = head;
   const preset = choosePreset(header, request.preset);
   const suggested = preset.columns(header, headerRows, sample);
@@ -358,12 +370,18 @@ export function planInput(head: TableHead, request: ScanRequest, dated: boolean)
   }
   scores.forEach((score, q) => (columns[q === 0 ? 'score' : `score_${q + 1}`] = score!));
   const date = request.date ? resolveColumn(header, request.date, '--date', source.name) : dated ? suggested.date ?? detectDate(header, sample) : suggested.date;
-  if (dated && !date) throw usageError(`${source.name}: no date column found`, 'name it with --date <column>');
+  if (dated && !date && !optionalDates) throw usageError(`${source.name}: no date column found`, 'name it with --date <column>');
   if (date) columns.date = date;
   const keyIndexes = request.groups.map((g) => {
     if (g.byFile) return undefined;
     const role = g.role as Role;
-    const choice = g.spec ? resolveColumn(header, g.spec, g.flag, source.name) : (suggested[role] ?? g.detect?.(header, sample));
+    // Vendors that title columns with tags (Qualtrics Q2) ask the question in the next header row.
+    const byText = (texts: readonly string[] | undefined) => {
+      const found = texts && g.detect?.(texts, sample);
+      return found && { ...found, name: header[found.index] };
+    };
+    const choice = g.spec ? resolveColumn(header, g.spec, g.flag, source.name) : (suggested[role] ?? g.detect?.(header, sample) ?? byText(headerRows[0]));
+    if (!choice && g.optional) return ABSENT;
     if (!choice) throw usageError(`${source.name}: no ${g.role} column found`, `name it with ${g.flag} <column>`);
     columns[g.role] = choice;
     return choice;

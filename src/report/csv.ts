@@ -22,6 +22,8 @@ export function renderCsv(report: Report, options: RenderOptions): string {
   const text = stringify([columns.map((col) => col.key), ...rows], {
     delimiter: options.excel ? ';' : ',',
     record_delimiter: options.excel ? '\r\n' : '\n',
+    // A bare CR in a comment is a line break to Excel: quote it like one.
+    quoted_match: /\r/,
   });
   return options.excel ? `\ufeff${text}` : text;
 }

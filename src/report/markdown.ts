@@ -1,5 +1,5 @@
 import { formatForHumans, isNumeric } from './format.js';
-import { forHumans, visibleColumns, type Column, type Report, type ReportTable } from './model.js';
+import { clip, forHumans, visibleColumns, type Column, type Report, type ReportTable } from './model.js';
 import { forTerminal } from './sanitize.js';
 import type { RenderOptions } from './style.js';
 
@@ -18,7 +18,7 @@ export function renderMarkdown(report: Report, options: RenderOptions): string {
 const escape = (text: string) => forTerminal(text).replace(/\\/g, '\\\\').replace(/\|/g, '\\|');
 
 const text = (table: ReportTable, rowIndex: number, col: Column, options: RenderOptions) =>
-  escape(formatForHumans(table.rows[rowIndex]?.[col.key] ?? null, col.kind, options));
+  escape(clip(forTerminal(formatForHumans(table.rows[rowIndex]?.[col.key] ?? null, col.kind, options)), col.maxWidth));
 
 function record(table: ReportTable, columns: readonly Column[], options: RenderOptions): string {
   const lines = ['| Measure | Value |', '| :-- | --: |'];

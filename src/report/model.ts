@@ -29,7 +29,13 @@ export interface Column {
   readonly label: string;
   readonly kind: Kind;
   readonly audience?: Audience;
+  /** For people: longer text is cut with an ellipsis (comments in a terminal table). */
+  readonly maxWidth?: number;
 }
+
+/** Text cut to `width` characters with an ellipsis, for people's displays only. */
+export const clip = (text: string, width: number | undefined): string =>
+  width !== undefined && [...text].length > width ? `${[...text].slice(0, width - 1).join('')}…` : text;
 
 export type Row = Readonly<Record<string, Cell>>;
 

@@ -1,6 +1,6 @@
 import Table from 'cli-table3';
 import { formatForHumans, isNumeric } from './format.js';
-import { forHumans, visibleColumns, type Column, type Report, type ReportTable } from './model.js';
+import { clip, forHumans, visibleColumns, type Column, type Report, type ReportTable } from './model.js';
 import { forTerminal } from './sanitize.js';
 import { paint, type RenderOptions } from './style.js';
 
@@ -11,7 +11,7 @@ export function renderTable(report: Report, options: RenderOptions): string {
   const c = paint(options.colorLevel);
   const cell = (value: Report['tables'][number]['rows'][number][string], column: Column): string => {
     if (column.kind === 'bar') return typeof value === 'number' ? '█'.repeat(Math.round(value * BAR_WIDTH)) : '';
-    const text = forTerminal(formatForHumans(value, column.kind, options));
+    const text = clip(forTerminal(formatForHumans(value, column.kind, options)), column.maxWidth);
     if (column.kind === 'nps' && typeof value === 'number') return value > 0 ? c.green(text) : value < 0 ? c.red(text) : text;
     return text;
   };

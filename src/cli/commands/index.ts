@@ -4,6 +4,7 @@ import type { SharedFlags } from '../options.js';
 import { agents } from './agents.js';
 import { columns } from './columns.js';
 import { compare } from './compare.js';
+import { followup } from './followup.js';
 import { report } from './report.js';
 import { samplesize } from './samplesize.js';
 import { segments } from './segments.js';
@@ -12,6 +13,8 @@ import { trend } from './trend.js';
 /** A subcommand: its definition for commander, its help examples and what it does. */
 export interface CommandDefinition {
   readonly name: string;
+  /** Other names the command answers to (`detractors` for `followup`). */
+  readonly aliases?: readonly string[];
   readonly summary: string;
   /** [command line, what it does]: shown under "Examples" in --help. */
   readonly examples: readonly (readonly [string, string])[];
@@ -21,4 +24,4 @@ export interface CommandDefinition {
 }
 
 /** Adding a command is one file and one line here. */
-export const COMMANDS: readonly CommandDefinition[] = [report, trend, agents, segments, compare, samplesize, columns];
+export const COMMANDS: readonly CommandDefinition[] = [report, trend, agents, segments, compare, followup, samplesize, columns];

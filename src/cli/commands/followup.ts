@@ -1,0 +1,135 @@
+import { InvalidArgumentError, Option } from 'commander';
+import { CATEGORIES, classify, type Category } from '../../core/classify.js';
+import type { Fold } from '../../core/fold.js';
+import { usageError } from '../../errors.js';
+import { detectAgent, detectChannel, detectComment, detectId, detectTeam } from '../../io/mapping.js';
+import { scan, type GroupColumn } from '../../io/scan.js';
+import { writeOutput } from '../../io/write.js';
+import { render } from '../../report/index.js';
+import type { Column, Report, Row } from '../../report/model.js';
+import { buildMeta, checkAccounting, describeAccounting } from '../accounting.js';
+import type { Io } from '../io.js';
+import { addFilterOptions, addInputOptions, addOutputOptions, sharedOptions, type SharedFlags } from '../options.js';
+import type { CommandDefinition } from './index.js';
+
+interface FollowupFlags extends SharedFlags {
+  category: Category;
+  maxScore?: number;
+  withComment?: boolean;
+  include?: string[];
+  id?: string;
+  agent?: string;
+  team?: string;
+  channel?: string;
+  comment?: string;
+}
+
+/** One response to call back: its answer, its time, and the values of the listed columns. */
+interface Callback {
+  readonly score: number;
+  readonly time: number;
+  readonly order: number;
+  readonly values: readonly string[];
+}
+
+const ROLES = ['id', 'agent', 'team', 'channel', 'comment'] as const;
+
+export const followup: CommandDefinition = {
+  name: 'followup',
+  aliases: ['detractors'],
+  summary: 'The responses to call back (detractors by default), newest first, ready for a CRM import',
+  examples: [
+    ['nps followup survey.csv', 'every detractor, newest first'],
+    ['nps detractors survey.csv --last 1w --with-comment --format csv -o callbacks.csv', "this week's detractors who wrote something, as CSV"],
+    ['nps followup survey.csv --category passive --include email --format json', 'passives, with their e-mail address, as JSON'],
+    ['nps followup survey.csv --max-score 3 --where team=Nord', 'the angriest answers of one team'],
+  ],
+  configure: (cmd) =>
+    addOutputOptions(addFilterOptions(addInputOptions(cmd)))
+      .addOption(new Option('--category <category>', 'which answers to list').choices([...CATEGORIES].reverse()).default('detractor'))
+      .option('--max-score <n>', 'list answers of at most this score instead of a category', parseScore)
+      .option('--with-comment', 'only those who wrote a comment')
+      .option('--include <column>', 'also list this column (repeatable)', (value: string, previous: string[] = []) => [...previous, value])
+      .option('--id <column>', 'the response ID column (default: detected)')
+      .option('--agent <column>', 'the agent column (default: detected)')
+      .option('--team <column>', 'the team column (default: detected)')
+      .option('--channel <column>', 'the channel column (default: detected)')
+      .option('--comment <column>', 'the comment column (default: detected)'),
+  async run(files, rawFlags, io: Io): Promise<void> {
+    const flags = rawFlags as FollowupFlags;
+    const options = sharedOptions(files, flags, io);
+    if (options.scan.scores.length > 1) throw usageError('followup lists one question', 'give --score once');
+    const detect = { id: detectId, agent: detectAgent, team: detectTeam, channel: detectChannel, comment: detectComment };
+    const groups: GroupColumn[] = [
+      ...ROLES.map((role): GroupColumn => ({ role, flag: `--${role}`, spec: flags[role], detect: detect[role], optional: true })),
+      ...(flags.include ?? []).map((spec, i): GroupColumn => ({ role: `include_${i + 1}`, flag: '--include', spec })),
+    ];
+    const wanted = (score: number) => (flags.maxScore !== undefined ? score <= flags.maxScore : classify(score) === flags.category);
+    const commentAt = ROLES.indexOf('comment');
+    let order = 0;
+    const fold: Fold<Callback[]> = {
+      empty: () => [],
+      add(list, score, time, keys) {
+        if (!wanted(score) || (flags.withComment && keys[commentAt].trim() === '')) return;
+        list.push({ score, time, order: order++, values: [...keys] });
+      },
+      merge: (into, from) => void into.push(...from),
+    };
+    const result = await scan({ ...options.scan, needsDates: true, datesIfAny: true, groups }, io, fold);
+    checkAccounting(result, options, io);
+    // Newest first; undated rows keep their order, after the dated ones.
+    const list = [...result.state].sort((a, b) => (Number.isNaN(b.time) ? -1 : Number.isNaN(a.time) ? 1 : b.time - a.time) || a.order - b.order);
+    const columnNames = result.inputs[0].columns;
+    const includes = (flags.include ?? []).map((_, i) => columnNames[`include_${i + 1}`].name);
+    const what = flags.maxScore !== undefined ? `answers of ${flags.maxScore} or less` : `${flags.category}s`;
+    const output = followupReport(list, includes, {
+      title: `To follow up: ${list.length} ${what}${flags.withComment ? ' with a comment' : ''}, newest first: ${result.inputs.map((i) => i.name).join(', ')}`,
+      notes: [describeAccounting(result.accounting)],
+      meta: buildMeta('followup', result, options),
+    });
+    await writeOutput(render(output, options.format, options.render), options.output, options.scan.files, io);
+  },
+};
+
+function parseScore(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 10) throw new InvalidArgumentError('Give a score from 0 to 10');
+  return n;
+}
+
+/** A wall time as people write it: YYYY-MM-DD HH:mm. */
+const wallText = (wall: number) => (Number.isNaN(wall) ? '' : new Date(wall).toISOString().slice(0, 16).replace('T', ' '));
+
+/** A column name as a stable snake_case key; one of the listing's own keys gets an `extra_` prefix. */
+function keyFor(name: string, taken: readonly string[]): string {
+  const key = name.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '') || 'column';
+  return taken.includes(key) ? `extra_${key}` : key;
+}
+
+function followupReport(list: readonly Callback[], includes: readonly string[], frame: { title: string; notes: string[]; meta: Record<string, unknown> }): Report {
+  const own = ['id', 'date', 'score', 'category', 'agent', 'team', 'channel', 'comment'];
+  const extraKeys = includes.reduce<string[]>((keys, name) => [...keys, keyFor(name, [...own, ...keys])], []);
+  const columns: Column[] = [
+    { key: 'id', label: 'ID', kind: 'text' },
+    { key: 'date', label: 'Date', kind: 'text' },
+    { key: 'score', label: 'Score', kind: 'count' },
+    { key: 'category', label: 'Category', kind: 'text', audience: 'machine' },
+    { key: 'agent', label: 'Agent', kind: 'text' },
+    { key: 'team', label: 'Team', kind: 'text' },
+    { key: 'channel', label: 'Channel', kind: 'text' },
+    { key: 'comment', label: 'Comment', kind: 'text', maxWidth: 60 },
+    ...includes.map((name, i): Column => ({ key: extraKeys[i], label: name, kind: 'text' })),
+  ];
+  const rows: Row[] = list.map((c) => ({
+    id: c.values[0],
+    date: wallText(c.time),
+    score: c.score,
+    category: classify(c.score),
+    agent: c.values[1],
+    team: c.values[2],
+    channel: c.values[3],
+    comment: c.values[4],
+    ...Object.fromEntries(extraKeys.map((key, i) => [key, c.values[5 + i]])),
+  }));
+  return { command: 'followup', title: frame.title, tables: [{ name: 'responses', columns, rows }], notes: frame.notes, meta: frame.meta };
+}
