@@ -8,6 +8,7 @@ import { followup } from './followup.js';
 import { report } from './report.js';
 import { samplesize } from './samplesize.js';
 import { segments } from './segments.js';
+import { themes } from './themes.js';
 import { trend } from './trend.js';
 
 /** A subcommand: its definition for commander, its help examples and what it does. */
@@ -24,4 +25,4 @@ export interface CommandDefinition {
 }
 
 /** Adding a command is one file and one line here. */
-export const COMMANDS: readonly CommandDefinition[] = [report, trend, agents, segments, compare, followup, samplesize, columns];
+export const COMMANDS: readonly CommandDefinition[] = [report, trend, agents, segments, compare, followup, themes, samplesize, columns];

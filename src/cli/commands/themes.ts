@@ -1,0 +1,140 @@
+import { readFileSync } from 'node:fs';
+import type { Fold } from '../../core/fold.js';
+import { compareGroups, holm } from '../../core/significance.js';
+import { summarize } from '../../core/summary.js';
+import { countsOf, newTally, mergeTallies, type Tally } from '../../core/tally.js';
+import { compileThemes, STARTER_THEMES, themesFromJson, type Theme } from '../../core/themes.js';
+import { usageError } from '../../errors.js';
+import { detectComment } from '../../io/mapping.js';
+import { scan } from '../../io/scan.js';
+import { writeOutput } from '../../io/write.js';
+import { render } from '../../report/index.js';
+import type { Column, Report, Row } from '../../report/model.js';
+import { buildMeta, checkAccounting, describeAccounting } from '../accounting.js';
+import type { Io } from '../io.js';
+import { addFilterOptions, addInputOptions, addOutputOptions, addStatisticsOptions, sharedOptions, type SharedFlags } from '../options.js';
+import type { CommandDefinition } from './index.js';
+
+interface ThemeFlags extends SharedFlags {
+  themes?: string;
+  comment?: string;
+}
+
+/** Answers of those whose comment mentions each theme, and of those whose comment does not. */
+interface ThemeState {
+  readonly mentioning: Tally[];
+  readonly notMentioning: Tally[];
+  commenters: number;
+}
+
+export const themes: CommandDefinition = {
+  name: 'themes',
+  summary: 'What comments talk about (wait time, callbacks, price ...) and how NPS differs for those who mention it',
+  examples: [
+    ['nps themes survey.csv', 'the built-in contact-centre themes'],
+    ['nps themes survey.csv --themes themes.json --last 1q', "your own themes, last quarter"],
+    ['nps themes survey.csv --format csv', 'one row per theme for a spreadsheet'],
+  ],
+  configure: (cmd) =>
+    addOutputOptions(addStatisticsOptions(addFilterOptions(addInputOptions(cmd))))
+      .option('--themes <file>', 'a JSON object of theme name -> keywords ("wait*" matches a prefix) (default: the built-in starter set)')
+      .option('--comment <column>', 'the comment column (default: detected)'),
+  async run(files, rawFlags, io: Io): Promise<void> {
+    const flags = rawFlags as ThemeFlags;
+    const options = sharedOptions(files, flags, io);
+    if (options.scan.scores.length > 1) throw usageError('themes compares one question', 'give --score once');
+    const list = flags.themes ? readThemes(flags.themes) : STARTER_THEMES;
+    const matchers = compileThemes(list);
+    const fold: Fold<ThemeState> = {
+      empty: () => ({ mentioning: list.map(newTally), notMentioning: list.map(newTally), commenters: 0 }),
+      add(state, score, _time, keys) {
+        const comment = keys[0];
+        if (comment.trim() === '') return;
+        state.commenters++;
+        for (let i = 0; i < matchers.length; i++) (matchers[i](comment) ? state.mentioning : state.notMentioning)[i][score] += 1;
+      },
+      merge(into, from) {
+        into.commenters += from.commenters;
+        from.mentioning.forEach((t, i) => mergeTallies(into.mentioning[i], t));
+        from.notMentioning.forEach((t, i) => mergeTallies(into.notMentioning[i], t));
+      },
+    };
+    const result = await scan({ ...options.scan, groups: [{ role: 'comment', flag: '--comment', spec: flags.comment, detect: detectComment }] }, io, fold);
+    checkAccounting(result, options, io);
+    const state = result.state;
+    const differences = list.map((_, i) => compareGroups(countsOf(state.mentioning[i]), countsOf(state.notMentioning[i]), options.statistics.confidence));
+    const adjusted = holm(differences.map((d) => d.p));
+    const alpha = 1 - options.statistics.confidence;
+    const rows: Row[] = list.map((theme, i) => {
+      const mention = summarize(state.mentioning[i], options.statistics);
+      const other = summarize(state.notMentioning[i], options.statistics);
+      const d = differences[i];
+      return {
+        theme: theme.name,
+        mentions: mention.n,
+        share_pct: state.commenters === 0 ? NaN : (100 * mention.n) / state.commenters,
+        nps_mentioning: mention.nps,
+        interval_mentioning: [mention.lower, mention.upper],
+        nps_lower: mention.lower,
+        nps_upper: mention.upper,
+        n_not_mentioning: other.n,
+        nps_not_mentioning: other.nps,
+        difference: Number.isNaN(d.p) ? null : 100 * d.difference,
+        difference_interval: Number.isNaN(d.p) ? null : [100 * d.lower, 100 * d.upper],
+        difference_lower: Number.isNaN(d.p) ? null : 100 * d.lower,
+        difference_upper: Number.isNaN(d.p) ? null : 100 * d.upper,
+        p_value: Number.isNaN(d.p) ? null : d.p,
+        p_adjusted: Number.isNaN(adjusted[i]) ? null : adjusted[i],
+        marker: adjusted[i] < alpha ? (d.difference > 0 ? '▲' : '▼') : '',
+        significant: adjusted[i] < alpha ? (d.difference > 0 ? 'higher' : 'lower') : '',
+      };
+    });
+    rows.sort((a, b) => (b.mentions as number) - (a.mentions as number));
+    const level = `${+(options.statistics.confidence * 100).toFixed(4)}%`;
+    const output: Report = {
+      command: 'themes',
+      title: `Themes in ${result.inputs[0].columns.comment.name}: ${result.inputs.map((i) => i.name).join(', ')}`,
+      tables: [{ name: 'themes', columns: COLUMNS, rows }],
+      notes: [
+        `${state.commenters} responses have a comment. Each theme compares the NPS of those whose comment mentions it with those whose comment does not (two-sample z-test); p-values are Holm-adjusted across the ${list.length} themes; ▲ ▼ mark differences significant at ${level}.`,
+        flags.themes ? `Themes from ${flags.themes}.` : 'Built-in starter themes for contact centres (see the README); give your own with --themes.',
+        describeAccounting(result.accounting),
+      ],
+      meta: buildMeta('themes', result, options),
+    };
+    await writeOutput(render(output, options.format, options.render), options.output, options.scan.files, io);
+  },
+};
+
+function readThemes(file: string): Theme[] {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw usageError(`cannot read the themes file ${file}: ${code ?? (err as Error).message}`, 'give a JSON object such as { "Wait time": ["wait*", "queue", "kö"] }');
+  }
+  const parsed = themesFromJson(json);
+  if (typeof parsed === 'string') throw usageError(`${file}: ${parsed}`, 'give a JSON object such as { "Wait time": ["wait*", "queue", "kö"] }');
+  return parsed;
+}
+
+const COLUMNS: Column[] = [
+  { key: 'theme', label: 'Theme', kind: 'text' },
+  { key: 'mentions', label: 'Mentions', kind: 'count' },
+  { key: 'share_pct', label: 'Of comments', kind: 'pct' },
+  { key: 'nps_mentioning', label: 'NPS mentioning', kind: 'nps' },
+  { key: 'interval_mentioning', label: 'Interval', kind: 'range', audience: 'human' },
+  { key: 'nps_lower', label: 'Lower', kind: 'nps', audience: 'machine' },
+  { key: 'nps_upper', label: 'Upper', kind: 'nps', audience: 'machine' },
+  { key: 'n_not_mentioning', label: 'n not mentioning', kind: 'count', audience: 'machine' },
+  { key: 'nps_not_mentioning', label: 'NPS not mentioning', kind: 'nps' },
+  { key: 'difference', label: 'Difference', kind: 'nps' },
+  { key: 'difference_interval', label: 'Difference interval', kind: 'range', audience: 'human' },
+  { key: 'difference_lower', label: 'Lower', kind: 'nps', audience: 'machine' },
+  { key: 'difference_upper', label: 'Upper', kind: 'nps', audience: 'machine' },
+  { key: 'p_value', label: 'p', kind: 'p', audience: 'machine' },
+  { key: 'p_adjusted', label: 'p (Holm)', kind: 'p' },
+  { key: 'marker', label: '', kind: 'text', audience: 'human' },
+  { key: 'significant', label: 'Significant', kind: 'text', audience: 'machine' },
+];
