@@ -124,6 +124,20 @@ export class TermCounts {
   get(category: string): CategoryTerms | undefined {
     return this.byCategory.get(category);
   }
+
+  /** Adds another set of counts into this one (partial counts of one pass, per period). */
+  merge(from: TermCounts): void {
+    for (const [category, theirs] of from.byCategory) {
+      let mine = this.byCategory.get(category);
+      if (mine === undefined) {
+        mine = { terms: new Map(), total: 0, comments: 0 };
+        this.byCategory.set(category, mine);
+      }
+      mine.total += theirs.total;
+      mine.comments += theirs.comments;
+      for (const [term, count] of theirs.terms) mine.terms.set(term, (mine.terms.get(term) ?? 0) + count);
+    }
+  }
 }
 
 export interface DistinctiveTerm {

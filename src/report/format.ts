@@ -63,6 +63,8 @@ export function formatForHumans(cell: Cell, kind: Kind, style: NumberStyle): str
       return `±${fixed(value, style.decimals, style)}`;
     case 'p':
       return value < 0.001 ? '<0.001' : fixed(value, 3, style);
+    case 'stat':
+      return fixed(value, 2, style);
     case 'number': {
       // Levels, shares and statistics: as many places as they need, up to four (0.95, 0.61, 1.7323).
       const text = String(round(value, Math.max(style.decimals, 4)));
@@ -81,7 +83,7 @@ export function formatPlain(cell: Cell, kind: Kind, style: NumberStyle): string 
   if (Array.isArray(cell)) return cell.map((v) => formatPlain(v, kind, style)).join(' ');
   const value = cell as number;
   if (!Number.isFinite(value)) return '';
-  if (kind === 'count' || kind === 'number' || kind === 'p') {
+  if (kind === 'count' || kind === 'number' || kind === 'p' || kind === 'stat') {
     // p-values keep four significant digits: enough to compare with any threshold.
     const text = kind === 'p' ? String(Number(value.toPrecision(4))) : String(value);
     return style.decimalComma ? text.replace('.', ',') : text;

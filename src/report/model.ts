@@ -14,6 +14,7 @@ export type Kind =
   | 'nps_n' // [nps, n, low]: a cross-tab cell, shown "+25.0 (40)", with * when low is 1
   | 'number' // any other number
   | 'p' // a p-value, 0..1
+  | 'stat' // a test statistic (z, rho, chi-square): two places for people, full for machines
   | 'boolean' // yes/no; true/false for machines
   | 'bar'; // a share 0..1 drawn as a bar; only people see it
 

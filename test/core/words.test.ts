@@ -192,3 +192,21 @@ describe("distinctive terms (Fightin' Words)", () => {
     expect(() => distinctiveTerms(twoCategories(), options)).toThrow(RangeError);
   });
 });
+
+describe('TermCounts.merge', () => {
+  it('gives the counts of having added every comment to one', () => {
+    const all = new TermCounts();
+    const first = new TermCounts();
+    const second = new TermCounts();
+    const comments: [string, string][] = [['detractor', 'long wait time'], ['promoter', 'quick help'], ['detractor', 'wait again']];
+    comments.forEach(([c, t], i) => {
+      all.add(c, t);
+      (i < 2 ? first : second).add(c, t);
+    });
+    first.merge(second);
+    for (const category of all.categories()) {
+      expect(first.get(category)).toEqual(all.get(category));
+    }
+    expect(first.categories()).toEqual(all.categories());
+  });
+});

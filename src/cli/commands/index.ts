@@ -3,6 +3,7 @@ import type { Io } from '../io.js';
 import type { SharedFlags } from '../options.js';
 import { agents } from './agents.js';
 import { columns } from './columns.js';
+import { comments } from './comments.js';
 import { compare } from './compare.js';
 import { followup } from './followup.js';
 import { report } from './report.js';
@@ -25,4 +26,4 @@ export interface CommandDefinition {
 }
 
 /** Adding a command is one file and one line here. */
-export const COMMANDS: readonly CommandDefinition[] = [report, trend, agents, segments, compare, followup, themes, samplesize, columns];
+export const COMMANDS: readonly CommandDefinition[] = [report, trend, agents, segments, compare, followup, comments, themes, samplesize, columns];

@@ -1,0 +1,112 @@
+import { InvalidArgumentError } from 'commander';
+import { classify } from '../../core/classify.js';
+import type { Fold } from '../../core/fold.js';
+import { compareText } from '../../core/text.js';
+import { distinctiveTerms, TermCounts } from '../../core/words.js';
+import { usageError } from '../../errors.js';
+import { detectComment } from '../../io/mapping.js';
+import { scan, type GroupColumn } from '../../io/scan.js';
+import { writeOutput } from '../../io/write.js';
+import { render } from '../../report/index.js';
+import type { Column, Report, Row } from '../../report/model.js';
+import { buildMeta, checkAccounting, describeAccounting } from '../accounting.js';
+import type { Io } from '../io.js';
+import { addFilterOptions, addInputOptions, addOutputOptions, sharedOptions, type SharedFlags } from '../options.js';
+import { groupLabel } from './compare.js';
+import type { CommandDefinition } from './index.js';
+
+interface CommentFlags extends SharedFlags {
+  comment?: string;
+  by?: string;
+  top: number;
+  minCount: number;
+}
+
+export const comments: CommandDefinition = {
+  name: 'comments',
+  summary: 'What detractors talk about compared with promoters: the most distinctive words and phrases of each category',
+  examples: [
+    ['nps comments survey.csv', "each category's most distinctive words and two-word phrases"],
+    ['nps comments survey.csv --by team --top 5', "each team's own top terms"],
+    ['nps comments survey.csv --last 1q --format csv', 'last quarter, one row per term'],
+  ],
+  configure: (cmd) =>
+    addOutputOptions(addFilterOptions(addInputOptions(cmd)))
+      .option('--comment <column>', 'the comment column (default: detected)')
+      .option('--by <column>', "each value's own top terms (agent, team, channel ...)")
+      .option('--top <n>', 'terms per category', positive, 10)
+      .option('--min-count <n>', 'ignore terms used fewer times than this', positive, 3),
+  async run(files, rawFlags, io: Io): Promise<void> {
+    const flags = rawFlags as CommentFlags;
+    const options = sharedOptions(files, flags, io);
+    if (options.scan.scores.length > 1) throw usageError('comments reads one question', 'give --score once');
+    const groups: GroupColumn[] = [
+      { role: 'comment', flag: '--comment', spec: flags.comment, detect: detectComment },
+      ...(flags.by !== undefined ? [{ role: 'by', flag: '--by', spec: flags.by }] : []),
+    ];
+    // One set of counts per --by value ('' for all): comments are tokenized once, as they are read.
+    const fold: Fold<Map<string, TermCounts>> = {
+      empty: () => new Map(),
+      add(byGroup, score, _time, keys) {
+        if (keys[0].trim() === '') return;
+        const group = keys[1] ?? '';
+        let counts = byGroup.get(group);
+        if (!counts) byGroup.set(group, (counts = new TermCounts()));
+        counts.add(classify(score), keys[0]);
+      },
+      merge(into, from) {
+        for (const [group, counts] of from) {
+          const mine = into.get(group);
+          if (mine) mine.merge(counts);
+          else into.set(group, counts);
+        }
+      },
+    };
+    const result = await scan({ ...options.scan, groups }, io, fold);
+    checkAccounting(result, options, io);
+    const rows: Row[] = [];
+    let commented = 0;
+    for (const group of [...result.state.keys()].sort(compareText)) {
+      const counts = result.state.get(group)!;
+      for (const category of counts.categories()) commented += counts.get(category)!.comments;
+      for (const t of distinctiveTerms(counts, { top: flags.top, minCount: flags.minCount })) {
+        rows.push({
+          ...(flags.by !== undefined ? { group: groupLabel(group) } : {}),
+          category: t.category,
+          term: t.term,
+          count: t.count,
+          other_count: t.otherCount,
+          log_odds: t.logOdds,
+          z: t.z,
+        });
+      }
+    }
+    const byName = flags.by !== undefined ? result.inputs[0].columns.by.name : undefined;
+    const columns: Column[] = [
+      ...(byName ? [{ key: 'group', label: byName, kind: 'text' } as Column] : []),
+      { key: 'category', label: 'Category', kind: 'text' },
+      { key: 'term', label: 'Term', kind: 'text' },
+      { key: 'count', label: 'Uses', kind: 'count' },
+      { key: 'other_count', label: 'Uses elsewhere', kind: 'count' },
+      { key: 'log_odds', label: 'Log-odds', kind: 'stat', audience: 'machine' },
+      { key: 'z', label: 'z', kind: 'stat' },
+    ];
+    const output: Report = {
+      command: 'comments',
+      title: `What ${byName ? `each ${byName}'s ` : ''}detractors, passives and promoters say: ${result.inputs[0].columns.comment.name}, ${result.inputs.map((i) => i.name).join(', ')}`,
+      tables: [{ name: 'terms', columns, rows }],
+      notes: [
+        `${commented} comments. Terms (words and two-word phrases, stopwords removed) ranked by the weighted log-odds ratio with an informative Dirichlet prior (Monroe, Colaresi & Quinn 2008): each category against the others${byName ? ` within its ${byName}` : ''}; z above 1.96 is a clear difference. Up to ${flags.top} per category, used at least ${flags.minCount} times.`,
+        describeAccounting(result.accounting),
+      ],
+      meta: buildMeta('comments', result, options),
+    };
+    await writeOutput(render(output, options.format, options.render), options.output, options.scan.files, io);
+  },
+};
+
+function positive(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('Give a whole number, 1 or more');
+  return n;
+}
