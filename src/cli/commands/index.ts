@@ -5,6 +5,7 @@ import { agents } from './agents.js';
 import { columns } from './columns.js';
 import { comments } from './comments.js';
 import { compare } from './compare.js';
+import { drivers } from './drivers.js';
 import { followup } from './followup.js';
 import { report } from './report.js';
 import { samplesize } from './samplesize.js';
@@ -26,4 +27,4 @@ export interface CommandDefinition {
 }
 
 /** Adding a command is one file and one line here. */
-export const COMMANDS: readonly CommandDefinition[] = [report, trend, agents, segments, compare, followup, comments, themes, samplesize, columns];
+export const COMMANDS: readonly CommandDefinition[] = [report, trend, agents, segments, compare, drivers, followup, comments, themes, samplesize, columns];

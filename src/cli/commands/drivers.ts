@@ -1,0 +1,155 @@
+import { chiSquareIndependence, NumericDriver, parseMeasure, quartileBands, spearman } from '../../core/drivers.js';
+import type { Fold } from '../../core/fold.js';
+import { summarize, type Statistics } from '../../core/summary.js';
+import { newTally, type Tally } from '../../core/tally.js';
+import { compareText } from '../../core/text.js';
+import { usageError } from '../../errors.js';
+import { scan, type GroupColumn } from '../../io/scan.js';
+import { writeOutput } from '../../io/write.js';
+import { render } from '../../report/index.js';
+import type { Column, Report, Row } from '../../report/model.js';
+import { buildMeta, checkAccounting, describeAccounting } from '../accounting.js';
+import type { Io } from '../io.js';
+import { addFilterOptions, addInputOptions, addOutputOptions, addStatisticsOptions, sharedOptions, type SharedFlags } from '../options.js';
+import { groupLabel } from './compare.js';
+import type { CommandDefinition } from './index.js';
+
+interface DriverFlags extends SharedFlags {
+  numeric?: string;
+  categorical?: string;
+}
+
+/** Per numeric driver its (value, score) pairs; per categorical driver a tally per level. */
+interface DriverState {
+  readonly numeric: NumericDriver[];
+  readonly categorical: Map<string, Tally>[];
+}
+
+export const drivers: CommandDefinition = {
+  name: 'drivers',
+  summary: 'Which operational factors move NPS: bands of numeric drivers and levels of categorical ones, with their tests',
+  examples: [
+    ['nps drivers survey.csv --numeric aht,wait_seconds', 'NPS by quartile of handling and wait time, with rank correlations'],
+    ['nps drivers survey.csv --categorical channel,fcr', 'NPS per channel and first-contact resolution, with chi-square tests'],
+    ['nps drivers survey.csv --numeric wait_seconds --categorical channel --format csv', 'both, one row per band or level'],
+  ],
+  configure: (cmd) =>
+    addOutputOptions(addStatisticsOptions(addFilterOptions(addInputOptions(cmd))))
+      .option('--numeric <columns>', 'numeric drivers, comma-separated (decimal commas read as numbers)')
+      .option('--categorical <columns>', 'categorical drivers, comma-separated'),
+  async run(files, rawFlags, io: Io): Promise<void> {
+    const flags = rawFlags as DriverFlags;
+    const options = sharedOptions(files, flags, io);
+    if (options.scan.scores.length > 1) throw usageError('drivers explains one question', 'give --score once');
+    const numeric = split(flags.numeric);
+    const categorical = split(flags.categorical);
+    if (numeric.length + categorical.length === 0) throw usageError('name at least one driver', 'e.g. --numeric wait_seconds --categorical channel');
+    const groups: GroupColumn[] = [
+      ...numeric.map((spec, i): GroupColumn => ({ role: `numeric_${i + 1}`, flag: '--numeric', spec })),
+      ...categorical.map((spec, i): GroupColumn => ({ role: `categorical_${i + 1}`, flag: '--categorical', spec })),
+    ];
+    const fold: Fold<DriverState> = {
+      empty: () => ({ numeric: numeric.map(() => new NumericDriver()), categorical: categorical.map(() => new Map()) }),
+      add(state, score, _time, keys) {
+        for (let i = 0; i < numeric.length; i++) {
+          const value = parseMeasure(keys[i]);
+          if (!Number.isNaN(value)) state.numeric[i].add(value, score);
+        }
+        for (let i = 0; i < categorical.length; i++) {
+          const levels = state.categorical[i];
+          const level = keys[numeric.length + i];
+          let t = levels.get(level);
+          if (!t) levels.set(level, (t = newTally()));
+          t[score] += 1;
+        }
+      },
+      merge(into, from) {
+        from.numeric.forEach((driver, i) => {
+          const values = driver.values();
+          const scores = driver.scores();
+          for (let k = 0; k < driver.n; k++) into.numeric[i].add(values[k], scores[k]);
+        });
+        from.categorical.forEach((levels, i) => {
+          for (const [level, t] of levels) {
+            const mine = into.categorical[i].get(level) ?? into.categorical[i].set(level, newTally()).get(level)!;
+            for (let s = 0; s <= 10; s++) mine[s] += t[s];
+          }
+        });
+      },
+    };
+    const result = await scan({ ...options.scan, groups }, io, fold);
+    checkAccounting(result, options, io);
+    const names = result.inputs[0].columns;
+    const analyses = [
+      ...numeric.map((_, i) => numericAnalysis(names[`numeric_${i + 1}`].name, result.state.numeric[i], options.statistics)),
+      ...categorical.map((_, i) => categoricalAnalysis(names[`categorical_${i + 1}`].name, result.state.categorical[i], options.statistics)),
+    ].sort((a, b) => (Number.isNaN(b.effect) ? -1 : b.effect) - (Number.isNaN(a.effect) ? -1 : a.effect));
+    const output: Report = {
+      command: 'drivers',
+      title: `What moves NPS: ${result.inputs.map((i) => i.name).join(', ')}`,
+      tables: [
+        { name: 'drivers', columns: SUMMARY_COLUMNS, rows: analyses.map((a) => a.summary) },
+        { name: 'levels', primary: true, columns: LEVEL_COLUMNS, rows: analyses.flatMap((a) => a.levels) },
+      ],
+      notes: [
+        'Sorted by effect size: |Spearman rho| between a numeric driver and the 0-10 answer (rows without a number are left out of that driver), Cramér\'s V of a chi-square test of independence between a categorical driver and the three NPS categories. Both are associations in this data, not proof of cause.',
+        describeAccounting(result.accounting),
+      ],
+      meta: buildMeta('drivers', result, options),
+    };
+    await writeOutput(render(output, options.format, options.render), options.output, options.scan.files, io);
+  },
+};
+
+const split = (list: string | undefined) => (list ?? '').split(',').map((c) => c.trim()).filter(Boolean);
+
+interface Analysis {
+  readonly effect: number;
+  readonly summary: Row;
+  readonly levels: Row[];
+}
+
+function levelRow(driver: string, type: string, level: string, t: Tally, stats: Statistics): Row {
+  const s = summarize(t, stats);
+  return { driver, type, level, n: s.n, nps: s.nps, interval: [s.lower, s.upper], nps_lower: s.lower, nps_upper: s.upper };
+}
+
+function numericAnalysis(name: string, driver: NumericDriver, stats: Statistics): Analysis {
+  const { rho, n, p } = spearman(driver);
+  return {
+    effect: Math.abs(rho),
+    summary: { driver: name, type: 'numeric', n, test: 'Spearman rho', statistic: rho, df: null, p_value: Number.isNaN(p) ? null : p, effect_size: Math.abs(rho) },
+    levels: quartileBands(driver).map((band) => levelRow(name, 'numeric', band.label, band.tally, stats)),
+  };
+}
+
+function categoricalAnalysis(name: string, levels: Map<string, Tally>, stats: Statistics): Analysis {
+  const test = chiSquareIndependence(levels);
+  return {
+    effect: test.cramersV,
+    summary: { driver: name, type: 'categorical', n: test.n, test: 'chi-square', statistic: test.statistic, df: test.df, p_value: Number.isNaN(test.p) ? null : test.p, effect_size: test.cramersV },
+    levels: [...levels.keys()].sort(compareText).map((level) => levelRow(name, 'categorical', groupLabel(level), levels.get(level)!, stats)),
+  };
+}
+
+const SUMMARY_COLUMNS: Column[] = [
+  { key: 'driver', label: 'Driver', kind: 'text' },
+  { key: 'type', label: 'Type', kind: 'text' },
+  { key: 'n', label: 'n', kind: 'count' },
+  { key: 'test', label: 'Test', kind: 'text' },
+  { key: 'statistic', label: 'Statistic', kind: 'stat' },
+  { key: 'df', label: 'df', kind: 'count' },
+  { key: 'p_value', label: 'p', kind: 'p' },
+  { key: 'effect_size', label: 'Effect', kind: 'stat' },
+];
+
+const LEVEL_COLUMNS: Column[] = [
+  { key: 'driver', label: 'Driver', kind: 'text' },
+  { key: 'type', label: 'Type', kind: 'text', audience: 'machine' },
+  { key: 'level', label: 'Band or level', kind: 'text' },
+  { key: 'n', label: 'n', kind: 'count' },
+  { key: 'nps', label: 'NPS', kind: 'nps' },
+  { key: 'interval', label: 'Interval', kind: 'range', audience: 'human' },
+  { key: 'nps_lower', label: 'Lower', kind: 'nps', audience: 'machine' },
+  { key: 'nps_upper', label: 'Upper', kind: 'nps', audience: 'machine' },
+];
