@@ -40,16 +40,7 @@ export function periodFold(calendar: Calendar): Fold<Map<number, Tally>> {
 export const KEY_SEPARATOR = '\u001f';
 
 /** One tally per value of the group columns (joined with KEY_SEPARATOR when there are several). */
-export const groupFold: Fold<Map<string, Tally>> = {
-  empty: () => new Map(),
-  add(groups, score, _time, keys) {
-    const key = keys.length === 1 ? keys[0] : keys.join(KEY_SEPARATOR);
-    let t = groups.get(key);
-    if (!t) groups.set(key, (t = newTally()));
-    t[score] += 1;
-  },
-  merge: mergeKeyed,
-};
+export const groupFold: Fold<Map<string, Tally>> = keyedFold(Infinity);
 
 function mergeKeyed<K>(into: Map<K, Tally>, from: Map<K, Tally>): void {
   for (const [key, t] of from) {
@@ -76,5 +67,34 @@ export function groupPeriodFold(calendar: Calendar): Fold<Map<string, Map<number
         else into.set(key, periods.empty()), periods.merge(into.get(key)!, series);
       }
     },
+  };
+}
+
+/** Two folds over the same rows, side by side (NPS tallies and side metrics, say). */
+export function pairFold<A, B>(a: Fold<A>, b: Fold<B>): Fold<[A, B]> {
+  return {
+    empty: () => [a.empty(), b.empty()],
+    add(state, score, time, keys) {
+      a.add(state[0], score, time, keys);
+      b.add(state[1], score, time, keys);
+    },
+    merge(into, from) {
+      a.merge(into[0], from[0]);
+      b.merge(into[1], from[1]);
+    },
+  };
+}
+
+/** One tally per combination of the first `count` group columns (the rest carry other values). */
+export function keyedFold(count: number): Fold<Map<string, Tally>> {
+  return {
+    empty: () => new Map(),
+    add(groups, score, _time, keys) {
+      const key = keys.length === 1 || count === 1 ? keys[0] : keys.slice(0, count).join(KEY_SEPARATOR);
+      let t = groups.get(key);
+      if (!t) groups.set(key, (t = newTally()));
+      t[score] += 1;
+    },
+    merge: mergeKeyed,
   };
 }

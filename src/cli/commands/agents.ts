@@ -1,6 +1,7 @@
 import { compareText } from '../../core/text.js';
 import { InvalidArgumentError, Option } from 'commander';
-import { groupFold, KEY_SEPARATOR } from '../../core/fold.js';
+import { KEY_SEPARATOR, keyedFold, pairFold } from '../../core/fold.js';
+import { mergeSideMetrics, newSideMetrics, type SideMetrics } from '../../core/metrics.js';
 import { leaderboard, rankWithin, RANK_BY, type RankBy, type Standing } from '../../core/leaderboard.js';
 import type { Shrinkage } from '../../core/shrink.js';
 import type { Statistics } from '../../core/summary.js';
@@ -14,10 +15,11 @@ import type { Column, Report, Row } from '../../report/model.js';
 import { buildMeta, checkAccounting, describeAccounting } from '../accounting.js';
 import type { Io } from '../io.js';
 import { addFilterOptions, addInputOptions, addOutputOptions, addStatisticsOptions, parseCount, sharedOptions, type SharedFlags } from '../options.js';
+import { addSideMetricOptions, hasSideMetrics, sideColumns, sideFold, sideMetricColumns, sideMetricCells, type SideFlags } from '../side-metrics.js';
 import { groupLabel } from './compare.js';
 import type { CommandDefinition } from './index.js';
 
-interface AgentFlags extends SharedFlags {
+interface AgentFlags extends SharedFlags, SideFlags {
   agent?: string;
   by?: string;
   team?: string | boolean;
@@ -38,7 +40,7 @@ export const agents: CommandDefinition = {
     ['nps agents survey.csv --score "Company NPS" --score "Agent NPS"', 'two questions side by side'],
   ],
   configure: (cmd) =>
-    addOutputOptions(addStatisticsOptions(addFilterOptions(addInputOptions(cmd))))
+    addSideMetricOptions(addOutputOptions(addStatisticsOptions(addFilterOptions(addInputOptions(cmd)))))
       .option('--agent <column>', 'the agent column (default: detected)')
       .option('--by <column>', 'rank the values of this column instead of agents (e.g. team)')
       .option('--team [column]', 'rank agents within their team, with team subtotals (column default: detected)')
@@ -56,11 +58,14 @@ export const agents: CommandDefinition = {
     const team: GroupColumn | undefined = flags.team === undefined
       ? undefined
       : { role: 'team', flag: '--team', spec: typeof flags.team === 'string' ? flags.team : undefined, detect: detectTeam };
-    const result = await scan({ ...options.scan, groups: team ? [team, ranked] : [ranked] }, io, groupFold);
+    const own = team ? [team, ranked] : [ranked];
+    const fold = pairFold(keyedFold(own.length), sideFold(flags, own.length, (_time, keys) => (own.length === 1 ? keys[0] : keys.slice(0, own.length).join(KEY_SEPARATOR))));
+    const result = await scan({ ...options.scan, groups: [...own, ...sideColumns(flags)] }, io, fold);
     checkAccounting(result, options, io);
     const columnName = result.inputs[0].columns[role].name;
-    const boards = result.questions.map((q) => board(q, Boolean(team), flags, options.statistics));
-    const output = agentsReport(boards, result.questions, columnName, team ? result.inputs[0].columns.team.name : undefined, flags, options.statistics, {
+    const boards = result.questions.map((q) => board(q.state[0], Boolean(team), flags, options.statistics));
+    const side = result.questions[0].state[1];
+    const output = agentsReport(boards, side, result.questions, columnName, team ? result.inputs[0].columns.team.name : undefined, flags, options.statistics, {
       title: `NPS by ${columnName}${team ? ` within ${result.inputs[0].columns.team.name}` : ''}: ${result.inputs.map((i) => i.name).join(', ')}`,
       accounting: result.questions.map((q) => `${result.questions.length > 1 ? `${q.name}: ` : ''}${describeAccounting(q.accounting)}`),
       meta: buildMeta('agents', result, options),
@@ -82,11 +87,11 @@ interface Board {
   readonly shrinkage: Shrinkage;
 }
 
-function board(question: Question<Map<string, Tally>>, withTeams: boolean, flags: AgentFlags, stats: Statistics): Board {
-  const { standings, shrinkage } = leaderboard(question.state, flags.minN, flags.rankBy, stats);
+function board(tallies: Map<string, Tally>, withTeams: boolean, flags: AgentFlags, stats: Statistics): Board {
+  const { standings, shrinkage } = leaderboard(tallies, flags.minN, flags.rankBy, stats);
   if (!withTeams) return { agents: standings, teams: [], shrinkage };
   const teamTallies = new Map<string, Tally>();
-  for (const [key, t] of question.state) {
+  for (const [key, t] of tallies) {
     const name = teamOf(key);
     mergeTallies(teamTallies.get(name) ?? teamTallies.set(name, newTally()).get(name)!, t);
   }
@@ -110,6 +115,7 @@ function keepTopBottom(standings: readonly Standing[], flags: AgentFlags): Stand
 
 function agentsReport(
   boards: readonly Board[],
+  side: ReadonlyMap<string, SideMetrics>,
   questions: readonly Question<unknown>[],
   columnName: string,
   teamName: string | undefined,
@@ -123,6 +129,11 @@ function agentsReport(
   // The first question orders the rows; the second one's figures are looked up by key.
   const second = two ? new Map([...boards[1].agents, ...boards[1].teams.map((t) => ({ ...t, key: `${t.key}${KEY_SEPARATOR}` }))].map((s) => [s.key, s])) : undefined;
   const memberLevel = flags.by !== undefined ? 'group' : 'agent';
+  const teamMetrics = (team: string) => {
+    const total = newSideMetrics();
+    for (const [key, m] of side) if (teamOf(key) === team) mergeSideMetrics(total, m);
+    return total;
+  };
   const rowOf = (s: Standing, isTeam: boolean): Row => {
     const cells: Record<string, Row[string]> = {
       rank: Number.isNaN(s.rank) ? null : s.rank,
@@ -131,6 +142,7 @@ function agentsReport(
       name: isTeam ? `${groupLabel(teamOf(s.key))} (all)` : groupLabel(agentOf(s.key)),
       ranked: s.ranked,
       ...figures(s, '', alpha),
+      ...(hasSideMetrics(flags) ? sideMetricCells(flags, isTeam ? teamMetrics(teamOf(s.key)) : side.get(s.key)) : {}),
     };
     const other = second?.get(isTeam ? `${s.key}${KEY_SEPARATOR}` : s.key);
     if (two) Object.assign(cells, other ? figures(other, '_2', alpha) : {});
@@ -158,8 +170,8 @@ function agentsReport(
     command: 'agents',
     title: frame.title,
     tables: [
-      { name: 'standings', audience: 'machine', columns: columns(columnName, teamName, two, 'machine'), rows },
-      { name: 'ranked', audience: 'human', columns: columns(columnName, teamName, two, 'human', flags.rankBy === 'shrunk'), rows: ranked },
+      { name: 'standings', audience: 'machine', columns: [...columns(columnName, teamName, two, 'machine'), ...sideMetricColumns(flags)], rows },
+      { name: 'ranked', audience: 'human', columns: [...columns(columnName, teamName, two, 'human', flags.rankBy === 'shrunk'), ...sideMetricColumns(flags)], rows: ranked },
       ...(small.length > 0
         ? [{ name: 'too_few', audience: 'human' as const, title: `Too few responses to rank (n < ${flags.minN})`, columns: smallColumns(columnName, teamName, two), rows: small }]
         : []),

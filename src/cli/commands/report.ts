@@ -1,5 +1,6 @@
 import { Option } from 'commander';
-import { periodFold, tallyFold, type Fold } from '../../core/fold.js';
+import { pairFold, periodFold, tallyFold, type Fold } from '../../core/fold.js';
+import type { SideMetrics } from '../../core/metrics.js';
 import { PERIOD_UNITS, type Calendar, type PeriodUnit } from '../../core/period.js';
 import { summarize, type NpsSummary, type Statistics } from '../../core/summary.js';
 import type { Tally } from '../../core/tally.js';
@@ -11,12 +12,13 @@ import type { Column, Report, Row } from '../../report/model.js';
 import { buildMeta, checkAccounting, describeAccounting } from '../accounting.js';
 import type { Io } from '../io.js';
 import { addFilterOptions, addInputOptions, addOutputOptions, addStatisticsOptions, parseNps, sharedOptions, type SharedFlags } from '../options.js';
+import { addSideMetricOptions, hasSideMetrics, sideColumns, sideFold, sideMetricCells, sideMetricColumns, type SideFlags } from '../side-metrics.js';
 import { benchmarkSentence, gateFailure, latestChange, type Drop } from '../verdicts.js';
 import type { CommandDefinition } from './index.js';
 
 export const METHOD_NAMES = { 'adjusted-wald': 'adjusted Wald', wald: 'Wald', score: 'score' } as const;
 
-interface ReportFlags extends SharedFlags {
+interface ReportFlags extends SharedFlags, SideFlags {
   benchmark?: number;
   failOnDrop?: boolean;
   period: PeriodUnit;
@@ -33,7 +35,7 @@ export const report: CommandDefinition = {
     ['nps report survey.csv --format json --fail-below 30 --fail-on-drop', 'JSON for a pipeline; exit 1 when NPS < 30 or it fell'],
   ],
   configure: (cmd) =>
-    addOutputOptions(addStatisticsOptions(addFilterOptions(addInputOptions(cmd))))
+    addSideMetricOptions(addOutputOptions(addStatisticsOptions(addFilterOptions(addInputOptions(cmd)))))
       .option('--benchmark <nps>', 'test NPS against this target (one-tailed) and say whether it is above or below', parseNps)
       .option('--fail-on-drop', 'exit 1 when the latest --period is significantly below the one before')
       .addOption(new Option('--period <unit>', 'the period unit of --fail-on-drop').choices(PERIOD_UNITS).default('quarter')),
@@ -44,15 +46,17 @@ export const report: CommandDefinition = {
     const calendar: Calendar = { unit: flags.period, fiscalYearStart: flags.fiscalYearStart };
     const decimals = options.render.decimals;
     // Periods are only tallied when --fail-on-drop needs them; the overall tally comes with every scan.
-    const fold: Fold<unknown> = flags.failOnDrop ? periodFold(calendar) : tallyFold;
-    const result = await scan({ ...options.scan, needsDates: Boolean(flags.failOnDrop) }, io, fold);
+    const npsFold: Fold<unknown> = flags.failOnDrop ? periodFold(calendar) : tallyFold;
+    const fold = pairFold(npsFold, sideFold(flags, 0, () => ''));
+    const result = await scan({ ...options.scan, needsDates: Boolean(flags.failOnDrop), groups: sideColumns(flags) }, io, fold);
     checkAccounting(result, options, io);
     const summary = summarize(result.overall, options.statistics);
-    const drop = flags.failOnDrop ? latestChange(result.state as Map<number, Tally>, calendar, options.statistics, decimals) : undefined;
+    const drop = flags.failOnDrop ? latestChange(result.state[0] as Map<number, Tally>, calendar, options.statistics, decimals) : undefined;
     const benchmark = flags.benchmark === undefined ? undefined : benchmarkSentence(result.overall, flags.benchmark, options.statistics, decimals);
     const meta = buildMeta('report', result, options);
     const extra = [benchmark?.sentence, drop?.sentence].filter((s): s is string => s !== undefined);
-    const output = reportOf(summary, result, options.statistics, meta, extra);
+    const side = hasSideMetrics(flags) ? { flags: flags as SideFlags, metrics: result.state[1].get('') } : undefined;
+    const output = reportOf(summary, result, options.statistics, meta, extra, side);
     await writeOutput(render(output, options.format, options.render), options.output, options.scan.files, io);
     const failure = gateFailure(summary.nps, options.failBelow, drop, decimals);
     if (failure) throw failure;
@@ -60,7 +64,14 @@ export const report: CommandDefinition = {
 };
 
 /** The report as data: a summary record, category shares, the 0-10 distribution, notes. */
-export function reportOf(s: NpsSummary, result: Scan<unknown>, stats: Statistics, meta: Record<string, unknown>, verdicts: readonly string[] = []): Report {
+export function reportOf(
+  s: NpsSummary,
+  result: Scan<unknown>,
+  stats: Statistics,
+  meta: Record<string, unknown>,
+  verdicts: readonly string[] = [],
+  side?: { flags: SideFlags; metrics: SideMetrics | undefined },
+): Report {
   const level = `${+(stats.confidence * 100).toFixed(4)}%`;
   const summaryColumns: Column[] = [
     { key: 'n', label: 'Responses', kind: 'count' },
@@ -79,6 +90,7 @@ export function reportOf(s: NpsSummary, result: Scan<unknown>, stats: Statistics
     { key: 'passives_pct', label: 'Passives %', kind: 'pct', audience: 'machine' },
     { key: 'detractors_pct', label: 'Detractors %', kind: 'pct', audience: 'machine' },
     ...s.distribution.map((_, score): Column => ({ key: `score_${score}`, label: `Score ${score}`, kind: 'count', audience: 'machine' })),
+    ...(side ? sideMetricColumns(side.flags) : []),
   ];
   const summaryRow: Row = {
     n: s.n,
@@ -97,6 +109,7 @@ export function reportOf(s: NpsSummary, result: Scan<unknown>, stats: Statistics
     passives_pct: s.passivesPct,
     detractors_pct: s.detractorsPct,
     ...Object.fromEntries(s.distribution.map((count, score) => [`score_${score}`, count])),
+    ...(side ? sideMetricCells(side.flags, side.metrics) : {}),
   };
   const most = Math.max(...s.distribution);
   const notes = [...verdicts, describeAccounting(result.accounting)];

@@ -1,5 +1,6 @@
 import { Option } from 'commander';
-import { groupPeriodFold, periodFold } from '../../core/fold.js';
+import { groupPeriodFold, KEY_SEPARATOR, pairFold, periodFold } from '../../core/fold.js';
+import type { SideMetrics } from '../../core/metrics.js';
 import { compareText } from '../../core/text.js';
 import { periodEnd, periodKey, periodLabel, periodStart, PERIOD_UNITS, sparkline, tiles, type Calendar, type PeriodUnit } from '../../core/period.js';
 import type { Statistics } from '../../core/summary.js';
@@ -12,11 +13,12 @@ import { buildMeta, checkAccounting, describeAccounting, isoDay } from '../accou
 import { usageError } from '../../errors.js';
 import type { Io } from '../io.js';
 import { addFilterOptions, addInputOptions, addOutputOptions, addStatisticsOptions, parseCount, parseNps, sharedOptions, type SharedFlags, type SharedOptions } from '../options.js';
+import { addSideMetricOptions, hasSideMetrics, sideColumns, sideFold, sideMetricCells, sideMetricColumns, type SideFlags } from '../side-metrics.js';
 import { groupLabel } from './compare.js';
 import { benchmarkSentence, gateFailure, latestChange } from '../verdicts.js';
 import type { CommandDefinition } from './index.js';
 
-interface TrendFlags extends SharedFlags {
+interface TrendFlags extends SharedFlags, SideFlags {
   period: PeriodUnit;
   by?: string;
   minN: number;
@@ -35,7 +37,7 @@ export const trend: CommandDefinition = {
     ['nps trend survey.csv --by channel --format csv', 'one series per channel, long format'],
   ],
   configure: (cmd) =>
-    addOutputOptions(addStatisticsOptions(addFilterOptions(addInputOptions(cmd))))
+    addSideMetricOptions(addOutputOptions(addStatisticsOptions(addFilterOptions(addInputOptions(cmd)))))
       .addOption(new Option('--period <unit>', 'period length').choices(PERIOD_UNITS).default('quarter'))
       .option('--min-n <n>', 'mark periods with fewer responses than this', parseCount, 30)
       .option('--benchmark <nps>', 'test the latest period against this target (one-tailed)', parseNps)
@@ -53,9 +55,10 @@ export const trend: CommandDefinition = {
     if (options.scan.scores.length > 1) throw usageError('trend follows one question', 'give --score once; nps agents and nps segments show two side by side');
     const decimals = options.render.decimals;
     if (flags.by !== undefined) return trendByGroup(flags, options, calendar, io);
-    const result = await scan({ ...options.scan, needsDates: true }, io, periodFold(calendar));
+    const fold = pairFold(periodFold(calendar), sideFold(flags, 0, (time) => periodKey(time, calendar)));
+    const result = await scan({ ...options.scan, needsDates: true, groups: sideColumns(flags) }, io, fold);
     checkAccounting(result, options, io);
-    const periods = result.state;
+    const [periods, side] = result.state;
     const keys = [...periods.keys()];
     const { first, final } = shownRange(keys, result.window, options.scan.since, calendar);
     const points = trendOf(periods, first, final, options.statistics);
@@ -63,7 +66,8 @@ export const trend: CommandDefinition = {
     const latestTally = periods.get(Math.max(...keys))!;
     const benchmark = flags.benchmark === undefined ? undefined : benchmarkSentence(latestTally, flags.benchmark, options.statistics, decimals);
     const verdicts = [benchmark ? `${periodLabel(Math.max(...keys), calendar)}: ${benchmark.sentence}` : undefined, flags.failOnDrop ? drop?.sentence : undefined];
-    const output = trendReport([{ points }], calendar, options.statistics, flags.minN, {
+    const output = trendReport([{ points, side: (key) => side.get(key) }], calendar, options.statistics, flags.minN, {
+      sideFlags: flags,
       title: `NPS by ${flags.period}: ${result.inputs.map((i) => i.name).join(', ')}`,
       notes: [...verdicts.filter((v): v is string => v !== undefined), describeAccounting(result.accounting)],
       meta: buildMeta('trend', result, options),
@@ -93,13 +97,20 @@ async function trendByGroup(flags: TrendFlags, options: SharedOptions, calendar:
   if (flags.failOnDrop || flags.benchmark !== undefined || options.failBelow !== undefined) {
     throw usageError('--fail-on-drop, --fail-below and --benchmark judge one series; drop --by for them', 'run nps trend without --by for the gate');
   }
-  const result = await scan({ ...options.scan, needsDates: true, groups: [{ role: 'by', flag: '--by', spec: flags.by }] }, io, groupPeriodFold(calendar));
+  const fold = pairFold(groupPeriodFold(calendar), sideFold(flags, 1, (time, keys) => `${keys[0]}${KEY_SEPARATOR}${periodKey(time, calendar)}`));
+  const result = await scan({ ...options.scan, needsDates: true, groups: [{ role: 'by', flag: '--by', spec: flags.by }, ...sideColumns(flags)] }, io, fold);
   checkAccounting(result, options, io);
-  const keys = [...result.state.values()].flatMap((series) => [...series.keys()]);
+  const [byGroup, side] = result.state;
+  const keys = [...byGroup.values()].flatMap((series) => [...series.keys()]);
   const { first, final } = shownRange(keys, result.window, options.scan.since, calendar);
-  const series = [...result.state.keys()].sort(compareText).map((group) => ({ group: groupLabel(group), points: trendOf(result.state.get(group)!, first, final, options.statistics) }));
+  const series = [...byGroup.keys()].sort(compareText).map((group) => ({
+    group: groupLabel(group),
+    points: trendOf(byGroup.get(group)!, first, final, options.statistics),
+    side: (key: number) => side.get(`${group}${KEY_SEPARATOR}${key}`),
+  }));
   const name = result.inputs[0].columns.by.name;
   const output = trendReport(series, calendar, options.statistics, flags.minN, {
+    sideFlags: flags,
     title: `NPS by ${flags.period} and ${name}: ${result.inputs.map((i) => i.name).join(', ')}`,
     notes: [describeAccounting(result.accounting)],
     meta: buildMeta('trend', result, options),
@@ -140,15 +151,16 @@ const COLUMNS: Column[] = [
  * sparklines and the test stated in notes.
  */
 export function trendReport(
-  series: readonly { group?: string; points: readonly TrendPoint[] }[],
+  series: readonly { group?: string; points: readonly TrendPoint[]; side?: (key: number) => SideMetrics | undefined }[],
   calendar: Calendar,
   stats: Statistics,
   minN: number,
-  frame: { title: string; notes: readonly string[]; meta: Record<string, unknown>; groupName?: string },
+  frame: { title: string; notes: readonly string[]; meta: Record<string, unknown>; groupName?: string; sideFlags?: SideFlags },
 ): Report {
   const alpha = 1 - stats.confidence;
   const level = `${+(stats.confidence * 100).toFixed(4)}%`;
-  const rowsOf = (group: string | undefined, points: readonly TrendPoint[]) => points.map(({ key, summary: s, change, pAdjusted }) => {
+  const sideFlags = frame.sideFlags ?? {};
+  const rowsOf = (group: string | undefined, points: readonly TrendPoint[], side?: (key: number) => SideMetrics | undefined) => points.map(({ key, summary: s, change, pAdjusted }) => {
     const significant = change && pAdjusted < alpha ? (change.difference > 0 ? 'up' : 'down') : '';
     return {
       ...(group === undefined ? {} : { group }),
@@ -176,9 +188,10 @@ export function trendReport(
       significant,
       low_n: s.n < minN,
       note: s.n === 0 ? 'no responses' : s.n < minN ? `n < ${minN}` : '',
+      ...(hasSideMetrics(sideFlags) ? sideMetricCells(sideFlags, side?.(key)) : {}),
     };
   });
-  const rows = series.flatMap(({ group, points }) => rowsOf(group, points));
+  const rows = series.flatMap(({ group, points, side }) => rowsOf(group, points, side));
   const points = series[0]?.points ?? [];
   const span = points.length > 1 ? `${periodLabel(points[0].key, calendar)} to ${periodLabel(points[points.length - 1].key, calendar)}` : '';
   // With several series, one scale for all, so the lines compare with each other.
@@ -194,7 +207,11 @@ export function trendReport(
       : undefined,
     ...frame.notes,
   ].filter((n): n is string => n !== undefined);
-  const columns: Column[] = frame.groupName ? [{ key: 'group', label: frame.groupName, kind: 'text' }, ...COLUMNS] : COLUMNS;
+  const columns: Column[] = [
+    ...(frame.groupName ? [{ key: 'group', label: frame.groupName, kind: 'text' } as Column] : []),
+    ...COLUMNS,
+    ...sideMetricColumns(sideFlags),
+  ];
   const lines = frame.groupName && points.length > 1
     ? [{
         name: 'sparklines',

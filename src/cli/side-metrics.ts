@@ -1,0 +1,76 @@
+import type { Command } from 'commander';
+import type { Fold } from '../core/fold.js';
+import { addSideMetrics, cesMean, csatPercent, mergeSideMetrics, newSideMetrics, type SideMetrics } from '../core/metrics.js';
+import type { GroupColumn } from '../io/scan.js';
+import type { Cell, Column } from '../report/model.js';
+
+/** CSAT and CES beside NPS, for report, trend and agents: the same rows, grouped the same way. */
+export interface SideFlags {
+  csat?: string;
+  ces?: string;
+}
+
+export const addSideMetricOptions = (cmd: Command): Command =>
+  cmd
+    .option('--csat <column>', 'also report CSAT from this 1-5 column (share of 4-5)')
+    .option('--ces <column>', 'also report CES from this 1-7 column (mean effort)');
+
+export const hasSideMetrics = (flags: SideFlags): boolean => flags.csat !== undefined || flags.ces !== undefined;
+
+/** The group columns that carry the CSAT and CES cells to the fold, after the command's own. */
+export function sideColumns(flags: SideFlags): GroupColumn[] {
+  return [
+    ...(flags.csat !== undefined ? [{ role: 'csat', flag: '--csat', spec: flags.csat }] : []),
+    ...(flags.ces !== undefined ? [{ role: 'ces', flag: '--ces', spec: flags.ces }] : []),
+  ];
+}
+
+/**
+ * Side metrics per key (the whole file, a period, an agent), read from the cells at `offset` of
+ * the group values. They are counted on the rows used for NPS, so the figures describe one sample.
+ */
+export function sideFold<K>(flags: SideFlags, offset: number, keyOf: (time: number, keys: readonly string[]) => K): Fold<Map<K, SideMetrics>> {
+  const csatAt = flags.csat !== undefined ? offset : -1;
+  const cesAt = flags.ces !== undefined ? offset + (csatAt >= 0 ? 1 : 0) : -1;
+  return {
+    empty: () => new Map(),
+    add(byKey, _score, time, keys) {
+      const key = keyOf(time, keys);
+      let m = byKey.get(key);
+      if (!m) byKey.set(key, (m = newSideMetrics()));
+      addSideMetrics(m, csatAt >= 0 ? keys[csatAt] : undefined, cesAt >= 0 ? keys[cesAt] : undefined);
+    },
+    merge(into, from) {
+      for (const [key, m] of from) {
+        const mine = into.get(key);
+        if (mine) mergeSideMetrics(mine, m);
+        else into.set(key, { ...m });
+      }
+    },
+  };
+}
+
+export function sideMetricColumns(flags: SideFlags): Column[] {
+  return [
+    ...(flags.csat !== undefined
+      ? [
+          { key: 'csat_pct', label: 'CSAT', kind: 'pct' } as Column,
+          { key: 'csat_n', label: 'CSAT n', kind: 'count' } as Column,
+        ]
+      : []),
+    ...(flags.ces !== undefined
+      ? [
+          { key: 'ces_mean', label: 'CES', kind: 'stat' } as Column,
+          { key: 'ces_n', label: 'CES n', kind: 'count' } as Column,
+        ]
+      : []),
+  ];
+}
+
+export function sideMetricCells(flags: SideFlags, m: SideMetrics | undefined): Record<string, Cell> {
+  const metrics = m ?? newSideMetrics();
+  return {
+    ...(flags.csat !== undefined ? { csat_pct: csatPercent(metrics), csat_n: metrics.csatN } : {}),
+    ...(flags.ces !== undefined ? { ces_mean: cesMean(metrics), ces_n: metrics.cesN } : {}),
+  };
+}
