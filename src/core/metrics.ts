@@ -1,4 +1,4 @@
-import { parseAnswer } from './answer.js';
+import { MISSING, parseAnswer } from './answer.js';
 
 /**
  * The other two questions contact centres ask beside NPS: CSAT (1-5, reported as the share of 4
@@ -8,11 +8,15 @@ import { parseAnswer } from './answer.js';
 export interface SideMetrics {
   csatN: number;
   csatSatisfied: number;
+  /** Filled CSAT cells that are not 1-5 answers. */
+  csatOff: number;
   cesN: number;
   cesSum: number;
+  /** Filled CES cells that are not 1-7 answers. */
+  cesOff: number;
 }
 
-export const newSideMetrics = (): SideMetrics => ({ csatN: 0, csatSatisfied: 0, cesN: 0, cesSum: 0 });
+export const newSideMetrics = (): SideMetrics => ({ csatN: 0, csatSatisfied: 0, csatOff: 0, cesN: 0, cesSum: 0, cesOff: 0 });
 
 export function addSideMetrics(m: SideMetrics, csat: string | undefined, ces: string | undefined): void {
   if (csat !== undefined) {
@@ -20,22 +24,24 @@ export function addSideMetrics(m: SideMetrics, csat: string | undefined, ces: st
     if (value >= 1 && value <= 5) {
       m.csatN++;
       if (value >= 4) m.csatSatisfied++;
-    }
+    } else if (value !== MISSING) m.csatOff++;
   }
   if (ces !== undefined) {
     const value = parseAnswer(ces);
     if (value >= 1 && value <= 7) {
       m.cesN++;
       m.cesSum += value;
-    }
+    } else if (value !== MISSING) m.cesOff++;
   }
 }
 
 export function mergeSideMetrics(into: SideMetrics, from: SideMetrics): void {
   into.csatN += from.csatN;
   into.csatSatisfied += from.csatSatisfied;
+  into.csatOff += from.csatOff;
   into.cesN += from.cesN;
   into.cesSum += from.cesSum;
+  into.cesOff += from.cesOff;
 }
 
 /** Share of satisfied (4-5) answers in percent; NaN without answers. */

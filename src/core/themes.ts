@@ -19,11 +19,12 @@ function keywordPattern(keyword: string): string {
 /** One matcher per theme, in order: does this comment mention it? */
 export function compileThemes(themes: readonly Theme[]): ((text: string) => boolean)[] {
   return themes.map((theme) => {
-    const alternatives = theme.keywords.filter((k) => k.trim() !== '' && k.trim() !== '*').map(keywordPattern);
+    const alternatives = theme.keywords.filter((k) => k.trim() !== '' && k.trim() !== '*').map((k) => keywordPattern(k.normalize('NFC')));
     if (alternatives.length === 0) return () => false;
     // Letters and digits of any language bound a word, so "kö" does not match inside "köpa".
     const pattern = new RegExp(`(?<![\\p{L}\\p{N}])(?:${alternatives.join('|')})(?![\\p{L}\\p{N}])`, 'iu');
-    return (text: string) => pattern.test(text);
+    // Both sides composed (NFC): a decomposed "kö" pasted from macOS still matches "kö".
+    return (text: string) => pattern.test(text.normalize('NFC'));
   });
 }
 
@@ -54,7 +55,7 @@ export const STARTER_THEMES: readonly Theme[] = [
   },
   {
     name: 'Friendliness',
-    keywords: ['friendly', 'unfriendly', 'kind', 'polite', 'impolite', 'rude*', 'nice', 'helpful', 'trevlig*', 'otrevlig*', 'vänlig*',
+    keywords: ['friendly', 'unfriendly', 'very kind', 'so kind', 'polite', 'impolite', 'rude*', 'nice', 'helpful', 'trevlig*', 'otrevlig*', 'vänlig*',
       'ovänlig*', 'oförskämd*', 'hjälpsam*', 'hyggelig*', 'vennlig*', 'uvennlig*', 'uhøflig*', 'høflig*', 'venlig*', 'uvenlig*',
       'flink*', 'uprzejm*', 'nieuprzejm*', 'miły', 'miła', 'miło', 'niegrzeczn*', 'freundlich*', 'unfreundlich*', 'höflich*', 'unhöflich*', 'nett'],
   },
@@ -70,7 +71,7 @@ export const STARTER_THEMES: readonly Theme[] = [
   },
   {
     name: 'Price',
-    keywords: ['price*', 'pricing', 'expensive', 'cheap*', 'cost*', 'fee*', 'invoice*', 'bill*', 'pris*', 'dyr*', 'billig*', 'kostnad*',
+    keywords: ['price*', 'pricing', 'expensive', 'cheap*', 'cost', 'costs', 'costly', 'fee', 'fees', 'invoice*', 'bill', 'bills', 'billing', 'billed', 'pris*', 'dyr*', 'billig*', 'kostnad*',
       'avgift*', 'faktura*', 'kostnad', 'gebyr*', 'cena', 'ceny', 'cen', 'drogo', 'drogi*', 'tani*', 'opłat*', 'rachun*', 'preis*', 'teuer*', 'günstig*', 'gebühr*', 'rechnung*'],
   },
 ];

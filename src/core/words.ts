@@ -17,6 +17,9 @@ const OPINION_WORDS: readonly string[] = [
   'gut', 'gute', 'guter', 'gutes', 'besser', 'besten', 'schlecht', 'lang', 'lange', 'kurz', 'leicht', 'dank',
   // Polish: well, immediately
   'dobrze', 'natychmiast',
+  // Negations, in every language: without them "inte bra" and "nie polecam" would read as praise
+  'not', 'no', 'never', 'nothing', 'nobody', 'inte', 'ej', 'aldrig', 'ingen', 'inget', 'inga', 'ingenting',
+  'ikke', 'aldri', 'intet', 'nie', 'nigdy', 'nic', 'nikt', 'nicht', 'kein', 'keine', 'keinen', 'nie', 'niemals', 'nichts',
 ];
 
 /** A word: letters (each with any combining marks) and digits, so "väntetid", "ćwierć" and "4g" stay whole. */

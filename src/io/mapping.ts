@@ -156,17 +156,28 @@ const AGENT_WORDS = ['agent', 'agent name', 'handläggare', 'saksbehandler', 'sa
 const TEAM_WORDS = ['team', 'group', 'department', 'avdelning', 'avdeling', 'afdeling', 'zespół', 'zespol', 'dział', 'grupp', 'gruppe', 'grupa', 'enhet', 'enhed', 'unit'];
 
 /** A column named like one of `words` (exact header first, then a header containing a word) that has values. */
-function detectNamed(header: readonly string[], sample: readonly string[][], words: readonly string[], role: string): ColumnChoice | undefined {
-  const filled = (index: number) => sample.some((r) => (r[index] ?? '').trim() !== '');
+/** Columns another role already has (the score, the date): never offered for a second one. */
+export type Taken = ReadonlySet<number>;
+
+/**
+ * A column named like one of `words` that has values and is not taken: an exact header first;
+ * then a header containing one of the words, trying the words in the order given (their priority).
+ */
+function detectNamed(header: readonly string[], sample: readonly string[][], words: readonly string[], role: string, taken: Taken = new Set(), fits: (index: number) => boolean = () => true): ColumnChoice | undefined {
+  const usable = (index: number) => !taken.has(index) && sample.some((r) => (r[index] ?? '').trim() !== '') && fits(index);
   const names = header.map(normalize);
-  const exact = names.findIndex((name, i) => words.includes(name) && filled(i));
+  const exact = names.findIndex((name, i) => words.includes(name) && usable(i));
   if (exact >= 0) return { index: exact, name: header[exact], reason: `header names the ${role}` };
-  const partial = names.findIndex((name, i) => words.some((w) => w.length > 3 && name.split(' ').includes(w)) && filled(i));
-  return partial >= 0 ? { index: partial, name: header[partial], reason: `header mentions the ${role}` } : undefined;
+  for (const word of words) {
+    if (word.length <= 3 && word !== 'id') continue;
+    const partial = names.findIndex((name, i) => name.split(' ').includes(word) && usable(i));
+    if (partial >= 0) return { index: partial, name: header[partial], reason: `header mentions the ${role}` };
+  }
+  return undefined;
 }
 
-export const detectAgent = (header: readonly string[], sample: readonly string[][]) => detectNamed(header, sample, AGENT_WORDS, 'agent');
-export const detectTeam = (header: readonly string[], sample: readonly string[][]) => detectNamed(header, sample, TEAM_WORDS, 'team');
+export const detectAgent = (header: readonly string[], sample: readonly string[][], taken?: Taken) => detectNamed(header, sample, AGENT_WORDS, 'agent', taken);
+export const detectTeam = (header: readonly string[], sample: readonly string[][], taken?: Taken) => detectNamed(header, sample, TEAM_WORDS, 'team', taken);
 
 // Answers that are not 0-10 but are found where the NPS answer should be.
 const CATEGORY_WORDS = new Set(['detractor', 'passive', 'promoter', 'detractors', 'passives', 'promoters', 'kritiker', 'passiv', 'passiva', 'ambassadör', 'ambassadörer', 'krytyk', 'pasywny', 'promotor', 'neutral', 'neutrale']);
@@ -196,18 +207,30 @@ export function categoryColumn(header: readonly string[], sample: readonly strin
   return undefined;
 }
 
-const ID_WORDS = ['id', 'response id', 'responseid', 'respondent id', 'response_id', 'ticket id', 'case id', 'request id', 'interaction id', 'svars id', 'svarsid', 'ärende', 'ärendenummer', 'saksnummer', 'sagsnummer', 'numer zgłoszenia', '#'];
-const COMMENT_WORDS = ['comment', 'comments', 'kommentar', 'kommentarer', 'komentarz', 'feedback', 'reason', 'anledning', 'begrunnelse', 'begrundelse', 'powód', 'why', 'varför', 'hvorfor', 'dlaczego', 'open ended', 'verbatim', 'text', 'fritext', 'fritekst'];
+const ID_WORDS = ['id', 'response id', 'responseid', 'respondent id', 'ticket id', 'ticket', 'case id', 'case', 'request id', 'interaction id', 'svars id', 'svarsid', 'ärende', 'ärendenummer', 'saksnummer', 'sagsnummer', 'numer zgłoszenia', '#', 'customer id'];
+const COMMENT_WORDS = ['comment', 'comments', 'kommentar', 'kommentarer', 'komentarz', 'feedback', 'verbatim', 'fritext', 'fritekst', 'open ended', 'reason', 'anledning', 'begrunnelse', 'begrundelse', 'powód', 'why', 'varför', 'hvorfor', 'dlaczego', 'text'];
 const CHANNEL_WORDS = ['channel', 'kanal', 'kanał', 'source', 'medium'];
 
-export const detectId = (header: readonly string[], sample: readonly string[][]) => detectNamed(header, sample, ID_WORDS, 'response ID');
-export const detectChannel = (header: readonly string[], sample: readonly string[][]) => detectNamed(header, sample, CHANNEL_WORDS, 'channel');
+export const detectId = (header: readonly string[], sample: readonly string[][], taken?: Taken) => detectNamed(header, sample, ID_WORDS, 'response ID', taken);
+export const detectChannel = (header: readonly string[], sample: readonly string[][], taken?: Taken) => detectNamed(header, sample, CHANNEL_WORDS, 'channel', taken);
 
-/** The free-text answer: a header naming a comment or the reason for the score, with text in it. */
-export function detectComment(header: readonly string[], sample: readonly string[][]): ColumnChoice | undefined {
-  const named = detectNamed(header, sample, COMMENT_WORDS, 'comment');
+/**
+ * Whether a column holds free text: most filled cells are not numbers, and they are not a handful
+ * of repeated labels (a "Contact reason" column of Billing/Delivery is a category, not a comment).
+ */
+function freeText(sample: readonly string[][], index: number): boolean {
+  const values = sample.map((r) => (r[index] ?? '').trim()).filter((v) => v !== '');
+  if (values.length === 0) return false;
+  const numeric = values.filter((v) => /^[-+]?[\d.,\s]+$/.test(v)).length;
+  const distinct = new Set(values).size;
+  return numeric / values.length < 0.5 && (values.length < 10 || distinct / values.length > 0.5 || values.some((v) => v.includes(' ')));
+}
+
+/** The free-text answer: a header naming a comment or the reason for the score, with free text in it. */
+export function detectComment(header: readonly string[], sample: readonly string[][], taken?: Taken): ColumnChoice | undefined {
+  const named = detectNamed(header, sample, COMMENT_WORDS, 'comment', taken, (i) => freeText(sample, i));
   if (named) return named;
   // Survey tools title it as a question: "What is the main reason for your score?"
-  const index = header.findIndex((h, i) => /reason|why|anledning|varför|hvorfor|dlaczego|powód|improve|förbättra|forbedre|poprawić/.test(normalize(h)) && sample.some((r) => (r[i] ?? '').trim().length > 3));
+  const index = header.findIndex((h, i) => !taken?.has(i) && /reason|why|anledning|varför|hvorfor|dlaczego|powód|improve|förbättra|forbedre|poprawić/.test(normalize(h)) && freeText(sample, i));
   return index >= 0 ? { index, name: header[index], reason: 'header asks for the reason' } : undefined;
 }

@@ -28,7 +28,7 @@ export interface GroupColumn {
   readonly byFile?: boolean;
   /** A column the command can do without: rows give '' when the input has none. */
   readonly optional?: boolean;
-  readonly detect?: (header: readonly string[], sample: readonly string[][]) => ColumnChoice | undefined;
+  readonly detect?: (header: readonly string[], sample: readonly string[][], taken?: ReadonlySet<number>) => ColumnChoice | undefined;
 }
 
 /** What to read and which rows to keep: the shared input, mapping and filter options. */
@@ -131,6 +131,8 @@ class Reading<S> {
     private readonly keep: ((time: number) => boolean) | undefined,
     private readonly questions: number,
     private readonly scale: Scale,
+    /** --last N: periods more than N behind the newest seen can never be in the window. */
+    private readonly lastCount?: number,
   ) {
     if (!bucketCalendar) {
       this.single = this.bucket(0);
@@ -139,9 +141,10 @@ class Reading<S> {
 
   /** The same reading so far, read from now on in another order. */
   clone(order: DateOrder): Reading<S> {
-    const copy = new Reading(order, this.fold, this.bucketCalendar, this.keep, this.questions, this.scale);
+    const copy = new Reading(order, this.fold, this.bucketCalendar, this.keep, this.questions, this.scale, this.lastCount);
     mergeAccounting(copy.outside, this.outside);
     copy.latest = this.latest;
+    copy.newest = this.newest;
     for (const [key, b] of this.buckets) {
       const mine = copy.bucket(key);
       for (let q = 0; q < this.questions; q++) {
@@ -151,6 +154,28 @@ class Reading<S> {
       }
     }
     return copy;
+  }
+
+  /**
+   * The bucket of a period, or undefined when it is too old to be in the --last window. Newer
+   * periods push the oldest out as they come, so memory stays within the window (a listing such
+   * as followup would otherwise keep every row of the file).
+   */
+  private newest = -Infinity;
+  private periodBucket(key: number): Bucket<S> | undefined {
+    if (this.lastCount !== undefined) {
+      if (key <= this.newest - this.lastCount) return undefined;
+      if (key > this.newest) {
+        this.newest = key;
+        for (const [old, b] of this.buckets) {
+          if (old > key - this.lastCount) continue;
+          this.outside.read += b.accounting[0].read;
+          this.outside.filtered += b.accounting[0].read;
+          this.buckets.delete(old);
+        }
+      }
+    }
+    return this.bucket(key);
   }
 
   bucket(key: number): Bucket<S> {
@@ -178,7 +203,13 @@ class Reading<S> {
       }
       if (time > this.latest) this.latest = time;
     }
-    const b = this.single ?? this.bucket(periodKey(time, this.bucketCalendar!));
+    const b = this.single ?? this.periodBucket(periodKey(time, this.bucketCalendar!));
+    if (!b) {
+      // A period already behind the window: a filtered row, kept as a count only.
+      this.outside.read++;
+      this.outside.filtered++;
+      return;
+    }
     for (let q = 0; q < scoreIndexes.length; q++) {
       const accounting = b.accounting[q];
       accounting.read++;
@@ -225,7 +256,7 @@ export async function scan<S>(request: ScanRequest, io: Io, fold: Fold<S>): Prom
   const forced = request.dateFormat ? forcedReader(request.dateFormat, request.zone ?? UTC) : undefined;
   // Day-first is the reading kept when a slash-date column never tells (every part <= 12).
   const questionCount = Math.max(1, request.scores.length);
-  let readings: Reading<S>[] = [new Reading('dmy', fold, bucketCalendar, request.keep, questionCount, request.scale ?? '0-10')];
+  let readings: Reading<S>[] = [new Reading('dmy', fold, bucketCalendar, request.keep, questionCount, request.scale ?? '0-10', request.last?.count)];
   const questionNames: string[] = [];
   // Dates neither reading can read (not dates at all): they say nothing about the order.
   let unreadableInBoth = 0;
@@ -372,17 +403,20 @@ export function planInput(head: TableHead, request: ScanRequest, dated: boolean,
   const date = request.date ? resolveColumn(header, request.date, '--date', source.name) : dated ? suggested.date ?? detectDate(header, sample) : suggested.date;
   if (dated && !date && !optionalDates) throw usageError(`${source.name}: no date column found`, 'name it with --date <column>');
   if (date) columns.date = date;
+  // Detected roles never take the score or date columns, nor a column an earlier role took.
+  const taken = new Set<number>([...scores.map((s) => s!.index), ...(date ? [date.index] : [])]);
   const keyIndexes = request.groups.map((g) => {
     if (g.byFile) return undefined;
     const role = g.role as Role;
     // Vendors that title columns with tags (Qualtrics Q2) ask the question in the next header row.
     const byText = (texts: readonly string[] | undefined) => {
-      const found = texts && g.detect?.(texts, sample);
+      const found = texts && g.detect?.(texts, sample, taken);
       return found && { ...found, name: header[found.index] };
     };
-    const choice = g.spec ? resolveColumn(header, g.spec, g.flag, source.name) : (suggested[role] ?? g.detect?.(header, sample) ?? byText(headerRows[0]));
+    const choice = g.spec ? resolveColumn(header, g.spec, g.flag, source.name) : (suggested[role] ?? g.detect?.(header, sample, taken) ?? byText(headerRows[0]));
     if (!choice && g.optional) return ABSENT;
     if (!choice) throw usageError(`${source.name}: no ${g.role} column found`, `name it with ${g.flag} <column>`);
+    if (!g.spec) taken.add(choice.index);
     columns[g.role] = choice;
     return choice;
   });

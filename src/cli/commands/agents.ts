@@ -15,7 +15,7 @@ import type { Column, Report, Row } from '../../report/model.js';
 import { buildMeta, checkAccounting, describeAccounting } from '../accounting.js';
 import type { Io } from '../io.js';
 import { addFilterOptions, addInputOptions, addOutputOptions, addStatisticsOptions, parseCount, sharedOptions, type SharedFlags } from '../options.js';
-import { addSideMetricOptions, hasSideMetrics, sideColumns, sideFold, sideMetricColumns, sideMetricCells, type SideFlags } from '../side-metrics.js';
+import { addSideMetricOptions, checkSideMetrics, hasSideMetrics, sideColumns, sideFold, sideMetricColumns, sideMetricCells, type SideFlags } from '../side-metrics.js';
 import { groupLabel } from './compare.js';
 import type { CommandDefinition } from './index.js';
 
@@ -65,6 +65,7 @@ export const agents: CommandDefinition = {
     const columnName = result.inputs[0].columns[role].name;
     const boards = result.questions.map((q) => board(q.state[0], Boolean(team), flags, options.statistics));
     const side = result.questions[0].state[1];
+    checkSideMetrics(flags, side.values(), io);
     const output = agentsReport(boards, side, result.questions, columnName, team ? result.inputs[0].columns.team.name : undefined, flags, options.statistics, {
       title: `NPS by ${columnName}${team ? ` within ${result.inputs[0].columns.team.name}` : ''}: ${result.inputs.map((i) => i.name).join(', ')}`,
       accounting: result.questions.map((q) => `${result.questions.length > 1 ? `${q.name}: ` : ''}${describeAccounting(q.accounting)}`),

@@ -3,7 +3,7 @@ import type { Fold } from '../../core/fold.js';
 import { summarize, type Statistics } from '../../core/summary.js';
 import { newTally, type Tally } from '../../core/tally.js';
 import { compareText } from '../../core/text.js';
-import { usageError } from '../../errors.js';
+import { dataError, usageError } from '../../errors.js';
 import { scan, type GroupColumn } from '../../io/scan.js';
 import { writeOutput } from '../../io/write.js';
 import { render } from '../../report/index.js';
@@ -22,6 +22,8 @@ interface DriverFlags extends SharedFlags {
 /** Per numeric driver its (value, score) pairs; per categorical driver a tally per level. */
 interface DriverState {
   readonly numeric: NumericDriver[];
+  /** Per numeric driver: filled cells that are not numbers (times like 00:03:25, "12%"). */
+  readonly unreadable: number[];
   readonly categorical: Map<string, Tally>[];
 }
 
@@ -49,11 +51,12 @@ export const drivers: CommandDefinition = {
       ...categorical.map((spec, i): GroupColumn => ({ role: `categorical_${i + 1}`, flag: '--categorical', spec })),
     ];
     const fold: Fold<DriverState> = {
-      empty: () => ({ numeric: numeric.map(() => new NumericDriver()), categorical: categorical.map(() => new Map()) }),
+      empty: () => ({ numeric: numeric.map(() => new NumericDriver()), unreadable: numeric.map(() => 0), categorical: categorical.map(() => new Map()) }),
       add(state, score, _time, keys) {
         for (let i = 0; i < numeric.length; i++) {
           const value = parseMeasure(keys[i]);
           if (!Number.isNaN(value)) state.numeric[i].add(value, score);
+          else if (keys[i] !== '' && !/^(na|n\/a|-)$/i.test(keys[i])) state.unreadable[i]++;
         }
         for (let i = 0; i < categorical.length; i++) {
           const levels = state.categorical[i];
@@ -64,6 +67,7 @@ export const drivers: CommandDefinition = {
         }
       },
       merge(into, from) {
+        from.unreadable.forEach((n, i) => (into.unreadable[i] += n));
         from.numeric.forEach((driver, i) => {
           const values = driver.values();
           const scores = driver.scores();
@@ -80,6 +84,14 @@ export const drivers: CommandDefinition = {
     const result = await scan({ ...options.scan, groups }, io, fold);
     checkAccounting(result, options, io);
     const names = result.inputs[0].columns;
+    numeric.forEach((_, i) => {
+      const name = names[`numeric_${i + 1}`].name;
+      const unreadable = result.state.unreadable[i];
+      if (result.state.numeric[i].n === 0) {
+        throw dataError(`the numeric driver ${name} holds no numbers${unreadable ? ` (${unreadable} cells are not numbers)` : ''}`, 'give --numeric a column of numbers (decimal comma or point), or use --categorical');
+      }
+      if (unreadable > 0) io.stderr.write(`nps: warning: ${unreadable} ${name} ${unreadable === 1 ? 'cell is' : 'cells are'} not a number and ${unreadable === 1 ? 'was' : 'were'} left out of that driver\n`);
+    });
     const analyses = [
       ...numeric.map((_, i) => numericAnalysis(names[`numeric_${i + 1}`].name, result.state.numeric[i], options.statistics)),
       ...categorical.map((_, i) => categoricalAnalysis(names[`categorical_${i + 1}`].name, result.state.categorical[i], options.statistics)),
@@ -109,27 +121,21 @@ interface Analysis {
   readonly levels: Row[];
 }
 
-function levelRow(driver: string, type: string, level: string, t: Tally, stats: Statistics): Row {
+function levelRow(driver: string, type: string, level: string, t: Tally, stats: Statistics, test: Row): Row {
   const s = summarize(t, stats);
-  return { driver, type, level, n: s.n, nps: s.nps, interval: [s.lower, s.upper], nps_lower: s.lower, nps_upper: s.upper };
+  return { driver, type, level, n: s.n, nps: s.nps, interval: [s.lower, s.upper], nps_lower: s.lower, nps_upper: s.upper, statistic: test.statistic, p_value: test.p_value, effect_size: test.effect_size };
 }
 
 function numericAnalysis(name: string, driver: NumericDriver, stats: Statistics): Analysis {
   const { rho, n, p } = spearman(driver);
-  return {
-    effect: Math.abs(rho),
-    summary: { driver: name, type: 'numeric', n, test: 'Spearman rho', statistic: rho, df: null, p_value: Number.isNaN(p) ? null : p, effect_size: Math.abs(rho) },
-    levels: quartileBands(driver).map((band) => levelRow(name, 'numeric', band.label, band.tally, stats)),
-  };
+  const summary: Row = { driver: name, type: 'numeric', n, test: 'Spearman rho', statistic: rho, df: null, p_value: Number.isNaN(p) ? null : p, effect_size: Math.abs(rho) };
+  return { effect: Math.abs(rho), summary, levels: quartileBands(driver).map((band) => levelRow(name, 'numeric', band.label, band.tally, stats, summary)) };
 }
 
 function categoricalAnalysis(name: string, levels: Map<string, Tally>, stats: Statistics): Analysis {
   const test = chiSquareIndependence(levels);
-  return {
-    effect: test.cramersV,
-    summary: { driver: name, type: 'categorical', n: test.n, test: 'chi-square', statistic: test.statistic, df: test.df, p_value: Number.isNaN(test.p) ? null : test.p, effect_size: test.cramersV },
-    levels: [...levels.keys()].sort(compareText).map((level) => levelRow(name, 'categorical', groupLabel(level), levels.get(level)!, stats)),
-  };
+  const summary: Row = { driver: name, type: 'categorical', n: test.n, test: 'chi-square', statistic: test.statistic, df: test.df, p_value: Number.isNaN(test.p) ? null : test.p, effect_size: test.cramersV };
+  return { effect: test.cramersV, summary, levels: [...levels.keys()].sort(compareText).map((level) => levelRow(name, 'categorical', groupLabel(level), levels.get(level)!, stats, summary)) };
 }
 
 const SUMMARY_COLUMNS: Column[] = [
@@ -152,4 +158,8 @@ const LEVEL_COLUMNS: Column[] = [
   { key: 'interval', label: 'Interval', kind: 'range', audience: 'human' },
   { key: 'nps_lower', label: 'Lower', kind: 'nps', audience: 'machine' },
   { key: 'nps_upper', label: 'Upper', kind: 'nps', audience: 'machine' },
+  // The driver's own test on every row, so a CSV of levels stands alone.
+  { key: 'statistic', label: 'Statistic', kind: 'stat', audience: 'machine' },
+  { key: 'p_value', label: 'p', kind: 'p', audience: 'machine' },
+  { key: 'effect_size', label: 'Effect', kind: 'stat', audience: 'machine' },
 ];

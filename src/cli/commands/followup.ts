@@ -73,18 +73,33 @@ export const followup: CommandDefinition = {
         if (!wanted(score) || (flags.withComment && keys[commentAt].trim() === '')) return;
         list.push({ score, time, order: order++, values: [...keys] });
       },
-      merge: (into, from) => void into.push(...from),
+      merge(into, from) {
+        // One at a time: spreading hundreds of thousands of rows into push overflows the stack.
+        for (const callback of from) into.push(callback);
+      },
     };
     const result = await scan({ ...options.scan, needsDates: true, datesIfAny: true, groups }, io, fold);
     checkAccounting(result, options, io);
-    // Newest first; undated rows keep their order, after the dated ones.
-    const list = [...result.state].sort((a, b) => (Number.isNaN(b.time) ? -1 : Number.isNaN(a.time) ? 1 : b.time - a.time) || a.order - b.order);
+    // Newest first; undated rows after the dated ones, in file order.
+    const list = [...result.state].sort((a, b) => {
+      const undatedA = Number.isNaN(a.time);
+      const undatedB = Number.isNaN(b.time);
+      if (undatedA !== undatedB) return undatedA ? 1 : -1;
+      return (undatedA ? 0 : b.time - a.time) || a.order - b.order;
+    });
+    if (flags.withComment && result.inputs.some((input) => !input.columns.comment)) {
+      throw usageError('--with-comment: no comment column found', 'name it with --comment <column>');
+    }
     const columnNames = result.inputs[0].columns;
     const includes = (flags.include ?? []).map((_, i) => columnNames[`include_${i + 1}`].name);
+    const undated = result.inputs.filter((input) => !input.columns.date).map((input) => input.name);
     const what = flags.maxScore !== undefined ? `answers of ${flags.maxScore} or less` : `${flags.category}s`;
     const output = followupReport(list, includes, {
       title: `To follow up: ${list.length} ${what}${flags.withComment ? ' with a comment' : ''}, newest first: ${result.inputs.map((i) => i.name).join(', ')}`,
-      notes: [describeAccounting(result.accounting)],
+      notes: [
+        ...(undated.length > 0 ? [`No date column in ${undated.join(', ')}: those responses are listed in file order, after the dated ones (name the column with --date).`] : []),
+        describeAccounting(result.accounting),
+      ],
       meta: buildMeta('followup', result, options),
     });
     await writeOutput(render(output, options.format, options.render), options.output, options.scan.files, io);
@@ -100,10 +115,12 @@ function parseScore(value: string): number {
 /** A wall time as people write it: YYYY-MM-DD HH:mm. */
 const wallText = (wall: number) => (Number.isNaN(wall) ? '' : new Date(wall).toISOString().slice(0, 16).replace('T', ' '));
 
-/** A column name as a stable snake_case key; one of the listing's own keys gets an `extra_` prefix. */
+/** A column name as a stable snake_case key, made unique among those already taken. */
 function keyFor(name: string, taken: readonly string[]): string {
-  const key = name.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '') || 'column';
-  return taken.includes(key) ? `extra_${key}` : key;
+  const base = name.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '') || 'column';
+  let key = taken.includes(base) ? `extra_${base}` : base;
+  for (let n = 2; taken.includes(key); n++) key = `extra_${base}_${n}`;
+  return key;
 }
 
 function followupReport(list: readonly Callback[], includes: readonly string[], frame: { title: string; notes: string[]; meta: Record<string, unknown> }): Report {

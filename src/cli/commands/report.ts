@@ -12,7 +12,7 @@ import type { Column, Report, Row } from '../../report/model.js';
 import { buildMeta, checkAccounting, describeAccounting } from '../accounting.js';
 import type { Io } from '../io.js';
 import { addFilterOptions, addInputOptions, addOutputOptions, addStatisticsOptions, parseNps, sharedOptions, type SharedFlags } from '../options.js';
-import { addSideMetricOptions, hasSideMetrics, sideColumns, sideFold, sideMetricCells, sideMetricColumns, type SideFlags } from '../side-metrics.js';
+import { addSideMetricOptions, checkSideMetrics, hasSideMetrics, sideColumns, sideFold, sideMetricCells, sideMetricColumns, type SideFlags } from '../side-metrics.js';
 import { benchmarkSentence, gateFailure, latestChange, type Drop } from '../verdicts.js';
 import type { CommandDefinition } from './index.js';
 
@@ -50,6 +50,7 @@ export const report: CommandDefinition = {
     const fold = pairFold(npsFold, sideFold(flags, 0, () => ''));
     const result = await scan({ ...options.scan, needsDates: Boolean(flags.failOnDrop), groups: sideColumns(flags) }, io, fold);
     checkAccounting(result, options, io);
+    checkSideMetrics(flags, result.state[1].values(), io);
     const summary = summarize(result.overall, options.statistics);
     const drop = flags.failOnDrop ? latestChange(result.state[0] as Map<number, Tally>, calendar, options.statistics, decimals) : undefined;
     const benchmark = flags.benchmark === undefined ? undefined : benchmarkSentence(result.overall, flags.benchmark, options.statistics, decimals);

@@ -13,7 +13,7 @@ import { buildMeta, checkAccounting, describeAccounting, isoDay } from '../accou
 import { usageError } from '../../errors.js';
 import type { Io } from '../io.js';
 import { addFilterOptions, addInputOptions, addOutputOptions, addStatisticsOptions, parseCount, parseNps, sharedOptions, type SharedFlags, type SharedOptions } from '../options.js';
-import { addSideMetricOptions, hasSideMetrics, sideColumns, sideFold, sideMetricCells, sideMetricColumns, type SideFlags } from '../side-metrics.js';
+import { addSideMetricOptions, checkSideMetrics, hasSideMetrics, sideColumns, sideFold, sideMetricCells, sideMetricColumns, type SideFlags } from '../side-metrics.js';
 import { groupLabel } from './compare.js';
 import { benchmarkSentence, gateFailure, latestChange } from '../verdicts.js';
 import type { CommandDefinition } from './index.js';
@@ -59,6 +59,7 @@ export const trend: CommandDefinition = {
     const result = await scan({ ...options.scan, needsDates: true, groups: sideColumns(flags) }, io, fold);
     checkAccounting(result, options, io);
     const [periods, side] = result.state;
+    checkSideMetrics(flags, side.values(), io);
     const keys = [...periods.keys()];
     const { first, final } = shownRange(keys, result.window, options.scan.since, calendar);
     const points = trendOf(periods, first, final, options.statistics);
@@ -101,6 +102,7 @@ async function trendByGroup(flags: TrendFlags, options: SharedOptions, calendar:
   const result = await scan({ ...options.scan, needsDates: true, groups: [{ role: 'by', flag: '--by', spec: flags.by }, ...sideColumns(flags)] }, io, fold);
   checkAccounting(result, options, io);
   const [byGroup, side] = result.state;
+  checkSideMetrics(flags, side.values(), io);
   const keys = [...byGroup.values()].flatMap((series) => [...series.keys()]);
   const { first, final } = shownRange(keys, result.window, options.scan.since, calendar);
   const series = [...byGroup.keys()].sort(compareText).map((group) => ({
