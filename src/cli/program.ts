@@ -37,8 +37,10 @@ export function buildProgram(io: Io): Command {
 Examples:
   nps report survey.csv
   nps trend survey.csv --period month --last 12m
+  nps agents survey.csv --team
   nps compare survey.csv --by channel
-  nps samplesize --margin 5
+  nps followup survey.csv --last 1w --format csv
+  nps columns survey.csv
   nps report --help
 ${EXIT_CODES_HELP}`);
 
