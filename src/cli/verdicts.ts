@@ -3,13 +3,13 @@ import { compareGroups, testBenchmark, type Difference } from '../core/significa
 import type { Statistics } from '../core/summary.js';
 import { countsOf, newTally, sizeOf, type Tally } from '../core/tally.js';
 import { NpsError } from '../errors.js';
-import { formatForHumans } from '../report/format.js';
+import { confidenceLabel, formatForHumans } from '../report/format.js';
 
 /** Sentences that state a statistical conclusion in words, and the CI gates built on them. */
 
 const points = (value: number, decimals: number) => formatForHumans(value, 'nps', { decimals });
 const pText = (p: number) => (p < 0.001 ? 'p < 0.001' : `p = ${formatForHumans(p, 'p', { decimals: 3 })}`);
-const level = (confidence: number) => `${+(confidence * 100).toFixed(4)}%`;
+const level = confidenceLabel;
 
 /** One-tailed test of an NPS (points) against a target (points), DESIGN.md §3. */
 export function benchmarkSentence(tally: Tally, benchmark: number, stats: Statistics, decimals: number): { sentence: string; p: number; z: number; above: boolean } {

@@ -1,7 +1,7 @@
 import { compareText } from './text.js';
 import { compareGroups, holm, type Difference } from './significance.js';
 import { summarize, type NpsSummary, type Statistics } from './summary.js';
-import { countsOf, mergeTallies, newTally, type Tally } from './tally.js';
+import { countsOf, mergeTallies, newTally, restOf, type Tally } from './tally.js';
 
 /** One group against every other group pooled. */
 export interface GroupResult {
@@ -23,9 +23,7 @@ export function eachAgainstRest(groups: ReadonlyMap<string, Tally>, stats: Stati
   const keys = [...groups.keys()].sort(compareText);
   const differences = keys.map((key) => {
     const own = groups.get(key)!;
-    const rest = newTally();
-    for (let s = 0; s <= 10; s++) rest[s] = total[s] - own[s];
-    return compareGroups(countsOf(own), countsOf(rest), stats.confidence);
+    return compareGroups(countsOf(own), countsOf(restOf(total, own)), stats.confidence);
   });
   const adjusted = holm(differences.map((d) => d.p));
   return keys.map((key, i) => ({ key, summary: summarize(groups.get(key)!, stats), vsRest: differences[i], pAdjusted: adjusted[i] }));

@@ -3,7 +3,7 @@ import { rankBy } from './rank.js';
 import { estimateShrinkage, type Shrinkage } from './shrink.js';
 import { compareGroups, holm, type Difference } from './significance.js';
 import { summarize, type NpsSummary, type Statistics } from './summary.js';
-import { countsOf, mergeTallies, newTally, type Tally } from './tally.js';
+import { countsOf, mergeTallies, newTally, restOf, type Tally } from './tally.js';
 
 /** What a ranking orders by: the score, its lower interval bound, or the shrunk score. */
 export type RankBy = 'nps' | 'lower' | 'shrunk';
@@ -36,9 +36,7 @@ export function leaderboard(groups: ReadonlyMap<string, Tally>, minN: number, ra
   const rankedKeys = keys.filter((k) => summarize(groups.get(k)!, stats).n >= minN);
   const tests = rankedKeys.map((key) => {
     const own = groups.get(key)!;
-    const rest = newTally();
-    for (let s = 0; s <= 10; s++) rest[s] = total[s] - own[s];
-    return compareGroups(countsOf(own), countsOf(rest), stats.confidence);
+    return compareGroups(countsOf(own), countsOf(restOf(total, own)), stats.confidence);
   });
   const adjusted = holm(tests.map((t) => t.p));
   const entries = keys.map((key) => {

@@ -19,6 +19,13 @@ export function mergeTallies(into: Tally, from: Tally): Tally {
   return into;
 }
 
+/** Every answer in `total` that is not in `part` (a group's "rest"). */
+export function restOf(total: Tally, part: Tally): Tally {
+  const rest = newTally();
+  for (let s = 0; s <= 10; s++) rest[s] = total[s] - part[s];
+  return rest;
+}
+
 /** Answers per category; n is their sum. */
 export interface Counts {
   readonly detractors: number;

@@ -1,5 +1,5 @@
 import { compareText } from '../../core/text.js';
-import { InvalidArgumentError, Option } from 'commander';
+import { Option } from 'commander';
 import { KEY_SEPARATOR, keyedFold, pairFold } from '../../core/fold.js';
 import { mergeSideMetrics, newSideMetrics, type SideMetrics } from '../../core/metrics.js';
 import { leaderboard, rankWithin, RANK_BY, type RankBy, type Standing } from '../../core/leaderboard.js';
@@ -9,12 +9,12 @@ import { mergeTallies, newTally, type Tally } from '../../core/tally.js';
 import { detectAgent, detectTeam } from '../../io/mapping.js';
 import { scan, type GroupColumn, type Question } from '../../io/scan.js';
 import { writeOutput } from '../../io/write.js';
-import { formatDecimal, formatForHumans } from '../../report/format.js';
+import { confidenceLabel, formatDecimal, formatForHumans } from '../../report/format.js';
 import { render } from '../../report/index.js';
 import type { Column, Report, Row } from '../../report/model.js';
 import { buildMeta, checkAccounting, describeAccounting } from '../accounting.js';
 import type { Io } from '../io.js';
-import { addFilterOptions, addInputOptions, addOutputOptions, addStatisticsOptions, parseCount, sharedOptions, type SharedFlags } from '../options.js';
+import { addFilterOptions, addInputOptions, addOutputOptions, addStatisticsOptions, parseCount, parsePositive, sharedOptions, type SharedFlags } from '../options.js';
 import { addSideMetricOptions, checkSideMetrics, hasSideMetrics, sideColumns, sideFold, sideMetricColumns, sideMetricCells, type SideFlags } from '../side-metrics.js';
 import { groupLabel } from './compare.js';
 import type { CommandDefinition } from './index.js';
@@ -75,12 +75,6 @@ export const agents: CommandDefinition = {
   },
 };
 
-function parsePositive(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('Give a whole number, 1 or more');
-  return n;
-}
-
 /** One question's standings: agents (within teams, with team subtotals, when asked). */
 interface Board {
   readonly agents: Standing[];
@@ -125,7 +119,7 @@ function agentsReport(
   frame: { title: string; accounting: readonly string[]; meta: Record<string, unknown> },
 ): Report {
   const alpha = 1 - stats.confidence;
-  const level = `${+(stats.confidence * 100).toFixed(4)}%`;
+  const level = confidenceLabel(stats.confidence);
   const two = boards.length > 1;
   // The first question orders the rows; the second one's figures are looked up by key.
   const second = two ? new Map([...boards[1].agents, ...boards[1].teams.map((t) => ({ ...t, key: `${t.key}${KEY_SEPARATOR}` }))].map((s) => [s.key, s])) : undefined;

@@ -1,4 +1,3 @@
-import { InvalidArgumentError } from 'commander';
 import { classify } from '../../core/classify.js';
 import type { Fold } from '../../core/fold.js';
 import { compareText } from '../../core/text.js';
@@ -11,7 +10,7 @@ import { render } from '../../report/index.js';
 import type { Column, Report, Row } from '../../report/model.js';
 import { buildMeta, checkAccounting, describeAccounting } from '../accounting.js';
 import type { Io } from '../io.js';
-import { addFilterOptions, addInputOptions, addOutputOptions, sharedOptions, type SharedFlags } from '../options.js';
+import { addFilterOptions, addInputOptions, addOutputOptions, parsePositive, sharedOptions, type SharedFlags } from '../options.js';
 import { groupLabel } from './compare.js';
 import type { CommandDefinition } from './index.js';
 
@@ -34,8 +33,8 @@ export const comments: CommandDefinition = {
     addOutputOptions(addFilterOptions(addInputOptions(cmd)))
       .option('--comment <column>', 'the comment column (default: detected)')
       .option('--by <column>', "each value's own top terms (agent, team, channel ...)")
-      .option('--top <n>', 'terms per category', positive, 10)
-      .option('--min-count <n>', 'ignore terms used fewer times than this', positive, 3),
+      .option('--top <n>', 'terms per category', parsePositive, 10)
+      .option('--min-count <n>', 'ignore terms used fewer times than this', parsePositive, 3),
   async run(files, rawFlags, io: Io): Promise<void> {
     const flags = rawFlags as CommentFlags;
     const options = sharedOptions(files, flags, io);
@@ -104,9 +103,3 @@ export const comments: CommandDefinition = {
     await writeOutput(render(output, options.format, options.render), options.output, options.scan.files, io);
   },
 };
-
-function positive(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('Give a whole number, 1 or more');
-  return n;
-}

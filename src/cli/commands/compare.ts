@@ -8,7 +8,7 @@ import { dataError, usageError } from '../../errors.js';
 import { sameFile } from '../../io/write.js';
 import { scan } from '../../io/scan.js';
 import { writeOutput } from '../../io/write.js';
-import { formatDecimal, formatForHumans } from '../../report/format.js';
+import { confidenceLabel, formatDecimal, formatForHumans } from '../../report/format.js';
 import { render } from '../../report/index.js';
 import type { Column, Report, Row } from '../../report/model.js';
 import { buildMeta, checkAccounting, describeAccounting } from '../accounting.js';
@@ -158,7 +158,7 @@ function sentence(a: string, sa: NpsSummary, b: string, sb: NpsSummary, d: Diffe
   return `${who(a, sa)} is ${d.difference === 0 ? '' : `${size} points `}${direction} ${who(b, sb)}: ${verdict} at ${levelText(stats)} (z = ${formatDecimal(d.z, 2)}, ${p}; difference ${range}).`;
 }
 
-const levelText = (stats: Statistics) => `${+(stats.confidence * 100).toFixed(4)}%`;
+const levelText = (stats: Statistics) => confidenceLabel(stats.confidence);
 const names = (inputs: readonly { name: string }[]) => inputs.map((i) => i.name).join(', ');
 
 function row(group: string, s: NpsSummary, against: string, d: Difference | undefined, pAdjusted: number, alpha: number, minN: number): Row {

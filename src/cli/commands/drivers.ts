@@ -1,7 +1,7 @@
 import { chiSquareIndependence, NumericDriver, parseMeasure, quartileBands, spearman } from '../../core/drivers.js';
 import type { Fold } from '../../core/fold.js';
 import { summarize, type Statistics } from '../../core/summary.js';
-import { newTally, type Tally } from '../../core/tally.js';
+import { mergeTallies, newTally, type Tally } from '../../core/tally.js';
 import { compareText } from '../../core/text.js';
 import { dataError, usageError } from '../../errors.js';
 import { scan, type GroupColumn } from '../../io/scan.js';
@@ -75,8 +75,7 @@ export const drivers: CommandDefinition = {
         });
         from.categorical.forEach((levels, i) => {
           for (const [level, t] of levels) {
-            const mine = into.categorical[i].get(level) ?? into.categorical[i].set(level, newTally()).get(level)!;
-            for (let s = 0; s <= 10; s++) mine[s] += t[s];
+            mergeTallies(into.categorical[i].get(level) ?? into.categorical[i].set(level, newTally()).get(level)!, t);
           }
         });
       },

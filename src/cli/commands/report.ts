@@ -7,6 +7,7 @@ import type { Tally } from '../../core/tally.js';
 import { usageError } from '../../errors.js';
 import { scan, type Scan } from '../../io/scan.js';
 import { writeOutput } from '../../io/write.js';
+import { confidenceLabel } from '../../report/format.js';
 import { render } from '../../report/index.js';
 import type { Column, Report, Row } from '../../report/model.js';
 import { buildMeta, checkAccounting, describeAccounting } from '../accounting.js';
@@ -73,7 +74,7 @@ export function reportOf(
   verdicts: readonly string[] = [],
   side?: { flags: SideFlags; metrics: SideMetrics | undefined },
 ): Report {
-  const level = `${+(stats.confidence * 100).toFixed(4)}%`;
+  const level = confidenceLabel(stats.confidence);
   const summaryColumns: Column[] = [
     { key: 'n', label: 'Responses', kind: 'count' },
     { key: 'nps', label: 'NPS', kind: 'nps' },

@@ -2,7 +2,7 @@ import { InvalidArgumentError, Option } from 'commander';
 import { plannedVariance, responsesForMargin, responsesPerGroupForDifference, type PlanningShares } from '../../core/sample-size.js';
 import { usageError } from '../../errors.js';
 import { writeOutput } from '../../io/write.js';
-import { formatDecimal, formatForHumans } from '../../report/format.js';
+import { confidenceLabel, formatDecimal, formatForHumans } from '../../report/format.js';
 import { render, FORMATS, type Format } from '../../report/index.js';
 import type { Report } from '../../report/model.js';
 import { colorLevel } from '../../report/style.js';
@@ -57,7 +57,7 @@ export const samplesize: CommandDefinition = {
     const n = byMargin
       ? responsesForMargin(target, flags.confidence, shares)
       : responsesPerGroupForDifference(target, flags.confidence, flags.power, shares);
-    const level = `${+(flags.confidence * 100).toFixed(4)}%`;
+    const level = confidenceLabel(flags.confidence);
     const style = { decimals: flags.decimals };
     const planning = shares ? `${formatForHumans(100 * shares.promoters, 'pct', style)} promoters and ${formatForHumans(100 * shares.detractors, 'pct', style)} detractors` : 'the worst case';
     const sentence = byMargin

@@ -8,6 +8,7 @@ import { usageError } from '../../errors.js';
 import { detectComment } from '../../io/mapping.js';
 import { scan } from '../../io/scan.js';
 import { writeOutput } from '../../io/write.js';
+import { confidenceLabel } from '../../report/format.js';
 import { render } from '../../report/index.js';
 import type { Column, Report, Row } from '../../report/model.js';
 import { buildMeta, checkAccounting, describeAccounting } from '../accounting.js';
@@ -90,7 +91,7 @@ export const themes: CommandDefinition = {
       };
     });
     rows.sort((a, b) => (b.mentions as number) - (a.mentions as number));
-    const level = `${+(options.statistics.confidence * 100).toFixed(4)}%`;
+    const level = confidenceLabel(options.statistics.confidence);
     const output: Report = {
       command: 'themes',
       title: `Themes in ${result.inputs[0].columns.comment.name}: ${result.inputs.map((i) => i.name).join(', ')}`,

@@ -7,6 +7,7 @@ import type { Statistics } from '../../core/summary.js';
 import { trendOf, type TrendPoint } from '../../core/trend.js';
 import { scan } from '../../io/scan.js';
 import { writeOutput } from '../../io/write.js';
+import { confidenceLabel } from '../../report/format.js';
 import { render } from '../../report/index.js';
 import type { Column, Report } from '../../report/model.js';
 import { buildMeta, checkAccounting, describeAccounting, isoDay } from '../accounting.js';
@@ -160,7 +161,7 @@ export function trendReport(
   frame: { title: string; notes: readonly string[]; meta: Record<string, unknown>; groupName?: string; sideFlags?: SideFlags },
 ): Report {
   const alpha = 1 - stats.confidence;
-  const level = `${+(stats.confidence * 100).toFixed(4)}%`;
+  const level = confidenceLabel(stats.confidence);
   const sideFlags = frame.sideFlags ?? {};
   const rowsOf = (group: string | undefined, points: readonly TrendPoint[], side?: (key: number) => SideMetrics | undefined) => points.map(({ key, summary: s, change, pAdjusted }) => {
     const significant = change && pAdjusted < alpha ? (change.difference > 0 ? 'up' : 'down') : '';
