@@ -4,7 +4,7 @@ import { dataError } from '../errors.js';
 import { excludedTotal, REASON_TEXT, REASONS, type Accounting } from '../io/rows.js';
 import type { Question, Scan } from '../io/scan.js';
 import { TOOL, VERSION } from '../version.js';
-import type { Io } from './io.js';
+import type { Io } from '../io/io.js';
 import type { SharedOptions } from './options.js';
 
 /** "604 read, 600 used, 4 excluded (4 missing score), 0 filtered": where every row went. */

@@ -2,7 +2,7 @@ import { CommanderError } from 'commander';
 import { NpsError } from '../errors.js';
 import { forTerminal } from '../report/sanitize.js';
 import { VERSION } from '../version.js';
-import type { Io } from './io.js';
+import type { Io } from '../io/io.js';
 
 /**
  * Runs the command line and returns the exit code. The only place that catches errors and the

@@ -8,10 +8,10 @@ import { INTERVAL_METHODS, type IntervalMethod } from '../core/interval.js';
 import type { Statistics } from '../core/summary.js';
 import { usageError } from '../errors.js';
 import { knownEncoding } from '../io/decode.js';
-import type { ScanRequest, WhereClause } from '../io/scan.js';
+import type { ScanRequest, WhereClause } from '../io/plan.js';
 import { FORMATS, type Format } from '../report/index.js';
 import { colorLevel, type RenderOptions } from '../report/style.js';
-import type { Io } from './io.js';
+import type { Io } from '../io/io.js';
 
 /** The option groups every command shares, added to a command in one call each. */
 

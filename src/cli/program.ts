@@ -3,7 +3,7 @@ import { usageError } from '../errors.js';
 import { loadConfig } from '../io/config.js';
 import { VERSION } from '../version.js';
 import { COMMANDS } from './commands/index.js';
-import type { Io } from './io.js';
+import type { Io } from '../io/io.js';
 import type { SharedFlags } from './options.js';
 
 const EXIT_CODES_HELP = `

@@ -2,9 +2,9 @@ import type { Command } from 'commander';
 import type { Fold } from '../core/fold.js';
 import { addSideMetrics, cesMean, csatPercent, mergeSideMetrics, newSideMetrics, type SideMetrics } from '../core/metrics.js';
 import { dataError } from '../errors.js';
-import type { GroupColumn } from '../io/scan.js';
+import type { GroupColumn } from '../io/plan.js';
 import type { Cell, Column } from '../report/model.js';
-import type { Io } from './io.js';
+import type { Io } from '../io/io.js';
 
 /** CSAT and CES beside NPS, for report, trend and agents: the same rows, grouped the same way. */
 export interface SideFlags {

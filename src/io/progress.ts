@@ -1,4 +1,4 @@
-import type { Io } from '../cli/io.js';
+import type { Io } from './io.js';
 
 const THRESHOLD_BYTES = 50 * 1024 * 1024;
 const EVERY_MS = 250;

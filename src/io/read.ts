@@ -1,7 +1,7 @@
 import { parse, type Parser } from 'csv-parse';
 import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
-import type { Io } from '../cli/io.js';
+import type { Io } from './io.js';
 import { inputError, NpsError } from '../errors.js';
 import { LineCounter } from './lines.js';
 import { progressFor } from './progress.js';

@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import type { Io } from '../cli/io.js';
+import type { Io } from './io.js';
 import { inputError } from '../errors.js';
 
 /** One input: a file or standard input, not yet read. */

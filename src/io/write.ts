@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { realpathSync } from 'node:fs';
 import { rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import type { Io } from '../cli/io.js';
+import type { Io } from './io.js';
 import { inputError, usageError } from '../errors.js';
 
 /**

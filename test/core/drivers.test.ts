@@ -1,14 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
   chiSquareIndependence,
-  chiSquareSurvival,
   NumericDriver,
   parseMeasure,
   quantileOfSorted,
   quartileBands,
   spearman,
-  studentTCdf,
 } from '../../src/core/drivers.js';
+import { chiSquareSurvival, studentTCdf } from '../../src/core/distributions.js';
 import { newTally, type Tally } from '../../src/core/tally.js';
 
 /** |actual - expected| within `tolerance` relative to the expected value. */

@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import type { Io } from '../../src/cli/io.js';
+import type { Io } from '../../src/io/io.js';
 
 export interface FakeIo extends Io {
   readonly out: () => string;

@@ -7,7 +7,8 @@ import { groupFold, periodFold, tallyFold } from '../../src/core/fold.js';
 import { periodLabel, type Calendar } from '../../src/core/period.js';
 import { UTC } from '../../src/core/zone.js';
 import { excludedTotal } from '../../src/io/rows.js';
-import { scan, type ScanRequest } from '../../src/io/scan.js';
+import type { ScanRequest } from '../../src/io/plan.js';
+import { scan } from '../../src/io/scan.js';
 import { fakeIo } from '../helpers/fake-io.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'nps-scan-'));

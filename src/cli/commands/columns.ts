@@ -7,7 +7,7 @@ import { render } from '../../report/index.js';
 import type { Report, Row } from '../../report/model.js';
 import { TOOL, VERSION } from '../../version.js';
 import { usageError } from '../../errors.js';
-import type { Io } from '../io.js';
+import type { Io } from '../../io/io.js';
 import { addOutputOptions, sharedOptions, type SharedFlags } from '../options.js';
 import { Option } from 'commander';
 import type { CommandDefinition } from './index.js';

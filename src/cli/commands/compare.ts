@@ -12,7 +12,7 @@ import { confidenceLabel, formatDecimal, formatForHumans } from '../../report/fo
 import { render } from '../../report/index.js';
 import type { Column, Report, Row } from '../../report/model.js';
 import { buildMeta, checkAccounting, describeAccounting } from '../accounting.js';
-import type { Io } from '../io.js';
+import type { Io } from '../../io/io.js';
 import { addFilterOptions, addInputOptions, addOutputOptions, addStatisticsOptions, parseCount, sharedOptions, type SharedFlags, type SharedOptions } from '../options.js';
 import type { CommandDefinition } from './index.js';
 

@@ -3,12 +3,13 @@ import { CATEGORIES, classify, type Category } from '../../core/classify.js';
 import type { Fold } from '../../core/fold.js';
 import { usageError } from '../../errors.js';
 import { detectAgent, detectChannel, detectComment, detectId, detectTeam } from '../../io/mapping.js';
-import { scan, type GroupColumn } from '../../io/scan.js';
+import type { GroupColumn } from '../../io/plan.js';
+import { scan } from '../../io/scan.js';
 import { writeOutput } from '../../io/write.js';
 import { render } from '../../report/index.js';
 import type { Column, Report, Row } from '../../report/model.js';
 import { buildMeta, checkAccounting, describeAccounting } from '../accounting.js';
-import type { Io } from '../io.js';
+import type { Io } from '../../io/io.js';
 import { addFilterOptions, addInputOptions, addOutputOptions, sharedOptions, type SharedFlags } from '../options.js';
 import type { CommandDefinition } from './index.js';
 

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { Io } from '../io.js';
+import type { Io } from '../../io/io.js';
 import type { SharedFlags } from '../options.js';
 import { agents } from './agents.js';
 import { columns } from './columns.js';

@@ -11,7 +11,7 @@ import { confidenceLabel } from '../../report/format.js';
 import { render } from '../../report/index.js';
 import type { Column, Report, Row } from '../../report/model.js';
 import { buildMeta, checkAccounting, describeAccounting } from '../accounting.js';
-import type { Io } from '../io.js';
+import type { Io } from '../../io/io.js';
 import { addFilterOptions, addInputOptions, addOutputOptions, addStatisticsOptions, parseNps, sharedOptions, type SharedFlags } from '../options.js';
 import { addSideMetricOptions, checkSideMetrics, hasSideMetrics, sideColumns, sideFold, sideMetricCells, sideMetricColumns, type SideFlags } from '../side-metrics.js';
 import { benchmarkSentence, gateFailure, latestChange, type Drop } from '../verdicts.js';

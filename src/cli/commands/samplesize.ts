@@ -7,7 +7,7 @@ import { render, FORMATS, type Format } from '../../report/index.js';
 import type { Report } from '../../report/model.js';
 import { colorLevel } from '../../report/style.js';
 import { TOOL, VERSION } from '../../version.js';
-import type { Io } from '../io.js';
+import type { Io } from '../../io/io.js';
 import { parseConfidence, parseDecimals } from '../options.js';
 import type { CommandDefinition } from './index.js';
 

@@ -8,7 +8,7 @@ import { writeOutput } from '../../io/write.js';
 import { render } from '../../report/index.js';
 import type { Column, Report, ReportTable, Row } from '../../report/model.js';
 import { buildMeta, checkAccounting, describeAccounting } from '../accounting.js';
-import type { Io } from '../io.js';
+import type { Io } from '../../io/io.js';
 import { addFilterOptions, addInputOptions, addOutputOptions, addStatisticsOptions, parseCount, sharedOptions, type SharedFlags } from '../options.js';
 import { groupLabel } from './compare.js';
 import type { CommandDefinition } from './index.js';

@@ -12,7 +12,7 @@ import { render } from '../../report/index.js';
 import type { Column, Report } from '../../report/model.js';
 import { buildMeta, checkAccounting, describeAccounting, isoDay } from '../accounting.js';
 import { usageError } from '../../errors.js';
-import type { Io } from '../io.js';
+import type { Io } from '../../io/io.js';
 import { addFilterOptions, addInputOptions, addOutputOptions, addStatisticsOptions, parseCount, parseNps, sharedOptions, type SharedFlags, type SharedOptions } from '../options.js';
 import { addSideMetricOptions, checkSideMetrics, hasSideMetrics, sideColumns, sideFold, sideMetricCells, sideMetricColumns, type SideFlags } from '../side-metrics.js';
 import { groupLabel } from './compare.js';

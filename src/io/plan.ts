@@ -1,0 +1,174 @@
+import { categoryColumn, detectDate, detectScore, listColumns, notAnswers, resolveColumn, type ColumnChoice } from './mapping.js';
+import { choosePreset, type Preset, type PresetName, type Role, type RowKind } from './presets.js';
+import type { TableHead } from './read.js';
+import type { Condition } from './rows.js';
+import { delimiterName } from './sniff.js';
+import type { Scale } from '../core/answer.js';
+import type { PeriodUnit } from '../core/period.js';
+import type { Zone } from '../core/zone.js';
+import { dataError, usageError } from '../errors.js';
+
+/*
+ * The plan of a reading: what the command asks for (ScanRequest) and, per input, where each of
+ * those things sits in that input's header (InputPlan).
+ */
+
+/** `--where column=value` or `column!=value`, before it is resolved against a file's header. */
+export interface WhereClause {
+  readonly column: string;
+  readonly value: string;
+  readonly equal: boolean;
+}
+
+/** A column a command groups by (agent, team, `--by`): given by the user, or detected. */
+export interface GroupColumn {
+  readonly role: string;
+  readonly flag: string;
+  readonly spec?: string;
+  /** Group by input file instead of a column: the key is the file's position in `files`, from "0". */
+  readonly byFile?: boolean;
+  /** A column the command can do without: rows give '' when the input has none. */
+  readonly optional?: boolean;
+  readonly detect?: (header: readonly string[], sample: readonly string[][], taken?: ReadonlySet<number>) => ColumnChoice | undefined;
+}
+
+/** What to read and which rows to keep: the shared input, mapping and filter options. */
+export interface ScanRequest {
+  readonly files: readonly string[];
+  /** The 0-10 question columns: none to detect one; two for surveys that ask two questions. */
+  readonly scores: readonly string[];
+  readonly date?: string;
+  readonly delimiter?: string;
+  readonly encoding?: string;
+  /** How the answers are coded; 0-10 unless the survey used 1-10 or a 1-11 recode. */
+  readonly scale?: Scale;
+  readonly where: readonly WhereClause[];
+  /** Wall-time bounds in `zone`, inclusive. */
+  readonly since?: number;
+  readonly until?: number;
+  /** `--last N<unit>`: the N most recent calendar periods up to the latest date (or --until). */
+  readonly last?: { readonly count: number; readonly unit: PeriodUnit };
+  /** --tz; when absent, the export's own zone (Qualtrics) or UTC. */
+  readonly zone?: Zone;
+  readonly dateFormat?: string;
+  readonly preset?: PresetName;
+  /** Count unfinished responses (Qualtrics, Typeform) instead of excluding them. */
+  readonly includePartial?: boolean;
+  readonly fiscalYearStart: number;
+  /** The command itself needs each response's time (trends, period comparisons). */
+  readonly needsDates: boolean;
+  /** With needsDates: an input without a date column is still read, undated (no filter needs dates). */
+  readonly datesIfAny?: boolean;
+  readonly groups: readonly GroupColumn[];
+  /** Keep only rows whose (wall) time passes, e.g. the two periods being compared; others are filtered. */
+  readonly keep?: (time: number) => boolean;
+}
+
+/** What was detected in one input, for `meta` and for the user. */
+export interface InputInfo {
+  readonly name: string;
+  /** The export's vendor, by its header signature (or --preset): generic when none. */
+  readonly preset: PresetName;
+  /** Header rows, the first included: Qualtrics writes 3, SurveyMonkey 2. */
+  readonly headerRows: number;
+  /** As read: utf-8, utf-16le, ..., or "utf-8, then windows-1252 from line N". */
+  readonly encoding: string;
+  readonly delimiter: string;
+  readonly bom: boolean;
+  readonly columns: Readonly<Record<string, ColumnChoice>>;
+}
+
+
+/** An optional column the input does not have. */
+export const ABSENT: ColumnChoice = { index: -1, name: '', reason: 'not in this input' };
+
+/** A group key: a column's value, several columns' joined (first and last name), or the input's position. */
+export function keyOf(record: readonly string[], choice: ColumnChoice | undefined, fileKey: string): string {
+  if (!choice) return fileKey;
+  if (choice === ABSENT) return '';
+  const value = (record[choice.index] ?? '').trim();
+  if (!choice.also) return value;
+  return [value, ...choice.also.map((i) => (record[i] ?? '').trim())].filter(Boolean).join(' ');
+}
+
+/** One input's plan: its preset, the columns of every role, the filters, resolved against its header. */
+export interface InputPlan {
+  readonly info: InputInfo;
+  readonly preset: Preset;
+  readonly questionNames: readonly string[];
+  readonly scoreIndexes: readonly number[];
+  readonly date?: ColumnChoice;
+  readonly keyIndexes: readonly (ColumnChoice | undefined)[];
+  readonly conditions: readonly Condition[];
+  readonly rowKind?: (record: readonly string[]) => RowKind;
+  readonly sourceZone?: string;
+}
+
+/**
+ * Resolves one input's columns: flags first, then the vendor preset, then detection by header words
+ * and values. Refuses columns that cannot be the 0-10 answer, with the reason.
+ */
+export function planInput(head: TableHead, request: ScanRequest, dated: boolean, optionalDates = false): InputPlan {
+  const { header, sample, source, headerRows } = head;
+  const preset = choosePreset(header, request.preset);
+  const suggested = preset.columns(header, headerRows, sample);
+  const columns: Record<string, ColumnChoice> = {};
+  const scores = request.scores.length > 0 ? request.scores.map((spec) => resolveColumn(header, spec, '--score', source.name)) : [suggested.score ?? detectScore(header, sample)];
+  const notScale = scores[0] ? undefined : categoryColumn(header, sample);
+  if (notScale) {
+    throw dataError(`${source.name}: the column ${JSON.stringify(notScale.name)} is not a 0-10 answer: ${notScale.why}`, 'NPS needs the 0-10 answers; export them, or name another column with --score');
+  }
+  for (const score of scores) {
+    const why = score && notAnswers(sample, score.index);
+    if (why) throw dataError(`${source.name}: the score column ${JSON.stringify(score.name)} is not a 0-10 answer: ${why}`, 'NPS needs the 0-10 answers; export them, or name another column with --score');
+  }
+  if (!scores[0]) {
+    throw usageError(`${source.name}: no column looks like 0-10 answers`, `name it with --score <column>; columns: ${listColumns(header)}`);
+  }
+  scores.forEach((score, q) => (columns[q === 0 ? 'score' : `score_${q + 1}`] = score!));
+  const date = request.date ? resolveColumn(header, request.date, '--date', source.name) : dated ? suggested.date ?? detectDate(header, sample) : suggested.date;
+  if (dated && !date && !optionalDates) throw usageError(`${source.name}: no date column found`, 'name it with --date <column>');
+  if (date) columns.date = date;
+  // Detected roles never take the score or date columns, nor a column an earlier role took.
+  const taken = new Set<number>([...scores.map((s) => s!.index), ...(date ? [date.index] : [])]);
+  const keyIndexes = request.groups.map((g) => {
+    if (g.byFile) return undefined;
+    const role = g.role as Role;
+    // Vendors that title columns with tags (Qualtrics Q2) ask the question in the next header row.
+    const byText = (texts: readonly string[] | undefined) => {
+      const found = texts && g.detect?.(texts, sample, taken);
+      return found && { ...found, name: header[found.index] };
+    };
+    const choice = g.spec ? resolveColumn(header, g.spec, g.flag, source.name) : (suggested[role] ?? g.detect?.(header, sample, taken) ?? byText(headerRows[0]));
+    if (!choice && g.optional) return ABSENT;
+    if (!choice) throw usageError(`${source.name}: no ${g.role} column found`, `name it with ${g.flag} <column>`);
+    if (!g.spec) taken.add(choice.index);
+    columns[g.role] = choice;
+    return choice;
+  });
+  const conditions: Condition[] = request.where.map((w) => ({
+    index: resolveColumn(header, w.column, '--where', source.name).index,
+    value: w.value,
+    equal: w.equal,
+  }));
+  const sourceZone = preset.sourceZone?.(header, headerRows, date);
+  return {
+    info: {
+      name: source.name,
+      encoding: head.decoding.encoding,
+      delimiter: delimiterName(head.dialect.delimiter),
+      bom: head.dialect.bom,
+      preset: preset.name,
+      headerRows: 1 + headerRows.length,
+      columns,
+    },
+    preset,
+    questionNames: scores.map((s) => s!.name),
+    scoreIndexes: scores.map((s) => s!.index),
+    date,
+    keyIndexes,
+    conditions,
+    rowKind: preset.rowKind?.(header),
+    sourceZone,
+  };
+}

@@ -1,0 +1,144 @@
+import type { DateOrder } from '../core/date.js';
+import type { Scale } from '../core/answer.js';
+import type { Fold } from '../core/fold.js';
+import { periodKey, type Calendar } from '../core/period.js';
+import { mergeTallies, newTally, type Tally } from '../core/tally.js';
+import { answerOf, exclude, mergeAccounting, newAccounting, type Accounting } from './rows.js';
+
+/** One calendar period's part of a reading (or all of it, without --last): per question. */
+interface Bucket<S> {
+  readonly states: S[];
+  readonly accounting: Accounting[];
+  readonly overall: Tally[];
+}
+
+/**
+ * One reading of the rows. Slash dates such as 3/4/2024 are ambiguous until some value has a
+ * part over 12, which may come at any row: from the first slash date on, two readings (day-first
+ * and month-first) run side by side, the second starting as a copy of the first, and the one with
+ * fewer unreadable dates wins. Until then, and for other dates, one runs.
+ */
+export class Reading<S> {
+  /** Rows filtered or excluded before they have a period: counted here. */
+  readonly outside = newAccounting();
+  readonly buckets = new Map<number, Bucket<S>>();
+  latest = -Infinity;
+  private readonly single: Bucket<S> | undefined;
+
+  constructor(
+    readonly order: DateOrder,
+    private readonly fold: Fold<S>,
+    private readonly bucketCalendar: Calendar | undefined,
+    private readonly keep: ((time: number) => boolean) | undefined,
+    private readonly questions: number,
+    private readonly scale: Scale,
+    /** --last N: periods more than N behind the newest seen can never be in the window. */
+    private readonly lastCount?: number,
+  ) {
+    if (!bucketCalendar) {
+      this.single = this.bucket(0);
+    }
+  }
+
+  /** The same reading so far, read from now on in another order. */
+  clone(order: DateOrder): Reading<S> {
+    const copy = new Reading(order, this.fold, this.bucketCalendar, this.keep, this.questions, this.scale, this.lastCount);
+    mergeAccounting(copy.outside, this.outside);
+    copy.latest = this.latest;
+    copy.newest = this.newest;
+    for (const [key, b] of this.buckets) {
+      const mine = copy.bucket(key);
+      for (let q = 0; q < this.questions; q++) {
+        this.fold.merge(mine.states[q], b.states[q]);
+        mergeAccounting(mine.accounting[q], b.accounting[q]);
+        mergeTallies(mine.overall[q], b.overall[q]);
+      }
+    }
+    return copy;
+  }
+
+  /**
+   * The bucket of a period, or undefined when it is too old to be in the --last window. Newer
+   * periods push the oldest out as they come, so memory stays within the window (a listing such
+   * as followup would otherwise keep every row of the file).
+   */
+  private newest = -Infinity;
+  private periodBucket(key: number): Bucket<S> | undefined {
+    if (this.lastCount !== undefined) {
+      if (key <= this.newest - this.lastCount) return undefined;
+      if (key > this.newest) {
+        this.newest = key;
+        for (const [old, b] of this.buckets) {
+          if (old > key - this.lastCount) continue;
+          this.outside.read += b.accounting[0].read;
+          this.outside.filtered += b.accounting[0].read;
+          this.buckets.delete(old);
+        }
+      }
+    }
+    return this.bucket(key);
+  }
+
+  bucket(key: number): Bucket<S> {
+    let b = this.buckets.get(key);
+    if (!b) {
+      const each = <T>(make: () => T) => Array.from({ length: this.questions }, make);
+      b = { states: each(() => this.fold.empty()), accounting: each(newAccounting), overall: each(newTally) };
+      this.buckets.set(key, b);
+    }
+    return b;
+  }
+
+  /** Counts one row that survived --where; `time` is NaN when no date is read. */
+  add(record: readonly string[], line: number, scoreIndexes: readonly number[], time: number, dated: boolean, since: number, until: number, keys: readonly string[]): void {
+    if (dated) {
+      if (Number.isNaN(time)) {
+        this.outside.read++;
+        exclude(this.outside, 'bad_date', line);
+        return;
+      }
+      if (time < since || time > until || (this.keep && !this.keep(time))) {
+        this.outside.read++;
+        this.outside.filtered++;
+        return;
+      }
+      if (time > this.latest) this.latest = time;
+    }
+    const b = this.single ?? this.periodBucket(periodKey(time, this.bucketCalendar!));
+    if (!b) {
+      // A period already behind the window: a filtered row, kept as a count only.
+      this.outside.read++;
+      this.outside.filtered++;
+      return;
+    }
+    for (let q = 0; q < scoreIndexes.length; q++) {
+      const accounting = b.accounting[q];
+      accounting.read++;
+      const answer = answerOf(record[scoreIndexes[q]], accounting, line, this.scale);
+      if (answer < 0) continue;
+      accounting.used++;
+      b.overall[q][answer] += 1;
+      this.fold.add(b.states[q], answer, time, keys);
+    }
+  }
+
+  /** Question q's buckets inside `window` folded together; the rest counted as filtered. */
+  finish(q: number, window: { start: number; end: number } | undefined): { state: S; accounting: Accounting; overall: Tally } {
+    const state = this.fold.empty();
+    const accounting = mergeAccounting(newAccounting(), this.outside);
+    const overall = newTally();
+    for (const [key, b] of [...this.buckets].sort((x, y) => x[0] - y[0])) {
+      const inside = !window || !this.bucketCalendar || periodKey(window.start, this.bucketCalendar) <= key;
+      if (!inside) {
+        accounting.read += b.accounting[q].read;
+        accounting.filtered += b.accounting[q].read;
+        continue;
+      }
+      this.fold.merge(state, b.states[q]);
+      mergeAccounting(accounting, b.accounting[q]);
+      mergeTallies(overall, b.overall[q]);
+    }
+    return { state, accounting, overall };
+  }
+}
+
