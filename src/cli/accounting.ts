@@ -4,8 +4,14 @@ import { dataError } from '../errors.js';
 import { excludedTotal, REASON_TEXT, REASONS, type Accounting } from '../io/rows.js';
 import type { Question, Scan } from '../io/scan.js';
 import { TOOL, VERSION } from '../version.js';
-import type { Io } from '../io/io.js';
-import type { SharedOptions } from './options.js';
+
+/** What the checks after a scan need to know of the options. */
+export interface CheckOptions {
+  readonly strict: boolean;
+  /** CSV output carries no notes, so the row accounting goes to stderr instead. */
+  readonly format: string;
+  readonly warn: (message: string) => void;
+}
 
 /** "604 read, 600 used, 4 excluded (4 missing score), 0 filtered": where every row went. */
 export function describeAccounting(a: Accounting): string {
@@ -18,22 +24,22 @@ export function describeAccounting(a: Accounting): string {
  * After a scan, before any statistics: warn about rows that were not answers (with their lines),
  * and stop when nothing is left to analyse or when --strict forbids exclusions.
  */
-export function checkAccounting(scan: Scan<unknown>, options: SharedOptions, io: Io): void {
+export function checkAccounting(scan: Scan<unknown>, options: CheckOptions): void {
   if (scan.dateOrder) {
     const order = scan.dateOrder.order === 'dmy' ? 'day/month (3/4/2024 = 3 April)' : 'month/day (3/4/2024 = March 4)';
-    io.stderr.write(
+    options.warn(
       scan.dateOrder.mixed
-        ? `nps: note: the date column mixes day/month and month/day: read as ${order}, the reading that fits more dates; the rest are excluded; choose with --date-format\n`
+        ? `note: the date column mixes day/month and month/day: read as ${order}, the reading that fits more dates; the rest are excluded; choose with --date-format`
         : scan.dateOrder.decided
-          ? `nps: note: slash dates read as ${order}: the reading that fits the column\n`
-          : `nps: note: slash dates fit both day/month and month/day; read as ${order}; choose with --date-format, e.g. M/d/yyyy\n`,
+          ? `note: slash dates read as ${order}: the reading that fits the column`
+          : `note: slash dates fit both day/month and month/day; read as ${order}; choose with --date-format, e.g. M/d/yyyy`,
     );
   }
-  for (const question of scan.questions) checkQuestion(scan, question, options, io);
+  for (const question of scan.questions) checkQuestion(scan, question, options);
 }
 
 /** The checks of one question; its name prefixes the messages when a survey has two. */
-function checkQuestion(scan: Scan<unknown>, question: Question<unknown>, options: SharedOptions, io: Io): void {
+function checkQuestion(scan: Scan<unknown>, question: Question<unknown>, options: CheckOptions): void {
   const a = question.accounting;
   const about = scan.questions.length > 1 ? `${forTerminal(question.name)}: ` : '';
   for (const reason of REASONS) {
@@ -42,9 +48,9 @@ function checkQuestion(scan: Scan<unknown>, question: Question<unknown>, options
     if (reason === 'bad_date' && question !== scan.questions[0]) continue;
     const lines = a.lines[reason].join(', ');
     const more = a.excluded[reason] > a.lines[reason].length ? ', ...' : '';
-    io.stderr.write(`nps: warning: ${about}${a.excluded[reason]} ${plural(a.excluded[reason], 'row')} excluded, ${REASON_TEXT[reason]} (${plural(a.lines[reason].length, 'line')} ${lines}${more})\n`);
+    options.warn(`warning: ${about}${a.excluded[reason]} ${plural(a.excluded[reason], 'row')} excluded, ${REASON_TEXT[reason]} (${plural(a.lines[reason].length, 'line')} ${lines}${more})`);
   }
-  if (options.format === 'csv' && (excludedTotal(a) > 0 || a.filtered > 0)) io.stderr.write(`nps: ${about}${describeAccounting(a)}\n`);
+  if ((options.format === 'csv' || options.format === 'tsv') && (excludedTotal(a) > 0 || a.filtered > 0)) options.warn(`${about}${describeAccounting(a)}`);
   if (options.strict && excludedTotal(a) > 0) {
     const first = REASONS.flatMap((r) => a.lines[r]).sort((x, y) => x - y)[0];
     throw dataError(`${about}${excludedTotal(a)} ${plural(excludedTotal(a), 'row')} excluded and --strict is set (first on line ${first})`, 'fix those rows, or drop --strict to report them as excluded');
@@ -75,13 +81,18 @@ const plural = (n: number, word: string) => (n === 1 ? word : `${word}s`);
 /** A wall time as its calendar day, YYYY-MM-DD. */
 export const isoDay = (wall: number): string => new Date(wall).toISOString().slice(0, 10);
 
-/** JSON `meta`: where every row went, what was read and how, and which tool did it. */
-export function buildMeta(command: string, scan: Scan<unknown>, options: SharedOptions): Record<string, unknown> {
+/** The row accounting as the last notes: one line, or one per question when a survey has two. */
+export function accountingNotes(scan: Scan<unknown>): string[] {
+  return scan.questions.map((q) => `${scan.questions.length > 1 ? `${q.name}: ` : ''}${describeAccounting(q.accounting)}`);
+}
+
+/** JSON `meta`: which tool did it, what was read and how, where every row went, the options used. */
+export function buildMeta(command: string, scan: Scan<unknown> | undefined, options: Record<string, unknown>): Record<string, unknown> {
+  const about = { tool: TOOL, version: VERSION, command };
+  if (!scan) return { ...about, options };
   const a = scan.accounting;
   return {
-    tool: TOOL,
-    version: VERSION,
-    command,
+    ...about,
     inputs: scan.inputs.map((input) => ({
       file: input.name,
       preset: input.preset,
@@ -103,6 +114,6 @@ export function buildMeta(command: string, scan: Scan<unknown>, options: SharedO
       slash_order: scan.dateOrder?.order ?? null,
       window: scan.window ? { start: isoDay(scan.window.start), end: isoDay(scan.window.end) } : null,
     },
-    options: options.echo,
+    options,
   };
 }

@@ -14,14 +14,14 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     io.stdout.write(`${VERSION}\n`);
     return 0;
   }
-  const { buildProgram } = await import('./program.js');
+  const { buildProgram, helpCommand } = await import('./program.js');
   const program = buildProgram(io);
   try {
     if (argv.length === 0) {
       program.outputHelp({ error: true });
       return 2;
     }
-    await program.parseAsync([...argv], { from: 'user' });
+    await program.parseAsync([...helpCommand(argv, program)], { from: 'user' });
     return 0;
   } catch (err) {
     return report(err, io, argv);
@@ -30,7 +30,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
 
 function report(err: unknown, io: Io, argv: readonly string[]): number {
   if (err instanceof CommanderError) {
-    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return 0;
+    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.help' || err.code === 'commander.version') return 0;
     // Commander puts its "(Did you mean ...?)" on a line of its own: keep the message to one line.
     const message = err.message.replace(/^error: /, '').replace(/\n\(Did you mean (.*)\?\)/, ' (did you mean $1?)');
     const command = argv.find((a) => !a.startsWith('-'));

@@ -1,3 +1,4 @@
+import { extname } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { SCALES, type Scale } from '../core/answer.js';
 import { dayBounds, patternReader } from '../core/date.js';
@@ -8,60 +9,109 @@ import { INTERVAL_METHODS, type IntervalMethod } from '../core/interval.js';
 import type { Statistics } from '../core/summary.js';
 import { usageError } from '../errors.js';
 import { knownEncoding } from '../io/decode.js';
-import type { ScanRequest, WhereClause } from '../io/plan.js';
-import { FORMATS, type Format } from '../report/index.js';
-import { colorLevel, type RenderOptions } from '../report/style.js';
 import type { Io } from '../io/io.js';
+import type { ScanRequest, WhereClause } from '../io/plan.js';
+import { FORMAT_OF_EXTENSION, FORMATS, type Format } from '../report/index.js';
+import { colorLevel, type RenderOptions } from '../report/style.js';
+import type { SharedGroups } from './command.js';
 
-/** The option groups every command shares, added to a command in one call each. */
+/** Help headings: each command's own options come first, under "Options:", then these. */
+const HEADINGS = {
+  input: 'Input options:',
+  filters: 'Filter options:',
+  statistics: 'Statistics options:',
+  output: 'Output options:',
+  checks: 'Checks (exit codes for CI):',
+} as const;
 
-export function addInputOptions(cmd: Command): Command {
-  return cmd
-    .argument('[files...]', 'CSV exports to read, pooled (.gz is unzipped; - or none reads stdin)')
-    .option('--config <file>', `settings file (default: ./nps.config.json when present)`)
-    .option('--score <column>', 'the 0-10 answer column, by header or 1-based position (default: detected); twice for two questions', collectScore)
-    .option('--date <column>', 'the date column (default: detected)')
-    .option('--date-format <pattern>', 'read dates with this date-fns pattern, e.g. dd/MM/yyyy HH:mm (default: detected)')
-    .option('--tz <zone>', "IANA time zone for days and periods; dates without an offset are wall-clock time there (default: the export's own, else UTC)")
-    .addOption(new Option('--preset <vendor>', 'read the export as this tool writes it (default: recognised by its header)').choices(PRESET_NAMES))
-    .option('--include-partial', 'count unfinished responses (Qualtrics, Typeform) instead of excluding them')
-    .option('--delimiter <char>', 'field separator: , ; tab or | (default: sniffed)', parseDelimiter)
-    .addOption(new Option('--scale <scale>', 'how the answers are coded: 0-10, a deliberate 1-10, or a 1-11 recode mapped back to 0-10').choices(SCALES).default('0-10'))
-    .option('--recode <scale>', 'same as --scale 1-11: map a 1-11 recode back to 0-10', (value: string) => {
+/** Adds the shared groups a command declares, after its own options, each under its heading. */
+export function addSharedOptions(cmd: Command, groups: SharedGroups): Command {
+  const add = (heading: string, options: readonly Option[]) => {
+    for (const option of options) cmd.addOption(option.helpGroup(heading));
+  };
+  if (groups.input === 'dialect') {
+    cmd.argument('[file]', 'the export to describe (- or none reads stdin)');
+    add(HEADINGS.input, dialectOptions());
+  } else if (groups.input) {
+    cmd.argument('[files...]', 'CSV exports to read, pooled (.gz is unzipped; - or none reads stdin)');
+    add(HEADINGS.input, inputOptions(groups.input.questions));
+  }
+  if (groups.filters) add(HEADINGS.filters, filterOptions());
+  if (groups.statistics) add(HEADINGS.statistics, statisticsOptions(groups.statistics === true));
+  add(HEADINGS.output, outputOptions(groups.output));
+  if (groups.gates) add(HEADINGS.checks, [new Option('--fail-below <nps>', 'exit 1 when NPS is below this (the output is still written)').argParser(parseNps)]);
+  if (groups.accounting) add(HEADINGS.checks, [new Option('--strict', 'exit 4 when any row is excluded')]);
+  return cmd;
+}
+
+function dialectOptions(): Option[] {
+  return [
+    new Option('--encoding <name>', 'the file\'s encoding, e.g. windows-1252, windows-1250, iso-8859-2 (default: detected)').argParser(parseEncoding),
+    new Option('--delimiter <char>', 'field separator: , ; tab or | (default: sniffed)').argParser(parseDelimiter),
+    new Option('--preset <vendor>', 'read the export as this tool writes it (default: by its header)').choices(PRESET_NAMES),
+  ];
+}
+
+function inputOptions(questions: 1 | 2): Option[] {
+  return [
+    new Option('--config <file>', 'settings file (default: ./nps.config.json when present)'),
+    new Option('--score <column>', `the 0-10 answer column, by header or 1-based position (default: detected)${questions === 2 ? '; twice for two questions' : ''}`).argParser(collectScore(questions)),
+    new Option('--date <column>', 'the date column (default: detected)'),
+    new Option('--date-format <pattern>', 'read dates with this date-fns pattern, e.g. dd/MM/yyyy HH:mm (default: detected)'),
+    new Option('--tz <zone>', "IANA time zone of days and periods (default: the export's own, else UTC)"),
+    new Option('--scale <scale>', 'how answers are coded: 0-10, a deliberate 1-10, or a 1-11 recode (mapped to 0-10)').choices(SCALES).default('0-10'),
+    new Option('--recode <scale>', 'same as --scale 1-11').argParser((value: string) => {
       if (value !== '1-11') throw new InvalidArgumentError('Only 1-11 can be recoded');
       return value;
-    })
-    .option('--encoding <name>', 'read the file in this encoding, e.g. windows-1252, windows-1250, iso-8859-2 (default: UTF-8 or UTF-16, detected)', parseEncoding);
+    }),
+    new Option('--include-partial', 'count unfinished responses (Qualtrics, Typeform) instead of excluding them'),
+    ...dialectOptions(),
+  ];
 }
 
-export function addFilterOptions(cmd: Command): Command {
-  return cmd
-    .option('--since <date>', 'keep responses on or after this day (YYYY-MM-DD, in --tz)')
-    .option('--until <date>', 'keep responses on or before this day (YYYY-MM-DD, in --tz)')
-    .option('--last <N><unit>', 'keep the N most recent calendar periods up to the latest date (or --until): d, w, m, q, y; e.g. 4q, 12w', parseLastOption)
-    .option('--fiscal-year-start <month>', 'first month of the fiscal year (1-12 or a name): quarter and year labels become FY...', parseMonth, 1)
-    .option('--where <column=value>', 'keep rows whose column equals (=) or differs from (!=) a value; repeatable, ANDed', collectWhere);
+function filterOptions(): Option[] {
+  return [
+    new Option('--since <date>', 'keep responses on or after this day (YYYY-MM-DD, in --tz)'),
+    new Option('--until <date>', 'keep responses on or before this day (YYYY-MM-DD, in --tz)'),
+    new Option('--last <N><unit>', 'keep the N latest calendar periods (d, w, m, q, y), e.g. 4q, 12w').argParser(parseLastOption),
+    new Option('--fiscal-year-start <month>', 'first month of the fiscal year (1-12 or a name): FY labels').argParser(parseMonth).default(1),
+    new Option('--where <column=value>', 'keep rows where column = (or !=) value; repeatable, ANDed').argParser(collectWhere),
+  ];
 }
 
-export function addStatisticsOptions(cmd: Command): Command {
-  return cmd
-    .addOption(new Option('--ci-method <method>', 'confidence interval method').choices(INTERVAL_METHODS).default('adjusted-wald'))
-    .option('--confidence <level>', 'confidence level, e.g. 0.95 or 90%', parseConfidence, 0.95);
+function statisticsOptions(withMethod: boolean): Option[] {
+  return [
+    ...(withMethod ? [new Option('--ci-method <method>', 'confidence interval method').choices(INTERVAL_METHODS).default('adjusted-wald')] : []),
+    new Option('--confidence <level>', 'confidence level, e.g. 0.95 or 90%').argParser(parseConfidence).default(0.95),
+  ];
 }
 
-export function addOutputOptions(cmd: Command): Command {
-  return cmd
-    .addOption(new Option('--format <format>', 'output format').choices(FORMATS).default('table'))
-    .option('-o, --output <file>', 'write to a file (atomically) instead of stdout')
-    .option('--decimals <n>', 'decimal places of scores and percentages', parseDecimals, 1)
-    .option('--excel', 'CSV for Excel in Nordic/Polish locales: ; separator, decimal comma, BOM, CRLF')
-    .option('--strict', 'fail (exit 4) if any row is excluded')
-    .option('--fail-below <nps>', 'exit 1 when NPS is below this value (the report is still written)', parseNps);
+function outputOptions(output: SharedGroups['output']): Option[] {
+  return [
+    new Option('--format <format>', 'output format (default: from the -o extension, else table)').choices(FORMATS),
+    new Option('-o, --output <file>', 'write to this file, atomically; .csv .tsv .json .md .txt pick the format'),
+    new Option('--excel', 'CSV for Excel in Nordic/Polish locales: ; separator, decimal comma, BOM, CRLF'),
+    ...(output.decimals ? [new Option('--decimals <n>', 'decimal places of scores and percentages').argParser(parseDecimals).default(1)] : []),
+    ...(output.listing ? [new Option('--limit <n>', 'rows a table or Markdown listing shows (CSV and JSON list all)').argParser(parsePositive).default(50)] : []),
+  ];
+}
+
+/** What the shared groups resolved to, checked once for every command. */
+export interface SharedOptions {
+  readonly files: readonly string[];
+  /** The base scan request: inputs, columns and filters (commands add their groups). */
+  readonly scan: ScanRequest;
+  readonly statistics: Statistics;
+  readonly decimals: number;
+  readonly failBelow: number | undefined;
+  readonly strict: boolean;
+  readonly format: Format;
+  readonly output: string | undefined;
+  readonly render: RenderOptions;
 }
 
 /** The raw values commander collects for the shared groups. */
-export interface SharedFlags {
-  config?: string;
+interface SharedFlags {
   score?: string[];
   date?: string;
   dateFormat?: string;
@@ -69,43 +119,36 @@ export interface SharedFlags {
   preset?: PresetName;
   includePartial?: boolean;
   last?: { count: number; unit: PeriodUnit };
-  fiscalYearStart: number;
+  fiscalYearStart?: number;
   delimiter?: string;
   encoding?: string;
-  scale: Scale;
+  scale?: Scale;
   recode?: '1-11';
   since?: string;
   until?: string;
   where?: WhereClause[];
-  ciMethod: IntervalMethod;
-  confidence: number;
-  format: Format;
+  ciMethod?: IntervalMethod;
+  confidence?: number;
+  format?: Format;
   output?: string;
-  decimals: number;
+  decimals?: number;
   excel?: boolean;
+  limit?: number;
   strict?: boolean;
   failBelow?: number;
 }
 
-export interface SharedOptions {
-  readonly scan: ScanRequest;
-  readonly statistics: Statistics;
-  readonly format: Format;
-  readonly output?: string;
-  readonly render: RenderOptions;
-  readonly strict: boolean;
-  readonly failBelow?: number;
-  /** The options as given, for JSON meta. */
-  readonly echo: Readonly<Record<string, unknown>>;
-}
-
-/** Checks what commander cannot check alone, and shapes the flags for the core and renderers. */
-export function sharedOptions(files: string[], flags: SharedFlags, io: Io): SharedOptions {
-  const where = flags.where ?? [];
-  const inputs = files.length > 0 ? files : ['-'];
-  if (inputs.filter((f) => f === '-').length > 1) throw usageError('standard input (-) can be read only once');
-  if (inputs.includes('-') && io.stdin.isTTY) {
-    throw usageError('no input: give a CSV file, or pipe one in', 'for example: nps report survey.csv');
+/** Checks what commander cannot check alone, and shapes the flags for the scan, statistics and renderers. */
+export function sharedOptions(cmd: Command, groups: SharedGroups, io: Io): SharedOptions {
+  const flags = cmd.opts() as SharedFlags;
+  const files = groups.input ? (cmd.args.length > 0 ? cmd.args : ['-']) : [];
+  if (files.filter((f) => f === '-').length > 1) throw usageError('standard input (-) can be read only once');
+  if (files.includes('-') && io.stdin.isTTY) {
+    throw usageError('no input: give a CSV file, or pipe one in', `for example: nps ${cmd.name()} survey.csv`);
+  }
+  const questions = typeof groups.input === 'object' ? groups.input.questions : 1;
+  if ((flags.score?.length ?? 0) > questions) {
+    throw usageError(`${cmd.name()} analyses one question: give one score column`, 'nps agents and nps segments show two questions side by side');
   }
   const since = flags.since === undefined ? undefined : day(flags.since, '--since').start;
   const until = flags.until === undefined ? undefined : day(flags.until, '--until').end;
@@ -120,16 +163,18 @@ export function sharedOptions(files: string[], flags: SharedFlags, io: Io): Shar
       throw usageError(`--date-format ${JSON.stringify(flags.dateFormat)}: ${(err as Error).message}`, 'use date-fns tokens, e.g. dd/MM/yyyy HH:mm or M/d/yy h:mm a');
     }
   }
+  const format = chooseFormat(cmd, flags);
   const writingToFile = flags.output !== undefined && flags.output !== '-';
   return {
+    files,
     scan: {
-      files: inputs,
+      files,
       scores: flags.score ?? [],
       date: flags.date,
       delimiter: flags.delimiter,
       encoding: flags.encoding,
-      scale: flags.recode ?? flags.scale,
-      where,
+      scale: flags.recode ?? flags.scale ?? '0-10',
+      where: flags.where ?? [],
       since,
       until,
       last: flags.last,
@@ -137,42 +182,76 @@ export function sharedOptions(files: string[], flags: SharedFlags, io: Io): Shar
       preset: flags.preset,
       includePartial: Boolean(flags.includePartial),
       dateFormat: flags.dateFormat,
-      fiscalYearStart: flags.fiscalYearStart,
+      fiscalYearStart: flags.fiscalYearStart ?? 1,
       needsDates: false,
       groups: [],
     },
-    statistics: { method: flags.ciMethod, confidence: flags.confidence },
-    format: flags.format,
+    statistics: { method: flags.ciMethod ?? 'adjusted-wald', confidence: flags.confidence ?? 0.95 },
+    decimals: flags.decimals ?? 1,
+    failBelow: flags.failBelow,
+    strict: Boolean(flags.strict),
+    format,
     output: flags.output,
     render: {
-      decimals: flags.decimals,
+      decimals: flags.decimals ?? 1,
       excel: Boolean(flags.excel),
-      colorLevel: writingToFile ? 0 : colorLevel(io.env, io.stdout.isTTY),
-    },
-    strict: Boolean(flags.strict),
-    failBelow: flags.failBelow,
-    echo: {
-      config: flags.config ?? null,
-      score: flags.score ?? [],
-      date: flags.date ?? null,
-      date_format: flags.dateFormat ?? null,
-      scale: flags.recode ?? flags.scale,
-      tz: zone?.name ?? null,
-      preset: flags.preset ?? null,
-      include_partial: Boolean(flags.includePartial),
-      since: flags.since ?? null,
-      until: flags.until ?? null,
-      last: flags.last ? `${flags.last.count}${flags.last.unit[0]}` : null,
-      fiscal_year_start: flags.fiscalYearStart,
-      where: where.map((w) => `${w.column}${w.equal ? '=' : '!='}${w.value}`),
-      ci_method: flags.ciMethod,
-      confidence: flags.confidence,
-      decimals: flags.decimals,
-      strict: Boolean(flags.strict),
-      fail_below: flags.failBelow ?? null,
+      colorLevel: writingToFile || format !== 'table' ? 0 : colorLevel(io.env, io.stdout.isTTY),
+      limit: flags.limit,
     },
   };
 }
+
+/**
+ * The format the user meant: --format on the command line; else the -o file's extension; else CSV
+ * when --excel asks for it; else a settings-file format; else a table.
+ */
+function chooseFormat(cmd: Command, flags: SharedFlags): Format {
+  const fromCli = cmd.getOptionValueSource('format') === 'cli' ? flags.format : undefined;
+  const extension = flags.output !== undefined && flags.output !== '-' ? extname(flags.output).toLowerCase() : '';
+  const byExtension = extension ? FORMAT_OF_EXTENSION[extension] : undefined;
+  if (!fromCli && extension && !byExtension) {
+    throw usageError(`-o ${flags.output}: no format is known for ${extension}`, `use --format (${FORMATS.join(', ')}) or one of ${Object.keys(FORMAT_OF_EXTENSION).join(' ')}`);
+  }
+  const wanted = fromCli ?? byExtension ?? (flags.excel ? 'csv' : undefined) ?? flags.format ?? 'table';
+  if (!FORMATS.includes(wanted as Format)) {
+    throw usageError(`${wanted} output is not available in this version (asked by -o ${flags.output})`, `formats: ${FORMATS.join(', ')}`);
+  }
+  const format = wanted as Format;
+  if (flags.excel && format !== 'csv' && format !== 'tsv') {
+    throw usageError(`--excel writes CSV, not ${format}`, 'drop --excel, or write CSV (--format csv or -o FILE.csv)');
+  }
+  return format;
+}
+
+/** Every option of the command as used (after the settings file and defaults): JSON meta's `options`. */
+export function optionsUsed(cmd: Command): Record<string, unknown> {
+  const used: Record<string, unknown> = {};
+  for (const option of cmd.options) {
+    const name = option.attributeName();
+    if (name === 'help' || name === 'version') continue;
+    const key = name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+    const value = cmd.getOptionValue(name);
+    // A flag without a value that was not given is off, not unknown.
+    used[key] = value === undefined && !option.required && !option.optional ? false : echo(value);
+  }
+  return used;
+}
+
+const echo = (value: unknown): unknown => {
+  if (value === undefined) return null;
+  if (Array.isArray(value)) return value.map(echo);
+  if (typeof value === 'object' && value !== null) {
+    if ('column' in value && 'equal' in value) {
+      const w = value as WhereClause;
+      return `${w.column}${w.equal ? '=' : '!='}${w.value}`;
+    }
+    if ('count' in value && 'unit' in value) {
+      const last = value as { count: number; unit: string };
+      return `${last.count}${last.unit[0]}`;
+    }
+  }
+  return value;
+};
 
 function timeZone(name: string): Zone {
   const zone = zoneOf(name);
@@ -215,11 +294,14 @@ function parseDelimiter(value: string): string {
   return d;
 }
 
-function collectScore(value: string, previous: string[] | undefined): string[] {
+/** --score, repeatable up to the number of questions the command analyses side by side. */
+const collectScore = (questions: 1 | 2) => (value: string, previous: string[] | undefined): string[] => {
   const scores = [...(previous ?? []), value];
-  if (scores.length > 2) throw new InvalidArgumentError('Give at most two score columns (e.g. company and agent NPS)');
+  if (scores.length > questions) {
+    throw new InvalidArgumentError(questions === 1 ? 'Give it once: this command analyses one question (agents and segments take two)' : 'Give at most two score columns (e.g. company and agent NPS)');
+  }
   return scores;
-}
+};
 
 function collectWhere(value: string, previous: WhereClause[] | undefined): WhereClause[] {
   const m = /^([^=!]+?)\s*(!=|=)\s*(.*)$/s.exec(value);

@@ -1,10 +1,12 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { usageError } from '../errors.js';
+import { editDistance } from '../io/mapping.js';
 import { loadConfig } from '../io/config.js';
 import { VERSION } from '../version.js';
 import { COMMANDS } from './commands/index.js';
 import type { Io } from '../io/io.js';
-import type { SharedFlags } from './options.js';
+import { addSharedOptions } from './options.js';
+import { runCommand } from './runner.js';
 
 const EXIT_CODES_HELP = `
 Exit codes:
@@ -29,7 +31,7 @@ export function buildProgram(io: Io): Command {
     .description('Net Promoter Score from survey exports, with honest confidence intervals.')
     .version(VERSION, '-V, --version', 'print the version')
     .helpOption('-h, --help', 'show help')
-    .helpCommand(false)
+    .helpCommand('help [command]', 'show help for a command')
     .exitOverride()
     .showSuggestionAfterError(true)
     .configureOutput(output)
@@ -45,7 +47,8 @@ Examples:
 ${EXIT_CODES_HELP}`);
 
   for (const definition of COMMANDS) {
-    const sub = definition.configure(new Command(definition.name))
+    // The command's own options first, then the shared groups it honours, under their headings.
+    const sub = addSharedOptions(definition.configure(new Command(definition.name)), definition.shared)
       .description(definition.summary)
       .aliases(definition.aliases ?? [])
       .helpOption('-h, --help', 'show help')
@@ -55,7 +58,7 @@ ${EXIT_CODES_HELP}`);
       // Operands and options from commander itself, whatever arguments a command declares.
       .action(async function (this: Command) {
         applyConfig(this);
-        await definition.run(this.args, this.opts() as SharedFlags, io);
+        await runCommand(definition, this, io);
       });
     program.addCommand(sub);
   }
@@ -89,4 +92,16 @@ function applyConfig(cmd: Command): void {
 
 function examples(list: readonly (readonly [string, string])[]): string {
   return list.map(([line, what]) => `  # ${what}\n  ${line}`).join('\n\n');
+}
+
+/** `nps help report` is `nps report --help`; `nps help nosuch` is refused like `nps nosuch`. */
+export function helpCommand(argv: readonly string[], program: Command): readonly string[] {
+  if (argv[0] !== 'help' || argv.length !== 2) return argv;
+  const names = program.commands.flatMap((c) => [c.name(), ...c.aliases()]);
+  if (!names.includes(argv[1])) {
+    const near = names.filter((n) => n !== 'help').sort((a, b) => editDistance(a, argv[1]) - editDistance(b, argv[1]))[0];
+    const suggestion = editDistance(near, argv[1]) <= 3 ? ` (did you mean ${near}?)` : '';
+    throw usageError(`unknown command '${argv[1]}'${suggestion}`, "see 'nps --help'");
+  }
+  return [argv[1], '--help'];
 }

@@ -4,7 +4,6 @@ import { addSideMetrics, cesMean, csatPercent, mergeSideMetrics, newSideMetrics,
 import { dataError } from '../errors.js';
 import type { GroupColumn } from '../io/plan.js';
 import type { Cell, Column } from '../report/model.js';
-import type { Io } from '../io/io.js';
 
 /** CSAT and CES beside NPS, for report, trend and agents: the same rows, grouped the same way. */
 export interface SideFlags {
@@ -81,7 +80,7 @@ export function sideMetricCells(flags: SideFlags, m: SideMetrics | undefined): R
  * After a scan: say how many side answers were off their scale, and refuse a column that is mostly
  * not that scale (a 0-10 column given as --csat would make a meaningless share).
  */
-export function checkSideMetrics(flags: SideFlags, all: Iterable<SideMetrics>, io: Io): void {
+export function checkSideMetrics(flags: SideFlags, all: Iterable<SideMetrics>, warn: (message: string) => void): void {
   const total = newSideMetrics();
   for (const m of all) mergeSideMetrics(total, m);
   const check = (name: string, column: string | undefined, counted: number, off: number, scale: string) => {
@@ -89,7 +88,7 @@ export function checkSideMetrics(flags: SideFlags, all: Iterable<SideMetrics>, i
     if (off > counted) {
       throw dataError(`the ${name} column (${column}) is not a ${scale} scale: ${off} of ${off + counted} answers are outside it`, `give --${name.toLowerCase()} a ${scale} column`);
     }
-    io.stderr.write(`nps: warning: ${off} ${name} ${off === 1 ? 'answer is' : 'answers are'} not ${scale} and ${off === 1 ? 'was' : 'were'} not counted\n`);
+    warn(`warning: ${off} ${name} ${off === 1 ? 'answer is' : 'answers are'} not ${scale} and ${off === 1 ? 'was' : 'were'} not counted`);
   };
   check('CSAT', flags.csat, total.csatN, total.csatOff, '1-5');
   check('CES', flags.ces, total.cesN, total.cesOff, '1-7');

@@ -2,13 +2,12 @@ import { periodLabel, type Calendar } from '../core/period.js';
 import { compareGroups, testBenchmark, type Difference } from '../core/significance.js';
 import type { Statistics } from '../core/summary.js';
 import { countsOf, newTally, sizeOf, type Tally } from '../core/tally.js';
-import { NpsError } from '../errors.js';
-import { confidenceLabel, formatForHumans } from '../report/format.js';
+import { confidenceLabel, formatForHumans, pText, round } from '../report/format.js';
+import type { Gate } from '../report/model.js';
 
 /** Sentences that state a statistical conclusion in words, and the CI gates built on them. */
 
 const points = (value: number, decimals: number) => formatForHumans(value, 'nps', { decimals });
-const pText = (p: number) => (p < 0.001 ? 'p < 0.001' : `p = ${formatForHumans(p, 'p', { decimals: 3 })}`);
 const level = confidenceLabel;
 
 /** One-tailed test of an NPS (points) against a target (points), DESIGN.md §3. */
@@ -64,12 +63,56 @@ export function latestChange(periods: ReadonlyMap<number, Tally>, calendar: Cale
   };
 }
 
-/** The CI gates: thrown after the output is written, so a failing job still shows its report. */
-export function gateFailure(nps: number, failBelow: number | undefined, drop: Drop | undefined, decimals: number): NpsError | undefined {
-  const reasons: string[] = [];
-  if (failBelow !== undefined && nps < failBelow) reasons.push(`NPS ${points(nps, decimals)} is below --fail-below ${failBelow}`);
-  if (drop?.significantDrop) {
-    reasons.push(`NPS fell ${points(-100 * drop.change.difference, decimals).replace('+', '')} points in ${drop.names} (${pText(drop.change.p)}) and --fail-on-drop is set`);
+/** A figure the --fail-below gate judges: the overall NPS, a period's, a group's. */
+export interface Judged {
+  readonly subject: string;
+  readonly nps: number;
+}
+
+/**
+ * NPS shown with enough places to differ visibly from the threshold it is compared with, so a
+ * gate never says "+30.0 is below 30" (29.96 is).
+ */
+function pointsAgainst(value: number, threshold: number, decimals: number): string {
+  let places = decimals;
+  while (places < 6 && round(value, places) === threshold && value !== threshold) places++;
+  return points(value, places);
+}
+
+/**
+ * --fail-below: fails when any judged NPS is below the threshold, and names them, lowest first.
+ * Figures that cannot be computed (a period with no responses) are not judged.
+ */
+export function failBelowGate(threshold: number, judged: readonly Judged[], decimals: number, unjudged?: string): Gate {
+  const valid = judged.filter((j) => !Number.isNaN(j.nps)).sort((a, b) => a.nps - b.nps);
+  const lowest = valid[0];
+  const below = valid.filter((j) => j.nps < threshold);
+  const figure = (j: Judged) => pointsAgainst(j.nps, threshold, decimals);
+  const one = (j: Judged) => (j.subject === 'overall' ? `NPS ${figure(j)}` : `${j.subject}: NPS ${figure(j)}`);
+  const base = { rule: 'fail-below', threshold };
+  const also = unjudged ? ` (${unjudged})` : '';
+  if (!lowest) return { ...base, value: null, passed: true, subject: 'nothing', reason: `no NPS to judge${also}` };
+  if (below.length === 0) {
+    const reason = valid.length === 1 ? `${one(lowest)} is at or above ${threshold}` : `all ${valid.length} are at or above ${threshold} (lowest: ${lowest.subject} ${figure(lowest)})`;
+    return { ...base, value: lowest.nps, passed: true, subject: lowest.subject, reason: reason + also };
   }
-  return reasons.length ? new NpsError('threshold', reasons.join('; ')) : undefined;
+  const listed = below.slice(0, 5).map((j) => `${j.subject} ${figure(j)}`).join(', ') + (below.length > 5 ? `, and ${below.length - 5} more` : '');
+  const reason = valid.length === 1 ? `${one(lowest)} is below --fail-below ${threshold}` : `${below.length} of ${valid.length} are below --fail-below ${threshold}: ${listed}`;
+  return { ...base, value: lowest.nps, passed: false, subject: lowest.subject, reason: reason + also };
+}
+
+/** The groups a gate leaves out because they are under --min-n, in words (undefined when none). */
+export const underMinN = (count: number, minN: number): string | undefined =>
+  count === 0 ? undefined : `${count} under --min-n ${minN} not judged`;
+
+/** --fail-on-drop: fails when the latest period is significantly below the one before. */
+export function dropGate(drop: Drop | undefined, stats: Statistics, decimals: number): Gate {
+  const base = { rule: 'fail-on-drop', threshold: 1 - stats.confidence };
+  if (!drop) return { ...base, value: null, passed: true, subject: 'nothing', reason: 'no periods to compare' };
+  if (Number.isNaN(drop.change.p)) return { ...base, value: null, passed: true, subject: drop.names, reason: `${drop.names}: not tested, the earlier period has no responses` };
+  const change = points(100 * drop.change.difference, decimals);
+  const reason = drop.significantDrop
+    ? `NPS fell ${change.replace('-', '')} points in ${drop.names} (${pText(drop.change.p)}, at ${level(stats.confidence)})`
+    : `${drop.names}: ${change} points, no significant drop (${pText(drop.change.p)}, at ${level(stats.confidence)})`;
+  return { ...base, value: drop.change.p, passed: !drop.significantDrop, subject: drop.names, reason };
 }

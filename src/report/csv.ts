@@ -4,11 +4,17 @@ import { forMachines, type Report } from './model.js';
 import { forSpreadsheet } from './sanitize.js';
 import type { RenderOptions } from './style.js';
 
+/** CSV: comma-separated, or with `excel` what Excel in Nordic and Polish locales opens directly (`;`). */
+export const renderCsv = (report: Report, options: RenderOptions): string => delimited(report, options, options.excel ? ';' : ',');
+
+/** TSV, for pasting into a spreadsheet: the same table, tab-separated. */
+export const renderTsv = (report: Report, options: RenderOptions): string => delimited(report, options, '\t');
+
 /**
- * The report's main table as CSV: snake_case headers, plain numbers, text cells that cannot run as
- * formulas. `excel` writes what Excel in Nordic and Polish locales opens directly.
+ * The report's main table as delimited text: snake_case headers, plain numbers, text cells that
+ * cannot run as formulas. `excel` adds the decimal comma, a BOM and CRLF line ends.
  */
-export function renderCsv(report: Report, options: RenderOptions): string {
+function delimited(report: Report, options: RenderOptions, delimiter: string): string {
   const table = report.tables.find((t) => t.primary) ?? report.tables.find((t) => forMachines(t.audience));
   if (!table) return '';
   const columns = table.columns.filter((col) => forMachines(col.audience) && col.kind !== 'bar');
@@ -20,7 +26,7 @@ export function renderCsv(report: Report, options: RenderOptions): string {
     }),
   );
   const text = stringify([columns.map((col) => col.key), ...rows], {
-    delimiter: options.excel ? ';' : ',',
+    delimiter,
     record_delimiter: options.excel ? '\r\n' : '\n',
     // A bare CR in a comment is a line break to Excel: quote it like one.
     quoted_match: /\r/,

@@ -36,6 +36,13 @@ const signed = (value: number, style: NumberStyle) => {
 
 const NOT_AVAILABLE = 'n/a';
 
+/** p-values for people: four places, and "<0.0001" below that (the same in tables and sentences). */
+const P_DECIMALS = 4;
+const P_FLOOR = 0.0001;
+
+/** "p = 0.0832", "p < 0.0001": a p-value in a sentence. */
+export const pText = (p: number): string => (p < P_FLOOR ? `p < ${P_FLOOR}` : `p = ${fixed(p, P_DECIMALS, { decimals: P_DECIMALS })}`);
+
 /** For people (table, Markdown): signs, % and ± marks, `n/a` for what cannot be computed. */
 export function formatForHumans(cell: Cell, kind: Kind, style: NumberStyle): string {
   if (cell === null) return '';
@@ -62,7 +69,7 @@ export function formatForHumans(cell: Cell, kind: Kind, style: NumberStyle): str
     case 'margin':
       return `±${fixed(value, style.decimals, style)}`;
     case 'p':
-      return value < 0.001 ? '<0.001' : fixed(value, 3, style);
+      return value < P_FLOOR ? `<${P_FLOOR}` : fixed(value, P_DECIMALS, style);
     case 'stat':
       return fixed(value, 2, style);
     case 'number': {
@@ -85,7 +92,7 @@ export function formatPlain(cell: Cell, kind: Kind, style: NumberStyle): string 
   if (!Number.isFinite(value)) return '';
   if (kind === 'count' || kind === 'number' || kind === 'p' || kind === 'stat') {
     // p-values keep four significant digits: enough to compare with any threshold.
-    const text = kind === 'p' ? String(Number(value.toPrecision(4))) : String(value);
+    const text = decimalText(kind === 'p' ? Number(value.toPrecision(4)) : value);
     return style.decimalComma ? text.replace('.', ',') : text;
   }
   return fixed(value, style.decimals, style);
@@ -96,3 +103,22 @@ export const isNumeric = (kind: Kind): boolean => kind !== 'text' && kind !== 'b
 
 /** A confidence level as people read it: 0.95 -> "95%", 0.975 -> "97.5%". */
 export const confidenceLabel = (confidence: number): string => `${+(confidence * 100).toFixed(4)}%`;
+
+/**
+ * A number in plain positional notation, never with an exponent (6.039e-14 is
+ * 0.00000000000006039): spreadsheets in some locales read "6,039e-14" as text.
+ */
+export function decimalText(value: number): string {
+  const text = String(value);
+  const match = /^(-?)(\d+)(?:\.(\d+))?e([+-]\d+)$/.exec(text);
+  if (!match) return text;
+  const [, sign, whole, fraction = '', exponent] = match;
+  const digits = whole + fraction;
+  const point = whole.length + Number(exponent);
+  if (point <= 0) return `${sign}0.${'0'.repeat(-point)}${digits}`;
+  if (point >= digits.length) return `${sign}${digits}${'0'.repeat(point - digits.length)}`;
+  return `${sign}${digits.slice(0, point)}.${digits.slice(point)}`;
+}
+
+/** A group's name as shown: rows with an empty cell form a group too, and it needs a name. */
+export const groupLabel = (key: string): string => (key === '' ? '(empty)' : key);

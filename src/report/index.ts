@@ -1,20 +1,39 @@
-import { renderCsv } from './csv.js';
+import { renderCsv, renderTsv } from './csv.js';
 import { renderJson } from './json.js';
 import { renderMarkdown } from './markdown.js';
 import type { Report } from './model.js';
 import type { RenderOptions } from './style.js';
 import { renderTable } from './table.js';
 
-export type Format = 'table' | 'csv' | 'json' | 'markdown';
+export type Format = 'table' | 'csv' | 'tsv' | 'json' | 'markdown';
 
 /** One renderer per format. */
 export const RENDERERS: Readonly<Record<Format, (report: Report, options: RenderOptions) => string>> = {
   table: renderTable,
   csv: renderCsv,
+  tsv: renderTsv,
   json: renderJson,
   markdown: renderMarkdown,
 };
 
 export const FORMATS = Object.keys(RENDERERS) as Format[];
+
+/** Formats people ask for that this version does not write yet: named in a clear refusal. */
+export const PLANNED_FORMATS: readonly string[] = ['html', 'xlsx'];
+
+/** The format an output file's extension asks for (lower case, with the dot). */
+export const FORMAT_OF_EXTENSION: Readonly<Record<string, Format | (typeof PLANNED_FORMATS)[number]>> = {
+  '.csv': 'csv',
+  '.tsv': 'tsv',
+  '.tab': 'tsv',
+  '.json': 'json',
+  '.md': 'markdown',
+  '.markdown': 'markdown',
+  '.txt': 'table',
+  '.text': 'table',
+  '.html': 'html',
+  '.htm': 'html',
+  '.xlsx': 'xlsx',
+};
 
 export const render = (report: Report, format: Format, options: RenderOptions): string => RENDERERS[format](report, options);

@@ -12,6 +12,7 @@ export function renderJson(report: Report): string {
     document[table.name] = table.layout === 'record' ? (objects[0] ?? null) : objects;
   }
   document.notes = report.notes;
+  if (report.gates) document.gates = report.gates;
   document.meta = report.meta;
   return `${JSON.stringify(document, null, 2)}\n`;
 }

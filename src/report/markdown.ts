@@ -1,5 +1,5 @@
 import { formatForHumans, isNumeric } from './format.js';
-import { clip, forHumans, visibleColumns, type Column, type Report, type ReportTable } from './model.js';
+import { clip, forHumans, gateLine, shownRows, visibleColumns, type Column, type Report, type Row } from './model.js';
 import { forTerminal } from './sanitize.js';
 import type { RenderOptions } from './style.js';
 
@@ -9,28 +9,32 @@ export function renderMarkdown(report: Report, options: RenderOptions): string {
   for (const table of report.tables.filter((t) => forHumans(t.audience))) {
     const columns = visibleColumns(table).filter((col) => col.kind !== 'bar');
     if (table.title) blocks.push(`**${escape(table.title)}**`);
-    blocks.push(table.layout === 'record' ? record(table, columns, options) : grid(table, columns, options));
+    const { rows, more } = shownRows(table, options.limit);
+    blocks.push(table.layout === 'record' ? record(rows[0], columns, options) : grid(rows, columns, options));
+    if (more) blocks.push(escape(more));
   }
+  // A failed gate first and in bold: a job summary says at once why the job failed.
+  for (const gate of report.gates ?? []) blocks.push(gate.passed ? escape(gateLine(gate)) : `**${escape(gateLine(gate))}**`);
   for (const note of report.notes) blocks.push(escape(note));
   return `${blocks.join('\n\n')}\n`;
 }
 
 const escape = (text: string) => forTerminal(text).replace(/\\/g, '\\\\').replace(/\|/g, '\\|');
 
-const text = (table: ReportTable, rowIndex: number, col: Column, options: RenderOptions) =>
-  escape(clip(forTerminal(formatForHumans(table.rows[rowIndex]?.[col.key] ?? null, col.kind, options)), col.maxWidth));
+const text = (row: Row | undefined, col: Column, options: RenderOptions) =>
+  escape(clip(forTerminal(formatForHumans(row?.[col.key] ?? null, col.kind, options)), col.maxWidth));
 
-function record(table: ReportTable, columns: readonly Column[], options: RenderOptions): string {
+function record(row: Row | undefined, columns: readonly Column[], options: RenderOptions): string {
   const lines = ['| Measure | Value |', '| :-- | --: |'];
-  for (const col of columns) lines.push(`| ${escape(col.label)} | ${text(table, 0, col, options)} |`);
+  for (const col of columns) lines.push(`| ${escape(col.label)} | ${text(row, col, options)} |`);
   return lines.join('\n');
 }
 
-function grid(table: ReportTable, columns: readonly Column[], options: RenderOptions): string {
+function grid(rows: readonly Row[], columns: readonly Column[], options: RenderOptions): string {
   const lines = [
     `| ${columns.map((col) => escape(col.label)).join(' | ')} |`,
     `| ${columns.map((col) => (isNumeric(col.kind) ? '--:' : ':--')).join(' | ')} |`,
   ];
-  table.rows.forEach((_, i) => lines.push(`| ${columns.map((col) => text(table, i, col, options)).join(' | ')} |`));
+  for (const row of rows) lines.push(`| ${columns.map((col) => text(row, col, options)).join(' | ')} |`);
   return lines.join('\n');
 }

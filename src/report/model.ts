@@ -48,8 +48,26 @@ export interface ReportTable {
   readonly audience?: Audience;
   /** The table CSV carries when a report has several for machines (otherwise the first). */
   readonly primary?: boolean;
+  /** A listing that may run to any length: people's displays show the first `limit` rows. */
+  readonly listing?: boolean;
   readonly columns: readonly Column[];
   readonly rows: readonly Row[];
+}
+
+/**
+ * The outcome of a CI gate (--fail-below, --fail-on-drop): whether the figure it judges passed,
+ * and why, in words. Data, so JSON and Markdown say why a job failed, not only its exit code.
+ */
+export interface Gate {
+  /** The flag, without dashes: fail-below, fail-on-drop. */
+  readonly rule: string;
+  readonly threshold: number;
+  /** The figure judged: the (lowest) NPS for fail-below, the p-value of the change for fail-on-drop. */
+  readonly value: number | null;
+  readonly passed: boolean;
+  readonly reason: string;
+  /** What was judged: overall, a period, a group, a change between periods. */
+  readonly subject: string;
 }
 
 export interface Report {
@@ -59,6 +77,8 @@ export interface Report {
   readonly tables: readonly ReportTable[];
   /** Sentences after the tables: the row accounting, caveats. */
   readonly notes: readonly string[];
+  /** Gate outcomes, when a gate was asked for. */
+  readonly gates?: readonly Gate[];
   /** Input accounting, options and version: JSON output's `meta` block. */
   readonly meta: Readonly<Record<string, unknown>>;
 }
@@ -75,3 +95,19 @@ export function visibleColumns(table: ReportTable): Column[] {
     table.layout === 'record' ? (table.rows[0]?.[col.key] ?? null) === null : col.kind === 'text' && table.rows.every((row) => (row[col.key] ?? '') === '');
   return table.columns.filter((col) => forHumans(col.audience) && !empty(col));
 }
+
+/**
+ * The rows people see of a table: all of them, or the first `limit` of a listing, with a line that
+ * says how many were left out and how to see them.
+ */
+export function shownRows(table: ReportTable, limit: number | undefined): { rows: readonly Row[]; more: string | undefined } {
+  if (!table.listing || limit === undefined || table.rows.length <= limit) return { rows: table.rows, more: undefined };
+  const hidden = table.rows.length - limit;
+  return {
+    rows: table.rows.slice(0, limit),
+    more: `... and ${hidden} more (${table.rows.length} in all): --format csv or json lists every one, --limit N shows more here.`,
+  };
+}
+
+/** A gate outcome as one line for people: what failed or passed, and why. */
+export const gateLine = (gate: Gate): string => `${gate.passed ? 'Gate passed' : 'Gate failed'} (--${gate.rule}): ${gate.reason}`;

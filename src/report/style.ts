@@ -7,10 +7,12 @@ export interface RenderOptions extends NumberStyle {
   readonly excel: boolean;
   /** Colour depth 0-3; 0 is none. */
   readonly colorLevel: 0 | 1 | 2 | 3;
+  /** Rows of a listing that people's displays show (table, Markdown); machines always get all. */
+  readonly limit?: number;
 }
 
 /**
- * Colour only for a terminal and never with NO_COLOR; FORCE_COLOR (0-3, or empty for 1) asks for
+ * Colour only for a terminal, never with NO_COLOR or TERM=dumb; FORCE_COLOR (0-3, or empty for 1) asks for
  * it anyway, e.g. in CI logs that render ANSI.
  */
 export function colorLevel(env: Readonly<Record<string, string | undefined>>, isTTY: boolean): 0 | 1 | 2 | 3 {
@@ -21,6 +23,8 @@ export function colorLevel(env: Readonly<Record<string, string | undefined>>, is
     const level = Number(force);
     return level >= 0 && level <= 3 ? (Math.floor(level) as 0 | 1 | 2 | 3) : 0;
   }
+  // A terminal that says it cannot show escape sequences.
+  if (env.TERM === 'dumb') return 0;
   return isTTY ? 1 : 0;
 }
 

@@ -1,26 +1,21 @@
-import { compareText } from '../../core/text.js';
 import { Option } from 'commander';
 import { KEY_SEPARATOR, keyedFold, pairFold } from '../../core/fold.js';
+import { leaderboard, RANK_BY, rankWithin, type RankBy, type Standing } from '../../core/leaderboard.js';
 import { mergeSideMetrics, newSideMetrics, type SideMetrics } from '../../core/metrics.js';
-import { leaderboard, rankWithin, RANK_BY, type RankBy, type Standing } from '../../core/leaderboard.js';
 import type { Shrinkage } from '../../core/shrink.js';
 import type { Statistics } from '../../core/summary.js';
 import { mergeTallies, newTally, type Tally } from '../../core/tally.js';
+import { compareText } from '../../core/text.js';
 import { detectAgent, detectTeam } from '../../io/mapping.js';
 import type { GroupColumn } from '../../io/plan.js';
-import { scan, type Question } from '../../io/scan.js';
-import { writeOutput } from '../../io/write.js';
-import { confidenceLabel, formatDecimal, formatForHumans } from '../../report/format.js';
-import { render } from '../../report/index.js';
-import type { Column, Report, Row } from '../../report/model.js';
-import { buildMeta, checkAccounting, describeAccounting } from '../accounting.js';
-import type { Io } from '../../io/io.js';
-import { addFilterOptions, addInputOptions, addOutputOptions, addStatisticsOptions, parseCount, parsePositive, sharedOptions, type SharedFlags } from '../options.js';
-import { addSideMetricOptions, checkSideMetrics, hasSideMetrics, sideColumns, sideFold, sideMetricColumns, sideMetricCells, type SideFlags } from '../side-metrics.js';
-import { groupLabel } from './compare.js';
-import type { CommandDefinition } from './index.js';
+import type { Question } from '../../io/scan.js';
+import { confidenceLabel, formatDecimal, formatForHumans, groupLabel } from '../../report/format.js';
+import type { Column, Row } from '../../report/model.js';
+import type { CommandDefinition, Outcome } from '../command.js';
+import { parseCount, parsePositive } from '../options.js';
+import { addSideMetricOptions, checkSideMetrics, hasSideMetrics, sideColumns, sideFold, sideMetricCells, sideMetricColumns, type SideFlags } from '../side-metrics.js';
 
-interface AgentFlags extends SharedFlags, SideFlags {
+interface AgentFlags extends SideFlags {
   agent?: string;
   by?: string;
   team?: string | boolean;
@@ -30,7 +25,7 @@ interface AgentFlags extends SharedFlags, SideFlags {
   bottom?: number;
 }
 
-export const agents: CommandDefinition = {
+export const agents: CommandDefinition<AgentFlags> = {
   name: 'agents',
   summary: 'A fair ranking of agents (or teams, or any column): small samples kept apart, real differences marked',
   examples: [
@@ -40,8 +35,9 @@ export const agents: CommandDefinition = {
     ['nps agents survey.csv --by team', 'teams ranked with the same statistics'],
     ['nps agents survey.csv --score "Company NPS" --score "Agent NPS"', 'two questions side by side'],
   ],
+  shared: { input: { questions: 2 }, filters: true, statistics: true, output: { decimals: true }, accounting: true },
   configure: (cmd) =>
-    addSideMetricOptions(addOutputOptions(addStatisticsOptions(addFilterOptions(addInputOptions(cmd)))))
+    addSideMetricOptions(cmd)
       .option('--agent <column>', 'the agent column (default: detected)')
       .option('--by <column>', 'rank the values of this column instead of agents (e.g. team)')
       .option('--team [column]', 'rank agents within their team, with team subtotals (column default: detected)')
@@ -49,9 +45,7 @@ export const agents: CommandDefinition = {
       .addOption(new Option('--rank-by <what>', 'order by the score, its lower interval bound, or the shrunk score').choices(RANK_BY).default('nps'))
       .option('--top <n>', 'show only the N best ranked', parsePositive)
       .option('--bottom <n>', 'show only the N worst ranked', parsePositive),
-  async run(files, rawFlags, io: Io): Promise<void> {
-    const flags = rawFlags as AgentFlags;
-    const options = sharedOptions(files, flags, io);
+  async run({ flags, statistics, scan, warn }) {
     const role = flags.by !== undefined ? 'by' : 'agent';
     const ranked: GroupColumn = flags.by !== undefined
       ? { role, flag: '--by', spec: flags.by }
@@ -61,18 +55,14 @@ export const agents: CommandDefinition = {
       : { role: 'team', flag: '--team', spec: typeof flags.team === 'string' ? flags.team : undefined, detect: detectTeam };
     const own = team ? [team, ranked] : [ranked];
     const fold = pairFold(keyedFold(own.length), sideFold(flags, own.length, (_time, keys) => (own.length === 1 ? keys[0] : keys.slice(0, own.length).join(KEY_SEPARATOR))));
-    const result = await scan({ ...options.scan, groups: [...own, ...sideColumns(flags)] }, io, fold);
-    checkAccounting(result, options, io);
+    const result = await scan({ groups: [...own, ...sideColumns(flags)] }, fold);
     const columnName = result.inputs[0].columns[role].name;
-    const boards = result.questions.map((q) => board(q.state[0], Boolean(team), flags, options.statistics));
+    const boards = result.questions.map((q) => board(q.state[0], Boolean(team), flags, statistics));
     const side = result.questions[0].state[1];
-    checkSideMetrics(flags, side.values(), io);
-    const output = agentsReport(boards, side, result.questions, columnName, team ? result.inputs[0].columns.team.name : undefined, flags, options.statistics, {
-      title: `NPS by ${columnName}${team ? ` within ${result.inputs[0].columns.team.name}` : ''}: ${result.inputs.map((i) => i.name).join(', ')}`,
-      accounting: result.questions.map((q) => `${result.questions.length > 1 ? `${q.name}: ` : ''}${describeAccounting(q.accounting)}`),
-      meta: buildMeta('agents', result, options),
-    });
-    await writeOutput(render(output, options.format, options.render), options.output, options.scan.files, io);
+    checkSideMetrics(flags, side.values(), warn);
+    const report = agentsReport(boards, side, result.questions, columnName, team ? result.inputs[0].columns.team.name : undefined, flags, statistics,
+      `NPS by ${columnName}${team ? ` within ${result.inputs[0].columns.team.name}` : ''}: ${result.inputs.map((i) => i.name).join(', ')}`);
+    return { report };
   },
 };
 
@@ -117,8 +107,8 @@ function agentsReport(
   teamName: string | undefined,
   flags: AgentFlags,
   stats: Statistics,
-  frame: { title: string; accounting: readonly string[]; meta: Record<string, unknown> },
-): Report {
+  title: string,
+): Outcome['report'] {
   const alpha = 1 - stats.confidence;
   const level = confidenceLabel(stats.confidence);
   const two = boards.length > 1;
@@ -160,11 +150,9 @@ function agentsReport(
       : undefined,
     two ? `Two questions: 1 = ${questions[0].name}, 2 = ${questions[1].name}; ranked by question 1.` : undefined,
     `A response counts for the ${what} named on its row.`,
-    ...frame.accounting,
   ].filter((n): n is string => n !== undefined);
   return {
-    command: 'agents',
-    title: frame.title,
+    title,
     tables: [
       { name: 'standings', audience: 'machine', columns: [...columns(columnName, teamName, two, 'machine'), ...sideMetricColumns(flags)], rows },
       { name: 'ranked', audience: 'human', columns: [...columns(columnName, teamName, two, 'human', flags.rankBy === 'shrunk'), ...sideMetricColumns(flags)], rows: ranked },
@@ -173,7 +161,6 @@ function agentsReport(
         : []),
     ],
     notes,
-    meta: frame.meta,
   };
 }
 

@@ -1,18 +1,11 @@
 import { detectAgent, detectDate, detectScore, detectTeam, type ColumnChoice } from '../../io/mapping.js';
-import { choosePreset, PRESET_NAMES, type PresetName, type Role } from '../../io/presets.js';
+import { choosePreset, type PresetName, type Role } from '../../io/presets.js';
 import { readTable, type TableHead } from '../../io/read.js';
 import { delimiterName } from '../../io/sniff.js';
-import { writeOutput } from '../../io/write.js';
-import { render } from '../../report/index.js';
-import type { Report, Row } from '../../report/model.js';
-import { TOOL, VERSION } from '../../version.js';
-import { usageError } from '../../errors.js';
-import type { Io } from '../../io/io.js';
-import { addOutputOptions, sharedOptions, type SharedFlags } from '../options.js';
-import { Option } from 'commander';
-import type { CommandDefinition } from './index.js';
+import type { Row } from '../../report/model.js';
+import type { CommandDefinition, Outcome } from '../command.js';
 
-interface ColumnsFlags extends SharedFlags {
+interface ColumnsFlags {
   preset?: PresetName;
   encoding?: string;
   delimiter?: string;
@@ -20,25 +13,18 @@ interface ColumnsFlags extends SharedFlags {
 
 const SAMPLES = 3;
 
-export const columns: CommandDefinition = {
+export const columns: CommandDefinition<ColumnsFlags> = {
   name: 'columns',
   summary: 'What was detected in an export: encoding, delimiter, header rows, vendor, and the role of each column',
   examples: [
     ['nps columns survey.csv', 'check what nps will read before a report'],
     ['nps columns survey.csv --format json', 'the same for a script; its "config" is a ready nps.config.json'],
   ],
-  configure: (cmd) =>
-    addOutputOptions(cmd)
-      .argument('<file>', 'the export to describe (- reads stdin)')
-      .option('--encoding <name>', 'read the file in this encoding')
-      .option('--delimiter <char>', 'field separator')
-      .addOption(new Option('--preset <vendor>', 'read the export as this tool writes it').choices(PRESET_NAMES)),
-  async run(args, rawFlags, io: Io): Promise<void> {
-    const flags = rawFlags as ColumnsFlags;
-    const [file] = args;
-    if (!file) throw usageError('give the export to describe', 'nps columns survey.csv');
-    const options = sharedOptions([file], { ...flags, ciMethod: 'adjusted-wald', confidence: 0.95, fiscalYearStart: 1 }, io);
-    let described: Report | undefined;
+  shared: { input: 'dialect', output: { decimals: false } },
+  configure: (cmd) => cmd,
+  async run({ args, flags, io }) {
+    const file = args[0] ?? '-';
+    let described: Outcome['report'] | undefined;
     await readTable(
       file,
       io,
@@ -48,7 +34,7 @@ export const columns: CommandDefinition = {
         return () => {};
       },
     );
-    await writeOutput(render(described!, options.format, options.render), options.output, [file], io);
+    return { report: described! };
   },
 };
 
@@ -64,7 +50,7 @@ function roles(head: TableHead, presetName: PresetName | undefined): Partial<Rec
   };
 }
 
-function describe(head: TableHead, presetName: PresetName | undefined): Report {
+function describe(head: TableHead, presetName: PresetName | undefined): Outcome['report'] {
   const { header, sample, source } = head;
   const preset = choosePreset(header, presetName);
   const found = roles(head, presetName);
@@ -84,7 +70,6 @@ function describe(head: TableHead, presetName: PresetName | undefined): Report {
   const config = Object.fromEntries(Object.entries(found).filter(([, c]) => c && !c.also).map(([role, c]) => [role, c!.name]));
   const snippet = JSON.stringify({ ...(preset.name !== 'generic' ? { preset: preset.name } : {}), columns: config });
   return {
-    command: 'columns',
     title: `Columns of ${source.name}`,
     tables: [
       {
@@ -124,6 +109,5 @@ function describe(head: TableHead, presetName: PresetName | undefined): Report {
       { name: 'config', layout: 'record', audience: 'machine', columns: Object.keys(config).map((key) => ({ key, label: key, kind: 'text' as const })), rows: [config] },
     ],
     notes: [`As nps.config.json: ${snippet}`],
-    meta: { tool: TOOL, version: VERSION, command: 'columns' },
   };
 }

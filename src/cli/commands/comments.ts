@@ -2,27 +2,21 @@ import { classify } from '../../core/classify.js';
 import type { Fold } from '../../core/fold.js';
 import { compareText } from '../../core/text.js';
 import { distinctiveTerms, TermCounts } from '../../core/words.js';
-import { usageError } from '../../errors.js';
 import { detectComment } from '../../io/mapping.js';
 import type { GroupColumn } from '../../io/plan.js';
-import { scan } from '../../io/scan.js';
-import { writeOutput } from '../../io/write.js';
-import { render } from '../../report/index.js';
-import type { Column, Report, Row } from '../../report/model.js';
-import { buildMeta, checkAccounting, describeAccounting } from '../accounting.js';
-import type { Io } from '../../io/io.js';
-import { addFilterOptions, addInputOptions, addOutputOptions, parsePositive, sharedOptions, type SharedFlags } from '../options.js';
-import { groupLabel } from './compare.js';
-import type { CommandDefinition } from './index.js';
+import { groupLabel } from '../../report/format.js';
+import type { Column, Row } from '../../report/model.js';
+import type { CommandDefinition, Outcome } from '../command.js';
+import { parsePositive } from '../options.js';
 
-interface CommentFlags extends SharedFlags {
+interface CommentFlags {
   comment?: string;
   by?: string;
   top: number;
   minCount: number;
 }
 
-export const comments: CommandDefinition = {
+export const comments: CommandDefinition<CommentFlags> = {
   name: 'comments',
   summary: 'What detractors talk about compared with promoters: the most distinctive words and phrases of each category',
   examples: [
@@ -30,16 +24,14 @@ export const comments: CommandDefinition = {
     ['nps comments survey.csv --by team --top 5', "each team's own top terms"],
     ['nps comments survey.csv --last 1q --format csv', 'last quarter, one row per term'],
   ],
+  shared: { input: { questions: 1 }, filters: true, output: { decimals: false }, accounting: true },
   configure: (cmd) =>
-    addOutputOptions(addFilterOptions(addInputOptions(cmd)))
+    cmd
       .option('--comment <column>', 'the comment column (default: detected)')
       .option('--by <column>', "each value's own top terms (agent, team, channel ...)")
       .option('--top <n>', 'terms per category', parsePositive, 10)
       .option('--min-count <n>', 'ignore terms used fewer times than this', parsePositive, 3),
-  async run(files, rawFlags, io: Io): Promise<void> {
-    const flags = rawFlags as CommentFlags;
-    const options = sharedOptions(files, flags, io);
-    if (options.scan.scores.length > 1) throw usageError('comments reads one question', 'give --score once');
+  async run({ flags, scan }) {
     const groups: GroupColumn[] = [
       { role: 'comment', flag: '--comment', spec: flags.comment, detect: detectComment },
       ...(flags.by !== undefined ? [{ role: 'by', flag: '--by', spec: flags.by }] : []),
@@ -62,8 +54,7 @@ export const comments: CommandDefinition = {
         }
       },
     };
-    const result = await scan({ ...options.scan, groups }, io, fold);
-    checkAccounting(result, options, io);
+    const result = await scan({ groups }, fold);
     const rows: Row[] = [];
     let commented = 0;
     for (const group of [...result.state.keys()].sort(compareText)) {
@@ -91,16 +82,13 @@ export const comments: CommandDefinition = {
       { key: 'log_odds', label: 'Log-odds', kind: 'stat', audience: 'machine' },
       { key: 'z', label: 'z', kind: 'stat' },
     ];
-    const output: Report = {
-      command: 'comments',
+    const report: Outcome['report'] = {
       title: `What ${byName ? `each ${byName}'s ` : ''}detractors, passives and promoters say: ${result.inputs[0].columns.comment.name}, ${result.inputs.map((i) => i.name).join(', ')}`,
       tables: [{ name: 'terms', columns, rows }],
       notes: [
         `${commented} comments. Terms (words and two-word phrases, stopwords removed) ranked by the weighted log-odds ratio with an informative Dirichlet prior (Monroe, Colaresi & Quinn 2008): each category against the others${byName ? ` within its ${byName}` : ''}; z above 1.96 is a clear difference. Up to ${flags.top} per category, used at least ${flags.minCount} times.`,
-        describeAccounting(result.accounting),
       ],
-      meta: buildMeta('comments', result, options),
     };
-    await writeOutput(render(output, options.format, options.render), options.output, options.scan.files, io);
+    return { report };
   },
 };

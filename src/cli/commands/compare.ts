@@ -6,98 +6,103 @@ import { summarize, type NpsSummary, type Statistics } from '../../core/summary.
 import { countsOf, newTally, type Tally } from '../../core/tally.js';
 import { dataError, usageError } from '../../errors.js';
 import { sameFile } from '../../io/write.js';
-import { scan } from '../../io/scan.js';
-import { writeOutput } from '../../io/write.js';
-import { confidenceLabel, formatDecimal, formatForHumans } from '../../report/format.js';
-import { render } from '../../report/index.js';
-import type { Column, Report, Row } from '../../report/model.js';
-import { buildMeta, checkAccounting, describeAccounting } from '../accounting.js';
-import type { Io } from '../../io/io.js';
-import { addFilterOptions, addInputOptions, addOutputOptions, addStatisticsOptions, parseCount, sharedOptions, type SharedFlags, type SharedOptions } from '../options.js';
-import type { CommandDefinition } from './index.js';
+import { confidenceLabel, formatDecimal, formatForHumans, groupLabel, pText } from '../../report/format.js';
+import type { Column, Row } from '../../report/model.js';
+import type { CommandContext, CommandDefinition, Outcome, ScanSpec } from '../command.js';
+import { parseCount } from '../options.js';
+import { failBelowGate, underMinN } from '../verdicts.js';
 
-interface CompareFlags extends SharedFlags {
+interface CompareFlags {
   by?: string;
   period?: string;
   vs?: string;
   latest?: boolean;
   minN: number;
+  fiscalYearStart: number;
 }
 
-export const compare: CommandDefinition = {
+/** The groups compared, each with its NPS, for the table and for --fail-below. */
+interface Compared {
+  readonly report: Outcome['report'];
+  readonly groups: readonly { readonly name: string; readonly summary: NpsSummary }[];
+}
+
+export const compare: CommandDefinition<CompareFlags> = {
   name: 'compare',
   summary: 'The difference in NPS between groups, periods or files, and whether it is significant',
   examples: [
     ['nps compare survey.csv --by channel', 'every channel against the rest, Holm-adjusted'],
     ['nps compare survey.csv --period 2024-Q3 --vs 2024-Q2', 'one quarter against another'],
     ['nps compare survey.csv --latest --period month', 'the latest month against the month before'],
-    ['nps compare before.csv after.csv', 'two exports against each other'],
+    ['nps compare before.csv after.csv --fail-below 20', 'two exports against each other; exit 1 when either is below 20'],
   ],
+  shared: { input: { questions: 1 }, filters: true, statistics: true, output: { decimals: true }, gates: true, accounting: true },
   configure: (cmd) =>
-    addOutputOptions(addStatisticsOptions(addFilterOptions(addInputOptions(cmd))))
+    cmd
       .option('--by <column>', 'compare every value of this column with the rest')
       .option('--period <label|unit>', 'a period to compare (2024-Q3, 2024-09, 2024-W36, 2024, 2024-09-15), or with --latest its unit')
       .option('--vs <label>', 'the period to compare --period with')
       .option('--latest', 'the latest period against the one before (unit from --period, default quarter)')
-      .option('--min-n <n>', 'mark groups with fewer responses than this', parseCount, 30),
-  async run(files, rawFlags, io: Io): Promise<void> {
-    const flags = rawFlags as CompareFlags;
-    const options = sharedOptions(files, flags, io);
-    if (options.scan.scores.length > 1) throw usageError('compare tests one question', 'give --score once; nps agents and nps segments show two side by side');
-    const modes = [flags.by !== undefined, flags.vs !== undefined || flags.latest === true, files.length === 2 && !flags.by && !flags.vs && !flags.latest];
+      .option('--min-n <n>', 'mark groups with fewer responses than this (--fail-below judges the rest)', parseCount, 30),
+  async run(context) {
+    const { flags, args } = context;
+    const twoFiles = args.length === 2 && !flags.by && !flags.vs && !flags.latest;
+    const modes = [flags.by !== undefined, flags.vs !== undefined || flags.latest === true, twoFiles];
     if (modes.filter(Boolean).length !== 1) {
       throw usageError('say what to compare', 'use --by <column>, --period <label> --vs <label>, --latest, or give two files');
     }
-    const output = flags.by !== undefined
-      ? await byColumn(flags.by, options, flags.minN, io)
-      : files.length === 2 && !flags.vs && !flags.latest
-        ? await byFile(options, flags.minN, io)
-        : await byPeriod(flags, options, io);
-    await writeOutput(render(output, options.format, options.render), options.output, options.scan.files, io);
+    const compared = flags.by !== undefined ? await byColumn(flags.by, context) : twoFiles ? await byFile(context) : await byPeriod(context);
+    if (context.failBelow === undefined) return { report: compared.report };
+    const judged = compared.groups.filter((g) => g.summary.n >= flags.minN);
+    const gate = failBelowGate(
+      context.failBelow,
+      judged.map((g) => ({ subject: g.name, nps: g.summary.nps })),
+      context.decimals,
+      underMinN(compared.groups.length - judged.length, flags.minN),
+    );
+    return { report: compared.report, gates: [gate] };
   },
 };
 
-async function byColumn(column: string, options: SharedOptions, minN: number, io: Io): Promise<Report> {
-  const result = await scan({ ...options.scan, groups: [{ role: 'by', flag: '--by', spec: column }] }, io, groupFold);
-  checkAccounting(result, options, io);
-  const results = eachAgainstRest(result.state, options.statistics);
-  const alpha = 1 - options.statistics.confidence;
-  const rows = results.map((g) => row(groupLabel(g.key), g.summary, 'rest', g.vsRest, g.pAdjusted, alpha, minN));
+async function byColumn(column: string, { flags, statistics, scan }: CommandContext<CompareFlags>): Promise<Compared> {
+  const result = await scan({ groups: [{ role: 'by', flag: '--by', spec: column }] }, groupFold);
+  const results = eachAgainstRest(result.state, statistics);
+  const alpha = 1 - statistics.confidence;
+  const rows = results.map((g) => row(groupLabel(g.key), g.summary, 'rest', g.vsRest, g.pAdjusted, alpha, flags.minN));
   const name = result.inputs[0].columns.by.name;
   const above = results.filter((g) => g.pAdjusted < alpha && g.vsRest.difference > 0).map((g) => groupLabel(g.key));
   const below = results.filter((g) => g.pAdjusted < alpha && g.vsRest.difference < 0).map((g) => groupLabel(g.key));
-  const level = levelText(options.statistics);
+  const level = levelText(statistics);
   const verdict = above.length + below.length === 0
     ? `No ${name} differs significantly from the rest at ${level} (Holm-adjusted across ${results.length}).`
     : `At ${level}, Holm-adjusted across ${results.length}: ${[above.length ? `above the rest: ${above.join(', ')}` : '', below.length ? `below the rest: ${below.join(', ')}` : ''].filter(Boolean).join('; ')}.`;
-  return frame(`NPS by ${name}, each against the rest: ${names(result.inputs)}`, rows, [verdict, describeAccounting(result.accounting)], buildMeta('compare', result, options), 'p (Holm)');
+  return {
+    report: frame(`NPS by ${name}, each against the rest: ${names(result.inputs)}`, rows, [verdict], 'p (Holm)'),
+    groups: results.map((g) => ({ name: `${name} ${groupLabel(g.key)}`, summary: g.summary })),
+  };
 }
 
-/** A group's name as shown: rows with an empty cell form a group too, and it needs a name. */
-export const groupLabel = (key: string): string => (key === '' ? '(empty)' : key);
-
-async function byFile(options: SharedOptions, minN: number, io: Io): Promise<Report> {
-  const [a, b] = options.scan.files.map((f) => (f === '-' ? 'stdin' : f));
+async function byFile({ args, flags, statistics, scan }: CommandContext<CompareFlags>): Promise<Compared> {
+  const [a, b] = args.map((f) => (f === '-' ? 'stdin' : f));
   if (sameFile(a, b)) throw usageError(`both inputs are ${a}: a file compared with itself differs by nothing`, 'give two different exports');
-  const result = await scan({ ...options.scan, groups: [{ role: 'file', flag: 'FILE', byFile: true }] }, io, groupFold);
-  checkAccounting(result, options, io);
-  return twoGroups(a, result.state.get('0') ?? newTally(), b, result.state.get('1') ?? newTally(), options.statistics, minN, `NPS of ${a} against ${b}`, describeAccounting(result.accounting), buildMeta('compare', result, options));
+  const result = await scan({ groups: [{ role: 'file', flag: 'FILE', byFile: true }] }, groupFold);
+  return twoGroups(a, result.state.get('0') ?? newTally(), b, result.state.get('1') ?? newTally(), statistics, flags.minN, `NPS of ${a} against ${b}`);
 }
 
-async function byPeriod(flags: CompareFlags, options: SharedOptions, io: Io): Promise<Report> {
+async function byPeriod({ flags, request, statistics, scan }: CommandContext<CompareFlags>): Promise<Compared> {
   const fiscalYearStart = flags.fiscalYearStart;
   let calendar: Calendar;
   let focus: number | undefined;
   let reference: number | undefined;
-  let request = { ...options.scan, needsDates: true };
+  let spec: ScanSpec = { needsDates: true };
   if (flags.latest) {
     if (flags.vs !== undefined) throw usageError('--latest and --vs cannot be used together', 'use --latest, or --period <label> --vs <label>');
-    if (options.scan.last) throw usageError('--latest already keeps the last two periods; drop --last', 'use --until to end earlier');
+    if (request.last) throw usageError('--latest already keeps the last two periods; drop --last', 'use --until to end earlier');
     const unit = (flags.period ?? 'quarter') as PeriodUnit;
     if (!PERIOD_UNITS.includes(unit)) throw usageError(`--period ${flags.period} is not a unit for --latest`, `use one of ${PERIOD_UNITS.join(', ')}`);
     calendar = { unit, fiscalYearStart };
     // The latest period and the one before: every other row is filtered, and counted so.
-    request = { ...request, last: { count: 2, unit } };
+    spec = { ...spec, last: { count: 2, unit } };
   } else {
     if (flags.period === undefined) throw usageError('--vs needs --period', 'e.g. --period 2024-Q3 --vs 2024-Q2');
     const first = labelled(flags.period, '--period', fiscalYearStart);
@@ -108,10 +113,9 @@ async function byPeriod(flags: CompareFlags, options: SharedOptions, io: Io): Pr
     focus = first.key;
     reference = second.key;
     const wanted = [focus, reference];
-    request = { ...request, keep: (time) => wanted.includes(periodKey(time, calendar)) };
+    spec = { ...spec, keep: (time) => wanted.includes(periodKey(time, calendar)) };
   }
-  const result = await scan(request, io, periodFold(calendar));
-  checkAccounting(result, options, io);
+  const result = await scan(spec, periodFold(calendar));
   const periods = result.state;
   if (focus === undefined) {
     focus = Math.max(...periods.keys());
@@ -123,7 +127,7 @@ async function byPeriod(flags: CompareFlags, options: SharedOptions, io: Io): Pr
   if (empty.length > 0) {
     throw dataError(`no responses in ${empty.join(' or ')}`, 'choose periods that hold responses (nps trend shows which do)');
   }
-  return twoGroups(a, periods.get(focus) ?? newTally(), b, periods.get(reference!) ?? newTally(), options.statistics, flags.minN, `NPS ${a} against ${b}: ${names(result.inputs)}`, describeAccounting(result.accounting), buildMeta('compare', result, options));
+  return twoGroups(a, periods.get(focus) ?? newTally(), b, periods.get(reference!) ?? newTally(), statistics, flags.minN, `NPS ${a} against ${b}: ${names(result.inputs)}`);
 }
 
 /** A period label of any unit; the unit is read from its form. */
@@ -136,13 +140,19 @@ function labelled(label: string, flag: string, fiscalYearStart: number): { key: 
   throw usageError(`${flag} ${JSON.stringify(label)} is not a period`, 'write it like 2024, 2024-Q3, 2024-09, 2024-W36 or 2024-09-15 (FY2025-Q1 with --fiscal-year-start)');
 }
 
-function twoGroups(a: string, x: Tally, b: string, y: Tally, stats: Statistics, minN: number, title: string, accounting: string, meta: Record<string, unknown>): Report {
+function twoGroups(a: string, x: Tally, b: string, y: Tally, stats: Statistics, minN: number, title: string): Compared {
   const sx = summarize(x, stats);
   const sy = summarize(y, stats);
   const difference = compareGroups(countsOf(x), countsOf(y), stats.confidence);
   const alpha = 1 - stats.confidence;
   const rows = [row(a, sx, b, difference, difference.p, alpha, minN), row(b, sy, '', undefined, NaN, alpha, minN)];
-  return frame(title, rows, [sentence(a, sx, b, sy, difference, stats), accounting], meta);
+  return {
+    report: frame(title, rows, [sentence(a, sx, b, sy, difference, stats)]),
+    groups: [
+      { name: a, summary: sx },
+      { name: b, summary: sy },
+    ],
+  };
 }
 
 /** "2024-Q4 (+10.0, n 80) is 20.0 points below 2024-Q3 (+30.0, n 80): significant at 95% (p = 0.012)." */
@@ -153,7 +163,7 @@ function sentence(a: string, sa: NpsSummary, b: string, sb: NpsSummary, d: Diffe
   const size = formatDecimal(Math.abs(100 * d.difference), style.decimals);
   const direction = d.difference > 0 ? 'above' : d.difference < 0 ? 'below' : 'level with';
   const verdict = d.p < 1 - stats.confidence ? 'significant' : 'not significant';
-  const p = d.p < 0.001 ? 'p < 0.001' : `p = ${formatForHumans(d.p, 'p', style)}`;
+  const p = pText(d.p);
   const range = formatForHumans([100 * d.lower, 100 * d.upper], 'range', style);
   return `${who(a, sa)} is ${d.difference === 0 ? '' : `${size} points `}${direction} ${who(b, sb)}: ${verdict} at ${levelText(stats)} (z = ${formatDecimal(d.z, 2)}, ${p}; difference ${range}).`;
 }
@@ -210,6 +220,6 @@ const columns = (pLabel: string): Column[] => [
   { key: 'note', label: 'Note', kind: 'text', audience: 'human' },
 ];
 
-function frame(title: string, rows: Row[], notes: string[], meta: Record<string, unknown>, pLabel = 'p'): Report {
-  return { command: 'compare', title, tables: [{ name: 'groups', columns: columns(pLabel), rows }], notes, meta };
+function frame(title: string, rows: Row[], notes: string[], pLabel = 'p'): Outcome['report'] {
+  return { title, tables: [{ name: 'groups', columns: columns(pLabel), rows }], notes };
 }

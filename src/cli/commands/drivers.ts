@@ -5,17 +5,11 @@ import { mergeTallies, newTally, type Tally } from '../../core/tally.js';
 import { compareText } from '../../core/text.js';
 import { dataError, usageError } from '../../errors.js';
 import type { GroupColumn } from '../../io/plan.js';
-import { scan } from '../../io/scan.js';
-import { writeOutput } from '../../io/write.js';
-import { render } from '../../report/index.js';
-import type { Column, Report, Row } from '../../report/model.js';
-import { buildMeta, checkAccounting, describeAccounting } from '../accounting.js';
-import type { Io } from '../../io/io.js';
-import { addFilterOptions, addInputOptions, addOutputOptions, addStatisticsOptions, sharedOptions, type SharedFlags } from '../options.js';
-import { groupLabel } from './compare.js';
-import type { CommandDefinition } from './index.js';
+import { groupLabel } from '../../report/format.js';
+import type { Column, Row } from '../../report/model.js';
+import type { CommandDefinition, Outcome } from '../command.js';
 
-interface DriverFlags extends SharedFlags {
+interface DriverFlags {
   numeric?: string;
   categorical?: string;
 }
@@ -28,7 +22,7 @@ interface DriverState {
   readonly categorical: Map<string, Tally>[];
 }
 
-export const drivers: CommandDefinition = {
+export const drivers: CommandDefinition<DriverFlags> = {
   name: 'drivers',
   summary: 'Which operational factors move NPS: bands of numeric drivers and levels of categorical ones, with their tests',
   examples: [
@@ -36,14 +30,12 @@ export const drivers: CommandDefinition = {
     ['nps drivers survey.csv --categorical channel,fcr', 'NPS per channel and first-contact resolution, with chi-square tests'],
     ['nps drivers survey.csv --numeric wait_seconds --categorical channel --format csv', 'both, one row per band or level'],
   ],
+  shared: { input: { questions: 1 }, filters: true, statistics: true, output: { decimals: true }, accounting: true },
   configure: (cmd) =>
-    addOutputOptions(addStatisticsOptions(addFilterOptions(addInputOptions(cmd))))
+    cmd
       .option('--numeric <columns>', 'numeric drivers, comma-separated (decimal commas read as numbers)')
       .option('--categorical <columns>', 'categorical drivers, comma-separated'),
-  async run(files, rawFlags, io: Io): Promise<void> {
-    const flags = rawFlags as DriverFlags;
-    const options = sharedOptions(files, flags, io);
-    if (options.scan.scores.length > 1) throw usageError('drivers explains one question', 'give --score once');
+  async run({ flags, statistics, scan, warn }) {
     const numeric = split(flags.numeric);
     const categorical = split(flags.categorical);
     if (numeric.length + categorical.length === 0) throw usageError('name at least one driver', 'e.g. --numeric wait_seconds --categorical channel');
@@ -81,8 +73,7 @@ export const drivers: CommandDefinition = {
         });
       },
     };
-    const result = await scan({ ...options.scan, groups }, io, fold);
-    checkAccounting(result, options, io);
+    const result = await scan({ groups }, fold);
     const names = result.inputs[0].columns;
     numeric.forEach((_, i) => {
       const name = names[`numeric_${i + 1}`].name;
@@ -90,14 +81,13 @@ export const drivers: CommandDefinition = {
       if (result.state.numeric[i].n === 0) {
         throw dataError(`the numeric driver ${name} holds no numbers${unreadable ? ` (${unreadable} cells are not numbers)` : ''}`, 'give --numeric a column of numbers (decimal comma or point), or use --categorical');
       }
-      if (unreadable > 0) io.stderr.write(`nps: warning: ${unreadable} ${name} ${unreadable === 1 ? 'cell is' : 'cells are'} not a number and ${unreadable === 1 ? 'was' : 'were'} left out of that driver\n`);
+      if (unreadable > 0) warn(`warning: ${unreadable} ${name} ${unreadable === 1 ? 'cell is' : 'cells are'} not a number and ${unreadable === 1 ? 'was' : 'were'} left out of that driver`);
     });
     const analyses = [
-      ...numeric.map((_, i) => numericAnalysis(names[`numeric_${i + 1}`].name, result.state.numeric[i], options.statistics)),
-      ...categorical.map((_, i) => categoricalAnalysis(names[`categorical_${i + 1}`].name, result.state.categorical[i], options.statistics)),
+      ...numeric.map((_, i) => numericAnalysis(names[`numeric_${i + 1}`].name, result.state.numeric[i], statistics)),
+      ...categorical.map((_, i) => categoricalAnalysis(names[`categorical_${i + 1}`].name, result.state.categorical[i], statistics)),
     ].sort((a, b) => (Number.isNaN(b.effect) ? -1 : b.effect) - (Number.isNaN(a.effect) ? -1 : a.effect));
-    const output: Report = {
-      command: 'drivers',
+    const report: Outcome['report'] = {
       title: `What moves NPS: ${result.inputs.map((i) => i.name).join(', ')}`,
       tables: [
         { name: 'drivers', columns: SUMMARY_COLUMNS, rows: analyses.map((a) => a.summary) },
@@ -105,11 +95,9 @@ export const drivers: CommandDefinition = {
       ],
       notes: [
         'Sorted by effect size: |Spearman rho| between a numeric driver and the 0-10 answer (rows without a number are left out of that driver), Cramér\'s V of a chi-square test of independence between a categorical driver and the three NPS categories. Both are associations in this data, not proof of cause.',
-        describeAccounting(result.accounting),
       ],
-      meta: buildMeta('drivers', result, options),
     };
-    await writeOutput(render(output, options.format, options.render), options.output, options.scan.files, io);
+    return { report };
   },
 };
 

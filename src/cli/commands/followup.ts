@@ -4,16 +4,10 @@ import type { Fold } from '../../core/fold.js';
 import { usageError } from '../../errors.js';
 import { detectAgent, detectChannel, detectComment, detectId, detectTeam } from '../../io/mapping.js';
 import type { GroupColumn } from '../../io/plan.js';
-import { scan } from '../../io/scan.js';
-import { writeOutput } from '../../io/write.js';
-import { render } from '../../report/index.js';
-import type { Column, Report, Row } from '../../report/model.js';
-import { buildMeta, checkAccounting, describeAccounting } from '../accounting.js';
-import type { Io } from '../../io/io.js';
-import { addFilterOptions, addInputOptions, addOutputOptions, sharedOptions, type SharedFlags } from '../options.js';
-import type { CommandDefinition } from './index.js';
+import type { Column, Row } from '../../report/model.js';
+import type { CommandDefinition, Outcome } from '../command.js';
 
-interface FollowupFlags extends SharedFlags {
+interface FollowupFlags {
   category: Category;
   maxScore?: number;
   withComment?: boolean;
@@ -35,7 +29,7 @@ interface Callback {
 
 const ROLES = ['id', 'agent', 'team', 'channel', 'comment'] as const;
 
-export const followup: CommandDefinition = {
+export const followup: CommandDefinition<FollowupFlags> = {
   name: 'followup',
   aliases: ['detractors'],
   summary: 'The responses to call back (detractors by default), newest first, ready for a CRM import',
@@ -45,8 +39,9 @@ export const followup: CommandDefinition = {
     ['nps followup survey.csv --category passive --include email --format json', 'passives, with their e-mail address, as JSON'],
     ['nps followup survey.csv --max-score 3 --where team=Nord', 'the angriest answers of one team'],
   ],
+  shared: { input: { questions: 1 }, filters: true, output: { decimals: false, listing: true }, accounting: true },
   configure: (cmd) =>
-    addOutputOptions(addFilterOptions(addInputOptions(cmd)))
+    cmd
       .addOption(new Option('--category <category>', 'which answers to list').choices([...CATEGORIES].reverse()).default('detractor'))
       .option('--max-score <n>', 'list answers of at most this score instead of a category', parseScore)
       .option('--with-comment', 'only those who wrote a comment')
@@ -56,10 +51,7 @@ export const followup: CommandDefinition = {
       .option('--team <column>', 'the team column (default: detected)')
       .option('--channel <column>', 'the channel column (default: detected)')
       .option('--comment <column>', 'the comment column (default: detected)'),
-  async run(files, rawFlags, io: Io): Promise<void> {
-    const flags = rawFlags as FollowupFlags;
-    const options = sharedOptions(files, flags, io);
-    if (options.scan.scores.length > 1) throw usageError('followup lists one question', 'give --score once');
+  async run({ flags, scan }) {
     const detect = { id: detectId, agent: detectAgent, team: detectTeam, channel: detectChannel, comment: detectComment };
     const groups: GroupColumn[] = [
       ...ROLES.map((role): GroupColumn => ({ role, flag: `--${role}`, spec: flags[role], detect: detect[role], optional: true })),
@@ -79,8 +71,7 @@ export const followup: CommandDefinition = {
         for (const callback of from) into.push(callback);
       },
     };
-    const result = await scan({ ...options.scan, needsDates: true, datesIfAny: true, groups }, io, fold);
-    checkAccounting(result, options, io);
+    const result = await scan({ needsDates: true, datesIfAny: true, groups }, fold);
     // Newest first; undated rows after the dated ones, in file order.
     const list = [...result.state].sort((a, b) => {
       const undatedA = Number.isNaN(a.time);
@@ -95,15 +86,13 @@ export const followup: CommandDefinition = {
     const includes = (flags.include ?? []).map((_, i) => columnNames[`include_${i + 1}`].name);
     const undated = result.inputs.filter((input) => !input.columns.date).map((input) => input.name);
     const what = flags.maxScore !== undefined ? `answers of ${flags.maxScore} or less` : `${flags.category}s`;
-    const output = followupReport(list, includes, {
+    const report = followupReport(list, includes, {
       title: `To follow up: ${list.length} ${what}${flags.withComment ? ' with a comment' : ''}, newest first: ${result.inputs.map((i) => i.name).join(', ')}`,
       notes: [
         ...(undated.length > 0 ? [`No date column in ${undated.join(', ')}: those responses are listed in file order, after the dated ones (name the column with --date).`] : []),
-        describeAccounting(result.accounting),
       ],
-      meta: buildMeta('followup', result, options),
     });
-    await writeOutput(render(output, options.format, options.render), options.output, options.scan.files, io);
+    return { report };
   },
 };
 
@@ -124,7 +113,7 @@ function keyFor(name: string, taken: readonly string[]): string {
   return key;
 }
 
-function followupReport(list: readonly Callback[], includes: readonly string[], frame: { title: string; notes: string[]; meta: Record<string, unknown> }): Report {
+function followupReport(list: readonly Callback[], includes: readonly string[], frame: { title: string; notes: string[] }): Outcome['report'] {
   const own = ['id', 'date', 'score', 'category', 'agent', 'team', 'channel', 'comment'];
   const extraKeys = includes.reduce<string[]>((keys, name) => [...keys, keyFor(name, [...own, ...keys])], []);
   const columns: Column[] = [
@@ -149,5 +138,5 @@ function followupReport(list: readonly Callback[], includes: readonly string[], 
     comment: c.values[4],
     ...Object.fromEntries(extraKeys.map((key, i) => [key, c.values[5 + i]])),
   }));
-  return { command: 'followup', title: frame.title, tables: [{ name: 'responses', columns, rows }], notes: frame.notes, meta: frame.meta };
+  return { title: frame.title, tables: [{ name: 'responses', listing: true, columns, rows }], notes: frame.notes };
 }

@@ -4,28 +4,24 @@ import type { SideMetrics } from '../../core/metrics.js';
 import { PERIOD_UNITS, type Calendar, type PeriodUnit } from '../../core/period.js';
 import { summarize, type NpsSummary, type Statistics } from '../../core/summary.js';
 import type { Tally } from '../../core/tally.js';
-import { usageError } from '../../errors.js';
-import { scan, type Scan } from '../../io/scan.js';
-import { writeOutput } from '../../io/write.js';
+import type { Scan } from '../../io/scan.js';
 import { confidenceLabel } from '../../report/format.js';
-import { render } from '../../report/index.js';
-import type { Column, Report, Row } from '../../report/model.js';
-import { buildMeta, checkAccounting, describeAccounting } from '../accounting.js';
-import type { Io } from '../../io/io.js';
-import { addFilterOptions, addInputOptions, addOutputOptions, addStatisticsOptions, parseNps, sharedOptions, type SharedFlags } from '../options.js';
+import type { Column, Row } from '../../report/model.js';
+import type { CommandDefinition, Outcome } from '../command.js';
+import { parseNps } from '../options.js';
 import { addSideMetricOptions, checkSideMetrics, hasSideMetrics, sideColumns, sideFold, sideMetricCells, sideMetricColumns, type SideFlags } from '../side-metrics.js';
-import { benchmarkSentence, gateFailure, latestChange, type Drop } from '../verdicts.js';
-import type { CommandDefinition } from './index.js';
+import { benchmarkSentence, dropGate, failBelowGate, latestChange } from '../verdicts.js';
 
 export const METHOD_NAMES = { 'adjusted-wald': 'adjusted Wald', wald: 'Wald', score: 'score' } as const;
 
-interface ReportFlags extends SharedFlags, SideFlags {
+interface ReportFlags extends SideFlags {
   benchmark?: number;
   failOnDrop?: boolean;
   period: PeriodUnit;
+  fiscalYearStart: number;
 }
 
-export const report: CommandDefinition = {
+export const report: CommandDefinition<ReportFlags> = {
   name: 'report',
   summary: 'NPS with its confidence interval, category shares and the 0-10 distribution',
   examples: [
@@ -33,47 +29,42 @@ export const report: CommandDefinition = {
     ['nps report q3.csv --since 2024-07-01 --where channel=chat', 'only chat responses since July'],
     ['nps report survey.csv --last 4q --benchmark 30', 'the last four quarters, tested against a target of 30'],
     ['nps report survey.csv --format markdown >> "$GITHUB_STEP_SUMMARY"', 'a CI job summary'],
-    ['nps report survey.csv --format json --fail-below 30 --fail-on-drop', 'JSON for a pipeline; exit 1 when NPS < 30 or it fell'],
+    ['nps report survey.csv -o nps.json --fail-below 30 --fail-on-drop', 'JSON for a pipeline; exit 1 when NPS < 30 or it fell'],
   ],
+  shared: { input: { questions: 1 }, filters: true, statistics: true, output: { decimals: true }, gates: true, accounting: true },
   configure: (cmd) =>
-    addSideMetricOptions(addOutputOptions(addStatisticsOptions(addFilterOptions(addInputOptions(cmd)))))
+    addSideMetricOptions(cmd)
       .option('--benchmark <nps>', 'test NPS against this target (one-tailed) and say whether it is above or below', parseNps)
       .option('--fail-on-drop', 'exit 1 when the latest --period is significantly below the one before')
       .addOption(new Option('--period <unit>', 'the period unit of --fail-on-drop').choices(PERIOD_UNITS).default('quarter')),
-  async run(files, rawFlags, io: Io): Promise<void> {
-    const flags = rawFlags as ReportFlags;
-    const options = sharedOptions(files, flags, io);
-    if (options.scan.scores.length > 1) throw usageError('report summarises one question', 'give --score once; nps agents and nps segments show two side by side');
+  async run({ flags, statistics, decimals, failBelow, scan, warn }) {
     const calendar: Calendar = { unit: flags.period, fiscalYearStart: flags.fiscalYearStart };
-    const decimals = options.render.decimals;
     // Periods are only tallied when --fail-on-drop needs them; the overall tally comes with every scan.
     const npsFold: Fold<unknown> = flags.failOnDrop ? periodFold(calendar) : tallyFold;
     const fold = pairFold(npsFold, sideFold(flags, 0, () => ''));
-    const result = await scan({ ...options.scan, needsDates: Boolean(flags.failOnDrop), groups: sideColumns(flags) }, io, fold);
-    checkAccounting(result, options, io);
-    checkSideMetrics(flags, result.state[1].values(), io);
-    const summary = summarize(result.overall, options.statistics);
-    const drop = flags.failOnDrop ? latestChange(result.state[0] as Map<number, Tally>, calendar, options.statistics, decimals) : undefined;
-    const benchmark = flags.benchmark === undefined ? undefined : benchmarkSentence(result.overall, flags.benchmark, options.statistics, decimals);
-    const meta = buildMeta('report', result, options);
+    const result = await scan({ needsDates: Boolean(flags.failOnDrop), groups: sideColumns(flags) }, fold);
+    checkSideMetrics(flags, result.state[1].values(), warn);
+    const summary = summarize(result.overall, statistics);
+    const drop = flags.failOnDrop ? latestChange(result.state[0] as Map<number, Tally>, calendar, statistics, decimals) : undefined;
+    const benchmark = flags.benchmark === undefined ? undefined : benchmarkSentence(result.overall, flags.benchmark, statistics, decimals);
     const extra = [benchmark?.sentence, drop?.sentence].filter((s): s is string => s !== undefined);
     const side = hasSideMetrics(flags) ? { flags: flags as SideFlags, metrics: result.state[1].get('') } : undefined;
-    const output = reportOf(summary, result, options.statistics, meta, extra, side);
-    await writeOutput(render(output, options.format, options.render), options.output, options.scan.files, io);
-    const failure = gateFailure(summary.nps, options.failBelow, drop, decimals);
-    if (failure) throw failure;
+    const gates = [
+      ...(failBelow === undefined ? [] : [failBelowGate(failBelow, [{ subject: 'overall', nps: summary.nps }], decimals)]),
+      ...(flags.failOnDrop ? [dropGate(drop, statistics, decimals)] : []),
+    ];
+    return { report: reportOf(summary, result, statistics, extra, side), gates };
   },
 };
 
 /** The report as data: a summary record, category shares, the 0-10 distribution, notes. */
-export function reportOf(
+function reportOf(
   s: NpsSummary,
   result: Scan<unknown>,
   stats: Statistics,
-  meta: Record<string, unknown>,
-  verdicts: readonly string[] = [],
-  side?: { flags: SideFlags; metrics: SideMetrics | undefined },
-): Report {
+  verdicts: readonly string[],
+  side: { flags: SideFlags; metrics: SideMetrics | undefined } | undefined,
+): Outcome['report'] {
   const level = confidenceLabel(stats.confidence);
   const summaryColumns: Column[] = [
     { key: 'n', label: 'Responses', kind: 'count' },
@@ -114,12 +105,11 @@ export function reportOf(
     ...(side ? sideMetricCells(side.flags, side.metrics) : {}),
   };
   const most = Math.max(...s.distribution);
-  const notes = [...verdicts, describeAccounting(result.accounting)];
+  const notes = [...verdicts];
   if (s.margin === 0) {
     notes.push(`Every answer is in one category, so the ${METHOD_NAMES[stats.method]} interval has zero width: it understates the uncertainty (the default --ci-method adjusted-wald does not).`);
   }
   return {
-    command: 'report',
     title: `NPS report: ${result.inputs.map((i) => i.name).join(', ')}`,
     tables: [
       { name: 'summary', layout: 'record', columns: summaryColumns, rows: [summaryRow] },
@@ -152,6 +142,5 @@ export function reportOf(
       },
     ],
     notes,
-    meta,
   };
 }

@@ -1,15 +1,8 @@
-import { InvalidArgumentError, Option } from 'commander';
+import { InvalidArgumentError } from 'commander';
 import { plannedVariance, responsesForMargin, responsesPerGroupForDifference, type PlanningShares } from '../../core/sample-size.js';
 import { usageError } from '../../errors.js';
-import { writeOutput } from '../../io/write.js';
 import { confidenceLabel, formatDecimal, formatForHumans } from '../../report/format.js';
-import { render, FORMATS, type Format } from '../../report/index.js';
-import type { Report } from '../../report/model.js';
-import { colorLevel } from '../../report/style.js';
-import { TOOL, VERSION } from '../../version.js';
-import type { Io } from '../../io/io.js';
-import { parseConfidence, parseDecimals } from '../options.js';
-import type { CommandDefinition } from './index.js';
+import type { CommandDefinition, Outcome } from '../command.js';
 
 interface SampleSizeFlags {
   margin?: number;
@@ -17,13 +10,9 @@ interface SampleSizeFlags {
   power: number;
   promoters?: number;
   detractors?: number;
-  confidence: number;
-  format: Format;
-  output?: string;
-  decimals: number;
 }
 
-export const samplesize: CommandDefinition = {
+export const samplesize: CommandDefinition<SampleSizeFlags> = {
   name: 'samplesize',
   summary: 'Responses needed for a given margin of error, or to detect a given difference',
   examples: [
@@ -31,19 +20,16 @@ export const samplesize: CommandDefinition = {
     ['nps samplesize --margin 5 --promoters 0.5 --detractors 0.2', 'the same, planning for 50% promoters and 20% detractors'],
     ['nps samplesize --difference 10 --power 0.8', 'responses per group to detect a 10-point difference'],
   ],
+  shared: { statistics: 'confidence', output: { decimals: true } },
   configure: (cmd) =>
     cmd
       .option('--margin <points>', 'the ± half-width of the interval, in NPS points', parsePoints)
       .option('--difference <points>', 'the difference between two groups to detect, in NPS points', parsePoints)
       .option('--power <p>', 'chance of detecting --difference when it is real', parsePower, 0.8)
       .option('--promoters <share>', 'expected share of promoters (0.5 or 50%) instead of the worst case', parseShare)
-      .option('--detractors <share>', 'expected share of detractors (0.2 or 20%) instead of the worst case', parseShare)
-      .option('--confidence <level>', 'confidence level, e.g. 0.95 or 90%', parseConfidence, 0.95)
-      .addOption(new Option('--format <format>', 'output format').choices(FORMATS).default('table'))
-      .option('-o, --output <file>', 'write to a file (atomically) instead of stdout')
-      .option('--decimals <n>', 'decimal places of points', parseDecimals, 1),
-  async run(_args, rawFlags, io: Io): Promise<void> {
-    const flags = rawFlags as unknown as SampleSizeFlags;
+      .option('--detractors <share>', 'expected share of detractors (0.2 or 20%) instead of the worst case', parseShare),
+  async run({ flags, statistics, decimals }) {
+    const confidence = statistics.confidence;
     if ((flags.margin === undefined) === (flags.difference === undefined)) {
       throw usageError('give either --margin or --difference', 'e.g. nps samplesize --margin 5');
     }
@@ -55,16 +41,15 @@ export const samplesize: CommandDefinition = {
     const byMargin = flags.margin !== undefined;
     const target = (byMargin ? flags.margin : flags.difference)! / 100;
     const n = byMargin
-      ? responsesForMargin(target, flags.confidence, shares)
-      : responsesPerGroupForDifference(target, flags.confidence, flags.power, shares);
-    const level = confidenceLabel(flags.confidence);
-    const style = { decimals: flags.decimals };
+      ? responsesForMargin(target, confidence, shares)
+      : responsesPerGroupForDifference(target, confidence, flags.power, shares);
+    const level = confidenceLabel(confidence);
+    const style = { decimals: decimals };
     const planning = shares ? `${formatForHumans(100 * shares.promoters, 'pct', style)} promoters and ${formatForHumans(100 * shares.detractors, 'pct', style)} detractors` : 'the worst case';
     const sentence = byMargin
-      ? `A ${level} interval of ±${formatDecimal(flags.margin!, flags.decimals)} points needs ${n} responses, planning for ${planning}.`
-      : `Detecting a difference of ${formatDecimal(flags.difference!, flags.decimals)} points between two groups (two-sided, ${level}, power ${formatForHumans(100 * flags.power, 'pct', style)}) needs ${n} responses in each group, planning for ${planning}.`;
-    const report: Report = {
-      command: 'samplesize',
+      ? `A ${level} interval of ±${formatDecimal(flags.margin!, decimals)} points needs ${n} responses, planning for ${planning}.`
+      : `Detecting a difference of ${formatDecimal(flags.difference!, decimals)} points between two groups (two-sided, ${level}, power ${formatForHumans(100 * flags.power, 'pct', style)}) needs ${n} responses in each group, planning for ${planning}.`;
+    const report: Outcome['report'] = {
       title: 'Sample size',
       tables: [
         {
@@ -84,7 +69,7 @@ export const samplesize: CommandDefinition = {
             {
               goal: byMargin ? 'margin' : 'difference',
               points: byMargin ? flags.margin! : flags.difference!,
-              confidence: flags.confidence,
+              confidence: confidence,
               power: byMargin ? null : flags.power,
               promoters_share: shares?.promoters ?? null,
               detractors_share: shares?.detractors ?? null,
@@ -95,10 +80,8 @@ export const samplesize: CommandDefinition = {
         },
       ],
       notes: [sentence, byMargin ? 'n = ceil(z² V / m² - 3), the adjusted-Wald interval\'s inverse (V = 1 in the worst case).' : 'n = ceil((z₁₋α/₂ + z_power)² 2V / D² - 3) per group (V = 1 in the worst case).'],
-      meta: { tool: TOOL, version: VERSION, command: 'samplesize' },
     };
-    const render_ = { decimals: flags.decimals, excel: false, colorLevel: flags.output ? 0 : colorLevel(io.env, io.stdout.isTTY) } as const;
-    await writeOutput(render(report, flags.format, render_), flags.output, [], io);
+    return { report };
   },
 };
 

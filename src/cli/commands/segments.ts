@@ -3,48 +3,53 @@ import { summarize, type NpsSummary, type Statistics } from '../../core/summary.
 import { mergeTallies, newTally, type Tally } from '../../core/tally.js';
 import { compareText } from '../../core/text.js';
 import { usageError } from '../../errors.js';
-import { scan, type Question } from '../../io/scan.js';
-import { writeOutput } from '../../io/write.js';
-import { render } from '../../report/index.js';
-import type { Column, Report, ReportTable, Row } from '../../report/model.js';
-import { buildMeta, checkAccounting, describeAccounting } from '../accounting.js';
-import type { Io } from '../../io/io.js';
-import { addFilterOptions, addInputOptions, addOutputOptions, addStatisticsOptions, parseCount, sharedOptions, type SharedFlags } from '../options.js';
-import { groupLabel } from './compare.js';
-import type { CommandDefinition } from './index.js';
+import type { Question } from '../../io/scan.js';
+import { groupLabel } from '../../report/format.js';
+import type { Column, ReportTable, Row } from '../../report/model.js';
+import type { CommandDefinition, Outcome } from '../command.js';
+import { parseCount } from '../options.js';
+import { failBelowGate, underMinN, type Judged } from '../verdicts.js';
 
-interface SegmentFlags extends SharedFlags {
+interface SegmentFlags {
   by: string;
   minN: number;
 }
 
-export const segments: CommandDefinition = {
+export const segments: CommandDefinition<SegmentFlags> = {
   name: 'segments',
   summary: 'NPS per segment of one column, or a cross-tab of two (e.g. channel by team)',
   examples: [
     ['nps segments survey.csv --by channel', 'NPS, n and interval per channel'],
     ['nps segments survey.csv --by channel,team', 'a cross-tab: channels down, teams across'],
-    ['nps segments survey.csv --by channel,team --format csv', 'the same, one row per cell, for a pivot table'],
+    ['nps segments survey.csv --by channel,team -o cells.csv', 'the same, one row per cell, for a pivot table'],
+    ['nps segments survey.csv --by channel --fail-below 0', 'exit 1 when any channel (n >= 30) is below 0'],
   ],
+  shared: { input: { questions: 2 }, filters: true, statistics: true, output: { decimals: true }, gates: true, accounting: true },
   configure: (cmd) =>
-    addOutputOptions(addStatisticsOptions(addFilterOptions(addInputOptions(cmd))))
+    cmd
       .requiredOption('--by <column[,column]>', 'one column, or two separated by a comma for a cross-tab')
-      .option('--min-n <n>', 'mark segments with fewer responses than this', parseCount, 30),
-  async run(files, rawFlags, io: Io): Promise<void> {
-    const flags = rawFlags as SegmentFlags;
-    const options = sharedOptions(files, flags, io);
+      .option('--min-n <n>', 'mark segments with fewer responses than this (--fail-below judges the rest)', parseCount, 30),
+  async run({ flags, statistics, decimals, failBelow, scan }) {
     const by = flags.by.split(',').map((c) => c.trim()).filter(Boolean);
     if (by.length < 1 || by.length > 2) throw usageError(`--by ${flags.by}: give one column, or two separated by a comma`, 'e.g. --by channel or --by channel,team');
-    const result = await scan({ ...options.scan, groups: by.map((spec, i) => ({ role: i === 0 ? 'by' : 'by_2', flag: '--by', spec })) }, io, groupFold);
-    checkAccounting(result, options, io);
+    const result = await scan({ groups: by.map((spec, i) => ({ role: i === 0 ? 'by' : 'by_2', flag: '--by', spec })) }, groupFold);
     const names = by.map((_, i) => result.inputs[0].columns[i === 0 ? 'by' : 'by_2'].name);
     const title = `NPS by ${names.join(' and ')}: ${result.inputs.map((i) => i.name).join(', ')}`;
-    const notes = [
-      ...(result.questions.length > 1 ? [`Two questions: 1 = ${result.questions[0].name}, 2 = ${result.questions[1].name}.`] : []),
-      ...result.questions.map((q) => `${result.questions.length > 1 ? `${q.name}: ` : ''}${describeAccounting(q.accounting)}`),
-    ];
-    const output = segmentsReport(result.questions, names, flags.minN, options.statistics, { title, notes, meta: buildMeta('segments', result, options) });
-    await writeOutput(render(output, options.format, options.render), options.output, options.scan.files, io);
+    const notes = result.questions.length > 1 ? [`Two questions: 1 = ${result.questions[0].name}, 2 = ${result.questions[1].name}.`] : [];
+    const report = segmentsReport(result.questions, names, flags.minN, statistics, { title, notes });
+    if (failBelow === undefined) return { report };
+    // Every segment (cell) with enough responses to judge, of every question.
+    const judged: Judged[] = [];
+    let small = 0;
+    result.questions.forEach((q, i) => {
+      for (const [key, tally] of q.state) {
+        const s = summarize(tally, statistics);
+        const subject = `${key.split(KEY_SEPARATOR).map(groupLabel).join(' / ')}${result.questions.length > 1 ? ` (question ${i + 1})` : ''}`;
+        if (s.n < flags.minN) small++;
+        else judged.push({ subject, nps: s.nps });
+      }
+    });
+    return { report, gates: [failBelowGate(failBelow, judged, decimals, underMinN(small, flags.minN))] };
   },
 };
 
@@ -53,8 +58,8 @@ function segmentsReport(
   names: readonly string[],
   minN: number,
   stats: Statistics,
-  frame: { title: string; notes: string[]; meta: Record<string, unknown> },
-): Report {
+  frame: { title: string; notes: string[] },
+): Outcome['report'] {
   const two = questions.length > 1;
   const keys = [...new Set(questions.flatMap((q) => [...q.state.keys()]))].sort((a, b) => compareKeys(a, b));
   // The long table: one row per segment (per cell of a cross-tab), the questions side by side.
@@ -69,7 +74,7 @@ function segmentsReport(
   const machine: ReportTable = { name: 'segments', columns: longColumns(names, two), rows, audience: names.length > 1 ? 'machine' : 'both' };
   const tables = names.length > 1 ? [machine, ...questions.map((q, i) => crossTab(q, names, stats, minN, two ? ` (question ${i + 1})` : ''))] : [machine];
   const notes = [names.length > 1 ? `* fewer than ${minN} responses: a wide interval.` : `Segments with fewer than ${minN} responses are marked: their intervals are wide.`, ...frame.notes];
-  return { command: 'segments', title: frame.title, tables, notes, meta: frame.meta };
+  return { title: frame.title, tables, notes };
 }
 
 const compareKeys = (a: string, b: string) => {

@@ -6,17 +6,11 @@ import { countsOf, newTally, mergeTallies, type Tally } from '../../core/tally.j
 import { compileThemes, STARTER_THEMES, themesFromJson, type Theme } from '../../core/themes.js';
 import { usageError } from '../../errors.js';
 import { detectComment } from '../../io/mapping.js';
-import { scan } from '../../io/scan.js';
-import { writeOutput } from '../../io/write.js';
 import { confidenceLabel } from '../../report/format.js';
-import { render } from '../../report/index.js';
-import type { Column, Report, Row } from '../../report/model.js';
-import { buildMeta, checkAccounting, describeAccounting } from '../accounting.js';
-import type { Io } from '../../io/io.js';
-import { addFilterOptions, addInputOptions, addOutputOptions, addStatisticsOptions, sharedOptions, type SharedFlags } from '../options.js';
-import type { CommandDefinition } from './index.js';
+import type { Column, Row } from '../../report/model.js';
+import type { CommandDefinition, Outcome } from '../command.js';
 
-interface ThemeFlags extends SharedFlags {
+interface ThemeFlags {
   themes?: string;
   comment?: string;
 }
@@ -28,7 +22,7 @@ interface ThemeState {
   commenters: number;
 }
 
-export const themes: CommandDefinition = {
+export const themes: CommandDefinition<ThemeFlags> = {
   name: 'themes',
   summary: 'What comments talk about (wait time, callbacks, price ...) and how NPS differs for those who mention it',
   examples: [
@@ -36,14 +30,12 @@ export const themes: CommandDefinition = {
     ['nps themes survey.csv --themes themes.json --last 1q', "your own themes, last quarter"],
     ['nps themes survey.csv --format csv', 'one row per theme for a spreadsheet'],
   ],
+  shared: { input: { questions: 1 }, filters: true, statistics: true, output: { decimals: true }, accounting: true },
   configure: (cmd) =>
-    addOutputOptions(addStatisticsOptions(addFilterOptions(addInputOptions(cmd))))
+    cmd
       .option('--themes <file>', 'a JSON object of theme name -> keywords ("wait*" matches a prefix) (default: the built-in starter set)')
       .option('--comment <column>', 'the comment column (default: detected)'),
-  async run(files, rawFlags, io: Io): Promise<void> {
-    const flags = rawFlags as ThemeFlags;
-    const options = sharedOptions(files, flags, io);
-    if (options.scan.scores.length > 1) throw usageError('themes compares one question', 'give --score once');
+  async run({ flags, statistics, scan }) {
     const list = flags.themes ? readThemes(flags.themes) : STARTER_THEMES;
     const matchers = compileThemes(list);
     const fold: Fold<ThemeState> = {
@@ -60,15 +52,14 @@ export const themes: CommandDefinition = {
         from.notMentioning.forEach((t, i) => mergeTallies(into.notMentioning[i], t));
       },
     };
-    const result = await scan({ ...options.scan, groups: [{ role: 'comment', flag: '--comment', spec: flags.comment, detect: detectComment }] }, io, fold);
-    checkAccounting(result, options, io);
+    const result = await scan({ groups: [{ role: 'comment', flag: '--comment', spec: flags.comment, detect: detectComment }] }, fold);
     const state = result.state;
-    const differences = list.map((_, i) => compareGroups(countsOf(state.mentioning[i]), countsOf(state.notMentioning[i]), options.statistics.confidence));
+    const differences = list.map((_, i) => compareGroups(countsOf(state.mentioning[i]), countsOf(state.notMentioning[i]), statistics.confidence));
     const adjusted = holm(differences.map((d) => d.p));
-    const alpha = 1 - options.statistics.confidence;
+    const alpha = 1 - statistics.confidence;
     const rows: Row[] = list.map((theme, i) => {
-      const mention = summarize(state.mentioning[i], options.statistics);
-      const other = summarize(state.notMentioning[i], options.statistics);
+      const mention = summarize(state.mentioning[i], statistics);
+      const other = summarize(state.notMentioning[i], statistics);
       const d = differences[i];
       return {
         theme: theme.name,
@@ -91,19 +82,16 @@ export const themes: CommandDefinition = {
       };
     });
     rows.sort((a, b) => (b.mentions as number) - (a.mentions as number));
-    const level = confidenceLabel(options.statistics.confidence);
-    const output: Report = {
-      command: 'themes',
+    const level = confidenceLabel(statistics.confidence);
+    const report: Outcome['report'] = {
       title: `Themes in ${result.inputs[0].columns.comment.name}: ${result.inputs.map((i) => i.name).join(', ')}`,
       tables: [{ name: 'themes', columns: COLUMNS, rows }],
       notes: [
         `${state.commenters} responses have a comment. Each theme compares the NPS of those whose comment mentions it with those whose comment does not (two-sample z-test); p-values are Holm-adjusted across the ${list.length} themes; ▲ ▼ mark differences significant at ${level}.`,
         flags.themes ? `Themes from ${flags.themes}.` : 'Built-in starter themes for contact centres (see the README); give your own with --themes.',
-        describeAccounting(result.accounting),
       ],
-      meta: buildMeta('themes', result, options),
     };
-    await writeOutput(render(output, options.format, options.render), options.output, options.scan.files, io);
+    return { report };
   },
 };
 

@@ -1,93 +1,90 @@
 import { Option } from 'commander';
 import { groupPeriodFold, KEY_SEPARATOR, pairFold, periodFold } from '../../core/fold.js';
 import type { SideMetrics } from '../../core/metrics.js';
-import { compareText } from '../../core/text.js';
 import { periodEnd, periodKey, periodLabel, periodStart, PERIOD_UNITS, sparkline, tiles, type Calendar, type PeriodUnit } from '../../core/period.js';
 import type { Statistics } from '../../core/summary.js';
+import { compareText } from '../../core/text.js';
 import { trendOf, type TrendPoint } from '../../core/trend.js';
-import { scan } from '../../io/scan.js';
-import { writeOutput } from '../../io/write.js';
-import { confidenceLabel } from '../../report/format.js';
-import { render } from '../../report/index.js';
-import type { Column, Report } from '../../report/model.js';
-import { buildMeta, checkAccounting, describeAccounting, isoDay } from '../accounting.js';
 import { usageError } from '../../errors.js';
-import type { Io } from '../../io/io.js';
-import { addFilterOptions, addInputOptions, addOutputOptions, addStatisticsOptions, parseCount, parseNps, sharedOptions, type SharedFlags, type SharedOptions } from '../options.js';
+import { confidenceLabel, groupLabel } from '../../report/format.js';
+import type { Column } from '../../report/model.js';
+import { isoDay } from '../accounting.js';
+import type { CommandContext, CommandDefinition, Outcome } from '../command.js';
+import { parseCount, parseNps } from '../options.js';
 import { addSideMetricOptions, checkSideMetrics, hasSideMetrics, sideColumns, sideFold, sideMetricCells, sideMetricColumns, type SideFlags } from '../side-metrics.js';
-import { groupLabel } from './compare.js';
-import { benchmarkSentence, gateFailure, latestChange } from '../verdicts.js';
-import type { CommandDefinition } from './index.js';
+import { benchmarkSentence, dropGate, failBelowGate, latestChange, underMinN } from '../verdicts.js';
 
-interface TrendFlags extends SharedFlags, SideFlags {
+interface TrendFlags extends SideFlags {
   period: PeriodUnit;
   by?: string;
   minN: number;
   benchmark?: number;
   failOnDrop?: boolean;
+  fiscalYearStart: number;
 }
 
-export const trend: CommandDefinition = {
+export const trend: CommandDefinition<TrendFlags> = {
   name: 'trend',
   summary: 'NPS per period (quarter, month, week ...), with each change tested against the period before',
   examples: [
     ['nps trend survey.csv', 'NPS per quarter, changes marked when significant'],
     ['nps trend survey.csv --period month --last 12m --tz Europe/Stockholm', 'the last twelve months, in Swedish time'],
     ['nps trend survey.csv --period week --last 12w --format markdown --fail-on-drop', 'a weekly CI summary that fails on a significant drop'],
-    ['nps trend survey.csv --fiscal-year-start 7 --format csv', 'fiscal quarters (FY runs July-June) as CSV'],
-    ['nps trend survey.csv --by channel --format csv', 'one series per channel, long format'],
+    ['nps trend survey.csv --fiscal-year-start 7 -o trend.csv', 'fiscal quarters (FY runs July-June) as CSV'],
+    ['nps trend survey.csv --by channel --fail-below 0', "one series per channel; exit 1 when a channel's latest period is below 0"],
   ],
+  shared: { input: { questions: 1 }, filters: true, statistics: true, output: { decimals: true }, gates: true, accounting: true },
   configure: (cmd) =>
-    addSideMetricOptions(addOutputOptions(addStatisticsOptions(addFilterOptions(addInputOptions(cmd)))))
+    addSideMetricOptions(cmd)
       .addOption(new Option('--period <unit>', 'period length').choices(PERIOD_UNITS).default('quarter'))
-      .option('--min-n <n>', 'mark periods with fewer responses than this', parseCount, 30)
+      .option('--by <column>', 'one series per value of this column (agent, team, channel ...)')
+      .option('--min-n <n>', 'mark periods with fewer responses than this (with --by, --fail-below judges the rest)', parseCount, 30)
       .option('--benchmark <nps>', 'test the latest period against this target (one-tailed)', parseNps)
-      .option('--fail-on-drop', 'exit 1 when the latest period is significantly below the one before')
-      .option('--by <column>', 'one series per value of this column (agent, team, channel ...)'),
-  async run(files, rawFlags, io: Io): Promise<void> {
-    const flags = rawFlags as TrendFlags;
-    const options = sharedOptions(files, flags, io);
+      .option('--fail-on-drop', 'exit 1 when the latest period is significantly below the one before'),
+  async run(context) {
+    const { flags } = context;
     const calendar: Calendar = { unit: flags.period, fiscalYearStart: flags.fiscalYearStart };
-    const last = options.scan.last;
+    const last = context.request.last;
     if (last && !tiles(last.unit, flags.period)) {
       // A window of 2 weeks would show a whole month's row holding only part of that month.
       throw usageError(`--last ${last.count}${last.unit[0]} does not cover whole ${flags.period}s`, `use --last N${flags.period[0]} with --period ${flags.period}`);
     }
-    if (options.scan.scores.length > 1) throw usageError('trend follows one question', 'give --score once; nps agents and nps segments show two side by side');
-    const decimals = options.render.decimals;
-    if (flags.by !== undefined) return trendByGroup(flags, options, calendar, io);
-    const fold = pairFold(periodFold(calendar), sideFold(flags, 0, (time) => periodKey(time, calendar)));
-    const result = await scan({ ...options.scan, needsDates: true, groups: sideColumns(flags) }, io, fold);
-    checkAccounting(result, options, io);
-    const [periods, side] = result.state;
-    checkSideMetrics(flags, side.values(), io);
-    const keys = [...periods.keys()];
-    const { first, final } = shownRange(keys, result.window, options.scan.since, calendar);
-    const points = trendOf(periods, first, final, options.statistics);
-    const drop = latestChange(periods, calendar, options.statistics, decimals);
-    const latestTally = periods.get(Math.max(...keys))!;
-    const benchmark = flags.benchmark === undefined ? undefined : benchmarkSentence(latestTally, flags.benchmark, options.statistics, decimals);
-    const verdicts = [benchmark ? `${periodLabel(Math.max(...keys), calendar)}: ${benchmark.sentence}` : undefined, flags.failOnDrop ? drop?.sentence : undefined];
-    const output = trendReport([{ points, side: (key) => side.get(key) }], calendar, options.statistics, flags.minN, {
-      sideFlags: flags,
-      title: `NPS by ${flags.period}: ${result.inputs.map((i) => i.name).join(', ')}`,
-      notes: [...verdicts.filter((v): v is string => v !== undefined), describeAccounting(result.accounting)],
-      meta: buildMeta('trend', result, options),
-    });
-    await writeOutput(render(output, options.format, options.render), options.output, options.scan.files, io);
-    // Gates judge the latest period with responses: a window may end in an empty one.
-    const latestNps = points.filter((p) => p.summary.n > 0).at(-1)?.summary.nps ?? NaN;
-    const failure = gateFailure(latestNps, options.failBelow, flags.failOnDrop ? drop : undefined, decimals);
-    if (failure) throw failure;
+    return flags.by === undefined ? trendOverall(context, calendar) : trendByGroup(context, calendar, flags.by);
   },
 };
+
+async function trendOverall({ flags, request, statistics, decimals, failBelow, scan, warn }: CommandContext<TrendFlags>, calendar: Calendar): Promise<Outcome> {
+  const fold = pairFold(periodFold(calendar), sideFold(flags, 0, (time) => periodKey(time, calendar)));
+  const result = await scan({ needsDates: true, groups: sideColumns(flags) }, fold);
+  const [periods, side] = result.state;
+  checkSideMetrics(flags, side.values(), warn);
+  const keys = [...periods.keys()];
+  const { first, final } = shownRange(keys, result.window, request.since, calendar);
+  const points = trendOf(periods, first, final, statistics);
+  const drop = latestChange(periods, calendar, statistics, decimals);
+  const latestKey = Math.max(...keys);
+  const benchmark = flags.benchmark === undefined ? undefined : benchmarkSentence(periods.get(latestKey)!, flags.benchmark, statistics, decimals);
+  const verdicts = [benchmark ? `${periodLabel(latestKey, calendar)}: ${benchmark.sentence}` : undefined, flags.failOnDrop ? drop?.sentence : undefined];
+  const report = trendReport([{ points, side: (key) => side.get(key) }], calendar, statistics, flags.minN, {
+    sideFlags: flags,
+    title: `NPS by ${flags.period}: ${result.inputs.map((i) => i.name).join(', ')}`,
+    notes: verdicts.filter((v): v is string => v !== undefined),
+  });
+  // Gates judge the latest period with responses: a window may end in an empty one.
+  const latest = points.filter((p) => p.summary.n > 0).at(-1);
+  const gates = [
+    ...(failBelow === undefined ? [] : [failBelowGate(failBelow, latest ? [{ subject: periodLabel(latest.key, calendar), nps: latest.summary.nps }] : [], decimals)]),
+    ...(flags.failOnDrop ? [dropGate(drop, statistics, decimals)] : []),
+  ];
+  return { report, gates };
+}
 
 /**
  * The periods shown: from the first to the last with data, empty ones between included (n = 0),
  * or the whole --last window, but not before --since, whose periods were filtered, not empty.
  */
-function shownRange(keys: readonly number[], window: { start: number; end: number } | undefined, since: number | undefined, calendar: Calendar) {
-  const start = Math.max(window?.start ?? -Infinity, since ?? -Infinity);
+function shownRange(keys: readonly number[], window: { start: number; end: number } | undefined, sinceTime: number | undefined, calendar: Calendar) {
+  const start = Math.max(window?.start ?? -Infinity, sinceTime ?? -Infinity);
   return {
     first: window ? periodKey(start, calendar) : Math.min(...keys),
     final: window ? periodKey(window.end, calendar) : Math.max(...keys),
@@ -95,31 +92,39 @@ function shownRange(keys: readonly number[], window: { start: number; end: numbe
 }
 
 /** One series per value of --by, over the same periods, each tested and Holm-adjusted on its own. */
-async function trendByGroup(flags: TrendFlags, options: SharedOptions, calendar: Calendar, io: Io): Promise<void> {
-  if (flags.failOnDrop || flags.benchmark !== undefined || options.failBelow !== undefined) {
-    throw usageError('--fail-on-drop, --fail-below and --benchmark judge one series; drop --by for them', 'run nps trend without --by for the gate');
+async function trendByGroup({ flags, request, statistics, decimals, failBelow, scan, warn }: CommandContext<TrendFlags>, calendar: Calendar, by: string): Promise<Outcome> {
+  if (flags.failOnDrop || flags.benchmark !== undefined) {
+    throw usageError('--fail-on-drop and --benchmark judge one series; drop --by for them', 'run nps trend without --by for them; --fail-below works with --by');
   }
   const fold = pairFold(groupPeriodFold(calendar), sideFold(flags, 1, (time, keys) => `${keys[0]}${KEY_SEPARATOR}${periodKey(time, calendar)}`));
-  const result = await scan({ ...options.scan, needsDates: true, groups: [{ role: 'by', flag: '--by', spec: flags.by }, ...sideColumns(flags)] }, io, fold);
-  checkAccounting(result, options, io);
+  const result = await scan({ needsDates: true, groups: [{ role: 'by', flag: '--by', spec: by }, ...sideColumns(flags)] }, fold);
   const [byGroup, side] = result.state;
-  checkSideMetrics(flags, side.values(), io);
+  checkSideMetrics(flags, side.values(), warn);
   const keys = [...byGroup.values()].flatMap((series) => [...series.keys()]);
-  const { first, final } = shownRange(keys, result.window, options.scan.since, calendar);
+  const { first, final } = shownRange(keys, result.window, request.since, calendar);
   const series = [...byGroup.keys()].sort(compareText).map((group) => ({
     group: groupLabel(group),
-    points: trendOf(byGroup.get(group)!, first, final, options.statistics),
+    points: trendOf(byGroup.get(group)!, first, final, statistics),
     side: (key: number) => side.get(`${group}${KEY_SEPARATOR}${key}`),
   }));
   const name = result.inputs[0].columns.by.name;
-  const output = trendReport(series, calendar, options.statistics, flags.minN, {
+  const report = trendReport(series, calendar, statistics, flags.minN, {
     sideFlags: flags,
     title: `NPS by ${flags.period} and ${name}: ${result.inputs.map((i) => i.name).join(', ')}`,
-    notes: [describeAccounting(result.accounting)],
-    meta: buildMeta('trend', result, options),
+    notes: [],
     groupName: name,
   });
-  await writeOutput(render(output, options.format, options.render), options.output, options.scan.files, io);
+  if (failBelow === undefined) return { report };
+  // Each series' latest period with responses, when it has enough of them.
+  const latest = series.map((s) => ({ group: s.group, point: s.points.filter((p) => p.summary.n > 0).at(-1) }));
+  const judged = latest.filter((l) => l.point && l.point.summary.n >= flags.minN);
+  const gate = failBelowGate(
+    failBelow,
+    judged.map((l) => ({ subject: `${l.group} ${periodLabel(l.point!.key, calendar)}`, nps: l.point!.summary.nps })),
+    decimals,
+    underMinN(latest.length - judged.length, flags.minN),
+  );
+  return { report, gates: [gate] };
 }
 
 const COLUMNS: Column[] = [
@@ -158,8 +163,8 @@ export function trendReport(
   calendar: Calendar,
   stats: Statistics,
   minN: number,
-  frame: { title: string; notes: readonly string[]; meta: Record<string, unknown>; groupName?: string; sideFlags?: SideFlags },
-): Report {
+  frame: { title: string; notes: readonly string[]; groupName?: string; sideFlags?: SideFlags },
+): Outcome['report'] {
   const alpha = 1 - stats.confidence;
   const level = confidenceLabel(stats.confidence);
   const sideFlags = frame.sideFlags ?? {};
@@ -228,11 +233,5 @@ export function trendReport(
         rows: series.map(({ group, points: p }) => ({ group: group ?? '', line: lineOf(p), latest: p.filter((x) => x.summary.n > 0).at(-1)?.summary.nps ?? NaN })),
       }]
     : [];
-  return {
-    command: 'trend',
-    title: frame.title,
-    tables: [{ name: 'periods', columns, rows }, ...lines],
-    notes,
-    meta: frame.meta,
-  };
+  return { title: frame.title, tables: [{ name: 'periods', columns, rows }, ...lines], notes };
 }

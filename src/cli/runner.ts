@@ -1,0 +1,56 @@
+import type { Command } from 'commander';
+import { NpsError } from '../errors.js';
+import type { Io } from '../io/io.js';
+import { scan, type Scan } from '../io/scan.js';
+import { writeOutput } from '../io/write.js';
+import { render } from '../report/index.js';
+import type { Report } from '../report/model.js';
+import { forTerminal } from '../report/sanitize.js';
+import { accountingNotes, buildMeta, checkAccounting } from './accounting.js';
+import type { AnyCommand, CommandContext } from './command.js';
+import { optionsUsed, sharedOptions } from './options.js';
+
+/**
+ * Runs one command the same way for every command: resolves the shared options it declared, lets
+ * it compute, then renders, writes (stdout or -o, atomically) and turns a failed gate into exit 1.
+ * Shared promises live here, so a command cannot forget one: every scan is checked and accounted
+ * for, every output carries its meta, and a --fail-below the command did not judge is a bug.
+ */
+export async function runCommand(definition: AnyCommand, cmd: Command, io: Io): Promise<void> {
+  const shared = sharedOptions(cmd, definition.shared, io);
+  const scans: Scan<unknown>[] = [];
+  const warn = (message: string) => io.stderr.write(`nps: ${forTerminal(message)}\n`);
+  const context: CommandContext<unknown> = {
+    args: cmd.args,
+    flags: cmd.opts(),
+    statistics: shared.statistics,
+    decimals: shared.decimals,
+    request: shared.scan,
+    failBelow: shared.failBelow,
+    warn,
+    io,
+    async scan(spec, fold) {
+      const result = await scan({ ...shared.scan, ...spec }, io, fold);
+      checkAccounting(result, { strict: shared.strict, format: shared.format, warn });
+      scans.push(result);
+      return result;
+    },
+  };
+  const outcome = await definition.run(context);
+  const gates = outcome.gates ?? [];
+  if (shared.failBelow !== undefined && !gates.some((g) => g.rule === 'fail-below')) {
+    throw new Error(`${definition.name} offers --fail-below but did not judge it`);
+  }
+  const scanned = scans.at(-1);
+  const report: Report = {
+    command: definition.name,
+    ...outcome.report,
+    notes: [...outcome.report.notes, ...(scanned ? accountingNotes(scanned) : [])],
+    ...(gates.length > 0 ? { gates } : {}),
+    // The format as chosen (from -o's extension or --excel too), not only as typed.
+    meta: buildMeta(definition.name, scanned, { ...optionsUsed(cmd), format: shared.format }),
+  };
+  await writeOutput(render(report, shared.format, shared.render), shared.output, shared.files, io);
+  const failed = gates.filter((g) => !g.passed);
+  if (failed.length > 0) throw new NpsError('threshold', failed.map((g) => g.reason).join('; '));
+}
