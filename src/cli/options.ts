@@ -212,12 +212,14 @@ function chooseFormat(cmd: Command, flags: SharedFlags): Format {
   if (!fromCli && extension && !byExtension) {
     throw usageError(`-o ${flags.output}: no format is known for ${extension}`, `use --format (${FORMATS.join(', ')}) or one of ${Object.keys(FORMAT_OF_EXTENSION).join(' ')}`);
   }
-  const wanted = fromCli ?? byExtension ?? (flags.excel ? 'csv' : undefined) ?? flags.format ?? 'table';
+  // --excel on the command line asks for CSV; in a settings file it only says how CSV is written.
+  const excelFromCli = Boolean(flags.excel) && cmd.getOptionValueSource('excel') === 'cli';
+  const wanted = fromCli ?? byExtension ?? (excelFromCli ? 'csv' : undefined) ?? flags.format ?? 'table';
   if (!FORMATS.includes(wanted as Format)) {
     throw usageError(`${wanted} output is not available in this version (asked by -o ${flags.output})`, `formats: ${FORMATS.join(', ')}`);
   }
   const format = wanted as Format;
-  if (flags.excel && format !== 'csv' && format !== 'tsv') {
+  if (excelFromCli && format !== 'csv' && format !== 'tsv') {
     throw usageError(`--excel writes CSV, not ${format}`, 'drop --excel, or write CSV (--format csv or -o FILE.csv)');
   }
   return format;

@@ -13,6 +13,7 @@ import { confidenceLabel, formatDecimal, formatForHumans, groupLabel } from '../
 import type { Column, Row } from '../../report/model.js';
 import type { CommandDefinition, Outcome } from '../command.js';
 import { parseCount, parsePositive } from '../options.js';
+import { differenceCells, differenceColumns, forAudience, npsCells, npsColumns } from '../figures.js';
 import { addSideMetricOptions, checkSideMetrics, hasSideMetrics, sideColumns, sideFold, sideMetricCells, sideMetricColumns, type SideFlags } from '../side-metrics.js';
 
 interface AgentFlags extends SideFlags {
@@ -179,49 +180,18 @@ function teamsFirst(b: Board, flags: AgentFlags): { s: Standing; isTeam: boolean
 }
 
 function figures(s: Standing, suffix: string, alpha: number): Record<string, Row[string]> {
-  const d = s.vsRest;
-  const flag = d && s.pAdjusted < alpha ? (d.difference > 0 ? 'above' : 'below') : '';
-  const m = s.summary;
-  return {
-    [`n${suffix}`]: m.n,
-    [`promoters_pct${suffix}`]: m.promotersPct,
-    [`passives_pct${suffix}`]: m.passivesPct,
-    [`detractors_pct${suffix}`]: m.detractorsPct,
-    [`nps${suffix}`]: m.nps,
-    [`interval${suffix}`]: [m.lower, m.upper],
-    [`nps_lower${suffix}`]: m.lower,
-    [`nps_upper${suffix}`]: m.upper,
-    [`shrunk_nps${suffix}`]: s.shrunk,
-    [`vs_rest${suffix}`]: d ? 100 * d.difference : null,
-    [`vs_rest_lower${suffix}`]: d ? 100 * d.lower : null,
-    [`vs_rest_upper${suffix}`]: d ? 100 * d.upper : null,
-    [`p_value${suffix}`]: d ? d.p : null,
-    [`p_adjusted${suffix}`]: d ? s.pAdjusted : null,
-    [`flag${suffix}`]: flag,
-    [`marker${suffix}`]: flag === 'above' ? '▲' : flag === 'below' ? '▼' : '',
-  };
+  return { ...npsCells(s.summary, suffix), [`shrunk_nps${suffix}`]: s.shrunk, ...differenceCells(s.vsRest, s.pAdjusted, alpha, suffix) };
 }
 
 function questionColumns(suffix: string, label: string, audience: 'human' | 'machine', shrunk: boolean): Column[] {
-  const all: (Column & { for: 'human' | 'machine' | 'both' })[] = [
-    { key: `n${suffix}`, label: `n${label}`, kind: 'count', for: 'both' },
-    { key: `promoters_pct${suffix}`, label: 'Promoters', kind: 'pct', for: 'machine' },
-    { key: `passives_pct${suffix}`, label: 'Passives', kind: 'pct', for: 'machine' },
-    { key: `detractors_pct${suffix}`, label: 'Detractors', kind: 'pct', for: 'machine' },
-    { key: `nps${suffix}`, label: `NPS${label}`, kind: 'nps', for: 'both' },
-    { key: `interval${suffix}`, label: `Interval${label}`, kind: 'range', for: 'human' },
-    { key: `nps_lower${suffix}`, label: 'Lower', kind: 'nps', for: 'machine' },
-    { key: `nps_upper${suffix}`, label: 'Upper', kind: 'nps', for: 'machine' },
-    { key: `shrunk_nps${suffix}`, label: `Shrunk${label}`, kind: 'nps', for: shrunk ? 'both' : 'machine' },
-    { key: `vs_rest${suffix}`, label: `vs rest${label}`, kind: 'nps', for: 'both' },
-    { key: `vs_rest_lower${suffix}`, label: 'vs rest lower', kind: 'nps', for: 'machine' },
-    { key: `vs_rest_upper${suffix}`, label: 'vs rest upper', kind: 'nps', for: 'machine' },
-    { key: `p_value${suffix}`, label: 'p', kind: 'p', for: 'machine' },
-    { key: `p_adjusted${suffix}`, label: `p (Holm)${label}`, kind: 'p', for: 'both' },
-    { key: `flag${suffix}`, label: 'Flag', kind: 'text', for: 'machine' },
-    { key: `marker${suffix}`, label: '', kind: 'text', for: 'human' },
-  ];
-  return all.filter((c) => c.for === 'both' || c.for === audience).map(({ for: _for, ...c }) => c);
+  return forAudience(
+    [
+      ...npsColumns({ suffix, label }),
+      { key: `shrunk_nps${suffix}`, label: `Shrunk${label}`, kind: 'nps', audience: shrunk ? 'both' : 'machine' },
+      ...differenceColumns({ suffix, label: `vs rest${label}`, pLabel: `p (Holm)${label}`, interval: false }),
+    ],
+    audience,
+  );
 }
 
 function columns(name: string, teamName: string | undefined, two: boolean, audience: 'human' | 'machine', shrunk = false): Column[] {

@@ -10,6 +10,7 @@ import { confidenceLabel, formatDecimal, formatForHumans, groupLabel, pText } fr
 import type { Column, Row } from '../../report/model.js';
 import type { CommandContext, CommandDefinition, Outcome, ScanSpec } from '../command.js';
 import { parseCount } from '../options.js';
+import { differenceCells, differenceColumns, npsCells, npsColumns } from '../figures.js';
 import { failBelowGate, underMinN } from '../verdicts.js';
 
 interface CompareFlags {
@@ -172,26 +173,11 @@ const levelText = (stats: Statistics) => confidenceLabel(stats.confidence);
 const names = (inputs: readonly { name: string }[]) => inputs.map((i) => i.name).join(', ');
 
 function row(group: string, s: NpsSummary, against: string, d: Difference | undefined, pAdjusted: number, alpha: number, minN: number): Row {
-  const significant = d && pAdjusted < alpha ? (d.difference > 0 ? 'above' : 'below') : '';
   return {
     group,
-    n: s.n,
-    promoters_pct: s.promotersPct,
-    detractors_pct: s.detractorsPct,
-    nps: s.nps,
-    interval: [s.lower, s.upper],
-    nps_lower: s.lower,
-    nps_upper: s.upper,
+    ...npsCells(s),
     compared_with: against,
-    difference: d ? 100 * d.difference : null,
-    difference_interval: d ? [100 * d.lower, 100 * d.upper] : null,
-    difference_lower: d ? 100 * d.lower : null,
-    difference_upper: d ? 100 * d.upper : null,
-    z: d ? d.z : null,
-    p_value: d ? d.p : null,
-    p_adjusted: d ? pAdjusted : null,
-    marker: significant === 'above' ? '▲' : significant === 'below' ? '▼' : '',
-    significant,
+    ...differenceCells(d, pAdjusted, alpha),
     low_n: s.n < minN,
     note: s.n < minN ? `n < ${minN}` : '',
   };
@@ -199,23 +185,9 @@ function row(group: string, s: NpsSummary, against: string, d: Difference | unde
 
 const columns = (pLabel: string): Column[] => [
   { key: 'group', label: 'Group', kind: 'text' },
-  { key: 'n', label: 'n', kind: 'count' },
-  { key: 'promoters_pct', label: 'Promoters', kind: 'pct', audience: 'machine' },
-  { key: 'detractors_pct', label: 'Detractors', kind: 'pct', audience: 'machine' },
-  { key: 'nps', label: 'NPS', kind: 'nps' },
-  { key: 'interval', label: 'Interval', kind: 'range', audience: 'human' },
-  { key: 'nps_lower', label: 'Lower', kind: 'nps', audience: 'machine' },
-  { key: 'nps_upper', label: 'Upper', kind: 'nps', audience: 'machine' },
+  ...npsColumns(),
   { key: 'compared_with', label: 'Against', kind: 'text' },
-  { key: 'difference', label: 'Difference', kind: 'nps' },
-  { key: 'difference_interval', label: 'Difference interval', kind: 'range', audience: 'human' },
-  { key: 'difference_lower', label: 'Lower', kind: 'nps', audience: 'machine' },
-  { key: 'difference_upper', label: 'Upper', kind: 'nps', audience: 'machine' },
-  { key: 'z', label: 'z', kind: 'number', audience: 'machine' },
-  { key: 'p_value', label: 'p', kind: 'p', audience: 'machine' },
-  { key: 'p_adjusted', label: pLabel, kind: 'p' },
-  { key: 'marker', label: '', kind: 'text', audience: 'human' },
-  { key: 'significant', label: 'Significant', kind: 'text', audience: 'machine' },
+  ...differenceColumns({ label: 'Difference', pLabel, interval: true }),
   { key: 'low_n', label: 'Low n', kind: 'boolean', audience: 'machine' },
   { key: 'note', label: 'Note', kind: 'text', audience: 'human' },
 ];

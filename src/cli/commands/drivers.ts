@@ -8,6 +8,7 @@ import type { GroupColumn } from '../../io/plan.js';
 import { groupLabel } from '../../report/format.js';
 import type { Column, Row } from '../../report/model.js';
 import type { CommandDefinition, Outcome } from '../command.js';
+import { npsCells, npsColumns } from '../figures.js';
 
 interface DriverFlags {
   numeric?: string;
@@ -110,8 +111,7 @@ interface Analysis {
 }
 
 function levelRow(driver: string, type: string, level: string, t: Tally, stats: Statistics, test: Row): Row {
-  const s = summarize(t, stats);
-  return { driver, type, level, n: s.n, nps: s.nps, interval: [s.lower, s.upper], nps_lower: s.lower, nps_upper: s.upper, statistic: test.statistic, p_value: test.p_value, effect_size: test.effect_size };
+  return { driver, type, level, ...npsCells(summarize(t, stats)), statistic: test.statistic, p_value: test.p_value, effect_size: test.effect_size };
 }
 
 function numericAnalysis(name: string, driver: NumericDriver, stats: Statistics): Analysis {
@@ -141,11 +141,7 @@ const LEVEL_COLUMNS: Column[] = [
   { key: 'driver', label: 'Driver', kind: 'text' },
   { key: 'type', label: 'Type', kind: 'text', audience: 'machine' },
   { key: 'level', label: 'Band or level', kind: 'text' },
-  { key: 'n', label: 'n', kind: 'count' },
-  { key: 'nps', label: 'NPS', kind: 'nps' },
-  { key: 'interval', label: 'Interval', kind: 'range', audience: 'human' },
-  { key: 'nps_lower', label: 'Lower', kind: 'nps', audience: 'machine' },
-  { key: 'nps_upper', label: 'Upper', kind: 'nps', audience: 'machine' },
+  ...npsColumns(),
   // The driver's own test on every row, so a CSV of levels stands alone.
   { key: 'statistic', label: 'Statistic', kind: 'stat', audience: 'machine' },
   { key: 'p_value', label: 'p', kind: 'p', audience: 'machine' },

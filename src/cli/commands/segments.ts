@@ -8,6 +8,7 @@ import { groupLabel } from '../../report/format.js';
 import type { Column, ReportTable, Row } from '../../report/model.js';
 import type { CommandDefinition, Outcome } from '../command.js';
 import { parseCount } from '../options.js';
+import { npsCells, npsColumns } from '../figures.js';
 import { failBelowGate, underMinN, type Judged } from '../verdicts.js';
 
 interface SegmentFlags {
@@ -84,29 +85,12 @@ const compareKeys = (a: string, b: string) => {
 };
 
 function figures(s: NpsSummary, suffix: string, minN: number): Record<string, Row[string]> {
-  return {
-    [`n${suffix}`]: s.n,
-    [`promoters_pct${suffix}`]: s.promotersPct,
-    [`passives_pct${suffix}`]: s.passivesPct,
-    [`detractors_pct${suffix}`]: s.detractorsPct,
-    [`nps${suffix}`]: s.nps,
-    [`interval${suffix}`]: [s.lower, s.upper],
-    [`nps_lower${suffix}`]: s.lower,
-    [`nps_upper${suffix}`]: s.upper,
-    [`low_n${suffix}`]: s.n < minN,
-  };
+  return { ...npsCells(s, suffix), [`low_n${suffix}`]: s.n < minN };
 }
 
 function longColumns(names: readonly string[], two: boolean): Column[] {
   const q = (suffix: string, label: string): Column[] => [
-    { key: `n${suffix}`, label: `n${label}`, kind: 'count' },
-    { key: `promoters_pct${suffix}`, label: `Promoters${label}`, kind: 'pct' },
-    { key: `passives_pct${suffix}`, label: `Passives${label}`, kind: 'pct', audience: 'machine' },
-    { key: `detractors_pct${suffix}`, label: `Detractors${label}`, kind: 'pct' },
-    { key: `nps${suffix}`, label: `NPS${label}`, kind: 'nps' },
-    { key: `interval${suffix}`, label: `Interval${label}`, kind: 'range', audience: 'human' },
-    { key: `nps_lower${suffix}`, label: 'Lower', kind: 'nps', audience: 'machine' },
-    { key: `nps_upper${suffix}`, label: 'Upper', kind: 'nps', audience: 'machine' },
+    ...npsColumns({ suffix, label, shares: 'both' }),
     { key: `low_n${suffix}`, label: 'Low n', kind: 'boolean', audience: 'machine' },
   ];
   return [

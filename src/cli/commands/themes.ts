@@ -9,6 +9,7 @@ import { detectComment } from '../../io/mapping.js';
 import { confidenceLabel } from '../../report/format.js';
 import type { Column, Row } from '../../report/model.js';
 import type { CommandDefinition, Outcome } from '../command.js';
+import { differenceCells, differenceColumns, npsCells, npsColumns } from '../figures.js';
 
 interface ThemeFlags {
   themes?: string;
@@ -61,27 +62,17 @@ export const themes: CommandDefinition<ThemeFlags> = {
       const mention = summarize(state.mentioning[i], statistics);
       const other = summarize(state.notMentioning[i], statistics);
       const d = differences[i];
+      // n and nps are of those mentioning the theme; n_rest and nps_rest of the other commenters.
       return {
         theme: theme.name,
-        mentions: mention.n,
+        ...npsCells(mention),
         share_pct: state.commenters === 0 ? NaN : (100 * mention.n) / state.commenters,
-        nps_mentioning: mention.nps,
-        interval_mentioning: [mention.lower, mention.upper],
-        nps_lower: mention.lower,
-        nps_upper: mention.upper,
-        n_not_mentioning: other.n,
-        nps_not_mentioning: other.nps,
-        difference: Number.isNaN(d.p) ? null : 100 * d.difference,
-        difference_interval: Number.isNaN(d.p) ? null : [100 * d.lower, 100 * d.upper],
-        difference_lower: Number.isNaN(d.p) ? null : 100 * d.lower,
-        difference_upper: Number.isNaN(d.p) ? null : 100 * d.upper,
-        p_value: Number.isNaN(d.p) ? null : d.p,
-        p_adjusted: Number.isNaN(adjusted[i]) ? null : adjusted[i],
-        marker: adjusted[i] < alpha ? (d.difference > 0 ? '▲' : '▼') : '',
-        significant: adjusted[i] < alpha ? (d.difference > 0 ? 'higher' : 'lower') : '',
+        n_rest: other.n,
+        nps_rest: other.nps,
+        ...differenceCells(differences[i], adjusted[i], alpha),
       };
     });
-    rows.sort((a, b) => (b.mentions as number) - (a.mentions as number));
+    rows.sort((a, b) => (b.n as number) - (a.n as number));
     const level = confidenceLabel(statistics.confidence);
     const report: Outcome['report'] = {
       title: `Themes in ${result.inputs[0].columns.comment.name}: ${result.inputs.map((i) => i.name).join(', ')}`,
@@ -110,20 +101,12 @@ function readThemes(file: string): Theme[] {
 
 const COLUMNS: Column[] = [
   { key: 'theme', label: 'Theme', kind: 'text' },
-  { key: 'mentions', label: 'Mentions', kind: 'count' },
+  { key: 'n', label: 'Mentions', kind: 'count' },
   { key: 'share_pct', label: 'Of comments', kind: 'pct' },
-  { key: 'nps_mentioning', label: 'NPS mentioning', kind: 'nps' },
-  { key: 'interval_mentioning', label: 'Interval', kind: 'range', audience: 'human' },
-  { key: 'nps_lower', label: 'Lower', kind: 'nps', audience: 'machine' },
-  { key: 'nps_upper', label: 'Upper', kind: 'nps', audience: 'machine' },
-  { key: 'n_not_mentioning', label: 'n not mentioning', kind: 'count', audience: 'machine' },
-  { key: 'nps_not_mentioning', label: 'NPS not mentioning', kind: 'nps' },
-  { key: 'difference', label: 'Difference', kind: 'nps' },
-  { key: 'difference_interval', label: 'Difference interval', kind: 'range', audience: 'human' },
-  { key: 'difference_lower', label: 'Lower', kind: 'nps', audience: 'machine' },
-  { key: 'difference_upper', label: 'Upper', kind: 'nps', audience: 'machine' },
-  { key: 'p_value', label: 'p', kind: 'p', audience: 'machine' },
-  { key: 'p_adjusted', label: 'p (Holm)', kind: 'p' },
-  { key: 'marker', label: '', kind: 'text', audience: 'human' },
-  { key: 'significant', label: 'Significant', kind: 'text', audience: 'machine' },
+  ...npsColumns()
+    .filter((c) => c.key !== 'n')
+    .map((c): Column => (c.key === 'nps' ? { ...c, label: 'NPS mentioning' } : c)),
+  { key: 'n_rest', label: 'n not mentioning', kind: 'count', audience: 'machine' },
+  { key: 'nps_rest', label: 'NPS not mentioning', kind: 'nps' },
+  ...differenceColumns({ label: 'Difference', pLabel: 'p (Holm)', interval: true }),
 ];

@@ -12,6 +12,7 @@ import { isoDay } from '../accounting.js';
 import type { CommandContext, CommandDefinition, Outcome } from '../command.js';
 import { parseCount, parseNps } from '../options.js';
 import { addSideMetricOptions, checkSideMetrics, hasSideMetrics, sideColumns, sideFold, sideMetricCells, sideMetricColumns, type SideFlags } from '../side-metrics.js';
+import { differenceCells, differenceColumns, npsCells, npsColumns } from '../figures.js';
 import { benchmarkSentence, dropGate, failBelowGate, latestChange, underMinN } from '../verdicts.js';
 
 interface TrendFlags extends SideFlags {
@@ -131,25 +132,12 @@ const COLUMNS: Column[] = [
   { key: 'period', label: 'Period', kind: 'text' },
   { key: 'period_start', label: 'Start', kind: 'text', audience: 'machine' },
   { key: 'period_end', label: 'End', kind: 'text', audience: 'machine' },
-  { key: 'n', label: 'n', kind: 'count' },
+  ...npsColumns({ shares: 'both' }),
   { key: 'promoters', label: 'Promoters', kind: 'count', audience: 'machine' },
   { key: 'passives', label: 'Passives', kind: 'count', audience: 'machine' },
   { key: 'detractors', label: 'Detractors', kind: 'count', audience: 'machine' },
-  { key: 'promoters_pct', label: 'Promoters', kind: 'pct' },
-  { key: 'passives_pct', label: 'Passives', kind: 'pct', audience: 'machine' },
-  { key: 'detractors_pct', label: 'Detractors', kind: 'pct' },
-  { key: 'nps', label: 'NPS', kind: 'nps' },
-  { key: 'interval', label: 'Interval', kind: 'range', audience: 'human' },
-  { key: 'nps_lower', label: 'Lower', kind: 'nps', audience: 'machine' },
-  { key: 'nps_upper', label: 'Upper', kind: 'nps', audience: 'machine' },
   { key: 'margin', label: 'Margin', kind: 'margin', audience: 'machine' },
-  { key: 'change', label: 'Change', kind: 'nps' },
-  { key: 'change_lower', label: 'Change lower', kind: 'nps', audience: 'machine' },
-  { key: 'change_upper', label: 'Change upper', kind: 'nps', audience: 'machine' },
-  { key: 'p_value', label: 'p', kind: 'p', audience: 'machine' },
-  { key: 'p_adjusted', label: 'p (Holm)', kind: 'p' },
-  { key: 'marker', label: '', kind: 'text', audience: 'human' },
-  { key: 'significant', label: 'Significant', kind: 'text', audience: 'machine' },
+  ...differenceColumns({ label: 'Change', pLabel: 'p (Holm)', interval: false }),
   { key: 'low_n', label: 'Low n', kind: 'boolean', audience: 'machine' },
   { key: 'note', label: 'Note', kind: 'text', audience: 'human' },
 ];
@@ -168,37 +156,22 @@ export function trendReport(
   const alpha = 1 - stats.confidence;
   const level = confidenceLabel(stats.confidence);
   const sideFlags = frame.sideFlags ?? {};
-  const rowsOf = (group: string | undefined, points: readonly TrendPoint[], side?: (key: number) => SideMetrics | undefined) => points.map(({ key, summary: s, change, pAdjusted }) => {
-    const significant = change && pAdjusted < alpha ? (change.difference > 0 ? 'up' : 'down') : '';
-    return {
+  const rowsOf = (group: string | undefined, points: readonly TrendPoint[], side?: (key: number) => SideMetrics | undefined) =>
+    points.map(({ key, summary: s, change, pAdjusted }) => ({
       ...(group === undefined ? {} : { group }),
       period: periodLabel(key, calendar),
       period_start: isoDay(periodStart(key, calendar)),
       period_end: isoDay(periodEnd(key, calendar)),
-      n: s.n,
+      ...npsCells(s),
       promoters: s.promoters,
       passives: s.passives,
       detractors: s.detractors,
-      promoters_pct: s.promotersPct,
-      passives_pct: s.passivesPct,
-      detractors_pct: s.detractorsPct,
-      nps: s.nps,
-      interval: [s.lower, s.upper] as const,
-      nps_lower: s.lower,
-      nps_upper: s.upper,
       margin: s.margin,
-      change: change ? 100 * change.difference : null,
-      change_lower: change ? 100 * change.lower : null,
-      change_upper: change ? 100 * change.upper : null,
-      p_value: change ? change.p : null,
-      p_adjusted: change ? pAdjusted : null,
-      marker: significant === 'up' ? '▲' : significant === 'down' ? '▼' : '',
-      significant,
+      ...differenceCells(change, pAdjusted, alpha),
       low_n: s.n < minN,
       note: s.n === 0 ? 'no responses' : s.n < minN ? `n < ${minN}` : '',
       ...(hasSideMetrics(sideFlags) ? sideMetricCells(sideFlags, side?.(key)) : {}),
-    };
-  });
+    }));
   const rows = series.flatMap(({ group, points, side }) => rowsOf(group, points, side));
   const points = series[0]?.points ?? [];
   const span = points.length > 1 ? `${periodLabel(points[0].key, calendar)} to ${periodLabel(points[points.length - 1].key, calendar)}` : '';

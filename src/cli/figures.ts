@@ -1,0 +1,96 @@
+import type { Difference } from '../core/significance.js';
+import type { NpsSummary } from '../core/summary.js';
+import type { Audience, Cell, Column } from '../report/model.js';
+
+/*
+ * The one vocabulary of every command's output: the same figure has the same column name (and
+ * JSON key) wherever it appears. An NPS: n, promoters_pct, passives_pct, detractors_pct, nps,
+ * nps_lower, nps_upper. A difference and its test: difference, difference_lower,
+ * difference_upper, z, p_value, p_adjusted, significant (above, below or empty).
+ */
+
+/** What a command calls the NPS columns for people, and which shares people see. */
+export interface NpsLabels {
+  /** Appended to the keys of a second question: `_2`. */
+  readonly suffix?: string;
+  /** Appended to the labels people read: " 1", " 2" when two questions sit side by side. */
+  readonly label?: string;
+  /** Who sees the promoter and detractor shares (passives are for machines only). */
+  readonly shares?: Audience;
+}
+
+export function npsColumns({ suffix = '', label = '', shares = 'machine' }: NpsLabels = {}): Column[] {
+  return [
+    { key: `n${suffix}`, label: `n${label}`, kind: 'count' },
+    { key: `promoters_pct${suffix}`, label: `Promoters${label}`, kind: 'pct', audience: shares },
+    { key: `passives_pct${suffix}`, label: `Passives${label}`, kind: 'pct', audience: 'machine' },
+    { key: `detractors_pct${suffix}`, label: `Detractors${label}`, kind: 'pct', audience: shares },
+    { key: `nps${suffix}`, label: `NPS${label}`, kind: 'nps' },
+    { key: `interval${suffix}`, label: `Interval${label}`, kind: 'range', audience: 'human' },
+    { key: `nps_lower${suffix}`, label: 'Lower', kind: 'nps', audience: 'machine' },
+    { key: `nps_upper${suffix}`, label: 'Upper', kind: 'nps', audience: 'machine' },
+  ];
+}
+
+export function npsCells(s: NpsSummary, suffix = ''): Record<string, Cell> {
+  return {
+    [`n${suffix}`]: s.n,
+    [`promoters_pct${suffix}`]: s.promotersPct,
+    [`passives_pct${suffix}`]: s.passivesPct,
+    [`detractors_pct${suffix}`]: s.detractorsPct,
+    [`nps${suffix}`]: s.nps,
+    [`interval${suffix}`]: [s.lower, s.upper],
+    [`nps_lower${suffix}`]: s.lower,
+    [`nps_upper${suffix}`]: s.upper,
+  };
+}
+
+/** How a command shows a difference to people: its label, the p it shows, and whether the interval too. */
+export interface DifferenceLabels {
+  readonly suffix?: string;
+  /** "Difference", "Change", "vs rest". */
+  readonly label: string;
+  /** "p" or "p (Holm)". */
+  readonly pLabel: string;
+  /** People also see the difference's interval. */
+  readonly interval: boolean;
+}
+
+export function differenceColumns({ suffix = '', label, pLabel, interval }: DifferenceLabels): Column[] {
+  return [
+    { key: `difference${suffix}`, label, kind: 'nps' },
+    ...(interval ? [{ key: `difference_interval${suffix}`, label: `${label} interval`, kind: 'range', audience: 'human' } as const] : []),
+    { key: `difference_lower${suffix}`, label: `${label} lower`, kind: 'nps', audience: 'machine' },
+    { key: `difference_upper${suffix}`, label: `${label} upper`, kind: 'nps', audience: 'machine' },
+    { key: `z${suffix}`, label: 'z', kind: 'stat', audience: 'machine' },
+    { key: `p_value${suffix}`, label: 'p', kind: 'p', audience: 'machine' },
+    { key: `p_adjusted${suffix}`, label: pLabel, kind: 'p' },
+    { key: `marker${suffix}`, label: '', kind: 'text', audience: 'human' },
+    { key: `significant${suffix}`, label: 'Significant', kind: 'text', audience: 'machine' },
+  ];
+}
+
+/** Above or below at `alpha` after adjustment, or empty: the one significance verdict. */
+export const direction = (d: Difference | undefined, pAdjusted: number, alpha: number): '' | 'above' | 'below' =>
+  d && pAdjusted < alpha && d.difference !== 0 ? (d.difference > 0 ? 'above' : 'below') : '';
+
+/** A difference in points (d from the core is on the -1..1 scale); empty cells when there is none to test. */
+export function differenceCells(d: Difference | undefined, pAdjusted: number, alpha: number, suffix = ''): Record<string, Cell> {
+  const tested = d !== undefined && !Number.isNaN(d.p);
+  const significant = tested ? direction(d, pAdjusted, alpha) : '';
+  return {
+    [`difference${suffix}`]: tested ? 100 * d.difference : null,
+    [`difference_interval${suffix}`]: tested ? [100 * d.lower, 100 * d.upper] : null,
+    [`difference_lower${suffix}`]: tested ? 100 * d.lower : null,
+    [`difference_upper${suffix}`]: tested ? 100 * d.upper : null,
+    [`z${suffix}`]: tested ? d.z : null,
+    [`p_value${suffix}`]: tested ? d.p : null,
+    [`p_adjusted${suffix}`]: tested && !Number.isNaN(pAdjusted) ? pAdjusted : null,
+    [`marker${suffix}`]: significant === 'above' ? '▲' : significant === 'below' ? '▼' : '',
+    [`significant${suffix}`]: significant,
+  };
+}
+
+/** The columns one audience sees, for commands that build a table per audience. */
+export const forAudience = (columns: readonly Column[], audience: 'human' | 'machine'): Column[] =>
+  columns.filter((c) => (c.audience ?? 'both') === 'both' || c.audience === audience).map((c) => ({ ...c, audience: undefined }));
