@@ -92,7 +92,7 @@ function outputOptions(output: SharedGroups['output']): Option[] {
     new Option('-o, --output <file>', 'write to this file, atomically; .csv .tsv .json .md .txt pick the format'),
     new Option('--excel', 'CSV for Excel in Nordic/Polish locales: ; separator, decimal comma, BOM, CRLF'),
     ...(output.decimals ? [new Option('--decimals <n>', 'decimal places of scores and percentages').argParser(parseDecimals).default(1)] : []),
-    ...(output.listing ? [new Option('--limit <n>', 'rows a table or Markdown listing shows (CSV and JSON list all)').argParser(parsePositive).default(50)] : []),
+    ...(output.listing ? [new Option('--limit <n>', `rows a table or Markdown listing shows, at most ${MAX_LISTED} (CSV and JSON list all)`).argParser(parseLimit).default(50)] : []),
   ];
 }
 
@@ -323,6 +323,15 @@ export function parseConfidence(value: string): number {
 export function parseDecimals(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0 || n > 6) throw new InvalidArgumentError('Give a whole number from 0 to 6');
+  return n;
+}
+
+/** A terminal table of more rows than this is slow to build and unreadable: CSV and JSON list any number. */
+const MAX_LISTED = 1000;
+
+function parseLimit(value: string): number {
+  const n = parsePositive(value);
+  if (n > MAX_LISTED) throw new InvalidArgumentError(`Give at most ${MAX_LISTED}; --format csv or json lists every row`);
   return n;
 }
 
