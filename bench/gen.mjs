@@ -52,7 +52,10 @@ function makeRandom(seedValue) {
     z = Math.imul(z, 0x735a2d97);
     return (z ^ (z >>> 15)) >>> 0;
   };
-  let a = splitmix(), b = splitmix(), c = splitmix(), d = splitmix();
+  let a = splitmix(),
+    b = splitmix(),
+    c = splitmix(),
+    d = splitmix();
   const next = () => {
     const t = (((a + b) | 0) + d) | 0;
     d = (d + 1) | 0;
@@ -79,10 +82,14 @@ function normal() {
 function weightedIndex(weights) {
   const cdf = [];
   let total = 0;
-  for (const w of weights) cdf.push((total += w));
+  for (const w of weights) {
+    total += w;
+    cdf.push(total);
+  }
   return () => {
     const x = random() * total;
-    let lo = 0, hi = cdf.length - 1;
+    let lo = 0,
+      hi = cdf.length - 1;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
       if (cdf[mid] > x) hi = mid;
@@ -95,26 +102,110 @@ const clamp = (x, lo, hi) => Math.min(hi, Math.max(lo, x));
 
 // ---- organisation ----------------------------------------------------------------
 const TEAMS = [
-  'Stockholm Billing', 'Stockholm Tech', 'Göteborg Onboarding', 'Malmö Retention',
-  'Uppsala Returns', 'Kraków Billing', 'Kraków Tech', 'Łódź Logistics', 'Gdańsk Claims',
-  'Wrocław Premium', 'Poznań Sales', 'Warszawa Escalations', 'London Enterprise',
-  'Dublin Payments', 'Berlin Hardware', 'Remote EMEA', 'Remote Nordics', 'Night Shift',
-  'Social Care', 'Partner Desk',
+  'Stockholm Billing',
+  'Stockholm Tech',
+  'Göteborg Onboarding',
+  'Malmö Retention',
+  'Uppsala Returns',
+  'Kraków Billing',
+  'Kraków Tech',
+  'Łódź Logistics',
+  'Gdańsk Claims',
+  'Wrocław Premium',
+  'Poznań Sales',
+  'Warszawa Escalations',
+  'London Enterprise',
+  'Dublin Payments',
+  'Berlin Hardware',
+  'Remote EMEA',
+  'Remote Nordics',
+  'Night Shift',
+  'Social Care',
+  'Partner Desk',
 ];
 const FIRST_NAMES = [
-  'Anna', 'Erik', 'Åsa', 'Björn', 'Märta', 'Sören', 'Linnéa', 'Göran', 'Ingrid', 'Lars',
-  'Karin', 'Olle', 'Maja', 'Jörgen', 'Elin', 'Paweł', 'Łukasz', 'Małgorzata', 'Zofia',
-  'Krzysztof', 'Agnieszka', 'Michał', 'Katarzyna', 'Wojciech', 'Joanna', 'Grzegorz',
-  'Bartłomiej', 'Jędrzej', 'Oliver', 'Emily', 'James', 'Sarah', 'Liam', 'Chloe', 'Noah',
-  'Priya', 'Mohammed', 'Fatima', 'Lukas', 'Lea',
+  'Anna',
+  'Erik',
+  'Åsa',
+  'Björn',
+  'Märta',
+  'Sören',
+  'Linnéa',
+  'Göran',
+  'Ingrid',
+  'Lars',
+  'Karin',
+  'Olle',
+  'Maja',
+  'Jörgen',
+  'Elin',
+  'Paweł',
+  'Łukasz',
+  'Małgorzata',
+  'Zofia',
+  'Krzysztof',
+  'Agnieszka',
+  'Michał',
+  'Katarzyna',
+  'Wojciech',
+  'Joanna',
+  'Grzegorz',
+  'Bartłomiej',
+  'Jędrzej',
+  'Oliver',
+  'Emily',
+  'James',
+  'Sarah',
+  'Liam',
+  'Chloe',
+  'Noah',
+  'Priya',
+  'Mohammed',
+  'Fatima',
+  'Lukas',
+  'Lea',
 ];
 const LAST_NAMES = [
-  'Andersson', 'Johansson', 'Lindström', 'Öberg', 'Åkesson', 'Nyström', 'Bergqvist',
-  'Sjögren', 'Ekström', 'Håkansson', 'Kowalski', 'Nowak', 'Wiśniewski', 'Wójcik',
-  'Kowalczyk', 'Kamiński', 'Lewandowski', 'Zieliński', 'Szymańska', 'Woźniak',
-  'Dąbrowski', 'Kozłowska', 'Jankowski', 'Mazur', 'Krawczyk', 'Smith', 'Jones',
-  'Taylor', 'Brown', 'Murphy', "O'Neill", 'Walsh', 'Schmidt', 'Müller', 'Becker',
-  'Khan', 'Patel', 'Ali', 'Garcia', 'Rossi',
+  'Andersson',
+  'Johansson',
+  'Lindström',
+  'Öberg',
+  'Åkesson',
+  'Nyström',
+  'Bergqvist',
+  'Sjögren',
+  'Ekström',
+  'Håkansson',
+  'Kowalski',
+  'Nowak',
+  'Wiśniewski',
+  'Wójcik',
+  'Kowalczyk',
+  'Kamiński',
+  'Lewandowski',
+  'Zieliński',
+  'Szymańska',
+  'Woźniak',
+  'Dąbrowski',
+  'Kozłowska',
+  'Jankowski',
+  'Mazur',
+  'Krawczyk',
+  'Smith',
+  'Jones',
+  'Taylor',
+  'Brown',
+  'Murphy',
+  "O'Neill",
+  'Walsh',
+  'Schmidt',
+  'Müller',
+  'Becker',
+  'Khan',
+  'Patel',
+  'Ali',
+  'Garcia',
+  'Rossi',
 ];
 const AGENT_COUNT = 300;
 const agents = [];
@@ -143,12 +234,13 @@ const CHANNEL_TILT = [0.0, 0.1, 0.15, -0.45]; // social media complaints run neg
 const SCORE_WEIGHTS = [4.0, 1.4, 1.5, 2.0, 2.1, 3.8, 4.2, 12.0, 18.0, 21.0, 30.0];
 // A positive tilt moves mass towards promoters, a negative one towards detractors. Building a
 // sampler per row would dominate the run time, so samplers are prepared on a grid of tilts.
-const TILT_MIN = -3, TILT_MAX = 3, TILT_STEPS = 60;
+const TILT_MIN = -3,
+  TILT_MAX = 3,
+  TILT_STEPS = 60;
 const scoreSamplers = [];
 for (let k = 0; k <= TILT_STEPS; k++) {
   const tilt = TILT_MIN + (k * (TILT_MAX - TILT_MIN)) / TILT_STEPS;
-  scoreSamplers.push(weightedIndex(SCORE_WEIGHTS.map((w, score) =>
-    w * Math.exp(score >= 9 ? tilt : score <= 6 ? -1.6 * tilt : 0))));
+  scoreSamplers.push(weightedIndex(SCORE_WEIGHTS.map((w, score) => w * Math.exp(score >= 9 ? tilt : score <= 6 ? -1.6 * tilt : 0))));
 }
 function drawScore(tilt) {
   const k = Math.round(((clamp(tilt, TILT_MIN, TILT_MAX) - TILT_MIN) / (TILT_MAX - TILT_MIN)) * TILT_STEPS);
@@ -157,25 +249,48 @@ function drawScore(tilt) {
 
 // ---- comments ----------------------------------------------------------------------------
 const PRAISE = [
-  'Great service', 'Quick and friendly', 'Solved my problem in minutes, thanks',
-  'The agent was patient, polite and knew the product', 'Very helpful!',
-  'Best support I have had, 10/10', 'Easy, fast, no waiting',
-  'She called back exactly when promised', 'Clear answer, no "let me check"',
-  'Loved the follow-up email', 'Tack så mycket för hjälpen!', 'Bardzo dobra obsługa, dziękuję!',
-  'Snabbt och smidigt', 'Super, wszystko załatwione od ręki', 'Fixed it on the first call',
+  'Great service',
+  'Quick and friendly',
+  'Solved my problem in minutes, thanks',
+  'The agent was patient, polite and knew the product',
+  'Very helpful!',
+  'Best support I have had, 10/10',
+  'Easy, fast, no waiting',
+  'She called back exactly when promised',
+  'Clear answer, no "let me check"',
+  'Loved the follow-up email',
+  'Tack så mycket för hjälpen!',
+  'Bardzo dobra obsługa, dziękuję!',
+  'Snabbt och smidigt',
+  'Super, wszystko załatwione od ręki',
+  'Fixed it on the first call',
 ];
 const LUKEWARM = [
-  'OK but took a while', 'Fine, I guess', 'Answer was correct, but the wait was long',
-  'Had to explain twice', 'Good agent, bad process', 'It works now, mostly',
-  'Would be nice to have chat in the evening', 'Decent, though the "self-service" page is confusing',
-  'Helt okej, men lite långsamt', 'Średnio, musiałem czekać 20 minut',
+  'OK but took a while',
+  'Fine, I guess',
+  'Answer was correct, but the wait was long',
+  'Had to explain twice',
+  'Good agent, bad process',
+  'It works now, mostly',
+  'Would be nice to have chat in the evening',
+  'Decent, though the "self-service" page is confusing',
+  'Helt okej, men lite långsamt',
+  'Średnio, musiałem czekać 20 minut',
 ];
 const COMPLAINTS = [
-  'Waited 45 minutes on hold', 'Nobody called back', 'Transferred three times, still not fixed',
-  'The "solution" was to reinstall everything', 'Rude and unhelpful', 'Charged twice, refund still pending',
-  'I was told "it is a known issue" - for 3 months now', 'Closed my ticket without asking me',
-  'Terrible. Just terrible.', 'Chat bot loop, could not reach a human',
-  'Dålig service, ingen återkoppling', 'Tragiczna obsługa, nikt nie oddzwonił', 'Zażółć gęślą jaźń? No, just angry',
+  'Waited 45 minutes on hold',
+  'Nobody called back',
+  'Transferred three times, still not fixed',
+  'The "solution" was to reinstall everything',
+  'Rude and unhelpful',
+  'Charged twice, refund still pending',
+  'I was told "it is a known issue" - for 3 months now',
+  'Closed my ticket without asking me',
+  'Terrible. Just terrible.',
+  'Chat bot loop, could not reach a human',
+  'Dålig service, ingen återkoppling',
+  'Tragiczna obsługa, nikt nie oddzwonił',
+  'Zażółć gęślą jaźń? No, just angry',
   'Why do I have to repeat my order number, email, and address every time?',
 ];
 const SIGN_OFFS = ['', '', '', '', '. Thanks.', '. Regards, a customer', ' :(', ' :)', '. Will see.', ' /J.'];
@@ -232,9 +347,10 @@ for (let i = 0; i < rows; i++) {
   const score = drawScore(tilt);
   const commentRate = score <= 6 ? 0.55 : score <= 8 ? 0.3 : 0.22;
   const comment = chance(commentRate) ? csvField(writeComment(score)) : '';
-  const submittedAt = new Date(t * 1000).toISOString().slice(0, 19) + 'Z';
+  const submittedAt = `${new Date(t * 1000).toISOString().slice(0, 19)}Z`;
   chunk.push(`${responseId()},${submittedAt},${score},${csvField(agent.name)},${csvField(agent.team)},${CHANNELS[channel]},${comment}`);
-  if (chunk.length === 20000) { // write in blocks: one syscall per row would be slow
+  if (chunk.length === 20000) {
+    // write in blocks: one syscall per row would be slow
     fs.writeSync(fd, chunk.join(eol) + eol);
     chunk = [];
   }

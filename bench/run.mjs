@@ -40,7 +40,9 @@ function positiveInt(text, what) {
   return n;
 }
 const sizes = (option('rows') ?? process.env.BENCH_ROWS ?? '100000,1000000')
-  .split(',').filter((s) => s.trim() !== '').map((s) => positiveInt(s, '--rows'));
+  .split(',')
+  .filter((s) => s.trim() !== '')
+  .map((s) => positiveInt(s, '--rows'));
 const runs = positiveInt(option('runs') ?? 3, '--runs');
 const seed = positiveInt(option('seed') ?? 20240601, '--seed');
 
@@ -73,9 +75,7 @@ process.on('exit', () => fs.rmSync(rssFile, { force: true })); // also after pro
 // too coarse for start-up; the few hundred microseconds time itself adds are negligible.
 function runOnce(args) {
   const nodeArgs = [CLI, ...args];
-  const [cmd, cmdArgs] = TIME_BIN
-    ? [TIME_BIN, ['-f', '%M', '-o', rssFile, process.execPath, ...nodeArgs]]
-    : [process.execPath, nodeArgs];
+  const [cmd, cmdArgs] = TIME_BIN ? [TIME_BIN, ['-f', '%M', '-o', rssFile, process.execPath, ...nodeArgs]] : [process.execPath, nodeArgs];
   const t0 = process.hrtime.bigint();
   // stdout goes to /dev/null: the benchmark is about the CLI, not about draining a pipe
   const r = spawnSync(cmd, cmdArgs, { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 64 << 20 });
@@ -114,30 +114,47 @@ function measure(args) {
 
 // ---- report --------------------------------------------------------------------------------------
 const COLUMNS = [
-  ['command', 22, 'left'], ['rows', 10], ['MB', 8], ['median s', 9],
-  ['rows/s', 11], ['MB/s', 8], ['peak RSS MiB', 13],
+  ['command', 22, 'left'],
+  ['rows', 10],
+  ['MB', 8],
+  ['median s', 9],
+  ['rows/s', 11],
+  ['MB/s', 8],
+  ['peak RSS MiB', 13],
 ];
-const line = (cells) => cells
-  .map((c, i) => (COLUMNS[i][2] === 'left' ? c.padEnd(COLUMNS[i][1]) : c.padStart(COLUMNS[i][1])))
-  .join('  ').trimEnd();
+const line = (cells) =>
+  cells
+    .map((c, i) => (COLUMNS[i][2] === 'left' ? c.padEnd(COLUMNS[i][1]) : c.padStart(COLUMNS[i][1])))
+    .join('  ')
+    .trimEnd();
 const fmt = (x, digits) => (x == null ? '-' : x.toFixed(digits));
 const fmtInt = (x) => (x == null ? '-' : Math.round(x).toLocaleString('en-US'));
 
 function printRow(label, rows, bytes, { seconds, rssMiB }) {
   const mb = bytes == null ? null : bytes / 1e6;
-  console.log(line([
-    label, fmtInt(rows), fmt(mb, 1), fmt(seconds, 3),
-    rows == null ? '-' : fmtInt(rows / seconds), mb == null ? '-' : fmt(mb / seconds, 1),
-    rssMiB == null ? 'n/a' : fmt(rssMiB, 0),
-  ]));
+  console.log(
+    line([
+      label,
+      fmtInt(rows),
+      fmt(mb, 1),
+      fmt(seconds, 3),
+      rows == null ? '-' : fmtInt(rows / seconds),
+      mb == null ? '-' : fmt(mb / seconds, 1),
+      rssMiB == null ? 'n/a' : fmt(rssMiB, 0),
+    ]),
+  );
 }
 
 const cpus = os.cpus();
-console.log(`machine: ${cpus.length} x ${cpus[0]?.model.trim() ?? 'unknown cpu'}, ` +
-  `${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, ${os.platform()} ${os.arch()}, node ${process.version}`);
+console.log(
+  `machine: ${cpus.length} x ${cpus[0]?.model.trim() ?? 'unknown cpu'}, ` +
+    `${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, ${os.platform()} ${os.arch()}, node ${process.version}`,
+);
 const cliShown = CLI.startsWith(ROOT + path.sep) ? path.relative(ROOT, CLI) : CLI;
-console.log(`cli: ${cliShown}; data: ${DATA_DIR}; ${runs} run${runs === 1 ? '' : 's'} after 1 warm-up, ` +
-  `whole process, file in page cache${TIME_BIN ? '' : '; no /usr/bin/time, so no RSS'}`);
+console.log(
+  `cli: ${cliShown}; data: ${DATA_DIR}; ${runs} run${runs === 1 ? '' : 's'} after 1 warm-up, ` +
+    `whole process, file in page cache${TIME_BIN ? '' : '; no /usr/bin/time, so no RSS'}`,
+);
 console.log();
 console.log(line(COLUMNS.map((c) => c[0])));
 console.log(line(COLUMNS.map((c) => '-'.repeat(c[1]))));

@@ -3,7 +3,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const src = join(import.meta.dirname, '..', 'src');
-const filesIn = (dir: string) => readdirSync(join(src, dir)).filter((f) => f.endsWith('.ts')).map((f) => join(dir, f));
+const filesIn = (dir: string) =>
+  readdirSync(join(src, dir))
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => join(dir, f));
 const importsOf = (file: string) => [...readFileSync(join(src, file), 'utf8').matchAll(/\bfrom\s+'([^']+)'|\bimport\s*\(\s*'([^']+)'/g)].map((m) => m[1] ?? m[2]);
 
 describe('architecture', () => {

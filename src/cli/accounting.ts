@@ -1,8 +1,8 @@
-import { forTerminal } from '../report/sanitize.js';
 import { scaleProblem } from '../core/scale.js';
 import { dataError } from '../errors.js';
-import { excludedTotal, REASON_TEXT, REASONS, type Accounting } from '../io/rows.js';
+import { type Accounting, excludedTotal, REASON_TEXT, REASONS } from '../io/rows.js';
 import type { Question, Scan } from '../io/scan.js';
+import { forTerminal } from '../report/sanitize.js';
 import { TOOL, VERSION } from '../version.js';
 
 /** What the checks after a scan need to know of the options. */
@@ -48,12 +48,17 @@ function checkQuestion(scan: Scan<unknown>, question: Question<unknown>, options
     if (reason === 'bad_date' && question !== scan.questions[0]) continue;
     const lines = a.lines[reason].join(', ');
     const more = a.excluded[reason] > a.lines[reason].length ? ', ...' : '';
-    options.warn(`warning: ${about}${a.excluded[reason]} ${plural(a.excluded[reason], 'row')} excluded, ${REASON_TEXT[reason]} (${plural(a.lines[reason].length, 'line')} ${lines}${more})`);
+    options.warn(
+      `warning: ${about}${a.excluded[reason]} ${plural(a.excluded[reason], 'row')} excluded, ${REASON_TEXT[reason]} (${plural(a.lines[reason].length, 'line')} ${lines}${more})`,
+    );
   }
   if ((options.format === 'csv' || options.format === 'tsv') && (excludedTotal(a) > 0 || a.filtered > 0)) options.warn(`${about}${describeAccounting(a)}`);
   if (options.strict && excludedTotal(a) > 0) {
     const first = REASONS.flatMap((r) => a.lines[r]).sort((x, y) => x - y)[0];
-    throw dataError(`${about}${excludedTotal(a)} ${plural(excludedTotal(a), 'row')} excluded and --strict is set (first on line ${first})`, 'fix those rows, or drop --strict to report them as excluded');
+    throw dataError(
+      `${about}${excludedTotal(a)} ${plural(excludedTotal(a), 'row')} excluded and --strict is set (first on line ${first})`,
+      'fix those rows, or drop --strict to report them as excluded',
+    );
   }
   if (a.used === 0) {
     const names = scan.inputs.map((i) => i.name).join(', ');
@@ -61,7 +66,9 @@ function checkQuestion(scan: Scan<unknown>, question: Question<unknown>, options
     if (a.filtered === a.read) throw dataError(`no responses left after filtering (${a.read} ${plural(a.read, 'row')} filtered out)`, 'check --since, --until and --where');
     const dates = a.excluded.bad_date === a.read - a.filtered;
     throw dataError(
-      `${about}no valid responses in ${names} (${describeAccounting(a).replace(/^Rows: /, '').replace(/\.$/, '')})`,
+      `${about}no valid responses in ${names} (${describeAccounting(a)
+        .replace(/^Rows: /, '')
+        .replace(/\.$/, '')})`,
       dates
         ? `no date in the date column (${scan.inputs[0]?.columns.date?.name}) could be read; choose another with --date`
         : `check that the score column (${question.name}) holds 0-10 answers, or choose another with --score`,
@@ -71,7 +78,9 @@ function checkQuestion(scan: Scan<unknown>, question: Question<unknown>, options
   if (problem) {
     throw dataError(
       `the score column (${question.name}) is not a 0-10 answer: ${problem}`,
-      problem.includes('1-11') ? 'if the 0-10 question was exported as 1-11, --recode 1-11 maps it back' : 'NPS needs the 0-10 "how likely are you to recommend" question; choose that column with --score',
+      problem.includes('1-11')
+        ? 'if the 0-10 question was exported as 1-11, --recode 1-11 maps it back'
+        : 'NPS needs the 0-10 "how likely are you to recommend" question; choose that column with --score',
     );
   }
 }

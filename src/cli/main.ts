@@ -1,8 +1,8 @@
 import { CommanderError } from 'commander';
 import { NpsError } from '../errors.js';
+import type { Io } from '../io/io.js';
 import { forTerminal } from '../report/sanitize.js';
 import { VERSION } from '../version.js';
-import type { Io } from '../io/io.js';
 
 /**
  * Runs the command line and returns the exit code. The only place that catches errors and the

@@ -1,16 +1,16 @@
 import { extname } from 'node:path';
-import { InvalidArgumentError, Option, type Command } from 'commander';
+import { type Command, InvalidArgumentError, Option } from 'commander';
 import { SCALES, type Scale } from '../core/answer.js';
 import { dayBounds, patternReader } from '../core/date.js';
-import { parseLast, type PeriodUnit } from '../core/period.js';
-import { UTC, zoneOf, type Zone } from '../core/zone.js';
-import { PRESET_NAMES, type PresetName } from '../io/presets.js';
 import { INTERVAL_METHODS, type IntervalMethod } from '../core/interval.js';
+import { type PeriodUnit, parseLast } from '../core/period.js';
 import type { Statistics } from '../core/summary.js';
+import { UTC, type Zone, zoneOf } from '../core/zone.js';
 import { usageError } from '../errors.js';
 import { knownEncoding } from '../io/decode.js';
 import type { Io } from '../io/io.js';
 import type { ScanRequest, WhereClause } from '../io/plan.js';
+import { PRESET_NAMES, type PresetName } from '../io/presets.js';
 import { FORMAT_OF_EXTENSION, FORMATS, type Format } from '../report/index.js';
 import { colorLevel, type RenderOptions } from '../report/style.js';
 import type { SharedGroups } from './command.js';
@@ -46,7 +46,7 @@ export function addSharedOptions(cmd: Command, groups: SharedGroups): Command {
 
 function dialectOptions(): Option[] {
   return [
-    new Option('--encoding <name>', 'the file\'s encoding, e.g. windows-1252, windows-1250, iso-8859-2 (default: detected)').argParser(parseEncoding),
+    new Option('--encoding <name>', "the file's encoding, e.g. windows-1252, windows-1250, iso-8859-2 (default: detected)").argParser(parseEncoding),
     new Option('--delimiter <char>', 'field separator: , ; tab or | (default: sniffed)').argParser(parseDelimiter),
     new Option('--preset <vendor>', 'read the export as this tool writes it (default: by its header)').choices(PRESET_NAMES),
   ];
@@ -55,7 +55,9 @@ function dialectOptions(): Option[] {
 function inputOptions(questions: 1 | 2): Option[] {
   return [
     new Option('--config <file>', 'settings file (default: ./nps.config.json when present)'),
-    new Option('--score <column>', `the 0-10 answer column, by header or 1-based position (default: detected)${questions === 2 ? '; twice for two questions' : ''}`).argParser(collectScore(questions)),
+    new Option('--score <column>', `the 0-10 answer column, by header or 1-based position (default: detected)${questions === 2 ? '; twice for two questions' : ''}`).argParser(
+      collectScore(questions),
+    ),
     new Option('--date <column>', 'the date column (default: detected)'),
     new Option('--date-format <pattern>', 'read dates with this date-fns pattern, e.g. dd/MM/yyyy HH:mm (default: detected)'),
     new Option('--tz <zone>', "IANA time zone of days and periods (default: the export's own, else UTC)"),
@@ -92,7 +94,9 @@ function outputOptions(output: SharedGroups['output']): Option[] {
     new Option('-o, --output <file>', 'write to this file, atomically; .csv .tsv .json .md .txt pick the format'),
     new Option('--excel', 'CSV for Excel in Nordic/Polish locales: ; separator, decimal comma, BOM, CRLF'),
     ...(output.decimals ? [new Option('--decimals <n>', 'decimal places of scores and percentages').argParser(parseDecimals).default(1)] : []),
-    ...(output.listing ? [new Option('--limit <n>', `rows a table or Markdown listing shows, at most ${MAX_LISTED} (CSV and JSON list all)`).argParser(parseLimit).default(50)] : []),
+    ...(output.listing
+      ? [new Option('--limit <n>', `rows a table or Markdown listing shows, at most ${MAX_LISTED} (CSV and JSON list all)`).argParser(parseLimit).default(50)]
+      : []),
   ];
 }
 
@@ -297,13 +301,17 @@ function parseDelimiter(value: string): string {
 }
 
 /** --score, repeatable up to the number of questions the command analyses side by side. */
-const collectScore = (questions: 1 | 2) => (value: string, previous: string[] | undefined): string[] => {
-  const scores = [...(previous ?? []), value];
-  if (scores.length > questions) {
-    throw new InvalidArgumentError(questions === 1 ? 'Give it once: this command analyses one question (agents and segments take two)' : 'Give at most two score columns (e.g. company and agent NPS)');
-  }
-  return scores;
-};
+const collectScore =
+  (questions: 1 | 2) =>
+  (value: string, previous: string[] | undefined): string[] => {
+    const scores = [...(previous ?? []), value];
+    if (scores.length > questions) {
+      throw new InvalidArgumentError(
+        questions === 1 ? 'Give it once: this command analyses one question (agents and segments take two)' : 'Give at most two score columns (e.g. company and agent NPS)',
+      );
+    }
+    return scores;
+  };
 
 function collectWhere(value: string, previous: WhereClause[] | undefined): WhereClause[] {
   const m = /^([^=!]+?)\s*(!=|=)\s*(.*)$/s.exec(value);

@@ -1,10 +1,10 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { usageError } from '../errors.js';
-import { editDistance } from '../io/mapping.js';
 import { loadConfig } from '../io/config.js';
+import type { Io } from '../io/io.js';
+import { editDistance } from '../io/mapping.js';
 import { VERSION } from '../version.js';
 import { COMMANDS } from './commands/index.js';
-import type { Io } from '../io/io.js';
 import { addSharedOptions } from './options.js';
 import { runCommand } from './runner.js';
 
@@ -35,7 +35,9 @@ export function buildProgram(io: Io): Command {
     .exitOverride()
     .showSuggestionAfterError(true)
     .configureOutput(output)
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Examples:
   nps report survey.csv
   nps trend survey.csv --period month --last 12m
@@ -44,7 +46,8 @@ Examples:
   nps followup survey.csv --last 1w --format csv
   nps columns survey.csv
   nps report --help
-${EXIT_CODES_HELP}`);
+${EXIT_CODES_HELP}`,
+    );
 
   for (const definition of COMMANDS) {
     // The command's own options first, then the shared groups it honours, under their headings.

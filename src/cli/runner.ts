@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { NpsError } from '../errors.js';
 import type { Io } from '../io/io.js';
-import { scan, type Scan } from '../io/scan.js';
+import { type Scan, scan } from '../io/scan.js';
 import { writeOutput } from '../io/write.js';
 import { render } from '../report/index.js';
 import type { Report } from '../report/model.js';

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { entry } from '../core/entry.js';
 import type { Fold } from '../core/fold.js';
 import { addSideMetrics, cesMean, csatPercent, mergeSideMetrics, newSideMetrics, type SideMetrics } from '../core/metrics.js';
 import { dataError } from '../errors.js';
@@ -12,9 +13,7 @@ export interface SideFlags {
 }
 
 export const addSideMetricOptions = (cmd: Command): Command =>
-  cmd
-    .option('--csat <column>', 'also report CSAT from this 1-5 column (share of 4-5)')
-    .option('--ces <column>', 'also report CES from this 1-7 column (mean effort)');
+  cmd.option('--csat <column>', 'also report CSAT from this 1-5 column (share of 4-5)').option('--ces <column>', 'also report CES from this 1-7 column (mean effort)');
 
 export const hasSideMetrics = (flags: SideFlags): boolean => flags.csat !== undefined || flags.ces !== undefined;
 
@@ -36,10 +35,7 @@ export function sideFold<K>(flags: SideFlags, offset: number, keyOf: (time: numb
   return {
     empty: () => new Map(),
     add(byKey, _score, time, keys) {
-      const key = keyOf(time, keys);
-      let m = byKey.get(key);
-      if (!m) byKey.set(key, (m = newSideMetrics()));
-      addSideMetrics(m, csatAt >= 0 ? keys[csatAt] : undefined, cesAt >= 0 ? keys[cesAt] : undefined);
+      addSideMetrics(entry(byKey, keyOf(time, keys), newSideMetrics), csatAt >= 0 ? keys[csatAt] : undefined, cesAt >= 0 ? keys[cesAt] : undefined);
     },
     merge(into, from) {
       for (const [key, m] of from) {
@@ -53,18 +49,8 @@ export function sideFold<K>(flags: SideFlags, offset: number, keyOf: (time: numb
 
 export function sideMetricColumns(flags: SideFlags): Column[] {
   return [
-    ...(flags.csat !== undefined
-      ? [
-          { key: 'csat_pct', label: 'CSAT', kind: 'pct' } as Column,
-          { key: 'csat_n', label: 'CSAT n', kind: 'count' } as Column,
-        ]
-      : []),
-    ...(flags.ces !== undefined
-      ? [
-          { key: 'ces_mean', label: 'CES', kind: 'stat' } as Column,
-          { key: 'ces_n', label: 'CES n', kind: 'count' } as Column,
-        ]
-      : []),
+    ...(flags.csat !== undefined ? [{ key: 'csat_pct', label: 'CSAT', kind: 'pct' } as Column, { key: 'csat_n', label: 'CSAT n', kind: 'count' } as Column] : []),
+    ...(flags.ces !== undefined ? [{ key: 'ces_mean', label: 'CES', kind: 'stat' } as Column, { key: 'ces_n', label: 'CES n', kind: 'count' } as Column] : []),
   ];
 }
 
@@ -86,7 +72,10 @@ export function checkSideMetrics(flags: SideFlags, all: Iterable<SideMetrics>, w
   const check = (name: string, column: string | undefined, counted: number, off: number, scale: string) => {
     if (column === undefined || off === 0) return;
     if (off > counted) {
-      throw dataError(`the ${name} column (${column}) is not a ${scale} scale: ${off} of ${off + counted} answers are outside it`, `give --${name.toLowerCase()} a ${scale} column`);
+      throw dataError(
+        `the ${name} column (${column}) is not a ${scale} scale: ${off} of ${off + counted} answers are outside it`,
+        `give --${name.toLowerCase()} a ${scale} column`,
+      );
     }
     warn(`warning: ${off} ${name} ${off === 1 ? 'answer is' : 'answers are'} not ${scale} and ${off === 1 ? 'was' : 'were'} not counted`);
   };

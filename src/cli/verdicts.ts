@@ -1,5 +1,5 @@
-import { periodLabel, type Calendar } from '../core/period.js';
-import { compareGroups, testBenchmark, type Difference } from '../core/significance.js';
+import { type Calendar, periodLabel } from '../core/period.js';
+import { compareGroups, type Difference, testBenchmark } from '../core/significance.js';
 import type { Statistics } from '../core/summary.js';
 import { countsOf, newTally, sizeOf, type Tally } from '../core/tally.js';
 import { confidenceLabel, formatForHumans, pText, round } from '../report/format.js';
@@ -93,17 +93,21 @@ export function failBelowGate(threshold: number, judged: readonly Judged[], deci
   const also = unjudged ? ` (${unjudged})` : '';
   if (!lowest) return { ...base, value: null, passed: true, subject: 'nothing', reason: `no NPS to judge${also}` };
   if (below.length === 0) {
-    const reason = valid.length === 1 ? `${one(lowest)} is at or above ${threshold}` : `all ${valid.length} are at or above ${threshold} (lowest: ${lowest.subject} ${figure(lowest)})`;
+    const reason =
+      valid.length === 1 ? `${one(lowest)} is at or above ${threshold}` : `all ${valid.length} are at or above ${threshold} (lowest: ${lowest.subject} ${figure(lowest)})`;
     return { ...base, value: lowest.nps, passed: true, subject: lowest.subject, reason: reason + also };
   }
-  const listed = below.slice(0, 5).map((j) => `${j.subject} ${figure(j)}`).join(', ') + (below.length > 5 ? `, and ${below.length - 5} more` : '');
+  const listed =
+    below
+      .slice(0, 5)
+      .map((j) => `${j.subject} ${figure(j)}`)
+      .join(', ') + (below.length > 5 ? `, and ${below.length - 5} more` : '');
   const reason = valid.length === 1 ? `${one(lowest)} is below --fail-below ${threshold}` : `${below.length} of ${valid.length} are below --fail-below ${threshold}: ${listed}`;
   return { ...base, value: lowest.nps, passed: false, subject: lowest.subject, reason: reason + also };
 }
 
 /** The groups a gate leaves out because they are under --min-n, in words (undefined when none). */
-export const underMinN = (count: number, minN: number): string | undefined =>
-  count === 0 ? undefined : `${count} under --min-n ${minN} not judged`;
+export const underMinN = (count: number, minN: number): string | undefined => (count === 0 ? undefined : `${count} under --min-n ${minN} not judged`);
 
 /** --fail-on-drop: fails when the latest period is significantly below the one before. */
 export function dropGate(drop: Drop | undefined, stats: Statistics, decimals: number): Gate {

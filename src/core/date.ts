@@ -20,7 +20,13 @@ const EXCEL_LAST_DAY = 80_000; // 2119-01-11
 /** Two-digit years below this are 20xx, the others 19xx. */
 const TWO_DIGIT_YEAR_PIVOT = 70;
 // Character codes of the common ISO shapes.
-const HYPHEN = 45, COLON = 58, DOT = 46, SPACE = 32, PLUS = 43, UPPER_T = 84, UPPER_Z = 90;
+const HYPHEN = 45,
+  COLON = 58,
+  DOT = 46,
+  SPACE = 32,
+  PLUS = 43,
+  UPPER_T = 84,
+  UPPER_Z = 90;
 
 // One regular expression per format, all anchored, so a cell of another format fails at once.
 const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?\s*(?:(Z)|([+-])(\d{2})(?::?(\d{2}))?)?)?$/i;
@@ -211,23 +217,55 @@ function daysInMonth(year: number, month: number): number {
  * machine (a plain Date would move times inside the machine zone's own DST gaps).
  */
 class WallDate extends Date {
-  override getFullYear(): number { return this.getUTCFullYear(); }
-  override getMonth(): number { return this.getUTCMonth(); }
-  override getDate(): number { return this.getUTCDate(); }
-  override getDay(): number { return this.getUTCDay(); }
-  override getHours(): number { return this.getUTCHours(); }
-  override getMinutes(): number { return this.getUTCMinutes(); }
-  override getSeconds(): number { return this.getUTCSeconds(); }
-  override getMilliseconds(): number { return this.getUTCMilliseconds(); }
-  override getTimezoneOffset(): number { return 0; }
+  override getFullYear(): number {
+    return this.getUTCFullYear();
+  }
+  override getMonth(): number {
+    return this.getUTCMonth();
+  }
+  override getDate(): number {
+    return this.getUTCDate();
+  }
+  override getDay(): number {
+    return this.getUTCDay();
+  }
+  override getHours(): number {
+    return this.getUTCHours();
+  }
+  override getMinutes(): number {
+    return this.getUTCMinutes();
+  }
+  override getSeconds(): number {
+    return this.getUTCSeconds();
+  }
+  override getMilliseconds(): number {
+    return this.getUTCMilliseconds();
+  }
+  override getTimezoneOffset(): number {
+    return 0;
+  }
   // Rest parameters pass on only the arguments given: an explicit undefined would make the date NaN.
-  override setFullYear(...a: Parameters<Date['setUTCFullYear']>): number { return this.setUTCFullYear(...a); }
-  override setMonth(...a: Parameters<Date['setUTCMonth']>): number { return this.setUTCMonth(...a); }
-  override setDate(...a: Parameters<Date['setUTCDate']>): number { return this.setUTCDate(...a); }
-  override setHours(...a: Parameters<Date['setUTCHours']>): number { return this.setUTCHours(...a); }
-  override setMinutes(...a: Parameters<Date['setUTCMinutes']>): number { return this.setUTCMinutes(...a); }
-  override setSeconds(...a: Parameters<Date['setUTCSeconds']>): number { return this.setUTCSeconds(...a); }
-  override setMilliseconds(...a: Parameters<Date['setUTCMilliseconds']>): number { return this.setUTCMilliseconds(...a); }
+  override setFullYear(...a: Parameters<Date['setUTCFullYear']>): number {
+    return this.setUTCFullYear(...a);
+  }
+  override setMonth(...a: Parameters<Date['setUTCMonth']>): number {
+    return this.setUTCMonth(...a);
+  }
+  override setDate(...a: Parameters<Date['setUTCDate']>): number {
+    return this.setUTCDate(...a);
+  }
+  override setHours(...a: Parameters<Date['setUTCHours']>): number {
+    return this.setUTCHours(...a);
+  }
+  override setMinutes(...a: Parameters<Date['setUTCMinutes']>): number {
+    return this.setUTCMinutes(...a);
+  }
+  override setSeconds(...a: Parameters<Date['setUTCSeconds']>): number {
+    return this.setUTCSeconds(...a);
+  }
+  override setMilliseconds(...a: Parameters<Date['setUTCMilliseconds']>): number {
+    return this.setUTCMilliseconds(...a);
+  }
 }
 
 /**
@@ -264,7 +302,7 @@ function checkPattern(pattern: string): void {
   // date-fns refuses Y and D with a long message and a printed warning, and cannot read O or z.
   if (letters.includes('Y')) throw invalid("'Y' is the week-numbering year; use 'y' (yyyy) for the calendar year");
   if (letters.includes('D')) throw invalid("'D' is the day of the year; use 'd' (dd) for the day of the month");
-  if (/[Oz]/.test(letters)) throw invalid("zone names (O, z) cannot be read; use X or xxx for an offset such as +01:00 or Z");
+  if (/[Oz]/.test(letters)) throw invalid('zone names (O, z) cannot be read; use X or xxx for an offset such as +01:00 or Z');
   let back: Date;
   try {
     back = parse(format(SAMPLE, pattern), pattern, REFERENCE);

@@ -263,4 +263,3 @@ export function chiSquareIndependence(levels: ReadonlyMap<string, Tally>): ChiSq
   const cramersV = Math.sqrt(statistic / (n * (Math.min(keptRows, keptColumns) - 1)));
   return { statistic, df, p: chiSquareSurvival(statistic, df), cramersV, n };
 }
-

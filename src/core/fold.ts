@@ -1,4 +1,5 @@
-import { periodKey, type Calendar } from './period.js';
+import { entry } from './entry.js';
+import { type Calendar, periodKey } from './period.js';
 import { mergeTallies, newTally, type Tally } from './tally.js';
 
 /**
@@ -28,9 +29,7 @@ export function periodFold(calendar: Calendar): Fold<Map<number, Tally>> {
     empty: () => new Map(),
     add(periods, score, time) {
       const key = periodKey(time, calendar);
-      let t = periods.get(key);
-      if (!t) periods.set(key, (t = newTally()));
-      t[score] += 1;
+      entry(periods, key, newTally)[score] += 1;
     },
     merge: mergeKeyed,
   };
@@ -56,16 +55,10 @@ export function groupPeriodFold(calendar: Calendar): Fold<Map<string, Map<number
   return {
     empty: () => new Map(),
     add(groups, score, time, keys) {
-      let series = groups.get(keys[0]);
-      if (!series) groups.set(keys[0], (series = periods.empty()));
-      periods.add(series, score, time, keys);
+      periods.add(entry(groups, keys[0], periods.empty), score, time, keys);
     },
     merge(into, from) {
-      for (const [key, series] of from) {
-        const mine = into.get(key);
-        if (mine) periods.merge(mine, series);
-        else into.set(key, periods.empty()), periods.merge(into.get(key)!, series);
-      }
+      for (const [key, series] of from) periods.merge(entry(into, key, periods.empty), series);
     },
   };
 }
@@ -91,9 +84,7 @@ export function keyedFold(count: number): Fold<Map<string, Tally>> {
     empty: () => new Map(),
     add(groups, score, _time, keys) {
       const key = keys.length === 1 || count === 1 ? keys[0] : keys.slice(0, count).join(KEY_SEPARATOR);
-      let t = groups.get(key);
-      if (!t) groups.set(key, (t = newTally()));
-      t[score] += 1;
+      entry(groups, key, newTally)[score] += 1;
     },
     merge: mergeKeyed,
   };

@@ -1,7 +1,7 @@
-import { compareText } from './text.js';
-import { compareGroups, holm, type Difference } from './significance.js';
-import { summarize, type NpsSummary, type Statistics } from './summary.js';
+import { compareGroups, type Difference, holm } from './significance.js';
+import { type NpsSummary, type Statistics, summarize } from './summary.js';
 import { countsOf, mergeTallies, newTally, restOf, type Tally } from './tally.js';
+import { compareText } from './text.js';
 
 /** One group against every other group pooled. */
 export interface GroupResult {

@@ -1,6 +1,6 @@
-import { netScore, variance } from './nps.js';
 import { criticalValue } from './normal.js';
-import { sizeOf, type Counts } from './tally.js';
+import { netScore, variance } from './nps.js';
+import { type Counts, sizeOf } from './tally.js';
 
 /**
  * Confidence intervals for NPS on the -1..1 scale (Rocks 2016, "Interval Estimation for the

@@ -1,9 +1,9 @@
-import { compareText } from './text.js';
 import { rankBy } from './rank.js';
 import { estimateShrinkage, type Shrinkage } from './shrink.js';
-import { compareGroups, holm, type Difference } from './significance.js';
-import { summarize, type NpsSummary, type Statistics } from './summary.js';
+import { compareGroups, type Difference, holm } from './significance.js';
+import { type NpsSummary, type Statistics, summarize } from './summary.js';
 import { countsOf, mergeTallies, newTally, restOf, type Tally } from './tally.js';
+import { compareText } from './text.js';
 
 /** What a ranking orders by: the score, its lower interval bound, or the shrunk score. */
 export type RankBy = 'nps' | 'lower' | 'shrunk';
@@ -32,7 +32,10 @@ export function leaderboard(groups: ReadonlyMap<string, Tally>, minN: number, ra
   const total = newTally();
   for (const t of groups.values()) mergeTallies(total, t);
   const keys = [...groups.keys()];
-  const shrinkage = estimateShrinkage(keys.map((k) => countsOf(groups.get(k)!)), countsOf(total));
+  const shrinkage = estimateShrinkage(
+    keys.map((k) => countsOf(groups.get(k)!)),
+    countsOf(total),
+  );
   const rankedKeys = keys.filter((k) => summarize(groups.get(k)!, stats).n >= minN);
   const tests = rankedKeys.map((key) => {
     const own = groups.get(key)!;
@@ -42,13 +45,21 @@ export function leaderboard(groups: ReadonlyMap<string, Tally>, minN: number, ra
   const entries = keys.map((key) => {
     const i = rankedKeys.indexOf(key);
     const t = groups.get(key)!;
-    return { key, summary: summarize(t, stats), shrunk: 100 * shrinkage.shrink(countsOf(t)), vsRest: i >= 0 ? tests[i] : undefined, pAdjusted: i >= 0 ? adjusted[i] : NaN, ranked: i >= 0, rank: NaN };
+    return {
+      key,
+      summary: summarize(t, stats),
+      shrunk: 100 * shrinkage.shrink(countsOf(t)),
+      vsRest: i >= 0 ? tests[i] : undefined,
+      pAdjusted: i >= 0 ? adjusted[i] : NaN,
+      ranked: i >= 0,
+      rank: NaN,
+    };
   });
   return { standings: rankWithin(entries, () => '', rankByWhat), shrinkage };
 }
 
 const byCountThenName = (a: Standing, b: Standing) => b.summary.n - a.summary.n || compareText(a.key, b.key);
-const valueOf = (s: Standing, rankByWhat: RankBy) => (rankByWhat === 'nps' ? s.summary.nps : rankByWhat === 'lower' ? s.summary.lower : s.shrunk);
+const rankValue = (s: Standing, rankByWhat: RankBy) => (rankByWhat === 'nps' ? s.summary.nps : rankByWhat === 'lower' ? s.summary.lower : s.shrunk);
 
 /** Ranks again within subsets (agents within their team), keeping each standing's tests. */
 export function rankWithin(standings: readonly Standing[], subsetOf: (s: Standing) => string, rankByWhat: RankBy): Standing[] {
@@ -57,7 +68,11 @@ export function rankWithin(standings: readonly Standing[], subsetOf: (s: Standin
   const out: Standing[] = [];
   for (const key of [...subsets.keys()].sort(compareText)) {
     const members = subsets.get(key)!;
-    const ranked = rankBy(members.filter((s) => s.ranked), (s) => valueOf(s, rankByWhat), byCountThenName);
+    const ranked = rankBy(
+      members.filter((s) => s.ranked),
+      (s) => rankValue(s, rankByWhat),
+      byCountThenName,
+    );
     out.push(...ranked.map(({ item, rank }) => ({ ...item, rank })), ...members.filter((s) => !s.ranked).sort(byCountThenName));
   }
   return out;

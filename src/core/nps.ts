@@ -1,4 +1,4 @@
-import { sizeOf, type Counts } from './tally.js';
+import { type Counts, sizeOf } from './tally.js';
 
 /**
  * NPS on the -1..1 scale: the mean of the per-respondent score (+1 promoter, 0 passive,

@@ -40,9 +40,7 @@ function monthIndexOfDay(days: number): number {
   const z = days + 719_468;
   const era = Math.floor(z / 146_097);
   const dayOfEra = z - era * 146_097;
-  const yearOfEra = Math.floor(
-    (dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36_524) - Math.floor(dayOfEra / 146_096)) / 365,
-  );
+  const yearOfEra = Math.floor((dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36_524) - Math.floor(dayOfEra / 146_096)) / 365);
   const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
   const monthFromMarch = Math.floor((5 * dayOfYear + 2) / 153);
   const month0 = monthFromMarch < 10 ? monthFromMarch + 2 : monthFromMarch - 10;
@@ -126,7 +124,7 @@ function startDayOfPeriod(key: number, calendar: Calendar): number {
 // ---------------------------------------------------------------------------------------------
 // Labels
 
-const pad = (n: number, width: number): string => (n < 0 ? '-' + pad(-n, width) : String(n).padStart(width, '0'));
+const pad = (n: number, width: number): string => (n < 0 ? `-${pad(-n, width)}` : String(n).padStart(width, '0'));
 
 /** Label: '2024' | '2024-Q3' | '2024-09' | '2024-W36' (ISO week-year) | '2024-09-15'; fiscal years as 'FY2025', 'FY2025-Q1'. */
 export function periodLabel(key: number, calendar: Calendar): string {

@@ -27,8 +27,7 @@ const isProbability = (q: number): boolean => q > 0 && q < 1;
  * From n' = n + 3 adjusted answers needed, to real responses; at least one, since no answers
  * give no score at all.
  */
-const responsesFromAdjusted = (adjustedNeeded: number): number =>
-  Number.isNaN(adjustedNeeded) ? NaN : Math.max(1, Math.ceil(adjustedNeeded - 3));
+const responsesFromAdjusted = (adjustedNeeded: number): number => (Number.isNaN(adjustedNeeded) ? NaN : Math.max(1, Math.ceil(adjustedNeeded - 3)));
 
 /**
  * Responses needed for a ±margin adjusted-Wald interval (margin on the -1..1 scale):
@@ -51,12 +50,7 @@ export function responsesForMargin(margin: number, confidence: number, shares?: 
  * of the adjusted counts are subtracted as in responsesForMargin. The sign of D does not matter.
  * NaN for impossible inputs (D = 0 or |D| > 2, confidence or power outside (0, 1), bad shares).
  */
-export function responsesPerGroupForDifference(
-  difference: number,
-  confidence: number,
-  power: number,
-  shares?: PlanningShares,
-): number {
+export function responsesPerGroupForDifference(difference: number, confidence: number, power: number, shares?: PlanningShares): number {
   const size = Math.abs(difference);
   if (!(size > 0) || size > 2 || !isProbability(confidence) || !isProbability(power)) return NaN;
   const zSum = criticalValue(confidence) + normalQuantile(power);

@@ -1,5 +1,5 @@
 import { netScore, variance } from './nps.js';
-import { sizeOf, type Counts } from './tally.js';
+import { type Counts, sizeOf } from './tally.js';
 
 /**
  * Empirical-Bayes shrinkage of group scores towards the overall score, so that an agent with 3

@@ -1,7 +1,7 @@
 import { adjust } from './interval.js';
-import { netScore, variance } from './nps.js';
 import { criticalValue, normalCdf } from './normal.js';
-import { sizeOf, type Counts } from './tally.js';
+import { netScore, variance } from './nps.js';
+import { type Counts, sizeOf } from './tally.js';
 
 /**
  * Difference of two independent groups or periods (DESIGN.md §3), all on the -1..1 scale. With

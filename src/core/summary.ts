@@ -1,4 +1,4 @@
-import { interval, type IntervalMethod } from './interval.js';
+import { type IntervalMethod, interval } from './interval.js';
 import { netScore } from './nps.js';
 import { countsOf, sizeOf, type Tally } from './tally.js';
 

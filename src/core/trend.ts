@@ -1,5 +1,5 @@
-import { holm, compareGroups, type Difference } from './significance.js';
-import { summarize, type NpsSummary, type Statistics } from './summary.js';
+import { compareGroups, type Difference, holm } from './significance.js';
+import { type NpsSummary, type Statistics, summarize } from './summary.js';
 import { countsOf, newTally, type Tally } from './tally.js';
 
 /** One period of a trend: its summary, and its change from the period before. */

@@ -8,18 +8,78 @@ import { compareText } from './text.js';
  */
 const OPINION_WORDS: readonly string[] = [
   // Swedish: good, better, best, worse, easy, slow, long (time), soon, at once, thanks
-  'bra', 'bättre', 'bäst', 'god', 'goda', 'godare', 'godast', 'gott', 'sämre', 'sämst', 'värre',
-  'lätt', 'lättare', 'lättast', 'enkel', 'enkelt', 'enkla',
-  'långsam', 'långsamt', 'långsammare', 'långsammast', 'länge', 'längre', 'långt', 'snart', 'genast', 'tack',
+  'bra',
+  'bättre',
+  'bäst',
+  'god',
+  'goda',
+  'godare',
+  'godast',
+  'gott',
+  'sämre',
+  'sämst',
+  'värre',
+  'lätt',
+  'lättare',
+  'lättast',
+  'enkel',
+  'enkelt',
+  'enkla',
+  'långsam',
+  'långsamt',
+  'långsammare',
+  'långsammast',
+  'länge',
+  'längre',
+  'långt',
+  'snart',
+  'genast',
+  'tack',
   // Danish: good
   'godt',
   // German: good, better, best, bad, long, short, easy, thanks
-  'gut', 'gute', 'guter', 'gutes', 'besser', 'besten', 'schlecht', 'lang', 'lange', 'kurz', 'leicht', 'dank',
+  'gut',
+  'gute',
+  'guter',
+  'gutes',
+  'besser',
+  'besten',
+  'schlecht',
+  'lang',
+  'lange',
+  'kurz',
+  'leicht',
+  'dank',
   // Polish: well, immediately
-  'dobrze', 'natychmiast',
+  'dobrze',
+  'natychmiast',
   // Negations, in every language: without them "inte bra" and "nie polecam" would read as praise
-  'not', 'no', 'never', 'nothing', 'nobody', 'inte', 'ej', 'aldrig', 'ingen', 'inget', 'inga', 'ingenting',
-  'ikke', 'aldri', 'intet', 'nie', 'nigdy', 'nic', 'nikt', 'nicht', 'kein', 'keine', 'keinen', 'nie', 'niemals', 'nichts',
+  'not',
+  'no',
+  'never',
+  'nothing',
+  'nobody',
+  'inte',
+  'ej',
+  'aldrig',
+  'ingen',
+  'inget',
+  'inga',
+  'ingenting',
+  'ikke',
+  'aldri',
+  'intet',
+  'nie',
+  'nigdy',
+  'nic',
+  'nikt',
+  'nicht',
+  'kein',
+  'keine',
+  'keinen',
+  'nie',
+  'niemals',
+  'nichts',
 ];
 
 /** A word: letters (each with any combining marks) and digits, so "väntetid", "ćwierć" and "4g" stay whole. */
@@ -41,8 +101,7 @@ const decodeEntity = (_entity: string, decimal: string | undefined, hex: string 
 };
 
 /** Comment text as plain, lower-cased, composed (NFC) text, so "Å" typed either way is one letter. */
-const plainText = (text: string): string =>
-  text.replace(LINE_BREAK_TAG, '\n').replace(TAG, ' ').replace(ENTITY, decodeEntity).toLowerCase().normalize('NFC');
+const plainText = (text: string): string => text.replace(LINE_BREAK_TAG, '\n').replace(TAG, ' ').replace(ENTITY, decodeEntity).toLowerCase().normalize('NFC');
 
 const wordsOf = (plain: string): string[] => plain.match(WORD) ?? [];
 

@@ -130,17 +130,36 @@ function cachedOffsets(formatter: Intl.DateTimeFormat): (epochMs: number) => num
 
 /** The zone's offset at an instant, from the calendar fields Intl shows for it (whole seconds). */
 function offsetFromIntl(formatter: Intl.DateTimeFormat, epochMs: number): number {
-  let year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
+  let year = 0,
+    month = 0,
+    day = 0,
+    hour = 0,
+    minute = 0,
+    second = 0;
   let beforeChrist = false;
   for (const part of formatter.formatToParts(epochMs)) {
     switch (part.type) {
-      case 'year': year = Number(part.value); break;
-      case 'month': month = Number(part.value); break;
-      case 'day': day = Number(part.value); break;
-      case 'hour': hour = Number(part.value); break;
-      case 'minute': minute = Number(part.value); break;
-      case 'second': second = Number(part.value); break;
-      case 'era': beforeChrist = part.value === 'BC'; break;
+      case 'year':
+        year = Number(part.value);
+        break;
+      case 'month':
+        month = Number(part.value);
+        break;
+      case 'day':
+        day = Number(part.value);
+        break;
+      case 'hour':
+        hour = Number(part.value);
+        break;
+      case 'minute':
+        minute = Number(part.value);
+        break;
+      case 'second':
+        second = Number(part.value);
+        break;
+      case 'era':
+        beforeChrist = part.value === 'BC';
+        break;
     }
   }
   if (beforeChrist) year = 1 - year; // 1 BC is year 0

@@ -1,5 +1,5 @@
-import iconv from 'iconv-lite';
 import { isUtf8 } from 'node:buffer';
+import iconv from 'iconv-lite';
 
 /**
  * Turns an export's bytes into UTF-8 for csv-parse, whatever Excel or the survey tool wrote:

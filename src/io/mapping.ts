@@ -23,11 +23,41 @@ const SCORE_WORDS = /score|rating|betyg|poäng|karakter|vurdering|ocena|wynik/;
 const GROUPING = /group|grupp|gruppe|grupa|category|kategori|segment/;
 // Other survey metrics (CSAT, CES): not the answer, unless the header also asks the recommend question.
 const OTHER_METRIC = /csat|\bces\b|satisf|nöjd|tilfreds|zadowol|effort|ansträng/;
-const DATE_NAMES = ['submitted at', 'submitted', 'submit date', 'submit date (utc)', 'enddate', 'end date', 'recorded date', 'recordeddate', 'completion time', 'completed', 'completed at', 'created at', 'created', 'date', 'datum', 'dato', 'data', 'timestamp', 'tidpunkt', 'time', 'startdate', 'start date', 'start time'];
+const DATE_NAMES = [
+  'submitted at',
+  'submitted',
+  'submit date',
+  'submit date (utc)',
+  'enddate',
+  'end date',
+  'recorded date',
+  'recordeddate',
+  'completion time',
+  'completed',
+  'completed at',
+  'created at',
+  'created',
+  'date',
+  'datum',
+  'dato',
+  'data',
+  'timestamp',
+  'tidpunkt',
+  'time',
+  'startdate',
+  'start date',
+  'start time',
+];
 const DATE_WORDS = ['date', 'datum', 'dato', 'data', 'time', 'tid', 'czas', 'submitted', 'created'];
 
 /** Lower case, HTML tags removed (Typeform titles keep them), _ - . as spaces. */
-export const normalize = (header: string) => header.toLowerCase().replace(/<[^>]*>/g, '').replace(/[_\-.]+/g, ' ').replace(/\s+/g, ' ').trim();
+export const normalize = (header: string) =>
+  header
+    .toLowerCase()
+    .replace(/<[^>]*>/g, '')
+    .replace(/[_\-.]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
 
 /** Share of the sample's non-missing cells in a column that `accept`; -1 when all are missing. */
 function fit(sample: readonly string[][], index: number, accept: (value: string) => boolean): { share: number; seen: number } {
@@ -72,9 +102,7 @@ export function detectScore(header: readonly string[], sample: readonly string[]
     // A column whose answers never pass 5 is more likely a 1-5 rating than the 0-10 question.
     const narrow = seen >= 10 && maxAnswer(sample, index) <= 5;
     const rank = named * 10 + (seen > 0 ? share * 5 : 0) - (narrow ? 25 : 0);
-    const reason = seen > 0
-      ? `header names a score; ${Math.round(share * 100)}% of ${seen} sampled values are 0-10`
-      : 'header names a score (no values to check)';
+    const reason = seen > 0 ? `header names a score; ${Math.round(share * 100)}% of ${seen} sampled values are 0-10` : 'header names a score (no values to check)';
     if (!best || rank > best.rank) best = { choice: { index, name: raw, reason }, rank };
   });
   return best?.choice;
@@ -112,10 +140,7 @@ export function resolveColumn(header: readonly string[], spec: string, flag: str
     }
   }
   const closest = closestName(header, spec);
-  throw usageError(
-    `${file} has no column ${JSON.stringify(spec)} (${flag})`,
-    `${closest ? `did you mean ${JSON.stringify(closest)}? ` : ''}columns: ${listColumns(header)}`,
-  );
+  throw usageError(`${file} has no column ${JSON.stringify(spec)} (${flag})`, `${closest ? `did you mean ${JSON.stringify(closest)}? ` : ''}columns: ${listColumns(header)}`);
 }
 
 function closestName(header: readonly string[], spec: string): string | undefined {
@@ -135,7 +160,10 @@ function closestName(header: readonly string[], spec: string): string | undefine
 
 /** A file's columns for a hint: quoted, and at most 30 of them (a file may have thousands). */
 export function listColumns(header: readonly string[]): string {
-  const shown = header.slice(0, 30).map((h) => JSON.stringify(h)).join(', ');
+  const shown = header
+    .slice(0, 30)
+    .map((h) => JSON.stringify(h))
+    .join(', ');
   return header.length > 30 ? `${shown} and ${header.length - 30} more` : shown;
 }
 
@@ -152,7 +180,28 @@ export function editDistance(a: string, b: string): number {
 }
 
 // Header words for the people and units a response is attributed to.
-const AGENT_WORDS = ['agent', 'agent name', 'handläggare', 'saksbehandler', 'sagsbehandler', 'konsultant', 'employee', 'employee name', 'assignee', 'advisor', 'rådgivare', 'rådgiver', 'doradca', 'operator', 'representative', 'rep', 'medarbetare', 'medarbeider', 'medarbejder', 'pracownik'];
+const AGENT_WORDS = [
+  'agent',
+  'agent name',
+  'handläggare',
+  'saksbehandler',
+  'sagsbehandler',
+  'konsultant',
+  'employee',
+  'employee name',
+  'assignee',
+  'advisor',
+  'rådgivare',
+  'rådgiver',
+  'doradca',
+  'operator',
+  'representative',
+  'rep',
+  'medarbetare',
+  'medarbeider',
+  'medarbejder',
+  'pracownik',
+];
 const TEAM_WORDS = ['team', 'group', 'department', 'avdelning', 'avdeling', 'afdeling', 'zespół', 'zespol', 'dział', 'grupp', 'gruppe', 'grupa', 'enhet', 'enhed', 'unit'];
 
 /** A column named like one of `words` (exact header first, then a header containing a word) that has values. */
@@ -163,7 +212,14 @@ export type Taken = ReadonlySet<number>;
  * A column named like one of `words` that has values and is not taken: an exact header first;
  * then a header containing one of the words, trying the words in the order given (their priority).
  */
-function detectNamed(header: readonly string[], sample: readonly string[][], words: readonly string[], role: string, taken: Taken = new Set(), fits: (index: number) => boolean = () => true): ColumnChoice | undefined {
+function detectNamed(
+  header: readonly string[],
+  sample: readonly string[][],
+  words: readonly string[],
+  role: string,
+  taken: Taken = new Set(),
+  fits: (index: number) => boolean = () => true,
+): ColumnChoice | undefined {
   const usable = (index: number) => !taken.has(index) && sample.some((r) => (r[index] ?? '').trim() !== '') && fits(index);
   const names = header.map(normalize);
   const exact = names.findIndex((name, i) => words.includes(name) && usable(i));
@@ -180,7 +236,24 @@ export const detectAgent = (header: readonly string[], sample: readonly string[]
 export const detectTeam = (header: readonly string[], sample: readonly string[][], taken?: Taken) => detectNamed(header, sample, TEAM_WORDS, 'team', taken);
 
 // Answers that are not 0-10 but are found where the NPS answer should be.
-const CATEGORY_WORDS = new Set(['detractor', 'passive', 'promoter', 'detractors', 'passives', 'promoters', 'kritiker', 'passiv', 'passiva', 'ambassadör', 'ambassadörer', 'krytyk', 'pasywny', 'promotor', 'neutral', 'neutrale']);
+const CATEGORY_WORDS = new Set([
+  'detractor',
+  'passive',
+  'promoter',
+  'detractors',
+  'passives',
+  'promoters',
+  'kritiker',
+  'passiv',
+  'passiva',
+  'ambassadör',
+  'ambassadörer',
+  'krytyk',
+  'pasywny',
+  'promotor',
+  'neutral',
+  'neutrale',
+]);
 const YES_NO_WORDS = new Set(['yes', 'no', 'ja', 'nej', 'nei', 'tak', 'nie', 'good', 'bad', 'bra', 'dålig', 'dårlig', 'dobry', 'zły', 'true', 'false']);
 
 /**
@@ -207,8 +280,49 @@ export function categoryColumn(header: readonly string[], sample: readonly strin
   return undefined;
 }
 
-const ID_WORDS = ['id', 'response id', 'responseid', 'respondent id', 'ticket id', 'ticket', 'case id', 'case', 'request id', 'interaction id', 'svars id', 'svarsid', 'ärende', 'ärendenummer', 'saksnummer', 'sagsnummer', 'numer zgłoszenia', '#', 'customer id'];
-const COMMENT_WORDS = ['comment', 'comments', 'kommentar', 'kommentarer', 'komentarz', 'feedback', 'verbatim', 'fritext', 'fritekst', 'open ended', 'reason', 'anledning', 'begrunnelse', 'begrundelse', 'powód', 'why', 'varför', 'hvorfor', 'dlaczego', 'text'];
+const ID_WORDS = [
+  'id',
+  'response id',
+  'responseid',
+  'respondent id',
+  'ticket id',
+  'ticket',
+  'case id',
+  'case',
+  'request id',
+  'interaction id',
+  'svars id',
+  'svarsid',
+  'ärende',
+  'ärendenummer',
+  'saksnummer',
+  'sagsnummer',
+  'numer zgłoszenia',
+  '#',
+  'customer id',
+];
+const COMMENT_WORDS = [
+  'comment',
+  'comments',
+  'kommentar',
+  'kommentarer',
+  'komentarz',
+  'feedback',
+  'verbatim',
+  'fritext',
+  'fritekst',
+  'open ended',
+  'reason',
+  'anledning',
+  'begrunnelse',
+  'begrundelse',
+  'powód',
+  'why',
+  'varför',
+  'hvorfor',
+  'dlaczego',
+  'text',
+];
 const CHANNEL_WORDS = ['channel', 'kanal', 'kanał', 'source', 'medium'];
 
 export const detectId = (header: readonly string[], sample: readonly string[][], taken?: Taken) => detectNamed(header, sample, ID_WORDS, 'response ID', taken);
@@ -231,6 +345,8 @@ export function detectComment(header: readonly string[], sample: readonly string
   const named = detectNamed(header, sample, COMMENT_WORDS, 'comment', taken, (i) => freeText(sample, i));
   if (named) return named;
   // Survey tools title it as a question: "What is the main reason for your score?"
-  const index = header.findIndex((h, i) => !taken?.has(i) && /reason|why|anledning|varför|hvorfor|dlaczego|powód|improve|förbättra|forbedre|poprawić/.test(normalize(h)) && freeText(sample, i));
+  const index = header.findIndex(
+    (h, i) => !taken?.has(i) && /reason|why|anledning|varför|hvorfor|dlaczego|powód|improve|förbättra|forbedre|poprawić/.test(normalize(h)) && freeText(sample, i),
+  );
   return index >= 0 ? { index, name: header[index], reason: 'header asks for the reason' } : undefined;
 }

@@ -1,12 +1,12 @@
-import { categoryColumn, detectDate, detectScore, listColumns, notAnswers, resolveColumn, type ColumnChoice } from './mapping.js';
-import { choosePreset, type Preset, type PresetName, type Role, type RowKind } from './presets.js';
-import type { TableHead } from './read.js';
-import type { Condition } from './rows.js';
-import { delimiterName } from './sniff.js';
 import type { Scale } from '../core/answer.js';
 import type { PeriodUnit } from '../core/period.js';
 import type { Zone } from '../core/zone.js';
 import { dataError, usageError } from '../errors.js';
+import { type ColumnChoice, categoryColumn, detectDate, detectScore, listColumns, notAnswers, resolveColumn } from './mapping.js';
+import { choosePreset, type Preset, type PresetName, type Role, type RowKind } from './presets.js';
+import type { TableHead } from './read.js';
+import type { Condition } from './rows.js';
+import { delimiterName } from './sniff.js';
 
 /*
  * The plan of a reading: what the command asks for (ScanRequest) and, per input, where each of
@@ -78,7 +78,6 @@ export interface InputInfo {
   readonly columns: Readonly<Record<string, ColumnChoice>>;
 }
 
-
 /** An optional column the input does not have. */
 export const ABSENT: ColumnChoice = { index: -1, name: '', reason: 'not in this input' };
 
@@ -116,17 +115,26 @@ export function planInput(head: TableHead, request: ScanRequest, dated: boolean,
   const scores = request.scores.length > 0 ? request.scores.map((spec) => resolveColumn(header, spec, '--score', source.name)) : [suggested.score ?? detectScore(header, sample)];
   const notScale = scores[0] ? undefined : categoryColumn(header, sample);
   if (notScale) {
-    throw dataError(`${source.name}: the column ${JSON.stringify(notScale.name)} is not a 0-10 answer: ${notScale.why}`, 'NPS needs the 0-10 answers; export them, or name another column with --score');
+    throw dataError(
+      `${source.name}: the column ${JSON.stringify(notScale.name)} is not a 0-10 answer: ${notScale.why}`,
+      'NPS needs the 0-10 answers; export them, or name another column with --score',
+    );
   }
   for (const score of scores) {
     const why = score && notAnswers(sample, score.index);
-    if (why) throw dataError(`${source.name}: the score column ${JSON.stringify(score.name)} is not a 0-10 answer: ${why}`, 'NPS needs the 0-10 answers; export them, or name another column with --score');
+    if (why)
+      throw dataError(
+        `${source.name}: the score column ${JSON.stringify(score.name)} is not a 0-10 answer: ${why}`,
+        'NPS needs the 0-10 answers; export them, or name another column with --score',
+      );
   }
   if (!scores[0]) {
     throw usageError(`${source.name}: no column looks like 0-10 answers`, `name it with --score <column>; columns: ${listColumns(header)}`);
   }
-  scores.forEach((score, q) => (columns[q === 0 ? 'score' : `score_${q + 1}`] = score!));
-  const date = request.date ? resolveColumn(header, request.date, '--date', source.name) : dated ? suggested.date ?? detectDate(header, sample) : suggested.date;
+  scores.forEach((score, q) => {
+    columns[q === 0 ? 'score' : `score_${q + 1}`] = score!;
+  });
+  const date = request.date ? resolveColumn(header, request.date, '--date', source.name) : dated ? (suggested.date ?? detectDate(header, sample)) : suggested.date;
   if (dated && !date && !optionalDates) throw usageError(`${source.name}: no date column found`, 'name it with --date <column>');
   if (date) columns.date = date;
   // Detected roles never take the score or date columns, nor a column an earlier role took.

@@ -1,5 +1,5 @@
 import type { DateOrder } from '../core/date.js';
-import { detectDate, detectScore, detectTeam, normalize, RECOMMEND, type ColumnChoice } from './mapping.js';
+import { type ColumnChoice, detectDate, detectScore, detectTeam, normalize, RECOMMEND } from './mapping.js';
 
 /**
  * What each survey and contact-centre tool's CSV export looks like: how it is recognised (its
@@ -62,9 +62,12 @@ const qualtrics: Preset = {
     const group = header.findIndex((h) => /_NPS_GROUP$/i.test(h.trim()));
     const sibling = group >= 0 ? find(header, header[group].trim().replace(/_NPS_GROUP$/i, '')) : -1;
     const byText = headerRows[0]?.findIndex((text, i) => RECOMMEND.test(normalize(text)) && !/ - group$/i.test(text.trim()) && i !== group) ?? -1;
-    const score: ColumnChoice | undefined = sibling >= 0
-      ? { index: sibling, name: header[sibling], reason: `Qualtrics: the NPS question beside ${header[group]}` }
-      : byText >= 0 ? { index: byText, name: header[byText], reason: 'Qualtrics: its question text asks for a recommendation' } : detectScore(header, sample);
+    const score: ColumnChoice | undefined =
+      sibling >= 0
+        ? { index: sibling, name: header[sibling], reason: `Qualtrics: the NPS question beside ${header[group]}` }
+        : byText >= 0
+          ? { index: byText, name: header[byText], reason: 'Qualtrics: its question text asks for a recommendation' }
+          : detectScore(header, sample);
     return { score, date: choose(header, 'Qualtrics: when the response was recorded', 'RecordedDate', 'EndDate') };
   },
   rowKind(header) {
@@ -138,9 +141,10 @@ const medallia: Preset = {
   columns(header, _rows, sample) {
     const first = find(header, 'employee_first_name');
     const last = find(header, 'employee_last_name');
-    const agent: ColumnChoice | undefined = first >= 0 && last >= 0
-      ? { index: first, also: [last], name: 'employee', reason: `Medallia: the employee, ${header[first]} and ${header[last]}` }
-      : choose(header, 'Medallia: the employee', 'employee_first_name', 'employee_last_name');
+    const agent: ColumnChoice | undefined =
+      first >= 0 && last >= 0
+        ? { index: first, also: [last], name: 'employee', reason: `Medallia: the employee, ${header[first]} and ${header[last]}` }
+        : choose(header, 'Medallia: the employee', 'employee_first_name', 'employee_last_name');
     return {
       score: choose(header, 'Medallia: the likelihood-to-recommend answer', 'nps', 'likelihood_to_recommend', 'ltr') ?? detectScore(header, sample),
       date: choose(header, 'Medallia: when the response was received', 'response_received_at', 'survey_date') ?? detectDate(header, sample),
@@ -178,4 +182,3 @@ const PRESETS: readonly Preset[] = [qualtrics, surveyMonkey, typeform, msForms, 
 export function choosePreset(header: readonly string[], name?: PresetName): Preset {
   return PRESETS.find((p) => (name ? p.name === name : p.matches(header)))!;
 }
-

@@ -1,12 +1,12 @@
-import { parse, type Parser } from 'csv-parse';
 import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
-import type { Io } from './io.js';
+import { type Parser, parse } from 'csv-parse';
 import { inputError, NpsError } from '../errors.js';
+import { type Decoding, toUtf8 } from './decode.js';
+import type { Io } from './io.js';
 import { LineCounter } from './lines.js';
 import { progressFor } from './progress.js';
-import { sniffDialect, type Dialect } from './sniff.js';
-import { toUtf8, type Decoding } from './decode.js';
+import { type Dialect, sniffDialect } from './sniff.js';
 import { bytesOf, openSource, type Source } from './source.js';
 
 /** Bytes looked at before parsing, to guess the dialect. */
@@ -93,8 +93,7 @@ export async function readTable(spec: string, io: Io, options: ReadOptions, prep
       else if (!header) {
         header = record.map((h) => h.replace(/^\ufeff/, '').trim());
         if (header.every((h) => h === '')) throw inputError(`${source.name} has no header row`, 'the first line of a CSV export names its columns');
-      }
-      else {
+      } else {
         sample.push(record);
         sampleLines.push(line);
         if (sample.length >= SAMPLE_RECORDS) start();

@@ -1,9 +1,9 @@
-import type { DateOrder } from '../core/date.js';
 import type { Scale } from '../core/answer.js';
+import type { DateOrder } from '../core/date.js';
 import type { Fold } from '../core/fold.js';
-import { periodKey, type Calendar } from '../core/period.js';
+import { type Calendar, periodKey } from '../core/period.js';
 import { mergeTallies, newTally, type Tally } from '../core/tally.js';
-import { answerOf, exclude, mergeAccounting, newAccounting, type Accounting } from './rows.js';
+import { type Accounting, answerOf, exclude, mergeAccounting, newAccounting } from './rows.js';
 
 /** One calendar period's part of a reading (or all of it, without --last): per question. */
 interface Bucket<S> {
@@ -141,4 +141,3 @@ export class Reading<S> {
     return { state, accounting, overall };
   }
 }
-

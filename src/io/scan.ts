@@ -1,14 +1,14 @@
-import { isSlashDate, parseDate, patternReader, type DateOrder } from '../core/date.js';
+import { type DateOrder, isSlashDate, parseDate, patternReader } from '../core/date.js';
 import type { Fold } from '../core/fold.js';
-import { lastWindow, type Calendar } from '../core/period.js';
+import { type Calendar, lastWindow } from '../core/period.js';
 import type { Tally } from '../core/tally.js';
-import { UTC, zoneOf, type Zone } from '../core/zone.js';
+import { UTC, type Zone, zoneOf } from '../core/zone.js';
 import type { Io } from './io.js';
-import { keyOf, planInput, type InputInfo, type ScanRequest } from './plan.js';
+import { type InputInfo, keyOf, planInput, type ScanRequest } from './plan.js';
 import { choosePreset } from './presets.js';
 import { readTable, type TableHead } from './read.js';
 import { Reading } from './reading.js';
-import { exclude, passes, type Accounting } from './rows.js';
+import { type Accounting, exclude, passes } from './rows.js';
 
 /** What one 0-10 question's answers folded into, and where its rows went. */
 export interface Question<S> {
@@ -69,17 +69,21 @@ export async function scan<S>(request: ScanRequest, io: Io, fold: Fold<S>): Prom
       const plan = planInput(head, request, wanted, optionalDates);
       const dated = wanted && plan.date !== undefined;
       inputs.push(plan.info);
-      plan.questionNames.forEach((name, q) => (questionNames[q] ??= name));
+      plan.questionNames.forEach((name, q) => {
+        questionNames[q] ??= name;
+      });
       // The analysis zone: --tz, else the first export's own (Qualtrics says it), else UTC.
       const own = plan.sourceZone ? zoneOf(plan.sourceZone) : undefined;
       zone ??= own ?? UTC;
       presetOrder ??= plan.preset.dateOrder;
       const analysis: Zone = zone;
       const sourceZone: Zone = own ?? analysis;
-      const readTime = forced ?? ((cell: string, order: DateOrder) => {
-        const wall = parseDate(cell, sourceZone, order);
-        return sourceZone === analysis || Number.isNaN(wall) ? wall : analysis.toWall(sourceZone.fromWall(wall));
-      });
+      const readTime =
+        forced ??
+        ((cell: string, order: DateOrder) => {
+          const wall = parseDate(cell, sourceZone, order);
+          return sourceZone === analysis || Number.isNaN(wall) ? wall : analysis.toWall(sourceZone.fromWall(wall));
+        });
       const { conditions, keyIndexes, scoreIndexes, rowKind } = plan;
       const dateIndex = plan.date?.index ?? -1;
       // Where to watch for the first slash date (only while one reading runs and no pattern is forced).
@@ -102,7 +106,7 @@ export async function scan<S>(request: ScanRequest, io: Io, fold: Fold<S>): Prom
         for (let k = 0; k < keyIndexes.length; k++) keys[k] = keyOf(record, keyIndexes[k], fileKey);
         if (slashWatch >= 0 && readings.length === 1) {
           const cell = record[slashWatch];
-          if (cell !== undefined && cell.includes('/') && isSlashDate(cell)) {
+          if (cell?.includes('/') && isSlashDate(cell)) {
             readings = [readings[0], readings[0].clone('mdy')];
             unreadableInBoth = readings[0].outside.excluded.bad_date; // the copy shares them
           }
@@ -126,17 +130,13 @@ export async function scan<S>(request: ScanRequest, io: Io, fold: Fold<S>): Prom
   const slashDates = readings.length > 1;
   const decided = slashDates && badDates(readings[0]) !== badDates(readings[1]);
   const latest = chosen.latest === -Infinity ? NaN : chosen.latest;
-  const window = request.last && !Number.isNaN(latest)
-    ? lastWindow(request.until ?? latest, request.last.count, bucketCalendar!)
-    : undefined;
+  const window = request.last && !Number.isNaN(latest) ? lastWindow(request.until ?? latest, request.last.count, bucketCalendar!) : undefined;
   const questions = questionNames.map((name, q) => ({ name, ...chosen.finish(q, window) }));
   return {
     questions,
     ...questions[0],
     inputs,
-    dateOrder: slashDates
-      ? { order: chosen.order, decided, mixed: badDates(readings[0]) > unreadableInBoth && badDates(readings[1]) > unreadableInBoth }
-      : undefined,
+    dateOrder: slashDates ? { order: chosen.order, decided, mixed: badDates(readings[0]) > unreadableInBoth && badDates(readings[1]) > unreadableInBoth } : undefined,
     window,
     latest,
     zone: zone ?? UTC,
@@ -148,4 +148,3 @@ const forcedReader = (pattern: string, zone: Zone) => {
   const read = patternReader(pattern, zone);
   return (cell: string) => read(cell);
 };
-

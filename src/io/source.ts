@@ -2,8 +2,8 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import type { Io } from './io.js';
 import { inputError } from '../errors.js';
+import type { Io } from './io.js';
 
 /** One input: a file or standard input, not yet read. */
 export interface Source {

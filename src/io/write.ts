@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { realpathSync } from 'node:fs';
 import { rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import type { Io } from './io.js';
 import { inputError, usageError } from '../errors.js';
+import type { Io } from './io.js';
 
 /**
  * Writes the rendered output to stdout, or to a file atomically (a temporary file in the same folder,

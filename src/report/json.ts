@@ -1,4 +1,4 @@
-import { forMachines, type Cell, type Column, type Report, type Row } from './model.js';
+import { type Cell, type Column, forMachines, type Report, type Row } from './model.js';
 
 /**
  * One JSON document: each machine table under its name (a record table as one object), then

@@ -35,8 +35,7 @@ export interface Column {
 }
 
 /** Text cut to `width` characters with an ellipsis, for people's displays only. */
-export const clip = (text: string, width: number | undefined): string =>
-  width !== undefined && [...text].length > width ? `${[...text].slice(0, width - 1).join('')}…` : text;
+export const clip = (text: string, width: number | undefined): string => (width !== undefined && [...text].length > width ? `${[...text].slice(0, width - 1).join('')}…` : text);
 
 export type Row = Readonly<Record<string, Cell>>;
 

@@ -1,6 +1,6 @@
 import Table from 'cli-table3';
 import { formatForHumans, isNumeric } from './format.js';
-import { clip, forHumans, gateLine, shownRows, visibleColumns, type Column, type Report, type Row } from './model.js';
+import { type Column, clip, forHumans, gateLine, type Report, type Row, shownRows, visibleColumns } from './model.js';
 import { forTerminal } from './sanitize.js';
 import { paint, type RenderOptions } from './style.js';
 

@@ -6,8 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 /** The real binary, built by `npm test` (or `npm run build`) before vitest runs. */
 const root = join(import.meta.dirname, '..', '..');
 const bin = join(root, 'bin', 'nps.js');
-const run = (args: string[], input?: string) =>
-  spawnSync(process.execPath, [bin, ...args], { cwd: root, input, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+const run = (args: string[], input?: string) => spawnSync(process.execPath, [bin, ...args], { cwd: root, input, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
 
 describe('the built nps binary', () => {
   beforeAll(() => {

@@ -23,7 +23,12 @@ for (const command of readdirSync(root).sort()) {
         const io = fakeIo({
           stdin: existsSync(stdinFrom) ? readFileSync(readFileSync(stdinFrom, 'utf8').trim()) : undefined,
           env: existsSync(envFile)
-            ? Object.fromEntries(readFileSync(envFile, 'utf8').trim().split('\n').map((l) => l.split(/=(.*)/s).slice(0, 2)))
+            ? Object.fromEntries(
+                readFileSync(envFile, 'utf8')
+                  .trim()
+                  .split('\n')
+                  .map((l) => l.split(/=(.*)/s).slice(0, 2)),
+              )
             : {},
         });
         const code = await main(argv, io);

@@ -41,6 +41,15 @@ describe('colour', () => {
     await main(['report', 'fixtures/basic.csv'], noColor);
     expect(noColor.out()).not.toContain('\x1b');
   });
+
+  it('is not used on a terminal that says TERM=dumb, unless FORCE_COLOR asks for it', async () => {
+    const dumb = fakeIo({ stdoutIsTTY: true, env: { TERM: 'dumb' } });
+    await main(['report', 'fixtures/basic.csv'], dumb);
+    expect(dumb.out()).not.toContain('\x1b');
+    const forced = fakeIo({ stdoutIsTTY: true, env: { TERM: 'dumb', FORCE_COLOR: '1' } });
+    await main(['report', 'fixtures/basic.csv'], forced);
+    expect(forced.out()).toContain('\x1b[');
+  });
 });
 
 describe('progress', () => {

@@ -3,9 +3,19 @@ import { answerOn, MISSING, NOT_A_NUMBER, OUT_OF_RANGE, parseAnswer } from '../.
 
 describe('parseAnswer', () => {
   it.each([
-    ['0', 0], ['7', 7], ['10', 10], [' 7 ', 7], ['7.0', 7], ['7,0', 7], ['\u00a09\u00a0', 9],
-    ['10 - Extremely likely', 10], ['0 - Not at all likely', 0], ['9 (Mycket sannolikt)', 9],
-    ['10 = Extremely likely', 10], ['8: Likely', 8], ['5 Neutral', 5],
+    ['0', 0],
+    ['7', 7],
+    ['10', 10],
+    [' 7 ', 7],
+    ['7.0', 7],
+    ['7,0', 7],
+    ['\u00a09\u00a0', 9],
+    ['10 - Extremely likely', 10],
+    ['0 - Not at all likely', 0],
+    ['9 (Mycket sannolikt)', 9],
+    ['10 = Extremely likely', 10],
+    ['8: Likely', 8],
+    ['5 Neutral', 5],
   ])('reads %j as %i', (raw, expected) => {
     expect(parseAnswer(raw)).toBe(expected);
   });
@@ -25,10 +35,20 @@ describe('parseAnswer', () => {
 
 describe('answerOn', () => {
   it.each([
-    ['0-10', '0', 0], ['0-10', '11', OUT_OF_RANGE],
-    ['1-10', '1', 1], ['1-10', '10', 10], ['1-10', '0', OUT_OF_RANGE], ['1-10', '', MISSING],
-    ['1-11', '1', 0], ['1-11', '11', 10], ['1-11', '11 - Extremely likely', 10], ['1-11', '7', 6], ['1-11', '0', OUT_OF_RANGE],
-    ['1-11', '12', OUT_OF_RANGE], ['1-11', 'x', NOT_A_NUMBER], ['1-11', 'NA', MISSING],
+    ['0-10', '0', 0],
+    ['0-10', '11', OUT_OF_RANGE],
+    ['1-10', '1', 1],
+    ['1-10', '10', 10],
+    ['1-10', '0', OUT_OF_RANGE],
+    ['1-10', '', MISSING],
+    ['1-11', '1', 0],
+    ['1-11', '11', 10],
+    ['1-11', '11 - Extremely likely', 10],
+    ['1-11', '7', 6],
+    ['1-11', '0', OUT_OF_RANGE],
+    ['1-11', '12', OUT_OF_RANGE],
+    ['1-11', 'x', NOT_A_NUMBER],
+    ['1-11', 'NA', MISSING],
   ] as const)('on %s reads %j as %i', (scale, raw, expected) => {
     expect(answerOn(raw, scale)).toBe(expected);
   });

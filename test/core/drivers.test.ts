@@ -1,13 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  chiSquareIndependence,
-  NumericDriver,
-  parseMeasure,
-  quantileOfSorted,
-  quartileBands,
-  spearman,
-} from '../../src/core/drivers.js';
 import { chiSquareSurvival, studentTCdf } from '../../src/core/distributions.js';
+import { chiSquareIndependence, NumericDriver, parseMeasure, quantileOfSorted, quartileBands, spearman } from '../../src/core/drivers.js';
 import { newTally, type Tally } from '../../src/core/tally.js';
 
 /** |actual - expected| within `tolerance` relative to the expected value. */
@@ -17,7 +10,9 @@ function expectRelativelyClose(actual: number, expected: number, tolerance: numb
 
 function driverOf(values: readonly number[], scores: readonly number[]): NumericDriver {
   const driver = new NumericDriver();
-  values.forEach((value, i) => driver.add(value, scores[i]));
+  values.forEach((value, i) => {
+    driver.add(value, scores[i]);
+  });
   return driver;
 }
 
@@ -49,25 +44,12 @@ describe('parseMeasure', () => {
     expect(parseMeasure(raw)).toBe(expected);
   });
 
-  it.each([
-    [''],
-    ['   '],
-    ['1,234.5'],
-    ['1.234,5'],
-    ['1.234.567'],
-    ['1,2,3'],
-    ['12 34'],
-    ['1 2345'],
-    ['3,'],
-    ['-'],
-    ['1e3'],
-    ['12%'],
-    ['0x10'],
-    ['Infinity'],
-    ['n/a'],
-  ])('gives NaN for %j', (raw) => {
-    expect(parseMeasure(raw)).toBeNaN();
-  });
+  it.each([[''], ['   '], ['1,234.5'], ['1.234,5'], ['1.234.567'], ['1,2,3'], ['12 34'], ['1 2345'], ['3,'], ['-'], ['1e3'], ['12%'], ['0x10'], ['Infinity'], ['n/a']])(
+    'gives NaN for %j',
+    (raw) => {
+      expect(parseMeasure(raw)).toBeNaN();
+    },
+  );
 });
 
 describe('NumericDriver', () => {
@@ -290,7 +272,14 @@ describe('chiSquareIndependence', () => {
 
   it.each([
     { name: 'a single level', levels: [['phone', tallyOf(20, 30, 50)]], n: 100 },
-    { name: 'every answer in one category', levels: [['phone', tallyOf(0, 0, 5)], ['email', tallyOf(0, 0, 7)]], n: 12 },
+    {
+      name: 'every answer in one category',
+      levels: [
+        ['phone', tallyOf(0, 0, 5)],
+        ['email', tallyOf(0, 0, 7)],
+      ],
+      n: 12,
+    },
     { name: 'no levels', levels: [], n: 0 },
   ])('has df 0 and NaN p and V for $name', ({ levels, n }) => {
     const result = chiSquareIndependence(new Map(levels as [string, Tally][]));

@@ -4,7 +4,15 @@ import { addSideMetrics, cesMean, csatPercent, mergeSideMetrics, newSideMetrics 
 describe('side metrics', () => {
   it('counts CSAT 4-5 as satisfied and averages CES, ignoring answers off their scale', () => {
     const m = newSideMetrics();
-    for (const [csat, ces] of [['5', '2'], ['4 - Satisfied', '7'], ['3', ''], ['1', '9'], ['6', 'x'], ['', '1']] as const) addSideMetrics(m, csat, ces);
+    for (const [csat, ces] of [
+      ['5', '2'],
+      ['4 - Satisfied', '7'],
+      ['3', ''],
+      ['1', '9'],
+      ['6', 'x'],
+      ['', '1'],
+    ] as const)
+      addSideMetrics(m, csat, ces);
     expect(m).toEqual({ csatN: 4, csatSatisfied: 2, csatOff: 1, cesN: 3, cesSum: 10, cesOff: 2 });
     expect(csatPercent(m)).toBe(50);
     expect(cesMean(m)).toBeCloseTo(10 / 3, 12);

@@ -1,13 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { classify } from '../../src/core/classify.js';
 import { netScore, standardError, variance } from '../../src/core/nps.js';
-import { countsOf, tallyOf, type Counts } from '../../src/core/tally.js';
+import { type Counts, countsOf, tallyOf } from '../../src/core/tally.js';
 
 const counts = (detractors: number, passives: number, promoters: number): Counts => ({ detractors, passives, promoters });
 
 describe('classify', () => {
   it.each([
-    [0, 'detractor'], [6, 'detractor'], [7, 'passive'], [8, 'passive'], [9, 'promoter'], [10, 'promoter'],
+    [0, 'detractor'],
+    [6, 'detractor'],
+    [7, 'passive'],
+    [8, 'passive'],
+    [9, 'promoter'],
+    [10, 'promoter'],
   ] as const)('%i is a %s', (score, category) => {
     expect(classify(score)).toBe(category);
   });
@@ -42,6 +47,7 @@ describe('netScore, variance and standard error against the published values', (
 
   it.each([
     [counts(1, 2, 3), 0.304],
+    // biome-ignore lint/suspicious/noApproximativeNumericConstant: the published value, to three places
     [counts(1, 0, 1), 0.707],
     [counts(0, 1, 1), 0.354],
     [counts(1, 1, 1), 0.471],

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
-  PERIOD_UNITS,
+  type Calendar,
   lastWindow,
+  PERIOD_UNITS,
+  type PeriodUnit,
   parseLast,
   parsePeriodLabel,
   periodEnd,
@@ -9,8 +11,6 @@ import {
   periodLabel,
   periodStart,
   sparkline,
-  type Calendar,
-  type PeriodUnit,
 } from '../../src/core/period.js';
 
 // Keys below are worked out by hand from the documented formulas, with these anchors:

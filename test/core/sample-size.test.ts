@@ -48,7 +48,14 @@ describe('responses per group to detect a difference', () => {
     { name: '0.1 at 95% with 80% power, worst case', difference: 0.1, confidence: 0.95, power: 0.8, shares: undefined, expected: 1567 },
     { name: 'the sign of the difference does not matter', difference: -0.1, confidence: 0.95, power: 0.8, shares: undefined, expected: 1567 },
     // Same with V = 0.61: 954.56.
-    { name: '0.1 at 95% with 80% power, 50% promoters and 20% detractors', difference: 0.1, confidence: 0.95, power: 0.8, shares: { promoters: 0.5, detractors: 0.2 }, expected: 955 },
+    {
+      name: '0.1 at 95% with 80% power, 50% promoters and 20% detractors',
+      difference: 0.1,
+      confidence: 0.95,
+      power: 0.8,
+      shares: { promoters: 0.5, detractors: 0.2 },
+      expected: 955,
+    },
     // (2.5758293035489 + 1.2815515655446004)² · 2 / 0.2² - 3 = 740.97.
     { name: '0.2 at 99% with 90% power, worst case', difference: 0.2, confidence: 0.99, power: 0.9, shares: undefined, expected: 741 },
   ])('$name: $expected', ({ difference, confidence, power, shares, expected }) => {

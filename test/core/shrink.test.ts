@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { leaderboard } from '../../src/core/leaderboard.js';
 import { rankBy } from '../../src/core/rank.js';
-import { compareGroups, holm } from '../../src/core/significance.js';
-import { countsOf, tallyOf } from '../../src/core/tally.js';
 import { estimateShrinkage } from '../../src/core/shrink.js';
+import { compareGroups, holm } from '../../src/core/significance.js';
 import type { Counts } from '../../src/core/tally.js';
+import { countsOf, tallyOf } from '../../src/core/tally.js';
 
 const counts = (detractors: number, passives: number, promoters: number): Counts => ({ detractors, passives, promoters });
 
@@ -50,8 +50,18 @@ describe('rankBy', () => {
     { name: 'e', v: 5, n: 1 },
   ];
   it('ranks highest first, ties share a rank and the next rank skips (1, 2, 2, 4)', () => {
-    const ranked = rankBy(items, (x) => x.v, (x, y) => y.n - x.n || x.name.localeCompare(y.name));
-    expect(ranked.map((r) => [r.item.name, r.rank])).toEqual([['a', 1], ['c', 2], ['b', 2], ['e', 4], ['d', NaN]]);
+    const ranked = rankBy(
+      items,
+      (x) => x.v,
+      (x, y) => y.n - x.n || x.name.localeCompare(y.name),
+    );
+    expect(ranked.map((r) => [r.item.name, r.rank])).toEqual([
+      ['a', 1],
+      ['c', 2],
+      ['b', 2],
+      ['e', 4],
+      ['d', NaN],
+    ]);
   });
 });
 
@@ -68,7 +78,13 @@ describe('leaderboard', () => {
 
   it('ranks only groups with enough responses, keeps the rest apart, and shares ranks on ties', () => {
     const { standings } = leaderboard(groups, 30, 'nps', stats);
-    expect(standings.map((s) => [s.key, s.rank])).toEqual([['Star', 1], ['Mid A', 2], ['Mid B', 2], ['Weak', 4], ['Tiny', NaN]]);
+    expect(standings.map((s) => [s.key, s.rank])).toEqual([
+      ['Star', 1],
+      ['Mid A', 2],
+      ['Mid B', 2],
+      ['Weak', 4],
+      ['Tiny', NaN],
+    ]);
     expect(standings.at(-1)!.ranked).toBe(false);
     expect(standings.at(-1)!.vsRest).toBeUndefined();
   });
@@ -78,9 +94,7 @@ describe('leaderboard', () => {
     const star = standings[0];
     const rest = countsOf(tallyOf([...Array(3).fill(10), ...Array(33 + 20).fill(0), ...Array(12 + 20).fill(7), ...Array(15 + 40).fill(10)]));
     expect(star.vsRest).toEqual(compareGroups(countsOf(groups.get('Star')!), rest, 0.95));
-    expect(standings.slice(0, 4).map((s) => s.pAdjusted)).toEqual(
-      holm(standings.slice(0, 4).map((s) => s.vsRest!.p)),
-    );
+    expect(standings.slice(0, 4).map((s) => s.pAdjusted)).toEqual(holm(standings.slice(0, 4).map((s) => s.vsRest!.p)));
   });
 
   it('ranks by the lower bound or the shrunk score when asked', () => {

@@ -22,7 +22,7 @@ describe('summarize', () => {
     expect(s.promotersPct).toBeNaN();
   });
 
-  it('handles a single answer: the raw score, and the adjusted interval around NPS\' = -25', () => {
+  it("handles a single answer: the raw score, and the adjusted interval around NPS' = -25", () => {
     // Adjusted counts (1.75, 1.5, 0.75), n' = 4: NPS' = -0.25, V' = 0.5625, margin = z * 0.375.
     const s = summarize(tallyOf([6]), { method: 'adjusted-wald', confidence: 0.95 });
     expect(s.nps).toBe(-100);

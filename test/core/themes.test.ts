@@ -30,7 +30,10 @@ describe('compileThemes', () => {
   });
 
   it('never matches a theme without keywords, and escapes regular-expression characters', () => {
-    const [empty, dotted] = compileThemes([{ name: 'None', keywords: ['', '*'] }, { name: 'Dot', keywords: ['a.b'] }]);
+    const [empty, dotted] = compileThemes([
+      { name: 'None', keywords: ['', '*'] },
+      { name: 'Dot', keywords: ['a.b'] },
+    ]);
     expect(empty('anything')).toBe(false);
     expect(dotted('axb')).toBe(false);
     expect(dotted('see a.b here')).toBe(true);

@@ -17,7 +17,12 @@ describe('trendOf', () => {
   const points = trendOf(periods, 100, 103, stats);
 
   it('has one point per period, empty ones included with n = 0', () => {
-    expect(points.map((p) => [p.key, p.summary.n])).toEqual([[100, 100], [101, 100], [102, 0], [103, 100]]);
+    expect(points.map((p) => [p.key, p.summary.n])).toEqual([
+      [100, 100],
+      [101, 100],
+      [102, 0],
+      [103, 100],
+    ]);
   });
 
   it('tests each change against the period before, and cannot test against an empty one', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { distinctiveTerms, TermCounts, terms, tokenize, type DistinctiveTerm } from '../../src/core/words.js';
+import { type DistinctiveTerm, distinctiveTerms, TermCounts, terms, tokenize } from '../../src/core/words.js';
 
 describe('tokenize', () => {
   it.each([
@@ -16,11 +16,19 @@ describe('tokenize', () => {
     { name: 'opinion words survive the stopword lists', text: 'Mycket bra service, tack!', expected: ['bra', 'service', 'tack'] },
     { name: 'German opinion words', text: 'Sehr gut, vielen Dank', expected: ['gut', 'dank'] },
     { name: 'decomposed letters are composed', text: 'Cafe\u0301 A\u030Asa', expected: ['café', 'åsa'] },
-    { name: 'HTML tags and named entities split', text: '<p>Bra service<br>Snabb hjälp &amp; trevlig&nbsp;personal</p>', expected: ['bra', 'service', 'snabb', 'hjälp', 'trevlig', 'personal'] },
+    {
+      name: 'HTML tags and named entities split',
+      text: '<p>Bra service<br>Snabb hjälp &amp; trevlig&nbsp;personal</p>',
+      expected: ['bra', 'service', 'snabb', 'hjälp', 'trevlig', 'personal'],
+    },
     { name: 'inline tags', text: 'Kundtjänst <b>svarade</b> aldrig', expected: ['kundtjänst', 'svarade', 'aldrig'] },
     { name: 'numeric entities are decoded', text: 'V&#228;ntetid &#x6B;&#xF6;', expected: ['väntetid', 'kö'] },
     { name: 'emoji split and vanish, keycaps included', text: 'Toppen 😀👍 service🙂bra 1️⃣', expected: ['toppen', 'service', 'bra'] },
-    { name: 'pure numbers go, digits inside words stay', text: 'Ventade 45 min, 4G funkar inte, 2024-01-05 ringde jag igen', expected: ['ventade', '4g', 'funkar', 'inte', 'ringde'] },
+    {
+      name: 'pure numbers go, digits inside words stay',
+      text: 'Ventade 45 min, 4G funkar inte, 2024-01-05 ringde jag igen',
+      expected: ['ventade', '4g', 'funkar', 'inte', 'ringde'],
+    },
     { name: 'single letters, fractions and decimal commas go', text: 'a b c é ok x2 covid19 10st ½ 3,5 minuter', expected: ['ok', 'x2', 'covid19', '10st', 'minuter'] },
     { name: 'stopword entries with punctuation', text: 'und? z.b. d.h.', expected: [] },
     { name: 'punctuation only', text: '  ...!!! ', expected: [] },
@@ -177,7 +185,14 @@ describe("distinctive terms (Fightin' Words)", () => {
 
   it.each([
     { name: 'no comments', counts: () => new TermCounts() },
-    { name: 'only comments without terms', counts: () => countsOf([['detractor', ''], ['promoter', 'och det är 42 😀']]) },
+    {
+      name: 'only comments without terms',
+      counts: () =>
+        countsOf([
+          ['detractor', ''],
+          ['promoter', 'och det är 42 😀'],
+        ]),
+    },
     { name: 'a single category, with nothing to compare against', counts: () => countsOf([['detractor', 'Slow. Rude.']]) },
   ])('returns nothing for $name', ({ counts }) => {
     expect(distinctiveTerms(counts(), { top: 10, minCount: 1 })).toEqual([]);
@@ -198,7 +213,11 @@ describe('TermCounts.merge', () => {
     const all = new TermCounts();
     const first = new TermCounts();
     const second = new TermCounts();
-    const comments: [string, string][] = [['detractor', 'long wait time'], ['promoter', 'quick help'], ['detractor', 'wait again']];
+    const comments: [string, string][] = [
+      ['detractor', 'long wait time'],
+      ['promoter', 'quick help'],
+      ['detractor', 'wait again'],
+    ];
     comments.forEach(([c, t], i) => {
       all.add(c, t);
       (i < 2 ? first : second).add(c, t);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sniffEncoding, toUtf8, type Decoding } from '../../src/io/decode.js';
+import { type Decoding, sniffEncoding, toUtf8 } from '../../src/io/decode.js';
 
 async function decode(chunks: Buffer[], forced?: string) {
   const decoding: Decoding = { encoding: '' };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { detectAgent, detectDate, detectScore, detectTeam, editDistance, resolveColumn } from '../../src/io/mapping.js';
 import { NpsError } from '../../src/errors.js';
+import { detectAgent, detectDate, detectScore, detectTeam, editDistance, resolveColumn } from '../../src/io/mapping.js';
 
 const rows = (...records: string[][]) => records;
 
@@ -12,7 +12,10 @@ describe('detectScore', () => {
     [['id', 'How likely are you to recommend us to a friend?'], 'How likely are you to recommend us to a friend?'],
     [['id', 'Hur sannolikt är det att du skulle rekommendera oss?'], 'Hur sannolikt är det att du skulle rekommendera oss?'],
   ])('finds the score column in %j', (header, expected) => {
-    const sample = rows(header.map((_, i) => (i === header.length - 1 ? '9' : 'x')), header.map((_, i) => (i === header.length - 1 ? '3' : 'y')));
+    const sample = rows(
+      header.map((_, i) => (i === header.length - 1 ? '9' : 'x')),
+      header.map((_, i) => (i === header.length - 1 ? '3' : 'y')),
+    );
     expect(detectScore(header, sample)?.name).toBe(expected);
   });
 

@@ -4,7 +4,14 @@ import { answerOf, excludedTotal, mergeAccounting, newAccounting, passes } from 
 describe('answerOf', () => {
   it('returns the answer, or -1 after counting the reason and the line', () => {
     const acc = newAccounting();
-    const cells: [string | undefined, number][] = [['9', 2], ['', 3], ['11', 4], ['abc', 5], [undefined, 6], ['10 - Extremely likely', 7]];
+    const cells: [string | undefined, number][] = [
+      ['9', 2],
+      ['', 3],
+      ['11', 4],
+      ['abc', 5],
+      [undefined, 6],
+      ['10 - Extremely likely', 7],
+    ];
     expect(cells.map(([cell, line]) => answerOf(cell, acc, line))).toEqual([9, -1, -1, -1, -1, 10]);
     expect(acc.excluded).toEqual({ missing_score: 2, out_of_range: 1, not_a_number: 1, bad_date: 0, partial: 0 });
     expect(acc.lines.missing_score).toEqual([3, 6]);
@@ -25,8 +32,20 @@ describe('passes', () => {
     [[{ index: 1, value: 'chat', equal: true }], true],
     [[{ index: 1, value: 'phone', equal: true }], false],
     [[{ index: 1, value: 'chat', equal: false }], false],
-    [[{ index: 1, value: 'chat', equal: true }, { index: 2, value: 'Nord', equal: true }], true],
-    [[{ index: 1, value: 'chat', equal: true }, { index: 2, value: 'Syd', equal: true }], false],
+    [
+      [
+        { index: 1, value: 'chat', equal: true },
+        { index: 2, value: 'Nord', equal: true },
+      ],
+      true,
+    ],
+    [
+      [
+        { index: 1, value: 'chat', equal: true },
+        { index: 2, value: 'Syd', equal: true },
+      ],
+      false,
+    ],
     [[{ index: 7, value: '', equal: true }], true],
     [[], true],
   ])('%j -> %s', (conditions, expected) => {

@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { dayBounds } from '../../src/core/date.js';
 import { groupFold, periodFold, tallyFold } from '../../src/core/fold.js';
-import { periodLabel, type Calendar } from '../../src/core/period.js';
+import { type Calendar, periodLabel } from '../../src/core/period.js';
 import { UTC } from '../../src/core/zone.js';
-import { excludedTotal } from '../../src/io/rows.js';
 import type { ScanRequest } from '../../src/io/plan.js';
+import { excludedTotal } from '../../src/io/rows.js';
 import { scan } from '../../src/io/scan.js';
 import { fakeIo } from '../helpers/fake-io.js';
 
@@ -126,7 +126,13 @@ describe('scan: several files', () => {
     const a = file('a.csv', 'score,id\n9\n10\n');
     const b = file('b.csv', 'id;Betyg\n1;3\n2;8\n3;9\n');
     const result = await scan(request([a, b], { groups: [{ role: 'file', flag: 'FILE', byFile: true }] }), fakeIo(), groupFold);
-    expect([...result.state].map(([k, t]) => [k, t.reduce((s, x) => s + x, 0)])).toEqual([['0', 2], ['1', 3]]);
-    expect(result.inputs.map((i) => [i.delimiter, i.columns.score.name])).toEqual([[',', 'score'], [';', 'Betyg']]);
+    expect([...result.state].map(([k, t]) => [k, t.reduce((s, x) => s + x, 0)])).toEqual([
+      ['0', 2],
+      ['1', 3],
+    ]);
+    expect(result.inputs.map((i) => [i.delimiter, i.columns.score.name])).toEqual([
+      [',', 'score'],
+      [';', 'Betyg'],
+    ]);
   });
 });

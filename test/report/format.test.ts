@@ -5,7 +5,16 @@ import { colorLevel } from '../../src/report/style.js';
 
 describe('round', () => {
   it.each([
-    [1.005, 2, 1.01], [2.5, 0, 3], [-2.5, 0, -3], [0.05, 1, 0.1], [-0.05, 1, -0.1], [12.345, 2, 12.35], [-0.04, 1, 0], [1e-7, 1, 0], [5e-7, 6, 0.000001], [123456.78, 1, 123456.8],
+    [1.005, 2, 1.01],
+    [2.5, 0, 3],
+    [-2.5, 0, -3],
+    [0.05, 1, 0.1],
+    [-0.05, 1, -0.1],
+    [12.345, 2, 12.35],
+    [-0.04, 1, 0],
+    [1e-7, 1, 0],
+    [5e-7, 6, 0.000001],
+    [123456.78, 1, 123456.8],
   ])('round(%d, %i) = %d (half away from zero)', (value, decimals, expected) => {
     expect(round(value, decimals)).toBe(expected);
   });
@@ -14,8 +23,15 @@ describe('round', () => {
 describe('formatForHumans', () => {
   const style = { decimals: 1 };
   it.each([
-    [32.45, 'nps', '+32.5'], [-5, 'nps', '-5.0'], [0, 'nps', '0.0'], [-0.04, 'nps', '0.0'], [0.04, 'nps', '0.0'],
-    [51, 'pct', '51.0%'], [6.559, 'margin', '±6.6'], [412, 'count', '412'], [NaN, 'nps', 'n/a'],
+    [32.45, 'nps', '+32.5'],
+    [-5, 'nps', '-5.0'],
+    [0, 'nps', '0.0'],
+    [-0.04, 'nps', '0.0'],
+    [0.04, 'nps', '0.0'],
+    [51, 'pct', '51.0%'],
+    [6.559, 'margin', '±6.6'],
+    [412, 'count', '412'],
+    [NaN, 'nps', 'n/a'],
   ] as const)('%d as %s is %j', (value, kind, expected) => {
     expect(formatForHumans(value, kind, style)).toBe(expected);
   });
@@ -48,9 +64,16 @@ describe('sanitizing untrusted text', () => {
 
   it.each([
     ['=HYPERLINK("http://x")', `'=HYPERLINK("http://x")`],
-    ['+1', "'+1"], ['-1+2', "'-1+2"], ['@SUM(A1)', "'@SUM(A1)"], ['\tx', "'\tx"], ['\rx', "'\rx"],
-    ['fine', 'fine'], ['a=b', 'a=b'],
-    ['\x1b[31m=1+2\x1b[0m', "'=1+2"], ['Anna\x07Bell', 'AnnaBell'], ['two\nlines', 'two\nlines'],
+    ['+1', "'+1"],
+    ['-1+2', "'-1+2"],
+    ['@SUM(A1)', "'@SUM(A1)"],
+    ['\tx', "'\tx"],
+    ['\rx', "'\rx"],
+    ['fine', 'fine'],
+    ['a=b', 'a=b'],
+    ['\x1b[31m=1+2\x1b[0m', "'=1+2"],
+    ['Anna\x07Bell', 'AnnaBell'],
+    ['two\nlines', 'two\nlines'],
   ])('forSpreadsheet(%j) = %j', (raw, safe) => {
     expect(forSpreadsheet(raw)).toBe(safe);
   });
@@ -58,8 +81,13 @@ describe('sanitizing untrusted text', () => {
 
 describe('colorLevel', () => {
   it.each([
-    [{}, true, 1], [{}, false, 0], [{ NO_COLOR: '1' }, true, 0], [{ FORCE_COLOR: '1' }, false, 1],
-    [{ FORCE_COLOR: '3' }, false, 3], [{ FORCE_COLOR: '0' }, true, 0], [{ NO_COLOR: '1', FORCE_COLOR: '1' }, true, 0],
+    [{}, true, 1],
+    [{}, false, 0],
+    [{ NO_COLOR: '1' }, true, 0],
+    [{ FORCE_COLOR: '1' }, false, 1],
+    [{ FORCE_COLOR: '3' }, false, 3],
+    [{ FORCE_COLOR: '0' }, true, 0],
+    [{ NO_COLOR: '1', FORCE_COLOR: '1' }, true, 0],
   ])('env %j, TTY %s: level %i', (env, tty, level) => {
     expect(colorLevel(env, tty)).toBe(level);
   });

@@ -1,6 +1,7 @@
 import { Option } from 'commander';
+import { entry } from '../../core/entry.js';
 import { KEY_SEPARATOR, keyedFold, pairFold } from '../../core/fold.js';
-import { leaderboard, RANK_BY, rankWithin, type RankBy, type Standing } from '../../core/leaderboard.js';
+import { leaderboard, RANK_BY, type RankBy, rankWithin, type Standing } from '../../core/leaderboard.js';
 import { mergeSideMetrics, newSideMetrics, type SideMetrics } from '../../core/metrics.js';
 import type { Shrinkage } from '../../core/shrink.js';
 import type { Statistics } from '../../core/summary.js';
@@ -12,9 +13,9 @@ import type { Question } from '../../io/scan.js';
 import { confidenceLabel, formatDecimal, formatForHumans, groupLabel } from '../../report/format.js';
 import type { Column, Row } from '../../report/model.js';
 import type { CommandDefinition, Outcome } from '../command.js';
-import { parseCount, parsePositive } from '../options.js';
 import { differenceCells, differenceColumns, forAudience, npsCells, npsColumns } from '../figures.js';
-import { addSideMetricOptions, checkSideMetrics, hasSideMetrics, sideColumns, sideFold, sideMetricCells, sideMetricColumns, type SideFlags } from '../side-metrics.js';
+import { parseCount, parsePositive } from '../options.js';
+import { addSideMetricOptions, checkSideMetrics, hasSideMetrics, type SideFlags, sideColumns, sideFold, sideMetricCells, sideMetricColumns } from '../side-metrics.js';
 
 interface AgentFlags extends SideFlags {
   agent?: string;
@@ -48,21 +49,29 @@ export const agents: CommandDefinition<AgentFlags> = {
       .option('--bottom <n>', 'show only the N worst ranked', parsePositive),
   async run({ flags, statistics, scan, warn }) {
     const role = flags.by !== undefined ? 'by' : 'agent';
-    const ranked: GroupColumn = flags.by !== undefined
-      ? { role, flag: '--by', spec: flags.by }
-      : { role, flag: '--agent', spec: flags.agent, detect: detectAgent };
-    const team: GroupColumn | undefined = flags.team === undefined
-      ? undefined
-      : { role: 'team', flag: '--team', spec: typeof flags.team === 'string' ? flags.team : undefined, detect: detectTeam };
+    const ranked: GroupColumn = flags.by !== undefined ? { role, flag: '--by', spec: flags.by } : { role, flag: '--agent', spec: flags.agent, detect: detectAgent };
+    const team: GroupColumn | undefined =
+      flags.team === undefined ? undefined : { role: 'team', flag: '--team', spec: typeof flags.team === 'string' ? flags.team : undefined, detect: detectTeam };
     const own = team ? [team, ranked] : [ranked];
-    const fold = pairFold(keyedFold(own.length), sideFold(flags, own.length, (_time, keys) => (own.length === 1 ? keys[0] : keys.slice(0, own.length).join(KEY_SEPARATOR))));
+    const fold = pairFold(
+      keyedFold(own.length),
+      sideFold(flags, own.length, (_time, keys) => (own.length === 1 ? keys[0] : keys.slice(0, own.length).join(KEY_SEPARATOR))),
+    );
     const result = await scan({ groups: [...own, ...sideColumns(flags)] }, fold);
     const columnName = result.inputs[0].columns[role].name;
     const boards = result.questions.map((q) => board(q.state[0], Boolean(team), flags, statistics));
     const side = result.questions[0].state[1];
     checkSideMetrics(flags, side.values(), warn);
-    const report = agentsReport(boards, side, result.questions, columnName, team ? result.inputs[0].columns.team.name : undefined, flags, statistics,
-      `NPS by ${columnName}${team ? ` within ${result.inputs[0].columns.team.name}` : ''}: ${result.inputs.map((i) => i.name).join(', ')}`);
+    const report = agentsReport(
+      boards,
+      side,
+      result.questions,
+      columnName,
+      team ? result.inputs[0].columns.team.name : undefined,
+      flags,
+      statistics,
+      `NPS by ${columnName}${team ? ` within ${result.inputs[0].columns.team.name}` : ''}: ${result.inputs.map((i) => i.name).join(', ')}`,
+    );
     return { report };
   },
 };
@@ -80,7 +89,7 @@ function board(tallies: Map<string, Tally>, withTeams: boolean, flags: AgentFlag
   const teamTallies = new Map<string, Tally>();
   for (const [key, t] of tallies) {
     const name = teamOf(key);
-    mergeTallies(teamTallies.get(name) ?? teamTallies.set(name, newTally()).get(name)!, t);
+    mergeTallies(entry(teamTallies, name, newTally), t);
   }
   return {
     agents: rankWithin(standings, (s) => teamOf(s.key), flags.rankBy),
@@ -171,7 +180,10 @@ function teamsFirst(b: Board, flags: AgentFlags): { s: Standing; isTeam: boolean
   const teams = [...b.teams].sort((x, y) => compareText(x.key, y.key));
   for (const t of teams) {
     out.push({ s: t, isTeam: true });
-    const members = keepTopBottom(b.agents.filter((s) => teamOf(s.key) === t.key), flags);
+    const members = keepTopBottom(
+      b.agents.filter((s) => teamOf(s.key) === t.key),
+      flags,
+    );
     out.push(...members.filter((s) => s.ranked).map((s) => ({ s, isTeam: false })));
   }
   // Small agents of every team after all the rankings.

@@ -1,4 +1,4 @@
-import { detectAgent, detectDate, detectScore, detectTeam, type ColumnChoice } from '../../io/mapping.js';
+import { type ColumnChoice, detectAgent, detectDate, detectScore, detectTeam } from '../../io/mapping.js';
 import { choosePreset, type PresetName, type Role } from '../../io/presets.js';
 import { readTable, type TableHead } from '../../io/read.js';
 import { delimiterName } from '../../io/sniff.js';
@@ -67,7 +67,11 @@ function describe(head: TableHead, presetName: PresetName | undefined): Outcome[
       samples: values.map((v) => (v.length > 30 ? `${v.slice(0, 29)}…` : v)).join(' | '),
     };
   });
-  const config = Object.fromEntries(Object.entries(found).filter(([, c]) => c && !c.also).map(([role, c]) => [role, c!.name]));
+  const config = Object.fromEntries(
+    Object.entries(found)
+      .filter(([, c]) => c && !c.also)
+      .map(([role, c]) => [role, c!.name]),
+  );
   const snippet = JSON.stringify({ ...(preset.name !== 'generic' ? { preset: preset.name } : {}), columns: config });
   return {
     title: `Columns of ${source.name}`,
@@ -84,15 +88,17 @@ function describe(head: TableHead, presetName: PresetName | undefined): Outcome[
           { key: 'signature', label: 'Recognised by', kind: 'text' },
           { key: 'rows_sampled', label: 'Rows sampled', kind: 'count' },
         ],
-        rows: [{
-          file: source.name,
-          encoding: head.decoding.encoding,
-          delimiter: delimiterName(head.dialect.delimiter) + (head.dialect.sepLine ? ' (from a sep= line)' : ''),
-          header_rows: 1 + head.headerRows.length,
-          vendor: preset.name,
-          signature: presetName ? '--preset' : preset.signature,
-          rows_sampled: sample.length,
-        }],
+        rows: [
+          {
+            file: source.name,
+            encoding: head.decoding.encoding,
+            delimiter: delimiterName(head.dialect.delimiter) + (head.dialect.sepLine ? ' (from a sep= line)' : ''),
+            header_rows: 1 + head.headerRows.length,
+            vendor: preset.name,
+            signature: presetName ? '--preset' : preset.signature,
+            rows_sampled: sample.length,
+          },
+        ],
       },
       {
         name: 'columns',

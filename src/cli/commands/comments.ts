@@ -1,4 +1,5 @@
 import { classify } from '../../core/classify.js';
+import { entry } from '../../core/entry.js';
 import type { Fold } from '../../core/fold.js';
 import { compareText } from '../../core/text.js';
 import { distinctiveTerms, TermCounts } from '../../core/words.js';
@@ -42,9 +43,7 @@ export const comments: CommandDefinition<CommentFlags> = {
       add(byGroup, score, _time, keys) {
         if (keys[0].trim() === '') return;
         const group = keys[1] ?? '';
-        let counts = byGroup.get(group);
-        if (!counts) byGroup.set(group, (counts = new TermCounts()));
-        counts.add(classify(score), keys[0]);
+        entry(byGroup, group, () => new TermCounts()).add(classify(score), keys[0]);
       },
       merge(into, from) {
         for (const [group, counts] of from) {

@@ -1,16 +1,16 @@
 import { groupFold, periodFold } from '../../core/fold.js';
 import { eachAgainstRest } from '../../core/groups.js';
-import { parsePeriodLabel, periodKey, periodLabel, PERIOD_UNITS, type Calendar, type PeriodUnit } from '../../core/period.js';
+import { type Calendar, PERIOD_UNITS, type PeriodUnit, parsePeriodLabel, periodKey, periodLabel } from '../../core/period.js';
 import { compareGroups, type Difference } from '../../core/significance.js';
-import { summarize, type NpsSummary, type Statistics } from '../../core/summary.js';
+import { type NpsSummary, type Statistics, summarize } from '../../core/summary.js';
 import { countsOf, newTally, type Tally } from '../../core/tally.js';
 import { dataError, usageError } from '../../errors.js';
 import { sameFile } from '../../io/write.js';
 import { confidenceLabel, formatDecimal, formatForHumans, groupLabel, pText } from '../../report/format.js';
 import type { Column, Row } from '../../report/model.js';
 import type { CommandContext, CommandDefinition, Outcome, ScanSpec } from '../command.js';
-import { parseCount } from '../options.js';
 import { differenceCells, differenceColumns, npsCells, npsColumns } from '../figures.js';
+import { parseCount } from '../options.js';
 import { failBelowGate, underMinN } from '../verdicts.js';
 
 interface CompareFlags {
@@ -74,9 +74,10 @@ async function byColumn(column: string, { flags, statistics, scan }: CommandCont
   const above = results.filter((g) => g.pAdjusted < alpha && g.vsRest.difference > 0).map((g) => groupLabel(g.key));
   const below = results.filter((g) => g.pAdjusted < alpha && g.vsRest.difference < 0).map((g) => groupLabel(g.key));
   const level = levelText(statistics);
-  const verdict = above.length + below.length === 0
-    ? `No ${name} differs significantly from the rest at ${level} (Holm-adjusted across ${results.length}).`
-    : `At ${level}, Holm-adjusted across ${results.length}: ${[above.length ? `above the rest: ${above.join(', ')}` : '', below.length ? `below the rest: ${below.join(', ')}` : ''].filter(Boolean).join('; ')}.`;
+  const verdict =
+    above.length + below.length === 0
+      ? `No ${name} differs significantly from the rest at ${level} (Holm-adjusted across ${results.length}).`
+      : `At ${level}, Holm-adjusted across ${results.length}: ${[above.length ? `above the rest: ${above.join(', ')}` : '', below.length ? `below the rest: ${below.join(', ')}` : ''].filter(Boolean).join('; ')}.`;
   return {
     report: frame(`NPS by ${name}, each against the rest: ${names(result.inputs)}`, rows, [verdict], 'p (Holm)'),
     groups: results.map((g) => ({ name: `${name} ${groupLabel(g.key)}`, summary: g.summary })),
@@ -108,7 +109,8 @@ async function byPeriod({ flags, request, statistics, scan }: CommandContext<Com
     if (flags.period === undefined) throw usageError('--vs needs --period', 'e.g. --period 2024-Q3 --vs 2024-Q2');
     const first = labelled(flags.period, '--period', fiscalYearStart);
     const second = labelled(flags.vs!, '--vs', fiscalYearStart);
-    if (first.calendar.unit !== second.calendar.unit) throw usageError(`--period ${flags.period} and --vs ${flags.vs} are different kinds of period`, 'compare a quarter with a quarter, a month with a month ...');
+    if (first.calendar.unit !== second.calendar.unit)
+      throw usageError(`--period ${flags.period} and --vs ${flags.vs} are different kinds of period`, 'compare a quarter with a quarter, a month with a month ...');
     if (first.key === second.key) throw usageError(`--period and --vs are both ${flags.period}`, 'compare two different periods');
     calendar = first.calendar;
     focus = first.key;

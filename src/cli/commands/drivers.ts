@@ -1,6 +1,7 @@
 import { chiSquareIndependence, NumericDriver, parseMeasure, quartileBands, spearman } from '../../core/drivers.js';
+import { entry } from '../../core/entry.js';
 import type { Fold } from '../../core/fold.js';
-import { summarize, type Statistics } from '../../core/summary.js';
+import { type Statistics, summarize } from '../../core/summary.js';
 import { mergeTallies, newTally, type Tally } from '../../core/tally.js';
 import { compareText } from '../../core/text.js';
 import { dataError, usageError } from '../../errors.js';
@@ -55,13 +56,13 @@ export const drivers: CommandDefinition<DriverFlags> = {
         for (let i = 0; i < categorical.length; i++) {
           const levels = state.categorical[i];
           const level = keys[numeric.length + i];
-          let t = levels.get(level);
-          if (!t) levels.set(level, (t = newTally()));
-          t[score] += 1;
+          entry(levels, level, newTally)[score] += 1;
         }
       },
       merge(into, from) {
-        from.unreadable.forEach((n, i) => (into.unreadable[i] += n));
+        from.unreadable.forEach((n, i) => {
+          into.unreadable[i] += n;
+        });
         from.numeric.forEach((driver, i) => {
           const values = driver.values();
           const scores = driver.scores();
@@ -69,7 +70,7 @@ export const drivers: CommandDefinition<DriverFlags> = {
         });
         from.categorical.forEach((levels, i) => {
           for (const [level, t] of levels) {
-            mergeTallies(into.categorical[i].get(level) ?? into.categorical[i].set(level, newTally()).get(level)!, t);
+            mergeTallies(entry(into.categorical[i], level, newTally), t);
           }
         });
       },
@@ -80,9 +81,13 @@ export const drivers: CommandDefinition<DriverFlags> = {
       const name = names[`numeric_${i + 1}`].name;
       const unreadable = result.state.unreadable[i];
       if (result.state.numeric[i].n === 0) {
-        throw dataError(`the numeric driver ${name} holds no numbers${unreadable ? ` (${unreadable} cells are not numbers)` : ''}`, 'give --numeric a column of numbers (decimal comma or point), or use --categorical');
+        throw dataError(
+          `the numeric driver ${name} holds no numbers${unreadable ? ` (${unreadable} cells are not numbers)` : ''}`,
+          'give --numeric a column of numbers (decimal comma or point), or use --categorical',
+        );
       }
-      if (unreadable > 0) warn(`warning: ${unreadable} ${name} ${unreadable === 1 ? 'cell is' : 'cells are'} not a number and ${unreadable === 1 ? 'was' : 'were'} left out of that driver`);
+      if (unreadable > 0)
+        warn(`warning: ${unreadable} ${name} ${unreadable === 1 ? 'cell is' : 'cells are'} not a number and ${unreadable === 1 ? 'was' : 'were'} left out of that driver`);
     });
     const analyses = [
       ...numeric.map((_, i) => numericAnalysis(names[`numeric_${i + 1}`].name, result.state.numeric[i], statistics)),
@@ -95,14 +100,18 @@ export const drivers: CommandDefinition<DriverFlags> = {
         { name: 'levels', primary: true, columns: LEVEL_COLUMNS, rows: analyses.flatMap((a) => a.levels) },
       ],
       notes: [
-        'Sorted by effect size: |Spearman rho| between a numeric driver and the 0-10 answer (rows without a number are left out of that driver), Cramér\'s V of a chi-square test of independence between a categorical driver and the three NPS categories. Both are associations in this data, not proof of cause.',
+        "Sorted by effect size: |Spearman rho| between a numeric driver and the 0-10 answer (rows without a number are left out of that driver), Cramér's V of a chi-square test of independence between a categorical driver and the three NPS categories. Both are associations in this data, not proof of cause.",
       ],
     };
     return { report };
   },
 };
 
-const split = (list: string | undefined) => (list ?? '').split(',').map((c) => c.trim()).filter(Boolean);
+const split = (list: string | undefined) =>
+  (list ?? '')
+    .split(',')
+    .map((c) => c.trim())
+    .filter(Boolean);
 
 interface Analysis {
   readonly effect: number;
@@ -122,8 +131,21 @@ function numericAnalysis(name: string, driver: NumericDriver, stats: Statistics)
 
 function categoricalAnalysis(name: string, levels: Map<string, Tally>, stats: Statistics): Analysis {
   const test = chiSquareIndependence(levels);
-  const summary: Row = { driver: name, type: 'categorical', n: test.n, test: 'chi-square', statistic: test.statistic, df: test.df, p_value: Number.isNaN(test.p) ? null : test.p, effect_size: test.cramersV };
-  return { effect: test.cramersV, summary, levels: [...levels.keys()].sort(compareText).map((level) => levelRow(name, 'categorical', groupLabel(level), levels.get(level)!, stats, summary)) };
+  const summary: Row = {
+    driver: name,
+    type: 'categorical',
+    n: test.n,
+    test: 'chi-square',
+    statistic: test.statistic,
+    df: test.df,
+    p_value: Number.isNaN(test.p) ? null : test.p,
+    effect_size: test.cramersV,
+  };
+  return {
+    effect: test.cramersV,
+    summary,
+    levels: [...levels.keys()].sort(compareText).map((level) => levelRow(name, 'categorical', groupLabel(level), levels.get(level)!, stats, summary)),
+  };
 }
 
 const SUMMARY_COLUMNS: Column[] = [

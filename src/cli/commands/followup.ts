@@ -1,5 +1,5 @@
 import { InvalidArgumentError, Option } from 'commander';
-import { CATEGORIES, classify, type Category } from '../../core/classify.js';
+import { CATEGORIES, type Category, classify } from '../../core/classify.js';
 import type { Fold } from '../../core/fold.js';
 import { usageError } from '../../errors.js';
 import { detectAgent, detectChannel, detectComment, detectId, detectTeam } from '../../io/mapping.js';
@@ -107,7 +107,13 @@ const wallText = (wall: number) => (Number.isNaN(wall) ? '' : new Date(wall).toI
 
 /** A column name as a stable snake_case key, made unique among those already taken. */
 function keyFor(name: string, taken: readonly string[]): string {
-  const base = name.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '') || 'column';
+  const base =
+    name
+      .normalize('NFKD')
+      .replace(/[\u0300-\u036f]/g, '')
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '_')
+      .replace(/^_|_$/g, '') || 'column';
   let key = taken.includes(base) ? `extra_${base}` : base;
   for (let n = 2; taken.includes(key); n++) key = `extra_${base}_${n}`;
   return key;
@@ -115,7 +121,8 @@ function keyFor(name: string, taken: readonly string[]): string {
 
 function followupReport(list: readonly Callback[], includes: readonly string[], frame: { title: string; notes: string[] }): Outcome['report'] {
   const own = ['id', 'date', 'score', 'category', 'agent', 'team', 'channel', 'comment'];
-  const extraKeys = includes.reduce<string[]>((keys, name) => [...keys, keyFor(name, [...own, ...keys])], []);
+  const extraKeys: string[] = [];
+  for (const name of includes) extraKeys.push(keyFor(name, [...own, ...extraKeys]));
   const columns: Column[] = [
     { key: 'id', label: 'ID', kind: 'text' },
     { key: 'date', label: 'Date', kind: 'text' },

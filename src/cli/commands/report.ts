@@ -1,15 +1,15 @@
 import { Option } from 'commander';
-import { pairFold, periodFold, tallyFold, type Fold } from '../../core/fold.js';
+import { type Fold, pairFold, periodFold, tallyFold } from '../../core/fold.js';
 import type { SideMetrics } from '../../core/metrics.js';
-import { PERIOD_UNITS, type Calendar, type PeriodUnit } from '../../core/period.js';
-import { summarize, type NpsSummary, type Statistics } from '../../core/summary.js';
+import { type Calendar, PERIOD_UNITS, type PeriodUnit } from '../../core/period.js';
+import { type NpsSummary, type Statistics, summarize } from '../../core/summary.js';
 import type { Tally } from '../../core/tally.js';
 import type { Scan } from '../../io/scan.js';
 import { confidenceLabel } from '../../report/format.js';
 import type { Column, Row } from '../../report/model.js';
 import type { CommandDefinition, Outcome } from '../command.js';
 import { parseNps } from '../options.js';
-import { addSideMetricOptions, checkSideMetrics, hasSideMetrics, sideColumns, sideFold, sideMetricCells, sideMetricColumns, type SideFlags } from '../side-metrics.js';
+import { addSideMetricOptions, checkSideMetrics, hasSideMetrics, type SideFlags, sideColumns, sideFold, sideMetricCells, sideMetricColumns } from '../side-metrics.js';
 import { benchmarkSentence, dropGate, failBelowGate, latestChange } from '../verdicts.js';
 
 export const METHOD_NAMES = { 'adjusted-wald': 'adjusted Wald', wald: 'Wald', score: 'score' } as const;
@@ -41,7 +41,10 @@ export const report: CommandDefinition<ReportFlags> = {
     const calendar: Calendar = { unit: flags.period, fiscalYearStart: flags.fiscalYearStart };
     // Periods are only tallied when --fail-on-drop needs them; the overall tally comes with every scan.
     const npsFold: Fold<unknown> = flags.failOnDrop ? periodFold(calendar) : tallyFold;
-    const fold = pairFold(npsFold, sideFold(flags, 0, () => ''));
+    const fold = pairFold(
+      npsFold,
+      sideFold(flags, 0, () => ''),
+    );
     const result = await scan({ needsDates: Boolean(flags.failOnDrop), groups: sideColumns(flags) }, fold);
     checkSideMetrics(flags, result.state[1].values(), warn);
     const summary = summarize(result.overall, statistics);
@@ -107,7 +110,9 @@ function reportOf(
   const most = Math.max(...s.distribution);
   const notes = [...verdicts];
   if (s.margin === 0) {
-    notes.push(`Every answer is in one category, so the ${METHOD_NAMES[stats.method]} interval has zero width: it understates the uncertainty (the default --ci-method adjusted-wald does not).`);
+    notes.push(
+      `Every answer is in one category, so the ${METHOD_NAMES[stats.method]} interval has zero width: it understates the uncertainty (the default --ci-method adjusted-wald does not).`,
+    );
   }
   return {
     title: `NPS report: ${result.inputs.map((i) => i.name).join(', ')}`,
@@ -136,9 +141,7 @@ function reportOf(
           { key: 'share', label: 'Share', kind: 'pct' },
           { key: 'bar', label: '', kind: 'bar' },
         ],
-        rows: s.distribution
-          .map((count, score) => ({ score, count, share: s.n === 0 ? NaN : (100 * count) / s.n, bar: most === 0 ? 0 : count / most }))
-          .reverse(),
+        rows: s.distribution.map((count, score) => ({ score, count, share: s.n === 0 ? NaN : (100 * count) / s.n, bar: most === 0 ? 0 : count / most })).reverse(),
       },
     ],
     notes,

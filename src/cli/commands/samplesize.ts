@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from 'commander';
-import { plannedVariance, responsesForMargin, responsesPerGroupForDifference, type PlanningShares } from '../../core/sample-size.js';
+import { type PlanningShares, plannedVariance, responsesForMargin, responsesPerGroupForDifference } from '../../core/sample-size.js';
 import { usageError } from '../../errors.js';
 import { confidenceLabel, formatDecimal, formatForHumans } from '../../report/format.js';
 import type { CommandDefinition, Outcome } from '../command.js';
@@ -40,12 +40,12 @@ export const samplesize: CommandDefinition<SampleSizeFlags> = {
     if (shares && shares.promoters + shares.detractors > 1) throw usageError('--promoters and --detractors add up to more than 1');
     const byMargin = flags.margin !== undefined;
     const target = (byMargin ? flags.margin : flags.difference)! / 100;
-    const n = byMargin
-      ? responsesForMargin(target, confidence, shares)
-      : responsesPerGroupForDifference(target, confidence, flags.power, shares);
+    const n = byMargin ? responsesForMargin(target, confidence, shares) : responsesPerGroupForDifference(target, confidence, flags.power, shares);
     const level = confidenceLabel(confidence);
     const style = { decimals: decimals };
-    const planning = shares ? `${formatForHumans(100 * shares.promoters, 'pct', style)} promoters and ${formatForHumans(100 * shares.detractors, 'pct', style)} detractors` : 'the worst case';
+    const planning = shares
+      ? `${formatForHumans(100 * shares.promoters, 'pct', style)} promoters and ${formatForHumans(100 * shares.detractors, 'pct', style)} detractors`
+      : 'the worst case';
     const sentence = byMargin
       ? `A ${level} interval of ±${formatDecimal(flags.margin!, decimals)} points needs ${n} responses, planning for ${planning}.`
       : `Detecting a difference of ${formatDecimal(flags.difference!, decimals)} points between two groups (two-sided, ${level}, power ${formatForHumans(100 * flags.power, 'pct', style)}) needs ${n} responses in each group, planning for ${planning}.`;
@@ -79,7 +79,12 @@ export const samplesize: CommandDefinition<SampleSizeFlags> = {
           ],
         },
       ],
-      notes: [sentence, byMargin ? 'n = ceil(z² V / m² - 3), the adjusted-Wald interval\'s inverse (V = 1 in the worst case).' : 'n = ceil((z₁₋α/₂ + z_power)² 2V / D² - 3) per group (V = 1 in the worst case).'],
+      notes: [
+        sentence,
+        byMargin
+          ? "n = ceil(z² V / m² - 3), the adjusted-Wald interval's inverse (V = 1 in the worst case)."
+          : 'n = ceil((z₁₋α/₂ + z_power)² 2V / D² - 3) per group (V = 1 in the worst case).',
+      ],
     };
     return { report };
   },

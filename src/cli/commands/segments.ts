@@ -1,5 +1,6 @@
+import { entry } from '../../core/entry.js';
 import { groupFold, KEY_SEPARATOR } from '../../core/fold.js';
-import { summarize, type NpsSummary, type Statistics } from '../../core/summary.js';
+import { type NpsSummary, type Statistics, summarize } from '../../core/summary.js';
 import { mergeTallies, newTally, type Tally } from '../../core/tally.js';
 import { compareText } from '../../core/text.js';
 import { usageError } from '../../errors.js';
@@ -7,9 +8,9 @@ import type { Question } from '../../io/scan.js';
 import { groupLabel } from '../../report/format.js';
 import type { Column, ReportTable, Row } from '../../report/model.js';
 import type { CommandDefinition, Outcome } from '../command.js';
-import { parseCount } from '../options.js';
 import { npsCells, npsColumns } from '../figures.js';
-import { failBelowGate, underMinN, type Judged } from '../verdicts.js';
+import { parseCount } from '../options.js';
+import { failBelowGate, type Judged, underMinN } from '../verdicts.js';
 
 interface SegmentFlags {
   by: string;
@@ -31,7 +32,10 @@ export const segments: CommandDefinition<SegmentFlags> = {
       .requiredOption('--by <column[,column]>', 'one column, or two separated by a comma for a cross-tab')
       .option('--min-n <n>', 'mark segments with fewer responses than this (--fail-below judges the rest)', parseCount, 30),
   async run({ flags, statistics, decimals, failBelow, scan }) {
-    const by = flags.by.split(',').map((c) => c.trim()).filter(Boolean);
+    const by = flags.by
+      .split(',')
+      .map((c) => c.trim())
+      .filter(Boolean);
     if (by.length < 1 || by.length > 2) throw usageError(`--by ${flags.by}: give one column, or two separated by a comma`, 'e.g. --by channel or --by channel,team');
     const result = await scan({ groups: by.map((spec, i) => ({ role: i === 0 ? 'by' : 'by_2', flag: '--by', spec })) }, groupFold);
     const names = by.map((_, i) => result.inputs[0].columns[i === 0 ? 'by' : 'by_2'].name);
@@ -68,13 +72,18 @@ function segmentsReport(
     const parts = key.split(KEY_SEPARATOR);
     const row: Record<string, Row[string]> = { segment: groupLabel(parts[0]) };
     if (names.length > 1) row.segment_2 = groupLabel(parts[1]);
-    questions.forEach((q, i) => Object.assign(row, figures(summarize(q.state.get(key) ?? newTally(), stats), i === 0 ? '' : '_2', minN)));
+    questions.forEach((q, i) => {
+      Object.assign(row, figures(summarize(q.state.get(key) ?? newTally(), stats), i === 0 ? '' : '_2', minN));
+    });
     row.note = (row.low_n as boolean) || (two && (row.low_n_2 as boolean)) ? `n < ${minN}` : '';
     return row;
   });
   const machine: ReportTable = { name: 'segments', columns: longColumns(names, two), rows, audience: names.length > 1 ? 'machine' : 'both' };
   const tables = names.length > 1 ? [machine, ...questions.map((q, i) => crossTab(q, names, stats, minN, two ? ` (question ${i + 1})` : ''))] : [machine];
-  const notes = [names.length > 1 ? `* fewer than ${minN} responses: a wide interval.` : `Segments with fewer than ${minN} responses are marked: their intervals are wide.`, ...frame.notes];
+  const notes = [
+    names.length > 1 ? `* fewer than ${minN} responses: a wide interval.` : `Segments with fewer than ${minN} responses are marked: their intervals are wide.`,
+    ...frame.notes,
+  ];
   return { title: frame.title, tables, notes };
 }
 
@@ -108,7 +117,7 @@ function crossTab(question: Question<Map<string, Tally>>, names: readonly string
   const colKeys = new Set<string>();
   const rowTotals = new Map<string, Tally>();
   const colTotals = new Map<string, Tally>();
-  const add = (totals: Map<string, Tally>, key: string, t: Tally) => mergeTallies(totals.get(key) ?? totals.set(key, newTally()).get(key)!, t);
+  const add = (totals: Map<string, Tally>, key: string, t: Tally) => mergeTallies(entry(totals, key, newTally), t);
   for (const [key, t] of question.state) {
     const [r, c] = key.split(KEY_SEPARATOR);
     rowKeys.add(r);

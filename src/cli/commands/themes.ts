@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import type { Fold } from '../../core/fold.js';
 import { compareGroups, holm } from '../../core/significance.js';
 import { summarize } from '../../core/summary.js';
-import { countsOf, newTally, mergeTallies, type Tally } from '../../core/tally.js';
-import { compileThemes, STARTER_THEMES, themesFromJson, type Theme } from '../../core/themes.js';
+import { countsOf, mergeTallies, newTally, type Tally } from '../../core/tally.js';
+import { compileThemes, STARTER_THEMES, type Theme, themesFromJson } from '../../core/themes.js';
 import { usageError } from '../../errors.js';
 import { detectComment } from '../../io/mapping.js';
 import { confidenceLabel } from '../../report/format.js';
@@ -28,7 +28,7 @@ export const themes: CommandDefinition<ThemeFlags> = {
   summary: 'What comments talk about (wait time, callbacks, price ...) and how NPS differs for those who mention it',
   examples: [
     ['nps themes survey.csv', 'the built-in contact-centre themes'],
-    ['nps themes survey.csv --themes themes.json --last 1q', "your own themes, last quarter"],
+    ['nps themes survey.csv --themes themes.json --last 1q', 'your own themes, last quarter'],
     ['nps themes survey.csv --format csv', 'one row per theme for a spreadsheet'],
   ],
   shared: { input: { questions: 1 }, filters: true, statistics: true, output: { decimals: true }, accounting: true },
@@ -49,8 +49,12 @@ export const themes: CommandDefinition<ThemeFlags> = {
       },
       merge(into, from) {
         into.commenters += from.commenters;
-        from.mentioning.forEach((t, i) => mergeTallies(into.mentioning[i], t));
-        from.notMentioning.forEach((t, i) => mergeTallies(into.notMentioning[i], t));
+        from.mentioning.forEach((t, i) => {
+          mergeTallies(into.mentioning[i], t);
+        });
+        from.notMentioning.forEach((t, i) => {
+          mergeTallies(into.notMentioning[i], t);
+        });
       },
     };
     const result = await scan({ groups: [{ role: 'comment', flag: '--comment', spec: flags.comment, detect: detectComment }] }, fold);
@@ -61,7 +65,6 @@ export const themes: CommandDefinition<ThemeFlags> = {
     const rows: Row[] = list.map((theme, i) => {
       const mention = summarize(state.mentioning[i], statistics);
       const other = summarize(state.notMentioning[i], statistics);
-      const d = differences[i];
       // n and nps are of those mentioning the theme; n_rest and nps_rest of the other commenters.
       return {
         theme: theme.name,

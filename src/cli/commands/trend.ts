@@ -1,18 +1,18 @@
 import { Option } from 'commander';
 import { groupPeriodFold, KEY_SEPARATOR, pairFold, periodFold } from '../../core/fold.js';
 import type { SideMetrics } from '../../core/metrics.js';
-import { periodEnd, periodKey, periodLabel, periodStart, PERIOD_UNITS, sparkline, tiles, type Calendar, type PeriodUnit } from '../../core/period.js';
+import { type Calendar, PERIOD_UNITS, type PeriodUnit, periodEnd, periodKey, periodLabel, periodStart, sparkline, tiles } from '../../core/period.js';
 import type { Statistics } from '../../core/summary.js';
 import { compareText } from '../../core/text.js';
-import { trendOf, type TrendPoint } from '../../core/trend.js';
+import { type TrendPoint, trendOf } from '../../core/trend.js';
 import { usageError } from '../../errors.js';
 import { confidenceLabel, groupLabel } from '../../report/format.js';
 import type { Column } from '../../report/model.js';
 import { isoDay } from '../accounting.js';
 import type { CommandContext, CommandDefinition, Outcome } from '../command.js';
-import { parseCount, parseNps } from '../options.js';
-import { addSideMetricOptions, checkSideMetrics, hasSideMetrics, sideColumns, sideFold, sideMetricCells, sideMetricColumns, type SideFlags } from '../side-metrics.js';
 import { differenceCells, differenceColumns, npsCells, npsColumns } from '../figures.js';
+import { parseCount, parseNps } from '../options.js';
+import { addSideMetricOptions, checkSideMetrics, hasSideMetrics, type SideFlags, sideColumns, sideFold, sideMetricCells, sideMetricColumns } from '../side-metrics.js';
 import { benchmarkSentence, dropGate, failBelowGate, latestChange, underMinN } from '../verdicts.js';
 
 interface TrendFlags extends SideFlags {
@@ -55,7 +55,10 @@ export const trend: CommandDefinition<TrendFlags> = {
 };
 
 async function trendOverall({ flags, request, statistics, decimals, failBelow, scan, warn }: CommandContext<TrendFlags>, calendar: Calendar): Promise<Outcome> {
-  const fold = pairFold(periodFold(calendar), sideFold(flags, 0, (time) => periodKey(time, calendar)));
+  const fold = pairFold(
+    periodFold(calendar),
+    sideFold(flags, 0, (time) => periodKey(time, calendar)),
+  );
   const result = await scan({ needsDates: true, groups: sideColumns(flags) }, fold);
   const [periods, side] = result.state;
   checkSideMetrics(flags, side.values(), warn);
@@ -97,7 +100,10 @@ async function trendByGroup({ flags, request, statistics, decimals, failBelow, s
   if (flags.failOnDrop || flags.benchmark !== undefined) {
     throw usageError('--fail-on-drop and --benchmark judge one series; drop --by for them', 'run nps trend without --by for them; --fail-below works with --by');
   }
-  const fold = pairFold(groupPeriodFold(calendar), sideFold(flags, 1, (time, keys) => `${keys[0]}${KEY_SEPARATOR}${periodKey(time, calendar)}`));
+  const fold = pairFold(
+    groupPeriodFold(calendar),
+    sideFold(flags, 1, (time, keys) => `${keys[0]}${KEY_SEPARATOR}${periodKey(time, calendar)}`),
+  );
   const result = await scan({ needsDates: true, groups: [{ role: 'by', flag: '--by', spec: by }, ...sideColumns(flags)] }, fold);
   const [byGroup, side] = result.state;
   checkSideMetrics(flags, side.values(), warn);
@@ -177,7 +183,11 @@ export function trendReport(
   const span = points.length > 1 ? `${periodLabel(points[0].key, calendar)} to ${periodLabel(points[points.length - 1].key, calendar)}` : '';
   // With several series, one scale for all, so the lines compare with each other.
   const all = series.flatMap(({ points: p }) => p.map((x) => x.summary.nps));
-  const lineOf = (p: readonly TrendPoint[]) => sparkline(p.map((x) => x.summary.nps), all);
+  const lineOf = (p: readonly TrendPoint[]) =>
+    sparkline(
+      p.map((x) => x.summary.nps),
+      all,
+    );
   const tested = Math.max(0, ...series.map(({ points: p }) => p.filter((x) => !Number.isNaN(x.pAdjusted)).length));
   const notes = [
     points.length > 1 && !frame.groupName ? `NPS ${span}: ${lineOf(points)}` : undefined,
@@ -188,23 +198,22 @@ export function trendReport(
       : undefined,
     ...frame.notes,
   ].filter((n): n is string => n !== undefined);
-  const columns: Column[] = [
-    ...(frame.groupName ? [{ key: 'group', label: frame.groupName, kind: 'text' } as Column] : []),
-    ...COLUMNS,
-    ...sideMetricColumns(sideFlags),
-  ];
-  const lines = frame.groupName && points.length > 1
-    ? [{
-        name: 'sparklines',
-        audience: 'human' as const,
-        title: `NPS ${span}, one scale for all`,
-        columns: [
-          { key: 'group', label: frame.groupName, kind: 'text' as const },
-          { key: 'line', label: '', kind: 'text' as const },
-          { key: 'latest', label: 'Latest', kind: 'nps' as const },
-        ],
-        rows: series.map(({ group, points: p }) => ({ group: group ?? '', line: lineOf(p), latest: p.filter((x) => x.summary.n > 0).at(-1)?.summary.nps ?? NaN })),
-      }]
-    : [];
+  const columns: Column[] = [...(frame.groupName ? [{ key: 'group', label: frame.groupName, kind: 'text' } as Column] : []), ...COLUMNS, ...sideMetricColumns(sideFlags)];
+  const lines =
+    frame.groupName && points.length > 1
+      ? [
+          {
+            name: 'sparklines',
+            audience: 'human' as const,
+            title: `NPS ${span}, one scale for all`,
+            columns: [
+              { key: 'group', label: frame.groupName, kind: 'text' as const },
+              { key: 'line', label: '', kind: 'text' as const },
+              { key: 'latest', label: 'Latest', kind: 'nps' as const },
+            ],
+            rows: series.map(({ group, points: p }) => ({ group: group ?? '', line: lineOf(p), latest: p.filter((x) => x.summary.n > 0).at(-1)?.summary.nps ?? NaN })),
+          },
+        ]
+      : [];
   return { title: frame.title, tables: [{ name: 'periods', columns, rows }, ...lines], notes };
 }
