@@ -25,6 +25,25 @@ describe('architecture', () => {
     expect(text).not.toMatch(/Date\.now\(|new Date\(\)|process\.|console\./);
   });
 
+  it.each(filesIn('io'))('%s (input and output) never imports the command line', (file) => {
+    for (const spec of importsOf(file)) expect(spec, `${file} imports ${spec}`).not.toMatch(/\/cli\//);
+  });
+
+  const commands = filesIn('cli/commands').filter((f) => !f.endsWith('index.ts'));
+
+  it('has commands to check', () => {
+    expect(commands.length).toBeGreaterThan(5);
+  });
+
+  it.each(commands)('%s imports no other command', (file) => {
+    for (const spec of importsOf(file)) expect(spec, `${file} imports ${spec}`).not.toMatch(/^\.\/[\w-]+\.js$/);
+  });
+
+  it.each(commands)('%s computes and returns its report: it never writes, renders or exits', (file) => {
+    for (const spec of importsOf(file)) expect(spec, `${file} imports ${spec}`).not.toMatch(/\/io\/write\.js$|\/report\/(index|table|csv|json|markdown)\.js$/);
+    expect(readFileSync(join(src, file), 'utf8')).not.toMatch(/\bstdout\b|\bstderr\b|process\.|console\./);
+  });
+
   it.each(filesIn('report'))('%s (a renderer) knows nothing about NPS statistics or files', (file) => {
     for (const spec of importsOf(file)) expect(spec, `${file} imports ${spec}`).not.toMatch(/\/core\/|\/io\/|^node:/);
   });

@@ -63,6 +63,11 @@ async function run(via: string, args: readonly string[], io: ReturnType<typeof f
   return { via, exit, thrown, stdout: io.out(), stderr: io.err(), ms: performance.now() - started };
 }
 
+/** Any command line, with these bytes on standard input. */
+export function runArgs(args: readonly string[], bytes: Uint8Array): Promise<Outcome> {
+  return run('stdin', args, fakeIo({ stdin: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) }));
+}
+
 /** The bytes given as a file path. */
 export function runFile(file: string, bytes: Uint8Array, extra: readonly string[] = []): Promise<Outcome> {
   writeFileSync(file, bytes);

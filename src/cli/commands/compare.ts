@@ -5,7 +5,7 @@ import { compareGroups, type Difference } from '../../core/significance.js';
 import { type NpsSummary, type Statistics, summarize } from '../../core/summary.js';
 import { countsOf, newTally, type Tally } from '../../core/tally.js';
 import { dataError, usageError } from '../../errors.js';
-import { sameFile } from '../../io/write.js';
+import { sameFile } from '../../io/paths.js';
 import { confidenceLabel, formatDecimal, formatForHumans, groupLabel, pText } from '../../report/format.js';
 import type { Column, Row } from '../../report/model.js';
 import type { CommandContext, CommandDefinition, Outcome, ScanSpec } from '../command.js';

@@ -1,0 +1,88 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { COMMANDS } from '../../src/cli/commands/index.js';
+import { DESCRIBES_ONLY, READS_NO_INPUT, RUN_ARGS } from '../helpers/commands.js';
+import { expectContract, expectNoControlCharacters, runArgs } from './harness.js';
+
+/**
+ * The robustness contract (see expectContract) for every command in the registry, not only
+ * report: generated exports with messy cells, and fixed hostile inputs, all on standard input.
+ */
+const SEED = 20261129;
+const RUNS = 30;
+const TIMEOUT_MS = 60_000;
+
+const readers = COMMANDS.map((c) => c.name).filter((name) => !READS_NO_INPUT.has(name));
+
+const utf8 = (text: string) => new Uint8Array(Buffer.from(text, 'utf8'));
+
+/** A CSV field, quoted when it must be (or at random, as exports do). */
+const field = (value: string, quote: boolean) => (quote || /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
+
+const cell = {
+  score: fc.constantFrom('0', '3', '6', '7', '8', '9', '10', '10 - Extremely likely', ' 7 ', '7.0', '', 'NA', '-', '11', '-1', 'x', '=1+1'),
+  // Mostly readable, so that the date column is found and the rows reach the analysis.
+  date: fc.oneof(
+    { weight: 6, arbitrary: fc.constantFrom('2024-01-05', '2024-03-31T23:30:00Z', '2024-07-01 08:00', '2023-11-30T12:00:00+01:00') },
+    { weight: 1, arbitrary: fc.constantFrom('15.08.2024', '3/4/2024', '1714000000', '45123', '', 'not a date', '2024-13-45') },
+  ),
+  name: fc.constantFrom('Åsa Lindqvist', 'Paweł Kołodziej', '', '=HYPERLINK("x")', '+46 8 123', '@admin', '\u001b[31mred', 'Ann'),
+  channel: fc.constantFrom('chat', 'phone', 'email', '', '-x', 'CHAT'),
+  comment: fc.string({ unit: fc.constantFrom('a', 'ö', ' ', ',', '"', '\n', '\r\n', '=', '\t', 'wait', 'bra'), maxLength: 40 }),
+};
+
+const row = fc.tuple(cell.score, cell.date, cell.name, cell.name, cell.channel, cell.comment, fc.boolean());
+
+const exportText = fc.array(row, { minLength: 0, maxLength: 40 }).map((rows) => {
+  const lines = rows.map(([score, date, agent, team, channel, comment, quote], i) =>
+    [String(i + 1), date, score, agent, team, channel, comment].map((v) => field(v, quote)).join(','),
+  );
+  return `id,date,score,agent,team,channel,comment\n${lines.join('\n')}\n`;
+});
+
+describe.each(readers)('%s', (name) => {
+  const args = [name, '-', ...RUN_ARGS[name], '--format', 'json'];
+  const json = !DESCRIBES_ONLY.has(name);
+
+  it(
+    'keeps the contract on generated exports with messy cells',
+    async () => {
+      const exits: number[] = [];
+      await fc.assert(
+        fc.asyncProperty(exportText, async (text) => {
+          const o = await runArgs(args, utf8(text));
+          expectContract(o, json);
+          expectNoControlCharacters(o.stderr, `${name}: ${JSON.stringify(o.stderr)}`);
+          exits.push(o.exit!);
+        }),
+        { seed: SEED, numRuns: RUNS },
+      );
+      // The generator must reach the analysis, not only the refusals.
+      expect(exits.filter((e) => e === 0).length, `exits: ${exits.join(' ')}`).toBeGreaterThan(RUNS / 4);
+    },
+    TIMEOUT_MS,
+  );
+
+  const hostile: [string, string | Uint8Array][] = [
+    ['an empty input', ''],
+    ['a header only', 'id,date,score,agent,team,channel,comment\n'],
+    ['a BOM and a sep= line only', '\ufeffsep=;\r\n'],
+    ['an unterminated quote', 'id,date,score,agent,team,channel,comment\n1,2024-01-01,9,Ann,A,chat,"never closed\n2,2024-01-02,3,Bo,B,chat,ok\n'],
+    ['NUL bytes', 'id,date,score\n1,2024-01-01,9\u0000\n'],
+    ['random bytes', new Uint8Array(Array.from({ length: 2048 }, (_, i) => (i * 7919) % 256))],
+    ['a row longer than the header', 'id,date,score,agent,team,channel,comment\n1,2024-01-01,9,Ann,A,chat,ok,extra,more\n'],
+    ['formula cells everywhere', 'id,date,score,agent,team,channel,comment\n=1,2024-01-01,9,=cmd|x,+A,@chat,-2+3\n2,2024-01-02,2,=cmd|x,+A,@chat,=HYPERLINK("http://x")\n'],
+  ];
+
+  it.each(hostile)('keeps the contract on %s', async (_what, input) => {
+    const o = await runArgs(args, typeof input === 'string' ? utf8(input) : input);
+    expectContract(o, json);
+    expectNoControlCharacters(o.stderr, `${name}: ${JSON.stringify(o.stderr)}`);
+  });
+});
+
+describe('the list of commands above', () => {
+  it('covers every command in the registry', () => {
+    expect(Object.keys(RUN_ARGS).sort()).toEqual(COMMANDS.map((c) => c.name).sort());
+  });
+});
