@@ -30,37 +30,24 @@ export function benchmarkSentence(tally: Tally, benchmark: number, stats: Statis
 export interface Drop {
   /** "2024-Q4 against 2024-Q3" */
   readonly names: string;
-  readonly latest: number;
-  readonly previous: number;
   readonly change: Difference;
   readonly significantDrop: boolean;
-  readonly sentence: string;
 }
 
 /**
  * The latest period with responses against the one before it: the question a weekly CI job asks.
  * Tested alone (one planned comparison), so its p-value is not Holm-adjusted.
  */
-export function latestChange(periods: ReadonlyMap<number, Tally>, calendar: Calendar, stats: Statistics, decimals: number): Drop | undefined {
+export function latestChange(periods: ReadonlyMap<number, Tally>, calendar: Calendar, stats: Statistics): Drop | undefined {
   if (periods.size === 0) return undefined;
   const latest = Math.max(...periods.keys());
   const previous = latest - 1;
   const before = periods.get(previous) ?? newTally();
   const change = compareGroups(countsOf(periods.get(latest)!), countsOf(before), stats.confidence);
   const names = `${periodLabel(latest, calendar)} against ${periodLabel(previous, calendar)}`;
-  if (Number.isNaN(change.p)) {
-    return { names, latest, previous, change, significantDrop: false, sentence: `Latest change (${names}): not tested, ${periodLabel(previous, calendar)} has no responses.` };
-  }
+  // NaN p (the earlier period is empty) is never a significant drop.
   const significantDrop = change.difference < 0 && change.p < 1 - stats.confidence;
-  const verdict = change.p < 1 - stats.confidence ? (change.difference < 0 ? 'a significant drop' : 'a significant rise') : 'not significant';
-  return {
-    names,
-    latest,
-    previous,
-    change,
-    significantDrop,
-    sentence: `Latest change (${names}): ${points(100 * change.difference, decimals)} points, ${verdict} (${pText(change.p)}, at ${level(stats.confidence)}).`,
-  };
+  return { names, change, significantDrop };
 }
 
 /** A figure the --fail-below gate judges: the overall NPS, a period's, a group's. */

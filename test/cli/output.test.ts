@@ -32,6 +32,49 @@ describe('-o FILE', () => {
   });
 });
 
+describe('-o FILE picks the format from its extension', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'nps-ext-'));
+  const written = async (name: string, extra: string[] = []) => {
+    const io = fakeIo();
+    const code = await main(['report', 'fixtures/basic.csv', '-o', join(dir, name), ...extra], io);
+    expect(code, io.err()).toBe(0);
+    expect(io.out()).toBe('');
+    return readFileSync(join(dir, name), 'utf8');
+  };
+  const stdoutOf = async (args: string[]) => {
+    const io = fakeIo();
+    await main(['report', 'fixtures/basic.csv', ...args], io);
+    return io.out();
+  };
+
+  it('.csv writes CSV, exactly as --format csv would', async () => {
+    expect(await written('a.csv')).toBe(await stdoutOf(['--format', 'csv']));
+  });
+
+  it('.csv with --excel writes CSV for Excel: BOM, ; and decimal comma, CRLF', async () => {
+    const text = await written('b.csv', ['--excel']);
+    expect(text).toBe(await stdoutOf(['--format', 'csv', '--excel']));
+    expect(text.startsWith('\ufeffn;nps;')).toBe(true);
+    expect(text).toContain('\r\n20;30,0;');
+  });
+
+  it('.tsv, .json, .md and .txt write TSV, JSON, Markdown and a plain table', async () => {
+    expect(await written('c.tsv')).toBe(await stdoutOf(['--format', 'tsv']));
+    expect((await written('c.tsv')).split('\n')[0]).toMatch(/^n\tnps\tnps_lower\t/);
+    expect(JSON.parse(await written('d.json')).summary.nps).toBe(30);
+    expect(await written('e.md')).toBe(await stdoutOf(['--format', 'markdown']));
+    expect(await written('f.txt')).toBe(await stdoutOf([]));
+  });
+
+  it('--format on the command line wins over the extension', async () => {
+    expect(await written('g.json', ['--format', 'csv'])).toBe(await stdoutOf(['--format', 'csv']));
+  });
+
+  it('--excel alone asks for CSV on stdout', async () => {
+    expect(await stdoutOf(['--excel'])).toBe(await stdoutOf(['--format', 'csv', '--excel']));
+  });
+});
+
 describe('colour', () => {
   it('is used on a terminal and never with NO_COLOR', async () => {
     const tty = fakeIo({ stdoutIsTTY: true });

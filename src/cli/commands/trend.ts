@@ -65,10 +65,11 @@ async function trendOverall({ flags, request, statistics, decimals, failBelow, s
   const keys = [...periods.keys()];
   const { first, final } = shownRange(keys, result.window, request.since, calendar);
   const points = trendOf(periods, first, final, statistics);
-  const drop = latestChange(periods, calendar, statistics, decimals);
+  const drop = latestChange(periods, calendar, statistics);
   const latestKey = Math.max(...keys);
   const benchmark = flags.benchmark === undefined ? undefined : benchmarkSentence(periods.get(latestKey)!, flags.benchmark, statistics, decimals);
-  const verdicts = [benchmark ? `${periodLabel(latestKey, calendar)}: ${benchmark.sentence}` : undefined, flags.failOnDrop ? drop?.sentence : undefined];
+  // The --fail-on-drop verdict is its gate's line; the benchmark's is a note.
+  const verdicts = [benchmark ? `${periodLabel(latestKey, calendar)}: ${benchmark.sentence}` : undefined];
   const report = trendReport([{ points, side: (key) => side.get(key) }], calendar, statistics, flags.minN, {
     sideFlags: flags,
     title: `NPS by ${flags.period}: ${result.inputs.map((i) => i.name).join(', ')}`,
