@@ -15,7 +15,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     return 0;
   }
   const { buildProgram, helpCommand } = await import('./program.js');
-  const program = buildProgram(io);
+  const program = buildProgram(io, argv);
   try {
     if (argv.length === 0) {
       program.outputHelp({ error: true });

@@ -9,6 +9,7 @@ import { UTC, type Zone, zoneOf } from '../core/zone.js';
 import { usageError } from '../errors.js';
 import { knownEncoding } from '../io/decode.js';
 import type { Io } from '../io/io.js';
+import { sameFile } from '../io/paths.js';
 import type { ScanRequest, WhereClause } from '../io/plan.js';
 import { PRESET_NAMES, type PresetName } from '../io/presets.js';
 import { FORMAT_OF_EXTENSION, FORMATS, type Format } from '../report/index.js';
@@ -147,6 +148,8 @@ export function sharedOptions(cmd: Command, groups: SharedGroups, io: Io): Share
   const flags = cmd.opts() as SharedFlags;
   const files = groups.input ? (cmd.args.length > 0 ? cmd.args : ['-']) : [];
   if (files.filter((f) => f === '-').length > 1) throw usageError('standard input (-) can be read only once');
+  const twice = files.find((f, i) => f !== '-' && files.findIndex((g) => g !== '-' && sameFile(f, g)) !== i);
+  if (twice !== undefined) throw usageError(`${twice} is given twice: its rows would be counted twice`, 'give each export once');
   if (files.includes('-') && io.stdin.isTTY) {
     throw usageError('no input: give a CSV file, or pipe one in', `for example: nps ${cmd.name()} survey.csv`);
   }

@@ -18,7 +18,7 @@ Exit codes:
   70  internal error (please report it)`;
 
 /** The commander tree. It never exits or prints by itself: main() decides both. */
-export function buildProgram(io: Io): Command {
+export function buildProgram(io: Io, argv: readonly string[] = []): Command {
   const output = {
     writeOut: (text: string) => io.stdout.write(text),
     writeErr: (text: string) => io.stderr.write(text),
@@ -61,7 +61,7 @@ ${EXIT_CODES_HELP}`,
       // Operands and options from commander itself, whatever arguments a command declares.
       .action(async function (this: Command) {
         applyConfig(this);
-        await runCommand(definition, this, io);
+        await runCommand(definition, this, io, argv);
       });
     program.addCommand(sub);
   }

@@ -1,5 +1,6 @@
+import { statSync } from 'node:fs';
 import type { Command } from 'commander';
-import { NpsError } from '../errors.js';
+import { NpsError, usageError } from '../errors.js';
 import type { Io } from '../io/io.js';
 import { type Scan, scan } from '../io/scan.js';
 import { writeOutput } from '../io/write.js';
@@ -16,7 +17,8 @@ import { optionsUsed, sharedOptions } from './options.js';
  * Shared promises live here, so a command cannot forget one: every scan is checked and accounted
  * for, every output carries its meta, and a --fail-below the command did not judge is a bug.
  */
-export async function runCommand(definition: AnyCommand, cmd: Command, io: Io): Promise<void> {
+export async function runCommand(definition: AnyCommand, cmd: Command, io: Io, argv: readonly string[]): Promise<void> {
+  refuseGlobbedOutput(argv);
   const shared = sharedOptions(cmd, definition.shared, io);
   const scans: Scan<unknown>[] = [];
   const warn = (message: string) => io.stderr.write(`nps: ${forTerminal(message)}\n`);
@@ -50,7 +52,38 @@ export async function runCommand(definition: AnyCommand, cmd: Command, io: Io): 
     // The format as chosen (from -o's extension or --excel too), not only as typed.
     meta: buildMeta(definition.name, scanned, { ...optionsUsed(cmd), format: shared.format }),
   };
-  await writeOutput(render(report, shared.format, shared.render), shared.output, shared.files, io);
+  await writeOutput(render(report, shared.format, shared.render), shared.output, [...shared.files, ...lookupFiles(cmd)], io);
   const failed = gates.filter((g) => !g.passed);
   if (failed.length > 0) throw new NpsError('threshold', failed.map((g) => g.reason).join('; '));
+}
+
+/**
+ * Files the run reads besides its inputs (--config, --themes, any lookup an option names): -o must
+ * never replace one of them either. Every option value that names an existing file counts.
+ */
+function lookupFiles(cmd: Command): string[] {
+  return cmd.options
+    .filter((o) => o.attributeName() !== 'output')
+    .map((o) => cmd.getOptionValue(o.attributeName()))
+    .filter((value): value is string => typeof value === 'string' && isFile(value));
+}
+
+const isFile = (path: string) => {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * `nps report *` in a folder holding a file named `-o` turns that file into the option, and the
+ * next file into the output: refuse when the option came from a word that is also a file's name.
+ */
+function refuseGlobbedOutput(argv: readonly string[]): void {
+  for (const word of ['-o', '--output']) {
+    if (argv.includes(word) && isFile(word)) {
+      throw usageError(`a file named ${word} is in this folder, so ${word} may come from a * that matched it`, `rename that file, or write the option as --output=FILE`);
+    }
+  }
 }

@@ -1,9 +1,16 @@
+import { fstatSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 
-/** Somewhere text goes: the terminal, a pipe, or a buffer in tests. */
+/** Somewhere text goes: the terminal, a pipe, or a buffer in tests. A promise settles when the text is written. */
 export interface Sink {
-  write(text: string): void;
+  write(text: string): void | Promise<void>;
   readonly isTTY: boolean;
+}
+
+/** A file's identity, so that the same file is recognised under any name (or as stdin). */
+export interface FileIdentity {
+  readonly dev: number;
+  readonly ino: number;
 }
 
 /** Everything the command line touches of the outside world, injected so tests run in-process. */
@@ -13,19 +20,56 @@ export interface Io {
   readonly stderr: Sink;
   readonly env: Readonly<Record<string, string | undefined>>;
   now(): Date;
+  /** The file standard input reads, when it is redirected from a regular file. */
+  stdinFile?(): FileIdentity | undefined;
+  /**
+   * Runs `cleanup` if the process is interrupted (SIGINT, SIGTERM, SIGHUP) before the returned
+   * function is called, then lets the signal end the process as it would have.
+   */
+  onInterrupt?(cleanup: () => void): () => void;
 }
 
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
 export function nodeIo(): Io {
-  // `nps report x.csv | head` closes the pipe early: that is success, not an error to print.
-  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code === 'EPIPE') process.exit(0);
-    throw err;
-  });
+  // Failed writes reach the write callbacks below; without a listener they would also crash the process.
+  process.stdout.on('error', () => {});
+  process.stderr.on('error', () => {});
+  const writer =
+    (stream: NodeJS.WriteStream) =>
+    (text: string): Promise<void> =>
+      new Promise((resolve, reject) => {
+        try {
+          stream.write(text, (err) => (err ? reject(err) : resolve()));
+        } catch (err) {
+          reject(err);
+        }
+      });
   return {
     stdin: process.stdin,
-    stdout: { write: (text) => void process.stdout.write(text), isTTY: Boolean(process.stdout.isTTY) },
+    stdout: { write: writer(process.stdout), isTTY: Boolean(process.stdout.isTTY) },
     stderr: { write: (text) => void process.stderr.write(text), isTTY: Boolean(process.stderr.isTTY) },
     env: process.env,
     now: () => new Date(),
+    stdinFile() {
+      try {
+        const info = fstatSync(0);
+        return info.isFile() ? { dev: info.dev, ino: info.ino } : undefined;
+      } catch {
+        return undefined;
+      }
+    },
+    onInterrupt(cleanup) {
+      const handler = (signal: NodeJS.Signals) => {
+        cleanup();
+        release();
+        process.kill(process.pid, signal);
+      };
+      const release = () => {
+        for (const signal of SIGNALS) process.removeListener(signal, handler);
+      };
+      for (const signal of SIGNALS) process.on(signal, handler);
+      return release;
+    },
   };
 }

@@ -1,29 +1,87 @@
 import { randomBytes } from 'node:crypto';
-import { rename, rm, writeFile } from 'node:fs/promises';
+import { existsSync, rmSync, statSync } from 'node:fs';
+import { rename, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { inputError, usageError } from '../errors.js';
-import type { Io } from './io.js';
-import { canonical, sameFile } from './paths.js';
+import type { FileIdentity, Io } from './io.js';
+import { canonical } from './paths.js';
+
+/** Why a write failed, in words, from its error code. */
+const WRITE_ERRORS: Readonly<Record<string, string>> = {
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'the disk quota is used up',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EROFS: 'the file system is read-only',
+  ENOENT: 'no such folder',
+  EISDIR: 'it is a folder',
+  EIO: 'an input/output error',
+};
+
+const reason = (err: unknown) => {
+  const code = (err as NodeJS.ErrnoException).code;
+  return code ? `${WRITE_ERRORS[code] ?? 'failed'} (${code})` : (err as Error).message;
+};
 
 /**
  * Writes the rendered output to stdout, or to a file atomically (a temporary file in the same folder,
- * then a rename), so a reader never sees half a report. Refuses to overwrite any input.
+ * then a rename), so a reader never sees half a report. A failed write is an error, never success;
+ * a reader that has gone (`| head`) is not: the rest of the output is simply not wanted.
+ * `inputs` are every file the run reads (- for stdin): the output never replaces one of them.
  */
 export async function writeOutput(text: string, file: string | undefined, inputs: readonly string[], io: Io): Promise<void> {
   if (file === undefined || file === '-') {
-    io.stdout.write(text);
+    try {
+      await io.stdout.write(text);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EPIPE') return;
+      throw inputError(`cannot write the output: ${reason(err)}`, 'check the free space where the output goes');
+    }
     return;
   }
-  if (inputs.some((input) => input !== '-' && sameFile(input, file))) {
-    throw usageError(`refusing to write over the input file ${file}`, 'choose another -o path');
-  }
   const target = canonical(file);
+  checkTarget(file, target, inputs, io);
   const temporary = join(dirname(target), `.${basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
+  const removeTemporary = () => rmSync(temporary, { force: true });
+  const release = io.onInterrupt?.(removeTemporary);
   try {
     await writeFile(temporary, text);
     await rename(temporary, target);
   } catch (err) {
-    await rm(temporary, { force: true });
-    throw inputError(`cannot write ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, 'check that the folder exists and is writable');
+    removeTemporary();
+    throw inputError(`cannot write ${file}: ${reason(err)}`, 'check that the folder exists and is writable');
+  } finally {
+    release?.();
+  }
+}
+
+const identity = (path: string): FileIdentity | undefined => {
+  try {
+    const info = statSync(path);
+    return { dev: info.dev, ino: info.ino };
+  } catch {
+    return undefined;
+  }
+};
+
+const same = (a: FileIdentity | undefined, b: FileIdentity | undefined) => a !== undefined && b !== undefined && a.dev === b.dev && a.ino === b.ino;
+
+/**
+ * -o writes only to a regular file or a new path: never over a device, FIFO, socket or folder (a
+ * rename would replace /dev/null itself), and never over an input, by any name or as stdin.
+ */
+function checkTarget(file: string, target: string, inputs: readonly string[], io: Io): void {
+  if (!existsSync(target)) return;
+  const info = statSync(target);
+  if (!info.isFile()) {
+    throw usageError(
+      `refusing to write to ${file}: it is not a regular file (a device, pipe, socket or folder)`,
+      'give -o the path of a file; without -o the output goes to stdout',
+    );
+  }
+  const mine = { dev: info.dev, ino: info.ino };
+  for (const input of inputs) {
+    const other = input === '-' ? io.stdinFile?.() : identity(input);
+    if (same(mine, other)) throw usageError(`refusing to write over ${input === '-' ? 'standard input' : 'the input file'} ${file}`, 'choose another -o path');
   }
 }

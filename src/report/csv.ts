@@ -28,8 +28,9 @@ function delimited(report: Report, options: RenderOptions, delimiter: string): s
   const text = stringify([columns.map((col) => col.key), ...rows], {
     delimiter,
     record_delimiter: options.excel ? '\r\n' : '\n',
-    // A bare CR in a comment is a line break to Excel: quote it like one.
-    quoted_match: /\r/,
+    // Any line break inside a cell, bare CR or LF whatever the record delimiter, would start a new
+    // row in a spreadsheet (whose first cell could be a formula): quote it.
+    quoted_match: /[\r\n]/,
   });
   return options.excel ? `\ufeff${text}` : text;
 }

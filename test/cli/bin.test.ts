@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 
@@ -49,5 +50,46 @@ describe('the built nps binary', () => {
     });
     expect(result.status).toBe(0);
     expect(result.stderr).toBe('');
+  });
+
+  it('fails with exit 3 and one line, never success, when stdout cannot be written (a full disk)', () => {
+    const result = spawnSync('bash', ['-c', `node ${JSON.stringify(bin)} report fixtures/basic.csv --format json > /dev/full`], { cwd: root, encoding: 'utf8' });
+    expect(result.status).toBe(3);
+    expect(result.stderr).toBe('nps: cannot write the output: no space left on the device (ENOSPC)\nhint: check the free space where the output goes\n');
+  });
+
+  it("keeps a failed gate's exit code when the reader of its output has gone", () => {
+    const result = spawnSync('bash', ['-c', `set -o pipefail; node ${JSON.stringify(bin)} report fixtures/contact-centre.csv --fail-below 100 | true`], {
+      cwd: root,
+      encoding: 'utf8',
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toBe('nps: NPS +27.0 is below --fail-below 100\n');
+  });
+
+  it('never writes -o over the file standard input reads', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nps-stdin-'));
+    const input = join(dir, 'in.csv');
+    copyFileSync(join(root, 'fixtures', 'basic.csv'), input);
+    const result = spawnSync('bash', ['-c', `node ${JSON.stringify(bin)} report - -o ${JSON.stringify(input)} < ${JSON.stringify(input)}`], { cwd: root, encoding: 'utf8' });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/^nps: refusing to write over standard input /);
+    expect(readFileSync(input, 'utf8')).toBe(readFileSync(join(root, 'fixtures', 'basic.csv'), 'utf8'));
+  });
+
+  it('never replaces a device node or a FIFO given to -o', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nps-dev-'));
+    const fifo = join(dir, 'pipe.csv');
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    const targets = [fifo];
+    // A copy of /dev/null's device node, where the machine lets us make one (as root in CI).
+    const node = join(dir, 'null');
+    if (spawnSync('mknod', [node, 'c', '1', '3']).status === 0) targets.push(node);
+    for (const target of targets) {
+      const result = run(['report', 'fixtures/basic.csv', '-o', target]);
+      expect(result.status, target).toBe(2);
+      expect(result.stderr).toMatch(/it is not a regular file/);
+      expect(statSync(target).isFile(), target).toBe(false);
+    }
   });
 });

@@ -1,8 +1,9 @@
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
+import { writeOutput } from '../../src/io/write.js';
 import { fakeIo } from '../helpers/fake-io.js';
 
 describe('-o FILE', () => {
@@ -28,7 +29,7 @@ describe('-o FILE', () => {
   it('fails with exit 3 when the folder does not exist', async () => {
     const io = fakeIo();
     expect(await main(['report', 'fixtures/basic.csv', '-o', '/nonexistent-dir/x.csv'], io)).toBe(3);
-    expect(io.err()).toMatch(/^nps: cannot write \/nonexistent-dir\/x.csv: ENOENT\nhint: /);
+    expect(io.err()).toMatch(/^nps: cannot write \/nonexistent-dir\/x.csv: no such folder \(ENOENT\)\nhint: /);
   });
 });
 
@@ -72,6 +73,54 @@ describe('-o FILE picks the format from its extension', () => {
 
   it('--excel alone asks for CSV on stdout', async () => {
     expect(await stdoutOf(['--excel'])).toBe(await stdoutOf(['--format', 'csv', '--excel']));
+  });
+});
+
+describe('-o never replaces what the run reads', () => {
+  it('refuses the --themes and --config files, by any name', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nps-lookup-'));
+    const themes = join(dir, 'themes.json');
+    copyFileSync('fixtures/themes.json', themes);
+    const io = fakeIo();
+    expect(await main(['themes', 'fixtures/contact-centre.csv', '--themes', themes, '-o', join(dir, '.', 'themes.json')], io)).toBe(2);
+    expect(io.err()).toMatch(/^nps: refusing to write over the input file /);
+    const config = join(dir, 'settings.json');
+    copyFileSync('fixtures/configs/warsaw.json', config);
+    const io2 = fakeIo();
+    expect(await main(['report', 'fixtures/basic.csv', '--config', config, '-o', config, '--format', 'json'], io2)).toBe(2);
+    expect(readFileSync(config, 'utf8')).toBe(readFileSync('fixtures/configs/warsaw.json', 'utf8'));
+  });
+
+  it('refuses -o when a file named -o is in the folder (a * that matched it)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nps-glob-'));
+    const here = process.cwd();
+    writeFileSync(join(dir, '-o'), '');
+    copyFileSync(join(here, 'fixtures/basic.csv'), join(dir, 'data.csv'));
+    process.chdir(dir);
+    try {
+      const io = fakeIo();
+      expect(await main(['report', '-o', 'data.csv'], io)).toBe(2);
+      expect(io.err()).toMatch(/^nps: a file named -o is in this folder/);
+      expect(readFileSync('data.csv', 'utf8')).toBe(readFileSync(join(here, 'fixtures/basic.csv'), 'utf8'));
+    } finally {
+      process.chdir(here);
+    }
+  });
+
+  it('removes its temporary file when interrupted', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nps-int-'));
+    let interrupt: (() => void) | undefined;
+    const onInterrupt = (cleanup: () => void) => {
+      interrupt = cleanup;
+      return () => {};
+    };
+    const io = { ...fakeIo(), onInterrupt };
+    const writing = writeOutput('x'.repeat(10_000_000), join(dir, 'out.csv'), [], io);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(readdirSync(dir).some((f) => f.endsWith('.tmp'))).toBe(true);
+    interrupt!();
+    await writing.catch(() => {});
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 });
 

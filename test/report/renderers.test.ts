@@ -1,3 +1,5 @@
+import { parse } from 'csv-parse/sync';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { render } from '../../src/report/index.js';
 import type { Report } from '../../src/report/model.js';
@@ -56,5 +58,44 @@ describe('renderers', () => {
     const doc = JSON.parse(render(report, 'json', options));
     expect(Object.keys(doc)).toEqual(['command', 'rows', 'notes', 'meta']);
     expect(doc.rows[0]).toEqual({ agent: '=cmd|" /C calc"!A0', n: 12, nps: 41.666, secret: 'x' });
+  });
+});
+
+describe('delimited output keeps every record on its row', () => {
+  const breaks = fc.string({ unit: fc.constantFrom('a', ' ', '\n', '\r', '\r\n', '@', '=', ';', ',', '\t', '"'), maxLength: 12 });
+  const variants = [
+    ['csv', false, ','],
+    ['csv', true, ';'],
+    ['tsv', false, '\t'],
+    ['tsv', true, '\t'],
+  ] as const;
+
+  it.each(variants)('%s (excel: %s): a cell holding CR or LF is quoted, so a spreadsheet reads one row per record', (format, excel, delimiter) => {
+    fc.assert(
+      fc.property(fc.array(breaks, { minLength: 1, maxLength: 5 }), (comments) => {
+        const table: Report = {
+          command: 'test',
+          title: 't',
+          tables: [
+            {
+              name: 'rows',
+              columns: [
+                { key: 'comment', label: 'Comment', kind: 'text' },
+                { key: 'n', label: 'n', kind: 'count' },
+              ],
+              rows: comments.map((comment, n) => ({ comment, n })),
+            },
+          ],
+          notes: [],
+          meta: {},
+        };
+        const text = render(table, format, { ...options, excel }).replace(/^\ufeff/, '');
+        // As a spreadsheet would: any line ending outside quotes ends a record.
+        const records = parse(text, { delimiter, record_delimiter: ['\r\n', '\n', '\r'], relax_column_count: true });
+        expect(records.length).toBe(comments.length + 1);
+        expect(records.slice(1).map((record: string[]) => record[1])).toEqual(comments.map((_, n) => String(n)));
+      }),
+      { seed: 20261129, numRuns: 300 },
+    );
   });
 });

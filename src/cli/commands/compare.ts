@@ -5,7 +5,6 @@ import { compareGroups, type Difference } from '../../core/significance.js';
 import { type NpsSummary, type Statistics, summarize } from '../../core/summary.js';
 import { countsOf, newTally, type Tally } from '../../core/tally.js';
 import { dataError, usageError } from '../../errors.js';
-import { sameFile } from '../../io/paths.js';
 import { confidenceLabel, formatDecimal, formatForHumans, groupLabel, pText } from '../../report/format.js';
 import type { Column, Row } from '../../report/model.js';
 import type { CommandContext, CommandDefinition, Outcome, ScanSpec } from '../command.js';
@@ -86,7 +85,6 @@ async function byColumn(column: string, { flags, statistics, scan }: CommandCont
 
 async function byFile({ args, flags, statistics, scan }: CommandContext<CompareFlags>): Promise<Compared> {
   const [a, b] = args.map((f) => (f === '-' ? 'stdin' : f));
-  if (sameFile(a, b)) throw usageError(`both inputs are ${a}: a file compared with itself differs by nothing`, 'give two different exports');
   const result = await scan({ groups: [{ role: 'file', flag: 'FILE', byFile: true }] }, groupFold);
   return twoGroups(a, result.state.get('0') ?? newTally(), b, result.state.get('1') ?? newTally(), statistics, flags.minN, `NPS of ${a} against ${b}`);
 }
