@@ -116,7 +116,8 @@ describe('-o never replaces what the run reads', () => {
     };
     const io = { ...fakeIo(), onInterrupt };
     const writing = writeOutput('x'.repeat(10_000_000), join(dir, 'out.csv'), [], io);
-    await new Promise((resolve) => setImmediate(resolve));
+    // Wait for the temporary file to appear (its open is asynchronous), then interrupt.
+    for (let i = 0; i < 1000 && !readdirSync(dir).some((f) => f.endsWith('.tmp')); i++) await new Promise((resolve) => setImmediate(resolve));
     expect(readdirSync(dir).some((f) => f.endsWith('.tmp'))).toBe(true);
     interrupt!();
     await writing.catch(() => {});
