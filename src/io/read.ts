@@ -27,8 +27,22 @@ export interface TableHead {
   readonly headerRows: readonly string[][];
 }
 
-/** Receives every data record (the header excluded) with the line it ends on. */
-export type RecordSink = (record: string[], line: number) => void;
+/**
+ * A record that cannot be trusted: a quoted field that ran over lines which look like rows of
+ * their own (a stray quote in a cell), or more filled fields than the header has.
+ */
+export interface Broken {
+  /** The line the record starts on (where the stray quote opened). */
+  readonly line: number;
+  /** Physical lines it spans: each probably a row of its own. */
+  readonly lines: number;
+}
+
+/** Receives every data record (the header excluded) with the line it ends on, and why it is broken if it is. */
+export type RecordSink = (record: string[], line: number, broken?: Broken) => void;
+
+/** A quoted field running over more lines than this is a stray quote, whatever the lines hold. */
+const MAX_FIELD_LINES = 100;
 
 export interface ReadOptions {
   readonly delimiter?: string;
@@ -55,6 +69,7 @@ export async function readTable(spec: string, io: Io, options: ReadOptions, prep
   let failure: unknown;
   const sample: string[][] = [];
   const sampleLines: number[] = [];
+  const brokenBeforeStart: [string[], number, Broken][] = [];
   let lastLine = 0;
   const lines = new LineCounter();
   const decoding: Decoding = { encoding: 'utf-8' };
@@ -78,9 +93,12 @@ export async function readTable(spec: string, io: Io, options: ReadOptions, prep
       return;
     }
     for (let i = 0; i < sample.length; i++) sink(sample[i], sampleLines[i]);
+    for (const [record, line, broken] of brokenBeforeStart) sink(record, line, broken);
     sample.length = 0;
+    brokenBeforeStart.length = 0;
   };
 
+  let warnedBroken = false;
   const onRecord = (record: string[]) => {
     if (enough) return;
     const line = lines.lineEndingAt(parser!.info.bytes);
@@ -89,10 +107,18 @@ export async function readTable(spec: string, io: Io, options: ReadOptions, prep
       return;
     }
     try {
-      if (sink) sink(record, line);
+      const broken = header ? brokenRecord(record, lastLine + 1, line, header.length, dialect!.delimiter) : undefined;
+      if (broken && !warnedBroken) {
+        warnedBroken = true;
+        io.stderr.write(`nps: warning: ${source.name}: ${describeBroken(broken, record.length, header!.length)}\n`);
+      }
+      if (sink) sink(record, line, broken);
       else if (!header) {
         header = record.map((h) => h.replace(/^\ufeff/, '').trim());
         if (header.every((h) => h === '')) throw inputError(`${source.name} has no header row`, 'the first line of a CSV export names its columns');
+      } else if (broken) {
+        // Not a sample for column detection; still a record the scan must account for.
+        brokenBeforeStart.push([record, line, broken]);
       } else {
         sample.push(record);
         sampleLines.push(line);
@@ -187,4 +213,30 @@ function csvError(err: unknown, name: string, lastLine: number): Error {
   }
   if (code?.startsWith('CSV_')) return inputError(`${name}: not a readable CSV file (${(err as Error).message})`, 'check that the file is a CSV export');
   return err as Error;
+}
+
+/**
+ * Whether a record spanning lines `first`..`last` is broken. A multi-line comment is fine; a quoted
+ * field that runs over lines holding as many separators as a row does (or over 100 lines) has
+ * swallowed rows, and a record with more filled fields than the header cannot be placed.
+ */
+function brokenRecord(record: readonly string[], first: number, last: number, columns: number, delimiter: string): Broken | undefined {
+  const lines = last - first + 1;
+  const extra = record.length > columns && record.slice(columns).some((field) => field.trim() !== '');
+  if (extra) return { line: first, lines };
+  if (lines < 2) return undefined;
+  if (lines > MAX_FIELD_LINES) return { line: first, lines };
+  // Rows inside a field: lines with a separator for every column but one (needs a few columns to tell).
+  if (columns < 4) return undefined;
+  for (const field of record) {
+    if (!field.includes('\n') && !field.includes('\r')) continue;
+    const inner = field.split(/\r\n|\r|\n/).slice(1);
+    if (inner.some((text) => text.split(delimiter).length >= columns)) return { line: first, lines };
+  }
+  return undefined;
+}
+
+function describeBroken(broken: Broken, fields: number, columns: number): string {
+  if (broken.lines === 1) return `line ${broken.line} has ${fields} fields where the header has ${columns}: it is excluded`;
+  return `a quoted field opens on line ${broken.line} and runs over ${broken.lines} lines, to line ${broken.line + broken.lines - 1}, holding what look like rows (a stray " in a cell?): those lines are excluded`;
 }

@@ -96,7 +96,14 @@ export async function scan<S>(request: ScanRequest, io: Io, fold: Fold<S>): Prom
           else exclude(r.outside, 'partial', line);
         }
       };
-      return (record, line) => {
+      return (record, line, broken) => {
+        if (broken) {
+          for (const r of readings) {
+            r.outside.read += broken.lines;
+            exclude(r.outside, 'broken_record', broken.line, broken.lines);
+          }
+          return;
+        }
         if (!passes(record, conditions)) return skip('filtered', line);
         if (rowKind) {
           const kind = rowKind(record);

@@ -86,3 +86,46 @@ describe('the list of commands above', () => {
     expect(Object.keys(RUN_ARGS).sort()).toEqual(COMMANDS.map((c) => c.name).sort());
   });
 });
+
+describe('a stray quote in a comment', () => {
+  // Rows of plain cells; one comment opens a quote that a later comment closes.
+  const plain = fc.array(fc.tuple(fc.integer({ min: 0, max: 10 }), fc.constantFrom('ok', 'slow', 'great')), { minLength: 5, maxLength: 60 });
+
+  it(
+    'never swallows rows silently: every line is accounted for, with a warning, and --strict fails',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(plain, fc.nat(), fc.nat(), async (rows, a, b) => {
+          const open = a % rows.length;
+          const close = open + 1 + (b % Math.max(1, rows.length - open - 1));
+          const lines = rows.map(([score, comment], i) => {
+            const text = i === open ? `"Great ${comment}` : i === close ? `"Nice ${comment}"` : comment;
+            return `${i + 1},2024-01-0${1 + (i % 9)},${score},Agent ${i % 3},Team ${i % 2},${text}`;
+          });
+          const text = `id,date,score,agent,team,comment\n${lines.join('\n')}\n`;
+          const o = await runArgs(['report', '-', '--format', 'json'], utf8(text));
+          const rowsSeen = expectContract(o);
+          if (close >= rows.length) {
+            // The quote never closes: the whole file is refused, naming the line it opens on.
+            expect(o.exit).toBe(3);
+            expect(o.stderr).toContain(`line ${open + 2}`);
+            return;
+          }
+          expect(o.stderr).toContain(`a quoted field opens on line ${open + 2}`);
+          if (close - open + 1 === rows.length) {
+            // Every row was swallowed: nothing is left to report.
+            expect(o.exit).toBe(4);
+            return;
+          }
+          expect(o.exit, o.stderr).toBe(0);
+          expect(rowsSeen!.read).toBe(rows.length);
+          expect(rowsSeen!.excluded.broken_record).toBe(close - open + 1);
+          const strict = await runArgs(['report', '-', '--strict'], utf8(text));
+          expect(strict.exit).toBe(4);
+        }),
+        { seed: SEED, numRuns: 60 },
+      );
+    },
+    TIMEOUT_MS,
+  );
+});
