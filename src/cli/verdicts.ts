@@ -1,3 +1,4 @@
+import { maxOf } from '../core/extent.js';
 import { type Calendar, periodLabel } from '../core/period.js';
 import { compareGroups, type Difference, testBenchmark } from '../core/significance.js';
 import type { Statistics } from '../core/summary.js';
@@ -40,7 +41,7 @@ export interface Drop {
  */
 export function latestChange(periods: ReadonlyMap<number, Tally>, calendar: Calendar, stats: Statistics): Drop | undefined {
   if (periods.size === 0) return undefined;
-  const latest = Math.max(...periods.keys());
+  const latest = maxOf(periods.keys());
   const previous = latest - 1;
   const before = periods.get(previous) ?? newTally();
   const change = compareGroups(countsOf(periods.get(latest)!), countsOf(before), stats.confidence);

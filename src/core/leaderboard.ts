@@ -1,3 +1,4 @@
+import { append } from './extent.js';
 import { rankBy } from './rank.js';
 import { estimateShrinkage, type Shrinkage } from './shrink.js';
 import { compareGroups, type Difference, holm } from './significance.js';
@@ -73,7 +74,11 @@ export function rankWithin(standings: readonly Standing[], subsetOf: (s: Standin
       (s) => rankValue(s, rankByWhat),
       byCountThenName,
     );
-    out.push(...ranked.map(({ item, rank }) => ({ ...item, rank })), ...members.filter((s) => !s.ranked).sort(byCountThenName));
+    append(
+      out,
+      ranked.map(({ item, rank }) => ({ ...item, rank })),
+    );
+    append(out, members.filter((s) => !s.ranked).sort(byCountThenName));
   }
   return out;
 }

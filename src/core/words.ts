@@ -1,4 +1,5 @@
 import { dan, deu, eng, nob, pol, swe } from 'stopword';
+import { append } from './extent.js';
 import { compareText } from './text.js';
 
 /**
@@ -293,7 +294,7 @@ export function distinctiveTerms(counts: TermCounts, options: DistinctiveTermsOp
       const { logOdds, z } = weightedLogOdds(count, own.total, otherCount, otherTotal, alphaWord, alpha0);
       if (z > 0 && Number.isFinite(z)) candidates.push({ term, category, count, otherCount, logOdds, z });
     }
-    rows.push(...candidates.sort(byZThenTerm).slice(0, options.top));
+    append(rows, candidates.sort(byZThenTerm).slice(0, options.top));
   }
   return rows;
 }

@@ -31,7 +31,7 @@ export function renderTable(report: Report, options: RenderOptions): string {
 type CellText = (value: Row[string], column: Column) => string;
 
 function record(row: Row, columns: readonly Column[], cell: CellText): string {
-  const width = Math.max(...columns.map((col) => col.label.length));
+  const width = columns.reduce((most, col) => Math.max(most, col.label.length), 0);
   return columns.map((col) => `  ${forTerminal(col.label).padEnd(width)}  ${cell(row[col.key] ?? null, col)}`).join('\n');
 }
 

@@ -1,5 +1,6 @@
 import { Option } from 'commander';
 import { entry } from '../../core/entry.js';
+import { append } from '../../core/extent.js';
 import { KEY_SEPARATOR, keyedFold, pairFold } from '../../core/fold.js';
 import { leaderboard, RANK_BY, type RankBy, rankWithin, type Standing } from '../../core/leaderboard.js';
 import { mergeSideMetrics, newSideMetrics, type SideMetrics } from '../../core/metrics.js';
@@ -184,10 +185,16 @@ function teamsFirst(b: Board, flags: AgentFlags): { s: Standing; isTeam: boolean
       b.agents.filter((s) => teamOf(s.key) === t.key),
       flags,
     );
-    out.push(...members.filter((s) => s.ranked).map((s) => ({ s, isTeam: false })));
+    append(
+      out,
+      members.filter((s) => s.ranked).map((s) => ({ s, isTeam: false })),
+    );
   }
   // Small agents of every team after all the rankings.
-  out.push(...b.agents.filter((s) => !s.ranked).map((s) => ({ s, isTeam: false })));
+  append(
+    out,
+    b.agents.filter((s) => !s.ranked).map((s) => ({ s, isTeam: false })),
+  );
   return out;
 }
 

@@ -1,3 +1,4 @@
+import { maxOf } from '../../core/extent.js';
 import { groupFold, periodFold } from '../../core/fold.js';
 import { eachAgainstRest } from '../../core/groups.js';
 import { type Calendar, PERIOD_UNITS, type PeriodUnit, parsePeriodLabel, periodKey, periodLabel } from '../../core/period.js';
@@ -119,7 +120,7 @@ async function byPeriod({ flags, request, statistics, scan }: CommandContext<Com
   const result = await scan(spec, periodFold(calendar));
   const periods = result.state;
   if (focus === undefined) {
-    focus = Math.max(...periods.keys());
+    focus = maxOf(periods.keys());
     reference = focus - 1;
   }
   const a = periodLabel(focus, calendar);

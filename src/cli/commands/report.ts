@@ -1,4 +1,5 @@
 import { Option } from 'commander';
+import { maxOf } from '../../core/extent.js';
 import { type Fold, pairFold, periodFold, tallyFold } from '../../core/fold.js';
 import type { SideMetrics } from '../../core/metrics.js';
 import { type Calendar, PERIOD_UNITS, type PeriodUnit } from '../../core/period.js';
@@ -108,7 +109,7 @@ function reportOf(
     ...Object.fromEntries(s.distribution.map((count, score) => [`score_${score}`, count])),
     ...(side ? sideMetricCells(side.flags, side.metrics) : {}),
   };
-  const most = Math.max(...s.distribution);
+  const most = maxOf(s.distribution);
   const notes = [...verdicts];
   if (s.margin === 0) {
     notes.push(

@@ -1,4 +1,5 @@
 import { Option } from 'commander';
+import { maxOf, minOf } from '../../core/extent.js';
 import { groupPeriodFold, KEY_SEPARATOR, pairFold, periodFold } from '../../core/fold.js';
 import type { SideMetrics } from '../../core/metrics.js';
 import { type Calendar, PERIOD_UNITS, type PeriodUnit, periodEnd, periodKey, periodLabel, periodStart, sparkline, tiles } from '../../core/period.js';
@@ -66,7 +67,7 @@ async function trendOverall({ flags, request, statistics, decimals, failBelow, s
   const { first, final } = shownRange(keys, result.window, request.since, calendar);
   const points = trendOf(periods, first, final, statistics);
   const drop = latestChange(periods, calendar, statistics);
-  const latestKey = Math.max(...keys);
+  const latestKey = maxOf(keys);
   const benchmark = flags.benchmark === undefined ? undefined : benchmarkSentence(periods.get(latestKey)!, flags.benchmark, statistics, decimals);
   // The --fail-on-drop verdict is its gate's line; the benchmark's is a note.
   const verdicts = [benchmark ? `${periodLabel(latestKey, calendar)}: ${benchmark.sentence}` : undefined];
@@ -91,8 +92,8 @@ async function trendOverall({ flags, request, statistics, decimals, failBelow, s
 function shownRange(keys: readonly number[], window: { start: number; end: number } | undefined, sinceTime: number | undefined, calendar: Calendar) {
   const start = Math.max(window?.start ?? -Infinity, sinceTime ?? -Infinity);
   return {
-    first: window ? periodKey(start, calendar) : Math.min(...keys),
-    final: window ? periodKey(window.end, calendar) : Math.max(...keys),
+    first: window ? periodKey(start, calendar) : minOf(keys),
+    final: window ? periodKey(window.end, calendar) : maxOf(keys),
   };
 }
 
@@ -189,7 +190,10 @@ export function trendReport(
       p.map((x) => x.summary.nps),
       all,
     );
-  const tested = Math.max(0, ...series.map(({ points: p }) => p.filter((x) => !Number.isNaN(x.pAdjusted)).length));
+  const tested = maxOf(
+    series.map(({ points: p }) => p.filter((x) => !Number.isNaN(x.pAdjusted)).length),
+    0,
+  );
   const notes = [
     points.length > 1 && !frame.groupName ? `NPS ${span}: ${lineOf(points)}` : undefined,
     tested > 0
