@@ -58,4 +58,3 @@ describe('architecture', () => {
     expect(text).not.toMatch(/\b(?:Math\.(?:min|max)|\.push|\.unshift)\(\s*(?:[\w.]+\s*,\s*)*\.\.\./);
   });
 });
-

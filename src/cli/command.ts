@@ -26,6 +26,8 @@ export interface SharedGroups {
   readonly gates?: true;
   /** --strict: exit 4 when any row is excluded. */
   readonly accounting?: true;
+  /** --max-groups: the command holds a tally per value of a column it groups by. */
+  readonly grouping?: true;
 }
 
 /** What a command adds to the shared scan request: its groups, and whether it needs dates. */

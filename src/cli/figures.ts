@@ -33,17 +33,22 @@ export function npsColumns({ suffix = '', label = '', shares = 'machine' }: NpsL
 }
 
 export function npsCells(s: NpsSummary, suffix = ''): Record<string, Cell> {
-  return {
-    [`n${suffix}`]: s.n,
-    [`promoters_pct${suffix}`]: s.promotersPct,
-    [`passives_pct${suffix}`]: s.passivesPct,
-    [`detractors_pct${suffix}`]: s.detractorsPct,
-    [`nps${suffix}`]: s.nps,
-    [`interval${suffix}`]: [s.lower, s.upper],
-    [`nps_lower${suffix}`]: s.lower,
-    [`nps_upper${suffix}`]: s.upper,
+  // Literal keys make a fast object (computed ones do not), and rows are made by the hundred thousand.
+  const cells = {
+    n: s.n,
+    promoters_pct: s.promotersPct,
+    passives_pct: s.passivesPct,
+    detractors_pct: s.detractorsPct,
+    nps: s.nps,
+    interval: [s.lower, s.upper],
+    nps_lower: s.lower,
+    nps_upper: s.upper,
   };
+  return suffix === '' ? cells : suffixed(cells, suffix);
 }
+
+/** The same cells under keys ending in `suffix` (a second question's `_2`). */
+const suffixed = (cells: Record<string, Cell>, suffix: string): Record<string, Cell> => Object.fromEntries(Object.entries(cells).map(([key, value]) => [`${key}${suffix}`, value]));
 
 /** How a command shows a difference to people: its label, the p it shows, and whether the interval too. */
 export interface DifferenceLabels {
@@ -78,17 +83,18 @@ export const direction = (d: Difference | undefined, pAdjusted: number, alpha: n
 export function differenceCells(d: Difference | undefined, pAdjusted: number, alpha: number, suffix = ''): Record<string, Cell> {
   const tested = d !== undefined && !Number.isNaN(d.p);
   const significant = tested ? direction(d, pAdjusted, alpha) : '';
-  return {
-    [`difference${suffix}`]: tested ? 100 * d.difference : null,
-    [`difference_interval${suffix}`]: tested ? [100 * d.lower, 100 * d.upper] : null,
-    [`difference_lower${suffix}`]: tested ? 100 * d.lower : null,
-    [`difference_upper${suffix}`]: tested ? 100 * d.upper : null,
-    [`z${suffix}`]: tested ? d.z : null,
-    [`p_value${suffix}`]: tested ? d.p : null,
-    [`p_adjusted${suffix}`]: tested && !Number.isNaN(pAdjusted) ? pAdjusted : null,
-    [`marker${suffix}`]: significant === 'above' ? '▲' : significant === 'below' ? '▼' : '',
-    [`significant${suffix}`]: significant,
+  const cells = {
+    difference: tested ? 100 * d.difference : null,
+    difference_interval: tested ? [100 * d.lower, 100 * d.upper] : null,
+    difference_lower: tested ? 100 * d.lower : null,
+    difference_upper: tested ? 100 * d.upper : null,
+    z: tested ? d.z : null,
+    p_value: tested ? d.p : null,
+    p_adjusted: tested && !Number.isNaN(pAdjusted) ? pAdjusted : null,
+    marker: significant === 'above' ? '▲' : significant === 'below' ? '▼' : '',
+    significant,
   };
+  return suffix === '' ? cells : suffixed(cells, suffix);
 }
 
 /** The columns one audience sees, for commands that build a table per audience. */

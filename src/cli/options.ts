@@ -12,6 +12,7 @@ import type { Io } from '../io/io.js';
 import { sameFile } from '../io/paths.js';
 import type { ScanRequest, WhereClause } from '../io/plan.js';
 import { PRESET_NAMES, type PresetName } from '../io/presets.js';
+import { DEFAULT_MAX_GROUPS } from '../io/scan.js';
 import { FORMAT_OF_EXTENSION, FORMATS, type Format } from '../report/index.js';
 import { colorLevel, type RenderOptions } from '../report/style.js';
 import type { SharedGroups } from './command.js';
@@ -36,6 +37,9 @@ export function addSharedOptions(cmd: Command, groups: SharedGroups): Command {
   } else if (groups.input) {
     cmd.argument('[files...]', 'CSV exports to read, pooled (.gz is unzipped; - or none reads stdin)');
     add(HEADINGS.input, inputOptions(groups.input.questions));
+  }
+  if (groups.grouping) {
+    add(HEADINGS.input, [new Option('--max-groups <n>', `distinct values a grouping column may have (default: ${DEFAULT_MAX_GROUPS})`).argParser(parsePositive)]);
   }
   if (groups.filters) add(HEADINGS.filters, filterOptions());
   if (groups.statistics) add(HEADINGS.statistics, statisticsOptions(groups.statistics === true));
@@ -141,6 +145,7 @@ interface SharedFlags {
   limit?: number;
   strict?: boolean;
   failBelow?: number;
+  maxGroups?: number;
 }
 
 /** Checks what commander cannot check alone, and shapes the flags for the scan, statistics and renderers. */
@@ -192,6 +197,7 @@ export function sharedOptions(cmd: Command, groups: SharedGroups, io: Io): Share
       fiscalYearStart: flags.fiscalYearStart ?? 1,
       needsDates: false,
       groups: [],
+      maxGroups: flags.maxGroups,
     },
     statistics: { method: flags.ciMethod ?? 'adjusted-wald', confidence: flags.confidence ?? 0.95 },
     decimals: flags.decimals ?? 1,

@@ -20,8 +20,8 @@ export const hasSideMetrics = (flags: SideFlags): boolean => flags.csat !== unde
 /** The group columns that carry the CSAT and CES cells to the fold, after the command's own. */
 export function sideColumns(flags: SideFlags): GroupColumn[] {
   return [
-    ...(flags.csat !== undefined ? [{ role: 'csat', flag: '--csat', spec: flags.csat }] : []),
-    ...(flags.ces !== undefined ? [{ role: 'ces', flag: '--ces', spec: flags.ces }] : []),
+    ...(flags.csat !== undefined ? [{ role: 'csat', flag: '--csat', spec: flags.csat, value: true }] : []),
+    ...(flags.ces !== undefined ? [{ role: 'ces', flag: '--ces', spec: flags.ces, value: true }] : []),
   ];
 }
 

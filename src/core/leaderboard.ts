@@ -1,3 +1,4 @@
+import { entry } from './entry.js';
 import { append } from './extent.js';
 import { rankBy } from './rank.js';
 import { estimateShrinkage, type Shrinkage } from './shrink.js';
@@ -43,8 +44,9 @@ export function leaderboard(groups: ReadonlyMap<string, Tally>, minN: number, ra
     return compareGroups(countsOf(own), countsOf(restOf(total, own)), stats.confidence);
   });
   const adjusted = holm(tests.map((t) => t.p));
+  const position = new Map(rankedKeys.map((key, i) => [key, i]));
   const entries = keys.map((key) => {
-    const i = rankedKeys.indexOf(key);
+    const i = position.get(key) ?? -1;
     const t = groups.get(key)!;
     return {
       key,
@@ -65,7 +67,7 @@ const rankValue = (s: Standing, rankByWhat: RankBy) => (rankByWhat === 'nps' ? s
 /** Ranks again within subsets (agents within their team), keeping each standing's tests. */
 export function rankWithin(standings: readonly Standing[], subsetOf: (s: Standing) => string, rankByWhat: RankBy): Standing[] {
   const subsets = new Map<string, Standing[]>();
-  for (const s of standings) subsets.set(subsetOf(s), [...(subsets.get(subsetOf(s)) ?? []), s]);
+  for (const s of standings) entry(subsets, subsetOf(s), () => [] as Standing[]).push(s);
   const out: Standing[] = [];
   for (const key of [...subsets.keys()].sort(compareText)) {
     const members = subsets.get(key)!;

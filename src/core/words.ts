@@ -84,7 +84,11 @@ const OPINION_WORDS: readonly string[] = [
 ];
 
 /** A word: letters (each with any combining marks) and digits, so "väntetid", "ćwierć" and "4g" stay whole. */
-const WORD = /(?:\p{L}\p{M}*|\p{N})+/gu;
+// One character class, repeated: an alternation group here recursed per letter and overflowed the
+// stack on a word of a few million letters.
+const WORD = /[\p{L}\p{M}\p{N}]+/gu;
+/** Longer "words" are not words (pasted hashes, keyboard mashing, a megabyte of one letter). */
+export const MAX_WORD_LENGTH = 40;
 const NUMBER = /^\p{N}+$/u;
 const ONE_LETTER = /^\p{L}\p{M}*$/u;
 /** Where a phrase must not continue: ends of sentences, semicolons and line breaks. */
@@ -104,7 +108,10 @@ const decodeEntity = (_entity: string, decimal: string | undefined, hex: string 
 /** Comment text as plain, lower-cased, composed (NFC) text, so "Å" typed either way is one letter. */
 const plainText = (text: string): string => text.replace(LINE_BREAK_TAG, '\n').replace(TAG, ' ').replace(ENTITY, decodeEntity).toLowerCase().normalize('NFC');
 
-const wordsOf = (plain: string): string[] => plain.match(WORD) ?? [];
+/** Marks after a digit belong to no word: a keycap emoji (1️⃣) is a digit, then marks. */
+const DIGIT_MARKS = /(\p{N})\p{M}+/gu;
+
+const wordsOf = (plain: string): string[] => (plain.match(WORD) ?? []).map((word) => word.replace(DIGIT_MARKS, '$1'));
 
 /** The package's lists hold a few entries with punctuation ("und?", "z.b"); they are read as words too. */
 const STOPWORDS: ReadonlySet<string> = (() => {
@@ -113,7 +120,7 @@ const STOPWORDS: ReadonlySet<string> = (() => {
   return new Set(words.filter((word) => !keep.has(word)));
 })();
 
-const isKept = (word: string): boolean => !STOPWORDS.has(word) && !ONE_LETTER.test(word) && !NUMBER.test(word);
+const isKept = (word: string): boolean => word.length <= MAX_WORD_LENGTH && !STOPWORDS.has(word) && !ONE_LETTER.test(word) && !NUMBER.test(word);
 
 /**
  * Lower-cased word tokens of a comment: letters of any language and digits inside words are kept,
@@ -162,6 +169,26 @@ interface MutableCategoryTerms {
   comments: number;
 }
 
+/**
+ * Distinct terms a category keeps at most. Past it the rarest are dropped (those used once, then
+ * twice ...), so a million distinct words cannot exhaust memory; a distinctive term is used at
+ * least --min-count times, so what is dropped is what would not be listed.
+ */
+export const MAX_TERMS = 200_000;
+
+/** Drops the rarest terms until a quarter of the room is free; returns how many were dropped. */
+function prune(terms: Map<string, number>): number {
+  let dropped = 0;
+  for (let rare = 1; terms.size > MAX_TERMS * 0.75; rare++) {
+    for (const [term, count] of terms) {
+      if (count > rare) continue;
+      terms.delete(term);
+      dropped++;
+    }
+  }
+  return dropped;
+}
+
 /** Term counts per category, built one comment at a time so that a file is read in one pass. */
 export class TermCounts {
   private readonly byCategory = new Map<string, MutableCategoryTerms>();
@@ -177,7 +204,11 @@ export class TermCounts {
       counts.terms.set(term, (counts.terms.get(term) ?? 0) + 1);
       counts.total += 1;
     }
+    if (counts.terms.size > MAX_TERMS) this.pruned += prune(counts.terms);
   }
+
+  /** Distinct rare terms dropped to keep memory bounded (0 unless a category passed MAX_TERMS). */
+  pruned = 0;
 
   /** The categories seen, in text order, so results do not depend on the order of the rows. */
   categories(): string[] {
@@ -199,7 +230,9 @@ export class TermCounts {
       mine.total += theirs.total;
       mine.comments += theirs.comments;
       for (const [term, count] of theirs.terms) mine.terms.set(term, (mine.terms.get(term) ?? 0) + count);
+      if (mine.terms.size > MAX_TERMS) this.pruned += prune(mine.terms);
     }
+    this.pruned += from.pruned;
   }
 }
 

@@ -29,6 +29,8 @@ export interface GroupColumn {
   readonly byFile?: boolean;
   /** A column the command can do without: rows give '' when the input has none. */
   readonly optional?: boolean;
+  /** A value carried with each row (a comment, an ID, a driver's number), not a key rows are grouped by. */
+  readonly value?: boolean;
   readonly detect?: (header: readonly string[], sample: readonly string[][], taken?: ReadonlySet<number>) => ColumnChoice | undefined;
 }
 
@@ -60,6 +62,8 @@ export interface ScanRequest {
   /** With needsDates: an input without a date column is still read, undated (no filter needs dates). */
   readonly datesIfAny?: boolean;
   readonly groups: readonly GroupColumn[];
+  /** Distinct values a grouping column may have (the groups held in memory); more is a data error. */
+  readonly maxGroups?: number;
   /** Keep only rows whose (wall) time passes, e.g. the two periods being compared; others are filtered. */
   readonly keep?: (time: number) => boolean;
 }

@@ -3,12 +3,16 @@ import type { Fold } from '../core/fold.js';
 import { type Calendar, lastWindow } from '../core/period.js';
 import type { Tally } from '../core/tally.js';
 import { UTC, type Zone, zoneOf } from '../core/zone.js';
+import { dataError } from '../errors.js';
 import type { Io } from './io.js';
 import { type InputInfo, keyOf, planInput, type ScanRequest } from './plan.js';
 import { choosePreset } from './presets.js';
 import { readTable, type TableHead } from './read.js';
 import { Reading } from './reading.js';
 import { type Accounting, exclude, passes } from './rows.js';
+
+/** Groups a column may have unless --max-groups says otherwise. */
+export const DEFAULT_MAX_GROUPS = 100_000;
 
 /** What one 0-10 question's answers folded into, and where its rows went. */
 export interface Question<S> {
@@ -58,6 +62,20 @@ export async function scan<S>(request: ScanRequest, io: Io, fold: Fold<S>): Prom
   let unreadableInBoth = 0;
   const since = request.since ?? -Infinity;
   const until = request.until ?? Infinity;
+  // The distinct values of each grouping column: memory grows with them, so they are bounded.
+  const maxGroups = request.maxGroups ?? DEFAULT_MAX_GROUPS;
+  const distinct = request.groups.map(() => new Set<string>());
+  const countGroup = (k: number, value: string, column: string) => {
+    const seen = distinct[k];
+    if (seen.has(value)) return;
+    seen.add(value);
+    if (seen.size > maxGroups) {
+      throw dataError(
+        `the column ${JSON.stringify(column)} has more than ${maxGroups} distinct values: too many groups to hold (an ID or free-text column?)`,
+        'group by a column with fewer values, or raise the limit with --max-groups',
+      );
+    }
+  };
 
   let zone: Zone | undefined = request.zone;
   let presetOrder: DateOrder | undefined;
@@ -89,6 +107,7 @@ export async function scan<S>(request: ScanRequest, io: Io, fold: Fold<S>): Prom
       // Where to watch for the first slash date (only while one reading runs and no pattern is forced).
       const slashWatch = dated && !forced ? dateIndex : -1;
       const keys: string[] = new Array(keyIndexes.length);
+      const limited = request.groups.flatMap((g, k) => (g.value || g.byFile || !plan.info.columns[g.role] ? [] : [k]));
       const skip = (kind: 'filtered' | 'partial', line: number) => {
         for (const r of readings) {
           r.outside.read++;
@@ -111,6 +130,7 @@ export async function scan<S>(request: ScanRequest, io: Io, fold: Fold<S>): Prom
           if (kind === 'partial' && !request.includePartial) return skip('partial', line);
         }
         for (let k = 0; k < keyIndexes.length; k++) keys[k] = keyOf(record, keyIndexes[k], fileKey);
+        for (const k of limited) countGroup(k, keys[k], plan.info.columns[request.groups[k].role].name);
         if (slashWatch >= 0 && readings.length === 1) {
           const cell = record[slashWatch];
           if (cell?.includes('/') && isSlashDate(cell)) {

@@ -95,16 +95,20 @@ export function visibleColumns(table: ReportTable): Column[] {
   return table.columns.filter((col) => forHumans(col.audience) && !empty(col));
 }
 
+/** Rows a table for people shows at most: past this a terminal table is unreadable and slow to build. */
+export const MAX_SHOWN_ROWS = 1000;
+
 /**
- * The rows people see of a table: all of them, or the first `limit` of a listing, with a line that
- * says how many were left out and how to see them.
+ * The rows people see of a table: at most MAX_SHOWN_ROWS (or `limit` of a listing), with a line
+ * that says how many were left out and how to see them all.
  */
-export function shownRows(table: ReportTable, limit: number | undefined): { rows: readonly Row[]; more: string | undefined } {
-  if (!table.listing || limit === undefined || table.rows.length <= limit) return { rows: table.rows, more: undefined };
+export function shownRows(table: ReportTable, listingLimit: number | undefined): { rows: readonly Row[]; more: string | undefined } {
+  const limit = table.listing ? (listingLimit ?? MAX_SHOWN_ROWS) : MAX_SHOWN_ROWS;
+  if (table.rows.length <= limit) return { rows: table.rows, more: undefined };
   const hidden = table.rows.length - limit;
   return {
     rows: table.rows.slice(0, limit),
-    more: `... and ${hidden} more (${table.rows.length} in all): --format csv or json lists every one, --limit N shows more here.`,
+    more: `... and ${hidden} more (${table.rows.length} in all): --format csv or json lists every one${table.listing ? ', --limit N shows more here' : ''}.`,
   };
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type DistinctiveTerm, distinctiveTerms, TermCounts, terms, tokenize } from '../../src/core/words.js';
+import { type DistinctiveTerm, distinctiveTerms, MAX_TERMS, TermCounts, terms, tokenize } from '../../src/core/words.js';
 
 describe('tokenize', () => {
   it.each([
@@ -238,5 +238,22 @@ describe('negations', () => {
     ['Das war nicht gut', 'nicht gut'],
   ])('%j keeps the negated phrase %j', (text, phrase) => {
     expect(terms(text)).toContain(phrase);
+  });
+});
+
+describe('bounded in memory and time', () => {
+  it('reads a word of millions of letters without overflowing the stack, and drops it', () => {
+    expect(terms(`bra ${'a'.repeat(8 * 1024 * 1024)} service`)).toEqual(['bra', 'service']);
+  });
+
+  it(`keeps at most ${MAX_TERMS} distinct terms per category, dropping the rarest`, () => {
+    const counts = new TermCounts();
+    for (let i = 0; i < 30; i++) counts.add('detractor', 'slow callback');
+    for (let i = 0; i < MAX_TERMS + 10; i++) counts.add('detractor', `word${i.toString(36)}x`);
+    const detractors = counts.get('detractor')!;
+    expect(detractors.terms.size).toBeLessThanOrEqual(MAX_TERMS);
+    expect(counts.pruned).toBeGreaterThan(0);
+    expect(detractors.terms.get('slow')).toBe(30);
+    expect(detractors.terms.get('slow callback')).toBe(30);
   });
 });

@@ -1,7 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../src/cli/commands/index.js';
+import { buildProgram } from '../../src/cli/program.js';
 import { DESCRIBES_ONLY, READS_NO_INPUT, RUN_ARGS } from '../helpers/commands.js';
+import { fakeIo } from '../helpers/fake-io.js';
 import { expectContract, expectNoControlCharacters, runArgs } from './harness.js';
 
 /**
@@ -128,4 +130,32 @@ describe('a stray quote in a comment', () => {
     },
     TIMEOUT_MS,
   );
+});
+
+describe('a column with more distinct values than groups can be held', () => {
+  const groupers = ['agents', 'segments', 'compare', 'trend', 'drivers', 'comments'];
+  const text = `id,date,score,agent,team,channel,comment\n${Array.from({ length: 1201 }, (_, i) => `${i},2024-01-0${1 + (i % 9)},${i % 11},Agent ${i},T,chat,${i % 2 ? 'slow service and a long wait' : 'great help from a kind agent'}`).join('\n')}\n`;
+  const byAgent: Readonly<Record<string, string[]>> = {
+    agents: [],
+    segments: ['--by', 'agent'],
+    compare: ['--by', 'agent'],
+    trend: ['--by', 'agent'],
+    drivers: ['--categorical', 'agent'],
+    comments: ['--by', 'agent'],
+  };
+
+  it('covers every command that offers --max-groups', () => {
+    const program = buildProgram(fakeIo());
+    const offering = program.commands.filter((c) => c.options.some((o) => o.long === '--max-groups')).map((c) => c.name());
+    expect(offering.sort()).toEqual([...groupers].sort());
+  });
+
+  it.each(groupers)('%s stops with exit 4, naming the column, past --max-groups', async (name) => {
+    const o = await runArgs([name, '-', ...byAgent[name], '--max-groups', '1200'], utf8(text));
+    expectContract(o, false);
+    expect(o.exit).toBe(4);
+    expect(o.stderr).toMatch(/^nps: the column "agent" has more than 1200 distinct values/);
+    const within = await runArgs([name, '-', ...byAgent[name], '--max-groups', '1201', '--format', 'json'], utf8(text));
+    expect(within.exit, within.stderr).toBe(0);
+  });
 });

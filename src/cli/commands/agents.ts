@@ -38,7 +38,7 @@ export const agents: CommandDefinition<AgentFlags> = {
     ['nps agents survey.csv --by team', 'teams ranked with the same statistics'],
     ['nps agents survey.csv --score "Company NPS" --score "Agent NPS"', 'two questions side by side'],
   ],
-  shared: { input: { questions: 2 }, filters: true, statistics: true, output: { decimals: true }, accounting: true },
+  shared: { input: { questions: 2 }, filters: true, statistics: true, output: { decimals: true }, accounting: true, grouping: true },
   configure: (cmd) =>
     addSideMetricOptions(cmd)
       .option('--agent <column>', 'the agent column (default: detected)')
@@ -135,7 +135,8 @@ function agentsReport(
     const cells: Record<string, Row[string]> = {
       rank: Number.isNaN(s.rank) ? null : s.rank,
       level: isTeam ? 'team' : memberLevel,
-      ...(teamName ? { team: groupLabel(teamOf(s.key)) } : {}),
+      // Always a key (a column only with --team): a conditional spread makes every row a slow object.
+      team: teamName ? groupLabel(teamOf(s.key)) : null,
       name: isTeam ? `${groupLabel(teamOf(s.key))} (all)` : groupLabel(agentOf(s.key)),
       ranked: s.ranked,
       ...figures(s, '', alpha),
@@ -199,7 +200,8 @@ function teamsFirst(b: Board, flags: AgentFlags): { s: Standing; isTeam: boolean
 }
 
 function figures(s: Standing, suffix: string, alpha: number): Record<string, Row[string]> {
-  return { ...npsCells(s.summary, suffix), [`shrunk_nps${suffix}`]: s.shrunk, ...differenceCells(s.vsRest, s.pAdjusted, alpha, suffix) };
+  const cells = { ...npsCells(s.summary), shrunk_nps: s.shrunk, ...differenceCells(s.vsRest, s.pAdjusted, alpha) };
+  return suffix === '' ? cells : Object.fromEntries(Object.entries(cells).map(([key, value]) => [`${key}${suffix}`, value]));
 }
 
 function questionColumns(suffix: string, label: string, audience: 'human' | 'machine', shrunk: boolean): Column[] {

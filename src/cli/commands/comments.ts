@@ -2,7 +2,7 @@ import { classify } from '../../core/classify.js';
 import { entry } from '../../core/entry.js';
 import type { Fold } from '../../core/fold.js';
 import { compareText } from '../../core/text.js';
-import { distinctiveTerms, TermCounts } from '../../core/words.js';
+import { distinctiveTerms, MAX_TERMS, TermCounts } from '../../core/words.js';
 import { detectComment } from '../../io/mapping.js';
 import type { GroupColumn } from '../../io/plan.js';
 import { groupLabel } from '../../report/format.js';
@@ -25,7 +25,7 @@ export const comments: CommandDefinition<CommentFlags> = {
     ['nps comments survey.csv --by team --top 5', "each team's own top terms"],
     ['nps comments survey.csv --last 1q --format csv', 'last quarter, one row per term'],
   ],
-  shared: { input: { questions: 1 }, filters: true, output: { decimals: false }, accounting: true },
+  shared: { input: { questions: 1 }, filters: true, output: { decimals: false }, accounting: true, grouping: true },
   configure: (cmd) =>
     cmd
       .option('--comment <column>', 'the comment column (default: detected)')
@@ -34,7 +34,7 @@ export const comments: CommandDefinition<CommentFlags> = {
       .option('--min-count <n>', 'ignore terms used fewer times than this', parsePositive, 3),
   async run({ flags, scan }) {
     const groups: GroupColumn[] = [
-      { role: 'comment', flag: '--comment', spec: flags.comment, detect: detectComment },
+      { role: 'comment', flag: '--comment', spec: flags.comment, detect: detectComment, value: true },
       ...(flags.by !== undefined ? [{ role: 'by', flag: '--by', spec: flags.by }] : []),
     ];
     // One set of counts per --by value ('' for all): comments are tokenized once, as they are read.
@@ -56,8 +56,10 @@ export const comments: CommandDefinition<CommentFlags> = {
     const result = await scan({ groups }, fold);
     const rows: Row[] = [];
     let commented = 0;
+    let pruned = 0;
     for (const group of [...result.state.keys()].sort(compareText)) {
       const counts = result.state.get(group)!;
+      pruned += counts.pruned;
       for (const category of counts.categories()) commented += counts.get(category)!.comments;
       for (const t of distinctiveTerms(counts, { top: flags.top, minCount: flags.minCount })) {
         rows.push({
@@ -86,6 +88,11 @@ export const comments: CommandDefinition<CommentFlags> = {
       tables: [{ name: 'terms', columns, rows }],
       notes: [
         `${commented} comments. Terms (words and two-word phrases, stopwords removed) ranked by the weighted log-odds ratio with an informative Dirichlet prior (Monroe, Colaresi & Quinn 2008): each category against the others${byName ? ` within its ${byName}` : ''}; z above 1.96 is a clear difference. Up to ${flags.top} per category, used at least ${flags.minCount} times.`,
+        ...(pruned > 0
+          ? [
+              `The comments hold so many distinct terms that ${pruned} of the rarest were dropped as they were read (at most ${MAX_TERMS} are kept per category); counts of terms used a few times may be low.`,
+            ]
+          : []),
       ],
     };
     return { report };

@@ -32,7 +32,7 @@ export const drivers: CommandDefinition<DriverFlags> = {
     ['nps drivers survey.csv --categorical channel,fcr', 'NPS per channel and first-contact resolution, with chi-square tests'],
     ['nps drivers survey.csv --numeric wait_seconds --categorical channel --format csv', 'both, one row per band or level'],
   ],
-  shared: { input: { questions: 1 }, filters: true, statistics: true, output: { decimals: true }, accounting: true },
+  shared: { input: { questions: 1 }, filters: true, statistics: true, output: { decimals: true }, accounting: true, grouping: true },
   configure: (cmd) =>
     cmd
       .option('--numeric <columns>', 'numeric drivers, comma-separated (decimal commas read as numbers)')
@@ -42,7 +42,7 @@ export const drivers: CommandDefinition<DriverFlags> = {
     const categorical = split(flags.categorical);
     if (numeric.length + categorical.length === 0) throw usageError('name at least one driver', 'e.g. --numeric wait_seconds --categorical channel');
     const groups: GroupColumn[] = [
-      ...numeric.map((spec, i): GroupColumn => ({ role: `numeric_${i + 1}`, flag: '--numeric', spec })),
+      ...numeric.map((spec, i): GroupColumn => ({ role: `numeric_${i + 1}`, flag: '--numeric', spec, value: true })),
       ...categorical.map((spec, i): GroupColumn => ({ role: `categorical_${i + 1}`, flag: '--categorical', spec })),
     ];
     const fold: Fold<DriverState> = {

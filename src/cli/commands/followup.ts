@@ -54,8 +54,8 @@ export const followup: CommandDefinition<FollowupFlags> = {
   async run({ flags, scan }) {
     const detect = { id: detectId, agent: detectAgent, team: detectTeam, channel: detectChannel, comment: detectComment };
     const groups: GroupColumn[] = [
-      ...ROLES.map((role): GroupColumn => ({ role, flag: `--${role}`, spec: flags[role], detect: detect[role], optional: true })),
-      ...(flags.include ?? []).map((spec, i): GroupColumn => ({ role: `include_${i + 1}`, flag: '--include', spec })),
+      ...ROLES.map((role): GroupColumn => ({ role, flag: `--${role}`, spec: flags[role], detect: detect[role], optional: true, value: true })),
+      ...(flags.include ?? []).map((spec, i): GroupColumn => ({ role: `include_${i + 1}`, flag: '--include', spec, value: true })),
     ];
     const wanted = (score: number) => (flags.maxScore !== undefined ? score <= flags.maxScore : classify(score) === flags.category);
     const commentAt = ROLES.indexOf('comment');

@@ -26,7 +26,7 @@ export const segments: CommandDefinition<SegmentFlags> = {
     ['nps segments survey.csv --by channel,team -o cells.csv', 'the same, one row per cell, for a pivot table'],
     ['nps segments survey.csv --by channel --fail-below 0', 'exit 1 when any channel (n >= 30) is below 0'],
   ],
-  shared: { input: { questions: 2 }, filters: true, statistics: true, output: { decimals: true }, gates: true, accounting: true },
+  shared: { input: { questions: 2 }, filters: true, statistics: true, output: { decimals: true }, gates: true, accounting: true, grouping: true },
   configure: (cmd) =>
     cmd
       .requiredOption('--by <column[,column]>', 'one column, or two separated by a comma for a cross-tab')
@@ -78,14 +78,21 @@ function segmentsReport(
     row.note = (row.low_n as boolean) || (two && (row.low_n_2 as boolean)) ? `n < ${minN}` : '';
     return row;
   });
-  const machine: ReportTable = { name: 'segments', columns: longColumns(names, two), rows, audience: names.length > 1 ? 'machine' : 'both' };
-  const tables = names.length > 1 ? [machine, ...questions.map((q, i) => crossTab(q, names, stats, minN, two ? ` (question ${i + 1})` : ''))] : [machine];
+  // A cross-tab wider than a screen is no table: people then get the long one.
+  const across = names.length > 1 ? new Set(keys.map((key) => key.split(KEY_SEPARATOR)[1])).size : 0;
+  const crossTabs = names.length > 1 && across <= MAX_ACROSS;
+  const machine: ReportTable = { name: 'segments', columns: longColumns(names, two), rows, audience: crossTabs ? 'machine' : 'both' };
+  const tables = crossTabs ? [machine, ...questions.map((q, i) => crossTab(q, names, stats, minN, two ? ` (question ${i + 1})` : ''))] : [machine];
   const notes = [
-    names.length > 1 ? `* fewer than ${minN} responses: a wide interval.` : `Segments with fewer than ${minN} responses are marked: their intervals are wide.`,
+    crossTabs ? `* fewer than ${minN} responses: a wide interval.` : `Segments with fewer than ${minN} responses are marked: their intervals are wide.`,
+    ...(names.length > 1 && !crossTabs ? [`${names[1]} has ${across} values, too many to show across: one row per cell instead.`] : []),
     ...frame.notes,
   ];
   return { title: frame.title, tables, notes };
 }
+
+/** Columns of a cross-tab at most: more would not fit a screen or a page. */
+const MAX_ACROSS = 30;
 
 const compareKeys = (a: string, b: string) => {
   const [a1, a2 = ''] = a.split(KEY_SEPARATOR);

@@ -57,7 +57,7 @@ export const themes: CommandDefinition<ThemeFlags> = {
         });
       },
     };
-    const result = await scan({ groups: [{ role: 'comment', flag: '--comment', spec: flags.comment, detect: detectComment }] }, fold);
+    const result = await scan({ groups: [{ role: 'comment', flag: '--comment', spec: flags.comment, detect: detectComment, value: true }] }, fold);
     const state = result.state;
     const differences = list.map((_, i) => compareGroups(countsOf(state.mentioning[i]), countsOf(state.notMentioning[i]), statistics.confidence));
     const adjusted = holm(differences.map((d) => d.p));

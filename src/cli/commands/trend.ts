@@ -1,8 +1,9 @@
 import { Option } from 'commander';
+import { entry } from '../../core/entry.js';
 import { maxOf, minOf } from '../../core/extent.js';
 import { groupPeriodFold, KEY_SEPARATOR, pairFold, periodFold } from '../../core/fold.js';
 import type { SideMetrics } from '../../core/metrics.js';
-import { type Calendar, PERIOD_UNITS, type PeriodUnit, periodEnd, periodKey, periodLabel, periodStart, sparkline, tiles } from '../../core/period.js';
+import { type Calendar, PERIOD_UNITS, type PeriodUnit, periodEnd, periodKey, periodLabel, periodStart, sparkline, sparkScale, tiles } from '../../core/period.js';
 import type { Statistics } from '../../core/summary.js';
 import { compareText } from '../../core/text.js';
 import { type TrendPoint, trendOf } from '../../core/trend.js';
@@ -35,7 +36,7 @@ export const trend: CommandDefinition<TrendFlags> = {
     ['nps trend survey.csv --fiscal-year-start 7 -o trend.csv', 'fiscal quarters (FY runs July-June) as CSV'],
     ['nps trend survey.csv --by channel --fail-below 0', "one series per channel; exit 1 when a channel's latest period is below 0"],
   ],
-  shared: { input: { questions: 1 }, filters: true, statistics: true, output: { decimals: true }, gates: true, accounting: true },
+  shared: { input: { questions: 1 }, filters: true, statistics: true, output: { decimals: true }, gates: true, accounting: true, grouping: true },
   configure: (cmd) =>
     addSideMetricOptions(cmd)
       .addOption(new Option('--period <unit>', 'period length').choices(PERIOD_UNITS).default('quarter'))
@@ -164,12 +165,16 @@ export function trendReport(
   const alpha = 1 - stats.confidence;
   const level = confidenceLabel(stats.confidence);
   const sideFlags = frame.sideFlags ?? {};
+  // Every series shares the same periods: their labels are made once.
+  const labels = new Map<number, { period: string; period_start: string; period_end: string }>();
+  const labelOf = (key: number) =>
+    entry(labels, key, () => ({ period: periodLabel(key, calendar), period_start: isoDay(periodStart(key, calendar)), period_end: isoDay(periodEnd(key, calendar)) }));
   const rowsOf = (group: string | undefined, points: readonly TrendPoint[], side?: (key: number) => SideMetrics | undefined) =>
+    // Literal first, small objects spread after: V8 builds these rows fast (a conditional spread
+    // first made each of them a slow dictionary). Without --by, `group` is simply not a column.
     points.map(({ key, summary: s, change, pAdjusted }) => ({
-      ...(group === undefined ? {} : { group }),
-      period: periodLabel(key, calendar),
-      period_start: isoDay(periodStart(key, calendar)),
-      period_end: isoDay(periodEnd(key, calendar)),
+      group: group ?? null,
+      ...labelOf(key),
       ...npsCells(s),
       promoters: s.promoters,
       passives: s.passives,
@@ -184,11 +189,11 @@ export function trendReport(
   const points = series[0]?.points ?? [];
   const span = points.length > 1 ? `${periodLabel(points[0].key, calendar)} to ${periodLabel(points[points.length - 1].key, calendar)}` : '';
   // With several series, one scale for all, so the lines compare with each other.
-  const all = series.flatMap(({ points: p }) => p.map((x) => x.summary.nps));
+  const scale = sparkScale(series.flatMap(({ points: p }) => p.map((x) => x.summary.nps)));
   const lineOf = (p: readonly TrendPoint[]) =>
     sparkline(
       p.map((x) => x.summary.nps),
-      all,
+      scale,
     );
   const tested = maxOf(
     series.map(({ points: p }) => p.filter((x) => !Number.isNaN(x.pAdjusted)).length),
