@@ -23,6 +23,10 @@ export class Reading<S> {
   readonly outside = newAccounting();
   readonly buckets = new Map<number, Bucket<S>>();
   latest = -Infinity;
+  /** The extremes of the dates kept, with their lines: where to look when a date is far off. */
+  earliest = Infinity;
+  earliestLine = 0;
+  latestLine = 0;
   private readonly single: Bucket<S> | undefined;
 
   constructor(
@@ -45,6 +49,9 @@ export class Reading<S> {
     const copy = new Reading(order, this.fold, this.bucketCalendar, this.keep, this.questions, this.scale, this.lastCount);
     mergeAccounting(copy.outside, this.outside);
     copy.latest = this.latest;
+    copy.earliest = this.earliest;
+    copy.earliestLine = this.earliestLine;
+    copy.latestLine = this.latestLine;
     copy.newest = this.newest;
     for (const [key, b] of this.buckets) {
       const mine = copy.bucket(key);
@@ -102,7 +109,14 @@ export class Reading<S> {
         this.outside.filtered++;
         return;
       }
-      if (time > this.latest) this.latest = time;
+      if (time > this.latest) {
+        this.latest = time;
+        this.latestLine = line;
+      }
+      if (time < this.earliest) {
+        this.earliest = time;
+        this.earliestLine = line;
+      }
     }
     const b = this.single ?? this.periodBucket(periodKey(time, this.bucketCalendar!));
     if (!b) {

@@ -37,6 +37,8 @@ export interface Scan<S> {
   readonly window?: { readonly start: number; readonly end: number };
   /** The latest (wall) time among rows kept, NaN when no dates were read. */
   readonly latest: number;
+  /** The earliest and latest dates kept and the lines they are on (undefined when no dates were read). */
+  readonly extremes?: { readonly earliest: number; readonly earliestLine: number; readonly latest: number; readonly latestLine: number };
   /** The zone days and periods were cut in. */
   readonly zone: Zone;
 }
@@ -166,6 +168,7 @@ export async function scan<S>(request: ScanRequest, io: Io, fold: Fold<S>): Prom
     dateOrder: slashDates ? { order: chosen.order, decided, mixed: badDates(readings[0]) > unreadableInBoth && badDates(readings[1]) > unreadableInBoth } : undefined,
     window,
     latest,
+    extremes: Number.isNaN(latest) ? undefined : { earliest: chosen.earliest, earliestLine: chosen.earliestLine, latest, latestLine: chosen.latestLine },
     zone: zone ?? UTC,
   };
 }

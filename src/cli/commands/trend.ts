@@ -5,9 +5,11 @@ import { groupPeriodFold, KEY_SEPARATOR, pairFold, periodFold } from '../../core
 import type { SideMetrics } from '../../core/metrics.js';
 import { type Calendar, PERIOD_UNITS, type PeriodUnit, periodEnd, periodKey, periodLabel, periodStart, sparkline, sparkScale, tiles } from '../../core/period.js';
 import type { Statistics } from '../../core/summary.js';
+import type { Tally } from '../../core/tally.js';
 import { compareText } from '../../core/text.js';
 import { type TrendPoint, trendOf } from '../../core/trend.js';
-import { usageError } from '../../errors.js';
+import { dataError, usageError } from '../../errors.js';
+import type { Scan } from '../../io/scan.js';
 import { confidenceLabel, groupLabel } from '../../report/format.js';
 import type { Column } from '../../report/model.js';
 import { isoDay } from '../accounting.js';
@@ -65,7 +67,7 @@ async function trendOverall({ flags, request, statistics, decimals, failBelow, s
   const [periods, side] = result.state;
   checkSideMetrics(flags, side.values(), warn);
   const keys = [...periods.keys()];
-  const { first, final } = shownRange(keys, result.window, request.since, calendar);
+  const { first, final } = shownRange(countsOf(periods), result, request.since, calendar, warn);
   const points = trendOf(periods, first, final, statistics);
   const drop = latestChange(periods, calendar, statistics);
   const latestKey = maxOf(keys);
@@ -86,17 +88,60 @@ async function trendOverall({ flags, request, statistics, decimals, failBelow, s
   return { report, gates };
 }
 
+/** Periods a trend shows at most: more is a date gone wrong (year 0001 or 9999), not a trend. */
+const MAX_PERIODS = 5000;
+/** Rows of a trend by group at most (series x periods). */
+const MAX_TREND_ROWS = 2_000_000;
+
 /**
  * The periods shown: from the first to the last with data, empty ones between included (n = 0),
  * or the whole --last window, but not before --since, whose periods were filtered, not empty.
+ * Refuses a span no one could read (a mistyped year pads thousands of empty periods), and warns
+ * when a few dates lie far from the bulk of them.
  */
-function shownRange(keys: readonly number[], window: { start: number; end: number } | undefined, sinceTime: number | undefined, calendar: Calendar) {
+function shownRange(counts: ReadonlyMap<number, number>, result: Scan<unknown>, sinceTime: number | undefined, calendar: Calendar, warn: (message: string) => void) {
+  const window = result.window;
   const start = Math.max(window?.start ?? -Infinity, sinceTime ?? -Infinity);
-  return {
-    first: window ? periodKey(start, calendar) : minOf(keys),
-    final: window ? periodKey(window.end, calendar) : maxOf(keys),
-  };
+  const first = window ? periodKey(start, calendar) : minOf(counts.keys());
+  const final = window ? periodKey(window.end, calendar) : maxOf(counts.keys());
+  const span = final - first + 1;
+  const where = result.extremes
+    ? `the earliest, ${isoDay(result.extremes.earliest)}, on line ${result.extremes.earliestLine}; the latest, ${isoDay(result.extremes.latest)}, on line ${result.extremes.latestLine}`
+    : '';
+  if (span > MAX_PERIODS) {
+    throw dataError(
+      `the dates span ${span} ${calendar.unit}s, more than ${MAX_PERIODS} to show (${where})`,
+      'keep the real range with --since and --until, or choose a longer --period',
+    );
+  }
+  // The bulk: the periods holding all but the outer 0.5% of responses at each end.
+  const sorted = [...counts].sort((a, b) => a[0] - b[0]);
+  const total = sorted.reduce((sum, [, n]) => sum + n, 0);
+  let seen = 0;
+  let low = first;
+  let high = final;
+  for (const [key, n] of sorted) {
+    if (seen <= total * 0.005) low = key;
+    seen += n;
+    if (seen >= total * 0.995) {
+      high = key;
+      break;
+    }
+  }
+  const outside = sorted.filter(([key]) => key < low || key > high).reduce((sum, [, n]) => sum + n, 0);
+  if (outside > 0 && span > 4 * (high - low + 1)) {
+    warn(
+      `warning: ${outside} ${outside === 1 ? 'response is' : 'responses are'} dated far from the rest (${low === high ? periodLabel(low, calendar) : `${periodLabel(low, calendar)} to ${periodLabel(high, calendar)}`}): ${where}; keep the real range with --since and --until`,
+    );
+  }
+  return { first, final };
 }
+
+/** Responses per period: what the span checks weigh. */
+const countsOf = (periods: Iterable<[number, Tally]>, into = new Map<number, number>()) => {
+  for (const [key, tally] of periods) into.set(key, (into.get(key) ?? 0) + tally.reduce((a: number, b: number) => a + b, 0));
+  return into;
+};
 
 /** One series per value of --by, over the same periods, each tested and Holm-adjusted on its own. */
 async function trendByGroup({ flags, request, statistics, decimals, failBelow, scan, warn }: CommandContext<TrendFlags>, calendar: Calendar, by: string): Promise<Outcome> {
@@ -110,8 +155,15 @@ async function trendByGroup({ flags, request, statistics, decimals, failBelow, s
   const result = await scan({ needsDates: true, groups: [{ role: 'by', flag: '--by', spec: by }, ...sideColumns(flags)] }, fold);
   const [byGroup, side] = result.state;
   checkSideMetrics(flags, side.values(), warn);
-  const keys = [...byGroup.values()].flatMap((series) => [...series.keys()]);
-  const { first, final } = shownRange(keys, result.window, request.since, calendar);
+  const counts = new Map<number, number>();
+  for (const series of byGroup.values()) countsOf(series, counts);
+  const { first, final } = shownRange(counts, result, request.since, calendar, warn);
+  if (byGroup.size * (final - first + 1) > MAX_TREND_ROWS) {
+    throw dataError(
+      `${byGroup.size} series of ${final - first + 1} ${flags.period}s is more than ${MAX_TREND_ROWS} rows`,
+      'group by a column with fewer values, or choose a longer --period or a shorter range',
+    );
+  }
   const series = [...byGroup.keys()].sort(compareText).map((group) => ({
     group: groupLabel(group),
     points: trendOf(byGroup.get(group)!, first, final, statistics),
