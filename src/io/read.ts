@@ -71,7 +71,7 @@ export async function readTable(spec: string, io: Io, options: ReadOptions, prep
   const sampleLines: number[] = [];
   const brokenBeforeStart: [string[], number, Broken][] = [];
   let lastLine = 0;
-  const lines = new LineCounter();
+  const lines = new LineCounter(source.name);
   const decoding: Decoding = { encoding: 'utf-8' };
   // Everything before this chunk has been parsed, or waits in `head` to sniff the dialect.
   let head: Buffer[] = [];
@@ -136,6 +136,8 @@ export async function readTable(spec: string, io: Io, options: ReadOptions, prep
       throw inputError(`${source.name} is not a CSV text file (it holds NUL bytes)`, 'save it from the survey tool or Excel as "CSV UTF-8"');
     }
     dialect = sniffDialect(head.toString('utf8'), options.delimiter);
+    const separator = dialect.delimiter.charCodeAt(0);
+    if (separator < 128) lines.delimiter = separator;
     const p = parse({
       delimiter: dialect.delimiter,
       bom: true,

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -90,6 +90,26 @@ describe('the built nps binary', () => {
       expect(result.status, target).toBe(2);
       expect(result.stderr).toMatch(/it is not a regular file/);
       expect(statSync(target).isFile(), target).toBe(false);
+    }
+  });
+
+  it('stays within a 256 MB heap on inputs built to exhaust memory, and names the line', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nps-heap-'));
+    const commas = join(dir, 'commas.csv');
+    writeFileSync(commas, `id,score\n1,${','.repeat(20 * 1024 * 1024)}\n`);
+    const line = join(dir, 'long-line.csv');
+    writeFileSync(line, `id,score,comment\n1,9,${'a'.repeat(17 * 1024 * 1024)}\n`);
+    const newlines = join(dir, 'newlines.csv');
+    writeFileSync(newlines, `id,score,comment\n1,9,"${'\n'.repeat(1_100_000)}"\n2,9,ok\n`);
+    const cases: [string, string[], RegExp][] = [
+      [commas, ['report'], /line 2 has more than 250000 fields/],
+      [line, ['followup'], /line 2 is longer than 16 MB/],
+      [newlines, ['comments'], /the record starting on line 2 runs over more than 1000000 lines/],
+    ];
+    for (const [file, command, message] of cases) {
+      const result = spawnSync(process.execPath, ['--max-old-space-size=256', bin, ...command, file], { cwd: root, encoding: 'utf8' });
+      expect(result.status, result.stderr).toBe(3);
+      expect(result.stderr).toMatch(message);
     }
   });
 });
