@@ -2,7 +2,6 @@ import { scaleProblem } from '../core/scale.js';
 import { dataError } from '../errors.js';
 import { type Accounting, excludedTotal, REASON_TEXT, REASONS } from '../io/rows.js';
 import type { Question, Scan } from '../io/scan.js';
-import { forTerminal } from '../report/sanitize.js';
 import { TOOL, VERSION } from '../version.js';
 
 /** What the checks after a scan need to know of the options. */
@@ -41,7 +40,7 @@ export function checkAccounting(scan: Scan<unknown>, options: CheckOptions): voi
 /** The checks of one question; its name prefixes the messages when a survey has two. */
 function checkQuestion(scan: Scan<unknown>, question: Question<unknown>, options: CheckOptions): void {
   const a = question.accounting;
-  const about = scan.questions.length > 1 ? `${forTerminal(question.name)}: ` : '';
+  const about = scan.questions.length > 1 ? `${question.name}: ` : '';
   for (const reason of REASONS) {
     if (reason === 'missing_score' || a.excluded[reason] === 0) continue;
     // Date problems are shared by every question: say them once.

@@ -1,14 +1,15 @@
 import { CommanderError } from 'commander';
 import { NpsError } from '../errors.js';
 import type { Io } from '../io/io.js';
-import { forTerminal } from '../report/sanitize.js';
+import { forMessage } from '../report/sanitize.js';
 import { VERSION } from '../version.js';
 
 /**
  * Runs the command line and returns the exit code. The only place that catches errors and the
  * only place that chooses an exit code: everything below throws NpsError or returns normally.
  */
-export async function main(argv: readonly string[], io: Io): Promise<number> {
+export async function main(argv: readonly string[], raw: Io): Promise<number> {
+  const io = withSafeMessages(raw);
   // `nps --version` answers before the commands (and their CSV, date and table libraries) load.
   if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
     io.stdout.write(`${VERSION}\n`);
@@ -39,7 +40,7 @@ function report(err: unknown, io: Io, argv: readonly string[]): number {
   }
   if (err instanceof NpsError) {
     // Messages quote the data (file and column names): no control characters reach the terminal.
-    io.stderr.write(`nps: ${forTerminal(err.message)}\n${err.hint ? `hint: ${forTerminal(err.hint)}\n` : ''}`);
+    io.stderr.write(`nps: ${err.message}\n${err.hint ? `hint: ${err.hint}\n` : ''}`);
     if (io.env.NPS_DEBUG && err.stack) io.stderr.write(`${err.stack}\n`);
     return err.exitCode;
   }
@@ -47,4 +48,14 @@ function report(err: unknown, io: Io, argv: readonly string[]): number {
   io.stderr.write(`nps: internal error: ${e.message}\nhint: this is a bug; please report it with the command you ran${io.env.NPS_DEBUG ? '' : ' (NPS_DEBUG=1 shows details)'}\n`);
   if (io.env.NPS_DEBUG && e.stack) io.stderr.write(`${e.stack}\n`);
   return 70;
+}
+
+/**
+ * The one door to stderr: every line written there (errors, hints, warnings, notes, option
+ * errors that echo a value) loses terminal controls and is cut to a readable length. Progress
+ * lines, which redraw themselves with a carriage return, are made safe where they are written.
+ */
+function withSafeMessages(io: Io): Io {
+  const write = (text: string) => io.stderr.write(text.startsWith('\r') ? text : text.split('\n').map(forMessage).join('\n'));
+  return { ...io, stderr: { write, isTTY: io.stderr.isTTY } };
 }

@@ -60,6 +60,7 @@ function dialectOptions(): Option[] {
 function inputOptions(questions: 1 | 2): Option[] {
   return [
     new Option('--config <file>', 'settings file (default: ./nps.config.json when present)'),
+    new Option('--no-config', 'ignore ./nps.config.json'),
     new Option('--score <column>', `the 0-10 answer column, by header or 1-based position (default: detected)${questions === 2 ? '; twice for two questions' : ''}`).argParser(
       collectScore(questions),
     ),

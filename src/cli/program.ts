@@ -6,7 +6,7 @@ import { editDistance } from '../io/mapping.js';
 import { VERSION } from '../version.js';
 import { COMMANDS } from './commands/index.js';
 import { addSharedOptions } from './options.js';
-import { runCommand } from './runner.js';
+import { runCommand, type Settings } from './runner.js';
 
 const EXIT_CODES_HELP = `
 Exit codes:
@@ -60,8 +60,8 @@ ${EXIT_CODES_HELP}`,
       .addHelpText('after', `\nExamples:\n${examples(definition.examples)}\n`)
       // Operands and options from commander itself, whatever arguments a command declares.
       .action(async function (this: Command) {
-        applyConfig(this);
-        await runCommand(definition, this, io, argv);
+        const settings = applyConfig(this);
+        await runCommand(definition, this, io, argv, settings);
       });
     program.addCommand(sub);
   }
@@ -72,13 +72,17 @@ ${EXIT_CODES_HELP}`,
  * Settings from the config file fill every option this command has that the command line did not
  * set, through the option's own parser, so a bad value there fails like a bad flag.
  */
-function applyConfig(cmd: Command): void {
-  const config = loadConfig(cmd.opts().config as string | undefined);
-  if (!config) return;
+function applyConfig(cmd: Command): Settings | undefined {
+  const given = cmd.opts().config as string | false | undefined;
+  if (given === false) return undefined; // --no-config
+  const config = loadConfig(given);
+  if (!config) return undefined;
   if (cmd.options.some((o) => o.attributeName() === 'config')) cmd.setOptionValueWithSource('config', config.file, 'config');
+  const applied: string[] = [];
   for (const [name, value] of config.values) {
     const option = cmd.options.find((o) => o.attributeName() === name);
     if (!option || cmd.getOptionValueSource(name) === 'cli') continue;
+    applied.push(option.long ?? name);
     try {
       let parsed: unknown = value;
       if (typeof value === 'number' || typeof value === 'string') {
@@ -91,6 +95,7 @@ function applyConfig(cmd: Command): void {
       throw usageError(`${config.file}: ${name}: ${(err as Error).message}`, 'see the README for every key');
     }
   }
+  return { file: config.file, options: applied };
 }
 
 function examples(list: readonly (readonly [string, string])[]): string {

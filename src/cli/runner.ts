@@ -6,10 +6,15 @@ import { type Scan, scan } from '../io/scan.js';
 import { writeOutput } from '../io/write.js';
 import { render } from '../report/index.js';
 import type { Report } from '../report/model.js';
-import { forTerminal } from '../report/sanitize.js';
 import { accountingNotes, buildMeta, checkAccounting } from './accounting.js';
 import type { AnyCommand, CommandContext } from './command.js';
 import { optionsUsed, sharedOptions } from './options.js';
+
+/** The settings file a run applied, and the options it set (those the command line did not). */
+export interface Settings {
+  readonly file: string;
+  readonly options: readonly string[];
+}
 
 /**
  * Runs one command the same way for every command: resolves the shared options it declared, lets
@@ -17,11 +22,14 @@ import { optionsUsed, sharedOptions } from './options.js';
  * Shared promises live here, so a command cannot forget one: every scan is checked and accounted
  * for, every output carries its meta, and a --fail-below the command did not judge is a bug.
  */
-export async function runCommand(definition: AnyCommand, cmd: Command, io: Io, argv: readonly string[]): Promise<void> {
+export async function runCommand(definition: AnyCommand, cmd: Command, io: Io, argv: readonly string[], settings?: Settings): Promise<void> {
   refuseGlobbedOutput(argv);
   const shared = sharedOptions(cmd, definition.shared, io);
+  // A settings file changes results without a word on the command line: say so, every time.
+  const settingsNote = settings && settings.options.length > 0 ? `Settings from ${settings.file}: ${settings.options.join(', ')}.` : undefined;
+  if (settingsNote) io.stderr.write(`nps: note: ${settingsNote}\n`);
   const scans: Scan<unknown>[] = [];
-  const warn = (message: string) => io.stderr.write(`nps: ${forTerminal(message)}\n`);
+  const warn = (message: string) => io.stderr.write(`nps: ${message}\n`);
   const context: CommandContext<unknown> = {
     args: cmd.args,
     flags: cmd.opts(),
@@ -47,10 +55,10 @@ export async function runCommand(definition: AnyCommand, cmd: Command, io: Io, a
   const report: Report = {
     command: definition.name,
     ...outcome.report,
-    notes: [...outcome.report.notes, ...(scanned ? accountingNotes(scanned) : [])],
+    notes: [...outcome.report.notes, ...(scanned ? accountingNotes(scanned) : []), ...(settingsNote ? [settingsNote] : [])],
     ...(gates.length > 0 ? { gates } : {}),
     // The format as chosen (from -o's extension or --excel too), not only as typed.
-    meta: buildMeta(definition.name, scanned, { ...optionsUsed(cmd), format: shared.format }),
+    meta: { ...buildMeta(definition.name, scanned, { ...optionsUsed(cmd), format: shared.format }), settings: settings ?? null },
   };
   await writeOutput(render(report, shared.format, shared.render), shared.output, [...shared.files, ...lookupFiles(cmd)], io);
   const failed = gates.filter((g) => !g.passed);

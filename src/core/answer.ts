@@ -9,8 +9,9 @@ export const OUT_OF_RANGE = -3;
 export type AnswerProblem = typeof MISSING | typeof NOT_A_NUMBER | typeof OUT_OF_RANGE;
 
 const MISSING_TOKENS = new Set(['', 'na', 'n/a', '-', 'null', 'none', '#n/a']);
-// A number, optionally with a zero fraction (`7.0`, `7,0`), then nothing or a label after a separator.
-const LABELLED = /^([+-]?\d+)(?:[.,](\d+))?(?:\s*[-–—(=:].*|\s+\D.*)?$/s;
+// A number, optionally with a zero fraction (`7.0`, `7,0`), then nothing or a label after a
+// separator; a dash followed by a number is a range (`9-10`, `0 - 6`), not a label.
+const LABELLED = /^([+-]?\d+)(?:[.,](\d+))?(?:\s*[-–—](?!\s*\d).*|\s*[(=:].*|\s+[^\d\-–—].*)?$/s;
 // Spaces, tabs and the no-break spaces spreadsheets leave around values.
 const EDGE_SPACE = /^[\s\u00a0\u202f\ufeff]+|[\s\u00a0\u202f\ufeff]+$/g;
 

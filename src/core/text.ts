@@ -1,7 +1,9 @@
 /**
  * The one order for names (agents, teams, channels): the Unicode root collation with numbers read
  * as numbers, fixed rather than taken from the machine's locale, so output is the same everywhere.
+ * ('und' is not the root: it resolves to the process's locale, sv-SE under LANG=sv_SE.UTF-8.
+ * English collation is the CLDR root order.)
  */
-const collator = new Intl.Collator('und', { numeric: true });
+const collator = new Intl.Collator('en', { numeric: true });
 
 export const compareText = (a: string, b: string): number => collator.compare(a, b) || (a < b ? -1 : a > b ? 1 : 0);

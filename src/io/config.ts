@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { usageError } from '../errors.js';
 import { editDistance } from './mapping.js';
 
@@ -36,16 +36,36 @@ export interface Config {
   readonly values: ReadonlyMap<string, string | number | boolean | string[]>;
 }
 
+/** A settings file is a few hundred bytes: more than this is not one (`--config /dev/zero`). */
+const MAX_CONFIG_BYTES = 1024 * 1024;
+
+/** The file's text, refusing it past MAX_CONFIG_BYTES without reading further. */
+function readCapped(file: string): string {
+  const fd = openSync(file, 'r');
+  try {
+    const buffer = Buffer.alloc(MAX_CONFIG_BYTES + 1);
+    let size = 0;
+    for (let n = 1; n > 0 && size < buffer.length; size += n) n = readSync(fd, buffer, size, buffer.length - size, null);
+    if (size > MAX_CONFIG_BYTES) throw usageError(`the config file ${file} is larger than 1 MB`, 'a settings file holds a few options; check the --config path');
+    return buffer.toString('utf8', 0, size);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** Reads and checks the settings file; undefined when there is none and none was asked for. */
 export function loadConfig(path: string | undefined): Config | undefined {
   const file = path ?? CONFIG_FILE;
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readCapped(file);
   } catch (err) {
     if (path === undefined && (err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    if (err instanceof Error && 'kind' in err) throw err;
     throw usageError(`cannot read the config file ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, 'check the --config path');
   }
+  // Notepad saves UTF-8 with a byte-order mark, which JSON.parse refuses.
+  text = text.replace(/^\ufeff/, '');
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -62,14 +82,15 @@ function validate(json: unknown, file: string): Map<string, string | number | bo
     if (key === 'columns') {
       if (!isObject(value)) throw usageError(`${file}: columns must be an object`, 'e.g. "columns": { "score": "Betyg", "date": "Datum" }');
       for (const [role, column] of Object.entries(value)) {
-        if (!(role in COLUMN_KEYS)) throw unknownKey(file, `columns.${role}`, role, Object.keys(COLUMN_KEYS));
+        if (!Object.hasOwn(COLUMN_KEYS, role)) throw unknownKey(file, `columns.${role}`, role, Object.keys(COLUMN_KEYS));
         const ok = typeof column === 'string' || (role === 'score' && Array.isArray(column) && column.length <= 2 && column.every((c) => typeof c === 'string'));
         if (!ok) throw usageError(`${file}: columns.${role} must be a column name${role === 'score' ? ', or a list of two' : ''}`, `e.g. "columns": { "${role}": "..." }`);
         values.set(COLUMN_KEYS[role], role === 'score' && typeof column === 'string' ? [column] : (column as string | string[]));
       }
       continue;
     }
-    const spec = CONFIG_KEYS[key];
+    // Own keys only: "__proto__" or "constructor" must not reach Object.prototype.
+    const spec = Object.hasOwn(CONFIG_KEYS, key) ? CONFIG_KEYS[key] : undefined;
     if (!spec) throw unknownKey(file, key, key, ['columns', ...Object.keys(CONFIG_KEYS)]);
     if (typeof value !== spec.kind) throw usageError(`${file}: ${key} must be a ${spec.kind}, not ${JSON.stringify(value)}`, 'see the README for every key');
     values.set(spec.option, value as string | number | boolean);

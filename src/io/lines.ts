@@ -38,6 +38,12 @@ export class LineCounter {
 
   /** Indexes the breaks of the next chunk given to the parser. */
   add(chunk: Buffer): void {
+    const nul = chunk.indexOf(0);
+    if (nul >= 0) {
+      const before = chunk.subarray(0, nul).toString('latin1');
+      const line = this.seen + 1 + (before.match(/\r\n|\r|\n/g)?.length ?? 0) - (this.lastWasCR && before.startsWith('\n') ? 1 : 0);
+      throw inputError(`${this.name} is not a CSV text file: it holds a NUL byte on line ${line}`, 'save it from the survey tool or Excel as "CSV UTF-8"');
+    }
     // Native searches for LF and CR (memchr speed), merged in order; a CR right before an LF is
     // one CRLF break, ending at the LF.
     let lf = chunk.indexOf(10);

@@ -1,7 +1,7 @@
 import type { Scale } from '../core/answer.js';
 import type { PeriodUnit } from '../core/period.js';
 import type { Zone } from '../core/zone.js';
-import { dataError, usageError } from '../errors.js';
+import { dataError, inputError, usageError } from '../errors.js';
 import { type ColumnChoice, categoryColumn, detectDate, detectScore, listColumns, notAnswers, resolveColumn } from './mapping.js';
 import { choosePreset, type Preset, type PresetName, type Role, type RowKind } from './presets.js';
 import type { TableHead } from './read.js';
@@ -113,6 +113,12 @@ export interface InputPlan {
  */
 export function planInput(head: TableHead, request: ScanRequest, dated: boolean, optionalDates = false): InputPlan {
   const { header, sample, source, headerRows } = head;
+  if (/^\s*<(?:!doctype|html|\?xml|head|body)\b/i.test(header[0] ?? '')) {
+    throw inputError(`${source.name} is a web page, not a CSV export`, 'the download may have failed (an error or login page): export the survey again');
+  }
+  // A column that cannot be found in a file with no rows: the file is what is missing, not the column.
+  const notFound = (error: Error) =>
+    sample.length === 0 ? dataError(`no responses in ${source.name}: it has a header but no rows`, 'export the survey again with its responses') : error;
   const preset = choosePreset(header, request.preset);
   const suggested = preset.columns(header, headerRows, sample);
   const columns: Record<string, ColumnChoice> = {};
@@ -133,13 +139,16 @@ export function planInput(head: TableHead, request: ScanRequest, dated: boolean,
       );
   }
   if (!scores[0]) {
-    throw usageError(`${source.name}: no column looks like 0-10 answers`, `name it with --score <column>; columns: ${listColumns(header)}`);
+    if (sample.length > 0 && sample.every((row) => row.length <= 1)) {
+      throw inputError(`${source.name} does not look like a CSV export: no line has a separator (, ; or tab)`, 'export the survey as CSV, or name the separator with --delimiter');
+    }
+    throw notFound(usageError(`${source.name}: no column looks like 0-10 answers`, `name it with --score <column>; columns: ${listColumns(header)}`));
   }
   scores.forEach((score, q) => {
     columns[q === 0 ? 'score' : `score_${q + 1}`] = score!;
   });
   const date = request.date ? resolveColumn(header, request.date, '--date', source.name) : dated ? (suggested.date ?? detectDate(header, sample)) : suggested.date;
-  if (dated && !date && !optionalDates) throw usageError(`${source.name}: no date column found`, 'name it with --date <column>');
+  if (dated && !date && !optionalDates) throw notFound(usageError(`${source.name}: no date column found`, 'name it with --date <column>'));
   if (date) columns.date = date;
   // Detected roles never take the score or date columns, nor a column an earlier role took.
   const taken = new Set<number>([...scores.map((s) => s!.index), ...(date ? [date.index] : [])]);
@@ -153,7 +162,7 @@ export function planInput(head: TableHead, request: ScanRequest, dated: boolean,
     };
     const choice = g.spec ? resolveColumn(header, g.spec, g.flag, source.name) : (suggested[role] ?? g.detect?.(header, sample, taken) ?? byText(headerRows[0]));
     if (!choice && g.optional) return ABSENT;
-    if (!choice) throw usageError(`${source.name}: no ${g.role} column found`, `name it with ${g.flag} <column>`);
+    if (!choice) throw notFound(usageError(`${source.name}: no ${g.role} column found`, `name it with ${g.flag} <column>`));
     if (!g.spec) taken.add(choice.index);
     columns[g.role] = choice;
     return choice;

@@ -1,3 +1,4 @@
+import { forTerminal } from '../report/sanitize.js';
 import type { Io } from './io.js';
 
 const THRESHOLD_BYTES = 50 * 1024 * 1024;
@@ -24,7 +25,7 @@ export function progressFor(name: string, size: number | undefined, io: Io): Pro
       if (now - last < EVERY_MS) return;
       last = now;
       shown = true;
-      io.stderr.write(`\rreading ${name}: ${Math.min(100, Math.floor((100 * read) / size))}% (${mb(read)} of ${mb(size)} MB)`);
+      io.stderr.write(`\rreading ${forTerminal(name)}: ${Math.min(100, Math.floor((100 * read) / size))}% (${mb(read)} of ${mb(size)} MB)`);
     },
     done() {
       if (shown) io.stderr.write('\r\x1b[K');

@@ -99,10 +99,16 @@ export async function readTable(spec: string, io: Io, options: ReadOptions, prep
   };
 
   let warnedBroken = false;
+  // Bytes read when the last record ended: a record of one empty field that took more than a line
+  // break is `""`, a row (or the header) with an empty cell, not a blank line.
+  let endedAt = 0;
   const onRecord = (record: string[]) => {
     if (enough) return;
-    const line = lines.lineEndingAt(parser!.info.bytes);
-    if (record.length === 1 && record[0] === '') {
+    const bytes = parser!.info.bytes;
+    const line = lines.lineEndingAt(bytes);
+    const span = bytes - endedAt;
+    endedAt = bytes;
+    if (record.length === 1 && record[0] === '' && span <= 2) {
       lastLine = line; // a blank line is not a row, but it keeps the line count exact
       return;
     }
@@ -132,10 +138,9 @@ export async function readTable(spec: string, io: Io, options: ReadOptions, prep
   };
 
   const open = (head: Buffer): Parser => {
-    if (head.includes(0)) {
-      throw inputError(`${source.name} is not a CSV text file (it holds NUL bytes)`, 'save it from the survey tool or Excel as "CSV UTF-8"');
-    }
     dialect = sniffDialect(head.toString('utf8'), options.delimiter);
+    // What comes before the first record: a byte-order mark and a `sep=` line.
+    endedAt = /^(?:\ufeff)?(?:sep=.(?:\r\n|\r|\n)?)?/i.exec(head.toString('utf8'))![0].length + (dialect.bom ? 2 : 0);
     const separator = dialect.delimiter.charCodeAt(0);
     if (separator < 128) lines.delimiter = separator;
     const p = parse({

@@ -19,7 +19,10 @@ export function renderMarkdown(report: Report, options: RenderOptions): string {
   return `${blocks.join('\n\n')}\n`;
 }
 
-const escapeCell = (text: string) => forTerminal(text).replace(/\\/g, '\\\\').replace(/\|/g, '\\|');
+// Markdown's markup characters, backslash-escaped: a name or comment from the data renders as the
+// text it is, never as a link, image, raw HTML, emphasis or a broken table.
+const MARKUP = /[\\`*_[\]()<>!|#&~]/g;
+const escapeCell = (text: string) => forTerminal(text).replace(MARKUP, '\\$&');
 
 const text = (row: Row | undefined, col: Column, options: RenderOptions) => escapeCell(clip(forTerminal(formatForHumans(row?.[col.key] ?? null, col.kind, options)), col.maxWidth));
 

@@ -69,6 +69,7 @@ const differs = (withFlag: Run, without: Run) => {
 
 const PROBES: readonly Probe[] = [
   { flag: '--config', args: () => ['--config', 'fixtures/configs/warsaw.json'], request: (r) => expect(r.zone?.name).toBe('Europe/Warsaw') },
+  { flag: '--no-config', args: () => ['--config', 'fixtures/configs/warsaw.json', '--no-config'], request: (r) => expect(r.zone).toBeUndefined() },
   { flag: '--score', args: () => ['--score', 'score'], request: (r) => expect(r.scores).toEqual(['score']) },
   { flag: '--date', args: () => ['--date', 'submitted_at'], request: (r) => expect(r.date).toBe('submitted_at') },
   { flag: '--date-format', args: () => ['--date-format', "yyyy-MM-dd'T'HH:mm:ssX"], request: (r) => expect(r.dateFormat).toBe("yyyy-MM-dd'T'HH:mm:ssX") },

@@ -76,6 +76,17 @@ describe.each(readers)('%s', (name) => {
     ['formula cells everywhere', 'id,date,score,agent,team,channel,comment\n=1,2024-01-01,9,=cmd|x,+A,@chat,-2+3\n2,2024-01-02,2,=cmd|x,+A,@chat,=HYPERLINK("http://x")\n'],
   ];
 
+  // columns describes any file, rows or not.
+  it.skipIf(!json)('exits 4 on an export with a header and no rows, and 3 on a web page or a letter', async () => {
+    const headerOnly = await runArgs(args, utf8('id,date,score,agent,team,channel,comment\n'));
+    expect(headerOnly.exit, headerOnly.stderr).toBe(4);
+    expect(headerOnly.stderr).toMatch(/^nps: no responses in stdin: it has a header but no rows/);
+    const page = await runArgs(args, utf8('<!DOCTYPE html>\n<html><body>502 Bad Gateway</body></html>\n'));
+    expect(page.exit, page.stderr).toBe(3);
+    const letter = await runArgs(args, utf8('Dear team,\nplease find the results attached.\nRegards\n'));
+    expect(letter.exit, letter.stderr).toBe(3);
+  });
+
   it.each(hostile)('keeps the contract on %s', async (_what, input) => {
     const o = await runArgs(args, typeof input === 'string' ? utf8(input) : input);
     expectContract(o, json);

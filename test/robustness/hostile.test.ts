@@ -109,7 +109,11 @@ describe('NUL bytes', () => {
     async () => {
       const rows = Array.from({ length: 8000 }, (_, i) => `${i + 1},${i % 11},comment number ${i}`);
       rows[7000] = '7001,9,a\u0000\u0000\u0000b';
-      for (const o of await both(`id,score,comment\n${rows.join('\n')}\n`)) expectContract(o);
+      for (const o of await both(`id,score,comment\n${rows.join('\n')}\n`)) {
+        expectContract(o);
+        expect(o.exit, o.via).toBe(3);
+        expect(o.stderr, o.via).toMatch(/holds a NUL byte on line 7002/);
+      }
     },
     TIMEOUT_MS,
   );

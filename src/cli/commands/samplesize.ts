@@ -90,9 +90,12 @@ export const samplesize: CommandDefinition<SampleSizeFlags> = {
   },
 };
 
+/** Below a tenth of a point no survey could be planned (±0.1 already needs 3.8 million responses). */
+const MIN_POINTS = 0.1;
+
 function parsePoints(value: string): number {
   const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0 || n > 200) throw new InvalidArgumentError('Give NPS points, more than 0 (e.g. 5)');
+  if (!Number.isFinite(n) || n < MIN_POINTS || n > 200) throw new InvalidArgumentError(`Give NPS points from ${MIN_POINTS} to 200 (e.g. 5)`);
   return n;
 }
 
