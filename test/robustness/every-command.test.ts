@@ -87,10 +87,15 @@ describe.each(readers)('%s', (name) => {
     expect(letter.exit, letter.stderr).toBe(3);
   });
 
-  it.each(hostile)('keeps the contract on %s', async (_what, input) => {
-    const o = await runArgs(args, typeof input === 'string' ? utf8(input) : input);
+  it.each(hostile)('keeps the contract on %s, in JSON and in a table', async (_what, input) => {
+    const bytes = typeof input === 'string' ? utf8(input) : input;
+    const o = await runArgs(args, bytes);
     expectContract(o, json);
     expectNoControlCharacters(o.stderr, `${name}: ${JSON.stringify(o.stderr)}`);
+    const table = await runArgs([name, '-', ...RUN_ARGS[name]], bytes);
+    expectContract(table, false);
+    expect(table.exit, table.stderr).toBe(o.exit);
+    expectNoControlCharacters(table.stdout.replace(/\n/g, ''), `${name} table`);
   });
 });
 
