@@ -69,11 +69,11 @@ describe("the README's CI recipe", () => {
     const steady = job('weekly-steady');
     expect(steady.status, steady.stderr).toBe(0);
     expect(steady.summary).toContain('| 2024-W47 | 150 |');
-    expect(steady.summary).toContain('Gate passed (--fail-on-drop)');
+    expect(steady.summary).toContain('Gate passed \\(--fail-on-drop\\)');
 
     const drop = job('weekly-drop');
     expect(drop.status).toBe(1);
     expect(drop.stderr).toContain('NPS fell 40.0 points in 2024-W47 against 2024-W46');
-    expect(drop.summary).toContain('**Gate failed (--fail-on-drop): NPS fell 40.0 points');
+    expect(drop.summary).toContain('**Gate failed \\(--fail-on-drop\\): NPS fell 40.0 points');
   }, 240_000);
 });
