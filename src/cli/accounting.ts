@@ -7,6 +7,8 @@ import { TOOL, VERSION } from '../version.js';
 /** What the checks after a scan need to know of the options. */
 export interface CheckOptions {
   readonly strict: boolean;
+  /** The user named the score column or its scale: the scale heuristics warn instead of refusing. */
+  readonly explicitScale: boolean;
   /** CSV output carries no notes, so the row accounting goes to stderr instead. */
   readonly format: string;
   readonly warn: (message: string) => void;
@@ -74,12 +76,14 @@ function checkQuestion(scan: Scan<unknown>, question: Question<unknown>, options
     );
   }
   const problem = scaleProblem(question.overall, a.excluded.out_of_range);
-  if (problem) {
+  if (problem && options.explicitScale) {
+    options.warn(`warning: the score column (${question.name}) looks odd for 0-10 answers: ${problem}; read as 0-10 as asked`);
+  } else if (problem) {
     throw dataError(
       `the score column (${question.name}) is not a 0-10 answer: ${problem}`,
       problem.includes('1-11')
         ? 'if the 0-10 question was exported as 1-11, --recode 1-11 maps it back'
-        : 'NPS needs the 0-10 "how likely are you to recommend" question; choose that column with --score',
+        : 'NPS needs the 0-10 "how likely are you to recommend" question; choose that column with --score, or if these are 0-10 answers, say so with --scale 0-10',
     );
   }
 }

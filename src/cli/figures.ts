@@ -9,6 +9,9 @@ import type { Audience, Cell, Column } from '../report/model.js';
  * difference_upper, z, p_value, p_adjusted, significant (above, below or empty).
  */
 
+/** The interval methods as people name them. */
+export const METHOD_NAMES = { 'adjusted-wald': 'adjusted Wald', wald: 'Wald', score: 'score' } as const;
+
 /** What a command calls the NPS columns for people, and which shares people see. */
 export interface NpsLabels {
   /** Appended to the keys of a second question: `_2`. */

@@ -89,7 +89,7 @@ function filterOptions(): Option[] {
 
 function statisticsOptions(withMethod: boolean): Option[] {
   return [
-    ...(withMethod ? [new Option('--ci-method <method>', 'confidence interval method').choices(INTERVAL_METHODS).default('adjusted-wald')] : []),
+    ...(withMethod ? [new Option('--ci-method <method>', 'confidence interval method').choices(INTERVAL_METHODS).default('score')] : []),
     new Option('--confidence <level>', 'confidence level, e.g. 0.95 or 90%').argParser(parseConfidence).default(0.95),
   ];
 }
@@ -115,6 +115,8 @@ export interface SharedOptions {
   readonly decimals: number;
   readonly failBelow: number | undefined;
   readonly strict: boolean;
+  /** The score column or its scale was named (command line or settings file), not detected. */
+  readonly explicitScale: boolean;
   readonly format: Format;
   readonly output: string | undefined;
   readonly render: RenderOptions;
@@ -200,10 +202,11 @@ export function sharedOptions(cmd: Command, groups: SharedGroups, io: Io): Share
       groups: [],
       maxGroups: flags.maxGroups,
     },
-    statistics: { method: flags.ciMethod ?? 'adjusted-wald', confidence: flags.confidence ?? 0.95 },
+    statistics: { method: flags.ciMethod ?? 'score', confidence: flags.confidence ?? 0.95 },
     decimals: flags.decimals ?? 1,
     failBelow: flags.failBelow,
     strict: Boolean(flags.strict),
+    explicitScale: (flags.score?.length ?? 0) > 0 || flags.recode !== undefined || ['cli', 'config'].includes(cmd.getOptionValueSource('scale') ?? ''),
     format,
     output: flags.output,
     render: {

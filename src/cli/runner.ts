@@ -41,7 +41,7 @@ export async function runCommand(definition: AnyCommand, cmd: Command, io: Io, a
     io,
     async scan(spec, fold) {
       const result = await scan({ ...shared.scan, ...spec }, io, fold);
-      checkAccounting(result, { strict: shared.strict, format: shared.format, warn });
+      checkAccounting(result, { strict: shared.strict, explicitScale: shared.explicitScale, format: shared.format, warn });
       scans.push(result);
       return result;
     },

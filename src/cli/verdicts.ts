@@ -1,30 +1,55 @@
 import { maxOf } from '../core/extent.js';
 import { type Calendar, periodLabel } from '../core/period.js';
-import { compareGroups, type Difference, testBenchmark } from '../core/significance.js';
+import { type Alternative, compareGroups, type Difference, testBenchmark } from '../core/significance.js';
 import type { Statistics } from '../core/summary.js';
 import { countsOf, newTally, sizeOf, type Tally } from '../core/tally.js';
 import { confidenceLabel, formatForHumans, pText, round } from '../report/format.js';
-import type { Gate } from '../report/model.js';
+import type { Gate, ReportTable } from '../report/model.js';
 
 /** Sentences that state a statistical conclusion in words, and the CI gates built on them. */
 
 const points = (value: number, decimals: number) => formatForHumans(value, 'nps', { decimals });
 const level = confidenceLabel;
 
-/** One-tailed test of an NPS (points) against a target (points), DESIGN.md §3. */
-export function benchmarkSentence(tally: Tally, benchmark: number, stats: Statistics, decimals: number): { sentence: string; p: number; z: number; above: boolean } {
+/** A benchmark test as data (JSON `benchmark`) and as the sentence people read. */
+export interface BenchmarkVerdict {
+  readonly sentence: string;
+  readonly table: ReportTable;
+}
+
+/**
+ * An NPS (points) tested against a target (points): two-sided unless an alternative was chosen
+ * before seeing the data, by inverting the interval shown (DESIGN.md §3).
+ */
+export function benchmarkVerdict(tally: Tally, benchmark: number, stats: Statistics, decimals: number, alternative: Alternative, subject?: string): BenchmarkVerdict {
   const counts = countsOf(tally);
-  const test = testBenchmark(counts, benchmark / 100);
+  const test = testBenchmark(counts, benchmark / 100, stats, alternative);
   const nps = 100 * ((counts.promoters - counts.detractors) / sizeOf(counts));
-  const above = nps >= benchmark;
-  const p = above ? test.pAbove : test.pBelow;
-  const significant = p < 1 - stats.confidence;
-  const side = above ? 'above' : 'below';
+  const significant = test.p < 1 - stats.confidence;
+  // Two-sided: significant means different, and the estimate says on which side.
+  const direction = significant ? (alternative === 'two-sided' ? (nps > benchmark ? 'above' : 'below') : alternative === 'greater' ? 'above' : 'below') : '';
+  const claim = significant
+    ? `significantly ${direction}`
+    : alternative === 'two-sided'
+      ? 'not significantly different from'
+      : `not significantly ${alternative === 'greater' ? 'above' : 'below'}`;
+  const tail = alternative === 'two-sided' ? 'two-sided' : 'one-sided';
   return {
-    sentence: `Against the benchmark ${points(benchmark, decimals)}: NPS ${points(nps, decimals)} is ${significant ? 'significantly' : 'not significantly'} ${side} it (one-tailed ${pText(p)}, at ${level(stats.confidence)}).`,
-    p,
-    z: test.z,
-    above,
+    sentence: `${subject ? `${subject}: ` : ''}NPS ${points(nps, decimals)} is ${claim} the benchmark ${points(benchmark, decimals)} (${tail} ${pText(test.p)}, at ${level(stats.confidence)}).`,
+    table: {
+      name: 'benchmark',
+      layout: 'record',
+      audience: 'machine',
+      columns: [
+        { key: 'benchmark', label: 'Benchmark', kind: 'nps' },
+        { key: 'alternative', label: 'Alternative', kind: 'text' },
+        { key: 'nps', label: 'NPS', kind: 'nps' },
+        { key: 'z', label: 'z', kind: 'stat' },
+        { key: 'p_value', label: 'p', kind: 'p' },
+        { key: 'significant', label: 'Significant', kind: 'text' },
+      ],
+      rows: [{ benchmark, alternative, nps, z: test.z, p_value: test.p, significant: direction }],
+    },
   };
 }
 
@@ -44,7 +69,7 @@ export function latestChange(periods: ReadonlyMap<number, Tally>, calendar: Cale
   const latest = maxOf(periods.keys());
   const previous = latest - 1;
   const before = periods.get(previous) ?? newTally();
-  const change = compareGroups(countsOf(periods.get(latest)!), countsOf(before), stats.confidence);
+  const change = compareGroups(countsOf(periods.get(latest)!), countsOf(before), stats);
   const names = `${periodLabel(latest, calendar)} against ${periodLabel(previous, calendar)}`;
   // NaN p (the earlier period is empty) is never a significant drop.
   const significantDrop = change.difference < 0 && change.p < 1 - stats.confidence;

@@ -8,7 +8,13 @@ export const OUT_OF_RANGE = -3;
 
 export type AnswerProblem = typeof MISSING | typeof NOT_A_NUMBER | typeof OUT_OF_RANGE;
 
-const MISSING_TOKENS = new Set(['', 'na', 'n/a', '-', 'null', 'none', '#n/a']);
+/** What survey tools and spreadsheets write for "no answer", in any column. */
+const MISSING_CELLS = ['', 'na', 'n/a', '-', 'null', '#n/a'];
+const MISSING_TOKENS = new Set([...MISSING_CELLS, 'none']);
+const MISSING_CELL = new Set(MISSING_CELLS);
+
+/** Whether a (trimmed) cell says "no answer": NA, N/A, -, null, #N/A or nothing. */
+export const isMissingCell = (text: string): boolean => text.length <= 4 && MISSING_CELL.has(text.toLowerCase());
 // A number, optionally with a zero fraction (`7.0`, `7,0`), then nothing or a label after a
 // separator; a dash followed by a number is a range (`9-10`, `0 - 6`), not a label.
 const LABELLED = /^([+-]?\d+)(?:[.,](\d+))?(?:\s*[-–—](?!\s*\d).*|\s*[(=:].*|\s+[^\d\-–—].*)?$/s;

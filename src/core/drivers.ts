@@ -231,6 +231,8 @@ export interface ChiSquareTest {
   readonly p: number;
   readonly cramersV: number;
   readonly n: number;
+  /** Share of the cells kept whose expected count is below 5: past 20% the p-value is rough. */
+  readonly sparse: number;
 }
 
 /**
@@ -252,14 +254,17 @@ export function chiSquareIndependence(levels: ReadonlyMap<string, Tally>): ChiSq
   const keptRows = rows.filter((total) => total > 0).length;
   const keptColumns = columns.filter((total) => total > 0).length;
   let statistic = 0;
+  let small = 0;
   table.forEach((row, i) => {
     row.forEach((observed, j) => {
       const expected = (rows[i] * columns[j]) / n;
       if (expected > 0) statistic += (observed - expected) ** 2 / expected;
+      if (rows[i] > 0 && columns[j] > 0 && expected < 5) small++;
     });
   });
+  const sparse = keptRows * keptColumns === 0 ? NaN : small / (keptRows * keptColumns);
   const df = keptRows < 2 || keptColumns < 2 ? 0 : (keptRows - 1) * (keptColumns - 1);
-  if (df === 0) return { statistic, df, p: NaN, cramersV: NaN, n };
+  if (df === 0) return { statistic, df, p: NaN, cramersV: NaN, n, sparse };
   const cramersV = Math.sqrt(statistic / (n * (Math.min(keptRows, keptColumns) - 1)));
-  return { statistic, df, p: chiSquareSurvival(statistic, df), cramersV, n };
+  return { statistic, df, p: chiSquareSurvival(statistic, df), cramersV, n, sparse };
 }

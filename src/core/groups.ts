@@ -23,7 +23,7 @@ export function eachAgainstRest(groups: ReadonlyMap<string, Tally>, stats: Stati
   const keys = [...groups.keys()].sort(compareText);
   const differences = keys.map((key) => {
     const own = groups.get(key)!;
-    return compareGroups(countsOf(own), countsOf(restOf(total, own)), stats.confidence);
+    return compareGroups(countsOf(own), countsOf(restOf(total, own)), stats);
   });
   const adjusted = holm(differences.map((d) => d.p));
   return keys.map((key, i) => ({ key, summary: summarize(groups.get(key)!, stats), vsRest: differences[i], pAdjusted: adjusted[i] }));

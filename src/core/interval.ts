@@ -9,29 +9,49 @@ import { type Counts, sizeOf } from './tally.js';
 export type IntervalMethod = 'adjusted-wald' | 'wald' | 'score';
 export const INTERVAL_METHODS: readonly IntervalMethod[] = ['adjusted-wald', 'wald', 'score'];
 
+/** How intervals (and the tests that invert them) are computed: the method and the confidence level. */
+export interface Statistics {
+  readonly method: IntervalMethod;
+  readonly confidence: number;
+}
+
 export interface Interval {
   readonly lower: number;
   readonly upper: number;
-  /** Half the unclipped width: the "plus or minus" of the interval. */
+  /** Half the width: the "plus or minus" when the interval is symmetric about the estimate. */
   readonly margin: number;
 }
 
 const NO_INTERVAL: Interval = { lower: NaN, upper: NaN, margin: NaN };
 
+/**
+ * The interval of NPS at `confidence` by `method`. It always contains the estimate: the score
+ * interval does by construction; the adjusted-Wald one, centred on the adjusted score, can leave a
+ * tiny or extreme sample's estimate outside (1 promoter: +100 with -48.5 to +98.5), and is then
+ * widened to reach it.
+ */
 export function interval(c: Counts, method: IntervalMethod, confidence: number): Interval {
+  return intervalAt(c, method, criticalValue(confidence));
+}
+
+/** The interval for a critical value z instead of a confidence level (z = 1.96 for 95%). */
+export function intervalAt(c: Counts, method: IntervalMethod, z: number): Interval {
   if (sizeOf(c) === 0) return NO_INTERVAL;
-  const z = criticalValue(confidence);
   switch (method) {
     case 'wald':
       return around(netScore(c), z * Math.sqrt(variance(c) / sizeOf(c)));
     case 'adjusted-wald': {
       const adjusted = adjust(c);
-      return around(netScore(adjusted), z * Math.sqrt(variance(adjusted) / sizeOf(adjusted)));
+      const { lower, upper } = around(netScore(adjusted), z * Math.sqrt(variance(adjusted) / sizeOf(adjusted)));
+      const estimate = netScore(c);
+      return bounded(Math.min(lower, estimate), Math.max(upper, estimate));
     }
     case 'score':
       return scoreInterval(c, z);
   }
 }
+
+const bounded = (lower: number, upper: number): Interval => ({ lower, upper, margin: (upper - lower) / 2 });
 
 /** Adds 3 pseudo-answers (0.75 detractor, 1.5 passive, 0.75 promoter): the adjusted-Wald counts. */
 export const adjust = (c: Counts): Counts => ({
@@ -41,7 +61,7 @@ export const adjust = (c: Counts): Counts => ({
 });
 
 function around(centre: number, margin: number): Interval {
-  return { lower: Math.max(-1, centre - margin), upper: Math.min(1, centre + margin), margin };
+  return bounded(Math.max(-1, centre - margin), Math.min(1, centre + margin));
 }
 
 /**
@@ -52,16 +72,7 @@ function scoreInterval(counts: Counts, z: number): Interval {
   const n = sizeOf(counts);
   const b = counts.detractors;
   const c = counts.promoters;
-  const statistic = (d: number): number => {
-    const A = 2 * n;
-    const B = -b - c + (2 * n - c + b) * d;
-    const C = -b * d * (1 - d);
-    const q = (Math.sqrt(Math.max(0, B * B - 4 * A * C)) - B) / (2 * A);
-    const spread = n * (2 * q + d * (1 - d));
-    const num = c - b - n * d;
-    if (spread <= 0) return num === 0 ? 0 : num * Infinity;
-    return num / Math.sqrt(spread);
-  };
+  const statistic = (d: number): number => scoreStatistic(counts, d);
   // The bound where s(D) crosses `target`, searched between the point estimate and the edge.
   const solve = (target: number, from: number, to: number): number => {
     let lo = from;
@@ -77,5 +88,24 @@ function scoreInterval(counts: Counts, z: number): Interval {
   const estimate = (c - b) / n;
   const lower = b === n ? -1 : solve(z, estimate, -1);
   const upper = c === n ? 1 : solve(-z, estimate, 1);
-  return { lower, upper, margin: (upper - lower) / 2 };
+  return bounded(lower, upper);
+}
+
+/**
+ * The score statistic s(D) of Rocks 2016 for a candidate NPS D (-1..1 scale): (c - b - nD) over
+ * its standard error under D, with b detractors and c promoters. The score interval is
+ * {D : |s(D)| < z}; s(B) is the score test of NPS = B. Positive when the estimate is above D.
+ */
+export function scoreStatistic(counts: Counts, d: number): number {
+  const n = sizeOf(counts);
+  const b = counts.detractors;
+  const c = counts.promoters;
+  const A = 2 * n;
+  const B = -b - c + (2 * n - c + b) * d;
+  const C = -b * d * (1 - d);
+  const q = (Math.sqrt(Math.max(0, B * B - 4 * A * C)) - B) / (2 * A);
+  const spread = n * (2 * q + d * (1 - d));
+  const num = c - b - n * d;
+  if (spread <= 0) return num === 0 ? 0 : num * Infinity;
+  return num / Math.sqrt(spread);
 }

@@ -41,7 +41,7 @@ export function leaderboard(groups: ReadonlyMap<string, Tally>, minN: number, ra
   const rankedKeys = keys.filter((k) => summarize(groups.get(k)!, stats).n >= minN);
   const tests = rankedKeys.map((key) => {
     const own = groups.get(key)!;
-    return compareGroups(countsOf(own), countsOf(restOf(total, own)), stats.confidence);
+    return compareGroups(countsOf(own), countsOf(restOf(total, own)), stats);
   });
   const adjusted = holm(tests.map((t) => t.p));
   const position = new Map(rankedKeys.map((key, i) => [key, i]));

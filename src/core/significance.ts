@@ -1,13 +1,18 @@
-import { adjust } from './interval.js';
+import { intervalAt, type Statistics } from './interval.js';
 import { criticalValue, normalCdf } from './normal.js';
-import { netScore, variance } from './nps.js';
+import { netScore } from './nps.js';
 import { type Counts, sizeOf } from './tally.js';
 
 /**
- * Difference of two independent groups or periods (DESIGN.md §3), all on the -1..1 scale. With
- * adjusted-Wald counts x' and y': se = sqrt(V'x/n'x + V'y/n'y), z = (NPS'x - NPS'y) / se,
- * two-sided p = 2 Φ(-|z|). `difference` is of the raw scores (x - y); its interval is
- * difference ± z_crit · se.
+ * The difference between two independent groups or periods x and y, on the -1..1 scale:
+ * d = NPS_x - NPS_y (raw), its MOVER interval (Newcombe 1998; Zou & Donner 2008) built from each
+ * group's own interval (l, u) by the chosen method,
+ *
+ *   L = d - sqrt((NPS_x - l_x)² + (u_y - NPS_y)²),   U = d + sqrt((u_x - NPS_x)² + (NPS_y - l_y)²),
+ *
+ * which always contains d, and the p-value that inverts it: the smallest alpha at which the
+ * 1 - alpha interval excludes 0. So an interval and its p never disagree. z is the normal
+ * deviate of that p, signed like d.
  */
 export interface Difference {
   readonly difference: number;
@@ -15,51 +20,77 @@ export interface Difference {
   readonly upper: number;
   readonly z: number;
   readonly p: number;
-  readonly se: number;
 }
 
-const NO_DIFFERENCE: Difference = { difference: NaN, lower: NaN, upper: NaN, z: NaN, p: NaN, se: NaN };
+const NO_DIFFERENCE: Difference = { difference: NaN, lower: NaN, upper: NaN, z: NaN, p: NaN };
 
-/** V'/n' of the adjusted counts: the squared standard error that the tests use. */
-function adjustedSamplingVariance(c: Counts): number {
-  const adjusted = adjust(c);
-  return variance(adjusted) / sizeOf(adjusted);
-}
+/** Deviates past this have a two-sided p below 1e-300: the search stops there (p = 0). */
+const MAX_Z = 38;
 
-export function compareGroups(x: Counts, y: Counts, confidence: number): Difference {
+export function compareGroups(x: Counts, y: Counts, settings: Statistics): Difference {
   if (sizeOf(x) === 0 || sizeOf(y) === 0) return NO_DIFFERENCE;
-  const se = Math.sqrt(adjustedSamplingVariance(x) + adjustedSamplingVariance(y));
-  const adjustedDifference = netScore(adjust(x)) - netScore(adjust(y));
-  const z = adjustedDifference / se;
-  const margin = criticalValue(confidence) * se;
-  // The interval is centred on the adjusted difference, as z is (and as a single group's adjusted
-  // interval is), so it excludes 0 exactly when the test is significant; the headline stays raw.
-  return {
-    difference: netScore(x) - netScore(y),
-    lower: Math.max(-2, adjustedDifference - margin),
-    upper: Math.min(2, adjustedDifference + margin),
-    z,
-    // Φ(-|z|) rather than 1 - Φ(|z|): a tiny p keeps its digits instead of cancelling to 0.
-    p: 2 * normalCdf(-Math.abs(z)),
-    se,
+  const px = netScore(x);
+  const py = netScore(y);
+  const d = px - py;
+  const mover = (z: number) => {
+    const ix = intervalAt(x, settings.method, z);
+    const iy = intervalAt(y, settings.method, z);
+    return { lower: d - Math.hypot(px - ix.lower, iy.upper - py), upper: d + Math.hypot(ix.upper - px, py - iy.lower) };
   };
+  const { lower, upper } = mover(criticalValue(settings.confidence));
+  // The widest interval that still excludes 0, on the side of d.
+  const excludes = (z: number) => (d > 0 ? mover(z).lower > 0 : mover(z).upper < 0);
+  const zStar = d === 0 ? 0 : invert(excludes);
+  return { difference: d, lower, upper, z: Math.sign(d) * zStar, p: 2 * normalCdf(-zStar) };
 }
 
 /**
- * One-tailed tests against a fixed benchmark B (-1..1 scale): z = (NPS' - B) / sqrt(V'/n').
- * pAbove = 1 - Φ(z) tests H1: NPS > B; pBelow = Φ(z) tests H1: NPS < B.
+ * The largest z (>= 0) at which `excludes(z)` still holds, by bisection: intervals widen as z
+ * grows, so the set is [0, z*]. The two-sided p of the test is 2 Φ(-z*).
  */
-export interface BenchmarkTest {
-  readonly benchmark: number;
-  readonly z: number;
-  readonly pAbove: number;
-  readonly pBelow: number;
+function invert(excludes: (z: number) => boolean): number {
+  if (!excludes(1e-9)) return 0;
+  if (excludes(MAX_Z)) return MAX_Z;
+  let lo = 1e-9;
+  let hi = MAX_Z;
+  for (let i = 0; i < 60 && hi - lo > 1e-10; i++) {
+    const mid = (lo + hi) / 2;
+    if (excludes(mid)) lo = mid;
+    else hi = mid;
+  }
+  return (lo + hi) / 2;
 }
 
-export function testBenchmark(c: Counts, benchmark: number): BenchmarkTest {
-  if (sizeOf(c) === 0) return { benchmark, z: NaN, pAbove: NaN, pBelow: NaN };
-  const z = (netScore(adjust(c)) - benchmark) / Math.sqrt(adjustedSamplingVariance(c));
-  return { benchmark, z, pAbove: normalCdf(-z), pBelow: normalCdf(z) };
+/** Which side a test of NPS against a benchmark looks at: both (the default), or one chosen in advance. */
+export type Alternative = 'two-sided' | 'greater' | 'less';
+export const ALTERNATIVES: readonly Alternative[] = ['two-sided', 'greater', 'less'];
+
+/** A test of NPS against a fixed benchmark B (-1..1 scale), by inverting the chosen interval. */
+export interface BenchmarkTest {
+  readonly benchmark: number;
+  readonly alternative: Alternative;
+  /** Signed like NPS - B. */
+  readonly z: number;
+  readonly p: number;
+}
+
+/**
+ * The test consistent with the interval shown: the two-sided p is the smallest alpha at which the
+ * 1 - alpha interval excludes B (for the score interval, exactly the score test at D = B). A
+ * one-sided p halves it on the side of the alternative and is 1 - p/2 on the other.
+ */
+export function testBenchmark(c: Counts, benchmark: number, settings: Statistics, alternative: Alternative = 'two-sided'): BenchmarkTest {
+  if (sizeOf(c) === 0) return { benchmark, alternative, z: NaN, p: NaN };
+  const estimate = netScore(c);
+  const excludes = (z: number) => {
+    const i = intervalAt(c, settings.method, z);
+    return estimate > benchmark ? i.lower > benchmark : i.upper < benchmark;
+  };
+  const zStar = estimate === benchmark ? 0 : invert(excludes);
+  const z = Math.sign(estimate - benchmark) * zStar;
+  const twoSided = 2 * normalCdf(-zStar);
+  const p = alternative === 'two-sided' ? twoSided : (alternative === 'greater') === z > 0 ? twoSided / 2 : 1 - twoSided / 2;
+  return { benchmark, alternative, z, p };
 }
 
 /**

@@ -1,11 +1,8 @@
-import { type IntervalMethod, interval } from './interval.js';
+import { interval, type Statistics } from './interval.js';
 import { netScore } from './nps.js';
 import { countsOf, sizeOf, type Tally } from './tally.js';
 
-export interface Statistics {
-  readonly method: IntervalMethod;
-  readonly confidence: number;
-}
+export type { Statistics };
 
 /** Everything a report says about one set of answers, in NPS points (-100..100) and percentages. */
 export interface NpsSummary {

@@ -20,9 +20,7 @@ export interface TrendPoint {
 export function trendOf(tallies: ReadonlyMap<number, Tally>, first: number, last: number, stats: Statistics): TrendPoint[] {
   const keys: number[] = [];
   for (let key = first; key <= last; key++) keys.push(key);
-  const changes = keys.map((key, i) =>
-    i === 0 ? undefined : compareGroups(countsOf(tallies.get(key) ?? newTally()), countsOf(tallies.get(keys[i - 1]) ?? newTally()), stats.confidence),
-  );
+  const changes = keys.map((key, i) => (i === 0 ? undefined : compareGroups(countsOf(tallies.get(key) ?? newTally()), countsOf(tallies.get(keys[i - 1]) ?? newTally()), stats)));
   const adjusted = holm(changes.map((c) => c?.p ?? NaN));
   return keys.map((key, i) => ({
     key,

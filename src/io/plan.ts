@@ -1,4 +1,4 @@
-import type { Scale } from '../core/answer.js';
+import { isMissingCell, type Scale } from '../core/answer.js';
 import type { PeriodUnit } from '../core/period.js';
 import type { Zone } from '../core/zone.js';
 import { dataError, inputError, usageError } from '../errors.js';
@@ -89,7 +89,9 @@ export const ABSENT: ColumnChoice = { index: -1, name: '', reason: 'not in this 
 export function keyOf(record: readonly string[], choice: ColumnChoice | undefined, fileKey: string): string {
   if (!choice) return fileKey;
   if (choice === ABSENT) return '';
-  const value = (record[choice.index] ?? '').trim();
+  const raw = (record[choice.index] ?? '').trim();
+  // "NA" is no comment, no agent, no channel: the same empty value a blank cell gives.
+  const value = isMissingCell(raw) ? '' : raw;
   if (!choice.also) return value;
   return [value, ...choice.also.map((i) => (record[i] ?? '').trim())].filter(Boolean).join(' ');
 }

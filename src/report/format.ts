@@ -36,12 +36,25 @@ const signed = (value: number, style: NumberStyle) => {
 
 const NOT_AVAILABLE = 'n/a';
 
-/** p-values for people: four places, and "<0.0001" below that (the same in tables and sentences). */
-const P_DECIMALS = 4;
+/** Below this a p-value reads "<0.0001" (the same in tables and sentences). */
 const P_FLOOR = 0.0001;
 
+/**
+ * A p-value for people: three significant digits, and more when those look round (0.0500 from
+ * 0.04996 or 0.05004), because thresholds are round: two outputs printing the same p never reach
+ * opposite verdicts.
+ */
+export function pDigits(p: number, style: NumberStyle = { decimals: 3 }): string {
+  if (p < P_FLOOR) return `<${P_FLOOR}`;
+  let digits = 3;
+  let text = p.toPrecision(digits);
+  while (digits < 8 && Number(text) !== p && Number(text) === Number(p.toPrecision(digits - 1))) text = p.toPrecision(++digits);
+  // toPrecision writes no exponent at p >= 0.0001.
+  return style.decimalComma ? text.replace('.', ',') : text;
+}
+
 /** "p = 0.0832", "p < 0.0001": a p-value in a sentence. */
-export const pText = (p: number): string => (p < P_FLOOR ? `p < ${P_FLOOR}` : `p = ${fixed(p, P_DECIMALS, { decimals: P_DECIMALS })}`);
+export const pText = (p: number): string => (p < P_FLOOR ? `p < ${P_FLOOR}` : `p = ${pDigits(p)}`);
 
 /** For people (table, Markdown): signs, % and ± marks, `n/a` for what cannot be computed. */
 export function formatForHumans(cell: Cell, kind: Kind, style: NumberStyle): string {
@@ -50,6 +63,12 @@ export function formatForHumans(cell: Cell, kind: Kind, style: NumberStyle): str
   if (Array.isArray(cell) && kind === 'nps_n') {
     const [nps, n, low] = cell as readonly number[];
     return n === 0 ? '' : `${signed(nps, style)} (${n})${low ? '*' : ''}`;
+  }
+  if (Array.isArray(cell) && kind === 'margin') {
+    // An interval is shown as it is: "±m" only when it is symmetric about the estimate.
+    const [below, above] = (cell as readonly number[]).map((v) => fixed(v, style.decimals, style));
+    if (below === undefined || above === undefined || below === 'NaN' || above === 'NaN') return NOT_AVAILABLE;
+    return below === above ? `±${below}` : `−${below} / +${above}`;
   }
   if (Array.isArray(cell)) {
     const [lower, upper] = cell as readonly number[];
@@ -69,7 +88,7 @@ export function formatForHumans(cell: Cell, kind: Kind, style: NumberStyle): str
     case 'margin':
       return `±${fixed(value, style.decimals, style)}`;
     case 'p':
-      return value < P_FLOOR ? `<${P_FLOOR}` : fixed(value, P_DECIMALS, style);
+      return pDigits(value, style);
     case 'stat':
       return fixed(value, 2, style);
     case 'number': {

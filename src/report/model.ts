@@ -9,7 +9,7 @@ export type Kind =
   | 'count' // a whole number of responses
   | 'nps' // a score in points, -100..100, shown signed
   | 'pct' // a percentage, 0..100
-  | 'margin' // a plus-or-minus in points
+  | 'margin' // [below, above] in points: "±6.4" when the two are equal as shown, else "−8.1 / +6.4"
   | 'range' // [lower, upper] in points, shown "a to b"
   | 'nps_n' // [nps, n, low]: a cross-tab cell, shown "+25.0 (40)", with * when low is 1
   | 'number' // any other number

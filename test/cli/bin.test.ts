@@ -23,7 +23,7 @@ describe('the built nps binary', () => {
   it('reports a fixture with the same output as the in-process CLI', () => {
     const result = run(['report', 'fixtures/basic.csv', '--format', 'csv']);
     expect(result.status).toBe(0);
-    expect(result.stdout).toContain('\n20,30.0,-5.7,57.9,31.8,');
+    expect(result.stdout).toContain('\n20,30.0,-6.8,59.0,36.8,29.0,0.95,score,');
     expect(result.stderr).toBe('');
   });
 

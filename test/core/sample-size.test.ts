@@ -1,24 +1,53 @@
 import { describe, expect, it } from 'vitest';
+import { interval } from '../../src/core/interval.js';
 import { responsesForMargin, responsesPerGroupForDifference } from '../../src/core/sample-size.js';
 
 // Unrounded values from Python's statistics.NormalDist: z(0.975) = 1.9599639845400536,
 // z(0.8) = 0.8416212335729144, z(0.995) = 2.5758293035489, z(0.95) = 1.6448536269514722, z(0.9) = 1.2815515655446004.
-describe('responses for a target margin', () => {
+const score = { method: 'score', confidence: 0.95 } as const;
+
+/** Both half-widths of the interval at n answers with these shares, in the file's own (integer) counts. */
+function halfWidths(n: number, promoters: number, detractors: number, method: 'score' | 'adjusted-wald' | 'wald' = 'score', confidence = 0.95) {
+  const counts = { promoters: n * promoters, passives: n * (1 - promoters - detractors), detractors: n * detractors };
+  const i = interval(counts, method, confidence);
+  return { below: promoters - detractors - i.lower, above: i.upper - (promoters - detractors) };
+}
+
+describe('responses for a target margin: the smallest n whose own interval is that narrow', () => {
+  it('gives the n at which an export with exactly those shares is within the margin on both sides: 90% promoters, ±10', () => {
+    const n = responsesForMargin(0.1, score, { promoters: 0.9, detractors: 0 });
+    expect(n).toBe(70);
+    // 63 promoters and 7 passives, as a report would read them.
+    const { below, above } = halfWidths(70, 0.9, 0);
+    expect(below).toBeLessThanOrEqual(0.1);
+    expect(above).toBeLessThanOrEqual(0.1);
+    // The adjusted-Wald formula's 32 answers give ±14 below.
+    expect(halfWidths(32, 0.9, 0).below).toBeGreaterThan(0.14);
+  });
+
   it.each([
-    // z² / 0.05² - 3 = 1533.58: the worst case for ±5 points at 95% quoted in DESIGN.md.
-    { name: '±0.05 at 95%, worst case', margin: 0.05, confidence: 0.95, shares: undefined, expected: 1534 },
-    // V = 0.5 + 0.2 - 0.3² = 0.61; z² · 0.61 / 0.05² - 3 = 934.32.
-    { name: '±0.05 at 95%, 50% promoters and 20% detractors', margin: 0.05, confidence: 0.95, shares: { promoters: 0.5, detractors: 0.2 }, expected: 935 },
-    // 2.5758293035489² / 0.03² - 3 = 7369.11.
-    { name: '±0.03 at 99%, worst case', margin: 0.03, confidence: 0.99, shares: undefined, expected: 7370 },
-    // V = 0.4 + 0.2 - 0.2² = 0.56; 1.6448536269514722² · 0.56 / 0.1² - 3 = 148.51.
-    { name: '±0.10 at 90%, 40% promoters and 20% detractors', margin: 0.1, confidence: 0.9, shares: { promoters: 0.4, detractors: 0.2 }, expected: 149 },
-    // V = 1 also when half promote and half detract.
-    { name: 'shares at the worst case itself', margin: 0.05, confidence: 0.95, shares: { promoters: 0.5, detractors: 0.5 }, expected: 1534 },
-    // A margin wide enough for any survey still needs one answer.
-    { name: 'a huge margin', margin: 1.9, confidence: 0.95, shares: undefined, expected: 1 },
-  ])('$name: $expected', ({ margin, confidence, shares, expected }) => {
-    expect(responsesForMargin(margin, confidence, shares)).toBe(expected);
+    { name: '±0.05 at 95%, worst case', margin: 0.05, shares: undefined },
+    { name: '±0.05 at 95%, 50% promoters and 20% detractors', margin: 0.05, shares: { promoters: 0.5, detractors: 0.2 } },
+    { name: '±0.2, 80% promoters and none detracting', margin: 0.2, shares: { promoters: 0.8, detractors: 0 } },
+    { name: '±0.1, 40% promoters and 20% detractors', margin: 0.1, shares: { promoters: 0.4, detractors: 0.2 } },
+    { name: '±0.03, 10% promoters and 70% detractors', margin: 0.03, shares: { promoters: 0.1, detractors: 0.7 } },
+  ])('$name: fits at n, not at n - 1', ({ margin, shares }) => {
+    const n = responsesForMargin(margin, score, shares);
+    const p = shares?.promoters ?? 0.5;
+    const d = shares?.detractors ?? 0.5;
+    const at = halfWidths(n, p, d);
+    const before = halfWidths(n - 1, p, d);
+    expect(Math.max(at.below, at.above)).toBeLessThanOrEqual(margin);
+    expect(Math.max(before.below, before.above)).toBeGreaterThan(margin);
+  });
+
+  it('follows the method and the level asked for', () => {
+    expect(responsesForMargin(0.05, { method: 'wald', confidence: 0.95 })).toBe(1537); // ceil(1.96² / 0.05²)
+    expect(responsesForMargin(0.03, { method: 'score', confidence: 0.99 })).toBeGreaterThan(responsesForMargin(0.03, score));
+  });
+
+  it('needs one answer for a margin any survey meets', () => {
+    expect(responsesForMargin(1.9, score)).toBe(1);
   });
 
   it.each([
@@ -33,31 +62,31 @@ describe('responses for a target margin', () => {
     { name: 'a negative share', margin: 0.05, confidence: 0.95, shares: { promoters: -0.1, detractors: 0.4 } },
     { name: 'a NaN share', margin: 0.05, confidence: 0.95, shares: { promoters: NaN, detractors: 0.4 } },
   ])('NaN for $name', ({ margin, confidence, shares }) => {
-    expect(responsesForMargin(margin, confidence, shares)).toBeNaN();
+    expect(responsesForMargin(margin, { method: 'score', confidence }, shares)).toBeNaN();
   });
 
   it('accepts shares that sum to 1 up to rounding', () => {
     // Shares copied from a report can overshoot 1 by a rounding error.
-    expect(responsesForMargin(0.05, 0.95, { promoters: 0.7, detractors: 0.30000000000000004 })).not.toBeNaN();
+    expect(responsesForMargin(0.05, score, { promoters: 0.7, detractors: 0.30000000000000004 })).not.toBeNaN();
   });
 });
 
 describe('responses per group to detect a difference', () => {
   it.each([
-    // (1.9599639845400536 + 0.8416212335729144)² · 2 / 0.1² - 3 = 1566.78.
-    { name: '0.1 at 95% with 80% power, worst case', difference: 0.1, confidence: 0.95, power: 0.8, shares: undefined, expected: 1567 },
-    { name: 'the sign of the difference does not matter', difference: -0.1, confidence: 0.95, power: 0.8, shares: undefined, expected: 1567 },
-    // Same with V = 0.61: 954.56.
+    // (1.9599639845400536 + 0.8416212335729144)² · 2 / 0.1² = 1569.78.
+    { name: '0.1 at 95% with 80% power, worst case', difference: 0.1, confidence: 0.95, power: 0.8, shares: undefined, expected: 1570 },
+    { name: 'the sign of the difference does not matter', difference: -0.1, confidence: 0.95, power: 0.8, shares: undefined, expected: 1570 },
+    // Same with V = 0.61: 957.56.
     {
       name: '0.1 at 95% with 80% power, 50% promoters and 20% detractors',
       difference: 0.1,
       confidence: 0.95,
       power: 0.8,
       shares: { promoters: 0.5, detractors: 0.2 },
-      expected: 955,
+      expected: 958,
     },
-    // (2.5758293035489 + 1.2815515655446004)² · 2 / 0.2² - 3 = 740.97.
-    { name: '0.2 at 99% with 90% power, worst case', difference: 0.2, confidence: 0.99, power: 0.9, shares: undefined, expected: 741 },
+    // (2.5758293035489 + 1.2815515655446004)² · 2 / 0.2² = 743.97.
+    { name: '0.2 at 99% with 90% power, worst case', difference: 0.2, confidence: 0.99, power: 0.9, shares: undefined, expected: 744 },
   ])('$name: $expected', ({ difference, confidence, power, shares, expected }) => {
     expect(responsesPerGroupForDifference(difference, confidence, power, shares)).toBe(expected);
   });

@@ -1,69 +1,83 @@
 import { describe, expect, it } from 'vitest';
+import { interval, scoreStatistic } from '../../src/core/interval.js';
+import { normalCdf } from '../../src/core/normal.js';
 import { compareGroups, holm, testBenchmark } from '../../src/core/significance.js';
 import type { Counts } from '../../src/core/tally.js';
 
 const counts = (detractors: number, passives: number, promoters: number): Counts => ({ detractors, passives, promoters });
 
-describe('two independent groups', () => {
-  // Worked by hand (mpmath, 50 digits): adjusted x = (20.75, 31.5, 50.75), y = (30.75, 31.5, 40.75),
-  // n' = 103 each; NPS'x = 30/103, V'x = 71.5/103 - (30/103)^2 = 0.60934112545951551;
-  // NPS'y = 10/103, V'y = 71.5/103 - (10/103)^2 = 0.68474879819021585.
-  it.each([
-    {
-      name: 'x = (20, 30, 50) against y = (30, 30, 40) at 95%',
-      x: counts(20, 30, 50),
-      y: counts(30, 30, 40),
-      confidence: 0.95,
-      expected: { difference: 0.2, lower: -0.025515959828272566, upper: 0.41386547439137933, z: 1.7323241326960441, p: 0.083215867531571172, se: 0.11208916023086054 },
-    },
-    {
-      name: 'the same groups swapped: the sign flips, p does not',
-      x: counts(30, 30, 40),
-      y: counts(20, 30, 50),
-      confidence: 0.95,
-      expected: { difference: -0.2, lower: -0.41386547439137933, upper: 0.025515959828272566, z: -1.7323241326960441, p: 0.083215867531571172, se: 0.11208916023086054 },
-    },
-    {
-      name: 'the same groups at 90%: only the interval narrows',
-      x: counts(20, 30, 50),
-      y: counts(30, 30, 40),
-      confidence: 0.9,
-      expected: { difference: 0.2, lower: 0.009804495533877772, upper: 0.378545019029229, z: 1.7323241326960441, p: 0.083215867531571172, se: 0.11208916023086054 },
-    },
-  ])('$name', ({ x, y, confidence, expected }) => {
-    const result = compareGroups(x, y, confidence);
-    for (const key of ['difference', 'lower', 'upper', 'z', 'p', 'se'] as const) {
-      expect(Math.abs(result[key] - expected[key]), key).toBeLessThan(1e-9);
+const score = { method: 'score', confidence: 0.95 } as const;
+
+describe('two independent groups: the MOVER interval and the p that inverts it', () => {
+  it('reproduces the published example: (100, 200, 200) against (120, 200, 180)', () => {
+    const result = compareGroups(counts(100, 200, 200), counts(120, 200, 180), score);
+    expect(100 * result.difference).toBeCloseTo(8, 10);
+    expect(Math.abs(100 * result.lower - -1.3981)).toBeLessThan(1e-4);
+    expect(Math.abs(100 * result.upper - 17.3467)).toBeLessThan(1e-4);
+    expect(Math.abs(result.p - 0.095194)).toBeLessThan(1e-6);
+  });
+
+  it("builds the interval from each group's own interval (Newcombe 1998, Zou & Donner 2008)", () => {
+    const x = counts(20, 30, 50);
+    const y = counts(30, 30, 40);
+    for (const method of ['score', 'adjusted-wald', 'wald'] as const) {
+      const ix = interval(x, method, 0.95);
+      const iy = interval(y, method, 0.95);
+      const d = 0.3 - 0.1;
+      const result = compareGroups(x, y, { method, confidence: 0.95 });
+      expect(result.lower).toBeCloseTo(d - Math.sqrt((0.3 - ix.lower) ** 2 + (iy.upper - 0.1) ** 2), 12);
+      expect(result.upper).toBeCloseTo(d + Math.sqrt((ix.upper - 0.3) ** 2 + (0.1 - iy.lower) ** 2), 12);
     }
   });
 
-  it('centres the interval on the adjusted difference (20/103), so it excludes 0 exactly when p < alpha', () => {
-    const result = compareGroups(counts(20, 30, 50), counts(30, 30, 40), 0.95);
-    expect((result.lower + result.upper) / 2).toBeCloseTo(20 / 103, 12);
-    // 12 of 10 against (2 of 3, 2 of 8, 8 of 10): the raw difference is large but n is tiny.
-    const small = compareGroups(counts(0, 0, 12), counts(2, 2, 8), 0.95);
-    expect(small.p > 0.05).toBe(small.lower < 0 && small.upper > 0);
+  it('always contains the raw difference, even at the edges (5 detractors against 20 promoters)', () => {
+    const result = compareGroups(counts(5, 0, 0), counts(0, 0, 20), score);
+    expect(result.difference).toBe(-2);
+    expect(result.lower).toBeLessThanOrEqual(-2);
+    expect(result.upper).toBeGreaterThan(-2);
   });
 
-  it('never reports a difference interval beyond ±2 (±200 points)', () => {
-    const result = compareGroups(counts(0, 0, 3), counts(40, 0, 0), 0.95);
-    expect(result.upper).toBeLessThanOrEqual(2);
-    expect(result.lower).toBeGreaterThanOrEqual(-2);
+  it('gives a p that agrees with its interval at every level: the interval excludes 0 exactly when p < alpha', () => {
+    const pairs = [
+      [counts(20, 30, 50), counts(30, 30, 40)],
+      [counts(0, 0, 12), counts(2, 2, 8)],
+      [counts(100, 200, 200), counts(120, 200, 180)],
+      [counts(3, 1, 1), counts(1, 1, 3)],
+    ];
+    for (const [x, y] of pairs) {
+      const { p } = compareGroups(x, y, score);
+      for (const confidence of [0.8, 0.9, 0.95, 0.99]) {
+        const at = compareGroups(x, y, { method: 'score', confidence });
+        const excludes = at.lower > 0 || at.upper < 0;
+        if (Math.abs(p - (1 - confidence)) > 1e-6) expect(excludes, `p ${p} at ${confidence}`).toBe(p < 1 - confidence);
+      }
+      // Just at the level p: the interval touches 0.
+      const edge = compareGroups(x, y, { method: 'score', confidence: 1 - p });
+      expect(Math.min(Math.abs(edge.lower), Math.abs(edge.upper))).toBeLessThan(1e-6);
+    }
+  });
+
+  it('flips the sign, not p, when the groups are swapped', () => {
+    const a = compareGroups(counts(20, 30, 50), counts(30, 30, 40), score);
+    const b = compareGroups(counts(30, 30, 40), counts(20, 30, 50), score);
+    expect(b.difference).toBeCloseTo(-a.difference, 14);
+    expect(b.z).toBeCloseTo(-a.z, 8);
+    expect(b.p).toBeCloseTo(a.p, 10);
+    expect(b.lower).toBeCloseTo(-a.upper, 12);
   });
 
   it('gives z = 0 and p = 1 for identical groups', () => {
-    const result = compareGroups(counts(12, 30, 58), counts(12, 30, 58), 0.95);
+    const result = compareGroups(counts(12, 30, 58), counts(12, 30, 58), score);
     expect(result.difference).toBe(0);
     expect(result.z).toBe(0);
     expect(result.p).toBe(1);
   });
 
   it('keeps a tiny p-value instead of rounding it to zero', () => {
-    // (100, 100, 300) against (300, 100, 100): z = 15.762767733115663, p = 5.6120432236995354e-56 (mpmath).
-    const result = compareGroups(counts(100, 100, 300), counts(300, 100, 100), 0.95);
-    expect(result.z).toBeCloseTo(15.762767733115663, 9);
+    const result = compareGroups(counts(100, 100, 300), counts(300, 100, 100), score);
     expect(result.p).toBeGreaterThan(0);
-    expect(Math.abs(result.p - 5.6120432236995354e-56)).toBeLessThan(1e-9 * 5.6120432236995354e-56);
+    expect(result.p).toBeLessThan(1e-40);
+    expect(result.z).toBeGreaterThan(13);
   });
 
   it.each([
@@ -71,38 +85,53 @@ describe('two independent groups', () => {
     ['y', counts(3, 4, 5), counts(0, 0, 0)],
     ['both', counts(0, 0, 0), counts(0, 0, 0)],
   ])('gives NaN everywhere when %s has no answers', (_, x, y) => {
-    const result = compareGroups(x, y, 0.95);
+    const result = compareGroups(x, y, score);
     for (const value of Object.values(result)) expect(value).toBeNaN();
   });
 });
 
 describe('test against a benchmark', () => {
-  // (20, 30, 50) adjusted: NPS' = 30/103, V'/n' as above (mpmath).
-  it.each([
-    { benchmark: 0.2, z: 1.1865307451640617, pAbove: 0.11770638361513165, pBelow: 0.88229361638486835 },
-    { benchmark: 0.4, z: -1.4137387601954782, pAbove: 0.92128068984501352, pBelow: 0.078719310154986476 },
-  ])('(20, 30, 50) against $benchmark', ({ benchmark, z, pAbove, pBelow }) => {
-    const result = testBenchmark(counts(20, 30, 50), benchmark);
-    expect(result.benchmark).toBe(benchmark);
-    expect(Math.abs(result.z - z)).toBeLessThan(1e-9);
-    expect(Math.abs(result.pAbove - pAbove)).toBeLessThan(1e-9);
-    expect(Math.abs(result.pBelow - pBelow)).toBeLessThan(1e-9);
-    expect(result.pAbove + result.pBelow).toBeCloseTo(1, 14);
+  it('is the score test at D = B for the score interval: |z| = |s(B)|', () => {
+    for (const benchmark of [0.2, 0.4, -0.3, 0.29]) {
+      const result = testBenchmark(counts(20, 30, 50), benchmark, score);
+      expect(result.z).toBeCloseTo(scoreStatistic(counts(20, 30, 50), benchmark), 8);
+      expect(result.p).toBeCloseTo(2 * normalCdf(-Math.abs(scoreStatistic(counts(20, 30, 50), benchmark))), 10);
+    }
   });
 
-  it('keeps a tiny one-tailed p-value in the far tail', () => {
-    // (100, 100, 300) against -0.2: z = 16.752377811394947, pAbove = 2.7203726967684854e-63 (mpmath).
-    const result = testBenchmark(counts(100, 100, 300), -0.2);
-    expect(Math.abs(result.pAbove - 2.7203726967684854e-63)).toBeLessThan(1e-9 * 2.7203726967684854e-63);
-    expect(result.pBelow).toBe(1);
+  it('halves p on the side of a one-sided alternative, and gives 1 - p/2 on the other', () => {
+    const two = testBenchmark(counts(20, 30, 50), 0.2, score);
+    expect(testBenchmark(counts(20, 30, 50), 0.2, score, 'greater').p).toBeCloseTo(two.p / 2, 14);
+    expect(testBenchmark(counts(20, 30, 50), 0.2, score, 'less').p).toBeCloseTo(1 - two.p / 2, 14);
+  });
+
+  it('rejects a true benchmark in 5% of samples (± 1%), two-sided, whatever the data say', () => {
+    // 10,000 samples of n = 200 from shares 50% promoters, 30% passives, 20% detractors: NPS +30.
+    let seed = 20261129;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
+    let rejected = 0;
+    for (let i = 0; i < 10_000; i++) {
+      const c = { detractors: 0, passives: 0, promoters: 0 };
+      for (let k = 0; k < 200; k++) {
+        const u = random();
+        if (u < 0.5) c.promoters++;
+        else if (u < 0.8) c.passives++;
+        else c.detractors++;
+      }
+      if (testBenchmark(c, 0.3, score).p < 0.05) rejected++;
+    }
+    expect(rejected / 10_000).toBeGreaterThan(0.04);
+    expect(rejected / 10_000).toBeLessThan(0.06);
   });
 
   it('gives NaN statistics, but keeps the benchmark, when there are no answers', () => {
-    const result = testBenchmark(counts(0, 0, 0), 0.3);
+    const result = testBenchmark(counts(0, 0, 0), 0.3, score);
     expect(result.benchmark).toBe(0.3);
     expect(result.z).toBeNaN();
-    expect(result.pAbove).toBeNaN();
-    expect(result.pBelow).toBeNaN();
+    expect(result.p).toBeNaN();
   });
 });
 

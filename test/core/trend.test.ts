@@ -33,7 +33,7 @@ describe('trendOf', () => {
   });
 
   it('Holm-adjusts the p-values across the series', () => {
-    const raw = compareGroups(countsOf(periods.get(101)!), countsOf(periods.get(100)!), 0.95).p;
+    const raw = compareGroups(countsOf(periods.get(101)!), countsOf(periods.get(100)!), stats).p;
     expect(points[1].pAdjusted).toBe(holm([raw])[0]);
   });
 });
@@ -50,7 +50,7 @@ describe('eachAgainstRest', () => {
     expect(results.map((r) => r.key)).toEqual(['chat', 'email', 'phone']);
     const chat = results[0];
     const rest = countsOf(tallyOf([...scores(70, 20, 10), ...scores(50, 30, 20)]));
-    expect(chat.vsRest).toEqual(compareGroups(countsOf(groups.get('chat')!), rest, 0.95));
+    expect(chat.vsRest).toEqual(compareGroups(countsOf(groups.get('chat')!), rest, stats));
   });
 
   it('adjusts with Holm across the groups', () => {

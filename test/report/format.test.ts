@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatForHumans, formatPlain, round } from '../../src/report/format.js';
+import { formatForHumans, formatPlain, pDigits, round } from '../../src/report/format.js';
 import { forSpreadsheet, forTerminal } from '../../src/report/sanitize.js';
 import { colorLevel } from '../../src/report/style.js';
 
@@ -90,5 +90,31 @@ describe('colorLevel', () => {
     [{ NO_COLOR: '1', FORCE_COLOR: '1' }, true, 0],
   ])('env %j, TTY %s: level %i', (env, tty, level) => {
     expect(colorLevel(env, tty)).toBe(level);
+  });
+});
+
+describe('p-values for people', () => {
+  it.each([
+    [0.0832158675, '0.0832'],
+    [0.5, '0.500'],
+    [1, '1.00'],
+    [0.00012, '0.000120'],
+    [0.00009, '<0.0001'],
+    [0.05, '0.0500'],
+    // Round-looking at three digits (where thresholds are): more digits, so the verdicts differ visibly.
+    [0.04996, '0.04996'],
+    [0.05004, '0.05004'],
+    [0.0100004, '0.0100004'],
+  ])('%f reads %s', (p, text) => {
+    expect(pDigits(p)).toBe(text);
+  });
+
+  it('never prints the same p for two values on opposite sides of 0.05, 0.01 or 0.1', () => {
+    for (const alpha of [0.05, 0.01, 0.1, 0.001, 0.025]) {
+      for (const step of [1e-3, 1e-4, 1e-5, 1e-6, 1e-7]) {
+        expect(pDigits(alpha - step)).not.toBe(pDigits(alpha + step));
+        expect(pDigits(alpha - step)).not.toBe(pDigits(alpha));
+      }
+    }
   });
 });

@@ -154,7 +154,7 @@ function agentsReport(
   const rankedCount = boards[0].agents.filter((s) => s.ranked).length;
   const shrink = boards[0].shrinkage;
   const notes = [
-    `Ranked by ${flags.rankBy === 'nps' ? 'NPS' : flags.rankBy === 'lower' ? `the lower bound of the ${level} interval` : 'shrunk NPS'}${flags.minN > 1 ? `; those with fewer than ${flags.minN} responses are listed apart, not ranked` : ''}. Each is compared with all other responses (two-sample z-test); p-values are Holm-adjusted across the ${rankedCount} ranked; ▲ ▼ mark those significantly above or below the rest at ${level}.`,
+    `Ranked by ${flags.rankBy === 'nps' ? 'NPS' : flags.rankBy === 'lower' ? `the lower bound of the ${level} interval` : 'shrunk NPS'}${flags.minN > 1 ? `; those with fewer than ${flags.minN} responses are listed apart, not ranked` : ''}. Each is compared with all other responses (MOVER interval of the difference, and the p that inverts it); p-values are Holm-adjusted across the ${rankedCount} ranked; ▲ ▼ mark those significantly above or below the rest at ${level}.`,
     flags.rankBy === 'shrunk'
       ? Number.isFinite(shrink.strength)
         ? `Shrunk NPS pulls each towards the overall ${formatForHumans(100 * shrink.overall, 'nps', { decimals: 1 })} as if it had ${formatDecimal(shrink.strength, 1)} more responses at the overall shares (empirical Bayes; see the README).`

@@ -145,7 +145,7 @@ function labelled(label: string, flag: string, fiscalYearStart: number): { key: 
 function twoGroups(a: string, x: Tally, b: string, y: Tally, stats: Statistics, minN: number, title: string): Compared {
   const sx = summarize(x, stats);
   const sy = summarize(y, stats);
-  const difference = compareGroups(countsOf(x), countsOf(y), stats.confidence);
+  const difference = compareGroups(countsOf(x), countsOf(y), stats);
   const alpha = 1 - stats.confidence;
   const rows = [row(a, sx, b, difference, difference.p, alpha, minN), row(b, sy, '', undefined, NaN, alpha, minN)];
   return {

@@ -1,12 +1,13 @@
 import { chiSquareIndependence, NumericDriver, parseMeasure, quartileBands, spearman } from '../../core/drivers.js';
 import { entry } from '../../core/entry.js';
 import type { Fold } from '../../core/fold.js';
+import { compareGroups, holm } from '../../core/significance.js';
 import { type Statistics, summarize } from '../../core/summary.js';
-import { mergeTallies, newTally, type Tally } from '../../core/tally.js';
+import { countsOf, mergeTallies, newTally, type Tally } from '../../core/tally.js';
 import { compareText } from '../../core/text.js';
 import { dataError, usageError } from '../../errors.js';
 import type { GroupColumn } from '../../io/plan.js';
-import { groupLabel } from '../../report/format.js';
+import { confidenceLabel, formatDecimal, groupLabel } from '../../report/format.js';
 import type { Column, Row } from '../../report/model.js';
 import type { CommandDefinition, Outcome } from '../command.js';
 import { npsCells, npsColumns } from '../figures.js';
@@ -92,15 +93,28 @@ export const drivers: CommandDefinition<DriverFlags> = {
     const analyses = [
       ...numeric.map((_, i) => numericAnalysis(names[`numeric_${i + 1}`].name, result.state.numeric[i], statistics)),
       ...categorical.map((_, i) => categoricalAnalysis(names[`categorical_${i + 1}`].name, result.state.categorical[i], statistics)),
-    ].sort((a, b) => (Number.isNaN(b.effect) ? -1 : b.effect) - (Number.isNaN(a.effect) ? -1 : a.effect));
+    ];
+    // Every driver is a test of its own: Holm across them. Then one scale people read for all:
+    // the spread of NPS between the driver's best and worst band or level.
+    const adjusted = holm(analyses.map((a) => a.p));
+    const alpha = 1 - statistics.confidence;
+    const rows = analyses
+      .map((a, i) => ({ ...a, summary: { ...a.summary, p_adjusted: Number.isNaN(adjusted[i]) ? null : adjusted[i], significant: adjusted[i] < alpha ? 'yes' : '' } }))
+      .sort((a, b) => (Number.isNaN(b.spread) ? -Infinity : b.spread) - (Number.isNaN(a.spread) ? -Infinity : a.spread));
+    const sparse = analyses.filter((a) => a.sparse > 0.2).map((a) => `${a.summary.driver} (${formatDecimal(100 * a.sparse, 0)}% of cells)`);
     const report: Outcome['report'] = {
       title: `What moves NPS: ${result.inputs.map((i) => i.name).join(', ')}`,
       tables: [
-        { name: 'drivers', columns: SUMMARY_COLUMNS, rows: analyses.map((a) => a.summary) },
-        { name: 'levels', primary: true, columns: LEVEL_COLUMNS, rows: analyses.flatMap((a) => a.levels) },
+        { name: 'drivers', columns: SUMMARY_COLUMNS, rows: rows.map((a) => a.summary) },
+        { name: 'levels', primary: true, columns: LEVEL_COLUMNS, rows: rows.flatMap((a) => a.levels) },
       ],
       notes: [
-        "Sorted by effect size: |Spearman rho| between a numeric driver and the 0-10 answer (rows without a number are left out of that driver), Cramér's V of a chi-square test of independence between a categorical driver and the three NPS categories. Both are associations in this data, not proof of cause.",
+        `Sorted by spread: the NPS of a driver's best band or level minus its worst, in points, with its ${confidenceLabel(statistics.confidence)} interval. Beside it, the driver's own test: Spearman's rho between a numeric driver and the 0-10 answer (rows without a number are left out of that driver), or a chi-square test of independence between a categorical driver and the three NPS categories with Cramér's V; p-values are Holm-adjusted across the ${analyses.length} ${analyses.length === 1 ? 'driver' : 'drivers'}. Associations in this data, not proof of cause.`,
+        ...(sparse.length > 0
+          ? [
+              `Expected counts below 5 in more than 20% of the chi-square's cells: ${sparse.join(', ')}. Its p-value is rough there; a permutation or exact test would be safer, or merge small levels.`,
+            ]
+          : []),
       ],
     };
     return { report };
@@ -114,8 +128,13 @@ const split = (list: string | undefined) =>
     .filter(Boolean);
 
 interface Analysis {
-  readonly effect: number;
-  readonly summary: Row;
+  /** Best minus worst band or level, in points (NaN with fewer than two). */
+  readonly spread: number;
+  /** The driver's own test's p-value. */
+  readonly p: number;
+  /** Share of chi-square cells with expected counts below 5 (0 for numeric drivers). */
+  readonly sparse: number;
+  readonly summary: Record<string, Row[string]>;
   readonly levels: Row[];
 }
 
@@ -123,18 +142,35 @@ function levelRow(driver: string, type: string, level: string, t: Tally, stats: 
   return { driver, type, level, ...npsCells(summarize(t, stats)), statistic: test.statistic, p_value: test.p_value, effect_size: test.effect_size };
 }
 
+/** The spread between the best and the worst of the levels that have answers, with its MOVER interval. */
+function spreadOf(tallies: readonly Tally[], stats: Statistics): Record<string, Row[string]> & { spread: number } {
+  const scored = tallies.map((t) => ({ t, s: summarize(t, stats) })).filter((x) => x.s.n > 0);
+  if (scored.length < 2) return { spread: NaN, spread_interval: null, spread_lower: null, spread_upper: null };
+  const best = scored.reduce((a, b) => (b.s.nps > a.s.nps ? b : a));
+  const worst = scored.reduce((a, b) => (b.s.nps < a.s.nps ? b : a));
+  const d = compareGroups(countsOf(best.t), countsOf(worst.t), stats);
+  return { spread: 100 * d.difference, spread_interval: [100 * d.lower, 100 * d.upper], spread_lower: 100 * d.lower, spread_upper: 100 * d.upper };
+}
+
 function numericAnalysis(name: string, driver: NumericDriver, stats: Statistics): Analysis {
   const { rho, n, p } = spearman(driver);
-  const summary: Row = { driver: name, type: 'numeric', n, test: 'Spearman rho', statistic: rho, df: null, p_value: Number.isNaN(p) ? null : p, effect_size: Math.abs(rho) };
-  return { effect: Math.abs(rho), summary, levels: quartileBands(driver).map((band) => levelRow(name, 'numeric', band.label, band.tally, stats, summary)) };
+  const bands = quartileBands(driver);
+  const spread = spreadOf(
+    bands.map((b) => b.tally),
+    stats,
+  );
+  const summary = { driver: name, type: 'numeric', n, ...spread, test: 'Spearman rho', statistic: rho, df: null, p_value: Number.isNaN(p) ? null : p, effect_size: Math.abs(rho) };
+  return { spread: spread.spread, p, sparse: 0, summary, levels: bands.map((band) => levelRow(name, 'numeric', band.label, band.tally, stats, summary)) };
 }
 
 function categoricalAnalysis(name: string, levels: Map<string, Tally>, stats: Statistics): Analysis {
   const test = chiSquareIndependence(levels);
-  const summary: Row = {
+  const spread = spreadOf([...levels.values()], stats);
+  const summary = {
     driver: name,
     type: 'categorical',
     n: test.n,
+    ...spread,
     test: 'chi-square',
     statistic: test.statistic,
     df: test.df,
@@ -142,7 +178,9 @@ function categoricalAnalysis(name: string, levels: Map<string, Tally>, stats: St
     effect_size: test.cramersV,
   };
   return {
-    effect: test.cramersV,
+    spread: spread.spread,
+    p: test.p,
+    sparse: test.sparse,
     summary,
     levels: [...levels.keys()].sort(compareText).map((level) => levelRow(name, 'categorical', groupLabel(level), levels.get(level)!, stats, summary)),
   };
@@ -152,11 +190,17 @@ const SUMMARY_COLUMNS: Column[] = [
   { key: 'driver', label: 'Driver', kind: 'text' },
   { key: 'type', label: 'Type', kind: 'text' },
   { key: 'n', label: 'n', kind: 'count' },
+  { key: 'spread', label: 'Spread', kind: 'nps' },
+  { key: 'spread_interval', label: 'Spread interval', kind: 'range', audience: 'human' },
+  { key: 'spread_lower', label: 'Spread lower', kind: 'nps', audience: 'machine' },
+  { key: 'spread_upper', label: 'Spread upper', kind: 'nps', audience: 'machine' },
   { key: 'test', label: 'Test', kind: 'text' },
-  { key: 'statistic', label: 'Statistic', kind: 'stat' },
+  { key: 'statistic', label: 'rho / chi²', kind: 'stat' },
   { key: 'df', label: 'df', kind: 'count' },
-  { key: 'p_value', label: 'p', kind: 'p' },
-  { key: 'effect_size', label: 'Effect', kind: 'stat' },
+  { key: 'effect_size', label: '|rho| / V', kind: 'stat' },
+  { key: 'p_value', label: 'p', kind: 'p', audience: 'machine' },
+  { key: 'p_adjusted', label: 'p (Holm)', kind: 'p' },
+  { key: 'significant', label: 'Significant', kind: 'text', audience: 'machine' },
 ];
 
 const LEVEL_COLUMNS: Column[] = [

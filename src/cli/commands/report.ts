@@ -3,20 +3,21 @@ import { maxOf } from '../../core/extent.js';
 import { type Fold, pairFold, periodFold, tallyFold } from '../../core/fold.js';
 import type { SideMetrics } from '../../core/metrics.js';
 import { type Calendar, PERIOD_UNITS, type PeriodUnit } from '../../core/period.js';
+import { ALTERNATIVES, type Alternative } from '../../core/significance.js';
 import { type NpsSummary, type Statistics, summarize } from '../../core/summary.js';
 import type { Tally } from '../../core/tally.js';
 import type { Scan } from '../../io/scan.js';
 import { confidenceLabel } from '../../report/format.js';
 import type { Column, Row } from '../../report/model.js';
 import type { CommandDefinition, Outcome } from '../command.js';
+import { METHOD_NAMES } from '../figures.js';
 import { parseNps } from '../options.js';
 import { addSideMetricOptions, checkSideMetrics, hasSideMetrics, type SideFlags, sideColumns, sideFold, sideMetricCells, sideMetricColumns } from '../side-metrics.js';
-import { benchmarkSentence, dropGate, failBelowGate, latestChange } from '../verdicts.js';
-
-export const METHOD_NAMES = { 'adjusted-wald': 'adjusted Wald', wald: 'Wald', score: 'score' } as const;
+import { benchmarkVerdict, dropGate, failBelowGate, latestChange } from '../verdicts.js';
 
 interface ReportFlags extends SideFlags {
   benchmark?: number;
+  alternative: Alternative;
   failOnDrop?: boolean;
   period: PeriodUnit;
   fiscalYearStart: number;
@@ -35,7 +36,8 @@ export const report: CommandDefinition<ReportFlags> = {
   shared: { input: { questions: 1 }, filters: true, statistics: true, output: { decimals: true }, gates: true, accounting: true },
   configure: (cmd) =>
     addSideMetricOptions(cmd)
-      .option('--benchmark <nps>', 'test NPS against this target (one-tailed) and say whether it is above or below', parseNps)
+      .option('--benchmark <nps>', 'test NPS against this target and say whether it is above or below', parseNps)
+      .addOption(new Option('--alternative <side>', 'the side --benchmark tests, chosen before seeing the data').choices(ALTERNATIVES).default('two-sided'))
       .option('--fail-on-drop', 'exit 1 when the latest --period is significantly below the one before')
       .addOption(new Option('--period <unit>', 'the period unit of --fail-on-drop').choices(PERIOD_UNITS).default('quarter')),
   async run({ flags, statistics, decimals, failBelow, scan, warn }) {
@@ -50,15 +52,16 @@ export const report: CommandDefinition<ReportFlags> = {
     checkSideMetrics(flags, result.state[1].values(), warn);
     const summary = summarize(result.overall, statistics);
     const drop = flags.failOnDrop ? latestChange(result.state[0] as Map<number, Tally>, calendar, statistics) : undefined;
-    const benchmark = flags.benchmark === undefined ? undefined : benchmarkSentence(result.overall, flags.benchmark, statistics, decimals);
-    // The --fail-on-drop verdict is its gate's line; the benchmark's is a note.
+    const benchmark = flags.benchmark === undefined ? undefined : benchmarkVerdict(result.overall, flags.benchmark, statistics, decimals, flags.alternative);
+    // The --fail-on-drop verdict is its gate's line; the benchmark's is a note, and data in JSON.
     const extra = benchmark ? [benchmark.sentence] : [];
     const side = hasSideMetrics(flags) ? { flags: flags as SideFlags, metrics: result.state[1].get('') } : undefined;
     const gates = [
       ...(failBelow === undefined ? [] : [failBelowGate(failBelow, [{ subject: 'overall', nps: summary.nps }], decimals)]),
       ...(flags.failOnDrop ? [dropGate(drop, statistics, decimals)] : []),
     ];
-    return { report: reportOf(summary, result, statistics, extra, side), gates };
+    const report = reportOf(summary, result, statistics, extra, side);
+    return { report: benchmark ? { ...report, tables: [...report.tables, benchmark.table] } : report, gates };
   },
 };
 
@@ -77,7 +80,9 @@ function reportOf(
     { key: 'interval', label: `${level} interval`, kind: 'range', audience: 'human' },
     { key: 'nps_lower', label: 'Lower bound', kind: 'nps', audience: 'machine' },
     { key: 'nps_upper', label: 'Upper bound', kind: 'nps', audience: 'machine' },
-    { key: 'margin', label: 'Margin', kind: 'margin' },
+    { key: 'margin', label: 'Margin', kind: 'margin', audience: 'human' },
+    { key: 'margin_below', label: 'Margin below', kind: 'nps', audience: 'machine' },
+    { key: 'margin_above', label: 'Margin above', kind: 'nps', audience: 'machine' },
     { key: 'confidence', label: 'Confidence', kind: 'number', audience: 'machine' },
     { key: 'method', label: 'Method', kind: 'text', audience: 'human' },
     { key: 'ci_method', label: 'Method', kind: 'text', audience: 'machine' },
@@ -96,7 +101,9 @@ function reportOf(
     interval: [s.lower, s.upper],
     nps_lower: s.lower,
     nps_upper: s.upper,
-    margin: s.margin,
+    margin: [s.nps - s.lower, s.upper - s.nps],
+    margin_below: s.nps - s.lower,
+    margin_above: s.upper - s.nps,
     confidence: stats.confidence,
     method: METHOD_NAMES[stats.method],
     ci_method: stats.method,
@@ -113,7 +120,7 @@ function reportOf(
   const notes = [...verdicts];
   if (s.margin === 0) {
     notes.push(
-      `Every answer is in one category, so the ${METHOD_NAMES[stats.method]} interval has zero width: it understates the uncertainty (the default --ci-method adjusted-wald does not).`,
+      `Every answer is in one category, so the ${METHOD_NAMES[stats.method]} interval has zero width: it understates the uncertainty (the default --ci-method score does not).`,
     );
   }
   return {

@@ -3,6 +3,7 @@ import { type PlanningShares, plannedVariance, responsesForMargin, responsesPerG
 import { usageError } from '../../errors.js';
 import { confidenceLabel, formatDecimal, formatForHumans } from '../../report/format.js';
 import type { CommandDefinition, Outcome } from '../command.js';
+import { METHOD_NAMES } from '../figures.js';
 
 interface SampleSizeFlags {
   margin?: number;
@@ -20,7 +21,7 @@ export const samplesize: CommandDefinition<SampleSizeFlags> = {
     ['nps samplesize --margin 5 --promoters 0.5 --detractors 0.2', 'the same, planning for 50% promoters and 20% detractors'],
     ['nps samplesize --difference 10 --power 0.8', 'responses per group to detect a 10-point difference'],
   ],
-  shared: { statistics: 'confidence', output: { decimals: true } },
+  shared: { statistics: true, output: { decimals: true } },
   configure: (cmd) =>
     cmd
       .option('--margin <points>', 'the ± half-width of the interval, in NPS points', parsePoints)
@@ -40,7 +41,7 @@ export const samplesize: CommandDefinition<SampleSizeFlags> = {
     if (shares && shares.promoters + shares.detractors > 1) throw usageError('--promoters and --detractors add up to more than 1');
     const byMargin = flags.margin !== undefined;
     const target = (byMargin ? flags.margin : flags.difference)! / 100;
-    const n = byMargin ? responsesForMargin(target, confidence, shares) : responsesPerGroupForDifference(target, confidence, flags.power, shares);
+    const n = byMargin ? responsesForMargin(target, statistics, shares) : responsesPerGroupForDifference(target, confidence, flags.power, shares);
     const level = confidenceLabel(confidence);
     const style = { decimals: decimals };
     const planning = shares
@@ -59,6 +60,7 @@ export const samplesize: CommandDefinition<SampleSizeFlags> = {
             { key: 'goal', label: 'Goal', kind: 'text' },
             { key: 'points', label: byMargin ? 'Margin (points)' : 'Difference (points)', kind: 'number' },
             { key: 'confidence', label: 'Confidence', kind: 'number' },
+            { key: 'ci_method', label: 'Interval method', kind: 'text' },
             { key: 'power', label: 'Power', kind: 'number' },
             { key: 'promoters_share', label: 'Promoters', kind: 'number' },
             { key: 'detractors_share', label: 'Detractors', kind: 'number' },
@@ -70,6 +72,7 @@ export const samplesize: CommandDefinition<SampleSizeFlags> = {
               goal: byMargin ? 'margin' : 'difference',
               points: byMargin ? flags.margin! : flags.difference!,
               confidence: confidence,
+              ci_method: byMargin ? statistics.method : null,
               power: byMargin ? null : flags.power,
               promoters_share: shares?.promoters ?? null,
               detractors_share: shares?.detractors ?? null,
@@ -82,8 +85,8 @@ export const samplesize: CommandDefinition<SampleSizeFlags> = {
       notes: [
         sentence,
         byMargin
-          ? "n = ceil(z² V / m² - 3), the adjusted-Wald interval's inverse (V = 1 in the worst case)."
-          : 'n = ceil((z₁₋α/₂ + z_power)² 2V / D² - 3) per group (V = 1 in the worst case).',
+          ? `The smallest n whose ${METHOD_NAMES[statistics.method]} interval (the method reports use), at the planning shares' expected counts, is within ±${formatDecimal(flags.margin!, decimals)} points on both sides: a search, so skewed shares get the n they need (the worst case is half promoters, half detractors).`
+          : 'n = ceil((z₁₋α/₂ + z_power)² 2V / D²) per group, the normal approximation of the two-sample test (V = 1 in the worst case).',
       ],
     };
     return { report };

@@ -59,7 +59,7 @@ export const themes: CommandDefinition<ThemeFlags> = {
     };
     const result = await scan({ groups: [{ role: 'comment', flag: '--comment', spec: flags.comment, detect: detectComment, value: true }] }, fold);
     const state = result.state;
-    const differences = list.map((_, i) => compareGroups(countsOf(state.mentioning[i]), countsOf(state.notMentioning[i]), statistics.confidence));
+    const differences = list.map((_, i) => compareGroups(countsOf(state.mentioning[i]), countsOf(state.notMentioning[i]), statistics));
     const adjusted = holm(differences.map((d) => d.p));
     const alpha = 1 - statistics.confidence;
     const rows: Row[] = list.map((theme, i) => {
@@ -81,7 +81,7 @@ export const themes: CommandDefinition<ThemeFlags> = {
       title: `Themes in ${result.inputs[0].columns.comment.name}: ${result.inputs.map((i) => i.name).join(', ')}`,
       tables: [{ name: 'themes', columns: COLUMNS, rows }],
       notes: [
-        `${state.commenters} responses have a comment. Each theme compares the NPS of those whose comment mentions it with those whose comment does not (two-sample z-test); p-values are Holm-adjusted across the ${list.length} themes; ▲ ▼ mark differences significant at ${level}.`,
+        `${state.commenters} responses have a comment. Each theme compares the NPS of those whose comment mentions it with those whose comment does not (MOVER interval of the difference, and the p that inverts it); p-values are Holm-adjusted across the ${list.length} themes; ▲ ▼ mark differences significant at ${level}.`,
         flags.themes ? `Themes from ${flags.themes}.` : 'Built-in starter themes for contact centres (see the README); give your own with --themes.',
       ],
     };

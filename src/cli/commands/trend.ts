@@ -4,6 +4,7 @@ import { maxOf, minOf } from '../../core/extent.js';
 import { groupPeriodFold, KEY_SEPARATOR, pairFold, periodFold } from '../../core/fold.js';
 import type { SideMetrics } from '../../core/metrics.js';
 import { type Calendar, PERIOD_UNITS, type PeriodUnit, periodEnd, periodKey, periodLabel, periodStart, sparkline, sparkScale, tiles } from '../../core/period.js';
+import { ALTERNATIVES, type Alternative } from '../../core/significance.js';
 import type { Statistics } from '../../core/summary.js';
 import type { Tally } from '../../core/tally.js';
 import { compareText } from '../../core/text.js';
@@ -17,13 +18,14 @@ import type { CommandContext, CommandDefinition, Outcome } from '../command.js';
 import { differenceCells, differenceColumns, npsCells, npsColumns } from '../figures.js';
 import { parseCount, parseNps } from '../options.js';
 import { addSideMetricOptions, checkSideMetrics, hasSideMetrics, type SideFlags, sideColumns, sideFold, sideMetricCells, sideMetricColumns } from '../side-metrics.js';
-import { benchmarkSentence, dropGate, failBelowGate, latestChange, underMinN } from '../verdicts.js';
+import { benchmarkVerdict, dropGate, failBelowGate, latestChange, underMinN } from '../verdicts.js';
 
 interface TrendFlags extends SideFlags {
   period: PeriodUnit;
   by?: string;
   minN: number;
   benchmark?: number;
+  alternative: Alternative;
   failOnDrop?: boolean;
   fiscalYearStart: number;
 }
@@ -44,7 +46,8 @@ export const trend: CommandDefinition<TrendFlags> = {
       .addOption(new Option('--period <unit>', 'period length').choices(PERIOD_UNITS).default('quarter'))
       .option('--by <column>', 'one series per value of this column (agent, team, channel ...)')
       .option('--min-n <n>', 'mark periods with fewer responses than this (with --by, --fail-below judges the rest)', parseCount, 30)
-      .option('--benchmark <nps>', 'test the latest period against this target (one-tailed)', parseNps)
+      .option('--benchmark <nps>', 'test the latest period against this target', parseNps)
+      .addOption(new Option('--alternative <side>', 'the side --benchmark tests, chosen before seeing the data').choices(ALTERNATIVES).default('two-sided'))
       .option('--fail-on-drop', 'exit 1 when the latest period is significantly below the one before'),
   async run(context) {
     const { flags } = context;
@@ -71,9 +74,12 @@ async function trendOverall({ flags, request, statistics, decimals, failBelow, s
   const points = trendOf(periods, first, final, statistics);
   const drop = latestChange(periods, calendar, statistics);
   const latestKey = maxOf(keys);
-  const benchmark = flags.benchmark === undefined ? undefined : benchmarkSentence(periods.get(latestKey)!, flags.benchmark, statistics, decimals);
-  // The --fail-on-drop verdict is its gate's line; the benchmark's is a note.
-  const verdicts = [benchmark ? `${periodLabel(latestKey, calendar)}: ${benchmark.sentence}` : undefined];
+  const benchmark =
+    flags.benchmark === undefined
+      ? undefined
+      : benchmarkVerdict(periods.get(latestKey)!, flags.benchmark, statistics, decimals, flags.alternative, periodLabel(latestKey, calendar));
+  // The --fail-on-drop verdict is its gate's line; the benchmark's is a note, and data in JSON.
+  const verdicts = [benchmark?.sentence];
   const report = trendReport([{ points, side: (key) => side.get(key) }], calendar, statistics, flags.minN, {
     sideFlags: flags,
     title: `NPS by ${flags.period}: ${result.inputs.map((i) => i.name).join(', ')}`,
@@ -85,7 +91,7 @@ async function trendOverall({ flags, request, statistics, decimals, failBelow, s
     ...(failBelow === undefined ? [] : [failBelowGate(failBelow, latest ? [{ subject: periodLabel(latest.key, calendar), nps: latest.summary.nps }] : [], decimals)]),
     ...(flags.failOnDrop ? [dropGate(drop, statistics, decimals)] : []),
   ];
-  return { report, gates };
+  return { report: benchmark ? { ...report, tables: [...report.tables, benchmark.table] } : report, gates };
 }
 
 /** Periods a trend shows at most: more is a date gone wrong (year 0001 or 9999), not a trend. */
@@ -197,7 +203,8 @@ const COLUMNS: Column[] = [
   { key: 'promoters', label: 'Promoters', kind: 'count', audience: 'machine' },
   { key: 'passives', label: 'Passives', kind: 'count', audience: 'machine' },
   { key: 'detractors', label: 'Detractors', kind: 'count', audience: 'machine' },
-  { key: 'margin', label: 'Margin', kind: 'margin', audience: 'machine' },
+  { key: 'margin_below', label: 'Margin below', kind: 'nps', audience: 'machine' },
+  { key: 'margin_above', label: 'Margin above', kind: 'nps', audience: 'machine' },
   ...differenceColumns({ label: 'Change', pLabel: 'p (Holm)', interval: false }),
   { key: 'low_n', label: 'Low n', kind: 'boolean', audience: 'machine' },
   { key: 'note', label: 'Note', kind: 'text', audience: 'human' },
@@ -231,7 +238,8 @@ export function trendReport(
       promoters: s.promoters,
       passives: s.passives,
       detractors: s.detractors,
-      margin: s.margin,
+      margin_below: s.nps - s.lower,
+      margin_above: s.upper - s.nps,
       ...differenceCells(change, pAdjusted, alpha),
       low_n: s.n < minN,
       note: s.n === 0 ? 'no responses' : s.n < minN ? `n < ${minN}` : '',
@@ -255,8 +263,8 @@ export function trendReport(
     points.length > 1 && !frame.groupName ? `NPS ${span}: ${lineOf(points)}` : undefined,
     tested > 0
       ? frame.groupName
-        ? `Each change is tested against the period before (two-sample z-test on adjusted-Wald counts); p-values are Holm-adjusted within each ${frame.groupName}'s series; ▲ ▼ mark changes significant at ${level}.`
-        : `Each change is tested against the period before (two-sample z-test on adjusted-Wald counts); p-values are Holm-adjusted across the ${tested} ${tested === 1 ? 'change' : 'changes'}; ▲ ▼ mark changes significant at ${level}.`
+        ? `Each change is tested against the period before (the MOVER interval of the difference, and the p that inverts it); p-values are Holm-adjusted within each ${frame.groupName}'s series; ▲ ▼ mark changes significant at ${level}.`
+        : `Each change is tested against the period before (the MOVER interval of the difference, and the p that inverts it); p-values are Holm-adjusted across the ${tested} ${tested === 1 ? 'change' : 'changes'}; ▲ ▼ mark changes significant at ${level}.`
       : undefined,
     ...frame.notes,
   ].filter((n): n is string => n !== undefined);
