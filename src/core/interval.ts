@@ -37,17 +37,26 @@ export function interval(c: Counts, method: IntervalMethod, confidence: number):
 /** The interval for a critical value z instead of a confidence level (z = 1.96 for 95%). */
 export function intervalAt(c: Counts, method: IntervalMethod, z: number): Interval {
   if (sizeOf(c) === 0) return NO_INTERVAL;
+  return bounded(boundAt(c, method, z, 'lower'), boundAt(c, method, z, 'upper'));
+}
+
+/** One bound of the interval at critical value z: half the work when only one side is needed (a test). */
+export function boundAt(c: Counts, method: IntervalMethod, z: number, side: 'lower' | 'upper'): number {
+  const n = sizeOf(c);
+  if (n === 0) return NaN;
+  const estimate = netScore(c);
+  const sign = side === 'lower' ? -1 : 1;
   switch (method) {
     case 'wald':
-      return around(netScore(c), z * Math.sqrt(variance(c) / sizeOf(c)));
+      return Math.max(-1, Math.min(1, estimate + sign * z * Math.sqrt(variance(c) / n)));
     case 'adjusted-wald': {
       const adjusted = adjust(c);
-      const { lower, upper } = around(netScore(adjusted), z * Math.sqrt(variance(adjusted) / sizeOf(adjusted)));
-      const estimate = netScore(c);
-      return bounded(Math.min(lower, estimate), Math.max(upper, estimate));
+      const bound = Math.max(-1, Math.min(1, netScore(adjusted) + sign * z * Math.sqrt(variance(adjusted) / sizeOf(adjusted))));
+      // Widened to the estimate when the adjusted centre leaves it outside.
+      return side === 'lower' ? Math.min(bound, estimate) : Math.max(bound, estimate);
     }
     case 'score':
-      return scoreInterval(c, z);
+      return scoreBound(c, z, side);
   }
 }
 
@@ -60,35 +69,26 @@ export const adjust = (c: Counts): Counts => ({
   promoters: c.promoters + 0.75,
 });
 
-function around(centre: number, margin: number): Interval {
-  return bounded(Math.max(-1, centre - margin), Math.min(1, centre + margin));
-}
-
 /**
- * The Tango-type score interval: {D : |s(D)| < z} with s decreasing in D, so each bound is found
- * by bisection. b = detractors, c = promoters.
+ * One bound of the Tango-type score interval {D : |s(D)| < z}: s decreases in D, so the bound is
+ * found by bisection between the estimate and the edge. +1 above when every answer is a promoter,
+ * -1 below when every answer is a detractor.
  */
-function scoreInterval(counts: Counts, z: number): Interval {
+function scoreBound(counts: Counts, z: number, side: 'lower' | 'upper'): number {
   const n = sizeOf(counts);
-  const b = counts.detractors;
-  const c = counts.promoters;
-  const statistic = (d: number): number => scoreStatistic(counts, d);
-  // The bound where s(D) crosses `target`, searched between the point estimate and the edge.
-  const solve = (target: number, from: number, to: number): number => {
-    let lo = from;
-    let hi = to;
-    for (let i = 0; i < 200 && Math.abs(hi - lo) > 1e-14; i++) {
-      const mid = (lo + hi) / 2;
-      const inside = target > 0 ? statistic(mid) < target : statistic(mid) > target;
-      if (inside) lo = mid;
-      else hi = mid;
-    }
-    return (lo + hi) / 2;
-  };
-  const estimate = (c - b) / n;
-  const lower = b === n ? -1 : solve(z, estimate, -1);
-  const upper = c === n ? 1 : solve(-z, estimate, 1);
-  return bounded(lower, upper);
+  const estimate = (counts.promoters - counts.detractors) / n;
+  if (side === 'lower' ? counts.detractors === n : counts.promoters === n) return side === 'lower' ? -1 : 1;
+  const target = side === 'lower' ? z : -z;
+  let lo = estimate;
+  let hi = side === 'lower' ? -1 : 1;
+  for (let i = 0; i < 200 && Math.abs(hi - lo) > 1e-14; i++) {
+    const mid = (lo + hi) / 2;
+    const s = scoreStatistic(counts, mid);
+    const inside = target > 0 ? s < target : s > target;
+    if (inside) lo = mid;
+    else hi = mid;
+  }
+  return (lo + hi) / 2;
 }
 
 /**

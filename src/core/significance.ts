@@ -1,4 +1,4 @@
-import { intervalAt, type Statistics } from './interval.js';
+import { boundAt, type Statistics } from './interval.js';
 import { criticalValue, normalCdf } from './normal.js';
 import { netScore } from './nps.js';
 import { type Counts, sizeOf } from './tally.js';
@@ -32,14 +32,14 @@ export function compareGroups(x: Counts, y: Counts, settings: Statistics): Diffe
   const px = netScore(x);
   const py = netScore(y);
   const d = px - py;
-  const mover = (z: number) => {
-    const ix = intervalAt(x, settings.method, z);
-    const iy = intervalAt(y, settings.method, z);
-    return { lower: d - Math.hypot(px - ix.lower, iy.upper - py), upper: d + Math.hypot(ix.upper - px, py - iy.lower) };
-  };
-  const { lower, upper } = mover(criticalValue(settings.confidence));
-  // The widest interval that still excludes 0, on the side of d.
-  const excludes = (z: number) => (d > 0 ? mover(z).lower > 0 : mover(z).upper < 0);
+  const bound = (c: Counts, z: number, side: 'lower' | 'upper') => boundAt(c, settings.method, z, side);
+  const moverLower = (z: number) => d - Math.hypot(px - bound(x, z, 'lower'), bound(y, z, 'upper') - py);
+  const moverUpper = (z: number) => d + Math.hypot(bound(x, z, 'upper') - px, py - bound(y, z, 'lower'));
+  const zCrit = criticalValue(settings.confidence);
+  const lower = moverLower(zCrit);
+  const upper = moverUpper(zCrit);
+  // The widest interval that still excludes 0, on the side of d (one bound of each group is enough).
+  const excludes = (z: number) => (d > 0 ? moverLower(z) > 0 : moverUpper(z) < 0);
   const zStar = d === 0 ? 0 : invert(excludes);
   return { difference: d, lower, upper, z: Math.sign(d) * zStar, p: 2 * normalCdf(-zStar) };
 }
@@ -82,10 +82,7 @@ export interface BenchmarkTest {
 export function testBenchmark(c: Counts, benchmark: number, settings: Statistics, alternative: Alternative = 'two-sided'): BenchmarkTest {
   if (sizeOf(c) === 0) return { benchmark, alternative, z: NaN, p: NaN };
   const estimate = netScore(c);
-  const excludes = (z: number) => {
-    const i = intervalAt(c, settings.method, z);
-    return estimate > benchmark ? i.lower > benchmark : i.upper < benchmark;
-  };
+  const excludes = (z: number) => (estimate > benchmark ? boundAt(c, settings.method, z, 'lower') > benchmark : boundAt(c, settings.method, z, 'upper') < benchmark);
   const zStar = estimate === benchmark ? 0 : invert(excludes);
   const z = Math.sign(estimate - benchmark) * zStar;
   const twoSided = 2 * normalCdf(-zStar);
