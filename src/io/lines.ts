@@ -36,6 +36,11 @@ export class LineCounter {
   /** The field separator, once the dialect is known: long lines get their fields counted. */
   delimiter: number | undefined;
 
+  /** The number of the line being read (breaks seen so far, plus one). */
+  get count(): number {
+    return this.seen + 1;
+  }
+
   /** Indexes the breaks of the next chunk given to the parser. */
   add(chunk: Buffer): void {
     const nul = chunk.indexOf(0);

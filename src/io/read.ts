@@ -3,6 +3,7 @@ import { finished } from 'node:stream/promises';
 import { type Parser, parse } from 'csv-parse';
 import { inputError, NpsError } from '../errors.js';
 import { type Decoding, toUtf8 } from './decode.js';
+import { FastRecords, type RecordShape } from './fast-records.js';
 import type { Io } from './io.js';
 import { LineCounter } from './lines.js';
 import { progressFor } from './progress.js';
@@ -25,6 +26,8 @@ export interface TableHead {
   readonly sample: readonly string[][];
   /** Header rows after the first (question texts, import IDs): not responses. */
   readonly headerRows: readonly string[][];
+  /** Which reader reads the records (meta says it). */
+  readonly reader: ReaderName;
 }
 
 /**
@@ -38,8 +41,15 @@ export interface Broken {
   readonly lines: number;
 }
 
-/** Receives every data record (the header excluded) with the line it ends on, and why it is broken if it is. */
-export type RecordSink = (record: string[], line: number, broken?: Broken) => void;
+/**
+ * Receives every data record (the header excluded) with the line it ends on, and why it is broken
+ * if it is. `wanted`: the only columns the sink reads (it then gets records holding just those,
+ * in an array it must not keep); undefined when it reads any.
+ */
+export type RecordSink = ((record: string[], line: number, broken?: Broken) => void) & { readonly wanted?: readonly number[] };
+
+/** Which reader reads the records: the byte scanner, or csv-parse (the reference). */
+export type ReaderName = 'fast' | 'csv-parse';
 
 /** A quoted field running over more lines than this is a stray quote, whatever the lines hold. */
 const MAX_FIELD_LINES = 100;
@@ -63,6 +73,7 @@ export async function readTable(spec: string, io: Io, options: ReadOptions, prep
   const source = await openSource(spec, io);
   const progress = progressFor(source.name, source.size, io);
   let parser: Parser | undefined;
+  let fast: FastRecords | undefined;
   let dialect: Dialect | undefined;
   let header: string[] | undefined;
   let sink: RecordSink | undefined;
@@ -77,7 +88,7 @@ export async function readTable(spec: string, io: Io, options: ReadOptions, prep
   let head: Buffer[] = [];
   const warnFallback = (newlinesBefore: number) => {
     const waiting = head.reduce((n, chunk) => n + chunk.toString('latin1').split('\n').length - 1, 0);
-    const line = (parser?.info.lines ?? 1) + waiting + newlinesBefore;
+    const line = (fast ? lines.count : (parser?.info.lines ?? 1)) + waiting + newlinesBefore;
     decoding.encoding = `utf-8, then windows-1252 from line ${line}`;
     io.stderr.write(`nps: warning: ${source.name} is not valid UTF-8 from line ${line}: read from there as windows-1252 (choose with --encoding)\n`);
   };
@@ -87,7 +98,8 @@ export async function readTable(spec: string, io: Io, options: ReadOptions, prep
     const extra = options.extraHeaderRows?.(header!, sample.slice(0, 3)) ?? 0;
     const headerRows = sample.splice(0, extra);
     sampleLines.splice(0, extra);
-    sink = prepare({ source, decoding, dialect: dialect!, header: header!, sample, headerRows });
+    sink = prepare({ source, decoding, dialect: dialect!, header: header!, sample, headerRows, reader: fast ? 'fast' : 'csv-parse' });
+    fast?.only(sink.wanted);
     if (options.headOnly) {
       enough = true;
       return;
@@ -99,21 +111,15 @@ export async function readTable(spec: string, io: Io, options: ReadOptions, prep
   };
 
   let warnedBroken = false;
-  // Bytes read when the last record ended: a record of one empty field that took more than a line
-  // break is `""`, a row (or the header) with an empty cell, not a blank line.
-  let endedAt = 0;
-  const onRecord = (record: string[]) => {
+  const onRecord = (record: string[], bytes: number, shape: RecordShape) => {
     if (enough) return;
-    const bytes = parser!.info.bytes;
     const line = lines.lineEndingAt(bytes);
-    const span = bytes - endedAt;
-    endedAt = bytes;
-    if (record.length === 1 && record[0] === '' && span <= 2) {
+    if (shape.blank) {
       lastLine = line; // a blank line is not a row, but it keeps the line count exact
       return;
     }
-    try {
-      const broken = header ? brokenRecord(record, lastLine + 1, line, header.length, dialect!.delimiter) : undefined;
+    {
+      const broken = header ? brokenRecord(shape, lastLine + 1, line) : undefined;
       if (broken && !warnedBroken) {
         warnedBroken = true;
         io.stderr.write(`nps: warning: ${source.name}: ${describeBroken(broken, record.length, header!.length)}\n`);
@@ -121,6 +127,7 @@ export async function readTable(spec: string, io: Io, options: ReadOptions, prep
       if (sink) sink(record, line, broken);
       else if (!header) {
         header = record.map((h) => h.replace(/^\ufeff/, '').trim());
+        fast?.header(header.length);
         if (header.every((h) => h === '')) throw inputError(`${source.name} has no header row`, 'the first line of a CSV export names its columns');
       } else if (broken) {
         // Not a sample for column detection; still a record the scan must account for.
@@ -130,19 +137,22 @@ export async function readTable(spec: string, io: Io, options: ReadOptions, prep
         sampleLines.push(line);
         if (sample.length >= SAMPLE_RECORDS) start();
       }
-    } catch (err) {
-      failure ??= err;
-      parser!.destroy(err as Error);
     }
     lastLine = line;
   };
 
-  const open = (head: Buffer): Parser => {
+  const open = (head: Buffer): Parser | FastRecords => {
     dialect = sniffDialect(head.toString('utf8'), options.delimiter);
     // What comes before the first record: a byte-order mark and a `sep=` line.
-    endedAt = /^(?:\ufeff)?(?:sep=.(?:\r\n|\r|\n)?)?/i.exec(head.toString('utf8'))![0].length + (dialect.bom ? 2 : 0);
+    const skip = /^(?:\ufeff)?(?:sep=.(?:\r\n|\r|\n)?)?/i.exec(head.toString('utf8'))![0].length + (dialect.bom ? 2 : 0);
     const separator = dialect.delimiter.charCodeAt(0);
     if (separator < 128) lines.delimiter = separator;
+    // The byte scanner reads what it covers (a one-byte separator); csv-parse the rest, or
+    // everything when NPS_READER=csv-parse asks for the reference.
+    if (separator < 128 && separator !== 0x22 && io.env.NPS_READER !== 'csv-parse') {
+      fast = new FastRecords(separator, onRecord, skip, MAX_RECORD_BYTES);
+      return fast;
+    }
     const p = parse({
       delimiter: dialect.delimiter,
       bom: true,
@@ -152,17 +162,31 @@ export async function readTable(spec: string, io: Io, options: ReadOptions, prep
       // Every line ending, so a file that mixes them loses no rows (the first one is not the rule).
       record_delimiter: ['\r\n', '\n', '\r'],
       max_record_size: MAX_RECORD_BYTES,
+      raw: true,
     });
-    p.on('data', onRecord);
+    p.on('data', ({ record, raw }: { record: string[]; raw: string }) => {
+      try {
+        // A blank line is one with nothing but its line break (a record "" is an empty field).
+        onRecord(record, p.info.bytes, { ...shapeOf(record, header?.length ?? 0, dialect!.delimiter), blank: /^[\r\n]*$/.test(raw) });
+      } catch (err) {
+        failure ??= err;
+        p.destroy(err as Error);
+      }
+    });
     return p;
   };
 
   try {
     let headSize = 0;
     const write = async (chunk: Buffer) => {
-      parser ??= open(chunk);
+      const reader = fast ?? parser ?? open(chunk);
       lines.add(chunk);
-      if (!parser.write(chunk)) await once(parser, 'drain');
+      if (reader instanceof FastRecords) {
+        reader.write(chunk);
+        return;
+      }
+      parser = reader;
+      if (!reader.write(chunk)) await once(reader, 'drain');
       if (failure) throw failure;
     };
     const counted = async function* () {
@@ -184,15 +208,18 @@ export async function readTable(spec: string, io: Io, options: ReadOptions, prep
         head = [];
       }
     }
-    if (!parser && headSize > 0) await write(Buffer.concat(head));
-    if (!parser) throw inputError(`${source.name} is empty`, 'export the survey again, or check that you gave the right file');
+    if (!parser && !fast && headSize > 0) await write(Buffer.concat(head));
+    if (!parser && !fast) throw inputError(`${source.name} is empty`, 'export the survey again, or check that you gave the right file');
     if (enough) {
-      parser.destroy();
+      parser?.destroy();
       source.stream.destroy();
       return;
     }
-    parser.end();
-    await finished(parser);
+    if (fast) fast.end();
+    else {
+      parser!.end();
+      await finished(parser!);
+    }
     if (failure) throw failure;
   } catch (err) {
     throw csvError(failure ?? err, source.name, lastLine);
@@ -222,24 +249,35 @@ function csvError(err: unknown, name: string, lastLine: number): Error {
   return err as Error;
 }
 
+/** A record's shape as the byte scanner reports it, from a csv-parse record (every field there). */
+function shapeOf(record: readonly string[], columns: number, delimiter: string): RecordShape {
+  const innerRowLike =
+    columns >= 4 &&
+    record.some(
+      (field) =>
+        (field.includes('\n') || field.includes('\r')) &&
+        field
+          .split(/\r\n|\r|\n/)
+          .slice(1)
+          .some((text) => text.split(delimiter).length >= columns),
+    );
+  return {
+    blank: record.length === 1 && record[0] === '',
+    extraFilled: record.length > columns && record.slice(columns).some((field) => field.trim() !== ''),
+    innerRowLike,
+  };
+}
+
 /**
  * Whether a record spanning lines `first`..`last` is broken. A multi-line comment is fine; a quoted
  * field that runs over lines holding as many separators as a row does (or over 100 lines) has
  * swallowed rows, and a record with more filled fields than the header cannot be placed.
  */
-function brokenRecord(record: readonly string[], first: number, last: number, columns: number, delimiter: string): Broken | undefined {
+function brokenRecord(shape: RecordShape, first: number, last: number): Broken | undefined {
   const lines = last - first + 1;
-  const extra = record.length > columns && record.slice(columns).some((field) => field.trim() !== '');
-  if (extra) return { line: first, lines };
+  if (shape.extraFilled) return { line: first, lines };
   if (lines < 2) return undefined;
-  if (lines > MAX_FIELD_LINES) return { line: first, lines };
-  // Rows inside a field: lines with a separator for every column but one (needs a few columns to tell).
-  if (columns < 4) return undefined;
-  for (const field of record) {
-    if (!field.includes('\n') && !field.includes('\r')) continue;
-    const inner = field.split(/\r\n|\r|\n/).slice(1);
-    if (inner.some((text) => text.split(delimiter).length >= columns)) return { line: first, lines };
-  }
+  if (lines > MAX_FIELD_LINES || shape.innerRowLike) return { line: first, lines };
   return undefined;
 }
 

@@ -7,7 +7,7 @@ import { dataError } from '../errors.js';
 import type { Io } from './io.js';
 import { type InputInfo, keyOf, planInput, type ScanRequest } from './plan.js';
 import { choosePreset } from './presets.js';
-import { readTable, type TableHead } from './read.js';
+import { type Broken, readTable, type TableHead } from './read.js';
 import { Reading } from './reading.js';
 import { type Accounting, exclude, passes } from './rows.js';
 
@@ -117,7 +117,7 @@ export async function scan<S>(request: ScanRequest, io: Io, fold: Fold<S>): Prom
           else exclude(r.outside, 'partial', line);
         }
       };
-      return (record, line, broken) => {
+      const sink = (record: string[], line: number, broken?: Broken) => {
         if (broken) {
           for (const r of readings) {
             r.outside.read += broken.lines;
@@ -149,6 +149,12 @@ export async function scan<S>(request: ScanRequest, io: Io, fold: Fold<S>): Prom
         }
         if (unreadable === 2) unreadableInBoth++;
       };
+      // The columns this reading looks at; the reader makes strings of those only. A vendor's row
+      // classifier may look anywhere, so then every column is read.
+      const reads = rowKind
+        ? undefined
+        : [...scoreIndexes, dateIndex, ...conditions.map((c) => c.index), ...keyIndexes.flatMap((k) => (k ? [k.index, ...(k.also ?? [])] : []))].filter((i) => i >= 0);
+      return Object.assign(sink, { wanted: reads });
     });
   }
 

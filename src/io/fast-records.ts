@@ -1,0 +1,234 @@
+/**
+ * The fast path of the reader: a byte scanner for UTF-8 CSV with a one-byte separator that reads
+ * fields exactly as csv-parse does with the reader's options (RFC 4180 quotes, `""` escapes,
+ * relaxed quotes, CRLF/LF/CR in any mix, ragged rows), but makes strings only of the columns the
+ * command reads. csv-parse stays the reference: a differential test holds the two to identical
+ * records, line numbers and errors.
+ */
+
+const QUOTE = 0x22;
+const CR = 0x0d;
+const LF = 0x0a;
+
+/** What the reader needs to judge a record without its unread fields. */
+export interface RecordShape {
+  /** An empty line: no record at all (a quoted empty field "" is a record). */
+  readonly blank: boolean;
+  /** Fields past the header's width that hold something (a ragged row with more data than the header). */
+  readonly extraFilled: boolean;
+  /** A line inside a quoted field holds as many separators as a row does (a stray quote's swallowed rows). */
+  readonly innerRowLike: boolean;
+}
+
+/** Receives each record, the byte offset just past it (its line break included), and its shape. */
+export type FastRecordSink = (record: string[], bytes: number, shape: RecordShape) => void;
+
+/** Why the scanner stopped: the same conditions, under the same codes, as csv-parse reports. */
+export class FastRecordError extends Error {
+  constructor(readonly code: 'CSV_QUOTE_NOT_CLOSED' | 'CSV_MAX_RECORD_SIZE') {
+    super(code);
+  }
+}
+
+export class FastRecords {
+  /** Bytes of a record not finished at the end of the last chunk, scanned again with the next. */
+  private pending: Buffer | undefined;
+  /** Absolute offset of the next byte to scan (the first of `pending`, or of the next chunk). */
+  private base = 0;
+  /** Column indexes to make strings of; undefined: all of them. */
+  private wanted: Uint8Array | undefined;
+  /** The header's width, for the records' shape; 0 until known. */
+  private columns = 0;
+  /** One array for every record once only some columns are read (the sink must not keep it). */
+  private shared: string[] | undefined;
+
+  constructor(
+    private readonly delimiter: number,
+    private readonly onRecord: FastRecordSink,
+    /** Bytes before the first record: a byte-order mark, a `sep=` line. */
+    private skip: number,
+    private readonly maxRecordBytes: number,
+  ) {}
+
+  /** The header's width, once it is read. */
+  header(columns: number): void {
+    this.columns = columns;
+  }
+
+  /** From now on, only these columns become strings (undefined: all). */
+  only(indexes: readonly number[] | undefined): void {
+    if (indexes === undefined) return;
+    let size = this.columns;
+    for (const i of indexes) size = Math.max(size, i + 1);
+    const wanted = new Uint8Array(size);
+    for (const i of indexes) if (i >= 0) wanted[i] = 1;
+    this.wanted = wanted;
+    this.shared = [];
+  }
+
+  write(chunk: Buffer): void {
+    const pending = this.pending;
+    this.pending = undefined;
+    if (!pending) {
+      this.scan(chunk, false);
+      return;
+    }
+    // Finish the pending record with the start of this chunk, then scan the chunk in place:
+    // copying every chunk behind a few pending bytes would copy the whole input once more.
+    const head = Math.min(chunk.length, 4096);
+    const joined = Buffer.concat([pending, chunk.subarray(0, head)]);
+    const base = this.base;
+    const end = this.skip > 0 || head === chunk.length ? -1 : this.scanRecord(joined, 0, false, base);
+    if (end < 0) {
+      this.scan(Buffer.concat([pending, chunk]), false);
+      return;
+    }
+    this.base = base + end;
+    this.scan(chunk.subarray(end - pending.length), false);
+  }
+
+  end(): void {
+    const buffer = this.pending;
+    this.pending = undefined;
+    if (buffer) this.scan(buffer, true);
+  }
+
+  private scan(buf: Buffer, last: boolean): void {
+    const bufBase = this.base;
+    let pos = 0;
+    if (this.skip > 0) {
+      if (this.skip > buf.length && !last) {
+        this.pending = buf;
+        return;
+      }
+      pos = Math.min(this.skip, buf.length);
+      this.skip = 0;
+    }
+    while (pos < buf.length) {
+      const end = this.scanRecord(buf, pos, last, bufBase);
+      if (end < 0) {
+        // Not finished in this chunk: scanned again, whole, with the next one.
+        if (buf.length - pos > this.maxRecordBytes) throw new FastRecordError('CSV_MAX_RECORD_SIZE');
+        this.pending = buf.subarray(pos);
+        this.base = bufBase + pos;
+        return;
+      }
+      pos = end;
+    }
+    this.base = bufBase + buf.length;
+  }
+
+  /** The value of field `index` is wanted as a string. */
+  private keeps(index: number): boolean {
+    const wanted = this.wanted;
+    return wanted === undefined || (index < wanted.length && wanted[index] === 1);
+  }
+
+  /**
+   * Scans one record from `start`, emits it and returns the offset after it; -1 when the chunk
+   * ends first and more may come.
+   */
+  private scanRecord(buf: Buffer, start: number, last: boolean, bufBase: number): number {
+    const length = buf.length;
+    const delimiter = this.delimiter;
+    const columns = this.columns;
+    const record = this.shared ?? [];
+    let field = 0;
+    let extraFilled = false;
+    let innerRowLike = false;
+    let pos = start;
+    for (;;) {
+      const fieldStart = pos;
+      let closeAt = -1;
+      let relaxedAt = -1;
+      let escaped = false;
+      if (pos < length && buf[pos] === QUOTE) {
+        // A quoted field, up to the quote that is followed by a separator, a line break or the end.
+        pos++;
+        let separators = -1; // on the current line inside the quotes; -1 on the first
+        for (;;) {
+          if (pos >= length) {
+            if (!last) return -1;
+            throw new FastRecordError('CSV_QUOTE_NOT_CLOSED');
+          }
+          const c = buf[pos];
+          if (c === QUOTE) {
+            if (pos + 1 >= length && !last) return -1;
+            const next = pos + 1 < length ? buf[pos + 1] : -1;
+            if (next === QUOTE) {
+              escaped = true;
+              pos += 2;
+              continue;
+            }
+            if (next === -1 || next === delimiter || next === LF || next === CR) {
+              closeAt = pos;
+              pos++;
+            } else {
+              // A quote that closes nothing: from here csv-parse reads the field as plain text.
+              relaxedAt = pos;
+            }
+            break;
+          }
+          if (c === LF || c === CR) {
+            if (columns >= 4 && separators >= columns - 1) innerRowLike = true;
+            separators = 0;
+          } else if (c === delimiter && separators >= 0) separators++;
+          pos++;
+        }
+        if (columns >= 4 && separators >= columns - 1) innerRowLike = true;
+      }
+      // Plain text up to the separator or the line break.
+      while (pos < length) {
+        const c = buf[pos];
+        if (c === delimiter || c === LF || c === CR) break;
+        pos++;
+      }
+      if (pos >= length && !last) return -1;
+      const extra = columns > 0 && field >= columns;
+      if (this.keeps(field) || extra) {
+        let value: string;
+        if (closeAt >= 0) {
+          value = buf.toString('utf8', fieldStart + 1, closeAt);
+          if (escaped) value = value.replaceAll('""', '"');
+        } else if (relaxedAt >= 0) {
+          // "abc"def: a quote, the inside with its escapes undone, then the rest as it is.
+          let inside = buf.toString('utf8', fieldStart + 1, relaxedAt);
+          if (escaped) inside = inside.replaceAll('""', '"');
+          value = `"${inside}${buf.toString('utf8', relaxedAt, pos)}`;
+        } else {
+          value = buf.toString('utf8', fieldStart, pos);
+        }
+        if (this.keeps(field)) record[field] = value;
+        if (extra && value.trim() !== '') extraFilled = true;
+      }
+      field++;
+      if (pos >= length) {
+        // The input's last record, with no line break after it.
+        record.length = field;
+        this.onRecord(record, bufBase + length, { blank: field === 1 && pos === start, extraFilled, innerRowLike });
+        return length;
+      }
+      if (buf[pos] === delimiter) {
+        pos++;
+        if (pos >= length) {
+          if (!last) return -1;
+          // A separator at the very end: one more, empty, field.
+          if (this.keeps(field)) record[field] = '';
+          record.length = field + 1;
+          this.onRecord(record, bufBase + length, { blank: false, extraFilled, innerRowLike });
+          return length;
+        }
+        continue;
+      }
+      // A line break: CRLF, LF or a lone CR.
+      if (buf[pos] === CR) {
+        if (pos + 1 >= length && !last) return -1;
+        pos += pos + 1 < length && buf[pos + 1] === LF ? 2 : 1;
+      } else pos++;
+      record.length = field;
+      const blank = field === 1 && (buf[start] === LF || buf[start] === CR);
+      this.onRecord(record, bufBase + pos, { blank, extraFilled, innerRowLike });
+      return pos;
+    }
+  }
+}

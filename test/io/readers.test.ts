@@ -1,0 +1,141 @@
+import { Readable } from 'node:stream';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import { type Broken, readTable } from '../../src/io/read.js';
+import { fakeIo } from '../helpers/fake-io.js';
+
+/*
+ * The byte scanner against csv-parse, the reference: the same bytes, in the same random chunks,
+ * must give the same records, line numbers, broken-record verdicts and errors, whether every
+ * column is read or only some; and every command must give the same figures.
+ */
+
+const SEED = 20261129;
+
+interface Reading {
+  readonly header?: readonly string[];
+  readonly records: [string[], number, Broken | undefined][];
+  readonly error?: string;
+}
+
+/** Reads `bytes` given in `chunks`, with the reader chosen, keeping only the `wanted` columns. */
+async function read(bytes: Buffer, chunks: readonly number[], reader: 'fast' | 'csv-parse', wanted?: readonly number[]): Promise<Reading> {
+  const pieces: Buffer[] = [];
+  for (let at = 0, i = 0; at < bytes.length; i++) {
+    const size = Math.max(1, chunks[i % chunks.length] ?? bytes.length);
+    pieces.push(bytes.subarray(at, at + size));
+    at += size;
+  }
+  const io = { ...fakeIo({ env: reader === 'csv-parse' ? { NPS_READER: 'csv-parse' } : {} }), stdin: Object.assign(Readable.from(pieces), { isTTY: false }) };
+  const records: Reading['records'] = [];
+  let header: readonly string[] | undefined;
+  try {
+    await readTable('-', io, {}, (head) => {
+      header = head.header;
+      for (const record of head.sample) records.push([project(record, wanted), -1, undefined]);
+      const sink = (record: string[], line: number, broken?: Broken) => {
+        records.push([project(record, wanted), line, broken]);
+      };
+      return Object.assign(sink, { wanted });
+    });
+  } catch (err) {
+    return { header, records, error: (err as Error).message };
+  }
+  return { header, records };
+}
+
+/** The wanted fields of a record (all of them when none are named), the others left out. */
+const project = (record: readonly string[], wanted: readonly number[] | undefined): string[] =>
+  wanted === undefined ? [...record] : Array.from({ length: record.length }, (_, i) => (wanted.includes(i) ? (record[i] ?? '') : '-'));
+
+/** Text that makes CSV hard: separators, quotes, escapes, every line break, empty fields, other scripts. */
+const unit = fc.constantFrom('a', 'b', '7', ' ', ',', ';', '\t', '"', '""', '\n', '\r\n', '\r', 'å', 'ł', '€', '😀', 'x,y', '"q"', '=');
+const cell = fc.oneof(
+  { weight: 3, arbitrary: fc.string({ unit, maxLength: 12 }) },
+  { weight: 1, arbitrary: fc.string({ unit, maxLength: 12 }).map((t) => `"${t.replaceAll('"', '""')}"`) },
+);
+const line = fc.array(cell, { minLength: 1, maxLength: 7 }).map((cells) => cells.join(','));
+const ending = fc.constantFrom('\n', '\r\n', '\r');
+const document = fc.tuple(fc.boolean(), fc.boolean(), fc.array(fc.tuple(line, ending), { minLength: 1, maxLength: 25 }), fc.boolean()).map(([bom, sep, lines, finalBreak]) => {
+  const body = lines.map(([l, e], i) => (i === lines.length - 1 && !finalBreak ? l : l + e)).join('');
+  return Buffer.from(`${bom ? '\ufeff' : ''}${sep ? 'sep=,\n' : ''}id,score,agent,comment\n${body}`, 'utf8');
+});
+const chunking = fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 6 });
+
+describe('the byte scanner reads exactly what csv-parse reads', () => {
+  it('the same records, lines, broken records and errors, in any chunking', async () => {
+    await fc.assert(
+      fc.asyncProperty(document, chunking, async (bytes, chunks) => {
+        const reference = await read(bytes, [bytes.length], 'csv-parse');
+        const fast = await read(bytes, chunks, 'fast');
+        expect(fast).toEqual(reference);
+      }),
+      { seed: SEED, numRuns: 400 },
+    );
+  }, 60_000);
+
+  it('the same values for the columns a command reads, when only those are made', async () => {
+    await fc.assert(
+      fc.asyncProperty(document, chunking, fc.subarray([0, 1, 2, 3, 5]), async (bytes, chunks, wanted) => {
+        const reference = await read(bytes, [bytes.length], 'csv-parse', wanted);
+        const fast = await read(bytes, chunks, 'fast', wanted);
+        expect(fast).toEqual(reference);
+      }),
+      { seed: SEED, numRuns: 200 },
+    );
+  }, 60_000);
+
+  it.each([
+    ['a stray quote swallowing rows', 'id,date,score,agent,comment\n1,2024-01-01,9,Ann,"Great\n2,2024-01-02,3,Bo,ok\n3,2024-01-03,7,Cy,"Nice"\n4,2024-01-04,8,Di,fine\n'],
+    ['a quote never closed', 'id,score,comment\n1,9,ok\n2,3,"open\n3,7,x\n'],
+    ['a quote closing in the middle of a field', 'id,score,comment\n1,9,"a"b,c\n2,3,"x""y"z\n'],
+    ['extra fields', 'id,score\n1,9,,,\n2,3,extra\n'],
+    ['a "" line before the header', '""\nid,score\n1,9\n'],
+    ['blank lines everywhere', '\n\r\nid,score\n\n1,9\r\r\n2,7\n\n'],
+  ])('%s', async (_name, text) => {
+    const bytes = Buffer.from(text, 'utf8');
+    for (const chunks of [[bytes.length], [1], [3, 5], [7]]) {
+      expect(await read(bytes, chunks, 'fast')).toEqual(await read(bytes, [bytes.length], 'csv-parse'));
+    }
+  });
+});
+
+describe('every command gives the same figures on either reader', () => {
+  const answer = fc.constantFrom('0', '6', '7', '8', '9', '10', '', 'NA', '11', '"9"');
+  const date = fc.constantFrom('2024-01-05', '2024-04-30T23:30:00Z', '2024-07-01 08:00', '2023-12-31', 'bad');
+  const text = fc.string({ unit: fc.constantFrom('a', ' ', ',', '"', '\n', 'ö', 'slow', 'kind'), maxLength: 20 }).map((t) => `"${t.replaceAll('"', '""')}"`);
+  const exportText = fc
+    .array(fc.tuple(answer, date, fc.constantFrom('Ann', 'Bo', 'Cy'), fc.constantFrom('chat', 'phone'), text), { minLength: 3, maxLength: 60 })
+    .map(
+      (rows) =>
+        `id,date,score,agent,channel,comment\n${rows.map(([score, d, agent, channel, comment], i) => `${i + 1},${d},${score},${agent},${channel},${comment}`).join('\n')}\n`,
+    );
+  const runs: [string, string[]][] = [
+    ['report', ['report']],
+    ['trend', ['trend', '--period', 'month']],
+    ['agents', ['agents', '--min-n', '1']],
+    ['segments', ['segments', '--by', 'channel']],
+    ['followup', ['followup']],
+    ['comments', ['comments', '--min-count', '1']],
+  ];
+
+  it.each(runs)(
+    '%s',
+    async (_name, args) => {
+      await fc.assert(
+        fc.asyncProperty(exportText, async (textIn) => {
+          const outputs = [];
+          for (const reader of ['fast', 'csv-parse']) {
+            const io = fakeIo({ stdin: Buffer.from(textIn, 'utf8'), env: reader === 'csv-parse' ? { NPS_READER: 'csv-parse' } : {} });
+            const exit = await main([...args, '-', '--format', 'json'], io);
+            outputs.push({ exit, stdout: io.out(), stderr: io.err() });
+          }
+          expect(outputs[0]).toEqual(outputs[1]);
+        }),
+        { seed: SEED, numRuns: 25 },
+      );
+    },
+    60_000,
+  );
+});
