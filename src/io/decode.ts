@@ -70,10 +70,22 @@ export function sniffEncoding(head: Buffer): string {
 async function* utf8WithFallback(chunks: AsyncIterable<Buffer>, decoding: Decoding, onFallback: (newlinesBefore: number) => void): AsyncGenerator<Buffer> {
   let carry: Buffer | undefined;
   let fallback: ReturnType<typeof iconv.getDecoder> | undefined;
-  for await (const raw of chunks) {
+  for await (let raw of chunks) {
     if (fallback) {
       yield Buffer.from(fallback.write(raw), 'utf8');
       continue;
+    }
+    if (carry) {
+      // Finish the straddling character with the few bytes it needs, rather than copying the
+      // whole chunk behind it.
+      const need = sequenceLength(carry[0]) - carry.length;
+      if (need > 0 && raw.length > need) {
+        const bridge = Buffer.concat([carry, raw.subarray(0, need)]);
+        raw = raw.subarray(need);
+        carry = undefined;
+        if (isUtf8(bridge)) yield bridge;
+        else raw = Buffer.concat([bridge, raw]);
+      }
     }
     const chunk = carry ? Buffer.concat([carry, raw]) : raw;
     // A multi-byte character may straddle two chunks: keep its start for the next one.
@@ -106,6 +118,9 @@ async function* utf8WithFallback(chunks: AsyncIterable<Buffer>, decoding: Decodi
     yield Buffer.from(iconv.decode(carry, FALLBACK_ENCODING), 'utf8');
   }
 }
+
+/** Bytes of the UTF-8 sequence a lead byte starts (1 for anything else). */
+const sequenceLength = (lead: number): number => (lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1);
 
 function countNewlines(bytes: Buffer): number {
   let n = 0;
