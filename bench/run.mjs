@@ -73,8 +73,8 @@ process.on('exit', () => fs.rmSync(rssFile, { force: true })); // also after pro
 // One run of `node CLI ...args`: wall seconds and peak RSS in KiB (null when unknown).
 // Wall time is taken here with hrtime because GNU time's %e only has 10 ms resolution,
 // too coarse for start-up; the few hundred microseconds time itself adds are negligible.
-function runOnce(args) {
-  const nodeArgs = [CLI, ...args];
+function runOnce(args, script = CLI) {
+  const nodeArgs = [script, ...args];
   const [cmd, cmdArgs] = TIME_BIN ? [TIME_BIN, ['-f', '%M', '-o', rssFile, process.execPath, ...nodeArgs]] : [process.execPath, nodeArgs];
   const t0 = process.hrtime.bigint();
   // stdout goes to /dev/null: the benchmark is about the CLI, not about draining a pipe
@@ -102,15 +102,17 @@ const median = (xs) => {
 };
 
 // 1 warm-up (page cache, V8 code cache) then `runs` counted runs: median time, highest RSS.
-function measure(args) {
-  runOnce(args);
-  const results = Array.from({ length: runs }, () => runOnce(args));
+function measure(args, script = CLI) {
+  runOnce(args, script);
+  const results = Array.from({ length: runs }, () => runOnce(args, script));
   const rss = results.map((r) => r.rssKiB);
   return {
     seconds: median(results.map((r) => r.seconds)),
     rssMiB: rss.includes(null) ? null : Math.max(...rss) / 1024,
   };
 }
+
+const measureScript = (script, args) => measure(args, script);
 
 // ---- report --------------------------------------------------------------------------------------
 const COLUMNS = [
@@ -159,8 +161,31 @@ console.log();
 console.log(line(COLUMNS.map((c) => c[0])));
 console.log(line(COLUMNS.map((c) => '-'.repeat(c[1]))));
 
+// DuckDB doing the same work ("NPS overall, by quarter, by agent" in one query), when the shared
+// benchmark tools sit beside this repository and DuckDB was installed by their vs-duckdb.sh.
+const SHARED = path.resolve(ROOT, '..', 'shared', 'bench', 'duckdb-baseline.mjs');
+const DUCKDB = fs.existsSync(SHARED) && fs.existsSync(path.join(DATA_DIR, 'node_modules', '@duckdb', 'node-api')) ? path.join(DATA_DIR, 'duckdb-baseline.mjs') : null;
+if (DUCKDB) fs.copyFileSync(SHARED, DUCKDB);
+
+const COMMANDS = [
+  ['report', ['report']],
+  ['trend --period quarter', ['trend', '--period', 'quarter']],
+  ['agents', ['agents']],
+];
+
 printRow('--version', null, null, measure(['--version'])); // start-up cost alone
+const ratios = [];
 for (const rows of sizes) {
   const file = dataFile(rows);
-  printRow('report --format json', rows, fs.statSync(file).size, measure(['report', file, '--format', 'json']));
+  const bytes = fs.statSync(file).size;
+  const duck = DUCKDB ? measureScript(DUCKDB, [file]) : null;
+  if (duck) printRow('(duckdb, same work)', rows, bytes, duck);
+  for (const [label, args] of COMMANDS) {
+    const result = measure([...args, file, '--format', 'json']);
+    printRow(label, rows, bytes, result);
+    if (duck) ratios.push(`${label} at ${fmtInt(rows)} rows: ${(duck.seconds / result.seconds).toFixed(2)}x DuckDB's speed`);
+  }
 }
+console.log();
+if (DUCKDB) for (const ratio of ratios) console.log(ratio);
+else console.log('No DuckDB beside: ../shared/bench/vs-duckdb.sh installs it into the data folder, and the ratios then show here.');

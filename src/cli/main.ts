@@ -1,4 +1,3 @@
-import { CommanderError } from 'commander';
 import { NpsError } from '../errors.js';
 import type { Io } from '../io/io.js';
 import { forMessage } from '../report/sanitize.js';
@@ -30,7 +29,7 @@ export async function main(argv: readonly string[], raw: Io): Promise<number> {
 }
 
 function report(err: unknown, io: Io, argv: readonly string[]): number {
-  if (err instanceof CommanderError) {
+  if (isCommanderError(err)) {
     if (err.code === 'commander.helpDisplayed' || err.code === 'commander.help' || err.code === 'commander.version') return 0;
     // Commander puts its "(Did you mean ...?)" on a line of its own: keep the message to one line.
     const message = err.message.replace(/^error: /, '').replace(/\n\(Did you mean (.*)\?\)/, ' (did you mean $1?)');
@@ -59,3 +58,9 @@ function withSafeMessages(io: Io): Io {
   const write = (text: string) => io.stderr.write(text.startsWith('\r') ? text : text.split('\n').map(forMessage).join('\n'));
   return { ...io, stderr: { write, isTTY: io.stderr.isTTY } };
 }
+
+/** Commander's own errors, known by their code: importing commander here would slow every start-up. */
+const isCommanderError = (err: unknown): err is Error & { code: string } => {
+  const code = err instanceof Error ? (err as Error & { code?: unknown }).code : undefined;
+  return typeof code === 'string' && code.startsWith('commander.');
+};
