@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
-import { entry } from '../core/entry.js';
-import type { Fold } from '../core/fold.js';
-import { addSideMetrics, cesMean, csatPercent, mergeSideMetrics, newSideMetrics, type SideMetrics } from '../core/metrics.js';
+import { type SideKey, sideFold as sideFoldOf } from '../core/fold.js';
+import { cesMean, csatPercent, mergeSideMetrics, newSideMetrics, type SideMetrics } from '../core/metrics.js';
 import { dataError } from '../errors.js';
 import type { GroupColumn } from '../io/plan.js';
 import type { Cell, Column } from '../report/model.js';
@@ -25,27 +24,8 @@ export function sideColumns(flags: SideFlags): GroupColumn[] {
   ];
 }
 
-/**
- * Side metrics per key (the whole file, a period, an agent), read from the cells at `offset` of
- * the group values. They are counted on the rows used for NPS, so the figures describe one sample.
- */
-export function sideFold<K>(flags: SideFlags, offset: number, keyOf: (time: number, keys: readonly string[]) => K): Fold<Map<K, SideMetrics>> {
-  const csatAt = flags.csat !== undefined ? offset : -1;
-  const cesAt = flags.ces !== undefined ? offset + (csatAt >= 0 ? 1 : 0) : -1;
-  return {
-    empty: () => new Map(),
-    add(byKey, _score, time, keys) {
-      addSideMetrics(entry(byKey, keyOf(time, keys), newSideMetrics), csatAt >= 0 ? keys[csatAt] : undefined, cesAt >= 0 ? keys[cesAt] : undefined);
-    },
-    merge(into, from) {
-      for (const [key, m] of from) {
-        const mine = into.get(key);
-        if (mine) mergeSideMetrics(mine, m);
-        else into.set(key, { ...m });
-      }
-    },
-  };
-}
+/** The side-metrics fold for these flags, its cells at `offset` of the group values, kept per `key`. */
+export const sideFold = (flags: SideFlags, offset: number, key: SideKey) => sideFoldOf(flags.csat !== undefined, flags.ces !== undefined, offset, key);
 
 export function sideMetricColumns(flags: SideFlags): Column[] {
   return [

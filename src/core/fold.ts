@@ -1,17 +1,56 @@
 import { entry } from './entry.js';
+import { addSideMetrics, mergeSideMetrics, newSideMetrics, type SideMetrics } from './metrics.js';
 import { type Calendar, periodKey } from './period.js';
 import { mergeTallies, newTally, type Tally } from './tally.js';
 
 /**
  * How a command folds answers into its state in one pass over the rows. `merge` lets a reader keep
- * several partial states (one per calendar period, while `--last` cannot yet know which periods it
- * keeps) and combine them afterwards.
+ * several partial states (one per calendar period while `--last` cannot yet know which periods it
+ * keeps, one per worker thread) and combine them afterwards.
  */
 export interface Fold<S> {
   empty(): S;
   /** `time` is a wall time (NaN when no dates are read); `keys` the group columns' values, in order. */
   add(state: S, score: number, time: number, keys: readonly string[]): void;
   merge(into: S, from: S): void;
+  /**
+   * The fold as data, when it is one of the folds below: a worker thread builds the same fold from
+   * it (functions do not cross threads) and its state, plain maps and arrays, comes back whole.
+   */
+  readonly spec?: FoldSpec;
+}
+
+/** Which key side metrics are kept per: none (the whole input), a period, a group and period, the first `count` groups. */
+export type SideKey =
+  | { readonly by: 'none' }
+  | { readonly by: 'period'; readonly calendar: Calendar }
+  | { readonly by: 'groupPeriod'; readonly calendar: Calendar }
+  | { readonly by: 'groups'; readonly count: number };
+
+export type FoldSpec =
+  | { readonly kind: 'tally' }
+  | { readonly kind: 'period'; readonly calendar: Calendar }
+  | { readonly kind: 'keyed'; readonly count: number }
+  | { readonly kind: 'groupPeriod'; readonly calendar: Calendar }
+  | { readonly kind: 'pair'; readonly a: FoldSpec; readonly b: FoldSpec }
+  | { readonly kind: 'side'; readonly csat: boolean; readonly ces: boolean; readonly offset: number; readonly key: SideKey };
+
+/** The fold a spec describes: how a worker thread rebuilds the main thread's fold. */
+export function foldOf(spec: FoldSpec): Fold<unknown> {
+  switch (spec.kind) {
+    case 'tally':
+      return tallyFold;
+    case 'period':
+      return periodFold(spec.calendar);
+    case 'keyed':
+      return keyedFold(spec.count);
+    case 'groupPeriod':
+      return groupPeriodFold(spec.calendar);
+    case 'pair':
+      return pairFold(foldOf(spec.a), foldOf(spec.b));
+    case 'side':
+      return sideFold(spec.csat, spec.ces, spec.offset, spec.key);
+  }
 }
 
 /** All answers in one tally. */
@@ -21,6 +60,7 @@ export const tallyFold: Fold<Tally> = {
     t[score] += 1;
   },
   merge: (into, from) => void mergeTallies(into, from),
+  spec: { kind: 'tally' },
 };
 
 /** One tally per calendar period. */
@@ -32,6 +72,7 @@ export function periodFold(calendar: Calendar): Fold<Map<number, Tally>> {
       entry(periods, key, newTally)[score] += 1;
     },
     merge: mergeKeyed,
+    spec: { kind: 'period', calendar },
   };
 }
 
@@ -60,6 +101,7 @@ export function groupPeriodFold(calendar: Calendar): Fold<Map<string, Map<number
     merge(into, from) {
       for (const [key, series] of from) periods.merge(entry(into, key, periods.empty), series);
     },
+    spec: { kind: 'groupPeriod', calendar },
   };
 }
 
@@ -75,6 +117,7 @@ export function pairFold<A, B>(a: Fold<A>, b: Fold<B>): Fold<[A, B]> {
       a.merge(into[0], from[0]);
       b.merge(into[1], from[1]);
     },
+    spec: a.spec && b.spec ? { kind: 'pair', a: a.spec, b: b.spec } : undefined,
   };
 }
 
@@ -87,5 +130,45 @@ export function keyedFold(count: number): Fold<Map<string, Tally>> {
       entry(groups, key, newTally)[score] += 1;
     },
     merge: mergeKeyed,
+    spec: { kind: 'keyed', count },
+  };
+}
+
+/** The key a row's side metrics are kept under. */
+function sideKeyOf(key: SideKey): (time: number, keys: readonly string[]) => string | number {
+  switch (key.by) {
+    case 'none':
+      return () => '';
+    case 'period':
+      return (time) => periodKey(time, key.calendar);
+    case 'groupPeriod':
+      return (time, keys) => `${keys[0]}${KEY_SEPARATOR}${periodKey(time, key.calendar)}`;
+    case 'groups':
+      return (_time, keys) => (key.count === 1 ? keys[0] : keys.slice(0, key.count).join(KEY_SEPARATOR));
+  }
+}
+
+/**
+ * CSAT and CES per key (the whole input, a period, an agent), read from the group values at
+ * `offset` (CSAT first when both are asked for). Counted on the rows used for NPS, so the figures
+ * describe one sample.
+ */
+export function sideFold(csat: boolean, ces: boolean, offset: number, key: SideKey): Fold<Map<string | number, SideMetrics>> {
+  const csatAt = csat ? offset : -1;
+  const cesAt = ces ? offset + (csat ? 1 : 0) : -1;
+  const keyOf = sideKeyOf(key);
+  return {
+    empty: () => new Map(),
+    add(byKey, _score, time, keys) {
+      addSideMetrics(entry(byKey, keyOf(time, keys), newSideMetrics), csatAt >= 0 ? keys[csatAt] : undefined, cesAt >= 0 ? keys[cesAt] : undefined);
+    },
+    merge(into, from) {
+      for (const [k, m] of from) {
+        const mine = into.get(k);
+        if (mine) mergeSideMetrics(mine, m);
+        else into.set(k, { ...m });
+      }
+    },
+    spec: { kind: 'side', csat, ces, offset, key },
   };
 }

@@ -54,10 +54,7 @@ export const agents: CommandDefinition<AgentFlags> = {
     const team: GroupColumn | undefined =
       flags.team === undefined ? undefined : { role: 'team', flag: '--team', spec: typeof flags.team === 'string' ? flags.team : undefined, detect: detectTeam };
     const own = team ? [team, ranked] : [ranked];
-    const fold = pairFold(
-      keyedFold(own.length),
-      sideFold(flags, own.length, (_time, keys) => (own.length === 1 ? keys[0] : keys.slice(0, own.length).join(KEY_SEPARATOR))),
-    );
+    const fold = pairFold(keyedFold(own.length), sideFold(flags, own.length, { by: 'groups', count: own.length }));
     const result = await scan({ groups: [...own, ...sideColumns(flags)] }, fold);
     const columnName = result.inputs[0].columns[role].name;
     const boards = result.questions.map((q) => board(q.state[0], Boolean(team), flags, statistics));
@@ -112,7 +109,7 @@ function keepTopBottom(standings: readonly Standing[], flags: AgentFlags): Stand
 
 function agentsReport(
   boards: readonly Board[],
-  side: ReadonlyMap<string, SideMetrics>,
+  side: ReadonlyMap<string | number, SideMetrics>,
   questions: readonly Question<unknown>[],
   columnName: string,
   teamName: string | undefined,
@@ -128,7 +125,7 @@ function agentsReport(
   const memberLevel = flags.by !== undefined ? 'group' : 'agent';
   const teamMetrics = (team: string) => {
     const total = newSideMetrics();
-    for (const [key, m] of side) if (teamOf(key) === team) mergeSideMetrics(total, m);
+    for (const [key, m] of side) if (teamOf(String(key)) === team) mergeSideMetrics(total, m);
     return total;
   };
   const rowOf = (s: Standing, isTeam: boolean): Row => {

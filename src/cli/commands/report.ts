@@ -44,10 +44,7 @@ export const report: CommandDefinition<ReportFlags> = {
     const calendar: Calendar = { unit: flags.period, fiscalYearStart: flags.fiscalYearStart };
     // Periods are only tallied when --fail-on-drop needs them; the overall tally comes with every scan.
     const npsFold: Fold<unknown> = flags.failOnDrop ? periodFold(calendar) : tallyFold;
-    const fold = pairFold(
-      npsFold,
-      sideFold(flags, 0, () => ''),
-    );
+    const fold = pairFold(npsFold, sideFold(flags, 0, { by: 'none' }));
     const result = await scan({ needsDates: Boolean(flags.failOnDrop), groups: sideColumns(flags) }, fold);
     checkSideMetrics(flags, result.state[1].values(), warn);
     const summary = summarize(result.overall, statistics);

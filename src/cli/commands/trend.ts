@@ -62,10 +62,7 @@ export const trend: CommandDefinition<TrendFlags> = {
 };
 
 async function trendOverall({ flags, request, statistics, decimals, failBelow, scan, warn }: CommandContext<TrendFlags>, calendar: Calendar): Promise<Outcome> {
-  const fold = pairFold(
-    periodFold(calendar),
-    sideFold(flags, 0, (time) => periodKey(time, calendar)),
-  );
+  const fold = pairFold(periodFold(calendar), sideFold(flags, 0, { by: 'period', calendar }));
   const result = await scan({ needsDates: true, groups: sideColumns(flags) }, fold);
   const [periods, side] = result.state;
   checkSideMetrics(flags, side.values(), warn);
@@ -154,10 +151,7 @@ async function trendByGroup({ flags, request, statistics, decimals, failBelow, s
   if (flags.failOnDrop || flags.benchmark !== undefined) {
     throw usageError('--fail-on-drop and --benchmark judge one series; drop --by for them', 'run nps trend without --by for them; --fail-below works with --by');
   }
-  const fold = pairFold(
-    groupPeriodFold(calendar),
-    sideFold(flags, 1, (time, keys) => `${keys[0]}${KEY_SEPARATOR}${periodKey(time, calendar)}`),
-  );
+  const fold = pairFold(groupPeriodFold(calendar), sideFold(flags, 1, { by: 'groupPeriod', calendar }));
   const result = await scan({ needsDates: true, groups: [{ role: 'by', flag: '--by', spec: by }, ...sideColumns(flags)] }, fold);
   const [byGroup, side] = result.state;
   checkSideMetrics(flags, side.values(), warn);
