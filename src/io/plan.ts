@@ -80,6 +80,8 @@ export interface InputInfo {
   readonly delimiter: string;
   readonly bom: boolean;
   readonly columns: Readonly<Record<string, ColumnChoice>>;
+  /** Which reader read it: the byte scanner (`fast`, on worker threads when it says `fast, N threads`) or csv-parse. */
+  readonly reader?: string;
 }
 
 /** An optional column the input does not have. */

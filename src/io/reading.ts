@@ -5,6 +5,23 @@ import { type Calendar, periodKey } from '../core/period.js';
 import { mergeTallies, newTally, type Tally } from '../core/tally.js';
 import { type Accounting, answerOf, exclude, mergeAccounting, newAccounting } from './rows.js';
 
+/** A reading as data: see Reading.data. */
+export interface ReadingData<S> {
+  readonly outside: Accounting;
+  readonly buckets: readonly [number, Bucket<S>][];
+  readonly latest: number;
+  readonly earliest: number;
+  readonly earliestLine: number;
+  readonly latestLine: number;
+  readonly newest: number;
+}
+
+/** Accounting whose example lines are counted from `offset` (a part of an input read elsewhere). */
+function shiftLines(a: Accounting, offset: number): Accounting {
+  if (offset === 0) return a;
+  return { ...a, lines: Object.fromEntries(Object.entries(a.lines).map(([reason, lines]) => [reason, lines.map((l) => l + offset)])) as Accounting['lines'] };
+}
+
 /** One calendar period's part of a reading (or all of it, without --last): per question. */
 interface Bucket<S> {
   readonly states: S[];
@@ -47,21 +64,46 @@ export class Reading<S> {
   /** The same reading so far, read from now on in another order. */
   clone(order: DateOrder): Reading<S> {
     const copy = new Reading(order, this.fold, this.bucketCalendar, this.keep, this.questions, this.scale, this.lastCount);
-    mergeAccounting(copy.outside, this.outside);
-    copy.latest = this.latest;
-    copy.earliest = this.earliest;
-    copy.earliestLine = this.earliestLine;
-    copy.latestLine = this.latestLine;
-    copy.newest = this.newest;
-    for (const [key, b] of this.buckets) {
-      const mine = copy.bucket(key);
+    copy.absorb(this.data(), 0);
+    return copy;
+  }
+
+  /** The reading as plain data: what a worker thread sends back (its fold's state is data too). */
+  data(): ReadingData<S> {
+    return {
+      outside: this.outside,
+      buckets: [...this.buckets],
+      latest: this.latest,
+      earliest: this.earliest,
+      earliestLine: this.earliestLine,
+      latestLine: this.latestLine,
+      newest: this.newest,
+    };
+  }
+
+  /**
+   * Adds another reading of other rows of the same input (a worker's part), its line numbers
+   * counted from `lineOffset`.
+   */
+  absorb(other: ReadingData<S>, lineOffset: number): void {
+    mergeAccounting(this.outside, shiftLines(other.outside, lineOffset));
+    if (other.latest > this.latest) {
+      this.latest = other.latest;
+      this.latestLine = other.latestLine + lineOffset;
+    }
+    if (other.earliest < this.earliest) {
+      this.earliest = other.earliest;
+      this.earliestLine = other.earliestLine + lineOffset;
+    }
+    this.newest = Math.max(this.newest, other.newest);
+    for (const [key, b] of other.buckets) {
+      const mine = this.bucket(key);
       for (let q = 0; q < this.questions; q++) {
         this.fold.merge(mine.states[q], b.states[q]);
-        mergeAccounting(mine.accounting[q], b.accounting[q]);
+        mergeAccounting(mine.accounting[q], shiftLines(b.accounting[q], lineOffset));
         mergeTallies(mine.overall[q], b.overall[q]);
       }
     }
-    return copy;
   }
 
   /**

@@ -1,0 +1,167 @@
+import { type DateOrder, isSlashDate, parseDate, patternReader } from '../core/date.js';
+import type { Fold } from '../core/fold.js';
+import type { Calendar } from '../core/period.js';
+import { UTC, type Zone } from '../core/zone.js';
+import { dataError } from '../errors.js';
+import { type InputPlan, keyOf, type ScanRequest } from './plan.js';
+import type { Broken, RecordSink } from './read.js';
+import { Reading, type ReadingData } from './reading.js';
+import { exclude, passes } from './rows.js';
+
+/** Groups a column may have unless --max-groups says otherwise. */
+export const DEFAULT_MAX_GROUPS = 100_000;
+
+/** The zones of one input's dates: the one periods are cut in, and the one its timestamps are written in. */
+export interface InputZones {
+  readonly analysis: Zone;
+  readonly source: Zone;
+}
+
+/** A pass as data: what a worker thread sends back after reading its part of an input. */
+export interface PassData<S> {
+  readonly readings: readonly { readonly order: DateOrder; readonly data: ReadingData<S> }[];
+  readonly unreadableInBoth: number;
+  readonly distinct: readonly (readonly string[])[];
+}
+
+/**
+ * One pass over rows: their readings (one, and two once a slash date leaves day and month order
+ * open: each then runs, the second starting as a copy of the first, and the one with fewer
+ * unreadable dates wins), and the distinct values of each grouping column. Inputs, and parts of
+ * an input read by worker threads, feed the same pass, or passes that are absorbed into it.
+ */
+export class Pass<S> {
+  readings: Reading<S>[];
+  /** Dates neither reading can read (not dates at all): they say nothing about the order. */
+  unreadableInBoth = 0;
+  readonly distinct: Set<string>[];
+  private readonly maxGroups: number;
+  private readonly bucketCalendar: Calendar | undefined;
+
+  constructor(
+    readonly request: ScanRequest,
+    private readonly fold: Fold<S>,
+  ) {
+    this.bucketCalendar = request.last ? { unit: request.last.unit, fiscalYearStart: request.fiscalYearStart } : undefined;
+    // Day-first is the reading kept when a slash-date column never tells (every part <= 12).
+    this.readings = [this.newReading('dmy')];
+    this.maxGroups = request.maxGroups ?? DEFAULT_MAX_GROUPS;
+    this.distinct = request.groups.map(() => new Set<string>());
+  }
+
+  private newReading(order: DateOrder): Reading<S> {
+    const r = this.request;
+    return new Reading(order, this.fold, this.bucketCalendar, r.keep, Math.max(1, r.scores.length), r.scale ?? '0-10', r.last?.count);
+  }
+
+  /** Whether dates are read at all: the command needs them, or a filter does. */
+  get datesWanted(): boolean {
+    const r = this.request;
+    return r.needsDates || r.since !== undefined || r.until !== undefined || r.last !== undefined;
+  }
+
+  private countGroup(k: number, value: string, column: string): void {
+    const seen = this.distinct[k];
+    if (seen.has(value)) return;
+    seen.add(value);
+    if (seen.size > this.maxGroups) {
+      throw dataError(
+        `the column ${JSON.stringify(column)} has more than ${this.maxGroups} distinct values: too many groups to hold (an ID or free-text column?)`,
+        'group by a column with fewer values, or raise the limit with --max-groups',
+      );
+    }
+  }
+
+  /** The sink of one input (or of a part of it): each record filtered, validated, counted and folded. */
+  sink(plan: InputPlan, fileKey: string, zones: InputZones): RecordSink {
+    const request = this.request;
+    const dated = this.datesWanted && plan.date !== undefined;
+    const forced = request.dateFormat ? patternReader(request.dateFormat, request.zone ?? UTC) : undefined;
+    const { analysis, source } = zones;
+    const readTime = (cell: string, order: DateOrder): number => {
+      if (forced) return forced(cell);
+      const wall = parseDate(cell, source, order);
+      return source === analysis || Number.isNaN(wall) ? wall : analysis.toWall(source.fromWall(wall));
+    };
+    const { conditions, keyIndexes, scoreIndexes, rowKind } = plan;
+    const dateIndex = plan.date?.index ?? -1;
+    // Where to watch for the first slash date (only while one reading runs and no pattern is forced).
+    const slashWatch = dated && !forced ? dateIndex : -1;
+    const keys: string[] = new Array(keyIndexes.length);
+    const limited = request.groups.flatMap((g, k) => (g.value || g.byFile || !plan.info.columns[g.role] ? [] : [k]));
+    const since = request.since ?? -Infinity;
+    const until = request.until ?? Infinity;
+    const skip = (kind: 'filtered' | 'partial', line: number) => {
+      for (const r of this.readings) {
+        r.outside.read++;
+        if (kind === 'filtered') r.outside.filtered++;
+        else exclude(r.outside, 'partial', line);
+      }
+    };
+    const sink = (record: string[], line: number, broken?: Broken) => {
+      if (broken) {
+        for (const r of this.readings) {
+          r.outside.read += broken.lines;
+          exclude(r.outside, 'broken_record', broken.line, broken.lines);
+        }
+        return;
+      }
+      if (!passes(record, conditions)) return skip('filtered', line);
+      if (rowKind) {
+        const kind = rowKind(record);
+        if (kind === 'preview') return skip('filtered', line);
+        if (kind === 'partial' && !request.includePartial) return skip('partial', line);
+      }
+      for (let k = 0; k < keyIndexes.length; k++) keys[k] = keyOf(record, keyIndexes[k], fileKey);
+      for (const k of limited) this.countGroup(k, keys[k], plan.info.columns[request.groups[k].role].name);
+      if (slashWatch >= 0 && this.readings.length === 1) {
+        const cell = record[slashWatch];
+        if (cell?.includes('/') && isSlashDate(cell)) {
+          this.readings = [this.readings[0], this.readings[0].clone('mdy')];
+          this.unreadableInBoth = this.readings[0].outside.excluded.bad_date; // the copy shares them
+        }
+      }
+      let unreadable = 0;
+      for (let i = 0; i < this.readings.length; i++) {
+        const r = this.readings[i];
+        const time = dated ? readTime(record[dateIndex] ?? '', r.order) : NaN;
+        if (dated && Number.isNaN(time)) unreadable++;
+        r.add(record, line, scoreIndexes, time, dated, since, until, keys);
+      }
+      if (unreadable === 2) this.unreadableInBoth++;
+    };
+    // The columns this pass looks at; the reader makes strings of those only. A vendor's row
+    // classifier may look anywhere, so then every column is read.
+    const reads = rowKind
+      ? undefined
+      : [...scoreIndexes, dateIndex, ...conditions.map((c) => c.index), ...keyIndexes.flatMap((k) => (k ? [k.index, ...(k.also ?? [])] : []))].filter((i) => i >= 0);
+    return Object.assign(sink, { wanted: reads });
+  }
+
+  data(): PassData<S> {
+    return {
+      readings: this.readings.map((r) => ({ order: r.order, data: r.data() })),
+      unreadableInBoth: this.unreadableInBoth,
+      distinct: this.distinct.map((set) => [...set]),
+    };
+  }
+
+  /**
+   * Adds the pass over a later part of the same input, its lines counted from `lineOffset`. A part
+   * that never saw a slash date read its dates the same in either order: its one reading joins both.
+   */
+  absorb(other: PassData<S>, lineOffset: number, columnNames: readonly string[]): void {
+    if (other.readings.length > 1 && this.readings.length === 1) {
+      this.readings = [this.readings[0], this.readings[0].clone('mdy')];
+      this.unreadableInBoth = this.readings[0].outside.excluded.bad_date;
+    }
+    for (const r of this.readings) {
+      const theirs = other.readings.find((o) => o.order === r.order) ?? other.readings[0];
+      r.absorb(theirs.data, lineOffset);
+    }
+    this.unreadableInBoth += other.readings.length > 1 ? other.unreadableInBoth : other.readings[0].data.outside.excluded.bad_date;
+    other.distinct.forEach((values, k) => {
+      for (const value of values) this.countGroup(k, value, columnNames[k] ?? '');
+    });
+  }
+}
