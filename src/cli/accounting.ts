@@ -112,6 +112,7 @@ export function buildMeta(command: string, scan: Scan<unknown> | undefined, opti
       encoding: input.encoding,
       delimiter: input.delimiter,
       bom: input.bom,
+      reader: input.reader,
       columns: Object.fromEntries(Object.entries(input.columns).map(([role, choice]) => [role, { name: choice.name, reason: choice.reason }])),
     })),
     rows: {

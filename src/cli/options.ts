@@ -73,6 +73,7 @@ function inputOptions(questions: 1 | 2): Option[] {
       return value;
     }),
     new Option('--include-partial', 'count unfinished responses (Qualtrics, Typeform) instead of excluding them'),
+    new Option('--threads <n>', 'read a file of 8 MB or more with at most N threads (default: one per core; 1: one thread)').argParser(parsePositive),
     ...dialectOptions(),
   ];
 }
@@ -149,6 +150,7 @@ interface SharedFlags {
   strict?: boolean;
   failBelow?: number;
   maxGroups?: number;
+  threads?: number;
 }
 
 /** Checks what commander cannot check alone, and shapes the flags for the scan, statistics and renderers. */
@@ -201,6 +203,7 @@ export function sharedOptions(cmd: Command, groups: SharedGroups, io: Io): Share
       needsDates: false,
       groups: [],
       maxGroups: flags.maxGroups,
+      threads: flags.threads,
     },
     statistics: { method: flags.ciMethod ?? 'score', confidence: flags.confidence ?? 0.95 },
     decimals: flags.decimals ?? 1,

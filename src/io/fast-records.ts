@@ -38,7 +38,7 @@ export class FastRecords {
   /** Bytes of a record not finished at the end of the last chunk, scanned again with the next. */
   private pending: Buffer | undefined;
   /** Absolute offset of the next byte to scan (the first of `pending`, or of the next chunk). */
-  private base = 0;
+  base = 0;
   /** Column indexes to make strings of; undefined: all of them. */
   private wanted: Uint8Array | undefined;
   /** The header's width, for the records' shape; 0 until known. */
@@ -53,6 +53,15 @@ export class FastRecords {
     private skip: number,
     private readonly maxRecordBytes: number,
   ) {}
+
+  /**
+   * Where the next part of the input begins (another thread reads from there): the scanner stops
+   * when a record starts exactly there. A record running past it means the part began inside a
+   * quoted field; the scanner then reads on to the end, and `overran` says so.
+   */
+  stopAt: number | undefined;
+  stopped = false;
+  overran = false;
 
   /** The header's width, once it is read. */
   header(columns: number): void {
@@ -71,13 +80,15 @@ export class FastRecords {
   }
 
   write(chunk: Buffer): void {
+    if (this.stopped) return;
     const pending = this.pending;
     this.pending = undefined;
     if (!pending) {
       this.scan(chunk, false);
       return;
     }
-    // Finish the pending record with the start of this chunk, then scan the chunk in place:
+    // Finish the pending record with the start of this chunk, then scan the chunk in place
+    // (the stop check comes with the full scan below when the record ends at a chunk's end):
     // copying every chunk behind a few pending bytes would copy the whole input once more.
     const head = Math.min(chunk.length, 4096);
     const joined = Buffer.concat([pending, chunk.subarray(0, head)]);
@@ -92,6 +103,7 @@ export class FastRecords {
   }
 
   end(): void {
+    if (this.stopped) return;
     const buffer = this.pending;
     this.pending = undefined;
     if (buffer) this.scan(buffer, true);
@@ -109,6 +121,14 @@ export class FastRecords {
       this.skip = 0;
     }
     while (pos < buf.length) {
+      if (this.stopAt !== undefined && bufBase + pos >= this.stopAt) {
+        if (bufBase + pos === this.stopAt) {
+          this.stopped = true;
+          return;
+        }
+        this.overran = true;
+        this.stopAt = undefined;
+      }
       const end = this.scanRecord(buf, pos, last, bufBase);
       if (end < 0) {
         // Not finished in this chunk: scanned again, whole, with the next one.

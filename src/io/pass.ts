@@ -3,7 +3,7 @@ import type { Fold } from '../core/fold.js';
 import type { Calendar } from '../core/period.js';
 import { UTC, type Zone } from '../core/zone.js';
 import { dataError } from '../errors.js';
-import { type InputPlan, keyOf, type ScanRequest } from './plan.js';
+import { type InputInfo, type InputPlan, keyOf, type ScanRequest } from './plan.js';
 import type { Broken, RecordSink } from './read.js';
 import { Reading, type ReadingData } from './reading.js';
 import { exclude, passes } from './rows.js';
@@ -16,6 +16,9 @@ export interface InputZones {
   readonly analysis: Zone;
   readonly source: Zone;
 }
+
+/** What a pass reads of an input's plan: where its columns are (data a worker thread is sent). */
+export type SinkPlan = Pick<InputPlan, 'scoreIndexes' | 'date' | 'keyIndexes' | 'conditions' | 'rowKind'> & { readonly info: Pick<InputInfo, 'columns'> };
 
 /** A pass as data: what a worker thread sends back after reading its part of an input. */
 export interface PassData<S> {
@@ -73,7 +76,7 @@ export class Pass<S> {
   }
 
   /** The sink of one input (or of a part of it): each record filtered, validated, counted and folded. */
-  sink(plan: InputPlan, fileKey: string, zones: InputZones): RecordSink {
+  sink(plan: SinkPlan, fileKey: string, zones: InputZones): RecordSink {
     const request = this.request;
     const dated = this.datesWanted && plan.date !== undefined;
     const forced = request.dateFormat ? patternReader(request.dateFormat, request.zone ?? UTC) : undefined;

@@ -64,6 +64,8 @@ export interface ScanRequest {
   readonly groups: readonly GroupColumn[];
   /** Distinct values a grouping column may have (the groups held in memory); more is a data error. */
   readonly maxGroups?: number;
+  /** Worker threads a large file may be read with (--threads); undefined: one per core. */
+  readonly threads?: number;
   /** Keep only rows whose (wall) time passes, e.g. the two periods being compared; others are filtered. */
   readonly keep?: (time: number) => boolean;
 }
@@ -90,7 +92,7 @@ export const ABSENT: ColumnChoice = { index: -1, name: '', reason: 'not in this 
 /** A group key: a column's value, several columns' joined (first and last name), or the input's position. */
 export function keyOf(record: readonly string[], choice: ColumnChoice | undefined, fileKey: string): string {
   if (!choice) return fileKey;
-  if (choice === ABSENT) return '';
+  if (choice.index < 0) return ''; // ABSENT, or its copy on a worker thread
   const raw = (record[choice.index] ?? '').trim();
   // "NA" is no comment, no agent, no channel: the same empty value a blank cell gives.
   const value = isMissingCell(raw) ? '' : raw;

@@ -1,4 +1,5 @@
 import { once } from 'node:events';
+import { createReadStream } from 'node:fs';
 import { finished } from 'node:stream/promises';
 import { type Parser, parse } from 'csv-parse';
 import { inputError, NpsError } from '../errors.js';
@@ -46,7 +47,21 @@ export interface Broken {
  * if it is. `wanted`: the only columns the sink reads (it then gets records holding just those,
  * in an array it must not keep); undefined when it reads any.
  */
-export type RecordSink = ((record: string[], line: number, broken?: Broken) => void) & { readonly wanted?: readonly number[] };
+export type RecordSink = ((record: string[], line: number, broken?: Broken) => void) & {
+  readonly wanted?: readonly number[];
+  /** Where another thread goes on reading: stop at the record that starts exactly there. */
+  readonly stopAt?: number;
+};
+
+/** How a reading of an input (or part of one) ended. */
+export interface ReadResult {
+  /** It stopped where the sink asked, at a record boundary; false when it read to the end. */
+  readonly stopped: boolean;
+  /** The line the last record it read ends on. */
+  readonly lastLine: number;
+  /** It warned of a broken record (a file gets one such warning). */
+  readonly warnedBroken: boolean;
+}
 
 /** Which reader reads the records: the byte scanner, or csv-parse (the reference). */
 export type ReaderName = 'fast' | 'csv-parse';
@@ -69,7 +84,7 @@ export interface ReadOptions {
  * take the header, buffer a sample, let `prepare` choose columns from it, then feed every record
  * to the sink it returns. Memory stays constant in the number of rows.
  */
-export async function readTable(spec: string, io: Io, options: ReadOptions, prepare: (head: TableHead) => RecordSink): Promise<void> {
+export async function readTable(spec: string, io: Io, options: ReadOptions, prepare: (head: TableHead) => RecordSink): Promise<ReadResult> {
   const source = await openSource(spec, io);
   const progress = progressFor(source.name, source.size, io);
   let parser: Parser | undefined;
@@ -90,6 +105,8 @@ export async function readTable(spec: string, io: Io, options: ReadOptions, prep
     const waiting = head.reduce((n, chunk) => n + chunk.toString('latin1').split('\n').length - 1, 0);
     const line = (fast ? lines.count : (parser?.info.lines ?? 1)) + waiting + newlinesBefore;
     decoding.encoding = `utf-8, then windows-1252 from line ${line}`;
+    // The decoded bytes are no longer the file's: where another thread starts cannot be recognised.
+    if (fast) fast.stopAt = undefined;
     io.stderr.write(`nps: warning: ${source.name} is not valid UTF-8 from line ${line}: read from there as windows-1252 (choose with --encoding)\n`);
   };
 
@@ -99,7 +116,10 @@ export async function readTable(spec: string, io: Io, options: ReadOptions, prep
     const headerRows = sample.splice(0, extra);
     sampleLines.splice(0, extra);
     sink = prepare({ source, decoding, dialect: dialect!, header: header!, sample, headerRows, reader: fast ? 'fast' : 'csv-parse' });
-    fast?.only(sink.wanted);
+    if (fast) {
+      fast.only(sink.wanted);
+      fast.stopAt = sink.stopAt;
+    }
     if (options.headOnly) {
       enough = true;
       return;
@@ -196,8 +216,8 @@ export async function readTable(spec: string, io: Io, options: ReadOptions, prep
       }
     };
     for await (const chunk of toUtf8(counted(), options.encoding, decoding, warnFallback)) {
-      if (enough) break;
-      if (parser) {
+      if (enough || fast?.stopped) break;
+      if (parser || fast) {
         await write(chunk);
         continue;
       }
@@ -210,10 +230,10 @@ export async function readTable(spec: string, io: Io, options: ReadOptions, prep
     }
     if (!parser && !fast && headSize > 0) await write(Buffer.concat(head));
     if (!parser && !fast) throw inputError(`${source.name} is empty`, 'export the survey again, or check that you gave the right file');
-    if (enough) {
+    if (enough || fast?.stopped) {
       parser?.destroy();
       source.stream.destroy();
-      return;
+      return { stopped: Boolean(fast?.stopped), lastLine, warnedBroken };
     }
     if (fast) fast.end();
     else {
@@ -228,6 +248,81 @@ export async function readTable(spec: string, io: Io, options: ReadOptions, prep
   }
   if (!header) throw inputError(`${source.name} has no header row`, 'the first line of a CSV export names its columns');
   if (!sink) start();
+  return { stopped: false, lastLine, warnedBroken };
+}
+
+/** Where a part of an input starts, and what its reader needs to know from the input's head. */
+export interface Part {
+  readonly path: string;
+  /** The byte where the part's first record starts. */
+  readonly start: number;
+  /** The line before it: the part's line numbers count from here. */
+  readonly lineOffset: number;
+  readonly delimiter: string;
+  /** The header's width. */
+  readonly columns: number;
+  /** Where the next part starts (its reader stops there), if there is one. */
+  readonly stopAt?: number;
+}
+
+/** What reading a part meets that the whole input's reading reports: a broken record, bytes that are not UTF-8. */
+export interface PartEvents {
+  /** The first broken record: the warning to give. */
+  broken(message: string): void;
+  /** Bytes that are not UTF-8, on this line: read on as windows-1252 unless this throws. */
+  notUtf8(line: number): void;
+}
+
+/**
+ * Reads the records of a part of a UTF-8 input, from a record boundary, with columns already
+ * chosen: what a worker thread reads (and the main thread, when a worker could not).
+ */
+export async function readPart(part: Part, sink: RecordSink, events: PartEvents): Promise<ReadResult> {
+  const stream = createReadStream(part.path, { start: part.start, highWaterMark: 256 * 1024 });
+  const name = part.path;
+  const lines = new LineCounter(name);
+  const separator = part.delimiter.charCodeAt(0);
+  lines.delimiter = separator;
+  let lastLine = 0;
+  let warnedBroken = false;
+  const onRecord = (record: string[], bytes: number, shape: RecordShape) => {
+    const line = lines.lineEndingAt(bytes - part.start);
+    if (!shape.blank) {
+      const found = brokenRecord(shape, lastLine + 1, line);
+      const broken = found && { ...found, line: found.line + part.lineOffset };
+      if (broken && !warnedBroken) {
+        warnedBroken = true;
+        events.broken(`warning: ${name}: ${describeBroken(broken, record.length, part.columns)}`);
+      }
+      sink(record, line + part.lineOffset, broken);
+    }
+    lastLine = line;
+  };
+  const fast = new FastRecords(separator, onRecord, 0, MAX_RECORD_BYTES);
+  fast.header(part.columns);
+  fast.only(sink.wanted);
+  fast.stopAt = part.stopAt;
+  // The scanner counts bytes from the part's start: make its offsets the file's.
+  fast.base = part.start;
+  const decoding: Decoding = { encoding: 'utf-8' };
+  const notUtf8 = (newlinesBefore: number) => {
+    // From here the decoded bytes are not the file's: no boundary can be recognised.
+    fast.stopAt = undefined;
+    events.notUtf8(lines.count + part.lineOffset + newlinesBefore);
+  };
+  try {
+    for await (const chunk of toUtf8(stream as AsyncIterable<Buffer>, 'utf-8', decoding, notUtf8)) {
+      lines.add(chunk);
+      fast.write(chunk);
+      if (fast.stopped) break;
+    }
+    if (!fast.stopped) fast.end();
+  } catch (err) {
+    throw csvError(err, name, lastLine + part.lineOffset);
+  } finally {
+    stream.destroy();
+  }
+  return { stopped: fast.stopped, lastLine: lastLine + part.lineOffset, warnedBroken };
 }
 
 function csvError(err: unknown, name: string, lastLine: number): Error {

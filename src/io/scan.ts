@@ -1,13 +1,15 @@
+import { statSync } from 'node:fs';
 import type { DateOrder } from '../core/date.js';
 import type { Fold } from '../core/fold.js';
 import { type Calendar, lastWindow } from '../core/period.js';
 import type { Tally } from '../core/tally.js';
 import { UTC, type Zone, zoneOf } from '../core/zone.js';
 import type { Io } from './io.js';
-import { Pass } from './pass.js';
-import { type InputInfo, planInput, type ScanRequest } from './plan.js';
+import { PartedFile, partStarts, threadsFor } from './parallel.js';
+import { type InputZones, Pass, type SinkPlan } from './pass.js';
+import { type InputInfo, type InputPlan, planInput, type ScanRequest } from './plan.js';
 import { choosePreset } from './presets.js';
-import { readTable, type TableHead } from './read.js';
+import { readPart, readTable, type TableHead } from './read.js';
 import type { Reading } from './reading.js';
 import type { Accounting } from './rows.js';
 
@@ -42,6 +44,21 @@ export interface Scan<S> {
   readonly zone: Zone;
 }
 
+/** Threads to read a file with: more than one only for a large file folded by a fold a worker thread can rebuild. */
+function threadsForFile<S>(file: string, fold: Fold<S>, request: ScanRequest, io: Io): number {
+  if (file === '-' || !fold.spec || request.keep) return 1;
+  let size: number;
+  try {
+    size = statSync(file).size;
+  } catch {
+    return 1; // the reading says why it cannot read the file
+  }
+  return threadsFor(request, size, io.env);
+}
+
+/** Whether the byte scanner can read this input from any record: plain UTF-8, rows that need no vendor classifier. */
+const splittable = (head: TableHead, plan: InputPlan): boolean => Boolean(head.source.path) && head.reader === 'fast' && head.decoding.encoding === 'utf-8' && !plan.rowKind;
+
 /**
  * Reads every input once, in order, pooling their rows: each file's columns are resolved from its
  * own header, each row is filtered, validated and counted, and each used answer is folded into the
@@ -60,18 +77,47 @@ export async function scan<S>(request: ScanRequest, io: Io, fold: Fold<S>): Prom
     // Grouping by file uses the position, so the same name given twice (or d1/x.csv and d2/x.csv) stays apart.
     const fileKey = String(fileIndex);
     const extraHeaderRows = (header: readonly string[], first: readonly string[][]) => choosePreset(header, request.preset).extraHeaderRows(first);
-    await readTable(file, io, { delimiter: request.delimiter, encoding: request.encoding, extraHeaderRows }, (head: TableHead) => {
-      const plan = planInput(head, request, wanted, optionalDates);
-      inputs.push({ ...plan.info, reader: head.reader });
-      plan.questionNames.forEach((name, q) => {
-        questionNames[q] ??= name;
+    const threads = threadsForFile(file, fold, request, io);
+    const workers = threads > 1 ? new PartedFile<S>(threads - 1) : undefined;
+    let parted: { plan: SinkPlan; zones: InputZones; columnNames: string[] } | undefined;
+    let info: InputInfo | undefined;
+    try {
+      const first = await readTable(file, io, { delimiter: request.delimiter, encoding: request.encoding, extraHeaderRows }, (head: TableHead) => {
+        const plan = planInput(head, request, wanted, optionalDates);
+        info = { ...plan.info, reader: head.reader };
+        plan.questionNames.forEach((name, q) => {
+          questionNames[q] ??= name;
+        });
+        // The analysis zone: --tz, else the first export's own (Qualtrics says it), else UTC.
+        const own = plan.sourceZone ? zoneOf(plan.sourceZone) : undefined;
+        zone ??= own ?? UTC;
+        presetOrder ??= plan.preset.dateOrder;
+        const zones = { analysis: zone, source: own ?? zone };
+        const sink = pass.sink(plan, fileKey, zones);
+        const shape = { delimiter: head.dialect.delimiter, columns: head.header.length };
+        const starts = workers && splittable(head, plan) ? partStarts(file, threads, shape) : undefined;
+        if (!workers || !starts) return sink;
+        const columnNames = request.groups.map((g) => plan.info.columns[g.role]?.name ?? '');
+        parted = { plan, zones, columnNames };
+        const stopAt = workers.start(file, starts, shape, { fold: fold.spec!, request, plan, fileKey, zones });
+        return Object.assign(sink, { stopAt });
       });
-      // The analysis zone: --tz, else the first export's own (Qualtrics says it), else UTC.
-      const own = plan.sourceZone ? zoneOf(plan.sourceZone) : undefined;
-      zone ??= own ?? UTC;
-      presetOrder ??= plan.preset.dateOrder;
-      return pass.sink(plan, fileKey, { analysis: zone, source: own ?? zone });
-    });
+      if (workers && parted) {
+        const { plan, zones, columnNames } = parted;
+        const used = await workers.join(first, pass, columnNames, (part, warnedBroken) =>
+          readPart(part, pass.sink(plan, fileKey, zones), {
+            broken: (message) => {
+              if (!warnedBroken) io.stderr.write(`nps: ${message}\n`);
+            },
+            notUtf8: (line) => io.stderr.write(`nps: warning: ${file} is not valid UTF-8 from line ${line}: read from there as windows-1252 (choose with --encoding)\n`),
+          }),
+        );
+        if (used > 1 && info) info = { ...info, reader: `fast, ${used} threads` };
+      }
+    } finally {
+      workers?.stop();
+    }
+    if (info) inputs.push(info);
   }
 
   // The reading with fewer unreadable dates; a tie keeps the export's usual order, else day-first.

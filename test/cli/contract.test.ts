@@ -86,6 +86,7 @@ const PROBES: readonly Probe[] = [
   { flag: '--last', args: () => ['--last', '2q'], request: (r) => expect(r.last).toEqual({ count: 2, unit: 'quarter' }) },
   { flag: '--fiscal-year-start', args: () => ['--fiscal-year-start', '7'], request: (r) => expect(r.fiscalYearStart).toBe(7) },
   { flag: '--where', args: () => ['--where', 'channel=chat'], request: (r) => expect(r.where).toEqual([{ column: 'channel', value: 'chat', equal: true }]) },
+  { flag: '--threads', args: () => ['--threads', '1'], request: (r) => expect(r.threads).toBe(1) },
   { flag: '--max-groups', args: () => ['--max-groups', '5000'], request: (r) => expect(r.maxGroups).toBe(5000) },
   { flag: '--ci-method', args: () => ['--ci-method', 'wald'], effect: differs },
   { flag: '--confidence', args: () => ['--confidence', '0.8'], effect: differs },

@@ -1,0 +1,226 @@
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { FoldSpec } from '../core/fold.js';
+import type { InputZones, Pass, PassData, SinkPlan } from './pass.js';
+import type { ScanRequest } from './plan.js';
+import type { Part, ReadResult } from './read.js';
+
+/*
+ * A large file read by several threads: the main thread reads the first part (header, sample,
+ * column detection, and rows up to the second part's start) while worker threads read the others
+ * from the first line break after an equal share of the bytes. A line break inside a quoted field
+ * would start a part mid-record, so a part counts only when the part before it stopped exactly at
+ * its start (a record began there); otherwise the part before it read on to the end and the later
+ * parts are dropped. A part whose worker failed is read again on the main thread, which then gives
+ * any error with the right line.
+ */
+
+/** Below this size a file stays on one thread: starting workers would cost more than they save. */
+export const MIN_PARALLEL_BYTES = 8 * 1024 * 1024;
+/** How far past an equal share a record start is looked for. */
+const SEARCH_BYTES = 1024 * 1024;
+/** More threads than this gain nothing on any machine a survey is read on. */
+const MAX_THREADS = 64;
+
+/** Threads to read a file of this many bytes with (1: the main thread alone). */
+export function threadsFor(request: ScanRequest, size: number, env: Readonly<Record<string, string | undefined>>): number {
+  const least = Number(env.NPS_PARALLEL_MIN_BYTES ?? MIN_PARALLEL_BYTES);
+  if (size < least) return 1;
+  return Math.max(1, Math.min(request.threads ?? availableParallelism(), MAX_THREADS));
+}
+
+const QUOTE = 0x22;
+const LF = 0x0a;
+const CR = 0x0d;
+/** Records that must follow a candidate start, each as wide as the header, for the start to be taken. */
+const FITTING_RECORDS = 4;
+
+/**
+ * Whether the bytes from `at` read as `FITTING_RECORDS` records exactly as wide as the header.
+ * From a line break inside a quoted field the quotes pair up the wrong way round, and records that
+ * wide rarely follow; when they do, the part is still checked when the part before it ends.
+ */
+function recordsFit(buf: Buffer, at: number, delimiter: number, columns: number): boolean {
+  let pos = at;
+  for (let n = 0; n < FITTING_RECORDS; n++) {
+    let fields = 1;
+    let quoted = false;
+    let fieldStart = true;
+    for (;;) {
+      if (pos >= buf.length) return false;
+      const c = buf[pos++];
+      if (quoted) {
+        if (c === QUOTE) {
+          if (buf[pos] === QUOTE) pos++;
+          else quoted = false;
+        }
+        continue;
+      }
+      if (c === QUOTE && fieldStart) quoted = true;
+      else if (c === delimiter) {
+        fields++;
+        fieldStart = true;
+        continue;
+      } else if (c === LF || c === CR) {
+        if (c === CR && buf[pos] === LF) pos++;
+        break;
+      }
+      fieldStart = false;
+    }
+    if (fields !== columns) return false;
+  }
+  return true;
+}
+
+/**
+ * Where the parts of a file after the first start: at the first line break past each equal share
+ * that is followed by records as wide as the header. Undefined when the file cannot be split (not a
+ * plain file, gzip, no such line breaks).
+ */
+export function partStarts(path: string, threads: number, shape: { readonly delimiter: string; readonly columns: number }): number[] | undefined {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch {
+    return undefined; // the reading itself reports why it cannot open the file
+  }
+  try {
+    const stat = fstatSync(fd);
+    if (!stat.isFile()) return undefined;
+    const size = stat.size;
+    const magic = Buffer.alloc(2);
+    if (readSync(fd, magic, 0, 2, 0) < 2 || (magic[0] === 0x1f && magic[1] === 0x8b)) return undefined;
+    const window = Buffer.alloc(SEARCH_BYTES);
+    const delimiter = shape.delimiter.charCodeAt(0);
+    const starts: number[] = [];
+    for (let k = 1; k < threads; k++) {
+      const from = Math.floor((size * k) / threads);
+      const bytes = window.subarray(0, readSync(fd, window, 0, window.length, from));
+      let start = -1;
+      for (let newline = bytes.indexOf(LF); newline >= 0 && start < 0; newline = bytes.indexOf(LF, newline + 1)) {
+        if (recordsFit(bytes, newline + 1, delimiter, shape.columns)) start = from + newline + 1;
+      }
+      if (start > (starts.at(-1) ?? 0) && start < size) starts.push(start);
+    }
+    return starts.length > 0 ? starts : undefined;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** What a worker thread is sent: everything as data (functions do not cross threads). */
+export interface PartJob {
+  readonly part: Part;
+  readonly fold: FoldSpec;
+  readonly request: ScanRequest;
+  /** The request's --tz, by name. */
+  readonly zone?: string;
+  readonly plan: SinkPlan;
+  readonly fileKey: string;
+  readonly zones: { readonly analysis: string; readonly source: string };
+}
+
+/** What a worker thread sends back. */
+export interface PartOutcome<S> {
+  readonly data: PassData<S>;
+  readonly result: ReadResult;
+}
+
+/** The request without what cannot be sent: zones go by name, and detection is over. */
+function requestAsData(request: ScanRequest): ScanRequest {
+  return { ...request, zone: undefined, keep: undefined, groups: request.groups.map(({ detect: _, ...group }) => group) };
+}
+
+/** The planned columns without the preset's functions (a file with a row classifier is not split). */
+function planAsData(plan: SinkPlan): SinkPlan {
+  return { scoreIndexes: plan.scoreIndexes, date: plan.date, keyIndexes: plan.keyIndexes, conditions: plan.conditions, info: { columns: plan.info.columns } };
+}
+
+/** The worker's module: beside this one once built; under the test runner (TypeScript sources) the build's. */
+function workerModule(): URL {
+  const here = new URL(import.meta.url);
+  return here.pathname.endsWith('.ts') ? new URL('../../dist/io/scan-worker.js', here) : new URL('./scan-worker.js', here);
+}
+
+interface Running<S> {
+  readonly part: Part;
+  readonly outcome: Promise<PartOutcome<S> | undefined>;
+}
+
+/**
+ * Worker threads started before a file's head is read, so that loading their modules overlaps the
+ * main thread's start; each is then given a part of the file, or stopped.
+ */
+export class PartedFile<S> {
+  private readonly workers: Worker[];
+  private readonly outcomes: Promise<PartOutcome<S> | undefined>[];
+  private running: Running<S>[] = [];
+
+  constructor(count: number) {
+    this.workers = Array.from({ length: count }, () => new Worker(workerModule()));
+    // Any failure (the worker's module, a record, memory) is the main thread's to meet again.
+    this.outcomes = this.workers.map(
+      (worker) =>
+        new Promise((resolve) => {
+          worker.once('message', (message: PartOutcome<S>) => resolve(message));
+          worker.once('error', () => resolve(undefined));
+          worker.once('exit', () => resolve(undefined));
+        }),
+    );
+  }
+
+  /** Gives each worker its part; returns where the main thread's part ends (the second part's start). */
+  start(
+    path: string,
+    starts: readonly number[],
+    shape: { readonly delimiter: string; readonly columns: number },
+    work: { readonly fold: FoldSpec; readonly request: ScanRequest; readonly plan: SinkPlan; readonly fileKey: string; readonly zones: InputZones },
+  ): number {
+    const request = requestAsData(work.request);
+    const plan = planAsData(work.plan);
+    const zones = { analysis: work.zones.analysis.name, source: work.zones.source.name };
+    this.running = starts.slice(0, this.workers.length).map((start, i) => {
+      const part: Part = { path, start, lineOffset: 0, ...shape, stopAt: starts[i + 1] };
+      const job: PartJob = { part, fold: work.fold, request, zone: work.request.zone?.name, plan, fileKey: work.fileKey, zones };
+      this.workers[i].postMessage(job);
+      return { part, outcome: this.outcomes[i] };
+    });
+    return starts[0];
+  }
+
+  /** Stops every worker still reading (the main thread failed, or their parts are not needed). */
+  stop(): void {
+    for (const worker of this.workers) void worker.terminate();
+  }
+
+  /**
+   * Adds the parts to `pass` in order, after the main thread's reading of the first part: a part
+   * whose worker failed, and all after it, are read on the main thread by `readRest`. Returns how
+   * many threads' readings were used.
+   */
+  async join(first: ReadResult, pass: Pass<S>, columnNames: readonly string[], readRest: (part: Part, warnedBroken: boolean) => Promise<unknown>): Promise<number> {
+    let previous = first;
+    let warnedBroken = first.warnedBroken;
+    let threads = 1;
+    try {
+      for (const { part, outcome } of this.running) {
+        // The part before read on to the end: this part did not start at a record.
+        if (!previous.stopped) break;
+        const done = await outcome;
+        // A failure, or a broken record not yet warned of: read again where messages name the right line.
+        if (!done || (done.result.warnedBroken && !warnedBroken)) {
+          await readRest({ ...part, lineOffset: previous.lastLine, stopAt: undefined }, warnedBroken);
+          break;
+        }
+        pass.absorb(done.data, previous.lastLine, columnNames);
+        threads++;
+        previous = { ...done.result, lastLine: done.result.lastLine + previous.lastLine };
+        warnedBroken ||= done.result.warnedBroken;
+      }
+    } finally {
+      this.stop();
+    }
+    return threads;
+  }
+}

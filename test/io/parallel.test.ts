@@ -1,0 +1,157 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import { fakeIo } from '../helpers/fake-io.js';
+
+/*
+ * A file read on several threads must give exactly what one thread gives: the same figures, row
+ * accounting, line numbers, warnings, errors and exit codes, wherever the parts start (inside a
+ * quoted field too). NPS_PARALLEL_MIN_BYTES=0 splits these small files as a large one would be.
+ */
+
+const dir = mkdtempSync(join(tmpdir(), 'nps-parallel-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** A deterministic generator, so a failure can be replayed. */
+function random(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+/** An export with what makes splitting hard: quoted line breaks, CRLF and CR, blank lines, bad answers and dates. */
+function exportOf(rows: number, seed: number, date: (r: () => number, i: number) => string): string {
+  const r = random(seed);
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(r() * items.length)];
+  const lines = ['id,date,score,agent,channel,comment'];
+  for (let i = 1; i <= rows; i++) {
+    const comment = pick(['', 'fine', '"slow, then kind"', '"line one\nline two"', '"a ""quoted"" word"', '"x\r\ny\rz"', 'ok']);
+    const score = pick(['0', '3', '6', '7', '8', '9', '10', '10', '9', '', 'NA', '11', 'ten']);
+    lines.push(`${i},${date(r, i)},${score},${pick(['Ann', 'Bo', 'Cy', 'Dee', ''])},${pick(['chat', 'phone', 'email'])},${comment}`);
+    if (r() < 0.01) lines.push('');
+  }
+  return lines.map((line, i) => line + (i % 97 === 5 ? '\r\n' : '\n')).join('');
+}
+
+const isoDate = (r: () => number) => (r() < 0.01 ? 'not a date' : `2024-${String(1 + Math.floor(r() * 12)).padStart(2, '0')}-${String(1 + Math.floor(r() * 28)).padStart(2, '0')}`);
+/** Slash dates that stay ambiguous (every part <= 12) until late in the file, where month-first shows. */
+const lateSlashDate = (r: () => number, i: number) => `${1 + Math.floor(r() * 12)}/${i > 2600 && r() < 0.2 ? 25 : 1 + Math.floor(r() * 12)}/2024`;
+
+function file(name: string, text: string | Buffer): string {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+interface Run {
+  readonly exit: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+async function run(args: readonly string[], threads: number): Promise<Run> {
+  const io = fakeIo({ env: { NPS_PARALLEL_MIN_BYTES: '0' } });
+  const exit = await main([...args, '--threads', String(threads)], io);
+  return { exit, stdout: io.out(), stderr: io.err() };
+}
+
+/** Which reader meta names for the first input ("fast, 3 threads", ...). */
+const readerOf = (run: Run): string => JSON.parse(run.stdout).meta.inputs[0].reader;
+const withoutReader = (run: Run): Run => ({ ...run, stdout: run.stdout.replace(/"reader": "[^"]*"/g, '"reader": "…"').replace(/"threads": \d+/, '"threads": …') });
+
+const COMMANDS: readonly (readonly string[])[] = [
+  ['report'],
+  ['report', '--last', '2q'],
+  ['trend', '--period', 'month'],
+  ['agents', '--min-n', '1'],
+  ['segments', '--by', 'channel'],
+  ['compare', '--by', 'channel'],
+  ['report', '--where', 'channel=chat', '--since', '2024-03-01'],
+];
+
+describe('several threads give what one gives', () => {
+  const iso = file('iso.csv', exportOf(3000, 7, isoDate));
+  const slash = file('slash.csv', exportOf(3000, 11, lateSlashDate));
+
+  it.each(COMMANDS.map((args) => [args.join(' '), args] as const))(
+    '%s',
+    async (_name, args) => {
+      for (const path of [iso, slash]) {
+        const one = await run([...args, path, '--format', 'json'], 1);
+        expect(one.exit).toBe(0);
+        expect(readerOf(one)).toBe('fast');
+        for (const threads of [2, 3, 4]) {
+          const many = await run([...args, path, '--format', 'json'], threads);
+          expect(readerOf(many)).toBe(`fast, ${threads} threads`);
+          expect(withoutReader(many)).toEqual(withoutReader(one));
+        }
+      }
+    },
+    60_000,
+  );
+
+  it('the slash-date order decided only in a later part is the one used everywhere', async () => {
+    const many = await run(['trend', '--period', 'quarter', slash, '--format', 'json'], 3);
+    expect(readerOf(many)).toBe('fast, 3 threads');
+    expect(JSON.parse(many.stdout).meta.dates.slash_order).toBe('mdy');
+  });
+
+  it('a command whose fold stays on one thread says so', async () => {
+    const listed = await run(['followup', iso, '--format', 'json'], 4);
+    expect(readerOf(listed)).toBe('fast');
+  });
+});
+
+describe('a part that starts inside a quoted field', () => {
+  it('is dropped, and the part before it reads on to the end', async () => {
+    // One comment spans the middle of the file, where the second part would start; its lines look
+    // like rows as wide as the header, so only the check at the end of the first part can tell.
+    const head = exportOf(1200, 3, isoDate);
+    const long = `"${Array.from({ length: 4000 }, (_, i) => `${i},2024-01-01,9,Ann,chat,looks like a row`).join('\n')}"`;
+    const text = `${head}9999,2024-05-05,10,Ann,chat,${long}\n${exportOf(1200, 4, isoDate).split('\n').slice(1).join('\n')}`;
+    const path = file('quoted-middle.csv', text);
+    const one = await run(['agents', '--min-n', '1', path, '--format', 'json'], 1);
+    const two = await run(['agents', '--min-n', '1', path, '--format', 'json'], 2);
+    expect(readerOf(two)).toBe('fast');
+    expect(withoutReader(two)).toEqual(withoutReader(one));
+  });
+});
+
+describe('what a later part meets is reported as one thread reports it', () => {
+  const body = exportOf(3000, 5, isoDate);
+  /** Where the bad bytes go: near the end, in the last part. */
+  const at = body.length - 200;
+  const cases: readonly (readonly [string, Buffer])[] = [
+    ['a NUL byte', Buffer.concat([Buffer.from(body.slice(0, at)), Buffer.from([0]), Buffer.from(body.slice(at))])],
+    ['bytes that are not UTF-8', Buffer.concat([Buffer.from(body.slice(0, at)), Buffer.from([0xe9]), Buffer.from(body.slice(at))])],
+    ['a stray quote', Buffer.from(`${body}9001,2024-02-02,9,Ann,chat,"he said "no way\n${'9002,2024-02-03,9,Bo,chat,fine\n'.repeat(3)}`)],
+    ['a record too wide', Buffer.from(`${body}9001,2024-02-02,9,Ann,chat,ok,extra,more\n`)],
+  ];
+
+  it('the parts are read on threads when nothing is wrong', async () => {
+    const clean = await run(['report', file('clean.csv', body), '--format', 'json'], 2);
+    expect(readerOf(clean)).toBe('fast, 2 threads');
+  });
+
+  it.each(cases)('%s', async (name, bytes) => {
+    const path = file(`${name.replaceAll(' ', '-')}.csv`, bytes);
+    for (const args of [['report'], ['agents', '--min-n', '1']]) {
+      const one = await run([...args, path, '--format', 'json'], 1);
+      const two = await run([...args, path, '--format', 'json'], 2);
+      expect(withoutReader(two)).toEqual(withoutReader(one));
+    }
+  });
+
+  it('too many groups in a later part', async () => {
+    const text = `${body}${Array.from({ length: 50 }, (_, i) => `${9000 + i},2024-02-02,9,Agent ${i},chat,ok\n`).join('')}`;
+    const path = file('many-agents.csv', text);
+    const one = await run(['agents', path, '--max-groups', '20'], 1);
+    const two = await run(['agents', path, '--max-groups', '20'], 2);
+    expect(one.exit).toBe(4);
+    expect(two).toEqual(one);
+  });
+});
