@@ -1,12 +1,13 @@
 import { extname } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { SCALES, type Scale } from '../core/answer.js';
-import { dayBounds, patternReader } from '../core/date.js';
+import { dayBounds } from '../core/date.js';
 import { INTERVAL_METHODS, type IntervalMethod } from '../core/interval.js';
 import { type PeriodUnit, parseLast } from '../core/period.js';
 import type { Statistics } from '../core/summary.js';
 import { UTC, type Zone, zoneOf } from '../core/zone.js';
 import { usageError } from '../errors.js';
+import { patternReader } from '../io/date-pattern.js';
 import { knownEncoding } from '../io/decode.js';
 import type { Io } from '../io/io.js';
 import { sameFile } from '../io/paths.js';

@@ -1,5 +1,14 @@
 import { isUtf8 } from 'node:buffer';
-import iconv from 'iconv-lite';
+import { createRequire } from 'node:module';
+import type Iconv from 'iconv-lite';
+
+// Loaded for the first file that is not UTF-8: most exports are, and every run would pay for it.
+const require = createRequire(import.meta.url);
+let loaded: typeof Iconv | undefined;
+const iconv = (): typeof Iconv => {
+  loaded ??= require('iconv-lite') as typeof Iconv;
+  return loaded;
+};
 
 /**
  * Turns an export's bytes into UTF-8 for csv-parse, whatever Excel or the survey tool wrote:
@@ -18,7 +27,7 @@ export interface Decoding {
 
 export const FALLBACK_ENCODING = 'windows-1252';
 
-export const knownEncoding = (name: string): boolean => iconv.encodingExists(name);
+export const knownEncoding = (name: string): boolean => iconv().encodingExists(name);
 
 export async function* toUtf8(chunks: AsyncIterable<Buffer>, forced: string | undefined, decoding: Decoding, onFallback: (newlinesBefore: number) => void): AsyncGenerator<Buffer> {
   const iterator = chunks[Symbol.asyncIterator]();
@@ -35,7 +44,7 @@ export async function* toUtf8(chunks: AsyncIterable<Buffer>, forced: string | un
     yield* utf8WithFallback(all(), decoding, onFallback);
     return;
   }
-  const decoder = iconv.getDecoder(encoding);
+  const decoder = iconv().getDecoder(encoding);
   for await (const chunk of all()) {
     const text = decoder.write(chunk);
     if (text) yield Buffer.from(text, 'utf8');
@@ -69,7 +78,7 @@ export function sniffEncoding(head: Buffer): string {
 
 async function* utf8WithFallback(chunks: AsyncIterable<Buffer>, decoding: Decoding, onFallback: (newlinesBefore: number) => void): AsyncGenerator<Buffer> {
   let carry: Buffer | undefined;
-  let fallback: ReturnType<typeof iconv.getDecoder> | undefined;
+  let fallback: ReturnType<typeof Iconv.getDecoder> | undefined;
   for await (let raw of chunks) {
     if (fallback) {
       yield Buffer.from(fallback.write(raw), 'utf8');
@@ -100,7 +109,7 @@ async function* utf8WithFallback(chunks: AsyncIterable<Buffer>, decoding: Decodi
     decoding.fellBack = true;
     decoding.encoding = `utf-8, then ${FALLBACK_ENCODING}`;
     onFallback(countNewlines(whole.subarray(0, bad)));
-    fallback = iconv.getDecoder(FALLBACK_ENCODING);
+    fallback = iconv().getDecoder(FALLBACK_ENCODING);
     if (bad > 0) yield whole.subarray(0, bad);
     yield Buffer.from(fallback.write(whole.subarray(bad)), 'utf8');
     if (carry) {
@@ -115,7 +124,7 @@ async function* utf8WithFallback(chunks: AsyncIterable<Buffer>, decoding: Decodi
       decoding.encoding = `utf-8, then ${FALLBACK_ENCODING}`;
       onFallback(countNewlines(carry));
     }
-    yield Buffer.from(iconv.decode(carry, FALLBACK_ENCODING), 'utf8');
+    yield Buffer.from(iconv().decode(carry, FALLBACK_ENCODING), 'utf8');
   }
 }
 

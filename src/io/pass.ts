@@ -1,8 +1,9 @@
-import { type DateOrder, isSlashDate, parseDate, patternReader } from '../core/date.js';
+import { type DateOrder, isSlashDate, parseDate } from '../core/date.js';
 import type { Fold } from '../core/fold.js';
 import type { Calendar } from '../core/period.js';
 import { UTC, type Zone } from '../core/zone.js';
 import { dataError } from '../errors.js';
+import { patternReader } from './date-pattern.js';
 import { type InputInfo, type InputPlan, keyOf, type ScanRequest } from './plan.js';
 import type { Broken, RecordSink } from './read.js';
 import { Reading, type ReadingData } from './reading.js';

@@ -2,7 +2,7 @@ import { classify } from '../../core/classify.js';
 import { entry } from '../../core/entry.js';
 import type { Fold } from '../../core/fold.js';
 import { compareText } from '../../core/text.js';
-import { distinctiveTerms, MAX_TERMS, TermCounts } from '../../core/words.js';
+import type { TermCounts } from '../../core/words.js';
 import { detectComment } from '../../io/mapping.js';
 import type { GroupColumn } from '../../io/plan.js';
 import { groupLabel } from '../../report/format.js';
@@ -33,6 +33,8 @@ export const comments: CommandDefinition<CommentFlags> = {
       .option('--top <n>', 'terms per category', parsePositive, 10)
       .option('--min-count <n>', 'ignore terms used fewer times than this', parsePositive, 3),
   async run({ flags, scan }) {
+    // Loaded here: its stop-word lists would otherwise slow every command's start.
+    const { distinctiveTerms, MAX_TERMS, TermCounts } = await import('../../core/words.js');
     const groups: GroupColumn[] = [
       { role: 'comment', flag: '--comment', spec: flags.comment, detect: detectComment, value: true },
       ...(flags.by !== undefined ? [{ role: 'by', flag: '--by', spec: flags.by }] : []),

@@ -1,4 +1,4 @@
-import { chiSquareIndependence, NumericDriver, parseMeasure, quartileBands, spearman } from '../../core/drivers.js';
+import type { NumericDriver } from '../../core/drivers.js';
 import { entry } from '../../core/entry.js';
 import type { Fold } from '../../core/fold.js';
 import { compareGroups, holm } from '../../core/significance.js';
@@ -11,6 +11,9 @@ import { confidenceLabel, formatDecimal, groupLabel } from '../../report/format.
 import type { Column, Row } from '../../report/model.js';
 import type { CommandDefinition, Outcome } from '../command.js';
 import { npsCells, npsColumns } from '../figures.js';
+
+/** The drivers' statistics, loaded when the command runs. */
+type Drivers = typeof import('../../core/drivers.js');
 
 interface DriverFlags {
   numeric?: string;
@@ -39,6 +42,9 @@ export const drivers: CommandDefinition<DriverFlags> = {
       .option('--numeric <columns>', 'numeric drivers, comma-separated (decimal commas read as numbers)')
       .option('--categorical <columns>', 'categorical drivers, comma-separated'),
   async run({ flags, statistics, scan, warn }) {
+    // Loaded here: its statistics library would otherwise slow every command's start.
+    const drivers = await import('../../core/drivers.js');
+    const { NumericDriver, parseMeasure } = drivers;
     const numeric = split(flags.numeric);
     const categorical = split(flags.categorical);
     if (numeric.length + categorical.length === 0) throw usageError('name at least one driver', 'e.g. --numeric wait_seconds --categorical channel');
@@ -91,8 +97,8 @@ export const drivers: CommandDefinition<DriverFlags> = {
         warn(`warning: ${unreadable} ${name} ${unreadable === 1 ? 'cell is' : 'cells are'} not a number and ${unreadable === 1 ? 'was' : 'were'} left out of that driver`);
     });
     const analyses = [
-      ...numeric.map((_, i) => numericAnalysis(names[`numeric_${i + 1}`].name, result.state.numeric[i], statistics)),
-      ...categorical.map((_, i) => categoricalAnalysis(names[`categorical_${i + 1}`].name, result.state.categorical[i], statistics)),
+      ...numeric.map((_, i) => numericAnalysis(drivers, names[`numeric_${i + 1}`].name, result.state.numeric[i], statistics)),
+      ...categorical.map((_, i) => categoricalAnalysis(drivers, names[`categorical_${i + 1}`].name, result.state.categorical[i], statistics)),
     ];
     // Every driver is a test of its own: Holm across them. Then one scale people read for all:
     // the spread of NPS between the driver's best and worst band or level.
@@ -152,7 +158,7 @@ function spreadOf(tallies: readonly Tally[], stats: Statistics): Record<string, 
   return { spread: 100 * d.difference, spread_interval: [100 * d.lower, 100 * d.upper], spread_lower: 100 * d.lower, spread_upper: 100 * d.upper };
 }
 
-function numericAnalysis(name: string, driver: NumericDriver, stats: Statistics): Analysis {
+function numericAnalysis({ spearman, quartileBands }: Drivers, name: string, driver: NumericDriver, stats: Statistics): Analysis {
   const { rho, n, p } = spearman(driver);
   const bands = quartileBands(driver);
   const spread = spreadOf(
@@ -163,7 +169,7 @@ function numericAnalysis(name: string, driver: NumericDriver, stats: Statistics)
   return { spread: spread.spread, p, sparse: 0, summary, levels: bands.map((band) => levelRow(name, 'numeric', band.label, band.tally, stats, summary)) };
 }
 
-function categoricalAnalysis(name: string, levels: Map<string, Tally>, stats: Statistics): Analysis {
+function categoricalAnalysis({ chiSquareIndependence }: Drivers, name: string, levels: Map<string, Tally>, stats: Statistics): Analysis {
   const test = chiSquareIndependence(levels);
   const spread = spreadOf([...levels.values()], stats);
   const summary = {
