@@ -159,9 +159,13 @@ export function sideFold(csat: boolean, ces: boolean, offset: number, key: SideK
   const keyOf = sideKeyOf(key);
   return {
     empty: () => new Map(),
-    add(byKey, _score, time, keys) {
-      addSideMetrics(entry(byKey, keyOf(time, keys), newSideMetrics), csatAt >= 0 ? keys[csatAt] : undefined, cesAt >= 0 ? keys[cesAt] : undefined);
-    },
+    // Without CSAT or CES nothing is kept: a key per row would cost every run that does not ask.
+    add:
+      csat || ces
+        ? (byKey, _score, time, keys) => {
+            addSideMetrics(entry(byKey, keyOf(time, keys), newSideMetrics), csatAt >= 0 ? keys[csatAt] : undefined, cesAt >= 0 ? keys[cesAt] : undefined);
+          }
+        : () => {},
     merge(into, from) {
       for (const [k, m] of from) {
         const mine = into.get(k);

@@ -24,7 +24,7 @@ const MS_PER_DAY = 86_400_000;
 // with Math.floor so that days before 1970 come out right.
 
 /** Days since 1970-01-01 of a proleptic Gregorian date (month 1-12). */
-function daysFromCivil(year: number, month: number, day: number): number {
+export function daysFromCivil(year: number, month: number, day: number): number {
   // Years start in March so the leap day is the last day of the year.
   const y = month <= 2 ? year - 1 : year;
   const era = Math.floor(y / 400);

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type DateOrder, dayBounds, isSlashDate, parseDate } from '../../src/core/date.js';
 import { UTC, type Zone, zoneOf } from '../../src/core/zone.js';
@@ -280,5 +281,18 @@ describe('dayBounds', () => {
 
   it.each(['2024-2-1', '2023-02-29', '2024-13-01', '2024-03-14T00:00', ' 2024-03-14', '14.03.2024', ''])('refuses %j', (day) => {
     expect(dayBounds(day)).toBeUndefined();
+  });
+});
+
+describe('wall times by arithmetic', () => {
+  it('equal what Date.UTC gives, for any valid date and time from year 100 to 9999', () => {
+    fc.assert(
+      fc.property(fc.date({ min: new Date(Date.UTC(100, 0, 1)), max: new Date(Date.UTC(9999, 11, 31, 23, 59, 59, 999)), noInvalidDate: true }), (date) => {
+        const text = date.toISOString().replace(/^\+?0*(\d{4})/, '$1');
+        expect(parseDate(text, UTC, 'dmy')).toBe(date.getTime());
+        expect(parseDate(text.slice(0, 10), UTC, 'dmy')).toBe(Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate()));
+      }),
+      { seed: 20261129, numRuns: 2000 },
+    );
   });
 });
