@@ -10,6 +10,59 @@
 type Decodable = Buffer & { utf8Slice(start: number, end: number): string };
 const text = (buf: Buffer, start: number, end: number): string => (buf as Decodable).utf8Slice(start, end);
 
+/** Fields up to this many bytes may be interned. */
+const INTERN_BYTES = 24;
+const INTERN_SLOTS = 4096;
+/** Lookups of a column before it is judged: interning stays on only where most of them hit. */
+const INTERN_TRIAL = 1024;
+
+/**
+ * Strings already made, by their bytes. Most columns a command reads repeat a few values (scores,
+ * agents, teams, channels): a value met again is found by a hash of its bytes instead of decoded,
+ * and the same string comes back, already hashed for the maps it is counted in. A column whose
+ * values rarely repeat (timestamps) stops being looked up after a trial.
+ */
+class Interned {
+  private readonly keys = new Uint8Array(INTERN_SLOTS * INTERN_BYTES);
+  private readonly lengths = new Int8Array(INTERN_SLOTS).fill(-1);
+  private readonly values: string[] = new Array(INTERN_SLOTS).fill('');
+  private readonly tries: number[] = [];
+  private readonly hits: number[] = [];
+
+  /** The string of bytes start..end of field `field`. */
+  get(buf: Buffer, start: number, end: number, field: number): string {
+    const n = end - start;
+    const tries = this.tries[field] ?? 0;
+    if (n > INTERN_BYTES || tries < 0) return text(buf, start, end);
+    let h = 0x811c9dc5 ^ n;
+    for (let i = start; i < end; i++) h = Math.imul(h ^ buf[i], 0x01000193);
+    const slot = (h ^ (h >>> 15)) & (INTERN_SLOTS - 1);
+    const at = slot * INTERN_BYTES;
+    const keys = this.keys;
+    if (this.lengths[slot] === n) {
+      let i = 0;
+      while (i < n && keys[at + i] === buf[start + i]) i++;
+      if (i === n) {
+        if (tries >= 0) this.judge(field, tries, 1);
+        return this.values[slot];
+      }
+    }
+    this.judge(field, tries, 0);
+    const value = text(buf, start, end);
+    for (let i = 0; i < n; i++) keys[at + i] = buf[start + i];
+    this.lengths[slot] = n;
+    this.values[slot] = value;
+    return value;
+  }
+
+  private judge(field: number, tries: number, hit: number): void {
+    const hits = (this.hits[field] ?? 0) + hit;
+    this.hits[field] = hits;
+    // -1: this column's values rarely repeat; decode them directly from now on.
+    this.tries[field] = tries + 1 >= INTERN_TRIAL && hits * 2 < INTERN_TRIAL ? -1 : tries + 1;
+  }
+}
+
 const QUOTE = 0x22;
 const CR = 0x0d;
 const LF = 0x0a;
@@ -45,6 +98,8 @@ export class FastRecords {
   private columns = 0;
   /** One array for every record once only some columns are read (the sink must not keep it). */
   private shared: string[] | undefined;
+  /** Repeated values of the columns read, once only some are. */
+  private interned: Interned | undefined;
 
   constructor(
     private readonly delimiter: number,
@@ -77,6 +132,7 @@ export class FastRecords {
     for (const i of indexes) if (i >= 0) wanted[i] = 1;
     this.wanted = wanted;
     this.shared = [];
+    this.interned = new Interned();
   }
 
   write(chunk: Buffer): void {
@@ -211,8 +267,9 @@ export class FastRecords {
       const extra = columns > 0 && field >= columns;
       if (this.keeps(field) || extra) {
         let value: string;
+        const interned = this.interned;
         if (closeAt >= 0) {
-          value = text(buf, fieldStart + 1, closeAt);
+          value = interned && !escaped ? interned.get(buf, fieldStart + 1, closeAt, field) : text(buf, fieldStart + 1, closeAt);
           if (escaped) value = value.replaceAll('""', '"');
         } else if (relaxedAt >= 0) {
           // "abc"def: a quote, the inside with its escapes undone, then the rest as it is.
@@ -220,7 +277,7 @@ export class FastRecords {
           if (escaped) inside = inside.replaceAll('""', '"');
           value = `"${inside}${text(buf, relaxedAt, pos)}`;
         } else {
-          value = text(buf, fieldStart, pos);
+          value = interned ? interned.get(buf, fieldStart, pos, field) : text(buf, fieldStart, pos);
         }
         if (this.keeps(field)) record[field] = value;
         if (extra && value.trim() !== '') extraFilled = true;

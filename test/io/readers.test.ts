@@ -86,6 +86,15 @@ describe('the byte scanner reads exactly what csv-parse reads', () => {
     );
   }, 60_000);
 
+  it('the same values when many repeat and many do not (strings reused by their bytes)', async () => {
+    // 20,000 distinct ids (more than the table of reused strings holds), 37 agents, quoted and not.
+    const rows = Array.from({ length: 20_000 }, (_, i) => `${i * 7919},${i % 11},${i % 3 ? `"Agent ${i % 37}"` : `Agent ${i % 37}`},${i % 5 ? 'ok' : '"a ""b"""'}`);
+    const bytes = Buffer.from(`id,score,agent,comment\n${rows.join('\n')}\n`, 'utf8');
+    for (const wanted of [[0, 1, 2, 3], [2], [0]]) {
+      expect(await read(bytes, [65_536], 'fast', wanted)).toEqual(await read(bytes, [bytes.length], 'csv-parse', wanted));
+    }
+  });
+
   it.each([
     ['a stray quote swallowing rows', 'id,date,score,agent,comment\n1,2024-01-01,9,Ann,"Great\n2,2024-01-02,3,Bo,ok\n3,2024-01-03,7,Cy,"Nice"\n4,2024-01-04,8,Di,fine\n'],
     ['a quote never closed', 'id,score,comment\n1,9,ok\n2,3,"open\n3,7,x\n'],
