@@ -96,42 +96,57 @@ function offsetMs(sign: number, hours: number, minutes: number): number {
   return hours > 23 || minutes > 59 ? NaN : sign * (hours * 60 + minutes) * MINUTE_MS;
 }
 
-/**
- * The ISO shapes most exports write, read by character codes, which is several times faster than the
- * regex and its string per field: `YYYY-MM-DD`, optionally followed by `[T ]HH:mm[:ss[.SSS]]` and then
- * `Z` or `±HH:mm`. Undefined for any other text, which the ISO regex then reads.
- */
+/** The ASCII codes of a cell, for isoWallOf; a longer cell, or one with other characters, is no common ISO date. */
+const scratch = new Uint8Array(40);
+
 function commonIso(text: string, zone: Zone): number | undefined {
   const n = text.length;
-  if (n < 10 || text.charCodeAt(4) !== HYPHEN || text.charCodeAt(7) !== HYPHEN) return undefined;
-  const year = digitsAt(text, 0, 4);
-  const month = digitsAt(text, 5, 2);
-  const day = digitsAt(text, 8, 2);
+  if (n > scratch.length) return undefined;
+  for (let i = 0; i < n; i++) {
+    const code = text.charCodeAt(i);
+    if (code > 127) return undefined;
+    scratch[i] = code;
+  }
+  return isoWallOf(scratch, 0, n, zone);
+}
+
+/**
+ * The ISO shapes most exports write, read from their bytes (the reader calls this on the file's
+ * bytes, so no string is made): `YYYY-MM-DD`, optionally followed by `[T ]HH:mm[:ss[.SSS]]` and
+ * then `Z` or `±HH:mm`. The wall time in `zone` as parseDate gives it (NaN for a date not in the
+ * calendar); undefined for any other text (white space around it included), which parseDate reads.
+ */
+export function isoWallOf(bytes: Uint8Array, start: number, end: number, zone: Zone): number | undefined {
+  const n = end - start;
+  if (n < 10 || bytes[start + 4] !== HYPHEN || bytes[start + 7] !== HYPHEN) return undefined;
+  const year = digitsAt(bytes, start, 4);
+  const month = digitsAt(bytes, start + 5, 2);
+  const day = digitsAt(bytes, start + 8, 2);
   if (n === 10) return Number.isNaN(year + month + day) ? undefined : checkedWallTime(year, month, day, 0, 0, 0, 0);
 
-  const separator = text.charCodeAt(10);
-  if ((separator !== UPPER_T && separator !== SPACE) || n < 16 || text.charCodeAt(13) !== COLON) return undefined;
-  const hour = digitsAt(text, 11, 2);
-  const minute = digitsAt(text, 14, 2);
+  const separator = bytes[start + 10];
+  if ((separator !== UPPER_T && separator !== SPACE) || n < 16 || bytes[start + 13] !== COLON) return undefined;
+  const hour = digitsAt(bytes, start + 11, 2);
+  const minute = digitsAt(bytes, start + 14, 2);
   let second = 0;
   let ms = 0;
-  let i = 16;
-  if (text.charCodeAt(i) === COLON) {
-    second = digitsAt(text, 17, 2);
-    i = 19;
-    if (text.charCodeAt(i) === DOT && (n === i + 4 || !isDigit(text.charCodeAt(i + 4)))) {
-      ms = digitsAt(text, i + 1, 3);
+  let i = start + 16;
+  if (bytes[i] === COLON && i < end) {
+    second = digitsAt(bytes, start + 17, 2);
+    i = start + 19;
+    if (bytes[i] === DOT && i < end && (end === i + 4 || !isDigit(bytes[i + 4]))) {
+      ms = digitsAt(bytes, i + 1, 3);
       i += 4;
     }
   }
-  if (Number.isNaN(year + month + day + hour + minute + second + ms)) return undefined;
+  if (Number.isNaN(year + month + day + hour + minute + second + ms) || i > end) return undefined;
   const wall = checkedWallTime(year, month, day, hour, minute, second, ms);
-  if (i === n) return wall;
-  if (text.charCodeAt(i) === UPPER_Z && n === i + 1) return zone.toWall(wall);
-  if (n === i + 6 && text.charCodeAt(i + 3) === COLON) {
-    const sign = text.charCodeAt(i) === PLUS ? 1 : text.charCodeAt(i) === HYPHEN ? -1 : NaN;
-    const hours = digitsAt(text, i + 1, 2);
-    const minutes = digitsAt(text, i + 4, 2);
+  if (i === end) return wall;
+  if (bytes[i] === UPPER_Z && end === i + 1) return zone.toWall(wall);
+  if (end === i + 6 && bytes[i + 3] === COLON) {
+    const sign = bytes[i] === PLUS ? 1 : bytes[i] === HYPHEN ? -1 : NaN;
+    const hours = digitsAt(bytes, i + 1, 2);
+    const minutes = digitsAt(bytes, i + 4, 2);
     if (!Number.isNaN(sign + hours + minutes)) return zone.toWall(wall - offsetMs(sign, hours, minutes));
   }
   return undefined;
@@ -139,11 +154,11 @@ function commonIso(text: string, zone: Zone): number | undefined {
 
 const isDigit = (code: number): boolean => code >= 48 && code <= 57;
 
-/** The number written by `count` decimal digits from `start`, or NaN if any is not a digit. */
-function digitsAt(text: string, start: number, count: number): number {
+/** The number written by `count` decimal digits from `start` (within the cell), or NaN if any is not a digit. */
+function digitsAt(bytes: Uint8Array, start: number, count: number): number {
   let value = 0;
   for (let i = start; i < start + count; i++) {
-    const code = text.charCodeAt(i);
+    const code = bytes[i];
     if (!isDigit(code)) return NaN;
     value = value * 10 + (code - 48);
   }

@@ -1,6 +1,6 @@
 import { entry } from './entry.js';
 import { addSideMetrics, mergeSideMetrics, newSideMetrics, type SideMetrics } from './metrics.js';
-import { type Calendar, periodKey } from './period.js';
+import { type Calendar, periodKey, periodStart } from './period.js';
 import { mergeTallies, newTally, type Tally } from './tally.js';
 
 /**
@@ -65,11 +65,26 @@ export const tallyFold: Fold<Tally> = {
 
 /** One tally per calendar period. */
 export function periodFold(calendar: Calendar): Fold<Map<number, Tally>> {
+  // Exports are mostly in date order: the period and tally of the row before are usually this row's.
+  let start = Infinity;
+  let end = -Infinity;
+  let key = 0;
+  let lastPeriods: Map<number, Tally> | undefined;
+  let lastTally: Tally | undefined;
   return {
     empty: () => new Map(),
     add(periods, score, time) {
-      const key = periodKey(time, calendar);
-      entry(periods, key, newTally)[score] += 1;
+      if (!(time >= start && time < end)) {
+        key = periodKey(time, calendar);
+        start = periodStart(key, calendar);
+        end = periodStart(key + 1, calendar);
+        lastPeriods = undefined;
+      }
+      if (periods !== lastPeriods) {
+        lastPeriods = periods;
+        lastTally = entry(periods, key, newTally);
+      }
+      lastTally![score] += 1;
     },
     merge: mergeKeyed,
     spec: { kind: 'period', calendar },

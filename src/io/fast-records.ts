@@ -78,7 +78,14 @@ export interface RecordShape {
 }
 
 /** Receives each record, the byte offset just past it (its line break included), and its shape. */
-export type FastRecordSink = (record: string[], bytes: number, shape: RecordShape) => void;
+export type FastRecordSink = (record: string[], bytes: number, shape: RecordShape, time: number | undefined) => void;
+
+/** A column the scanner reads as a time from its bytes, when they take a common form. */
+export interface DateBytes {
+  readonly index: number;
+  /** The time of a cell's bytes; undefined when they take another form (the cell is then a string). */
+  read(bytes: Uint8Array, start: number, end: number): number | undefined;
+}
 
 /** Why the scanner stopped: the same conditions, under the same codes, as csv-parse reports. */
 export class FastRecordError extends Error {
@@ -100,6 +107,9 @@ export class FastRecords {
   private shared: string[] | undefined;
   /** Repeated values of the columns read, once only some are. */
   private interned: Interned | undefined;
+  /** The column read as a time from its bytes (-1: none); its cell is then left empty. */
+  private dateIndex = -1;
+  private readDate: DateBytes['read'] | undefined;
 
   constructor(
     private readonly delimiter: number,
@@ -123,9 +133,13 @@ export class FastRecords {
     this.columns = columns;
   }
 
-  /** From now on, only these columns become strings (undefined: all). */
-  only(indexes: readonly number[] | undefined): void {
+  /** From now on, only these columns become strings (undefined: all), and `dates` a time where it can. */
+  only(indexes: readonly number[] | undefined, dates?: DateBytes): void {
     if (indexes === undefined) return;
+    if (dates) {
+      this.dateIndex = dates.index;
+      this.readDate = dates.read;
+    }
     let size = this.columns;
     for (const i of indexes) size = Math.max(size, i + 1);
     const wanted = new Uint8Array(size);
@@ -216,6 +230,7 @@ export class FastRecords {
     let field = 0;
     let extraFilled = false;
     let innerRowLike = false;
+    let time: number | undefined;
     let pos = start;
     for (;;) {
       const fieldStart = pos;
@@ -276,6 +291,9 @@ export class FastRecords {
           let inside = text(buf, fieldStart + 1, relaxedAt);
           if (escaped) inside = inside.replaceAll('""', '"');
           value = `"${inside}${text(buf, relaxedAt, pos)}`;
+        } else if (field === this.dateIndex) {
+          time = this.readDate!(buf, fieldStart, pos);
+          value = time === undefined ? text(buf, fieldStart, pos) : '';
         } else {
           value = interned ? interned.get(buf, fieldStart, pos, field) : text(buf, fieldStart, pos);
         }
@@ -286,7 +304,7 @@ export class FastRecords {
       if (pos >= length) {
         // The input's last record, with no line break after it.
         record.length = field;
-        this.onRecord(record, bufBase + length, { blank: field === 1 && pos === start, extraFilled, innerRowLike });
+        this.onRecord(record, bufBase + length, { blank: field === 1 && pos === start, extraFilled, innerRowLike }, time);
         return length;
       }
       if (buf[pos] === delimiter) {
@@ -296,7 +314,7 @@ export class FastRecords {
           // A separator at the very end: one more, empty, field.
           if (this.keeps(field)) record[field] = '';
           record.length = field + 1;
-          this.onRecord(record, bufBase + length, { blank: false, extraFilled, innerRowLike });
+          this.onRecord(record, bufBase + length, { blank: false, extraFilled, innerRowLike }, time);
           return length;
         }
         continue;
@@ -308,7 +326,7 @@ export class FastRecords {
       } else pos++;
       record.length = field;
       const blank = field === 1 && (buf[start] === LF || buf[start] === CR);
-      this.onRecord(record, bufBase + pos, { blank, extraFilled, innerRowLike });
+      this.onRecord(record, bufBase + pos, { blank, extraFilled, innerRowLike }, time);
       return pos;
     }
   }

@@ -1,9 +1,10 @@
-import { type DateOrder, isSlashDate, parseDate } from '../core/date.js';
+import { type DateOrder, isoWallOf, isSlashDate, parseDate } from '../core/date.js';
 import type { Fold } from '../core/fold.js';
 import type { Calendar } from '../core/period.js';
 import { UTC, type Zone } from '../core/zone.js';
 import { dataError } from '../errors.js';
 import { patternReader } from './date-pattern.js';
+import type { DateBytes } from './fast-records.js';
 import { type InputInfo, type InputPlan, keyOf, type ScanRequest } from './plan.js';
 import type { Broken, RecordSink } from './read.js';
 import { Reading, type ReadingData } from './reading.js';
@@ -82,11 +83,8 @@ export class Pass<S> {
     const dated = this.datesWanted && plan.date !== undefined;
     const forced = request.dateFormat ? patternReader(request.dateFormat, request.zone ?? UTC) : undefined;
     const { analysis, source } = zones;
-    const readTime = (cell: string, order: DateOrder): number => {
-      if (forced) return forced(cell);
-      const wall = parseDate(cell, source, order);
-      return source === analysis || Number.isNaN(wall) ? wall : analysis.toWall(source.fromWall(wall));
-    };
+    const inAnalysisZone = (wall: number): number => (source === analysis || Number.isNaN(wall) ? wall : analysis.toWall(source.fromWall(wall)));
+    const readTime = (cell: string, order: DateOrder): number => (forced ? forced(cell) : inAnalysisZone(parseDate(cell, source, order)));
     const { conditions, keyIndexes, scoreIndexes, rowKind } = plan;
     const dateIndex = plan.date?.index ?? -1;
     // Where to watch for the first slash date (only while one reading runs and no pattern is forced).
@@ -102,7 +100,7 @@ export class Pass<S> {
         else exclude(r.outside, 'partial', line);
       }
     };
-    const sink = (record: string[], line: number, broken?: Broken) => {
+    const sink = (record: string[], line: number, broken?: Broken, byteTime?: number) => {
       if (broken) {
         for (const r of this.readings) {
           r.outside.read += broken.lines;
@@ -128,7 +126,7 @@ export class Pass<S> {
       let unreadable = 0;
       for (let i = 0; i < this.readings.length; i++) {
         const r = this.readings[i];
-        const time = dated ? readTime(record[dateIndex] ?? '', r.order) : NaN;
+        const time = dated ? (byteTime ?? readTime(record[dateIndex] ?? '', r.order)) : NaN;
         if (dated && Number.isNaN(time)) unreadable++;
         r.add(record, line, scoreIndexes, time, dated, since, until, keys);
       }
@@ -139,7 +137,20 @@ export class Pass<S> {
     const reads = rowKind
       ? undefined
       : [...scoreIndexes, dateIndex, ...conditions.map((c) => c.index), ...keyIndexes.flatMap((k) => (k ? [k.index, ...(k.also ?? [])] : []))].filter((i) => i >= 0);
-    return Object.assign(sink, { wanted: reads });
+    // The date column is read from its bytes when nothing else reads its text: its common ISO
+    // forms are read the same in either day-month order, and give no slash to watch for.
+    const elsewhere = reads === undefined || reads.filter((i) => i === dateIndex).length > 1;
+    const dates: DateBytes | undefined =
+      dated && !forced && !elsewhere
+        ? {
+            index: dateIndex,
+            read(bytes, start, end) {
+              const wall = isoWallOf(bytes, start, end, source);
+              return wall === undefined ? undefined : inAnalysisZone(wall);
+            },
+          }
+        : undefined;
+    return Object.assign(sink, { wanted: reads, dates });
   }
 
   data(): PassData<S> {

@@ -4,7 +4,7 @@ import { finished } from 'node:stream/promises';
 import { type Parser, parse } from 'csv-parse';
 import { inputError, NpsError } from '../errors.js';
 import { type Decoding, toUtf8 } from './decode.js';
-import { FastRecords, type RecordShape } from './fast-records.js';
+import { type DateBytes, FastRecords, type RecordShape } from './fast-records.js';
 import type { Io } from './io.js';
 import { LineCounter } from './lines.js';
 import { progressFor } from './progress.js';
@@ -47,8 +47,10 @@ export interface Broken {
  * if it is. `wanted`: the only columns the sink reads (it then gets records holding just those,
  * in an array it must not keep); undefined when it reads any.
  */
-export type RecordSink = ((record: string[], line: number, broken?: Broken) => void) & {
+export type RecordSink = ((record: string[], line: number, broken?: Broken, time?: number) => void) & {
   readonly wanted?: readonly number[];
+  /** A date column the reader may read from its bytes: it then passes the time, and an empty cell. */
+  readonly dates?: DateBytes;
   /** Where another thread goes on reading: stop at the record that starts exactly there. */
   readonly stopAt?: number;
 };
@@ -117,7 +119,7 @@ export async function readTable(spec: string, io: Io, options: ReadOptions, prep
     sampleLines.splice(0, extra);
     sink = prepare({ source, decoding, dialect: dialect!, header: header!, sample, headerRows, reader: fast ? 'fast' : 'csv-parse' });
     if (fast) {
-      fast.only(sink.wanted);
+      fast.only(sink.wanted, sink.dates);
       fast.stopAt = sink.stopAt;
     }
     if (options.headOnly) {
@@ -131,7 +133,7 @@ export async function readTable(spec: string, io: Io, options: ReadOptions, prep
   };
 
   let warnedBroken = false;
-  const onRecord = (record: string[], bytes: number, shape: RecordShape) => {
+  const onRecord = (record: string[], bytes: number, shape: RecordShape, time?: number) => {
     if (enough) return;
     const line = lines.lineEndingAt(bytes);
     if (shape.blank) {
@@ -144,7 +146,7 @@ export async function readTable(spec: string, io: Io, options: ReadOptions, prep
         warnedBroken = true;
         io.stderr.write(`nps: warning: ${source.name}: ${describeBroken(broken, record.length, header!.length)}\n`);
       }
-      if (sink) sink(record, line, broken);
+      if (sink) sink(record, line, broken, time);
       else if (!header) {
         header = record.map((h) => h.replace(/^\ufeff/, '').trim());
         fast?.header(header.length);
@@ -285,7 +287,7 @@ export async function readPart(part: Part, sink: RecordSink, events: PartEvents)
   lines.delimiter = separator;
   let lastLine = 0;
   let warnedBroken = false;
-  const onRecord = (record: string[], bytes: number, shape: RecordShape) => {
+  const onRecord = (record: string[], bytes: number, shape: RecordShape, time: number | undefined) => {
     const line = lines.lineEndingAt(bytes - part.start);
     if (!shape.blank) {
       const found = brokenRecord(shape, lastLine + 1, line);
@@ -294,13 +296,13 @@ export async function readPart(part: Part, sink: RecordSink, events: PartEvents)
         warnedBroken = true;
         events.broken(`warning: ${name}: ${describeBroken(broken, record.length, part.columns)}`);
       }
-      sink(record, line + part.lineOffset, broken);
+      sink(record, line + part.lineOffset, broken, time);
     }
     lastLine = line;
   };
   const fast = new FastRecords(separator, onRecord, 0, MAX_RECORD_BYTES);
   fast.header(part.columns);
-  fast.only(sink.wanted);
+  fast.only(sink.wanted, sink.dates);
   fast.stopAt = part.stopAt;
   // The scanner counts bytes from the part's start: make its offsets the file's.
   fast.base = part.start;
