@@ -20,6 +20,11 @@ import type { Part, ReadResult } from './read.js';
 export const MIN_PARALLEL_BYTES = 8 * 1024 * 1024;
 /** How far past an equal share a record start is looked for. */
 const SEARCH_BYTES = 1024 * 1024;
+/**
+ * A worker's young generation, in MB. Its objects die young (a record's strings), so a small one
+ * costs no time and keeps each thread's memory to a few MB instead of tens.
+ */
+const WORKER_YOUNG_MB = 2;
 /** More threads than this gain nothing on any machine a survey is read on. */
 const MAX_THREADS = 64;
 
@@ -158,7 +163,7 @@ export class PartedFile<S> {
   private running: Running<S>[] = [];
 
   constructor(count: number) {
-    this.workers = Array.from({ length: count }, () => new Worker(workerModule()));
+    this.workers = Array.from({ length: count }, () => new Worker(workerModule(), { resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_MB } }));
     // Any failure (the worker's module, a record, memory) is the main thread's to meet again.
     this.outcomes = this.workers.map(
       (worker) =>
