@@ -138,10 +138,21 @@ export function pairFold<A, B>(a: Fold<A>, b: Fold<B>): Fold<[A, B]> {
 
 /** One tally per combination of the first `count` group columns (the rest carry other values). */
 export function keyedFold(count: number): Fold<Map<string, Tally>> {
+  // Two columns (agent and team) are joined once per pair of values met, not once per row.
+  const pairs = new Map<string, Map<string, string>>();
+  const pairKey = (first: string, second: string): string => {
+    const seconds = entry(pairs, first, () => new Map<string, string>());
+    let key = seconds.get(second);
+    if (key === undefined) {
+      key = `${first}${KEY_SEPARATOR}${second}`;
+      seconds.set(second, key);
+    }
+    return key;
+  };
   return {
     empty: () => new Map(),
     add(groups, score, _time, keys) {
-      const key = keys.length === 1 || count === 1 ? keys[0] : keys.slice(0, count).join(KEY_SEPARATOR);
+      const key = keys.length === 1 || count === 1 ? keys[0] : count === 2 ? pairKey(keys[0], keys[1]) : keys.slice(0, count).join(KEY_SEPARATOR);
       entry(groups, key, newTally)[score] += 1;
     },
     merge: mergeKeyed,
