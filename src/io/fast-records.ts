@@ -324,7 +324,7 @@ export class FastRecords {
         if (pos + 1 >= length && !last) return -1;
         pos += pos + 1 < length && buf[pos + 1] === LF ? 2 : 1;
       } else pos++;
-      record.length = field;
+      if (record.length !== field) record.length = field;
       const blank = field === 1 && (buf[start] === LF || buf[start] === CR);
       this.onRecord(record, bufBase + pos, { blank, extraFilled, innerRowLike }, time);
       return pos;
