@@ -74,7 +74,7 @@ function inputOptions(questions: 1 | 2): Option[] {
       return value;
     }),
     new Option('--include-partial', 'count unfinished responses (Qualtrics, Typeform) instead of excluding them'),
-    new Option('--threads <n>', 'read a file of 8 MB or more with at most N threads (default: one per core; 1: one thread)').argParser(parsePositive),
+    new Option('--threads <n>', 'read a file of 64 MiB or more with N threads (default: one per core; 1: one thread)').argParser(parsePositive),
     ...dialectOptions(),
   ];
 }
