@@ -93,7 +93,7 @@ describe('the built nps binary', () => {
     }
   });
 
-  it('stays within a 256 MB heap on inputs built to exhaust memory, and names the line', () => {
+  it('stays within a 256 MB heap and 300 MiB of memory on inputs built to exhaust it, and names the line', () => {
     const dir = mkdtempSync(join(tmpdir(), 'nps-heap-'));
     const commas = join(dir, 'commas.csv');
     writeFileSync(commas, `id,score\n1,${','.repeat(20 * 1024 * 1024)}\n`);
@@ -101,15 +101,24 @@ describe('the built nps binary', () => {
     writeFileSync(line, `id,score,comment\n1,9,${'a'.repeat(17 * 1024 * 1024)}\n`);
     const newlines = join(dir, 'newlines.csv');
     writeFileSync(newlines, `id,score,comment\n1,9,"${'\n'.repeat(1_100_000)}"\n2,9,ok\n`);
-    const cases: [string, string[], RegExp][] = [
-      [commas, ['report'], /line 2 has more than 250000 fields/],
-      [line, ['followup'], /line 2 is longer than 16 MB/],
-      [newlines, ['comments'], /the record starting on line 2 runs over more than 1000000 lines/],
+    const agents = join(dir, 'distinct-agents.csv');
+    writeFileSync(agents, `id,score,agent\n${Array.from({ length: 300_000 }, (_, i) => `${i},${i % 11},Agent ${i}`).join('\n')}\n`);
+    const cases: [string, string[], number, RegExp][] = [
+      [commas, ['report'], 3, /line 2 has more than 250000 fields/],
+      [line, ['followup'], 3, /line 2 is longer than 16 MB/],
+      [newlines, ['comments'], 3, /the record starting on line 2 runs over more than 1000000 lines/],
+      [agents, ['agents'], 4, /the column "agent" has more than 100000 distinct values/],
+      [agents, ['segments', '--by', 'agent'], 4, /the column "agent" has more than 100000 distinct values/],
     ];
-    for (const [file, command, message] of cases) {
-      const result = spawnSync(process.execPath, ['--max-old-space-size=256', bin, ...command, file], { cwd: root, encoding: 'utf8' });
-      expect(result.status, result.stderr).toBe(3);
+    // The child writes its peak resident memory (KiB) on stderr as it exits.
+    const peak = "data:text/javascript,import{writeSync}from'node:fs';process.on('exit',()=>writeSync(2,`peak-rss ${process.resourceUsage().maxRSS}\\n`))";
+    for (const [file, command, exit, message] of cases) {
+      const result = spawnSync(process.execPath, ['--max-old-space-size=256', '--import', peak, bin, ...command, file], { cwd: root, encoding: 'utf8' });
+      expect(result.status, result.stderr).toBe(exit);
       expect(result.stderr).toMatch(message);
+      const kib = Number(/peak-rss (\d+)/.exec(result.stderr)?.[1]);
+      expect(kib, `${command.join(' ')} ${file}`).toBeGreaterThan(0);
+      expect(kib / 1024, `${command.join(' ')} ${file}: peak MiB`).toBeLessThan(300);
     }
   });
 });
