@@ -111,7 +111,7 @@ describe('the built nps binary', () => {
       [agents, ['segments', '--by', 'agent'], 4, /the column "agent" has more than 100000 distinct values/],
     ];
     // The child writes its peak resident memory (KiB) on stderr as it exits.
-    const peak = "data:text/javascript,import{writeSync}from'node:fs';process.on('exit',()=>writeSync(2,`peak-rss ${process.resourceUsage().maxRSS}\\n`))";
+    const peak = "data:text/javascript,import{writeSync}from'node:fs';process.on('exit',()=>writeSync(2,'peak-rss '+process.resourceUsage().maxRSS+'\\n'))";
     for (const [file, command, exit, message] of cases) {
       const result = spawnSync(process.execPath, ['--max-old-space-size=256', '--import', peak, bin, ...command, file], { cwd: root, encoding: 'utf8' });
       expect(result.status, result.stderr).toBe(exit);
