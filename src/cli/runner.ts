@@ -4,7 +4,7 @@ import { NpsError, usageError } from '../errors.js';
 import type { Io } from '../io/io.js';
 import { type Scan, scan } from '../io/scan.js';
 import { writeOutput } from '../io/write.js';
-import { render } from '../report/index.js';
+import { renderStream } from '../report/index.js';
 import type { Report } from '../report/model.js';
 import { accountingNotes, buildMeta, checkAccounting } from './accounting.js';
 import type { AnyCommand, CommandContext } from './command.js';
@@ -60,7 +60,11 @@ export async function runCommand(definition: AnyCommand, cmd: Command, io: Io, a
     // The format as chosen (from -o's extension or --excel too), not only as typed.
     meta: { ...buildMeta(definition.name, scanned, { ...optionsUsed(cmd), format: shared.format }), settings: settings ?? null },
   };
-  await writeOutput(render(report, shared.format, shared.render), shared.output, [...shared.files, ...lookupFiles(cmd)], io);
+  try {
+    await writeOutput(renderStream(report, shared.format, shared.render), shared.output, [...shared.files, ...lookupFiles(cmd)], io);
+  } finally {
+    for (const table of report.tables) table.rest?.close();
+  }
   const failed = gates.filter((g) => !g.passed);
   if (failed.length > 0) throw new NpsError('threshold', failed.map((g) => g.reason).join('; '));
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, rmSync, statSync } from 'node:fs';
-import { rename, writeFile } from 'node:fs/promises';
+import { open, rename } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { inputError, usageError } from '../errors.js';
 import type { FileIdentity, Io } from './io.js';
@@ -24,15 +24,17 @@ const reason = (err: unknown) => {
 };
 
 /**
- * Writes the rendered output to stdout, or to a file atomically (a temporary file in the same folder,
- * then a rename), so a reader never sees half a report. A failed write is an error, never success;
- * a reader that has gone (`| head`) is not: the rest of the output is simply not wanted.
+ * Writes the rendered output (whole, or in chunks as it is rendered) to stdout, or to a file
+ * atomically (a temporary file in the same folder, then a rename), so a reader never sees half a
+ * report. A failed write is an error, never success; a reader that has gone (`| head`) is not: the
+ * rest of the output is simply not wanted.
  * `inputs` are every file the run reads (- for stdin): the output never replaces one of them.
  */
-export async function writeOutput(text: string, file: string | undefined, inputs: readonly string[], io: Io): Promise<void> {
+export async function writeOutput(output: string | AsyncIterable<string>, file: string | undefined, inputs: readonly string[], io: Io): Promise<void> {
+  const chunks = typeof output === 'string' ? [output] : output;
   if (file === undefined || file === '-') {
     try {
-      await io.stdout.write(text);
+      for await (const chunk of chunks) await io.stdout.write(chunk);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'EPIPE') return;
       throw inputError(`cannot write the output: ${reason(err)}`, 'check the free space where the output goes');
@@ -45,7 +47,12 @@ export async function writeOutput(text: string, file: string | undefined, inputs
   const removeTemporary = () => rmSync(temporary, { force: true });
   const release = io.onInterrupt?.(removeTemporary);
   try {
-    await writeFile(temporary, text);
+    const handle = await open(temporary, 'w');
+    try {
+      for await (const chunk of chunks) await handle.write(chunk);
+    } finally {
+      await handle.close();
+    }
     await rename(temporary, target);
   } catch (err) {
     removeTemporary();

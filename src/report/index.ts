@@ -1,5 +1,5 @@
-import { renderCsv, renderTsv } from './csv.js';
-import { renderJson } from './json.js';
+import { renderCsv, renderTsv, streamDelimited } from './csv.js';
+import { renderJson, streamJson } from './json.js';
 import { renderMarkdown } from './markdown.js';
 import type { Report } from './model.js';
 import type { RenderOptions } from './style.js';
@@ -37,3 +37,13 @@ export const FORMAT_OF_EXTENSION: Readonly<Record<string, Format | (typeof PLANN
 };
 
 export const render = (report: Report, format: Format, options: RenderOptions): string => RENDERERS[format](report, options);
+
+/**
+ * The output as it is written: CSV, TSV and JSON write a listing's every row as it is read; tables
+ * and Markdown show the rows held (people read at most --limit of them).
+ */
+export async function* renderStream(report: Report, format: Format, options: RenderOptions): AsyncGenerator<string> {
+  if (format === 'json') yield* streamJson(report);
+  else if (format === 'csv' || format === 'tsv') yield* streamDelimited(report, options, format === 'tsv');
+  else yield render(report, format, options);
+}

@@ -51,7 +51,16 @@ export interface ReportTable {
   readonly listing?: boolean;
   readonly columns: readonly Column[];
   readonly rows: readonly Row[];
+  /**
+   * A listing too long to hold: the rows after `rows`, read once and in order, and `total`, the
+   * count of them all. People's displays show only held rows; CSV and JSON write every row.
+   */
+  readonly rest?: RowStream;
+  readonly total?: number;
 }
+
+/** Rows that come one at a time (from temporary files); `close` lets go of them, read or not. */
+export type RowStream = AsyncIterable<Row> & { close(): void };
 
 /**
  * The outcome of a CI gate (--fail-below, --fail-on-drop): whether the figure it judges passed,
@@ -104,11 +113,12 @@ export const MAX_SHOWN_ROWS = 1000;
  */
 export function shownRows(table: ReportTable, listingLimit: number | undefined): { rows: readonly Row[]; more: string | undefined } {
   const limit = table.listing ? (listingLimit ?? MAX_SHOWN_ROWS) : MAX_SHOWN_ROWS;
-  if (table.rows.length <= limit) return { rows: table.rows, more: undefined };
-  const hidden = table.rows.length - limit;
+  const total = table.total ?? table.rows.length;
+  if (total <= limit) return { rows: table.rows, more: undefined };
+  const hidden = total - limit;
   return {
     rows: table.rows.slice(0, limit),
-    more: `... and ${hidden} more (${table.rows.length} in all): --format csv or json lists every one${table.listing ? ', --limit N shows more here' : ''}.`,
+    more: `... and ${hidden} more (${total} in all): --format csv or json lists every one${table.listing ? ', --limit N shows more here' : ''}.`,
   };
 }
 

@@ -4,7 +4,8 @@ import type { Fold } from '../../core/fold.js';
 import { usageError } from '../../errors.js';
 import { detectAgent, detectChannel, detectComment, detectId, detectTeam } from '../../io/mapping.js';
 import type { GroupColumn } from '../../io/plan.js';
-import type { Column, Row } from '../../report/model.js';
+import { type LineCodec, SortedSpill, SpillFolder } from '../../io/spill.js';
+import { type Column, MAX_SHOWN_ROWS, type Row } from '../../report/model.js';
 import type { CommandDefinition, Outcome } from '../command.js';
 
 interface FollowupFlags {
@@ -60,39 +61,54 @@ export const followup: CommandDefinition<FollowupFlags> = {
     const wanted = (score: number) => (flags.maxScore !== undefined ? score <= flags.maxScore : classify(score) === flags.category);
     const commentAt = ROLES.indexOf('comment');
     let order = 0;
-    const fold: Fold<Callback[]> = {
-      empty: () => [],
+    // However many there are: past a batch in memory they wait, sorted, in temporary files.
+    const folder = new SpillFolder();
+    const fold: Fold<SortedSpill<Callback>> = {
+      empty: () => new SortedSpill(folder, newestFirst, CALLBACK_LINES),
       add(list, score, time, keys) {
         if (!wanted(score) || (flags.withComment && keys[commentAt].trim() === '')) return;
-        list.push({ score, time, order: order++, values: [...keys] });
+        list.add({ score, time, order: order++, values: [...keys] });
       },
-      merge(into, from) {
-        // One at a time: spreading hundreds of thousands of rows into push overflows the stack.
-        for (const callback of from) into.push(callback);
-      },
+      merge: (into, from) => into.absorb(from),
     };
-    const result = await scan({ needsDates: true, datesIfAny: true, groups }, fold);
-    // Newest first; undated rows after the dated ones, in file order.
-    const list = [...result.state].sort((a, b) => {
-      const undatedA = Number.isNaN(a.time);
-      const undatedB = Number.isNaN(b.time);
-      if (undatedA !== undatedB) return undatedA ? 1 : -1;
-      return (undatedA ? 0 : b.time - a.time) || a.order - b.order;
-    });
-    if (flags.withComment && result.inputs.some((input) => !input.columns.comment)) {
-      throw usageError('--with-comment: no comment column found', 'name it with --comment <column>');
+    try {
+      const result = await scan({ needsDates: true, datesIfAny: true, groups }, fold);
+      if (flags.withComment && result.inputs.some((input) => !input.columns.comment)) {
+        throw usageError('--with-comment: no comment column found', 'name it with --comment <column>');
+      }
+      const columnNames = result.inputs[0].columns;
+      const includes = (flags.include ?? []).map((_, i) => columnNames[`include_${i + 1}`].name);
+      const undated = result.inputs.filter((input) => !input.columns.date).map((input) => input.name);
+      const what = flags.maxScore !== undefined ? `answers of ${flags.maxScore} or less` : `${flags.category}s`;
+      const count = result.state.count;
+      const report = await followupReport(result.state, folder, includes, {
+        title: `To follow up: ${count} ${what}${flags.withComment ? ' with a comment' : ''}, newest first: ${result.inputs.map((i) => i.name).join(', ')}`,
+        notes: [
+          ...(undated.length > 0 ? [`No date column in ${undated.join(', ')}: those responses are listed in file order, after the dated ones (name the column with --date).`] : []),
+        ],
+      });
+      return { report };
+    } catch (err) {
+      folder.remove();
+      throw err;
     }
-    const columnNames = result.inputs[0].columns;
-    const includes = (flags.include ?? []).map((_, i) => columnNames[`include_${i + 1}`].name);
-    const undated = result.inputs.filter((input) => !input.columns.date).map((input) => input.name);
-    const what = flags.maxScore !== undefined ? `answers of ${flags.maxScore} or less` : `${flags.category}s`;
-    const report = followupReport(list, includes, {
-      title: `To follow up: ${list.length} ${what}${flags.withComment ? ' with a comment' : ''}, newest first: ${result.inputs.map((i) => i.name).join(', ')}`,
-      notes: [
-        ...(undated.length > 0 ? [`No date column in ${undated.join(', ')}: those responses are listed in file order, after the dated ones (name the column with --date).`] : []),
-      ],
-    });
-    return { report };
+  },
+};
+
+/** Newest first; undated rows after the dated ones, in file order. */
+function newestFirst(a: Callback, b: Callback): number {
+  const undatedA = Number.isNaN(a.time);
+  const undatedB = Number.isNaN(b.time);
+  if (undatedA !== undatedB) return undatedA ? 1 : -1;
+  return (undatedA ? 0 : b.time - a.time) || a.order - b.order;
+}
+
+/** A callback as one line of a temporary file (JSON has no NaN: an undated row's time is null). */
+const CALLBACK_LINES: LineCodec<Callback> = {
+  write: (c) => JSON.stringify([c.score, Number.isNaN(c.time) ? null : c.time, c.order, c.values]),
+  read: (line) => {
+    const [score, time, order, values] = JSON.parse(line) as [number, number | null, number, string[]];
+    return { score, time: time ?? NaN, order, values };
   },
 };
 
@@ -119,7 +135,16 @@ function keyFor(name: string, taken: readonly string[]): string {
   return key;
 }
 
-function followupReport(list: readonly Callback[], includes: readonly string[], frame: { title: string; notes: string[] }): Outcome['report'] {
+/**
+ * The listing: the newest rows held (as many as a table can show), the rest streamed from the
+ * sorted listing as CSV or JSON writes them; the temporary files go when they have been read.
+ */
+async function followupReport(
+  list: SortedSpill<Callback>,
+  folder: SpillFolder,
+  includes: readonly string[],
+  frame: { title: string; notes: string[] },
+): Promise<Outcome['report']> {
   const own = ['id', 'date', 'score', 'category', 'agent', 'team', 'channel', 'comment'];
   const extraKeys: string[] = [];
   for (const name of includes) extraKeys.push(keyFor(name, [...own, ...extraKeys]));
@@ -134,7 +159,7 @@ function followupReport(list: readonly Callback[], includes: readonly string[], 
     { key: 'comment', label: 'Comment', kind: 'text', maxWidth: 60 },
     ...includes.map((name, i): Column => ({ key: extraKeys[i], label: name, kind: 'text' })),
   ];
-  const rows: Row[] = list.map((c) => ({
+  const rowOf = (c: Callback): Row => ({
     id: c.values[0],
     date: wallText(c.time),
     score: c.score,
@@ -144,6 +169,27 @@ function followupReport(list: readonly Callback[], includes: readonly string[], 
     channel: c.values[3],
     comment: c.values[4],
     ...Object.fromEntries(extraKeys.map((key, i) => [key, c.values[5 + i]])),
-  }));
-  return { title: frame.title, tables: [{ name: 'responses', listing: true, columns, rows }], notes: frame.notes };
+  });
+  const sorted = list.sorted();
+  const rows: Row[] = [];
+  while (rows.length < MAX_SHOWN_ROWS) {
+    const next = await sorted.next();
+    if (next.done) break;
+    rows.push(rowOf(next.value));
+  }
+  const close = () => {
+    void sorted.return(undefined);
+    folder.remove();
+  };
+  if (rows.length === list.count) {
+    close();
+    return { title: frame.title, tables: [{ name: 'responses', listing: true, columns, rows }], notes: frame.notes };
+  }
+  const rest = Object.assign(
+    (async function* () {
+      for await (const callback of { [Symbol.asyncIterator]: () => sorted }) yield rowOf(callback);
+    })(),
+    { close },
+  );
+  return { title: frame.title, tables: [{ name: 'responses', listing: true, columns, rows, rest, total: list.count }], notes: frame.notes };
 }
