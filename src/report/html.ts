@@ -1,0 +1,89 @@
+import { formatForHumans, isNumeric } from './format.js';
+import { type Column, clip, forHumans, gateLine, type Report, type ReportTable, type Row, shownRows, visibleColumns } from './model.js';
+import { forTerminal } from './sanitize.js';
+import type { RenderOptions } from './style.js';
+
+/*
+ * One self-contained HTML page: the report's title, its tables for people, gates and notes, and
+ * its meta behind a disclosure. Inline CSS only: nothing is fetched when it is opened, it prints
+ * on white, and its tables scroll sideways on a phone. The same report gives the same bytes.
+ */
+
+const CSS = `
+:root { color-scheme: light; --ink: #1b1b1f; --muted: #5c5f66; --rule: #d9dbe0; --band: #f4f5f7; --up: #0b6e4f; --down: #b3261e; }
+* { box-sizing: border-box; }
+body { margin: 0; font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--ink); background: #fff; }
+main { max-width: 1100px; margin: 0 auto; padding: 24px 16px 48px; }
+h1 { font-size: 1.5rem; margin: 0 0 16px; }
+h2 { font-size: 1.1rem; margin: 28px 0 8px; }
+.scroll { overflow-x: auto; }
+table { border-collapse: collapse; font-variant-numeric: tabular-nums; }
+th, td { padding: 4px 10px; border-bottom: 1px solid var(--rule); text-align: left; vertical-align: top; }
+th { font-weight: 600; border-bottom: 2px solid var(--ink); }
+td.num, th.num { text-align: right; white-space: nowrap; }
+tbody tr:nth-child(even) { background: var(--band); }
+table.record th { border-bottom: 1px solid var(--rule); font-weight: 500; color: var(--muted); }
+.more, .notes { color: var(--muted); }
+.gate { font-weight: 600; }
+.gate.failed { color: var(--down); }
+.gate.passed { color: var(--up); }
+details { margin-top: 32px; color: var(--muted); }
+pre { white-space: pre-wrap; word-break: break-word; font-size: 12px; }
+@media print { main { max-width: none; padding: 0; } .scroll { overflow: visible; } details { display: none; } tr { break-inside: avoid; } }
+`;
+
+const ENTITIES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+/** Text from the data or the tool as HTML text: one line, no controls, invisibles shown, markup escaped. */
+export const escapeHtml = (text: string): string => forTerminal(text).replace(/[&<>"']/g, (ch) => ENTITIES[ch]);
+
+export function renderHtml(report: Report, options: RenderOptions): string {
+  const sections: string[] = [];
+  for (const table of report.tables.filter((t) => forHumans(t.audience))) sections.push(section(table, options));
+  const gates = (report.gates ?? []).map((g) => `<p class="gate ${g.passed ? 'passed' : 'failed'}">${escapeHtml(gateLine(g))}</p>`);
+  const notes = report.notes.length > 0 ? `<ul class="notes">${report.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul>` : '';
+  const meta = `<details><summary>How this report was made</summary><pre>${JSON.stringify(report.meta, null, 2).split('\n').map(escapeHtml).join('\n')}</pre></details>`;
+  return [
+    '<!DOCTYPE html>',
+    '<html lang="en">',
+    '<head>',
+    '<meta charset="utf-8">',
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    `<title>${escapeHtml(report.title)}</title>`,
+    `<style>${CSS}</style>`,
+    '</head>',
+    '<body>',
+    '<main>',
+    `<h1>${escapeHtml(report.title)}</h1>`,
+    ...sections,
+    ...gates,
+    notes,
+    meta,
+    '</main>',
+    '</body>',
+    '</html>',
+    '',
+  ].join('\n');
+}
+
+function section(table: ReportTable, options: RenderOptions): string {
+  const columns = visibleColumns(table).filter((col) => col.kind !== 'bar');
+  const { rows, more } = shownRows(table, options.limit);
+  const title = table.title ? `<h2>${escapeHtml(table.title)}</h2>` : '';
+  const body = table.layout === 'record' ? record(rows[0], columns, options) : grid(rows, columns, options);
+  return `<section>${title}<div class="scroll">${body}</div>${more ? `<p class="more">${escapeHtml(more)}</p>` : ''}</section>`;
+}
+
+const cellText = (row: Row | undefined, col: Column, options: RenderOptions) => escapeHtml(clip(formatForHumans(row?.[col.key] ?? null, col.kind, options), col.maxWidth));
+const numeric = (col: Column) => (isNumeric(col.kind) ? ' class="num"' : '');
+
+function record(row: Row | undefined, columns: readonly Column[], options: RenderOptions): string {
+  const lines = columns.map((col) => `<tr><th scope="row">${escapeHtml(col.label)}</th><td${numeric(col)}>${cellText(row, col, options)}</td></tr>`);
+  return `<table class="record"><tbody>${lines.join('')}</tbody></table>`;
+}
+
+function grid(rows: readonly Row[], columns: readonly Column[], options: RenderOptions): string {
+  const head = `<thead><tr>${columns.map((col) => `<th scope="col"${numeric(col)}>${escapeHtml(col.label)}</th>`).join('')}</tr></thead>`;
+  const body = rows.map((row) => `<tr>${columns.map((col) => `<td${numeric(col)}>${cellText(row, col, options)}</td>`).join('')}</tr>`).join('\n');
+  return `<table>${head}<tbody>${body}</tbody></table>`;
+}
