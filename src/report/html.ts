@@ -1,5 +1,6 @@
+import { chartSvg, MAX_CHART_ROWS } from './charts.js';
 import { formatForHumans, isNumeric } from './format.js';
-import { type Column, clip, forHumans, gateLine, type Report, type ReportTable, type Row, shownRows, visibleColumns } from './model.js';
+import { type Chart, type Column, clip, forHumans, gateLine, type Report, type ReportTable, type Row, shownRows, visibleColumns } from './model.js';
 import { forTerminal } from './sanitize.js';
 import type { RenderOptions } from './style.js';
 
@@ -27,6 +28,12 @@ table.record th { border-bottom: 1px solid var(--rule); font-weight: 500; color:
 .gate { font-weight: 600; }
 .gate.failed { color: var(--down); }
 .gate.passed { color: var(--up); }
+figure { margin: 8px 0 12px; }
+figure svg { max-width: 100%; height: auto; }
+figcaption { color: var(--muted); font-size: 13px; }
+.facets { display: flex; flex-wrap: wrap; gap: 4px 16px; }
+.facet { flex: 0 1 320px; min-width: 0; }
+.facet h3 { font-size: 14px; margin: 8px 0 0; }
 details { margin-top: 32px; color: var(--muted); }
 pre { white-space: pre-wrap; word-break: break-word; font-size: 12px; }
 @media print { main { max-width: none; padding: 0; } .scroll { overflow: visible; } details { display: none; } tr { break-inside: avoid; } }
@@ -71,7 +78,30 @@ function section(table: ReportTable, options: RenderOptions): string {
   const { rows, more } = shownRows(table, options.limit);
   const title = table.title ? `<h2>${escapeHtml(table.title)}</h2>` : '';
   const body = table.layout === 'record' ? record(rows[0], columns, options) : grid(rows, columns, options);
-  return `<section>${title}<div class="scroll">${body}</div>${more ? `<p class="more">${escapeHtml(more)}</p>` : ''}</section>`;
+  return `<section>${title}${figure(table, rows)}<div class="scroll">${body}</div>${more ? `<p class="more">${escapeHtml(more)}</p>` : ''}</section>`;
+}
+
+/** The table's chart with a caption (what it shows, and how much of the table when not all). */
+function figure(table: ReportTable, rows: readonly Row[]): string {
+  if (!table.chart) return '';
+  const caption = chartCaption(table, table.chart, rows.length);
+  const parts = chartSvg(table, rows, table.chart, caption);
+  if (parts.length === 0) return '';
+  const drawn = parts.map((part) => (part.heading === undefined ? part.svg : `<div class="facet"><h3>${escapeHtml(part.heading)}</h3>${part.svg}</div>`));
+  return `<figure>${parts.length > 1 ? `<div class="facets">${drawn.join('')}</div>` : drawn.join('')}<figcaption>${escapeHtml(caption)}</figcaption></figure>`;
+}
+
+function chartCaption(table: ReportTable, chart: Chart, shown: number): string {
+  const label = (key: string) => table.columns.find((c) => c.key === key)?.label || key;
+  const what =
+    chart.kind === 'bars'
+      ? `${label(chart.y)} by ${label(chart.x)}`
+      : chart.kind === 'line'
+        ? `${label(chart.value)} by ${label(chart.x)}, with its interval as a band${chart.tone ? '; ▲ ▼ mark significant changes' : ''}`
+        : `${label(chart.value)} with its interval${chart.reference !== undefined ? `; the dashed line is ${chart.reference.toFixed(1)}` : ''}${chart.marker ? `; the ring is ${label(chart.marker)}` : ''}${chart.tone && !chart.faded ? '; significant rows in colour' : ''}`;
+  const each = chart.facet ? `, one chart per ${label(chart.facet)} on a shared scale` : '';
+  const first = (chart.kind === 'intervals' || (chart.kind === 'bars' && chart.horizontal)) && shown > MAX_CHART_ROWS ? ` (up to ${MAX_CHART_ROWS} rows of the table each)` : '';
+  return `${table.title ? `${table.title}: ` : ''}${what}${each}${first}.`;
 }
 
 const cellText = (row: Row | undefined, col: Column, options: RenderOptions) => escapeHtml(clip(formatForHumans(row?.[col.key] ?? null, col.kind, options), col.maxWidth));

@@ -57,7 +57,55 @@ export interface ReportTable {
    */
   readonly rest?: RowStream;
   readonly total?: number;
+  /** How the HTML page draws the table beside it (the numbers stay in the table). */
+  readonly chart?: Chart;
 }
+
+/**
+ * A table as a picture, named by its columns, so a renderer draws it knowing nothing of NPS.
+ * `tone` names a row field and its values that are good (`up`) or bad (`down`): a significant
+ * difference, or an answer's category, coloured the same way in every chart; others are neutral.
+ * `facet` names a field that splits the rows into small multiples on one shared value scale.
+ * - `bars`: one bar per row, `y` over `x` (a distribution), or with `horizontal`, `y` along
+ *   the x axis per `x` label (a diverging bar chart);
+ * - `intervals`: one row per table row, a point at `value` and a line from `low` to `high`, on
+ *   `domain` (else fitted), a dashed line at `reference`, a ring at `marker` (a forest plot; a
+ *   record table gives one row); `faded` draws rows set apart, in grey;
+ * - `line`: `value` over `x` in table order with a band from `low` to `high`, `n` under each point.
+ */
+export type Chart =
+  | { readonly kind: 'bars'; readonly x: string; readonly y: string; readonly horizontal?: boolean; readonly tone?: ToneField; readonly facet?: string }
+  | {
+      readonly kind: 'intervals';
+      readonly label?: string;
+      readonly value: string;
+      readonly low: string;
+      readonly high: string;
+      readonly domain?: readonly [number, number];
+      readonly reference?: number;
+      readonly marker?: string;
+      readonly faded?: boolean;
+      readonly tone?: ToneField;
+      readonly facet?: string;
+    }
+  | {
+      readonly kind: 'line';
+      readonly x: string;
+      readonly value: string;
+      readonly low: string;
+      readonly high: string;
+      readonly n?: string;
+      readonly tone?: ToneField;
+      readonly facet?: string;
+    };
+
+export interface ToneField {
+  readonly field: string;
+  readonly up: string;
+  readonly down?: string;
+}
+
+export type Tone = 'up' | 'down' | 'flat';
 
 /** Rows that come one at a time (from temporary files); `close` lets go of them, read or not. */
 export type RowStream = AsyncIterable<Row> & { close(): void };

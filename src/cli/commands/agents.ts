@@ -164,9 +164,43 @@ function agentsReport(
     title,
     tables: [
       { name: 'standings', audience: 'machine', columns: [...columns(columnName, teamName, two, 'machine'), ...sideMetricColumns(flags)], rows },
-      { name: 'ranked', audience: 'human', columns: [...columns(columnName, teamName, two, 'human', flags.rankBy === 'shrunk'), ...sideMetricColumns(flags)], rows: ranked },
+      {
+        name: 'ranked',
+        audience: 'human',
+        columns: [...columns(columnName, teamName, two, 'human', flags.rankBy === 'shrunk'), ...sideMetricColumns(flags)],
+        rows: ranked,
+        chart: {
+          kind: 'intervals',
+          label: 'name',
+          value: 'nps',
+          low: 'nps_lower',
+          high: 'nps_upper',
+          domain: [-100, 100],
+          reference: 100 * shrink.overall,
+          marker: flags.rankBy === 'shrunk' ? 'shrunk_nps' : undefined,
+          tone: { field: 'significant', up: 'above', down: 'below' },
+        },
+      },
       ...(small.length > 0
-        ? [{ name: 'too_few', audience: 'human' as const, title: `Too few responses to rank (n < ${flags.minN})`, columns: smallColumns(columnName, teamName, two), rows: small }]
+        ? [
+            {
+              name: 'too_few',
+              audience: 'human' as const,
+              title: `Too few responses to rank (n < ${flags.minN})`,
+              columns: smallColumns(columnName, teamName, two),
+              rows: small,
+              chart: {
+                kind: 'intervals' as const,
+                label: 'name',
+                value: 'nps',
+                low: 'nps_lower',
+                high: 'nps_upper',
+                domain: [-100, 100] as const,
+                reference: 100 * shrink.overall,
+                faded: true,
+              },
+            },
+          ]
         : []),
     ],
     notes,

@@ -87,7 +87,15 @@ export const comments: CommandDefinition<CommentFlags> = {
     ];
     const report: Outcome['report'] = {
       title: `What ${byName ? `each ${byName}'s ` : ''}detractors, passives and promoters say: ${result.inputs[0].columns.comment.name}, ${result.inputs.map((i) => i.name).join(', ')}`,
-      tables: [{ name: 'terms', columns, rows }],
+      tables: [
+        {
+          name: 'terms',
+          columns,
+          rows,
+          // Per category, its terms' z as bars; with --by the table reads better than a chart per group.
+          chart: byName ? undefined : { kind: 'bars', horizontal: true, x: 'term', y: 'z', facet: 'category', tone: { field: 'category', up: 'promoter', down: 'detractor' } },
+        },
+      ],
       notes: [
         `${commented} comments. Terms (words and two-word phrases, stopwords removed) ranked by the weighted log-odds ratio with an informative Dirichlet prior (Monroe, Colaresi & Quinn 2008): each category against the others${byName ? ` within its ${byName}` : ''}; z above 1.96 is a clear difference. Up to ${flags.top} per category, used at least ${flags.minCount} times.`,
         ...(pruned > 0

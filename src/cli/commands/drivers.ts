@@ -111,8 +111,27 @@ export const drivers: CommandDefinition<DriverFlags> = {
     const report: Outcome['report'] = {
       title: `What moves NPS: ${result.inputs.map((i) => i.name).join(', ')}`,
       tables: [
-        { name: 'drivers', columns: SUMMARY_COLUMNS, rows: rows.map((a) => a.summary) },
-        { name: 'levels', primary: true, columns: LEVEL_COLUMNS, rows: rows.flatMap((a) => a.levels) },
+        {
+          name: 'drivers',
+          columns: SUMMARY_COLUMNS,
+          rows: rows.map((a) => a.summary),
+          chart: {
+            kind: 'intervals',
+            label: 'driver',
+            value: 'spread',
+            low: 'spread_lower',
+            high: 'spread_upper',
+            reference: 0,
+            tone: { field: 'significant', up: 'yes' },
+          },
+        },
+        {
+          name: 'levels',
+          primary: true,
+          columns: LEVEL_COLUMNS,
+          rows: rows.flatMap((a) => a.levels),
+          chart: { kind: 'line', x: 'level', value: 'nps', low: 'nps_lower', high: 'nps_upper', n: 'n', facet: 'driver' },
+        },
       ],
       notes: [
         `Sorted by spread: the NPS of a driver's best band or level minus its worst, in points, with its ${confidenceLabel(statistics.confidence)} interval. Beside it, the driver's own test: Spearman's rho between a numeric driver and the 0-10 answer (rows without a number are left out of that driver), or a chi-square test of independence between a categorical driver and the three NPS categories with Cramér's V; p-values are Holm-adjusted across the ${analyses.length} ${analyses.length === 1 ? 'driver' : 'drivers'}. Associations in this data, not proof of cause.`,

@@ -1,4 +1,5 @@
 import { Option } from 'commander';
+import { classify } from '../../core/classify.js';
 import { maxOf } from '../../core/extent.js';
 import { type Fold, pairFold, periodFold, tallyFold } from '../../core/fold.js';
 import type { SideMetrics } from '../../core/metrics.js';
@@ -123,7 +124,13 @@ function reportOf(
   return {
     title: `NPS report: ${result.inputs.map((i) => i.name).join(', ')}`,
     tables: [
-      { name: 'summary', layout: 'record', columns: summaryColumns, rows: [summaryRow] },
+      {
+        name: 'summary',
+        layout: 'record',
+        columns: summaryColumns,
+        rows: [summaryRow],
+        chart: { kind: 'intervals', value: 'nps', low: 'nps_lower', high: 'nps_upper', domain: [-100, 100], reference: 0 },
+      },
       {
         name: 'categories',
         audience: 'human',
@@ -147,7 +154,10 @@ function reportOf(
           { key: 'share', label: 'Share', kind: 'pct' },
           { key: 'bar', label: '', kind: 'bar' },
         ],
-        rows: s.distribution.map((count, score) => ({ score, count, share: s.n === 0 ? NaN : (100 * count) / s.n, bar: most === 0 ? 0 : count / most })).reverse(),
+        rows: s.distribution
+          .map((count, score) => ({ score, count, share: s.n === 0 ? NaN : (100 * count) / s.n, bar: most === 0 ? 0 : count / most, category: classify(score) }))
+          .reverse(),
+        chart: { kind: 'bars', x: 'score', y: 'count', tone: { field: 'category', up: 'promoter', down: 'detractor' } },
       },
     ],
     notes,

@@ -81,7 +81,13 @@ function segmentsReport(
   // A cross-tab wider than a screen is no table: people then get the long one.
   const across = names.length > 1 ? new Set(keys.map((key) => key.split(KEY_SEPARATOR)[1])).size : 0;
   const crossTabs = names.length > 1 && across <= MAX_ACROSS;
-  const machine: ReportTable = { name: 'segments', columns: longColumns(names, two), rows, audience: crossTabs ? 'machine' : 'both' };
+  const machine: ReportTable = {
+    name: 'segments',
+    columns: longColumns(names, two),
+    rows,
+    audience: crossTabs ? 'machine' : 'both',
+    chart: names.length === 1 ? { kind: 'intervals', label: 'segment', value: 'nps', low: 'nps_lower', high: 'nps_upper', domain: [-100, 100] } : undefined,
+  };
   const tables = crossTabs ? [machine, ...questions.map((q, i) => crossTab(q, names, stats, minN, two ? ` (question ${i + 1})` : ''))] : [machine];
   const notes = [
     crossTabs ? `* fewer than ${minN} responses: a wide interval.` : `Segments with fewer than ${minN} responses are marked: their intervals are wide.`,

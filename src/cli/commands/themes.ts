@@ -79,7 +79,22 @@ export const themes: CommandDefinition<ThemeFlags> = {
     const level = confidenceLabel(statistics.confidence);
     const report: Outcome['report'] = {
       title: `Themes in ${result.inputs[0].columns.comment.name}: ${result.inputs.map((i) => i.name).join(', ')}`,
-      tables: [{ name: 'themes', columns: COLUMNS, rows }],
+      tables: [
+        {
+          name: 'themes',
+          columns: COLUMNS,
+          rows,
+          chart: {
+            kind: 'intervals',
+            label: 'theme',
+            value: 'difference',
+            low: 'difference_lower',
+            high: 'difference_upper',
+            reference: 0,
+            tone: { field: 'significant', up: 'above', down: 'below' },
+          },
+        },
+      ],
       notes: [
         `${state.commenters} responses have a comment. Each theme compares the NPS of those whose comment mentions it with those whose comment does not (MOVER interval of the difference, and the p that inverts it); p-values are Holm-adjusted across the ${list.length} themes; ▲ ▼ mark differences significant at ${level}.`,
         flags.themes ? `Themes from ${flags.themes}.` : 'Built-in starter themes for contact centres (see the README); give your own with --themes.',

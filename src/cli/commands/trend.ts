@@ -12,7 +12,7 @@ import { type TrendPoint, trendOf } from '../../core/trend.js';
 import { dataError, usageError } from '../../errors.js';
 import type { Scan } from '../../io/scan.js';
 import { confidenceLabel, groupLabel } from '../../report/format.js';
-import type { Column } from '../../report/model.js';
+import type { Chart, Column } from '../../report/model.js';
 import { isoDay } from '../accounting.js';
 import type { CommandContext, CommandDefinition, Outcome } from '../command.js';
 import { differenceCells, differenceColumns, npsCells, npsColumns } from '../figures.js';
@@ -279,5 +279,16 @@ export function trendReport(
           },
         ]
       : [];
-  return { title: frame.title, tables: [{ name: 'periods', columns, rows }, ...lines], notes };
+  // A series per group is a small multiple of its own, on the scale they share.
+  const chart: Chart = {
+    kind: 'line',
+    x: 'period',
+    value: 'nps',
+    low: 'nps_lower',
+    high: 'nps_upper',
+    n: 'n',
+    tone: { field: 'significant', up: 'above', down: 'below' },
+    facet: frame.groupName ? 'group' : undefined,
+  };
+  return { title: frame.title, tables: [{ name: 'periods', columns, rows, chart }, ...lines], notes };
 }
