@@ -169,7 +169,8 @@ export function planInput(head: TableHead, request: ScanRequest, dated: boolean,
     const choice = g.spec ? resolveColumn(header, g.spec, g.flag, source.name) : (suggested[role] ?? g.detect?.(header, sample, taken) ?? byText(headerRows[0]));
     if (!choice && g.optional) return ABSENT;
     if (!choice) throw notFound(usageError(`${source.name}: no ${g.role} column found`, `name it with ${g.flag} <column>`));
-    if (!g.spec) taken.add(choice.index);
+    // A column given for one role is not detected for another.
+    taken.add(choice.index);
     columns[g.role] = choice;
     return choice;
   });

@@ -5,6 +5,7 @@
  */
 export const RUN_ARGS: Readonly<Record<string, readonly string[]>> = {
   report: [],
+  summary: [],
   trend: [],
   agents: ['--min-n', '20'],
   segments: ['--by', 'channel'],

@@ -1,0 +1,264 @@
+import { Option } from 'commander';
+import { classify } from '../../core/classify.js';
+import { entry } from '../../core/entry.js';
+import { maxOf, minOf } from '../../core/extent.js';
+import { type Fold, groupFold, periodFold } from '../../core/fold.js';
+import { leaderboard, type Standing } from '../../core/leaderboard.js';
+import { type Calendar, PERIOD_UNITS, type PeriodUnit, periodLabel } from '../../core/period.js';
+import { compareGroups, holm } from '../../core/significance.js';
+import { type Statistics, summarize } from '../../core/summary.js';
+import { countsOf, mergeTallies, newTally, restOf, type Tally } from '../../core/tally.js';
+import { compareText } from '../../core/text.js';
+import { STARTER_THEMES } from '../../core/themes.js';
+import { detectAgent, detectChannel, detectComment, detectTeam } from '../../io/mapping.js';
+import type { GroupColumn } from '../../io/plan.js';
+import { confidenceLabel, groupLabel } from '../../report/format.js';
+import type { Column, ReportTable, Row } from '../../report/model.js';
+import type { CommandDefinition, Outcome } from '../command.js';
+import { differenceCells, differenceColumns, METHOD_NAMES, npsCells, npsColumns } from '../figures.js';
+import { parseCount, parsePositive } from '../options.js';
+import { readThemes, type ThemeState, themeFold, themeRows, themeTable } from '../theme-analysis.js';
+import { dropGate, failBelowGate, latestChange } from '../verdicts.js';
+
+/*
+ * The weekly summary: one reading of the export gives the NPS, its recent trend, the agents at
+ * the top and bottom, the channels and teams, what comments talk about, and how many detractors
+ * to call back. Every part is the same analysis as its own command, cut to what fits a page.
+ */
+
+interface SummaryFlags {
+  period: PeriodUnit;
+  fiscalYearStart: number;
+  periods: number;
+  top: number;
+  minN: number;
+  themes?: string;
+  failOnDrop?: boolean;
+  agent?: string;
+  team?: string;
+  channel?: string;
+  comment?: string;
+}
+
+/** The columns a summary looks for, in the order of the group values a row carries. */
+const ROLES = ['agent', 'team', 'channel', 'comment'] as const;
+const DETECT = { agent: detectAgent, team: detectTeam, channel: detectChannel, comment: detectComment };
+const AT = { agent: 0, team: 1, channel: 2, comment: 3 } as const;
+
+interface SummaryState {
+  readonly periods: Map<number, Tally>;
+  readonly agents: Map<string, Tally>;
+  readonly teams: Map<string, Tally>;
+  readonly channels: Map<string, Tally>;
+  readonly themes: ThemeState;
+  /** Detractors who left a comment: the call-back list with something to go on. */
+  detractorsWithComment: number;
+}
+
+export const summary: CommandDefinition<SummaryFlags> = {
+  name: 'summary',
+  summary: 'The weekly summary on one page: NPS, recent trend, top and bottom agents, channels and teams, themes, detractors to call back',
+  examples: [
+    ['nps summary survey.csv', 'the summary in the terminal'],
+    ['nps summary survey.csv --period week --last 8w --format markdown >> "$GITHUB_STEP_SUMMARY"', 'a weekly CI job summary'],
+    ['nps summary survey.csv -o weekly.html', 'one self-contained page with charts, to share'],
+    ['nps summary survey.csv --period week --fail-below 20 --fail-on-drop', 'report and gate in one step: exit 1 when NPS < 20 or it fell'],
+  ],
+  shared: { input: { questions: 1 }, filters: true, statistics: true, output: { decimals: true }, gates: true, accounting: true, grouping: true },
+  configure: (cmd) =>
+    cmd
+      .addOption(new Option('--period <unit>', 'the period unit of the trend and of --fail-on-drop').choices(PERIOD_UNITS).default('quarter'))
+      .option('--periods <n>', 'the latest N periods the trend shows', parsePositive, 8)
+      .option('--top <n>', 'agents shown at the top and at the bottom of the ranking', parsePositive, 3)
+      .option('--min-n <n>', 'rank only agents with at least this many responses', parseCount, 30)
+      .option('--themes <file>', 'a JSON object of theme name -> keywords (default: the built-in starter set)')
+      .option('--fail-on-drop', 'exit 1 when the latest --period is significantly below the one before')
+      .option('--agent <column>', 'the agent column (default: detected; none, no agent section)')
+      .option('--team <column>', 'the team column (default: detected)')
+      .option('--channel <column>', 'the channel column (default: detected)')
+      .option('--comment <column>', 'the comment column (default: detected)'),
+  async run({ flags, statistics, decimals, failBelow, scan }) {
+    const calendar: Calendar = { unit: flags.period, fiscalYearStart: flags.fiscalYearStart };
+    const list = flags.themes ? readThemes(flags.themes) : STARTER_THEMES;
+    const groups = ROLES.map((role): GroupColumn => ({ role, flag: `--${role}`, spec: flags[role], detect: DETECT[role], optional: true, value: role === 'comment' }));
+    const result = await scan({ needsDates: true, datesIfAny: true, groups }, summaryFold(calendar, list.length === 0 ? undefined : themeFold(list, AT.comment)));
+    const state = result.state;
+    const found = (role: (typeof ROLES)[number]) => result.inputs.find((input) => input.columns[role])?.columns[role]?.name;
+    const dated = result.inputs.some((input) => input.columns.date);
+    const overall = summarize(result.overall, statistics);
+    const alpha = 1 - statistics.confidence;
+    const level = confidenceLabel(statistics.confidence);
+
+    const tables: ReportTable[] = [headline(overall, statistics, state.detractorsWithComment, found('comment') !== undefined)];
+    const notes: string[] = [];
+    if (dated && state.periods.size > 0) {
+      tables.push(trendTable(state.periods, calendar, flags.periods, statistics));
+      notes.push(`Trend: the latest ${flags.periods} ${flags.period}s at most; each change is tested against the period before (Holm-adjusted across the changes shown).`);
+    }
+    const agentName = found('agent');
+    if (agentName) {
+      const { standings } = leaderboard(state.agents, flags.minN, 'nps', statistics);
+      const ranked = standings.filter((s) => s.ranked);
+      tables.push(agentTable(ranked, flags.top, agentName, alpha, overall.nps));
+      const unranked = standings.length - ranked.length;
+      notes.push(
+        `${agentName}: ${ranked.length} ranked by NPS, each against all other responses (Holm-adjusted across them)${unranked > 0 ? `; ${unranked} with fewer than ${flags.minN} responses not ranked` : ''}. The full list: nps agents.`,
+      );
+    }
+    for (const role of ['channel', 'team'] as const) {
+      const name = found(role);
+      if (name) tables.push(segmentTable(role, name, role === 'channel' ? state.channels : state.teams, statistics));
+    }
+    if (found('comment') && list.length > 0) {
+      const rows = themeRows(list, state.themes, statistics)
+        .filter((row) => (row.n as number) > 0)
+        .slice(0, 5);
+      if (rows.length > 0) tables.push(themeTable('themes', rows, 'Top themes in comments'));
+      notes.push(
+        `Themes: the five most mentioned of ${list.length}${flags.themes ? ` from ${flags.themes}` : ' built-in starter themes'}, in ${state.themes.commenters} comments; the difference is against the other commenters (Holm-adjusted across all themes). The full list: nps themes.`,
+      );
+    }
+    notes.push(`Intervals at ${level} (${METHOD_NAMES[statistics.method]}); ▲ ▼ mark significant differences.`);
+
+    const drop = flags.failOnDrop && dated ? latestChange(state.periods, calendar, statistics) : undefined;
+    const gates = [
+      ...(failBelow === undefined ? [] : [failBelowGate(failBelow, [{ subject: 'overall', nps: overall.nps }], decimals)]),
+      ...(flags.failOnDrop ? [dropGate(drop, statistics, decimals)] : []),
+    ];
+    const report: Outcome['report'] = { title: `NPS summary: ${result.inputs.map((i) => i.name).join(', ')}`, tables, notes };
+    return { report, gates };
+  },
+};
+
+/** Everything a summary tallies, in one pass: periods (when dated), agents, teams, channels, themes. */
+function summaryFold(calendar: Calendar, themes: Fold<ThemeState> | undefined): Fold<SummaryState> {
+  const periods = periodFold(calendar);
+  return {
+    empty: () => ({
+      periods: periods.empty(),
+      agents: new Map(),
+      teams: new Map(),
+      channels: new Map(),
+      themes: themes ? themes.empty() : { mentioning: [], notMentioning: [], commenters: 0 },
+      detractorsWithComment: 0,
+    }),
+    add(state, score, time, keys) {
+      if (Number.isFinite(time)) periods.add(state.periods, score, time, keys);
+      entry(state.agents, keys[AT.agent], newTally)[score] += 1;
+      entry(state.teams, keys[AT.team], newTally)[score] += 1;
+      entry(state.channels, keys[AT.channel], newTally)[score] += 1;
+      themes?.add(state.themes, score, time, keys);
+      if (classify(score) === 'detractor' && keys[AT.comment].trim() !== '') state.detractorsWithComment++;
+    },
+    merge(into, from) {
+      periods.merge(into.periods, from.periods);
+      groupFold.merge(into.agents, from.agents);
+      groupFold.merge(into.teams, from.teams);
+      groupFold.merge(into.channels, from.channels);
+      themes?.merge(into.themes, from.themes);
+      into.detractorsWithComment += from.detractorsWithComment;
+    },
+  };
+}
+
+function headline(s: ReturnType<typeof summarize>, stats: Statistics, withComment: number, hasComments: boolean): ReportTable {
+  const columns: Column[] = [
+    { key: 'n', label: 'Responses', kind: 'count' },
+    { key: 'nps', label: 'NPS', kind: 'nps' },
+    { key: 'interval', label: `${confidenceLabel(stats.confidence)} interval`, kind: 'range', audience: 'human' },
+    { key: 'nps_lower', label: 'Lower bound', kind: 'nps', audience: 'machine' },
+    { key: 'nps_upper', label: 'Upper bound', kind: 'nps', audience: 'machine' },
+    { key: 'promoters_pct', label: 'Promoters', kind: 'pct' },
+    { key: 'passives_pct', label: 'Passives', kind: 'pct' },
+    { key: 'detractors_pct', label: 'Detractors', kind: 'pct' },
+    { key: 'detractors', label: 'Detractors to call back', kind: 'count' },
+    ...(hasComments ? [{ key: 'detractors_with_comment', label: '… of them with a comment', kind: 'count' } as Column] : []),
+  ];
+  const row: Row = { ...npsCells(s), detractors: s.detractors, detractors_with_comment: hasComments ? withComment : null };
+  return {
+    name: 'summary',
+    layout: 'record',
+    columns,
+    rows: [row],
+    chart: { kind: 'intervals', value: 'nps', low: 'nps_lower', high: 'nps_upper', domain: [-100, 100], reference: 0 },
+  };
+}
+
+function trendTable(periods: ReadonlyMap<number, Tally>, calendar: Calendar, shown: number, stats: Statistics): ReportTable {
+  const last = maxOf(periods.keys());
+  const first = Math.max(minOf(periods.keys()), last - shown + 1);
+  const keys: number[] = [];
+  for (let key = first; key <= last; key++) keys.push(key);
+  const changes = keys.map((key, i) => (i === 0 ? undefined : compareGroups(countsOf(periods.get(key) ?? newTally()), countsOf(periods.get(keys[i - 1]) ?? newTally()), stats)));
+  const adjusted = holm(changes.map((c) => c?.p ?? NaN));
+  const alpha = 1 - stats.confidence;
+  const rows = keys.map((key, i) => ({
+    period: periodLabel(key, calendar),
+    ...npsCells(summarize(periods.get(key) ?? newTally(), stats)),
+    ...differenceCells(changes[i], adjusted[i], alpha),
+  }));
+  return {
+    name: 'trend',
+    title: `NPS by ${calendar.unit}`,
+    columns: [{ key: 'period', label: 'Period', kind: 'text' }, ...npsColumns(), ...differenceColumns({ label: 'Change', pLabel: 'p (Holm)', interval: false })],
+    rows,
+    chart: { kind: 'line', x: 'period', value: 'nps', low: 'nps_lower', high: 'nps_upper', n: 'n', tone: { field: 'significant', up: 'above', down: 'below' } },
+  };
+}
+
+function agentTable(ranked: readonly Standing[], top: number, name: string, alpha: number, overallNps: number): ReportTable {
+  // The best and the worst `top`, each once when the ranking is short.
+  const picked = ranked.length <= 2 * top ? ranked : [...ranked.slice(0, top), ...ranked.slice(-top)];
+  const rows = picked.map((s) => ({
+    rank: s.rank,
+    name: groupLabel(s.key),
+    ...npsCells(s.summary),
+    ...differenceCells(s.vsRest, s.pAdjusted, alpha),
+  }));
+  return {
+    name: 'agents',
+    title: ranked.length <= 2 * top ? `NPS by ${name}` : `NPS by ${name}: top and bottom ${top}`,
+    columns: [
+      { key: 'rank', label: 'Rank', kind: 'count' },
+      { key: 'name', label: name, kind: 'text' },
+      ...npsColumns(),
+      ...differenceColumns({ label: 'vs rest', pLabel: 'p (Holm)', interval: false }),
+    ],
+    rows,
+    chart: {
+      kind: 'intervals',
+      label: 'name',
+      value: 'nps',
+      low: 'nps_lower',
+      high: 'nps_upper',
+      domain: [-100, 100],
+      reference: overallNps,
+      tone: { field: 'significant', up: 'above', down: 'below' },
+    },
+  };
+}
+
+/** NPS per value of a column, each against all other responses (Holm-adjusted across the values). */
+function segmentTable(role: 'channel' | 'team', name: string, tallies: ReadonlyMap<string, Tally>, stats: Statistics): ReportTable {
+  const total = newTally();
+  for (const t of tallies.values()) mergeTallies(total, t);
+  const keys = [...tallies.keys()].sort((a, b) => summarize(tallies.get(b)!, stats).n - summarize(tallies.get(a)!, stats).n || compareText(a, b));
+  const tests = keys.map((key) => compareGroups(countsOf(tallies.get(key)!), countsOf(restOf(total, tallies.get(key)!)), stats));
+  const adjusted = holm(tests.map((t) => t.p));
+  const alpha = 1 - stats.confidence;
+  return {
+    name: role === 'channel' ? 'channels' : 'teams',
+    title: `NPS by ${name}`,
+    columns: [{ key: 'segment', label: name, kind: 'text' }, ...npsColumns(), ...differenceColumns({ label: 'vs rest', pLabel: 'p (Holm)', interval: false })],
+    rows: keys.map((key, i) => ({ segment: groupLabel(key), ...npsCells(summarize(tallies.get(key)!, stats)), ...differenceCells(tests[i], adjusted[i], alpha) })),
+    chart: {
+      kind: 'intervals',
+      label: 'segment',
+      value: 'nps',
+      low: 'nps_lower',
+      high: 'nps_upper',
+      domain: [-100, 100],
+      tone: { field: 'significant', up: 'above', down: 'below' },
+    },
+  };
+}
