@@ -49,25 +49,29 @@ function draw(table: ReportTable, rows: readonly Row[], chart: Chart, title: str
     if (data.length === 0) return '';
     const description = `${label(chart.y)} by ${label(chart.x)}: ${data.map((d) => `${d.x}: ${round(d.y)}`).join(', ')}.`;
     if (chart.horizontal) {
-      return Plot.plot({
+      return titled(
+        Plot.plot({
+          ...common,
+          ariaDescription: description,
+          height: 36 + 18 * data.length,
+          marginLeft: width < 640 ? 130 : 150,
+          x: { domain: [...extent], label: label(chart.y), grid: true },
+          y: { domain: data.map((d) => d.key), label: null, tickFormat: beforeKey },
+          marks: [Plot.barX(data, { x: 'y', y: 'key', fill: 'fill' }), Plot.ruleX([0], { stroke: INK })],
+        }),
+      );
+    }
+    return titled(
+      Plot.plot({
         ...common,
         ariaDescription: description,
-        height: 36 + 18 * data.length,
-        marginLeft: width < 640 ? 130 : 150,
-        x: { domain: [...extent], label: label(chart.y), grid: true },
-        y: { domain: data.map((d) => d.key), label: null, tickFormat: beforeKey },
-        marks: [Plot.barX(data, { x: 'y', y: 'key', fill: 'fill' }), Plot.ruleX([0], { stroke: INK })],
-      }).outerHTML;
-    }
-    return Plot.plot({
-      ...common,
-      ariaDescription: description,
-      height: 220,
-      marginLeft: 48,
-      x: { label: label(chart.x), domain: data.map((d) => d.x) },
-      y: { label: label(chart.y), grid: true, domain: [...extent] },
-      marks: [Plot.barY(data, { x: 'x', y: 'y', fill: 'fill' }), Plot.ruleY([0])],
-    }).outerHTML;
+        height: 220,
+        marginLeft: 48,
+        x: { label: label(chart.x), domain: data.map((d) => d.x) },
+        y: { label: label(chart.y), grid: true, domain: [...extent] },
+        marks: [Plot.barY(data, { x: 'x', y: 'y', fill: 'fill' }), Plot.ruleY([0])],
+      }),
+    );
   }
   if (chart.kind === 'intervals') {
     const data = rows
@@ -85,20 +89,22 @@ function draw(table: ReportTable, rows: readonly Row[], chart: Chart, title: str
     if (data.length === 0) return '';
     const opacity = chart.faded ? 0.5 : 1;
     const rings = data.filter((d) => Number.isFinite(d.marker));
-    return Plot.plot({
-      ...common,
-      ariaDescription: `Each row's ${label(chart.value)} as a point, with its interval as a line${chart.reference !== undefined ? `; the dashed line is ${chart.reference.toFixed(1)}` : ''}${rings.length > 0 ? `; the ring is ${label(chart.marker!)}` : ''}: ${data.map((d) => `${d.label} ${round(d.value)} (${round(d.low)} to ${round(d.high)})${Number.isFinite(d.marker) ? `, ${round(d.marker)}` : ''}`).join('; ')}.`,
-      height: 40 + 22 * data.length,
-      marginLeft: chart.label ? 150 : 20,
-      x: { domain: [...extent], label: label(chart.value), grid: true },
-      y: { domain: data.map((d) => d.key), label: null, tickFormat: beforeKey, axis: chart.label ? 'left' : null },
-      marks: [
-        ...(chart.reference !== undefined ? [Plot.ruleX([chart.reference], { stroke: INK, strokeDasharray: '4,3' })] : []),
-        Plot.link(data, { x1: 'low', x2: 'high', y1: 'key', y2: 'key', stroke: 'fill', strokeWidth: 2, strokeOpacity: opacity }),
-        Plot.dot(data, { x: 'value', y: 'key', fill: 'fill', r: 4, fillOpacity: opacity }),
-        ...(rings.length > 0 ? [Plot.dot(rings, { x: 'marker', y: 'key', stroke: INK, r: 6, strokeWidth: 1.5 })] : []),
-      ],
-    }).outerHTML;
+    return titled(
+      Plot.plot({
+        ...common,
+        ariaDescription: `Each row's ${label(chart.value)} as a point, with its interval as a line${chart.reference !== undefined ? `; the dashed line is ${chart.reference.toFixed(1)}` : ''}${rings.length > 0 ? `; the ring is ${label(chart.marker!)}` : ''}: ${data.map((d) => `${d.label ? `${d.label} ` : ''}${round(d.value)} (${round(d.low)} to ${round(d.high)})${Number.isFinite(d.marker) ? `, ${round(d.marker)}` : ''}`).join('; ')}.`,
+        height: 40 + 22 * data.length,
+        marginLeft: chart.label ? 150 : 20,
+        x: { domain: [...extent], label: label(chart.value), grid: true },
+        y: { domain: data.map((d) => d.key), label: null, tickFormat: beforeKey, axis: chart.label ? 'left' : null },
+        marks: [
+          ...(chart.reference !== undefined ? [Plot.ruleX([chart.reference], { stroke: INK, strokeDasharray: '4,3' })] : []),
+          Plot.link(data, { x1: 'low', x2: 'high', y1: 'key', y2: 'key', stroke: 'fill', strokeWidth: 2, strokeOpacity: opacity }),
+          Plot.dot(data, { x: 'value', y: 'key', fill: 'fill', r: 4, fillOpacity: opacity }),
+          ...(rings.length > 0 ? [Plot.dot(rings, { x: 'marker', y: 'key', stroke: INK, r: 6, strokeWidth: 1.5 })] : []),
+        ],
+      }),
+    );
   }
   const data = rows
     .map((row) => ({
@@ -115,21 +121,43 @@ function draw(table: ReportTable, rows: readonly Row[], chart: Chart, title: str
   const crowded = domain.length * 64 > width;
   const changes = data.filter((d) => d.tone !== 'flat');
   const counted = data.filter((d) => Number.isFinite(d.n) && Number.isFinite(d.low));
-  return Plot.plot({
-    ...common,
-    ariaDescription: `${label(chart.value)} by ${label(chart.x)}, with its interval as a band: ${data.map((d) => `${d.x} ${round(d.value)} (${round(d.low)} to ${round(d.high)}${Number.isFinite(d.n) ? `, n = ${d.n}` : ''})`).join('; ')}.`,
-    height: 260,
-    marginBottom: crowded ? 64 : 40,
-    x: { type: 'point', domain, label: label(chart.x), tickRotate: crowded ? -45 : 0, inset: 24 },
-    y: { label: label(chart.value), grid: true, domain: [...extent] },
-    marks: [
-      Plot.areaY(data, { x: 'x', y1: 'low', y2: 'high', fill: TONES.up, fillOpacity: 0.15 }),
-      Plot.lineY(data, { x: 'x', y: 'value', stroke: TONES.up, strokeWidth: 2 }),
-      Plot.dot(data, { x: 'x', y: 'value', fill: TONES.up, r: 3 }),
-      Plot.text(changes, { x: 'x', y: 'high', text: (d: { tone: Tone }) => (d.tone === 'up' ? '▲' : '▼'), fill: (d: { tone: Tone }) => TONES[d.tone], dy: -9, fontSize: 13 }),
-      Plot.text(counted, { x: 'x', y: 'low', text: (d: { n: number }) => `n=${d.n}`, dy: 11, fill: MUTED, fontSize: crowded ? 9 : 11 }),
-    ],
-  }).outerHTML;
+  return titled(
+    Plot.plot({
+      ...common,
+      ariaDescription: `${label(chart.value)} by ${label(chart.x)}, with its interval as a band: ${data.map((d) => `${d.x} ${round(d.value)} (${round(d.low)} to ${round(d.high)}${Number.isFinite(d.n) ? `, n = ${d.n}` : ''})`).join('; ')}.`,
+      height: 260,
+      marginBottom: crowded ? 64 : 40,
+      x: { type: 'point', domain, label: label(chart.x), tickRotate: crowded ? -45 : 0, inset: 24 },
+      y: { label: label(chart.value), grid: true, domain: [...extent] },
+      marks: [
+        Plot.areaY(data, { x: 'x', y1: 'low', y2: 'high', fill: TONES.up, fillOpacity: 0.15 }),
+        Plot.lineY(data, { x: 'x', y: 'value', stroke: TONES.up, strokeWidth: 2 }),
+        Plot.dot(data, { x: 'x', y: 'value', fill: TONES.up, r: 3 }),
+        Plot.text(changes, { x: 'x', y: 'high', text: (d: { tone: Tone }) => (d.tone === 'up' ? '▲' : '▼'), fill: (d: { tone: Tone }) => TONES[d.tone], dy: -9, fontSize: 13 }),
+        Plot.text(counted, { x: 'x', y: 'low', text: (d: { n: number }) => `n=${d.n}`, dy: 11, fill: MUTED, fontSize: crowded ? 9 : 11 }),
+      ],
+    }),
+  );
+}
+
+/**
+ * The SVG's markup with its title and description as its first children: what screen readers and
+ * a hover show, beside the aria attributes Plot writes.
+ */
+function titled(svg: ReturnType<typeof Plot.plot>): string {
+  const document = svg.ownerDocument;
+  const description = svg.getAttribute('aria-description');
+  svg.removeAttribute('aria-description');
+  for (const [tag, text] of [
+    ['desc', description],
+    ['title', svg.getAttribute('aria-label')],
+  ] as const) {
+    if (!text) continue;
+    const node = document.createElementNS('http://www.w3.org/2000/svg', tag);
+    node.textContent = text;
+    svg.insertBefore(node, svg.firstChild);
+  }
+  return svg.outerHTML;
 }
 
 /** One value scale for every small multiple: the chart's domain, else the data's with the reference, padded. */
@@ -152,9 +180,8 @@ function extentOf(rows: readonly Row[], chart: Chart): Extent | undefined {
   }
   if (chart.kind === 'bars' && !chart.horizontal) return [low, high === low ? low + 1 : high];
   const pad = Math.max((high - low) * 0.05, 1);
-  low -= pad;
-  high += pad;
-  return [low, high];
+  // A line chart writes n under its lowest band: room for it below.
+  return [low - (chart.kind === 'line' && chart.n ? 3 * pad : pad), high + pad];
 }
 
 function facetsOf(rows: readonly Row[], field: string): { name: string; rows: Row[] }[] {
@@ -177,7 +204,7 @@ const num = (row: Row, field: string): number => {
   const value = row[field];
   return typeof value === 'number' && Number.isFinite(value) ? value : NaN;
 };
-const round = (value: number): string => value.toFixed(1);
+const round = (value: number): string => (Number.isInteger(value) ? String(value) : value.toFixed(1));
 /** Row keys are the label, an invisible separator and the row's place, so equal labels stay apart. */
 const beforeKey = (key: string): string => key.slice(0, key.indexOf('\u2063'));
 const columnLabel = (table: ReportTable, key: string): string => table.columns.find((c) => c.key === key)?.label || key;

@@ -1,0 +1,185 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+/*
+ * The HTML pages in a real browser (Debian's Chromium, driven by playwright-core): they load
+ * nothing from anywhere, log no error, and their charts draw what the tables say. A screenshot of
+ * each page is left in test/output/browser for a reviewer.
+ */
+
+const CHROMIUM = '/usr/bin/chromium';
+const ROOT = resolve(import.meta.dirname, '../..');
+const OUT = join(ROOT, 'test/output/browser');
+const FIXTURE = 'fixtures/contact-centre.csv';
+const PAGES = {
+  report: ['report', FIXTURE],
+  trend: ['trend', FIXTURE],
+  agents: ['agents', FIXTURE],
+  summary: ['summary', FIXTURE],
+} as const;
+type PageName = keyof typeof PAGES;
+
+/** Runs the built CLI as a user would; returns stdout. */
+function nps(args: readonly string[]): string {
+  const result = spawnSync(process.execPath, [join(ROOT, 'bin/nps.js'), ...args], { cwd: ROOT, encoding: 'utf8' });
+  expect(result.status, result.stderr).toBe(0);
+  return result.stdout;
+}
+
+interface Visit {
+  readonly page: Page;
+  /** Every request the page made beyond its own file. */
+  readonly requests: string[];
+  readonly errors: string[];
+}
+
+let browser: Browser;
+const visits = new Map<PageName, Visit>();
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`${CHROMIUM} is missing: install it with \`apt-get install -y chromium\` (as root), or run npm test as root, which installs it`);
+  }
+  mkdirSync(OUT, { recursive: true });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  for (const [name, args] of Object.entries(PAGES) as [PageName, readonly string[]][]) {
+    const file = join(OUT, `${name}.html`);
+    nps([...args, '-o', file]);
+    const page = await browser.newPage({ viewport: { width: 1000, height: 900 } });
+    const own = pathToFileURL(file).href;
+    const requests: string[] = [];
+    const errors: string[] = [];
+    // Anything but the page itself is recorded and refused, so a fetch would fail the test, not hang it.
+    await page.route('**/*', (route) => {
+      const url = route.request().url();
+      if (url === own) return route.continue();
+      requests.push(url);
+      return route.abort();
+    });
+    page.on('console', (message) => {
+      if (message.type() === 'error') errors.push(message.text());
+    });
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto(own, { waitUntil: 'load' });
+    await page.screenshot({ path: join(OUT, `${name}.png`), fullPage: true });
+    // The README's picture: the first screen of the summary (test/browser/summary.png is a copy).
+    if (name === 'summary') await page.screenshot({ path: join(OUT, 'summary-first-screen.png'), fullPage: true, clip: { x: 0, y: 0, width: 800, height: 1400 } });
+    visits.set(name, { page, requests, errors });
+  }
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+describe.each(Object.keys(PAGES) as PageName[])('the %s page in Chromium', (name) => {
+  it('requests nothing beyond itself and logs no error', () => {
+    const visit = visits.get(name)!;
+    expect(visit.requests).toEqual([]);
+    expect(visit.errors).toEqual([]);
+  });
+
+  it('has a chart in every figure, each with a title and a description', async () => {
+    const charts = await visits.get(name)!.page.$$eval('figure svg', (svgs) =>
+      svgs.map((svg) => ({
+        title: svg.querySelector(':scope > title')?.textContent ?? '',
+        desc: svg.querySelector(':scope > desc')?.textContent ?? '',
+        width: svg.getBoundingClientRect().width,
+        marks: svg.querySelectorAll('circle, rect, path').length,
+      })),
+    );
+    expect(charts.length).toBeGreaterThan(0);
+    for (const chart of charts) {
+      expect(chart.title).not.toBe('');
+      expect(chart.desc).not.toBe('');
+      expect(chart.width).toBeGreaterThan(100);
+      expect(chart.marks).toBeGreaterThan(0);
+    }
+  });
+});
+
+describe('the charts say what the tables say', () => {
+  it('report: one bar per score, and the NPS point at +27.0 on the −100..+100 axis', async () => {
+    const page = visits.get('report')!.page;
+    const titles = await page.$$eval('figure svg > title', (nodes) => nodes.map((n) => n.textContent));
+    expect(titles).toEqual(['NPS with its interval; the dashed line is 0.0.', 'Count by Score.']);
+    expect(await page.locator('figure').nth(1).locator('g[aria-label="bar"] rect').count()).toBe(11);
+    const [point] = await dotPositions(page, 0);
+    expect(point.value).toBeCloseTo(27, 0);
+  });
+
+  it('trend: a point per quarter with the band around them', async () => {
+    const page = visits.get('trend')!.page;
+    const periods = JSON.parse(nps(['trend', FIXTURE, '--format', 'json'])).periods as { nps: number }[];
+    const chart = page.locator('figure svg').first();
+    expect(await chart.locator('g[aria-label="dot"] circle').count()).toBe(periods.length);
+    expect(await chart.locator('g[aria-label="area"] path').count()).toBe(1);
+  });
+
+  it('agents: the forest plot has one point per ranked agent, in rank order, at its NPS', async () => {
+    const page = visits.get('agents')!.page;
+    const standings = JSON.parse(nps(['agents', FIXTURE, '--format', 'json'])).standings as { name: string; nps: number; ranked: boolean }[];
+    const ranked = standings.filter((s) => s.ranked);
+    expect(ranked.length).toBeGreaterThan(1);
+    const points = await dotPositions(page, 0);
+    expect(points.map((p) => p.label)).toEqual(ranked.map((s) => s.name));
+    points.forEach((p, i) => {
+      expect(Math.abs(p.value - ranked[i].nps), `${p.label}`).toBeLessThan(0.5);
+    });
+    // The agents under --min-n are drawn apart, in a faded chart of their own.
+    const faded = await dotPositions(page, 1);
+    expect(faded.length).toBe(standings.length - ranked.length);
+  });
+
+  it('summary: every section has its chart, and the page is small enough to mail', async () => {
+    const page = visits.get('summary')!.page;
+    const titles = await page.$$eval('figure svg > title', (nodes) => nodes.map((n) => n.textContent ?? ''));
+    expect(titles.map((t) => t.split(':')[0])).toEqual([
+      'NPS with its interval; the dashed line is 0.0.',
+      'NPS by quarter',
+      'NPS by agent',
+      'NPS by channel',
+      'NPS by team',
+      'Top themes in comments',
+    ]);
+    expect(statSync(join(OUT, 'summary.html')).size).toBeLessThanOrEqual(300 * 1024);
+  });
+});
+
+/**
+ * The points of the n-th chart on the page as values, read back through its x axis: the tick
+ * labels and their positions give the scale, each circle's centre its value, and the y axis its label.
+ */
+async function dotPositions(page: Page, chartIndex: number): Promise<{ label: string; value: number }[]> {
+  return page
+    .locator('figure svg')
+    .nth(chartIndex)
+    .evaluate((svg) => {
+      const position = (node: { getAttribute(name: string): string | null }) => {
+        const match = /translate\(([-\d.]+),([-\d.]+)\)/.exec(node.getAttribute('transform') ?? '');
+        return match ? { x: Number(match[1]), y: Number(match[2]) } : { x: NaN, y: NaN };
+      };
+      const ticks = [...svg.querySelectorAll('g[aria-label="x-axis tick label"] text')].map((t) => ({
+        value: Number((t.textContent ?? '').replace('−', '-')),
+        x: position(t).x,
+      }));
+      const [a, b] = [ticks[0], ticks.at(-1)!];
+      const toValue = (x: number) => a.value + ((x - a.x) * (b.value - a.value)) / (b.x - a.x);
+      const labels = [...svg.querySelectorAll('g[aria-label="y-axis tick label"] text')].map((t) => ({ label: t.textContent ?? '', y: position(t).y }));
+      // The point marks are the filled dots; rings (shrunk values) are unfilled.
+      const dots = [...svg.querySelectorAll('g[aria-label="dot"] circle')].filter((c) => c.getAttribute('fill') !== 'none' && c.closest('g')?.getAttribute('fill') !== 'none');
+      return dots.map((dot) => {
+        const x = Number(dot.getAttribute('cx'));
+        const y = Number(dot.getAttribute('cy'));
+        const nearest = labels.reduce((best, l) => (Math.abs(l.y - y) < Math.abs(best.y - y) ? l : best), labels[0] ?? { label: '', y });
+        return { label: nearest.label, value: toValue(x) };
+      });
+    });
+}

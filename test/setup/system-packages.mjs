@@ -1,0 +1,33 @@
+#!/usr/bin/env node
+// The system programs the tests use beside Node: installed from Debian's packages when missing and
+// the tests run as root (CI, a fresh container); otherwise the one command that installs them is
+// printed, and the tests that need them fail saying the same.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+
+/** Each program the tests run, and the Debian package that provides it. */
+const NEEDED = [{ program: '/usr/bin/chromium', pkg: 'chromium', why: 'the browser tests of the HTML pages' }];
+
+const missing = NEEDED.filter((n) => !existsSync(n.program));
+if (missing.length === 0) process.exit(0);
+
+const packages = missing.map((n) => n.pkg);
+const command = `apt-get install -y ${packages.join(' ')}`;
+const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+const hasApt = existsSync('/usr/bin/apt-get');
+
+if (!isRoot || !hasApt) {
+  for (const n of missing) console.error(`test setup: ${n.program} is missing (${n.why}); install it with: sudo ${command}`);
+  process.exit(0);
+}
+
+const apt = (...args) => spawnSync('apt-get', args, { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+console.error(`test setup: installing ${packages.join(', ')} (${missing.map((n) => n.why).join('; ')})`);
+// A fresh container has no package lists yet: fetch them once when the install cannot find the package.
+if (apt('install', '-y', ...packages).status !== 0) {
+  apt('update');
+  if (apt('install', '-y', ...packages).status !== 0) {
+    console.error(`test setup: could not install ${packages.join(', ')}; run: ${command}`);
+    process.exit(1);
+  }
+}
