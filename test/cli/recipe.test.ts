@@ -38,7 +38,7 @@ describe("the README's CI recipe", () => {
   it('has an install step and an nps step', () => {
     expect(steps).toHaveLength(2);
     expect(steps[0]).toContain('npm ci');
-    expect(steps[1]).toMatch(/^nps trend /);
+    expect(steps[1]).toMatch(/^nps summary /);
   });
 
   it('installs nps from a pinned checkout and fails the job on a real drop, with the table in the summary', () => {
@@ -64,7 +64,7 @@ describe("the README's CI recipe", () => {
       copyFileSync(join(root, 'fixtures', `${fixture}.csv`), join(work, 'exports', 'survey.csv'));
       const summary = join(work, 'summary.md');
       const result = spawnSync('bash', ['-eo', 'pipefail', '-c', steps[1]], { cwd: work, env: { ...env, GITHUB_STEP_SUMMARY: summary }, encoding: 'utf8' });
-      return { ...result, summary: readFileSync(summary, 'utf8') };
+      return { ...result, summary: readFileSync(summary, 'utf8'), page: readFileSync(join(work, 'nps-weekly.html'), 'utf8') };
     };
     const steady = job('weekly-steady');
     expect(steady.status, steady.stderr).toBe(0);
@@ -75,5 +75,8 @@ describe("the README's CI recipe", () => {
     expect(drop.status).toBe(1);
     expect(drop.stderr).toContain('NPS fell 40.0 points in 2024-W47 against 2024-W46');
     expect(drop.summary).toContain('**Gate failed \\(--fail-on-drop\\): NPS fell 40.0 points');
+    // The page for the artifact is written before the gates fail the job.
+    expect(drop.page).toMatch(/^<!DOCTYPE html>/);
+    expect(drop.page).toContain('<td>2024-W47</td>');
   }, 240_000);
 });
