@@ -29,7 +29,7 @@ export function compileThemes(themes: readonly Theme[]): ((text: string) => bool
 }
 
 /**
- * A starter set for contact centres, in English, Swedish, Norwegian, Danish, Polish and German:
+ * A starter set for contact centres, in English, Swedish, Norwegian, Danish, Polish, German and French:
  * what customers most often say moved their score. Meant to be replaced by a team's own file.
  */
 export const STARTER_THEMES: readonly Theme[] = [
@@ -68,6 +68,11 @@ export const STARTER_THEMES: readonly Theme[] = [
       'warteschleife*',
       'lange gedauert',
       'langsam*',
+      'attente*',
+      'attendu*',
+      'attendre',
+      'trop long*',
+      'lent*',
     ],
   },
   {
@@ -94,6 +99,10 @@ export const STARTER_THEMES: readonly Theme[] = [
       'rückruf*',
       'zurückgerufen',
       'zurückrufen',
+      'rappel*',
+      'rappelé*',
+      'recontact*',
+      'pas de retour',
     ],
   },
   {
@@ -116,6 +125,10 @@ export const STARTER_THEMES: readonly Theme[] = [
       'weitergeleitet',
       'weiterverbunden',
       'verbunden',
+      'transféré*',
+      'transfert*',
+      'redirigé*',
+      'renvoyé*',
     ],
   },
   {
@@ -155,6 +168,15 @@ export const STARTER_THEMES: readonly Theme[] = [
       'höflich*',
       'unhöflich*',
       'nett',
+      'aimable*',
+      'sympathique*',
+      'sympa',
+      'poli',
+      'polie',
+      'impoli*',
+      'désagréable*',
+      'agréable*',
+      'serviable*',
     ],
   },
   {
@@ -180,6 +202,10 @@ export const STARTER_THEMES: readonly Theme[] = [
       'fachkundig*',
       'kompetenz*',
       'ahnungslos*',
+      'compétent*',
+      'incompétent*',
+      'connaissance*',
+      'professionnel*',
     ],
   },
   {
@@ -205,6 +231,10 @@ export const STARTER_THEMES: readonly Theme[] = [
       'gelöst',
       'lösung*',
       'ungelöst',
+      'résolu*',
+      'non résolu*',
+      'solution*',
+      'réglé*',
     ],
   },
   {
@@ -245,6 +275,13 @@ export const STARTER_THEMES: readonly Theme[] = [
       'günstig*',
       'gebühr*',
       'rechnung*',
+      'prix',
+      'cher',
+      'chère',
+      'trop cher',
+      'tarif*',
+      'facture*',
+      'frais',
     ],
   },
 ];

@@ -1,4 +1,4 @@
-import { dan, deu, eng, nob, pol, swe } from 'stopword';
+import { dan, deu, eng, fra, nob, pol, swe } from 'stopword';
 import { append } from './extent.js';
 import { compareText } from './text.js';
 
@@ -81,6 +81,12 @@ const OPINION_WORDS: readonly string[] = [
   'nie',
   'niemals',
   'nichts',
+  'pas',
+  'jamais',
+  'rien',
+  'personne',
+  'aucun',
+  'aucune',
 ];
 
 /** A word: letters (each with any combining marks) and digits, so "väntetid", "ćwierć" and "4g" stay whole. */
@@ -116,7 +122,7 @@ const wordsOf = (plain: string): string[] => (plain.match(WORD) ?? []).map((word
 /** The package's lists hold a few entries with punctuation ("und?", "z.b"); they are read as words too. */
 const STOPWORDS: ReadonlySet<string> = (() => {
   const keep = new Set(OPINION_WORDS);
-  const words = [swe, nob, dan, pol, deu, eng].flatMap((list: readonly string[]) => list.flatMap((entry) => wordsOf(plainText(entry))));
+  const words = [swe, nob, dan, pol, deu, fra, eng].flatMap((list: readonly string[]) => list.flatMap((entry) => wordsOf(plainText(entry))));
   return new Set(words.filter((word) => !keep.has(word)));
 })();
 
@@ -125,7 +131,7 @@ const isKept = (word: string): boolean => word.length <= MAX_WORD_LENGTH && !STO
 /**
  * Lower-cased word tokens of a comment: letters of any language and digits inside words are kept,
  * everything else (punctuation, spaces, emoji, markup) splits; stopwords of Swedish, Norwegian
- * Bokmål, Danish, Polish, German and English (the `stopword` package, less OPINION_WORDS), single
+ * Bokmål, Danish, Polish, German, French and English (the `stopword` package, less OPINION_WORDS), single
  * letters and pure numbers are dropped.
  */
 export function tokenize(text: string): string[] {

@@ -28,7 +28,7 @@ export const CONFIG_KEYS: Readonly<Record<string, { kind: Kind; option: string }
 };
 
 /** Keys of `columns`: a role and the option that names its column. */
-export const COLUMN_KEYS: Readonly<Record<string, string>> = { score: 'score', date: 'date', agent: 'agent', team: 'team' };
+export const COLUMN_KEYS: Readonly<Record<string, string>> = { score: 'score', date: 'date', agent: 'agent', team: 'team', channel: 'channel', comment: 'comment', id: 'id' };
 
 export interface Config {
   readonly file: string;

@@ -21,11 +21,39 @@ const iconv = (): typeof Iconv => {
 export interface Decoding {
   /** The encoding the input was read as: utf-8, utf-16le, utf-16be, or the one named. */
   encoding: string;
-  /** Whether the rest of the input, from its first byte that was not UTF-8, was read as windows-1252. */
-  fellBack?: boolean;
+  /** The legacy encoding the rest of the input was read as, from its first byte that was not UTF-8. */
+  fellBack?: string;
 }
 
+/** What a file that is not UTF-8 is read as when its bytes say nothing clearer: Excel's in Western Europe. */
 export const FALLBACK_ENCODING = 'windows-1252';
+
+/**
+ * The single-byte encodings Excel and survey tools write in Europe, as a detector names them, and
+ * what to read each as (windows-1252 is a superset of ISO-8859-1).
+ */
+const LEGACY: Readonly<Record<string, string>> = {
+  'windows-1252': 'windows-1252',
+  'ISO-8859-1': 'windows-1252',
+  'windows-1250': 'windows-1250',
+  'ISO-8859-2': 'iso-8859-2',
+  'windows-1257': 'windows-1257',
+};
+/** Bytes a guess is made from: enough text for the letter statistics, read from the first bad byte. */
+const SAMPLE_BYTES = 64 * 1024;
+
+/**
+ * The legacy encoding of bytes that are not UTF-8, by the letter statistics of chardet (ICU's
+ * detector): windows-1250 for a Polish or Czech export, windows-1252 for a Swedish or German one.
+ */
+export function legacyEncoding(sample: Buffer): string {
+  const chardet = require('chardet') as typeof import('chardet');
+  for (const guess of chardet.analyse(sample.subarray(0, SAMPLE_BYTES))) {
+    const known = LEGACY[guess.name];
+    if (known) return known;
+  }
+  return FALLBACK_ENCODING;
+}
 
 export const knownEncoding = (name: string): boolean => iconv().encodingExists(name);
 
@@ -106,10 +134,11 @@ async function* utf8WithFallback(chunks: AsyncIterable<Buffer>, decoding: Decodi
       continue;
     }
     const bad = firstInvalid(whole);
-    decoding.fellBack = true;
-    decoding.encoding = `utf-8, then ${FALLBACK_ENCODING}`;
+    const legacy = legacyEncoding(carry ? Buffer.concat([whole.subarray(bad), carry]) : whole.subarray(bad));
+    decoding.fellBack = legacy;
+    decoding.encoding = `utf-8, then ${legacy}`;
     onFallback(countNewlines(whole.subarray(0, bad)));
-    fallback = iconv().getDecoder(FALLBACK_ENCODING);
+    fallback = iconv().getDecoder(legacy);
     if (bad > 0) yield whole.subarray(0, bad);
     yield Buffer.from(fallback.write(whole.subarray(bad)), 'utf8');
     if (carry) {
@@ -120,11 +149,11 @@ async function* utf8WithFallback(chunks: AsyncIterable<Buffer>, decoding: Decodi
   if (carry) {
     // The input ended inside a character: those bytes were never UTF-8.
     if (!fallback) {
-      decoding.fellBack = true;
+      decoding.fellBack = FALLBACK_ENCODING;
       decoding.encoding = `utf-8, then ${FALLBACK_ENCODING}`;
       onFallback(countNewlines(carry));
     }
-    yield Buffer.from(iconv().decode(carry, FALLBACK_ENCODING), 'utf8');
+    yield Buffer.from(fallback ? fallback.write(carry) : iconv().decode(carry, FALLBACK_ENCODING), 'utf8');
   }
 }
 

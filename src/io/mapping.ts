@@ -12,18 +12,40 @@ export interface ColumnChoice {
   readonly reason: string;
 }
 
-// Header words, lower-cased, in English and the Nordic and Polish exports met in the wild.
+/** Letters without their marks, as people type headers on a keyboard without them: ä a, ł l, ø o. */
+const UNMARKED: Readonly<Record<string, string>> = { ł: 'l', ø: 'o', đ: 'd', ß: 'ss', æ: 'ae', œ: 'oe' };
+const withoutMarks = (text: string): string =>
+  text
+    .normalize('NFD')
+    .replace(/\p{M}+/gu, '')
+    .replace(/[łøđßæœ]/g, (letter) => UNMARKED[letter]);
+
+/**
+ * Lower case, without diacritics (Handlaggare is Handläggare), HTML tags removed (Typeform titles
+ * keep them), _ - . ' as spaces. Every header word below is compared in this form.
+ */
+export const normalize = (header: string) =>
+  withoutMarks(header.toLowerCase())
+    .replace(/<[^>]*>/g, '')
+    .replace(/[_\-.'’]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+/** Header words as they are compared: normalized like the headers. */
+const words = (list: readonly string[]): string[] => list.map(normalize);
+const pattern = (re: RegExp): RegExp => new RegExp(withoutMarks(re.source), re.flags);
+
+// Header words, lower-cased, in English, French and the Nordic and Polish exports met in the wild.
 // The recommend question itself, in any wording, ranks first...
-export const RECOMMEND = /recommend|rekommendera|anbefal|polec|likely|likelihood|sannolik|sandsynlig|sannsynlig|\bnps\b/;
+export const RECOMMEND = pattern(/recommend|recommand|rekommendera|anbefal|polec|likely|likelihood|sannolik|sandsynlig|sannsynlig|\bnps\b/);
 // ...then generic names of a score column, exact...
-const SCORE_NAMES = ['score', 'rating', 'betyg', 'poäng', 'karakter', 'vurdering', 'ocena', 'wynik'];
+const SCORE_NAMES = words(['score', 'rating', 'betyg', 'poäng', 'karakter', 'vurdering', 'ocena', 'wynik', 'note']);
 // ...then headers that merely contain one.
-const SCORE_WORDS = /score|rating|betyg|poäng|karakter|vurdering|ocena|wynik/;
+const SCORE_WORDS = pattern(/score|rating|betyg|poäng|karakter|vurdering|ocena|wynik/);
 // Vendor-computed groupings of the answer (Qualtrics' NPS_GROUP): never the answer itself.
-const GROUPING = /group|grupp|gruppe|grupa|category|kategori|segment/;
+const GROUPING = pattern(/group|grupp|gruppe|grupa|category|kategori|catégorie|segment/);
 // Other survey metrics (CSAT, CES): not the answer, unless the header also asks the recommend question.
-const OTHER_METRIC = /csat|\bces\b|satisf|nöjd|tilfreds|zadowol|effort|ansträng/;
-const DATE_NAMES = [
+const OTHER_METRIC = pattern(/csat|\bces\b|satisf|nöjd|tilfreds|zadowol|effort|ansträng/);
+const DATE_NAMES = words([
   'submitted at',
   'submitted',
   'submit date',
@@ -47,17 +69,10 @@ const DATE_NAMES = [
   'startdate',
   'start date',
   'start time',
-];
-const DATE_WORDS = ['date', 'datum', 'dato', 'data', 'time', 'tid', 'czas', 'submitted', 'created'];
-
-/** Lower case, HTML tags removed (Typeform titles keep them), _ - . as spaces. */
-export const normalize = (header: string) =>
-  header
-    .toLowerCase()
-    .replace(/<[^>]*>/g, '')
-    .replace(/[_\-.]+/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
+  'horodateur',
+  'horodatage',
+]);
+const DATE_WORDS = words(['date', 'datum', 'dato', 'data', 'time', 'tid', 'czas', 'submitted', 'created', 'heure']);
 
 /** Share of the sample's non-missing cells in a column that `accept`; -1 when all are missing. */
 function fit(sample: readonly string[][], index: number, accept: (value: string) => boolean): { share: number; seen: number } {
@@ -180,7 +195,7 @@ export function editDistance(a: string, b: string): number {
 }
 
 // Header words for the people and units a response is attributed to.
-const AGENT_WORDS = [
+const AGENT_WORDS = words([
   'agent',
   'agent name',
   'handläggare',
@@ -201,8 +216,10 @@ const AGENT_WORDS = [
   'medarbeider',
   'medarbejder',
   'pracownik',
-];
-const TEAM_WORDS = ['team', 'group', 'department', 'avdelning', 'avdeling', 'afdeling', 'zespół', 'zespol', 'dział', 'grupp', 'gruppe', 'grupa', 'enhet', 'enhed', 'unit'];
+  'conseiller',
+  'conseillère',
+]);
+const TEAM_WORDS = words(['team', 'group', 'department', 'avdelning', 'avdeling', 'afdeling', 'zespół', 'dział', 'grupp', 'gruppe', 'grupa', 'enhet', 'enhed', 'unit', 'équipe']);
 
 /** A column named like one of `words` (exact header first, then a header containing a word) that has values. */
 /** Columns another role already has (the score, the date): never offered for a second one. */
@@ -273,14 +290,14 @@ export function notAnswers(sample: readonly string[][], index: number): string |
 export function categoryColumn(header: readonly string[], sample: readonly string[][]): { name: string; why: string } | undefined {
   for (const [index, raw] of header.entries()) {
     const name = normalize(raw);
-    if (!RECOMMEND.test(name) && !SCORE_WORDS.test(name) && !/\bnps\b|category|kategori/.test(name)) continue;
+    if (!RECOMMEND.test(name) && !SCORE_WORDS.test(name) && !/\bnps\b|category|kategori|categorie/.test(name)) continue;
     const why = notAnswers(sample, index);
     if (why) return { name: raw, why };
   }
   return undefined;
 }
 
-const ID_WORDS = [
+const ID_WORDS = words([
   'id',
   'response id',
   'responseid',
@@ -300,8 +317,8 @@ const ID_WORDS = [
   'numer zgłoszenia',
   '#',
   'customer id',
-];
-const COMMENT_WORDS = [
+]);
+const COMMENT_WORDS = words([
   'comment',
   'comments',
   'kommentar',
@@ -322,8 +339,16 @@ const COMMENT_WORDS = [
   'hvorfor',
   'dlaczego',
   'text',
-];
-const CHANNEL_WORDS = ['channel', 'kanal', 'kanał', 'source', 'medium'];
+  'commentaire',
+  'commentaires',
+  'explication',
+  'explications',
+  'remarque',
+  'remarques',
+  'raison',
+  'pourquoi',
+]);
+const CHANNEL_WORDS = words(['channel', 'kanal', 'kanał', 'canal', 'source', 'medium']);
 
 export const detectId = (header: readonly string[], sample: readonly string[][], taken?: Taken) => detectNamed(header, sample, ID_WORDS, 'response ID', taken);
 export const detectChannel = (header: readonly string[], sample: readonly string[][], taken?: Taken) => detectNamed(header, sample, CHANNEL_WORDS, 'channel', taken);
@@ -340,13 +365,14 @@ function freeText(sample: readonly string[][], index: number): boolean {
   return numeric / values.length < 0.5 && (values.length < 10 || distinct / values.length > 0.5 || values.some((v) => v.includes(' ')));
 }
 
+/** Headers that ask for the reason of the score, or what to improve. */
+const REASON = pattern(/reason|why|anledning|varför|hvorfor|dlaczego|powód|improve|förbättra|forbedre|poprawić|raison|pourquoi|améliorer/);
+
 /** The free-text answer: a header naming a comment or the reason for the score, with free text in it. */
 export function detectComment(header: readonly string[], sample: readonly string[][], taken?: Taken): ColumnChoice | undefined {
   const named = detectNamed(header, sample, COMMENT_WORDS, 'comment', taken, (i) => freeText(sample, i));
   if (named) return named;
   // Survey tools title it as a question: "What is the main reason for your score?"
-  const index = header.findIndex(
-    (h, i) => !taken?.has(i) && /reason|why|anledning|varför|hvorfor|dlaczego|powód|improve|förbättra|forbedre|poprawić/.test(normalize(h)) && freeText(sample, i),
-  );
+  const index = header.findIndex((h, i) => !taken?.has(i) && REASON.test(normalize(h)) && freeText(sample, i));
   return index >= 0 ? { index, name: header[index], reason: 'header asks for the reason' } : undefined;
 }

@@ -111,10 +111,10 @@ export async function readTable(spec: string, io: Io, options: ReadOptions, prep
   const warnFallback = (newlinesBefore: number) => {
     const waiting = head.reduce((n, chunk) => n + chunk.toString('latin1').split('\n').length - 1, 0);
     const line = (fast ? lines.count : (parser?.info.lines ?? 1)) + waiting + newlinesBefore;
-    decoding.encoding = `utf-8, then windows-1252 from line ${line}`;
+    decoding.encoding = `utf-8, then ${decoding.fellBack} from line ${line}`;
     // The decoded bytes are no longer the file's: where another thread starts cannot be recognised.
     if (fast) fast.stopAt = undefined;
-    io.stderr.write(`nps: warning: ${source.name} is not valid UTF-8 from line ${line}: read from there as windows-1252 (choose with --encoding)\n`);
+    io.stderr.write(notUtf8Warning(source.name, line, decoding.fellBack!));
   };
 
   let enough = false;
@@ -272,12 +272,16 @@ export interface Part {
   readonly stopAt?: number;
 }
 
+/** The warning for an input that turns out not to be UTF-8: where, what it is read as, how to choose. */
+export const notUtf8Warning = (name: string, line: number, encoding: string): string =>
+  `nps: warning: ${name} is not valid UTF-8 from line ${line}: read from there as ${encoding}, the encoding its bytes suggest (override with --encoding)\n`;
+
 /** What reading a part meets that the whole input's reading reports: a broken record, bytes that are not UTF-8. */
 export interface PartEvents {
   /** The first broken record: the warning to give. */
   broken(message: string): void;
-  /** Bytes that are not UTF-8, on this line: read on as windows-1252 unless this throws. */
-  notUtf8(line: number): void;
+  /** Bytes that are not UTF-8, on this line: read on in `encoding` (detected) unless this throws. */
+  notUtf8(line: number, encoding: string): void;
 }
 
 /**
@@ -315,7 +319,7 @@ export async function readPart(part: Part, sink: RecordSink, events: PartEvents)
   const notUtf8 = (newlinesBefore: number) => {
     // From here the decoded bytes are not the file's: no boundary can be recognised.
     fast.stopAt = undefined;
-    events.notUtf8(lines.count + part.lineOffset + newlinesBefore);
+    events.notUtf8(lines.count + part.lineOffset + newlinesBefore, decoding.fellBack!);
   };
   try {
     for await (const chunk of toUtf8(stream as AsyncIterable<Buffer>, 'utf-8', decoding, notUtf8)) {

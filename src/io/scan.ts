@@ -9,7 +9,7 @@ import { PartedFile, partStarts, threadsFor } from './parallel.js';
 import { type InputZones, Pass, type SinkPlan } from './pass.js';
 import { type InputInfo, type InputPlan, planInput, type ScanRequest } from './plan.js';
 import { choosePreset } from './presets.js';
-import { readPart, readTable, type TableHead } from './read.js';
+import { notUtf8Warning, readPart, readTable, type TableHead } from './read.js';
 import type { Reading } from './reading.js';
 import type { Accounting } from './rows.js';
 
@@ -109,7 +109,7 @@ export async function scan<S>(request: ScanRequest, io: Io, fold: Fold<S>): Prom
             broken: (message) => {
               if (!warnedBroken) io.stderr.write(`nps: ${message}\n`);
             },
-            notUtf8: (line) => io.stderr.write(`nps: warning: ${file} is not valid UTF-8 from line ${line}: read from there as windows-1252 (choose with --encoding)\n`),
+            notUtf8: (line, encoding) => io.stderr.write(notUtf8Warning(file, line, encoding)),
           }),
         );
         if (used > 1 && info) info = { ...info, reader: `fast, ${used} threads` };

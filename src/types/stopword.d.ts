@@ -5,5 +5,6 @@ declare module 'stopword' {
   export const dan: readonly string[];
   export const pol: readonly string[];
   export const deu: readonly string[];
+  export const fra: readonly string[];
   export const eng: readonly string[];
 }

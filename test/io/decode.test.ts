@@ -14,6 +14,9 @@ async function decode(chunks: Buffer[], forced?: string) {
 
 const utf16be = (text: string) => Buffer.from(text, 'utf16le').swap16();
 
+/** The windows-1250 bytes of the Polish letters used below (from its code chart). */
+const WINDOWS_1250: Record<string, number> = { ł: 0xb3, Ł: 0xa3, ś: 0x9c, Ś: 0x8c, ż: 0xbf, Ż: 0xaf, ó: 0xf3, ą: 0xb9, ę: 0xea, ź: 0x9f, ń: 0xf1, ć: 0xe6 };
+
 describe('sniffEncoding', () => {
   it.each([
     [Buffer.from('\ufeffid,score', 'utf8'), 'utf-8'],
@@ -51,7 +54,20 @@ describe('toUtf8', () => {
     const { text, decoding, fallbacks } = await decode([bytes]);
     expect(text).toBe('id,c\n1,ok\n2,bra\n3,dåligt\n4,bäst\n');
     expect(fallbacks).toEqual([3]);
-    expect(decoding.fellBack).toBe(true);
+    expect(decoding.fellBack).toBe('windows-1252');
+  });
+
+  it('detects windows-1250 in a Polish export that is not UTF-8, and reads it so', async () => {
+    const polish =
+      'Data;Ocena;Konsultant;Komentarz\n04.03.2024;9;Łukasz Wiśniewski;Szybka i rzeczowa pomoc, dziękuję\n05.03.2024;4;Małgorzata Żółkiewska;Długo czekałem na połączenie, źle\n07.03.2024;10;Stanisław Dąbrowski;Świetna obsługa, polecam każdemu\n';
+    const bytes = Buffer.from(
+      polish.replace(/[^\x00-\x7f]/g, (c) => String.fromCharCode(WINDOWS_1250[c])),
+      'latin1',
+    );
+    const { text, decoding } = await decode([bytes]);
+    expect(decoding.fellBack).toBe('windows-1250');
+    expect(decoding.encoding).toBe('utf-8, then windows-1250');
+    expect(text).toBe(polish);
   });
 
   it('reads a named encoding', async () => {

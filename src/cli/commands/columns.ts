@@ -1,4 +1,4 @@
-import { type ColumnChoice, detectAgent, detectDate, detectScore, detectTeam } from '../../io/mapping.js';
+import { type ColumnChoice, detectAgent, detectChannel, detectComment, detectDate, detectId, detectScore, detectTeam } from '../../io/mapping.js';
 import { choosePreset, type PresetName, type Role } from '../../io/presets.js';
 import { readTable, type TableHead } from '../../io/read.js';
 import { delimiterName } from '../../io/sniff.js';
@@ -38,15 +38,28 @@ export const columns: CommandDefinition<ColumnsFlags> = {
   },
 };
 
-/** The roles nps would give the columns, as `report`, `trend` and `agents` would choose them. */
-function roles(head: TableHead, presetName: PresetName | undefined): Partial<Record<Role, ColumnChoice>> {
+/** The roles shown: those every command reads, and the channel, comment and ID that summary and followup read. */
+type Shown = Role | 'channel' | 'comment' | 'id';
+
+/** The roles nps would give the columns, as the commands would choose them: each column one role. */
+function roles(head: TableHead, presetName: PresetName | undefined): Partial<Record<Shown, ColumnChoice>> {
   const { header, sample, headerRows } = head;
   const suggested = choosePreset(header, presetName).columns(header, headerRows, sample);
+  const taken = new Set<number>();
+  const take = (choice: ColumnChoice | undefined) => {
+    if (choice) taken.add(choice.index);
+    return choice;
+  };
+  const score = take(suggested.score ?? detectScore(header, sample));
+  const date = take(suggested.date ?? detectDate(header, sample));
   return {
-    score: suggested.score ?? detectScore(header, sample),
-    date: suggested.date ?? detectDate(header, sample),
-    agent: suggested.agent ?? detectAgent(header, sample),
-    team: suggested.team ?? detectTeam(header, sample),
+    score,
+    date,
+    agent: take(suggested.agent ?? detectAgent(header, sample, taken)),
+    team: take(suggested.team ?? detectTeam(header, sample, taken)),
+    channel: take(detectChannel(header, sample, taken)),
+    comment: take(detectComment(header, sample, taken)),
+    id: take(detectId(header, sample, taken)),
   };
 }
 
@@ -55,7 +68,7 @@ function describe(head: TableHead, presetName: PresetName | undefined): Outcome[
   const preset = choosePreset(header, presetName);
   const found = roles(head, presetName);
   const roleOf = (index: number) =>
-    (Object.entries(found) as [Role, ColumnChoice | undefined][]).find(([, choice]) => choice && (choice.index === index || choice.also?.includes(index)));
+    (Object.entries(found) as [Shown, ColumnChoice | undefined][]).find(([, choice]) => choice && (choice.index === index || choice.also?.includes(index)));
   const rows: Row[] = header.map((name, index) => {
     const role = roleOf(index);
     const values = [...new Set(sample.map((r) => (r[index] ?? '').trim()).filter((v) => v !== ''))].slice(0, SAMPLES);
@@ -72,7 +85,9 @@ function describe(head: TableHead, presetName: PresetName | undefined): Outcome[
       .filter(([, c]) => c && !c.also)
       .map(([role, c]) => [role, c!.name]),
   );
-  const snippet = JSON.stringify({ ...(preset.name !== 'generic' ? { preset: preset.name } : {}), columns: config });
+  // A file read as a legacy encoding is named so, and the next run needs no detection or warning.
+  const encoding = head.decoding.fellBack;
+  const snippet = JSON.stringify({ ...(preset.name !== 'generic' ? { preset: preset.name } : {}), ...(encoding ? { encoding } : {}), columns: config });
   return {
     title: `Columns of ${source.name}`,
     tables: [
