@@ -55,6 +55,7 @@ function dialectOptions(): Option[] {
     new Option('--encoding <name>', "the file's encoding, e.g. windows-1252, windows-1250, iso-8859-2 (default: detected)").argParser(parseEncoding),
     new Option('--delimiter <char>', 'field separator: , ; tab or | (default: sniffed)').argParser(parseDelimiter),
     new Option('--preset <vendor>', 'read the export as this tool writes it (default: by its header)').choices(PRESET_NAMES),
+    new Option('--sheet <name|n>', "an .xlsx workbook's sheet, by name or 1-based number (default: the first)"),
   ];
 }
 
@@ -136,6 +137,7 @@ interface SharedFlags {
   fiscalYearStart?: number;
   delimiter?: string;
   encoding?: string;
+  sheet?: string;
   scale?: Scale;
   recode?: '1-11';
   since?: string;
@@ -191,6 +193,7 @@ export function sharedOptions(cmd: Command, groups: SharedGroups, io: Io): Share
       date: flags.date,
       delimiter: flags.delimiter,
       encoding: flags.encoding,
+      sheet: flags.sheet,
       scale: flags.recode ?? flags.scale ?? '0-10',
       where: flags.where ?? [],
       since,

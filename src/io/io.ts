@@ -1,9 +1,9 @@
 import { fstatSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 
-/** Somewhere text goes: the terminal, a pipe, or a buffer in tests. A promise settles when the text is written. */
+/** Somewhere output goes: the terminal, a pipe, or a buffer in tests. A promise settles when it is written. */
 export interface Sink {
-  write(text: string): void | Promise<void>;
+  write(data: string | Uint8Array): void | Promise<void>;
   readonly isTTY: boolean;
 }
 
@@ -37,10 +37,10 @@ export function nodeIo(): Io {
   process.stderr.on('error', () => {});
   const writer =
     (stream: NodeJS.WriteStream) =>
-    (text: string): Promise<void> =>
+    (data: string | Uint8Array): Promise<void> =>
       new Promise((resolve, reject) => {
         try {
-          stream.write(text, (err) => (err ? reject(err) : resolve()));
+          stream.write(data, (err) => (err ? reject(err) : resolve()));
         } catch (err) {
           reject(err);
         }

@@ -4,7 +4,7 @@ import type { Zone } from '../core/zone.js';
 import { dataError, inputError, usageError } from '../errors.js';
 import { type ColumnChoice, categoryColumn, detectDate, detectScore, listColumns, notAnswers, resolveColumn } from './mapping.js';
 import { choosePreset, type Preset, type PresetName, type Role, type RowKind } from './presets.js';
-import type { TableHead } from './read.js';
+import { encodingOf, type TableHead } from './read.js';
 import type { Condition } from './rows.js';
 import { delimiterName } from './sniff.js';
 
@@ -42,6 +42,8 @@ export interface ScanRequest {
   readonly date?: string;
   readonly delimiter?: string;
   readonly encoding?: string;
+  /** An Excel workbook's sheet, by name or number. */
+  readonly sheet?: string;
   /** How the answers are coded; 0-10 unless the survey used 1-10 or a 1-11 recode. */
   readonly scale?: Scale;
   readonly where: readonly WhereClause[];
@@ -183,7 +185,7 @@ export function planInput(head: TableHead, request: ScanRequest, dated: boolean,
   return {
     info: {
       name: source.name,
-      encoding: head.decoding.encoding,
+      encoding: encodingOf(head),
       delimiter: delimiterName(head.dialect.delimiter),
       bom: head.dialect.bom,
       preset: preset.name,

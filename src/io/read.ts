@@ -78,6 +78,8 @@ const MAX_FIELD_LINES = 100;
 
 export interface ReadOptions {
   readonly delimiter?: string;
+  /** An Excel workbook's sheet to read, by name or number (the first by default). */
+  readonly sheet?: string;
   /** Read the bytes in this encoding instead of detecting UTF-8 / UTF-16. */
   readonly encoding?: string;
   /** Stop after the header and the sample (for describing a file, not analysing it). */
@@ -92,7 +94,7 @@ export interface ReadOptions {
  * to the sink it returns. Memory stays constant in the number of rows.
  */
 export async function readTable(spec: string, io: Io, options: ReadOptions, prepare: (head: TableHead) => RecordSink): Promise<ReadResult> {
-  const source = await openSource(spec, io);
+  const source = await openSource(spec, io, options.sheet);
   const progress = progressFor(source.name, source.size, io);
   let parser: Parser | undefined;
   let fast: FastRecords | undefined;
@@ -271,6 +273,9 @@ export interface Part {
   /** Where the next part starts (its reader stops there), if there is one. */
   readonly stopAt?: number;
 }
+
+/** How an input was decoded, as people read it: the encoding, or the workbook sheet its rows came from. */
+export const encodingOf = (head: TableHead): string => (head.source.sheet !== undefined ? `xlsx, sheet ${JSON.stringify(head.source.sheet)}` : head.decoding.encoding);
 
 /** The warning for an input that turns out not to be UTF-8: where, what it is read as, how to choose. */
 export const notUtf8Warning = (name: string, line: number, encoding: string): string =>

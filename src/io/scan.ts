@@ -82,7 +82,7 @@ export async function scan<S>(request: ScanRequest, io: Io, fold: Fold<S>): Prom
     let parted: { plan: SinkPlan; zones: InputZones; columnNames: string[] } | undefined;
     let info: InputInfo | undefined;
     try {
-      const first = await readTable(file, io, { delimiter: request.delimiter, encoding: request.encoding, extraHeaderRows }, (head: TableHead) => {
+      const first = await readTable(file, io, { delimiter: request.delimiter, encoding: request.encoding, sheet: request.sheet, extraHeaderRows }, (head: TableHead) => {
         const plan = planInput(head, request, wanted, optionalDates);
         info = { ...plan.info, reader: head.reader };
         plan.questionNames.forEach((name, q) => {

@@ -2,22 +2,29 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { inputError } from '../errors.js';
+import { inputError, usageError } from '../errors.js';
 import type { Io } from './io.js';
+import { isWorkbookFile, isZip, workbookAsCsv } from './workbook.js';
 
 /** One input: a file or standard input, not yet read. */
 export interface Source {
   /** How messages name it: the path as given, or `stdin`. */
   readonly name: string;
-  /** The file path, absent for standard input. */
+  /** The file path of a text file, whose parts threads may read; absent for standard input and workbooks. */
   readonly path?: string;
+  /** For an Excel workbook, the sheet read (its rows come as CSV). */
+  readonly sheet?: string;
   /** Size in bytes when known (files), for progress. */
   readonly size?: number;
   readonly stream: Readable;
 }
 
-export async function openSource(spec: string, io: Io): Promise<Source> {
-  if (spec === '-') return { name: 'stdin', stream: io.stdin };
+/** An input by its path (or - for stdin); `sheet` picks a workbook's sheet, by name or number. */
+export async function openSource(spec: string, io: Io, sheet?: string): Promise<Source> {
+  if (spec === '-') {
+    if (sheet !== undefined) throw usageError('--sheet reads a workbook file, not standard input', 'give the .xlsx file by its path');
+    return { name: 'stdin', stream: io.stdin };
+  }
   let size: number;
   try {
     const info = await stat(spec);
@@ -27,6 +34,20 @@ export async function openSource(spec: string, io: Io): Promise<Source> {
     throw fileError(spec, err);
   }
   // 64 KiB chunks: larger ones make csv-parse's output batches, and so the heap, grow.
+  let workbook: boolean;
+  try {
+    workbook = isWorkbookFile(spec);
+  } catch (err) {
+    throw fileError(spec, err);
+  }
+  if (workbook) {
+    const read = workbookAsCsv(spec, spec, sheet);
+    if (sheet === undefined && read.sheets.length > 1) {
+      io.stderr.write(`nps: note: ${spec} has ${read.sheets.length} sheets: reading the first, ${JSON.stringify(read.sheet)} (choose another with --sheet)\n`);
+    }
+    return { name: spec, sheet: read.sheet, stream: read.stream };
+  }
+  if (sheet !== undefined) throw usageError(`--sheet reads Excel workbooks: ${spec} is not one`, 'drop --sheet for a CSV file');
   return { name: spec, path: spec, size, stream: createReadStream(spec, { highWaterMark: 256 * 1024 }) };
 }
 
@@ -54,7 +75,7 @@ export async function* bytesOf(source: Source): AsyncGenerator<Buffer> {
   if (first.done) return;
   let head = first.value;
   // The gzip magic number is two bytes; a pipe may deliver them one at a time.
-  while (head.length < 2) {
+  while (head.length < 4) {
     const more = await chunks.next();
     if (more.done) break;
     head = Buffer.concat([head, more.value]);
@@ -67,6 +88,7 @@ export async function* bytesOf(source: Source): AsyncGenerator<Buffer> {
       yield next.value;
     }
   }
+  if (isZip(head)) throw inputError(`${source.name} is a zip file (an Excel workbook?) on standard input`, 'give the .xlsx file by its path, or save the sheet as CSV');
   if (head[0] !== 0x1f || head[1] !== 0x8b) {
     try {
       yield* all();

@@ -30,12 +30,18 @@ const reason = (err: unknown) => {
  * rest of the output is simply not wanted.
  * `inputs` are every file the run reads (- for stdin): the output never replaces one of them.
  */
-export async function writeOutput(output: string | AsyncIterable<string>, file: string | undefined, inputs: readonly string[], io: Io): Promise<void> {
+export async function writeOutput(output: string | AsyncIterable<string | Uint8Array>, file: string | undefined, inputs: readonly string[], io: Io): Promise<void> {
   const chunks = typeof output === 'string' ? [output] : output;
   if (file === undefined || file === '-') {
     try {
-      for await (const chunk of chunks) await io.stdout.write(chunk);
+      for await (const chunk of chunks) {
+        if (typeof chunk !== 'string' && io.stdout.isTTY) {
+          throw usageError('a workbook is bytes, not text: it is not written to a terminal', 'write it to a file with -o FILE.xlsx, or redirect stdout to one');
+        }
+        await io.stdout.write(chunk);
+      }
     } catch (err) {
+      if (err instanceof Error && 'kind' in err) throw err;
       if ((err as NodeJS.ErrnoException).code === 'EPIPE') return;
       throw inputError(`cannot write the output: ${reason(err)}`, 'check the free space where the output goes');
     }
@@ -49,7 +55,7 @@ export async function writeOutput(output: string | AsyncIterable<string>, file: 
   try {
     const handle = await open(temporary, 'w');
     try {
-      for await (const chunk of chunks) await handle.write(chunk);
+      for await (const chunk of chunks) await handle.write(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
     } finally {
       await handle.close();
     }

@@ -5,10 +5,13 @@ import type { Report } from './model.js';
 import type { RenderOptions } from './style.js';
 import { renderTable } from './table.js';
 
-export type Format = 'table' | 'csv' | 'tsv' | 'json' | 'markdown' | 'html';
+export type Format = 'table' | 'csv' | 'tsv' | 'json' | 'markdown' | 'html' | 'xlsx';
 
-/** One renderer per format; HTML's (report/html.ts, with its chart library) is loaded when asked for. */
-export const RENDERERS: Readonly<Record<Exclude<Format, 'html'>, (report: Report, options: RenderOptions) => string>> = {
+/** Text formats loaded when loaded; HTML's (html.ts, with its chart library) and Excel's (xlsx.ts) when asked for. */
+type Loaded = 'html' | 'xlsx';
+
+/** One renderer per format. */
+export const RENDERERS: Readonly<Record<Exclude<Format, Loaded>, (report: Report, options: RenderOptions) => string>> = {
   table: renderTable,
   csv: renderCsv,
   tsv: renderTsv,
@@ -16,13 +19,13 @@ export const RENDERERS: Readonly<Record<Exclude<Format, 'html'>, (report: Report
   markdown: renderMarkdown,
 };
 
-export const FORMATS: readonly Format[] = [...(Object.keys(RENDERERS) as Format[]), 'html'];
+export const FORMATS: readonly Format[] = [...(Object.keys(RENDERERS) as Format[]), 'html', 'xlsx'];
 
-/** Formats people ask for that this version does not write yet: named in a clear refusal. */
-export const PLANNED_FORMATS: readonly string[] = ['xlsx'];
+/** Formats that are bytes, not text: never written to a terminal. */
+export const BINARY_FORMATS: ReadonlySet<Format> = new Set(['xlsx']);
 
 /** The format an output file's extension asks for (lower case, with the dot). */
-export const FORMAT_OF_EXTENSION: Readonly<Record<string, Format | (typeof PLANNED_FORMATS)[number]>> = {
+export const FORMAT_OF_EXTENSION: Readonly<Record<string, Format>> = {
   '.csv': 'csv',
   '.tsv': 'tsv',
   '.tab': 'tsv',
@@ -36,15 +39,16 @@ export const FORMAT_OF_EXTENSION: Readonly<Record<string, Format | (typeof PLANN
   '.xlsx': 'xlsx',
 };
 
-export const render = (report: Report, format: Exclude<Format, 'html'>, options: RenderOptions): string => RENDERERS[format](report, options);
+export const render = (report: Report, format: Exclude<Format, Loaded>, options: RenderOptions): string => RENDERERS[format](report, options);
 
 /**
  * The output as it is written: CSV, TSV and JSON write a listing's every row as it is read; tables,
  * Markdown and HTML show the rows held (people read at most --limit of them).
  */
-export async function* renderStream(report: Report, format: Format, options: RenderOptions): AsyncGenerator<string> {
+export async function* renderStream(report: Report, format: Format, options: RenderOptions): AsyncGenerator<string | Uint8Array> {
   if (format === 'json') yield* streamJson(report);
   else if (format === 'csv' || format === 'tsv') yield* streamDelimited(report, options, format === 'tsv');
   else if (format === 'html') yield (await import('./html.js')).renderHtml(report, options);
+  else if (format === 'xlsx') yield await (await import('./xlsx.js')).renderXlsx(report, options);
   else yield render(report, format, options);
 }

@@ -30,9 +30,18 @@ const CELL_CONTROLS = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]/g;
  * breaks inside a comment are kept, CSV quoting holds them).
  */
 export function forSpreadsheet(text: string): string {
-  const clean = text.replace(ESCAPES, '').replace(CELL_CONTROLS, '').replace(INVISIBLES, visible);
+  const clean = cellText(text);
   return FORMULA_START.test(clean) ? `'${clean}` : clean;
 }
+
+/** Text of a workbook cell, which is a value and never a formula: no escapes or controls (XML holds none), at most Excel's 32,767 characters. */
+export function forWorkbook(text: string): string {
+  const clean = cellText(text);
+  return clean.length > MAX_WORKBOOK_CELL ? `${clean.slice(0, MAX_WORKBOOK_CELL - 1)}…` : clean;
+}
+
+const MAX_WORKBOOK_CELL = 32_767;
+const cellText = (text: string): string => text.replace(ESCAPES, '').replace(CELL_CONTROLS, '').replace(INVISIBLES, visible);
 
 /** A message line longer than this quotes too much of the data (a 10 MB header name). */
 const MAX_MESSAGE = 1000;

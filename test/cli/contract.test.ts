@@ -1,13 +1,14 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { COMMANDS } from '../../src/cli/commands/index.js';
 import { main } from '../../src/cli/main.js';
 import { buildProgram } from '../../src/cli/program.js';
 import type { ScanRequest } from '../../src/io/plan.js';
 import { READS_NO_INPUT, RUN_ARGS } from '../helpers/commands.js';
 import { fakeIo } from '../helpers/fake-io.js';
+import { workbookFromCsv } from '../helpers/workbook.js';
 
 /*
  * The contract of the shared options, walked over the whole registry: every shared flag either
@@ -50,6 +51,10 @@ async function run(args: readonly string[]): Promise<Run> {
 
 const outputDir = mkdtempSync(join(tmpdir(), 'nps-contract-'));
 
+/** The fixture saved as a workbook whose second sheet holds it: what --sheet is probed on. */
+const WORKBOOK = join(outputDir, 'contact-centre.xlsx');
+beforeAll(async () => writeFileSync(WORKBOOK, await workbookFromCsv(FIXTURE, { sheet: 'Svar', before: ['Read me'] })));
+
 /**
  * One probe per shared flag: the arguments, and what shows it was honoured. `request` checks the
  * scan request the runner built (the scan's own tests prove the scan honours it); `effect`
@@ -60,6 +65,8 @@ interface Probe {
   readonly args: (command: string) => string[];
   readonly request?: (r: ScanRequest) => void;
   readonly effect?: (withFlag: Run, without: Run, command: string) => void;
+  /** The probe reads a workbook in place of the fixture. */
+  readonly workbook?: boolean;
 }
 
 const differs = (withFlag: Run, without: Run) => {
@@ -80,6 +87,7 @@ const PROBES: readonly Probe[] = [
   { flag: '--encoding', args: () => ['--encoding', 'windows-1252'], request: (r) => expect(r.encoding).toBe('windows-1252'), effect: differs },
   // The file's own delimiter where it is read for answers; another one where only its columns are described.
   { flag: '--delimiter', args: (command) => ['--delimiter', command === 'columns' ? ';' : ','], request: (r) => expect(r.delimiter).toBe(','), effect: differs },
+  { flag: '--sheet', args: () => ['--sheet', 'Svar'], workbook: true, request: (r) => expect(r.sheet).toBe('Svar'), effect: (withFlag) => expect(withFlag.stderr).toBe('') },
   { flag: '--preset', args: () => ['--preset', 'qualtrics'], request: (r) => expect(r.preset).toBe('qualtrics'), effect: differs },
   { flag: '--since', args: () => ['--since', '2024-07-01'], request: (r) => expect(r.since).toBe(Date.UTC(2024, 6, 1)) },
   { flag: '--until', args: () => ['--until', '2023-12-31'], request: (r) => expect(r.until).toBe(Date.UTC(2024, 0, 1) - 1) },
@@ -186,7 +194,8 @@ for (const definition of COMMANDS) {
         continue;
       }
       it(`honours ${probe.flag}`, async () => {
-        const result = await run([name, ...BASE[name], ...probe.args(name)]);
+        const base = probe.workbook ? BASE[name].map((arg) => (arg === FIXTURE ? WORKBOOK : arg)) : BASE[name];
+        const result = await run([name, ...base, ...probe.args(name)]);
         expect(result.exit, result.stderr).not.toBe(2);
         expect(result.exit, result.stderr).not.toBe(70);
         const scans = result.request !== undefined;

@@ -13,8 +13,8 @@ export function fakeIo(options: { stdin?: Buffer; env?: Record<string, string>; 
   const stdin = Object.assign(Readable.from(options.stdin ? [options.stdin] : []), { isTTY: options.stdin === undefined });
   return {
     stdin,
-    stdout: { write: (text) => void out.push(text), isTTY: options.stdoutIsTTY ?? false },
-    stderr: { write: (text) => void err.push(text), isTTY: options.stderrIsTTY ?? false },
+    stdout: { write: (data) => void out.push(typeof data === 'string' ? data : Buffer.from(data).toString('latin1')), isTTY: options.stdoutIsTTY ?? false },
+    stderr: { write: (data) => void err.push(String(data)), isTTY: options.stderrIsTTY ?? false },
     env: options.env ?? {},
     now: () => new Date('2026-01-15T12:00:00Z'),
     out: () => out.join(''),

@@ -1,6 +1,6 @@
 import { type ColumnChoice, detectAgent, detectChannel, detectComment, detectDate, detectId, detectScore, detectTeam } from '../../io/mapping.js';
 import { choosePreset, type PresetName, type Role } from '../../io/presets.js';
-import { readTable, type TableHead } from '../../io/read.js';
+import { encodingOf, readTable, type TableHead } from '../../io/read.js';
 import { delimiterName } from '../../io/sniff.js';
 import type { Row } from '../../report/model.js';
 import type { CommandDefinition, Outcome } from '../command.js';
@@ -9,6 +9,7 @@ interface ColumnsFlags {
   preset?: PresetName;
   encoding?: string;
   delimiter?: string;
+  sheet?: string;
 }
 
 const SAMPLES = 3;
@@ -28,7 +29,13 @@ export const columns: CommandDefinition<ColumnsFlags> = {
     await readTable(
       file,
       io,
-      { encoding: flags.encoding, delimiter: flags.delimiter, headOnly: true, extraHeaderRows: (header, first) => choosePreset(header, flags.preset).extraHeaderRows(first) },
+      {
+        encoding: flags.encoding,
+        delimiter: flags.delimiter,
+        sheet: flags.sheet,
+        headOnly: true,
+        extraHeaderRows: (header, first) => choosePreset(header, flags.preset).extraHeaderRows(first),
+      },
       (head) => {
         described = describe(head, flags.preset);
         return () => {};
@@ -106,7 +113,7 @@ function describe(head: TableHead, presetName: PresetName | undefined): Outcome[
         rows: [
           {
             file: source.name,
-            encoding: head.decoding.encoding,
+            encoding: encodingOf(head),
             delimiter: delimiterName(head.dialect.delimiter) + (head.dialect.sepLine ? ' (from a sep= line)' : ''),
             header_rows: 1 + head.headerRows.length,
             vendor: preset.name,

@@ -1,0 +1,326 @@
+import { closeSync, createReadStream, fstatSync, openSync, readSync } from 'node:fs';
+import { Readable } from 'node:stream';
+import { Inflate, inflateSync } from 'fflate';
+import { inputError, usageError } from '../errors.js';
+
+/*
+ * Excel workbooks (.xlsx) as the CSV the rest of the reading knows: the chosen sheet's rows, in
+ * UTF-8, numbers as written, date cells as wall-clock text, sheet row N as line N. So column
+ * detection, presets, filters and the row accounting are those of CSV.
+ *
+ * A workbook is a zip of XML files. The sheet is inflated and scanned as it is read, a row at a
+ * time, so memory does not grow with its rows; the shared strings (each distinct text once) and
+ * the styles (which cells are dates) are read first, whole.
+ */
+
+/** A workbook is a zip file: it starts with a local file header. */
+export const isZip = (head: Uint8Array): boolean => head.length >= 4 && head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04;
+
+/** Whether the file at `path` is a zip (an .xlsx), by its first bytes. */
+export function isWorkbookFile(path: string): boolean {
+  const fd = openSync(path, 'r');
+  try {
+    const head = Buffer.alloc(4);
+    return isZip(head.subarray(0, readSync(fd, head, 0, 4, 0)));
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The shared strings are held whole: past this, unpacked, a workbook is refused with a way out. */
+const MAX_SHARED_STRINGS_BYTES = 512 * 1024 * 1024;
+
+interface Entry {
+  readonly method: number;
+  readonly compressedSize: number;
+  readonly size: number;
+  readonly offset: number;
+}
+
+/** The chosen sheet's rows as CSV bytes, its name, and the names of all the workbook's sheets. */
+export function workbookAsCsv(path: string, name: string, sheet: string | undefined): { sheet: string; sheets: string[]; stream: Readable } {
+  const broken = (why: string) =>
+    inputError(`cannot read ${name} as an Excel workbook: ${why}`, 'check that it is an .xlsx file (not .xls or .ods) and that the download finished');
+  const fd = openSync(path, 'r');
+  let chosen: { name: string; entry: Entry };
+  let sheets: { name: string; target: string }[];
+  let strings: string[];
+  let dates: boolean[];
+  let epoch: number;
+  try {
+    const entries = centralDirectory(fd, broken);
+    const text = (file: string, limit = Infinity): string | undefined => {
+      const entry = entries.get(file);
+      if (!entry) return undefined;
+      if (entry.size > limit) {
+        throw inputError(
+          `${name}: its shared strings are ${Math.round(entry.size / 1024 / 1024)} MB unpacked, more than the ${limit / 1024 / 1024} MB held in memory`,
+          'save the sheet as CSV (UTF-8) in Excel and read that: CSV is streamed',
+        );
+      }
+      return Buffer.from(entryBytes(fd, entry, broken)).toString('utf8');
+    };
+    const workbook = text('xl/workbook.xml');
+    if (workbook === undefined) throw broken('it has no xl/workbook.xml');
+    const targets = relationships(text('xl/_rels/workbook.xml.rels') ?? '');
+    sheets = [...workbook.matchAll(/<sheet\b([^>]*)>/g)].map((m) => ({ name: decodeXml(attribute(m[1], 'name') ?? ''), target: targets.get(attribute(m[1], 'r:id') ?? '') ?? '' }));
+    if (sheets.length === 0) throw broken('it lists no sheets');
+    const picked = pick(sheets, sheet, name);
+    const entry = entries.get(picked.target);
+    if (!entry) throw broken(`its sheet ${JSON.stringify(picked.name)} is missing (${picked.target})`);
+    chosen = { name: picked.name, entry };
+    strings = sharedStrings(text('xl/sharedStrings.xml', MAX_SHARED_STRINGS_BYTES) ?? '');
+    dates = dateStyles(text('xl/styles.xml') ?? '');
+    // Workbooks from old Mac Excel count days from 1904.
+    epoch = /<workbookPr\b[^>]*\bdate1904="(1|true)"/.test(workbook) ? Date.UTC(1904, 0, 1) : Date.UTC(1899, 11, 30);
+  } finally {
+    closeSync(fd);
+  }
+  return { sheet: chosen.name, sheets: sheets.map((s) => s.name), stream: Readable.from(sheetCsv(path, chosen.entry, { strings, dates, epoch }, broken)) };
+}
+
+function pick<S extends { name: string }>(sheets: readonly S[], wanted: string | undefined, name: string): S {
+  if (wanted === undefined) return sheets[0];
+  const byName = sheets.find((s) => s.name === wanted) ?? sheets.find((s) => s.name.toLowerCase() === wanted.toLowerCase());
+  if (byName) return byName;
+  const position = /^\d+$/.test(wanted) ? Number(wanted) : NaN;
+  if (position >= 1 && position <= sheets.length) return sheets[position - 1];
+  const names = sheets.map((s) => JSON.stringify(s.name)).join(', ');
+  throw usageError(`--sheet ${wanted}: ${name} has no such sheet`, `its sheets: ${names} (or give a number from 1 to ${sheets.length})`);
+}
+
+// --- The zip container -------------------------------------------------------------------------
+
+function read(fd: number, position: number, length: number): Buffer {
+  const buffer = Buffer.alloc(length);
+  let done = 0;
+  while (done < length) {
+    const n = readSync(fd, buffer, done, length - done, position + done);
+    if (n === 0) break;
+    done += n;
+  }
+  return buffer.subarray(0, done);
+}
+
+/** The entries of the zip's central directory, by name. */
+function centralDirectory(fd: number, broken: (why: string) => Error): Map<string, Entry> {
+  const size = fstatSync(fd).size;
+  const tail = read(fd, Math.max(0, size - 65_557), Math.min(size, 65_557));
+  const end = tail.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  if (end < 0 || end + 22 > tail.length) throw broken('it is not a complete zip archive');
+  const count = tail.readUInt16LE(end + 10);
+  const directorySize = tail.readUInt32LE(end + 12);
+  const directoryOffset = tail.readUInt32LE(end + 16);
+  if (directoryOffset === 0xffffffff || count === 0xffff) throw broken('it is a zip64 archive (over 4 GB)');
+  const directory = read(fd, directoryOffset, directorySize);
+  const entries = new Map<string, Entry>();
+  let at = 0;
+  for (let i = 0; i < count && at + 46 <= directory.length && directory.readUInt32LE(at) === 0x02014b50; i++) {
+    const nameLength = directory.readUInt16LE(at + 28);
+    const entryName = directory.toString('utf8', at + 46, at + 46 + nameLength);
+    entries.set(entryName.replace(/^\//, ''), {
+      method: directory.readUInt16LE(at + 10),
+      compressedSize: directory.readUInt32LE(at + 20),
+      size: directory.readUInt32LE(at + 24),
+      offset: directory.readUInt32LE(at + 42),
+    });
+    at += 46 + nameLength + directory.readUInt16LE(at + 30) + directory.readUInt16LE(at + 32);
+  }
+  return entries;
+}
+
+/** Where an entry's compressed bytes start: after its local header, whose name and extra field lengths are its own. */
+function dataStart(fd: number, entry: Entry, broken: (why: string) => Error): number {
+  const header = read(fd, entry.offset, 30);
+  if (header.length < 30 || header.readUInt32LE(0) !== 0x04034b50) throw broken('an entry of its zip directory points at nothing');
+  return entry.offset + 30 + header.readUInt16LE(26) + header.readUInt16LE(28);
+}
+
+function entryBytes(fd: number, entry: Entry, broken: (why: string) => Error): Uint8Array {
+  const data = read(fd, dataStart(fd, entry, broken), entry.compressedSize);
+  if (entry.method === 0) return data;
+  if (entry.method !== 8) throw broken(`an entry is compressed with method ${entry.method}, not deflate`);
+  try {
+    return inflateSync(data, { out: new Uint8Array(entry.size) });
+  } catch (err) {
+    throw broken((err as Error).message);
+  }
+}
+
+// --- The workbook's parts ----------------------------------------------------------------------
+
+const attribute = (attributes: string, key: string): string | undefined => new RegExp(`(?:^|\\s)${key}="([^"]*)"`).exec(attributes)?.[1];
+
+/** Relationship ids to the part they name, as a path inside the zip. */
+function relationships(xml: string): Map<string, string> {
+  const targets = new Map<string, string>();
+  for (const m of xml.matchAll(/<Relationship\b([^>]*)>/g)) {
+    const id = attribute(m[1], 'Id');
+    const target = attribute(m[1], 'Target');
+    if (id && target) targets.set(id, target.startsWith('/') ? target.slice(1) : `xl/${target}`.replace(/\/\.\//g, '/'));
+  }
+  return targets;
+}
+
+/** Each shared string's text: its runs joined, phonetic guides left out. */
+function sharedStrings(xml: string): string[] {
+  const strings: string[] = [];
+  for (const m of xml.matchAll(/<si>([\s\S]*?)<\/si>|<si\/>/g)) strings.push(m[1] === undefined ? '' : runsText(m[1]));
+  return strings;
+}
+
+const runsText = (xml: string): string =>
+  [...xml.replace(/<rPh\b[\s\S]*?<\/rPh>/g, '').matchAll(/<t\b[^>]*>([\s\S]*?)<\/t>|<t\b[^>]*\/>/g)].map((t) => decodeXml(t[1] ?? '')).join('');
+
+/** Built-in number formats that show a date or time (ECMA-376 18.8.30, with the East Asian ones). */
+const DATE_FORMAT_IDS = new Set([14, 15, 16, 17, 18, 19, 20, 21, 22, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 45, 46, 47, 50, 51, 52, 53, 54, 55, 56, 57, 58]);
+
+/** Per cell style (the `s` of a cell), whether its number format shows a date. */
+function dateStyles(xml: string): boolean[] {
+  const custom = new Map<number, boolean>();
+  for (const m of xml.matchAll(/<numFmt\b([^>]*)>/g)) {
+    const code = decodeXml(attribute(m[1], 'formatCode') ?? '')
+      .replace(/"[^"]*"/g, '')
+      .replace(/\\./g, '')
+      .replace(/\[[^\]]*\]/g, '');
+    custom.set(Number(attribute(m[1], 'numFmtId')), /[dmyhs]/i.test(code));
+  }
+  const cellXfs = /<cellXfs\b[^>]*>([\s\S]*?)<\/cellXfs>/.exec(xml)?.[1] ?? '';
+  return [...cellXfs.matchAll(/<xf\b([^>]*)>/g)].map((m) => {
+    const id = Number(attribute(m[1], 'numFmtId') ?? 0);
+    return custom.get(id) ?? DATE_FORMAT_IDS.has(id);
+  });
+}
+
+const ENTITIES: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+
+/** XML text as it reads: entities, and Excel's _xHHHH_ for characters XML cannot hold. */
+function decodeXml(text: string): string {
+  if (!text.includes('&') && !text.includes('_x')) return text;
+  return text
+    .replace(/&(#x[\da-f]+|#\d+|[a-z]+);/gi, (whole, code: string) => {
+      if (code[0] !== '#') return ENTITIES[code] ?? whole;
+      const point = code[1] === 'x' || code[1] === 'X' ? parseInt(code.slice(2), 16) : Number(code.slice(1));
+      return point <= 0x10ffff ? String.fromCodePoint(point) : whole;
+    })
+    .replace(/_x([\da-f]{4})_/gi, (_whole, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+}
+
+// --- The sheet, streamed ------------------------------------------------------------------------
+
+interface SheetContext {
+  readonly strings: readonly string[];
+  readonly dates: readonly boolean[];
+  readonly epoch: number;
+}
+
+/** The sheet's compressed bytes, inflated as they are read. */
+async function* inflated(path: string, entry: Entry, broken: (why: string) => Error): AsyncGenerator<Uint8Array> {
+  const fd = openSync(path, 'r');
+  let start: number;
+  try {
+    start = dataStart(fd, entry, broken);
+  } finally {
+    closeSync(fd);
+  }
+  const stream = createReadStream(path, { start, end: start + entry.compressedSize - 1, highWaterMark: 256 * 1024 });
+  if (entry.method === 0) {
+    yield* stream as AsyncIterable<Buffer>;
+    return;
+  }
+  const out: Uint8Array[] = [];
+  const inflate = new Inflate((chunk) => {
+    out.push(chunk);
+  });
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      inflate.push(chunk, false);
+      yield* out.splice(0);
+    }
+    inflate.push(new Uint8Array(0), true);
+  } catch (err) {
+    throw broken((err as Error).message);
+  }
+  yield* out.splice(0);
+}
+
+/** The sheet's rows as CSV lines, a blank line for each row the sheet leaves out, so row N is line N. */
+async function* sheetCsv(path: string, entry: Entry, context: SheetContext, broken: (why: string) => Error): AsyncGenerator<Buffer> {
+  const decoder = new TextDecoder('utf-8');
+  let pending = '';
+  let row = 0;
+  for await (const chunk of inflated(path, entry, broken)) {
+    pending += decoder.decode(chunk, { stream: true });
+    const end = pending.lastIndexOf('</row>');
+    if (end < 0) continue;
+    const lines: string[] = [];
+    for (const m of pending.slice(0, end + 6).matchAll(/<row\b([^>]*?)(?:\/>|>([\s\S]*?)<\/row>)/g)) {
+      const number = Number(attribute(m[1], 'r') ?? row + 1);
+      while (row < number - 1) {
+        lines.push('');
+        row++;
+      }
+      lines.push(m[2] === undefined ? '' : rowCsv(m[2], context));
+      row = number;
+    }
+    pending = pending.slice(end + 6);
+    if (lines.length > 0) yield Buffer.from(`${lines.join('\n')}\n`, 'utf8');
+  }
+}
+
+const CELL = /<c\b([^>]*?)(?:\/>|>([\s\S]*?)<\/c>)/g;
+
+function rowCsv(xml: string, context: SheetContext): string {
+  const cells: string[] = [];
+  for (const m of xml.matchAll(CELL)) {
+    const reference = attribute(m[1], 'r');
+    const column = reference ? columnIndex(reference) : cells.length;
+    while (cells.length < column) cells.push('');
+    cells.push(quoted(cellText(m[1], m[2] ?? '', context)));
+  }
+  return cells.join(',');
+}
+
+/** A1 -> 0, AA7 -> 26. */
+function columnIndex(reference: string): number {
+  let index = 0;
+  for (let i = 0; i < reference.length; i++) {
+    const code = reference.charCodeAt(i);
+    if (code < 65 || code > 90) break;
+    index = index * 26 + code - 64;
+  }
+  return index - 1;
+}
+
+function cellText(attributes: string, inner: string, context: SheetContext): string {
+  const type = attribute(attributes, 't') ?? 'n';
+  if (type === 'inlineStr') return runsText(inner);
+  const value = /<v>([\s\S]*?)<\/v>/.exec(inner)?.[1];
+  if (value === undefined) return '';
+  switch (type) {
+    case 's':
+      return context.strings[Number(value)] ?? '';
+    case 'b':
+      return value === '1' ? 'TRUE' : 'FALSE';
+    case 'str':
+    case 'e':
+    case 'd':
+      return decodeXml(value);
+  }
+  const style = Number(attribute(attributes, 's') ?? 0);
+  return context.dates[style] ? dateText(Number(value), context.epoch) : value;
+}
+
+const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+
+/** An Excel date serial as wall-clock text: the day, and its time when it has one (to the second). */
+function dateText(serial: number, epoch: number): string {
+  if (!Number.isFinite(serial)) return '';
+  const time = new Date(epoch + Math.round(serial * 86_400) * 1000);
+  const day = `${pad(time.getUTCFullYear(), 4)}-${pad(time.getUTCMonth() + 1)}-${pad(time.getUTCDate())}`;
+  const seconds = time.getUTCHours() * 3600 + time.getUTCMinutes() * 60 + time.getUTCSeconds();
+  return seconds === 0 ? day : `${day} ${pad(time.getUTCHours())}:${pad(time.getUTCMinutes())}:${pad(time.getUTCSeconds())}`;
+}
+
+/** A CSV field: quoted when it holds a quote, a comma or a line break. */
+const quoted = (text: string): string => (/[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text);

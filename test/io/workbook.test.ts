@@ -1,0 +1,90 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { strToU8, zipSync } from 'fflate';
+import { afterAll, describe, expect, it } from 'vitest';
+import { workbookAsCsv } from '../../src/io/workbook.js';
+
+/*
+ * The workbook reader on hand-made .xlsx files: the parts Excel and other tools write that a
+ * library-made workbook does not (inline and rich-text strings, escapes, booleans, errors,
+ * skipped rows and cells, custom date formats, the 1904 date system, sheets named by relationship).
+ */
+
+const temp = mkdtempSync(join(tmpdir(), 'nps-workbook-'));
+afterAll(() => rmSync(temp, { recursive: true, force: true }));
+
+function workbook(name: string, sheetXml: string, options: { date1904?: boolean; strings?: string[]; stored?: boolean } = {}): string {
+  const files: Record<string, Uint8Array> = {
+    '[Content_Types].xml': strToU8('<Types/>'),
+    'xl/workbook.xml': strToU8(
+      `<workbook xmlns:r="r"><workbookPr${options.date1904 ? ' date1904="1"' : ''}/><sheets><sheet name="Notes" sheetId="1" r:id="rId7"/><sheet name="Svar &amp; betyg" sheetId="2" r:id="rId9"/></sheets></workbook>`,
+    ),
+    'xl/_rels/workbook.xml.rels': strToU8(
+      '<Relationships><Relationship Id="rId7" Target="worksheets/notes.xml"/><Relationship Id="rId9" Target="/xl/worksheets/data.xml"/></Relationships>',
+    ),
+    'xl/worksheets/notes.xml': strToU8('<worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>read me</t></is></c></row></sheetData></worksheet>'),
+    'xl/worksheets/data.xml': strToU8(`<worksheet><sheetData>${sheetXml}</sheetData></worksheet>`),
+    'xl/styles.xml': strToU8(
+      '<styleSheet><numFmts count="1"><numFmt numFmtId="165" formatCode="&quot;Day &quot;dd/mm/yyyy"/></numFmts><cellXfs count="4"><xf numFmtId="0"/><xf numFmtId="14"/><xf numFmtId="165"/><xf numFmtId="4"/></cellXfs></styleSheet>',
+    ),
+    ...(options.strings ? { 'xl/sharedStrings.xml': strToU8(`<sst>${options.strings.map((s) => `<si>${s}</si>`).join('')}</sst>`) } : {}),
+  };
+  const path = join(temp, name);
+  writeFileSync(path, zipSync(files, { level: options.stored ? 0 : 6 }));
+  return path;
+}
+
+async function csvOf(path: string, sheet?: string): Promise<{ text: string; sheet: string; sheets: string[] }> {
+  const read = workbookAsCsv(path, path, sheet);
+  const chunks: Buffer[] = [];
+  for await (const chunk of read.stream) chunks.push(chunk as Buffer);
+  return { text: Buffer.concat(chunks).toString('utf8'), sheet: read.sheet, sheets: read.sheets };
+}
+
+describe('workbookAsCsv', () => {
+  const rows =
+    '<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c><c r="C1" t="s"><v>2</v></c><c r="D1" t="s"><v>3</v></c></row>' +
+    // Row 2 is left out (empty); row 3 skips column B.
+    '<row r="3"><c r="A3" s="1"><v>45357</v></c><c r="C3"><v>9</v></c><c r="D3" t="s"><v>4</v></c></row>' +
+    '<row r="4"><c r="A4" s="2"><v>45357.5</v></c><c r="B4" t="b"><v>1</v></c><c r="C4" t="e"><v>#N/A</v></c><c r="D4" t="inlineStr"><is><r><t>Bra, </t></r><r><t xml:space="preserve">"tack"</t></r></is></c></row>' +
+    '<row r="5"><c r="A5" s="3"><v>45358</v></c><c r="C5" t="str"><v>10</v></c><c r="D5" t="s"><v>5</v></c></row>';
+  const strings = ['Datum', 'Ok', 'Betyg', 'Kommentar', 'rad ett_x000D_\nrad två', 'a &amp; b<rPh sb="0" eb="1"><t>ふりがな</t></rPh>'].map((s) =>
+    s.includes('<rPh') ? s.replace(/^([^<]*)/, '<t>$1</t>') : `<t>${s}</t>`,
+  );
+
+  it('reads the sheet a relationship names, with shared and inline strings, dates by their style, and sheet rows as lines', async () => {
+    const path = workbook('rich.xlsx', rows, { strings });
+    const { text, sheet, sheets } = await csvOf(path, '2');
+    expect(sheets).toEqual(['Notes', 'Svar & betyg']);
+    expect(sheet).toBe('Svar & betyg');
+    expect(text).toBe(
+      [
+        'Datum,Ok,Betyg,Kommentar',
+        '',
+        '2024-03-06,,9,"rad ett\r\nrad två"',
+        '2024-03-06 12:00:00,TRUE,#N/A,"Bra, ""tack"""',
+        // A number format that is not a date (#,##0.00) leaves the serial a number.
+        '45358,,10,a & b',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('counts days from 1904 when the workbook says so, and reads stored (uncompressed) entries', async () => {
+    const path = workbook('mac.xlsx', '<row r="1"><c r="A1" s="1"><v>0</v></c></row>', { date1904: true, stored: true });
+    expect((await csvOf(path, 'Svar & betyg')).text).toBe('1904-01-01\n');
+  });
+
+  it('reads the first sheet unless told, and says which sheets there are when the name is wrong', async () => {
+    const path = workbook('first.xlsx', rows, { strings });
+    expect((await csvOf(path)).text).toBe('read me\n');
+    expect(() => workbookAsCsv(path, 'first.xlsx', 'Data')).toThrow('--sheet Data: first.xlsx has no such sheet');
+  });
+
+  it('refuses a truncated workbook as an input error', () => {
+    const path = join(temp, 'truncated.xlsx');
+    writeFileSync(path, zipSync({ 'a.txt': strToU8('x'.repeat(1000)) }).subarray(0, 60));
+    expect(() => workbookAsCsv(path, 'truncated.xlsx', undefined)).toThrow('cannot read truncated.xlsx as an Excel workbook: it is not a complete zip archive');
+  });
+});
