@@ -100,7 +100,7 @@ function statisticsOptions(withMethod: boolean): Option[] {
 function outputOptions(output: SharedGroups['output']): Option[] {
   return [
     new Option('--format <format>', 'output format (default: from the -o extension, else table)').choices(FORMATS),
-    new Option('-o, --output <file>', 'write to this file, atomically; .csv .tsv .json .md .html .txt pick the format'),
+    new Option('-o, --output <file>', 'write to this file, atomically; .csv .tsv .json .md .html .xlsx .txt pick the format'),
     new Option('--excel', 'CSV for Excel in Nordic/Polish locales: ; separator, decimal comma, BOM, CRLF'),
     ...(output.decimals ? [new Option('--decimals <n>', 'decimal places of scores and percentages').argParser(parseDecimals).default(1)] : []),
     ...(output.listing
