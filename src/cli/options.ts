@@ -75,6 +75,7 @@ function inputOptions(questions: 1 | 2): Option[] {
       return value;
     }),
     new Option('--include-partial', 'count unfinished responses (Qualtrics, Typeform) instead of excluding them'),
+    new Option('--dedupe <column>', 'one response per value of this ID column: the latest by date, else the last; the others excluded as duplicates'),
     new Option('--threads <n>', 'read a file of 64 MiB or more with N threads (default: one per core; 1: one thread)').argParser(parsePositive),
     ...dialectOptions(),
   ];
@@ -138,6 +139,7 @@ interface SharedFlags {
   delimiter?: string;
   encoding?: string;
   sheet?: string;
+  dedupe?: string;
   scale?: Scale;
   recode?: '1-11';
   since?: string;
@@ -194,6 +196,7 @@ export function sharedOptions(cmd: Command, groups: SharedGroups, io: Io): Share
       delimiter: flags.delimiter,
       encoding: flags.encoding,
       sheet: flags.sheet,
+      dedupe: flags.dedupe,
       scale: flags.recode ?? flags.scale ?? '0-10',
       where: flags.where ?? [],
       since,

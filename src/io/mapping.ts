@@ -317,6 +317,9 @@ const ID_WORDS = words([
   'numer zgłoszenia',
   '#',
   'customer id',
+  'respondent',
+  'user id',
+  'userid',
 ]);
 const COMMENT_WORDS = words([
   'comment',

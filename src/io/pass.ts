@@ -20,7 +20,7 @@ export interface InputZones {
 }
 
 /** What a pass reads of an input's plan: where its columns are (data a worker thread is sent). */
-export type SinkPlan = Pick<InputPlan, 'scoreIndexes' | 'date' | 'keyIndexes' | 'conditions' | 'rowKind'> & { readonly info: Pick<InputInfo, 'columns'> };
+export type SinkPlan = Pick<InputPlan, 'scoreIndexes' | 'date' | 'keyIndexes' | 'conditions' | 'dedupe' | 'rowKind'> & { readonly info: Pick<InputInfo, 'columns'> };
 
 /** A pass as data: what a worker thread sends back after reading its part of an input. */
 export interface PassData<S> {
@@ -59,10 +59,10 @@ export class Pass<S> {
     return new Reading(order, this.fold, this.bucketCalendar, r.keep, Math.max(1, r.scores.length), r.scale ?? '0-10', r.last?.count);
   }
 
-  /** Whether dates are read at all: the command needs them, or a filter does. */
+  /** Whether dates are read at all: the command needs them, a filter does, or --dedupe (to keep the latest). */
   get datesWanted(): boolean {
     const r = this.request;
-    return r.needsDates || r.since !== undefined || r.until !== undefined || r.last !== undefined;
+    return r.needsDates || r.since !== undefined || r.until !== undefined || r.last !== undefined || r.dedupe !== undefined;
   }
 
   private countGroup(k: number, value: string, column: string): void {
@@ -87,6 +87,7 @@ export class Pass<S> {
     const readTime = (cell: string, order: DateOrder): number => (forced ? forced(cell) : inAnalysisZone(parseDate(cell, source, order)));
     const { conditions, keyIndexes, scoreIndexes, rowKind } = plan;
     const dateIndex = plan.date?.index ?? -1;
+    const idIndex = plan.dedupe?.index ?? -1;
     // Where to watch for the first slash date (only while one reading runs and no pattern is forced).
     const slashWatch = dated && !forced ? dateIndex : -1;
     const keys: string[] = new Array(keyIndexes.length);
@@ -124,11 +125,12 @@ export class Pass<S> {
         }
       }
       let unreadable = 0;
+      const id = idIndex >= 0 ? (record[idIndex] ?? '').trim() : '';
       for (let i = 0; i < this.readings.length; i++) {
         const r = this.readings[i];
         const time = dated ? (byteTime ?? readTime(record[dateIndex] ?? '', r.order)) : NaN;
         if (dated && Number.isNaN(time)) unreadable++;
-        r.add(record, line, scoreIndexes, time, dated, since, until, keys);
+        r.add(record, line, scoreIndexes, time, dated, since, until, keys, id);
       }
       if (unreadable === 2) this.unreadableInBoth++;
     };
@@ -136,7 +138,7 @@ export class Pass<S> {
     // classifier may look anywhere, so then every column is read.
     const reads = rowKind
       ? undefined
-      : [...scoreIndexes, dateIndex, ...conditions.map((c) => c.index), ...keyIndexes.flatMap((k) => (k ? [k.index, ...(k.also ?? [])] : []))].filter((i) => i >= 0);
+      : [...scoreIndexes, dateIndex, idIndex, ...conditions.map((c) => c.index), ...keyIndexes.flatMap((k) => (k ? [k.index, ...(k.also ?? [])] : []))].filter((i) => i >= 0);
     // The date column is read from its bytes when nothing else reads its text: its common ISO
     // forms are read the same in either day-month order, and give no slash to watch for.
     const elsewhere = reads === undefined || reads.filter((i) => i === dateIndex).length > 1;

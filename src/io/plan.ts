@@ -44,6 +44,8 @@ export interface ScanRequest {
   readonly encoding?: string;
   /** An Excel workbook's sheet, by name or number. */
   readonly sheet?: string;
+  /** --dedupe: the respondent ID column; one response per ID is used, the latest. */
+  readonly dedupe?: string;
   /** How the answers are coded; 0-10 unless the survey used 1-10 or a 1-11 recode. */
   readonly scale?: Scale;
   readonly where: readonly WhereClause[];
@@ -111,6 +113,8 @@ export interface InputPlan {
   readonly date?: ColumnChoice;
   readonly keyIndexes: readonly (ColumnChoice | undefined)[];
   readonly conditions: readonly Condition[];
+  /** The --dedupe ID column. */
+  readonly dedupe?: ColumnChoice;
   readonly rowKind?: (record: readonly string[]) => RowKind;
   readonly sourceZone?: string;
 }
@@ -182,6 +186,8 @@ export function planInput(head: TableHead, request: ScanRequest, dated: boolean,
     equal: w.equal,
   }));
   const sourceZone = preset.sourceZone?.(header, headerRows, date);
+  const dedupe = request.dedupe === undefined ? undefined : { ...resolveColumn(header, request.dedupe, '--dedupe', source.name), reason: 'named by --dedupe' };
+  if (dedupe) columns.dedupe = dedupe;
   return {
     info: {
       name: source.name,
@@ -198,6 +204,7 @@ export function planInput(head: TableHead, request: ScanRequest, dated: boolean,
     date,
     keyIndexes,
     conditions,
+    dedupe,
     rowKind: preset.rowKind?.(header),
     sourceZone,
   };

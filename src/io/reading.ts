@@ -14,7 +14,23 @@ export interface ReadingData<S> {
   readonly earliestLine: number;
   readonly latestLine: number;
   readonly newest: number;
+  readonly latestOf: readonly (readonly [string, Latest][])[];
 }
+
+/**
+ * With --dedupe, a respondent's latest used answer so far, per question: folded when the reading
+ * finishes (an earlier one was counted as a duplicate when this one came).
+ */
+interface Latest {
+  readonly answer: number;
+  readonly time: number;
+  readonly line: number;
+  readonly bucket: number;
+  readonly keys: readonly string[];
+}
+
+/** Whether answer `a` is later than `b`: by date, then by place in the file. */
+const later = (a: Latest, b: Latest): boolean => a.time > b.time || ((a.time === b.time || (Number.isNaN(a.time) && Number.isNaN(b.time))) && a.line > b.line);
 
 /** Accounting whose example lines are counted from `offset` (a part of an input read elsewhere). */
 function shiftLines(a: Accounting, offset: number): Accounting {
@@ -45,6 +61,8 @@ export class Reading<S> {
   earliestLine = 0;
   latestLine = 0;
   private readonly single: Bucket<S> | undefined;
+  /** --dedupe: per question, each ID's latest answer, held until the reading finishes. */
+  private readonly latestOf: Map<string, Latest>[];
 
   constructor(
     readonly order: DateOrder,
@@ -59,6 +77,7 @@ export class Reading<S> {
     if (!bucketCalendar) {
       this.single = this.bucket(0);
     }
+    this.latestOf = Array.from({ length: questions }, () => new Map());
   }
 
   /** The same reading so far, read from now on in another order. */
@@ -78,6 +97,7 @@ export class Reading<S> {
       earliestLine: this.earliestLine,
       latestLine: this.latestLine,
       newest: this.newest,
+      latestOf: this.latestOf.map((byId) => [...byId]),
     };
   }
 
@@ -104,6 +124,27 @@ export class Reading<S> {
         mergeTallies(mine.overall[q], b.overall[q]);
       }
     }
+    other.latestOf.forEach((entries, q) => {
+      for (const [id, latest] of entries) this.keepLatest(q, id, lineOffset === 0 ? latest : { ...latest, line: latest.line + lineOffset });
+    });
+  }
+
+  /**
+   * Holds `candidate` as its ID's answer unless one held is later; the one that is not kept is a
+   * duplicate response in its period's accounting. Returns whether the candidate is held.
+   */
+  private keepLatest(q: number, id: string, candidate: Latest): boolean {
+    const held = this.latestOf[q].get(id);
+    const [kept, dropped] = held === undefined || later(candidate, held) ? [candidate, held] : [held, candidate];
+    if (dropped) {
+      const accounting = this.buckets.get(dropped.bucket)?.accounting[q];
+      if (accounting) {
+        accounting.used--;
+        exclude(accounting, 'duplicate_response', dropped.line);
+      }
+    }
+    this.latestOf[q].set(id, kept);
+    return kept === candidate;
   }
 
   /**
@@ -139,7 +180,18 @@ export class Reading<S> {
   }
 
   /** Counts one row that survived --where; `time` is NaN when no date is read. */
-  add(record: readonly string[], line: number, scoreIndexes: readonly number[], time: number, dated: boolean, since: number, until: number, keys: readonly string[]): void {
+  add(
+    record: readonly string[],
+    line: number,
+    scoreIndexes: readonly number[],
+    time: number,
+    dated: boolean,
+    since: number,
+    until: number,
+    keys: readonly string[],
+    /** With --dedupe, the respondent's ID ('' when the row has none: then it is no duplicate). */
+    id = '',
+  ): void {
     if (dated) {
       if (Number.isNaN(time)) {
         this.outside.read++;
@@ -160,7 +212,8 @@ export class Reading<S> {
         this.earliestLine = line;
       }
     }
-    const b = this.single ?? this.periodBucket(periodKey(time, this.bucketCalendar!));
+    const bucketKey = this.single ? 0 : periodKey(time, this.bucketCalendar!);
+    const b = this.single ?? this.periodBucket(bucketKey);
     if (!b) {
       // A period already behind the window: a filtered row, kept as a count only.
       this.outside.read++;
@@ -173,6 +226,10 @@ export class Reading<S> {
       const answer = answerOf(record[scoreIndexes[q]], accounting, line, this.scale);
       if (answer < 0) continue;
       accounting.used++;
+      if (id !== '') {
+        this.keepLatest(q, id, { answer, time, line, bucket: bucketKey, keys: [...keys] });
+        continue;
+      }
       b.overall[q][answer] += 1;
       this.fold.add(b.states[q], answer, time, keys);
     }
@@ -193,6 +250,14 @@ export class Reading<S> {
       this.fold.merge(state, b.states[q]);
       mergeAccounting(accounting, b.accounting[q]);
       mergeTallies(overall, b.overall[q]);
+    }
+    // Each ID's latest answer, in file order, when its period is kept.
+    const latest = [...this.latestOf[q].values()].sort((x, y) => x.line - y.line);
+    for (const l of latest) {
+      const inside = this.buckets.has(l.bucket) && (!window || !this.bucketCalendar || periodKey(window.start, this.bucketCalendar) <= l.bucket);
+      if (!inside) continue;
+      this.fold.add(state, l.answer, l.time, l.keys);
+      overall[l.answer] += 1;
     }
     return { state, accounting, overall };
   }

@@ -1,8 +1,8 @@
 import { answerOn, MISSING, OUT_OF_RANGE, parseAnswer, type Scale } from '../core/answer.js';
 
 /** Why a row was left out of the statistics. Filtered rows are counted apart: they were wanted out. */
-export type Reason = 'missing_score' | 'out_of_range' | 'not_a_number' | 'bad_date' | 'partial' | 'broken_record';
-export const REASONS: readonly Reason[] = ['missing_score', 'out_of_range', 'not_a_number', 'bad_date', 'partial', 'broken_record'];
+export type Reason = 'missing_score' | 'out_of_range' | 'not_a_number' | 'bad_date' | 'partial' | 'duplicate_response' | 'broken_record';
+export const REASONS: readonly Reason[] = ['missing_score', 'out_of_range', 'not_a_number', 'bad_date', 'partial', 'duplicate_response', 'broken_record'];
 
 export const REASON_TEXT: Readonly<Record<Reason, string>> = {
   missing_score: 'missing score',
@@ -10,6 +10,7 @@ export const REASON_TEXT: Readonly<Record<Reason, string>> = {
   not_a_number: 'score not a number',
   bad_date: 'date not readable',
   partial: 'unfinished response',
+  duplicate_response: 'duplicate response (--dedupe)',
   broken_record: 'lines of a broken record (a stray quote, or more fields than the header)',
 };
 

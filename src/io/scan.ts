@@ -69,7 +69,12 @@ export async function scan<S>(request: ScanRequest, io: Io, fold: Fold<S>): Prom
   const pass = new Pass(request, fold);
   const wanted = pass.datesWanted;
   // Optional dates (a listing sorted by date) become required as soon as a filter needs them.
-  const optionalDates = Boolean(request.datesIfAny) && request.since === undefined && request.until === undefined && request.last === undefined;
+  // --dedupe keeps the latest by date when there are dates, else the last in file order.
+  const optionalDates =
+    (Boolean(request.datesIfAny) || (request.dedupe !== undefined && !request.needsDates)) &&
+    request.since === undefined &&
+    request.until === undefined &&
+    request.last === undefined;
   const questionNames: string[] = [];
   let zone: Zone | undefined = request.zone;
   let presetOrder: DateOrder | undefined;

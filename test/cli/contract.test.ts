@@ -83,6 +83,7 @@ const PROBES: readonly Probe[] = [
   { flag: '--tz', args: () => ['--tz', 'Europe/Warsaw'], request: (r) => expect(r.zone?.name).toBe('Europe/Warsaw') },
   { flag: '--scale', args: () => ['--scale', '1-10'], request: (r) => expect(r.scale).toBe('1-10') },
   { flag: '--recode', args: () => ['--recode', '1-11'], request: (r) => expect(r.scale).toBe('1-11') },
+  { flag: '--dedupe', args: () => ['--dedupe', 'response_id'], request: (r) => expect(r.dedupe).toBe('response_id'), effect: differs },
   { flag: '--include-partial', args: () => ['--include-partial'], request: (r) => expect(r.includePartial).toBe(true) },
   { flag: '--encoding', args: () => ['--encoding', 'windows-1252'], request: (r) => expect(r.encoding).toBe('windows-1252'), effect: differs },
   // The file's own delimiter where it is read for answers; another one where only its columns are described.

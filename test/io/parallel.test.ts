@@ -71,6 +71,9 @@ const COMMANDS: readonly (readonly string[])[] = [
   ['segments', '--by', 'channel'],
   ['compare', '--by', 'channel'],
   ['report', '--where', 'channel=chat', '--since', '2024-03-01'],
+  // Each respondent's latest answer, wherever in the file (and in whichever part) it comes.
+  ['trend', '--period', 'month', '--dedupe', 'comment'],
+  ['report', '--last', '2q', '--dedupe', 'comment'],
 ];
 
 describe('several threads give what one gives', () => {

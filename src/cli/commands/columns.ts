@@ -136,6 +136,24 @@ function describe(head: TableHead, presetName: PresetName | undefined): Outcome[
       },
       { name: 'config', layout: 'record', audience: 'machine', columns: Object.keys(config).map((key) => ({ key, label: key, kind: 'text' as const })), rows: [config] },
     ],
-    notes: [`As nps.config.json: ${snippet}`],
+    notes: [`As nps.config.json: ${snippet}`, ...repeatedIds(found.id, sample)],
   };
+}
+
+/** A note when the sampled rows repeat a response ID: the same respondent may count twice, which --dedupe prevents. */
+function repeatedIds(id: ColumnChoice | undefined, sample: readonly string[][]): string[] {
+  if (!id) return [];
+  const seen = new Set<string>();
+  const repeated = new Set<string>();
+  for (const row of sample) {
+    const value = (row[id.index] ?? '').trim();
+    if (value === '') continue;
+    if (seen.has(value)) repeated.add(value);
+    seen.add(value);
+  }
+  if (repeated.size === 0) return [];
+  const example = [...repeated][0];
+  return [
+    `${id.name} repeats ${repeated.size === 1 ? 'a value' : `${repeated.size} values`} in the ${sample.length} rows sampled (${JSON.stringify(example.length > 30 ? `${example.slice(0, 29)}…` : example)}): the same respondent may have answered more than once; --dedupe ${JSON.stringify(id.name)} keeps each one's latest response.`,
+  ];
 }
