@@ -1,5 +1,6 @@
 import { scaleProblem } from '../core/scale.js';
 import { dataError } from '../errors.js';
+import type { JoinCount } from '../io/join.js';
 import { type Accounting, excludedTotal, REASON_TEXT, REASONS } from '../io/rows.js';
 import type { Question, Scan } from '../io/scan.js';
 import { TOOL, VERSION } from '../version.js';
@@ -36,6 +37,8 @@ export function checkAccounting(scan: Scan<unknown>, options: CheckOptions): voi
           : `note: slash dates fit both day/month and month/day; read as ${order}; choose with --date-format, e.g. M/d/yyyy`,
     );
   }
+  for (const j of scan.joins)
+    if (j.unmatched > 0) options.warn(`note: no match in ${j.file} for ${j.unmatched} of ${j.matched + j.unmatched} rows (on ${j.on}): kept, with its columns empty`);
   for (const question of scan.questions) checkQuestion(scan, question, options);
 }
 
@@ -93,10 +96,14 @@ const plural = (n: number, word: string) => (n === 1 ? word : `${word}s`);
 /** A wall time as its calendar day, YYYY-MM-DD. */
 export const isoDay = (wall: number): string => new Date(wall).toISOString().slice(0, 10);
 
-/** The row accounting as the last notes: one line, or one per question when a survey has two. */
+/** The row accounting as the last notes: one line, or one per question when a survey has two; then each join's matches. */
 export function accountingNotes(scan: Scan<unknown>): string[] {
-  return scan.questions.map((q) => `${scan.questions.length > 1 ? `${q.name}: ` : ''}${describeAccounting(q.accounting)}`);
+  return [...scan.questions.map((q) => `${scan.questions.length > 1 ? `${q.name}: ` : ''}${describeAccounting(q.accounting)}`), ...scan.joins.map(describeJoin)];
 }
+
+/** "Joined segments.csv on user_id: 588 rows matched; no match for 12 (kept, with its columns empty)." */
+export const describeJoin = (j: JoinCount): string =>
+  `Joined ${j.file} on ${j.on}: ${j.matched} ${plural(j.matched, 'row')} matched${j.unmatched > 0 ? `; no match for ${j.unmatched} (kept, with its columns empty)` : ''}.`;
 
 /** JSON `meta`: which tool did it, what was read and how, where every row went, the options used. */
 export function buildMeta(command: string, scan: Scan<unknown> | undefined, options: Record<string, unknown>): Record<string, unknown> {
@@ -122,6 +129,7 @@ export function buildMeta(command: string, scan: Scan<unknown> | undefined, opti
       excluded_total: excludedTotal(a),
       filtered: a.filtered,
     },
+    joins: scan.joins.map((j) => ({ file: j.file, on: j.on, matched: j.matched, unmatched: j.unmatched })),
     dates: {
       zone: scan.zone.name,
       slash_order: scan.dateOrder?.order ?? null,

@@ -10,6 +10,7 @@ import { usageError } from '../errors.js';
 import { patternReader } from '../io/date-pattern.js';
 import { knownEncoding } from '../io/decode.js';
 import type { Io } from '../io/io.js';
+import { type JoinKeep, type JoinSpec, parseOn } from '../io/join.js';
 import { sameFile } from '../io/paths.js';
 import type { ScanRequest, WhereClause } from '../io/plan.js';
 import { PRESET_NAMES, type PresetName } from '../io/presets.js';
@@ -75,6 +76,9 @@ function inputOptions(questions: 1 | 2): Option[] {
       return value;
     }),
     new Option('--include-partial', 'count unfinished responses (Qualtrics, Typeform) instead of excluding them'),
+    new Option('--join <file>', 'left-join a lookup table (CSV or .xlsx) onto the responses; its columns work in --by, --where, --agent ... (repeatable)').argParser(collect),
+    new Option('--on <key>', "each --join's key column: KEY when both name it so, or EXPORT_COLUMN=LOOKUP_COLUMN").argParser(collect),
+    new Option('--join-keep <row>', 'which row wins when a lookup lists a key twice with other values (default: that is an error)').choices(['first', 'last']),
     new Option('--dedupe <column>', 'one response per value of this ID column: the latest by date, else the last; the others excluded as duplicates'),
     new Option('--threads <n>', 'read a file of 64 MiB or more with N threads (default: one per core; 1: one thread)').argParser(parsePositive),
     ...dialectOptions(),
@@ -140,6 +144,9 @@ interface SharedFlags {
   encoding?: string;
   sheet?: string;
   dedupe?: string;
+  join?: string[];
+  on?: string[];
+  joinKeep?: JoinKeep;
   scale?: Scale;
   recode?: '1-11';
   since?: string;
@@ -197,6 +204,8 @@ export function sharedOptions(cmd: Command, groups: SharedGroups, io: Io): Share
       encoding: flags.encoding,
       sheet: flags.sheet,
       dedupe: flags.dedupe,
+      joins: joinsOf(flags),
+      joinKeep: flags.joinKeep,
       scale: flags.recode ?? flags.scale ?? '0-10',
       where: flags.where ?? [],
       since,
@@ -324,6 +333,22 @@ function parseDelimiter(value: string): string {
 }
 
 /** --score, repeatable up to the number of questions the command analyses side by side. */
+const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
+
+/** Each --join with its --on, in order. */
+function joinsOf(flags: SharedFlags): JoinSpec[] {
+  const files = flags.join ?? [];
+  const keys = flags.on ?? [];
+  if (files.length !== keys.length) {
+    throw usageError(
+      `${files.length} --join and ${keys.length} --on: each lookup needs its key`,
+      'e.g. --join segments.csv --on user_id (or --on customer_id=id when the names differ)',
+    );
+  }
+  if (flags.joinKeep !== undefined && files.length === 0) throw usageError('--join-keep says which lookup row wins: give --join FILE --on KEY', 'or drop --join-keep');
+  return files.map((file, i) => ({ file, ...parseOn(keys[i]) }));
+}
+
 const collectScore =
   (questions: 1 | 2) =>
   (value: string, previous: string[] | undefined): string[] => {

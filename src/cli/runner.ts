@@ -76,7 +76,7 @@ export async function runCommand(definition: AnyCommand, cmd: Command, io: Io, a
 function lookupFiles(cmd: Command): string[] {
   return cmd.options
     .filter((o) => o.attributeName() !== 'output')
-    .map((o) => cmd.getOptionValue(o.attributeName()))
+    .flatMap((o) => cmd.getOptionValue(o.attributeName()) as unknown)
     .filter((value): value is string => typeof value === 'string' && isFile(value));
 }
 

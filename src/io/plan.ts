@@ -2,6 +2,7 @@ import { isMissingCell, type Scale } from '../core/answer.js';
 import type { PeriodUnit } from '../core/period.js';
 import type { Zone } from '../core/zone.js';
 import { dataError, inputError, usageError } from '../errors.js';
+import type { JoinKeep, JoinSpec } from './join.js';
 import { type ColumnChoice, categoryColumn, detectDate, detectScore, listColumns, notAnswers, resolveColumn } from './mapping.js';
 import { choosePreset, type Preset, type PresetName, type Role, type RowKind } from './presets.js';
 import { encodingOf, type TableHead } from './read.js';
@@ -46,6 +47,9 @@ export interface ScanRequest {
   readonly sheet?: string;
   /** --dedupe: the respondent ID column; one response per ID is used, the latest. */
   readonly dedupe?: string;
+  /** --join FILE --on KEY: lookup tables joined onto every response, in order. */
+  readonly joins?: readonly JoinSpec[];
+  readonly joinKeep?: JoinKeep;
   /** How the answers are coded; 0-10 unless the survey used 1-10 or a 1-11 recode. */
   readonly scale?: Scale;
   readonly where: readonly WhereClause[];

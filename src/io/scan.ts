@@ -5,6 +5,7 @@ import { type Calendar, lastWindow } from '../core/period.js';
 import type { Tally } from '../core/tally.js';
 import { UTC, type Zone, zoneOf } from '../core/zone.js';
 import type { Io } from './io.js';
+import { type JoinCount, joinHead, type Lookup, loadLookup } from './join.js';
 import { PartedFile, partStarts, threadsFor } from './parallel.js';
 import { type InputZones, Pass, type SinkPlan } from './pass.js';
 import { type InputInfo, type InputPlan, planInput, type ScanRequest } from './plan.js';
@@ -42,6 +43,8 @@ export interface Scan<S> {
   readonly extremes?: { readonly earliest: number; readonly earliestLine: number; readonly latest: number; readonly latestLine: number };
   /** The zone days and periods were cut in. */
   readonly zone: Zone;
+  /** Per --join: the rows its lookup had a key for, and those it had not. */
+  readonly joins: readonly JoinCount[];
 }
 
 /** Threads to read a file with: more than one only for a large file folded by a fold a worker thread can rebuild. */
@@ -78,16 +81,22 @@ export async function scan<S>(request: ScanRequest, io: Io, fold: Fold<S>): Prom
   const questionNames: string[] = [];
   let zone: Zone | undefined = request.zone;
   let presetOrder: DateOrder | undefined;
+  const lookups: Lookup[] = [];
+  for (const join of request.joins ?? []) lookups.push(await loadLookup(join, io, request.joinKeep));
+  const joins: JoinCount[] = [];
   for (const [fileIndex, file] of request.files.entries()) {
     // Grouping by file uses the position, so the same name given twice (or d1/x.csv and d2/x.csv) stays apart.
     const fileKey = String(fileIndex);
     const extraHeaderRows = (header: readonly string[], first: readonly string[][]) => choosePreset(header, request.preset).extraHeaderRows(first);
-    const threads = threadsForFile(file, fold, request, io);
+    // Joined columns are added as the main thread reads: a joined export stays on it.
+    const threads = lookups.length > 0 ? 1 : threadsForFile(file, fold, request, io);
     const workers = threads > 1 ? new PartedFile<S>(threads - 1) : undefined;
     let parted: { plan: SinkPlan; zones: InputZones; columnNames: string[] } | undefined;
     let info: InputInfo | undefined;
     try {
-      const first = await readTable(file, io, { delimiter: request.delimiter, encoding: request.encoding, sheet: request.sheet, extraHeaderRows }, (head: TableHead) => {
+      const first = await readTable(file, io, { delimiter: request.delimiter, encoding: request.encoding, sheet: request.sheet, extraHeaderRows }, (ownHead: TableHead) => {
+        const joined = lookups.length > 0 ? joinHead(ownHead, lookups, joins) : undefined;
+        const head = joined?.head ?? ownHead;
         const plan = planInput(head, request, wanted, optionalDates);
         info = { ...plan.info, reader: head.reader };
         plan.questionNames.forEach((name, q) => {
@@ -98,7 +107,7 @@ export async function scan<S>(request: ScanRequest, io: Io, fold: Fold<S>): Prom
         zone ??= own ?? UTC;
         presetOrder ??= plan.preset.dateOrder;
         const zones = { analysis: zone, source: own ?? zone };
-        const sink = pass.sink(plan, fileKey, zones);
+        const sink = joined ? joined.wrap(pass.sink(plan, fileKey, zones)) : pass.sink(plan, fileKey, zones);
         const shape = { delimiter: head.dialect.delimiter, columns: head.header.length };
         const starts = workers && splittable(head, plan) ? partStarts(file, threads, shape) : undefined;
         if (!workers || !starts) return sink;
@@ -146,5 +155,6 @@ export async function scan<S>(request: ScanRequest, io: Io, fold: Fold<S>): Prom
     latest,
     extremes: Number.isNaN(latest) ? undefined : { earliest: chosen.earliest, earliestLine: chosen.earliestLine, latest, latestLine: chosen.latestLine },
     zone: zone ?? UTC,
+    joins,
   };
 }

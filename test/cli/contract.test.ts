@@ -83,6 +83,17 @@ const PROBES: readonly Probe[] = [
   { flag: '--tz', args: () => ['--tz', 'Europe/Warsaw'], request: (r) => expect(r.zone?.name).toBe('Europe/Warsaw') },
   { flag: '--scale', args: () => ['--scale', '1-10'], request: (r) => expect(r.scale).toBe('1-10') },
   { flag: '--recode', args: () => ['--recode', '1-11'], request: (r) => expect(r.scale).toBe('1-11') },
+  {
+    flag: '--join',
+    args: () => ['--join', 'fixtures/join-segments.csv', '--on', 'response_id=user_id'],
+    request: (r) => expect(r.joins).toEqual([{ file: 'fixtures/join-segments.csv', left: 'response_id', right: 'user_id' }]),
+  },
+  { flag: '--on', args: () => ['--join', 'fixtures/join-segments.csv', '--on', 'agent=user_id'], request: (r) => expect(r.joins?.[0].left).toBe('agent') },
+  {
+    flag: '--join-keep',
+    args: () => ['--join', 'fixtures/join-segments.csv', '--on', 'agent=user_id', '--join-keep', 'last'],
+    request: (r) => expect(r.joinKeep).toBe('last'),
+  },
   { flag: '--dedupe', args: () => ['--dedupe', 'response_id'], request: (r) => expect(r.dedupe).toBe('response_id'), effect: differs },
   { flag: '--include-partial', args: () => ['--include-partial'], request: (r) => expect(r.includePartial).toBe(true) },
   { flag: '--encoding', args: () => ['--encoding', 'windows-1252'], request: (r) => expect(r.encoding).toBe('windows-1252'), effect: differs },

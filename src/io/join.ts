@@ -1,0 +1,121 @@
+import { basename } from 'node:path';
+import { dataError } from '../errors.js';
+import type { Io } from './io.js';
+import { resolveColumn } from './mapping.js';
+import { type RecordSink, readTable, type TableHead } from './read.js';
+
+/*
+ * --join FILE --on KEY: a lookup table (a segment list keyed by customer ID, in CSV or .xlsx) held
+ * in memory and joined onto each response as it is read, so its columns are columns of the
+ * export for --by, --where, --agent, --team and detection alike. Responses still stream.
+ */
+
+/** A join as asked: the lookup file, and the key column on each side (`--on id` or `--on left=right`). */
+export interface JoinSpec {
+  readonly file: string;
+  readonly left: string;
+  readonly right: string;
+}
+
+/** Which row wins when a key is listed twice with different values; undefined: that is an error. */
+export type JoinKeep = 'first' | 'last';
+
+export interface Lookup {
+  readonly spec: JoinSpec;
+  /** Its columns other than the key, as they are named in the joined header. */
+  readonly columns: readonly string[];
+  readonly rows: ReadonlyMap<string, readonly string[]>;
+}
+
+/** How a join went for the responses: rows whose key the lookup has, and rows it has not. */
+export interface JoinCount {
+  readonly file: string;
+  readonly on: string;
+  matched: number;
+  unmatched: number;
+}
+
+export const parseOn = (on: string): { left: string; right: string } => {
+  const at = on.indexOf('=');
+  return at < 0 ? { left: on.trim(), right: on.trim() } : { left: on.slice(0, at).trim(), right: on.slice(at + 1).trim() };
+};
+
+/** Reads a lookup whole: identical duplicate rows are harmless, conflicting ones need `keep`. */
+export async function loadLookup(spec: JoinSpec, io: Io, keep: JoinKeep | undefined): Promise<Lookup> {
+  const rows = new Map<string, string[]>();
+  let columns: string[] = [];
+  let conflicts = 0;
+  let example: string | undefined;
+  await readTable(spec.file, io, {}, (head) => {
+    const key = resolveColumn(head.header, spec.right, '--on', head.source.name).index;
+    columns = head.header.filter((_, i) => i !== key);
+    const sink = (record: string[], _line: number, broken?: unknown) => {
+      if (broken) return;
+      const id = (record[key] ?? '').trim();
+      if (id === '') return;
+      const values = record.filter((_, i) => i !== key).map((v) => v.trim());
+      while (values.length < columns.length) values.push('');
+      const held = rows.get(id);
+      if (held === undefined) rows.set(id, values);
+      else if (held.some((v, i) => v !== values[i])) {
+        conflicts++;
+        example ??= id;
+        if (keep === 'last') rows.set(id, values);
+      }
+    };
+    return sink as RecordSink;
+  });
+  if (conflicts > 0 && keep === undefined) {
+    throw dataError(
+      `${spec.file} lists ${conflicts} ${conflicts === 1 ? 'key' : 'keys'} of ${spec.right} again with other values (e.g. ${JSON.stringify(example)}): which one counts?`,
+      'say which row wins with --join-keep first|last, or fix the lookup',
+    );
+  }
+  return { spec, columns, rows };
+}
+
+/**
+ * The export's head with each lookup's columns after its own (a name the export already has gets
+ * the lookup's file name after it), and a sink that extends every record the same way.
+ */
+export function joinHead(head: TableHead, lookups: readonly Lookup[], counts: JoinCount[]): { head: TableHead; wrap: (sink: RecordSink) => RecordSink } {
+  const header = [...head.header];
+  const steps = lookups.map((lookup) => {
+    const key = resolveColumn(header, lookup.spec.left, '--on', head.source.name).index;
+    const at = header.length;
+    const taken = new Set(header.map((h) => h.toLowerCase()));
+    for (const column of lookup.columns) header.push(taken.has(column.toLowerCase()) ? `${column} (${basename(lookup.spec.file)})` : column);
+    const on = lookup.spec.left === lookup.spec.right ? lookup.spec.left : `${lookup.spec.left}=${lookup.spec.right}`;
+    let count = counts.find((c) => c.file === lookup.spec.file && c.on === on);
+    if (!count) {
+      count = { file: lookup.spec.file, on, matched: 0, unmatched: 0 };
+      counts.push(count);
+    }
+    return { lookup, key, at, count };
+  });
+  const empty = (n: number) => Array.from({ length: n }, () => '');
+  const extend = (record: string[], tally: boolean) => {
+    for (const { lookup, key, at, count } of steps) {
+      const values = lookup.rows.get((record[key] ?? '').trim());
+      if (tally) {
+        if (values) count.matched++;
+        else count.unmatched++;
+      }
+      const row = values ?? empty(lookup.columns.length);
+      for (let i = 0; i < row.length; i++) record[at + i] = row[i];
+    }
+    return record;
+  };
+  const fileColumns = head.header.length;
+  const wrap = (sink: RecordSink): RecordSink => {
+    const wrapped = (record: string[], line: number, broken?: Parameters<RecordSink>[2], time?: number) => {
+      if (!broken) extend(record, true);
+      sink(record, line, broken, time);
+    };
+    // The reader fills only the export's own columns: it reads the keys, and joined ones come from here.
+    const wanted = sink.wanted && [...sink.wanted.filter((i) => i < fileColumns), ...steps.map((s) => s.key).filter((i) => i < fileColumns)];
+    const dates = sink.dates && sink.dates.index < fileColumns ? sink.dates : undefined;
+    return Object.assign(wrapped, { wanted, dates, stopAt: sink.stopAt });
+  };
+  return { head: { ...head, header, sample: head.sample.map((record) => extend([...record], false)) }, wrap };
+}
