@@ -25,6 +25,7 @@ export interface NpsLabels {
 export function npsColumns({ suffix = '', label = '', shares = 'machine' }: NpsLabels = {}): Column[] {
   return [
     { key: `n${suffix}`, label: `n${label}`, kind: 'count' },
+    { key: `n_eff${suffix}`, label: `Effective n${label}`, kind: 'number', weighted: true },
     { key: `promoters_pct${suffix}`, label: `Promoters${label}`, kind: 'pct', audience: shares },
     { key: `passives_pct${suffix}`, label: `Passives${label}`, kind: 'pct', audience: 'machine' },
     { key: `detractors_pct${suffix}`, label: `Detractors${label}`, kind: 'pct', audience: shares },
@@ -39,6 +40,7 @@ export function npsCells(s: NpsSummary, suffix = ''): Record<string, Cell> {
   // Literal keys make a fast object (computed ones do not), and rows are made by the hundred thousand.
   const cells = {
     n: s.n,
+    n_eff: s.nEffective,
     promoters_pct: s.promotersPct,
     passives_pct: s.passivesPct,
     detractors_pct: s.detractorsPct,

@@ -40,6 +40,11 @@ export function addSharedOptions(cmd: Command, groups: SharedGroups): Command {
     cmd.argument('[files...]', 'CSV exports to read, pooled (.gz is unzipped; - or none reads stdin)');
     add(HEADINGS.input, inputOptions(groups.input.questions));
   }
+  if (groups.weights) {
+    add(HEADINGS.input, [
+      new Option('--weight <column>', "each response's weight: weighted shares and NPS, intervals and tests on Kish's effective n (missing or negative weights excluded)"),
+    ]);
+  }
   if (groups.grouping) {
     add(HEADINGS.input, [new Option('--max-groups <n>', `distinct values a grouping column may have (default: ${DEFAULT_MAX_GROUPS})`).argParser(parsePositive)]);
   }
@@ -144,6 +149,7 @@ interface SharedFlags {
   encoding?: string;
   sheet?: string;
   dedupe?: string;
+  weight?: string;
   join?: string[];
   on?: string[];
   joinKeep?: JoinKeep;
@@ -204,6 +210,7 @@ export function sharedOptions(cmd: Command, groups: SharedGroups, io: Io): Share
       encoding: flags.encoding,
       sheet: flags.sheet,
       dedupe: flags.dedupe,
+      weight: flags.weight,
       joins: joinsOf(flags),
       joinKeep: flags.joinKeep,
       scale: flags.recode ?? flags.scale ?? '0-10',

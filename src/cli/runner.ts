@@ -52,9 +52,12 @@ export async function runCommand(definition: AnyCommand, cmd: Command, io: Io, a
     throw new Error(`${definition.name} offers --fail-below but did not judge it`);
   }
   const scanned = scans.at(-1);
+  // Columns of an effective n say nothing new without weights: n itself.
+  const tables = shared.scan.weight === undefined ? outcome.report.tables.map((t) => ({ ...t, columns: t.columns.filter((c) => !c.weighted) })) : outcome.report.tables;
   const report: Report = {
     command: definition.name,
     ...outcome.report,
+    tables,
     notes: [...outcome.report.notes, ...(scanned ? accountingNotes(scanned) : []), ...(settingsNote ? [settingsNote] : [])],
     ...(gates.length > 0 ? { gates } : {}),
     // The format as chosen (from -o's extension or --excel too), not only as typed.

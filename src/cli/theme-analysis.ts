@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Fold } from '../core/fold.js';
 import { compareGroups, holm } from '../core/significance.js';
 import { type Statistics, summarize } from '../core/summary.js';
-import { countsOf, mergeTallies, newTally, type Tally } from '../core/tally.js';
+import { addAnswer, countsOf, mergeTallies, newTally, type Tally } from '../core/tally.js';
 import { compileThemes, type Theme, themesFromJson } from '../core/themes.js';
 import { usageError } from '../errors.js';
 import type { Column, ReportTable, Row } from '../report/model.js';
@@ -25,11 +25,11 @@ export function themeFold(list: readonly Theme[], at: number): Fold<ThemeState> 
   const matchers = compileThemes(list);
   return {
     empty: () => ({ mentioning: list.map(newTally), notMentioning: list.map(newTally), commenters: 0 }),
-    add(state, score, _time, keys) {
+    add(state, score, _time, keys, weight) {
       const comment = keys[at];
       if (comment.trim() === '') return;
       state.commenters++;
-      for (let i = 0; i < matchers.length; i++) (matchers[i](comment) ? state.mentioning : state.notMentioning)[i][score] += 1;
+      for (let i = 0; i < matchers.length; i++) addAnswer((matchers[i](comment) ? state.mentioning : state.notMentioning)[i], score, weight);
     },
     merge(into, from) {
       into.commenters += from.commenters;

@@ -1,7 +1,7 @@
 import { entry } from './entry.js';
 import { addSideMetrics, mergeSideMetrics, newSideMetrics, type SideMetrics } from './metrics.js';
 import { type Calendar, periodKey, periodStart } from './period.js';
-import { mergeTallies, newTally, type Tally } from './tally.js';
+import { addAnswer, mergeTallies, newTally, type Tally } from './tally.js';
 
 /**
  * How a command folds answers into its state in one pass over the rows. `merge` lets a reader keep
@@ -10,8 +10,11 @@ import { mergeTallies, newTally, type Tally } from './tally.js';
  */
 export interface Fold<S> {
   empty(): S;
-  /** `time` is a wall time (NaN when no dates are read); `keys` the group columns' values, in order. */
-  add(state: S, score: number, time: number, keys: readonly string[]): void;
+  /**
+   * `time` is a wall time (NaN when no dates are read); `keys` the group columns' values, in order;
+   * `weight` the answer's --weight (1 without).
+   */
+  add(state: S, score: number, time: number, keys: readonly string[], weight: number): void;
   merge(into: S, from: S): void;
   /**
    * The fold as data, when it is one of the folds below: a worker thread builds the same fold from
@@ -56,9 +59,7 @@ export function foldOf(spec: FoldSpec): Fold<unknown> {
 /** All answers in one tally. */
 export const tallyFold: Fold<Tally> = {
   empty: newTally,
-  add: (t, score) => {
-    t[score] += 1;
-  },
+  add: (t, score, _time, _keys, weight) => addAnswer(t, score, weight),
   merge: (into, from) => void mergeTallies(into, from),
   spec: { kind: 'tally' },
 };
@@ -73,7 +74,7 @@ export function periodFold(calendar: Calendar): Fold<Map<number, Tally>> {
   let lastTally: Tally | undefined;
   return {
     empty: () => new Map(),
-    add(periods, score, time) {
+    add(periods, score, time, _keys, weight) {
       if (!(time >= start && time < end)) {
         key = periodKey(time, calendar);
         start = periodStart(key, calendar);
@@ -84,7 +85,7 @@ export function periodFold(calendar: Calendar): Fold<Map<number, Tally>> {
         lastPeriods = periods;
         lastTally = entry(periods, key, newTally);
       }
-      lastTally![score] += 1;
+      addAnswer(lastTally!, score, weight);
     },
     merge: mergeKeyed,
     spec: { kind: 'period', calendar },
@@ -110,8 +111,8 @@ export function groupPeriodFold(calendar: Calendar): Fold<Map<string, Map<number
   const periods = periodFold(calendar);
   return {
     empty: () => new Map(),
-    add(groups, score, time, keys) {
-      periods.add(entry(groups, keys[0], periods.empty), score, time, keys);
+    add(groups, score, time, keys, weight) {
+      periods.add(entry(groups, keys[0], periods.empty), score, time, keys, weight);
     },
     merge(into, from) {
       for (const [key, series] of from) periods.merge(entry(into, key, periods.empty), series);
@@ -124,9 +125,9 @@ export function groupPeriodFold(calendar: Calendar): Fold<Map<string, Map<number
 export function pairFold<A, B>(a: Fold<A>, b: Fold<B>): Fold<[A, B]> {
   return {
     empty: () => [a.empty(), b.empty()],
-    add(state, score, time, keys) {
-      a.add(state[0], score, time, keys);
-      b.add(state[1], score, time, keys);
+    add(state, score, time, keys, weight) {
+      a.add(state[0], score, time, keys, weight);
+      b.add(state[1], score, time, keys, weight);
     },
     merge(into, from) {
       a.merge(into[0], from[0]);
@@ -151,9 +152,9 @@ export function keyedFold(count: number): Fold<Map<string, Tally>> {
   };
   return {
     empty: () => new Map(),
-    add(groups, score, _time, keys) {
+    add(groups, score, _time, keys, weight) {
       const key = keys.length === 1 || count === 1 ? keys[0] : count === 2 ? pairKey(keys[0], keys[1]) : keys.slice(0, count).join(KEY_SEPARATOR);
-      entry(groups, key, newTally)[score] += 1;
+      addAnswer(entry(groups, key, newTally), score, weight);
     },
     merge: mergeKeyed,
     spec: { kind: 'keyed', count },

@@ -38,7 +38,7 @@ export function leaderboard(groups: ReadonlyMap<string, Tally>, minN: number, ra
     keys.map((k) => countsOf(groups.get(k)!)),
     countsOf(total),
   );
-  const rankedKeys = keys.filter((k) => summarize(groups.get(k)!, stats).n >= minN);
+  const rankedKeys = keys.filter((k) => summarize(groups.get(k)!, stats).nEffective >= minN);
   const tests = rankedKeys.map((key) => {
     const own = groups.get(key)!;
     return compareGroups(countsOf(own), countsOf(restOf(total, own)), stats);

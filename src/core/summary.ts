@@ -1,6 +1,6 @@
 import { interval, type Statistics } from './interval.js';
 import { netScore } from './nps.js';
-import { countsOf, sizeOf, type Tally } from './tally.js';
+import { countsOf, effectiveSize, sizeOf, type Tally, weightedCounts } from './tally.js';
 
 export type { Statistics };
 
@@ -17,15 +17,18 @@ export interface NpsSummary {
   readonly lower: number;
   readonly upper: number;
   readonly margin: number;
+  /** Kish's effective n: n unweighted; with weights, what the intervals and tests count on. */
+  readonly nEffective: number;
   /** Answers per score 0..10. */
   readonly distribution: readonly number[];
 }
 
 export function summarize(t: Tally, stats: Statistics): NpsSummary {
-  const counts = countsOf(t);
+  const counts = weightedCounts(t);
   const n = sizeOf(counts);
   const pct = (k: number) => (n === 0 ? NaN : (100 * k) / n);
-  const ci = interval(counts, stats.method, stats.confidence);
+  // With weights, the interval has the precision of the effective n, around the weighted shares.
+  const ci = interval(countsOf(t), stats.method, stats.confidence);
   return {
     n,
     promoters: counts.promoters,
@@ -38,6 +41,7 @@ export function summarize(t: Tally, stats: Statistics): NpsSummary {
     lower: 100 * ci.lower,
     upper: 100 * ci.upper,
     margin: 100 * ci.margin,
-    distribution: Array.from(t),
+    nEffective: effectiveSize(t),
+    distribution: Array.from(t.subarray(0, 11)),
   };
 }

@@ -148,7 +148,15 @@ function requestAsData(request: ScanRequest): ScanRequest {
 
 /** The planned columns without the preset's functions (a file with a row classifier is not split). */
 function planAsData(plan: SinkPlan): SinkPlan {
-  return { scoreIndexes: plan.scoreIndexes, date: plan.date, keyIndexes: plan.keyIndexes, conditions: plan.conditions, dedupe: plan.dedupe, info: { columns: plan.info.columns } };
+  return {
+    scoreIndexes: plan.scoreIndexes,
+    date: plan.date,
+    keyIndexes: plan.keyIndexes,
+    conditions: plan.conditions,
+    dedupe: plan.dedupe,
+    weight: plan.weight,
+    info: { columns: plan.info.columns },
+  };
 }
 
 /** The worker's module: beside this one once built; under the test runner (TypeScript sources) the build's. */

@@ -8,7 +8,7 @@ import type { DateBytes } from './fast-records.js';
 import { type InputInfo, type InputPlan, keyOf, type ScanRequest } from './plan.js';
 import type { Broken, RecordSink } from './read.js';
 import { Reading, type ReadingData } from './reading.js';
-import { exclude, passes } from './rows.js';
+import { exclude, passes, weightOf } from './rows.js';
 
 /** Groups a column may have unless --max-groups says otherwise. */
 export const DEFAULT_MAX_GROUPS = 100_000;
@@ -20,7 +20,7 @@ export interface InputZones {
 }
 
 /** What a pass reads of an input's plan: where its columns are (data a worker thread is sent). */
-export type SinkPlan = Pick<InputPlan, 'scoreIndexes' | 'date' | 'keyIndexes' | 'conditions' | 'dedupe' | 'rowKind'> & { readonly info: Pick<InputInfo, 'columns'> };
+export type SinkPlan = Pick<InputPlan, 'scoreIndexes' | 'date' | 'keyIndexes' | 'conditions' | 'dedupe' | 'weight' | 'rowKind'> & { readonly info: Pick<InputInfo, 'columns'> };
 
 /** A pass as data: what a worker thread sends back after reading its part of an input. */
 export interface PassData<S> {
@@ -88,6 +88,7 @@ export class Pass<S> {
     const { conditions, keyIndexes, scoreIndexes, rowKind } = plan;
     const dateIndex = plan.date?.index ?? -1;
     const idIndex = plan.dedupe?.index ?? -1;
+    const weightIndex = plan.weight?.index ?? -1;
     // Where to watch for the first slash date (only while one reading runs and no pattern is forced).
     const slashWatch = dated && !forced ? dateIndex : -1;
     const keys: string[] = new Array(keyIndexes.length);
@@ -126,11 +127,12 @@ export class Pass<S> {
       }
       let unreadable = 0;
       const id = idIndex >= 0 ? (record[idIndex] ?? '').trim() : '';
+      const weight = weightIndex >= 0 ? weightOf(record[weightIndex]) : 1;
       for (let i = 0; i < this.readings.length; i++) {
         const r = this.readings[i];
         const time = dated ? (byteTime ?? readTime(record[dateIndex] ?? '', r.order)) : NaN;
         if (dated && Number.isNaN(time)) unreadable++;
-        r.add(record, line, scoreIndexes, time, dated, since, until, keys, id);
+        r.add(record, line, scoreIndexes, time, dated, since, until, keys, id, weight);
       }
       if (unreadable === 2) this.unreadableInBoth++;
     };
@@ -138,7 +140,9 @@ export class Pass<S> {
     // classifier may look anywhere, so then every column is read.
     const reads = rowKind
       ? undefined
-      : [...scoreIndexes, dateIndex, idIndex, ...conditions.map((c) => c.index), ...keyIndexes.flatMap((k) => (k ? [k.index, ...(k.also ?? [])] : []))].filter((i) => i >= 0);
+      : [...scoreIndexes, dateIndex, idIndex, weightIndex, ...conditions.map((c) => c.index), ...keyIndexes.flatMap((k) => (k ? [k.index, ...(k.also ?? [])] : []))].filter(
+          (i) => i >= 0,
+        );
     // The date column is read from its bytes when nothing else reads its text: its common ISO
     // forms are read the same in either day-month order, and give no slash to watch for.
     const elsewhere = reads === undefined || reads.filter((i) => i === dateIndex).length > 1;

@@ -47,6 +47,8 @@ export interface ScanRequest {
   readonly sheet?: string;
   /** --dedupe: the respondent ID column; one response per ID is used, the latest. */
   readonly dedupe?: string;
+  /** --weight: the column of each response's weight. */
+  readonly weight?: string;
   /** --join FILE --on KEY: lookup tables joined onto every response, in order. */
   readonly joins?: readonly JoinSpec[];
   readonly joinKeep?: JoinKeep;
@@ -119,6 +121,8 @@ export interface InputPlan {
   readonly conditions: readonly Condition[];
   /** The --dedupe ID column. */
   readonly dedupe?: ColumnChoice;
+  /** The --weight column. */
+  readonly weight?: ColumnChoice;
   readonly rowKind?: (record: readonly string[]) => RowKind;
   readonly sourceZone?: string;
 }
@@ -192,6 +196,8 @@ export function planInput(head: TableHead, request: ScanRequest, dated: boolean,
   const sourceZone = preset.sourceZone?.(header, headerRows, date);
   const dedupe = request.dedupe === undefined ? undefined : { ...resolveColumn(header, request.dedupe, '--dedupe', source.name), reason: 'named by --dedupe' };
   if (dedupe) columns.dedupe = dedupe;
+  const weight = request.weight === undefined ? undefined : { ...resolveColumn(header, request.weight, '--weight', source.name), reason: 'named by --weight' };
+  if (weight) columns.weight = weight;
   return {
     info: {
       name: source.name,
@@ -209,6 +215,7 @@ export function planInput(head: TableHead, request: ScanRequest, dated: boolean,
     keyIndexes,
     conditions,
     dedupe,
+    weight,
     rowKind: preset.rowKind?.(header),
     sourceZone,
   };

@@ -2,7 +2,7 @@ import type { Scale } from '../core/answer.js';
 import type { DateOrder } from '../core/date.js';
 import type { Fold } from '../core/fold.js';
 import { type Calendar, periodKey } from '../core/period.js';
-import { mergeTallies, newTally, type Tally } from '../core/tally.js';
+import { addAnswer, mergeTallies, newTally, type Tally } from '../core/tally.js';
 import { type Accounting, answerOf, exclude, mergeAccounting, newAccounting } from './rows.js';
 
 /** A reading as data: see Reading.data. */
@@ -27,6 +27,7 @@ interface Latest {
   readonly line: number;
   readonly bucket: number;
   readonly keys: readonly string[];
+  readonly weight: number;
 }
 
 /** Whether answer `a` is later than `b`: by date, then by place in the file. */
@@ -191,6 +192,8 @@ export class Reading<S> {
     keys: readonly string[],
     /** With --dedupe, the respondent's ID ('' when the row has none: then it is no duplicate). */
     id = '',
+    /** With --weight, the row's weight (NaN when its cell holds none); 1 without. */
+    weight = 1,
   ): void {
     if (dated) {
       if (Number.isNaN(time)) {
@@ -225,13 +228,17 @@ export class Reading<S> {
       accounting.read++;
       const answer = answerOf(record[scoreIndexes[q]], accounting, line, this.scale);
       if (answer < 0) continue;
-      accounting.used++;
-      if (id !== '') {
-        this.keepLatest(q, id, { answer, time, line, bucket: bucketKey, keys: [...keys] });
+      if (Number.isNaN(weight)) {
+        exclude(accounting, 'bad_weight', line);
         continue;
       }
-      b.overall[q][answer] += 1;
-      this.fold.add(b.states[q], answer, time, keys);
+      accounting.used++;
+      if (id !== '') {
+        this.keepLatest(q, id, { answer, time, line, bucket: bucketKey, keys: [...keys], weight });
+        continue;
+      }
+      addAnswer(b.overall[q], answer, weight);
+      this.fold.add(b.states[q], answer, time, keys, weight);
     }
   }
 
@@ -256,8 +263,8 @@ export class Reading<S> {
     for (const l of latest) {
       const inside = this.buckets.has(l.bucket) && (!window || !this.bucketCalendar || periodKey(window.start, this.bucketCalendar) <= l.bucket);
       if (!inside) continue;
-      this.fold.add(state, l.answer, l.time, l.keys);
-      overall[l.answer] += 1;
+      this.fold.add(state, l.answer, l.time, l.keys, l.weight);
+      addAnswer(overall, l.answer, l.weight);
     }
     return { state, accounting, overall };
   }

@@ -1,14 +1,15 @@
 import { answerOn, MISSING, OUT_OF_RANGE, parseAnswer, type Scale } from '../core/answer.js';
 
 /** Why a row was left out of the statistics. Filtered rows are counted apart: they were wanted out. */
-export type Reason = 'missing_score' | 'out_of_range' | 'not_a_number' | 'bad_date' | 'partial' | 'duplicate_response' | 'broken_record';
-export const REASONS: readonly Reason[] = ['missing_score', 'out_of_range', 'not_a_number', 'bad_date', 'partial', 'duplicate_response', 'broken_record'];
+export type Reason = 'missing_score' | 'out_of_range' | 'not_a_number' | 'bad_date' | 'bad_weight' | 'partial' | 'duplicate_response' | 'broken_record';
+export const REASONS: readonly Reason[] = ['missing_score', 'out_of_range', 'not_a_number', 'bad_date', 'bad_weight', 'partial', 'duplicate_response', 'broken_record'];
 
 export const REASON_TEXT: Readonly<Record<Reason, string>> = {
   missing_score: 'missing score',
   out_of_range: 'score outside 0-10',
   not_a_number: 'score not a number',
   bad_date: 'date not readable',
+  bad_weight: 'weight missing, negative or not a number',
   partial: 'unfinished response',
   duplicate_response: 'duplicate response (--dedupe)',
   broken_record: 'lines of a broken record (a stray quote, or more fields than the header)',
@@ -48,6 +49,14 @@ export function mergeAccounting(into: Accounting, from: Accounting): Accounting 
     into.lines[r] = [...into.lines[r], ...from.lines[r]].sort((x, y) => x - y).slice(0, EXAMPLE_LINES);
   }
   return into;
+}
+
+/** A --weight cell as a weight: a number of zero or more (decimal point or comma); NaN when it is none. */
+export function weightOf(cell: string | undefined): number {
+  const text = (cell ?? '').trim();
+  if (text === '') return NaN;
+  const value = Number(text.includes(',') && !text.includes('.') ? text.replace(',', '.') : text);
+  return Number.isFinite(value) && value >= 0 ? value : NaN;
 }
 
 /** `--where column=value` / `column!=value`, resolved to a column of one file. */

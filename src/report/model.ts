@@ -32,6 +32,8 @@ export interface Column {
   readonly audience?: Audience;
   /** For people: longer text is cut with an ellipsis (comments in a terminal table). */
   readonly maxWidth?: number;
+  /** Shown only when the responses are weighted (an effective n). */
+  readonly weighted?: boolean;
 }
 
 /** Text cut to `width` characters with an ellipsis, for people's displays only. */

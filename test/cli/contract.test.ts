@@ -94,6 +94,7 @@ const PROBES: readonly Probe[] = [
     args: () => ['--join', 'fixtures/join-segments.csv', '--on', 'agent=user_id', '--join-keep', 'last'],
     request: (r) => expect(r.joinKeep).toBe('last'),
   },
+  { flag: '--weight', args: () => ['--weight', 'score'], request: (r) => expect(r.weight).toBe('score') },
   { flag: '--dedupe', args: () => ['--dedupe', 'response_id'], request: (r) => expect(r.dedupe).toBe('response_id'), effect: differs },
   { flag: '--include-partial', args: () => ['--include-partial'], request: (r) => expect(r.includePartial).toBe(true) },
   { flag: '--encoding', args: () => ['--encoding', 'windows-1252'], request: (r) => expect(r.encoding).toBe('windows-1252'), effect: differs },

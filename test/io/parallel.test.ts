@@ -74,6 +74,7 @@ const COMMANDS: readonly (readonly string[])[] = [
   // Each respondent's latest answer, wherever in the file (and in whichever part) it comes.
   ['trend', '--period', 'month', '--dedupe', 'comment'],
   ['report', '--last', '2q', '--dedupe', 'comment'],
+  ['agents', '--min-n', '1', '--weight', 'id'],
 ];
 
 describe('several threads give what one gives', () => {

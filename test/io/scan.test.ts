@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { dayBounds } from '../../src/core/date.js';
 import { groupFold, periodFold, tallyFold } from '../../src/core/fold.js';
 import { type Calendar, periodLabel } from '../../src/core/period.js';
+import { weightOf } from '../../src/core/tally.js';
 import { UTC } from '../../src/core/zone.js';
 import type { ScanRequest } from '../../src/io/plan.js';
 import { excludedTotal } from '../../src/io/rows.js';
@@ -28,8 +29,7 @@ const request = (files: string[], extra: Partial<ScanRequest> = {}): ScanRequest
   ...extra,
 });
 const quarters: Calendar = { unit: 'quarter', fiscalYearStart: 1 };
-const byLabel = (periods: Map<number, Float64Array>) =>
-  Object.fromEntries([...periods].sort((a, b) => a[0] - b[0]).map(([key, t]) => [periodLabel(key, quarters), t.reduce((s, x) => s + x, 0)]));
+const byLabel = (periods: Map<number, Float64Array>) => Object.fromEntries([...periods].sort((a, b) => a[0] - b[0]).map(([key, t]) => [periodLabel(key, quarters), weightOf(t)]));
 
 describe('scan: slash dates', () => {
   // 600 rows that fit both orders (all parts <= 12), then one that only fits day first.
@@ -81,7 +81,7 @@ describe('scan: --last', () => {
     expect(a).toMatchObject({ read: 7, used: 3, filtered: 2 });
     expect(a.excluded).toMatchObject({ missing_score: 1, bad_date: 1, not_a_number: 0 });
     expect(a.read).toBe(a.used + excludedTotal(a) + a.filtered);
-    expect(Array.from(result.overall)).toEqual([0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 1]);
+    expect(Array.from(result.overall.subarray(0, 11))).toEqual([0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 1]);
   });
 
   it('counts back from --until instead of the latest date', async () => {
@@ -126,7 +126,7 @@ describe('scan: several files', () => {
     const a = file('a.csv', 'score,id\n9\n10\n');
     const b = file('b.csv', 'id;Betyg\n1;3\n2;8\n3;9\n');
     const result = await scan(request([a, b], { groups: [{ role: 'file', flag: 'FILE', byFile: true }] }), fakeIo(), groupFold);
-    expect([...result.state].map(([k, t]) => [k, t.reduce((s, x) => s + x, 0)])).toEqual([
+    expect([...result.state].map(([k, t]) => [k, weightOf(t)])).toEqual([
       ['0', 2],
       ['1', 3],
     ]);

@@ -37,7 +37,7 @@ export const compare: CommandDefinition<CompareFlags> = {
     ['nps compare survey.csv --latest --period month', 'the latest month against the month before'],
     ['nps compare before.csv after.csv --fail-below 20', 'two exports against each other; exit 1 when either is below 20'],
   ],
-  shared: { input: { questions: 1 }, filters: true, statistics: true, output: { decimals: true }, gates: true, accounting: true, grouping: true },
+  shared: { input: { questions: 1 }, weights: true, filters: true, statistics: true, output: { decimals: true }, gates: true, accounting: true, grouping: true },
   configure: (cmd) =>
     cmd
       .option('--by <column>', 'compare every value of this column with the rest')
@@ -54,7 +54,7 @@ export const compare: CommandDefinition<CompareFlags> = {
     }
     const compared = flags.by !== undefined ? await byColumn(flags.by, context) : twoFiles ? await byFile(context) : await byPeriod(context);
     if (context.failBelow === undefined) return { report: compared.report };
-    const judged = compared.groups.filter((g) => g.summary.n >= flags.minN);
+    const judged = compared.groups.filter((g) => g.summary.nEffective >= flags.minN);
     const gate = failBelowGate(
       context.failBelow,
       judged.map((g) => ({ subject: g.name, nps: g.summary.nps })),
@@ -179,8 +179,8 @@ function row(group: string, s: NpsSummary, against: string, d: Difference | unde
     ...npsCells(s),
     compared_with: against,
     ...differenceCells(d, pAdjusted, alpha),
-    low_n: s.n < minN,
-    note: s.n < minN ? `n < ${minN}` : '',
+    low_n: s.nEffective < minN,
+    note: s.nEffective < minN ? `n < ${minN}` : '',
   };
 }
 

@@ -34,7 +34,7 @@ export const report: CommandDefinition<ReportFlags> = {
     ['nps report survey.csv --format markdown >> "$GITHUB_STEP_SUMMARY"', 'a CI job summary'],
     ['nps report survey.csv -o nps.json --fail-below 30 --fail-on-drop', 'JSON for a pipeline; exit 1 when NPS < 30 or it fell'],
   ],
-  shared: { input: { questions: 1 }, filters: true, statistics: true, output: { decimals: true }, gates: true, accounting: true },
+  shared: { input: { questions: 1 }, weights: true, filters: true, statistics: true, output: { decimals: true }, gates: true, accounting: true },
   configure: (cmd) =>
     addSideMetricOptions(cmd)
       .option('--benchmark <nps>', 'test NPS against this target and say whether it is above or below', parseNps)
@@ -74,6 +74,7 @@ function reportOf(
   const level = confidenceLabel(stats.confidence);
   const summaryColumns: Column[] = [
     { key: 'n', label: 'Responses', kind: 'count' },
+    { key: 'n_eff', label: 'Effective n', kind: 'number', weighted: true },
     { key: 'nps', label: 'NPS', kind: 'nps' },
     { key: 'interval', label: `${level} interval`, kind: 'range', audience: 'human' },
     { key: 'nps_lower', label: 'Lower bound', kind: 'nps', audience: 'machine' },
@@ -95,6 +96,7 @@ function reportOf(
   ];
   const summaryRow: Row = {
     n: s.n,
+    n_eff: s.nEffective,
     nps: s.nps,
     interval: [s.lower, s.upper],
     nps_lower: s.lower,

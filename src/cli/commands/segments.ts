@@ -26,7 +26,7 @@ export const segments: CommandDefinition<SegmentFlags> = {
     ['nps segments survey.csv --by channel,team -o cells.csv', 'the same, one row per cell, for a pivot table'],
     ['nps segments survey.csv --by channel --fail-below 0', 'exit 1 when any channel (n >= 30) is below 0'],
   ],
-  shared: { input: { questions: 2 }, filters: true, statistics: true, output: { decimals: true }, gates: true, accounting: true, grouping: true },
+  shared: { input: { questions: 2 }, weights: true, filters: true, statistics: true, output: { decimals: true }, gates: true, accounting: true, grouping: true },
   configure: (cmd) =>
     cmd
       .requiredOption('--by <column[,column]>', 'one column, or two separated by a comma for a cross-tab')
@@ -50,7 +50,7 @@ export const segments: CommandDefinition<SegmentFlags> = {
       for (const [key, tally] of q.state) {
         const s = summarize(tally, statistics);
         const subject = `${key.split(KEY_SEPARATOR).map(groupLabel).join(' / ')}${result.questions.length > 1 ? ` (question ${i + 1})` : ''}`;
-        if (s.n < flags.minN) small++;
+        if (s.nEffective < flags.minN) small++;
         else judged.push({ subject, nps: s.nps });
       }
     });
@@ -107,7 +107,7 @@ const compareKeys = (a: string, b: string) => {
 };
 
 function figures(s: NpsSummary, suffix: string, minN: number): Record<string, Row[string]> {
-  return { ...npsCells(s, suffix), [`low_n${suffix}`]: s.n < minN };
+  return { ...npsCells(s, suffix), [`low_n${suffix}`]: s.nEffective < minN };
 }
 
 function longColumns(names: readonly string[], two: boolean): Column[] {
@@ -141,7 +141,7 @@ function crossTab(question: Question<Map<string, Tally>>, names: readonly string
   const cols = [...colKeys].sort(compareText);
   const cell = (t: Tally | undefined) => {
     const s = summarize(t ?? newTally(), stats);
-    return [s.nps, s.n, s.n < minN ? 1 : 0];
+    return [s.nps, s.n, s.nEffective < minN ? 1 : 0];
   };
   const rows: Row[] = [...rowKeys].sort(compareText).map((r) => ({
     segment: groupLabel(r),

@@ -7,7 +7,7 @@ import { leaderboard, type Standing } from '../../core/leaderboard.js';
 import { type Calendar, PERIOD_UNITS, type PeriodUnit, periodLabel } from '../../core/period.js';
 import { compareGroups, holm } from '../../core/significance.js';
 import { type Statistics, summarize } from '../../core/summary.js';
-import { countsOf, mergeTallies, newTally, restOf, type Tally } from '../../core/tally.js';
+import { addAnswer, countsOf, mergeTallies, newTally, restOf, type Tally } from '../../core/tally.js';
 import { compareText } from '../../core/text.js';
 import { STARTER_THEMES } from '../../core/themes.js';
 import { detectAgent, detectChannel, detectComment, detectTeam } from '../../io/mapping.js';
@@ -64,7 +64,7 @@ export const summary: CommandDefinition<SummaryFlags> = {
     ['nps summary survey.csv -o weekly.html', 'one self-contained page with charts, to share'],
     ['nps summary survey.csv --period week --fail-below 20 --fail-on-drop', 'report and gate in one step: exit 1 when NPS < 20 or it fell'],
   ],
-  shared: { input: { questions: 1 }, filters: true, statistics: true, output: { decimals: true }, gates: true, accounting: true, grouping: true },
+  shared: { input: { questions: 1 }, weights: true, filters: true, statistics: true, output: { decimals: true }, gates: true, accounting: true, grouping: true },
   configure: (cmd) =>
     cmd
       .addOption(new Option('--period <unit>', 'the period unit of the trend and of --fail-on-drop').choices(PERIOD_UNITS).default('quarter'))
@@ -142,12 +142,12 @@ function summaryFold(calendar: Calendar, themes: Fold<ThemeState> | undefined): 
       themes: themes ? themes.empty() : { mentioning: [], notMentioning: [], commenters: 0 },
       detractorsWithComment: 0,
     }),
-    add(state, score, time, keys) {
-      if (Number.isFinite(time)) periods.add(state.periods, score, time, keys);
-      entry(state.agents, keys[AT.agent], newTally)[score] += 1;
-      entry(state.teams, keys[AT.team], newTally)[score] += 1;
-      entry(state.channels, keys[AT.channel], newTally)[score] += 1;
-      themes?.add(state.themes, score, time, keys);
+    add(state, score, time, keys, weight) {
+      if (Number.isFinite(time)) periods.add(state.periods, score, time, keys, weight);
+      addAnswer(entry(state.agents, keys[AT.agent], newTally), score, weight);
+      addAnswer(entry(state.teams, keys[AT.team], newTally), score, weight);
+      addAnswer(entry(state.channels, keys[AT.channel], newTally), score, weight);
+      themes?.add(state.themes, score, time, keys, weight);
       if (classify(score) === 'detractor' && keys[AT.comment].trim() !== '') state.detractorsWithComment++;
     },
     merge(into, from) {

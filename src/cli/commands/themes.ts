@@ -17,7 +17,7 @@ export const themes: CommandDefinition<ThemeFlags> = {
     ['nps themes survey.csv --themes themes.json --last 1q', 'your own themes, last quarter'],
     ['nps themes survey.csv --format csv', 'one row per theme for a spreadsheet'],
   ],
-  shared: { input: { questions: 1 }, filters: true, statistics: true, output: { decimals: true }, accounting: true },
+  shared: { input: { questions: 1 }, weights: true, filters: true, statistics: true, output: { decimals: true }, accounting: true },
   configure: (cmd) =>
     cmd
       .option('--themes <file>', 'a JSON object of theme name -> keywords ("wait*" matches a prefix) (default: the built-in starter set)')

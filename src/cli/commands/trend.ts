@@ -6,7 +6,7 @@ import type { SideMetrics } from '../../core/metrics.js';
 import { type Calendar, PERIOD_UNITS, type PeriodUnit, periodEnd, periodKey, periodLabel, periodStart, sparkline, sparkScale, tiles } from '../../core/period.js';
 import { ALTERNATIVES, type Alternative } from '../../core/significance.js';
 import type { Statistics } from '../../core/summary.js';
-import type { Tally } from '../../core/tally.js';
+import { type Tally, weightOf } from '../../core/tally.js';
 import { compareText } from '../../core/text.js';
 import { type TrendPoint, trendOf } from '../../core/trend.js';
 import { dataError, usageError } from '../../errors.js';
@@ -40,7 +40,7 @@ export const trend: CommandDefinition<TrendFlags> = {
     ['nps trend survey.csv --fiscal-year-start 7 -o trend.csv', 'fiscal quarters (FY runs July-June) as CSV'],
     ['nps trend survey.csv --by channel --fail-below 0', "one series per channel; exit 1 when a channel's latest period is below 0"],
   ],
-  shared: { input: { questions: 1 }, filters: true, statistics: true, output: { decimals: true }, gates: true, accounting: true, grouping: true },
+  shared: { input: { questions: 1 }, weights: true, filters: true, statistics: true, output: { decimals: true }, gates: true, accounting: true, grouping: true },
   configure: (cmd) =>
     addSideMetricOptions(cmd)
       .addOption(new Option('--period <unit>', 'period length').choices(PERIOD_UNITS).default('quarter'))
@@ -142,7 +142,7 @@ function shownRange(counts: ReadonlyMap<number, number>, result: Scan<unknown>, 
 
 /** Responses per period: what the span checks weigh. */
 const countsOf = (periods: Iterable<[number, Tally]>, into = new Map<number, number>()) => {
-  for (const [key, tally] of periods) into.set(key, (into.get(key) ?? 0) + tally.reduce((a: number, b: number) => a + b, 0));
+  for (const [key, tally] of periods) into.set(key, (into.get(key) ?? 0) + weightOf(tally));
   return into;
 };
 
@@ -179,7 +179,7 @@ async function trendByGroup({ flags, request, statistics, decimals, failBelow, s
   if (failBelow === undefined) return { report };
   // Each series' latest period with responses, when it has enough of them.
   const latest = series.map((s) => ({ group: s.group, point: s.points.filter((p) => p.summary.n > 0).at(-1) }));
-  const judged = latest.filter((l) => l.point && l.point.summary.n >= flags.minN);
+  const judged = latest.filter((l) => l.point && l.point.summary.nEffective >= flags.minN);
   const gate = failBelowGate(
     failBelow,
     judged.map((l) => ({ subject: `${l.group} ${periodLabel(l.point!.key, calendar)}`, nps: l.point!.summary.nps })),
@@ -235,8 +235,8 @@ export function trendReport(
       margin_below: s.nps - s.lower,
       margin_above: s.upper - s.nps,
       ...differenceCells(change, pAdjusted, alpha),
-      low_n: s.n < minN,
-      note: s.n === 0 ? 'no responses' : s.n < minN ? `n < ${minN}` : '',
+      low_n: s.nEffective < minN,
+      note: s.n === 0 ? 'no responses' : s.nEffective < minN ? `n < ${minN}` : '',
       ...(hasSideMetrics(sideFlags) ? sideMetricCells(sideFlags, side?.(key)) : {}),
     }));
   const rows = series.flatMap(({ group, points, side }) => rowsOf(group, points, side));

@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { interval } from '../../src/core/interval.js';
+import { compareGroups } from '../../src/core/significance.js';
+import { summarize } from '../../src/core/summary.js';
+import { addAnswer, countsOf, effectiveSize, newTally, tallyOf } from '../../src/core/tally.js';
+
+/*
+ * Weighted tallies, checked by hand: fixtures/weighted.csv's five used answers are 10 (weight 2),
+ * 9 (1), 8 (1), 3 (0.5) and 0 (1.5). Sum of weights 6, of their squares 4 + 1 + 1 + 0.25 + 2.25
+ * = 8.5, so Kish's effective n is 6^2 / 8.5 = 4.2353. Promoters weigh 3 of 6 (50%), passives 1
+ * (16.7%), detractors 2 (33.3%): NPS +16.7. The interval is that of 4.2353 answers in those shares.
+ */
+
+const stats = { method: 'score', confidence: 0.95 } as const;
+
+function weighted(): Float64Array {
+  const t = newTally();
+  for (const [score, weight] of [
+    [10, 2],
+    [9, 1],
+    [8, 1],
+    [3, 0.5],
+    [0, 1.5],
+  ])
+    addAnswer(t, score, weight);
+  return t;
+}
+
+describe('weighted tallies', () => {
+  it("give the weighted shares and NPS, and Kish's effective n", () => {
+    const s = summarize(weighted(), stats);
+    expect(s.n).toBe(6);
+    expect(s.nEffective).toBeCloseTo(36 / 8.5, 12);
+    expect(s.promotersPct).toBeCloseTo(50, 12);
+    expect(s.passivesPct).toBeCloseTo(100 / 6, 12);
+    expect(s.detractorsPct).toBeCloseTo(100 / 3, 12);
+    expect(s.nps).toBeCloseTo(100 / 6, 12);
+  });
+
+  it('put the interval around the weighted NPS with the precision of the effective n', () => {
+    const k = 36 / 8.5 / 6;
+    const expected = interval({ promoters: 3 * k, passives: 1 * k, detractors: 2 * k }, 'score', 0.95);
+    const s = summarize(weighted(), stats);
+    expect(s.lower).toBeCloseTo(100 * expected.lower, 9);
+    expect(s.upper).toBeCloseTo(100 * expected.upper, 9);
+    // Wider than if the 6 weight units were 6 answers.
+    const naive = interval({ promoters: 3, passives: 1, detractors: 2 }, 'score', 0.95);
+    expect(s.upper - s.lower).toBeGreaterThan(100 * (naive.upper - naive.lower));
+  });
+
+  it('count as counts without weights: the effective n is n and nothing is rescaled', () => {
+    const t = tallyOf([10, 10, 9, 7, 3, 0]);
+    expect(effectiveSize(t)).toBe(6);
+    expect(countsOf(t)).toEqual({ promoters: 3, passives: 1, detractors: 2 });
+    const plain = newTally();
+    plain[10] = 3;
+    plain[7] = 1;
+    plain[0] = 2;
+    expect(countsOf(plain)).toEqual({ promoters: 3, passives: 1, detractors: 2 });
+  });
+
+  it('test differences on effective counts too', () => {
+    const a = weighted();
+    const b = tallyOf([10, 9, 9, 8, 7, 6, 0, 10]);
+    const k = 36 / 8.5 / 6;
+    const byHand = compareGroups({ promoters: 3 * k, passives: 1 * k, detractors: 2 * k }, { promoters: 4, passives: 2, detractors: 2 }, stats);
+    expect(compareGroups(countsOf(a), countsOf(b), stats)).toEqual(byHand);
+  });
+});
