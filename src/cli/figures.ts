@@ -1,6 +1,6 @@
 import type { Difference } from '../core/significance.js';
 import type { NpsSummary } from '../core/summary.js';
-import type { Audience, Cell, Column } from '../report/model.js';
+import type { Audience, Cell, Chart, Column, ToneField } from '../report/model.js';
 
 /*
  * The one vocabulary of every command's output: the same figure has the same column name (and
@@ -101,6 +101,24 @@ export function differenceCells(d: Difference | undefined, pAdjusted: number, al
   };
   return suffix === '' ? cells : suffixed(cells, suffix);
 }
+
+/** Rows coloured by the one significance verdict. */
+export const SIGNIFICANT: ToneField = { field: 'significant', up: 'above', down: 'below' };
+
+/**
+ * The NPS columns as a forest plot on the -100..100 scale: one point and interval per row named by
+ * `label` (a single record has none), significant rows coloured unless `extra` says otherwise.
+ */
+export const npsForest = (label: string | undefined, extra: Partial<Extract<Chart, { kind: 'intervals' }>> = {}): Chart => ({
+  kind: 'intervals',
+  label,
+  value: 'nps',
+  low: 'nps_lower',
+  high: 'nps_upper',
+  domain: [-100, 100],
+  tone: SIGNIFICANT,
+  ...extra,
+});
 
 /** The columns one audience sees, for commands that build a table per audience. */
 export const forAudience = (columns: readonly Column[], audience: 'human' | 'machine'): Column[] =>

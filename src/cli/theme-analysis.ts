@@ -6,7 +6,7 @@ import { addAnswer, countsOf, mergeTallies, newTally, type Tally } from '../core
 import { compileThemes, type Theme, themesFromJson } from '../core/themes.js';
 import { usageError } from '../errors.js';
 import type { Column, ReportTable, Row } from '../report/model.js';
-import { differenceCells, differenceColumns, npsCells, npsColumns } from './figures.js';
+import { differenceCells, differenceColumns, npsCells, npsColumns, SIGNIFICANT } from './figures.js';
 
 /*
  * Themes in comments, shared by `themes` and `summary`: which comments mention each theme, and how
@@ -76,7 +76,7 @@ export const themeTable = (name: string, rows: Row[], title?: string): ReportTab
     low: 'difference_lower',
     high: 'difference_upper',
     reference: 0,
-    tone: { field: 'significant', up: 'above', down: 'below' },
+    tone: SIGNIFICANT,
   },
 });
 

@@ -14,7 +14,7 @@ import type { Question } from '../../io/scan.js';
 import { confidenceLabel, formatDecimal, formatForHumans, groupLabel } from '../../report/format.js';
 import type { Column, Row } from '../../report/model.js';
 import type { CommandDefinition, Outcome } from '../command.js';
-import { differenceCells, differenceColumns, forAudience, npsCells, npsColumns } from '../figures.js';
+import { differenceCells, differenceColumns, forAudience, npsCells, npsColumns, npsForest } from '../figures.js';
 import { parseCount, parsePositive } from '../options.js';
 import { addSideMetricOptions, checkSideMetrics, hasSideMetrics, type SideFlags, sideColumns, sideFold, sideMetricCells, sideMetricColumns } from '../side-metrics.js';
 
@@ -169,17 +169,7 @@ function agentsReport(
         audience: 'human',
         columns: [...columns(columnName, teamName, two, 'human', flags.rankBy === 'shrunk'), ...sideMetricColumns(flags)],
         rows: ranked,
-        chart: {
-          kind: 'intervals',
-          label: 'name',
-          value: 'nps',
-          low: 'nps_lower',
-          high: 'nps_upper',
-          domain: [-100, 100],
-          reference: 100 * shrink.overall,
-          marker: flags.rankBy === 'shrunk' ? 'shrunk_nps' : undefined,
-          tone: { field: 'significant', up: 'above', down: 'below' },
-        },
+        chart: npsForest('name', { reference: 100 * shrink.overall, marker: flags.rankBy === 'shrunk' ? 'shrunk_nps' : undefined }),
       },
       ...(small.length > 0
         ? [
@@ -189,16 +179,7 @@ function agentsReport(
               title: `Too few responses to rank (n < ${flags.minN})`,
               columns: smallColumns(columnName, teamName, two),
               rows: small,
-              chart: {
-                kind: 'intervals' as const,
-                label: 'name',
-                value: 'nps',
-                low: 'nps_lower',
-                high: 'nps_upper',
-                domain: [-100, 100] as const,
-                reference: 100 * shrink.overall,
-                faded: true,
-              },
+              chart: npsForest('name', { reference: 100 * shrink.overall, faded: true, tone: undefined }),
             },
           ]
         : []),

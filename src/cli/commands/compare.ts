@@ -7,9 +7,9 @@ import { type NpsSummary, type Statistics, summarize } from '../../core/summary.
 import { countsOf, newTally, type Tally } from '../../core/tally.js';
 import { dataError, usageError } from '../../errors.js';
 import { confidenceLabel, formatDecimal, formatForHumans, groupLabel, pText } from '../../report/format.js';
-import type { Chart, Column, Row } from '../../report/model.js';
+import type { Column, Row } from '../../report/model.js';
 import type { CommandContext, CommandDefinition, Outcome, ScanSpec } from '../command.js';
-import { differenceCells, differenceColumns, npsCells, npsColumns } from '../figures.js';
+import { differenceCells, differenceColumns, npsCells, npsColumns, npsForest } from '../figures.js';
 import { parseCount } from '../options.js';
 import { failBelowGate, underMinN } from '../verdicts.js';
 
@@ -194,14 +194,5 @@ const columns = (pLabel: string): Column[] => [
 ];
 
 function frame(title: string, rows: Row[], notes: string[], pLabel = 'p'): Outcome['report'] {
-  const chart: Chart = {
-    kind: 'intervals',
-    label: 'group',
-    value: 'nps',
-    low: 'nps_lower',
-    high: 'nps_upper',
-    domain: [-100, 100],
-    tone: { field: 'significant', up: 'above', down: 'below' },
-  };
-  return { title, tables: [{ name: 'groups', columns: columns(pLabel), rows, chart }], notes };
+  return { title, tables: [{ name: 'groups', columns: columns(pLabel), rows, chart: npsForest('group') }], notes };
 }

@@ -11,7 +11,7 @@ import type { Scan } from '../../io/scan.js';
 import { confidenceLabel } from '../../report/format.js';
 import type { Column, Row } from '../../report/model.js';
 import type { CommandDefinition, Outcome } from '../command.js';
-import { METHOD_NAMES } from '../figures.js';
+import { METHOD_NAMES, npsForest } from '../figures.js';
 import { parseNps } from '../options.js';
 import { addSideMetricOptions, checkSideMetrics, hasSideMetrics, type SideFlags, sideColumns, sideFold, sideMetricCells, sideMetricColumns } from '../side-metrics.js';
 import { benchmarkVerdict, dropGate, failBelowGate, latestChange } from '../verdicts.js';
@@ -131,7 +131,7 @@ function reportOf(
         layout: 'record',
         columns: summaryColumns,
         rows: [summaryRow],
-        chart: { kind: 'intervals', value: 'nps', low: 'nps_lower', high: 'nps_upper', domain: [-100, 100], reference: 0 },
+        chart: npsForest(undefined, { reference: 0, tone: undefined }),
       },
       {
         name: 'categories',

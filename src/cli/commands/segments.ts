@@ -8,7 +8,7 @@ import type { Question } from '../../io/scan.js';
 import { groupLabel } from '../../report/format.js';
 import type { Column, ReportTable, Row } from '../../report/model.js';
 import type { CommandDefinition, Outcome } from '../command.js';
-import { npsCells, npsColumns } from '../figures.js';
+import { npsCells, npsColumns, npsForest } from '../figures.js';
 import { parseCount } from '../options.js';
 import { failBelowGate, type Judged, underMinN } from '../verdicts.js';
 
@@ -86,7 +86,7 @@ function segmentsReport(
     columns: longColumns(names, two),
     rows,
     audience: crossTabs ? 'machine' : 'both',
-    chart: names.length === 1 ? { kind: 'intervals', label: 'segment', value: 'nps', low: 'nps_lower', high: 'nps_upper', domain: [-100, 100] } : undefined,
+    chart: names.length === 1 ? npsForest('segment', { tone: undefined }) : undefined,
   };
   const tables = crossTabs ? [machine, ...questions.map((q, i) => crossTab(q, names, stats, minN, two ? ` (question ${i + 1})` : ''))] : [machine];
   const notes = [

@@ -15,7 +15,7 @@ import type { GroupColumn } from '../../io/plan.js';
 import { confidenceLabel, groupLabel } from '../../report/format.js';
 import type { Column, ReportTable, Row } from '../../report/model.js';
 import type { CommandDefinition, Outcome } from '../command.js';
-import { differenceCells, differenceColumns, METHOD_NAMES, npsCells, npsColumns } from '../figures.js';
+import { differenceCells, differenceColumns, METHOD_NAMES, npsCells, npsColumns, npsForest, SIGNIFICANT } from '../figures.js';
 import { parseCount, parsePositive } from '../options.js';
 import { readThemes, type ThemeState, themeFold, themeRows, themeTable } from '../theme-analysis.js';
 import { dropGate, failBelowGate, latestChange } from '../verdicts.js';
@@ -180,7 +180,7 @@ function headline(s: ReturnType<typeof summarize>, stats: Statistics, withCommen
     layout: 'record',
     columns,
     rows: [row],
-    chart: { kind: 'intervals', value: 'nps', low: 'nps_lower', high: 'nps_upper', domain: [-100, 100], reference: 0 },
+    chart: npsForest(undefined, { reference: 0, tone: undefined }),
   };
 }
 
@@ -202,7 +202,7 @@ function trendTable(periods: ReadonlyMap<number, Tally>, calendar: Calendar, sho
     title: `NPS by ${calendar.unit}`,
     columns: [{ key: 'period', label: 'Period', kind: 'text' }, ...npsColumns(), ...differenceColumns({ label: 'Change', pLabel: 'p (Holm)', interval: false })],
     rows,
-    chart: { kind: 'line', x: 'period', value: 'nps', low: 'nps_lower', high: 'nps_upper', n: 'n', tone: { field: 'significant', up: 'above', down: 'below' } },
+    chart: { kind: 'line', x: 'period', value: 'nps', low: 'nps_lower', high: 'nps_upper', n: 'n', tone: SIGNIFICANT },
   };
 }
 
@@ -225,16 +225,7 @@ function agentTable(ranked: readonly Standing[], top: number, name: string, alph
       ...differenceColumns({ label: 'vs rest', pLabel: 'p (Holm)', interval: false }),
     ],
     rows,
-    chart: {
-      kind: 'intervals',
-      label: 'name',
-      value: 'nps',
-      low: 'nps_lower',
-      high: 'nps_upper',
-      domain: [-100, 100],
-      reference: overallNps,
-      tone: { field: 'significant', up: 'above', down: 'below' },
-    },
+    chart: npsForest('name', { reference: overallNps }),
   };
 }
 
@@ -251,14 +242,6 @@ function segmentTable(role: 'channel' | 'team', name: string, tallies: ReadonlyM
     title: `NPS by ${name}`,
     columns: [{ key: 'segment', label: name, kind: 'text' }, ...npsColumns(), ...differenceColumns({ label: 'vs rest', pLabel: 'p (Holm)', interval: false })],
     rows: keys.map((key, i) => ({ segment: groupLabel(key), ...npsCells(summarize(tallies.get(key)!, stats)), ...differenceCells(tests[i], adjusted[i], alpha) })),
-    chart: {
-      kind: 'intervals',
-      label: 'segment',
-      value: 'nps',
-      low: 'nps_lower',
-      high: 'nps_upper',
-      domain: [-100, 100],
-      tone: { field: 'significant', up: 'above', down: 'below' },
-    },
+    chart: npsForest('segment'),
   };
 }

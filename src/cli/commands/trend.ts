@@ -15,7 +15,7 @@ import { confidenceLabel, groupLabel } from '../../report/format.js';
 import type { Chart, Column } from '../../report/model.js';
 import { isoDay } from '../accounting.js';
 import type { CommandContext, CommandDefinition, Outcome } from '../command.js';
-import { differenceCells, differenceColumns, npsCells, npsColumns } from '../figures.js';
+import { differenceCells, differenceColumns, npsCells, npsColumns, SIGNIFICANT } from '../figures.js';
 import { parseCount, parseNps } from '../options.js';
 import { addSideMetricOptions, checkSideMetrics, hasSideMetrics, type SideFlags, sideColumns, sideFold, sideMetricCells, sideMetricColumns } from '../side-metrics.js';
 import { benchmarkVerdict, dropGate, failBelowGate, latestChange, underMinN } from '../verdicts.js';
@@ -287,7 +287,7 @@ export function trendReport(
     low: 'nps_lower',
     high: 'nps_upper',
     n: 'n',
-    tone: { field: 'significant', up: 'above', down: 'below' },
+    tone: SIGNIFICANT,
     facet: frame.groupName ? 'group' : undefined,
   };
   return { title: frame.title, tables: [{ name: 'periods', columns, rows, chart }, ...lines], notes };
