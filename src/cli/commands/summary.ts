@@ -51,7 +51,8 @@ interface SummaryState {
   readonly teams: Map<string, Tally>;
   readonly channels: Map<string, Tally>;
   readonly themes: ThemeState;
-  /** Detractors who left a comment: the call-back list with something to go on. */
+  /** Detractors to call back, as rows (with --weight their weight is something else), and those who left a comment. */
+  detractorRows: number;
   detractorsWithComment: number;
 }
 
@@ -89,7 +90,7 @@ export const summary: CommandDefinition<SummaryFlags> = {
     const alpha = 1 - statistics.confidence;
     const level = confidenceLabel(statistics.confidence);
 
-    const tables: ReportTable[] = [headline(overall, statistics, state.detractorsWithComment, found('comment') !== undefined)];
+    const tables: ReportTable[] = [headline(overall, statistics, state, found('comment') !== undefined)];
     const notes: string[] = [];
     if (dated && state.periods.size > 0) {
       tables.push(trendTable(state.periods, calendar, flags.periods, statistics));
@@ -140,6 +141,7 @@ function summaryFold(calendar: Calendar, themes: Fold<ThemeState> | undefined): 
       teams: new Map(),
       channels: new Map(),
       themes: themes ? themes.empty() : { mentioning: [], notMentioning: [], commenters: 0 },
+      detractorRows: 0,
       detractorsWithComment: 0,
     }),
     add(state, score, time, keys, weight) {
@@ -148,7 +150,10 @@ function summaryFold(calendar: Calendar, themes: Fold<ThemeState> | undefined): 
       addAnswer(entry(state.teams, keys[AT.team], newTally), score, weight);
       addAnswer(entry(state.channels, keys[AT.channel], newTally), score, weight);
       themes?.add(state.themes, score, time, keys, weight);
-      if (classify(score) === 'detractor' && keys[AT.comment].trim() !== '') state.detractorsWithComment++;
+      if (classify(score) === 'detractor') {
+        state.detractorRows++;
+        if (keys[AT.comment].trim() !== '') state.detractorsWithComment++;
+      }
     },
     merge(into, from) {
       periods.merge(into.periods, from.periods);
@@ -156,14 +161,16 @@ function summaryFold(calendar: Calendar, themes: Fold<ThemeState> | undefined): 
       groupFold.merge(into.teams, from.teams);
       groupFold.merge(into.channels, from.channels);
       themes?.merge(into.themes, from.themes);
+      into.detractorRows += from.detractorRows;
       into.detractorsWithComment += from.detractorsWithComment;
     },
   };
 }
 
-function headline(s: ReturnType<typeof summarize>, stats: Statistics, withComment: number, hasComments: boolean): ReportTable {
+function headline(s: ReturnType<typeof summarize>, stats: Statistics, state: SummaryState, hasComments: boolean): ReportTable {
   const columns: Column[] = [
     { key: 'n', label: 'Responses', kind: 'count' },
+    { key: 'n_eff', label: 'Effective n', kind: 'number', weighted: true },
     { key: 'nps', label: 'NPS', kind: 'nps' },
     { key: 'interval', label: `${confidenceLabel(stats.confidence)} interval`, kind: 'range', audience: 'human' },
     { key: 'nps_lower', label: 'Lower bound', kind: 'nps', audience: 'machine' },
@@ -174,7 +181,7 @@ function headline(s: ReturnType<typeof summarize>, stats: Statistics, withCommen
     { key: 'detractors', label: 'Detractors to call back', kind: 'count' },
     ...(hasComments ? [{ key: 'detractors_with_comment', label: '… of them with a comment', kind: 'count' } as Column] : []),
   ];
-  const row: Row = { ...npsCells(s), detractors: s.detractors, detractors_with_comment: hasComments ? withComment : null };
+  const row: Row = { ...npsCells(s), detractors: state.detractorRows, detractors_with_comment: hasComments ? state.detractorsWithComment : null };
   return {
     name: 'summary',
     layout: 'record',
