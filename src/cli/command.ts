@@ -28,8 +28,10 @@ export interface SharedGroups {
   readonly accounting?: true;
   /** --max-groups: the command holds a tally per value of a column it groups by. */
   readonly grouping?: true;
-  /** --weight: every figure the command shows comes from tallies that carry the weights. */
+  /** --weight: every figure the command shows comes from tallies, which carry the weights. */
   readonly weights?: true;
+  /** --counts: the command needs tallies only (no comment, ID or value of a single response). */
+  readonly counts?: true;
 }
 
 /** What a command adds to the shared scan request: its groups, and whether it needs dates. */

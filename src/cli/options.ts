@@ -45,6 +45,9 @@ export function addSharedOptions(cmd: Command, groups: SharedGroups): Command {
       new Option('--weight <column>', "each response's weight: weighted shares and NPS, intervals and tests on Kish's effective n (missing or negative weights excluded)"),
     ]);
   }
+  if (groups.counts) {
+    add(HEADINGS.input, [new Option('--counts', 'the input holds counts, not responses: one row per group (and date) and score, with a count column')]);
+  }
   if (groups.grouping) {
     add(HEADINGS.input, [new Option('--max-groups <n>', `distinct values a grouping column may have (default: ${DEFAULT_MAX_GROUPS})`).argParser(parsePositive)]);
   }
@@ -150,6 +153,7 @@ interface SharedFlags {
   sheet?: string;
   dedupe?: string;
   weight?: string;
+  counts?: boolean;
   join?: string[];
   on?: string[];
   joinKeep?: JoinKeep;
@@ -211,6 +215,7 @@ export function sharedOptions(cmd: Command, groups: SharedGroups, io: Io): Share
       sheet: flags.sheet,
       dedupe: flags.dedupe,
       weight: flags.weight,
+      counts: countsFlag(flags),
       joins: joinsOf(flags),
       joinKeep: flags.joinKeep,
       scale: flags.recode ?? flags.scale ?? '0-10',
@@ -341,6 +346,15 @@ function parseDelimiter(value: string): string {
 
 /** --score, repeatable up to the number of questions the command analyses side by side. */
 const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
+
+/** --counts reads tallies: each row stands for many responses, so it has no ID or weight of its own. */
+function countsFlag(flags: SharedFlags): boolean | undefined {
+  if (!flags.counts) return undefined;
+  if (flags.weight !== undefined)
+    throw usageError('--counts and --weight: a counts table holds whole counts', 'aggregate the weights into the counts, or read the responses with --weight');
+  if (flags.dedupe !== undefined) throw usageError('--dedupe needs responses: a counts table has no respondents', 'drop --dedupe, or read the responses');
+  return true;
+}
 
 /** Each --join with its --on, in order. */
 function joinsOf(flags: SharedFlags): JoinSpec[] {

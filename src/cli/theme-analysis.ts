@@ -25,11 +25,11 @@ export function themeFold(list: readonly Theme[], at: number): Fold<ThemeState> 
   const matchers = compileThemes(list);
   return {
     empty: () => ({ mentioning: list.map(newTally), notMentioning: list.map(newTally), commenters: 0 }),
-    add(state, score, _time, keys, weight) {
+    add(state, score, _time, keys, weight, units) {
       const comment = keys[at];
       if (comment.trim() === '') return;
       state.commenters++;
-      for (let i = 0; i < matchers.length; i++) addAnswer((matchers[i](comment) ? state.mentioning : state.notMentioning)[i], score, weight);
+      for (let i = 0; i < matchers.length; i++) addAnswer((matchers[i](comment) ? state.mentioning : state.notMentioning)[i], score, weight, units);
     },
     merge(into, from) {
       into.commenters += from.commenters;

@@ -12,9 +12,10 @@ export interface Fold<S> {
   empty(): S;
   /**
    * `time` is a wall time (NaN when no dates are read); `keys` the group columns' values, in order;
-   * `weight` the answer's --weight (1 without).
+   * `weight` their total weight (1 without --weight); `units` how many responses the call stands
+   * for (1, or a --counts row's count).
    */
-  add(state: S, score: number, time: number, keys: readonly string[], weight: number): void;
+  add(state: S, score: number, time: number, keys: readonly string[], weight: number, units: number): void;
   merge(into: S, from: S): void;
   /**
    * The fold as data, when it is one of the folds below: a worker thread builds the same fold from
@@ -59,7 +60,7 @@ export function foldOf(spec: FoldSpec): Fold<unknown> {
 /** All answers in one tally. */
 export const tallyFold: Fold<Tally> = {
   empty: newTally,
-  add: (t, score, _time, _keys, weight) => addAnswer(t, score, weight),
+  add: (t, score, _time, _keys, weight, units) => addAnswer(t, score, weight, units),
   merge: (into, from) => void mergeTallies(into, from),
   spec: { kind: 'tally' },
 };
@@ -74,7 +75,7 @@ export function periodFold(calendar: Calendar): Fold<Map<number, Tally>> {
   let lastTally: Tally | undefined;
   return {
     empty: () => new Map(),
-    add(periods, score, time, _keys, weight) {
+    add(periods, score, time, _keys, weight, units) {
       if (!(time >= start && time < end)) {
         key = periodKey(time, calendar);
         start = periodStart(key, calendar);
@@ -85,7 +86,7 @@ export function periodFold(calendar: Calendar): Fold<Map<number, Tally>> {
         lastPeriods = periods;
         lastTally = entry(periods, key, newTally);
       }
-      addAnswer(lastTally!, score, weight);
+      addAnswer(lastTally!, score, weight, units);
     },
     merge: mergeKeyed,
     spec: { kind: 'period', calendar },
@@ -111,8 +112,8 @@ export function groupPeriodFold(calendar: Calendar): Fold<Map<string, Map<number
   const periods = periodFold(calendar);
   return {
     empty: () => new Map(),
-    add(groups, score, time, keys, weight) {
-      periods.add(entry(groups, keys[0], periods.empty), score, time, keys, weight);
+    add(groups, score, time, keys, weight, units) {
+      periods.add(entry(groups, keys[0], periods.empty), score, time, keys, weight, units);
     },
     merge(into, from) {
       for (const [key, series] of from) periods.merge(entry(into, key, periods.empty), series);
@@ -125,9 +126,9 @@ export function groupPeriodFold(calendar: Calendar): Fold<Map<string, Map<number
 export function pairFold<A, B>(a: Fold<A>, b: Fold<B>): Fold<[A, B]> {
   return {
     empty: () => [a.empty(), b.empty()],
-    add(state, score, time, keys, weight) {
-      a.add(state[0], score, time, keys, weight);
-      b.add(state[1], score, time, keys, weight);
+    add(state, score, time, keys, weight, units) {
+      a.add(state[0], score, time, keys, weight, units);
+      b.add(state[1], score, time, keys, weight, units);
     },
     merge(into, from) {
       a.merge(into[0], from[0]);
@@ -152,9 +153,9 @@ export function keyedFold(count: number): Fold<Map<string, Tally>> {
   };
   return {
     empty: () => new Map(),
-    add(groups, score, _time, keys, weight) {
+    add(groups, score, _time, keys, weight, units) {
       const key = keys.length === 1 || count === 1 ? keys[0] : count === 2 ? pairKey(keys[0], keys[1]) : keys.slice(0, count).join(KEY_SEPARATOR);
-      addAnswer(entry(groups, key, newTally), score, weight);
+      addAnswer(entry(groups, key, newTally), score, weight, units);
     },
     merge: mergeKeyed,
     spec: { kind: 'keyed', count },

@@ -31,9 +31,10 @@ export interface Standing {
  * Sorted: ranked groups by rank, then the small ones by n.
  */
 export function leaderboard(groups: ReadonlyMap<string, Tally>, minN: number, rankByWhat: RankBy, stats: Statistics): { standings: Standing[]; shrinkage: Shrinkage } {
+  // In one order whatever the order of the rows, so that sums (the shrinkage estimate) are the same to the last bit.
+  const keys = [...groups.keys()].sort(compareText);
   const total = newTally();
-  for (const t of groups.values()) mergeTallies(total, t);
-  const keys = [...groups.keys()];
+  for (const key of keys) mergeTallies(total, groups.get(key)!);
   const shrinkage = estimateShrinkage(
     keys.map((k) => countsOf(groups.get(k)!)),
     countsOf(total),

@@ -13,10 +13,13 @@ const SQUARES = 11;
 
 export const newTally = (): Tally => new Float64Array(12);
 
-/** Adds one answer of weight `weight` (1 unless --weight). */
-export function addAnswer(t: Tally, score: number, weight = 1): void {
+/**
+ * Adds `units` answers (1, or a --counts row's count) of total weight `weight` (1 each unless
+ * --weight): each weighs weight / units, so their squares sum to weight^2 / units.
+ */
+export function addAnswer(t: Tally, score: number, weight = 1, units = 1): void {
   t[score] += weight;
-  t[SQUARES] += weight * weight;
+  t[SQUARES] += units === 1 ? weight * weight : (weight * weight) / units;
 }
 
 export function tallyOf(scores: Iterable<number>): Tally {

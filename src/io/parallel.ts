@@ -155,6 +155,7 @@ function planAsData(plan: SinkPlan): SinkPlan {
     conditions: plan.conditions,
     dedupe: plan.dedupe,
     weight: plan.weight,
+    count: plan.count,
     info: { columns: plan.info.columns },
   };
 }

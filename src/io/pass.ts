@@ -2,13 +2,26 @@ import { type DateOrder, isoWallOf, isSlashDate, parseDate } from '../core/date.
 import type { Fold } from '../core/fold.js';
 import type { Calendar } from '../core/period.js';
 import { UTC, type Zone } from '../core/zone.js';
-import { dataError } from '../errors.js';
+import { dataError, inputError } from '../errors.js';
 import { patternReader } from './date-pattern.js';
 import type { DateBytes } from './fast-records.js';
 import { type InputInfo, type InputPlan, keyOf, type ScanRequest } from './plan.js';
 import type { Broken, RecordSink } from './read.js';
 import { Reading, type ReadingData } from './reading.js';
 import { exclude, passes, weightOf } from './rows.js';
+
+/** A --counts row's count: a whole number of 0 or more, else an input error naming the line. */
+function countOf(cell: string | undefined, line: number): number {
+  const text = (cell ?? '').trim();
+  const value = /^\d+$/.test(text) ? Number(text) : NaN;
+  if (!Number.isSafeInteger(value)) {
+    throw inputError(
+      `--counts: line ${line} has the count ${JSON.stringify(text.slice(0, 40))}, not a whole number of 0 or more`,
+      'a counts table holds how many responses gave each score in each group',
+    );
+  }
+  return value;
+}
 
 /** Groups a column may have unless --max-groups says otherwise. */
 export const DEFAULT_MAX_GROUPS = 100_000;
@@ -20,7 +33,9 @@ export interface InputZones {
 }
 
 /** What a pass reads of an input's plan: where its columns are (data a worker thread is sent). */
-export type SinkPlan = Pick<InputPlan, 'scoreIndexes' | 'date' | 'keyIndexes' | 'conditions' | 'dedupe' | 'weight' | 'rowKind'> & { readonly info: Pick<InputInfo, 'columns'> };
+export type SinkPlan = Pick<InputPlan, 'scoreIndexes' | 'date' | 'keyIndexes' | 'conditions' | 'dedupe' | 'weight' | 'count' | 'rowKind'> & {
+  readonly info: Pick<InputInfo, 'columns'>;
+};
 
 /** A pass as data: what a worker thread sends back after reading its part of an input. */
 export interface PassData<S> {
@@ -89,6 +104,7 @@ export class Pass<S> {
     const dateIndex = plan.date?.index ?? -1;
     const idIndex = plan.dedupe?.index ?? -1;
     const weightIndex = plan.weight?.index ?? -1;
+    const countIndex = plan.count?.index ?? -1;
     // Where to watch for the first slash date (only while one reading runs and no pattern is forced).
     const slashWatch = dated && !forced ? dateIndex : -1;
     const keys: string[] = new Array(keyIndexes.length);
@@ -127,12 +143,14 @@ export class Pass<S> {
       }
       let unreadable = 0;
       const id = idIndex >= 0 ? (record[idIndex] ?? '').trim() : '';
-      const weight = weightIndex >= 0 ? weightOf(record[weightIndex]) : 1;
+      const weight = weightIndex >= 0 ? weightOf(record[weightIndex]) : countIndex >= 0 ? countOf(record[countIndex], line) : 1;
+      // A count stands for that many answers of weight 1.
+      const units = countIndex >= 0 ? weight : 1;
       for (let i = 0; i < this.readings.length; i++) {
         const r = this.readings[i];
         const time = dated ? (byteTime ?? readTime(record[dateIndex] ?? '', r.order)) : NaN;
         if (dated && Number.isNaN(time)) unreadable++;
-        r.add(record, line, scoreIndexes, time, dated, since, until, keys, id, weight);
+        r.add(record, line, scoreIndexes, time, dated, since, until, keys, id, weight, units);
       }
       if (unreadable === 2) this.unreadableInBoth++;
     };
@@ -140,9 +158,15 @@ export class Pass<S> {
     // classifier may look anywhere, so then every column is read.
     const reads = rowKind
       ? undefined
-      : [...scoreIndexes, dateIndex, idIndex, weightIndex, ...conditions.map((c) => c.index), ...keyIndexes.flatMap((k) => (k ? [k.index, ...(k.also ?? [])] : []))].filter(
-          (i) => i >= 0,
-        );
+      : [
+          ...scoreIndexes,
+          dateIndex,
+          idIndex,
+          weightIndex,
+          countIndex,
+          ...conditions.map((c) => c.index),
+          ...keyIndexes.flatMap((k) => (k ? [k.index, ...(k.also ?? [])] : [])),
+        ].filter((i) => i >= 0);
     // The date column is read from its bytes when nothing else reads its text: its common ISO
     // forms are read the same in either day-month order, and give no slash to watch for.
     const elsewhere = reads === undefined || reads.filter((i) => i === dateIndex).length > 1;

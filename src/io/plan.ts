@@ -49,6 +49,8 @@ export interface ScanRequest {
   readonly dedupe?: string;
   /** --weight: the column of each response's weight. */
   readonly weight?: string;
+  /** --counts: rows are tallies (score and count), not responses. */
+  readonly counts?: boolean;
   /** --join FILE --on KEY: lookup tables joined onto every response, in order. */
   readonly joins?: readonly JoinSpec[];
   readonly joinKeep?: JoinKeep;
@@ -123,8 +125,27 @@ export interface InputPlan {
   readonly dedupe?: ColumnChoice;
   /** The --weight column. */
   readonly weight?: ColumnChoice;
+  /** With --counts, the column of each row's count. */
+  readonly count?: ColumnChoice;
   readonly rowKind?: (record: readonly string[]) => RowKind;
   readonly sourceZone?: string;
+}
+
+/** Headers of a --counts table's count column (normalized). */
+const COUNT_HEADERS = ['count', 'n', 'responses', 'answers', 'antal', 'liczba'];
+
+/** The count column of a --counts table: one row per group, period and score, with its count. */
+function countColumn(header: readonly string[], name: string): ColumnChoice {
+  const names = header.map((h) => h.trim().toLowerCase());
+  if (['detractors', 'passives', 'promoters'].every((c) => names.includes(c)) && !COUNT_HEADERS.some((c) => names.includes(c))) {
+    throw usageError(
+      `--counts: ${name} has detractors, passives and promoters columns: that form is not read yet`,
+      'give one row per score with its count (score,count), as nps sql writes it',
+    );
+  }
+  const index = names.findIndex((h) => COUNT_HEADERS.includes(h));
+  if (index < 0) throw usageError(`--counts: ${name} has no count column`, 'name it "count": one row per group, period and score, with how many gave that score');
+  return { index, name: header[index], reason: 'header names the count (--counts)' };
 }
 
 /**
@@ -198,6 +219,8 @@ export function planInput(head: TableHead, request: ScanRequest, dated: boolean,
   if (dedupe) columns.dedupe = dedupe;
   const weight = request.weight === undefined ? undefined : { ...resolveColumn(header, request.weight, '--weight', source.name), reason: 'named by --weight' };
   if (weight) columns.weight = weight;
+  const count = request.counts ? countColumn(header, source.name) : undefined;
+  if (count) columns.count = count;
   return {
     info: {
       name: source.name,
@@ -216,6 +239,7 @@ export function planInput(head: TableHead, request: ScanRequest, dated: boolean,
     conditions,
     dedupe,
     weight,
+    count,
     rowKind: preset.rowKind?.(header),
     sourceZone,
   };

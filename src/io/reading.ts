@@ -28,6 +28,7 @@ interface Latest {
   readonly bucket: number;
   readonly keys: readonly string[];
   readonly weight: number;
+  readonly units: number;
 }
 
 /** Whether answer `a` is later than `b`: by date, then by place in the file. */
@@ -192,8 +193,10 @@ export class Reading<S> {
     keys: readonly string[],
     /** With --dedupe, the respondent's ID ('' when the row has none: then it is no duplicate). */
     id = '',
-    /** With --weight, the row's weight (NaN when its cell holds none); 1 without. */
+    /** With --weight, the row's weight (NaN when its cell holds none); 1 without; with --counts, the row's count. */
     weight = 1,
+    /** How many responses the row stands for: 1, or with --counts its count. */
+    units = 1,
   ): void {
     if (dated) {
       if (Number.isNaN(time)) {
@@ -234,11 +237,11 @@ export class Reading<S> {
       }
       accounting.used++;
       if (id !== '') {
-        this.keepLatest(q, id, { answer, time, line, bucket: bucketKey, keys: [...keys], weight });
+        this.keepLatest(q, id, { answer, time, line, bucket: bucketKey, keys: [...keys], weight, units });
         continue;
       }
-      addAnswer(b.overall[q], answer, weight);
-      this.fold.add(b.states[q], answer, time, keys, weight);
+      addAnswer(b.overall[q], answer, weight, units);
+      this.fold.add(b.states[q], answer, time, keys, weight, units);
     }
   }
 
@@ -263,8 +266,8 @@ export class Reading<S> {
     for (const l of latest) {
       const inside = this.buckets.has(l.bucket) && (!window || !this.bucketCalendar || periodKey(window.start, this.bucketCalendar) <= l.bucket);
       if (!inside) continue;
-      this.fold.add(state, l.answer, l.time, l.keys, l.weight);
-      addAnswer(overall, l.answer, l.weight);
+      this.fold.add(state, l.answer, l.time, l.keys, l.weight, l.units);
+      addAnswer(overall, l.answer, l.weight, l.units);
     }
     return { state, accounting, overall };
   }

@@ -67,6 +67,8 @@ interface Probe {
   readonly effect?: (withFlag: Run, without: Run, command: string) => void;
   /** The probe reads a workbook in place of the fixture. */
   readonly workbook?: boolean;
+  /** The probe reads this file in place of the fixture. */
+  readonly input?: string;
 }
 
 const differs = (withFlag: Run, without: Run) => {
@@ -94,6 +96,7 @@ const PROBES: readonly Probe[] = [
     args: () => ['--join', 'fixtures/join-segments.csv', '--on', 'agent=user_id', '--join-keep', 'last'],
     request: (r) => expect(r.joinKeep).toBe('last'),
   },
+  { flag: '--counts', args: () => ['--counts'], input: 'fixtures/contact-centre-counts.csv', request: (r) => expect(r.counts).toBe(true) },
   { flag: '--weight', args: () => ['--weight', 'score'], request: (r) => expect(r.weight).toBe('score') },
   { flag: '--dedupe', args: () => ['--dedupe', 'response_id'], request: (r) => expect(r.dedupe).toBe('response_id'), effect: differs },
   { flag: '--include-partial', args: () => ['--include-partial'], request: (r) => expect(r.includePartial).toBe(true) },
@@ -207,7 +210,8 @@ for (const definition of COMMANDS) {
         continue;
       }
       it(`honours ${probe.flag}`, async () => {
-        const base = probe.workbook ? BASE[name].map((arg) => (arg === FIXTURE ? WORKBOOK : arg)) : BASE[name];
+        const replacement = probe.workbook ? WORKBOOK : probe.input;
+        const base = replacement ? BASE[name].map((arg) => (arg === FIXTURE ? replacement : arg)) : BASE[name];
         const result = await run([name, ...base, ...probe.args(name)]);
         expect(result.exit, result.stderr).not.toBe(2);
         expect(result.exit, result.stderr).not.toBe(70);

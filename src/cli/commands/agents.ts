@@ -38,7 +38,7 @@ export const agents: CommandDefinition<AgentFlags> = {
     ['nps agents survey.csv --by team', 'teams ranked with the same statistics'],
     ['nps agents survey.csv --score "Company NPS" --score "Agent NPS"', 'two questions side by side'],
   ],
-  shared: { input: { questions: 2 }, weights: true, filters: true, statistics: true, output: { decimals: true }, accounting: true, grouping: true },
+  shared: { input: { questions: 2 }, weights: true, counts: true, filters: true, statistics: true, output: { decimals: true }, accounting: true, grouping: true },
   configure: (cmd) =>
     addSideMetricOptions(cmd)
       .option('--agent <column>', 'the agent column (default: detected)')

@@ -37,7 +37,7 @@ export const compare: CommandDefinition<CompareFlags> = {
     ['nps compare survey.csv --latest --period month', 'the latest month against the month before'],
     ['nps compare before.csv after.csv --fail-below 20', 'two exports against each other; exit 1 when either is below 20'],
   ],
-  shared: { input: { questions: 1 }, weights: true, filters: true, statistics: true, output: { decimals: true }, gates: true, accounting: true, grouping: true },
+  shared: { input: { questions: 1 }, weights: true, counts: true, filters: true, statistics: true, output: { decimals: true }, gates: true, accounting: true, grouping: true },
   configure: (cmd) =>
     cmd
       .option('--by <column>', 'compare every value of this column with the rest')

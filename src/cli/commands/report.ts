@@ -34,7 +34,7 @@ export const report: CommandDefinition<ReportFlags> = {
     ['nps report survey.csv --format markdown >> "$GITHUB_STEP_SUMMARY"', 'a CI job summary'],
     ['nps report survey.csv -o nps.json --fail-below 30 --fail-on-drop', 'JSON for a pipeline; exit 1 when NPS < 30 or it fell'],
   ],
-  shared: { input: { questions: 1 }, weights: true, filters: true, statistics: true, output: { decimals: true }, gates: true, accounting: true },
+  shared: { input: { questions: 1 }, weights: true, counts: true, filters: true, statistics: true, output: { decimals: true }, gates: true, accounting: true },
   configure: (cmd) =>
     addSideMetricOptions(cmd)
       .option('--benchmark <nps>', 'test NPS against this target and say whether it is above or below', parseNps)

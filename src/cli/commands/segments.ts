@@ -26,7 +26,7 @@ export const segments: CommandDefinition<SegmentFlags> = {
     ['nps segments survey.csv --by channel,team -o cells.csv', 'the same, one row per cell, for a pivot table'],
     ['nps segments survey.csv --by channel --fail-below 0', 'exit 1 when any channel (n >= 30) is below 0'],
   ],
-  shared: { input: { questions: 2 }, weights: true, filters: true, statistics: true, output: { decimals: true }, gates: true, accounting: true, grouping: true },
+  shared: { input: { questions: 2 }, weights: true, counts: true, filters: true, statistics: true, output: { decimals: true }, gates: true, accounting: true, grouping: true },
   configure: (cmd) =>
     cmd
       .requiredOption('--by <column[,column]>', 'one column, or two separated by a comma for a cross-tab')

@@ -65,7 +65,7 @@ export const summary: CommandDefinition<SummaryFlags> = {
     ['nps summary survey.csv -o weekly.html', 'one self-contained page with charts, to share'],
     ['nps summary survey.csv --period week --fail-below 20 --fail-on-drop', 'report and gate in one step: exit 1 when NPS < 20 or it fell'],
   ],
-  shared: { input: { questions: 1 }, weights: true, filters: true, statistics: true, output: { decimals: true }, gates: true, accounting: true, grouping: true },
+  shared: { input: { questions: 1 }, weights: true, counts: true, filters: true, statistics: true, output: { decimals: true }, gates: true, accounting: true, grouping: true },
   configure: (cmd) =>
     cmd
       .addOption(new Option('--period <unit>', 'the period unit of the trend and of --fail-on-drop').choices(PERIOD_UNITS).default('quarter'))
@@ -144,14 +144,14 @@ function summaryFold(calendar: Calendar, themes: Fold<ThemeState> | undefined): 
       detractorRows: 0,
       detractorsWithComment: 0,
     }),
-    add(state, score, time, keys, weight) {
-      if (Number.isFinite(time)) periods.add(state.periods, score, time, keys, weight);
-      addAnswer(entry(state.agents, keys[AT.agent], newTally), score, weight);
-      addAnswer(entry(state.teams, keys[AT.team], newTally), score, weight);
-      addAnswer(entry(state.channels, keys[AT.channel], newTally), score, weight);
-      themes?.add(state.themes, score, time, keys, weight);
+    add(state, score, time, keys, weight, units) {
+      if (Number.isFinite(time)) periods.add(state.periods, score, time, keys, weight, units);
+      addAnswer(entry(state.agents, keys[AT.agent], newTally), score, weight, units);
+      addAnswer(entry(state.teams, keys[AT.team], newTally), score, weight, units);
+      addAnswer(entry(state.channels, keys[AT.channel], newTally), score, weight, units);
+      themes?.add(state.themes, score, time, keys, weight, units);
       if (classify(score) === 'detractor') {
-        state.detractorRows++;
+        state.detractorRows += units;
         if (keys[AT.comment].trim() !== '') state.detractorsWithComment++;
       }
     },

@@ -40,7 +40,7 @@ export const trend: CommandDefinition<TrendFlags> = {
     ['nps trend survey.csv --fiscal-year-start 7 -o trend.csv', 'fiscal quarters (FY runs July-June) as CSV'],
     ['nps trend survey.csv --by channel --fail-below 0', "one series per channel; exit 1 when a channel's latest period is below 0"],
   ],
-  shared: { input: { questions: 1 }, weights: true, filters: true, statistics: true, output: { decimals: true }, gates: true, accounting: true, grouping: true },
+  shared: { input: { questions: 1 }, weights: true, counts: true, filters: true, statistics: true, output: { decimals: true }, gates: true, accounting: true, grouping: true },
   configure: (cmd) =>
     addSideMetricOptions(cmd)
       .addOption(new Option('--period <unit>', 'period length').choices(PERIOD_UNITS).default('quarter'))

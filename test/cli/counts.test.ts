@@ -1,0 +1,84 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import { fakeIo } from '../helpers/fake-io.js';
+
+/*
+ * --counts against a real engine: DuckDB (embedded) tallies fixtures/contact-centre.csv into
+ * score,count rows per quarter, agent and channel, as a warehouse would; npskit's figures from
+ * those counts must equal its figures from the responses themselves.
+ */
+
+const temp = mkdtempSync(join(tmpdir(), 'nps-counts-'));
+const counts = join(temp, 'counts.csv');
+afterAll(() => rmSync(temp, { recursive: true, force: true }));
+
+beforeAll(async () => {
+  const db = await DuckDBInstance.create(':memory:');
+  const sql = await db.connect();
+  await sql.run(`CREATE TABLE responses AS SELECT * FROM read_csv('fixtures/contact-centre.csv', header = true, all_varchar = true)`);
+  // Only whole answers 0-10 are answers; the four rows without a score are left out, as nps leaves them out.
+  await sql.run(`
+    COPY (
+      SELECT CAST(date_trunc('quarter', CAST(submitted_at AS TIMESTAMP)) AS DATE) AS period, agent, team, channel,
+             CAST(score AS INTEGER) AS score, COUNT(*) AS count
+      FROM responses
+      WHERE TRY_CAST(score AS INTEGER) BETWEEN 0 AND 10
+      GROUP BY ALL
+      ORDER BY ALL
+    ) TO '${counts}' (HEADER, DELIMITER ',')`);
+  sql.closeSync();
+});
+
+async function figures(...args: string[]) {
+  const io = fakeIo();
+  const exit = await main([...args, '--format', 'json'], io);
+  expect(exit, io.err()).toBe(0);
+  const { meta, notes, ...tables } = JSON.parse(io.out());
+  return { tables, meta };
+}
+
+describe('--counts from DuckDB equals the responses', () => {
+  it.each([
+    ['report'],
+    ['trend'],
+    ['trend', '--period', 'year', '--by', 'channel'],
+    ['agents', '--min-n', '20'],
+    ['agents', '--team', '--min-n', '20'],
+    ['segments', '--by', 'channel,team'],
+    ['compare', '--by', 'channel'],
+    ['summary'],
+  ])('%s', async (command, ...rest) => {
+    const direct = await figures(command, 'fixtures/contact-centre.csv', ...rest);
+    const fromCounts = await figures(command, counts, '--counts', ...rest);
+    // A counts table has no comments: the summary's themes and commented detractors are of the responses only.
+    if (command === 'summary') {
+      const { themes: _themes, summary, ...rest } = direct.tables;
+      const { detractors_with_comment: _commented, ...record } = summary;
+      expect(fromCounts.tables).toEqual({ ...rest, summary: record });
+    } else {
+      expect(fromCounts.tables).toEqual(direct.tables);
+    }
+    expect(fromCounts.meta.rows.used).toBeLessThan(direct.meta.rows.used);
+  });
+
+  it('refuses counts that are not whole numbers of 0 or more, naming the line', async () => {
+    const io = fakeIo({ stdin: Buffer.from('score,count\n10,3\n9,-1\n') });
+    expect(await main(['report', '-', '--counts'], io)).toBe(3);
+    expect(io.err()).toBe(
+      'nps: --counts: line 3 has the count "-1", not a whole number of 0 or more\nhint: a counts table holds how many responses gave each score in each group\n',
+    );
+  });
+
+  it('says what a counts table needs, and which commands need responses', async () => {
+    const noCount = fakeIo({ stdin: Buffer.from('score,total\n10,3\n') });
+    expect(await main(['report', '-', '--counts'], noCount)).toBe(2);
+    expect(noCount.err()).toMatch(/^nps: --counts: stdin has no count column\n/);
+    const followup = fakeIo();
+    expect(await main(['followup', counts, '--counts'], followup)).toBe(2);
+    expect(followup.err()).toMatch(/^nps: unknown option '--counts'/);
+  });
+});
