@@ -20,8 +20,8 @@ export interface SharedGroups {
   readonly filters?: true;
   /** --ci-method and --confidence, or only --confidence. */
   readonly statistics?: true | 'confidence';
-  /** --format, -o, --excel; --decimals when it shows figures; --limit when it lists responses. */
-  readonly output: { readonly decimals: boolean; readonly listing?: boolean };
+  /** --format, -o, --excel; --decimals when it shows figures; --limit when it lists responses; `verbatim`: text (a query), no --excel. */
+  readonly output: { readonly decimals: boolean; readonly listing?: boolean; readonly verbatim?: true };
   /** --fail-below: the command judges it and returns a fail-below gate. */
   readonly gates?: true;
   /** --strict: exit 4 when any row is excluded. */

@@ -114,7 +114,7 @@ function outputOptions(output: SharedGroups['output']): Option[] {
   return [
     new Option('--format <format>', 'output format (default: from the -o extension, else table)').choices(FORMATS),
     new Option('-o, --output <file>', 'write to this file, atomically; .csv .tsv .json .md .html .xlsx .txt pick the format'),
-    new Option('--excel', 'CSV for Excel in Nordic/Polish locales: ; separator, decimal comma, BOM, CRLF'),
+    ...(output.verbatim ? [] : [new Option('--excel', 'CSV for Excel in Nordic/Polish locales: ; separator, decimal comma, BOM, CRLF')]),
     ...(output.decimals ? [new Option('--decimals <n>', 'decimal places of scores and percentages').argParser(parseDecimals).default(1)] : []),
     ...(output.listing
       ? [new Option('--limit <n>', `rows a table or Markdown listing shows, at most ${MAX_LISTED} (CSV and JSON list all)`).argParser(parseLimit).default(50)]
@@ -186,7 +186,7 @@ export function sharedOptions(cmd: Command, groups: SharedGroups, io: Io): Share
     throw usageError('no input: give a CSV file, or pipe one in', `for example: nps ${cmd.name()} survey.csv`);
   }
   const questions = typeof groups.input === 'object' ? groups.input.questions : 1;
-  if ((flags.score?.length ?? 0) > questions) {
+  if (groups.input && (flags.score?.length ?? 0) > questions) {
     throw usageError(`${cmd.name()} analyses one question: give one score column`, 'nps agents and nps segments show two questions side by side');
   }
   const since = flags.since === undefined ? undefined : day(flags.since, '--since').start;
@@ -317,7 +317,7 @@ function parseLastOption(value: string): { count: number; unit: PeriodUnit } {
 
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 
-function parseMonth(value: string): number {
+export function parseMonth(value: string): number {
   const text = value.trim().toLowerCase();
   const n = /^\d+$/.test(text) ? Number(text) : MONTHS.indexOf(text.slice(0, 3)) + 1;
   if (!Number.isInteger(n) || n < 1 || n > 12 || (!/^\d+$/.test(text) && text.length < 3)) {
@@ -382,7 +382,7 @@ const collectScore =
     return scores;
   };
 
-function collectWhere(value: string, previous: WhereClause[] | undefined): WhereClause[] {
+export function collectWhere(value: string, previous: WhereClause[] | undefined): WhereClause[] {
   const m = /^([^=!]+?)\s*(!=|=)\s*(.*)$/s.exec(value);
   if (!m) throw new InvalidArgumentError('Write it as column=value or column!=value');
   return [...(previous ?? []), { column: m[1].trim(), value: m[3].trim(), equal: m[2] === '=' }];

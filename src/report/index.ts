@@ -46,6 +46,16 @@ export const render = (report: Report, format: Exclude<Format, Loaded>, options:
  * Markdown and HTML show the rows held (people read at most --limit of them).
  */
 export async function* renderStream(report: Report, format: Format, options: RenderOptions): AsyncGenerator<string | Uint8Array> {
+  const verbatim = report.tables.find((t) => t.verbatim !== undefined);
+  if (verbatim && (format === 'table' || format === 'csv' || format === 'tsv' || format === 'markdown')) {
+    const text = String(verbatim.rows[0]?.[verbatim.verbatim!] ?? '');
+    // A fence longer than any run of backticks in the text, so nothing in it closes the block.
+    let longest = 2;
+    for (const run of text.match(/`+/g) ?? []) longest = Math.max(longest, run.length);
+    const fence = '`'.repeat(longest + 1);
+    yield format === 'markdown' ? `${fence}${verbatim.verbatim}\n${text}${fence}\n` : text;
+    return;
+  }
   if (format === 'json') yield* streamJson(report);
   else if (format === 'csv' || format === 'tsv') yield* streamDelimited(report, options, format === 'tsv');
   else if (format === 'html') yield (await import('./html.js')).renderHtml(report, options);

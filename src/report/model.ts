@@ -61,6 +61,11 @@ export interface ReportTable {
   readonly total?: number;
   /** How the HTML page draws the table beside it (the numbers stay in the table). */
   readonly chart?: Chart;
+  /**
+   * The key of a cell that is the whole output in the text formats (a query to pipe on): table,
+   * CSV and TSV write it as it is, Markdown in a code block; JSON, HTML and xlsx keep the table.
+   */
+  readonly verbatim?: string;
 }
 
 /**

@@ -15,11 +15,12 @@ export const RUN_ARGS: Readonly<Record<string, readonly string[]>> = {
   comments: ['--min-count', '2'],
   themes: [],
   samplesize: ['--margin', '5'],
+  sql: ['--table', 'responses'],
   columns: [],
 };
 
 /** Commands that read no export (they plan from numbers alone). */
-export const READS_NO_INPUT: ReadonlySet<string> = new Set(['samplesize']);
+export const READS_NO_INPUT: ReadonlySet<string> = new Set(['samplesize', 'sql']);
 
 /** Commands whose JSON describes the file rather than accounting for its rows. */
 export const DESCRIBES_ONLY: ReadonlySet<string> = new Set(['columns']);

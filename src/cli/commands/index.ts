@@ -8,9 +8,10 @@ import { followup } from './followup.js';
 import { report } from './report.js';
 import { samplesize } from './samplesize.js';
 import { segments } from './segments.js';
+import { sql } from './sql.js';
 import { summary } from './summary.js';
 import { themes } from './themes.js';
 import { trend } from './trend.js';
 
 /** Adding a command is one file and one line here. */
-export const COMMANDS: readonly AnyCommand[] = [report, summary, trend, agents, segments, compare, drivers, followup, comments, themes, samplesize, columns];
+export const COMMANDS: readonly AnyCommand[] = [report, summary, trend, agents, segments, compare, drivers, followup, comments, themes, samplesize, sql, columns];

@@ -1,0 +1,95 @@
+import { Option } from 'commander';
+import { dayBounds } from '../../core/date.js';
+import { PERIOD_UNITS, type PeriodUnit } from '../../core/period.js';
+import { countsSql, DIALECTS, type Dialect } from '../../core/sql.js';
+import { zoneOf } from '../../core/zone.js';
+import { usageError } from '../../errors.js';
+import type { WhereClause } from '../../io/plan.js';
+import type { CommandDefinition } from '../command.js';
+import { collectWhere, parseMonth } from '../options.js';
+
+interface SqlFlags {
+  dialect: Dialect;
+  table: string;
+  score: string;
+  date?: string;
+  by?: string;
+  period?: PeriodUnit;
+  fiscalYearStart: number;
+  tz?: string;
+  where?: WhereClause[];
+  since?: string;
+  until?: string;
+}
+
+/** A day as the SQL takes it: YYYY-MM-DD that is a real date. */
+function day(value: string | undefined, flag: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || !dayBounds(value)) throw usageError(`${flag} ${value}: not a date`, `write it YYYY-MM-DD, e.g. ${flag} 2024-07-01`);
+  return value;
+}
+
+export const sql: CommandDefinition<SqlFlags> = {
+  name: 'sql',
+  summary: 'The warehouse query that tallies responses into the counts table --counts reads (DuckDB, Postgres, BigQuery, Snowflake, Spark)',
+  examples: [
+    ['nps sql --table responses --date submitted_at --by agent,channel --period quarter', 'counts per quarter, agent and channel, for DuckDB'],
+    ['nps sql --dialect bigquery --table proj.cx.responses --date created --period week --tz Europe/Stockholm', 'weekly counts on BigQuery, weeks cut in Stockholm time'],
+    ['nps sql --dialect postgres --table responses --where channel=chat --since 2024-01-01 > counts.sql', 'a query to run, then: nps trend --counts result.csv'],
+  ],
+  shared: { output: { decimals: false, verbatim: true } },
+  configure: (cmd) =>
+    cmd
+      .addOption(new Option('--dialect <dialect>', 'the SQL dialect').choices(DIALECTS).default('duckdb'))
+      .requiredOption('--table <name>', 'the responses table (schema.table allowed)')
+      .option('--score <column>', 'the 0-10 answer column', 'score')
+      .option('--date <column>', 'the response timestamp column (needed by --period, --since, --until)')
+      .option('--by <columns>', 'group columns, comma-separated (agent,team,channel ...)')
+      .addOption(new Option('--period <unit>', 'one row per period: its start date, as a period column').choices(PERIOD_UNITS))
+      .option('--fiscal-year-start <month>', 'first month of the fiscal year, for quarters and years', parseMonth, 1)
+      .option('--tz <zone>', 'IANA time zone periods and days are cut in (timestamps read as UTC)')
+      .option('--where <column=value>', 'keep rows whose column equals (=) or differs from (!=) a value; repeatable', collectWhere)
+      .option('--since <YYYY-MM-DD>', 'keep responses on or after this day')
+      .option('--until <YYYY-MM-DD>', 'keep responses on or before this day'),
+  async run({ flags }) {
+    const since = day(flags.since, '--since');
+    const until = day(flags.until, '--until');
+    if ((flags.period || since || until) && flags.date === undefined) throw usageError('--period, --since and --until need the timestamp column', 'name it with --date <column>');
+    if (flags.tz !== undefined && !zoneOf(flags.tz)) throw usageError(`--tz ${flags.tz}: not an IANA time zone`, 'e.g. --tz Europe/Stockholm');
+    const by = (flags.by ?? '')
+      .split(',')
+      .map((c) => c.trim())
+      .filter(Boolean);
+    const text = countsSql({
+      dialect: flags.dialect,
+      table: flags.table,
+      score: flags.score,
+      date: flags.date,
+      by,
+      period: flags.period,
+      fiscalYearStart: flags.fiscalYearStart,
+      tz: flags.tz,
+      where: flags.where ?? [],
+      since,
+      until,
+    });
+    return {
+      report: {
+        title: `Counts query for ${flags.dialect}`,
+        tables: [
+          {
+            name: 'query',
+            layout: 'record',
+            verbatim: 'sql',
+            columns: [
+              { key: 'dialect', label: 'Dialect', kind: 'text' },
+              { key: 'sql', label: 'SQL', kind: 'text' },
+            ],
+            rows: [{ dialect: flags.dialect, sql: text }],
+          },
+        ],
+        notes: ['Run it in the warehouse, save the result as CSV, then read it with --counts: nps trend --counts result.csv'],
+      },
+    };
+  },
+};
