@@ -3,12 +3,24 @@
 // the tests run as root (CI, a fresh container); otherwise the one command that installs them is
 // printed, and the tests that need them fail saying the same.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
+
+/** Whether PostgreSQL's server programs are installed (Debian keeps them per version). */
+const hasPostgres = () => {
+  try {
+    return readdirSync('/usr/lib/postgresql').some((version) => existsSync(`/usr/lib/postgresql/${version}/bin/initdb`));
+  } catch {
+    return false;
+  }
+};
 
 /** Each program the tests run, and the Debian package that provides it. */
-const NEEDED = [{ program: '/usr/bin/chromium', pkg: 'chromium', why: 'the browser tests of the HTML pages' }];
+const NEEDED = [
+  { program: '/usr/bin/chromium', present: () => existsSync('/usr/bin/chromium'), pkg: 'chromium', why: 'the browser tests of the HTML pages' },
+  { program: 'PostgreSQL (initdb, pg_ctl)', present: hasPostgres, pkg: 'postgresql', why: 'the SQL round trip on a throwaway PostgreSQL' },
+];
 
-const missing = NEEDED.filter((n) => !existsSync(n.program));
+const missing = NEEDED.filter((n) => !n.present());
 if (missing.length === 0) process.exit(0);
 
 const packages = missing.map((n) => n.pkg);

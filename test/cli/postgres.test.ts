@@ -1,0 +1,90 @@
+import { spawnSync } from 'node:child_process';
+import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import { fakeIo } from '../helpers/fake-io.js';
+
+/*
+ * The SQL round trip on a real PostgreSQL: a throwaway cluster in a temporary folder, on a Unix
+ * socket only, started for these tests and removed after. The fixture is loaded, `nps sql
+ * --dialect postgres` is run with psql, and --counts on its result must give the responses' figures.
+ */
+
+const temp = mkdtempSync(join(tmpdir(), 'nps-postgres-'));
+const data = join(temp, 'data');
+const PORT = '54329';
+const asRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+let bin = '';
+
+/** Runs a PostgreSQL program, as the postgres user when the tests run as root (the server refuses root). */
+function pg(program: string, args: readonly string[]) {
+  const command = join(bin, program);
+  const result = asRoot ? spawnSync('runuser', ['-u', 'postgres', '--', command, ...args], { encoding: 'utf8' }) : spawnSync(command, args, { encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`${program} failed: ${result.stderr || result.stdout}`);
+  return result.stdout;
+}
+
+const psql = (...args: string[]) => pg('psql', ['-h', temp, '-p', PORT, '-U', 'postgres', '-d', 'postgres', '-v', 'ON_ERROR_STOP=1', '-X', ...args]);
+
+beforeAll(() => {
+  const version = existsSync('/usr/lib/postgresql')
+    ? readdirSync('/usr/lib/postgresql')
+        .filter((v) => existsSync(`/usr/lib/postgresql/${v}/bin/initdb`))
+        .sort((a, b) => Number(b) - Number(a))[0]
+    : undefined;
+  if (!version) throw new Error('PostgreSQL is missing: install it with `apt-get install -y postgresql` (as root), or run npm test as root, which installs it');
+  bin = `/usr/lib/postgresql/${version}/bin`;
+  if (asRoot) {
+    const uid = Number(spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).stdout);
+    const gid = Number(spawnSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).stdout);
+    chownSync(temp, uid, gid);
+  }
+  chmodSync(temp, 0o755);
+  pg('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '--encoding=UTF8', '--locale=C.UTF-8', '--no-sync']);
+  pg('pg_ctl', ['-D', data, '-l', join(temp, 'log'), '-w', '-o', `-k ${temp} -p ${PORT} -c listen_addresses='' -c timezone=UTC -c fsync=off`, 'start']);
+  psql('-c', 'CREATE TABLE responses (response_id text, submitted_at text, score text, agent text, team text, channel text, comment text)');
+  psql('-c', `\\copy responses FROM '${resolve('fixtures/contact-centre.csv')}' CSV HEADER`);
+}, 60_000);
+
+afterAll(() => {
+  if (existsSync(join(data, 'postmaster.pid'))) pg('pg_ctl', ['-D', data, '-m', 'immediate', 'stop']);
+  rmSync(temp, { recursive: true, force: true });
+});
+
+async function run(...args: string[]) {
+  const io = fakeIo();
+  const exit = await main(args, io);
+  expect(exit, io.err()).toBe(0);
+  return io.out();
+}
+
+const tablesOf = (json: string) => {
+  const { meta: _meta, notes: _notes, ...tables } = JSON.parse(json);
+  return tables;
+};
+
+describe('nps sql --dialect postgres, run on PostgreSQL, gives the counts --counts reads', () => {
+  it.each([
+    [['--by', 'agent,team,channel', '--period', 'quarter'], ['trend'], ['agents', '--team', '--min-n', '20'], ['segments', '--by', 'channel,team']],
+    [
+      ['--by', 'channel', '--period', 'week', '--tz', 'Europe/Warsaw'],
+      ['trend', '--period', 'week', '--tz', 'Europe/Warsaw', '--by', 'channel'],
+    ],
+    [
+      ['--period', 'quarter', '--fiscal-year-start', '7', '--where', 'channel!=social', '--since', '2023-04-01'],
+      ['trend', '--fiscal-year-start', '7', '--where', 'channel!=social', '--since', '2023-04-01'],
+    ],
+  ])('%j', async (sqlArgs, ...commands) => {
+    const query = await run('sql', '--dialect', 'postgres', '--table', 'responses', '--date', 'submitted_at', ...sqlArgs);
+    const counts = join(temp, `counts-${sqlArgs.join('-').replace(/[^\w-]/g, '')}.csv`);
+    writeFileSync(counts, psql('--csv', '-c', query));
+    for (const [command, ...rest] of commands) {
+      const own = rest.filter((_, i) => !['--where', '--since', '--until'].includes(rest[i]) && !['--where', '--since', '--until'].includes(rest[i - 1]));
+      const direct = tablesOf(await run(command, 'fixtures/contact-centre.csv', ...rest, '--format', 'json'));
+      const fromCounts = tablesOf(await run(command, counts, '--counts', ...own, '--format', 'json'));
+      expect(fromCounts).toEqual(direct);
+    }
+  });
+});
