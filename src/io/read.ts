@@ -274,8 +274,8 @@ export interface Part {
   readonly stopAt?: number;
 }
 
-/** How an input was decoded, as people read it: the encoding, or the workbook sheet its rows came from. */
-export const encodingOf = (head: TableHead): string => (head.source.sheet !== undefined ? `xlsx, sheet ${JSON.stringify(head.source.sheet)}` : head.decoding.encoding);
+/** How an input was decoded, as people read it: the encoding, or the workbook sheet or Parquet file its rows came from. */
+export const encodingOf = (head: TableHead): string => head.source.described ?? head.decoding.encoding;
 
 /** The warning for an input that turns out not to be UTF-8: where, what it is read as, how to choose. */
 export const notUtf8Warning = (name: string, line: number, encoding: string): string =>

@@ -4,7 +4,8 @@ import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { inputError, usageError } from '../errors.js';
 import type { Io } from './io.js';
-import { isWorkbookFile, isZip, workbookAsCsv } from './workbook.js';
+import { isParquet, parquetAsCsv } from './parquet.js';
+import { fileMagic, isZip, workbookAsCsv } from './workbook.js';
 
 /** One input: a file or standard input, not yet read. */
 export interface Source {
@@ -14,6 +15,8 @@ export interface Source {
   readonly path?: string;
   /** For an Excel workbook, the sheet read (its rows come as CSV). */
   readonly sheet?: string;
+  /** What the rows were read from, when not a text file: an xlsx sheet, Parquet. */
+  readonly described?: string;
   /** Size in bytes when known (files), for progress. */
   readonly size?: number;
   readonly stream: Readable;
@@ -34,19 +37,20 @@ export async function openSource(spec: string, io: Io, sheet?: string): Promise<
     throw fileError(spec, err);
   }
   // 64 KiB chunks: larger ones make csv-parse's output batches, and so the heap, grow.
-  let workbook: boolean;
+  let magic: Buffer;
   try {
-    workbook = isWorkbookFile(spec);
+    magic = fileMagic(spec);
   } catch (err) {
     throw fileError(spec, err);
   }
-  if (workbook) {
+  if (isZip(magic)) {
     const read = workbookAsCsv(spec, spec, sheet);
     if (sheet === undefined && read.sheets.length > 1) {
       io.stderr.write(`nps: note: ${spec} has ${read.sheets.length} sheets: reading the first, ${JSON.stringify(read.sheet)} (choose another with --sheet)\n`);
     }
-    return { name: spec, sheet: read.sheet, stream: read.stream };
+    return { name: spec, sheet: read.sheet, described: `xlsx, sheet ${JSON.stringify(read.sheet)}`, stream: read.stream };
   }
+  if (isParquet(magic) && sheet === undefined) return { name: spec, described: 'parquet', stream: await parquetAsCsv(spec, spec) };
   if (sheet !== undefined) throw usageError(`--sheet reads Excel workbooks: ${spec} is not one`, 'drop --sheet for a CSV file');
   return { name: spec, path: spec, size, stream: createReadStream(spec, { highWaterMark: 256 * 1024 }) };
 }

@@ -16,12 +16,12 @@ import { inputError, usageError } from '../errors.js';
 /** A workbook is a zip file: it starts with a local file header. */
 export const isZip = (head: Uint8Array): boolean => head.length >= 4 && head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04;
 
-/** Whether the file at `path` is a zip (an .xlsx), by its first bytes. */
-export function isWorkbookFile(path: string): boolean {
+/** The first four bytes of a file: what kind of file it is (a zip, Parquet ...). */
+export function fileMagic(path: string): Buffer {
   const fd = openSync(path, 'r');
   try {
     const head = Buffer.alloc(4);
-    return isZip(head.subarray(0, readSync(fd, head, 0, 4, 0)));
+    return head.subarray(0, readSync(fd, head, 0, 4, 0));
   } finally {
     closeSync(fd);
   }
@@ -313,14 +313,18 @@ function cellText(attributes: string, inner: string, context: SheetContext): str
 
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');
 
-/** An Excel date serial as wall-clock text: the day, and its time when it has one (to the second). */
+/** An Excel date serial as wall-clock text. */
 function dateText(serial: number, epoch: number): string {
-  if (!Number.isFinite(serial)) return '';
-  const time = new Date(epoch + Math.round(serial * 86_400) * 1000);
+  return Number.isFinite(serial) ? wallText(epoch + Math.round(serial * 86_400) * 1000) : '';
+}
+
+/** A wall time (UTC fields) as text: the day, and its time when it has one (to the second). */
+export function wallText(ms: number): string {
+  const time = new Date(ms);
   const day = `${pad(time.getUTCFullYear(), 4)}-${pad(time.getUTCMonth() + 1)}-${pad(time.getUTCDate())}`;
   const seconds = time.getUTCHours() * 3600 + time.getUTCMinutes() * 60 + time.getUTCSeconds();
   return seconds === 0 ? day : `${day} ${pad(time.getUTCHours())}:${pad(time.getUTCMinutes())}:${pad(time.getUTCSeconds())}`;
 }
 
 /** A CSV field: quoted when it holds a quote, a comma or a line break. */
-const quoted = (text: string): string => (/[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text);
+export const quoted = (text: string): string => (/[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text);

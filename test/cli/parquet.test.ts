@@ -1,0 +1,61 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import { fakeIo } from '../helpers/fake-io.js';
+
+/*
+ * Parquet in: files written by DuckDB (as a warehouse export would be), with typed columns and
+ * several row groups, give the figures and the row accounting of the CSV they came from.
+ */
+
+const temp = mkdtempSync(join(tmpdir(), 'nps-parquet-'));
+const typed = join(temp, 'typed.parquet');
+const text = join(temp, 'text.parquet');
+afterAll(() => rmSync(temp, { recursive: true, force: true }));
+
+beforeAll(async () => {
+  const db = await DuckDBInstance.create(':memory:');
+  const sql = await db.connect();
+  // Typed: a BIGINT id, a TIMESTAMPTZ, an INTEGER score (NULL where the CSV has none); row groups of 100.
+  await sql.run(`COPY (SELECT response_id, submitted_at, TRY_CAST(score AS INTEGER) AS score, agent, team, channel, comment
+    FROM read_csv('fixtures/contact-centre.csv')) TO '${typed}' (FORMAT PARQUET, ROW_GROUP_SIZE 100)`);
+  await sql.run(`COPY (SELECT * FROM read_csv('fixtures/contact-centre.csv', all_varchar = true)) TO '${text}' (FORMAT PARQUET, COMPRESSION ZSTD)`);
+  sql.closeSync();
+});
+
+async function figures(...args: string[]) {
+  const io = fakeIo();
+  const exit = await main([...args, '--format', 'json'], io);
+  expect(exit, io.err()).toBe(0);
+  const { meta, notes, ...tables } = JSON.parse(io.out());
+  return { tables, rows: meta.rows, encoding: meta.inputs[0].encoding };
+}
+
+describe('Parquet in', () => {
+  it.each([['report'], ['trend', '--period', 'month'], ['agents', '--min-n', '20'], ['segments', '--by', 'channel,team'], ['followup']])(
+    '%s gives the figures of the CSV the file was written from',
+    async (command, ...rest) => {
+      const csv = await figures(command, 'fixtures/contact-centre.csv', ...rest);
+      for (const file of [typed, text]) {
+        const parquet = await figures(command, file, ...rest);
+        expect(parquet.tables).toEqual(csv.tables);
+        expect(parquet.rows).toEqual(csv.rows);
+        expect(parquet.encoding).toBe('parquet');
+      }
+    },
+  );
+
+  it('refuses a file that says Parquet but is not, and --sheet on it', async () => {
+    const fake = join(temp, 'fake.parquet');
+    writeFileSync(fake, 'PAR1 and then nothing a Parquet reader can read');
+    const broken = fakeIo();
+    expect(await main(['report', fake], broken)).toBe(3);
+    expect(broken.err()).toMatch(/^nps: cannot read .*fake\.parquet as Parquet: /);
+    const sheet = fakeIo();
+    expect(await main(['report', typed, '--sheet', '1'], sheet)).toBe(2);
+    expect(sheet.err()).toMatch(/^nps: --sheet reads Excel workbooks/);
+  });
+});
