@@ -156,6 +156,7 @@ function planAsData(plan: SinkPlan): SinkPlan {
     dedupe: plan.dedupe,
     weight: plan.weight,
     count: plan.count,
+    categories: plan.categories,
     info: { columns: plan.info.columns },
   };
 }

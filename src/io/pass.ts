@@ -10,6 +10,10 @@ import type { Broken, RecordSink } from './read.js';
 import { Reading, type ReadingData } from './reading.js';
 import { exclude, passes, weightOf } from './rows.js';
 
+/** The scores a categories-form counts row adds its detractors, passives and promoters at, as one-cell records. */
+const CATEGORY_SCORES: readonly string[][] = [['0'], ['7'], ['10']];
+const ONLY: readonly number[] = [0];
+
 /** A --counts row's count: a whole number of 0 or more, else an input error naming the line. */
 function countOf(cell: string | undefined, line: number): number {
   const text = (cell ?? '').trim();
@@ -33,7 +37,7 @@ export interface InputZones {
 }
 
 /** What a pass reads of an input's plan: where its columns are (data a worker thread is sent). */
-export type SinkPlan = Pick<InputPlan, 'scoreIndexes' | 'date' | 'keyIndexes' | 'conditions' | 'dedupe' | 'weight' | 'count' | 'rowKind'> & {
+export type SinkPlan = Pick<InputPlan, 'scoreIndexes' | 'date' | 'keyIndexes' | 'conditions' | 'dedupe' | 'weight' | 'count' | 'categories' | 'rowKind'> & {
   readonly info: Pick<InputInfo, 'columns'>;
 };
 
@@ -105,6 +109,7 @@ export class Pass<S> {
     const idIndex = plan.dedupe?.index ?? -1;
     const weightIndex = plan.weight?.index ?? -1;
     const countIndex = plan.count?.index ?? -1;
+    const categoryIndexes = plan.categories?.map((c) => c.index);
     // Where to watch for the first slash date (only while one reading runs and no pattern is forced).
     const slashWatch = dated && !forced ? dateIndex : -1;
     const keys: string[] = new Array(keyIndexes.length);
@@ -141,6 +146,17 @@ export class Pass<S> {
           this.unreadableInBoth = this.readings[0].outside.excluded.bad_date; // the copy shares them
         }
       }
+      if (categoryIndexes) {
+        // One row, three counts: each category is added at a score of its own (0, 7, 10), the row counted once.
+        const counts = categoryIndexes.map((index) => countOf(record[index], line));
+        for (const r of this.readings) {
+          const time = dated ? (byteTime ?? readTime(record[dateIndex] ?? '', r.order)) : NaN;
+          counts.forEach((count, i) => {
+            r.add(CATEGORY_SCORES[i], line, ONLY, time, dated, since, until, keys, '', count, count, i === 0);
+          });
+        }
+        return;
+      }
       let unreadable = 0;
       const id = idIndex >= 0 ? (record[idIndex] ?? '').trim() : '';
       const weight = weightIndex >= 0 ? weightOf(record[weightIndex]) : countIndex >= 0 ? countOf(record[countIndex], line) : 1;
@@ -164,6 +180,7 @@ export class Pass<S> {
           idIndex,
           weightIndex,
           countIndex,
+          ...(categoryIndexes ?? []),
           ...conditions.map((c) => c.index),
           ...keyIndexes.flatMap((k) => (k ? [k.index, ...(k.also ?? [])] : [])),
         ].filter((i) => i >= 0);

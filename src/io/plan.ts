@@ -127,6 +127,8 @@ export interface InputPlan {
   readonly weight?: ColumnChoice;
   /** With --counts, the column of each row's count. */
   readonly count?: ColumnChoice;
+  /** With --counts in the categories form: the detractors, passives and promoters columns. */
+  readonly categories?: readonly ColumnChoice[];
   readonly rowKind?: (record: readonly string[]) => RowKind;
   readonly sourceZone?: string;
 }
@@ -137,15 +139,18 @@ const COUNT_HEADERS = ['count', 'n', 'responses', 'answers', 'antal', 'liczba'];
 /** The count column of a --counts table: one row per group, period and score, with its count. */
 function countColumn(header: readonly string[], name: string): ColumnChoice {
   const names = header.map((h) => h.trim().toLowerCase());
-  if (['detractors', 'passives', 'promoters'].every((c) => names.includes(c)) && !COUNT_HEADERS.some((c) => names.includes(c))) {
-    throw usageError(
-      `--counts: ${name} has detractors, passives and promoters columns: that form is not read yet`,
-      'give one row per score with its count (score,count), as nps sql writes it',
-    );
-  }
   const index = names.findIndex((h) => COUNT_HEADERS.includes(h));
   if (index < 0) throw usageError(`--counts: ${name} has no count column`, 'name it "count": one row per group, period and score, with how many gave that score');
   return { index, name: header[index], reason: 'header names the count (--counts)' };
+}
+
+/** The categories form of a --counts table: its detractors, passives and promoters columns, when it has all three. */
+export const CATEGORY_COUNTS = ['detractors', 'passives', 'promoters'] as const;
+function categoryCounts(header: readonly string[]): ColumnChoice[] | undefined {
+  const names = header.map((h) => h.trim().toLowerCase());
+  const indexes = CATEGORY_COUNTS.map((c) => names.indexOf(c));
+  if (indexes.some((i) => i < 0)) return undefined;
+  return indexes.map((index) => ({ index, name: header[index], reason: 'header names a category count (--counts)' }));
 }
 
 /**
@@ -163,7 +168,14 @@ export function planInput(head: TableHead, request: ScanRequest, dated: boolean,
   const preset = choosePreset(header, request.preset);
   const suggested = preset.columns(header, headerRows, sample);
   const columns: Record<string, ColumnChoice> = {};
-  const scores = request.scores.length > 0 ? request.scores.map((spec) => resolveColumn(header, spec, '--score', source.name)) : [suggested.score ?? detectScore(header, sample)];
+  // A counts table of detractors, passives and promoters has no score column: its first count stands in for one.
+  const categories = request.counts && request.scores.length === 0 ? categoryCounts(header) : undefined;
+  if (categories) for (const [i, c] of CATEGORY_COUNTS.entries()) columns[c] = categories[i];
+  const scores = categories
+    ? [{ ...categories[0], name: 'detractors, passives, promoters' }]
+    : request.scores.length > 0
+      ? request.scores.map((spec) => resolveColumn(header, spec, '--score', source.name))
+      : [suggested.score ?? detectScore(header, sample)];
   const notScale = scores[0] ? undefined : categoryColumn(header, sample);
   if (notScale) {
     throw dataError(
@@ -171,7 +183,7 @@ export function planInput(head: TableHead, request: ScanRequest, dated: boolean,
       'NPS needs the 0-10 answers; export them, or name another column with --score',
     );
   }
-  for (const score of scores) {
+  for (const score of categories ? [] : scores) {
     const why = score && notAnswers(sample, score.index);
     if (why)
       throw dataError(
@@ -219,7 +231,7 @@ export function planInput(head: TableHead, request: ScanRequest, dated: boolean,
   if (dedupe) columns.dedupe = dedupe;
   const weight = request.weight === undefined ? undefined : { ...resolveColumn(header, request.weight, '--weight', source.name), reason: 'named by --weight' };
   if (weight) columns.weight = weight;
-  const count = request.counts ? countColumn(header, source.name) : undefined;
+  const count = request.counts && !categories ? countColumn(header, source.name) : undefined;
   if (count) columns.count = count;
   return {
     info: {
@@ -240,6 +252,7 @@ export function planInput(head: TableHead, request: ScanRequest, dated: boolean,
     dedupe,
     weight,
     count,
+    categories,
     rowKind: preset.rowKind?.(header),
     sourceZone,
   };

@@ -197,14 +197,18 @@ export class Reading<S> {
     weight = 1,
     /** How many responses the row stands for: 1, or with --counts its count. */
     units = 1,
+    /** Whether the row is counted as read and used: a categories-form counts row adds three times, counted once. */
+    counted = true,
   ): void {
     if (dated) {
       if (Number.isNaN(time)) {
+        if (!counted) return;
         this.outside.read++;
         exclude(this.outside, 'bad_date', line);
         return;
       }
       if (time < since || time > until || (this.keep && !this.keep(time))) {
+        if (!counted) return;
         this.outside.read++;
         this.outside.filtered++;
         return;
@@ -222,20 +226,21 @@ export class Reading<S> {
     const b = this.single ?? this.periodBucket(bucketKey);
     if (!b) {
       // A period already behind the window: a filtered row, kept as a count only.
+      if (!counted) return;
       this.outside.read++;
       this.outside.filtered++;
       return;
     }
     for (let q = 0; q < scoreIndexes.length; q++) {
       const accounting = b.accounting[q];
-      accounting.read++;
+      if (counted) accounting.read++;
       const answer = answerOf(record[scoreIndexes[q]], accounting, line, this.scale);
       if (answer < 0) continue;
       if (Number.isNaN(weight)) {
         exclude(accounting, 'bad_weight', line);
         continue;
       }
-      accounting.used++;
+      if (counted) accounting.used++;
       if (id !== '') {
         this.keepLatest(q, id, { answer, time, line, bucket: bucketKey, keys: [...keys], weight, units });
         continue;

@@ -14,6 +14,7 @@ import { fakeIo } from '../helpers/fake-io.js';
 
 const temp = mkdtempSync(join(tmpdir(), 'nps-counts-'));
 const counts = join(temp, 'counts.csv');
+const categories = join(temp, 'categories.csv');
 afterAll(() => rmSync(temp, { recursive: true, force: true }));
 
 beforeAll(async () => {
@@ -30,6 +31,18 @@ beforeAll(async () => {
       GROUP BY ALL
       ORDER BY ALL
     ) TO '${counts}' (HEADER, DELIMITER ',')`);
+  // The other form: detractors, passives and promoters per quarter, agent, team and channel.
+  await sql.run(`
+    COPY (
+      SELECT CAST(date_trunc('quarter', CAST(submitted_at AS TIMESTAMP)) AS DATE) AS period, agent, team, channel,
+             SUM(CASE WHEN CAST(score AS INTEGER) <= 6 THEN 1 ELSE 0 END) AS detractors,
+             SUM(CASE WHEN CAST(score AS INTEGER) IN (7, 8) THEN 1 ELSE 0 END) AS passives,
+             SUM(CASE WHEN CAST(score AS INTEGER) >= 9 THEN 1 ELSE 0 END) AS promoters
+      FROM responses
+      WHERE TRY_CAST(score AS INTEGER) BETWEEN 0 AND 10
+      GROUP BY ALL
+      ORDER BY ALL
+    ) TO '${categories}' (HEADER, DELIMITER ',')`);
   sql.closeSync();
 });
 
@@ -63,6 +76,22 @@ describe('--counts from DuckDB equals the responses', () => {
       expect(fromCounts.tables).toEqual(direct.tables);
     }
     expect(fromCounts.meta.rows.used).toBeLessThan(direct.meta.rows.used);
+  });
+
+  it.each([['trend'], ['agents', '--team', '--min-n', '20'], ['segments', '--by', 'channel,team'], ['compare', '--by', 'channel']])(
+    'the detractors, passives, promoters form gives the same for %s',
+    async (command, ...rest) => {
+      const direct = await figures(command, 'fixtures/contact-centre.csv', ...rest);
+      const fromCategories = await figures(command, categories, '--counts', ...rest);
+      expect(fromCategories.tables).toEqual(direct.tables);
+    },
+  );
+
+  it('the detractors, passives, promoters form gives report its figures, without a 0-10 distribution', async () => {
+    const direct = await figures('report', 'fixtures/contact-centre.csv');
+    const fromCategories = await figures('report', categories, '--counts');
+    const withoutScores = Object.fromEntries(Object.entries(direct.tables.summary as Record<string, unknown>).filter(([key]) => !key.startsWith('score_')));
+    expect(fromCategories.tables).toEqual({ command: 'report', summary: withoutScores });
   });
 
   it('refuses counts that are not whole numbers of 0 or more, naming the line', async () => {

@@ -9,7 +9,7 @@ import { type NpsSummary, type Statistics, summarize } from '../../core/summary.
 import type { Tally } from '../../core/tally.js';
 import type { Scan } from '../../io/scan.js';
 import { confidenceLabel } from '../../report/format.js';
-import type { Column, Row } from '../../report/model.js';
+import type { Column, ReportTable, Row } from '../../report/model.js';
 import type { CommandDefinition, Outcome } from '../command.js';
 import { METHOD_NAMES, npsForest } from '../figures.js';
 import { parseNps } from '../options.js';
@@ -72,6 +72,8 @@ function reportOf(
   side: { flags: SideFlags; metrics: SideMetrics | undefined } | undefined,
 ): Outcome['report'] {
   const level = confidenceLabel(stats.confidence);
+  // Counts of detractors, passives and promoters say nothing of the 0-10 answers within each.
+  const scoresKnown = !result.inputs.some((input) => input.columns.detractors);
   const summaryColumns: Column[] = [
     { key: 'n', label: 'Responses', kind: 'count' },
     { key: 'n_eff', label: 'Effective n', kind: 'number', weighted: true },
@@ -91,7 +93,7 @@ function reportOf(
     { key: 'promoters_pct', label: 'Promoters %', kind: 'pct', audience: 'machine' },
     { key: 'passives_pct', label: 'Passives %', kind: 'pct', audience: 'machine' },
     { key: 'detractors_pct', label: 'Detractors %', kind: 'pct', audience: 'machine' },
-    ...s.distribution.map((_, score): Column => ({ key: `score_${score}`, label: `Score ${score}`, kind: 'count', audience: 'machine' })),
+    ...(scoresKnown ? s.distribution.map((_, score): Column => ({ key: `score_${score}`, label: `Score ${score}`, kind: 'count', audience: 'machine' })) : []),
     ...(side ? sideMetricColumns(side.flags) : []),
   ];
   const summaryRow: Row = {
@@ -117,7 +119,7 @@ function reportOf(
     ...(side ? sideMetricCells(side.flags, side.metrics) : {}),
   };
   const most = maxOf(s.distribution);
-  const notes = [...verdicts];
+  const notes = [...verdicts, ...(scoresKnown ? [] : ['The counts give detractors, passives and promoters, not the 0-10 answers: no distribution.'])];
   if (s.margin === 0) {
     notes.push(
       `Every answer is in one category, so the ${METHOD_NAMES[stats.method]} interval has zero width: it understates the uncertainty (the default --ci-method score does not).`,
@@ -147,20 +149,24 @@ function reportOf(
           { category: 'Detractors (0-6)', count: s.detractors, share: s.detractorsPct },
         ],
       },
-      {
-        name: 'distribution',
-        audience: 'human',
-        columns: [
-          { key: 'score', label: 'Score', kind: 'count' },
-          { key: 'count', label: 'Count', kind: 'count' },
-          { key: 'share', label: 'Share', kind: 'pct' },
-          { key: 'bar', label: '', kind: 'bar' },
-        ],
-        rows: s.distribution
-          .map((count, score) => ({ score, count, share: s.n === 0 ? NaN : (100 * count) / s.n, bar: most === 0 ? 0 : count / most, category: classify(score) }))
-          .reverse(),
-        chart: { kind: 'bars', x: 'score', y: 'count', tone: { field: 'category', up: 'promoter', down: 'detractor' } },
-      },
+      ...(scoresKnown
+        ? [
+            <ReportTable>{
+              name: 'distribution',
+              audience: 'human',
+              columns: [
+                { key: 'score', label: 'Score', kind: 'count' },
+                { key: 'count', label: 'Count', kind: 'count' },
+                { key: 'share', label: 'Share', kind: 'pct' },
+                { key: 'bar', label: '', kind: 'bar' },
+              ],
+              rows: s.distribution
+                .map((count, score) => ({ score, count, share: s.n === 0 ? NaN : (100 * count) / s.n, bar: most === 0 ? 0 : count / most, category: classify(score) }))
+                .reverse(),
+              chart: { kind: 'bars', x: 'score', y: 'count', tone: { field: 'category', up: 'promoter', down: 'detractor' } },
+            },
+          ]
+        : []),
     ],
     notes,
   };
