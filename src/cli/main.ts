@@ -34,7 +34,12 @@ function report(err: unknown, io: Io, argv: readonly string[]): number {
     // Commander puts its "(Did you mean ...?)" on a line of its own: keep the message to one line.
     const message = err.message.replace(/^error: /, '').replace(/\n\(Did you mean (.*)\?\)/, ' (did you mean $1?)');
     const command = argv.find((a) => !a.startsWith('-'));
-    io.stderr.write(`nps: ${message}\nhint: see 'nps ${command && err.code !== 'commander.unknownCommand' ? `${command} ` : ''}--help'\n`);
+    // A counts table has no single responses: the commands that read them say so, not only that the flag is unknown.
+    const hint =
+      err.code === 'commander.unknownOption' && /'--counts'/.test(message)
+        ? `${command} needs the responses themselves (their comments, IDs or values), not counts: give the export`
+        : `see 'nps ${command && err.code !== 'commander.unknownCommand' ? `${command} ` : ''}--help'`;
+    io.stderr.write(`nps: ${message}\nhint: ${hint}\n`);
     return 2;
   }
   if (err instanceof NpsError) {
