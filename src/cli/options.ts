@@ -303,7 +303,7 @@ const echo = (value: unknown): unknown => {
   return value;
 };
 
-function timeZone(name: string): Zone {
+export function timeZone(name: string): Zone {
   const zone = zoneOf(name);
   if (!zone) throw usageError(`--tz ${JSON.stringify(name)} is not a time zone`, 'use an IANA name such as Europe/Stockholm, Europe/Warsaw or UTC');
   return zone;
@@ -326,7 +326,7 @@ export function parseMonth(value: string): number {
   return n;
 }
 
-function day(text: string, flag: string) {
+export function day(text: string, flag: string) {
   const bounds = dayBounds(text);
   if (!bounds) throw usageError(`${flag} ${JSON.stringify(text)} is not a date`, `write it as YYYY-MM-DD, e.g. ${flag} 2024-07-01`);
   return bounds;

@@ -8,7 +8,7 @@ import type { DateBytes } from './fast-records.js';
 import { type InputInfo, type InputPlan, keyOf, type ScanRequest } from './plan.js';
 import type { Broken, RecordSink } from './read.js';
 import { Reading, type ReadingData } from './reading.js';
-import { exclude, passes, weightOf } from './rows.js';
+import { exclude, passes, weightOfCell } from './rows.js';
 
 /** The scores a categories-form counts row adds its detractors, passives and promoters at, as one-cell records. */
 const CATEGORY_SCORES: readonly string[][] = [['0'], ['7'], ['10']];
@@ -159,7 +159,7 @@ export class Pass<S> {
       }
       let unreadable = 0;
       const id = idIndex >= 0 ? (record[idIndex] ?? '').trim() : '';
-      const weight = weightIndex >= 0 ? weightOf(record[weightIndex]) : countIndex >= 0 ? countOf(record[countIndex], line) : 1;
+      const weight = weightIndex >= 0 ? weightOfCell(record[weightIndex]) : countIndex >= 0 ? countOf(record[countIndex], line) : 1;
       // A count stands for that many answers of weight 1.
       const units = countIndex >= 0 ? weight : 1;
       for (let i = 0; i < this.readings.length; i++) {

@@ -3,7 +3,7 @@ import type { PeriodUnit } from '../core/period.js';
 import type { Zone } from '../core/zone.js';
 import { dataError, inputError, usageError } from '../errors.js';
 import type { JoinKeep, JoinSpec } from './join.js';
-import { type ColumnChoice, categoryColumn, detectDate, detectScore, listColumns, notAnswers, resolveColumn } from './mapping.js';
+import { type ColumnChoice, categoryColumn, detectDate, detectScore, listColumns, normalize, notAnswers, resolveColumn } from './mapping.js';
 import { choosePreset, type Preset, type PresetName, type Role, type RowKind } from './presets.js';
 import { encodingOf, type TableHead } from './read.js';
 import type { Condition } from './rows.js';
@@ -138,7 +138,7 @@ const COUNT_HEADERS = ['count', 'n', 'responses', 'answers', 'antal', 'liczba'];
 
 /** The count column of a --counts table: one row per group, period and score, with its count. */
 function countColumn(header: readonly string[], name: string): ColumnChoice {
-  const names = header.map((h) => h.trim().toLowerCase());
+  const names = header.map(normalize);
   const index = names.findIndex((h) => COUNT_HEADERS.includes(h));
   if (index < 0) throw usageError(`--counts: ${name} has no count column`, 'name it "count": one row per group, period and score, with how many gave that score');
   return { index, name: header[index], reason: 'header names the count (--counts)' };
@@ -147,7 +147,7 @@ function countColumn(header: readonly string[], name: string): ColumnChoice {
 /** The categories form of a --counts table: its detractors, passives and promoters columns, when it has all three. */
 export const CATEGORY_COUNTS = ['detractors', 'passives', 'promoters'] as const;
 function categoryCounts(header: readonly string[]): ColumnChoice[] | undefined {
-  const names = header.map((h) => h.trim().toLowerCase());
+  const names = header.map(normalize);
   const indexes = CATEGORY_COUNTS.map((c) => names.indexOf(c));
   if (indexes.some((i) => i < 0)) return undefined;
   return indexes.map((index) => ({ index, name: header[index], reason: 'header names a category count (--counts)' }));

@@ -52,7 +52,7 @@ export function mergeAccounting(into: Accounting, from: Accounting): Accounting 
 }
 
 /** A --weight cell as a weight: a number of zero or more (decimal point or comma); NaN when it is none. */
-export function weightOf(cell: string | undefined): number {
+export function weightOfCell(cell: string | undefined): number {
   const text = (cell ?? '').trim();
   if (text === '') return NaN;
   const value = Number(text.includes(',') && !text.includes('.') ? text.replace(',', '.') : text);

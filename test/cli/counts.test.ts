@@ -5,6 +5,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { fakeIo } from '../helpers/fake-io.js';
+import { figures } from '../helpers/figures.js';
 
 /*
  * --counts against a real engine: DuckDB (embedded) tallies fixtures/contact-centre.csv into
@@ -45,14 +46,6 @@ beforeAll(async () => {
     ) TO '${categories}' (HEADER, DELIMITER ',')`);
   sql.closeSync();
 });
-
-async function figures(...args: string[]) {
-  const io = fakeIo();
-  const exit = await main([...args, '--format', 'json'], io);
-  expect(exit, io.err()).toBe(0);
-  const { meta, notes, ...tables } = JSON.parse(io.out());
-  return { tables, meta };
-}
 
 describe('--counts from DuckDB equals the responses', () => {
   it.each([

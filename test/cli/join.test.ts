@@ -4,20 +4,12 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { afterAll, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
-import { fakeIo } from '../helpers/fake-io.js';
+import { figures } from '../helpers/figures.js';
 
 /* --join gives what a join done outside gives: the responses with the lookup's columns pasted on. */
 
 const temp = mkdtempSync(join(tmpdir(), 'nps-join-'));
 afterAll(() => rmSync(temp, { recursive: true, force: true }));
-
-async function json(...args: string[]) {
-  const io = fakeIo();
-  expect(await main([...args, '--format', 'json'], io), io.err()).toBe(0);
-  const { meta, notes, ...tables } = JSON.parse(io.out());
-  return { tables, meta };
-}
 
 it('segments by a joined column equal segments of the responses joined outside', async () => {
   const responses = parse(readFileSync('fixtures/join-responses.csv'), { columns: true }) as Record<string, string>[];
@@ -26,8 +18,8 @@ it('segments by a joined column equal segments of the responses joined outside',
   const path = join(temp, 'joined.csv');
   writeFileSync(path, stringify(joined, { header: true }));
   for (const by of ['segment', 'team', 'segment,agent']) {
-    const outside = await json('segments', path, '--by', by);
-    const inside = await json('segments', 'fixtures/join-responses.csv', '--join', 'fixtures/join-segments.csv', '--on', 'user_id', '--by', by);
+    const outside = await figures('segments', path, '--by', by);
+    const inside = await figures('segments', 'fixtures/join-responses.csv', '--join', 'fixtures/join-segments.csv', '--on', 'user_id', '--by', by);
     expect(inside.tables).toEqual(outside.tables);
     expect(inside.meta.rows).toEqual(outside.meta.rows);
     expect(inside.meta.joins).toEqual([{ file: 'fixtures/join-segments.csv', on: 'user_id', matched: 8, unmatched: 2 }]);

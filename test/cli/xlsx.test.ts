@@ -5,6 +5,7 @@ import readXlsxFile from 'read-excel-file/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { fakeIo } from '../helpers/fake-io.js';
+import { figures } from '../helpers/figures.js';
 import { workbookFromCsv } from '../helpers/workbook.js';
 
 /*
@@ -23,13 +24,6 @@ async function nps(...args: string[]) {
 }
 
 /** The figures of a JSON report: its tables, without the meta that names the input. */
-async function figures(...args: string[]) {
-  const run = await nps(...args, '--format', 'json');
-  expect(run.exit, run.stderr).toBe(0);
-  const { meta, notes, ...tables } = JSON.parse(run.stdout);
-  return { tables, rows: meta.rows, notes };
-}
-
 beforeAll(async () => {
   writeFileSync(path('contact-centre.xlsx'), await workbookFromCsv('fixtures/contact-centre.csv'));
   writeFileSync(path('second-sheet.xlsx'), await workbookFromCsv('fixtures/contact-centre.csv', { sheet: 'Svar', before: ['Read me'] }));
@@ -43,7 +37,7 @@ describe('an .xlsx export in', () => {
       const fromCsv = await figures(command, 'fixtures/contact-centre.csv', ...rest);
       const fromXlsx = await figures(command, path('contact-centre.xlsx'), ...rest);
       expect(fromXlsx.tables).toEqual(fromCsv.tables);
-      expect(fromXlsx.rows).toEqual(fromCsv.rows);
+      expect(fromXlsx.meta.rows).toEqual(fromCsv.meta.rows);
     },
   );
 
@@ -69,7 +63,7 @@ describe('an .xlsx export in', () => {
     const fromCsv = await figures('report', 'fixtures/vendors/qualtrics.csv');
     const fromXlsx = await figures('report', path('qualtrics.xlsx'));
     expect(fromXlsx.tables).toEqual(fromCsv.tables);
-    expect(fromXlsx.rows).toEqual(fromCsv.rows);
+    expect(fromXlsx.meta.rows).toEqual(fromCsv.meta.rows);
   });
 
   it('says which sheet it read, in nps columns and in the meta', async () => {

@@ -1,12 +1,10 @@
 import { Option } from 'commander';
-import { dayBounds } from '../../core/date.js';
 import { PERIOD_UNITS, type PeriodUnit } from '../../core/period.js';
 import { countsSql, DIALECTS, type Dialect } from '../../core/sql.js';
-import { zoneOf } from '../../core/zone.js';
 import { usageError } from '../../errors.js';
 import type { WhereClause } from '../../io/plan.js';
 import type { CommandDefinition } from '../command.js';
-import { collectWhere, parseMonth } from '../options.js';
+import { collectWhere, day, parseMonth, timeZone } from '../options.js';
 
 interface SqlFlags {
   dialect: Dialect;
@@ -20,13 +18,6 @@ interface SqlFlags {
   where?: WhereClause[];
   since?: string;
   until?: string;
-}
-
-/** A day as the SQL takes it: YYYY-MM-DD that is a real date. */
-function day(value: string | undefined, flag: string): string | undefined {
-  if (value === undefined) return undefined;
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || !dayBounds(value)) throw usageError(`${flag} ${value}: not a date`, `write it YYYY-MM-DD, e.g. ${flag} 2024-07-01`);
-  return value;
 }
 
 export const sql: CommandDefinition<SqlFlags> = {
@@ -52,10 +43,15 @@ export const sql: CommandDefinition<SqlFlags> = {
       .option('--since <YYYY-MM-DD>', 'keep responses on or after this day')
       .option('--until <YYYY-MM-DD>', 'keep responses on or before this day'),
   async run({ flags }) {
-    const since = day(flags.since, '--since');
-    const until = day(flags.until, '--until');
+    // The days and zone are checked as every command checks them; the SQL takes them as written.
+    for (const [value, flag] of [
+      [flags.since, '--since'],
+      [flags.until, '--until'],
+    ] as const)
+      if (value !== undefined) day(value, flag);
+    const { since, until } = flags;
     if ((flags.period || since || until) && flags.date === undefined) throw usageError('--period, --since and --until need the timestamp column', 'name it with --date <column>');
-    if (flags.tz !== undefined && !zoneOf(flags.tz)) throw usageError(`--tz ${flags.tz}: not an IANA time zone`, 'e.g. --tz Europe/Stockholm');
+    if (flags.tz !== undefined) timeZone(flags.tz);
     const by = (flags.by ?? '')
       .split(',')
       .map((c) => c.trim())

@@ -3,13 +3,13 @@ import { classify } from '../../core/classify.js';
 import { entry } from '../../core/entry.js';
 import { maxOf, minOf } from '../../core/extent.js';
 import { type Fold, groupFold, periodFold } from '../../core/fold.js';
+import { eachAgainstRest } from '../../core/groups.js';
 import { leaderboard, type Standing } from '../../core/leaderboard.js';
 import { type Calendar, PERIOD_UNITS, type PeriodUnit, periodLabel } from '../../core/period.js';
-import { compareGroups, holm } from '../../core/significance.js';
 import { type Statistics, summarize } from '../../core/summary.js';
-import { addAnswer, countsOf, mergeTallies, newTally, restOf, type Tally } from '../../core/tally.js';
-import { compareText } from '../../core/text.js';
+import { addAnswer, newTally, type Tally } from '../../core/tally.js';
 import { STARTER_THEMES } from '../../core/themes.js';
+import { trendOf } from '../../core/trend.js';
 import { detectAgent, detectChannel, detectComment, detectTeam } from '../../io/mapping.js';
 import type { GroupColumn } from '../../io/plan.js';
 import { confidenceLabel, groupLabel } from '../../report/format.js';
@@ -194,15 +194,11 @@ function headline(s: ReturnType<typeof summarize>, stats: Statistics, state: Sum
 function trendTable(periods: ReadonlyMap<number, Tally>, calendar: Calendar, shown: number, stats: Statistics): ReportTable {
   const last = maxOf(periods.keys());
   const first = Math.max(minOf(periods.keys()), last - shown + 1);
-  const keys: number[] = [];
-  for (let key = first; key <= last; key++) keys.push(key);
-  const changes = keys.map((key, i) => (i === 0 ? undefined : compareGroups(countsOf(periods.get(key) ?? newTally()), countsOf(periods.get(keys[i - 1]) ?? newTally()), stats)));
-  const adjusted = holm(changes.map((c) => c?.p ?? NaN));
   const alpha = 1 - stats.confidence;
-  const rows = keys.map((key, i) => ({
-    period: periodLabel(key, calendar),
-    ...npsCells(summarize(periods.get(key) ?? newTally(), stats)),
-    ...differenceCells(changes[i], adjusted[i], alpha),
+  const rows = trendOf(periods, first, last, stats).map((point) => ({
+    period: periodLabel(point.key, calendar),
+    ...npsCells(point.summary),
+    ...differenceCells(point.change, point.pAdjusted, alpha),
   }));
   return {
     name: 'trend',
@@ -238,17 +234,14 @@ function agentTable(ranked: readonly Standing[], top: number, name: string, alph
 
 /** NPS per value of a column, each against all other responses (Holm-adjusted across the values). */
 function segmentTable(role: 'channel' | 'team', name: string, tallies: ReadonlyMap<string, Tally>, stats: Statistics): ReportTable {
-  const total = newTally();
-  for (const t of tallies.values()) mergeTallies(total, t);
-  const keys = [...tallies.keys()].sort((a, b) => summarize(tallies.get(b)!, stats).n - summarize(tallies.get(a)!, stats).n || compareText(a, b));
-  const tests = keys.map((key) => compareGroups(countsOf(tallies.get(key)!), countsOf(restOf(total, tallies.get(key)!)), stats));
-  const adjusted = holm(tests.map((t) => t.p));
+  // Largest first; eachAgainstRest gives them by key, which breaks ties.
+  const results = eachAgainstRest(tallies, stats).sort((a, b) => b.summary.n - a.summary.n);
   const alpha = 1 - stats.confidence;
   return {
     name: role === 'channel' ? 'channels' : 'teams',
     title: `NPS by ${name}`,
     columns: [{ key: 'segment', label: name, kind: 'text' }, ...npsColumns(), ...differenceColumns({ label: 'vs rest', pLabel: 'p (Holm)', interval: false })],
-    rows: keys.map((key, i) => ({ segment: groupLabel(key), ...npsCells(summarize(tallies.get(key)!, stats)), ...differenceCells(tests[i], adjusted[i], alpha) })),
+    rows: results.map((r) => ({ segment: groupLabel(r.key), ...npsCells(r.summary), ...differenceCells(r.vsRest, r.pAdjusted, alpha) })),
     chart: npsForest('segment'),
   };
 }
