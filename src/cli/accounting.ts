@@ -42,6 +42,13 @@ export function checkAccounting(scan: Scan<unknown>, options: CheckOptions): voi
   for (const question of scan.questions) checkQuestion(scan, question, options);
 }
 
+/** --last counts back from the as-of time (now by default): an older export needs --as-of. */
+function filteredHint(scan: Scan<unknown>): string {
+  if (!scan.window || Number.isNaN(scan.latest) || scan.latest >= scan.window.start) return 'check --since, --until and --where';
+  const after = isoDay(scan.latest + 86_400_000);
+  return `--last counts back from --as-of (default: now), here ${isoDay(scan.asOf.wall)}, and the latest response is from ${isoDay(scan.latest)}: add --as-of ${after} to count back from the export's end`;
+}
+
 /** The checks of one question; its name prefixes the messages when a survey has two. */
 function checkQuestion(scan: Scan<unknown>, question: Question<unknown>, options: CheckOptions): void {
   const a = question.accounting;
@@ -67,7 +74,7 @@ function checkQuestion(scan: Scan<unknown>, question: Question<unknown>, options
   if (a.used === 0) {
     const names = scan.inputs.map((i) => i.name).join(', ');
     if (a.read === 0) throw dataError(`no responses in ${names}: it has a header but no rows`, 'export the survey again with its responses');
-    if (a.filtered === a.read) throw dataError(`no responses left after filtering (${a.read} ${plural(a.read, 'row')} filtered out)`, 'check --since, --until and --where');
+    if (a.filtered === a.read) throw dataError(`no responses left after filtering (${a.read} ${plural(a.read, 'row')} filtered out)`, filteredHint(scan));
     const dates = a.excluded.bad_date === a.read - a.filtered;
     throw dataError(
       `${about}no valid responses in ${names} (${describeAccounting(a)
@@ -133,6 +140,7 @@ export function buildMeta(command: string, scan: Scan<unknown> | undefined, opti
     dates: {
       zone: scan.zone.name,
       slash_order: scan.dateOrder?.order ?? null,
+      as_of: new Date(scan.asOf.instant).toISOString(),
       window: scan.window ? { start: isoDay(scan.window.start), end: isoDay(scan.window.end) } : null,
     },
     options,

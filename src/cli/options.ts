@@ -1,7 +1,7 @@
 import { extname } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { SCALES, type Scale } from '../core/answer.js';
-import { dayBounds } from '../core/date.js';
+import { dayBounds, parseDate } from '../core/date.js';
 import { INTERVAL_METHODS, type IntervalMethod } from '../core/interval.js';
 import { type PeriodUnit, parseLast } from '../core/period.js';
 import type { Statistics } from '../core/summary.js';
@@ -97,7 +97,8 @@ function filterOptions(): Option[] {
   return [
     new Option('--since <date>', 'keep responses on or after this day (YYYY-MM-DD, in --tz)'),
     new Option('--until <date>', 'keep responses on or before this day (YYYY-MM-DD, in --tz)'),
-    new Option('--last <N><unit>', 'keep the N latest calendar periods (d, w, m, q, y), e.g. 4q, 12w').argParser(parseLastOption),
+    new Option('--last <N><unit>', 'keep the N latest complete periods (d, w, m, q, y) before --as-of, e.g. 4q, 12w, and any in progress').argParser(parseLastOption),
+    new Option('--as-of <time>', 'the time the data is as of: periods ending after it are in progress, shown but never judged (default: now)').argParser(parseAsOf),
     new Option('--fiscal-year-start <month>', 'first month of the fiscal year (1-12 or a name): FY labels').argParser(parseMonth).default(1),
     new Option('--where <column=value>', 'keep rows where column = (or !=) value; repeatable, ANDed').argParser(collectWhere),
   ];
@@ -147,6 +148,7 @@ interface SharedFlags {
   preset?: PresetName;
   includePartial?: boolean;
   last?: { count: number; unit: PeriodUnit };
+  asOf?: NonNullable<ScanRequest['asOf']>;
   fiscalYearStart?: number;
   delimiter?: string;
   encoding?: string;
@@ -223,6 +225,7 @@ export function sharedOptions(cmd: Command, groups: SharedGroups, io: Io): Share
       since,
       until,
       last: flags.last,
+      asOf: flags.asOf,
       zone,
       preset: flags.preset,
       includePartial: Boolean(flags.includePartial),
@@ -295,6 +298,8 @@ const echo = (value: unknown): unknown => {
       const w = value as WhereClause;
       return `${w.column}${w.equal ? '=' : '!='}${w.value}`;
     }
+    if ('instant' in value) return new Date((value as { instant: number }).instant).toISOString();
+    if ('text' in value) return (value as { text: string }).text;
     if ('count' in value && 'unit' in value) {
       const last = value as { count: number; unit: string };
       return `${last.count}${last.unit[0]}`;
@@ -307,6 +312,18 @@ export function timeZone(name: string): Zone {
   const zone = zoneOf(name);
   if (!zone) throw usageError(`--tz ${JSON.stringify(name)} is not a time zone`, 'use an IANA name such as Europe/Stockholm, Europe/Warsaw or UTC');
   return zone;
+}
+
+const AS_OF = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?)?(Z|[+-]\d{2}:?\d{2})?$/i;
+
+/** --as-of: a day or an ISO date-time; with Z or an offset an instant, else wall-clock time in --tz. */
+function parseAsOf(value: string): NonNullable<ScanRequest['asOf']> {
+  const text = value.trim();
+  const m = AS_OF.exec(text);
+  if (!m || Number.isNaN(parseDate(text, UTC, 'dmy'))) {
+    throw new InvalidArgumentError('Give a day or a date-time: 2024-11-25, 2024-11-25T06:00 (in --tz) or 2024-11-25T06:00Z');
+  }
+  return m[4] ? { instant: parseDate(text, UTC, 'dmy') } : { text };
 }
 
 function parseLastOption(value: string): { count: number; unit: PeriodUnit } {

@@ -1,4 +1,3 @@
-import { maxOf } from '../core/extent.js';
 import { type Calendar, periodLabel } from '../core/period.js';
 import { type Alternative, compareGroups, type Difference, testBenchmark } from '../core/significance.js';
 import type { Statistics } from '../core/summary.js';
@@ -61,15 +60,14 @@ export interface Drop {
 }
 
 /**
- * The latest period with responses against the one before it: the question a weekly CI job asks.
- * Tested alone (one planned comparison), so its p-value is not Holm-adjusted.
+ * A period (the latest complete one with responses) against the one before it: the question a
+ * weekly CI job asks. Tested alone (one planned comparison), so its p-value is not Holm-adjusted.
  */
-export function latestChange(periods: ReadonlyMap<number, Tally>, calendar: Calendar, stats: Statistics): Drop | undefined {
-  if (periods.size === 0) return undefined;
-  const latest = maxOf(periods.keys());
+export function latestChange(periods: ReadonlyMap<number, Tally>, latest: number | undefined, calendar: Calendar, stats: Statistics): Drop | undefined {
+  if (latest === undefined) return undefined;
   const previous = latest - 1;
   const before = periods.get(previous) ?? newTally();
-  const change = compareGroups(countsOf(periods.get(latest)!), countsOf(before), stats);
+  const change = compareGroups(countsOf(periods.get(latest) ?? newTally()), countsOf(before), stats);
   const names = `${periodLabel(latest, calendar)} against ${periodLabel(previous, calendar)}`;
   // NaN p (the earlier period is empty) is never a significant drop.
   const significantDrop = change.difference < 0 && change.p < 1 - stats.confidence;

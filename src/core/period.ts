@@ -219,13 +219,33 @@ export function parseLast(text: string): { count: number; unit: PeriodUnit } | u
 }
 
 /**
- * The wall-time window of the `count` most recent periods up to and including the one that holds
- * `latest`, both ends inclusive. Whole periods, so the oldest one is never cut short.
+ * Where a window of periods may end: 'complete' at the latest complete period (later rows are left
+ * out), 'in-progress' at the period still in progress (it is one of the N), 'open' past it (the
+ * N complete periods, then whatever is in progress or later, shown but never judged).
  */
-export function lastWindow(latest: number, count: number, calendar: Calendar): { start: number; end: number } {
+export type WindowEnd = 'complete' | 'in-progress' | 'open';
+
+/** A run of period keys, both ends inclusive; `last` may be Infinity. */
+export interface PeriodRange {
+  readonly first: number;
+  readonly last: number;
+}
+
+/**
+ * The period in progress at `boundary`, a wall time that ends the data (the as-of time, or the
+ * end of --until): the one holding it. Every period before it is complete; it and any later one are not.
+ */
+export const periodInProgress = (boundary: number, calendar: Calendar): number => periodKey(boundary, calendar);
+
+/** Whether a period had ended by `boundary` (exclusive): only such a period is tested or judged. */
+export const isComplete = (key: number, calendar: Calendar, boundary: number): boolean => key < periodInProgress(boundary, calendar);
+
+/** `--last N`: the keys of the N latest complete periods at `boundary`, ending as `end` says. */
+export function lastPeriods(boundary: number, count: number, calendar: Calendar, end: WindowEnd = 'open'): PeriodRange {
   if (!Number.isSafeInteger(count) || count < 1) throw new RangeError(`period count must be a whole number >= 1, got ${count}`);
-  const latestKey = periodKey(latest, calendar);
-  return { start: periodStart(latestKey - count + 1, calendar), end: periodEnd(latestKey, calendar) };
+  const current = periodInProgress(boundary, calendar);
+  if (end === 'in-progress') return { first: current - count + 1, last: current };
+  return { first: current - count, last: end === 'complete' ? current - 1 : Infinity };
 }
 
 // ---------------------------------------------------------------------------------------------

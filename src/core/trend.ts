@@ -15,12 +15,15 @@ export interface TrendPoint {
 /**
  * NPS per period from `first` to `last` (consecutive keys), empty periods included with n = 0, each
  * tested against the one before. The p-values are adjusted together (Holm), since a series of
- * changes is many comparisons at once.
+ * changes is many comparisons at once. A period after `lastTested` (one still in progress) is not
+ * tested, and so not one of the family either.
  */
-export function trendOf(tallies: ReadonlyMap<number, Tally>, first: number, last: number, stats: Statistics): TrendPoint[] {
+export function trendOf(tallies: ReadonlyMap<number, Tally>, first: number, last: number, stats: Statistics, lastTested = Infinity): TrendPoint[] {
   const keys: number[] = [];
   for (let key = first; key <= last; key++) keys.push(key);
-  const changes = keys.map((key, i) => (i === 0 ? undefined : compareGroups(countsOf(tallies.get(key) ?? newTally()), countsOf(tallies.get(keys[i - 1]) ?? newTally()), stats)));
+  const changes = keys.map((key, i) =>
+    i === 0 || key > lastTested ? undefined : compareGroups(countsOf(tallies.get(key) ?? newTally()), countsOf(tallies.get(keys[i - 1]) ?? newTally()), stats),
+  );
   const adjusted = holm(changes.map((c) => c?.p ?? NaN));
   return keys.map((key, i) => ({
     key,

@@ -1,6 +1,6 @@
 import { type DateOrder, isoWallOf, isSlashDate, parseDate } from '../core/date.js';
 import type { Fold } from '../core/fold.js';
-import type { Calendar } from '../core/period.js';
+import type { Calendar, PeriodRange } from '../core/period.js';
 import { UTC, type Zone } from '../core/zone.js';
 import { dataError, inputError } from '../errors.js';
 import { patternReader } from './date-pattern.js';
@@ -75,7 +75,12 @@ export class Pass<S> {
 
   private newReading(order: DateOrder): Reading<S> {
     const r = this.request;
-    return new Reading(order, this.fold, this.bucketCalendar, r.keep, Math.max(1, r.scores.length), r.scale ?? '0-10', r.last?.count);
+    return new Reading(order, this.fold, this.bucketCalendar, r.keep, Math.max(1, r.scores.length), r.scale ?? '0-10', r.periods);
+  }
+
+  /** --last: the periods kept, known once the zone is (before the first row). */
+  limit(range: PeriodRange): void {
+    for (const r of this.readings) r.limit(range);
   }
 
   /** Whether dates are read at all: the command needs them, a filter does, or --dedupe (to keep the latest). */

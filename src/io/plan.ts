@@ -1,5 +1,5 @@
 import { isMissingCell, type Scale } from '../core/answer.js';
-import type { PeriodUnit } from '../core/period.js';
+import type { PeriodRange, PeriodUnit, WindowEnd } from '../core/period.js';
 import type { Zone } from '../core/zone.js';
 import { dataError, inputError, usageError } from '../errors.js';
 import type { JoinKeep, JoinSpec } from './join.js';
@@ -60,8 +60,15 @@ export interface ScanRequest {
   /** Wall-time bounds in `zone`, inclusive. */
   readonly since?: number;
   readonly until?: number;
-  /** `--last N<unit>`: the N most recent calendar periods up to the latest date (or --until). */
-  readonly last?: { readonly count: number; readonly unit: PeriodUnit };
+  /** `--last N<unit>`: the N latest complete calendar periods at the as-of time (or --until), and how the window ends. */
+  readonly last?: { readonly count: number; readonly unit: PeriodUnit; readonly end?: WindowEnd };
+  /**
+   * --as-of: the time the data is as of, which decides the periods still in progress. An instant
+   * (a date-time with an offset), or a wall-clock text read in the analysis zone; default: now.
+   */
+  readonly asOf?: { readonly instant: number } | { readonly text: string };
+  /** --last's period keys, set by the scan once the zone is known (a worker thread is sent them). */
+  readonly periods?: PeriodRange;
   /** --tz; when absent, the export's own zone (Qualtrics) or UTC. */
   readonly zone?: Zone;
   readonly dateFormat?: string;

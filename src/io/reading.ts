@@ -1,7 +1,7 @@
 import type { Scale } from '../core/answer.js';
 import type { DateOrder } from '../core/date.js';
 import type { Fold } from '../core/fold.js';
-import { type Calendar, periodKey } from '../core/period.js';
+import { type Calendar, type PeriodRange, periodKey } from '../core/period.js';
 import { addAnswer, mergeTallies, newTally, type Tally } from '../core/tally.js';
 import { type Accounting, answerOf, exclude, mergeAccounting, newAccounting } from './rows.js';
 
@@ -13,7 +13,6 @@ export interface ReadingData<S> {
   readonly earliest: number;
   readonly earliestLine: number;
   readonly latestLine: number;
-  readonly newest: number;
   readonly latestOf: readonly (readonly [string, Latest][])[];
 }
 
@@ -73,8 +72,8 @@ export class Reading<S> {
     private readonly keep: ((time: number) => boolean) | undefined,
     private readonly questions: number,
     private readonly scale: Scale,
-    /** --last N: periods more than N behind the newest seen can never be in the window. */
-    private readonly lastCount?: number,
+    /** --last N: the periods kept, once the scan knows them (rows of others are filtered as they come). */
+    private range?: PeriodRange,
   ) {
     if (!bucketCalendar) {
       this.single = this.bucket(0);
@@ -84,7 +83,7 @@ export class Reading<S> {
 
   /** The same reading so far, read from now on in another order. */
   clone(order: DateOrder): Reading<S> {
-    const copy = new Reading(order, this.fold, this.bucketCalendar, this.keep, this.questions, this.scale, this.lastCount);
+    const copy = new Reading(order, this.fold, this.bucketCalendar, this.keep, this.questions, this.scale, this.range);
     copy.absorb(this.data(), 0);
     return copy;
   }
@@ -98,7 +97,6 @@ export class Reading<S> {
       earliest: this.earliest,
       earliestLine: this.earliestLine,
       latestLine: this.latestLine,
-      newest: this.newest,
       latestOf: this.latestOf.map((byId) => [...byId]),
     };
   }
@@ -117,7 +115,6 @@ export class Reading<S> {
       this.earliest = other.earliest;
       this.earliestLine = other.earliestLine + lineOffset;
     }
-    this.newest = Math.max(this.newest, other.newest);
     for (const [key, b] of other.buckets) {
       const mine = this.bucket(key);
       for (let q = 0; q < this.questions; q++) {
@@ -149,25 +146,14 @@ export class Reading<S> {
     return kept === candidate;
   }
 
-  /**
-   * The bucket of a period, or undefined when it is too old to be in the --last window. Newer
-   * periods push the oldest out as they come, so memory stays within the window (a listing such
-   * as followup would otherwise keep every row of the file).
-   */
-  private newest = -Infinity;
+  /** Keeps only the rows of these periods from now on: the scan sets it before any row is read. */
+  limit(range: PeriodRange): void {
+    this.range = range;
+  }
+
+  /** The bucket of a period, or undefined when --last leaves it out: its rows are filtered, never held. */
   private periodBucket(key: number): Bucket<S> | undefined {
-    if (this.lastCount !== undefined) {
-      if (key <= this.newest - this.lastCount) return undefined;
-      if (key > this.newest) {
-        this.newest = key;
-        for (const [old, b] of this.buckets) {
-          if (old > key - this.lastCount) continue;
-          this.outside.read += b.accounting[0].read;
-          this.outside.filtered += b.accounting[0].read;
-          this.buckets.delete(old);
-        }
-      }
-    }
+    if (this.range && (key < this.range.first || key > this.range.last)) return undefined;
     return this.bucket(key);
   }
 
@@ -225,7 +211,7 @@ export class Reading<S> {
     const bucketKey = this.single ? 0 : periodKey(time, this.bucketCalendar!);
     const b = this.single ?? this.periodBucket(bucketKey);
     if (!b) {
-      // A period already behind the window: a filtered row, kept as a count only.
+      // A period outside the --last window: a filtered row, kept as a count only.
       if (!counted) return;
       this.outside.read++;
       this.outside.filtered++;
@@ -250,27 +236,19 @@ export class Reading<S> {
     }
   }
 
-  /** Question q's buckets inside `window` folded together; the rest counted as filtered. */
-  finish(q: number, window: { start: number; end: number } | undefined): { state: S; accounting: Accounting; overall: Tally } {
+  /** Question q's buckets folded together, with its accounting. */
+  finish(q: number): { state: S; accounting: Accounting; overall: Tally } {
     const state = this.fold.empty();
     const accounting = mergeAccounting(newAccounting(), this.outside);
     const overall = newTally();
-    for (const [key, b] of [...this.buckets].sort((x, y) => x[0] - y[0])) {
-      const inside = !window || !this.bucketCalendar || periodKey(window.start, this.bucketCalendar) <= key;
-      if (!inside) {
-        accounting.read += b.accounting[q].read;
-        accounting.filtered += b.accounting[q].read;
-        continue;
-      }
+    for (const [, b] of [...this.buckets].sort((x, y) => x[0] - y[0])) {
       this.fold.merge(state, b.states[q]);
       mergeAccounting(accounting, b.accounting[q]);
       mergeTallies(overall, b.overall[q]);
     }
-    // Each ID's latest answer, in file order, when its period is kept.
+    // Each ID's latest answer, in file order.
     const latest = [...this.latestOf[q].values()].sort((x, y) => x.line - y.line);
     for (const l of latest) {
-      const inside = this.buckets.has(l.bucket) && (!window || !this.bucketCalendar || periodKey(window.start, this.bucketCalendar) <= l.bucket);
-      if (!inside) continue;
       this.fold.add(state, l.answer, l.time, l.keys, l.weight, l.units);
       addAnswer(overall, l.answer, l.weight, l.units);
     }

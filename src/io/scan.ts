@@ -1,7 +1,8 @@
 import { statSync } from 'node:fs';
 import type { DateOrder } from '../core/date.js';
+import { parseDate } from '../core/date.js';
 import type { Fold } from '../core/fold.js';
-import { type Calendar, lastWindow } from '../core/period.js';
+import { type Calendar, lastPeriods, type PeriodRange, periodEnd, periodInProgress, periodStart } from '../core/period.js';
 import type { Tally } from '../core/tally.js';
 import { UTC, type Zone, zoneOf } from '../core/zone.js';
 import type { Io } from './io.js';
@@ -35,8 +36,15 @@ export interface Scan<S> {
   readonly inputs: readonly InputInfo[];
   /** How slash dates were read, when the date column had any: decided by the whole column. */
   readonly dateOrder?: { readonly order: DateOrder; readonly decided: boolean; readonly mixed: boolean };
-  /** The time window that --last chose. */
+  /** The time window that --last chose: its complete periods (later ones may follow, in progress). */
   readonly window?: { readonly start: number; readonly end: number };
+  /** The time the data is as of: an instant, and the wall time it is in `zone`. */
+  readonly asOf: { readonly instant: number; readonly wall: number };
+  /**
+   * The wall time (exclusive) that ends the data: the as-of time, or the end of --until when
+   * earlier. A period that ends after it is in progress: shown, never tested or judged.
+   */
+  readonly boundary: number;
   /** The latest (wall) time among rows kept, NaN when no dates were read. */
   readonly latest: number;
   /** The earliest and latest dates kept and the lines they are on (undefined when no dates were read). */
@@ -81,6 +89,16 @@ export async function scan<S>(request: ScanRequest, io: Io, fold: Fold<S>): Prom
   const questionNames: string[] = [];
   let zone: Zone | undefined = request.zone;
   let presetOrder: DateOrder | undefined;
+  const bucketCalendar: Calendar | undefined = request.last ? { unit: request.last.unit, fiscalYearStart: request.fiscalYearStart } : undefined;
+  // The as-of time in the analysis zone, and --last's periods: both need the zone, known at the first header.
+  const asOfIn = (z: Zone) => {
+    const given = request.asOf ?? { instant: io.now().getTime() };
+    const wall = 'text' in given ? parseDate(given.text, z, 'dmy') : z.toWall(given.instant);
+    return { instant: 'text' in given ? z.fromWall(wall) : given.instant, wall };
+  };
+  const boundaryOf = (at: { wall: number }) => Math.min(at.wall, (request.until ?? Infinity) + 1);
+  let asOf: Scan<S>['asOf'] | undefined = request.zone && asOfIn(request.zone);
+  let range: PeriodRange | undefined;
   const lookups: Lookup[] = [];
   for (const join of request.joins ?? []) lookups.push(await loadLookup(join, io, request.joinKeep));
   const joins: JoinCount[] = [];
@@ -105,6 +123,11 @@ export async function scan<S>(request: ScanRequest, io: Io, fold: Fold<S>): Prom
         // The analysis zone: --tz, else the first export's own (Qualtrics says it), else UTC.
         const own = plan.sourceZone ? zoneOf(plan.sourceZone) : undefined;
         zone ??= own ?? UTC;
+        asOf ??= asOfIn(zone);
+        if (range === undefined && request.last) {
+          range = lastPeriods(boundaryOf(asOf), request.last.count, bucketCalendar!, request.last.end);
+          pass.limit(range);
+        }
         presetOrder ??= plan.preset.dateOrder;
         const zones = { analysis: zone, source: own ?? zone };
         const sink = joined ? joined.wrap(pass.sink(plan, fileKey, zones)) : pass.sink(plan, fileKey, zones);
@@ -113,7 +136,7 @@ export async function scan<S>(request: ScanRequest, io: Io, fold: Fold<S>): Prom
         if (!workers || !starts) return sink;
         const columnNames = request.groups.map((g) => plan.info.columns[g.role]?.name ?? '');
         parted = { plan, zones, columnNames };
-        const stopAt = workers.start(file, starts, shape, { fold: fold.spec!, request, plan, fileKey, zones });
+        const stopAt = workers.start(file, starts, shape, { fold: fold.spec!, request: { ...request, periods: range }, plan, fileKey, zones });
         return Object.assign(sink, { stopAt });
       });
       if (workers && parted) {
@@ -143,15 +166,20 @@ export async function scan<S>(request: ScanRequest, io: Io, fold: Fold<S>): Prom
   const slashDates = readings.length > 1;
   const decided = slashDates && badDates(readings[0]) !== badDates(readings[1]);
   const latest = chosen.latest === -Infinity ? NaN : chosen.latest;
-  const bucketCalendar: Calendar | undefined = request.last ? { unit: request.last.unit, fiscalYearStart: request.fiscalYearStart } : undefined;
-  const window = request.last && !Number.isNaN(latest) ? lastWindow(request.until ?? latest, request.last.count, bucketCalendar!) : undefined;
-  const questions = questionNames.map((name, q) => ({ name, ...chosen.finish(q, window) }));
+  asOf ??= asOfIn(zone ?? UTC);
+  const boundary = boundaryOf(asOf);
+  // The window's complete periods: one still in progress may follow it.
+  const lastWindowKey = range && Math.min(range.last, periodInProgress(boundary, bucketCalendar!) - 1);
+  const window = range && { start: periodStart(range.first, bucketCalendar!), end: periodEnd(lastWindowKey!, bucketCalendar!) };
+  const questions = questionNames.map((name, q) => ({ name, ...chosen.finish(q) }));
   return {
     questions,
     ...questions[0],
     inputs,
     dateOrder: slashDates ? { order: chosen.order, decided, mixed: badDates(readings[0]) > unreadableInBoth && badDates(readings[1]) > unreadableInBoth } : undefined,
     window,
+    asOf,
+    boundary,
     latest,
     extremes: Number.isNaN(latest) ? undefined : { earliest: chosen.earliest, earliestLine: chosen.earliestLine, latest, latestLine: chosen.latestLine },
     zone: zone ?? UTC,

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
   type Calendar,
-  lastWindow,
+  isComplete,
+  lastPeriods,
   PERIOD_UNITS,
   type PeriodUnit,
   parseLast,
@@ -200,23 +201,43 @@ describe('parseLast', () => {
   });
 });
 
-describe('lastWindow', () => {
+describe('lastPeriods', () => {
+  // The boundary is the as-of time (exclusive); the period holding it is in progress.
   it.each([
-    ['quarter', 1, 4, '2018-09-10', '2017-10-01T00:00:00.000', '2018-09-30T23:59:59.999'],
-    // 2024-09-15 is the Sunday of the week starting Monday 2024-09-09; 11 weeks earlier is 2024-06-24
-    ['week', 1, 12, '2024-09-15T18:30', '2024-06-24T00:00:00.000', '2024-09-15T23:59:59.999'],
-    ['month', 1, 1, '2024-02-10T15:00', '2024-02-01T00:00:00.000', '2024-02-29T23:59:59.999'],
-    ['day', 1, 30, '2024-03-10T09:00', '2024-02-10T00:00:00.000', '2024-03-10T23:59:59.999'],
-    ['year', 7, 1, '2025-01-15', '2024-07-01T00:00:00.000', '2025-06-30T23:59:59.999'],
-    ['year', 1, 2, '2024-06-01', '2023-01-01T00:00:00.000', '2024-12-31T23:59:59.999'],
-  ] as const)('last %s (fiscal start %i) x%i up to %s is %s .. %s', (unit, fiscal, count, latest, start, end) => {
-    const window = lastWindow(wall(latest), count, calendar(unit, fiscal));
-    expect(show(window.start)).toBe(start);
-    expect(show(window.end)).toBe(end);
+    // Monday 2024-11-25 07:00: W48 has begun, so W47 is the latest complete week and 12 go back to W36.
+    ['week', 1, 12, '2024-11-25T07:00', 'open', '2024-W36', 'in progress and later'],
+    ['week', 1, 12, '2024-11-25T07:00', 'complete', '2024-W36', '2024-W47'],
+    ['week', 1, 2, '2024-11-25T07:00', 'in-progress', '2024-W47', '2024-W48'],
+    // Exactly at midnight a week has begun: the one before is complete.
+    ['week', 1, 1, '2024-11-25T00:00', 'complete', '2024-W47', '2024-W47'],
+    ['week', 1, 1, '2024-11-24T23:59:59.999', 'complete', '2024-W46', '2024-W46'],
+    ['quarter', 1, 4, '2018-09-10', 'complete', '2017-Q3', '2018-Q2'],
+    ['month', 1, 1, '2024-03-01', 'complete', '2024-02', '2024-02'],
+    ['day', 1, 30, '2024-03-10T09:00', 'complete', '2024-02-09', '2024-03-09'],
+    ['year', 7, 1, '2025-01-15', 'complete', 'FY2024', 'FY2024'],
+    ['year', 1, 2, '2024-06-01', 'in-progress', '2023', '2024'],
+  ] as const)('last %s (fiscal start %i) x%i at %s, ending %s: %s .. %s', (unit, fiscal, count, boundary, end, first, last) => {
+    const cal = calendar(unit, fiscal);
+    const range = lastPeriods(wall(boundary), count, cal, end);
+    expect(periodLabel(range.first, cal)).toBe(first);
+    expect(range.last === Infinity ? 'in progress and later' : periodLabel(range.last, cal)).toBe(last);
   });
 
   it.each([0, -1, 1.5])('refuses a count of %d', (count) => {
-    expect(() => lastWindow(wall('2024-01-01'), count, calendar('month'))).toThrow(RangeError);
+    expect(() => lastPeriods(wall('2024-01-01'), count, calendar('month'))).toThrow(RangeError);
+  });
+});
+
+describe('isComplete', () => {
+  const week = calendar('week');
+  const w47 = periodKey(wall('2024-11-20'), week);
+  it.each([
+    ['2024-11-24T23:59:59.999', false],
+    ['2024-11-25T00:00', true],
+    ['2024-11-25T05:40', true],
+    ['2024-11-18T00:00', false],
+  ])('2024-W47 at %s: %s', (boundary, complete) => {
+    expect(isComplete(w47, week, wall(boundary))).toBe(complete);
   });
 });
 

@@ -65,7 +65,7 @@ const withoutReader = (run: Run): Run => ({ ...run, stdout: run.stdout.replace(/
 
 const COMMANDS: readonly (readonly string[])[] = [
   ['report'],
-  ['report', '--last', '2q'],
+  ['report', '--last', '2q', '--as-of', '2025-01-01'],
   ['trend', '--period', 'month'],
   ['agents', '--min-n', '1'],
   ['segments', '--by', 'channel'],
@@ -73,7 +73,7 @@ const COMMANDS: readonly (readonly string[])[] = [
   ['report', '--where', 'channel=chat', '--since', '2024-03-01'],
   // Each respondent's latest answer, wherever in the file (and in whichever part) it comes.
   ['trend', '--period', 'month', '--dedupe', 'comment'],
-  ['report', '--last', '2q', '--dedupe', 'comment'],
+  ['report', '--last', '2q', '--as-of', '2025-01-01', '--dedupe', 'comment'],
   ['agents', '--min-n', '1', '--weight', 'id'],
 ];
 

@@ -6,7 +6,7 @@ import { dayBounds } from '../../src/core/date.js';
 import { groupFold, periodFold, tallyFold } from '../../src/core/fold.js';
 import { type Calendar, periodLabel } from '../../src/core/period.js';
 import { weightOf } from '../../src/core/tally.js';
-import { UTC } from '../../src/core/zone.js';
+import { UTC, zoneOf } from '../../src/core/zone.js';
 import type { ScanRequest } from '../../src/io/plan.js';
 import { excludedTotal } from '../../src/io/rows.js';
 import { scan } from '../../src/io/scan.js';
@@ -73,8 +73,8 @@ describe('scan: --last', () => {
   ];
   const path = file('last.csv', `${rows.join('\n')}\n`);
 
-  it('keeps the last N calendar periods up to the latest date, and accounts for every row', async () => {
-    const result = await scan(request([path], { last: { count: 3, unit: 'quarter' } }), fakeIo(), tallyFold);
+  it('keeps the last N complete periods before the as-of time, and accounts for every row', async () => {
+    const result = await scan(request([path], { last: { count: 3, unit: 'quarter' }, asOf: { text: '2024-10-01' } }), fakeIo(), tallyFold);
     const a = result.accounting;
     expect(new Date(result.window!.start).toISOString()).toBe('2024-01-01T00:00:00.000Z');
     expect(new Date(result.window!.end).toISOString()).toBe('2024-09-30T23:59:59.999Z');
@@ -84,7 +84,28 @@ describe('scan: --last', () => {
     expect(Array.from(result.overall.subarray(0, 11))).toEqual([0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 1]);
   });
 
-  it('counts back from --until instead of the latest date', async () => {
+  it('keeps what is in progress after them, or leaves it out when the window ends complete', async () => {
+    const asOf = { text: '2024-09-15' }; // 2024-Q3 is in progress: Q2 is the latest complete quarter
+    const open = await scan(request([path], { last: { count: 1, unit: 'quarter' }, asOf }), fakeIo(), tallyFold);
+    expect(open.accounting).toMatchObject({ read: 7, used: 2, filtered: 3 });
+    expect(new Date(open.window!.end).toISOString()).toBe('2024-06-30T23:59:59.999Z');
+    const complete = await scan(request([path], { last: { count: 1, unit: 'quarter', end: 'complete' }, asOf }), fakeIo(), tallyFold);
+    expect(complete.accounting).toMatchObject({ read: 7, used: 0, filtered: 5 });
+    const current = await scan(request([path], { last: { count: 1, unit: 'quarter', end: 'in-progress' }, asOf }), fakeIo(), tallyFold);
+    expect(current.accounting).toMatchObject({ read: 7, used: 2, filtered: 4 });
+  });
+
+  it('reads the as-of time in the zone, or as the instant it names', async () => {
+    const zone = zoneOf('Europe/Stockholm');
+    const wall = await scan(request([path], { zone, asOf: { text: '2024-11-25T07:00' } }), fakeIo(), tallyFold);
+    const instant = await scan(request([path], { zone, asOf: { instant: Date.UTC(2024, 10, 25, 6) } }), fakeIo(), tallyFold);
+    for (const r of [wall, instant]) expect(r.asOf).toEqual({ instant: Date.UTC(2024, 10, 25, 6), wall: Date.UTC(2024, 10, 25, 7) });
+    // Without --as-of: the clock of the run, in the zone.
+    const now = await scan(request([path], { zone }), fakeIo(), tallyFold);
+    expect(now.asOf).toEqual({ instant: Date.UTC(2026, 0, 15, 12), wall: Date.UTC(2026, 0, 15, 13) });
+  });
+
+  it('counts back from --until when it ends the data before the as-of time', async () => {
     const until = dayBounds('2023-12-31')!.end;
     const result = await scan(request([path], { last: { count: 1, unit: 'quarter' }, until }), fakeIo(), tallyFold);
     expect(result.accounting).toMatchObject({ read: 7, used: 1, filtered: 4 });

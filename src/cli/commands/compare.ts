@@ -1,4 +1,3 @@
-import { maxOf } from '../../core/extent.js';
 import { groupFold, periodFold } from '../../core/fold.js';
 import { eachAgainstRest } from '../../core/groups.js';
 import { type Calendar, PERIOD_UNITS, type PeriodUnit, parsePeriodLabel, periodKey, periodLabel } from '../../core/period.js';
@@ -10,10 +9,11 @@ import { confidenceLabel, formatDecimal, formatForHumans, groupLabel, pText } fr
 import type { Column, Row } from '../../report/model.js';
 import type { CommandContext, CommandDefinition, Outcome, ScanSpec } from '../command.js';
 import { differenceCells, differenceColumns, npsCells, npsColumns, npsForest } from '../figures.js';
+import { asOfText, type InProgressFlags, inProgressOption, judging } from '../in-progress.js';
 import { parseCount } from '../options.js';
 import { failBelowGate, underMinN } from '../verdicts.js';
 
-interface CompareFlags {
+interface CompareFlags extends InProgressFlags {
   by?: string;
   period?: string;
   vs?: string;
@@ -43,7 +43,8 @@ export const compare: CommandDefinition<CompareFlags> = {
       .option('--by <column>', 'compare every value of this column with the rest')
       .option('--period <label|unit>', 'a period to compare (2024-Q3, 2024-09, 2024-W36, 2024, 2024-09-15), or with --latest its unit')
       .option('--vs <label>', 'the period to compare --period with')
-      .option('--latest', 'the latest period against the one before (unit from --period, default quarter)')
+      .option('--latest', 'the latest complete period against the one before (unit from --period, default quarter)')
+      .addOption(inProgressOption())
       .option('--min-n <n>', 'mark groups with fewer responses than this (--fail-below judges the rest)', parseCount, 30),
   async run(context) {
     const { flags, args } = context;
@@ -52,6 +53,7 @@ export const compare: CommandDefinition<CompareFlags> = {
     if (modes.filter(Boolean).length !== 1) {
       throw usageError('say what to compare', 'use --by <column>, --period <label> --vs <label>, --latest, or give two files');
     }
+    if (flags.includeInProgress && !flags.latest) throw usageError('--include-in-progress says which period --latest compares', 'add --latest, or drop --include-in-progress');
     const compared = flags.by !== undefined ? await byColumn(flags.by, context) : twoFiles ? await byFile(context) : await byPeriod(context);
     if (context.failBelow === undefined) return { report: compared.report };
     const judged = compared.groups.filter((g) => g.summary.nEffective >= flags.minN);
@@ -102,8 +104,8 @@ async function byPeriod({ flags, request, statistics, scan }: CommandContext<Com
     const unit = (flags.period ?? 'quarter') as PeriodUnit;
     if (!PERIOD_UNITS.includes(unit)) throw usageError(`--period ${flags.period} is not a unit for --latest`, `use one of ${PERIOD_UNITS.join(', ')}`);
     calendar = { unit, fiscalYearStart };
-    // The latest period and the one before: every other row is filtered, and counted so.
-    spec = { ...spec, last: { count: 2, unit } };
+    // The latest complete period (or the one in progress) and the one before: every other row is filtered, and counted so.
+    spec = { ...spec, last: { count: 2, unit, end: flags.includeInProgress ? 'in-progress' : 'complete' } };
   } else {
     if (flags.period === undefined) throw usageError('--vs needs --period', 'e.g. --period 2024-Q3 --vs 2024-Q2');
     const first = labelled(flags.period, '--period', fiscalYearStart);
@@ -119,8 +121,9 @@ async function byPeriod({ flags, request, statistics, scan }: CommandContext<Com
   }
   const result = await scan(spec, periodFold(calendar));
   const periods = result.state;
+  const judge = judging(result, calendar, flags);
   if (focus === undefined) {
-    focus = maxOf(periods.keys());
+    focus = flags.includeInProgress ? judge.inProgressFrom : judge.inProgressFrom - 1;
     reference = focus - 1;
   }
   const a = periodLabel(focus, calendar);
@@ -129,7 +132,22 @@ async function byPeriod({ flags, request, statistics, scan }: CommandContext<Com
   if (empty.length > 0) {
     throw dataError(`no responses in ${empty.join(' or ')}`, 'choose periods that hold responses (nps trend shows which do)');
   }
-  return twoGroups(a, periods.get(focus) ?? newTally(), b, periods.get(reference!) ?? newTally(), statistics, flags.minN, `NPS ${a} against ${b}: ${names(result.inputs)}`);
+  const compared = twoGroups(
+    a,
+    periods.get(focus) ?? newTally(),
+    b,
+    periods.get(reference!) ?? newTally(),
+    statistics,
+    flags.minN,
+    `NPS ${a} against ${b}: ${names(result.inputs)}`,
+  );
+  const inProgress = judge.note([focus, reference!], !flags.latest);
+  const latest =
+    flags.latest && !flags.includeInProgress
+      ? `${a} is the latest complete ${calendar.unit} at ${asOfText(result)}; the ${calendar.unit} in progress is left out (--include-in-progress compares it).`
+      : undefined;
+  const notes = [inProgress, latest].filter((n): n is string => n !== undefined);
+  return { ...compared, report: { ...compared.report, notes: [...compared.report.notes, ...notes] } };
 }
 
 /** A period label of any unit; the unit is read from its form. */

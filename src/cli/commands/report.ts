@@ -7,16 +7,18 @@ import { type Calendar, PERIOD_UNITS, type PeriodUnit } from '../../core/period.
 import { ALTERNATIVES, type Alternative } from '../../core/significance.js';
 import { type NpsSummary, type Statistics, summarize } from '../../core/summary.js';
 import type { Tally } from '../../core/tally.js';
+import { usageError } from '../../errors.js';
 import type { Scan } from '../../io/scan.js';
 import { confidenceLabel } from '../../report/format.js';
 import type { Column, ReportTable, Row } from '../../report/model.js';
 import type { CommandDefinition, Outcome } from '../command.js';
 import { METHOD_NAMES, npsForest } from '../figures.js';
+import { type InProgressFlags, inProgressOption, judging, latestJudged } from '../in-progress.js';
 import { parseNps } from '../options.js';
 import { addSideMetricOptions, checkSideMetrics, hasSideMetrics, type SideFlags, sideColumns, sideFold, sideMetricCells, sideMetricColumns } from '../side-metrics.js';
 import { benchmarkVerdict, dropGate, failBelowGate, latestChange } from '../verdicts.js';
 
-interface ReportFlags extends SideFlags {
+interface ReportFlags extends SideFlags, InProgressFlags {
   benchmark?: number;
   alternative: Alternative;
   failOnDrop?: boolean;
@@ -39,20 +41,27 @@ export const report: CommandDefinition<ReportFlags> = {
     addSideMetricOptions(cmd)
       .option('--benchmark <nps>', 'test NPS against this target and say whether it is above or below', parseNps)
       .addOption(new Option('--alternative <side>', 'the side --benchmark tests, chosen before seeing the data').choices(ALTERNATIVES).default('two-sided'))
-      .option('--fail-on-drop', 'exit 1 when the latest --period is significantly below the one before')
-      .addOption(new Option('--period <unit>', 'the period unit of --fail-on-drop').choices(PERIOD_UNITS).default('quarter')),
+      .option('--fail-on-drop', 'exit 1 when the latest complete --period is significantly below the one before')
+      .addOption(new Option('--period <unit>', 'the period unit of --fail-on-drop').choices(PERIOD_UNITS).default('quarter'))
+      .addOption(inProgressOption()),
   async run({ flags, statistics, decimals, failBelow, scan, warn }) {
     const calendar: Calendar = { unit: flags.period, fiscalYearStart: flags.fiscalYearStart };
+    if (flags.includeInProgress && !flags.failOnDrop) {
+      throw usageError('--include-in-progress says which period --fail-on-drop judges', 'add --fail-on-drop, or drop --include-in-progress');
+    }
     // Periods are only tallied when --fail-on-drop needs them; the overall tally comes with every scan.
     const npsFold: Fold<unknown> = flags.failOnDrop ? periodFold(calendar) : tallyFold;
     const fold = pairFold(npsFold, sideFold(flags, 0, { by: 'none' }));
     const result = await scan({ needsDates: Boolean(flags.failOnDrop), groups: sideColumns(flags) }, fold);
     checkSideMetrics(flags, result.state[1].values(), warn);
     const summary = summarize(result.overall, statistics);
-    const drop = flags.failOnDrop ? latestChange(result.state[0] as Map<number, Tally>, calendar, statistics) : undefined;
+    const periods = result.state[0] as Map<number, Tally>;
+    const judge = judging(result, calendar, flags);
+    const drop = flags.failOnDrop ? latestChange(periods, latestJudged(periods.keys(), judge), calendar, statistics) : undefined;
     const benchmark = flags.benchmark === undefined ? undefined : benchmarkVerdict(result.overall, flags.benchmark, statistics, decimals, flags.alternative);
     // The --fail-on-drop verdict is its gate's line; the benchmark's is a note, and data in JSON.
-    const extra = benchmark ? [benchmark.sentence] : [];
+    const inProgress = flags.failOnDrop ? judge.note(periods.keys()) : undefined;
+    const extra = [inProgress, benchmark?.sentence].filter((n): n is string => n !== undefined);
     const side = hasSideMetrics(flags) ? { flags: flags as SideFlags, metrics: result.state[1].get('') } : undefined;
     const gates = [
       ...(failBelow === undefined ? [] : [failBelowGate(failBelow, [{ subject: 'overall', nps: summary.nps }], decimals)]),

@@ -16,6 +16,7 @@ import { confidenceLabel, groupLabel } from '../../report/format.js';
 import type { Column, ReportTable, Row } from '../../report/model.js';
 import type { CommandDefinition, Outcome } from '../command.js';
 import { differenceCells, differenceColumns, METHOD_NAMES, npsCells, npsColumns, npsForest, SIGNIFICANT } from '../figures.js';
+import { type InProgressFlags, inProgressOption, type Judging, judging, latestJudged } from '../in-progress.js';
 import { parseCount, parsePositive } from '../options.js';
 import { readThemes, type ThemeState, themeFold, themeRows, themeTable } from '../theme-analysis.js';
 import { dropGate, failBelowGate, latestChange } from '../verdicts.js';
@@ -26,7 +27,7 @@ import { dropGate, failBelowGate, latestChange } from '../verdicts.js';
  * to call back. Every part is the same analysis as its own command, cut to what fits a page.
  */
 
-interface SummaryFlags {
+interface SummaryFlags extends InProgressFlags {
   period: PeriodUnit;
   fiscalYearStart: number;
   periods: number;
@@ -73,7 +74,8 @@ export const summary: CommandDefinition<SummaryFlags> = {
       .option('--top <n>', 'agents shown at the top and at the bottom of the ranking', parsePositive, 3)
       .option('--min-n <n>', 'rank only agents with at least this many responses', parseCount, 30)
       .option('--themes <file>', 'a JSON object of theme name -> keywords (default: the built-in starter set)')
-      .option('--fail-on-drop', 'exit 1 when the latest --period is significantly below the one before')
+      .option('--fail-on-drop', 'exit 1 when the latest complete --period is significantly below the one before')
+      .addOption(inProgressOption())
       .option('--agent <column>', 'the agent column (default: detected; none, no agent section)')
       .option('--team <column>', 'the team column (default: detected)')
       .option('--channel <column>', 'the channel column (default: detected)')
@@ -92,9 +94,13 @@ export const summary: CommandDefinition<SummaryFlags> = {
 
     const tables: ReportTable[] = [headline(overall, statistics, state, found('comment') !== undefined)];
     const notes: string[] = [];
+    const judge = judging(result, calendar, flags);
     if (dated && state.periods.size > 0) {
-      tables.push(trendTable(state.periods, calendar, flags.periods, statistics));
-      notes.push(`Trend: the latest ${flags.periods} ${flags.period}s at most; each change is tested against the period before (Holm-adjusted across the changes shown).`);
+      const trend = trendTable(state.periods, calendar, flags.periods, statistics, judge);
+      tables.push(trend.table);
+      notes.push(`Trend: the latest ${flags.periods} complete ${flags.period}s at most; each change is tested against the period before (Holm-adjusted across the changes shown).`);
+      const inProgress = judge.note(trend.keys);
+      if (inProgress) notes.push(inProgress);
     }
     const agentName = found('agent');
     if (agentName) {
@@ -121,7 +127,7 @@ export const summary: CommandDefinition<SummaryFlags> = {
     }
     notes.push(`Intervals at ${level} (${METHOD_NAMES[statistics.method]}); ▲ ▼ mark significant differences.`);
 
-    const drop = flags.failOnDrop && dated ? latestChange(state.periods, calendar, statistics) : undefined;
+    const drop = flags.failOnDrop && dated ? latestChange(state.periods, latestJudged(state.periods.keys(), judge), calendar, statistics) : undefined;
     const gates = [
       ...(failBelow === undefined ? [] : [failBelowGate(failBelow, [{ subject: 'overall', nps: overall.nps }], decimals)]),
       ...(flags.failOnDrop ? [dropGate(drop, statistics, decimals)] : []),
@@ -191,22 +197,33 @@ function headline(s: ReturnType<typeof summarize>, stats: Statistics, state: Sum
   };
 }
 
-function trendTable(periods: ReadonlyMap<number, Tally>, calendar: Calendar, shown: number, stats: Statistics): ReportTable {
+/** The latest `shown` complete periods, and any in progress after them (marked, not tested). */
+function trendTable(periods: ReadonlyMap<number, Tally>, calendar: Calendar, shown: number, stats: Statistics, judge: Judging): { table: ReportTable; keys: number[] } {
   const last = maxOf(periods.keys());
-  const first = Math.max(minOf(periods.keys()), last - shown + 1);
+  const first = Math.max(minOf(periods.keys()), Math.min(last, judge.lastJudged) - shown + 1);
   const alpha = 1 - stats.confidence;
-  const rows = trendOf(periods, first, last, stats).map((point) => ({
+  const points = trendOf(periods, first, last, stats, judge.lastJudged);
+  const rows = points.map((point) => ({
     period: periodLabel(point.key, calendar),
     ...npsCells(point.summary),
     ...differenceCells(point.change, point.pAdjusted, alpha),
+    complete: judge.complete(point.key),
+    note: judge.complete(point.key) ? '' : 'in progress',
   }));
-  return {
+  const table: ReportTable = {
     name: 'trend',
     title: `NPS by ${calendar.unit}`,
-    columns: [{ key: 'period', label: 'Period', kind: 'text' }, ...npsColumns(), ...differenceColumns({ label: 'Change', pLabel: 'p (Holm)', interval: false })],
+    columns: [
+      { key: 'period', label: 'Period', kind: 'text' },
+      ...npsColumns(),
+      ...differenceColumns({ label: 'Change', pLabel: 'p (Holm)', interval: false }),
+      { key: 'complete', label: 'Complete', kind: 'boolean', audience: 'machine' },
+      { key: 'note', label: 'Note', kind: 'text', audience: 'human' },
+    ],
     rows,
     chart: { kind: 'line', x: 'period', value: 'nps', low: 'nps_lower', high: 'nps_upper', n: 'n', tone: SIGNIFICANT },
   };
+  return { table, keys: points.map((p) => p.key) };
 }
 
 function agentTable(ranked: readonly Standing[], top: number, name: string, alpha: number, overallNps: number): ReportTable {

@@ -16,11 +16,12 @@ import type { Chart, Column } from '../../report/model.js';
 import { isoDay } from '../accounting.js';
 import type { CommandContext, CommandDefinition, Outcome } from '../command.js';
 import { differenceCells, differenceColumns, npsCells, npsColumns, SIGNIFICANT } from '../figures.js';
+import { type InProgressFlags, inProgressOption, judging, latestJudged } from '../in-progress.js';
 import { parseCount, parseNps } from '../options.js';
 import { addSideMetricOptions, checkSideMetrics, hasSideMetrics, type SideFlags, sideColumns, sideFold, sideMetricCells, sideMetricColumns } from '../side-metrics.js';
 import { benchmarkVerdict, dropGate, failBelowGate, latestChange, underMinN } from '../verdicts.js';
 
-interface TrendFlags extends SideFlags {
+interface TrendFlags extends SideFlags, InProgressFlags {
   period: PeriodUnit;
   by?: string;
   minN: number;
@@ -48,7 +49,8 @@ export const trend: CommandDefinition<TrendFlags> = {
       .option('--min-n <n>', 'mark periods with fewer responses than this (with --by, --fail-below judges the rest)', parseCount, 30)
       .option('--benchmark <nps>', 'test the latest period against this target', parseNps)
       .addOption(new Option('--alternative <side>', 'the side --benchmark tests, chosen before seeing the data').choices(ALTERNATIVES).default('two-sided'))
-      .option('--fail-on-drop', 'exit 1 when the latest period is significantly below the one before'),
+      .option('--fail-on-drop', 'exit 1 when the latest complete period is significantly below the one before')
+      .addOption(inProgressOption()),
   async run(context) {
     const { flags } = context;
     const calendar: Calendar = { unit: flags.period, fiscalYearStart: flags.fiscalYearStart };
@@ -66,24 +68,25 @@ async function trendOverall({ flags, request, statistics, decimals, failBelow, s
   const result = await scan({ needsDates: true, groups: sideColumns(flags) }, fold);
   const [periods, side] = result.state;
   checkSideMetrics(flags, side.values(), warn);
-  const keys = [...periods.keys()];
   const { first, final } = shownRange(countsOf(periods), result, request.since, calendar, warn);
-  const points = trendOf(periods, first, final, statistics);
-  const drop = latestChange(periods, calendar, statistics);
-  const latestKey = maxOf(keys);
+  const judge = judging(result, calendar, flags);
+  const points = trendOf(periods, first, final, statistics, judge.lastJudged);
+  // Gates and the benchmark judge the latest complete period with responses: a window may end in an empty one.
+  const latestKey = latestJudged(periods.keys(), judge);
+  const drop = latestChange(periods, latestKey, calendar, statistics);
   const benchmark =
-    flags.benchmark === undefined
+    flags.benchmark === undefined || latestKey === undefined
       ? undefined
       : benchmarkVerdict(periods.get(latestKey)!, flags.benchmark, statistics, decimals, flags.alternative, periodLabel(latestKey, calendar));
   // The --fail-on-drop verdict is its gate's line; the benchmark's is a note, and data in JSON.
-  const verdicts = [benchmark?.sentence];
+  const verdicts = [judge.note(points.map((p) => p.key)), benchmark?.sentence];
   const report = trendReport([{ points, side: (key) => side.get(key) }], calendar, statistics, flags.minN, {
     sideFlags: flags,
+    complete: judge.complete,
     title: `NPS by ${flags.period}: ${result.inputs.map((i) => i.name).join(', ')}`,
     notes: verdicts.filter((v): v is string => v !== undefined),
   });
-  // Gates judge the latest period with responses: a window may end in an empty one.
-  const latest = points.filter((p) => p.summary.n > 0).at(-1);
+  const latest = points.find((p) => p.key === latestKey);
   const gates = [
     ...(failBelow === undefined ? [] : [failBelowGate(failBelow, latest ? [{ subject: periodLabel(latest.key, calendar), nps: latest.summary.nps }] : [], decimals)]),
     ...(flags.failOnDrop ? [dropGate(drop, statistics, decimals)] : []),
@@ -98,7 +101,8 @@ const MAX_TREND_ROWS = 2_000_000;
 
 /**
  * The periods shown: from the first to the last with data, empty ones between included (n = 0),
- * or the whole --last window, but not before --since, whose periods were filtered, not empty.
+ * or the whole --last window and those in progress after it, but not before --since, whose
+ * periods were filtered, not empty.
  * Refuses a span no one could read (a mistyped year pads thousands of empty periods), and warns
  * when a few dates lie far from the bulk of them.
  */
@@ -106,7 +110,8 @@ function shownRange(counts: ReadonlyMap<number, number>, result: Scan<unknown>, 
   const window = result.window;
   const start = Math.max(window?.start ?? -Infinity, sinceTime ?? -Infinity);
   const first = window ? periodKey(start, calendar) : minOf(counts.keys());
-  const final = window ? periodKey(window.end, calendar) : maxOf(counts.keys());
+  // A window's complete periods, then any in progress that hold responses.
+  const final = Math.max(window ? periodKey(window.end, calendar) : -Infinity, maxOf(counts.keys(), -Infinity));
   const span = final - first + 1;
   const where = result.extremes
     ? `the earliest, ${isoDay(result.extremes.earliest)}, on line ${result.extremes.earliestLine}; the latest, ${isoDay(result.extremes.latest)}, on line ${result.extremes.latestLine}`
@@ -158,6 +163,7 @@ async function trendByGroup({ flags, request, statistics, decimals, failBelow, s
   const counts = new Map<number, number>();
   for (const series of byGroup.values()) countsOf(series, counts);
   const { first, final } = shownRange(counts, result, request.since, calendar, warn);
+  const judge = judging(result, calendar, flags);
   if (byGroup.size * (final - first + 1) > MAX_TREND_ROWS) {
     throw dataError(
       `${byGroup.size} series of ${final - first + 1} ${flags.period}s is more than ${MAX_TREND_ROWS} rows`,
@@ -166,19 +172,23 @@ async function trendByGroup({ flags, request, statistics, decimals, failBelow, s
   }
   const series = [...byGroup.keys()].sort(compareText).map((group) => ({
     group: groupLabel(group),
-    points: trendOf(byGroup.get(group)!, first, final, statistics),
+    points: trendOf(byGroup.get(group)!, first, final, statistics, judge.lastJudged),
     side: (key: number) => side.get(`${group}${KEY_SEPARATOR}${key}`),
   }));
   const name = result.inputs[0].columns.by.name;
+  const shown = [];
+  for (let key = first; key <= final; key++) shown.push(key);
+  const inProgress = judge.note(shown);
   const report = trendReport(series, calendar, statistics, flags.minN, {
     sideFlags: flags,
+    complete: judge.complete,
     title: `NPS by ${flags.period} and ${name}: ${result.inputs.map((i) => i.name).join(', ')}`,
-    notes: [],
+    notes: inProgress ? [inProgress] : [],
     groupName: name,
   });
   if (failBelow === undefined) return { report };
-  // Each series' latest period with responses, when it has enough of them.
-  const latest = series.map((s) => ({ group: s.group, point: s.points.filter((p) => p.summary.n > 0).at(-1) }));
+  // Each series' latest complete period with responses, when it has enough of them.
+  const latest = series.map((s) => ({ group: s.group, point: s.points.filter((p) => p.summary.n > 0 && p.key <= judge.lastJudged).at(-1) }));
   const judged = latest.filter((l) => l.point && l.point.summary.nEffective >= flags.minN);
   const gate = failBelowGate(
     failBelow,
@@ -201,6 +211,7 @@ const COLUMNS: Column[] = [
   { key: 'margin_above', label: 'Margin above', kind: 'nps', audience: 'machine' },
   ...differenceColumns({ label: 'Change', pLabel: 'p (Holm)', interval: false }),
   { key: 'low_n', label: 'Low n', kind: 'boolean', audience: 'machine' },
+  { key: 'complete', label: 'Complete', kind: 'boolean', audience: 'machine' },
   { key: 'note', label: 'Note', kind: 'text', audience: 'human' },
 ];
 
@@ -213,7 +224,7 @@ export function trendReport(
   calendar: Calendar,
   stats: Statistics,
   minN: number,
-  frame: { title: string; notes: readonly string[]; groupName?: string; sideFlags?: SideFlags },
+  frame: { title: string; notes: readonly string[]; groupName?: string; sideFlags?: SideFlags; complete: (key: number) => boolean },
 ): Outcome['report'] {
   const alpha = 1 - stats.confidence;
   const level = confidenceLabel(stats.confidence);
@@ -236,7 +247,8 @@ export function trendReport(
       margin_above: s.upper - s.nps,
       ...differenceCells(change, pAdjusted, alpha),
       low_n: s.nEffective < minN,
-      note: s.n === 0 ? 'no responses' : s.nEffective < minN ? `n < ${minN}` : '',
+      complete: frame.complete(key),
+      note: [frame.complete(key) ? '' : 'in progress', s.n === 0 ? 'no responses' : s.nEffective < minN ? `n < ${minN}` : ''].filter(Boolean).join('; '),
       ...(hasSideMetrics(sideFlags) ? sideMetricCells(sideFlags, side?.(key)) : {}),
     }));
   const rows = series.flatMap(({ group, points, side }) => rowsOf(group, points, side));
