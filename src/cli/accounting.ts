@@ -10,8 +10,8 @@ export interface CheckOptions {
   readonly strict: boolean;
   /** The user named the score column or its scale: the scale heuristics warn instead of refusing. */
   readonly explicitScale: boolean;
-  /** CSV output carries no notes, so the row accounting goes to stderr instead. */
-  readonly format: string;
+  /** A CSV or TSV output carries no notes, so the row accounting goes to stderr too. */
+  readonly delimited: boolean;
   readonly warn: (message: string) => void;
 }
 
@@ -63,7 +63,7 @@ function checkQuestion(scan: Scan<unknown>, question: Question<unknown>, options
       `warning: ${about}${a.excluded[reason]} ${plural(a.excluded[reason], 'row')} excluded, ${REASON_TEXT[reason]} (${plural(a.lines[reason].length, 'line')} ${lines}${more})`,
     );
   }
-  if ((options.format === 'csv' || options.format === 'tsv') && (excludedTotal(a) > 0 || a.filtered > 0)) options.warn(`${about}${describeAccounting(a)}`);
+  if (options.delimited && (excludedTotal(a) > 0 || a.filtered > 0)) options.warn(`${about}${describeAccounting(a)}`);
   if (options.strict && excludedTotal(a) > 0) {
     const first = REASONS.flatMap((r) => a.lines[r]).sort((x, y) => x - y)[0];
     throw dataError(

@@ -11,7 +11,7 @@ import { patternReader } from '../io/date-pattern.js';
 import { knownEncoding } from '../io/decode.js';
 import type { Io } from '../io/io.js';
 import { type JoinKeep, type JoinSpec, parseOn } from '../io/join.js';
-import { sameFile } from '../io/paths.js';
+import { canonical, sameFile } from '../io/paths.js';
 import type { ScanRequest, WhereClause } from '../io/plan.js';
 import { PRESET_NAMES, type PresetName } from '../io/presets.js';
 import { DEFAULT_MAX_GROUPS } from '../io/scan.js';
@@ -114,7 +114,10 @@ function statisticsOptions(withMethod: boolean): Option[] {
 function outputOptions(output: SharedGroups['output']): Option[] {
   return [
     new Option('--format <format>', 'output format (default: from the -o extension, else table)').choices(FORMATS),
-    new Option('-o, --output <file>', 'write to this file, atomically; .csv .tsv .json .md .html .xlsx .txt pick the format'),
+    new Option(
+      '-o, --output <file>',
+      'write to this file, atomically; .csv .tsv .json .md .html .xlsx .txt pick the format; repeat it to write several from one reading',
+    ).argParser(collect),
     ...(output.verbatim ? [] : [new Option('--excel', 'CSV for Excel in Nordic/Polish locales: ; separator, decimal comma, BOM, CRLF')]),
     ...(output.decimals ? [new Option('--decimals <n>', 'decimal places of scores and percentages').argParser(parseDecimals).default(1)] : []),
     ...(output.listing
@@ -134,8 +137,14 @@ export interface SharedOptions {
   readonly strict: boolean;
   /** The score column or its scale was named (command line or settings file), not detected. */
   readonly explicitScale: boolean;
+  /** Where the report goes, each in its format: stdout, or one file per -o. */
+  readonly outputs: readonly Output[];
+}
+
+/** One destination of the report: a file (undefined or - for stdout), its format and how it is drawn. */
+export interface Output {
+  readonly file: string | undefined;
   readonly format: Format;
-  readonly output: string | undefined;
   readonly render: RenderOptions;
 }
 
@@ -167,7 +176,7 @@ interface SharedFlags {
   ciMethod?: IntervalMethod;
   confidence?: number;
   format?: Format;
-  output?: string;
+  output?: string[];
   decimals?: number;
   excel?: boolean;
   limit?: number;
@@ -204,8 +213,6 @@ export function sharedOptions(cmd: Command, groups: SharedGroups, io: Io): Share
       throw usageError(`--date-format ${JSON.stringify(flags.dateFormat)}: ${(err as Error).message}`, 'use date-fns tokens, e.g. dd/MM/yyyy HH:mm or M/d/yy h:mm a');
     }
   }
-  const format = chooseFormat(cmd, flags);
-  const writingToFile = flags.output !== undefined && flags.output !== '-';
   return {
     files,
     scan: {
@@ -241,36 +248,64 @@ export function sharedOptions(cmd: Command, groups: SharedGroups, io: Io): Share
     failBelow: flags.failBelow,
     strict: Boolean(flags.strict),
     explicitScale: (flags.score?.length ?? 0) > 0 || flags.recode !== undefined || ['cli', 'config'].includes(cmd.getOptionValueSource('scale') ?? ''),
-    format,
-    output: flags.output,
-    render: {
-      decimals: flags.decimals ?? 1,
-      excel: Boolean(flags.excel),
-      colorLevel: writingToFile || format !== 'table' ? 0 : colorLevel(io.env, io.stdout.isTTY),
-      limit: flags.limit,
-    },
+    outputs: outputsOf(cmd, flags).map(({ file, format }) => ({
+      file,
+      format,
+      render: {
+        decimals: flags.decimals ?? 1,
+        excel: Boolean(flags.excel),
+        colorLevel: (file !== undefined && file !== '-') || format !== 'table' ? 0 : colorLevel(io.env, io.stdout.isTTY),
+        limit: flags.limit,
+      },
+    })),
   };
 }
 
 /**
- * The format the user meant: --format on the command line; else the -o file's extension; else CSV
- * when --excel asks for it; else a settings-file format; else a table.
+ * Where the report goes. One -o (or none): as chooseFormat says. Several: one reading writes them
+ * all, each file in the format of its extension; --format then says only how `-o -` (stdout) is written.
  */
-function chooseFormat(cmd: Command, flags: SharedFlags): Format {
-  const fromCli = cmd.getOptionValueSource('format') === 'cli' ? flags.format : undefined;
-  const extension = flags.output !== undefined && flags.output !== '-' ? extname(flags.output).toLowerCase() : '';
+function outputsOf(cmd: Command, flags: SharedFlags): { file: string | undefined; format: Format }[] {
+  const files = flags.output ?? [];
+  if (files.length <= 1) return [{ file: files[0], format: chooseFormat(cmd, flags, files[0]) }];
+  const toStdout = files.filter((f) => f === '-').length;
+  if (toStdout > 1) throw usageError('-o - (standard output) is given twice', 'give it once');
+  const twice = files.find((f, i) => f !== '-' && files.findIndex((g) => g !== '-' && canonical(g) === canonical(f)) !== i);
+  if (twice !== undefined) throw usageError(`-o ${twice} is given twice`, 'give each output file once');
+  if (cmd.getOptionValueSource('format') === 'cli' && toStdout === 0) {
+    throw usageError("--format with several -o: each file's format comes from its extension", 'drop --format, or add -o - to write that format to standard output too');
+  }
+  const outputs = files.map((file) => ({ file, format: chooseFormat(cmd, flags, file, { several: true }) }));
+  if (flags.excel && cmd.getOptionValueSource('excel') === 'cli' && !outputs.some((o) => o.format === 'csv' || o.format === 'tsv')) {
+    throw usageError('--excel writes CSV, and no -o is a .csv or .tsv file', 'add -o FILE.csv, or drop --excel');
+  }
+  return outputs;
+}
+
+/**
+ * The format the user meant for one output: --format on the command line; else the -o file's
+ * extension; else CSV when --excel asks for it; else a settings-file format; else a table. One of
+ * `several` files takes the format of its extension, whatever --format says (that is for stdout).
+ */
+function chooseFormat(cmd: Command, flags: SharedFlags, output: string | undefined, { several = false } = {}): Format {
+  const toFile = output !== undefined && output !== '-';
+  const fromCli = cmd.getOptionValueSource('format') === 'cli' && !(several && toFile) ? flags.format : undefined;
+  const extension = toFile ? extname(output).toLowerCase() : '';
   const byExtension = extension ? FORMAT_OF_EXTENSION[extension] : undefined;
-  if (!fromCli && extension && !byExtension) {
-    throw usageError(`-o ${flags.output}: no format is known for ${extension}`, `use --format (${FORMATS.join(', ')}) or one of ${Object.keys(FORMAT_OF_EXTENSION).join(' ')}`);
+  if (!fromCli && toFile && !byExtension) {
+    const hint = several
+      ? `with several -o, each file's extension says its format: ${Object.keys(FORMAT_OF_EXTENSION).join(' ')}`
+      : `use --format (${FORMATS.join(', ')}) or one of ${Object.keys(FORMAT_OF_EXTENSION).join(' ')}`;
+    throw usageError(`-o ${output}: no format is known for ${extension || 'a file without an extension'}`, hint);
   }
   // --excel on the command line asks for CSV; in a settings file it only says how CSV is written.
   const excelFromCli = Boolean(flags.excel) && cmd.getOptionValueSource('excel') === 'cli';
   const wanted = fromCli ?? byExtension ?? (excelFromCli ? 'csv' : undefined) ?? flags.format ?? 'table';
   if (!FORMATS.includes(wanted as Format)) {
-    throw usageError(`${wanted} output is not available in this version (asked by -o ${flags.output})`, `formats: ${FORMATS.join(', ')}`);
+    throw usageError(`${wanted} output is not available in this version (asked by -o ${output})`, `formats: ${FORMATS.join(', ')}`);
   }
   const format = wanted as Format;
-  if (excelFromCli && format !== 'csv' && format !== 'tsv') {
+  if (excelFromCli && !several && format !== 'csv' && format !== 'tsv') {
     throw usageError(`--excel writes CSV, not ${format}`, 'drop --excel, or write CSV (--format csv or -o FILE.csv)');
   }
   return format;

@@ -41,7 +41,12 @@ export async function runCommand(definition: AnyCommand, cmd: Command, io: Io, a
     io,
     async scan(spec, fold) {
       const result = await scan({ ...shared.scan, ...spec }, io, fold);
-      checkAccounting(result, { strict: shared.strict, explicitScale: shared.explicitScale, format: shared.format, warn });
+      checkAccounting(result, {
+        strict: shared.strict,
+        explicitScale: shared.explicitScale,
+        delimited: shared.outputs.some((o) => o.format === 'csv' || o.format === 'tsv'),
+        warn,
+      });
       scans.push(result);
       return result;
     },
@@ -60,11 +65,16 @@ export async function runCommand(definition: AnyCommand, cmd: Command, io: Io, a
     tables,
     notes: [...outcome.report.notes, ...(scanned ? accountingNotes(scanned) : []), ...(settingsNote ? [settingsNote] : [])],
     ...(gates.length > 0 ? { gates } : {}),
-    // The format as chosen (from -o's extension or --excel too), not only as typed.
-    meta: { ...buildMeta(definition.name, scanned, { ...optionsUsed(cmd), format: shared.format }), settings: settings ?? null },
+    meta: { ...buildMeta(definition.name, scanned, optionsUsed(cmd)), settings: settings ?? null },
   };
+  const inputs = [...shared.files, ...lookupFiles(cmd)];
   try {
-    await writeOutput(renderStream(report, shared.format, shared.render), shared.output, [...shared.files, ...lookupFiles(cmd)], io);
+    // One reading, every output: each file is written whole (atomically) before the next.
+    for (const { file, format, render } of shared.outputs) {
+      // Each output's meta names its own format, as chosen (from -o's extension or --excel too), not only as typed.
+      const meta = { ...report.meta, options: { ...(report.meta.options as object), format } };
+      await writeOutput(renderStream({ ...report, meta }, format, render), file, inputs, io);
+    }
   } finally {
     for (const table of report.tables) table.rest?.close();
   }

@@ -54,8 +54,9 @@ export interface ReportTable {
   readonly columns: readonly Column[];
   readonly rows: readonly Row[];
   /**
-   * A listing too long to hold: the rows after `rows`, read once and in order, and `total`, the
-   * count of them all. People's displays show only held rows; CSV and JSON write every row.
+   * A listing too long to hold: the rows after `rows`, in order (each output that lists them all
+   * reads them anew), and `total`, the count of them all. People's displays show only held rows;
+   * CSV and JSON write every row.
    */
   readonly rest?: RowStream;
   readonly total?: number;

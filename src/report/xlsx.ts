@@ -36,7 +36,6 @@ export async function renderXlsx(report: Report, _options: RenderOptions): Promi
     if (table.rest) {
       for await (const row of table.rest) {
         if (rows.length + 1 >= MAX_SHEET_ROWS) {
-          table.rest.close();
           throw dataError(
             `the ${table.name} table has more rows than an Excel sheet holds (${MAX_SHEET_ROWS - 1})`,
             'write it as CSV (-o FILE.csv), or narrow it with --limit or the filters',

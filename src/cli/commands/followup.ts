@@ -5,7 +5,7 @@ import { usageError } from '../../errors.js';
 import { detectAgent, detectChannel, detectComment, detectId, detectTeam } from '../../io/mapping.js';
 import type { GroupColumn } from '../../io/plan.js';
 import { type LineCodec, SortedSpill, SpillFolder } from '../../io/spill.js';
-import { type Column, MAX_SHOWN_ROWS, type Row } from '../../report/model.js';
+import { type Column, MAX_SHOWN_ROWS, type Row, type RowStream } from '../../report/model.js';
 import type { CommandDefinition, Outcome } from '../command.js';
 
 interface FollowupFlags {
@@ -177,19 +177,19 @@ async function followupReport(
     if (next.done) break;
     rows.push(rowOf(next.value));
   }
-  const close = () => {
-    void sorted.return(undefined);
-    folder.remove();
-  };
+  await sorted.return(undefined);
   if (rows.length === list.count) {
-    close();
+    folder.remove();
     return { title: frame.title, tables: [{ name: 'responses', listing: true, columns, rows }], notes: frame.notes };
   }
-  const rest = Object.assign(
-    (async function* () {
-      for await (const callback of { [Symbol.asyncIterator]: () => sorted }) yield rowOf(callback);
-    })(),
-    { close },
-  );
+  // Each output that lists every row (CSV, JSON, xlsx: several -o) merges the sorted runs again.
+  const held = rows.length;
+  const rest: RowStream = {
+    async *[Symbol.asyncIterator]() {
+      let at = 0;
+      for await (const callback of list.sorted()) if (at++ >= held) yield rowOf(callback);
+    },
+    close: () => folder.remove(),
+  };
   return { title: frame.title, tables: [{ name: 'responses', listing: true, columns, rows, rest, total: list.count }], notes: frame.notes };
 }

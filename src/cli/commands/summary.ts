@@ -63,14 +63,14 @@ export const summary: CommandDefinition<SummaryFlags> = {
   examples: [
     ['nps summary survey.csv', 'the summary in the terminal'],
     ['nps summary survey.csv --period week --last 8w --format markdown >> "$GITHUB_STEP_SUMMARY"', 'a weekly CI job summary'],
-    ['nps summary survey.csv -o weekly.html', 'one self-contained page with charts, to share'],
-    ['nps summary survey.csv --period week --fail-below 20 --fail-on-drop', 'report and gate in one step: exit 1 when NPS < 20 or it fell'],
+    ['nps summary survey.csv --period week -o weekly.html -o summary.md', 'the page with charts and the Markdown summary, from one reading'],
+    ['nps summary survey.csv --period week --fail-below 20 --fail-on-drop', 'exit 1 when NPS < 20, or the latest complete week fell (the week in progress is shown, not judged)'],
   ],
   shared: { input: { questions: 1 }, weights: true, counts: true, filters: true, statistics: true, output: { decimals: true }, gates: true, accounting: true, grouping: true },
   configure: (cmd) =>
     cmd
       .addOption(new Option('--period <unit>', 'the period unit of the trend and of --fail-on-drop').choices(PERIOD_UNITS).default('quarter'))
-      .option('--periods <n>', 'the latest N periods the trend shows', parsePositive, 8)
+      .option('--periods <n>', 'the latest N complete periods the trend shows (and any in progress after them)', parsePositive, 8)
       .option('--top <n>', 'agents shown at the top and at the bottom of the ranking', parsePositive, 3)
       .option('--min-n <n>', 'rank only agents with at least this many responses', parseCount, 30)
       .option('--themes <file>', 'a JSON object of theme name -> keywords (default: the built-in starter set)')
