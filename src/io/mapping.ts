@@ -249,8 +249,46 @@ function detectNamed(
   return undefined;
 }
 
-export const detectAgent = (header: readonly string[], sample: readonly string[][], taken?: Taken) => detectNamed(header, sample, AGENT_WORDS, 'agent', taken);
-export const detectTeam = (header: readonly string[], sample: readonly string[][], taken?: Taken) => detectNamed(header, sample, TEAM_WORDS, 'team', taken);
+/** The filled, trimmed values of a column in the sampled rows. */
+const filled = (sample: readonly string[][], index: number): string[] => sample.map((r) => (r[index] ?? '').trim()).filter((v) => v !== '');
+
+/**
+ * Whether a column is the score's own category written again (Qualtrics' Q1_NPS_GROUP of 1/2/3, a
+ * Promoter/Passive/Detractor column): two or three values, each standing for one category of the
+ * 0-10 answer on the same row. Grouping by it would split the answers by themselves.
+ */
+export function derivedFromScore(sample: readonly string[][], index: number, score: number | undefined): boolean {
+  if (score === undefined || score === index) return score === index;
+  const valueOfCategory = new Map<string, string>();
+  let rows = 0;
+  let agree = 0;
+  for (const record of sample) {
+    const value = (record[index] ?? '').trim().toLowerCase();
+    const answer = parseAnswer(record[score] ?? '');
+    if (value === '' || answer < 0) continue;
+    const category = answer >= 9 ? 'promoter' : answer >= 7 ? 'passive' : 'detractor';
+    rows++;
+    const seen = valueOfCategory.get(category) ?? value;
+    valueOfCategory.set(category, seen);
+    if (seen === value) agree++;
+  }
+  const values = new Set(valueOfCategory.values());
+  return rows >= 10 && values.size >= 2 && values.size === valueOfCategory.size && agree >= 0.95 * rows;
+}
+
+/** Whether a column holds IDs rather than groups: nearly every value distinct (among 20 or more). */
+const idLike = (sample: readonly string[][], index: number): boolean => {
+  const values = filled(sample, index);
+  return values.length >= 20 && new Set(values).size >= 0.9 * values.length;
+};
+
+/** A column to group answers by: not the score's category again, not an ID. */
+const groupable = (sample: readonly string[][], score: number | undefined) => (index: number) => !derivedFromScore(sample, index, score) && !idLike(sample, index);
+
+export const detectAgent = (header: readonly string[], sample: readonly string[][], taken?: Taken, score?: number) =>
+  detectNamed(header, sample, AGENT_WORDS, 'agent', taken, groupable(sample, score));
+export const detectTeam = (header: readonly string[], sample: readonly string[][], taken?: Taken, score?: number) =>
+  detectNamed(header, sample, TEAM_WORDS, 'team', taken, groupable(sample, score));
 
 // Answers that are not 0-10 but are found where the NPS answer should be.
 const CATEGORY_WORDS = new Set([
@@ -353,19 +391,49 @@ const COMMENT_WORDS = words([
 ]);
 const CHANNEL_WORDS = words(['channel', 'kanal', 'kanał', 'canal', 'source', 'medium']);
 
-export const detectId = (header: readonly string[], sample: readonly string[][], taken?: Taken) => detectNamed(header, sample, ID_WORDS, 'response ID', taken);
-export const detectChannel = (header: readonly string[], sample: readonly string[][], taken?: Taken) => detectNamed(header, sample, CHANNEL_WORDS, 'channel', taken);
+/** A respondent ID is in most rows and mostly distinct: a sparse column never is one. */
+const identifies = (sample: readonly string[][]) => (index: number) => {
+  const values = filled(sample, index);
+  // Repeats are what --dedupe is for, so only half need differ.
+  return values.length >= 0.7 * sample.length && new Set(values).size >= 0.5 * values.length;
+};
+
+export const detectId = (header: readonly string[], sample: readonly string[][], taken?: Taken) => {
+  const choice = detectNamed(header, sample, ID_WORDS, 'response ID', taken, identifies(sample));
+  return choice && { ...choice, reason: `${choice.reason}; ${filledAndDistinct(sample, choice.index)}` };
+};
+export const detectChannel = (header: readonly string[], sample: readonly string[][], taken?: Taken, score?: number) =>
+  detectNamed(header, sample, CHANNEL_WORDS, 'channel', taken, groupable(sample, score));
+
+/** "filled in 40 of 40 sampled rows, 40 distinct": the evidence for an ID. */
+function filledAndDistinct(sample: readonly string[][], index: number): string {
+  const values = filled(sample, index);
+  return `filled in ${values.length} of ${sample.length} sampled rows, ${new Set(values).size} distinct`;
+}
 
 /**
- * Whether a column holds free text: most filled cells are not numbers, and they are not a handful
- * of repeated labels (a "Contact reason" column of Billing/Delivery is a category, not a comment).
+ * Whether a column holds free text: most filled cells are not numbers, most are distinct, and they
+ * run longer than labels do. A "Contact reason" column of Billing/Delivery, or a Likert column of
+ * Agree/Strongly agree, is a category however it is named: few values, repeated.
  */
 function freeText(sample: readonly string[][], index: number): boolean {
-  const values = sample.map((r) => (r[index] ?? '').trim()).filter((v) => v !== '');
+  const values = filled(sample, index);
   if (values.length === 0) return false;
   const numeric = values.filter((v) => /^[-+]?[\d.,\s]+$/.test(v)).length;
   const distinct = new Set(values).size;
-  return numeric / values.length < 0.5 && (values.length < 10 || distinct / values.length > 0.5 || values.some((v) => v.includes(' ')));
+  const meanLength = values.reduce((sum, v) => sum + v.length, 0) / values.length;
+  // Labels are few whatever the sample; comments keep coming (some repeat: "Great service, thanks!").
+  // A few values cannot show a category: there, each must differ, and length and words tell.
+  const varied = values.length < 5 ? distinct === values.length : distinct / values.length > 0.5 || (distinct > 10 && distinct / values.length >= 0.2);
+  // Words, length, or nearly every answer its own: a label column has none of these.
+  return numeric / values.length < 0.5 && varied && (meanLength >= 12 || values.some((v) => /\s/.test(v)) || distinct >= 0.8 * values.length);
+}
+
+/** "38 of 40 sampled values distinct, 46 characters on average": the evidence for a comment. */
+function textEvidence(sample: readonly string[][], index: number): string {
+  const values = filled(sample, index);
+  const meanLength = values.reduce((sum, v) => sum + v.length, 0) / values.length;
+  return `${new Set(values).size} of ${values.length} sampled values distinct, ${Math.round(meanLength)} characters on average`;
 }
 
 /** Headers that ask for the reason of the score, or what to improve. */
@@ -374,8 +442,8 @@ const REASON = pattern(/reason|why|anledning|varför|hvorfor|dlaczego|powód|imp
 /** The free-text answer: a header naming a comment or the reason for the score, with free text in it. */
 export function detectComment(header: readonly string[], sample: readonly string[][], taken?: Taken): ColumnChoice | undefined {
   const named = detectNamed(header, sample, COMMENT_WORDS, 'comment', taken, (i) => freeText(sample, i));
-  if (named) return named;
+  if (named) return { ...named, reason: `${named.reason}; ${textEvidence(sample, named.index)}` };
   // Survey tools title it as a question: "What is the main reason for your score?"
   const index = header.findIndex((h, i) => !taken?.has(i) && REASON.test(normalize(h)) && freeText(sample, i));
-  return index >= 0 ? { index, name: header[index], reason: 'header asks for the reason' } : undefined;
+  return index >= 0 ? { index, name: header[index], reason: `header asks for the reason; ${textEvidence(sample, index)}` } : undefined;
 }

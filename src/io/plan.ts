@@ -32,7 +32,8 @@ export interface GroupColumn {
   readonly optional?: boolean;
   /** A value carried with each row (a comment, an ID, a driver's number), not a key rows are grouped by. */
   readonly value?: boolean;
-  readonly detect?: (header: readonly string[], sample: readonly string[][], taken?: ReadonlySet<number>) => ColumnChoice | undefined;
+  /** Detection from the header and sampled values; `score` is the score column's index, whose category a group must not repeat. */
+  readonly detect?: (header: readonly string[], sample: readonly string[][], taken?: ReadonlySet<number>, score?: number) => ColumnChoice | undefined;
 }
 
 /** What to read and which rows to keep: the shared input, mapping and filter options. */
@@ -151,6 +152,23 @@ function countColumn(header: readonly string[], name: string): ColumnChoice {
   return { index, name: header[index], reason: 'header names the count (--counts)' };
 }
 
+/**
+ * A counts table read as responses: a count column of whole numbers beside the score, adding up to
+ * more responses than rows, and no other column that tells rows apart as a respondent's ID would.
+ * Read as responses it would be 11 answers where there are thousands.
+ */
+function countsTable(header: readonly string[], sample: readonly string[][], score: number): { name: string; total: number } | undefined {
+  const index = header.findIndex((h, i) => i !== score && COUNT_HEADERS.includes(normalize(h)));
+  if (index < 0 || sample.length === 0) return undefined;
+  const counts = sample.map((r) => (r[index] ?? '').trim());
+  if (!counts.every((v) => /^\d+$/.test(v))) return undefined;
+  const total = counts.reduce((sum, v) => sum + Number(v), 0);
+  const others = header.map((_, i) => i).filter((i) => i !== index && i !== score);
+  const distinguishes = (i: number) => new Set(sample.map((r) => (r[i] ?? '').trim())).size === sample.length;
+  if (total <= sample.length || (sample.length > 2 && others.some(distinguishes))) return undefined;
+  return { name: header[index], total };
+}
+
 /** The categories form of a --counts table: its detractors, passives and promoters columns, when it has all three. */
 export const CATEGORY_COUNTS = ['detractors', 'passives', 'promoters'] as const;
 function categoryCounts(header: readonly string[]): ColumnChoice[] | undefined {
@@ -204,6 +222,13 @@ export function planInput(head: TableHead, request: ScanRequest, dated: boolean,
     }
     throw notFound(usageError(`${source.name}: no column looks like 0-10 answers`, `name it with --score <column>; columns: ${listColumns(header)}`));
   }
+  const counted = !request.counts && request.scores.length === 0 ? countsTable(header, sample, scores[0].index) : undefined;
+  if (counted) {
+    throw dataError(
+      `${source.name} looks like a counts table: each row is a score and how many gave it (${counted.name}), ${counted.total} responses in the ${sample.length} rows sampled, not ${sample.length}`,
+      'read it with --counts; if each row is one response, name the answer column with --score',
+    );
+  }
   scores.forEach((score, q) => {
     columns[q === 0 ? 'score' : `score_${q + 1}`] = score!;
   });
@@ -217,10 +242,10 @@ export function planInput(head: TableHead, request: ScanRequest, dated: boolean,
     const role = g.role as Role;
     // Vendors that title columns with tags (Qualtrics Q2) ask the question in the next header row.
     const byText = (texts: readonly string[] | undefined) => {
-      const found = texts && g.detect?.(texts, sample, taken);
+      const found = texts && g.detect?.(texts, sample, taken, scores[0]!.index);
       return found && { ...found, name: header[found.index] };
     };
-    const choice = g.spec ? resolveColumn(header, g.spec, g.flag, source.name) : (suggested[role] ?? g.detect?.(header, sample, taken) ?? byText(headerRows[0]));
+    const choice = g.spec ? resolveColumn(header, g.spec, g.flag, source.name) : (suggested[role] ?? g.detect?.(header, sample, taken, scores[0]!.index) ?? byText(headerRows[0]));
     if (!choice && g.optional) return ABSENT;
     if (!choice) throw notFound(usageError(`${source.name}: no ${g.role} column found`, `name it with ${g.flag} <column>`));
     // A column given for one role is not detected for another.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { NpsError } from '../../src/errors.js';
-import { detectAgent, detectDate, detectScore, detectTeam, editDistance, resolveColumn } from '../../src/io/mapping.js';
+import { derivedFromScore, detectAgent, detectComment, detectDate, detectId, detectScore, detectTeam, editDistance, resolveColumn } from '../../src/io/mapping.js';
 
 const rows = (...records: string[][]) => records;
 
@@ -115,5 +115,58 @@ describe('detectAgent and detectTeam', () => {
   it('skips a matching column with no values, and finds nothing in unrelated headers', () => {
     expect(detectAgent(['id', 'x', 'y', 'score', 'agent'], sample)).toBeUndefined();
     expect(detectTeam(['id', 'comment'], [['1', 'fine']])).toBeUndefined();
+  });
+});
+
+describe('roles need evidence from the values', () => {
+  const scores = ['10', '9', '8', '7', '6', '3', '9', '10', '5', '8', '0', '9'];
+  const category = (s: string) => (Number(s) >= 9 ? 3 : Number(s) >= 7 ? 2 : 1);
+
+  it.each([
+    ['1/2/3 codes of the score', (s: string) => String(category(s)), true],
+    ['Promoter/Passive/Detractor words', (s: string) => ['', 'Detractor', 'Passive', 'Promoter'][category(s)], true],
+    ['the score itself, in another column', (s: string) => s, false],
+    ['teams', (_: string, i: number) => ['Nord', 'Syd', 'Väst'][i % 3], false],
+    ['one value', () => 'Nord', false],
+  ])('derivedFromScore: %s -> %s', (_name, value, derived) => {
+    const sample = scores.map((s, i) => [s, value(s, i)]);
+    expect(derivedFromScore(sample, 1, 0)).toBe(derived);
+  });
+
+  it('never takes the score category for the team, even when it is the only column named like a group', () => {
+    const header = ['Q1_NPS_GROUP', 'Q1'];
+    const sample = scores.map((s) => [String(category(s)), s]);
+    expect(detectTeam(header, sample, new Set([1]), 1)).toBeUndefined();
+    expect(
+      detectTeam(
+        ['Team', 'Q1'],
+        scores.map((s, i) => [['Nord', 'Syd'][i % 2], s]),
+        new Set([1]),
+        1,
+      )?.name,
+    ).toBe('Team');
+  });
+
+  it('takes a column named like a comment only when it holds free text', () => {
+    const likert = ['Agree', 'Strongly agree', 'Disagree', 'Neutral'];
+    const texts = Array.from({ length: 12 }, (_, i) => `The ${['pace', 'room', 'coffee', 'slides'][i % 4]} could be better, day ${i + 1}`);
+    const header = ['Comments on pace', 'What could we improve?'];
+    const sample = texts.map((t, i) => [likert[i % 4], t]);
+    const choice = detectComment(header, sample)!;
+    expect(choice.name).toBe('What could we improve?');
+    expect(choice.reason).toBe('header asks for the reason; 12 of 12 sampled values distinct, 32 characters on average');
+    expect(
+      detectComment(
+        ['comment'],
+        sample.map((r) => [r[0]]),
+      ),
+    ).toBeUndefined();
+  });
+
+  it('takes an ID column only when it is mostly filled and mostly distinct', () => {
+    const sparse = Array.from({ length: 30 }, (_, i) => [i === 4 || i === 11 ? 'W-1' : '', '9']);
+    expect(detectId(['Workshop ID', 'score'], sparse)).toBeUndefined();
+    const filled = Array.from({ length: 30 }, (_, i) => [`R_${i}`, '9']);
+    expect(detectId(['Response ID', 'score'], filled)?.reason).toBe('header names the response ID; filled in 30 of 30 sampled rows, 30 distinct');
   });
 });

@@ -62,9 +62,9 @@ function roles(head: TableHead, presetName: PresetName | undefined): Partial<Rec
   return {
     score,
     date,
-    agent: take(suggested.agent ?? detectAgent(header, sample, taken)),
-    team: take(suggested.team ?? detectTeam(header, sample, taken)),
-    channel: take(detectChannel(header, sample, taken)),
+    agent: take(suggested.agent ?? detectAgent(header, sample, taken, score?.index)),
+    team: take(suggested.team ?? detectTeam(header, sample, taken, score?.index)),
+    channel: take(detectChannel(header, sample, taken, score?.index)),
     comment: take(detectComment(header, sample, taken)),
     id: take(detectId(header, sample, taken)),
   };
