@@ -1,9 +1,9 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHILD_TIMEOUT_MS, spawnChild } from '../helpers/child.js';
 
 /*
  * The HTML pages in a real browser (Debian's Chromium, driven by playwright-core): they load
@@ -25,7 +25,7 @@ type PageName = keyof typeof PAGES;
 
 /** Runs the built CLI as a user would; returns stdout. */
 function nps(args: readonly string[]): string {
-  const result = spawnSync(process.execPath, [join(ROOT, 'bin/nps.js'), ...args], { cwd: ROOT, encoding: 'utf8' });
+  const result = spawnChild(process.execPath, [join(ROOT, 'bin/nps.js'), ...args], { cwd: ROOT });
   expect(result.status, result.stderr).toBe(0);
   return result.stdout;
 }
@@ -45,7 +45,10 @@ beforeAll(async () => {
     throw new Error(`${CHROMIUM} is missing: install it with \`apt-get install -y chromium\` (as root), or run npm test as root, which installs it`);
   }
   mkdirSync(OUT, { recursive: true });
+  // Playwright's own limits (3 min to launch, 30 s to load or screenshot a page) become the bound
+  // for a hung child: a loaded machine may be slow at either, and that is no failure.
   browser = await chromium.launch({
+    timeout: CHILD_TIMEOUT_MS,
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
@@ -53,6 +56,7 @@ beforeAll(async () => {
     const file = join(OUT, `${name}.html`);
     nps([...args, '-o', file]);
     const page = await browser.newPage({ viewport: { width: 1000, height: 900 } });
+    page.setDefaultTimeout(CHILD_TIMEOUT_MS);
     const own = pathToFileURL(file).href;
     const requests: string[] = [];
     const errors: string[] = [];
@@ -73,7 +77,7 @@ beforeAll(async () => {
     if (name === 'summary') await page.screenshot({ path: join(OUT, 'summary-first-screen.png'), fullPage: true, clip: { x: 0, y: 0, width: 800, height: 1400 } });
     visits.set(name, { page, requests, errors });
   }
-}, 60_000);
+});
 
 afterAll(async () => {
   await browser?.close();

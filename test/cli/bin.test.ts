@@ -1,13 +1,17 @@
-import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawnChild } from '../helpers/child.js';
 
 /** The real binary, built by `npm test` (or `npm run build`) before vitest runs. */
 const root = join(import.meta.dirname, '..', '..');
 const bin = join(root, 'bin', 'nps.js');
-const run = (args: string[], input?: string) => spawnSync(process.execPath, [bin, ...args], { cwd: root, input, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+const run = (args: string[], input?: string) => spawnChild(process.execPath, [bin, ...args], { cwd: root, input, env: { ...process.env, NO_COLOR: '1' } });
+
+/** This file's temporary files (the memory cases write tens of MB), removed when it is done. */
+const temp = mkdtempSync(join(tmpdir(), 'nps-bin-'));
+afterAll(() => rmSync(temp, { recursive: true, force: true }));
 
 describe('the built nps binary', () => {
   beforeAll(() => {
@@ -44,47 +48,41 @@ describe('the built nps binary', () => {
 
   it('exits 0, quietly, when the reader of its output has gone (nps ... | head)', () => {
     // `true` exits at once, so by the time nps writes, the pipe has no reader: EPIPE.
-    const result = spawnSync('bash', ['-c', `set -o pipefail; node ${JSON.stringify(bin)} report fixtures/contact-centre.csv | true`], {
-      cwd: root,
-      encoding: 'utf8',
-    });
+    const result = spawnChild('bash', ['-c', `set -o pipefail; node ${JSON.stringify(bin)} report fixtures/contact-centre.csv | true`], { cwd: root });
     expect(result.status).toBe(0);
     expect(result.stderr).toBe('');
   });
 
   it('fails with exit 3 and one line, never success, when stdout cannot be written (a full disk)', () => {
-    const result = spawnSync('bash', ['-c', `node ${JSON.stringify(bin)} report fixtures/basic.csv --format json > /dev/full`], { cwd: root, encoding: 'utf8' });
+    const result = spawnChild('bash', ['-c', `node ${JSON.stringify(bin)} report fixtures/basic.csv --format json > /dev/full`], { cwd: root });
     expect(result.status).toBe(3);
     expect(result.stderr).toBe('nps: cannot write the output: no space left on the device (ENOSPC)\nhint: check the free space where the output goes\n');
   });
 
   it("keeps a failed gate's exit code when the reader of its output has gone", () => {
-    const result = spawnSync('bash', ['-c', `set -o pipefail; node ${JSON.stringify(bin)} report fixtures/contact-centre.csv --fail-below 100 | true`], {
-      cwd: root,
-      encoding: 'utf8',
-    });
+    const result = spawnChild('bash', ['-c', `set -o pipefail; node ${JSON.stringify(bin)} report fixtures/contact-centre.csv --fail-below 100 | true`], { cwd: root });
     expect(result.status).toBe(1);
     expect(result.stderr).toBe('nps: NPS +27.0 is below --fail-below 100\n');
   });
 
   it('never writes -o over the file standard input reads', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'nps-stdin-'));
+    const dir = mkdtempSync(join(temp, 'stdin-'));
     const input = join(dir, 'in.csv');
     copyFileSync(join(root, 'fixtures', 'basic.csv'), input);
-    const result = spawnSync('bash', ['-c', `node ${JSON.stringify(bin)} report - -o ${JSON.stringify(input)} < ${JSON.stringify(input)}`], { cwd: root, encoding: 'utf8' });
+    const result = spawnChild('bash', ['-c', `node ${JSON.stringify(bin)} report - -o ${JSON.stringify(input)} < ${JSON.stringify(input)}`], { cwd: root });
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(/^nps: refusing to write over standard input /);
     expect(readFileSync(input, 'utf8')).toBe(readFileSync(join(root, 'fixtures', 'basic.csv'), 'utf8'));
   });
 
   it('never replaces a device node or a FIFO given to -o', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'nps-dev-'));
+    const dir = mkdtempSync(join(temp, 'dev-'));
     const fifo = join(dir, 'pipe.csv');
-    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    expect(spawnChild('mkfifo', [fifo]).status).toBe(0);
     const targets = [fifo];
     // A copy of /dev/null's device node, where the machine lets us make one (as root in CI).
     const node = join(dir, 'null');
-    if (spawnSync('mknod', [node, 'c', '1', '3']).status === 0) targets.push(node);
+    if (spawnChild('mknod', [node, 'c', '1', '3']).status === 0) targets.push(node);
     for (const target of targets) {
       const result = run(['report', 'fixtures/basic.csv', '-o', target]);
       expect(result.status, target).toBe(2);
@@ -94,7 +92,7 @@ describe('the built nps binary', () => {
   });
 
   it('stays within a 256 MB heap and 300 MiB of memory on inputs built to exhaust it, and names the line where it stops', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'nps-heap-'));
+    const dir = mkdtempSync(join(temp, 'heap-'));
     const commas = join(dir, 'commas.csv');
     writeFileSync(commas, `id,score\n1,${','.repeat(20 * 1024 * 1024)}\n`);
     const line = join(dir, 'long-line.csv');
@@ -120,7 +118,7 @@ describe('the built nps binary', () => {
     // The child writes its peak resident memory (KiB) on stderr as it exits.
     const peak = "data:text/javascript,import{writeSync}from'node:fs';process.on('exit',()=>writeSync(2,'peak-rss '+process.resourceUsage().maxRSS+'\\n'))";
     for (const [file, command, exit, message] of cases) {
-      const result = spawnSync(process.execPath, ['--max-old-space-size=256', '--import', peak, bin, ...command, file], { cwd: root, encoding: 'utf8' });
+      const result = spawnChild(process.execPath, ['--max-old-space-size=256', '--import', peak, bin, ...command, file], { cwd: root });
       expect(result.status, result.stderr).toBe(exit);
       expect(result.stderr).toMatch(message);
       const kib = Number(/peak-rss (\d+)/.exec(result.stderr)?.[1]);

@@ -116,8 +116,15 @@ describe('-o never replaces what the run reads', () => {
     };
     const io = { ...fakeIo(), onInterrupt };
     const writing = writeOutput('x'.repeat(10_000_000), join(dir, 'out.csv'), [], io);
-    // Wait for the temporary file to appear (its open is asynchronous), then interrupt.
-    for (let i = 0; i < 1000 && !readdirSync(dir).some((f) => f.endsWith('.tmp')); i++) await new Promise((resolve) => setImmediate(resolve));
+    let settled = false;
+    const settle = () => {
+      settled = true;
+    };
+    writing.then(settle, settle);
+    // Wait for the temporary file to appear (its open is asynchronous), then interrupt. Every turn
+    // of the event loop looks, so the file cannot be missed, and no count of turns is assumed: a
+    // loaded machine may take many before the open comes back.
+    while (!settled && !readdirSync(dir).some((f) => f.endsWith('.tmp'))) await new Promise((resolve) => setImmediate(resolve));
     expect(readdirSync(dir).some((f) => f.endsWith('.tmp'))).toBe(true);
     interrupt!();
     await writing.catch(() => {});

@@ -1,9 +1,9 @@
-import { spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
+import { CHILD_TIMEOUT_MS, spawnChild } from '../helpers/child.js';
 import { fakeIo } from '../helpers/fake-io.js';
 
 /*
@@ -17,11 +17,13 @@ const data = join(temp, 'data');
 const PORT = '54329';
 const asRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 let bin = '';
+/** How long pg_ctl waits for the server to start or stop (its own default is 60 s): it gives up, saying why, a minute before it would be killed. */
+const PG_CTL_WAIT_S = String(CHILD_TIMEOUT_MS / 1000 - 60);
 
 /** Runs a PostgreSQL program, as the postgres user when the tests run as root (the server refuses root). */
 function pg(program: string, args: readonly string[]) {
   const command = join(bin, program);
-  const result = asRoot ? spawnSync('runuser', ['-u', 'postgres', '--', command, ...args], { encoding: 'utf8' }) : spawnSync(command, args, { encoding: 'utf8' });
+  const result = asRoot ? spawnChild('runuser', ['-u', 'postgres', '--', command, ...args]) : spawnChild(command, args);
   if (result.status !== 0) throw new Error(`${program} failed: ${result.stderr || result.stdout}`);
   return result.stdout;
 }
@@ -37,19 +39,19 @@ beforeAll(() => {
   if (!version) throw new Error('PostgreSQL is missing: install it with `apt-get install -y postgresql` (as root), or run npm test as root, which installs it');
   bin = `/usr/lib/postgresql/${version}/bin`;
   if (asRoot) {
-    const uid = Number(spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).stdout);
-    const gid = Number(spawnSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).stdout);
+    const uid = Number(spawnChild('id', ['-u', 'postgres']).stdout);
+    const gid = Number(spawnChild('id', ['-g', 'postgres']).stdout);
     chownSync(temp, uid, gid);
   }
   chmodSync(temp, 0o755);
   pg('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '--encoding=UTF8', '--locale=C.UTF-8', '--no-sync']);
-  pg('pg_ctl', ['-D', data, '-l', join(temp, 'log'), '-w', '-o', `-k ${temp} -p ${PORT} -c listen_addresses='' -c timezone=UTC -c fsync=off`, 'start']);
+  pg('pg_ctl', ['-D', data, '-l', join(temp, 'log'), '-w', '-t', PG_CTL_WAIT_S, '-o', `-k ${temp} -p ${PORT} -c listen_addresses='' -c timezone=UTC -c fsync=off`, 'start']);
   psql('-c', 'CREATE TABLE responses (response_id text, submitted_at text, score text, agent text, team text, channel text, comment text)');
   psql('-c', `\\copy responses FROM '${resolve('fixtures/contact-centre.csv')}' CSV HEADER`);
-}, 60_000);
+});
 
 afterAll(() => {
-  if (existsSync(join(data, 'postmaster.pid'))) pg('pg_ctl', ['-D', data, '-m', 'immediate', 'stop']);
+  if (existsSync(join(data, 'postmaster.pid'))) pg('pg_ctl', ['-D', data, '-m', 'immediate', '-t', PG_CTL_WAIT_S, 'stop']);
   rmSync(temp, { recursive: true, force: true });
 });
 

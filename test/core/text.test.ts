@@ -1,7 +1,7 @@
-import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compareText } from '../../src/core/text.js';
+import { spawnChild } from '../helpers/child.js';
 
 const names = ['Öst', 'Zeta', 'Åsa', 'Ola', 'Ärla', 'agent 10', 'agent 9', 'Łukasz', 'Lars'];
 
@@ -13,7 +13,7 @@ describe('compareText', () => {
   it.each(['sv_SE.UTF-8', 'pl_PL.UTF-8', 'nb_NO.UTF-8', 'C'])('gives the same order under LANG=%s', (lang) => {
     const module = join(import.meta.dirname, '..', '..', 'dist', 'core', 'text.js');
     const script = `import(${JSON.stringify(module)}).then(({ compareText }) => console.log(JSON.stringify(${JSON.stringify(names)}.sort(compareText))))`;
-    const result = spawnSync(process.execPath, ['-e', script], { env: { ...process.env, LANG: lang, LC_ALL: lang }, encoding: 'utf8' });
+    const result = spawnChild(process.execPath, ['-e', script], { env: { ...process.env, LANG: lang, LC_ALL: lang } });
     expect(JSON.parse(result.stdout)).toEqual([...names].sort(compareText));
   });
 });

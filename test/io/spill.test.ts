@@ -1,8 +1,8 @@
 import { readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type LineCodec, SortedSpill, SpillFolder } from '../../src/io/spill.js';
+import { ownTmpdir } from '../helpers/own-tmpdir.js';
 
 interface Item {
   readonly time: number;
@@ -17,7 +17,8 @@ const collect = async <T>(items: AsyncIterable<T>) => {
   for await (const item of items) all.push(item);
   return all;
 };
-const folders = () => readdirSync(tmpdir()).filter((name) => name.startsWith('nps-list-')).length;
+const temp = ownTmpdir('nps-spill-test-');
+const folders = () => readdirSync(temp).filter((name) => name.startsWith('nps-list-')).length;
 
 describe('a sorted listing that spills to temporary files', () => {
   const items = fc.array(fc.record({ time: fc.integer({ min: 0, max: 20 }), text: fc.string({ unit: fc.constantFrom('a', '\n', '"', 'ö', ',', '\\') }) }), { maxLength: 200 });

@@ -12,7 +12,6 @@ import { expectContract, expectNoControlCharacters, runArgs } from './harness.js
  */
 const SEED = 20261129;
 const RUNS = 30;
-const TIMEOUT_MS = 60_000;
 
 const readers = COMMANDS.map((c) => c.name).filter((name) => !READS_NO_INPUT.has(name));
 
@@ -46,24 +45,20 @@ describe.each(readers)('%s', (name) => {
   const args = [name, '-', ...RUN_ARGS[name], '--format', 'json'];
   const json = !DESCRIBES_ONLY.has(name);
 
-  it(
-    'keeps the contract on generated exports with messy cells',
-    async () => {
-      const exits: number[] = [];
-      await fc.assert(
-        fc.asyncProperty(exportText, async (text) => {
-          const o = await runArgs(args, utf8(text));
-          expectContract(o, json);
-          expectNoControlCharacters(o.stderr, `${name}: ${JSON.stringify(o.stderr)}`);
-          exits.push(o.exit!);
-        }),
-        { seed: SEED, numRuns: RUNS },
-      );
-      // The generator must reach the analysis, not only the refusals.
-      expect(exits.filter((e) => e === 0).length, `exits: ${exits.join(' ')}`).toBeGreaterThan(RUNS / 4);
-    },
-    TIMEOUT_MS,
-  );
+  it('keeps the contract on generated exports with messy cells', async () => {
+    const exits: number[] = [];
+    await fc.assert(
+      fc.asyncProperty(exportText, async (text) => {
+        const o = await runArgs(args, utf8(text));
+        expectContract(o, json);
+        expectNoControlCharacters(o.stderr, `${name}: ${JSON.stringify(o.stderr)}`);
+        exits.push(o.exit!);
+      }),
+      { seed: SEED, numRuns: RUNS },
+    );
+    // The generator must reach the analysis, not only the refusals.
+    expect(exits.filter((e) => e === 0).length, `exits: ${exits.join(' ')}`).toBeGreaterThan(RUNS / 4);
+  });
 
   const hostile: [string, string | Uint8Array][] = [
     ['an empty input', ''],
@@ -109,43 +104,39 @@ describe('a stray quote in a comment', () => {
   // Rows of plain cells; one comment opens a quote that a later comment closes.
   const plain = fc.array(fc.tuple(fc.integer({ min: 0, max: 10 }), fc.constantFrom('ok', 'slow', 'great')), { minLength: 5, maxLength: 60 });
 
-  it(
-    'never swallows rows silently: every line is accounted for, with a warning, and --strict fails',
-    async () => {
-      await fc.assert(
-        fc.asyncProperty(plain, fc.nat(), fc.nat(), async (rows, a, b) => {
-          const open = a % rows.length;
-          const close = open + 1 + (b % Math.max(1, rows.length - open - 1));
-          const lines = rows.map(([score, comment], i) => {
-            const text = i === open ? `"Great ${comment}` : i === close ? `"Nice ${comment}"` : comment;
-            return `${i + 1},2024-01-0${1 + (i % 9)},${score},Agent ${i % 3},Team ${i % 2},${text}`;
-          });
-          const text = `id,date,score,agent,team,comment\n${lines.join('\n')}\n`;
-          const o = await runArgs(['report', '-', '--format', 'json'], utf8(text));
-          const rowsSeen = expectContract(o);
-          if (close >= rows.length) {
-            // The quote never closes: the whole file is refused, naming the line it opens on.
-            expect(o.exit).toBe(3);
-            expect(o.stderr).toContain(`line ${open + 2}`);
-            return;
-          }
-          expect(o.stderr).toContain(`a quoted field opens on line ${open + 2}`);
-          if (close - open + 1 === rows.length) {
-            // Every row was swallowed: nothing is left to report.
-            expect(o.exit).toBe(4);
-            return;
-          }
-          expect(o.exit, o.stderr).toBe(0);
-          expect(rowsSeen!.read).toBe(rows.length);
-          expect(rowsSeen!.excluded.broken_record).toBe(close - open + 1);
-          const strict = await runArgs(['report', '-', '--strict'], utf8(text));
-          expect(strict.exit).toBe(4);
-        }),
-        { seed: SEED, numRuns: 60 },
-      );
-    },
-    TIMEOUT_MS,
-  );
+  it('never swallows rows silently: every line is accounted for, with a warning, and --strict fails', async () => {
+    await fc.assert(
+      fc.asyncProperty(plain, fc.nat(), fc.nat(), async (rows, a, b) => {
+        const open = a % rows.length;
+        const close = open + 1 + (b % Math.max(1, rows.length - open - 1));
+        const lines = rows.map(([score, comment], i) => {
+          const text = i === open ? `"Great ${comment}` : i === close ? `"Nice ${comment}"` : comment;
+          return `${i + 1},2024-01-0${1 + (i % 9)},${score},Agent ${i % 3},Team ${i % 2},${text}`;
+        });
+        const text = `id,date,score,agent,team,comment\n${lines.join('\n')}\n`;
+        const o = await runArgs(['report', '-', '--format', 'json'], utf8(text));
+        const rowsSeen = expectContract(o);
+        if (close >= rows.length) {
+          // The quote never closes: the whole file is refused, naming the line it opens on.
+          expect(o.exit).toBe(3);
+          expect(o.stderr).toContain(`line ${open + 2}`);
+          return;
+        }
+        expect(o.stderr).toContain(`a quoted field opens on line ${open + 2}`);
+        if (close - open + 1 === rows.length) {
+          // Every row was swallowed: nothing is left to report.
+          expect(o.exit).toBe(4);
+          return;
+        }
+        expect(o.exit, o.stderr).toBe(0);
+        expect(rowsSeen!.read).toBe(rows.length);
+        expect(rowsSeen!.excluded.broken_record).toBe(close - open + 1);
+        const strict = await runArgs(['report', '-', '--strict'], utf8(text));
+        expect(strict.exit).toBe(4);
+      }),
+      { seed: SEED, numRuns: 60 },
+    );
+  });
 });
 
 describe('a column with more distinct values than groups can be held', () => {

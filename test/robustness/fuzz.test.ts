@@ -10,7 +10,6 @@ import { expectContract, expectNoControlCharacters, type JsonRows, type Outcome,
  */
 const SEED = 20260115;
 const RUNS = 150;
-const TIMEOUT_MS = 40_000;
 const params = (numRuns = RUNS) => ({ seed: SEED, numRuns });
 
 const JSON_OUT = ['--format', 'json'];
@@ -20,67 +19,51 @@ afterAll(() => dir.cleanup());
 const utf8 = (text: string) => new Uint8Array(Buffer.from(text, 'utf8'));
 
 describe('random bytes', () => {
-  it(
-    'never crash, hang or leave a row unaccounted for',
-    async () => {
-      const file = dir.path('bytes.csv');
-      await fc.assert(
-        fc.asyncProperty(fc.uint8Array({ maxLength: 4096 }), async (bytes) => {
-          for (const o of await runBoth(file, bytes, JSON_OUT)) expectContract(o);
-        }),
-        params(200),
-      );
-    },
-    TIMEOUT_MS,
-  );
+  it('never crash, hang or leave a row unaccounted for', async () => {
+    const file = dir.path('bytes.csv');
+    await fc.assert(
+      fc.asyncProperty(fc.uint8Array({ maxLength: 4096 }), async (bytes) => {
+        for (const o of await runBoth(file, bytes, JSON_OUT)) expectContract(o);
+      }),
+      params(200),
+    );
+  });
 
-  it(
-    'never put control characters from the data on stderr',
-    async () => {
-      const file = dir.path('bytes-controls.csv');
-      await fc.assert(
-        fc.asyncProperty(fc.uint8Array({ maxLength: 512 }), async (bytes) => {
-          for (const o of await runBoth(file, bytes, JSON_OUT)) expectNoControlCharacters(o.stderr, `${o.via}: ${JSON.stringify(o.stderr)}`);
-        }),
-        params(100),
-      );
-    },
-    TIMEOUT_MS,
-  );
+  it('never put control characters from the data on stderr', async () => {
+    const file = dir.path('bytes-controls.csv');
+    await fc.assert(
+      fc.asyncProperty(fc.uint8Array({ maxLength: 512 }), async (bytes) => {
+        for (const o of await runBoth(file, bytes, JSON_OUT)) expectNoControlCharacters(o.stderr, `${o.via}: ${JSON.stringify(o.stderr)}`);
+      }),
+      params(100),
+    );
+  });
 
-  it(
-    'after a valid header, reach the row path and still keep the contract',
-    async () => {
-      const file = dir.path('header-bytes.csv');
-      const header = fc.constantFrom('score\n', 'id,score,comment\n', 'id;score;comment\r\n', '\ufeffscore\r\n');
-      await fc.assert(
-        fc.asyncProperty(header, fc.uint8Array({ maxLength: 4096 }), async (head, tail) => {
-          const bytes = Buffer.concat([Buffer.from(head, 'utf8'), tail]);
-          for (const o of await runBoth(file, bytes, JSON_OUT)) expectContract(o);
-        }),
-        params(200),
-      );
-    },
-    TIMEOUT_MS,
-  );
+  it('after a valid header, reach the row path and still keep the contract', async () => {
+    const file = dir.path('header-bytes.csv');
+    const header = fc.constantFrom('score\n', 'id,score,comment\n', 'id;score;comment\r\n', '\ufeffscore\r\n');
+    await fc.assert(
+      fc.asyncProperty(header, fc.uint8Array({ maxLength: 4096 }), async (head, tail) => {
+        const bytes = Buffer.concat([Buffer.from(head, 'utf8'), tail]);
+        for (const o of await runBoth(file, bytes, JSON_OUT)) expectContract(o);
+      }),
+      params(200),
+    );
+  });
 
-  it(
-    'behind a gzip magic number, are refused as input (exit 3), not crashed on',
-    async () => {
-      const file = dir.path('magic.csv.gz');
-      await fc.assert(
-        fc.asyncProperty(fc.uint8Array({ maxLength: 2048 }), async (tail) => {
-          const bytes = Buffer.concat([Buffer.from([0x1f, 0x8b]), tail]);
-          for (const o of await runBoth(file, bytes, JSON_OUT)) {
-            expectContract(o);
-            expect(o.exit, `${o.via}: ${o.stderr}`).toBe(3);
-          }
-        }),
-        params(100),
-      );
-    },
-    TIMEOUT_MS,
-  );
+  it('behind a gzip magic number, are refused as input (exit 3), not crashed on', async () => {
+    const file = dir.path('magic.csv.gz');
+    await fc.assert(
+      fc.asyncProperty(fc.uint8Array({ maxLength: 2048 }), async (tail) => {
+        const bytes = Buffer.concat([Buffer.from([0x1f, 0x8b]), tail]);
+        for (const o of await runBoth(file, bytes, JSON_OUT)) {
+          expectContract(o);
+          expect(o.exit, `${o.via}: ${o.stderr}`).toBe(3);
+        }
+      }),
+      params(100),
+    );
+  });
 });
 
 /** CSV-ish text: separators, quotes, every line ending, digits, letters, Nordic letters and NUL. */
@@ -101,40 +84,32 @@ describe('random CSV-ish text', () => {
     );
   });
 
-  it(
-    'never crash, hang or leave a row unaccounted for',
-    async () => {
-      const file = dir.path('csvish.csv');
-      const prefix = fc.constantFrom('', 'score\n', 'id,score,comment\n', 'id;score;comment\r\n', 'sep=;\n', '\ufeff');
-      await fc.assert(
-        fc.asyncProperty(prefix, csvishText, async (head, text) => {
-          for (const o of await runBoth(file, utf8(head + text), JSON_OUT)) expectContract(o);
-        }),
-        params(200),
-      );
-    },
-    TIMEOUT_MS,
-  );
+  it('never crash, hang or leave a row unaccounted for', async () => {
+    const file = dir.path('csvish.csv');
+    const prefix = fc.constantFrom('', 'score\n', 'id,score,comment\n', 'id;score;comment\r\n', 'sep=;\n', '\ufeff');
+    await fc.assert(
+      fc.asyncProperty(prefix, csvishText, async (head, text) => {
+        for (const o of await runBoth(file, utf8(head + text), JSON_OUT)) expectContract(o);
+      }),
+      params(200),
+    );
+  });
 
-  it(
-    'give the same answer on stdin whatever the chunk boundaries',
-    async () => {
-      const prefix = fc.constantFrom('score\n', 'id,score,comment\n', '\ufeffid;score;comment\r\n');
-      const chunks = fc.array(fc.integer({ min: 1, max: 64 }), { minLength: 1, maxLength: 8 });
-      await fc.assert(
-        fc.asyncProperty(prefix, csvishText, chunks, async (head, text, sizes) => {
-          const bytes = utf8(head + text);
-          const whole = await runStdin(bytes, JSON_OUT);
-          const pieces = await runStdin(bytes, JSON_OUT, sizes);
-          expectContract(whole);
-          expectContract(pieces);
-          expect({ exit: pieces.exit, stdout: pieces.stdout, stderr: pieces.stderr }).toEqual({ exit: whole.exit, stdout: whole.stdout, stderr: whole.stderr });
-        }),
-        params(100),
-      );
-    },
-    TIMEOUT_MS,
-  );
+  it('give the same answer on stdin whatever the chunk boundaries', async () => {
+    const prefix = fc.constantFrom('score\n', 'id,score,comment\n', '\ufeffid;score;comment\r\n');
+    const chunks = fc.array(fc.integer({ min: 1, max: 64 }), { minLength: 1, maxLength: 8 });
+    await fc.assert(
+      fc.asyncProperty(prefix, csvishText, chunks, async (head, text, sizes) => {
+        const bytes = utf8(head + text);
+        const whole = await runStdin(bytes, JSON_OUT);
+        const pieces = await runStdin(bytes, JSON_OUT, sizes);
+        expectContract(whole);
+        expectContract(pieces);
+        expect({ exit: pieces.exit, stdout: pieces.stdout, stderr: pieces.stderr }).toEqual({ exit: whole.exit, stdout: whole.stdout, stderr: whole.stderr });
+      }),
+      params(100),
+    );
+  });
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -257,89 +232,69 @@ function warnedLines(stderr: string): Partial<Record<Kind, number[]>> {
 const pick = (e: Record<string, number>) => ({ missing_score: e.missing_score, out_of_range: e.out_of_range, not_a_number: e.not_a_number });
 
 describe('valid CSVs with junk scores', () => {
-  it(
-    'account for every row exactly as the oracle counts (--score score)',
-    async () => {
-      const file = dir.path('valid.csv');
-      await fc.assert(
-        fc.asyncProperty(csvArb, async (g) => {
-          const want = oracle(g);
-          for (const o of await runBoth(file, serialize(g), ['--score', 'score', ...JSON_OUT])) expectOracle(o, want, false);
-        }),
-        params(),
-      );
-    },
-    TIMEOUT_MS,
-  );
+  it('account for every row exactly as the oracle counts (--score score)', async () => {
+    const file = dir.path('valid.csv');
+    await fc.assert(
+      fc.asyncProperty(csvArb, async (g) => {
+        const want = oracle(g);
+        for (const o of await runBoth(file, serialize(g), ['--score', 'score', ...JSON_OUT])) expectOracle(o, want, false);
+      }),
+      params(),
+    );
+  });
 
-  it(
-    'account for every row exactly as the oracle counts (score column detected)',
-    async () => {
-      const file = dir.path('valid-detected.csv');
-      await fc.assert(
-        fc.asyncProperty(csvArb, async (g) => {
-          expectOracle(await runFile(file, serialize(g), JSON_OUT), oracle(g), true);
-        }),
-        params(),
-      );
-    },
-    TIMEOUT_MS,
-  );
+  it('account for every row exactly as the oracle counts (score column detected)', async () => {
+    const file = dir.path('valid-detected.csv');
+    await fc.assert(
+      fc.asyncProperty(csvArb, async (g) => {
+        expectOracle(await runFile(file, serialize(g), JSON_OUT), oracle(g), true);
+      }),
+      params(),
+    );
+  });
 
-  it(
-    'name, in their warnings, the lines the excluded rows are on',
-    async () => {
-      const file = dir.path('valid-lines.csv');
-      await fc.assert(
-        fc.asyncProperty(csvArb, async (g) => {
-          const o = await runFile(file, serialize(g), ['--score', 'score', ...JSON_OUT]);
-          expectContract(o);
-          const where = spans(g);
-          const warned = warnedLines(o.stderr);
-          for (const kind of ['out_of_range', 'not_a_number'] as const) {
-            const rows = g.rows.flatMap((r, i) => (r.score.kind === kind ? [where[i]] : []));
-            const named = warned[kind] ?? [];
-            expect(named.length, `${kind}: ${JSON.stringify(o.stderr)}`).toBe(Math.min(rows.length, 5));
-            named.forEach((line, k) => {
-              const span = rows[k];
-              expect(line, `${kind} row ${k + 1} spans lines ${span.first}-${span.last}; stderr ${JSON.stringify(o.stderr)}`).toBeGreaterThanOrEqual(span.first);
-              expect(line, `${kind} row ${k + 1} spans lines ${span.first}-${span.last}; stderr ${JSON.stringify(o.stderr)}`).toBeLessThanOrEqual(span.last);
-            });
-          }
-        }),
-        params(),
-      );
-    },
-    TIMEOUT_MS,
-  );
+  it('name, in their warnings, the lines the excluded rows are on', async () => {
+    const file = dir.path('valid-lines.csv');
+    await fc.assert(
+      fc.asyncProperty(csvArb, async (g) => {
+        const o = await runFile(file, serialize(g), ['--score', 'score', ...JSON_OUT]);
+        expectContract(o);
+        const where = spans(g);
+        const warned = warnedLines(o.stderr);
+        for (const kind of ['out_of_range', 'not_a_number'] as const) {
+          const rows = g.rows.flatMap((r, i) => (r.score.kind === kind ? [where[i]] : []));
+          const named = warned[kind] ?? [];
+          expect(named.length, `${kind}: ${JSON.stringify(o.stderr)}`).toBe(Math.min(rows.length, 5));
+          named.forEach((line, k) => {
+            const span = rows[k];
+            expect(line, `${kind} row ${k + 1} spans lines ${span.first}-${span.last}; stderr ${JSON.stringify(o.stderr)}`).toBeGreaterThanOrEqual(span.first);
+            expect(line, `${kind} row ${k + 1} spans lines ${span.first}-${span.last}; stderr ${JSON.stringify(o.stderr)}`).toBeLessThanOrEqual(span.last);
+          });
+        }
+      }),
+      params(),
+    );
+  });
 
-  it(
-    'read the same on stdin in any chunking as in one piece',
-    async () => {
-      const chunks = fc.array(fc.integer({ min: 1, max: 48 }), { minLength: 1, maxLength: 6 });
-      await fc.assert(
-        fc.asyncProperty(csvArb, chunks, async (g, sizes) => {
-          const o = await runStdin(serialize(g), ['--score', 'score', ...JSON_OUT], sizes);
-          expectOracle(o, oracle(g), false);
-        }),
-        params(100),
-      );
-    },
-    TIMEOUT_MS,
-  );
+  it('read the same on stdin in any chunking as in one piece', async () => {
+    const chunks = fc.array(fc.integer({ min: 1, max: 48 }), { minLength: 1, maxLength: 6 });
+    await fc.assert(
+      fc.asyncProperty(csvArb, chunks, async (g, sizes) => {
+        const o = await runStdin(serialize(g), ['--score', 'score', ...JSON_OUT], sizes);
+        expectOracle(o, oracle(g), false);
+      }),
+      params(100),
+    );
+  });
 
-  it(
-    'read the same gzipped, on stdin in any chunking, as plain',
-    async () => {
-      const chunks = fc.array(fc.integer({ min: 1, max: 48 }), { minLength: 1, maxLength: 6 });
-      await fc.assert(
-        fc.asyncProperty(csvArb, chunks, async (g, sizes) => {
-          const o = await runStdin(gzipSync(serialize(g)), ['--score', 'score', ...JSON_OUT], sizes);
-          expectOracle(o, oracle(g), false);
-        }),
-        params(100),
-      );
-    },
-    TIMEOUT_MS,
-  );
+  it('read the same gzipped, on stdin in any chunking, as plain', async () => {
+    const chunks = fc.array(fc.integer({ min: 1, max: 48 }), { minLength: 1, maxLength: 6 });
+    await fc.assert(
+      fc.asyncProperty(csvArb, chunks, async (g, sizes) => {
+        const o = await runStdin(gzipSync(serialize(g)), ['--score', 'score', ...JSON_OUT], sizes);
+        expectOracle(o, oracle(g), false);
+      }),
+      params(100),
+    );
+  });
 });
