@@ -63,6 +63,8 @@ export interface CommandContext<F> {
 export interface Outcome {
   readonly report: Omit<Report, 'command' | 'meta' | 'gates'>;
   readonly gates?: readonly Gate[];
+  /** Files the command asks for besides the report (nps columns --save): the runner writes them, atomically. */
+  readonly saves?: readonly { readonly file: string; readonly text: string; readonly replace: boolean }[];
 }
 
 /** A subcommand: its help, the shared groups it honours, its own options, and what it computes. */

@@ -256,6 +256,7 @@ export function sharedOptions(cmd: Command, groups: SharedGroups, io: Io): Share
         excel: Boolean(flags.excel),
         colorLevel: (file !== undefined && file !== '-') || format !== 'table' ? 0 : colorLevel(io.env, io.stdout.isTTY),
         limit: flags.limit,
+        width: (file === undefined || file === '-') && format === 'table' && io.stdout.isTTY ? io.stdout.columns : undefined,
       },
     })),
   };
@@ -292,7 +293,8 @@ function chooseFormat(cmd: Command, flags: SharedFlags, output: string | undefin
   const fromCli = cmd.getOptionValueSource('format') === 'cli' && !(several && toFile) ? flags.format : undefined;
   const extension = toFile ? extname(output).toLowerCase() : '';
   const byExtension = extension ? FORMAT_OF_EXTENSION[extension] : undefined;
-  if (!fromCli && toFile && !byExtension) {
+  // A single file without an extension (a FIFO, /dev/null) is written as a table, or as --format says.
+  if (!fromCli && toFile && !byExtension && (extension !== '' || several)) {
     const hint = several
       ? `with several -o, each file's extension says its format: ${Object.keys(FORMAT_OF_EXTENSION).join(' ')}`
       : `use --format (${FORMATS.join(', ')}) or one of ${Object.keys(FORMAT_OF_EXTENSION).join(' ')}`;

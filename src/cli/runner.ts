@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { NpsError, usageError } from '../errors.js';
 import type { Io } from '../io/io.js';
@@ -67,7 +67,12 @@ export async function runCommand(definition: AnyCommand, cmd: Command, io: Io, a
     ...(gates.length > 0 ? { gates } : {}),
     meta: { ...buildMeta(definition.name, scanned, optionsUsed(cmd)), settings: settings ?? null },
   };
-  const inputs = [...shared.files, ...lookupFiles(cmd)];
+  // A file the command saves is named by an option too, and is no input.
+  const saved = new Set((outcome.saves ?? []).map((save) => save.file));
+  const inputs = [...shared.files, ...lookupFiles(cmd).filter((file) => !saved.has(file))];
+  for (const save of outcome.saves ?? []) {
+    if (!save.replace && existsSync(save.file)) throw usageError(`${save.file} exists: it is not replaced`, 'add --force to replace it, or name another file');
+  }
   try {
     // One reading, every output: each file is written whole (atomically) before the next.
     for (const { file, format, render } of shared.outputs) {
@@ -75,6 +80,7 @@ export async function runCommand(definition: AnyCommand, cmd: Command, io: Io, a
       const meta = { ...report.meta, options: { ...(report.meta.options as object), format } };
       await writeOutput(renderStream({ ...report, meta }, format, render), file, inputs, io);
     }
+    for (const save of outcome.saves ?? []) await writeOutput(save.text, save.file, inputs, io);
   } finally {
     for (const table of report.tables) table.rest?.close();
   }

@@ -5,6 +5,8 @@ import type { Readable } from 'node:stream';
 export interface Sink {
   write(data: string | Uint8Array): void | Promise<void>;
   readonly isTTY: boolean;
+  /** A terminal's width in characters. */
+  readonly columns?: number;
 }
 
 /** A file's identity, so that the same file is recognised under any name (or as stdin). */
@@ -47,7 +49,7 @@ export function nodeIo(): Io {
       });
   return {
     stdin: process.stdin,
-    stdout: { write: writer(process.stdout), isTTY: Boolean(process.stdout.isTTY) },
+    stdout: { write: writer(process.stdout), isTTY: Boolean(process.stdout.isTTY), columns: process.stdout.columns },
     stderr: { write: (text) => void process.stderr.write(text), isTTY: Boolean(process.stderr.isTTY) },
     env: process.env,
     now: () => new Date(),

@@ -276,14 +276,12 @@ export function derivedFromScore(sample: readonly string[][], index: number, sco
   return rows >= 10 && values.size >= 2 && values.size === valueOfCategory.size && agree >= 0.95 * rows;
 }
 
-/** Whether a column holds IDs rather than groups: nearly every value distinct (among 20 or more). */
-const idLike = (sample: readonly string[][], index: number): boolean => {
-  const values = filled(sample, index);
-  return values.length >= 20 && new Set(values).size >= 0.9 * values.length;
-};
-
-/** A column to group answers by: not the score's category again, not an ID. */
-const groupable = (sample: readonly string[][], score: number | undefined) => (index: number) => !derivedFromScore(sample, index, score) && !idLike(sample, index);
+/**
+ * A column to group answers by: never the score's category again. (The respondent's ID is named
+ * by other words than an agent's or a team's, and an agent's own ID, such as Zendesk's
+ * assignee_id, is a fine key: many distinct values are no reason to refuse one.)
+ */
+const groupable = (sample: readonly string[][], score: number | undefined) => (index: number) => !derivedFromScore(sample, index, score);
 
 export const detectAgent = (header: readonly string[], sample: readonly string[][], taken?: Taken, score?: number) =>
   detectNamed(header, sample, AGENT_WORDS, 'agent', taken, groupable(sample, score));

@@ -9,6 +9,8 @@ export interface RenderOptions extends NumberStyle {
   readonly colorLevel: 0 | 1 | 2 | 3;
   /** Rows of a listing that people's displays show (table, Markdown); machines always get all. */
   readonly limit?: number;
+  /** The terminal's width in characters, when the table goes to one: wide tables wrap to fit it. */
+  readonly width?: number;
 }
 
 /**

@@ -20,7 +20,7 @@ export function renderTable(report: Report, options: RenderOptions): string {
     const columns = visibleColumns(table);
     const title = table.title ? `${c.bold(forTerminal(table.title))}\n` : '';
     const { rows, more } = shownRows(table, options.limit);
-    blocks.push(title + (table.layout === 'record' ? record(rows[0] ?? {}, columns, cell) : grid(rows, columns, cell)));
+    blocks.push(title + (table.layout === 'record' ? record(rows[0] ?? {}, columns, cell) : grid(rows, columns, cell, options.width)));
     if (more) blocks.push(forTerminal(more));
   }
   for (const gate of report.gates ?? []) blocks.push(gate.passed ? forTerminal(gateLine(gate)) : c.bold.red(forTerminal(gateLine(gate))));
@@ -35,14 +35,57 @@ function record(row: Row, columns: readonly Column[], cell: CellText): string {
   return columns.map((col) => `  ${forTerminal(col.label).padEnd(width)}  ${cell(row[col.key] ?? null, col)}`).join('\n');
 }
 
-function grid(rows: readonly Row[], columns: readonly Column[], cell: CellText): string {
+/** Characters a cell takes on screen: its text without colour codes (each character one column). */
+const shown = (text: string): number =>
+  Math.max(
+    ...text
+      .replace(/\x1b\[[0-9;]*m/g, '')
+      .split('\n')
+      .map((line) => [...line].length),
+  );
+
+/** Text columns are not made narrower than this: below it a table reads better as records. */
+const MIN_TEXT_WIDTH = 8;
+
+function grid(rows: readonly Row[], columns: readonly Column[], cell: CellText, width?: number): string {
+  const texts = rows.map((row) => columns.map((col) => cell(row[col.key] ?? null, col)));
+  const heads = columns.map((col) => forTerminal(col.label));
+  const fitted = width === undefined ? undefined : fit(heads, texts, columns, width);
+  if (fitted === null) return vertical(heads, texts);
   const t = new Table({
-    head: columns.map((col) => forTerminal(col.label)),
+    head: heads,
     colAligns: columns.map((col) => (isNumeric(col.kind) ? 'right' : 'left')),
     style: { head: [], border: [] },
     // No rule between data rows: compact enough to read a 0-10 distribution at a glance.
     chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
+    ...(fitted ? { colWidths: fitted, wordWrap: true } : {}),
   });
-  for (const row of rows) t.push(columns.map((col) => cell(row[col.key] ?? null, col)));
+  for (const row of texts) t.push(row);
   return t.toString();
+}
+
+/**
+ * Column widths (padding included) that fit a terminal `width` wide: undefined when the table fits
+ * as it is, null when it cannot fit even with its text columns wrapped. Numbers keep their width;
+ * the text columns share the rest, the narrow ones whole and the wide ones wrapped.
+ */
+function fit(heads: readonly string[], texts: readonly string[][], columns: readonly Column[], width: number): number[] | null | undefined {
+  const natural = heads.map((head, i) => Math.max(shown(head), ...texts.map((row) => shown(row[i]))) + 2);
+  const borders = columns.length + 1;
+  if (natural.reduce((sum, w) => sum + w, 0) + borders <= width) return undefined;
+  const widths = [...natural];
+  const wrappable = columns.flatMap((col, i) => (isNumeric(col.kind) ? [] : [i])).sort((a, b) => natural[a] - natural[b]);
+  let budget = width - borders - natural.reduce((sum, w, i) => (wrappable.includes(i) ? sum : sum + w), 0);
+  for (const [k, i] of wrappable.entries()) {
+    const share = Math.floor(budget / (wrappable.length - k));
+    widths[i] = Math.min(natural[i], share);
+    budget -= widths[i];
+  }
+  return wrappable.some((i) => widths[i] < Math.min(natural[i], MIN_TEXT_WIDTH + 2)) ? null : widths;
+}
+
+/** A table too wide to wrap, as records: each row its column names and values, one per line. */
+function vertical(heads: readonly string[], texts: readonly string[][]): string {
+  const labelWidth = Math.max(...heads.map(shown));
+  return texts.map((row) => row.map((text, i) => `  ${heads[i].padEnd(labelWidth)}  ${text.replaceAll('\n', `\n  ${' '.repeat(labelWidth)}  `)}`).join('\n')).join('\n\n');
 }

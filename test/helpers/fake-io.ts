@@ -7,13 +7,17 @@ export interface FakeIo extends Io {
 }
 
 /** An Io that records what the CLI writes; stdin is the given bytes (or an interactive terminal). */
-export function fakeIo(options: { stdin?: Buffer; env?: Record<string, string>; stdoutIsTTY?: boolean; stderrIsTTY?: boolean } = {}): FakeIo {
+export function fakeIo(options: { stdin?: Buffer; env?: Record<string, string>; stdoutIsTTY?: boolean; stderrIsTTY?: boolean; stdoutColumns?: number } = {}): FakeIo {
   const out: string[] = [];
   const err: string[] = [];
   const stdin = Object.assign(Readable.from(options.stdin ? [options.stdin] : []), { isTTY: options.stdin === undefined });
   return {
     stdin,
-    stdout: { write: (data) => void out.push(typeof data === 'string' ? data : Buffer.from(data).toString('latin1')), isTTY: options.stdoutIsTTY ?? false },
+    stdout: {
+      write: (data) => void out.push(typeof data === 'string' ? data : Buffer.from(data).toString('latin1')),
+      isTTY: options.stdoutIsTTY ?? false,
+      columns: options.stdoutColumns,
+    },
     stderr: { write: (data) => void err.push(String(data)), isTTY: options.stderrIsTTY ?? false },
     env: options.env ?? {},
     now: () => new Date('2026-01-15T12:00:00Z'),

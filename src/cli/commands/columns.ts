@@ -1,3 +1,4 @@
+import { usageError } from '../../errors.js';
 import { type ColumnChoice, detectAgent, detectChannel, detectComment, detectDate, detectId, detectScore, detectTeam } from '../../io/mapping.js';
 import { choosePreset, type PresetName, type Role } from '../../io/presets.js';
 import { encodingOf, readTable, type TableHead } from '../../io/read.js';
@@ -6,6 +7,8 @@ import type { Row } from '../../report/model.js';
 import type { CommandDefinition, Outcome } from '../command.js';
 
 interface ColumnsFlags {
+  save?: string;
+  force?: boolean;
   preset?: PresetName;
   encoding?: string;
   delimiter?: string;
@@ -20,12 +23,17 @@ export const columns: CommandDefinition<ColumnsFlags> = {
   examples: [
     ['nps columns survey.csv', 'check what nps will read before a report'],
     ['nps columns survey.csv --format json', 'the same for a script; its "config" is a ready nps.config.json'],
+    ['nps columns survey.csv --save nps.config.json', 'keep what was found as the settings file the commands read'],
   ],
   shared: { input: 'dialect', output: { decimals: false } },
-  configure: (cmd) => cmd,
+  configure: (cmd) =>
+    cmd
+      .option('--save <file>', 'write the settings found (preset, encoding, columns) to this file, e.g. nps.config.json')
+      .option('--force', 'with --save, replace the file if it exists'),
   async run({ args, flags, io }) {
+    if (flags.force && flags.save === undefined) throw usageError('--force says --save may replace its file', 'add --save FILE, or drop --force');
     const file = args[0] ?? '-';
-    let described: Outcome['report'] | undefined;
+    let described: ReturnType<typeof describe> | undefined;
     await readTable(
       file,
       io,
@@ -41,7 +49,8 @@ export const columns: CommandDefinition<ColumnsFlags> = {
         return () => {};
       },
     );
-    return { report: described! };
+    const { report, settings } = described!;
+    return { report, saves: flags.save === undefined ? [] : [{ file: flags.save, text: `${JSON.stringify(settings, null, 2)}\n`, replace: Boolean(flags.force) }] };
   },
 };
 
@@ -70,7 +79,7 @@ function roles(head: TableHead, presetName: PresetName | undefined): Partial<Rec
   };
 }
 
-function describe(head: TableHead, presetName: PresetName | undefined): Outcome['report'] {
+function describe(head: TableHead, presetName: PresetName | undefined): { report: Outcome['report']; settings: Record<string, unknown> } {
   const { header, sample, source } = head;
   const preset = choosePreset(header, presetName);
   const found = roles(head, presetName);
@@ -94,8 +103,9 @@ function describe(head: TableHead, presetName: PresetName | undefined): Outcome[
   );
   // A file read as a legacy encoding is named so, and the next run needs no detection or warning.
   const encoding = head.decoding.fellBack;
-  const snippet = JSON.stringify({ ...(preset.name !== 'generic' ? { preset: preset.name } : {}), ...(encoding ? { encoding } : {}), columns: config });
-  return {
+  const settings = { ...(preset.name !== 'generic' ? { preset: preset.name } : {}), ...(encoding ? { encoding } : {}), columns: config };
+  const snippet = JSON.stringify(settings);
+  const report: Outcome['report'] = {
     title: `Columns of ${source.name}`,
     tables: [
       {
@@ -138,6 +148,7 @@ function describe(head: TableHead, presetName: PresetName | undefined): Outcome[
     ],
     notes: [`As nps.config.json: ${snippet}`, ...repeatedIds(found.id, sample)],
   };
+  return { report, settings };
 }
 
 /** A note when the sampled rows repeat a response ID: the same respondent may count twice, which --dedupe prevents. */
