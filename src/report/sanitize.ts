@@ -15,6 +15,9 @@ const INVISIBLES = /[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\
 /** An invisible character made visible, so it can neither reorder text nor hide unseen. */
 const visible = (ch: string) => `<U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}>`;
 
+/** Text without its escape sequences (our own colours included): what a terminal shows of it. */
+export const withoutEscapes = (text: string): string => text.replace(ESCAPES, '');
+
 /** One line of plain text, safe for a terminal or a Markdown cell. */
 export function forTerminal(text: string): string {
   return text.replace(ESCAPES, '').replace(LINE_BREAKS, ' ').replace(CONTROLS, '').replace(INVISIBLES, visible);

@@ -1,7 +1,7 @@
 import Table from 'cli-table3';
 import { formatForHumans, isNumeric } from './format.js';
 import { type Column, clip, forHumans, gateLine, type Report, type Row, shownRows, visibleColumns } from './model.js';
-import { forTerminal } from './sanitize.js';
+import { forTerminal, withoutEscapes } from './sanitize.js';
 import { paint, type RenderOptions } from './style.js';
 
 const BAR_WIDTH = 30;
@@ -35,11 +35,17 @@ function record(row: Row, columns: readonly Column[], cell: CellText): string {
   return columns.map((col) => `  ${forTerminal(col.label).padEnd(width)}  ${cell(row[col.key] ?? null, col)}`).join('\n');
 }
 
+/** The largest of some widths, at least `floor` (a loop: a long listing is too many arguments for Math.max). */
+function widest(widths: Iterable<number>, floor = 0): number {
+  let most = floor;
+  for (const w of widths) if (w > most) most = w;
+  return most;
+}
+
 /** Characters a cell takes on screen: its text without colour codes (each character one column). */
 const shown = (text: string): number =>
-  Math.max(
-    ...text
-      .replace(/\x1b\[[0-9;]*m/g, '')
+  widest(
+    withoutEscapes(text)
       .split('\n')
       .map((line) => [...line].length),
   );
@@ -70,7 +76,13 @@ function grid(rows: readonly Row[], columns: readonly Column[], cell: CellText, 
  * the text columns share the rest, the narrow ones whole and the wide ones wrapped.
  */
 function fit(heads: readonly string[], texts: readonly string[][], columns: readonly Column[], width: number): number[] | null | undefined {
-  const natural = heads.map((head, i) => Math.max(shown(head), ...texts.map((row) => shown(row[i]))) + 2);
+  const natural = heads.map(
+    (head, i) =>
+      widest(
+        texts.map((row) => shown(row[i])),
+        shown(head),
+      ) + 2,
+  );
   const borders = columns.length + 1;
   if (natural.reduce((sum, w) => sum + w, 0) + borders <= width) return undefined;
   const widths = [...natural];
@@ -86,6 +98,6 @@ function fit(heads: readonly string[], texts: readonly string[][], columns: read
 
 /** A table too wide to wrap, as records: each row its column names and values, one per line. */
 function vertical(heads: readonly string[], texts: readonly string[][]): string {
-  const labelWidth = Math.max(...heads.map(shown));
+  const labelWidth = widest(heads.map(shown));
   return texts.map((row) => row.map((text, i) => `  ${heads[i].padEnd(labelWidth)}  ${text.replaceAll('\n', `\n  ${' '.repeat(labelWidth)}  `)}`).join('\n')).join('\n\n');
 }
