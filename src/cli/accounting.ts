@@ -38,7 +38,7 @@ export function checkAccounting(scan: Scan<unknown>, options: CheckOptions): voi
     );
   }
   for (const j of scan.joins)
-    if (j.unmatched > 0) options.warn(`note: no match in ${j.file} for ${j.unmatched} of ${j.matched + j.unmatched} rows (on ${j.on}): kept, with its columns empty`);
+    if (j.unmatched > 0) options.warn(`note: no match in ${j.file} for ${j.unmatched} of ${j.matched + j.unmatched} rows (on ${j.on}): kept, with its columns empty${roundedHint(j)}`);
   for (const question of scan.questions) checkQuestion(scan, question, options);
 }
 
@@ -106,6 +106,13 @@ export const isoDay = (wall: number): string => new Date(wall).toISOString().sli
 /** The row accounting as the last notes: one line, or one per question when a survey has two; then each join's matches. */
 export function accountingNotes(scan: Scan<unknown>): string[] {
   return [...scan.questions.map((q) => `${scan.questions.length > 1 ? `${q.name}: ` : ''}${describeAccounting(q.accounting)}`), ...scan.joins.map(describeJoin)];
+}
+
+/** Why IDs of more than 15 digits may not match: a spreadsheet that read them as numbers rounded them. */
+function roundedHint(j: JoinCount): string {
+  if (!j.longNumbers) return '';
+  const where = { export: 'the export', lookup: j.file, both: `both the export and ${j.file}` }[j.longNumbers];
+  return `; the keys in ${where} are numbers of more than 15 digits (or written like 1.2E+18), which a spreadsheet rounds: export them as text`;
 }
 
 /** "Joined segments.csv on user_id: 588 rows matched; no match for 12 (kept, with its columns empty)." */

@@ -22,6 +22,8 @@ export type JoinKeep = 'first' | 'last';
 
 export interface Lookup {
   readonly spec: JoinSpec;
+  /** Its keys hold numbers a spreadsheet cannot keep whole (more than 15 digits, or written as 1.2E+18). */
+  readonly longNumbers: boolean;
   /** Its columns other than the key, as they are named in the joined header. */
   readonly columns: readonly string[];
   readonly rows: ReadonlyMap<string, readonly string[]>;
@@ -33,7 +35,16 @@ export interface JoinCount {
   readonly on: string;
   matched: number;
   unmatched: number;
+  /**
+   * Which side's keys hold numbers of more than 15 digits or in scientific notation, when rows went
+   * unmatched: a spreadsheet keeps 15 digits, so such IDs may have been rounded on their way.
+   */
+  longNumbers?: 'export' | 'lookup' | 'both';
 }
+
+/** A key a spreadsheet may have rounded: a whole number of more than 15 digits, or one in scientific notation. */
+const LONG_NUMBER = /^[+-]?(\d{16,}|\d(\.\d+)?e\+?\d+)$/i;
+export const looksRounded = (key: string): boolean => LONG_NUMBER.test(key);
 
 export const parseOn = (on: string): { left: string; right: string } => {
   const at = on.indexOf('=');
@@ -45,6 +56,8 @@ export async function loadLookup(spec: JoinSpec, io: Io, keep: JoinKeep | undefi
   const rows = new Map<string, string[]>();
   let columns: string[] = [];
   let conflicts = 0;
+  const conflicting = new Set<string>();
+  let longNumbers = false;
   let example: string | undefined;
   await readTable(spec.file, io, {}, (head) => {
     const key = resolveColumn(head.header, spec.right, '--on', head.source.name).index;
@@ -53,12 +66,14 @@ export async function loadLookup(spec: JoinSpec, io: Io, keep: JoinKeep | undefi
       if (broken) return;
       const id = (record[key] ?? '').trim();
       if (id === '') return;
+      if (!longNumbers && looksRounded(id)) longNumbers = true;
       const values = record.filter((_, i) => i !== key).map((v) => v.trim());
       while (values.length < columns.length) values.push('');
       const held = rows.get(id);
       if (held === undefined) rows.set(id, values);
       else if (held.some((v, i) => v !== values[i])) {
         conflicts++;
+        conflicting.add(id);
         example ??= id;
         if (keep === 'last') rows.set(id, values);
       }
@@ -67,11 +82,13 @@ export async function loadLookup(spec: JoinSpec, io: Io, keep: JoinKeep | undefi
   });
   if (conflicts > 0 && keep === undefined) {
     throw dataError(
-      `${spec.file} lists ${conflicts} ${conflicts === 1 ? 'key' : 'keys'} of ${spec.right} again with other values (e.g. ${JSON.stringify(example)}): which one counts?`,
-      'say which row wins with --join-keep first|last, or fix the lookup',
+      `${spec.file} lists ${conflicting.size} ${conflicting.size === 1 ? 'key' : 'keys'} of ${spec.right} again with other values, in ${conflicts} more ${conflicts === 1 ? 'row' : 'rows'} (e.g. ${JSON.stringify(example)}): which one counts?`,
+      longNumbers
+        ? 'its keys are numbers of more than 15 digits (or written like 1.2E+18), which a spreadsheet rounds, so different IDs may have become one: export them as text'
+        : 'say which row wins with --join-keep first|last, or fix the lookup',
     );
   }
-  return { spec, columns, rows };
+  return { spec, columns, rows, longNumbers };
 }
 
 /**
@@ -96,10 +113,15 @@ export function joinHead(head: TableHead, lookups: readonly Lookup[], counts: Jo
   const empty = (n: number) => Array.from({ length: n }, () => '');
   const extend = (record: string[], tally: boolean) => {
     for (const { lookup, key, at, count } of steps) {
-      const values = lookup.rows.get((record[key] ?? '').trim());
+      const id = (record[key] ?? '').trim();
+      const values = lookup.rows.get(id);
       if (tally) {
         if (values) count.matched++;
-        else count.unmatched++;
+        else {
+          count.unmatched++;
+          const exportSide = looksRounded(id) || count.longNumbers === 'export' || count.longNumbers === 'both';
+          count.longNumbers = exportSide ? (lookup.longNumbers ? 'both' : 'export') : lookup.longNumbers ? 'lookup' : undefined;
+        }
       }
       const row = values ?? empty(lookup.columns.length);
       for (let i = 0; i < row.length; i++) record[at + i] = row[i];
