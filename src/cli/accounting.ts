@@ -38,7 +38,8 @@ export function checkAccounting(scan: Scan<unknown>, options: CheckOptions): voi
     );
   }
   for (const j of scan.joins)
-    if (j.unmatched > 0) options.warn(`note: no match in ${j.file} for ${j.unmatched} of ${j.matched + j.unmatched} rows (on ${j.on}): kept, with its columns empty${roundedHint(j)}`);
+    if (j.unmatched > 0)
+      options.warn(`note: no match in ${j.file} for ${j.unmatched} of ${j.matched + j.unmatched} rows (on ${j.on}): kept, with its columns empty${roundedHint(j)}`);
   for (const question of scan.questions) checkQuestion(scan, question, options);
 }
 

@@ -23,6 +23,13 @@ export interface Decoding {
   encoding: string;
   /** The legacy encoding the rest of the input was read as, from its first byte that was not UTF-8. */
   fellBack?: string;
+  /**
+   * After a fallback, the lines with bytes beyond ASCII by the encoding each was read as: a file
+   * pieced together from two tools may mix windows-1252 lines with DOS (cp850) ones.
+   */
+  lines?: Record<string, number>;
+  /** The first line read in the other encoding, counted from the fallback's first line. */
+  firstOther?: number;
 }
 
 /** What a file that is not UTF-8 is read as when its bytes say nothing clearer: Excel's in Western Europe. */
@@ -39,6 +46,97 @@ const LEGACY: Readonly<Record<string, string>> = {
   'ISO-8859-2': 'iso-8859-2',
   'windows-1257': 'windows-1257',
 };
+/**
+ * The DOS code page that the same tools' other half writes for the same languages: an export
+ * assembled from two systems can hold lines of both, and each line is read in the one that makes
+ * it text.
+ */
+const OTHER_HALF: Readonly<Record<string, string>> = {
+  'windows-1252': 'cp850',
+  'windows-1250': 'cp852',
+  'iso-8859-2': 'cp852',
+  'windows-1257': 'cp775',
+};
+
+/**
+ * How unlike text a decoded line is: characters beyond ASCII that are no letters inside a word
+ * (am‚liorer: windows-1252 read of cp850's é), or capitals inside a lower-case word (amÚliorer:
+ * cp850's read of windows-1252's é), or controls and box drawing. Each counts one.
+ */
+export function oddities(line: string): number {
+  let odd = 0;
+  const chars = [...line];
+  for (let i = 0; i < chars.length; i++) {
+    const c = chars[i];
+    if (c < '\u0080') continue;
+    const before = chars[i - 1] ?? ' ';
+    const after = chars[i + 1] ?? ' ';
+    const letterAround = /\p{L}/u.test(before) && /\p{L}/u.test(after);
+    if (/[\u0080-\u009f\u2500-\u25ff\ufffd]/.test(c)) odd++;
+    else if (!/\p{L}/u.test(c)) odd += letterAround ? 1 : 0;
+    else if (/\p{Lu}/u.test(c) && /\p{Ll}/u.test(before) && /\p{Ll}/u.test(after)) odd++;
+  }
+  return odd;
+}
+
+/**
+ * A decoder of a legacy encoding that reads each line in `primary` unless it is UTF-8 after all,
+ * or `other` makes it more like text, and counts which lines went which way. Single-byte encodings keep \n as it is, so
+ * lines can be cut on the bytes.
+ */
+function lineDecoder(primary: string, decoding: Decoding) {
+  const other = OTHER_HALF[primary];
+  const counts: Record<string, number> = {};
+  decoding.lines = counts;
+  let held: Buffer | undefined;
+  let line = 0;
+  /** How often each character beyond ASCII appears in the lines whose reading was clear. */
+  const seen = new Map<string, number>();
+  const beyondAscii = (text: string) => [...text].filter((c) => c >= '\u0080');
+  const learn = (text: string) => {
+    for (const c of beyondAscii(text)) seen.set(c, (seen.get(c) ?? 0) + 1);
+  };
+  const familiarity = (text: string) => beyondAscii(text).reduce((sum, c) => sum + (seen.get(c) ?? 0), 0);
+  const decodeLine = (bytes: Buffer): string => {
+    line++;
+    if (bytes.every((b) => b < 0x80)) return bytes.toString('latin1');
+    // A line that is valid UTF-8 beyond ASCII is UTF-8: legacy text almost never forms its sequences.
+    if (isUtf8(bytes)) {
+      counts['utf-8'] = (counts['utf-8'] ?? 0) + 1;
+      return bytes.toString('utf8');
+    }
+    const text = iconv().decode(bytes, primary);
+    const alternative = other ? iconv().decode(bytes, other) : text;
+    const [odd, oddOther] = [oddities(text), oddities(alternative)];
+    // Where neither reading looks wrong ("à revoir" against "… revoir"), the one whose characters
+    // the file's clear lines use more, its language, wins.
+    const chosen = !other || odd < oddOther ? primary : oddOther < odd ? other : familiarity(alternative) > familiarity(text) ? other : primary;
+    if (odd !== oddOther) learn(chosen === other ? alternative : text);
+    counts[chosen] = (counts[chosen] ?? 0) + 1;
+    if (chosen !== primary) decoding.firstOther ??= line;
+    return chosen === other ? alternative : text;
+  };
+  return {
+    write(chunk: Buffer): string {
+      const bytes = held ? Buffer.concat([held, chunk]) : chunk;
+      const end = bytes.lastIndexOf(10) + 1;
+      held = end < bytes.length ? bytes.subarray(end) : undefined;
+      let text = '';
+      for (let start = 0; start < end; ) {
+        const stop = bytes.indexOf(10, start) + 1;
+        text += decodeLine(bytes.subarray(start, stop));
+        start = stop;
+      }
+      return text;
+    },
+    end(): string {
+      const rest = held ? decodeLine(held) : '';
+      held = undefined;
+      return rest;
+    },
+  };
+}
+
 /** Bytes a guess is made from: enough text for the letter statistics, read from the first bad byte. */
 const SAMPLE_BYTES = 64 * 1024;
 
@@ -106,7 +204,7 @@ export function sniffEncoding(head: Buffer): string {
 
 async function* utf8WithFallback(chunks: AsyncIterable<Buffer>, decoding: Decoding, onFallback: (newlinesBefore: number) => void): AsyncGenerator<Buffer> {
   let carry: Buffer | undefined;
-  let fallback: ReturnType<typeof Iconv.getDecoder> | undefined;
+  let fallback: ReturnType<typeof lineDecoder> | undefined;
   for await (let raw of chunks) {
     if (fallback) {
       yield Buffer.from(fallback.write(raw), 'utf8');
@@ -138,7 +236,7 @@ async function* utf8WithFallback(chunks: AsyncIterable<Buffer>, decoding: Decodi
     decoding.fellBack = legacy;
     decoding.encoding = `utf-8, then ${legacy}`;
     onFallback(countNewlines(whole.subarray(0, bad)));
-    fallback = iconv().getDecoder(legacy);
+    fallback = lineDecoder(legacy, decoding);
     if (bad > 0) yield whole.subarray(0, bad);
     yield Buffer.from(fallback.write(whole.subarray(bad)), 'utf8');
     if (carry) {
@@ -155,6 +253,8 @@ async function* utf8WithFallback(chunks: AsyncIterable<Buffer>, decoding: Decodi
     }
     yield Buffer.from(fallback ? fallback.write(carry) : iconv().decode(carry, FALLBACK_ENCODING), 'utf8');
   }
+  const rest = fallback?.end();
+  if (rest) yield Buffer.from(rest, 'utf8');
 }
 
 /** Bytes of the UTF-8 sequence a lead byte starts (1 for anything else). */

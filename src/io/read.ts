@@ -110,10 +110,12 @@ export async function readTable(spec: string, io: Io, options: ReadOptions, prep
   const decoding: Decoding = { encoding: 'utf-8' };
   // Everything before this chunk has been parsed, or waits in `head` to sniff the dialect.
   let head: Buffer[] = [];
+  let fallbackLine = 0;
   const warnFallback = (newlinesBefore: number) => {
     const waiting = head.reduce((n, chunk) => n + chunk.toString('latin1').split('\n').length - 1, 0);
     const line = (fast ? lines.count : (parser?.info.lines ?? 1)) + waiting + newlinesBefore;
     decoding.encoding = `utf-8, then ${decoding.fellBack} from line ${line}`;
+    fallbackLine = line;
     // The decoded bytes are no longer the file's: where another thread starts cannot be recognised.
     if (fast) fast.stopAt = undefined;
     io.stderr.write(notUtf8Warning(source.name, line, decoding.fellBack!));
@@ -237,6 +239,8 @@ export async function readTable(spec: string, io: Io, options: ReadOptions, prep
         head = [];
       }
     }
+    const mixed = mixedNote(source.name, decoding, fallbackLine);
+    if (mixed) io.stderr.write(mixed);
     if (!parser && !fast && headSize > 0) await write(Buffer.concat(head));
     if (!parser && !fast) throw inputError(`${source.name} is empty`, 'export the survey again, or check that you gave the right file');
     if (enough || fast?.stopped) {
@@ -278,6 +282,18 @@ export interface Part {
 export const encodingOf = (head: TableHead): string => head.source.described ?? head.decoding.encoding;
 
 /** The warning for an input that turns out not to be UTF-8: where, what it is read as, how to choose. */
+/**
+ * After a fallback, when lines were read in more than the one legacy encoding (a file pieced
+ * together from two tools): how many went which way, and where the first other one is.
+ */
+function mixedNote(name: string, decoding: Decoding, fromLine: number): string | undefined {
+  const counts = Object.entries(decoding.lines ?? {}).filter(([, n]) => n > 0);
+  if (counts.length < 2 && !(counts.length === 1 && counts[0][0] !== decoding.fellBack)) return undefined;
+  const listed = counts.map(([encoding, n]) => `${n} as ${encoding}`).join(', ');
+  const first = decoding.firstOther === undefined ? '' : ` (the first not ${decoding.fellBack} on line ${fromLine + decoding.firstOther - 1})`;
+  return `nps: note: ${name} mixes encodings: from line ${fromLine}, each line with letters beyond ASCII was read in the one that makes it text: ${listed}${first}; --encoding reads them all in one\n`;
+}
+
 export const notUtf8Warning = (name: string, line: number, encoding: string): string =>
   `nps: warning: ${name} is not valid UTF-8 from line ${line}: read from there as ${encoding}, the encoding its bytes suggest (override with --encoding)\n`;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type Decoding, sniffEncoding, toUtf8 } from '../../src/io/decode.js';
+import { type Decoding, oddities, sniffEncoding, toUtf8 } from '../../src/io/decode.js';
 
 async function decode(chunks: Buffer[], forced?: string) {
   const decoding: Decoding = { encoding: '' };
@@ -79,5 +79,18 @@ describe('toUtf8', () => {
     const { text, fallbacks } = await decode([Buffer.from([0x61, 0x0a, 0xc3])]);
     expect(text).toBe('a\nÃ');
     expect(fallbacks).toEqual([0]);
+  });
+});
+
+describe('oddities: how unlike text a decoded line is', () => {
+  it.each([
+    ['Il faut améliorer le délai', 0],
+    ['Il faut am‚liorer le d‚lai', 2], // cp850 bytes read as windows-1252
+    ['Il faut amÚliorer le dÚlai', 2], // windows-1252 bytes read as cp850
+    ['Fel på fakturan – igen', 0],
+    ['box ─ drawing \u0085 control', 2],
+    ['Attente interminable, … revoir', 0], // a tie: the file's other lines decide
+  ])('%j: %i', (line, expected) => {
+    expect(oddities(line)).toBe(expected);
   });
 });
