@@ -92,7 +92,7 @@ function pointsAgainst(value: number, threshold: number, decimals: number): stri
 
 /**
  * --fail-below: fails when any judged NPS is below the threshold, and names them, lowest first.
- * Figures that cannot be computed (a period with no responses) are not judged.
+ * Figures that cannot be computed (a period with no responses) are not judged; when none can be, it fails.
  */
 export function failBelowGate(threshold: number, judged: readonly Judged[], decimals: number, unjudged?: string): Gate {
   const valid = judged.filter((j) => !Number.isNaN(j.nps)).sort((a, b) => a.nps - b.nps);
@@ -102,7 +102,8 @@ export function failBelowGate(threshold: number, judged: readonly Judged[], deci
   const one = (j: Judged) => (j.subject === 'overall' ? `NPS ${figure(j)}` : `${j.subject}: NPS ${figure(j)}`);
   const base = { rule: 'fail-below', threshold };
   const also = unjudged ? ` (${unjudged})` : '';
-  if (!lowest) return { ...base, value: null, passed: true, subject: 'nothing', reason: `no NPS to judge${also}` };
+  // A gate that cannot judge fails: passing would say all is well when nothing was looked at.
+  if (!lowest) return { ...base, value: null, passed: false, subject: 'nothing', reason: `no NPS to judge${also}, so --fail-below cannot pass` };
   if (below.length === 0) {
     const reason =
       valid.length === 1 ? `${one(lowest)} is at or above ${threshold}` : `all ${valid.length} are at or above ${threshold} (lowest: ${lowest.subject} ${figure(lowest)})`;
@@ -123,8 +124,11 @@ export const underMinN = (count: number, minN: number): string | undefined => (c
 /** --fail-on-drop: fails when the latest period is significantly below the one before. */
 export function dropGate(drop: Drop | undefined, stats: Statistics, decimals: number): Gate {
   const base = { rule: 'fail-on-drop', threshold: 1 - stats.confidence };
-  if (!drop) return { ...base, value: null, passed: true, subject: 'nothing', reason: 'no periods to compare' };
-  if (Number.isNaN(drop.change.p)) return { ...base, value: null, passed: true, subject: drop.names, reason: `${drop.names}: not tested, the earlier period has no responses` };
+  // A gate that cannot judge fails, as --fail-below does.
+  if (!drop) return { ...base, value: null, passed: false, subject: 'nothing', reason: 'no complete period with responses to judge, so --fail-on-drop cannot pass' };
+  if (Number.isNaN(drop.change.p)) {
+    return { ...base, value: null, passed: false, subject: drop.names, reason: `${drop.names}: not tested, the earlier period has no responses, so --fail-on-drop cannot pass` };
+  }
   const change = points(100 * drop.change.difference, decimals);
   const reason = drop.significantDrop
     ? `NPS fell ${change.replace('-', '')} points in ${drop.names} (${pText(drop.change.p)}, at ${level(stats.confidence)})`
