@@ -139,5 +139,5 @@ export function joinHead(head: TableHead, lookups: readonly Lookup[], counts: Jo
     const dates = sink.dates && sink.dates.index < fileColumns ? sink.dates : undefined;
     return Object.assign(wrapped, { wanted, dates, stopAt: sink.stopAt });
   };
-  return { head: { ...head, header, sample: head.sample.map((record) => extend([...record], false)) }, wrap };
+  return { head: { ...head, header, ownColumns: fileColumns, sample: head.sample.map((record) => extend([...record], false)) }, wrap };
 }

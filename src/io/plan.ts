@@ -190,8 +190,13 @@ export function planInput(head: TableHead, request: ScanRequest, dated: boolean,
   // A column that cannot be found in a file with no rows: the file is what is missing, not the column.
   const notFound = (error: Error) =>
     sample.length === 0 ? dataError(`no responses in ${source.name}: it has a header but no rows`, 'export the survey again with its responses') : error;
+  // The answer and its date come from the export itself: a lookup's own NPS or created_at column
+  // is never detected into those roles (named with --score or --date, any column may be).
+  const own = head.ownColumns ?? header.length;
+  const ownHeader = header.slice(0, own);
+  const ownSample = own === header.length ? sample : sample.map((record) => record.slice(0, own));
   const preset = choosePreset(header, request.preset);
-  const suggested = preset.columns(header, headerRows, sample);
+  const suggested = preset.columns(ownHeader, headerRows, ownSample);
   const columns: Record<string, ColumnChoice> = {};
   // A counts table of detractors, passives and promoters has no score column: its first count stands in for one.
   const categories = request.counts && request.scores.length === 0 ? categoryCounts(header) : undefined;
@@ -200,8 +205,8 @@ export function planInput(head: TableHead, request: ScanRequest, dated: boolean,
     ? [{ ...categories[0], name: 'detractors, passives, promoters' }]
     : request.scores.length > 0
       ? request.scores.map((spec) => resolveColumn(header, spec, '--score', source.name))
-      : [suggested.score ?? detectScore(header, sample)];
-  const notScale = scores[0] ? undefined : categoryColumn(header, sample);
+      : [suggested.score ?? detectScore(ownHeader, ownSample)];
+  const notScale = scores[0] ? undefined : categoryColumn(ownHeader, ownSample);
   if (notScale) {
     throw dataError(
       `${source.name}: the column ${JSON.stringify(notScale.name)} is not a 0-10 answer: ${notScale.why}`,
@@ -232,7 +237,7 @@ export function planInput(head: TableHead, request: ScanRequest, dated: boolean,
   scores.forEach((score, q) => {
     columns[q === 0 ? 'score' : `score_${q + 1}`] = score!;
   });
-  const date = request.date ? resolveColumn(header, request.date, '--date', source.name) : dated ? (suggested.date ?? detectDate(header, sample)) : suggested.date;
+  const date = request.date ? resolveColumn(header, request.date, '--date', source.name) : dated ? (suggested.date ?? detectDate(ownHeader, ownSample)) : suggested.date;
   if (dated && !date && !optionalDates) throw notFound(usageError(`${source.name}: no date column found`, 'name it with --date <column>'));
   if (date) columns.date = date;
   // Detected roles never take the score or date columns, nor a column an earlier role took.

@@ -34,6 +34,8 @@ export interface TableHead {
   readonly headerRows: readonly string[][];
   /** Which reader reads the records (meta says it). */
   readonly reader: ReaderName;
+  /** With --join, how many of the columns are the export's own (the lookups' follow them). */
+  readonly ownColumns?: number;
 }
 
 /**
