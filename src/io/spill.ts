@@ -2,6 +2,7 @@ import { createReadStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { inputError } from '../errors.js';
 
 /** Items held in memory before a sorted run of them goes to a temporary file. */
 export const RUN_ITEMS = 50_000;
@@ -10,6 +11,19 @@ export const RUN_ITEMS = 50_000;
 export interface LineCodec<T> {
   write(item: T): string;
   read(line: string): T;
+}
+
+/**
+ * A temporary file operation, its failure an input error (exit 3) that names TMPDIR: a missing,
+ * read-only or full temporary folder is the machine's state, not a bug.
+ */
+export function temporary<T>(operation: () => T): T {
+  try {
+    return operation();
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? 'error';
+    throw inputError(`cannot write the temporary files of a long listing in ${tmpdir()} (${code})`, 'set TMPDIR to a folder that exists, is writable and has free space');
+  }
 }
 
 /**
@@ -24,7 +38,7 @@ export class SpillFolder {
   /** The path of a new run file. */
   next(): string {
     if (!this.path) {
-      this.path = mkdtempSync(join(tmpdir(), 'nps-list-'));
+      this.path = temporary(() => mkdtempSync(join(tmpdir(), 'nps-list-')));
       process.once('exit', this.atExit);
     }
     return join(this.path, `run-${this.files++}`);
@@ -72,7 +86,7 @@ export class SortedSpill<T> {
   private flush(): void {
     this.held.sort(this.compare);
     const path = this.folder.next();
-    writeFileSync(path, this.held.map((item) => `${this.codec.write(item)}\n`).join(''));
+    temporary(() => writeFileSync(path, this.held.map((item) => `${this.codec.write(item)}\n`).join('')));
     this.runs.push(path);
     this.held = [];
   }

@@ -1,6 +1,7 @@
 import { readdirSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { NpsError } from '../../src/errors.js';
 import { type LineCodec, SortedSpill, SpillFolder } from '../../src/io/spill.js';
 import { ownTmpdir } from '../helpers/own-tmpdir.js';
 
@@ -60,5 +61,28 @@ describe('a sorted listing that spills to temporary files', () => {
     expect(folders()).toBe(before + 1);
     folder.remove();
     expect(folders()).toBe(before);
+  });
+});
+
+describe('a temporary folder that cannot be written', () => {
+  it('is an input error naming TMPDIR (exit 3), not a crash', () => {
+    const saved = process.env.TMPDIR;
+    process.env.TMPDIR = '/nonexistent-nps-tmp';
+    try {
+      const folder = new SpillFolder();
+      let error: unknown;
+      try {
+        folder.next();
+      } catch (err) {
+        error = err;
+      }
+      expect(error).toBeInstanceOf(NpsError);
+      expect((error as NpsError).exitCode).toBe(3);
+      expect((error as NpsError).message).toBe('cannot write the temporary files of a long listing in /nonexistent-nps-tmp (ENOENT)');
+      expect((error as NpsError).hint).toBe('set TMPDIR to a folder that exists, is writable and has free space');
+    } finally {
+      if (saved === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = saved;
+    }
   });
 });
