@@ -1,6 +1,7 @@
 import * as Plot from '@observablehq/plot';
 import { parseHTML } from 'linkedom';
 import type { Chart, ReportTable, Row, Tone, ToneField } from './model.js';
+import { visibleText } from './sanitize.js';
 
 /*
  * Charts for the HTML page, drawn by Observable Plot on a small server-side DOM (linkedom): SVG
@@ -23,7 +24,10 @@ export interface ChartPart {
 type Extent = readonly [number, number];
 
 /** The chart of a table as SVG markup with its text alternative, one part per facet; none when it has nothing to draw. */
-export function chartSvg(table: ReportTable, rows: readonly Row[], chart: Chart, title: string): ChartPart[] {
+export function chartSvg(table: ReportTable, given: readonly Row[], chart: Chart, givenTitle: string): ChartPart[] {
+  // Labels are SVG text: a bidi override in an agent's name would reorder it there as anywhere.
+  const rows = given.map((row) => Object.fromEntries(Object.entries(row).map(([key, value]) => [key, typeof value === 'string' ? visibleText(value) : value])));
+  const title = visibleText(givenTitle);
   const facets = chart.facet ? facetsOf(rows, chart.facet) : [{ name: undefined, rows }];
   const extent = extentOf(rows, chart);
   if (!extent) return [];

@@ -18,6 +18,9 @@ const visible = (ch: string) => `<U+${ch.codePointAt(0)!.toString(16).toUpperCas
 /** Text without its escape sequences (our own colours included): what a terminal shows of it. */
 export const withoutEscapes = (text: string): string => text.replace(ESCAPES, '');
 
+/** Text whose invisible reordering and hiding characters are shown as <U+202E> and the like (chart labels). */
+export const visibleText = (text: string): string => text.replace(INVISIBLES, visible);
+
 /** One line of plain text, safe for a terminal or a Markdown cell. */
 export function forTerminal(text: string): string {
   return text.replace(ESCAPES, '').replace(LINE_BREAKS, ' ').replace(CONTROLS, '').replace(INVISIBLES, visible);

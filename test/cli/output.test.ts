@@ -159,3 +159,13 @@ describe('progress', () => {
     expect(io.err()).toBe('');
   });
 });
+
+describe('invisible characters in names', () => {
+  it.each(['html', 'markdown', 'table', 'csv'])('never reach %s output raw, chart labels included', async (format) => {
+    const io = fakeIo();
+    expect(await main(['agents', 'fixtures/bidi-agents.csv', '--min-n', '1', '--format', format], io)).toBe(0);
+    expect(io.out()).not.toMatch(/[\u202a-\u202e\u2066-\u2069\u200b]/);
+    // Shown as what they are (escaped as each format escapes < and >).
+    expect(io.out()).toMatch(/U\+202E(&gt;|\\?>)annA/);
+  });
+});
