@@ -255,12 +255,15 @@ async function* sheetCsv(path: string, entry: Entry, context: SheetContext, brok
     if (end < 0) continue;
     const lines: string[] = [];
     for (const m of pending.slice(0, end + 6).matchAll(/<row\b([^>]*?)(?:\/>|>([\s\S]*?)<\/row>)/g)) {
-      const number = Number(attribute(m[1], 'r') ?? row + 1);
+      const reference = attribute(m[1], 'r');
+      const number = reference === undefined ? row + 1 : Number(reference);
+      // Excel's rows are 1 to 1,048,576, in order: anything else is a damaged (or hostile) sheet.
+      if (!Number.isInteger(number) || number <= row || number > MAX_ROWS) throw broken(`row ${JSON.stringify(reference)} after row ${row}`);
       while (row < number - 1) {
         lines.push('');
         row++;
       }
-      lines.push(m[2] === undefined ? '' : rowCsv(m[2], context));
+      lines.push(m[2] === undefined ? '' : rowCsv(m[2], context, broken));
       row = number;
     }
     pending = pending.slice(end + 6);
@@ -270,11 +273,16 @@ async function* sheetCsv(path: string, entry: Entry, context: SheetContext, brok
 
 const CELL = /<c\b([^>]*?)(?:\/>|>([\s\S]*?)<\/c>)/g;
 
-function rowCsv(xml: string, context: SheetContext): string {
+/** Excel's sheet limits: 1,048,576 rows and 16,384 columns (A to XFD). */
+const MAX_ROWS = 1_048_576;
+const MAX_COLUMNS = 16_384;
+
+function rowCsv(xml: string, context: SheetContext, broken: (why: string) => Error): string {
   const cells: string[] = [];
   for (const m of xml.matchAll(CELL)) {
     const reference = attribute(m[1], 'r');
     const column = reference ? columnIndex(reference) : cells.length;
+    if (column < cells.length || column >= MAX_COLUMNS) throw broken(`cell ${JSON.stringify(reference)} out of place`);
     while (cells.length < column) cells.push('');
     cells.push(quoted(cellText(m[1], m[2] ?? '', context)));
   }

@@ -82,6 +82,25 @@ describe('workbookAsCsv', () => {
     expect(() => workbookAsCsv(path, 'first.xlsx', 'Data')).toThrow('--sheet Data: first.xlsx has no such sheet');
   });
 
+  it.each([
+    ['a row numbered Infinity', '<row r="Infinity"><c r="A1"><v>9</v></c></row>', 'row "Infinity" after row 0'],
+    ["a row past Excel's last", '<row r="1e9"><c r="A1"><v>9</v></c></row>', 'row "1e9" after row 0'],
+    ['rows out of order', '<row r="5"><c r="A5"><v>9</v></c></row><row r="2"><c r="A2"><v>9</v></c></row>', 'row "2" after row 5'],
+    ['a column past XFD', '<row r="1"><c r="ZZZZZZ1"><v>9</v></c></row>', 'cell "ZZZZZZ1" out of place'],
+    ['cells out of order', '<row r="1"><c r="C1"><v>9</v></c><c r="A1"><v>9</v></c></row>', 'cell "A1" out of place'],
+  ])('refuses %s as a damaged workbook, at once and in bounded memory', async (_name, xml, why) => {
+    const path = workbook('refs.xlsx', xml);
+    await expect(csvOf(path, '2')).rejects.toMatchObject({ exitCode: 3, message: `cannot read ${path} as an Excel workbook: ${why}` });
+  });
+
+  it("reads a row at Excel's last, 1,048,576", async () => {
+    const { text } = await csvOf(workbook('last-row.xlsx', '<row r="1"><c r="A1"><v>9</v></c></row><row r="1048576"><c r="XFD1048576"><v>7</v></c></row>'), '2');
+    const lines = text.split('\n');
+    expect(lines).toHaveLength(1_048_577);
+    expect(lines[1_048_575].split(',')).toHaveLength(16_384);
+    expect(lines[1_048_575].endsWith(',7')).toBe(true);
+  });
+
   it('refuses a truncated workbook as an input error', () => {
     const path = join(temp, 'truncated.xlsx');
     writeFileSync(path, zipSync({ 'a.txt': strToU8('x'.repeat(1000)) }).subarray(0, 60));
