@@ -41,6 +41,15 @@ interface DialectRules {
 }
 
 const doubled = (quote: string) => (text: string) => `${quote}${text.replaceAll(quote, quote + quote)}${quote}`;
+/**
+ * PostgreSQL's dollar quoting, with a tag the text does not hold: nothing inside is an escape,
+ * whatever standard_conforming_strings says (with it off, a backslash in '...' escapes the quote).
+ */
+const dollarQuoted = (text: string) => {
+  let tag = 'v';
+  while (`${text}$`.includes(`$${tag}$`)) tag += 'v';
+  return `$${tag}$${text}$${tag}$`;
+};
 /** Literals where a backslash escapes: the backslash and the quote are escaped. */
 const backslashed = (text: string) => `'${text.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}'`;
 
@@ -61,10 +70,11 @@ const RULES: Readonly<Record<Dialect, DialectRules>> = {
   },
   postgres: {
     ident: doubled('"'),
-    text: doubled("'"),
-    number: (e) => `CASE WHEN TRIM(CAST(${e} AS TEXT)) ~ '^[0-9]+(.[0-9]*)?$' THEN CAST(TRIM(CAST(${e} AS TEXT)) AS NUMERIC) END`,
+    text: dollarQuoted,
+    // [.] rather than \. : no backslash, so the pattern means the same whatever the string settings.
+    number: (e) => `CASE WHEN TRIM(CAST(${e} AS TEXT)) ~ '^[0-9]+([.][0-9]*)?$' THEN CAST(TRIM(CAST(${e} AS TEXT)) AS NUMERIC) END`,
     integer: 'INTEGER',
-    wall: (e, tz) => (tz ? `(CAST(${e} AS TIMESTAMPTZ) AT TIME ZONE ${doubled("'")(tz)})` : `CAST(${e} AS TIMESTAMP)`),
+    wall: (e, tz) => (tz ? `(CAST(${e} AS TIMESTAMPTZ) AT TIME ZONE ${dollarQuoted(tz)})` : `CAST(${e} AS TIMESTAMP)`),
     periodStart: (ts, unit, shift) =>
       shifts(unit, shift)
         ? `CAST(date_trunc('${SQL_UNITS[unit]}', ${ts} - INTERVAL '${shift} months') + INTERVAL '${shift} months' AS DATE)`

@@ -90,3 +90,30 @@ describe('nps sql --dialect postgres, run on PostgreSQL, gives the counts --coun
     }
   });
 });
+
+describe('hostile cells and values on PostgreSQL', () => {
+  it('excludes score cells that are not numbers, and quotes a value the same with standard_conforming_strings off', async () => {
+    psql('-c', 'CREATE TABLE odd (submitted_at text, score text, channel text)');
+    const cells = ['9', '9a', '7x', '1x0', '9,5', '10', ' 8 ', '1e3'];
+    psql('-c', `INSERT INTO odd VALUES ${cells.map((score, i) => `('2024-01-0${i + 1}', '${score}', 'chat')`).join(', ')}`);
+    // With the setting off, a backslash in '...' escapes the quote after it: '\'' would end nothing.
+    const hostile = "x\\'; DROP TABLE odd; --";
+    const query = await run('sql', '--dialect', 'postgres', '--table', 'odd', '--date', 'submitted_at', '--period', 'month', '--where', `channel!=${hostile}`);
+    const csv = psql('--csv', '-c', `SET standard_conforming_strings = off; ${query}`);
+    // psql prints the SET's command tag before the rows.
+    const [header, ...rows] = csv
+      .trim()
+      .split('\n')
+      .filter((line) => line !== 'SET')
+      .map((line) => line.split(','));
+    const count = header.indexOf('count');
+    const score = header.indexOf('score');
+    // 9, 10 and " 8 " are answers; 1e3 is a number outside 0-10; the rest are not numbers.
+    expect(rows.map((r) => [r[score], r[count]]).sort()).toEqual([
+      ['10', '1'],
+      ['8', '1'],
+      ['9', '1'],
+    ]);
+    expect(psql('--csv', '-t', '-c', 'SELECT count(*) FROM odd').trim()).toBe(String(cells.length));
+  });
+});
