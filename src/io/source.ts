@@ -29,12 +29,20 @@ export async function openSource(spec: string, io: Io, sheet?: string): Promise<
     return { name: 'stdin', stream: io.stdin };
   }
   let size: number;
+  let regular: boolean;
   try {
     const info = await stat(spec);
     if (info.isDirectory()) throw inputError(`${spec} is a directory, not a CSV file`, 'give the path of an exported .csv file');
     size = info.size;
+    regular = info.isFile();
   } catch (err) {
     throw fileError(spec, err);
+  }
+  // A FIFO, <(process substitution) or /dev/stdin on a pipe cannot be read at an offset: read it
+  // once, as a stream, like standard input (workbooks and Parquet need a file to seek in).
+  if (!regular) {
+    if (sheet !== undefined) throw usageError(`--sheet reads a workbook file: ${spec} is a pipe`, 'give the .xlsx file by its path');
+    return { name: spec, stream: createReadStream(spec, { highWaterMark: 256 * 1024 }) };
   }
   // 64 KiB chunks: larger ones make csv-parse's output batches, and so the heap, grow.
   let magic: Buffer;

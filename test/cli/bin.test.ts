@@ -75,6 +75,17 @@ describe('the built nps binary', () => {
     expect(readFileSync(input, 'utf8')).toBe(readFileSync(join(root, 'fixtures', 'basic.csv'), 'utf8'));
   });
 
+  it.each([
+    ['process substitution', `node BIN report <(cat fixtures/basic.csv) --format csv`],
+    ['/dev/stdin on a pipe', `cat fixtures/basic.csv | node BIN report /dev/stdin --format csv`],
+    ['a gzipped process substitution', `node BIN report <(gzip -c fixtures/basic.csv) --format csv`],
+    ['a FIFO', `f=$(mktemp -u); mkfifo "$f"; (timeout 120 cat fixtures/basic.csv > "$f" 2> /dev/null &); node BIN report "$f" --format csv; code=$?; rm -f "$f"; exit $code`],
+  ])('reads %s, which cannot be read at an offset, as a stream', (_name, script) => {
+    const result = spawnChild('bash', ['-c', script.replace('BIN', JSON.stringify(bin))], { cwd: root });
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout.split('\n')[1]).toMatch(/^20,30\.0,/);
+  });
+
   it('never replaces a device node or a FIFO given to -o', () => {
     const dir = mkdtempSync(join(temp, 'dev-'));
     const fifo = join(dir, 'pipe.csv');
