@@ -34,12 +34,18 @@ export class SpillFolder {
   private path: string | undefined;
   private files = 0;
   private readonly atExit = () => this.remove();
+  /** Ctrl-C (or a kill) ends the process without 'exit': remove the folder, then let the signal do what it would. */
+  private readonly onSignal = (signal: NodeJS.Signals) => {
+    this.remove();
+    process.kill(process.pid, signal);
+  };
 
   /** The path of a new run file. */
   next(): string {
     if (!this.path) {
       this.path = temporary(() => mkdtempSync(join(tmpdir(), 'nps-list-')));
       process.once('exit', this.atExit);
+      for (const signal of SIGNALS) process.once(signal, this.onSignal);
     }
     return join(this.path, `run-${this.files++}`);
   }
@@ -49,8 +55,11 @@ export class SpillFolder {
     rmSync(this.path, { recursive: true, force: true });
     this.path = undefined;
     process.removeListener('exit', this.atExit);
+    for (const signal of SIGNALS) process.removeListener(signal, this.onSignal);
   }
 }
+
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
 /**
  * Items to be listed in order, however many: up to `runItems` are held in memory; past that each
