@@ -125,7 +125,8 @@ export function countsSql(q: CountsQuery): string {
     .join('.');
   // Whole numbers only: a cast to an integer would round 7.5 to 8.
   const number = r.number(r.ident(q.score));
-  const score = `CASE WHEN ${number} = FLOOR(${number}) THEN CAST(${number} AS ${r.integer}) END`;
+  // The range first: CAST of 1e20, inf or NaN to an integer fails the whole query; here they give NULL.
+  const score = `CASE WHEN ${number} BETWEEN 0 AND 10 AND ${number} = FLOOR(${number}) THEN CAST(${number} AS ${r.integer}) END`;
   const wall = q.date === undefined ? undefined : r.wall(r.ident(q.date), q.tz);
   const shift = (q.fiscalYearStart - 1 + 12) % 12;
   const columns = [

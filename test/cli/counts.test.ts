@@ -144,10 +144,12 @@ describe('nps sql, run on DuckDB, gives the counts --counts reads', () => {
     }
   });
 
-  it('counts whole answers 0-10 only: 7.5 is no answer, 7.0 and " 9 " are', async () => {
+  it('counts whole answers 0-10 only: 7.5, 1e20, inf and NaN are no answers and fail nothing, 7.0 and " 9 " are', async () => {
     const db = await DuckDBInstance.create(':memory:');
     const connection = await db.connect();
-    await connection.run(`CREATE TABLE t AS SELECT * FROM (VALUES ('7.5'), ('7.0'), ('10'), (' 9 '), ('abc'), ('11'), ('-1'), (NULL)) v(score)`);
+    await connection.run(
+      `CREATE TABLE t AS SELECT * FROM (VALUES ('7.5'), ('7.0'), ('10'), (' 9 '), ('abc'), ('11'), ('-1'), (NULL), ('1e20'), ('inf'), ('-inf'), ('NaN'), ('9a'), ('9,5')) v(score)`,
+    );
     const rows = (await connection.runAndReadAll(await emitted('--table', 't'))).getRows();
     expect(rows.map(([score, count]) => [Number(score), Number(count)])).toEqual([
       [7, 1],
