@@ -5,7 +5,9 @@ import { quoted, wallText } from './workbook.js';
 /*
  * Parquet files (warehouse exports) as the CSV the rest of the reading knows: a header of the
  * top-level column names, then the rows one row group at a time (hyparquet, pure JavaScript), so
- * memory holds one row group, never the file. Timestamps become wall-clock text in UTC.
+ * memory holds one row group, never the file. A TIMESTAMP WITH TIME ZONE (isAdjustedToUTC) is an
+ * instant, written with its Z so that --tz converts it like any other; a plain TIMESTAMP is the
+ * wall-clock time it says.
  */
 
 /** A Parquet file starts (and ends) with the magic bytes PAR1. */
@@ -24,7 +26,13 @@ export async function parquetAsCsv(path: string, name: string): Promise<Readable
   } catch (err) {
     throw broken(err);
   }
-  const columns = parquetSchema(metadata).children.map((c) => c.element.name);
+  const children = parquetSchema(metadata).children;
+  const columns = children.map((c) => c.element.name);
+  const instants = children.map((c) => {
+    const logical = c.element.logical_type as { type?: string; isAdjustedToUTC?: boolean } | undefined;
+    // Without a logical type, the legacy TIMESTAMP_MILLIS/MICROS are UTC instants by the format's rules.
+    return logical?.type === 'TIMESTAMP' ? Boolean(logical.isAdjustedToUTC) : /^TIMESTAMP_/.test(String(c.element.converted_type ?? ''));
+  });
   async function* csv(): AsyncGenerator<Buffer> {
     yield Buffer.from(`${columns.map(quoted).join(',')}\n`, 'utf8');
     let rowStart = 0;
@@ -36,16 +44,16 @@ export async function parquetAsCsv(path: string, name: string): Promise<Readable
       } catch (err) {
         throw broken(err);
       }
-      yield Buffer.from(rows.map((row) => `${row.map((cell) => quoted(cellText(cell))).join(',')}\n`).join(''), 'utf8');
+      yield Buffer.from(rows.map((row) => `${row.map((cell, i) => quoted(cellText(cell, instants[i]))).join(',')}\n`).join(''), 'utf8');
       rowStart = rowEnd;
     }
   }
   return Readable.from(csv());
 }
 
-function cellText(cell: unknown): string {
+function cellText(cell: unknown, instant: boolean): string {
   if (cell === null || cell === undefined) return '';
-  if (cell instanceof Date) return Number.isNaN(cell.getTime()) ? '' : wallText(cell.getTime());
+  if (cell instanceof Date) return Number.isNaN(cell.getTime()) ? '' : instant ? cell.toISOString() : wallText(cell.getTime());
   if (typeof cell === 'boolean') return cell ? 'TRUE' : 'FALSE';
   if (typeof cell === 'object') return JSON.stringify(cell, (_key, value) => (typeof value === 'bigint' ? String(value) : value));
   return String(cell);

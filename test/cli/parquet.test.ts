@@ -41,6 +41,24 @@ describe('Parquet in', () => {
     },
   );
 
+  it('reads a TIMESTAMP WITH TIME ZONE as the instant it is: days in --tz as from the CSV', async () => {
+    for (const tz of ['Pacific/Auckland', 'America/Los_Angeles', 'Europe/Stockholm']) {
+      const args = ['--period', 'day', '--tz', tz];
+      const csv = await figures('trend', 'fixtures/contact-centre.csv', ...args);
+      expect((await figures('trend', typed, ...args)).tables).toEqual(csv.tables);
+    }
+  });
+
+  it('reads a plain TIMESTAMP as the wall-clock time it says, whatever --tz', async () => {
+    const naive = join(temp, 'naive.parquet');
+    const db = await DuckDBInstance.create(':memory:');
+    const sql = await db.connect();
+    await sql.run(`COPY (SELECT TIMESTAMP '2024-03-01 23:30:00' AS submitted_at, 9 AS score) TO '${naive}' (FORMAT PARQUET)`);
+    sql.closeSync();
+    const rows = (await figures('trend', naive, '--period', 'day', '--tz', 'Pacific/Auckland')).tables.periods as unknown as { period: string }[];
+    expect(rows.map((r) => r.period)).toEqual(['2024-03-01']);
+  });
+
   it('refuses a file that says Parquet but is not, and --sheet on it', async () => {
     const fake = join(temp, 'fake.parquet');
     writeFileSync(fake, 'PAR1 and then nothing a Parquet reader can read');
