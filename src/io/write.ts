@@ -55,14 +55,28 @@ export async function writeOutput(output: string | AsyncIterable<string | Uint8A
   try {
     const handle = await open(temporary, 'w');
     try {
-      for await (const chunk of chunks) await handle.write(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+      for await (const chunk of chunks) {
+        // A write may take only part of the bytes (a nearly full disk): the rest is written until
+        // all are, or the disk says why not. Taking a short write for a whole one loses the tail.
+        let bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+        while (bytes.length > 0) {
+          const { bytesWritten } = await handle.write(bytes);
+          bytes = bytes.subarray(bytesWritten);
+        }
+      }
+      // The data must reach the disk before the file replaces the old one.
+      await handle.sync();
     } finally {
       await handle.close();
     }
     await rename(temporary, target);
   } catch (err) {
     removeTemporary();
-    throw inputError(`cannot write ${file}: ${reason(err)}`, 'check that the folder exists and is writable');
+    const full = ['ENOSPC', 'EDQUOT'].includes((err as NodeJS.ErrnoException).code ?? '');
+    throw inputError(
+      `cannot write ${file}: ${reason(err)}`,
+      full ? `free some space there, or write elsewhere; ${file} is as it was` : 'check that the folder exists and is writable',
+    );
   } finally {
     release?.();
   }

@@ -158,3 +158,30 @@ describe('the built nps binary', () => {
     }
   });
 });
+
+/*
+ * A nearly full disk: a tmpfs of 16 KiB, mounted for the test (which needs root, as CI is; the
+ * README's `npm test` runs as root to install its system packages too).
+ */
+describe.skipIf(process.getuid?.() !== 0)('-o on a disk too small for the output', () => {
+  const mountPoint = mkdtempSync(join(tmpdir(), 'nps-tiny-'));
+  let mounted = false;
+  beforeAll(() => {
+    mounted = spawnChild('mount', ['-t', 'tmpfs', '-o', 'size=16k', 'tmpfs', mountPoint]).status === 0;
+  });
+  afterAll(() => {
+    if (mounted) spawnChild('umount', [mountPoint]);
+    rmSync(mountPoint, { recursive: true, force: true });
+  });
+
+  it('exits 3 with one line, and the file that was there stays as it was', () => {
+    expect(mounted, 'mount -t tmpfs failed').toBe(true);
+    const target = join(mountPoint, 'out.json');
+    writeFileSync(target, 'the previous listing\n');
+    const result = run(['followup', 'fixtures/contact-centre.csv', '--max-score', '10', '-o', target]);
+    expect(result.status).toBe(3);
+    expect(result.stderr).toBe(`nps: cannot write ${target}: no space left on the device (ENOSPC)\nhint: free some space there, or write elsewhere; ${target} is as it was\n`);
+    expect(readFileSync(target, 'utf8')).toBe('the previous listing\n');
+    expect(readdirSync(mountPoint)).toEqual(['out.json']);
+  });
+});
