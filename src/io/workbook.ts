@@ -29,6 +29,8 @@ export function fileMagic(path: string): Buffer {
 
 /** The shared strings are held whole: past this, unpacked, a workbook is refused with a way out. */
 const MAX_SHARED_STRINGS_BYTES = 512 * 1024 * 1024;
+/** The workbook's other parts held whole (its list of sheets, relationships, styles) are small; past this one is damaged or hostile. */
+const MAX_PART_BYTES = 64 * 1024 * 1024;
 
 interface Entry {
   readonly method: number;
@@ -49,9 +51,10 @@ export function workbookAsCsv(path: string, name: string, sheet: string | undefi
   let epoch: number;
   try {
     const entries = centralDirectory(fd, broken);
-    const text = (file: string, limit = Infinity): string | undefined => {
+    const text = (file: string, limit = MAX_PART_BYTES): string | undefined => {
       const entry = entries.get(file);
       if (!entry) return undefined;
+      if (entry.size > limit && limit !== MAX_SHARED_STRINGS_BYTES) throw broken(`${file} says it unpacks to ${Math.round(entry.size / 1024 / 1024)} MB`);
       if (entry.size > limit) {
         throw inputError(
           `${name}: its shared strings are ${Math.round(entry.size / 1024 / 1024)} MB unpacked, more than the ${limit / 1024 / 1024} MB held in memory`,
@@ -140,11 +143,15 @@ function entryBytes(fd: number, entry: Entry, broken: (why: string) => Error): U
   const data = read(fd, dataStart(fd, entry, broken), entry.compressedSize);
   if (entry.method === 0) return data;
   if (entry.method !== 8) throw broken(`an entry is compressed with method ${entry.method}, not deflate`);
+  let bytes: Uint8Array;
   try {
-    return inflateSync(data, { out: new Uint8Array(entry.size) });
+    // One byte more than the directory says: a part that fills it unpacks to more than it claims.
+    bytes = inflateSync(data, { out: new Uint8Array(entry.size + 1) });
   } catch (err) {
     throw broken((err as Error).message);
   }
+  if (bytes.length !== entry.size) throw broken(`a part unpacks to ${bytes.length > entry.size ? 'more' : 'fewer'} bytes than its zip directory says (${entry.size})`);
+  return bytes;
 }
 
 // --- The workbook's parts ----------------------------------------------------------------------
@@ -229,18 +236,26 @@ async function* inflated(path: string, entry: Entry, broken: (why: string) => Er
     return;
   }
   const out: Uint8Array[] = [];
+  // The directory's size is checked as the sheet unpacks: a deflate bomb stops at it, a short one says so.
+  let total = 0;
   const inflate = new Inflate((chunk) => {
+    total += chunk.length;
     out.push(chunk);
   });
+  const tooMuch = () => broken(`the sheet unpacks to more bytes than its zip directory says (${entry.size})`);
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       inflate.push(chunk, false);
+      if (total > entry.size) throw tooMuch();
       yield* out.splice(0);
     }
     inflate.push(new Uint8Array(0), true);
   } catch (err) {
+    if (err instanceof Error && 'kind' in err) throw err;
     throw broken((err as Error).message);
   }
+  if (total > entry.size) throw tooMuch();
+  if (total < entry.size) throw broken(`the sheet unpacks to fewer bytes than its zip directory says (${entry.size})`);
   yield* out.splice(0);
 }
 

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { strToU8, zipSync } from 'fflate';
@@ -90,6 +90,32 @@ describe('workbookAsCsv', () => {
     ['cells out of order', '<row r="1"><c r="C1"><v>9</v></c><c r="A1"><v>9</v></c></row>', 'cell "A1" out of place'],
   ])('refuses %s as a damaged workbook, at once and in bounded memory', async (_name, xml, why) => {
     const path = workbook('refs.xlsx', xml);
+    await expect(csvOf(path, '2')).rejects.toMatchObject({ exitCode: 3, message: `cannot read ${path} as an Excel workbook: ${why}` });
+  });
+
+  /** The workbook with the uncompressed size its zip directory gives `part` set to `size`. */
+  const sized = (name: string, part: string, size: number): string => {
+    const path = workbook(name, '<row r="1"><c r="A1" t="s"><v>0</v></c></row>', { strings: ['<t>Betyg</t>'] });
+    const bytes = readFileSync(path);
+    const signature = Buffer.from([0x50, 0x4b, 0x01, 0x02]);
+    // The central directory record of `part`: its signature, and its name 46 bytes on.
+    for (let i = bytes.indexOf(signature); i >= 0; i = bytes.indexOf(signature, i + 1)) {
+      if (bytes.toString('utf8', i + 46, i + 46 + bytes.readUInt16LE(i + 28)) === part) {
+        bytes.writeUInt32LE(size, i + 24);
+        writeFileSync(path, bytes);
+        return path;
+      }
+    }
+    throw new Error(`no ${part} in the zip directory`);
+  };
+
+  it.each([
+    ['shared strings larger than the directory says', 'xl/sharedStrings.xml', 10, 'a part unpacks to more bytes than its zip directory says (10)'],
+    ['styles that say they unpack to 400 MB', 'xl/styles.xml', 400 * 1024 * 1024, 'xl/styles.xml says it unpacks to 400 MB'],
+    ['a sheet larger than the directory says', 'xl/worksheets/data.xml', 20, 'the sheet unpacks to more bytes than its zip directory says (20)'],
+    ['a sheet smaller than the directory says', 'xl/worksheets/data.xml', 100_000, 'the sheet unpacks to fewer bytes than its zip directory says (100000)'],
+  ])('refuses %s, never reading it short or whole', async (_name, part, size, why) => {
+    const path = sized(`${size}.xlsx`, part, size);
     await expect(csvOf(path, '2')).rejects.toMatchObject({ exitCode: 3, message: `cannot read ${path} as an Excel workbook: ${why}` });
   });
 
