@@ -13,6 +13,9 @@ import { quoted, wallText } from './workbook.js';
 /** A Parquet file starts (and ends) with the magic bytes PAR1. */
 export const isParquet = (head: Uint8Array): boolean => head.length >= 4 && head[0] === 0x50 && head[1] === 0x41 && head[2] === 0x52 && head[3] === 0x31;
 
+/** Rows of a row group turned into text at a time. */
+const SLICE_ROWS = 10_000;
+
 export async function parquetAsCsv(path: string, name: string): Promise<Readable> {
   const broken = (err: unknown) => inputError(`cannot read ${name} as Parquet: ${(err as Error).message}`, 'check that the export finished, or export CSV');
   const { asyncBufferFromFile, parquetMetadataAsync, parquetRead, parquetSchema } = await import('hyparquet');
@@ -44,7 +47,12 @@ export async function parquetAsCsv(path: string, name: string): Promise<Readable
       } catch (err) {
         throw broken(err);
       }
-      yield Buffer.from(rows.map((row) => `${row.map((cell, i) => quoted(cellText(cell, instants[i]))).join(',')}\n`).join(''), 'utf8');
+      // In slices: a row group may hold a million rows, which as one chunk of text would be a
+      // hundred megabytes at once (and more lines than a reader takes in one piece).
+      for (let at = 0; at < rows.length; at += SLICE_ROWS) {
+        const slice = rows.slice(at, at + SLICE_ROWS);
+        yield Buffer.from(slice.map((row) => `${row.map((cell, i) => quoted(cellText(cell, instants[i]))).join(',')}\n`).join(''), 'utf8');
+      }
       rowStart = rowEnd;
     }
   }

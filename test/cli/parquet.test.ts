@@ -59,6 +59,16 @@ describe('Parquet in', () => {
     expect(rows.map((r) => r.period)).toEqual(['2024-03-01']);
   });
 
+  it("reads a row group of 1,048,576 rows (pyarrow's default), which is no record of a million lines", async () => {
+    const big = join(temp, 'one-row-group.parquet');
+    const db = await DuckDBInstance.create(':memory:');
+    const sql = await db.connect();
+    await sql.run(`COPY (SELECT i AS id, i % 11 AS score FROM range(1048576) t(i)) TO '${big}' (FORMAT PARQUET, ROW_GROUP_SIZE 1048576)`);
+    sql.closeSync();
+    const { meta } = await figures('report', big);
+    expect(meta.rows).toMatchObject({ read: 1_048_576, used: 1_048_576 });
+  });
+
   it('refuses a file that says Parquet but is not, and --sheet on it', async () => {
     const fake = join(temp, 'fake.parquet');
     writeFileSync(fake, 'PAR1 and then nothing a Parquet reader can read');
