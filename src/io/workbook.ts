@@ -61,7 +61,7 @@ export function workbookAsCsv(path: string, name: string, sheet: string | undefi
           'save the sheet as CSV (UTF-8) in Excel and read that: CSV is streamed',
         );
       }
-      return Buffer.from(entryBytes(fd, entry, broken)).toString('utf8');
+      return withoutPrefixes(Buffer.from(entryBytes(fd, entry, broken)).toString('utf8'));
     };
     const workbook = text('xl/workbook.xml');
     if (workbook === undefined) throw broken('it has no xl/workbook.xml');
@@ -155,6 +155,12 @@ function entryBytes(fd: number, entry: Entry, broken: (why: string) => Error): U
 }
 
 // --- The workbook's parts ----------------------------------------------------------------------
+
+/**
+ * Element names without a namespace prefix: the Open XML SDK writes <x:row>, <x:c>, <x:v> where
+ * Excel writes <row>. Attributes (r:id) keep theirs; text holds no < (XML escapes it).
+ */
+const withoutPrefixes = (xml: string): string => xml.replace(/<(\/?)[A-Za-z_][\w.-]*:/g, '<$1');
 
 const attribute = (attributes: string, key: string): string | undefined => new RegExp(`(?:^|\\s)${key}="([^"]*)"`).exec(attributes)?.[1];
 
@@ -265,7 +271,7 @@ async function* sheetCsv(path: string, entry: Entry, context: SheetContext, brok
   let pending = '';
   let row = 0;
   for await (const chunk of inflated(path, entry, broken)) {
-    pending += decoder.decode(chunk, { stream: true });
+    pending = withoutPrefixes(pending + decoder.decode(chunk, { stream: true }));
     const end = pending.lastIndexOf('</row>');
     if (end < 0) continue;
     const lines: string[] = [];

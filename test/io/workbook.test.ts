@@ -119,6 +119,14 @@ describe('workbookAsCsv', () => {
     await expect(csvOf(path, '2')).rejects.toMatchObject({ exitCode: 3, message: `cannot read ${path} as an Excel workbook: ${why}` });
   });
 
+  it('reads element names with a namespace prefix, as the Open XML SDK writes them', async () => {
+    const plain = await csvOf(workbook('plain.xlsx', rows, { strings }), '2');
+    const prefixed = workbook('prefixed.xlsx', rows.replace(/<(\/?)(row|c|v|is|r|t)\b/g, '<$1x:$2'), {
+      strings: strings.map((s) => s.replace(/<(\/?)(t|r|rPh)\b/g, '<$1x:$2')),
+    });
+    expect((await csvOf(prefixed, '2')).text).toBe(plain.text);
+  });
+
   it("reads a row at Excel's last, 1,048,576", async () => {
     const { text } = await csvOf(workbook('last-row.xlsx', '<row r="1"><c r="A1"><v>9</v></c></row><row r="1048576"><c r="XFD1048576"><v>7</v></c></row>'), '2');
     const lines = text.split('\n');
