@@ -14,7 +14,7 @@ import { workbookAsCsv } from '../../src/io/workbook.js';
 const temp = mkdtempSync(join(tmpdir(), 'nps-workbook-'));
 afterAll(() => rmSync(temp, { recursive: true, force: true }));
 
-function workbook(name: string, sheetXml: string, options: { date1904?: boolean; strings?: string[]; stored?: boolean } = {}): string {
+function workbook(name: string, sheetXml: string, options: { date1904?: boolean; strings?: string[]; stored?: boolean; sst?: string } = {}): string {
   const files: Record<string, Uint8Array> = {
     '[Content_Types].xml': strToU8('<Types/>'),
     'xl/workbook.xml': strToU8(
@@ -29,6 +29,7 @@ function workbook(name: string, sheetXml: string, options: { date1904?: boolean;
       '<styleSheet><numFmts count="1"><numFmt numFmtId="165" formatCode="&quot;Day &quot;dd/mm/yyyy"/></numFmts><cellXfs count="4"><xf numFmtId="0"/><xf numFmtId="14"/><xf numFmtId="165"/><xf numFmtId="4"/></cellXfs></styleSheet>',
     ),
     ...(options.strings ? { 'xl/sharedStrings.xml': strToU8(`<sst>${options.strings.map((s) => `<si>${s}</si>`).join('')}</sst>`) } : {}),
+    ...(options.sst ? { 'xl/sharedStrings.xml': strToU8(options.sst) } : {}),
   };
   const path = join(temp, name);
   writeFileSync(path, zipSync(files, { level: options.stored ? 0 : 6 }));
@@ -126,6 +127,21 @@ describe('workbookAsCsv', () => {
     });
     expect((await csvOf(prefixed, '2')).text).toBe(plain.text);
   });
+
+  // Built to make a regex that searches again from each open tag take time that grows with the
+  // square of the text: about ten minutes for these few megabytes (seconds for a tenth of them),
+  // where one pass takes well under a second. The test's own limit is the bound for that hang.
+  it.each([
+    ['1,300,000 <si> never closed', { sst: `<sst><si><t>Betyg</t></si>${'<si>'.repeat(1_300_000)}</sst>` }, 'its shared strings are damaged (an <si> is never closed)'],
+    ['1,300,000 <c> never closed', { sheet: `<row r="1">${'<c>'.repeat(1_300_000)}</row>` }, 'a row of the sheet is damaged (a <c> is never closed)'],
+  ])(
+    'refuses %s in one pass',
+    async (_name, parts: { sst?: string; sheet?: string }, why) => {
+      const path = workbook('unclosed.xlsx', parts.sheet ?? '<row r="1"><c r="A1" t="s"><v>0</v></c></row>', parts.sst ? { sst: parts.sst } : { strings: ['<t>Betyg</t>'] });
+      await expect(csvOf(path, '2')).rejects.toMatchObject({ exitCode: 3, message: `cannot read ${path} as an Excel workbook: ${why}` });
+    },
+    120_000,
+  );
 
   it("reads a row at Excel's last, 1,048,576", async () => {
     const { text } = await csvOf(workbook('last-row.xlsx', '<row r="1"><c r="A1"><v>9</v></c></row><row r="1048576"><c r="XFD1048576"><v>7</v></c></row>'), '2');
