@@ -29,7 +29,12 @@ export async function parquetAsCsv(path: string, name: string): Promise<Readable
   } catch (err) {
     throw broken(err);
   }
-  const children = parquetSchema(metadata).children;
+  let children: ReturnType<typeof parquetSchema>['children'];
+  try {
+    children = parquetSchema(metadata).children;
+  } catch (err) {
+    throw broken(err);
+  }
   const columns = children.map((c) => c.element.name);
   const instants = children.map((c) => {
     const logical = c.element.logical_type as { type?: string; isAdjustedToUTC?: boolean } | undefined;

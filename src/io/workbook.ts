@@ -1,4 +1,4 @@
-import { closeSync, createReadStream, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, createReadStream, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { Inflate, inflateSync } from 'fflate';
 import { inputError, usageError } from '../errors.js';
@@ -140,7 +140,9 @@ function dataStart(fd: number, entry: Entry, broken: (why: string) => Error): nu
 }
 
 function entryBytes(fd: number, entry: Entry, broken: (why: string) => Error): Uint8Array {
-  const data = read(fd, dataStart(fd, entry, broken), entry.compressedSize);
+  const start = dataStart(fd, entry, broken);
+  if (start + entry.compressedSize > fstatSync(fd).size) throw broken('an entry says it holds more bytes than the file has');
+  const data = read(fd, start, entry.compressedSize);
   if (entry.method === 0) return data;
   if (entry.method !== 8) throw broken(`an entry is compressed with method ${entry.method}, not deflate`);
   let bytes: Uint8Array;
@@ -278,6 +280,7 @@ async function* inflated(path: string, entry: Entry, broken: (why: string) => Er
   } finally {
     closeSync(fd);
   }
+  if (start + entry.compressedSize > statSync(path).size) throw broken('the sheet says it holds more bytes than the file has');
   const stream = createReadStream(path, { start, end: start + entry.compressedSize - 1, highWaterMark: 256 * 1024 });
   if (entry.method === 0) {
     yield* stream as AsyncIterable<Buffer>;

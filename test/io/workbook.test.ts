@@ -111,6 +111,20 @@ describe('workbookAsCsv', () => {
   };
 
   it.each([
+    ['the sheet', 'xl/worksheets/data.xml'],
+    ['the workbook part', 'xl/workbook.xml'],
+  ])('refuses %s when its directory entry claims a 4 GB compressed size (exit 3, no allocation)', async (_name, part) => {
+    const path = workbook('huge-entry.xlsx', '<row r="1"><c r="A1" t="s"><v>0</v></c></row>', { strings: ['<t>Betyg</t>'] });
+    const bytes = readFileSync(path);
+    const signature = Buffer.from([0x50, 0x4b, 0x01, 0x02]);
+    for (let i = bytes.indexOf(signature); i >= 0; i = bytes.indexOf(signature, i + 1)) {
+      if (bytes.toString('utf8', i + 46, i + 46 + bytes.readUInt16LE(i + 28)) === part) bytes.writeUInt32LE(0xfffffff0, i + 20);
+    }
+    writeFileSync(path, bytes);
+    await expect(csvOf(path, '2')).rejects.toMatchObject({ exitCode: 3, message: expect.stringMatching(/holds more bytes than the file has$/) });
+  });
+
+  it.each([
     ['shared strings larger than the directory says', 'xl/sharedStrings.xml', 10, 'a part unpacks to more bytes than its zip directory says (10)'],
     ['styles that say they unpack to 400 MB', 'xl/styles.xml', 400 * 1024 * 1024, 'xl/styles.xml says it unpacks to 400 MB'],
     ['a sheet larger than the directory says', 'xl/worksheets/data.xml', 20, 'the sheet unpacks to more bytes than its zip directory says (20)'],
