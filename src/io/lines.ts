@@ -20,6 +20,11 @@ export class LineCounter {
   /** Offsets (in all bytes given so far) of the last byte of each line break not yet passed. */
   private breaks: number[] = [];
   private next = 0;
+  /** The breaks among them that end a blank line: a parser skips those, and no record holds them. */
+  private blanks: number[] = [];
+  private nextBlank = 0;
+  /** Whether the bytes so far leave a quote open (each " toggles it; a doubled "" toggles it back). */
+  private inQuote = false;
   private passed = 0;
   private offset = 0;
   private lastWasCR = false;
@@ -58,6 +63,10 @@ export class LineCounter {
       this.lineStart = this.offset + 1;
       lf = chunk.indexOf(10, 1);
     }
+    let quote = chunk.indexOf(34);
+    const passQuotes = (until: number) => {
+      for (; quote >= 0 && quote < until; quote = chunk.indexOf(34, quote + 1)) this.inQuote = !this.inQuote;
+    };
     while (lf >= 0 || cr >= 0) {
       let at: number;
       if (cr >= 0 && (lf < 0 || cr < lf)) {
@@ -68,13 +77,20 @@ export class LineCounter {
         at = lf;
         lf = chunk.indexOf(10, lf + 1);
       }
+      passQuotes(at);
+      const length = this.offset + at - this.lineStart;
+      const blank = !this.inQuote && (length === 0 || (length === 1 && at > 0 && chunk[at - 1] === 13));
       this.endLine(chunk, at);
       this.breaks.push(this.offset + at);
+      if (blank) this.blanks.push(this.offset + at);
     }
+    passQuotes(chunk.length);
     this.checkOpenLine(chunk, chunk.length);
     this.lastWasCR = chunk.length > 0 && chunk[chunk.length - 1] === 13;
     this.offset += chunk.length;
-    if (this.breaks.length - this.next > MAX_RECORD_LINES) {
+    // Blank lines between records (a sheet's empty rows, a million of them before Excel's last
+    // row) are no record's lines: only lines inside an open quote, or holding text, count.
+    if (this.breaks.length - this.next - (this.blanks.length - this.nextBlank) > MAX_RECORD_LINES) {
       throw inputError(
         `${this.name}: the record starting on line ${this.lastEnd + 1} runs over more than ${MAX_RECORD_LINES} lines`,
         'a quoted field is left open near that line (a stray " in a cell?)',
@@ -115,9 +131,14 @@ export class LineCounter {
       this.next++;
       this.passed++;
     }
+    while (this.nextBlank < this.blanks.length && this.blanks[this.nextBlank] < last) this.nextBlank++;
     if (this.next > 4096) {
       this.breaks = this.breaks.slice(this.next);
       this.next = 0;
+    }
+    if (this.nextBlank > 4096) {
+      this.blanks = this.blanks.slice(this.nextBlank);
+      this.nextBlank = 0;
     }
     this.lastEnd = this.passed + 1;
     return this.lastEnd;

@@ -54,4 +54,12 @@ describe('LineCounter limits, named by line', () => {
     counter.add(Buffer.from('1,"open\n'));
     expect(() => counter.add(Buffer.from('\n'.repeat(1_000_001)))).toThrow(/^x\.csv: the record starting on line 2 runs over more than 1000000 lines$/);
   });
+
+  it('takes a million blank lines between records for no record at all (a sheet with a value in its last row)', () => {
+    const counter = new LineCounter('x.xlsx');
+    counter.add(Buffer.from('score\n9\n'));
+    counter.lineEndingAt(8);
+    expect(() => counter.add(Buffer.from(`${'\n'.repeat(1_048_573)}7\n`))).not.toThrow();
+    expect(counter.lineEndingAt(8 + 1_048_573 + 2)).toBe(1_048_576);
+  });
 });

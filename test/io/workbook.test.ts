@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { strToU8, zipSync } from 'fflate';
 import { afterAll, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.js';
 import { workbookAsCsv } from '../../src/io/workbook.js';
+import { fakeIo } from '../helpers/fake-io.js';
 
 /*
  * The workbook reader on hand-made .xlsx files: the parts Excel and other tools write that a
@@ -156,6 +158,19 @@ describe('workbookAsCsv', () => {
     },
     120_000,
   );
+
+  it("reports a sheet whose last value is in Excel's last row, 1,048,576 (no stray quote)", async () => {
+    const path = workbook(
+      'last-value.xlsx',
+      '<row r="1"><c r="A1" t="s"><v>0</v></c></row><row r="2"><c r="A2"><v>9</v></c></row><row r="1048576"><c r="A1048576"><v>7</v></c></row>',
+      {
+        strings: ['<t>score</t>'],
+      },
+    );
+    const io = fakeIo();
+    expect(await main(['report', path, '--sheet', '2', '--format', 'json'], io), io.err()).toBe(0);
+    expect(JSON.parse(io.out()).meta.rows).toMatchObject({ read: 2, used: 2 });
+  });
 
   it("reads a row at Excel's last, 1,048,576", async () => {
     const { text } = await csvOf(workbook('last-row.xlsx', '<row r="1"><c r="A1"><v>9</v></c></row><row r="1048576"><c r="XFD1048576"><v>7</v></c></row>'), '2');
