@@ -96,15 +96,15 @@ describe('workbookAsCsv', () => {
     await expect(csvOf(path, '2')).rejects.toMatchObject({ exitCode: 3, message: `cannot read ${path} as an Excel workbook: ${why}` });
   });
 
-  /** The workbook with the uncompressed size its zip directory gives `part` set to `size`. */
-  const sized = (name: string, part: string, size: number): string => {
+  /** A small workbook whose zip directory gives `part` another number at `field` (20: compressed size, 24: size). */
+  const patched = (name: string, part: string, field: 20 | 24, value: number): string => {
     const path = workbook(name, '<row r="1"><c r="A1" t="s"><v>0</v></c></row>', { strings: ['<t>Betyg</t>'] });
     const bytes = readFileSync(path);
     const signature = Buffer.from([0x50, 0x4b, 0x01, 0x02]);
     // The central directory record of `part`: its signature, and its name 46 bytes on.
     for (let i = bytes.indexOf(signature); i >= 0; i = bytes.indexOf(signature, i + 1)) {
       if (bytes.toString('utf8', i + 46, i + 46 + bytes.readUInt16LE(i + 28)) === part) {
-        bytes.writeUInt32LE(size, i + 24);
+        bytes.writeUInt32LE(value, i + field);
         writeFileSync(path, bytes);
         return path;
       }
@@ -116,13 +116,7 @@ describe('workbookAsCsv', () => {
     ['the sheet', 'xl/worksheets/data.xml'],
     ['the workbook part', 'xl/workbook.xml'],
   ])('refuses %s when its directory entry claims a 4 GB compressed size (exit 3, no allocation)', async (_name, part) => {
-    const path = workbook('huge-entry.xlsx', '<row r="1"><c r="A1" t="s"><v>0</v></c></row>', { strings: ['<t>Betyg</t>'] });
-    const bytes = readFileSync(path);
-    const signature = Buffer.from([0x50, 0x4b, 0x01, 0x02]);
-    for (let i = bytes.indexOf(signature); i >= 0; i = bytes.indexOf(signature, i + 1)) {
-      if (bytes.toString('utf8', i + 46, i + 46 + bytes.readUInt16LE(i + 28)) === part) bytes.writeUInt32LE(0xfffffff0, i + 20);
-    }
-    writeFileSync(path, bytes);
+    const path = patched('huge-entry.xlsx', part, 20, 0xfffffff0);
     await expect(csvOf(path, '2')).rejects.toMatchObject({ exitCode: 3, message: expect.stringMatching(/holds more bytes than the file has$/) });
   });
 
@@ -132,7 +126,7 @@ describe('workbookAsCsv', () => {
     ['a sheet larger than the directory says', 'xl/worksheets/data.xml', 20, 'the sheet unpacks to more bytes than its zip directory says (20)'],
     ['a sheet smaller than the directory says', 'xl/worksheets/data.xml', 100_000, 'the sheet unpacks to fewer bytes than its zip directory says (100000)'],
   ])('refuses %s, never reading it short or whole', async (_name, part, size, why) => {
-    const path = sized(`${size}.xlsx`, part, size);
+    const path = patched(`${size}.xlsx`, part, 24, size);
     await expect(csvOf(path, '2')).rejects.toMatchObject({ exitCode: 3, message: `cannot read ${path} as an Excel workbook: ${why}` });
   });
 
