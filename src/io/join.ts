@@ -51,6 +51,14 @@ export const parseOn = (on: string): { left: string; right: string } => {
   return at < 0 ? { left: on.trim(), right: on.trim() } : { left: on.slice(0, at).trim(), right: on.slice(at + 1).trim() };
 };
 
+/**
+ * What a lookup may take in memory, estimated from its text (held as strings, two bytes a
+ * character, plus each row's entry): past it the join is refused rather than filling the heap.
+ * NPS_MAX_LOOKUP_BYTES lowers it for tests.
+ */
+const MAX_LOOKUP_BYTES = 1024 * 1024 * 1024;
+const ROW_OVERHEAD_BYTES = 120;
+
 /** Reads a lookup whole: identical duplicate rows are harmless, conflicting ones need `keep`. */
 export async function loadLookup(spec: JoinSpec, io: Io, keep: JoinKeep | undefined): Promise<Lookup> {
   const rows = new Map<string, string[]>();
@@ -59,6 +67,8 @@ export async function loadLookup(spec: JoinSpec, io: Io, keep: JoinKeep | undefi
   const conflicting = new Set<string>();
   let longNumbers = false;
   let example: string | undefined;
+  const limit = Number(io.env.NPS_MAX_LOOKUP_BYTES ?? MAX_LOOKUP_BYTES);
+  let held = 0;
   await readTable(spec.file, io, {}, (head) => {
     const key = resolveColumn(head.header, spec.right, '--on', head.source.name).index;
     columns = head.header.filter((_, i) => i !== key);
@@ -69,9 +79,17 @@ export async function loadLookup(spec: JoinSpec, io: Io, keep: JoinKeep | undefi
       if (!longNumbers && looksRounded(id)) longNumbers = true;
       const values = record.filter((_, i) => i !== key).map((v) => v.trim());
       while (values.length < columns.length) values.push('');
-      const held = rows.get(id);
-      if (held === undefined) rows.set(id, values);
-      else if (held.some((v, i) => v !== values[i])) {
+      const before = rows.get(id);
+      if (before === undefined) {
+        rows.set(id, values);
+        held += ROW_OVERHEAD_BYTES + 2 * values.reduce((sum, v) => sum + v.length, id.length);
+        if (held > limit) {
+          throw dataError(
+            `${spec.file} is too large to hold as a lookup: past ${rows.size} rows it takes over ${limit >= 1024 * 1024 ? `${Math.round(limit / 1024 / 1024)} MB` : `${limit} bytes`} of memory`,
+            'keep only the key and the columns you need (and the keys the export has), or join it where the data lives (nps sql)',
+          );
+        }
+      } else if (before.some((v, i) => v !== values[i])) {
         conflicts++;
         conflicting.add(id);
         example ??= id;
