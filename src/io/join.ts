@@ -56,7 +56,7 @@ export const parseOn = (on: string): { left: string; right: string } => {
  * character, plus each row's entry): past it the join is refused rather than filling the heap.
  * NPS_MAX_LOOKUP_BYTES lowers it for tests.
  */
-const MAX_LOOKUP_BYTES = 1024 * 1024 * 1024;
+const MAX_LOOKUP_BYTES = 512 * 1024 * 1024;
 const ROW_OVERHEAD_BYTES = 120;
 
 /** Reads a lookup whole: identical duplicate rows are harmless, conflicting ones need `keep`. */
