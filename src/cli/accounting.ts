@@ -47,7 +47,7 @@ export function checkAccounting(scan: Scan<unknown>, options: CheckOptions): voi
 function filteredHint(scan: Scan<unknown>): string {
   if (!scan.window || Number.isNaN(scan.latest) || scan.latest >= scan.window.start) return 'check --since, --until and --where';
   const after = isoDay(scan.latest + 86_400_000);
-  return `--last counts back from --as-of (default: now), here ${isoDay(scan.asOf.wall)}, and the latest response is from ${isoDay(scan.latest)}: add --as-of ${after} to count back from the export's end`;
+  return `--last (and compare --latest) count back from --as-of (default: now), here ${isoDay(scan.asOf.wall)}, and the latest response is from ${isoDay(scan.latest)}: add --as-of ${after} to count back from the export's end`;
 }
 
 /** The checks of one question; its name prefixes the messages when a survey has two. */

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { NpsError, usageError } from '../errors.js';
 import type { Io } from '../io/io.js';
 import { type Scan, scan } from '../io/scan.js';
-import { writeOutput } from '../io/write.js';
+import { checkTargets, writeOutput } from '../io/write.js';
 import { renderStream } from '../report/index.js';
 import type { Report } from '../report/model.js';
 import { accountingNotes, buildMeta, checkAccounting } from './accounting.js';
@@ -73,6 +73,7 @@ export async function runCommand(definition: AnyCommand, cmd: Command, io: Io, a
   for (const save of outcome.saves ?? []) {
     if (!save.replace && existsSync(save.file)) throw usageError(`${save.file} exists: it is not replaced`, 'add --force to replace it, or name another file');
   }
+  checkTargets([...shared.outputs.map((o) => o.file), ...saved], inputs, io);
   try {
     // One reading, every output: each file is written whole (atomically) before the next.
     for (const { file, format, render } of shared.outputs) {

@@ -60,7 +60,7 @@ const OTHER_HALF: Readonly<Record<string, string>> = {
 
 /**
  * How unlike text a decoded line is: characters beyond ASCII that are no letters inside a word
- * (am‚liorer: windows-1252 read of cp850's é), or capitals inside a lower-case word (amÚliorer:
+ * (am‚liorer: windows-1252 read of cp850's é; dashes and quotation marks excepted), or capitals inside a lower-case word (amÚliorer:
  * cp850's read of windows-1252's é), or controls and box drawing. Each counts one.
  */
 export function oddities(line: string): number {
@@ -73,7 +73,8 @@ export function oddities(line: string): number {
     const after = chars[i + 1] ?? ' ';
     const letterAround = /\p{L}/u.test(before) && /\p{L}/u.test(after);
     if (/[\u0080-\u009f\u2500-\u25ff\ufffd]/.test(c)) odd++;
-    else if (!/\p{L}/u.test(c)) odd += letterAround ? 1 : 0;
+    // Dashes and quotation marks join words in real text (Mon–Fri, don’t): only other symbols are odd there.
+    else if (!/[\p{L}\p{Pd}\p{Pi}\p{Pf}]/u.test(c)) odd += letterAround ? 1 : 0;
     else if (/\p{Lu}/u.test(c) && /\p{Ll}/u.test(before) && /\p{Ll}/u.test(after)) odd++;
   }
   return odd;
@@ -119,11 +120,18 @@ function lineDecoder(primary: string, decoding: Decoding) {
   return {
     write(chunk: Buffer): string {
       const bytes = held ? Buffer.concat([held, chunk]) : chunk;
-      const end = bytes.lastIndexOf(10) + 1;
+      // Lines end at LF or at a lone CR (old Mac files): a file of one endless "line" would be
+      // held and copied again with every chunk.
+      const end = Math.max(bytes.lastIndexOf(10), bytes.lastIndexOf(13)) + 1;
       held = end < bytes.length ? bytes.subarray(end) : undefined;
       let text = '';
+      // The next LF and CR, each searched for again only once passed.
+      let lf = bytes.indexOf(10);
+      let cr = bytes.indexOf(13);
       for (let start = 0; start < end; ) {
-        const stop = bytes.indexOf(10, start) + 1;
+        if (lf >= 0 && lf < start) lf = bytes.indexOf(10, start);
+        if (cr >= 0 && cr < start) cr = bytes.indexOf(13, start);
+        const stop = (lf < 0 || (cr >= 0 && cr < lf) ? cr : lf) + 1;
         text += decodeLine(bytes.subarray(start, stop));
         start = stop;
       }

@@ -168,8 +168,8 @@ export async function scan<S>(request: ScanRequest, io: Io, fold: Fold<S>): Prom
   const latest = chosen.latest === -Infinity ? NaN : chosen.latest;
   asOf ??= asOfIn(zone ?? UTC);
   const boundary = boundaryOf(asOf);
-  // The window's complete periods: one still in progress may follow it.
-  const lastWindowKey = range && Math.min(range.last, periodInProgress(boundary, bucketCalendar!) - 1);
+  // The window's periods: the complete ones of an open window (one in progress may follow), else its own.
+  const lastWindowKey = range && (range.last === Infinity ? periodInProgress(boundary, bucketCalendar!) - 1 : range.last);
   const window = range && { start: periodStart(range.first, bucketCalendar!), end: periodEnd(lastWindowKey!, bucketCalendar!) };
   const questions = questionNames.map((name, q) => ({ name, ...chosen.finish(q) }));
   return {

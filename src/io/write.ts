@@ -93,6 +93,11 @@ const identity = (path: string): FileIdentity | undefined => {
 
 const same = (a: FileIdentity | undefined, b: FileIdentity | undefined) => a !== undefined && b !== undefined && a.dev === b.dev && a.ino === b.ino;
 
+/** Checks every output file before any is written: a refusal of the last must not leave the first replaced. */
+export function checkTargets(files: readonly (string | undefined)[], inputs: readonly string[], io: Io): void {
+  for (const file of files) if (file !== undefined && file !== '-') checkTarget(file, canonical(file), inputs, io);
+}
+
 /**
  * -o writes only to a regular file or a new path: never over a device, FIFO, socket or folder (a
  * rename would replace /dev/null itself), and never over an input, by any name or as stdin.

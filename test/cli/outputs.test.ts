@@ -76,6 +76,14 @@ describe('several -o', () => {
     expect(readFileSync(join(folder, 'a.md'), 'utf8')).toContain('1800');
   });
 
+  it('checks every file before writing any: a refused last one leaves the first unwritten', async () => {
+    const folder = dir();
+    const io = fakeIo();
+    expect(await main(['report', 'fixtures/basic.csv', '-o', join(folder, 'a.md'), '-o', 'fixtures/basic.csv'], io)).toBe(2);
+    expect(io.err()).toContain('nps: refusing to write over the input file fixtures/basic.csv');
+    expect(readdirSync(folder)).toEqual([]);
+  });
+
   it.each([
     [['-o', 'a.csv', '-o', 'b.json', '--format', 'csv'], "--format with several -o: each file's format comes from its extension"],
     [['-o', 'a.csv', '-o', 'a.csv'], '-o a.csv is given twice'],

@@ -94,3 +94,43 @@ describe('oddities: how unlike text a decoded line is', () => {
     expect(oddities(line)).toBe(expected);
   });
 });
+
+describe('a legacy file read line by line', () => {
+  const decoded = async (bytes: Buffer) => {
+    const decoding: Decoding = { encoding: 'utf-8' };
+    const chunks: Buffer[] = [];
+    for await (const chunk of toUtf8(
+      (async function* () {
+        yield bytes;
+      })(),
+      undefined,
+      decoding,
+      () => {},
+    ))
+      chunks.push(chunk);
+    return { text: Buffer.concat(chunks).toString('utf8'), decoding };
+  };
+
+  it('keeps the dashes and curly quotes of windows-1252 text (Mon–Fri, don’t), never reading them as cp850 letters', async () => {
+    const cp1252 = Buffer.concat([
+      Buffer.from('id,comment\n1,Open Mon'),
+      Buffer.from([0x96]),
+      Buffer.from('Fri only'),
+      Buffer.from([0x97]),
+      Buffer.from('not enough\n2,We don'),
+      Buffer.from([0x92]),
+      Buffer.from('t know\n'),
+    ]);
+    const read = await decoded(cp1252);
+    expect(read.text).toBe('id,comment\n1,Open Mon–Fri only—not enough\n2,We don’t know\n');
+    expect(read.decoding.lines).toEqual({ 'windows-1252': 2 });
+  });
+
+  it('cuts lines at a lone CR too (old Mac files), each line in its own encoding', async () => {
+    const cp850 = Buffer.from([0x61, 0x6d, 0x82, 0x6c, 0x69, 0x6f, 0x72, 0x65, 0x72]); // améliorer in cp850
+    const cp1252 = Buffer.from([0x74, 0x72, 0xe8, 0x73]); // très in windows-1252
+    const read = await decoded(Buffer.concat([Buffer.from('c\r'), cp1252, Buffer.from('\r'), cp850, Buffer.from('\r')]));
+    expect(read.text).toBe('c\rtrès\raméliorer\r');
+    expect(read.decoding.lines).toEqual({ 'windows-1252': 1, cp850: 1 });
+  });
+});
