@@ -1,4 +1,5 @@
 import { scaleProblem } from '../core/scale.js';
+import { computable, weightOf } from '../core/tally.js';
 import { dataError } from '../errors.js';
 import type { JoinCount } from '../io/join.js';
 import { type Accounting, excludedTotal, REASON_TEXT, REASONS } from '../io/rows.js';
@@ -10,6 +11,8 @@ export interface CheckOptions {
   readonly strict: boolean;
   /** The user named the score column or its scale: the scale heuristics warn instead of refusing. */
   readonly explicitScale: boolean;
+  /** --weight: the tallies hold weights, which must be computable. */
+  readonly weighted?: boolean;
   /** A CSV or TSV output carries no notes, so the row accounting goes to stderr too. */
   readonly delimited: boolean;
   readonly warn: (message: string) => void;
@@ -70,6 +73,12 @@ function checkQuestion(scan: Scan<unknown>, question: Question<unknown>, options
     throw dataError(
       `${about}${excludedTotal(a)} ${plural(excludedTotal(a), 'row')} excluded and --strict is set (first on line ${first})`,
       'fix those rows, or drop --strict to report them as excluded',
+    );
+  }
+  if (options.weighted && !computable(question.overall)) {
+    throw dataError(
+      `${about}the weights are too small or too large to compute with (they sum to ${weightOf(question.overall)})`,
+      'rescale them, e.g. divide each by their mean: weighted figures do not depend on the scale',
     );
   }
   if (a.used === 0) {

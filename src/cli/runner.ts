@@ -44,6 +44,7 @@ export async function runCommand(definition: AnyCommand, cmd: Command, io: Io, a
       checkAccounting(result, {
         strict: shared.strict,
         explicitScale: shared.explicitScale,
+        weighted: shared.scan.weight !== undefined,
         delimited: shared.outputs.some((o) => o.format === 'csv' || o.format === 'tsv'),
         warn,
       });

@@ -56,6 +56,18 @@ export function effectiveSize(t: Tally): number {
   return t[SQUARES] > 0 ? (n * n) / t[SQUARES] : n;
 }
 
+/**
+ * Whether weighted figures can be computed from a tally in floating point: weights near 1e-200
+ * square to nothing, and near 1e308 sum past the largest number. The figures do not depend on the
+ * weights' scale, so such weights only need rescaling.
+ */
+export function computable(t: Tally): boolean {
+  const n = weightOf(t);
+  if (!Number.isFinite(n) || !Number.isFinite(t[SQUARES])) return false;
+  const effective = effectiveSize(t);
+  return n === 0 || (t[SQUARES] > 0 && Number.isFinite(effective) && effective > 0);
+}
+
 /** Answers per category; n is their sum. */
 export interface Counts {
   readonly detractors: number;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { interval } from '../../src/core/interval.js';
 import { compareGroups } from '../../src/core/significance.js';
 import { summarize } from '../../src/core/summary.js';
-import { addAnswer, countsOf, effectiveSize, newTally, tallyOf } from '../../src/core/tally.js';
+import { addAnswer, computable, countsOf, effectiveSize, newTally, tallyOf } from '../../src/core/tally.js';
 
 /*
  * Weighted tallies, checked by hand: fixtures/weighted.csv's five used answers are 10 (weight 2),
@@ -65,5 +65,18 @@ describe('weighted tallies', () => {
     const k = 36 / 8.5 / 6;
     const byHand = compareGroups({ promoters: 3 * k, passives: 1 * k, detractors: 2 * k }, { promoters: 4, passives: 2, detractors: 2 }, stats);
     expect(compareGroups(countsOf(a), countsOf(b), stats)).toEqual(byHand);
+  });
+});
+
+describe('computable: weighted figures in floating point', () => {
+  it.each([
+    [[1, 2, 1.5], true],
+    [[1e-200, 2e-200], false], // their squares are 0
+    [[1e308, 1.5e308], false], // their sum is Infinity
+    [[], true],
+  ])('%j: %s', (weights, expected) => {
+    const t = newTally();
+    for (const w of weights) addAnswer(t, 9, w);
+    expect(computable(t)).toBe(expected);
   });
 });
