@@ -1,5 +1,5 @@
 import { Option } from 'commander';
-import { type Calendar, periodInProgress, periodLabel } from '../core/period.js';
+import { type Calendar, isComplete, periodInProgress, periodLabel } from '../core/period.js';
 import type { Scan } from '../io/scan.js';
 
 /**
@@ -35,7 +35,7 @@ export function judging(result: Pick<Scan<unknown>, 'boundary' | 'asOf' | 'zone'
   return {
     inProgressFrom,
     lastJudged: include ? Infinity : inProgressFrom - 1,
-    complete: (key) => key < inProgressFrom,
+    complete: (key) => isComplete(key, calendar, result.boundary),
     note(keys, chosen = false) {
       const open = [...new Set(keys)].filter((key) => key >= inProgressFrom).sort((a, b) => a - b);
       if (open.length === 0) return undefined;

@@ -258,7 +258,8 @@ const filled = (sample: readonly string[][], index: number): string[] => sample.
  * 0-10 answer on the same row. Grouping by it would split the answers by themselves.
  */
 export function derivedFromScore(sample: readonly string[][], index: number, score: number | undefined): boolean {
-  if (score === undefined || score === index) return score === index;
+  if (score === index) return true;
+  if (score === undefined) return false;
   const valueOfCategory = new Map<string, string>();
   let rows = 0;
   let agree = 0;

@@ -51,16 +51,12 @@ export function workbookAsCsv(path: string, name: string, sheet: string | undefi
   let epoch: number;
   try {
     const entries = centralDirectory(fd, broken);
-    const text = (file: string, limit = MAX_PART_BYTES): string | undefined => {
+    const megabytes = (bytes: number) => Math.round(bytes / 1024 / 1024);
+    /** A part held whole; past `limit` unpacked, `tooLarge` says why it is refused. */
+    const text = (file: string, limit = MAX_PART_BYTES, tooLarge = (size: number) => broken(`${file} says it unpacks to ${megabytes(size)} MB`)): string | undefined => {
       const entry = entries.get(file);
       if (!entry) return undefined;
-      if (entry.size > limit && limit !== MAX_SHARED_STRINGS_BYTES) throw broken(`${file} says it unpacks to ${Math.round(entry.size / 1024 / 1024)} MB`);
-      if (entry.size > limit) {
-        throw inputError(
-          `${name}: its shared strings are ${Math.round(entry.size / 1024 / 1024)} MB unpacked, more than the ${limit / 1024 / 1024} MB held in memory`,
-          'save the sheet as CSV (UTF-8) in Excel and read that: CSV is streamed',
-        );
-      }
+      if (entry.size > limit) throw tooLarge(entry.size);
       return withoutPrefixes(Buffer.from(entryBytes(fd, entry, broken)).toString('utf8'));
     };
     const workbook = text('xl/workbook.xml');
@@ -72,7 +68,12 @@ export function workbookAsCsv(path: string, name: string, sheet: string | undefi
     const entry = entries.get(picked.target);
     if (!entry) throw broken(`its sheet ${JSON.stringify(picked.name)} is missing (${picked.target})`);
     chosen = { name: picked.name, entry };
-    strings = sharedStrings(text('xl/sharedStrings.xml', MAX_SHARED_STRINGS_BYTES) ?? '', broken);
+    const stringsTooLarge = (size: number) =>
+      inputError(
+        `${name}: its shared strings are ${megabytes(size)} MB unpacked, more than the ${megabytes(MAX_SHARED_STRINGS_BYTES)} MB held in memory`,
+        'save the sheet as CSV (UTF-8) in Excel and read that: CSV is streamed',
+      );
+    strings = sharedStrings(text('xl/sharedStrings.xml', MAX_SHARED_STRINGS_BYTES, stringsTooLarge) ?? '', broken);
     dates = dateStyles(text('xl/styles.xml') ?? '');
     // Workbooks from old Mac Excel count days from 1904.
     epoch = /<workbookPr\b[^>]*\bdate1904="(1|true)"/.test(workbook) ? Date.UTC(1904, 0, 1) : Date.UTC(1899, 11, 30);

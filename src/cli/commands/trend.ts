@@ -176,9 +176,8 @@ async function trendByGroup({ flags, request, statistics, decimals, failBelow, s
     side: (key: number) => side.get(`${group}${KEY_SEPARATOR}${key}`),
   }));
   const name = result.inputs[0].columns.by.name;
-  const shown = [];
-  for (let key = first; key <= final; key++) shown.push(key);
-  const inProgress = judge.note(shown);
+  // Every series has the same periods: the first one's say which are shown.
+  const inProgress = judge.note(series[0]?.points.map((p) => p.key) ?? []);
   const report = trendReport(series, calendar, statistics, flags.minN, {
     sideFlags: flags,
     complete: judge.complete,
