@@ -77,7 +77,7 @@ function checkQuestion(scan: Scan<unknown>, question: Question<unknown>, options
   }
   if (options.weighted && !computable(question.overall)) {
     throw dataError(
-      `${about}the weights are too small or too large to compute with (they sum to ${weightOf(question.overall)})`,
+      `${about}the weights sum past the largest number there is (${weightOf(question.overall)})`,
       'rescale them, e.g. divide each by their mean: weighted figures do not depend on the scale',
     );
   }

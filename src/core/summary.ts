@@ -1,6 +1,6 @@
 import { interval, type Statistics } from './interval.js';
 import { netScore } from './nps.js';
-import { countsOf, effectiveSize, sizeOf, type Tally, weightedCounts } from './tally.js';
+import { countsOf, distributionOf, effectiveSize, sizeOf, type Tally, weightedCounts } from './tally.js';
 
 export type { Statistics };
 
@@ -42,6 +42,6 @@ export function summarize(t: Tally, stats: Statistics): NpsSummary {
     upper: 100 * ci.upper,
     margin: 100 * ci.margin,
     nEffective: effectiveSize(t),
-    distribution: Array.from(t.subarray(0, 11)),
+    distribution: distributionOf(t),
   };
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { interval } from '../../src/core/interval.js';
 import { compareGroups } from '../../src/core/significance.js';
 import { summarize } from '../../src/core/summary.js';
-import { addAnswer, computable, countsOf, effectiveSize, newTally, tallyOf } from '../../src/core/tally.js';
+import { addAnswer, computable, countsOf, effectiveSize, mergeTallies, newTally, restOf, tallyOf, weightOf } from '../../src/core/tally.js';
 
 /*
  * Weighted tallies, checked by hand: fixtures/weighted.csv's five used answers are 10 (weight 2),
@@ -68,10 +68,46 @@ describe('weighted tallies', () => {
   });
 });
 
+describe('weights at any scale', () => {
+  const scaled = (by: number) => {
+    const t = newTally();
+    for (const [score, weight] of [
+      [10, 2],
+      [9, 1],
+      [8, 1],
+      [3, 0.5],
+      [0, 1.5],
+    ])
+      addAnswer(t, score, weight * by);
+    return t;
+  };
+
+  it.each([1e-200, 1e-160, 2 ** -600, 1e150, 1e300])('give the same figures with every weight times %s', (by) => {
+    const s = summarize(scaled(by), stats);
+    const plain = summarize(scaled(1), stats);
+    expect(s.nEffective).toBeCloseTo(36 / 8.5, 12);
+    for (const key of ['nps', 'lower', 'upper', 'promotersPct', 'detractorsPct'] as const) expect(s[key]).toBeCloseTo(plain[key], 11);
+    expect(s.n / (6 * by)).toBeCloseTo(1, 12);
+    expect(computable(scaled(by))).toBe(true);
+  });
+
+  it('merge and subtract tallies kept at different factors', () => {
+    const tiny = scaled(1e-200);
+    const tinyToo = scaled(1e-200);
+    const merged = mergeTallies(mergeTallies(newTally(), tiny), tinyToo);
+    expect(effectiveSize(merged)).toBeCloseTo((2 * 36) / 8.5, 10);
+    expect(effectiveSize(restOf(merged, tiny))).toBeCloseTo(36 / 8.5, 10);
+    // Next to weights of 1, weights of 1e-200 count for nothing.
+    const mixed = mergeTallies(scaled(1), tiny);
+    expect(effectiveSize(mixed)).toBeCloseTo(36 / 8.5, 12);
+    expect(weightOf(mixed)).toBe(6);
+  });
+});
+
 describe('computable: weighted figures in floating point', () => {
   it.each([
     [[1, 2, 1.5], true],
-    [[1e-200, 2e-200], false], // their squares are 0
+    [[1e-200, 2e-200], true],
     [[1e308, 1.5e308], false], // their sum is Infinity
     [[], true],
   ])('%j: %s', (weights, expected) => {
