@@ -111,6 +111,17 @@ export function effectiveSize(t: Tally): number {
 }
 
 /**
+ * A copy of `t` whose effective n is `n`: how a design (clusters) states the precision it leaves,
+ * for intervals and tests that read the precision as Kish's effective n.
+ */
+export function withEffectiveSize(t: Tally, n: number): Tally {
+  const copy = Float64Array.from(t);
+  const stored = storedWeight(t);
+  copy[SQUARES] = (stored * stored) / n;
+  return copy;
+}
+
+/**
  * Whether weighted figures can be shown: the tally's factor keeps the ratios in range, but the
  * weights' sum itself can lie past the largest number (many weights near 1e308).
  */

@@ -18,28 +18,42 @@ const hasPostgres = () => {
 const NEEDED = [
   { program: '/usr/bin/chromium', present: () => existsSync('/usr/bin/chromium'), pkg: 'chromium', why: 'the browser tests of the HTML pages' },
   { program: 'PostgreSQL (initdb, pg_ctl)', present: hasPostgres, pkg: 'postgresql', why: 'the SQL round trip on a throwaway PostgreSQL' },
+  { program: '/usr/bin/Rscript', present: () => existsSync('/usr/bin/Rscript'), pkg: 'r-base-core', why: 'R as the statistical reference', lean: true },
+  {
+    program: "R's survey package",
+    present: () => existsSync('/usr/lib/R/site-library/survey') || existsSync('/usr/lib/R/library/survey'),
+    pkg: 'r-cran-survey',
+    why: 'the reference for clustered and weighted variances',
+    lean: true,
+  },
 ];
 
 const missing = NEEDED.filter((n) => !n.present());
 if (missing.length === 0) process.exit(0);
 
 const packages = missing.map((n) => n.pkg);
-const command = `apt-get install -y ${packages.join(' ')}`;
+// R's packages recommend hundreds of others (compilers, every CRAN package): the tests need none.
+const full = missing.filter((n) => !n.lean).map((n) => n.pkg);
+const lean = missing.filter((n) => n.lean).map((n) => n.pkg);
+const installs = [...(full.length ? [['install', '-y', ...full]] : []), ...(lean.length ? [['install', '-y', '--no-install-recommends', ...lean]] : [])];
+const command = installs.map((args) => `apt-get ${args.join(' ')}`).join(' && ');
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 const hasApt = existsSync('/usr/bin/apt-get');
 
 if (!isRoot || !hasApt) {
-  for (const n of missing) console.error(`test setup: ${n.program} is missing (${n.why}); install it with: sudo ${command}`);
+  for (const n of missing) console.error(`test setup: ${n.program} is missing (${n.why}); install it with: sudo sh -c '${command}'`);
   process.exit(0);
 }
 
 const apt = (...args) => spawnSync('apt-get', args, { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
 console.error(`test setup: installing ${packages.join(', ')} (${missing.map((n) => n.why).join('; ')})`);
 // A fresh container has no package lists yet: fetch them once when the install cannot find the package.
-if (apt('install', '-y', ...packages).status !== 0) {
-  apt('update');
-  if (apt('install', '-y', ...packages).status !== 0) {
-    console.error(`test setup: could not install ${packages.join(', ')}; run: ${command}`);
-    process.exit(1);
+for (const args of installs) {
+  if (apt(...args).status !== 0) {
+    apt('update');
+    if (apt(...args).status !== 0) {
+      console.error(`test setup: could not install ${packages.join(', ')}; run: ${command}`);
+      process.exit(1);
+    }
   }
 }

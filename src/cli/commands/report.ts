@@ -1,15 +1,16 @@
 import { Option } from 'commander';
 import { classify } from '../../core/classify.js';
+import { clusteredNps } from '../../core/cluster.js';
 import { maxOf } from '../../core/extent.js';
-import { type Fold, pairFold, periodFold, tallyFold } from '../../core/fold.js';
+import { type Fold, keyedFold, pairFold, periodFold, tallyFold } from '../../core/fold.js';
 import type { SideMetrics } from '../../core/metrics.js';
 import { type Calendar, PERIOD_UNITS, type PeriodUnit } from '../../core/period.js';
 import { ALTERNATIVES, type Alternative } from '../../core/significance.js';
 import { type NpsSummary, type Statistics, summarize } from '../../core/summary.js';
 import type { Tally } from '../../core/tally.js';
-import { usageError } from '../../errors.js';
+import { dataError, usageError } from '../../errors.js';
 import type { Scan } from '../../io/scan.js';
-import { confidenceLabel } from '../../report/format.js';
+import { confidenceLabel, formatDecimal } from '../../report/format.js';
 import type { Column, ReportTable, Row } from '../../report/model.js';
 import type { CommandDefinition, Outcome } from '../command.js';
 import { METHOD_NAMES, npsForest } from '../figures.js';
@@ -24,6 +25,7 @@ interface ReportFlags extends SideFlags, InProgressFlags {
   failOnDrop?: boolean;
   period: PeriodUnit;
   fiscalYearStart: number;
+  cluster?: string;
 }
 
 export const report: CommandDefinition<ReportFlags> = {
@@ -35,6 +37,7 @@ export const report: CommandDefinition<ReportFlags> = {
     ['nps report survey.csv --last 4q --benchmark 30', 'the last four quarters, tested against a target of 30'],
     ['nps report survey.csv --format markdown >> "$GITHUB_STEP_SUMMARY"', 'a CI job summary'],
     ['nps report survey.csv -o nps.json --fail-below 30 --fail-on-drop', 'JSON for a pipeline; exit 1 when NPS < 30 or it fell'],
+    ['nps report contacts.csv --cluster account', "an account's contacts are alike: the interval by linearization over accounts"],
   ],
   shared: { input: { questions: 1 }, weights: true, counts: true, filters: true, statistics: true, output: { decimals: true }, gates: true, accounting: true },
   configure: (cmd) =>
@@ -43,31 +46,45 @@ export const report: CommandDefinition<ReportFlags> = {
       .addOption(new Option('--alternative <side>', 'the side --benchmark tests, chosen before seeing the data').choices(ALTERNATIVES).default('two-sided'))
       .option('--fail-on-drop', 'exit 1 when the latest complete --period is significantly below the one before')
       .addOption(new Option('--period <unit>', 'the period unit of --fail-on-drop').choices(PERIOD_UNITS).default('quarter'))
-      .addOption(inProgressOption()),
+      .addOption(inProgressOption())
+      .option('--cluster <column>', 'responses come in clusters (an account, a customer): the interval by linearization over them'),
   async run({ flags, statistics, decimals, failBelow, scan, warn }) {
     const calendar: Calendar = { unit: flags.period, fiscalYearStart: flags.fiscalYearStart };
     if (flags.includeInProgress && !flags.failOnDrop) {
       throw usageError('--include-in-progress says which period --fail-on-drop judges', 'add --fail-on-drop, or drop --include-in-progress');
     }
+    if (flags.cluster !== undefined && flags.failOnDrop) {
+      throw usageError('--cluster and --fail-on-drop: changes between clustered periods are not tested yet', 'judge the drop without --cluster, or drop --fail-on-drop');
+    }
     // Periods are only tallied when --fail-on-drop needs them; the overall tally comes with every scan.
-    const npsFold: Fold<unknown> = flags.failOnDrop ? periodFold(calendar) : tallyFold;
-    const fold = pairFold(npsFold, sideFold(flags, 0, { by: 'none' }));
-    const result = await scan({ needsDates: Boolean(flags.failOnDrop), groups: sideColumns(flags) }, fold);
+    const clustered = flags.cluster !== undefined;
+    const npsFold: Fold<unknown> = clustered ? keyedFold(1) : flags.failOnDrop ? periodFold(calendar) : tallyFold;
+    const clusterColumn = clustered ? [{ role: 'cluster', flag: '--cluster', spec: flags.cluster }] : [];
+    const fold = pairFold(npsFold, sideFold(flags, clusterColumn.length, { by: 'none' }));
+    const result = await scan({ needsDates: Boolean(flags.failOnDrop), groups: [...clusterColumn, ...sideColumns(flags)] }, fold);
     checkSideMetrics(flags, result.state[1].values(), warn);
-    const summary = summarize(result.overall, statistics);
+    const design = clustered ? clusteredNps((result.state[0] as Map<string, Tally>).values()) : undefined;
+    if (design && design.clusters < 2) {
+      throw dataError(`--cluster ${flags.cluster}: the responses are all in one cluster`, 'an interval over clusters needs two or more; drop --cluster');
+    }
+    const overall = design?.tally ?? result.overall;
+    const summary = summarize(overall, statistics);
     const periods = result.state[0] as Map<number, Tally>;
     const judge = judging(result, calendar, flags);
     const drop = flags.failOnDrop ? latestChange(periods, latestJudged(periods.keys(), judge), calendar, statistics) : undefined;
-    const benchmark = flags.benchmark === undefined ? undefined : benchmarkVerdict(result.overall, flags.benchmark, statistics, decimals, flags.alternative);
+    const benchmark = flags.benchmark === undefined ? undefined : benchmarkVerdict(overall, flags.benchmark, statistics, decimals, flags.alternative);
     // The --fail-on-drop verdict is its gate's line; the benchmark's is a note, and data in JSON.
     const inProgress = flags.failOnDrop ? judge.note(periods.keys()) : undefined;
-    const extra = [inProgress, benchmark?.sentence].filter((n): n is string => n !== undefined);
+    const clusterNote =
+      design &&
+      `${design.clusters} clusters (${flags.cluster}): the interval is by linearization over clusters, as answers within one are alike (effective n ${formatDecimal(summary.nEffective, 1)} of ${summary.n}).`;
+    const extra = [inProgress, clusterNote, benchmark?.sentence].filter((n): n is string => n !== undefined);
     const side = hasSideMetrics(flags) ? { flags: flags as SideFlags, metrics: result.state[1].get('') } : undefined;
     const gates = [
       ...(failBelow === undefined ? [] : [failBelowGate(failBelow, [{ subject: 'overall', nps: summary.nps }], decimals)]),
       ...(flags.failOnDrop ? [dropGate(drop, statistics, decimals)] : []),
     ];
-    const report = reportOf(summary, result, statistics, extra, side);
+    const report = reportOf(summary, result, statistics, extra, side, design?.clusters);
     return { report: benchmark ? { ...report, tables: [...report.tables, benchmark.table] } : report, gates };
   },
 };
@@ -79,13 +96,16 @@ function reportOf(
   stats: Statistics,
   verdicts: readonly string[],
   side: { flags: SideFlags; metrics: SideMetrics | undefined } | undefined,
+  clusters: number | undefined,
 ): Outcome['report'] {
   const level = confidenceLabel(stats.confidence);
   // Counts of detractors, passives and promoters say nothing of the 0-10 answers within each.
   const scoresKnown = !result.inputs.some((input) => input.columns.detractors);
   const summaryColumns: Column[] = [
     { key: 'n', label: 'Responses', kind: 'count' },
-    { key: 'n_eff', label: 'Effective n', kind: 'number', weighted: true },
+    // Weights or clusters leave the precision of fewer answers.
+    { key: 'n_eff', label: 'Effective n', kind: 'number', weighted: clusters === undefined },
+    ...(clusters === undefined ? [] : [<Column>{ key: 'clusters', label: 'Clusters', kind: 'count' }]),
     { key: 'nps', label: 'NPS', kind: 'nps' },
     { key: 'interval', label: `${level} interval`, kind: 'range', audience: 'human' },
     { key: 'nps_lower', label: 'Lower bound', kind: 'nps', audience: 'machine' },
@@ -108,6 +128,7 @@ function reportOf(
   const summaryRow: Row = {
     n: s.n,
     n_eff: s.nEffective,
+    clusters: clusters ?? null,
     nps: s.nps,
     interval: [s.lower, s.upper],
     nps_lower: s.lower,
