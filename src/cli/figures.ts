@@ -4,7 +4,7 @@ import type { Audience, Cell, Chart, Column, ToneField } from '../report/model.j
 
 /*
  * The one vocabulary of every command's output: the same figure has the same column name (and
- * JSON key) wherever it appears. An NPS: n, promoters_pct, passives_pct, detractors_pct, nps,
+ * JSON key) wherever it appears. An NPS: n (answers; with weights also weighted_n and n_eff), promoters_pct, passives_pct, detractors_pct, nps,
  * nps_lower, nps_upper. A difference and its test: difference, difference_lower,
  * difference_upper, z, p_value, p_adjusted, significant (above, below or empty).
  */
@@ -25,6 +25,7 @@ export interface NpsLabels {
 export function npsColumns({ suffix = '', label = '', shares = 'machine' }: NpsLabels = {}): Column[] {
   return [
     { key: `n${suffix}`, label: `n${label}`, kind: 'count' },
+    { key: `weighted_n${suffix}`, label: `Weighted n${label}`, kind: 'number', weighted: true },
     { key: `n_eff${suffix}`, label: `Effective n${label}`, kind: 'number', weighted: true },
     { key: `promoters_pct${suffix}`, label: `Promoters${label}`, kind: 'pct', audience: shares },
     { key: `passives_pct${suffix}`, label: `Passives${label}`, kind: 'pct', audience: 'machine' },
@@ -36,10 +37,14 @@ export function npsColumns({ suffix = '', label = '', shares = 'machine' }: NpsL
   ];
 }
 
+/** The note on a figure under --min-n: which n it counts (the effective one, with weights). */
+export const lowN = (s: NpsSummary, minN: number): string => (s.nEffective === s.n ? `n < ${minN}` : `effective n < ${minN}`);
+
 export function npsCells(s: NpsSummary, suffix = ''): Record<string, Cell> {
   // Literal keys make a fast object (computed ones do not), and rows are made by the hundred thousand.
   const cells = {
     n: s.n,
+    weighted_n: s.weightedN,
     n_eff: s.nEffective,
     promoters_pct: s.promotersPct,
     passives_pct: s.passivesPct,

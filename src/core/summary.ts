@@ -1,12 +1,15 @@
 import { interval, type Statistics } from './interval.js';
 import { netScore } from './nps.js';
-import { countsOf, distributionOf, effectiveSize, sizeOf, type Tally, weightedCounts } from './tally.js';
+import { answersOf, countsOf, distributionOf, effectiveSize, sizeOf, type Tally, weightedCounts } from './tally.js';
 
 export type { Statistics };
 
 /** Everything a report says about one set of answers, in NPS points (-100..100) and percentages. */
 export interface NpsSummary {
+  /** How many answers, whatever their weights. */
   readonly n: number;
+  /** Their total weight: n unweighted. Shares and NPS are of it. */
+  readonly weightedN: number;
   readonly promoters: number;
   readonly passives: number;
   readonly detractors: number;
@@ -25,12 +28,13 @@ export interface NpsSummary {
 
 export function summarize(t: Tally, stats: Statistics): NpsSummary {
   const counts = weightedCounts(t);
-  const n = sizeOf(counts);
-  const pct = (k: number) => (n === 0 ? NaN : (100 * k) / n);
+  const weight = sizeOf(counts);
+  const pct = (k: number) => (weight === 0 ? NaN : (100 * k) / weight);
   // With weights, the interval has the precision of the effective n, around the weighted shares.
   const ci = interval(countsOf(t), stats.method, stats.confidence);
   return {
-    n,
+    n: answersOf(t),
+    weightedN: weight,
     promoters: counts.promoters,
     passives: counts.passives,
     detractors: counts.detractors,

@@ -2,7 +2,8 @@ import { classify } from './classify.js';
 
 /**
  * How many answers gave each score 0..10 (slots 0-10), and the sum of their squared weights
- * (slot 11), all stored multiplied by the factor in slot 12. Commands fold rows into tallies, so
+ * (slot 11), all stored multiplied by the factor in slot 12; slot 13 counts the answers, whatever
+ * their weights. Commands fold rows into tallies, so
  * memory grows with the number of groups, never with the number of rows. Unweighted, every answer
  * weighs 1: the counts are counts, and slot 11 equals their sum (or stays 0 where a tally is made
  * by counting alone).
@@ -18,11 +19,13 @@ const SQUARES = 11;
  * the same bits whatever the factor.
  */
 const FACTOR = 12;
+/** Slot of the number of answers: weighted, what `n` says (their weight is another figure). */
+const COUNT = 13;
 const LARGE = 2 ** 400;
 const SMALL = 2 ** -400;
 
 export const newTally = (): Tally => {
-  const t = new Float64Array(13);
+  const t = new Float64Array(14);
   t[FACTOR] = 1;
   return t;
 };
@@ -41,6 +44,7 @@ export function addAnswer(t: Tally, score: number, weight = 1, units = 1): void 
   }
   t[score] += w;
   t[SQUARES] += units === 1 ? w * w : (w * w) / units;
+  t[COUNT] += units;
 }
 
 function isEmpty(t: Tally): boolean {
@@ -69,6 +73,7 @@ export function tallyOf(scores: Iterable<number>): Tally {
 }
 
 export function mergeTallies(into: Tally, from: Tally): Tally {
+  into[COUNT] += from[COUNT];
   if (isEmpty(from)) return into;
   // The smaller factor keeps both in range: the larger one's weights dwarf the other's.
   if (isEmpty(into)) into[FACTOR] = from[FACTOR];
@@ -84,6 +89,7 @@ export function restOf(total: Tally, part: Tally): Tally {
   const factor = total[FACTOR];
   rest[FACTOR] = factor;
   for (let s = 0; s <= SQUARES; s++) rest[s] = total[s] - at(part, s, factor);
+  rest[COUNT] = total[COUNT] - part[COUNT];
   return rest;
 }
 
@@ -93,6 +99,12 @@ export function weightOf(t: Tally): number {
   for (let s = 0; s <= 10; s++) n += t[s];
   return n / t[FACTOR];
 }
+
+/**
+ * How many answers the tally holds, whatever their weights (a --counts row's count stands for that
+ * many). A tally made by counting alone holds counts in its score slots.
+ */
+export const answersOf = (t: Tally): number => (t[COUNT] > 0 ? t[COUNT] : storedWeight(t) / t[FACTOR]);
 
 /** The stored sum of weights, at the tally's factor: what ratios with slot 11 are taken of. */
 function storedWeight(t: Tally): number {

@@ -80,7 +80,8 @@ export function formatForHumans(cell: Cell, kind: Kind, style: NumberStyle): str
   if (Number.isNaN(value)) return NOT_AVAILABLE;
   switch (kind) {
     case 'count':
-      return String(value);
+      // A weighted count is a sum of weights: shown as any figure, not with float noise.
+      return Number.isInteger(value) ? String(value) : formatForHumans(value, 'number', style);
     case 'nps':
       return signed(value, style);
     case 'pct':
@@ -92,8 +93,10 @@ export function formatForHumans(cell: Cell, kind: Kind, style: NumberStyle): str
     case 'stat':
       return fixed(value, 2, style);
     case 'number': {
-      // Levels, shares and statistics: as many places as they need, up to four (0.95, 0.61, 1.7323).
-      const text = String(round(value, Math.max(style.decimals, 4)));
+      // Levels, shares and statistics: as many places as they need, up to four (0.95, 0.61, 1.7323);
+      // what four places would show as 0 (weights near 1e-200), in three significant digits.
+      const tiny = value !== 0 && Math.abs(value) < 1e-4;
+      const text = String(tiny ? Number(value.toPrecision(3)) : round(value, Math.max(style.decimals, 4)));
       return style.decimalComma ? text.replace('.', ',') : text;
     }
     default:

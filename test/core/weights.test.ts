@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { interval } from '../../src/core/interval.js';
 import { compareGroups } from '../../src/core/significance.js';
 import { summarize } from '../../src/core/summary.js';
-import { addAnswer, computable, countsOf, effectiveSize, mergeTallies, newTally, restOf, tallyOf, weightOf } from '../../src/core/tally.js';
+import { addAnswer, answersOf, computable, countsOf, effectiveSize, mergeTallies, newTally, restOf, tallyOf, weightOf } from '../../src/core/tally.js';
 
 /*
  * Weighted tallies, checked by hand: fixtures/weighted.csv's five used answers are 10 (weight 2),
@@ -29,7 +29,9 @@ function weighted(): Float64Array {
 describe('weighted tallies', () => {
   it("give the weighted shares and NPS, and Kish's effective n", () => {
     const s = summarize(weighted(), stats);
-    expect(s.n).toBe(6);
+    // n counts the answers; their weight is another figure.
+    expect(s.n).toBe(5);
+    expect(s.weightedN).toBe(6);
     expect(s.nEffective).toBeCloseTo(36 / 8.5, 12);
     expect(s.promotersPct).toBeCloseTo(50, 12);
     expect(s.passivesPct).toBeCloseTo(100 / 6, 12);
@@ -87,7 +89,8 @@ describe('weights at any scale', () => {
     const plain = summarize(scaled(1), stats);
     expect(s.nEffective).toBeCloseTo(36 / 8.5, 12);
     for (const key of ['nps', 'lower', 'upper', 'promotersPct', 'detractorsPct'] as const) expect(s[key]).toBeCloseTo(plain[key], 11);
-    expect(s.n / (6 * by)).toBeCloseTo(1, 12);
+    expect(s.n).toBe(5);
+    expect(s.weightedN / (6 * by)).toBeCloseTo(1, 12);
     expect(computable(scaled(by))).toBe(true);
   });
 
@@ -101,6 +104,22 @@ describe('weights at any scale', () => {
     const mixed = mergeTallies(scaled(1), tiny);
     expect(effectiveSize(mixed)).toBeCloseTo(36 / 8.5, 12);
     expect(weightOf(mixed)).toBe(6);
+  });
+});
+
+describe('the number of answers beside their weight', () => {
+  it('counts answers, a counts row as its count, through merges and rests', () => {
+    const t = newTally();
+    addAnswer(t, 9, 2.5);
+    addAnswer(t, 0, 0);
+    addAnswer(t, 10, 7, 7); // a --counts row: 7 answers of weight 1
+    expect(answersOf(t)).toBe(9);
+    expect(weightOf(t)).toBe(9.5);
+    const part = newTally();
+    addAnswer(part, 9, 2.5);
+    const merged = mergeTallies(mergeTallies(newTally(), t), part);
+    expect(answersOf(merged)).toBe(10);
+    expect(answersOf(restOf(merged, part))).toBe(9);
   });
 });
 

@@ -103,6 +103,7 @@ function reportOf(
   const scoresKnown = !result.inputs.some((input) => input.columns.detractors);
   const summaryColumns: Column[] = [
     { key: 'n', label: 'Responses', kind: 'count' },
+    { key: 'weighted_n', label: 'Weighted n', kind: 'number', weighted: true },
     // Weights or clusters leave the precision of fewer answers.
     { key: 'n_eff', label: 'Effective n', kind: 'number', weighted: clusters === undefined },
     ...(clusters === undefined ? [] : [<Column>{ key: 'clusters', label: 'Clusters', kind: 'count' }]),
@@ -127,6 +128,7 @@ function reportOf(
   ];
   const summaryRow: Row = {
     n: s.n,
+    weighted_n: s.weightedN,
     n_eff: s.nEffective,
     clusters: clusters ?? null,
     nps: s.nps,
@@ -191,7 +193,7 @@ function reportOf(
                 { key: 'bar', label: '', kind: 'bar' },
               ],
               rows: s.distribution
-                .map((count, score) => ({ score, count, share: s.n === 0 ? NaN : (100 * count) / s.n, bar: most === 0 ? 0 : count / most, category: classify(score) }))
+                .map((count, score) => ({ score, count, share: s.weightedN === 0 ? NaN : (100 * count) / s.weightedN, bar: most === 0 ? 0 : count / most, category: classify(score) }))
                 .reverse(),
               chart: { kind: 'bars', x: 'score', y: 'count', tone: { field: 'category', up: 'promoter', down: 'detractor' } },
             },

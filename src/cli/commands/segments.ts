@@ -8,7 +8,7 @@ import type { Question } from '../../io/scan.js';
 import { groupLabel } from '../../report/format.js';
 import type { Column, ReportTable, Row } from '../../report/model.js';
 import type { CommandDefinition, Outcome } from '../command.js';
-import { npsCells, npsColumns, npsForest } from '../figures.js';
+import { lowN, npsCells, npsColumns, npsForest } from '../figures.js';
 import { parseCount } from '../options.js';
 import { failBelowGate, type Judged, underMinN } from '../verdicts.js';
 
@@ -72,10 +72,13 @@ function segmentsReport(
     const parts = key.split(KEY_SEPARATOR);
     const row: Record<string, Row[string]> = { segment: groupLabel(parts[0]) };
     if (names.length > 1) row.segment_2 = groupLabel(parts[1]);
+    const low: string[] = [];
     questions.forEach((q, i) => {
-      Object.assign(row, figures(summarize(q.state.get(key) ?? newTally(), stats), i === 0 ? '' : '_2', minN));
+      const s = summarize(q.state.get(key) ?? newTally(), stats);
+      Object.assign(row, figures(s, i === 0 ? '' : '_2', minN));
+      if (s.nEffective < minN) low.push(lowN(s, minN));
     });
-    row.note = (row.low_n as boolean) || (two && (row.low_n_2 as boolean)) ? `n < ${minN}` : '';
+    row.note = low[0] ?? '';
     return row;
   });
   // A cross-tab wider than a screen is no table: people then get the long one.

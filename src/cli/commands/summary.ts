@@ -80,7 +80,8 @@ export const summary: CommandDefinition<SummaryFlags> = {
       .option('--team <column>', 'the team column (default: detected)')
       .option('--channel <column>', 'the channel column (default: detected)')
       .option('--comment <column>', 'the comment column (default: detected)'),
-  async run({ flags, statistics, decimals, failBelow, scan }) {
+  async run({ flags, statistics, decimals, failBelow, scan, request }) {
+    const weighted = request.weight !== undefined;
     const calendar: Calendar = { unit: flags.period, fiscalYearStart: flags.fiscalYearStart };
     const list = flags.themes ? readThemes(flags.themes) : STARTER_THEMES;
     const groups = ROLES.map((role): GroupColumn => ({ role, flag: `--${role}`, spec: flags[role], detect: DETECT[role], optional: true, value: role === 'comment' }));
@@ -109,7 +110,7 @@ export const summary: CommandDefinition<SummaryFlags> = {
       tables.push(agentTable(ranked, flags.top, agentName, alpha, overall.nps));
       const unranked = standings.length - ranked.length;
       notes.push(
-        `${agentName}: ${ranked.length} ranked by NPS, each against all other responses (Holm-adjusted across them)${unranked > 0 ? `; ${unranked} with fewer than ${flags.minN} responses not ranked` : ''}. The full list: nps agents.`,
+        `${agentName}: ${ranked.length} ranked by NPS, each against all other responses (Holm-adjusted across them)${unranked > 0 ? `; ${unranked} with fewer than ${flags.minN} responses${weighted ? ' (effective n)' : ''} not ranked` : ''}. The full list: nps agents.`,
       );
     }
     for (const role of ['channel', 'team'] as const) {
@@ -176,6 +177,7 @@ function summaryFold(calendar: Calendar, themes: Fold<ThemeState> | undefined): 
 function headline(s: ReturnType<typeof summarize>, stats: Statistics, state: SummaryState, hasComments: boolean): ReportTable {
   const columns: Column[] = [
     { key: 'n', label: 'Responses', kind: 'count' },
+    { key: 'weighted_n', label: 'Weighted n', kind: 'number', weighted: true },
     { key: 'n_eff', label: 'Effective n', kind: 'number', weighted: true },
     { key: 'nps', label: 'NPS', kind: 'nps' },
     { key: 'interval', label: `${confidenceLabel(stats.confidence)} interval`, kind: 'range', audience: 'human' },

@@ -15,7 +15,7 @@ import { confidenceLabel, groupLabel } from '../../report/format.js';
 import type { Chart, Column } from '../../report/model.js';
 import { isoDay } from '../accounting.js';
 import type { CommandContext, CommandDefinition, Outcome } from '../command.js';
-import { differenceCells, differenceColumns, npsCells, npsColumns, SIGNIFICANT } from '../figures.js';
+import { differenceCells, differenceColumns, lowN, npsCells, npsColumns, SIGNIFICANT } from '../figures.js';
 import { type InProgressFlags, inProgressOption, judging, latestJudged } from '../in-progress.js';
 import { parseCount, parseNps } from '../options.js';
 import { addSideMetricOptions, checkSideMetrics, hasSideMetrics, type SideFlags, sideColumns, sideFold, sideMetricCells, sideMetricColumns } from '../side-metrics.js';
@@ -247,7 +247,7 @@ export function trendReport(
       ...differenceCells(change, pAdjusted, alpha),
       low_n: s.nEffective < minN,
       complete: frame.complete(key),
-      note: [frame.complete(key) ? '' : 'in progress', s.n === 0 ? 'no responses' : s.nEffective < minN ? `n < ${minN}` : ''].filter(Boolean).join('; '),
+      note: [frame.complete(key) ? '' : 'in progress', s.n === 0 ? 'no responses' : s.nEffective < minN ? lowN(s, minN) : ''].filter(Boolean).join('; '),
       ...(hasSideMetrics(sideFlags) ? sideMetricCells(sideFlags, side?.(key)) : {}),
     }));
   const rows = series.flatMap(({ group, points, side }) => rowsOf(group, points, side));
