@@ -24,8 +24,14 @@ export interface Difference {
 
 const NO_DIFFERENCE: Difference = { difference: NaN, lower: NaN, upper: NaN, z: NaN, p: NaN };
 
-/** Deviates past this have a two-sided p below 1e-300: the search stops there (p = 0). */
-const MAX_Z = 38;
+/** The search's first bracket for z ends here, past the 37.5 at which the two-sided p underflows to 0. */
+const FIRST_BRACKET_Z = 38;
+
+/**
+ * Where the search for z gives up: an interval still excluding 0 this far out has zero width (Wald,
+ * every answer in one category), and z is infinite. Finite deviates of real data stay far below it.
+ */
+const LARGEST_FINITE_Z = 2 ** 40;
 
 export function compareGroups(x: Counts, y: Counts, settings: Statistics): Difference {
   if (sizeOf(x) === 0 || sizeOf(y) === 0) return NO_DIFFERENCE;
@@ -46,14 +52,20 @@ export function compareGroups(x: Counts, y: Counts, settings: Statistics): Diffe
 
 /**
  * The largest z (>= 0) at which `excludes(z)` still holds, by bisection: intervals widen as z
- * grows, so the set is [0, z*]. The two-sided p of the test is 2 Φ(-z*).
+ * grows, so the set is [0, z*]. The two-sided p of the test is 2 Φ(-z*), which underflows to 0
+ * past z* = 37.5; z* itself is still found, the upper end of the search doubling until the
+ * interval reaches 0. Infinity when it never does.
  */
 function invert(excludes: (z: number) => boolean): number {
   if (!excludes(1e-9)) return 0;
-  if (excludes(MAX_Z)) return MAX_Z;
   let lo = 1e-9;
-  let hi = MAX_Z;
-  for (let i = 0; i < 60 && hi - lo > 1e-10; i++) {
+  let hi = FIRST_BRACKET_Z;
+  while (excludes(hi)) {
+    if (hi >= LARGEST_FINITE_Z) return Infinity;
+    lo = hi;
+    hi *= 2;
+  }
+  for (let i = 0; i < 100 && hi - lo > 1e-10; i++) {
     const mid = (lo + hi) / 2;
     if (excludes(mid)) lo = mid;
     else hi = mid;

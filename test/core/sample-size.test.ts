@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { interval } from '../../src/core/interval.js';
-import { responsesForMargin, responsesPerGroupForDifference } from '../../src/core/sample-size.js';
+import { responsesForMargin, responsesPerGroupForDifference, worstCaseForMargin } from '../../src/core/sample-size.js';
 
 // Unrounded values from Python's statistics.NormalDist: z(0.975) = 1.9599639845400536,
 // z(0.8) = 0.8416212335729144, z(0.995) = 2.5758293035489, z(0.95) = 1.6448536269514722, z(0.9) = 1.2815515655446004.
@@ -26,19 +26,26 @@ describe('responses for a target margin: the smallest n whose own interval is th
   });
 
   it.each([
-    { name: '±0.05 at 95%, worst case', margin: 0.05, shares: undefined },
     { name: '±0.05 at 95%, 50% promoters and 20% detractors', margin: 0.05, shares: { promoters: 0.5, detractors: 0.2 } },
     { name: '±0.2, 80% promoters and none detracting', margin: 0.2, shares: { promoters: 0.8, detractors: 0 } },
     { name: '±0.1, 40% promoters and 20% detractors', margin: 0.1, shares: { promoters: 0.4, detractors: 0.2 } },
     { name: '±0.03, 10% promoters and 70% detractors', margin: 0.03, shares: { promoters: 0.1, detractors: 0.7 } },
+    { name: '±0.1, all promoters', margin: 0.1, shares: { promoters: 1, detractors: 0 } },
+    { name: '±0.1, all detractors', margin: 0.1, shares: { promoters: 0, detractors: 1 } },
+    { name: '±0.1, all passives', margin: 0.1, shares: { promoters: 0, detractors: 0 } },
   ])('$name: fits at n, not at n - 1', ({ margin, shares }) => {
     const n = responsesForMargin(margin, score, shares);
-    const p = shares?.promoters ?? 0.5;
-    const d = shares?.detractors ?? 0.5;
-    const at = halfWidths(n, p, d);
-    const before = halfWidths(n - 1, p, d);
+    const at = halfWidths(n, shares.promoters, shares.detractors);
+    const before = halfWidths(n - 1, shares.promoters, shares.detractors);
     expect(Math.max(at.below, at.above)).toBeLessThanOrEqual(margin);
     expect(Math.max(before.below, before.above)).toBeGreaterThan(margin);
+  });
+
+  it('gives NaN for a Wald interval with every answer in one category: it has zero width at any n', () => {
+    const wald = { method: 'wald', confidence: 0.95 } as const;
+    expect(responsesForMargin(0.1, wald, { promoters: 1, detractors: 0 })).toBeNaN();
+    expect(responsesForMargin(0.1, wald, { promoters: 0, detractors: 0 })).toBeNaN();
+    expect(responsesForMargin(0.1, wald, { promoters: 0.99, detractors: 0 })).toBeGreaterThan(1);
   });
 
   it('follows the method and the level asked for', () => {
@@ -71,6 +78,67 @@ describe('responses for a target margin: the smallest n whose own interval is th
   });
 });
 
+describe('the worst case: the shares that need the most responses for a margin', () => {
+  it('is not half promoters and half detractors for the score interval: ±10 needs 385, not 381', () => {
+    const worst = worstCaseForMargin(0.1, score);
+    expect(responsesForMargin(0.1, score, { promoters: 0.5, detractors: 0.5 })).toBe(381);
+    expect(worst.responses).toBeGreaterThanOrEqual(385);
+    expect(responsesForMargin(0.1, score)).toBe(worst.responses);
+    // The shares it names need exactly that many.
+    const { promoters, detractors } = worst.shares;
+    const at = halfWidths(worst.responses, promoters, detractors);
+    const before = halfWidths(worst.responses - 1, promoters, detractors);
+    expect(Math.max(at.below, at.above)).toBeLessThanOrEqual(0.1);
+    expect(Math.max(before.below, before.above)).toBeGreaterThan(0.1);
+  });
+
+  it.each([
+    { margin: 0.1, method: 'score' },
+    { margin: 0.05, method: 'score' },
+    { margin: 0.3, method: 'score' },
+    { margin: 0.3, method: 'adjusted-wald' },
+    { margin: 1.3, method: 'wald' },
+  ] as const)('±$margin by $method: no share on a finer grid needs more, and the shares named need that many', ({ margin, method }) => {
+    const worst = worstCaseForMargin(margin, { method, confidence: 0.95 });
+    const wider = (n: number, p: number, d: number) => {
+      const { below, above } = halfWidths(n, p, d, method);
+      return Math.max(below, above);
+    };
+    // Every mix of promoters, passives and detractors 1/300 apart (not a multiple of the search's
+    // grids), both more promoters and more detractors.
+    const steps = 300;
+    const needMore: string[] = [];
+    let checked = 0;
+    for (let i = 0; i <= steps; i++) {
+      for (let j = 0; i + j <= steps; j++) {
+        if (wider(worst.responses, i / steps, j / steps) > margin) needMore.push(`${i}/${steps} promoters, ${j}/${steps} detractors`);
+        checked++;
+      }
+    }
+    expect(checked).toBe(((steps + 1) * (steps + 2)) / 2);
+    expect(needMore).toEqual([]);
+    expect(wider(worst.responses - 1, worst.shares.promoters, worst.shares.detractors)).toBeGreaterThan(margin);
+  });
+
+  it('names whole percentages, promoters first, the same every time', () => {
+    const worst = worstCaseForMargin(0.1, score);
+    expect(worst.shares).toEqual({ promoters: 0.55, detractors: 0.45 });
+    expect(worstCaseForMargin(0.1, score)).toEqual(worst);
+  });
+
+  it('is half promoters and half detractors for the Wald interval, where V = 1 is the widest: ceil(z² / m²)', () => {
+    const worst = worstCaseForMargin(0.05, { method: 'wald', confidence: 0.95 });
+    expect(worst).toEqual({ responses: 1537, shares: { promoters: 0.5, detractors: 0.5 } });
+  });
+
+  it.each([
+    { name: 'zero margin', margin: 0, confidence: 0.95 },
+    { name: 'confidence 1', margin: 0.05, confidence: 1 },
+  ])('NaN for $name', ({ margin, confidence }) => {
+    expect(worstCaseForMargin(margin, { method: 'score', confidence }).responses).toBeNaN();
+  });
+});
+
 describe('responses per group to detect a difference', () => {
   it.each([
     // (1.9599639845400536 + 0.8416212335729144)² · 2 / 0.1² = 1569.78.
@@ -99,6 +167,8 @@ describe('responses per group to detect a difference', () => {
     { name: 'power 0', difference: 0.1, confidence: 0.95, power: 0, shares: undefined },
     { name: 'confidence above 1', difference: 0.1, confidence: 1.2, power: 0.8, shares: undefined },
     { name: 'shares summing above 1', difference: 0.1, confidence: 0.95, power: 0.8, shares: { promoters: 0.6, detractors: 0.6 } },
+    { name: 'all promoters (V = 0)', difference: 0.1, confidence: 0.95, power: 0.8, shares: { promoters: 1, detractors: 0 } },
+    { name: 'all passives (V = 0)', difference: 0.1, confidence: 0.95, power: 0.8, shares: { promoters: 0, detractors: 0 } },
   ])('NaN for $name', ({ difference, confidence, power, shares }) => {
     expect(responsesPerGroupForDifference(difference, confidence, power, shares)).toBeNaN();
   });

@@ -80,6 +80,21 @@ describe('two independent groups: the MOVER interval and the p that inverts it',
     expect(result.z).toBeGreaterThan(13);
   });
 
+  it('reports z past the point where p underflows to 0: the Wald difference gives d / sqrt(V_x / n_x + V_y / n_y)', () => {
+    // NPS -60 against +60, 1000 answers each, V = 0.44 in both: z = -1.2 / sqrt(0.00088) = -40.45.
+    const result = compareGroups(counts(700, 200, 100), counts(100, 200, 700), { method: 'wald', confidence: 0.95 });
+    const expected = -1.2 / Math.sqrt(0.44 / 1000 + 0.44 / 1000);
+    expect(result.z).toBeLessThan(-40);
+    expect(result.z).toBeCloseTo(expected, 8);
+    expect(result.p).toBe(0);
+  });
+
+  it('gives an infinite z, and p = 0, when both Wald intervals have zero width', () => {
+    const result = compareGroups(counts(5, 0, 0), counts(0, 0, 20), { method: 'wald', confidence: 0.95 });
+    expect(result.z).toBe(-Infinity);
+    expect(result.p).toBe(0);
+  });
+
   it.each([
     ['x', counts(0, 0, 0), counts(3, 4, 5)],
     ['y', counts(3, 4, 5), counts(0, 0, 0)],
@@ -97,6 +112,15 @@ describe('test against a benchmark', () => {
       expect(result.z).toBeCloseTo(scoreStatistic(counts(20, 30, 50), benchmark), 8);
       expect(result.p).toBeCloseTo(2 * normalCdf(-Math.abs(scoreStatistic(counts(20, 30, 50), benchmark))), 10);
     }
+  });
+
+  it('reports the score statistic itself however far out it is (p underflows to 0)', () => {
+    const c = counts(200, 300, 1500);
+    const benchmark = -0.3;
+    const result = testBenchmark(c, benchmark, score);
+    expect(result.z).toBeGreaterThan(38);
+    expect(result.z).toBeCloseTo(scoreStatistic(c, benchmark), 8);
+    expect(result.p).toBe(0);
   });
 
   it('halves p on the side of a one-sided alternative, and gives 1 - p/2 on the other', () => {

@@ -150,8 +150,14 @@ function agentsReport(
   const what = columnName.toLowerCase();
   const rankedCount = boards[0].agents.filter((s) => s.ranked).length;
   const shrink = boards[0].shrinkage;
+  // With weights, --min-n counts the effective n (the one the intervals have).
+  const weighted = boards[0].agents.some((a) => a.summary.nEffective !== a.summary.n);
   const notes = [
-    `Ranked by ${flags.rankBy === 'nps' ? 'NPS' : flags.rankBy === 'lower' ? `the lower bound of the ${level} interval` : 'shrunk NPS'}${flags.minN > 1 ? `; those with fewer than ${flags.minN} responses are listed apart, not ranked` : ''}. Each is compared with all other responses (MOVER interval of the difference, and the p that inverts it); p-values are Holm-adjusted across the ${rankedCount} ranked; ▲ ▼ mark those significantly above or below the rest at ${level}.`,
+    `Ranked by ${flags.rankBy === 'nps' ? 'NPS' : flags.rankBy === 'lower' ? `the lower bound of the ${level} interval` : 'shrunk NPS'}${flags.minN > 1 ? `; those with fewer than ${flags.minN} responses${weighted ? ' (effective n)' : ''} are listed apart, not ranked` : ''}. ${
+      rankedCount > 0
+        ? `Each is compared with all other responses (MOVER interval of the difference, and the p that inverts it); p-values are Holm-adjusted across the ${rankedCount} ranked; ▲ ▼ mark those significantly above or below the rest at ${level}.`
+        : `No ${what} has ${flags.minN} responses or more, so none is ranked or compared with the rest.`
+    }`,
     flags.rankBy === 'shrunk'
       ? Number.isFinite(shrink.strength)
         ? `Shrunk NPS pulls each towards the overall ${formatForHumans(100 * shrink.overall, 'nps', { decimals: 1 })} as if it had ${formatDecimal(shrink.strength, 1)} more responses at the overall shares (empirical Bayes; see the README).`

@@ -8,7 +8,7 @@ import { dataError, usageError } from '../../errors.js';
 import { confidenceLabel, formatDecimal, formatForHumans, groupLabel, pText } from '../../report/format.js';
 import type { Column, Row } from '../../report/model.js';
 import type { CommandContext, CommandDefinition, Outcome, ScanSpec } from '../command.js';
-import { differenceCells, differenceColumns, npsCells, npsColumns, npsForest } from '../figures.js';
+import { differenceCells, differenceColumns, lowN, npsCells, npsColumns, npsForest } from '../figures.js';
 import { asOfText, type InProgressFlags, inProgressOption, judging } from '../in-progress.js';
 import { parseCount } from '../options.js';
 import { failBelowGate, underMinN } from '../verdicts.js';
@@ -76,10 +76,14 @@ async function byColumn(column: string, { flags, statistics, scan }: CommandCont
   const above = results.filter((g) => g.pAdjusted < alpha && g.vsRest.difference > 0).map((g) => groupLabel(g.key));
   const below = results.filter((g) => g.pAdjusted < alpha && g.vsRest.difference < 0).map((g) => groupLabel(g.key));
   const level = levelText(statistics);
+  // A group is tested only when there is a rest: not when it is the only one.
+  const tested = results.filter((g) => !Number.isNaN(g.pAdjusted)).length;
   const verdict =
-    above.length + below.length === 0
-      ? `No ${name} differs significantly from the rest at ${level} (Holm-adjusted across ${results.length}).`
-      : `At ${level}, Holm-adjusted across ${results.length}: ${[above.length ? `above the rest: ${above.join(', ')}` : '', below.length ? `below the rest: ${below.join(', ')}` : ''].filter(Boolean).join('; ')}.`;
+    tested === 0
+      ? `Only one ${name} has responses, so there is no rest to compare it with.`
+      : above.length + below.length === 0
+        ? `No ${name} differs significantly from the rest at ${level} (Holm-adjusted across ${tested}).`
+        : `At ${level}, Holm-adjusted across ${tested}: ${[above.length ? `above the rest: ${above.join(', ')}` : '', below.length ? `below the rest: ${below.join(', ')}` : ''].filter(Boolean).join('; ')}.`;
   return {
     report: frame(`NPS by ${name}, each against the rest: ${names(result.inputs)}`, rows, [verdict], 'p (Holm)'),
     groups: results.map((g) => ({ name: `${name} ${groupLabel(g.key)}`, summary: g.summary })),
@@ -185,7 +189,9 @@ function sentence(a: string, sa: NpsSummary, b: string, sb: NpsSummary, d: Diffe
   const verdict = d.p < 1 - stats.confidence ? 'significant' : 'not significant';
   const p = pText(d.p);
   const range = formatForHumans([100 * d.lower, 100 * d.upper], 'range', style);
-  return `${who(a, sa)} is ${d.difference === 0 ? '' : `${size} points `}${direction} ${who(b, sb)}: ${verdict} at ${levelText(stats)} (z = ${formatDecimal(d.z, 2)}, ${p}; difference ${range}).`;
+  // Infinite when both intervals have zero width (Wald, each group in one category).
+  const z = Number.isFinite(d.z) ? formatDecimal(d.z, 2) : `${d.z < 0 ? '-' : ''}∞`;
+  return `${who(a, sa)} is ${d.difference === 0 ? '' : `${size} points `}${direction} ${who(b, sb)}: ${verdict} at ${levelText(stats)} (z = ${z}, ${p}; difference ${range}).`;
 }
 
 const levelText = (stats: Statistics) => confidenceLabel(stats.confidence);
@@ -198,7 +204,7 @@ function row(group: string, s: NpsSummary, against: string, d: Difference | unde
     compared_with: against,
     ...differenceCells(d, pAdjusted, alpha),
     low_n: s.nEffective < minN,
-    note: s.nEffective < minN ? `n < ${minN}` : '',
+    note: s.nEffective < minN ? lowN(s, minN) : '',
   };
 }
 

@@ -1,6 +1,15 @@
 import { InvalidArgumentError } from 'commander';
 import { tallyFold } from '../../core/fold.js';
-import { type PlanningShares, plannedVariance, responsesForMargin, responsesPerGroupForDifference } from '../../core/sample-size.js';
+import type { Statistics } from '../../core/interval.js';
+import {
+  isSingleCategory,
+  type PlanningShares,
+  plannedVariance,
+  responsesForMargin,
+  responsesPerGroupForDifference,
+  type WorstCase,
+  worstCaseForMargin,
+} from '../../core/sample-size.js';
 import { weightedCounts } from '../../core/tally.js';
 import { dataError, usageError } from '../../errors.js';
 import type { Io } from '../../io/io.js';
@@ -26,7 +35,7 @@ export const samplesize: CommandDefinition<SampleSizeFlags> = {
   name: 'samplesize',
   summary: 'Responses needed for a given margin of error, or to detect a given difference',
   examples: [
-    ['nps samplesize --margin 5', 'responses for a ±5-point 95% interval, worst case (1534)'],
+    ['nps samplesize --margin 5', 'responses for a ±5-point 95% interval, worst case (1537)'],
     ['nps samplesize --margin 5 --promoters 0.5 --detractors 0.2', 'the same, planning for 50% promoters and 20% detractors'],
     ['nps samplesize --difference 10 --power 0.8', 'responses per group to detect a 10-point difference'],
     ['nps samplesize --margin 5 --shares-from counts.csv --counts', "planning for last year's shares, from a warehouse counts table"],
@@ -53,16 +62,25 @@ export const samplesize: CommandDefinition<SampleSizeFlags> = {
       throw usageError('--shares-from and --promoters/--detractors both give the planning shares', 'give one of them');
     if (flags.counts && flags.sharesFrom === undefined) throw usageError('--counts says what --shares-from reads', 'give --shares-from FILE');
     const observed = flags.sharesFrom === undefined ? undefined : await observedShares(flags.sharesFrom, Boolean(flags.counts), io);
-    const shares: PlanningShares | undefined = observed?.shares ?? (flags.promoters === undefined ? undefined : { promoters: flags.promoters, detractors: flags.detractors! });
-    if (shares && shares.promoters + shares.detractors > 1) throw usageError('--promoters and --detractors add up to more than 1');
+    const given: PlanningShares | undefined = observed?.shares ?? (flags.promoters === undefined ? undefined : { promoters: flags.promoters, detractors: flags.detractors! });
+    if (given && given.promoters + given.detractors > 1) throw usageError('--promoters and --detractors add up to more than 1');
     const byMargin = flags.margin !== undefined;
     const target = (byMargin ? flags.margin : flags.difference)! / 100;
-    const n = byMargin ? responsesForMargin(target, statistics, shares) : responsesPerGroupForDifference(target, confidence, flags.power, shares);
-    const level = confidenceLabel(confidence);
     const style = { decimals: decimals };
-    const planning = shares
-      ? `${formatForHumans(100 * shares.promoters, 'pct', style)} promoters and ${formatForHumans(100 * shares.detractors, 'pct', style)} detractors`
-      : 'the worst case';
+    const describe = (s: PlanningShares) => `${formatForHumans(100 * s.promoters, 'pct', style)} promoters and ${formatForHumans(100 * s.detractors, 'pct', style)} detractors`;
+    if (given && isSingleCategory(given) && (!byMargin || statistics.method === 'wald')) {
+      const problem = observed ? dataError : usageError;
+      const answer = given.promoters === 1 ? 'a promoter' : given.detractors === 1 ? 'a detractor' : 'a passive';
+      const why = byMargin ? 'the Wald interval has zero width at any n' : 'a variance of 0 makes the two-sample approximation ask for no responses';
+      const hint = byMargin
+        ? 'use the score interval (the default), or plan for shares with other answers too'
+        : 'plan for shares with other answers too (e.g. 95% promoters rather than 100%)';
+      throw problem(`with ${describe(given)} every answer is ${answer}, and ${why}: no sample size follows`, hint);
+    }
+    const { shares, responses: n } = plan(byMargin, target, statistics, flags.power, given);
+    const level = confidenceLabel(confidence);
+    const mirrored = shares.promoters !== shares.detractors ? ' (or the reverse)' : '';
+    const planning = given ? describe(given) : `the worst case, ${describe(shares)}${mirrored}`;
     const sentence = byMargin
       ? `A ${level} interval of ±${formatDecimal(flags.margin!, decimals)} points needs ${n} responses, planning for ${planning}.`
       : `Detecting a difference of ${formatDecimal(flags.difference!, decimals)} points between two groups (two-sided, ${level}, power ${formatForHumans(100 * flags.power, 'pct', style)}) needs ${n} responses in each group, planning for ${planning}.`;
@@ -90,8 +108,8 @@ export const samplesize: CommandDefinition<SampleSizeFlags> = {
               confidence: confidence,
               ci_method: byMargin ? statistics.method : null,
               power: byMargin ? null : flags.power,
-              promoters_share: shares?.promoters ?? null,
-              detractors_share: shares?.detractors ?? null,
+              promoters_share: shares.promoters,
+              detractors_share: shares.detractors,
               variance: plannedVariance(shares),
               responses: n,
             },
@@ -102,13 +120,24 @@ export const samplesize: CommandDefinition<SampleSizeFlags> = {
         sentence,
         ...(observed ? [`Planning shares from ${flags.sharesFrom}: ${describeAccounting(observed.accounting)}`] : []),
         byMargin
-          ? `The smallest n whose ${METHOD_NAMES[statistics.method]} interval (the method reports use), at the planning shares' expected counts, is within ±${formatDecimal(flags.margin!, decimals)} points on both sides: a search, so skewed shares get the n they need (the worst case is half promoters, half detractors).`
+          ? `The smallest n whose ${METHOD_NAMES[statistics.method]} interval (the method reports use), at the planning shares' expected counts, is within ±${formatDecimal(flags.margin!, decimals)} points on both sides: a search, so skewed shares get the n they need.${given ? '' : ' The worst case is the mix of promoters, passives and detractors that needs the most responses, searched over every mix: not always half promoters, half detractors.'}`
           : 'n = ceil((z₁₋α/₂ + z_power)² 2V / D²) per group, the normal approximation of the two-sample test (V = 1 in the worst case).',
       ],
     };
     return { report };
   },
 };
+
+/**
+ * The shares planned for and the responses they need: the given shares, or the worst case. For a
+ * margin the worst case is searched (it depends on the margin and method); for a difference it is
+ * the formula's V = 1, at half promoters and half detractors.
+ */
+function plan(byMargin: boolean, target: number, statistics: Statistics, power: number, given: PlanningShares | undefined): WorstCase {
+  if (byMargin) return given ? { shares: given, responses: responsesForMargin(target, statistics, given) } : worstCaseForMargin(target, statistics);
+  const shares = given ?? { promoters: 0.5, detractors: 0.5 };
+  return { shares, responses: responsesPerGroupForDifference(target, statistics.confidence, power, shares) };
+}
 
 /** The shares of promoters and detractors in an export or counts table, with where its rows went. */
 async function observedShares(file: string, counts: boolean, io: Io): Promise<{ shares: PlanningShares; accounting: Accounting }> {
@@ -130,15 +159,21 @@ function parsePoints(value: string): number {
 }
 
 function parsePower(value: string): number {
-  const share = parseShare(value);
-  if (share <= 0) throw new InvalidArgumentError('Give a power between 0 and 1, e.g. 0.8 or 80%');
-  return share;
+  const power = shareOf(value);
+  if (!(power > 0 && power < 1)) throw new InvalidArgumentError('Give a power between 0 and 1 (not 0 or 1 themselves), e.g. 0.8 or 80%');
+  return power;
 }
 
 function parseShare(value: string): number {
-  const percent = value.trim().endsWith('%');
-  const n = Number(value.trim().replace(/%$/, ''));
-  const share = percent || n > 1 ? n / 100 : n;
-  if (!Number.isFinite(share) || share < 0 || share >= 1) throw new InvalidArgumentError('Give a share between 0 and 1, e.g. 0.5 or 50%');
+  const share = shareOf(value);
+  if (!(share >= 0 && share <= 1)) throw new InvalidArgumentError('Give a share from 0 to 1 inclusive, e.g. 0.5 or 50%');
   return share;
+}
+
+/** 0.5 or 50% or 50 (above 1, a percentage): the share as a number, NaN when not a number. */
+function shareOf(value: string): number {
+  const text = value.trim();
+  const percent = text.endsWith('%');
+  const n = text === '' || text === '%' ? NaN : Number(text.replace(/%$/, ''));
+  return percent || n > 1 ? n / 100 : n;
 }
