@@ -1,11 +1,18 @@
 import { quantileSorted, sampleCorrelation } from 'simple-statistics';
 import { chiSquareSurvival, regularizedBeta } from './distributions.js';
-import { countsOf, newTally, type Tally } from './tally.js';
+import type { Statistics } from './interval.js';
+import { netScore } from './nps.js';
+import { estimateShrinkage } from './shrink.js';
+import { compareGroups, holm } from './significance.js';
+import { countsOf, mergeTallies, newTally, sizeOf, type Tally } from './tally.js';
+import { compareText } from './text.js';
 
 /*
  * Which operational factors move NPS: numeric drivers (handle time, wait seconds) by quartile band
  * and rank correlation, categorical drivers (channel, first-contact resolution) by a chi-square
- * test of independence with the NPS category.
+ * test of independence with the NPS category. Drivers are ranked by those tests, whose p-values
+ * mean the same whatever the number of levels; the spread between the best and worst level is a
+ * description, with an interval that allows for the picking.
  */
 
 // ---------------------------------------------------------------------------------------------
@@ -267,4 +274,152 @@ export function chiSquareIndependence(levels: ReadonlyMap<string, Tally>): ChiSq
   if (df === 0) return { statistic, df, p: NaN, cramersV: NaN, n, sparse };
   const cramersV = Math.sqrt(statistic / (n * (Math.min(keptRows, keptColumns) - 1)));
   return { statistic, df, p: chiSquareSurvival(statistic, df), cramersV, n, sparse };
+}
+
+// ---------------------------------------------------------------------------------------------
+// A driver's levels, test and spread
+
+/** A band or level of a driver as reported. */
+export interface DriverLevel {
+  /** The column's value, or the band's label; undefined for the pool of a categorical driver's small levels. */
+  readonly key: string | undefined;
+  readonly tally: Tally;
+  /** How many of the column's levels it holds: 1, or more for the pool. */
+  readonly levels: number;
+  /** At least min-n answers: only such levels are tested (categorical drivers) and set the spread. */
+  readonly compared: boolean;
+  /** Empirical-Bayes NPS in points, pulled towards the driver's overall NPS (shrink.ts). */
+  readonly shrunk: number;
+}
+
+/** The driver's own test: null-calibrated, so its p can be adjusted and compared across drivers. */
+export interface DriverTest {
+  readonly name: 'chi-square' | 'Spearman rho';
+  /** Chi-square, or rho (signed). */
+  readonly statistic: number;
+  /** The chi-square's degrees of freedom; NaN for rho. */
+  readonly df: number;
+  /** NaN when there is nothing to test (one level, constant answers). */
+  readonly p: number;
+  /** Cramér's V, or |rho|. */
+  readonly effectSize: number;
+  /** Answers in the test. */
+  readonly n: number;
+  /** Share of chi-square cells with expected counts below 5 (0 for rho). */
+  readonly sparse: number;
+}
+
+/**
+ * The best compared level's NPS minus the worst's, in points, with an interval simultaneous over
+ * every pair of compared levels: each pair's MOVER interval at confidence 1 - alpha / pairs
+ * (Bonferroni). The best and worst are picked from the data, so a single pair's interval would
+ * exclude 0 far more often than alpha when nothing differs (more so the more levels there are);
+ * the simultaneous one covers every pair's difference at once, the picked pair's included.
+ */
+export interface Spread {
+  readonly difference: number;
+  readonly lower: number;
+  readonly upper: number;
+  /** k (k - 1) / 2 for k compared levels. */
+  readonly pairs: number;
+}
+
+export interface DriverAnalysis {
+  readonly type: 'numeric' | 'categorical';
+  /** Categorical: the levels in text order, the pool last; numeric: the bands in order. */
+  readonly levels: readonly DriverLevel[];
+  readonly test: DriverTest;
+  /** Undefined with fewer than two compared levels. */
+  readonly spread: Spread | undefined;
+}
+
+/** Whether a band or level has enough answers to be compared. */
+const enough = (t: Tally, minN: number) => sizeOf(countsOf(t)) >= minN;
+
+/**
+ * A categorical driver: the levels with fewer than `minN` answers pooled into one (so that none of
+ * them sets the spread alone; pooling by size alone, never by the answers, keeps the test exact
+ * under no effect), the chi-square test of independence between the compared levels and the NPS
+ * categories, and the spread between them. A pool that still has fewer than `minN` answers is
+ * listed but neither tested nor compared.
+ */
+export function analyseCategorical(columnLevels: ReadonlyMap<string, Tally>, minN: number, stats: Statistics): DriverAnalysis {
+  const own: { key: string | undefined; tally: Tally; levels: number }[] = [];
+  const pool = newTally();
+  let pooled = 0;
+  for (const key of [...columnLevels.keys()].sort(compareText)) {
+    const tally = columnLevels.get(key)!;
+    if (enough(tally, minN)) own.push({ key, tally, levels: 1 });
+    else {
+      mergeTallies(pool, tally);
+      pooled++;
+    }
+  }
+  if (pooled > 0) own.push({ key: undefined, tally: pool, levels: pooled });
+  const levels = withShrinkage(own, minN);
+  const compared = levels.filter((l) => l.compared).map((l) => l.tally);
+  const chi = chiSquareIndependence(new Map(compared.map((t, i) => [String(i), t])));
+  return {
+    type: 'categorical',
+    levels,
+    test: { name: 'chi-square', statistic: chi.statistic, df: chi.df, p: chi.p, effectSize: chi.cramersV, n: chi.n, sparse: chi.sparse },
+    spread: spreadOf(compared, stats),
+  };
+}
+
+/**
+ * A numeric driver: its quartile bands, Spearman's rho over every row with a value, and the spread
+ * between the bands with at least `minN` answers.
+ */
+export function analyseNumeric(driver: NumericDriver, minN: number, stats: Statistics): DriverAnalysis {
+  const { rho, n, p } = spearman(driver);
+  const levels = withShrinkage(
+    quartileBands(driver).map((band) => ({ key: band.label, tally: band.tally, levels: 1 })),
+    minN,
+  );
+  return {
+    type: 'numeric',
+    levels,
+    test: { name: 'Spearman rho', statistic: rho, df: NaN, p, effectSize: Math.abs(rho), n, sparse: 0 },
+    spread: spreadOf(
+      levels.filter((l) => l.compared).map((l) => l.tally),
+      stats,
+    ),
+  };
+}
+
+/** Each level with its shrunk NPS, pulled towards the driver's overall NPS by how much its levels differ. */
+function withShrinkage(levels: readonly { key: string | undefined; tally: Tally; levels: number }[], minN: number): DriverLevel[] {
+  const total = newTally();
+  for (const l of levels) mergeTallies(total, l.tally);
+  const shrinkage = estimateShrinkage(
+    levels.map((l) => countsOf(l.tally)),
+    countsOf(total),
+  );
+  return levels.map((l) => ({ ...l, compared: enough(l.tally, minN), shrunk: 100 * shrinkage.shrink(countsOf(l.tally)) }));
+}
+
+/** The spread between the best and the worst of `tallies` (see Spread); undefined with fewer than two. */
+export function spreadOf(tallies: readonly Tally[], stats: Statistics): Spread | undefined {
+  if (tallies.length < 2) return undefined;
+  const scored = tallies.map((t) => ({ counts: countsOf(t), nps: netScore(countsOf(t)) }));
+  const best = scored.reduce((a, b) => (b.nps > a.nps ? b : a));
+  const worst = scored.reduce((a, b) => (b.nps < a.nps ? b : a));
+  const pairs = (tallies.length * (tallies.length - 1)) / 2;
+  const d = compareGroups(best.counts, worst.counts, { ...stats, confidence: 1 - (1 - stats.confidence) / pairs });
+  return { difference: 100 * d.difference, lower: 100 * d.lower, upper: 100 * d.upper, pairs };
+}
+
+/**
+ * Drivers in the order of the evidence that they matter: by their tests' p-values, Holm-adjusted
+ * across the drivers (the same order as the raw p-values, which break the adjustment's ties), then
+ * by effect size; untested drivers last. Never by the spread, which grows with the number of levels
+ * even when nothing differs.
+ */
+export function rankDrivers<T extends { readonly test: DriverTest }>(drivers: readonly T[]): { driver: T; pAdjusted: number }[] {
+  const adjusted = holm(drivers.map((d) => d.test.p));
+  const last = (x: number) => (Number.isNaN(x) ? Infinity : x);
+  return drivers
+    .map((driver, i) => ({ driver, pAdjusted: adjusted[i] }))
+    .sort((a, b) => last(a.pAdjusted) - last(b.pAdjusted) || last(a.driver.test.p) - last(b.driver.test.p) || last(-a.driver.test.effectSize) - last(-b.driver.test.effectSize));
 }

@@ -1,7 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { chiSquareSurvival, studentTCdf } from '../../src/core/distributions.js';
-import { chiSquareIndependence, NumericDriver, parseMeasure, quantileOfSorted, quartileBands, spearman } from '../../src/core/drivers.js';
-import { newTally, type Tally } from '../../src/core/tally.js';
+import {
+  analyseCategorical,
+  analyseNumeric,
+  chiSquareIndependence,
+  type DriverTest,
+  NumericDriver,
+  parseMeasure,
+  quantileOfSorted,
+  quartileBands,
+  rankDrivers,
+  spearman,
+  spreadOf,
+} from '../../src/core/drivers.js';
+import { interval } from '../../src/core/interval.js';
+import { countsOf, newTally, type Tally } from '../../src/core/tally.js';
 
 /** |actual - expected| within `tolerance` relative to the expected value. */
 function expectRelativelyClose(actual: number, expected: number, tolerance: number): void {
@@ -286,6 +299,150 @@ describe('chiSquareIndependence', () => {
     expect(result).toMatchObject({ statistic: 0, df: 0, n });
     expect(result.p).toBeNaN();
     expect(result.cramersV).toBeNaN();
+  });
+});
+
+const STATS = { method: 'score', confidence: 0.95 } as const;
+
+describe('analyseCategorical', () => {
+  // The 2x3 table worked by hand above, with two levels of 3 answers: fax (1, 0, 2) and post (2, 1, 0).
+  const levels = new Map([
+    ['phone', tallyOf(20, 30, 50)],
+    ['fax', tallyOf(1, 0, 2)],
+    ['email', tallyOf(30, 30, 40)],
+    ['post', tallyOf(2, 1, 0)],
+  ]);
+  const shape = (minN: number) => analyseCategorical(levels, minN, STATS).levels.map(({ key, levels: pooled, compared }) => ({ key, pooled, compared }));
+
+  it('pools the levels under --min-n into one, listed last', () => {
+    expect(shape(5)).toEqual([
+      { key: 'email', pooled: 1, compared: true },
+      { key: 'phone', pooled: 1, compared: true },
+      { key: undefined, pooled: 2, compared: true },
+    ]);
+    expect(Array.from(analyseCategorical(levels, 5, STATS).levels[2].tally)).toEqual(Array.from(tallyOf(3, 1, 2)));
+  });
+
+  it('tests the pool as a level when it reaches --min-n', () => {
+    // Rows (20, 30, 50), (30, 30, 40), (3, 1, 2); columns 53, 61, 92; n 206. By exact fractions:
+    // chi2 = 744381/148718, df 4, p = exp(-chi2/2) (1 + chi2/2), V = sqrt(chi2 / (206 * 2)); 3 of 9 expected counts under 5.
+    const { test, spread } = analyseCategorical(levels, 5, STATS);
+    expect(test.name).toBe('chi-square');
+    expect(test.df).toBe(4);
+    expect(test.n).toBe(206);
+    expect(Math.abs(test.statistic - 744381 / 148718)).toBeLessThan(1e-9);
+    expect(Math.abs(test.p - 0.2867521892399124)).toBeLessThan(1e-9);
+    expect(Math.abs(test.effectSize - 0.11022174022235419)).toBeLessThan(1e-9);
+    expect(test.sparse).toBeCloseTo(1 / 3, 12);
+    // Best phone (+30), worst the pool (-1/6): over 3 pairs.
+    expect(spread?.pairs).toBe(3);
+    expect(spread?.difference).toBeCloseTo(100 * (0.3 + 1 / 6), 9);
+  });
+
+  it('lists a pool still under --min-n but neither tests nor compares it', () => {
+    expect(shape(10).at(-1)).toEqual({ key: undefined, pooled: 2, compared: false });
+    const { test, spread } = analyseCategorical(levels, 10, STATS);
+    // Exactly the 2x3 table worked by hand: chi2 = 28/9, p = exp(-14/9).
+    expect(test.n).toBe(200);
+    expect(Math.abs(test.statistic - 28 / 9)).toBeLessThan(1e-9);
+    expect(Math.abs(test.p - Math.exp(-14 / 9))).toBeLessThan(1e-9);
+    expect(spread?.pairs).toBe(1);
+    expect(spread?.difference).toBeCloseTo(20, 9);
+  });
+
+  it('compares a level of exactly --min-n answers', () => {
+    expect(shape(100).map((l) => l.compared)).toEqual([true, true, false]);
+  });
+
+  it('has no test and no spread when everything falls in one pool', () => {
+    const { levels: pooled, test, spread } = analyseCategorical(levels, 1000, STATS);
+    expect(pooled).toHaveLength(1);
+    expect(pooled[0]).toMatchObject({ key: undefined, levels: 4, compared: false });
+    expect(test.p).toBeNaN();
+    expect(spread).toBeUndefined();
+  });
+
+  it("shrinks each level towards the driver's overall NPS (the worked example of test/core/shrink.test.ts)", () => {
+    const shrunk = analyseCategorical(
+      new Map([
+        ['a', tallyOf(0, 0, 3)],
+        ['b', tallyOf(10, 10, 20)],
+        ['c', tallyOf(20, 10, 10)],
+      ]),
+      1,
+      STATS,
+    ).levels.map((l) => l.shrunk);
+    expect(shrunk[0]).toBeCloseTo(38.583198424271353, 8);
+    expect(shrunk[1]).toBeCloseTo(22.510868775056722, 8);
+    expect(shrunk[2]).toBeCloseTo(-21.669472304653362, 8);
+  });
+});
+
+describe('analyseNumeric', () => {
+  const driver = driverOf([8, 1, 7, 2, 6, 3, 5, 4], [10, 0, 9, 2, 8, 3, 7, 4]);
+
+  it("tests every row by Spearman's rho and compares the bands with at least --min-n answers", () => {
+    const result = analyseNumeric(driver, 2, STATS);
+    expect(result.test).toMatchObject({ name: 'Spearman rho', statistic: 1, p: 0, effectSize: 1, n: 8 });
+    expect(result.test.df).toBeNaN();
+    expect(result.levels.map((l) => [l.key, l.compared])).toEqual([
+      ['Q1 (1 - 2)', true],
+      ['Q2 (3 - 4)', true],
+      ['Q3 (5 - 6)', true],
+      ['Q4 (7 - 8)', true],
+    ]);
+    expect(result.spread?.pairs).toBe(6);
+    expect(result.spread?.difference).toBe(200);
+  });
+
+  it('leaves bands under --min-n out of the spread, never out of the test', () => {
+    const result = analyseNumeric(driver, 3, STATS);
+    expect(result.levels.every((l) => !l.compared)).toBe(true);
+    expect(result.spread).toBeUndefined();
+    expect(result.test.p).toBe(0);
+  });
+});
+
+describe('spreadOf', () => {
+  const score = (d: number, p: number, q: number) => countsOf(tallyOf(d, p, q));
+
+  it('is the MOVER difference of the best and the worst for two levels (the published example)', () => {
+    const spread = spreadOf([tallyOf(120, 200, 180), tallyOf(100, 200, 200)], STATS)!;
+    expect(spread.pairs).toBe(1);
+    expect(spread.difference).toBeCloseTo(8, 10);
+    expect(Math.abs(spread.lower - -1.3981)).toBeLessThan(1e-4);
+    expect(Math.abs(spread.upper - 17.3467)).toBeLessThan(1e-4);
+  });
+
+  it("builds each side of three levels' spread from intervals at 1 - 5%/3 (Bonferroni over the 3 pairs)", () => {
+    const [best, worst] = [score(20, 30, 50), score(40, 30, 30)];
+    const spread = spreadOf([tallyOf(30, 30, 40), tallyOf(40, 30, 30), tallyOf(20, 30, 50)], STATS)!;
+    const b = interval(best, 'score', 1 - 0.05 / 3);
+    const w = interval(worst, 'score', 1 - 0.05 / 3);
+    const d = 0.3 - -0.1;
+    expect(spread.pairs).toBe(3);
+    expect(spread.difference).toBeCloseTo(100 * d, 10);
+    expect(spread.lower).toBeCloseTo(100 * (d - Math.hypot(0.3 - b.lower, w.upper - -0.1)), 9);
+    expect(spread.upper).toBeCloseTo(100 * (d + Math.hypot(b.upper - 0.3, -0.1 - w.lower)), 9);
+  });
+
+  it('is undefined for fewer than two levels', () => {
+    expect(spreadOf([tallyOf(1, 2, 3)], STATS)).toBeUndefined();
+    expect(spreadOf([], STATS)).toBeUndefined();
+  });
+});
+
+describe('rankDrivers', () => {
+  const driver = (name: string, p: number, effectSize: number) => ({
+    name,
+    test: { name: 'chi-square', statistic: 0, df: 1, p, effectSize, n: 100, sparse: 0 } satisfies DriverTest,
+  });
+
+  it('orders by Holm-adjusted p, ties by raw p, then by effect size; untested last', () => {
+    // Holm over the four tested: 0.001 and 0.001 -> 0.004, 0.03 -> 0.06, 0.04 -> max(0.06, 0.04) = 0.06.
+    const ranked = rankDrivers([driver('late', 0.04, 0.9), driver('untested', NaN, NaN), driver('weak', 0.001, 0.1), driver('mid', 0.03, 0.2), driver('strong', 0.001, 0.3)]);
+    expect(ranked.map((r) => r.driver.name)).toEqual(['strong', 'weak', 'mid', 'late', 'untested']);
+    expect(ranked.map((r) => r.pAdjusted)).toEqual([0.004, 0.004, 0.06, 0.06, NaN]);
   });
 });
 

@@ -1,23 +1,20 @@
-import type { NumericDriver } from '../../core/drivers.js';
+import type { DriverAnalysis, DriverLevel, DriverTest, NumericDriver } from '../../core/drivers.js';
 import { entry } from '../../core/entry.js';
 import type { Fold } from '../../core/fold.js';
-import { compareGroups, holm } from '../../core/significance.js';
 import { type Statistics, summarize } from '../../core/summary.js';
-import { countsOf, mergeTallies, newTally, type Tally } from '../../core/tally.js';
-import { compareText } from '../../core/text.js';
+import { mergeTallies, newTally, type Tally } from '../../core/tally.js';
 import { dataError, usageError } from '../../errors.js';
 import type { GroupColumn } from '../../io/plan.js';
 import { confidenceLabel, formatDecimal, groupLabel } from '../../report/format.js';
 import type { Column, Row } from '../../report/model.js';
 import type { CommandDefinition, Outcome } from '../command.js';
 import { npsCells, npsColumns } from '../figures.js';
-
-/** The drivers' statistics, loaded when the command runs. */
-type Drivers = typeof import('../../core/drivers.js');
+import { parseCount } from '../options.js';
 
 interface DriverFlags {
   numeric?: string;
   categorical?: string;
+  minN: number;
 }
 
 /** Per numeric driver its (value, score) pairs; per categorical driver a tally per level. */
@@ -40,7 +37,8 @@ export const drivers: CommandDefinition<DriverFlags> = {
   configure: (cmd) =>
     cmd
       .option('--numeric <columns>', 'numeric drivers, comma-separated (decimal commas read as numbers)')
-      .option('--categorical <columns>', 'categorical drivers, comma-separated'),
+      .option('--categorical <columns>', 'categorical drivers, comma-separated')
+      .option('--min-n <n>', 'pool levels with fewer answers into one; no band or level under it is compared', parseCount, 30),
   async run({ flags, statistics, scan, warn }) {
     // Loaded here: its statistics library would otherwise slow every command's start.
     const drivers = await import('../../core/drivers.js');
@@ -97,24 +95,23 @@ export const drivers: CommandDefinition<DriverFlags> = {
         warn(`warning: ${unreadable} ${name} ${unreadable === 1 ? 'cell is' : 'cells are'} not a number and ${unreadable === 1 ? 'was' : 'were'} left out of that driver`);
     });
     const analyses = [
-      ...numeric.map((_, i) => numericAnalysis(drivers, names[`numeric_${i + 1}`].name, result.state.numeric[i], statistics)),
-      ...categorical.map((_, i) => categoricalAnalysis(drivers, names[`categorical_${i + 1}`].name, result.state.categorical[i], statistics)),
+      ...numeric.map((_, i) => ({ name: names[`numeric_${i + 1}`].name, ...drivers.analyseNumeric(result.state.numeric[i], flags.minN, statistics) })),
+      ...categorical.map((_, i) => ({ name: names[`categorical_${i + 1}`].name, ...drivers.analyseCategorical(result.state.categorical[i], flags.minN, statistics) })),
     ];
-    // Every driver is a test of its own: Holm across them. Then one scale people read for all:
-    // the spread of NPS between the driver's best and worst band or level.
-    const adjusted = holm(analyses.map((a) => a.p));
     const alpha = 1 - statistics.confidence;
-    const rows = analyses
-      .map((a, i) => ({ ...a, summary: { ...a.summary, p_adjusted: Number.isNaN(adjusted[i]) ? null : adjusted[i], significant: adjusted[i] < alpha ? 'yes' : '' } }))
-      .sort((a, b) => (Number.isNaN(b.spread) ? -Infinity : b.spread) - (Number.isNaN(a.spread) ? -Infinity : a.spread));
-    const sparse = analyses.filter((a) => a.sparse > 0.2).map((a) => `${a.summary.driver} (${formatDecimal(100 * a.sparse, 0)}% of cells)`);
+    const ranked = drivers.rankDrivers(analyses);
+    const level = confidenceLabel(statistics.confidence);
+    const sparse = ranked.filter(({ driver }) => driver.test.sparse > 0.2).map(({ driver }) => `${driver.name} (${formatDecimal(100 * driver.test.sparse, 0)}% of cells)`);
+    const pooled = ranked.flatMap(({ driver }) =>
+      driver.levels.filter((l) => l.key === undefined).map((l) => `${driver.name}: ${l.levels} ${l.levels === 1 ? 'level' : 'levels'}`),
+    );
     const report: Outcome['report'] = {
       title: `What moves NPS: ${result.inputs.map((i) => i.name).join(', ')}`,
       tables: [
         {
           name: 'drivers',
           columns: SUMMARY_COLUMNS,
-          rows: rows.map((a) => a.summary),
+          rows: ranked.map(({ driver, pAdjusted }) => summaryRow(driver, pAdjusted, alpha)),
           chart: {
             kind: 'intervals',
             label: 'driver',
@@ -122,22 +119,24 @@ export const drivers: CommandDefinition<DriverFlags> = {
             low: 'spread_lower',
             high: 'spread_upper',
             reference: 0,
-            tone: { field: 'significant', up: 'yes' },
+            tone: { field: 'effect', up: 'significant' },
           },
         },
         {
           name: 'levels',
           primary: true,
           columns: LEVEL_COLUMNS,
-          rows: rows.flatMap((a) => a.levels),
+          rows: ranked.flatMap(({ driver }) => driver.levels.map((l) => levelRow(driver, l, flags.minN, statistics))),
           chart: { kind: 'line', x: 'level', value: 'nps', low: 'nps_lower', high: 'nps_upper', n: 'n', facet: 'driver' },
         },
       ],
       notes: [
-        `Sorted by spread: the NPS of a driver's best band or level minus its worst, in points, with its ${confidenceLabel(statistics.confidence)} interval. Beside it, the driver's own test: Spearman's rho between a numeric driver and the 0-10 answer (rows without a number are left out of that driver), or a chi-square test of independence between a categorical driver and the three NPS categories with Cramér's V; p-values are Holm-adjusted across the ${analyses.length} ${analyses.length === 1 ? 'driver' : 'drivers'}. Associations in this data, not proof of cause.`,
+        `Sorted by each driver's test, its p-value Holm-adjusted across the ${analyses.length} ${analyses.length === 1 ? 'driver' : 'drivers'} (ties by effect size): for a categorical driver a chi-square test of independence between its compared levels and the three NPS categories, with Cramér's V; for a numeric one Spearman's rho with the 0-10 answer (rows without a number are left out of that driver). Effect: significant at ${level} after the adjustment. Associations in this data, not proof of cause.`,
+        `Levels with fewer than ${flags.minN} answers are pooled into "${poolLabel(flags.minN)}"${pooled.length > 0 ? ` (${pooled.join('; ')})` : ' (none here)'}; a band or pool still under ${flags.minN} is listed but neither tested nor compared (--min-n). Shrunk: each band or level pulled towards its driver's overall NPS, more so when it has few answers or the levels differ little beyond chance (empirical Bayes, as in agents).`,
+        `Spread: the NPS of the best compared band or level minus the worst's, in points; a description, which grows with the number of levels even when nothing differs, so drivers are not sorted by it. Its ${level} interval is simultaneous over the k(k-1)/2 pairs of compared levels (Bonferroni: each pair's MOVER interval at 1 - ${confidenceLabel(alpha)}/(k(k-1)/2), ${formatDecimal(100 * (1 - alpha / 6), 2)}% for 4 levels), so it allows for the best and worst being picked from the data.`,
         ...(sparse.length > 0
           ? [
-              `Expected counts below 5 in more than 20% of the chi-square's cells: ${sparse.join(', ')}. Its p-value is rough there; a permutation or exact test would be safer, or merge small levels.`,
+              `Expected counts below 5 in more than 20% of the chi-square's cells: ${sparse.join(', ')}. Its p-value is rough there; a permutation or exact test would be safer, or a larger --min-n.`,
             ]
           : []),
       ],
@@ -152,62 +151,57 @@ const split = (list: string | undefined) =>
     .map((c) => c.trim())
     .filter(Boolean);
 
-interface Analysis {
-  /** Best minus worst band or level, in points (NaN with fewer than two). */
-  readonly spread: number;
-  /** The driver's own test's p-value. */
-  readonly p: number;
-  /** Share of chi-square cells with expected counts below 5 (0 for numeric drivers). */
-  readonly sparse: number;
-  readonly summary: Record<string, Row[string]>;
-  readonly levels: Row[];
-}
+type Analysis = DriverAnalysis & { readonly name: string };
 
-function levelRow(driver: string, type: string, level: string, t: Tally, stats: Statistics, test: Row): Row {
-  return { driver, type, level, ...npsCells(summarize(t, stats)), statistic: test.statistic, p_value: test.p_value, effect_size: test.effect_size };
-}
+const poolLabel = (minN: number) => `other levels (n < ${minN})`;
 
-/** The spread between the best and the worst of the levels that have answers, with its MOVER interval. */
-function spreadOf(tallies: readonly Tally[], stats: Statistics): Record<string, Row[string]> & { spread: number } {
-  const scored = tallies.map((t) => ({ t, s: summarize(t, stats) })).filter((x) => x.s.n > 0);
-  if (scored.length < 2) return { spread: NaN, spread_interval: null, spread_lower: null, spread_upper: null };
-  const best = scored.reduce((a, b) => (b.s.nps > a.s.nps ? b : a));
-  const worst = scored.reduce((a, b) => (b.s.nps < a.s.nps ? b : a));
-  const d = compareGroups(countsOf(best.t), countsOf(worst.t), stats);
-  return { spread: 100 * d.difference, spread_interval: [100 * d.lower, 100 * d.upper], spread_lower: 100 * d.lower, spread_upper: 100 * d.upper };
-}
+/** The driver's verdict in the words the other commands use. */
+const effect = (p: number, alpha: number) => (Number.isNaN(p) ? 'not tested' : p < alpha ? 'significant' : 'not significant');
 
-function numericAnalysis({ spearman, quartileBands }: Drivers, name: string, driver: NumericDriver, stats: Statistics): Analysis {
-  const { rho, n, p } = spearman(driver);
-  const bands = quartileBands(driver);
-  const spread = spreadOf(
-    bands.map((b) => b.tally),
-    stats,
-  );
-  const summary = { driver: name, type: 'numeric', n, ...spread, test: 'Spearman rho', statistic: rho, df: null, p_value: Number.isNaN(p) ? null : p, effect_size: Math.abs(rho) };
-  return { spread: spread.spread, p, sparse: 0, summary, levels: bands.map((band) => levelRow(name, 'numeric', band.label, band.tally, stats, summary)) };
-}
-
-function categoricalAnalysis({ chiSquareIndependence }: Drivers, name: string, levels: Map<string, Tally>, stats: Statistics): Analysis {
-  const test = chiSquareIndependence(levels);
-  const spread = spreadOf([...levels.values()], stats);
-  const summary = {
-    driver: name,
-    type: 'categorical',
-    n: test.n,
-    ...spread,
-    test: 'chi-square',
-    statistic: test.statistic,
-    df: test.df,
-    p_value: Number.isNaN(test.p) ? null : test.p,
-    effect_size: test.cramersV,
-  };
+/** The test's figures; none but its name when there was nothing to test (a chi-square of one level has statistic 0 and df 0). */
+function testCells(test: DriverTest): Record<string, Row[string]> {
+  const tested = !Number.isNaN(test.p);
   return {
-    spread: spread.spread,
-    p: test.p,
-    sparse: test.sparse,
-    summary,
-    levels: [...levels.keys()].sort(compareText).map((level) => levelRow(name, 'categorical', groupLabel(level), levels.get(level)!, stats, summary)),
+    test: test.name,
+    statistic: tested ? test.statistic : null,
+    df: tested && !Number.isNaN(test.df) ? test.df : null,
+    effect_size: Number.isNaN(test.effectSize) ? null : test.effectSize,
+    p_value: tested ? test.p : null,
+  };
+}
+
+function summaryRow(a: Analysis, pAdjusted: number, alpha: number): Row {
+  const s = a.spread;
+  return {
+    driver: a.name,
+    type: a.type,
+    n: a.test.n,
+    compared_levels: a.levels.filter((l) => l.compared).length,
+    ...testCells(a.test),
+    p_adjusted: Number.isNaN(pAdjusted) ? null : pAdjusted,
+    effect: effect(pAdjusted, alpha),
+    spread: s ? s.difference : null,
+    spread_interval: s ? [s.lower, s.upper] : null,
+    spread_lower: s ? s.lower : null,
+    spread_upper: s ? s.upper : null,
+  };
+}
+
+function levelRow(a: Analysis, l: DriverLevel, minN: number, stats: Statistics): Row {
+  const pool = l.key === undefined;
+  const note = [pool ? `${l.levels} ${l.levels === 1 ? 'level' : 'levels'}` : '', l.compared ? '' : `n < ${minN}, not compared`].filter(Boolean).join('; ');
+  const test = testCells(a.test);
+  return {
+    driver: a.name,
+    type: a.type,
+    level: pool ? poolLabel(minN) : a.type === 'categorical' ? groupLabel(l.key!) : l.key!,
+    ...npsCells(summarize(l.tally, stats)),
+    shrunk_nps: Number.isNaN(l.shrunk) ? null : l.shrunk,
+    compared: l.compared,
+    note,
+    statistic: test.statistic,
+    p_value: test.p_value,
+    effect_size: test.effect_size,
   };
 }
 
@@ -215,17 +209,18 @@ const SUMMARY_COLUMNS: Column[] = [
   { key: 'driver', label: 'Driver', kind: 'text' },
   { key: 'type', label: 'Type', kind: 'text' },
   { key: 'n', label: 'n', kind: 'count' },
-  { key: 'spread', label: 'Spread', kind: 'nps' },
-  { key: 'spread_interval', label: 'Spread interval', kind: 'range', audience: 'human' },
-  { key: 'spread_lower', label: 'Spread lower', kind: 'nps', audience: 'machine' },
-  { key: 'spread_upper', label: 'Spread upper', kind: 'nps', audience: 'machine' },
+  { key: 'compared_levels', label: 'Levels', kind: 'count' },
   { key: 'test', label: 'Test', kind: 'text' },
   { key: 'statistic', label: 'rho / chi²', kind: 'stat' },
   { key: 'df', label: 'df', kind: 'count' },
   { key: 'effect_size', label: '|rho| / V', kind: 'stat' },
   { key: 'p_value', label: 'p', kind: 'p', audience: 'machine' },
   { key: 'p_adjusted', label: 'p (Holm)', kind: 'p' },
-  { key: 'significant', label: 'Significant', kind: 'text', audience: 'machine' },
+  { key: 'effect', label: 'Effect', kind: 'text' },
+  { key: 'spread', label: 'Spread', kind: 'nps' },
+  { key: 'spread_interval', label: 'Spread interval', kind: 'range', audience: 'human' },
+  { key: 'spread_lower', label: 'Spread lower', kind: 'nps', audience: 'machine' },
+  { key: 'spread_upper', label: 'Spread upper', kind: 'nps', audience: 'machine' },
 ];
 
 const LEVEL_COLUMNS: Column[] = [
@@ -233,8 +228,11 @@ const LEVEL_COLUMNS: Column[] = [
   { key: 'type', label: 'Type', kind: 'text', audience: 'machine' },
   { key: 'level', label: 'Band or level', kind: 'text' },
   ...npsColumns(),
+  { key: 'shrunk_nps', label: 'Shrunk', kind: 'nps' },
+  { key: 'compared', label: 'Compared', kind: 'boolean', audience: 'machine' },
+  { key: 'note', label: 'Note', kind: 'text' },
   // The driver's own test on every row, so a CSV of levels stands alone.
   { key: 'statistic', label: 'Statistic', kind: 'stat', audience: 'machine' },
   { key: 'p_value', label: 'p', kind: 'p', audience: 'machine' },
-  { key: 'effect_size', label: 'Effect', kind: 'stat', audience: 'machine' },
+  { key: 'effect_size', label: 'Effect size', kind: 'stat', audience: 'machine' },
 ];
