@@ -1,4 +1,6 @@
-import { mergeTallies, newTally, type Tally, weightedCounts, weightOf, withEffectiveSize } from './tally.js';
+import { compareGroups, type Difference } from './significance.js';
+import type { Statistics } from './summary.js';
+import { countsOf, mergeTallies, newTally, restOf, type Tally, weightedCounts, weightOf, withEffectiveSize } from './tally.js';
 
 /** NPS over responses in clusters, with the precision the clusters leave. */
 export interface ClusteredNps {
@@ -9,31 +11,118 @@ export interface ClusteredNps {
   readonly variance: number;
 }
 
-/**
+/*
  * Responses within a cluster (an account's contacts, a customer's calls) are alike, so they tell
- * less than as many independent ones. NPS is the weighted mean of y = -1, 0, +1, a ratio; its
- * variance by linearization is that of the clusters' totals of w (y - NPS), clusters independent:
- * C / (C - 1) * sum over clusters of (A_c - NPS W_c)^2 / W^2, where A_c is the cluster's weighted
- * promoters minus detractors and W_c its weight. This is R survey's svymean with ids = ~cluster.
- * The effective n is the n that would give that variance without clusters: the spread of y over it.
+ * less than as many independent ones. NPS is the weighted mean of y = -1, 0, +1, a ratio; by
+ * linearization its variance is that of the clusters' totals of w (y - NPS) / W, clusters
+ * independent: C / (C - 1) * sum over clusters of z_c^2, z_c = (A_c - NPS W_c) / W, where A_c is the
+ * cluster's weighted promoters minus detractors, W_c its weight and W the total. A group (a
+ * domain) is the same sum over every cluster of the design, with A_c and W_c of the group's answers
+ * alone: R survey's svymean with ids = ~cluster, and svyby for groups. Two groups that share
+ * clusters covary: C / (C - 1) * sum of z_c z'_c.
  */
-export function clusteredNps(perCluster: Iterable<Tally>): ClusteredNps {
-  const clusters = [...perCluster];
+
+/** A domain's linearized residual per cluster, z_c, by cluster. */
+interface Influence {
+  readonly tally: Tally;
+  readonly z: Map<string, number>;
+}
+
+function influence(byCluster: ReadonlyMap<string, Tally>): Influence {
   const tally = newTally();
-  for (const t of clusters) mergeTallies(tally, t);
+  for (const t of byCluster.values()) mergeTallies(tally, t);
   const total = weightOf(tally);
   const all = weightedCounts(tally);
   const nps = (all.promoters - all.detractors) / total;
-  let squares = 0;
-  for (const t of clusters) {
+  const z = new Map<string, number>();
+  for (const [cluster, t] of byCluster) {
     const c = weightedCounts(t);
-    const residual = c.promoters - c.detractors - nps * weightOf(t);
-    squares += residual * residual;
+    z.set(cluster, (c.promoters - c.detractors - nps * weightOf(t)) / total);
   }
-  const count = clusters.length;
-  const variance = ((count / (count - 1)) * squares) / (total * total);
-  const spread = (all.promoters + all.detractors) / total - nps * nps;
-  // Every answer alike leaves nothing to spread: the interval methods know that case without a design.
-  const effective = spread > 0 && variance > 0 ? spread / variance : undefined;
-  return { tally: effective === undefined ? tally : withEffectiveSize(tally, effective), clusters: count, variance };
+  return { tally, z };
+}
+
+/** C / (C - 1) * sum of z_c z'_c over the clusters both hold (the others contribute 0). */
+function covariance(a: Influence, b: Influence, clusters: number): number {
+  const [small, large] = a.z.size <= b.z.size ? [a.z, b.z] : [b.z, a.z];
+  let sum = 0;
+  for (const [cluster, z] of small) sum += z * (large.get(cluster) ?? 0);
+  return (clusters / (clusters - 1)) * sum || 0;
+}
+
+/**
+ * The tally with the effective n that gives `variance`: the spread of y over it. Every answer alike
+ * leaves nothing to spread, and the interval methods know that case without a design.
+ */
+function withVariance(t: Tally, variance: number): Tally {
+  const c = weightedCounts(t);
+  const total = c.promoters + c.passives + c.detractors;
+  const nps = (c.promoters - c.detractors) / total;
+  const spread = (c.promoters + c.detractors) / total - nps * nps;
+  return spread > 0 && variance > 0 ? withEffectiveSize(t, spread / variance) : t;
+}
+
+/** All answers of a clustered design: one tally per cluster. */
+export function clusteredNps(perCluster: ReadonlyMap<string, Tally>): ClusteredNps {
+  const all = influence(perCluster);
+  const variance = covariance(all, all, perCluster.size);
+  return { tally: withVariance(all.tally, variance), clusters: perCluster.size, variance };
+}
+
+/** Groups compared with the rest: independent answers, or clustered ones. */
+export interface GroupDesign {
+  readonly keys: readonly string[];
+  /** The group's tally, with the precision the design leaves. */
+  tally(key: string): Tally;
+  /** The group minus all the others. */
+  vsRest(key: string, stats: Statistics): Difference;
+}
+
+/** Groups of independent answers. */
+export function independentGroups(groups: ReadonlyMap<string, Tally>): GroupDesign {
+  const total = newTally();
+  for (const t of groups.values()) mergeTallies(total, t);
+  return {
+    keys: [...groups.keys()],
+    tally: (key) => groups.get(key)!,
+    vsRest: (key, stats) => compareGroups(countsOf(groups.get(key)!), countsOf(restOf(total, groups.get(key)!)), stats),
+  };
+}
+
+/**
+ * Groups whose answers come in clusters, one tally per group and cluster. A group and the rest
+ * share the clusters that span them, so their difference has the variance of z_group - z_rest.
+ */
+export function clusteredGroups(byGroup: ReadonlyMap<string, ReadonlyMap<string, Tally>>): GroupDesign & { readonly clusters: number } {
+  const totals = new Map<string, Tally>();
+  for (const clusters of byGroup.values()) {
+    for (const [cluster, t] of clusters) {
+      let total = totals.get(cluster);
+      if (!total) {
+        total = newTally();
+        totals.set(cluster, total);
+      }
+      mergeTallies(total, t);
+    }
+  }
+  const count = totals.size;
+  const own = new Map([...byGroup].map(([key, clusters]) => [key, influence(clusters)]));
+  const variance = (i: Influence) => covariance(i, i, count);
+  const rest = (key: string): Influence => {
+    const mine = byGroup.get(key)!;
+    return influence(new Map([...totals].map(([cluster, t]) => [cluster, mine.has(cluster) ? restOf(t, mine.get(cluster)!) : t])));
+  };
+  return {
+    keys: [...byGroup.keys()],
+    clusters: count,
+    tally: (key) => withVariance(own.get(key)!.tally, variance(own.get(key)!)),
+    vsRest(key, stats) {
+      const g = own.get(key)!;
+      const r = rest(key);
+      const vg = variance(g);
+      const vr = variance(r);
+      const correlation = vg > 0 && vr > 0 ? covariance(g, r, count) / Math.sqrt(vg * vr) : 0;
+      return compareGroups(countsOf(withVariance(g.tally, vg)), countsOf(withVariance(r.tally, vr)), stats, correlation);
+    },
+  };
 }

@@ -1,6 +1,7 @@
-import { compareGroups, type Difference, holm } from './significance.js';
+import { type GroupDesign, independentGroups } from './cluster.js';
+import { type Difference, holm } from './significance.js';
 import { type NpsSummary, type Statistics, summarize } from './summary.js';
-import { countsOf, mergeTallies, newTally, restOf, type Tally } from './tally.js';
+import type { Tally } from './tally.js';
 import { compareText } from './text.js';
 
 /** One group against every other group pooled. */
@@ -17,14 +18,10 @@ export interface GroupResult {
  * Every group against the rest (all other groups pooled), with Holm-adjusted p-values: "is this
  * agent/channel really different?" asked of every group at once. Sorted by key for stable output.
  */
-export function eachAgainstRest(groups: ReadonlyMap<string, Tally>, stats: Statistics): GroupResult[] {
-  const total = newTally();
-  for (const t of groups.values()) mergeTallies(total, t);
-  const keys = [...groups.keys()].sort(compareText);
-  const differences = keys.map((key) => {
-    const own = groups.get(key)!;
-    return compareGroups(countsOf(own), countsOf(restOf(total, own)), stats);
-  });
+export function eachAgainstRest(groups: ReadonlyMap<string, Tally> | GroupDesign, stats: Statistics): GroupResult[] {
+  const design = groups instanceof Map ? independentGroups(groups) : (groups as GroupDesign);
+  const keys = [...design.keys].sort(compareText);
+  const differences = keys.map((key) => design.vsRest(key, stats));
   const adjusted = holm(differences.map((d) => d.p));
-  return keys.map((key, i) => ({ key, summary: summarize(groups.get(key)!, stats), vsRest: differences[i], pAdjusted: adjusted[i] }));
+  return keys.map((key, i) => ({ key, summary: summarize(design.tally(key), stats), vsRest: differences[i], pAdjusted: adjusted[i] }));
 }

@@ -33,14 +33,19 @@ const FIRST_BRACKET_Z = 38;
  */
 const LARGEST_FINITE_Z = 2 ** 40;
 
-export function compareGroups(x: Counts, y: Counts, settings: Statistics): Difference {
+/**
+ * x minus y by MOVER. `correlation` is that of the two estimates (groups that share clusters): Zou
+ * & Donner's MOVER for dependent estimates, whose half-widths combine as sqrt(a^2 + b^2 - 2 r a b).
+ */
+export function compareGroups(x: Counts, y: Counts, settings: Statistics, correlation = 0): Difference {
   if (sizeOf(x) === 0 || sizeOf(y) === 0) return NO_DIFFERENCE;
   const px = netScore(x);
   const py = netScore(y);
   const d = px - py;
   const bound = (c: Counts, z: number, side: 'lower' | 'upper') => boundAt(c, settings.method, z, side);
-  const moverLower = (z: number) => d - Math.hypot(px - bound(x, z, 'lower'), bound(y, z, 'upper') - py);
-  const moverUpper = (z: number) => d + Math.hypot(bound(x, z, 'upper') - px, py - bound(y, z, 'lower'));
+  const combine = correlation === 0 ? Math.hypot : (a: number, b: number) => Math.sqrt(Math.max(0, a * a + b * b - 2 * correlation * a * b));
+  const moverLower = (z: number) => d - combine(px - bound(x, z, 'lower'), bound(y, z, 'upper') - py);
+  const moverUpper = (z: number) => d + combine(bound(x, z, 'upper') - px, py - bound(y, z, 'lower'));
   const zCrit = criticalValue(settings.confidence);
   const lower = moverLower(zCrit);
   const upper = moverUpper(zCrit);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
-import { clusteredNps } from '../../src/core/cluster.js';
+import { clusteredGroups, clusteredNps } from '../../src/core/cluster.js';
 import { entry } from '../../src/core/entry.js';
 import { summarize } from '../../src/core/summary.js';
 import { addAnswer, effectiveSize, newTally, type Tally } from '../../src/core/tally.js';
@@ -74,7 +74,7 @@ describe('clustered NPS', () => {
   it('by hand: two accounts of two, the variance of the clusters totals', () => {
     // Account A: 10 and 9 (y +1, +1); account B: 0 and 8 (y -1, 0). NPS = 1/4. Residuals of the
     // accounts' totals: 2 - 2/4 = 1.5 and -1 - 2/4 = -1.5; variance 2/1 * 4.5 / 16 = 0.5625.
-    const design = clusteredNps(byAccount(['A:10', 'A:9', 'B:0', 'B:8'].map((s) => ({ account: s[0], score: Number(s.slice(2)), weight: 1 }))).values());
+    const design = clusteredNps(byAccount(['A:10', 'A:9', 'B:0', 'B:8'].map((s) => ({ account: s[0], score: Number(s.slice(2)), weight: 1 }))));
     expect(design.clusters).toBe(2);
     expect(design.variance).toBeCloseTo(0.5625, 15);
     // The spread of y is 3/4 - 1/16 = 11/16: as precise as 11/16 / 0.5625 = 1.2222 answers.
@@ -88,7 +88,7 @@ describe('clustered NPS', () => {
 
   it('one answer per cluster is nearly the plain variance: n / (n - 1) of it', () => {
     const rows = [10, 9, 9, 8, 7, 6, 3, 0, 10, 5].map((score, i) => ({ account: `A${i}`, score, weight: 1 }));
-    const design = clusteredNps(byAccount(rows).values());
+    const design = clusteredNps(byAccount(rows));
     expect(effectiveSize(design.tally)).toBeCloseTo(9, 12);
   });
 
@@ -103,11 +103,49 @@ describe('clustered NPS', () => {
     const file = join(temp, `survey-${seed}.csv`);
     writeFileSync(file, `account,score,w\n${rows.map((r) => `${r.account},${r.score},${r.weight}`).join('\n')}\n`);
     const r = reference(file, weighted);
-    const design = clusteredNps(byAccount(rows).values());
+    const design = clusteredNps(byAccount(rows));
     const s = summarize(design.tally, { method: 'wald', confidence: 0.95 });
     expect(s.nps / 100).toBeCloseTo(r.mean, 9);
     expect(Math.sqrt(design.variance)).toBeCloseTo(r.se, 9);
     expect(Math.abs((s.upper - s.nps) / 100 - 1.959963984540054 * r.se)).toBeLessThan(1e-6);
+  });
+
+  it.each([
+    [11, 60, false],
+    [12, 150, true],
+    [13, 40, true],
+  ])('seed %i, %i accounts, weighted %s: each channel and its difference from the rest as R survey gives them (svyby, svycontrast)', (seed, accounts, weighted) => {
+    // Contacts of one account reach several channels, so a channel and the rest share accounts.
+    const channels = ['chat', 'email', 'phone'];
+    const rows = survey(seed, accounts, weighted).map((r, i) => ({ ...r, channel: channels[(i * 7 + r.score) % 3] }));
+    const file = join(temp, `groups-${seed}.csv`);
+    writeFileSync(file, `account,channel,score,w\n${rows.map((r) => `${r.account},${r.channel},${r.score},${r.weight}`).join('\n')}\n`);
+    const script = [
+      'suppressMessages(library(survey))',
+      `d <- read.csv("${file}")`,
+      'd$y <- ifelse(d$score >= 9, 1, ifelse(d$score <= 6, -1, 0))',
+      `design <- svydesign(ids = ~account, ${weighted ? 'weights = ~w, ' : ''}data = d)`,
+      `for (g in c(${channels.map((c) => `"${c}"`).join(', ')})) {`,
+      '  design <- update(design, own = factor(channel == g, levels = c(FALSE, TRUE)))',
+      '  by <- svyby(~y, ~own, design, svymean, covmat = TRUE)',
+      '  d1 <- svycontrast(by, c(-1, 1))',
+      '  cat(sprintf("%s %.17g %.17g %.17g %.17g\\n", g, coef(by)[[2]], SE(by)[[2]], coef(d1)[[1]], SE(d1)[[1]]))',
+      '}',
+    ].join('\n');
+    const result = spawnChild('Rscript', ['-e', script]);
+    if (result.status !== 0) throw new Error(`Rscript failed: ${result.stderr}`);
+    const design = clusteredGroups(new Map(channels.map((c) => [c, byAccount(rows.filter((r) => r.channel === c))])));
+    const z = 1.959963984540054;
+    for (const line of result.stdout.trim().split('\n')) {
+      const [channel, mean, se, difference, differenceSe] = line.split(' ');
+      const s = summarize(design.tally(channel), { method: 'wald', confidence: 0.95 });
+      expect(s.nps / 100).toBeCloseTo(Number(mean), 9);
+      expect(Math.abs((s.upper - s.nps) / 100 - z * Number(se))).toBeLessThan(1e-6);
+      const vsRest = design.vsRest(channel, { method: 'wald', confidence: 0.95 });
+      expect(vsRest.difference).toBeCloseTo(Number(difference), 9);
+      expect(Math.abs(vsRest.upper - vsRest.difference - z * Number(differenceSe))).toBeLessThan(1e-6);
+      expect(Math.abs(vsRest.difference - vsRest.lower - z * Number(differenceSe))).toBeLessThan(1e-6);
+    }
   });
 
   it('nps report --cluster gives R survey interval (Wald), and a wider one than without clusters', async () => {

@@ -7,13 +7,14 @@ import { countsOf, newTally, type Tally } from '../../core/tally.js';
 import { dataError, usageError } from '../../errors.js';
 import { confidenceLabel, formatDecimal, formatForHumans, groupLabel, pText } from '../../report/format.js';
 import type { Column, Row } from '../../report/model.js';
+import { type ClusterFlags, clusterColumns, clusterNote, clusterOption, groupsInClusters } from '../clusters.js';
 import type { CommandContext, CommandDefinition, Outcome, ScanSpec } from '../command.js';
 import { differenceCells, differenceColumns, lowN, npsCells, npsColumns, npsForest } from '../figures.js';
 import { asOfText, type InProgressFlags, inProgressOption, judging } from '../in-progress.js';
 import { parseCount } from '../options.js';
 import { failBelowGate, underMinN } from '../verdicts.js';
 
-interface CompareFlags extends InProgressFlags {
+interface CompareFlags extends InProgressFlags, ClusterFlags {
   by?: string;
   period?: string;
   vs?: string;
@@ -45,13 +46,20 @@ export const compare: CommandDefinition<CompareFlags> = {
       .option('--vs <label>', 'the period to compare --period with')
       .option('--latest', 'the latest complete period against the one before (unit from --period, default quarter)')
       .addOption(inProgressOption())
-      .option('--min-n <n>', 'mark groups with fewer responses than this (--fail-below judges the rest)', parseCount, 30),
+      .option('--min-n <n>', 'mark groups with fewer responses than this (--fail-below judges the rest)', parseCount, 30)
+      .addOption(clusterOption()),
   async run(context) {
     const { flags, args } = context;
     const twoFiles = args.length === 2 && !flags.by && !flags.vs && !flags.latest;
     const modes = [flags.by !== undefined, flags.vs !== undefined || flags.latest === true, twoFiles];
     if (modes.filter(Boolean).length !== 1) {
       throw usageError('say what to compare', 'use --by <column>, --period <label> --vs <label>, --latest, or give two files');
+    }
+    if (flags.cluster !== undefined && flags.by === undefined) {
+      throw usageError(
+        '--cluster works with --by: periods and files that share clusters are not compared yet',
+        'compare groups with --by <column> --cluster <column>, or drop --cluster',
+      );
     }
     if (flags.includeInProgress && !flags.latest) throw usageError('--include-in-progress says which period --latest compares', 'add --latest, or drop --include-in-progress');
     const compared = flags.by !== undefined ? await byColumn(flags.by, context) : twoFiles ? await byFile(context) : await byPeriod(context);
@@ -68,8 +76,9 @@ export const compare: CommandDefinition<CompareFlags> = {
 };
 
 async function byColumn(column: string, { flags, statistics, scan }: CommandContext<CompareFlags>): Promise<Compared> {
-  const result = await scan({ groups: [{ role: 'by', flag: '--by', spec: column }] }, groupFold);
-  const results = eachAgainstRest(result.state, statistics);
+  const result = await scan({ groups: [{ role: 'by', flag: '--by', spec: column }, ...clusterColumns(flags)] }, groupFold);
+  const design = flags.cluster === undefined ? undefined : groupsInClusters(result.state);
+  const results = eachAgainstRest(design ?? result.state, statistics);
   const alpha = 1 - statistics.confidence;
   const rows = results.map((g) => row(groupLabel(g.key), g.summary, 'rest', g.vsRest, g.pAdjusted, alpha, flags.minN));
   const name = result.inputs[0].columns.by.name;
@@ -85,7 +94,12 @@ async function byColumn(column: string, { flags, statistics, scan }: CommandCont
         ? `No ${name} differs significantly from the rest at ${level} (Holm-adjusted across ${tested}).`
         : `At ${level}, Holm-adjusted across ${tested}: ${[above.length ? `above the rest: ${above.join(', ')}` : '', below.length ? `below the rest: ${below.join(', ')}` : ''].filter(Boolean).join('; ')}.`;
   return {
-    report: frame(`NPS by ${name}, each against the rest: ${names(result.inputs)}`, rows, [verdict], 'p (Holm)'),
+    report: frame(
+      `NPS by ${name}, each against the rest: ${names(result.inputs)}`,
+      rows,
+      [verdict, ...(design ? [clusterNote(design.clusters, result.inputs[0].columns.cluster.name)] : [])],
+      'p (Holm)',
+    ),
     groups: results.map((g) => ({ name: `${name} ${groupLabel(g.key)}`, summary: g.summary })),
   };
 }

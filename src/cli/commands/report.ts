@@ -10,8 +10,9 @@ import { type NpsSummary, type Statistics, summarize } from '../../core/summary.
 import type { Tally } from '../../core/tally.js';
 import { dataError, usageError } from '../../errors.js';
 import type { Scan } from '../../io/scan.js';
-import { confidenceLabel, formatDecimal } from '../../report/format.js';
+import { confidenceLabel } from '../../report/format.js';
 import type { Column, ReportTable, Row } from '../../report/model.js';
+import { type ClusterFlags, clusterColumns, clusterNote, clusterOption } from '../clusters.js';
 import type { CommandDefinition, Outcome } from '../command.js';
 import { METHOD_NAMES, npsForest } from '../figures.js';
 import { type InProgressFlags, inProgressOption, judging, latestJudged } from '../in-progress.js';
@@ -19,13 +20,12 @@ import { parseNps } from '../options.js';
 import { addSideMetricOptions, checkSideMetrics, hasSideMetrics, type SideFlags, sideColumns, sideFold, sideMetricCells, sideMetricColumns } from '../side-metrics.js';
 import { benchmarkVerdict, dropGate, failBelowGate, latestChange } from '../verdicts.js';
 
-interface ReportFlags extends SideFlags, InProgressFlags {
+interface ReportFlags extends SideFlags, InProgressFlags, ClusterFlags {
   benchmark?: number;
   alternative: Alternative;
   failOnDrop?: boolean;
   period: PeriodUnit;
   fiscalYearStart: number;
-  cluster?: string;
 }
 
 export const report: CommandDefinition<ReportFlags> = {
@@ -47,7 +47,7 @@ export const report: CommandDefinition<ReportFlags> = {
       .option('--fail-on-drop', 'exit 1 when the latest complete --period is significantly below the one before')
       .addOption(new Option('--period <unit>', 'the period unit of --fail-on-drop').choices(PERIOD_UNITS).default('quarter'))
       .addOption(inProgressOption())
-      .option('--cluster <column>', 'responses come in clusters (an account, a customer): the interval by linearization over them'),
+      .addOption(clusterOption()),
   async run({ flags, statistics, decimals, failBelow, scan, warn }) {
     const calendar: Calendar = { unit: flags.period, fiscalYearStart: flags.fiscalYearStart };
     if (flags.includeInProgress && !flags.failOnDrop) {
@@ -59,11 +59,11 @@ export const report: CommandDefinition<ReportFlags> = {
     // Periods are only tallied when --fail-on-drop needs them; the overall tally comes with every scan.
     const clustered = flags.cluster !== undefined;
     const npsFold: Fold<unknown> = clustered ? keyedFold(1) : flags.failOnDrop ? periodFold(calendar) : tallyFold;
-    const clusterColumn = clustered ? [{ role: 'cluster', flag: '--cluster', spec: flags.cluster }] : [];
+    const clusterColumn = clusterColumns(flags);
     const fold = pairFold(npsFold, sideFold(flags, clusterColumn.length, { by: 'none' }));
     const result = await scan({ needsDates: Boolean(flags.failOnDrop), groups: [...clusterColumn, ...sideColumns(flags)] }, fold);
     checkSideMetrics(flags, result.state[1].values(), warn);
-    const design = clustered ? clusteredNps((result.state[0] as Map<string, Tally>).values()) : undefined;
+    const design = clustered ? clusteredNps(result.state[0] as Map<string, Tally>) : undefined;
     if (design && design.clusters < 2) {
       throw dataError(`--cluster ${flags.cluster}: the responses are all in one cluster`, 'an interval over clusters needs two or more; drop --cluster');
     }
@@ -75,10 +75,8 @@ export const report: CommandDefinition<ReportFlags> = {
     const benchmark = flags.benchmark === undefined ? undefined : benchmarkVerdict(overall, flags.benchmark, statistics, decimals, flags.alternative);
     // The --fail-on-drop verdict is its gate's line; the benchmark's is a note, and data in JSON.
     const inProgress = flags.failOnDrop ? judge.note(periods.keys()) : undefined;
-    const clusterNote =
-      design &&
-      `${design.clusters} clusters (${flags.cluster}): the interval is by linearization over clusters, as answers within one are alike (effective n ${formatDecimal(summary.nEffective, 1)} of ${summary.n}).`;
-    const extra = [inProgress, clusterNote, benchmark?.sentence].filter((n): n is string => n !== undefined);
+    const clusters = design && clusterNote(design.clusters, flags.cluster!, { effective: summary.nEffective, n: summary.n });
+    const extra = [inProgress, clusters, benchmark?.sentence].filter((n): n is string => n !== undefined);
     const side = hasSideMetrics(flags) ? { flags: flags as SideFlags, metrics: result.state[1].get('') } : undefined;
     const gates = [
       ...(failBelow === undefined ? [] : [failBelowGate(failBelow, [{ subject: 'overall', nps: summary.nps }], decimals)]),
@@ -193,7 +191,13 @@ function reportOf(
                 { key: 'bar', label: '', kind: 'bar' },
               ],
               rows: s.distribution
-                .map((count, score) => ({ score, count, share: s.weightedN === 0 ? NaN : (100 * count) / s.weightedN, bar: most === 0 ? 0 : count / most, category: classify(score) }))
+                .map((count, score) => ({
+                  score,
+                  count,
+                  share: s.weightedN === 0 ? NaN : (100 * count) / s.weightedN,
+                  bar: most === 0 ? 0 : count / most,
+                  category: classify(score),
+                }))
                 .reverse(),
               chart: { kind: 'bars', x: 'score', y: 'count', tone: { field: 'category', up: 'promoter', down: 'detractor' } },
             },

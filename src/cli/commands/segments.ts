@@ -7,12 +7,13 @@ import { usageError } from '../../errors.js';
 import type { Question } from '../../io/scan.js';
 import { groupLabel } from '../../report/format.js';
 import type { Column, ReportTable, Row } from '../../report/model.js';
+import { type ClusterFlags, clusterColumns, clusterNote, clusterOption, groupsInClusters } from '../clusters.js';
 import type { CommandDefinition, Outcome } from '../command.js';
 import { lowN, npsCells, npsColumns, npsForest } from '../figures.js';
 import { parseCount } from '../options.js';
 import { failBelowGate, type Judged, underMinN } from '../verdicts.js';
 
-interface SegmentFlags {
+interface SegmentFlags extends ClusterFlags {
   by: string;
   minN: number;
 }
@@ -30,17 +31,26 @@ export const segments: CommandDefinition<SegmentFlags> = {
   configure: (cmd) =>
     cmd
       .requiredOption('--by <column[,column]>', 'one column, or two separated by a comma for a cross-tab')
-      .option('--min-n <n>', 'mark segments with fewer responses than this (--fail-below judges the rest)', parseCount, 30),
+      .option('--min-n <n>', 'mark segments with fewer responses than this (--fail-below judges the rest)', parseCount, 30)
+      .addOption(clusterOption()),
   async run({ flags, statistics, decimals, failBelow, scan }) {
     const by = flags.by
       .split(',')
       .map((c) => c.trim())
       .filter(Boolean);
     if (by.length < 1 || by.length > 2) throw usageError(`--by ${flags.by}: give one column, or two separated by a comma`, 'e.g. --by channel or --by channel,team');
-    const result = await scan({ groups: by.map((spec, i) => ({ role: i === 0 ? 'by' : 'by_2', flag: '--by', spec })) }, groupFold);
+    const scanned = await scan({ groups: [...by.map((spec, i) => ({ role: i === 0 ? 'by' : 'by_2', flag: '--by', spec })), ...clusterColumns(flags)] }, groupFold);
+    // With clusters, each segment's tally carries the precision its clusters leave.
+    const designs = flags.cluster === undefined ? undefined : scanned.questions.map((q) => groupsInClusters(q.state));
+    const result = designs
+      ? { ...scanned, questions: scanned.questions.map((q, i) => ({ ...q, state: new Map(designs[i].keys.map((key) => [key, designs[i].tally(key)])) })) }
+      : scanned;
     const names = by.map((_, i) => result.inputs[0].columns[i === 0 ? 'by' : 'by_2'].name);
     const title = `NPS by ${names.join(' and ')}: ${result.inputs.map((i) => i.name).join(', ')}`;
-    const notes = result.questions.length > 1 ? [`Two questions: 1 = ${result.questions[0].name}, 2 = ${result.questions[1].name}.`] : [];
+    const notes = [
+      ...(result.questions.length > 1 ? [`Two questions: 1 = ${result.questions[0].name}, 2 = ${result.questions[1].name}.`] : []),
+      ...(designs ? [clusterNote(designs[0].clusters, result.inputs[0].columns.cluster.name)] : []),
+    ];
     const report = segmentsReport(result.questions, names, flags.minN, statistics, { title, notes });
     if (failBelow === undefined) return { report };
     // Every segment (cell) with enough responses to judge, of every question.
