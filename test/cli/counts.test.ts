@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { fakeIo } from '../helpers/fake-io.js';
 import { figures } from '../helpers/figures.js';
+import { dayRead, EXPORT_FORMAT, TEXT_DATE_CELLS, textDatesCsv } from './sql-text-dates.js';
 
 /*
  * --counts against a real engine: DuckDB (embedded) tallies fixtures/contact-centre.csv into
@@ -176,5 +177,67 @@ describe('nps sql, run on DuckDB, gives the counts --counts reads', () => {
     ]);
     expect((await connection.runAndReadAll(`SELECT COUNT(*) AS n FROM "odd ""table"""`)).getRowObjects()[0].n).toBe(4n);
     connection.closeSync();
+  });
+});
+
+describe('nps sql names its CTE and columns clear of the table and the groups', () => {
+  it('reads a table named answers, grouped by columns named score and answered_at', async () => {
+    const db = await DuckDBInstance.create(':memory:');
+    const connection = await db.connect();
+    await connection.run('CREATE TABLE answers (ltr VARCHAR, d VARCHAR, score VARCHAR, answered_at VARCHAR)');
+    await connection.run(
+      `INSERT INTO answers VALUES ('9', '2024-01-05', 'x', 'a'), ('10', '2024-01-06', 'x', 'a'), ('3', '2024-02-01', 'y', 'a'), ('n/a', '2024-02-02', 'y', 'b')`,
+    );
+    const query = await emitted('--table', 'answers', '--score', 'ltr', '--date', 'd', '--period', 'month', '--by', 'score,answered_at');
+    const rows = (await connection.runAndReadAll(query)).getRows();
+    connection.closeSync();
+    expect(rows.map((r) => r.map(String))).toEqual([
+      ['2024-01-01', 'x', 'a', '9', '1'],
+      ['2024-01-01', 'x', 'a', '10', '1'],
+      ['2024-02-01', 'y', 'a', '3', '1'],
+    ]);
+  });
+});
+
+describe('nps sql --date-format, run on DuckDB, reads text dates as the command line does', () => {
+  it.each(TEXT_DATE_CELLS)('%s: each cell gives the day nps reads in it, or no date', async (pattern, cells) => {
+    const db = await DuckDBInstance.create(':memory:');
+    const connection = await db.connect();
+    await connection.run('CREATE TABLE cells (id INTEGER, submitted VARCHAR, score VARCHAR)');
+    const literal = (cell: string | null) => (cell === null ? 'NULL' : `'${cell.replaceAll("'", "''")}'`);
+    const all = [...cells, null];
+    await connection.run(`INSERT INTO cells VALUES ${all.map((cell, id) => `(${id}, ${literal(cell)}, '9')`).join(', ')}`);
+    const query = await emitted('--table', 'cells', '--date', 'submitted', '--date-format', pattern, '--period', 'day', '--by', 'id');
+    const rows = (await connection.runAndReadAll(query)).getRowObjects();
+    connection.closeSync();
+    const read = Object.fromEntries(rows.map((r) => [Number(r.id), r.period === null ? null : String(r.period)]));
+    expect(all.map((cell) => [cell, read[all.indexOf(cell)]])).toEqual(all.map((cell) => [cell, cell === null ? null : dayRead(pattern, cell)]));
+    // Every cell is one row: none is lost or counted twice.
+    expect(rows.reduce((sum, r) => sum + Number(r.count), 0)).toBe(all.length);
+  });
+
+  // The export's six unreadable dates are left out both ways (four of them once phone is filtered out).
+  it.each([
+    [['--by', 'channel', '--period', 'month'], ['trend', '--period', 'month', '--by', 'channel'], 6],
+    [
+      ['--period', 'quarter', '--where', 'channel!=phone', '--since', '2018-10-01', '--until', '2019-03-31'],
+      ['trend', '--where', 'channel!=phone', '--since', '2018-10-01', '--until', '2019-03-31'],
+      4,
+    ],
+  ] as const)('%j: the counts give the figures of the export read with the same --date-format', async (sqlArgs, [command, ...rest], unreadable) => {
+    const csv = join(temp, 'text-dates.csv');
+    writeFileSync(csv, textDatesCsv());
+    const db = await DuckDBInstance.create(':memory:');
+    const connection = await db.connect();
+    await connection.run(`CREATE TABLE responses AS SELECT * FROM read_csv('${csv}', header = true, all_varchar = true)`);
+    const query = await emitted('--table', 'responses', '--date', 'submitted', '--date-format', EXPORT_FORMAT, ...sqlArgs);
+    const out = join(temp, `text-dates-${sqlArgs.join('-').replace(/[^\w-]/g, '')}.csv`);
+    await connection.run(`COPY (${query.trim().replace(/;$/, '')}) TO '${out}' (HEADER, DELIMITER ',')`);
+    connection.closeSync();
+    const own = rest.filter((_, i) => !['--where', '--since', '--until'].includes(rest[i]) && !['--where', '--since', '--until'].includes(rest[i - 1]));
+    const direct = await figures(command, csv, '--date', 'submitted', '--date-format', EXPORT_FORMAT, ...rest);
+    const fromCounts = await figures(command, out, '--counts', ...own);
+    expect(fromCounts.tables).toEqual(direct.tables);
+    expect(direct.meta.rows.excluded).toMatchObject({ bad_date: unreadable });
   });
 });

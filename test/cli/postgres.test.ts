@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { CHILD_TIMEOUT_MS, spawnChild } from '../helpers/child.js';
 import { fakeIo } from '../helpers/fake-io.js';
+import { dayRead, EXPORT_FORMAT, TEXT_DATE_CELLS, textDatesCsv } from './sql-text-dates.js';
 
 /*
  * The SQL round trip on a real PostgreSQL: a throwaway cluster in a temporary folder, on a Unix
@@ -115,5 +116,37 @@ describe('hostile cells and values on PostgreSQL', () => {
       ['9', '1'],
     ]);
     expect(psql('--csv', '-t', '-c', 'SELECT count(*) FROM odd').trim()).toBe(String(cells.length));
+  });
+});
+
+describe('nps sql --dialect postgres --date-format, run on PostgreSQL, reads text dates as the command line does', () => {
+  it.each(TEXT_DATE_CELLS)('%s: each cell gives the day nps reads in it, or no date, and none fails the query', async (pattern, cells) => {
+    const table = `cells_${TEXT_DATE_CELLS.findIndex(([p]) => p === pattern)}`;
+    psql('-c', `CREATE TABLE ${table} (id integer, submitted text, score text)`);
+    const all = [...cells, null];
+    const literal = (cell: string | null) => (cell === null ? 'NULL' : `'${cell.replaceAll("'", "''")}'`);
+    psql('-c', `INSERT INTO ${table} VALUES ${all.map((cell, id) => `(${id}, ${literal(cell)}, '9')`).join(', ')}`);
+    const query = await run('sql', '--dialect', 'postgres', '--table', table, '--date', 'submitted', '--date-format', pattern, '--period', 'day', '--by', 'id');
+    const [header, ...rows] = psql('--csv', '-c', query)
+      .trim()
+      .split('\n')
+      .map((line) => line.split(','));
+    const column = (name: string) => header.indexOf(name);
+    const read = Object.fromEntries(rows.map((r) => [Number(r[column('id')]), r[column('period')] || null]));
+    expect(all.map((cell, id) => [cell, read[id]])).toEqual(all.map((cell) => [cell, cell === null ? null : dayRead(pattern, cell)]));
+    expect(rows.reduce((sum, r) => sum + Number(r[column('count')]), 0)).toBe(all.length);
+  });
+
+  it('per month and channel, the counts give the figures of the export read with the same --date-format', async () => {
+    const csv = join(temp, 'text-dates.csv');
+    writeFileSync(csv, textDatesCsv());
+    psql('-c', 'CREATE TABLE text_dates (id text, submitted text, score text, channel text)');
+    psql('-c', `\\copy text_dates FROM '${csv}' CSV HEADER`);
+    const query = await run('sql', '--dialect', 'postgres', '--table', 'text_dates', '--date', 'submitted', '--date-format', EXPORT_FORMAT, '--period', 'month', '--by', 'channel');
+    const counts = join(temp, 'text-dates-counts.csv');
+    writeFileSync(counts, psql('--csv', '-c', query));
+    const direct = tablesOf(await run('trend', csv, '--date', 'submitted', '--date-format', EXPORT_FORMAT, '--period', 'month', '--by', 'channel', '--format', 'json'));
+    const fromCounts = tablesOf(await run('trend', counts, '--counts', '--period', 'month', '--by', 'channel', '--format', 'json'));
+    expect(fromCounts).toEqual(direct);
   });
 });

@@ -1,7 +1,10 @@
 import { Option } from 'commander';
 import { PERIOD_UNITS, type PeriodUnit } from '../../core/period.js';
 import { countsSql, DIALECTS, type Dialect } from '../../core/sql.js';
+import { UntranslatableDateFormat } from '../../core/sql-date-format.js';
+import { UTC } from '../../core/zone.js';
 import { usageError } from '../../errors.js';
+import { patternReader } from '../../io/date-pattern.js';
 import type { WhereClause } from '../../io/plan.js';
 import type { CommandDefinition } from '../command.js';
 import { collectWhere, day, parseMonth, timeZone } from '../options.js';
@@ -11,6 +14,7 @@ interface SqlFlags {
   table: string;
   score: string;
   date?: string;
+  dateFormat?: string;
   by?: string;
   period?: PeriodUnit;
   fiscalYearStart: number;
@@ -27,6 +31,7 @@ export const sql: CommandDefinition<SqlFlags> = {
     ['nps sql --table responses --date submitted_at --by agent,channel --period quarter', 'counts per quarter, agent and channel, for DuckDB'],
     ['nps sql --dialect bigquery --table proj.cx.responses --date created --period week --tz Europe/Stockholm', 'weekly counts on BigQuery, weeks cut in Stockholm time'],
     ['nps sql --dialect postgres --table responses --where channel=chat --since 2024-01-01 > counts.sql', 'a query to run, then: nps trend --counts result.csv'],
+    ['nps sql --table survey --date submitted --date-format "M/d/yy H:mm" --period month', 'monthly counts from text dates such as 8/31/18 18:37'],
   ],
   shared: { output: { decimals: false, verbatim: true } },
   configure: (cmd) =>
@@ -35,6 +40,10 @@ export const sql: CommandDefinition<SqlFlags> = {
       .requiredOption('--table <name>', 'the responses table (schema.table allowed)')
       .option('--score <column>', 'the 0-10 answer column', 'score')
       .option('--date <column>', 'the response timestamp column (needed by --period, --since, --until)')
+      .option(
+        '--date-format <pattern>',
+        'read the --date column as text in this date-fns pattern, e.g. M/d/yy H:mm, as nps report --date-format reads it (text that does not fit has no date)',
+      )
       .option('--by <columns>', 'group columns, comma-separated (agent,team,channel ...)')
       .addOption(new Option('--period <unit>', 'one row per period: its start date, as a period column').choices(PERIOD_UNITS))
       .option('--fiscal-year-start <month>', 'first month of the fiscal year, for quarters and years', parseMonth, 1)
@@ -52,23 +61,39 @@ export const sql: CommandDefinition<SqlFlags> = {
     const { since, until } = flags;
     if ((flags.period || since || until) && flags.date === undefined) throw usageError('--period, --since and --until need the timestamp column', 'name it with --date <column>');
     if (flags.tz !== undefined) timeZone(flags.tz);
+    if (flags.dateFormat !== undefined) {
+      if (flags.date === undefined) throw usageError('--date-format needs the column it reads', 'name it with --date <column>');
+      // The pattern is checked as every command checks it, so one pattern serves nps report and nps sql.
+      try {
+        patternReader(flags.dateFormat, UTC);
+      } catch (err) {
+        throw usageError(`--date-format ${JSON.stringify(flags.dateFormat)}: ${(err as Error).message}`, 'use date-fns tokens, e.g. dd/MM/yyyy HH:mm or M/d/yy h:mm a');
+      }
+    }
     const by = (flags.by ?? '')
       .split(',')
       .map((c) => c.trim())
       .filter(Boolean);
-    const text = countsSql({
-      dialect: flags.dialect,
-      table: flags.table,
-      score: flags.score,
-      date: flags.date,
-      by,
-      period: flags.period,
-      fiscalYearStart: flags.fiscalYearStart,
-      tz: flags.tz,
-      where: flags.where ?? [],
-      since,
-      until,
-    });
+    let text: string;
+    try {
+      text = countsSql({
+        dialect: flags.dialect,
+        table: flags.table,
+        score: flags.score,
+        date: flags.date,
+        dateFormat: flags.dateFormat,
+        by,
+        period: flags.period,
+        fiscalYearStart: flags.fiscalYearStart,
+        tz: flags.tz,
+        where: flags.where ?? [],
+        since,
+        until,
+      });
+    } catch (err) {
+      if (err instanceof UntranslatableDateFormat) throw usageError(`--date-format ${JSON.stringify(flags.dateFormat)}: ${err.message}`, err.hint);
+      throw err;
+    }
     return {
       report: {
         title: `Counts query for ${flags.dialect}`,
