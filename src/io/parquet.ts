@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream';
+import type { AsyncBuffer, FileMetaData, SchemaElement } from 'hyparquet';
 import { inputError } from '../errors.js';
 import { quoted, wallText } from './workbook.js';
 
@@ -16,19 +17,38 @@ export const isParquet = (head: Uint8Array): boolean => head.length >= 4 && head
 /** Rows of a row group turned into text at a time. */
 const SLICE_ROWS = 10_000;
 
+/** What to do about a file damaged after it was written (the writer's copy may still be sound). */
+const DAMAGED_HINT = 'the file was damaged after it was written: copy or export it again, or export CSV';
+
 export async function parquetAsCsv(path: string, name: string): Promise<Readable> {
-  const broken = (err: unknown) => inputError(`cannot read ${name} as Parquet: ${(err as Error).message}`, 'check that the export finished, or export CSV');
+  const refused = (problem: string, hint = DAMAGED_HINT) => inputError(`cannot read ${name} as Parquet: ${problem}`, hint);
+  const broken = (err: unknown) => refused((err as Error).message, 'check that the export finished, or export CSV');
   const { asyncBufferFromFile, parquetMetadataAsync, parquetRead, parquetSchema } = await import('hyparquet');
   // Snappy is built in; warehouses also write ZSTD, GZIP, Brotli and LZ4.
   const { compressors } = await import('hyparquet-compressors');
-  let file: Awaited<ReturnType<typeof asyncBufferFromFile>>;
-  let metadata: Awaited<ReturnType<typeof parquetMetadataAsync>>;
+  let file: AsyncBuffer;
+  let trailer: Buffer;
   try {
     file = await asyncBufferFromFile(path);
-    metadata = await parquetMetadataAsync(file);
+    trailer = Buffer.from(await file.slice(Math.max(0, file.byteLength - 8), file.byteLength));
   } catch (err) {
     throw broken(err);
   }
+  // PAR1, the data, the footer (the metadata), the footer's length, PAR1.
+  if (file.byteLength < 12 || trailer.toString('latin1', 4) !== 'PAR1')
+    throw refused('it does not end with PAR1 as Parquet does: it is cut short, or not Parquet', 'check that the export finished, or export CSV');
+  const footerLength = trailer.readUInt32LE(0);
+  if (footerLength > file.byteLength - 12) throw refused(`its footer is damaged: it claims ${footerLength} bytes, and the file holds ${file.byteLength - 12} before it`);
+  let metadata: FileMetaData;
+  try {
+    // Without GeoParquet's column marking, which loops forever on a negative child count: NPS reads no geometry.
+    metadata = await parquetMetadataAsync(file, { geoparquet: false });
+  } catch {
+    // The decoder's own words for bytes that are not metadata ("Cannot read properties of undefined") tell a reader nothing.
+    throw refused('its footer is damaged: it does not decode as Parquet metadata');
+  }
+  const damage = schemaDamage(metadata.schema) ?? chunkOutside(metadata, file.byteLength);
+  if (damage) throw refused(damage);
   let children: ReturnType<typeof parquetSchema>['children'];
   try {
     children = parquetSchema(metadata).children;
@@ -62,6 +82,40 @@ export async function parquetAsCsv(path: string, name: string): Promise<Readable
     }
   }
   return Readable.from(csv());
+}
+
+/**
+ * How a schema's elements fail to form the one tree their child counts describe: each group's
+ * children follow it, and the root's tree takes in every element. hyparquet trusts the counts: a
+ * damaged one sends it past the end of the list or leaves columns out.
+ */
+function schemaDamage(schema: SchemaElement[]): string | undefined {
+  const damaged = (why: string) => `its schema is damaged: ${why}`;
+  // The children each open group still awaits, the innermost last.
+  const awaited: number[] = [];
+  for (const [i, element] of schema.entries()) {
+    const children = element.num_children ?? 0;
+    if (!Number.isSafeInteger(children) || children < 0) return damaged(`element ${i + 1} (${element.name}) claims ${children} children`);
+    if (i > 0 && awaited.length === 0) return damaged(`its child counts take in ${i} of the ${schema.length} elements it lists`);
+    if (i > 0) awaited[awaited.length - 1]--;
+    if (children > 0) awaited.push(children);
+    while (awaited.at(-1) === 0) awaited.pop();
+  }
+  return awaited.length > 0 ? damaged(`its child counts claim more than the ${schema.length} elements it lists`) : undefined;
+}
+
+/** The first column chunk that lies outside the file, where a reader would find no data or another's. */
+function chunkOutside(metadata: FileMetaData, size: number): string | undefined {
+  for (const [g, group] of metadata.row_groups.entries()) {
+    for (const { meta_data: chunk } of group.columns) {
+      if (!chunk) continue; // hyparquet names a missing one itself
+      // Where hyparquet starts reading: the dictionary page, when there is one.
+      const start = Number(chunk.dictionary_page_offset || chunk.data_page_offset);
+      const end = start + Number(chunk.total_compressed_size);
+      if (start < 0 || end > size) return `column "${chunk.path_in_schema.join('.')}" of row group ${g + 1} lies outside the file (bytes ${start} to ${end}, of ${size})`;
+    }
+  }
+  return undefined;
 }
 
 function cellText(cell: unknown, instant: boolean): string {

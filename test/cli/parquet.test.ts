@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -78,5 +78,148 @@ describe('Parquet in', () => {
     const sheet = fakeIo();
     expect(await main(['report', typed, '--sheet', '1'], sheet)).toBe(2);
     expect(sheet.err()).toMatch(/^nps: --sheet reads Excel workbooks/);
+  });
+});
+
+/*
+ * Where each value of a Parquet footer (Thrift compact protocol) lies, by its path of field ids
+ * and list indexes: '2.0.5' is the num_children of schema element 0, '4.0.1.0.3.9' the
+ * data_page_offset of row group 0's column 0. A list's own path holds its header too.
+ */
+function footerSpans(file: Buffer): Map<string, [start: number, end: number]> {
+  const spans = new Map<string, [number, number]>();
+  let at = file.length - 8 - file.readUInt32LE(file.length - 8);
+  const varint = () => {
+    let n = 0n;
+    for (let shift = 0n; ; shift += 7n) {
+      const b = file[at++];
+      n |= BigInt(b & 0x7f) << shift;
+      if (b < 0x80) return n;
+    }
+  };
+  const value = (type: number, path: string, inList: boolean) => {
+    const from = at;
+    if (type === 3 || ((type === 1 || type === 2) && inList)) at++;
+    else if (type >= 4 && type <= 6) varint();
+    else if (type === 7) at += 8;
+    else if (type === 8) {
+      const length = Number(varint()); // first: varint() moves `at`
+      at += length;
+    } else if (type === 9) {
+      const head = file[at++];
+      const size = head >> 4 === 15 ? Number(varint()) : head >> 4;
+      for (let i = 0; i < size; i++) value(head & 0x0f, `${path}.${i}`, true);
+    } else if (type === 12) struct(path);
+    spans.set(path, [from, at]);
+  };
+  const struct = (path: string) => {
+    for (let id = 0, head = file[at++]; head !== 0; head = file[at++]) {
+      const delta = head >> 4;
+      if (delta) id += delta;
+      else {
+        const zigzag = varint();
+        id = Number((zigzag >> 1n) ^ -(zigzag & 1n));
+      }
+      value(head & 0x0f, path ? `${path}.${id}` : String(id), false);
+    }
+  };
+  struct('');
+  return spans;
+}
+
+/** The file with the integer at `path` of its footer set to `to`, and the footer's length told again. */
+function withFooterInteger(file: Buffer, path: string, to: bigint): Buffer {
+  const span = footerSpans(file).get(path);
+  if (!span) throw new Error(`no ${path} in the footer`);
+  const bytes: number[] = [];
+  for (let zigzag = to >= 0n ? to << 1n : (-to << 1n) - 1n; ; zigzag >>= 7n) {
+    if (zigzag < 0x80n) {
+      bytes.push(Number(zigzag));
+      break;
+    }
+    bytes.push(Number(zigzag & 0x7fn) | 0x80);
+  }
+  const damaged = Buffer.concat([file.subarray(0, span[0]), Buffer.from(bytes), file.subarray(span[1])]);
+  damaged.writeUInt32LE(file.readUInt32LE(file.length - 8) + bytes.length - (span[1] - span[0]), damaged.length - 8);
+  return damaged;
+}
+
+describe('a damaged Parquet file', () => {
+  let sound: Buffer;
+  beforeAll(async () => {
+    const path = join(temp, 'sound.parquet');
+    const db = await DuckDBInstance.create(':memory:');
+    const sql = await db.connect();
+    // Schema: root, id, score, agent, then the group `extra` with its two children a and b.
+    await sql.run(`COPY (SELECT * FROM (VALUES (1, 9, 'Anna', {'a': 1, 'b': 2}), (2, 3, 'Erik', {'a': 3, 'b': 4}), (3, 10, 'Sara', {'a': 5, 'b': 6}))
+      t(id, score, agent, extra)) TO '${path}' (FORMAT PARQUET)`);
+    sql.closeSync();
+    sound = readFileSync(path);
+  });
+
+  const refusal = async (name: string, damage: (file: Buffer) => Buffer) => {
+    const path = join(temp, `${name}.parquet`);
+    writeFileSync(path, damage(sound));
+    const io = fakeIo();
+    const code = await main(['report', path], io);
+    return { code, lines: io.err().trimEnd().split('\n') };
+  };
+
+  it('reads as it was written before it is damaged', async () => {
+    expect(footerSpans(sound).get('2.4.5')).toBeDefined(); // the group's num_children, damaged below
+    const { meta } = await figures('report', join(temp, 'sound.parquet'));
+    expect(meta.rows).toMatchObject({ read: 3, used: 3 });
+  });
+
+  it.each([
+    ['more-columns', 'the root claims more columns than the schema lists', (f: Buffer) => withFooterInteger(f, '2.0.5', 9n)],
+    ['fewer-columns', 'the root claims fewer columns than the schema lists', (f: Buffer) => withFooterInteger(f, '2.0.5', 2n)],
+    ['no-columns', 'the root claims no columns', (f: Buffer) => withFooterInteger(f, '2.0.5', 0n)],
+    ['group-past-end', "a group's child count runs past the end of the schema list", (f: Buffer) => withFooterInteger(f, '2.4.5', 3n)],
+    // hyparquet's GeoParquet marking steps back and forth on this one for ever.
+    ['group-negative', 'a group claims a negative number of children', (f: Buffer) => withFooterInteger(f, '2.4.5', -1n)],
+  ])('%s: %s: exit 3, the schema is damaged', async (name, _what, damage) => {
+    const { code, lines } = await refusal(name, damage);
+    expect(code).toBe(3);
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(new RegExp(`^nps: cannot read .*${name}\\.parquet as Parquet: its schema is damaged`));
+    expect(lines[1]).toMatch(/^hint: /);
+  });
+
+  it('the schema list claims more elements than the footer holds: exit 3, the footer is damaged', async () => {
+    const { code, lines } = await refusal('schema-list-past-end', (f) => {
+      const damaged = Buffer.from(f);
+      const [listStart] = footerSpans(f).get('2')!;
+      damaged[listStart] += 0x20; // the list header's size, in its high nibble: two more elements
+      return damaged;
+    });
+    expect(code).toBe(3);
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^nps: cannot read .*schema-list-past-end\.parquet as Parquet: its footer is damaged/);
+    expect(lines[1]).toMatch(/^hint: /);
+  });
+
+  it('a footer length reaching past the start of the file: exit 3, the footer is damaged', async () => {
+    const { code, lines } = await refusal('footer-past-start', (f) => {
+      const damaged = Buffer.from(f);
+      damaged.writeUInt32LE(f.length, f.length - 8);
+      return damaged;
+    });
+    expect(code).toBe(3);
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(new RegExp(`^nps: cannot read .*footer-past-start\\.parquet as Parquet: its footer is damaged: it claims ${sound.length} bytes`));
+    expect(lines[1]).toMatch(/^hint: /);
+  });
+
+  it('a column chunk past the end of the file: exit 3, naming the column and the row group', async () => {
+    const { code, lines } = await refusal('chunk-past-end', (f) => {
+      let damaged = withFooterInteger(f, '4.0.1.1.3.9', 5_000_000n); // score's data_page_offset
+      if (footerSpans(damaged).has('4.0.1.1.3.11')) damaged = withFooterInteger(damaged, '4.0.1.1.3.11', 5_000_000n);
+      return damaged;
+    });
+    expect(code).toBe(3);
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^nps: cannot read .*chunk-past-end\.parquet as Parquet: column "score" of row group 1 lies outside the file \(bytes 5000000 to \d+, of \d+\)$/);
+    expect(lines[1]).toMatch(/^hint: /);
   });
 });
