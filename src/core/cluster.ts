@@ -1,6 +1,7 @@
+import { entry } from './entry.js';
 import { compareGroups, type Difference } from './significance.js';
 import type { Statistics } from './summary.js';
-import { countsOf, mergeTallies, newTally, restOf, type Tally, weightedCounts, weightOf, withEffectiveSize } from './tally.js';
+import { countsOf, effectiveSize, mergeTallies, newTally, restOf, type Tally, weightedCounts, weightOf, withEffectiveSize } from './tally.js';
 
 /** NPS over responses in clusters, with the precision the clusters leave. */
 export interface ClusteredNps {
@@ -74,6 +75,8 @@ export interface GroupDesign {
   readonly keys: readonly string[];
   /** The group's tally, with the precision the design leaves. */
   tally(key: string): Tally;
+  /** What --min-n counts: the answers (Kish's effective n with weights), whatever the clusters. */
+  counted(key: string): number;
   /** The group minus all the others. */
   vsRest(key: string, stats: Statistics): Difference;
 }
@@ -85,6 +88,7 @@ export function independentGroups(groups: ReadonlyMap<string, Tally>): GroupDesi
   return {
     keys: [...groups.keys()],
     tally: (key) => groups.get(key)!,
+    counted: (key) => effectiveSize(groups.get(key)!),
     vsRest: (key, stats) => compareGroups(countsOf(groups.get(key)!), countsOf(restOf(total, groups.get(key)!)), stats),
   };
 }
@@ -108,6 +112,7 @@ export function clusteredGroups(byGroup: ReadonlyMap<string, ReadonlyMap<string,
   const count = totals.size;
   const own = new Map([...byGroup].map(([key, clusters]) => [key, influence(clusters)]));
   const variance = (i: Influence) => covariance(i, i, count);
+  const tallies = new Map<string, Tally>();
   const rest = (key: string): Influence => {
     const mine = byGroup.get(key)!;
     return influence(new Map([...totals].map(([cluster, t]) => [cluster, mine.has(cluster) ? restOf(t, mine.get(cluster)!) : t])));
@@ -115,7 +120,8 @@ export function clusteredGroups(byGroup: ReadonlyMap<string, ReadonlyMap<string,
   return {
     keys: [...byGroup.keys()],
     clusters: count,
-    tally: (key) => withVariance(own.get(key)!.tally, variance(own.get(key)!)),
+    tally: (key) => entry(tallies, key, () => withVariance(own.get(key)!.tally, variance(own.get(key)!))),
+    counted: (key) => effectiveSize(own.get(key)!.tally),
     vsRest(key, stats) {
       const g = own.get(key)!;
       const r = rest(key);

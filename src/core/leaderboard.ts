@@ -1,10 +1,11 @@
+import { type GroupDesign, independentGroups } from './cluster.js';
 import { entry } from './entry.js';
 import { append } from './extent.js';
 import { rankBy } from './rank.js';
 import { estimateShrinkage, type Shrinkage } from './shrink.js';
-import { compareGroups, type Difference, holm } from './significance.js';
+import { type Difference, holm } from './significance.js';
 import { type NpsSummary, type Statistics, summarize } from './summary.js';
-import { countsOf, mergeTallies, newTally, restOf, type Tally } from './tally.js';
+import { countsOf, mergeTallies, newTally, type Tally } from './tally.js';
 import { compareText } from './text.js';
 
 /** What a ranking orders by: the score, its lower interval bound, or the shrunk score. */
@@ -30,25 +31,28 @@ export interface Standing {
  * each tested against all other responses with Holm-adjusted p-values; smaller groups kept apart.
  * Sorted: ranked groups by rank, then the small ones by n.
  */
-export function leaderboard(groups: ReadonlyMap<string, Tally>, minN: number, rankByWhat: RankBy, stats: Statistics): { standings: Standing[]; shrinkage: Shrinkage } {
+export function leaderboard(
+  groups: ReadonlyMap<string, Tally> | GroupDesign,
+  minN: number,
+  rankByWhat: RankBy,
+  stats: Statistics,
+): { standings: Standing[]; shrinkage: Shrinkage } {
+  const design = groups instanceof Map ? independentGroups(groups) : (groups as GroupDesign);
   // In one order whatever the order of the rows, so that sums (the shrinkage estimate) are the same to the last bit.
-  const keys = [...groups.keys()].sort(compareText);
+  const keys = [...design.keys].sort(compareText);
   const total = newTally();
-  for (const key of keys) mergeTallies(total, groups.get(key)!);
+  for (const key of keys) mergeTallies(total, design.tally(key));
   const shrinkage = estimateShrinkage(
-    keys.map((k) => countsOf(groups.get(k)!)),
+    keys.map((k) => countsOf(design.tally(k))),
     countsOf(total),
   );
-  const rankedKeys = keys.filter((k) => summarize(groups.get(k)!, stats).nEffective >= minN);
-  const tests = rankedKeys.map((key) => {
-    const own = groups.get(key)!;
-    return compareGroups(countsOf(own), countsOf(restOf(total, own)), stats);
-  });
+  const rankedKeys = keys.filter((k) => design.counted(k) >= minN);
+  const tests = rankedKeys.map((key) => design.vsRest(key, stats));
   const adjusted = holm(tests.map((t) => t.p));
   const position = new Map(rankedKeys.map((key, i) => [key, i]));
   const entries = keys.map((key) => {
     const i = position.get(key) ?? -1;
-    const t = groups.get(key)!;
+    const t = design.tally(key);
     return {
       key,
       summary: summarize(t, stats),

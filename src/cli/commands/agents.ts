@@ -13,12 +13,13 @@ import type { GroupColumn } from '../../io/plan.js';
 import type { Question } from '../../io/scan.js';
 import { confidenceLabel, formatDecimal, formatForHumans, groupLabel } from '../../report/format.js';
 import type { Column, Row } from '../../report/model.js';
+import { type ClusterFlags, clusterColumns, clusterNote, clusterOption, groupsInClusters } from '../clusters.js';
 import type { CommandDefinition, Outcome } from '../command.js';
 import { differenceCells, differenceColumns, forAudience, npsCells, npsColumns, npsForest } from '../figures.js';
 import { parseCount, parsePositive } from '../options.js';
 import { addSideMetricOptions, checkSideMetrics, hasSideMetrics, type SideFlags, sideColumns, sideFold, sideMetricCells, sideMetricColumns } from '../side-metrics.js';
 
-interface AgentFlags extends SideFlags {
+interface AgentFlags extends SideFlags, ClusterFlags {
   agent?: string;
   by?: string;
   team?: string | boolean;
@@ -47,19 +48,23 @@ export const agents: CommandDefinition<AgentFlags> = {
       .option('--min-n <n>', 'rank only groups with at least this many responses; list the rest apart', parseCount, 30)
       .addOption(new Option('--rank-by <what>', 'order by the score, its lower interval bound, or the shrunk score').choices(RANK_BY).default('nps'))
       .option('--top <n>', 'show only the N best ranked', parsePositive)
-      .option('--bottom <n>', 'show only the N worst ranked', parsePositive),
+      .option('--bottom <n>', 'show only the N worst ranked', parsePositive)
+      .addOption(clusterOption()),
   async run({ flags, statistics, scan, warn }) {
     const role = flags.by !== undefined ? 'by' : 'agent';
     const ranked: GroupColumn = flags.by !== undefined ? { role, flag: '--by', spec: flags.by } : { role, flag: '--agent', spec: flags.agent, detect: detectAgent };
     const team: GroupColumn | undefined =
       flags.team === undefined ? undefined : { role: 'team', flag: '--team', spec: typeof flags.team === 'string' ? flags.team : undefined, detect: detectTeam };
     const own = team ? [team, ranked] : [ranked];
-    const fold = pairFold(keyedFold(own.length), sideFold(flags, own.length, { by: 'groups', count: own.length }));
-    const result = await scan({ groups: [...own, ...sideColumns(flags)] }, fold);
+    // With --cluster each tally is of a group and a cluster: the cluster's value ends the key.
+    const keyed = [...own, ...clusterColumns(flags)];
+    const fold = pairFold(keyedFold(keyed.length), sideFold(flags, keyed.length, { by: 'groups', count: own.length }));
+    const result = await scan({ groups: [...keyed, ...sideColumns(flags)] }, fold);
     const columnName = result.inputs[0].columns[role].name;
     const boards = result.questions.map((q) => board(q.state[0], Boolean(team), flags, statistics));
     const side = result.questions[0].state[1];
     checkSideMetrics(flags, side.values(), warn);
+    const clusters = flags.cluster === undefined ? undefined : groupsInClusters(result.questions[0].state[0]).clusters;
     const report = agentsReport(
       boards,
       side,
@@ -70,7 +75,8 @@ export const agents: CommandDefinition<AgentFlags> = {
       statistics,
       `NPS by ${columnName}${team ? ` within ${result.inputs[0].columns.team.name}` : ''}: ${result.inputs.map((i) => i.name).join(', ')}`,
     );
-    return { report };
+    if (clusters === undefined) return { report };
+    return { report: { ...report, notes: [...report.notes, clusterNote(clusters, result.inputs[0].columns.cluster.name)] } };
   },
 };
 
@@ -82,16 +88,18 @@ interface Board {
 }
 
 function board(tallies: Map<string, Tally>, withTeams: boolean, flags: AgentFlags, stats: Statistics): Board {
-  const { standings, shrinkage } = leaderboard(tallies, flags.minN, flags.rankBy, stats);
+  const clustered = flags.cluster !== undefined;
+  const { standings, shrinkage } = leaderboard(clustered ? groupsInClusters(tallies) : tallies, flags.minN, flags.rankBy, stats);
   if (!withTeams) return { agents: standings, teams: [], shrinkage };
   const teamTallies = new Map<string, Tally>();
   for (const [key, t] of tallies) {
-    const name = teamOf(key);
+    // A team's tally, or with --cluster a team's in one cluster.
+    const name = clustered ? `${teamOf(key)}${KEY_SEPARATOR}${key.slice(key.lastIndexOf(KEY_SEPARATOR) + 1)}` : teamOf(key);
     mergeTallies(entry(teamTallies, name, newTally), t);
   }
   return {
     agents: rankWithin(standings, (s) => teamOf(s.key), flags.rankBy),
-    teams: leaderboard(teamTallies, flags.minN, flags.rankBy, stats).standings,
+    teams: leaderboard(clustered ? groupsInClusters(teamTallies) : teamTallies, flags.minN, flags.rankBy, stats).standings,
     shrinkage,
   };
 }
