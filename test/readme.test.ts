@@ -28,14 +28,18 @@ describe('output the README quotes', () => {
   it('quotes every output with a figure from a case', () => {
     // Fenced blocks in order: an opening fence with its language, its text, and where it ends.
     const blocks = [...readme.matchAll(/^```(\w*)\n([\s\S]*?)^```$/gm)];
-    const unquoted = blocks
-      .filter((m) => (m[1] === '' || m[1] === 'text') && /\d/.test(m[2]) && !quotedEnds.has((m.index ?? 0) + m[0].length))
-      .map((m) => m[2].split('\n')[0]);
+    const unquoted = blocks.filter((m) => (m[1] === '' || m[1] === 'text') && /\d/.test(m[2]) && !quotedEnds.has((m.index ?? 0) + m[0].length)).map((m) => m[2].split('\n')[0]);
     expect(unquoted).toEqual([]);
   });
 
   it.each(quotes.map((q) => [q.dir, q] as const))('%s', (dir, { command, output }) => {
-    const args = (text: string) => splitArgs(text.replace(/#[^\n]*/g, '').replace(/\\\n/g, ' ').replace(/^npm ci && npx /, ''));
+    const args = (text: string) =>
+      splitArgs(
+        text
+          .replace(/#[^\n]*/g, '')
+          .replace(/\\\n/g, ' ')
+          .replace(/^npm ci && npx /, ''),
+      );
     expect(args(command)).toEqual(['nps', ...args(readFileSync(join(root, dir, 'cmd'), 'utf8'))]);
     const printed = ['stdout', 'stderr'].flatMap((stream) => readFileSync(join(root, dir, stream), 'utf8').split('\n'));
     for (const line of output.split('\n').filter((l) => l !== '' && l !== '...')) expect(printed).toContain(line);
