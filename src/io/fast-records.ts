@@ -67,6 +67,15 @@ const QUOTE = 0x22;
 const CR = 0x0d;
 const LF = 0x0a;
 
+/** Where the bytes of a record not yet ended stand, as scanRecord reads them. */
+const FIELD_START = 0;
+const PLAIN = 1;
+const QUOTED = 2;
+/** A quote inside a quoted field: the next byte says whether it escapes one, closes the field, or is text. */
+const QUOTE_IN_QUOTED = 3;
+/** A line break's CR: the record ends after the LF that may follow. */
+const AFTER_CR = 4;
+
 /** What the reader needs to judge a record without its unread fields. */
 export interface RecordShape {
   /** An empty line: no record at all (a quoted empty field "" is a record). */
@@ -95,10 +104,19 @@ export class FastRecordError extends Error {
 }
 
 export class FastRecords {
-  /** Bytes of a record not finished at the end of the last chunk, scanned again with the next. */
-  private pending: Buffer | undefined;
-  /** Absolute offset of the next byte to scan (the first of `pending`, or of the next chunk). */
+  /**
+   * The bytes of a record not finished at the end of the last chunk. They are joined and scanned
+   * again only once the record's end has come: joining them with every chunk would read a long
+   * line again and again (a 16 MB line in 16 KB chunks, a thousand times).
+   */
+  private held: Buffer[] = [];
+  private heldBytes = 0;
+  /** Where the held bytes leave the record (FIELD_START ... AFTER_CR), so that each chunk is read only from there. */
+  private heldState = FIELD_START;
+  /** Absolute offset of the next byte to scan (the first held one, or the next chunk's first). */
   base = 0;
+  /** Bytes looked at so far, counted again each time they are looked at: the input's size plus what is read twice. */
+  bytesScanned = 0;
   /** Column indexes to make strings of; undefined: all of them. */
   private wanted: Uint8Array | undefined;
   /** The header's width, for the records' shape; 0 until known. */
@@ -151,32 +169,87 @@ export class FastRecords {
 
   write(chunk: Buffer): void {
     if (this.stopped) return;
-    const pending = this.pending;
-    this.pending = undefined;
-    if (!pending) {
+    if (this.held.length === 0) {
       this.scan(chunk, false);
       return;
     }
-    // Finish the pending record with the start of this chunk, then scan the chunk in place
-    // (the stop check comes with the full scan below when the record ends at a chunk's end):
-    // copying every chunk behind a few pending bytes would copy the whole input once more.
-    const head = Math.min(chunk.length, 4096);
-    const joined = Buffer.concat([pending, chunk.subarray(0, head)]);
-    const base = this.base;
-    const end = this.skip > 0 || head === chunk.length ? -1 : this.scanRecord(joined, 0, false, base);
-    if (end < 0) {
-      this.scan(Buffer.concat([pending, chunk]), false);
+    if (this.skip > 0) {
+      // The first bytes, too few to hold the byte-order mark and `sep=` line they start with.
+      this.scan(this.release(chunk), false);
       return;
     }
-    this.base = base + end;
-    this.scan(chunk.subarray(end - pending.length), false);
+    const end = this.recordEnd(chunk);
+    if (end < 0) {
+      this.hold(chunk);
+      return;
+    }
+    // The held record ends in this chunk: scan it once, whole, then the rest of the chunk in place.
+    const base = this.base;
+    const record = this.release(chunk.subarray(0, end));
+    this.bytesScanned += record.length;
+    this.scanRecord(record, 0, true, base);
+    this.base = base + record.length;
+    if (end < chunk.length) this.scan(chunk.subarray(end), false);
   }
 
   end(): void {
-    if (this.stopped) return;
-    const buffer = this.pending;
-    this.pending = undefined;
-    if (buffer) this.scan(buffer, true);
+    if (this.stopped || this.held.length === 0) return;
+    this.scan(this.release(), true);
+  }
+
+  /** Keeps the bytes of a record not yet ended, refusing it once it is larger than a record may be. */
+  private hold(bytes: Buffer): void {
+    this.held.push(bytes);
+    this.heldBytes += bytes.length;
+    if (this.heldBytes > this.maxRecordBytes) throw new FastRecordError('CSV_MAX_RECORD_SIZE');
+  }
+
+  /** The held bytes, and `more` after them, as one buffer; nothing is held after. */
+  private release(more?: Buffer): Buffer {
+    const joined = Buffer.concat(more ? [...this.held, more] : this.held);
+    this.held = [];
+    this.heldBytes = 0;
+    return joined;
+  }
+
+  /**
+   * Where in `buf` the held record ends (the offset past its line break), reading on from where
+   * the held bytes left it; -1 when it runs past `buf` (the state is kept for the next chunk).
+   * The same reading of quotes as scanRecord: a quote opens a field only at its start, `""` inside
+   * is one quote, and a quote followed by anything but a separator or a line break is text.
+   */
+  private recordEnd(buf: Buffer): number {
+    const delimiter = this.delimiter;
+    let state = this.heldState;
+    for (let i = 0; i < buf.length; i++) {
+      if (state === QUOTED) {
+        const quote = buf.indexOf(QUOTE, i);
+        if (quote < 0) break;
+        i = quote;
+        state = QUOTE_IN_QUOTED;
+        continue;
+      }
+      const c = buf[i];
+      if (state === AFTER_CR) {
+        const end = c === LF ? i + 1 : i;
+        this.bytesScanned += end;
+        return end;
+      }
+      if ((state === QUOTE_IN_QUOTED || state === FIELD_START) && c === QUOTE) {
+        // An escaped quote inside the field, or one opening it.
+        state = QUOTED;
+        continue;
+      }
+      if (c === delimiter) state = FIELD_START;
+      else if (c === LF) {
+        this.bytesScanned += i + 1;
+        return i + 1;
+      } else if (c === CR) state = AFTER_CR;
+      else state = PLAIN;
+    }
+    this.heldState = state;
+    this.bytesScanned += buf.length;
+    return -1;
   }
 
   private scan(buf: Buffer, last: boolean): void {
@@ -184,7 +257,8 @@ export class FastRecords {
     let pos = 0;
     if (this.skip > 0) {
       if (this.skip > buf.length && !last) {
-        this.pending = buf;
+        this.held = [buf];
+        this.heldBytes = buf.length;
         return;
       }
       pos = Math.min(this.skip, buf.length);
@@ -201,12 +275,16 @@ export class FastRecords {
       }
       const end = this.scanRecord(buf, pos, last, bufBase);
       if (end < 0) {
-        // Not finished in this chunk: scanned again, whole, with the next one.
-        if (buf.length - pos > this.maxRecordBytes) throw new FastRecordError('CSV_MAX_RECORD_SIZE');
-        this.pending = buf.subarray(pos);
+        // Not finished in this chunk: held until its end comes, read once more to know where it stands.
+        this.bytesScanned += buf.length - pos;
+        this.heldState = FIELD_START;
         this.base = bufBase + pos;
+        const rest = buf.subarray(pos);
+        this.recordEnd(rest);
+        this.hold(rest);
         return;
       }
+      this.bytesScanned += end - pos;
       pos = end;
     }
     this.base = bufBase + buf.length;

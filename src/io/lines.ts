@@ -36,7 +36,15 @@ export class LineCounter {
   /** The line the last finished record ended on: the open record starts on the next. */
   private lastEnd = 0;
 
-  constructor(private readonly name: string) {}
+  /** `linesBefore`: the lines of the input before the bytes given (a part read from a record in the middle). */
+  constructor(
+    private readonly name: string,
+    linesBefore = 0,
+  ) {
+    this.seen = linesBefore;
+    this.passed = linesBefore;
+    this.lastEnd = linesBefore;
+  }
 
   /** The field separator, once the dialect is known: long lines get their fields counted. */
   delimiter: number | undefined;

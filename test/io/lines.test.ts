@@ -18,6 +18,14 @@ describe('LineCounter', () => {
     expect(linesOf([text], ends)).toEqual([1, 3, 4, 6, 7, 8]);
   });
 
+  it('counts on from the lines before, for a part read from the middle of an input', () => {
+    const counter = new LineCounter('test.csv', 1000);
+    counter.add(Buffer.from(text, 'latin1'));
+    expect(ends.map((end) => counter.lineEndingAt(end))).toEqual([1001, 1003, 1004, 1006, 1007, 1008]);
+    expect(counter.count).toBe(1008);
+    expect(() => new LineCounter('test.csv', 1000).add(Buffer.from('1,a\n2,"b\r\nc\u0000"\n'))).toThrow(/holds a NUL byte on line 1003$/);
+  });
+
   it('gives the same lines however the bytes are split, a CRLF across chunks included', () => {
     for (let cut = 1; cut < text.length; cut++) {
       expect(linesOf([text.slice(0, cut), text.slice(cut)], ends)).toEqual([1, 3, 4, 6, 7, 8]);

@@ -155,3 +155,30 @@ describe('what a later part meets is reported as one thread reports it', () => {
     expect(two).toEqual(one);
   });
 });
+
+describe('a line a later part refuses is named by its line in the file', () => {
+  // Large enough that the main thread's reading (its part, and the chunk past it) ends well before
+  // the last part: the refusal comes from reading that part alone, which counts from its own start.
+  const body = exportOf(80_000, 13, isoDate);
+  /** The start of a line near the end, in the last part. */
+  const at = body.lastIndexOf('\n', body.length - 300) + 1;
+  /** The line `at` starts, counting CRLF, LF and a lone CR (in quoted comments) as one break each. */
+  const line = body.slice(0, at).split(/\r\n|\r|\n/).length;
+  const cases: readonly (readonly [string, string, RegExp])[] = [
+    ['a NUL byte', '\u0000', new RegExp(`holds a NUL byte on line ${line}\\n`)],
+    ['a line of 300,000 fields', `${','.repeat(300_000)}\n`, new RegExp(`: line ${line} has more than 250000 fields\\n`)],
+  ];
+
+  it('the file is read on 4 threads when nothing is wrong', async () => {
+    const clean = await run(['report', file('large-clean.csv', body), '--format', 'json'], 4);
+    expect(readerOf(clean)).toBe('fast, 4 threads');
+  });
+
+  it.each(cases)('%s: the same message and exit on 1, 2 and 4 threads', async (name, inserted, message) => {
+    const path = file(`late-${name.replaceAll(/\W+/g, '-')}.csv`, body.slice(0, at) + inserted + body.slice(at));
+    const one = await run(['report', path], 1);
+    expect(one.exit).toBe(3);
+    expect(one.stderr).toMatch(message);
+    for (const threads of [2, 4]) expect(await run(['report', path], threads)).toEqual(one);
+  });
+});

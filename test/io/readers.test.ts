@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
+import { FastRecordError, FastRecords } from '../../src/io/fast-records.js';
 import { type Broken, readTable } from '../../src/io/read.js';
 import { fakeIo } from '../helpers/fake-io.js';
 
@@ -19,14 +20,20 @@ interface Reading {
   readonly error?: string;
 }
 
-/** Reads `bytes` given in `chunks`, with the reader chosen, keeping only the `wanted` columns. */
-async function read(bytes: Buffer, chunks: readonly number[], reader: 'fast' | 'csv-parse', wanted?: readonly number[]): Promise<Reading> {
+/** `bytes` cut into pieces of the given sizes, taken in turn. */
+function piecesOf(bytes: Buffer, chunks: readonly number[]): Buffer[] {
   const pieces: Buffer[] = [];
   for (let at = 0, i = 0; at < bytes.length; i++) {
     const size = Math.max(1, chunks[i % chunks.length] ?? bytes.length);
     pieces.push(bytes.subarray(at, at + size));
     at += size;
   }
+  return pieces;
+}
+
+/** Reads `bytes` given in `chunks`, with the reader chosen, keeping only the `wanted` columns. */
+async function read(bytes: Buffer, chunks: readonly number[], reader: 'fast' | 'csv-parse', wanted?: readonly number[]): Promise<Reading> {
+  const pieces = piecesOf(bytes, chunks);
   const io = { ...fakeIo({ env: reader === 'csv-parse' ? { NPS_READER: 'csv-parse' } : {} }), stdin: Object.assign(Readable.from(pieces), { isTTY: false }) };
   const records: Reading['records'] = [];
   let header: readonly string[] | undefined;
@@ -107,6 +114,63 @@ describe('the byte scanner reads exactly what csv-parse reads', () => {
     for (const chunks of [[bytes.length], [1], [3, 5], [7]]) {
       expect(await read(bytes, chunks, 'fast')).toEqual(await read(bytes, [bytes.length], 'csv-parse'));
     }
+  });
+});
+
+/**
+ * The byte scanner on its own, given the chunks itself: the reader gives it the first 64 KB in
+ * one piece, so only a large input would cut the records above.
+ */
+describe('the byte scanner, whatever the chunks', () => {
+  /** Each record (a copy), the offset past it and its shape; then the error, if it stopped on one. */
+  function scanned(bytes: Buffer, chunks: readonly number[], maxRecordBytes = 1024 * 1024): { records: unknown[]; error?: string; scanner: FastRecords } {
+    const records: unknown[] = [];
+    // What the reader skips: a byte-order mark and a `sep=` line.
+    const skip = Buffer.byteLength(/^(?:\ufeff)?(?:sep=.(?:\r\n|\r|\n)?)?/i.exec(bytes.toString('utf8'))![0]);
+    const scanner = new FastRecords(','.charCodeAt(0), (record, end, shape) => records.push([[...record], end, shape]), skip, maxRecordBytes);
+    scanner.header(4);
+    try {
+      for (const piece of piecesOf(bytes, chunks)) scanner.write(piece);
+      scanner.end();
+    } catch (err) {
+      return { records, error: (err as Error).message, scanner };
+    }
+    return { records, scanner };
+  }
+  const outcome = ({ records, error }: ReturnType<typeof scanned>) => ({ records, error });
+
+  it('gives the records it gives for the bytes in one piece', () => {
+    fc.assert(
+      fc.property(document, chunking, (bytes, chunks) => {
+        expect(outcome(scanned(bytes, chunks))).toEqual(outcome(scanned(bytes, [bytes.length])));
+      }),
+      { seed: SEED, numRuns: 1000 },
+    );
+  });
+
+  it('looks at a 20 MB line given in 64 KB chunks a few times at most, not once a chunk', () => {
+    const line = Buffer.alloc(20 * 1024 * 1024, 'x');
+    const bytes = Buffer.concat([Buffer.from('score\n'), line, Buffer.from('\n9\n')]);
+    const { records, error, scanner } = scanned(bytes, [64 * 1024], 32 * 1024 * 1024);
+    expect(error).toBeUndefined();
+    expect(records.map((r) => (r as [string[]])[0][0].length)).toEqual([5, line.length, 1]);
+    expect(scanner.bytesScanned).toBeLessThan(3 * bytes.length);
+  });
+
+  it('refuses a record as soon as it grows past the largest a record may be, before its end comes', () => {
+    const max = 1024 * 1024;
+    const scanner = new FastRecords(','.charCodeAt(0), () => {}, 0, max);
+    const chunk = Buffer.alloc(64 * 1024, 'y');
+    let given = 0;
+    let refused: unknown;
+    try {
+      for (scanner.write(Buffer.from('score\n"')); given < 100 * max; given += chunk.length) scanner.write(chunk);
+    } catch (err) {
+      refused = err;
+    }
+    expect(refused).toBeInstanceOf(FastRecordError);
+    expect((refused as FastRecordError).code).toBe('CSV_MAX_RECORD_SIZE');
+    expect(given).toBeLessThanOrEqual(max);
   });
 });
 

@@ -1,7 +1,10 @@
 import { readFileSync } from 'node:fs';
+import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
-import { afterAll, describe, expect, it } from 'vitest';
-import { expectContract, namedLine, type Outcome, runBoth, tempDir } from './harness.js';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import { fakeIo } from '../helpers/fake-io.js';
+import { expectContract, namedLine, type Outcome, runBoth, runFile, tempDir } from './harness.js';
 
 /**
  * Fixed hostile inputs, each fed as a file and on stdin (`report -`). Every case keeps the general
@@ -122,6 +125,95 @@ describe('a 20 MB single field', () => {
 
   it('as the header: line 1', async () => {
     for (const o of await both(`${'h'.repeat(MB20)}\n1\n`)) expectTooLarge(o, 1);
+  });
+});
+
+describe('a line that never ends, on a pipe', () => {
+  const MB = 1024 * 1024;
+
+  /**
+   * `report -` reading a pipe that gives `chunks` as they are asked for. `taken`: the bytes the
+   * reader asked for; `joined`: the bytes it copied joining buffers (a few copies of a line at
+   * the 16 MB limit; a line joined again with every chunk copies gigabytes).
+   */
+  async function fromPipe(chunks: () => Generator<Buffer>): Promise<{ outcome: Outcome; taken: number; joined: number }> {
+    let taken = 0;
+    const counted = function* () {
+      for (const chunk of chunks()) {
+        taken += chunk.length;
+        yield chunk;
+      }
+    };
+    const io = { ...fakeIo(), stdin: Object.assign(Readable.from(counted()), { isTTY: false }) };
+    let joined = 0;
+    const concat = Buffer.concat;
+    const spy = vi.spyOn(Buffer, 'concat').mockImplementation((list, length) => {
+      const result = concat(list, length);
+      joined += result.length;
+      return result;
+    });
+    const started = performance.now();
+    let exit: number | undefined;
+    let thrown: unknown;
+    try {
+      exit = await main(['report', '-'], io);
+    } catch (err) {
+      thrown = err;
+    } finally {
+      spy.mockRestore();
+    }
+    return { outcome: { via: 'stdin', exit, thrown, stdout: io.out(), stderr: io.err(), ms: performance.now() - started }, taken, joined };
+  }
+
+  /** Refused on stdin (exit 3) as the same start of the bytes is from a file. */
+  function expectRefusedAsFile(pipe: Outcome, file: Outcome, path: string): void {
+    expectContract(file);
+    expectContract(pipe);
+    expect(file.exit, file.stderr).toBe(3);
+    expect(file.stderr).toMatch(/line 2 is longer than 16 MB/);
+    expect({ exit: pipe.exit, stderr: pipe.stderr }).toEqual({ exit: file.exit, stderr: file.stderr.replaceAll(path, 'stdin') });
+  }
+
+  it('is refused as from a file, the pipe read no further than the limit and the line not joined again and again', async () => {
+    const chunk = Buffer.alloc(64 * 1024, 'x');
+    const path = dir.path('one-line.csv');
+    const file = await runFile(path, Buffer.concat([Buffer.from('score\n'), Buffer.alloc(20 * MB, 'x')]));
+    // A gigabyte, were it all read.
+    const { outcome, taken, joined } = await fromPipe(function* () {
+      yield Buffer.from('score\n');
+      for (let i = 0; i < (1024 * MB) / chunk.length; i++) yield chunk;
+    });
+    expectRefusedAsFile(outcome, file, path);
+    expect(taken).toBeLessThan(18 * MB);
+    expect(joined).toBeLessThan(3 * 16 * MB);
+  });
+
+  it('not UTF-8 (read from there as windows-1252): the same', async () => {
+    const chunk = Buffer.alloc(64 * 1024, 'x');
+    const start = Buffer.from('score\n\xe9', 'latin1');
+    const path = dir.path('one-line-latin1.csv');
+    const file = await runFile(path, Buffer.concat([start, Buffer.alloc(20 * MB, 'x')]));
+    const { outcome, taken, joined } = await fromPipe(function* () {
+      yield start;
+      for (let i = 0; i < (1024 * MB) / chunk.length; i++) yield chunk;
+    });
+    expectRefusedAsFile(outcome, file, path);
+    expect(taken).toBeLessThan(18 * MB);
+    expect(joined).toBeLessThan(3 * 16 * MB);
+  });
+
+  it('gzipped (a gzip bomb): the same', async () => {
+    // Gzip members one after another are one stream: a 2 GB line from 2 MB.
+    const member = gzipSync(Buffer.alloc(MB, 'x'));
+    const bomb = Buffer.concat([gzipSync('score\n'), ...new Array<Buffer>(2048).fill(member)]);
+    const path = dir.path('bomb.csv.gz');
+    const file = await runFile(path, bomb);
+    const { outcome, taken, joined } = await fromPipe(function* () {
+      for (let at = 0; at < bomb.length; at += 16 * 1024) yield bomb.subarray(at, at + 16 * 1024);
+    });
+    expectRefusedAsFile(outcome, file, path);
+    expect(taken).toBeLessThan(bomb.length / 2);
+    expect(joined).toBeLessThan(3 * 16 * MB);
   });
 });
 
