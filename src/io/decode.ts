@@ -1,6 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import { createRequire } from 'node:module';
 import type Iconv from 'iconv-lite';
+import { MAX_LINE_BYTES } from './lines.js';
 
 // Loaded for the first file that is not UTF-8: most exports are, and every run would pay for it.
 const require = createRequire(import.meta.url);
@@ -89,7 +90,8 @@ function lineDecoder(primary: string, decoding: Decoding) {
   const other = OTHER_HALF[primary];
   const counts: Record<string, number> = {};
   decoding.lines = counts;
-  let held: Buffer | undefined;
+  let held: Buffer[] = [];
+  let heldBytes = 0;
   let line = 0;
   /** How often each character beyond ASCII appears in the lines whose reading was clear. */
   const seen = new Map<string, number>();
@@ -119,11 +121,26 @@ function lineDecoder(primary: string, decoding: Decoding) {
   };
   return {
     write(chunk: Buffer): string {
-      const bytes = held ? Buffer.concat([held, chunk]) : chunk;
-      // Lines end at LF or at a lone CR (old Mac files): a file of one endless "line" would be
-      // held and copied again with every chunk.
-      const end = Math.max(bytes.lastIndexOf(10), bytes.lastIndexOf(13)) + 1;
-      held = end < bytes.length ? bytes.subarray(end) : undefined;
+      // Lines end at LF or at a lone CR (old Mac files). Only the new bytes are searched, and the
+      // held ones joined once a line ends: a file of one endless "line" would otherwise be copied
+      // again with every chunk.
+      const lastBreak = Math.max(chunk.lastIndexOf(10), chunk.lastIndexOf(13));
+      if (lastBreak < 0) {
+        held.push(chunk);
+        heldBytes += chunk.length;
+        if (heldBytes <= MAX_LINE_BYTES) return '';
+        // Longer than any line the reader takes: given on as it is, for the reader to refuse
+        // (weighing its characters takes minutes at this length, and would only delay that).
+        const unended = iconv().decode(Buffer.concat(held), primary);
+        held = [];
+        heldBytes = 0;
+        return unended;
+      }
+      const cut = lastBreak + 1;
+      const bytes = held.length > 0 ? Buffer.concat([...held, chunk.subarray(0, cut)]) : chunk.subarray(0, cut);
+      held = cut < chunk.length ? [chunk.subarray(cut)] : [];
+      heldBytes = chunk.length - cut;
+      const end = bytes.length;
       let text = '';
       // The next LF and CR, each searched for again only once passed.
       let lf = bytes.indexOf(10);
@@ -138,8 +155,9 @@ function lineDecoder(primary: string, decoding: Decoding) {
       return text;
     },
     end(): string {
-      const rest = held ? decodeLine(held) : '';
-      held = undefined;
+      const rest = held.length > 0 ? decodeLine(Buffer.concat(held)) : '';
+      held = [];
+      heldBytes = 0;
       return rest;
     },
   };
@@ -148,17 +166,102 @@ function lineDecoder(primary: string, decoding: Decoding) {
 /** Bytes a guess is made from: enough text for the letter statistics, read from the first bad byte. */
 const SAMPLE_BYTES = 64 * 1024;
 
+/** Central European letters, in windows-1250 and ISO-8859-2 at different bytes. */
+const CENTRAL = [
+  'áčďéěíňóřšťúůýž', // Czech
+  'áäčďéíĺľňóôŕšťúýž', // Slovak
+  'ąćęłńóśźż', // Polish
+  'áéíóöőúüű', // Hungarian
+  'čćđšž', // Croatian, Slovenian
+];
+/**
+ * The letters beyond ASCII of the languages written in each legacy encoding. The encodings share
+ * ASCII and some accented letters (á é ö ü) but not the rest: the byte of Czech ř is Danish ø in
+ * windows-1252 and Lithuanian ų in windows-1257, that of Polish ł the pound sign. Between two
+ * that read equally well, and neither is chardet's guess, the first listed wins.
+ */
+const ALPHABETS: Readonly<Record<string, readonly string[]>> = {
+  'windows-1252': [
+    'äöüß', // German
+    'àâæçéèêëîïôœùûüÿ', // French
+    'áéíñóúü', // Spanish
+    'àáâãçéêíóôõú', // Portuguese
+    'àèéìíîòóùú', // Italian
+    'àçèéíïòóúü', // Catalan
+    'éèëïóöü', // Dutch
+    'åäöé', // Swedish, Finnish
+    'æøåé', // Danish, Norwegian
+    'áðéíóúýþæö', // Icelandic
+  ],
+  'windows-1250': CENTRAL,
+  'iso-8859-2': CENTRAL,
+  'windows-1257': [
+    'ąčęėįšųūž', // Lithuanian
+    'āčēģīķļņšūž', // Latvian
+    'äõöüšž', // Estonian
+  ],
+};
+
+/** A word: letters, and any other characters beyond ASCII that are neither spaces nor punctuation (the ¹ of W¹sowicz). */
+const WORD = /(?:\p{L}|[^\s\p{P}\p{ASCII}])+/gu;
+
+/**
+ * How well a decoded text reads as one of the languages whose alphabets are given: the most words
+ * whose characters beyond ASCII all belong to one alphabet. Czech read as windows-1252 (Dvoøák,
+ * kùò, ¾ivot) fits none; Swedish read as windows-1250 (Ĺsa Öberg) puts Slovak and Hungarian
+ * letters in one name.
+ */
+function fluency(text: string, alphabets: readonly string[]): number {
+  const fitting = alphabets.map(() => 0);
+  for (const [word] of text.toLowerCase().matchAll(WORD)) {
+    const beyond = [...word].filter((c) => c >= '\u0080');
+    if (beyond.length === 0) continue;
+    alphabets.forEach((letters, i) => {
+      if (beyond.every((c) => letters.includes(c))) fitting[i]++;
+    });
+  }
+  return fitting.reduce((most, n) => Math.max(most, n), 0);
+}
+
+/** The lines of a sample that are not UTF-8: those a legacy encoding is chosen for (a file may mix in UTF-8 ones). */
+function legacyLines(sample: Buffer): Buffer {
+  const lines: Buffer[] = [];
+  for (let start = 0; start < sample.length; ) {
+    const newline = sample.indexOf(10, start);
+    const stop = newline < 0 ? sample.length : newline + 1;
+    const line = sample.subarray(start, stop);
+    if (!isUtf8(line)) lines.push(line);
+    start = stop;
+  }
+  return Buffer.concat(lines);
+}
+
 /**
  * The legacy encoding of bytes that are not UTF-8, by the letter statistics of chardet (ICU's
- * detector): windows-1250 for a Polish or Czech export, windows-1252 for a Swedish or German one.
+ * detector), then among those by which reads as words of their languages: chardet takes a few
+ * Czech names for windows-1252 or windows-1257. Unless another reading fits more than 1.5 times as
+ * many words, chardet's guess stands.
  */
 export function legacyEncoding(sample: Buffer): string {
   const chardet = require('chardet') as typeof import('chardet');
-  for (const guess of chardet.analyse(sample.subarray(0, SAMPLE_BYTES))) {
-    const known = LEGACY[guess.name];
-    if (known) return known;
+  const head = sample.subarray(0, SAMPLE_BYTES);
+  const guess = chardet.analyse(head).find((g) => LEGACY[g.name]);
+  const guessed = guess ? LEGACY[guess.name] : FALLBACK_ENCODING;
+  const legacy = legacyLines(head);
+  const fluencyAs = (encoding: string) => fluency(iconv().decode(legacy, encoding), ALPHABETS[encoding]);
+  let best = guessed;
+  let bestFluency = fluencyAs(guessed);
+  // Between the languages of two code pages, only a reading that fits half as many words again
+  // overrules chardet: a few words fit another alphabet by chance (French très read as
+  // windows-1250 is Czech-looking trčs). Two code pages of the same languages differ in a few
+  // letters, and the reading with more words wins.
+  const guessedFluency = bestFluency;
+  for (const encoding of Object.keys(ALPHABETS)) {
+    const score = fluencyAs(encoding);
+    const margin = ALPHABETS[encoding] === ALPHABETS[guessed] ? 1 : 1.5;
+    if (score > bestFluency && score > margin * guessedFluency) [best, bestFluency] = [encoding, score];
   }
-  return FALLBACK_ENCODING;
+  return best;
 }
 
 export const knownEncoding = (name: string): boolean => iconv().encodingExists(name);

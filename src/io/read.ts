@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs';
 import { createRequire } from 'node:module';
 import { finished } from 'node:stream/promises';
 import type { parse as Parse, Parser } from 'csv-parse';
-import { inputError, NpsError } from '../errors.js';
+import { inputError, NpsError, usageError } from '../errors.js';
 import { type Decoding, toUtf8 } from './decode.js';
 import { type DateBytes, FastRecords, type RecordShape } from './fast-records.js';
 import type { Io } from './io.js';
@@ -97,6 +97,12 @@ export interface ReadOptions {
  */
 export async function readTable(spec: string, io: Io, options: ReadOptions, prepare: (head: TableHead) => RecordSink): Promise<ReadResult> {
   const source = await openSource(spec, io, options.sheet);
+  // Workbook and Parquet cells come as text already: bytes and separators are not theirs to choose.
+  if (source.described !== undefined && (options.encoding !== undefined || options.delimiter !== undefined)) {
+    source.stream.destroy();
+    const flag = options.encoding !== undefined ? '--encoding' : '--delimiter';
+    throw usageError(`${flag} reads CSV and text files: ${source.name} is ${source.described.startsWith('xlsx') ? 'an Excel workbook' : 'a Parquet file'}`, `drop ${flag}`);
+  }
   const progress = progressFor(source.name, source.size, io);
   let parser: Parser | undefined;
   let fast: FastRecords | undefined;
@@ -314,21 +320,21 @@ export interface PartEvents {
 export async function readPart(part: Part, sink: RecordSink, events: PartEvents): Promise<ReadResult> {
   const stream = createReadStream(part.path, { start: part.start, highWaterMark: 256 * 1024 });
   const name = part.path;
-  const lines = new LineCounter(name);
+  // Counting on from the lines before the part: what it refuses (a NUL byte, a line too long) is named by the input's line.
+  const lines = new LineCounter(name, part.lineOffset);
   const separator = part.delimiter.charCodeAt(0);
   lines.delimiter = separator;
-  let lastLine = 0;
+  let lastLine = part.lineOffset;
   let warnedBroken = false;
   const onRecord = (record: string[], bytes: number, shape: RecordShape, time: number | undefined) => {
     const line = lines.lineEndingAt(bytes - part.start);
     if (!shape.blank) {
-      const found = brokenRecord(shape, lastLine + 1, line);
-      const broken = found && { ...found, line: found.line + part.lineOffset };
+      const broken = brokenRecord(shape, lastLine + 1, line);
       if (broken && !warnedBroken) {
         warnedBroken = true;
         events.broken(`warning: ${name}: ${describeBroken(broken, record.length, part.columns)}`);
       }
-      sink(record, line + part.lineOffset, broken, time);
+      sink(record, line, broken, time);
     }
     lastLine = line;
   };
@@ -342,7 +348,7 @@ export async function readPart(part: Part, sink: RecordSink, events: PartEvents)
   const notUtf8 = (newlinesBefore: number) => {
     // From here the decoded bytes are not the file's: no boundary can be recognised.
     fast.stopAt = undefined;
-    events.notUtf8(lines.count + part.lineOffset + newlinesBefore, decoding.fellBack!);
+    events.notUtf8(lines.count + newlinesBefore, decoding.fellBack!);
   };
   try {
     for await (const chunk of toUtf8(stream as AsyncIterable<Buffer>, 'utf-8', decoding, notUtf8)) {
@@ -352,11 +358,11 @@ export async function readPart(part: Part, sink: RecordSink, events: PartEvents)
     }
     if (!fast.stopped) fast.end();
   } catch (err) {
-    throw csvError(err, name, lastLine + part.lineOffset);
+    throw csvError(err, name, lastLine);
   } finally {
     stream.destroy();
   }
-  return { stopped: fast.stopped, lastLine: lastLine + part.lineOffset, warnedBroken };
+  return { stopped: fast.stopped, lastLine, warnedBroken };
 }
 
 function csvError(err: unknown, name: string, lastLine: number): Error {

@@ -14,8 +14,25 @@ async function decode(chunks: Buffer[], forced?: string) {
 
 const utf16be = (text: string) => Buffer.from(text, 'utf16le').swap16();
 
-/** The windows-1250 bytes of the Polish letters used below (from its code chart). */
-const WINDOWS_1250: Record<string, number> = { ł: 0xb3, Ł: 0xa3, ś: 0x9c, Ś: 0x8c, ż: 0xbf, Ż: 0xaf, ó: 0xf3, ą: 0xb9, ę: 0xea, ź: 0x9f, ń: 0xf1, ć: 0xe6 };
+/** The windows-1250 bytes of the Polish, Czech, Slovak and Hungarian letters used below (from its code chart). */
+const WINDOWS_1250: Record<string, number> = {
+  ...{ ł: 0xb3, Ł: 0xa3, ś: 0x9c, Ś: 0x8c, ż: 0xbf, Ż: 0xaf, ó: 0xf3, ą: 0xb9, ę: 0xea, ź: 0x9f, ń: 0xf1, ć: 0xe6 },
+  ...{ á: 0xe1, č: 0xe8, ď: 0xef, é: 0xe9, ě: 0xec, í: 0xed, ň: 0xf2, ř: 0xf8, š: 0x9a, ť: 0x9d, ú: 0xfa, ů: 0xf9, ý: 0xfd, ž: 0x9e },
+  ...{ Á: 0xc1, Č: 0xc8, Ď: 0xcf, Š: 0x8a, Ť: 0x8d, Ž: 0x8e, ľ: 0xbe, Ľ: 0xbc, ô: 0xf4, ä: 0xe4 },
+  ...{ ő: 0xf5, ű: 0xfb, ö: 0xf6, ü: 0xfc },
+};
+/** The windows-1257 bytes of the Lithuanian letters used below (from its code chart). */
+const WINDOWS_1257: Record<string, number> = { ą: 0xe0, ė: 0xeb, ę: 0xe6, š: 0xf0, ū: 0xfb, ž: 0xfe, Ą: 0xc0, Š: 0xd0, Ž: 0xde };
+/** Text as the bytes of a single-byte code page, by its chart of the letters beyond ASCII. */
+const encoded = (chart: Record<string, number>, text: string): Buffer =>
+  Buffer.from(
+    [...text].map((c) => {
+      if (c < '\u0080') return c.charCodeAt(0);
+      if (chart[c] === undefined) throw new Error(`no byte listed for ${c}`);
+      return chart[c];
+    }),
+  );
+const cp1250 = (text: string): Buffer => encoded(WINDOWS_1250, text);
 
 describe('sniffEncoding', () => {
   it.each([
@@ -60,14 +77,63 @@ describe('toUtf8', () => {
   it('detects windows-1250 in a Polish export that is not UTF-8, and reads it so', async () => {
     const polish =
       'Data;Ocena;Konsultant;Komentarz\n04.03.2024;9;Łukasz Wiśniewski;Szybka i rzeczowa pomoc, dziękuję\n05.03.2024;4;Małgorzata Żółkiewska;Długo czekałem na połączenie, źle\n07.03.2024;10;Stanisław Dąbrowski;Świetna obsługa, polecam każdemu\n';
-    const bytes = Buffer.from(
-      polish.replace(/[^\x00-\x7f]/g, (c) => String.fromCharCode(WINDOWS_1250[c])),
-      'latin1',
-    );
-    const { text, decoding } = await decode([bytes]);
+    const { text, decoding } = await decode([cp1250(polish)]);
     expect(decoding.fellBack).toBe('windows-1250');
     expect(decoding.encoding).toBe('utf-8, then windows-1250');
     expect(text).toBe(polish);
+  });
+
+  it.each([
+    ['Czech', 'id;hodnoceni;komentar\n1;9;Příliš žluťoučký kůň úpěl ďábelské ódy\n'],
+    ['Czech names', 'id,score,agent\n1,9,Dvořák\n2,3,Šťastný\n3,10,Čermák\n4,8,Růžička\n'],
+    ['a Czech name alone', 'id,score,agent\n1,9,Dvořák\n'],
+    [
+      'Czech names that chardet takes for windows-1257',
+      // Twelve rows: with four, chardet's two guesses tie.
+      `id,score,agent\n${[1, 2, 3]
+        .flatMap(() => ['Karel Dvořák', 'Jana Šťastná', 'Petr Čermák', 'Eva Růžičková'])
+        .map((name, i) => `${i + 1},${9 - i},${name}\n`)
+        .join('')}`,
+    ],
+    ['Polish', 'id,score,agent,city\n1,9,Wąsowicz,Łódź\n'],
+    ['a Polish region', 'id,score,region\n1,9,Świętokrzyskie\n'],
+    ['Slovak', 'id,score,agent\n1,9,Ľubomír Ďurčo\n2,3,Mária Kováčová\n'],
+    // Hungarian with ő and ű: a few such words read as Portuguese (Erdõs) or French (Gyûrû) in
+    // windows-1252, so they need company; `Erdős Pál, Köszönöm` alone stays chardet's guess.
+    ['Hungarian', 'id,score,agent,city,comment\n1,9,Erdős Pál,Győr,Tűzoltó gyűrű\n2,3,Szőke Anna,Kőszeg,Fűzfa alatt\n'],
+  ])('%s, written in windows-1250, reads as windows-1250: its letters make words', async (_language, original) => {
+    const { text, decoding } = await decode([cp1250(original)]);
+    expect(text).toBe(original);
+    // ISO-8859-2 holds these letters at the same bytes: the text is the same either way.
+    expect(['windows-1250', 'iso-8859-2']).toContain(decoding.fellBack);
+  });
+
+  it.each([['Müller'], ['Français'], ['Ñandú'], ['Åsa Öberg'], ['Ærø'], ['Crème brûlée, 50 £'], ['Très bon accueil, à revoir, conseillère très aimable, goût']])(
+    'keeps %s in windows-1252 as windows-1252',
+    async (name) => {
+      const original = `id,score,agent\n1,9,${name}\n`;
+      const { text, decoding } = await decode([Buffer.from(original, 'latin1')]);
+      expect(text).toBe(original);
+      expect(decoding.fellBack).toBe('windows-1252');
+    },
+  );
+
+  it('keeps Lithuanian in windows-1257 as windows-1257', async () => {
+    const original = 'id,score,agent\n1,9,Jonas Žemaitis\n2,4,Ona Šimkutė\n3,10,Rūta Grybauskaitė\n4,8,Ąžuolas Kęstutis\n';
+    const { text, decoding } = await decode([encoded(WINDOWS_1257, original)]);
+    expect(text).toBe(original);
+    expect(decoding.fellBack).toBe('windows-1257');
+  });
+
+  it('reads a file mixing UTF-8 lines and windows-1250 lines each in its own', async () => {
+    const lines = ['id,score,agent\n', '1,9,Dvořák\n', '2,3,Šťastný\n', '3,10,Růžička\n', '4,8,Čermák\n', '5,7,Łódź\n'];
+    const utf8 = [true, true, false, true, false, false];
+    const bytes = Buffer.concat(lines.map((line, i) => (utf8[i] ? Buffer.from(line, 'utf8') : cp1250(line))));
+    const { text, decoding, fallbacks } = await decode([bytes]);
+    expect(text).toBe(lines.join(''));
+    expect(fallbacks).toEqual([2]);
+    expect(decoding.fellBack).toBe('windows-1250');
+    expect(decoding.lines).toEqual({ 'windows-1250': 3, 'utf-8': 1 });
   });
 
   it('reads a named encoding', async () => {
