@@ -11,7 +11,8 @@ export async function main(argv: readonly string[], raw: Io): Promise<number> {
   const io = withSafeMessages(raw);
   // `nps --version` answers before the commands (and their CSV, date and table libraries) load.
   if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
-    io.stdout.write(`${VERSION}\n`);
+    // A reader that has gone (`nps --version | true`) is no error.
+    await Promise.resolve(io.stdout.write(`${VERSION}\n`)).catch(() => {});
     return 0;
   }
   const { buildProgram, helpCommand } = await import('./program.js');

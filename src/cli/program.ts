@@ -20,7 +20,8 @@ Exit codes:
 /** The commander tree. It never exits or prints by itself: main() decides both. */
 export function buildProgram(io: Io, argv: readonly string[] = []): Command {
   const output = {
-    writeOut: (text: string) => io.stdout.write(text),
+    // Help read by `head` or `| true`: a reader that has gone wants no more of it.
+    writeOut: (text: string) => void Promise.resolve(io.stdout.write(text)).catch(() => {}),
     writeErr: (text: string) => io.stderr.write(text),
     outputError: () => {}, // main() prints errors in the one format of the tool
     // A fixed width keeps help identical in every terminal, pipe and test.

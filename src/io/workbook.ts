@@ -319,6 +319,8 @@ async function* sheetCsv(path: string, entry: Entry, context: SheetContext, brok
   for await (const chunk of inflated(path, entry, broken)) {
     pending = withoutPrefixes(pending + decoder.decode(chunk, { stream: true }));
     const end = pending.lastIndexOf('</row>');
+    // A row is held whole until it closes: one that never does would hold the sheet.
+    if (end < 0 && pending.length > MAX_ROW_CHARACTERS) throw broken(`a row of the sheet runs past ${MAX_ROW_CHARACTERS / 1024 / 1024} MB`);
     if (end < 0) continue;
     const lines: string[] = [];
     for (const m of elements(pending.slice(0, end + 6), 'row')) {
@@ -336,7 +338,12 @@ async function* sheetCsv(path: string, entry: Entry, context: SheetContext, brok
     pending = pending.slice(end + 6);
     if (lines.length > 0) yield Buffer.from(`${lines.join('\n')}\n`, 'utf8');
   }
+  // A sheet cut short (and packed again) unzips whole: only its missing end says so.
+  if (/<row[\s>]/.test(pending) || !pending.includes('</worksheet>')) throw broken('the sheet stops before its end (cut short?)');
 }
+
+/** The longest row the sheet reader holds, as the CSV reader's longest line. */
+const MAX_ROW_CHARACTERS = 16 * 1024 * 1024;
 
 /** Excel's sheet limits: 1,048,576 rows and 16,384 columns (A to XFD). */
 const MAX_ROWS = 1_048_576;
@@ -352,7 +359,7 @@ function rowCsv(xml: string, context: SheetContext, broken: (why: string) => Err
     const column = reference ? columnIndex(reference) : cells.length;
     if (column < cells.length || column >= MAX_COLUMNS) throw broken(`cell ${JSON.stringify(reference)} out of place`);
     while (cells.length < column) cells.push('');
-    cells.push(quoted(cellText(m.attributes, m.inner ?? '', context)));
+    cells.push(quoted(cellText(m.attributes, m.inner ?? '', context, broken)));
   }
   return cells.join(',');
 }
@@ -368,14 +375,17 @@ function columnIndex(reference: string): number {
   return index - 1;
 }
 
-function cellText(attributes: string, inner: string, context: SheetContext): string {
+function cellText(attributes: string, inner: string, context: SheetContext, broken: (why: string) => Error): string {
   const type = attribute(attributes, 't') ?? 'n';
   if (type === 'inlineStr') return runsText(inner);
   const value = /<v>([\s\S]*?)<\/v>/.exec(inner)?.[1];
   if (value === undefined) return '';
   switch (type) {
-    case 's':
-      return context.strings[Number(value)] ?? '';
+    case 's': {
+      const text = context.strings[Number(value)];
+      if (text === undefined) throw broken(`a cell refers to shared string ${value}, of ${context.strings.length}`);
+      return text;
+    }
     case 'b':
       return value === '1' ? 'TRUE' : 'FALSE';
     case 'str':

@@ -54,6 +54,12 @@ describe('the built nps binary', () => {
     expect(result.stderr).toBe('');
   });
 
+  it.each([['--help'], ['report --help'], ['--version']])('exits 0, quietly, when the reader of nps %s has gone', (args) => {
+    const result = spawnChild('bash', ['-c', `set -o pipefail; node ${JSON.stringify(bin)} ${args} | true`], { cwd: root });
+    expect(result.status).toBe(0);
+    expect(result.stderr).toBe('');
+  });
+
   it('fails with exit 3 and one line, never success, when stdout cannot be written (a full disk)', () => {
     const result = spawnChild('bash', ['-c', `node ${JSON.stringify(bin)} report fixtures/basic.csv --format json > /dev/full`], { cwd: root });
     expect(result.status).toBe(3);
