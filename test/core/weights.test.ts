@@ -13,7 +13,8 @@ import { addAnswer, answersOf, computable, countsOf, effectiveSize, mergeTallies
 
 const stats = { method: 'score', confidence: 0.95 } as const;
 
-function weighted(): Float64Array {
+/** The worked example's answers, every weight times `by`. */
+function weighted(by = 1): Float64Array {
   const t = newTally();
   for (const [score, weight] of [
     [10, 2],
@@ -22,7 +23,7 @@ function weighted(): Float64Array {
     [3, 0.5],
     [0, 1.5],
   ])
-    addAnswer(t, score, weight);
+    addAnswer(t, score, weight * by);
   return t;
 }
 
@@ -71,18 +72,7 @@ describe('weighted tallies', () => {
 });
 
 describe('weights at any scale', () => {
-  const scaled = (by: number) => {
-    const t = newTally();
-    for (const [score, weight] of [
-      [10, 2],
-      [9, 1],
-      [8, 1],
-      [3, 0.5],
-      [0, 1.5],
-    ])
-      addAnswer(t, score, weight * by);
-    return t;
-  };
+  const scaled = weighted;
 
   it.each([1e-200, 1e-160, 2 ** -600, 1e150, 1e300])('give the same figures with every weight times %s', (by) => {
     const s = summarize(scaled(by), stats);
