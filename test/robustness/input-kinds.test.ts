@@ -620,7 +620,8 @@ describe('damaged and empty files', () => {
   });
 
   // Known defect: a row past 16 MB is now refused (exit 3, where a 600 MiB cell took 2.4 GB), but
-  // reaching the limit joins the held text once a chunk, and peaks near 460 MiB on the way.
+  // the sheet's inflater hands on all a compressed chunk gives at once (40 MiB of one letter from a
+  // few KB), and the run peaks near 460 MiB before the limit is seen.
   it.fails(`a cell of ${BIG_CELL_BYTES / MiB} MiB is refused as the same line of a CSV is (3), within the memory bound`, () => {
     const run = result(BIG_CELL);
     expect(violations(run, true)).toEqual([]);
