@@ -272,6 +272,9 @@ interface SheetContext {
   readonly epoch: number;
 }
 
+/** Compressed bytes handed to the inflater at once: at most a few MB come out of them. */
+const INFLATE_SLICE = 4 * 1024;
+
 /** The sheet's compressed bytes, inflated as they are read. */
 async function* inflated(path: string, entry: Entry, broken: (why: string) => Error): AsyncGenerator<Uint8Array> {
   const fd = openSync(path, 'r');
@@ -297,9 +300,13 @@ async function* inflated(path: string, entry: Entry, broken: (why: string) => Er
   const tooMuch = () => broken(`the sheet unpacks to more bytes than its zip directory says (${entry.size})`);
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
-      inflate.push(chunk, false);
-      if (total > entry.size) throw tooMuch();
-      yield* out.splice(0);
+      // Fed a few KB at a time: deflate packs up to about 1,000 to 1, so a read's worth at once
+      // (a sheet of one long cell) would unpack hundreds of MB before the reader could refuse it.
+      for (let at = 0; at < chunk.length; at += INFLATE_SLICE) {
+        inflate.push(chunk.subarray(at, at + INFLATE_SLICE), false);
+        if (total > entry.size) throw tooMuch();
+        yield* out.splice(0);
+      }
     }
     inflate.push(new Uint8Array(0), true);
   } catch (err) {
