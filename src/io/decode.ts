@@ -148,7 +148,8 @@ function lineDecoder(primary: string, decoding: Decoding) {
       for (let start = 0; start < end; ) {
         if (lf >= 0 && lf < start) lf = bytes.indexOf(10, start);
         if (cr >= 0 && cr < start) cr = bytes.indexOf(13, start);
-        const stop = (lf < 0 || (cr >= 0 && cr < lf) ? cr : lf) + 1;
+        // A CR ends a line alone (old Mac files), or with the LF right after it.
+        const stop = (lf < 0 || (cr >= 0 && cr < lf - 1) ? cr : lf) + 1;
         text += decodeLine(bytes.subarray(start, stop));
         start = stop;
       }

@@ -199,4 +199,12 @@ describe('a legacy file read line by line', () => {
     expect(read.text).toBe('c\rtrès\raméliorer\r');
     expect(read.decoding.lines).toEqual({ 'windows-1252': 1, cp850: 1 });
   });
+
+  it.each([['\n'], ['\r\n'], ['\r']])('names the first line in the other encoding alike whatever ends the lines (%j)', async (end) => {
+    const cp850 = Buffer.from([0x61, 0x6d, 0x82, 0x6c, 0x69, 0x6f, 0x72, 0x65, 0x72]); // améliorer in cp850
+    const cp1252 = Buffer.from([0x74, 0x72, 0xe8, 0x73]); // très in windows-1252
+    const read = await decoded(Buffer.concat([Buffer.from(`c${end}`), cp1252, Buffer.from(end), cp1252, Buffer.from(end), cp850, Buffer.from(end)]));
+    // Counted from the fallback's first line: très, très, then améliorer on the third.
+    expect(read.decoding.firstOther).toBe(3);
+  });
 });
