@@ -1,7 +1,8 @@
 import { entry } from './entry.js';
+import { netScore } from './nps.js';
 import { compareGroups, type Difference } from './significance.js';
 import type { Statistics } from './summary.js';
-import { countsOf, effectiveSize, mergeTallies, newTally, restOf, type Tally, weightedCounts, weightOf, withEffectiveSize } from './tally.js';
+import { countsOf, effectiveSize, mergeTallies, newTally, restOf, sizeOf, type Tally, weightedCounts, weightOf, withEffectiveSize } from './tally.js';
 
 /** NPS over responses in clusters, with the precision the clusters leave. */
 export interface ClusteredNps {
@@ -33,8 +34,7 @@ function influence(byCluster: ReadonlyMap<string, Tally>): Influence {
   const tally = newTally();
   for (const t of byCluster.values()) mergeTallies(tally, t);
   const total = weightOf(tally);
-  const all = weightedCounts(tally);
-  const nps = (all.promoters - all.detractors) / total;
+  const nps = netScore(weightedCounts(tally));
   const z = new Map<string, number>();
   for (const [cluster, t] of byCluster) {
     const c = weightedCounts(t);
@@ -57,9 +57,8 @@ function covariance(a: Influence, b: Influence, clusters: number): number {
  */
 function withVariance(t: Tally, variance: number): Tally {
   const c = weightedCounts(t);
-  const total = c.promoters + c.passives + c.detractors;
-  const nps = (c.promoters - c.detractors) / total;
-  const spread = (c.promoters + c.detractors) / total - nps * nps;
+  const nps = netScore(c);
+  const spread = (c.promoters + c.detractors) / sizeOf(c) - nps * nps;
   return spread > 0 && variance > 0 ? withEffectiveSize(t, spread / variance) : t;
 }
 
@@ -81,6 +80,9 @@ export interface GroupDesign {
   vsRest(key: string, stats: Statistics): Difference;
 }
 
+/** Groups as given: a design, or tallies of independent answers. */
+export const designOf = (groups: ReadonlyMap<string, Tally> | GroupDesign): GroupDesign => (groups instanceof Map ? independentGroups(groups) : (groups as GroupDesign));
+
 /** Groups of independent answers. */
 export function independentGroups(groups: ReadonlyMap<string, Tally>): GroupDesign {
   const total = newTally();
@@ -99,16 +101,7 @@ export function independentGroups(groups: ReadonlyMap<string, Tally>): GroupDesi
  */
 export function clusteredGroups(byGroup: ReadonlyMap<string, ReadonlyMap<string, Tally>>): GroupDesign & { readonly clusters: number } {
   const totals = new Map<string, Tally>();
-  for (const clusters of byGroup.values()) {
-    for (const [cluster, t] of clusters) {
-      let total = totals.get(cluster);
-      if (!total) {
-        total = newTally();
-        totals.set(cluster, total);
-      }
-      mergeTallies(total, t);
-    }
-  }
+  for (const clusters of byGroup.values()) for (const [cluster, t] of clusters) mergeTallies(entry(totals, cluster, newTally), t);
   const count = totals.size;
   const own = new Map([...byGroup].map(([key, clusters]) => [key, influence(clusters)]));
   const variance = (i: Influence) => covariance(i, i, count);

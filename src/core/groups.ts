@@ -1,4 +1,4 @@
-import { type GroupDesign, independentGroups } from './cluster.js';
+import { designOf, type GroupDesign } from './cluster.js';
 import { type Difference, holm } from './significance.js';
 import { type NpsSummary, type Statistics, summarize } from './summary.js';
 import type { Tally } from './tally.js';
@@ -19,7 +19,7 @@ export interface GroupResult {
  * agent/channel really different?" asked of every group at once. Sorted by key for stable output.
  */
 export function eachAgainstRest(groups: ReadonlyMap<string, Tally> | GroupDesign, stats: Statistics): GroupResult[] {
-  const design = groups instanceof Map ? independentGroups(groups) : (groups as GroupDesign);
+  const design = designOf(groups);
   const keys = [...design.keys].sort(compareText);
   const differences = keys.map((key) => design.vsRest(key, stats));
   const adjusted = holm(differences.map((d) => d.p));

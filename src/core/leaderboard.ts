@@ -1,4 +1,4 @@
-import { type GroupDesign, independentGroups } from './cluster.js';
+import { designOf, type GroupDesign } from './cluster.js';
 import { entry } from './entry.js';
 import { append } from './extent.js';
 import { rankBy } from './rank.js';
@@ -37,7 +37,7 @@ export function leaderboard(
   rankByWhat: RankBy,
   stats: Statistics,
 ): { standings: Standing[]; shrinkage: Shrinkage } {
-  const design = groups instanceof Map ? independentGroups(groups) : (groups as GroupDesign);
+  const design = designOf(groups);
   // In one order whatever the order of the rows, so that sums (the shrinkage estimate) are the same to the last bit.
   const keys = [...design.keys].sort(compareText);
   const total = newTally();

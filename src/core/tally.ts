@@ -3,10 +3,9 @@ import { classify } from './classify.js';
 /**
  * How many answers gave each score 0..10 (slots 0-10), and the sum of their squared weights
  * (slot 11), all stored multiplied by the factor in slot 12; slot 13 counts the answers, whatever
- * their weights. Commands fold rows into tallies, so
- * memory grows with the number of groups, never with the number of rows. Unweighted, every answer
- * weighs 1: the counts are counts, and slot 11 equals their sum (or stays 0 where a tally is made
- * by counting alone).
+ * their weights. Commands fold rows into tallies, so memory grows with the number of groups, never
+ * with the number of rows. Unweighted, every answer weighs 1: the counts are counts, and slot 11
+ * equals their sum (or stays 0 where a tally is made by counting alone).
  */
 export type Tally = Float64Array;
 

@@ -1,4 +1,4 @@
-import { isUtf8 } from 'node:buffer';
+import { isAscii, isUtf8 } from 'node:buffer';
 import { createRequire } from 'node:module';
 import type Iconv from 'iconv-lite';
 import { MAX_LINE_BYTES } from './lines.js';
@@ -102,18 +102,18 @@ function lineDecoder(primary: string, decoding: Decoding) {
   const familiarity = (text: string) => beyondAscii(text).reduce((sum, c) => sum + (seen.get(c) ?? 0), 0);
   const decodeLine = (bytes: Buffer): string => {
     line++;
-    if (bytes.every((b) => b < 0x80)) return bytes.toString('latin1');
+    if (isAscii(bytes)) return bytes.toString('latin1');
     // A line that is valid UTF-8 beyond ASCII is UTF-8: legacy text almost never forms its sequences.
     if (isUtf8(bytes)) {
       counts['utf-8'] = (counts['utf-8'] ?? 0) + 1;
       return bytes.toString('utf8');
     }
     const text = iconv().decode(bytes, primary);
-    const alternative = other ? iconv().decode(bytes, other) : text;
+    const alternative = iconv().decode(bytes, other);
     const [odd, oddOther] = [oddities(text), oddities(alternative)];
     // Where neither reading looks wrong ("à revoir" against "… revoir"), the one whose characters
     // the file's clear lines use more, its language, wins.
-    const chosen = !other || odd < oddOther ? primary : oddOther < odd ? other : familiarity(alternative) > familiarity(text) ? other : primary;
+    const chosen = odd < oddOther ? primary : oddOther < odd ? other : familiarity(alternative) > familiarity(text) ? other : primary;
     if (odd !== oddOther) learn(chosen === other ? alternative : text);
     counts[chosen] = (counts[chosen] ?? 0) + 1;
     if (chosen !== primary) decoding.firstOther ??= line;

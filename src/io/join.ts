@@ -44,7 +44,7 @@ export interface JoinCount {
 
 /** A key a spreadsheet may have rounded: a whole number of more than 15 digits, or one in scientific notation. */
 const LONG_NUMBER = /^[+-]?(\d{16,}|\d(\.\d+)?e\+?\d+)$/i;
-export const looksRounded = (key: string): boolean => LONG_NUMBER.test(key);
+const looksRounded = (key: string): boolean => LONG_NUMBER.test(key);
 
 export const parseOn = (on: string): { left: string; right: string } => {
   const at = on.indexOf('=');

@@ -1,4 +1,5 @@
 import { MISSING, parseAnswer } from '../core/answer.js';
+import { classify } from '../core/classify.js';
 import { parseDate } from '../core/date.js';
 import { UTC } from '../core/zone.js';
 import { usageError } from '../errors.js';
@@ -267,7 +268,7 @@ export function derivedFromScore(sample: readonly string[][], index: number, sco
     const value = (record[index] ?? '').trim().toLowerCase();
     const answer = parseAnswer(record[score] ?? '');
     if (value === '' || answer < 0) continue;
-    const category = answer >= 9 ? 'promoter' : answer >= 7 ? 'passive' : 'detractor';
+    const category = classify(answer);
     rows++;
     const seen = valueOfCategory.get(category) ?? value;
     valueOfCategory.set(category, seen);

@@ -101,7 +101,7 @@ export async function readTable(spec: string, io: Io, options: ReadOptions, prep
   if (source.described !== undefined && (options.encoding !== undefined || options.delimiter !== undefined)) {
     source.stream.destroy();
     const flag = options.encoding !== undefined ? '--encoding' : '--delimiter';
-    throw usageError(`${flag} reads CSV and text files: ${source.name} is ${source.described.startsWith('xlsx') ? 'an Excel workbook' : 'a Parquet file'}`, `drop ${flag}`);
+    throw usageError(`${flag} reads CSV and text files: ${source.name} is ${source.sheet !== undefined ? 'an Excel workbook' : 'a Parquet file'}`, `drop ${flag}`);
   }
   const progress = progressFor(source.name, source.size, io);
   let parser: Parser | undefined;
@@ -289,19 +289,19 @@ export interface Part {
 /** How an input was decoded, as people read it: the encoding, or the workbook sheet or Parquet file its rows came from. */
 export const encodingOf = (head: TableHead): string => head.source.described ?? head.decoding.encoding;
 
-/** The warning for an input that turns out not to be UTF-8: where, what it is read as, how to choose. */
 /**
  * After a fallback, when lines were read in more than the one legacy encoding (a file pieced
  * together from two tools): how many went which way, and where the first other one is.
  */
 function mixedNote(name: string, decoding: Decoding, fromLine: number): string | undefined {
-  const counts = Object.entries(decoding.lines ?? {}).filter(([, n]) => n > 0);
-  if (counts.length < 2 && !(counts.length === 1 && counts[0][0] !== decoding.fellBack)) return undefined;
+  const counts = Object.entries(decoding.lines ?? {});
+  if (!counts.some(([encoding]) => encoding !== decoding.fellBack)) return undefined;
   const listed = counts.map(([encoding, n]) => `${n} as ${encoding}`).join(', ');
   const first = decoding.firstOther === undefined ? '' : ` (the first not ${decoding.fellBack} on line ${fromLine + decoding.firstOther - 1})`;
   return `nps: note: ${name} mixes encodings: from line ${fromLine}, each line with letters beyond ASCII was read in the one that makes it text: ${listed}${first}; --encoding reads them all in one\n`;
 }
 
+/** The warning for an input that turns out not to be UTF-8: where, what it is read as, how to choose. */
 export const notUtf8Warning = (name: string, line: number, encoding: string): string =>
   `nps: warning: ${name} is not valid UTF-8 from line ${line}: read from there as ${encoding}, the encoding its bytes suggest (override with --encoding)\n`;
 

@@ -17,7 +17,7 @@ export interface LineCodec<T> {
  * A temporary file operation, its failure an input error (exit 3) that names TMPDIR: a missing,
  * read-only or full temporary folder is the machine's state, not a bug.
  */
-export function temporary<T>(operation: () => T): T {
+function temporary<T>(operation: () => T): T {
   try {
     return operation();
   } catch (err) {

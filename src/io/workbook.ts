@@ -2,6 +2,7 @@ import { closeSync, createReadStream, fstatSync, openSync, readSync, statSync } 
 import { Readable } from 'node:stream';
 import { Inflate, inflateSync } from 'fflate';
 import { inputError, usageError } from '../errors.js';
+import { MAX_LINE_BYTES } from './lines.js';
 
 /*
  * Excel workbooks (.xlsx) as the CSV the rest of the reading knows: the chosen sheet's rows, in
@@ -324,7 +325,11 @@ async function* sheetCsv(path: string, entry: Entry, context: SheetContext, brok
   let pending = '';
   let row = 0;
   for await (const chunk of inflated(path, entry, broken)) {
-    pending = withoutPrefixes(pending + decoder.decode(chunk, { stream: true }));
+    // Only the new text loses its prefixes, with the held tail where a `<x:` may have been cut
+    // (a prefix is a short name): stripping all that is held again a chunk would take seconds on
+    // a long row.
+    const cut = Math.max(0, pending.lastIndexOf('<'), pending.length - 256);
+    pending = pending.slice(0, cut) + withoutPrefixes(pending.slice(cut) + decoder.decode(chunk, { stream: true }));
     const end = pending.lastIndexOf('</row>');
     // A row is held whole until it closes: one that never does would hold the sheet.
     if (end < 0 && pending.length > MAX_ROW_CHARACTERS) throw broken(`a row of the sheet runs past ${MAX_ROW_CHARACTERS / 1024 / 1024} MB`);
@@ -350,7 +355,7 @@ async function* sheetCsv(path: string, entry: Entry, context: SheetContext, brok
 }
 
 /** The longest row the sheet reader holds, as the CSV reader's longest line. */
-const MAX_ROW_CHARACTERS = 16 * 1024 * 1024;
+const MAX_ROW_CHARACTERS = MAX_LINE_BYTES;
 
 /** Excel's sheet limits: 1,048,576 rows and 16,384 columns (A to XFD). */
 const MAX_ROWS = 1_048_576;
