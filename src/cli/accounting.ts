@@ -4,6 +4,7 @@ import { dataError } from '../errors.js';
 import type { JoinCount } from '../io/join.js';
 import { type Accounting, excludedTotal, REASON_TEXT, REASONS } from '../io/rows.js';
 import type { Question, Scan } from '../io/scan.js';
+import { plural } from '../report/format.js';
 import { TOOL, VERSION } from '../version.js';
 
 /** What the checks after a scan need to know of the options. */
@@ -107,8 +108,6 @@ function checkQuestion(scan: Scan<unknown>, question: Question<unknown>, options
     );
   }
 }
-
-const plural = (n: number, word: string) => (n === 1 ? word : `${word}s`);
 
 /** A wall time as its calendar day, YYYY-MM-DD. */
 export const isoDay = (wall: number): string => new Date(wall).toISOString().slice(0, 10);

@@ -143,4 +143,7 @@ export function decimalText(value: number): string {
 }
 
 /** A group's name as shown: rows with an empty cell form a group too, and it needs a name. */
+/** `word`, or its plural for a count other than one. */
+export const plural = (n: number, word: string): string => (n === 1 ? word : `${word}s`);
+
 export const groupLabel = (key: string): string => (key === '' ? '(empty)' : key);

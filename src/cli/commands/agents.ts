@@ -20,6 +20,8 @@ import { parseCount, parsePositive } from '../options.js';
 import { addSideMetricOptions, checkSideMetrics, hasSideMetrics, type SideFlags, sideColumns, sideFold, sideMetricCells, sideMetricColumns } from '../side-metrics.js';
 
 interface AgentFlags extends SideFlags, ClusterFlags {
+  /** The shared --weight. */
+  weight?: string;
   agent?: string;
   by?: string;
   team?: string | boolean;
@@ -61,10 +63,10 @@ export const agents: CommandDefinition<AgentFlags> = {
     const fold = pairFold(keyedFold(keyed.length), sideFold(flags, keyed.length, { by: 'groups', count: own.length }));
     const result = await scan({ groups: [...keyed, ...sideColumns(flags)] }, fold);
     const columnName = result.inputs[0].columns[role].name;
-    const boards = result.questions.map((q) => board(q.state[0], Boolean(team), flags, statistics));
+    const clusterName = flags.cluster === undefined ? undefined : result.inputs[0].columns.cluster.name;
+    const boards = result.questions.map((q) => board(q.state[0], Boolean(team), flags, statistics, clusterName));
     const side = result.questions[0].state[1];
     checkSideMetrics(flags, side.values(), warn);
-    const clusters = flags.cluster === undefined ? undefined : groupsInClusters(result.questions[0].state[0]).clusters;
     const report = agentsReport(
       boards,
       side,
@@ -75,8 +77,9 @@ export const agents: CommandDefinition<AgentFlags> = {
       statistics,
       `NPS by ${columnName}${team ? ` within ${result.inputs[0].columns.team.name}` : ''}: ${result.inputs.map((i) => i.name).join(', ')}`,
     );
-    if (clusters === undefined) return { report };
-    return { report: { ...report, notes: [...report.notes, clusterNote(clusters, result.inputs[0].columns.cluster.name)] } };
+    const clusters = boards[0].clusters;
+    if (clusters === undefined || clusterName === undefined) return { report };
+    return { report: { ...report, notes: [...report.notes, clusterNote(clusters, clusterName)] } };
   },
 };
 
@@ -85,12 +88,16 @@ interface Board {
   readonly agents: Standing[];
   readonly teams: Standing[];
   readonly shrinkage: Shrinkage;
+  /** With --cluster, how many clusters the design has. */
+  readonly clusters?: number;
 }
 
-function board(tallies: Map<string, Tally>, withTeams: boolean, flags: AgentFlags, stats: Statistics): Board {
-  const clustered = flags.cluster !== undefined;
-  const { standings, shrinkage } = leaderboard(clustered ? groupsInClusters(tallies) : tallies, flags.minN, flags.rankBy, stats);
-  if (!withTeams) return { agents: standings, teams: [], shrinkage };
+function board(tallies: Map<string, Tally>, withTeams: boolean, flags: AgentFlags, stats: Statistics, clusterName: string | undefined): Board {
+  const clustered = clusterName !== undefined;
+  const design = clustered ? groupsInClusters(tallies, clusterName) : undefined;
+  const { standings, shrinkage } = leaderboard(design ?? tallies, flags.minN, flags.rankBy, stats);
+  const clusters = design?.clusters;
+  if (!withTeams) return { agents: standings, teams: [], shrinkage, clusters };
   const teamTallies = new Map<string, Tally>();
   for (const [key, t] of tallies) {
     // A team's tally, or with --cluster a team's in one cluster.
@@ -99,8 +106,9 @@ function board(tallies: Map<string, Tally>, withTeams: boolean, flags: AgentFlag
   }
   return {
     agents: rankWithin(standings, (s) => teamOf(s.key), flags.rankBy),
-    teams: leaderboard(clustered ? groupsInClusters(teamTallies) : teamTallies, flags.minN, flags.rankBy, stats).standings,
+    teams: leaderboard(clustered ? groupsInClusters(teamTallies, clusterName) : teamTallies, flags.minN, flags.rankBy, stats).standings,
     shrinkage,
+    clusters,
   };
 }
 
@@ -158,8 +166,8 @@ function agentsReport(
   const what = columnName.toLowerCase();
   const rankedCount = boards[0].agents.filter((s) => s.ranked).length;
   const shrink = boards[0].shrinkage;
-  // With weights, --min-n counts the effective n (the one the intervals have).
-  const weighted = boards[0].agents.some((a) => a.summary.nEffective !== a.summary.n);
+  // With weights, --min-n counts the effective n (Kish's); clusters leave it counting answers.
+  const weighted = flags.weight !== undefined;
   const notes = [
     `Ranked by ${flags.rankBy === 'nps' ? 'NPS' : flags.rankBy === 'lower' ? `the lower bound of the ${level} interval` : 'shrunk NPS'}${flags.minN > 1 ? `; those with fewer than ${flags.minN} responses${weighted ? ' (effective n)' : ''} are listed apart, not ranked` : ''}. ${
       rankedCount > 0

@@ -77,7 +77,7 @@ export const compare: CommandDefinition<CompareFlags> = {
 
 async function byColumn(column: string, { flags, statistics, scan }: CommandContext<CompareFlags>): Promise<Compared> {
   const result = await scan({ groups: [{ role: 'by', flag: '--by', spec: column }, ...clusterColumns(flags)] }, groupFold);
-  const design = flags.cluster === undefined ? undefined : groupsInClusters(result.state);
+  const design = flags.cluster === undefined ? undefined : groupsInClusters(result.state, result.inputs[0].columns.cluster.name);
   const results = eachAgainstRest(design ?? result.state, statistics);
   const alpha = 1 - statistics.confidence;
   const rows = results.map((g) => row(groupLabel(g.key), g.summary, 'rest', g.vsRest, g.pAdjusted, alpha, flags.minN));
@@ -218,7 +218,7 @@ function row(group: string, s: NpsSummary, against: string, d: Difference | unde
     compared_with: against,
     ...differenceCells(d, pAdjusted, alpha),
     low_n: s.nEffective < minN,
-    note: s.nEffective < minN ? lowN(s, minN) : '',
+    note: lowN(s, minN),
   };
 }
 

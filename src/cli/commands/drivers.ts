@@ -5,10 +5,10 @@ import { type Statistics, summarize } from '../../core/summary.js';
 import { mergeTallies, newTally, type Tally } from '../../core/tally.js';
 import { dataError, usageError } from '../../errors.js';
 import type { GroupColumn } from '../../io/plan.js';
-import { confidenceLabel, formatDecimal, groupLabel } from '../../report/format.js';
+import { confidenceLabel, formatDecimal, groupLabel, plural } from '../../report/format.js';
 import type { Column, Row } from '../../report/model.js';
 import type { CommandDefinition, Outcome } from '../command.js';
-import { npsCells, npsColumns } from '../figures.js';
+import { lowN, npsCells, npsColumns } from '../figures.js';
 import { parseCount } from '../options.js';
 
 interface DriverFlags {
@@ -102,9 +102,7 @@ export const drivers: CommandDefinition<DriverFlags> = {
     const ranked = drivers.rankDrivers(analyses);
     const level = confidenceLabel(statistics.confidence);
     const sparse = ranked.filter(({ driver }) => driver.test.sparse > 0.2).map(({ driver }) => `${driver.name} (${formatDecimal(100 * driver.test.sparse, 0)}% of cells)`);
-    const pooled = ranked.flatMap(({ driver }) =>
-      driver.levels.filter((l) => l.key === undefined).map((l) => `${driver.name}: ${l.levels} ${l.levels === 1 ? 'level' : 'levels'}`),
-    );
+    const pooled = ranked.flatMap(({ driver }) => driver.levels.filter((l) => l.key === undefined).map((l) => `${driver.name}: ${l.levels} ${plural(l.levels, 'level')}`));
     const report: Outcome['report'] = {
       title: `What moves NPS: ${result.inputs.map((i) => i.name).join(', ')}`,
       tables: [
@@ -189,13 +187,14 @@ function summaryRow(a: Analysis, pAdjusted: number, alpha: number): Row {
 
 function levelRow(a: Analysis, l: DriverLevel, minN: number, stats: Statistics): Row {
   const pool = l.key === undefined;
-  const note = [pool ? `${l.levels} ${l.levels === 1 ? 'level' : 'levels'}` : '', l.compared ? '' : `n < ${minN}, not compared`].filter(Boolean).join('; ');
+  const summary = summarize(l.tally, stats);
+  const note = [pool ? `${l.levels} ${plural(l.levels, 'level')}` : '', l.compared ? '' : `${lowN(summary, minN)}, not compared`].filter(Boolean).join('; ');
   const test = testCells(a.test);
   return {
     driver: a.name,
     type: a.type,
     level: pool ? poolLabel(minN) : a.type === 'categorical' ? groupLabel(l.key!) : l.key!,
-    ...npsCells(summarize(l.tally, stats)),
+    ...npsCells(summary),
     shrunk_nps: Number.isNaN(l.shrunk) ? null : l.shrunk,
     compared: l.compared,
     note,

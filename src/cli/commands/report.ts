@@ -8,11 +8,11 @@ import { type Calendar, PERIOD_UNITS, type PeriodUnit } from '../../core/period.
 import { ALTERNATIVES, type Alternative } from '../../core/significance.js';
 import { type NpsSummary, type Statistics, summarize } from '../../core/summary.js';
 import type { Tally } from '../../core/tally.js';
-import { dataError, usageError } from '../../errors.js';
+import { usageError } from '../../errors.js';
 import type { Scan } from '../../io/scan.js';
 import { confidenceLabel } from '../../report/format.js';
 import type { Column, ReportTable, Row } from '../../report/model.js';
-import { type ClusterFlags, clusterColumns, clusterNote, clusterOption } from '../clusters.js';
+import { type ClusterFlags, checkClusters, clusterColumns, clusterNote, clusterOption } from '../clusters.js';
 import type { CommandDefinition, Outcome } from '../command.js';
 import { METHOD_NAMES, npsForest } from '../figures.js';
 import { type InProgressFlags, inProgressOption, judging, latestJudged } from '../in-progress.js';
@@ -64,9 +64,7 @@ export const report: CommandDefinition<ReportFlags> = {
     const result = await scan({ needsDates: Boolean(flags.failOnDrop), groups: [...clusterColumn, ...sideColumns(flags)] }, fold);
     checkSideMetrics(flags, result.state[1].values(), warn);
     const design = clustered ? clusteredNps(result.state[0] as Map<string, Tally>) : undefined;
-    if (design && design.clusters < 2) {
-      throw dataError(`--cluster ${flags.cluster}: the responses are all in one cluster`, 'an interval over clusters needs two or more; drop --cluster');
-    }
+    if (design) checkClusters(design.clusters, result.inputs[0].columns.cluster.name);
     const overall = design?.tally ?? result.overall;
     const summary = summarize(overall, statistics);
     const periods = result.state[0] as Map<number, Tally>;
@@ -75,7 +73,7 @@ export const report: CommandDefinition<ReportFlags> = {
     const benchmark = flags.benchmark === undefined ? undefined : benchmarkVerdict(overall, flags.benchmark, statistics, decimals, flags.alternative);
     // The --fail-on-drop verdict is its gate's line; the benchmark's is a note, and data in JSON.
     const inProgress = flags.failOnDrop ? judge.note(periods.keys()) : undefined;
-    const clusters = design && clusterNote(design.clusters, flags.cluster!, { effective: summary.nEffective, n: summary.n });
+    const clusters = design && clusterNote(design.clusters, result.inputs[0].columns.cluster.name, { effective: summary.nEffective, n: summary.n });
     const extra = [inProgress, clusters, benchmark?.sentence].filter((n): n is string => n !== undefined);
     const side = hasSideMetrics(flags) ? { flags: flags as SideFlags, metrics: result.state[1].get('') } : undefined;
     const gates = [

@@ -41,7 +41,7 @@ export const segments: CommandDefinition<SegmentFlags> = {
     if (by.length < 1 || by.length > 2) throw usageError(`--by ${flags.by}: give one column, or two separated by a comma`, 'e.g. --by channel or --by channel,team');
     const scanned = await scan({ groups: [...by.map((spec, i) => ({ role: i === 0 ? 'by' : 'by_2', flag: '--by', spec })), ...clusterColumns(flags)] }, groupFold);
     // With clusters, each segment's tally carries the precision its clusters leave.
-    const designs = flags.cluster === undefined ? undefined : scanned.questions.map((q) => groupsInClusters(q.state));
+    const designs = flags.cluster === undefined ? undefined : scanned.questions.map((q) => groupsInClusters(q.state, scanned.inputs[0].columns.cluster.name));
     const result = designs
       ? { ...scanned, questions: scanned.questions.map((q, i) => ({ ...q, state: new Map(designs[i].keys.map((key) => [key, designs[i].tally(key)])) })) }
       : scanned;
@@ -86,9 +86,9 @@ function segmentsReport(
     questions.forEach((q, i) => {
       const s = summarize(q.state.get(key) ?? newTally(), stats);
       Object.assign(row, figures(s, i === 0 ? '' : '_2', minN));
-      if (s.nEffective < minN) low.push(lowN(s, minN));
+      low.push(lowN(s, minN));
     });
-    row.note = low[0] ?? '';
+    row.note = low.find(Boolean) ?? '';
     return row;
   });
   // A cross-tab wider than a screen is no table: people then get the long one.

@@ -247,7 +247,7 @@ export function trendReport(
       ...differenceCells(change, pAdjusted, alpha),
       low_n: s.nEffective < minN,
       complete: frame.complete(key),
-      note: [frame.complete(key) ? '' : 'in progress', s.n === 0 ? 'no responses' : s.nEffective < minN ? lowN(s, minN) : ''].filter(Boolean).join('; '),
+      note: [frame.complete(key) ? '' : 'in progress', s.n === 0 ? 'no responses' : lowN(s, minN)].filter(Boolean).join('; '),
       ...(hasSideMetrics(sideFlags) ? sideMetricCells(sideFlags, side?.(key)) : {}),
     }));
   const rows = series.flatMap(({ group, points, side }) => rowsOf(group, points, side));
