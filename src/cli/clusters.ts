@@ -1,8 +1,8 @@
 import { Option } from 'commander';
-import { clusteredGroups, type GroupDesign } from '../core/cluster.js';
+import { byGroupThenCluster, clusteredGroups, type GroupDesign } from '../core/cluster.js';
 import { entry } from '../core/entry.js';
 import { KEY_SEPARATOR } from '../core/fold.js';
-import type { Tally } from '../core/tally.js';
+import { mergeTallies, newTally, type Tally } from '../core/tally.js';
 import { dataError } from '../errors.js';
 import type { GroupColumn } from '../io/plan.js';
 import { formatDecimal, plural } from '../report/format.js';
@@ -22,18 +22,65 @@ export function checkClusters(count: number, column: string): void {
   if (count < 2) throw dataError(`--cluster ${column}: the responses are all in one cluster`, 'an interval over clusters needs two or more; drop --cluster');
 }
 
+/** A key whose last part is the cluster: the group's part and the cluster's. */
+function splitCluster(key: string): [group: string, cluster: string] {
+  const cut = key.lastIndexOf(KEY_SEPARATOR);
+  return [key.slice(0, cut), key.slice(cut + 1)];
+}
+
 /** Tallies kept per group and cluster (keys ending in the cluster) as the design of the groups. */
 export function groupsInClusters(tallies: ReadonlyMap<string, Tally>, column: string): GroupDesign & { readonly clusters: number } {
   const byGroup = new Map<string, Map<string, Tally>>();
   for (const [key, tally] of tallies) {
-    const cut = key.lastIndexOf(KEY_SEPARATOR);
-    entry(byGroup, key.slice(0, cut), () => new Map<string, Tally>()).set(key.slice(cut + 1), tally);
+    const [group, cluster] = splitCluster(key);
+    entry(byGroup, group, () => new Map<string, Tally>()).set(cluster, tally);
   }
   const design = clusteredGroups(byGroup);
   checkClusters(design.clusters, column);
   return design;
 }
 
+/** Period tallies kept per cluster as the design of the periods. */
+export function periodsInClusters(byCluster: ReadonlyMap<string, ReadonlyMap<number, Tally>>, column: string): GroupDesign<number> & { readonly clusters: number } {
+  const design = clusteredGroups(byGroupThenCluster(byCluster));
+  checkClusters(design.clusters, column);
+  return design;
+}
+
+/**
+ * Period tallies kept per group and cluster (keys ending in the cluster) as one design of the
+ * periods per group: each series a domain of the whole design, counting all its clusters.
+ */
+export function seriesInClusters(
+  tallies: ReadonlyMap<string, ReadonlyMap<number, Tally>>,
+  column: string,
+): { readonly series: Map<string, GroupDesign<number>>; readonly clusters: number } {
+  const byGroup = new Map<string, Map<string, ReadonlyMap<number, Tally>>>();
+  const clusters = new Set<string>();
+  for (const [key, periods] of tallies) {
+    const [group, cluster] = splitCluster(key);
+    entry(byGroup, group, () => new Map<string, ReadonlyMap<number, Tally>>()).set(cluster, periods);
+    clusters.add(cluster);
+  }
+  checkClusters(clusters.size, column);
+  const series = new Map([...byGroup].map(([group, byCluster]) => [group, clusteredGroups(byGroupThenCluster(byCluster), clusters.size) as GroupDesign<number>]));
+  return { series, clusters: clusters.size };
+}
+
+/** A design's tallies by key, each with the precision the design leaves. */
+export const talliesOf = <K>(design: GroupDesign<K>): Map<K, Tally> => new Map(design.keys.map((key) => [key, design.tally(key)]));
+
 /** The note that says what the clusters did, with the effective n of all answers when there is one figure. */
 export const clusterNote = (clusters: number, column: string, all?: { effective: number; n: number }): string =>
   `${clusters} ${plural(clusters, 'cluster')} (${column}): intervals and tests are by linearization over clusters, as answers within one are alike${all ? ` (effective n ${formatDecimal(all.effective, 1)} of ${all.n})` : ''}.`;
+
+/** Each cluster's answers over all its periods. */
+export function totalsOf(byCluster: ReadonlyMap<string, ReadonlyMap<number, Tally>>): Map<string, Tally> {
+  const totals = new Map<string, Tally>();
+  for (const [cluster, periods] of byCluster) {
+    const total = newTally();
+    for (const t of periods.values()) mergeTallies(total, t);
+    totals.set(cluster, total);
+  }
+  return totals;
+}

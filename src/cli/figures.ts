@@ -38,7 +38,7 @@ export function npsColumns({ suffix = '', label = '', shares = 'machine' }: NpsL
 }
 
 /** The note on a figure under --min-n, saying which n it counts (the effective one, with weights); '' above it. */
-export const lowN = (s: NpsSummary, minN: number): string => (s.nEffective >= minN ? '' : s.nEffective === s.n ? `n < ${minN}` : `effective n < ${minN}`);
+export const lowN = (s: NpsSummary, minN: number): string => (s.counted >= minN ? '' : s.counted === s.n ? `n < ${minN}` : `effective n < ${minN}`);
 
 export function npsCells(s: NpsSummary, suffix = ''): Record<string, Cell> {
   // Literal keys make a fast object (computed ones do not), and rows are made by the hundred thousand.

@@ -1,7 +1,8 @@
+import { designOf, type GroupDesign } from '../core/cluster.js';
 import { type Calendar, periodLabel } from '../core/period.js';
-import { type Alternative, compareGroups, type Difference, testBenchmark } from '../core/significance.js';
+import { type Alternative, type Difference, testBenchmark } from '../core/significance.js';
 import type { Statistics } from '../core/summary.js';
-import { countsOf, newTally, sizeOf, type Tally } from '../core/tally.js';
+import { countsOf, sizeOf, type Tally } from '../core/tally.js';
 import { confidenceLabel, formatForHumans, pText, round } from '../report/format.js';
 import type { Gate, ReportTable } from '../report/model.js';
 
@@ -63,11 +64,10 @@ export interface Drop {
  * A period (the latest complete one with responses) against the one before it: the question a
  * weekly CI job asks. Tested alone (one planned comparison), so its p-value is not Holm-adjusted.
  */
-export function latestChange(periods: ReadonlyMap<number, Tally>, latest: number | undefined, calendar: Calendar, stats: Statistics): Drop | undefined {
+export function latestChange(periods: ReadonlyMap<number, Tally> | GroupDesign<number>, latest: number | undefined, calendar: Calendar, stats: Statistics): Drop | undefined {
   if (latest === undefined) return undefined;
   const previous = latest - 1;
-  const before = periods.get(previous) ?? newTally();
-  const change = compareGroups(countsOf(periods.get(latest) ?? newTally()), countsOf(before), stats);
+  const change = designOf(periods).between(latest, previous, stats);
   const names = `${periodLabel(latest, calendar)} against ${periodLabel(previous, calendar)}`;
   // NaN p (the earlier period is empty) is never a significant drop.
   const significantDrop = change.difference < 0 && change.p < 1 - stats.confidence;

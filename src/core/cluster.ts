@@ -69,59 +69,85 @@ export function clusteredNps(perCluster: ReadonlyMap<string, Tally>): ClusteredN
   return { tally: withVariance(all.tally, variance), clusters: perCluster.size, variance };
 }
 
-/** Groups compared with the rest: independent answers, or clustered ones. */
-export interface GroupDesign {
-  readonly keys: readonly string[];
-  /** The group's tally, with the precision the design leaves. */
-  tally(key: string): Tally;
+/** Groups (segments, agents, periods) compared with the rest or with each other: independent answers, or clustered ones. */
+export interface GroupDesign<K = string> {
+  readonly keys: readonly K[];
+  /** The group's tally, with the precision the design leaves (empty for a key without answers). */
+  tally(key: K): Tally;
+  /** The group's answers as tallied, over all clusters: what counts and margins add up. */
+  answers(key: K): Tally;
   /** What --min-n counts: the answers (Kish's effective n with weights), whatever the clusters. */
-  counted(key: string): number;
+  counted(key: K): number;
   /** The group minus all the others. */
-  vsRest(key: string, stats: Statistics): Difference;
+  vsRest(key: K, stats: Statistics): Difference;
+  /** One group minus another (a period minus the one before). */
+  between(a: K, b: K, stats: Statistics): Difference;
 }
 
 /** Groups as given: a design, or tallies of independent answers. */
-export const designOf = (groups: ReadonlyMap<string, Tally> | GroupDesign): GroupDesign => (groups instanceof Map ? independentGroups(groups) : (groups as GroupDesign));
+export const designOf = <K>(groups: ReadonlyMap<K, Tally> | GroupDesign<K>): GroupDesign<K> => (groups instanceof Map ? independentGroups(groups) : (groups as GroupDesign<K>));
 
 /** Groups of independent answers. */
-export function independentGroups(groups: ReadonlyMap<string, Tally>): GroupDesign {
-  const total = newTally();
-  for (const t of groups.values()) mergeTallies(total, t);
+export function independentGroups<K>(groups: ReadonlyMap<K, Tally>): GroupDesign<K> {
+  let total: Tally | undefined;
+  const totalOf = () => {
+    if (total === undefined) {
+      total = newTally();
+      for (const t of groups.values()) mergeTallies(total, t);
+    }
+    return total;
+  };
+  const tally = (key: K) => groups.get(key) ?? newTally();
   return {
     keys: [...groups.keys()],
-    tally: (key) => groups.get(key)!,
-    counted: (key) => effectiveSize(groups.get(key)!),
-    vsRest: (key, stats) => compareGroups(countsOf(groups.get(key)!), countsOf(restOf(total, groups.get(key)!)), stats),
+    tally,
+    answers: tally,
+    counted: (key) => effectiveSize(tally(key)),
+    vsRest: (key, stats) => compareGroups(countsOf(tally(key)), countsOf(restOf(totalOf(), tally(key))), stats),
+    between: (a, b, stats) => compareGroups(countsOf(tally(a)), countsOf(tally(b)), stats),
   };
 }
 
+/** Tallies per cluster and group turned into tallies per group and cluster. */
+export function byGroupThenCluster<K>(byCluster: ReadonlyMap<string, ReadonlyMap<K, Tally>>): Map<K, Map<string, Tally>> {
+  const byGroup = new Map<K, Map<string, Tally>>();
+  for (const [cluster, groups] of byCluster) for (const [key, t] of groups) entry(byGroup, key, () => new Map<string, Tally>()).set(cluster, t);
+  return byGroup;
+}
+
 /**
- * Groups whose answers come in clusters, one tally per group and cluster. A group and the rest
- * share the clusters that span them, so their difference has the variance of z_group - z_rest.
+ * Groups whose answers come in clusters, one tally per group and cluster. Two groups (a group and
+ * the rest, or two periods) share the clusters that span them, so their difference has the
+ * variance of z_a - z_b, and the MOVER interval is told their correlation.
  */
-export function clusteredGroups(byGroup: ReadonlyMap<string, ReadonlyMap<string, Tally>>): GroupDesign & { readonly clusters: number } {
+export function clusteredGroups<K>(byGroup: ReadonlyMap<K, ReadonlyMap<string, Tally>>, designClusters?: number): GroupDesign<K> & { readonly clusters: number } {
   const totals = new Map<string, Tally>();
   for (const clusters of byGroup.values()) for (const [cluster, t] of clusters) mergeTallies(entry(totals, cluster, newTally), t);
-  const count = totals.size;
+  // Groups that are domains of a larger design (one series of a trend by team) count all its clusters.
+  const count = designClusters ?? totals.size;
+  const none: Influence = { tally: newTally(), z: new Map() };
   const own = new Map([...byGroup].map(([key, clusters]) => [key, influence(clusters)]));
+  const ownOf = (key: K) => own.get(key) ?? none;
   const variance = (i: Influence) => covariance(i, i, count);
-  const tallies = new Map<string, Tally>();
-  const rest = (key: string): Influence => {
-    const mine = byGroup.get(key)!;
+  const tallies = new Map<K, Tally>();
+  const tally = (key: K) => entry(tallies, key, () => withVariance(ownOf(key).tally, variance(ownOf(key))));
+  const rest = (key: K): Influence => {
+    const mine = byGroup.get(key) ?? new Map<string, Tally>();
     return influence(new Map([...totals].map(([cluster, t]) => [cluster, mine.has(cluster) ? restOf(t, mine.get(cluster)!) : t])));
+  };
+  const difference = (a: Influence, b: Influence, stats: Statistics) => {
+    const va = variance(a);
+    const vb = variance(b);
+    const correlation = va > 0 && vb > 0 ? covariance(a, b, count) / Math.sqrt(va * vb) : 0;
+    return compareGroups(countsOf(withVariance(a.tally, va)), countsOf(withVariance(b.tally, vb)), stats, correlation);
   };
   return {
     keys: [...byGroup.keys()],
     clusters: count,
-    tally: (key) => entry(tallies, key, () => withVariance(own.get(key)!.tally, variance(own.get(key)!))),
-    counted: (key) => effectiveSize(own.get(key)!.tally),
-    vsRest(key, stats) {
-      const g = own.get(key)!;
-      const r = rest(key);
-      const vg = variance(g);
-      const vr = variance(r);
-      const correlation = vg > 0 && vr > 0 ? covariance(g, r, count) / Math.sqrt(vg * vr) : 0;
-      return compareGroups(countsOf(withVariance(g.tally, vg)), countsOf(withVariance(r.tally, vr)), stats, correlation);
-    },
+    tally,
+    answers: (key) => ownOf(key).tally,
+    counted: (key) => effectiveSize(ownOf(key).tally),
+    vsRest: (key, stats) => difference(ownOf(key), rest(key), stats),
+    between: (a, b, stats) => difference(ownOf(a), ownOf(b), stats),
   };
 }

@@ -35,7 +35,7 @@ export type FoldSpec =
   | { readonly kind: 'tally' }
   | { readonly kind: 'period'; readonly calendar: Calendar }
   | { readonly kind: 'keyed'; readonly count: number }
-  | { readonly kind: 'groupPeriod'; readonly calendar: Calendar }
+  | { readonly kind: 'groupPeriod'; readonly calendar: Calendar; readonly count: number }
   | { readonly kind: 'pair'; readonly a: FoldSpec; readonly b: FoldSpec }
   | { readonly kind: 'side'; readonly csat: boolean; readonly ces: boolean; readonly offset: number; readonly key: SideKey };
 
@@ -49,7 +49,7 @@ export function foldOf(spec: FoldSpec): Fold<unknown> {
     case 'keyed':
       return keyedFold(spec.count);
     case 'groupPeriod':
-      return groupPeriodFold(spec.calendar);
+      return groupPeriodFold(spec.calendar, spec.count);
     case 'pair':
       return pairFold(foldOf(spec.a), foldOf(spec.b));
     case 'side':
@@ -107,18 +107,19 @@ function mergeKeyed<K>(into: Map<K, Tally>, from: Map<K, Tally>): void {
   }
 }
 
-/** One tally per group (the first group column) and calendar period: per-group trends. */
-export function groupPeriodFold(calendar: Calendar): Fold<Map<string, Map<number, Tally>>> {
+/** One tally per group (the first `count` group columns, joined) and calendar period: per-group trends. */
+export function groupPeriodFold(calendar: Calendar, count = 1): Fold<Map<string, Map<number, Tally>>> {
   const periods = periodFold(calendar);
   return {
     empty: () => new Map(),
     add(groups, score, time, keys, weight, units) {
-      periods.add(entry(groups, keys[0], periods.empty), score, time, keys, weight, units);
+      const key = count === 1 ? keys[0] : keys.slice(0, count).join(KEY_SEPARATOR);
+      periods.add(entry(groups, key, periods.empty), score, time, keys, weight, units);
     },
     merge(into, from) {
       for (const [key, series] of from) periods.merge(entry(into, key, periods.empty), series);
     },
-    spec: { kind: 'groupPeriod', calendar },
+    spec: { kind: 'groupPeriod', calendar, count },
   };
 }
 

@@ -55,7 +55,7 @@ export function leaderboard(
     const t = design.tally(key);
     return {
       key,
-      summary: summarize(t, stats),
+      summary: summarize(t, stats, design.counted(key)),
       shrunk: 100 * shrinkage.shrink(countsOf(t)),
       vsRest: i >= 0 ? tests[i] : undefined,
       pAdjusted: i >= 0 ? adjusted[i] : NaN,

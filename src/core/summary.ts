@@ -20,13 +20,21 @@ export interface NpsSummary {
   readonly lower: number;
   readonly upper: number;
   readonly margin: number;
-  /** Kish's effective n: n unweighted; with weights, what the intervals and tests count on. */
+  /**
+   * The n the intervals and tests count on: n unweighted, Kish's effective n with weights, the
+   * design's with clusters.
+   */
   readonly nEffective: number;
+  /**
+   * What --min-n counts: n, or Kish's effective n with weights. Clusters widen intervals but leave
+   * this alone, so one rule marks small groups whether or not clusters are declared.
+   */
+  readonly counted: number;
   /** Answers per score 0..10. */
   readonly distribution: readonly number[];
 }
 
-export function summarize(t: Tally, stats: Statistics): NpsSummary {
+export function summarize(t: Tally, stats: Statistics, counted = effectiveSize(t)): NpsSummary {
   const counts = weightedCounts(t);
   const weight = sizeOf(counts);
   const pct = (k: number) => (weight === 0 ? NaN : (100 * k) / weight);
@@ -46,6 +54,7 @@ export function summarize(t: Tally, stats: Statistics): NpsSummary {
     upper: 100 * ci.upper,
     margin: 100 * ci.margin,
     nEffective: effectiveSize(t),
+    counted,
     distribution: distributionOf(t),
   };
 }

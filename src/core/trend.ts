@@ -1,6 +1,7 @@
-import { compareGroups, type Difference, holm } from './significance.js';
+import { designOf, type GroupDesign } from './cluster.js';
+import { type Difference, holm } from './significance.js';
 import { type NpsSummary, type Statistics, summarize } from './summary.js';
-import { countsOf, newTally, type Tally } from './tally.js';
+import type { Tally } from './tally.js';
 
 /** One period of a trend: its summary, and its change from the period before. */
 export interface TrendPoint {
@@ -16,18 +17,18 @@ export interface TrendPoint {
  * NPS per period from `first` to `last` (consecutive keys), empty periods included with n = 0, each
  * tested against the one before. The p-values are adjusted together (Holm), since a series of
  * changes is many comparisons at once. A period after `lastTested` (one still in progress) is not
- * tested, and so not one of the family either.
+ * tested, and so not one of the family either. Periods in a clustered design are tested with the
+ * covariance of the clusters they share.
  */
-export function trendOf(tallies: ReadonlyMap<number, Tally>, first: number, last: number, stats: Statistics, lastTested = Infinity): TrendPoint[] {
+export function trendOf(periods: ReadonlyMap<number, Tally> | GroupDesign<number>, first: number, last: number, stats: Statistics, lastTested = Infinity): TrendPoint[] {
+  const design = designOf(periods);
   const keys: number[] = [];
   for (let key = first; key <= last; key++) keys.push(key);
-  const changes = keys.map((key, i) =>
-    i === 0 || key > lastTested ? undefined : compareGroups(countsOf(tallies.get(key) ?? newTally()), countsOf(tallies.get(keys[i - 1]) ?? newTally()), stats),
-  );
+  const changes = keys.map((key, i) => (i === 0 || key > lastTested ? undefined : design.between(key, keys[i - 1], stats)));
   const adjusted = holm(changes.map((c) => c?.p ?? NaN));
   return keys.map((key, i) => ({
     key,
-    summary: summarize(tallies.get(key) ?? newTally(), stats),
+    summary: summarize(design.tally(key), stats, design.counted(key)),
     change: changes[i],
     pAdjusted: adjusted[i],
   }));

@@ -166,4 +166,114 @@ describe('clustered NPS', () => {
     const plain = await run();
     expect(clustered.nps_upper - clustered.nps_lower).toBeGreaterThan(plain.nps_upper - plain.nps_lower);
   });
+
+  it.each([
+    [21, 70, false],
+    [22, 120, true],
+  ])('seed %i, %i accounts, weighted %s: nps trend --cluster gives each month and each change as R survey does (svyby, svycontrast)', async (seed, accounts, weighted) => {
+    // An account's contacts answer in different months, so consecutive months share accounts.
+    const rows = survey(seed, accounts, weighted).map((r, i) => ({ ...r, month: 1 + ((i * 5 + r.score) % 3) }));
+    const file = join(temp, `trend-${seed}.csv`);
+    writeFileSync(file, `account,date,score,w\n${rows.map((r) => `${r.account},2025-0${r.month}-10,${r.score},${r.weight}`).join('\n')}\n`);
+    const script = [
+      'suppressMessages(library(survey))',
+      `d <- read.csv("${file}")`,
+      'd$y <- ifelse(d$score >= 9, 1, ifelse(d$score <= 6, -1, 0))',
+      'd$month <- factor(substr(d$date, 1, 7))',
+      `design <- svydesign(ids = ~account, ${weighted ? 'weights = ~w, ' : ''}data = d)`,
+      'by <- svyby(~y, ~month, design, svymean, covmat = TRUE)',
+      'c1 <- svycontrast(by, c(-1, 1, 0))',
+      'c2 <- svycontrast(by, c(0, -1, 1))',
+      'cat(sprintf("%.17g", c(coef(by), SE(by), coef(c1), SE(c1), coef(c2), SE(c2))), "\n")',
+    ].join('\n');
+    const result = spawnChild('Rscript', ['-e', script]);
+    if (result.status !== 0) throw new Error(`Rscript failed: ${result.stderr}`);
+    const [m1, m2, m3, se1, se2, se3, d2, dse2, d3, dse3] = result.stdout.trim().split(/\s+/).map(Number);
+    const io = fakeIo();
+    const args = ['trend', file, '--score', 'score', '--date', 'date', '--period', 'month', '--cluster', 'account', '--ci-method', 'wald', '--format', 'json'];
+    expect(await main([...args, ...(weighted ? ['--weight', 'w'] : [])], io)).toBe(0);
+    const periods = JSON.parse(io.out()).periods;
+    const z = 1.959963984540054;
+    expect(periods.map((p: { period: string }) => p.period)).toEqual(['2025-01', '2025-02', '2025-03']);
+    [
+      [m1, se1],
+      [m2, se2],
+      [m3, se3],
+    ].forEach(([mean, se], i) => {
+      expect(periods[i].nps / 100).toBeCloseTo(mean, 9);
+      expect(Math.abs(periods[i].nps_upper / 100 - (mean + z * se))).toBeLessThan(1e-6);
+    });
+    [
+      [d2, dse2],
+      [d3, dse3],
+    ].forEach(([difference, se], i) => {
+      const p = periods[i + 1];
+      expect(p.difference / 100).toBeCloseTo(difference, 9);
+      expect(Math.abs(p.difference_upper / 100 - (difference + z * se))).toBeLessThan(1e-6);
+      expect(Math.abs(p.difference_lower / 100 - (difference - z * se))).toBeLessThan(1e-6);
+    });
+  });
+
+  it('nps compare of two waves that share accounts gives the difference as R survey does (svyby, svycontrast)', async () => {
+    // The same accounts asked twice: the two files covary through them.
+    const rows = survey(31, 80, false).map((r, i) => ({ ...r, wave: 1 + ((i * 3 + r.score) % 2) }));
+    const write = (wave: number) => {
+      const file = join(temp, `wave-${wave}.csv`);
+      writeFileSync(file, `account,score\n${rows.filter((r) => r.wave === wave).map((r) => `${r.account},${r.score}`).join('\n')}\n`);
+      return file;
+    };
+    const [first, second] = [write(1), write(2)];
+    const all = join(temp, 'waves.csv');
+    writeFileSync(all, `account,wave,score\n${rows.map((r) => `${r.account},${r.wave},${r.score}`).join('\n')}\n`);
+    const script = [
+      'suppressMessages(library(survey))',
+      `d <- read.csv("${all}")`,
+      'd$y <- ifelse(d$score >= 9, 1, ifelse(d$score <= 6, -1, 0))',
+      'design <- svydesign(ids = ~account, data = d)',
+      'by <- svyby(~y, ~wave, design, svymean, covmat = TRUE)',
+      'd1 <- svycontrast(by, c(1, -1))',
+      'cat(sprintf("%.17g", c(coef(d1), SE(d1))), "\n")',
+    ].join('\n');
+    const result = spawnChild('Rscript', ['-e', script]);
+    if (result.status !== 0) throw new Error(`Rscript failed: ${result.stderr}`);
+    const [difference, se] = result.stdout.trim().split(/\s+/).map(Number);
+    const io = fakeIo();
+    expect(await main(['compare', first, second, '--score', 'score', '--cluster', 'account', '--ci-method', 'wald', '--format', 'json'], io)).toBe(0);
+    const row = JSON.parse(io.out()).groups[0];
+    expect(row.difference / 100).toBeCloseTo(difference, 9);
+    expect(Math.abs(row.difference_upper / 100 - (difference + 1.959963984540054 * se))).toBeLessThan(1e-6);
+    expect(Math.abs(row.difference_lower / 100 - (difference - 1.959963984540054 * se))).toBeLessThan(1e-6);
+  });
+
+  it('nps trend --by --cluster gives each series period as a domain of the whole design, as R survey does', async () => {
+    const rows = survey(41, 90, true).map((r, i) => ({ ...r, month: 1 + ((i * 5 + r.score) % 2), region: ['east', 'west'][(i * 7) % 2] }));
+    const file = join(temp, 'trend-by.csv');
+    writeFileSync(file, `account,region,date,score,w\n${rows.map((r) => `${r.account},${r.region},2025-0${r.month}-10,${r.score},${r.weight}`).join('\n')}\n`);
+    const script = [
+      'suppressMessages(library(survey))',
+      `d <- read.csv("${file}")`,
+      'd$y <- ifelse(d$score >= 9, 1, ifelse(d$score <= 6, -1, 0))',
+      'd$cell <- factor(paste(d$region, substr(d$date, 1, 7)))',
+      'design <- svydesign(ids = ~account, weights = ~w, data = d)',
+      'by <- svyby(~y, ~cell, design, svymean, covmat = TRUE)',
+      'd1 <- svycontrast(by, c(-1, 1, 0, 0))',
+      'cat(sprintf("%.17g", c(coef(by), SE(by), coef(d1), SE(d1))), "\n")',
+    ].join('\n');
+    const result = spawnChild('Rscript', ['-e', script]);
+    if (result.status !== 0) throw new Error(`Rscript failed: ${result.stderr}`);
+    const figures = result.stdout.trim().split(/\s+/).map(Number);
+    const io = fakeIo();
+    const args = ['trend', file, '--score', 'score', '--date', 'date', '--weight', 'w', '--period', 'month', '--by', 'region', '--cluster', 'account', '--ci-method', 'wald', '--format', 'json'];
+    expect(await main(args, io)).toBe(0);
+    // R orders the cells east 2025-01, east 2025-02, west 2025-01, west 2025-02, as the trend does.
+    const periods = JSON.parse(io.out()).periods;
+    const z = 1.959963984540054;
+    periods.forEach((p: { nps: number; nps_upper: number }, i: number) => {
+      expect(p.nps / 100).toBeCloseTo(figures[i], 9);
+      expect(Math.abs(p.nps_upper / 100 - (figures[i] + z * figures[4 + i]))).toBeLessThan(1e-6);
+    });
+    const [difference, se] = figures.slice(8);
+    expect(periods[1].difference / 100).toBeCloseTo(difference, 9);
+    expect(Math.abs(periods[1].difference_upper / 100 - (difference + z * se))).toBeLessThan(1e-6);
+  });
 });

@@ -1,13 +1,14 @@
-import { groupFold, periodFold } from '../../core/fold.js';
+import { type GroupDesign, independentGroups } from '../../core/cluster.js';
+import { type Fold, groupFold, groupPeriodFold, periodFold } from '../../core/fold.js';
 import { eachAgainstRest } from '../../core/groups.js';
 import { type Calendar, PERIOD_UNITS, type PeriodUnit, parsePeriodLabel, periodKey, periodLabel } from '../../core/period.js';
-import { compareGroups, type Difference } from '../../core/significance.js';
+import type { Difference } from '../../core/significance.js';
 import { type NpsSummary, type Statistics, summarize } from '../../core/summary.js';
-import { countsOf, newTally, type Tally } from '../../core/tally.js';
+import type { Tally } from '../../core/tally.js';
 import { dataError, usageError } from '../../errors.js';
 import { confidenceLabel, formatDecimal, formatForHumans, groupLabel, pText } from '../../report/format.js';
 import type { Column, Row } from '../../report/model.js';
-import { type ClusterFlags, clusterColumns, clusterNote, clusterOption, groupsInClusters } from '../clusters.js';
+import { type ClusterFlags, clusterColumns, clusterNote, clusterOption, groupsInClusters, periodsInClusters } from '../clusters.js';
 import type { CommandContext, CommandDefinition, Outcome, ScanSpec } from '../command.js';
 import { differenceCells, differenceColumns, lowN, npsCells, npsColumns, npsForest } from '../figures.js';
 import { asOfText, type InProgressFlags, inProgressOption, judging } from '../in-progress.js';
@@ -55,16 +56,10 @@ export const compare: CommandDefinition<CompareFlags> = {
     if (modes.filter(Boolean).length !== 1) {
       throw usageError('say what to compare', 'use --by <column>, --period <label> --vs <label>, --latest, or give two files');
     }
-    if (flags.cluster !== undefined && flags.by === undefined) {
-      throw usageError(
-        '--cluster works with --by: periods and files that share clusters are not compared yet',
-        'compare groups with --by <column> --cluster <column>, or drop --cluster',
-      );
-    }
     if (flags.includeInProgress && !flags.latest) throw usageError('--include-in-progress says which period --latest compares', 'add --latest, or drop --include-in-progress');
     const compared = flags.by !== undefined ? await byColumn(flags.by, context) : twoFiles ? await byFile(context) : await byPeriod(context);
     if (context.failBelow === undefined) return { report: compared.report };
-    const judged = compared.groups.filter((g) => g.summary.nEffective >= flags.minN);
+    const judged = compared.groups.filter((g) => g.summary.counted >= flags.minN);
     const gate = failBelowGate(
       context.failBelow,
       judged.map((g) => ({ subject: g.name, nps: g.summary.nps })),
@@ -106,8 +101,18 @@ async function byColumn(column: string, { flags, statistics, scan }: CommandCont
 
 async function byFile({ args, flags, statistics, scan }: CommandContext<CompareFlags>): Promise<Compared> {
   const [a, b] = args.map((f) => (f === '-' ? 'stdin' : f));
-  const result = await scan({ groups: [{ role: 'file', flag: 'FILE', byFile: true }] }, groupFold);
-  return twoGroups(a, result.state.get('0') ?? newTally(), b, result.state.get('1') ?? newTally(), statistics, flags.minN, `NPS of ${a} against ${b}`);
+  // Files that share clusters (the same accounts asked twice) covary.
+  const result = await scan({ groups: [{ role: 'file', flag: 'FILE', byFile: true }, ...clusterColumns(flags)] }, groupFold);
+  const clusterName = flags.cluster === undefined ? undefined : result.inputs[0].columns.cluster.name;
+  const design = clusterName === undefined ? independentGroups(result.state) : groupsInClusters(result.state, clusterName);
+  const compared = twoGroups([a, '0'], [b, '1'], design, statistics, flags.minN, `NPS of ${a} against ${b}`);
+  return withClusterNote(compared, design, clusterName);
+}
+
+/** The note that says what the clusters did, after the comparison's own. */
+function withClusterNote<K>(compared: Compared, design: GroupDesign<K> & { clusters?: number }, clusterName: string | undefined): Compared {
+  if (clusterName === undefined || design.clusters === undefined) return compared;
+  return { ...compared, report: { ...compared.report, notes: [...compared.report.notes, clusterNote(design.clusters, clusterName)] } };
 }
 
 async function byPeriod({ flags, request, statistics, scan }: CommandContext<CompareFlags>): Promise<Compared> {
@@ -137,8 +142,13 @@ async function byPeriod({ flags, request, statistics, scan }: CommandContext<Com
     const wanted = [focus, reference];
     spec = { ...spec, keep: (time) => wanted.includes(periodKey(time, calendar)) };
   }
-  const result = await scan(spec, periodFold(calendar));
-  const periods = result.state;
+  // With --cluster, periods are tallied per cluster, whose value is the first group value.
+  const clusterColumn = clusterColumns(flags);
+  const fold: Fold<unknown> = clusterColumn.length ? groupPeriodFold(calendar) : periodFold(calendar);
+  const result = await scan({ ...spec, groups: clusterColumn }, fold);
+  const clusterName = clusterColumn.length ? result.inputs[0].columns.cluster.name : undefined;
+  const design =
+    clusterName === undefined ? independentGroups(result.state as Map<number, Tally>) : periodsInClusters(result.state as Map<string, Map<number, Tally>>, clusterName);
   const judge = judging(result, calendar, flags);
   if (focus === undefined) {
     focus = flags.includeInProgress ? judge.inProgressFrom : judge.inProgressFrom - 1;
@@ -146,19 +156,11 @@ async function byPeriod({ flags, request, statistics, scan }: CommandContext<Com
   }
   const a = periodLabel(focus, calendar);
   const b = periodLabel(reference!, calendar);
-  const empty = [a, b].filter((_, i) => !periods.has(i === 0 ? focus! : reference!));
+  const empty = [a, b].filter((_, i) => !design.keys.includes(i === 0 ? focus! : reference!));
   if (empty.length > 0) {
     throw dataError(`no responses in ${empty.join(' or ')}`, 'choose periods that hold responses (nps trend shows which do)');
   }
-  const compared = twoGroups(
-    a,
-    periods.get(focus) ?? newTally(),
-    b,
-    periods.get(reference!) ?? newTally(),
-    statistics,
-    flags.minN,
-    `NPS ${a} against ${b}: ${names(result.inputs)}`,
-  );
+  const compared = withClusterNote(twoGroups([a, focus], [b, reference!], design, statistics, flags.minN, `NPS ${a} against ${b}: ${names(result.inputs)}`), design, clusterName);
   const inProgress = judge.note([focus, reference!], !flags.latest);
   const latest =
     flags.latest && !flags.includeInProgress
@@ -178,10 +180,11 @@ function labelled(label: string, flag: string, fiscalYearStart: number): { key: 
   throw usageError(`${flag} ${JSON.stringify(label)} is not a period`, 'write it like 2024, 2024-Q3, 2024-09, 2024-W36 or 2024-09-15 (FY2025-Q1 with --fiscal-year-start)');
 }
 
-function twoGroups(a: string, x: Tally, b: string, y: Tally, stats: Statistics, minN: number, title: string): Compared {
-  const sx = summarize(x, stats);
-  const sy = summarize(y, stats);
-  const difference = compareGroups(countsOf(x), countsOf(y), stats);
+/** Two groups of a design, each a label and its key: the first minus the second. */
+function twoGroups<K>([a, x]: [string, K], [b, y]: [string, K], design: GroupDesign<K>, stats: Statistics, minN: number, title: string): Compared {
+  const sx = summarize(design.tally(x), stats, design.counted(x));
+  const sy = summarize(design.tally(y), stats, design.counted(y));
+  const difference = design.between(x, y, stats);
   const alpha = 1 - stats.confidence;
   const rows = [row(a, sx, b, difference, difference.p, alpha, minN), row(b, sy, '', undefined, NaN, alpha, minN)];
   return {
@@ -217,7 +220,7 @@ function row(group: string, s: NpsSummary, against: string, d: Difference | unde
     ...npsCells(s),
     compared_with: against,
     ...differenceCells(d, pAdjusted, alpha),
-    low_n: s.nEffective < minN,
+    low_n: s.counted < minN,
     note: lowN(s, minN),
   };
 }

@@ -1,8 +1,8 @@
 import { Option } from 'commander';
 import { classify } from '../../core/classify.js';
-import { clusteredNps } from '../../core/cluster.js';
+import { clusteredNps, independentGroups } from '../../core/cluster.js';
 import { maxOf } from '../../core/extent.js';
-import { type Fold, keyedFold, pairFold, periodFold, tallyFold } from '../../core/fold.js';
+import { type Fold, groupPeriodFold, keyedFold, pairFold, periodFold, tallyFold } from '../../core/fold.js';
 import type { SideMetrics } from '../../core/metrics.js';
 import { type Calendar, PERIOD_UNITS, type PeriodUnit } from '../../core/period.js';
 import { ALTERNATIVES, type Alternative } from '../../core/significance.js';
@@ -12,7 +12,7 @@ import { usageError } from '../../errors.js';
 import type { Scan } from '../../io/scan.js';
 import { confidenceLabel } from '../../report/format.js';
 import type { Column, ReportTable, Row } from '../../report/model.js';
-import { type ClusterFlags, checkClusters, clusterColumns, clusterNote, clusterOption } from '../clusters.js';
+import { type ClusterFlags, checkClusters, clusterColumns, clusterNote, clusterOption, periodsInClusters, totalsOf } from '../clusters.js';
 import type { CommandDefinition, Outcome } from '../command.js';
 import { METHOD_NAMES, npsForest } from '../figures.js';
 import { type InProgressFlags, inProgressOption, judging, latestJudged } from '../in-progress.js';
@@ -53,27 +53,32 @@ export const report: CommandDefinition<ReportFlags> = {
     if (flags.includeInProgress && !flags.failOnDrop) {
       throw usageError('--include-in-progress says which period --fail-on-drop judges', 'add --fail-on-drop, or drop --include-in-progress');
     }
-    if (flags.cluster !== undefined && flags.failOnDrop) {
-      throw usageError('--cluster and --fail-on-drop: changes between clustered periods are not tested yet', 'judge the drop without --cluster, or drop --fail-on-drop');
-    }
     // Periods are only tallied when --fail-on-drop needs them; the overall tally comes with every scan.
+    // With --cluster, tallies are kept per cluster too, whose value is the first group value.
     const clustered = flags.cluster !== undefined;
-    const npsFold: Fold<unknown> = clustered ? keyedFold(1) : flags.failOnDrop ? periodFold(calendar) : tallyFold;
+    const npsFold: Fold<unknown> = clustered ? (flags.failOnDrop ? groupPeriodFold(calendar) : keyedFold(1)) : flags.failOnDrop ? periodFold(calendar) : tallyFold;
     const clusterColumn = clusterColumns(flags);
     const fold = pairFold(npsFold, sideFold(flags, clusterColumn.length, { by: 'none' }));
     const result = await scan({ needsDates: Boolean(flags.failOnDrop), groups: [...clusterColumn, ...sideColumns(flags)] }, fold);
     checkSideMetrics(flags, result.state[1].values(), warn);
-    const design = clustered ? clusteredNps(result.state[0] as Map<string, Tally>) : undefined;
-    if (design) checkClusters(design.clusters, result.inputs[0].columns.cluster.name);
+    const clusterName = clustered ? result.inputs[0].columns.cluster.name : '';
+    const perCluster = !clustered ? undefined : flags.failOnDrop ? totalsOf(result.state[0] as Map<string, Map<number, Tally>>) : (result.state[0] as Map<string, Tally>);
+    const design = perCluster && clusteredNps(perCluster);
+    if (design) checkClusters(design.clusters, clusterName);
     const overall = design?.tally ?? result.overall;
     const summary = summarize(overall, statistics);
-    const periods = result.state[0] as Map<number, Tally>;
+    const state = result.state[0];
+    const periods = !flags.failOnDrop
+      ? undefined
+      : clustered
+        ? periodsInClusters(state as Map<string, Map<number, Tally>>, clusterName)
+        : independentGroups(state as Map<number, Tally>);
     const judge = judging(result, calendar, flags);
-    const drop = flags.failOnDrop ? latestChange(periods, latestJudged(periods.keys(), judge), calendar, statistics) : undefined;
+    const drop = periods && latestChange(periods, latestJudged(periods.keys, judge), calendar, statistics);
     const benchmark = flags.benchmark === undefined ? undefined : benchmarkVerdict(overall, flags.benchmark, statistics, decimals, flags.alternative);
     // The --fail-on-drop verdict is its gate's line; the benchmark's is a note, and data in JSON.
-    const inProgress = flags.failOnDrop ? judge.note(periods.keys()) : undefined;
-    const clusters = design && clusterNote(design.clusters, result.inputs[0].columns.cluster.name, { effective: summary.nEffective, n: summary.n });
+    const inProgress = periods && judge.note(periods.keys);
+    const clusters = design && clusterNote(design.clusters, clusterName, { effective: summary.nEffective, n: summary.n });
     const extra = [inProgress, clusters, benchmark?.sentence].filter((n): n is string => n !== undefined);
     const side = hasSideMetrics(flags) ? { flags: flags as SideFlags, metrics: result.state[1].get('') } : undefined;
     const gates = [

@@ -1,3 +1,4 @@
+import type { GroupDesign } from '../../core/cluster.js';
 import { entry } from '../../core/entry.js';
 import { groupFold, KEY_SEPARATOR } from '../../core/fold.js';
 import { type NpsSummary, type Statistics, summarize } from '../../core/summary.js';
@@ -40,27 +41,31 @@ export const segments: CommandDefinition<SegmentFlags> = {
       .filter(Boolean);
     if (by.length < 1 || by.length > 2) throw usageError(`--by ${flags.by}: give one column, or two separated by a comma`, 'e.g. --by channel or --by channel,team');
     const scanned = await scan({ groups: [...by.map((spec, i) => ({ role: i === 0 ? 'by' : 'by_2', flag: '--by', spec })), ...clusterColumns(flags)] }, groupFold);
-    // With clusters, each segment's tally carries the precision its clusters leave.
-    const designs = flags.cluster === undefined ? undefined : scanned.questions.map((q) => groupsInClusters(q.state, scanned.inputs[0].columns.cluster.name));
-    const result = designs
-      ? { ...scanned, questions: scanned.questions.map((q, i) => ({ ...q, state: new Map(designs[i].keys.map((key) => [key, designs[i].tally(key)])) })) }
-      : scanned;
+    // With clusters, each segment's interval is its design's; counts, NPS and the cross-tab's margins are of its answers.
+    const clusterName = flags.cluster === undefined ? undefined : scanned.inputs[0].columns.cluster.name;
+    const designs = clusterName === undefined ? undefined : scanned.questions.map((q) => groupsInClusters(q.state, clusterName));
+    const result = designs ? { ...scanned, questions: scanned.questions.map((q, i) => ({ ...q, state: talliesOfAnswers(designs[i]) })) } : scanned;
+    const summaryOf = (question: number, key: string): NpsSummary => {
+      const design = designs?.[question];
+      if (design) return summarize(design.tally(key), statistics, design.counted(key));
+      return summarize(result.questions[question].state.get(key) ?? newTally(), statistics);
+    };
     const names = by.map((_, i) => result.inputs[0].columns[i === 0 ? 'by' : 'by_2'].name);
     const title = `NPS by ${names.join(' and ')}: ${result.inputs.map((i) => i.name).join(', ')}`;
     const notes = [
       ...(result.questions.length > 1 ? [`Two questions: 1 = ${result.questions[0].name}, 2 = ${result.questions[1].name}.`] : []),
-      ...(designs ? [clusterNote(designs[0].clusters, result.inputs[0].columns.cluster.name)] : []),
+      ...(designs ? [clusterNote(designs[0].clusters, clusterName!)] : []),
     ];
-    const report = segmentsReport(result.questions, names, flags.minN, statistics, { title, notes });
+    const report = segmentsReport(result.questions, names, flags.minN, statistics, summaryOf, { title, notes });
     if (failBelow === undefined) return { report };
     // Every segment (cell) with enough responses to judge, of every question.
     const judged: Judged[] = [];
     let small = 0;
     result.questions.forEach((q, i) => {
-      for (const [key, tally] of q.state) {
-        const s = summarize(tally, statistics);
+      for (const key of q.state.keys()) {
+        const s = summaryOf(i, key);
         const subject = `${key.split(KEY_SEPARATOR).map(groupLabel).join(' / ')}${result.questions.length > 1 ? ` (question ${i + 1})` : ''}`;
-        if (s.nEffective < flags.minN) small++;
+        if (s.counted < flags.minN) small++;
         else judged.push({ subject, nps: s.nps });
       }
     });
@@ -73,6 +78,7 @@ function segmentsReport(
   names: readonly string[],
   minN: number,
   stats: Statistics,
+  summaryOf: (question: number, key: string) => NpsSummary,
   frame: { title: string; notes: string[] },
 ): Outcome['report'] {
   const two = questions.length > 1;
@@ -83,8 +89,8 @@ function segmentsReport(
     const row: Record<string, Row[string]> = { segment: groupLabel(parts[0]) };
     if (names.length > 1) row.segment_2 = groupLabel(parts[1]);
     const low: string[] = [];
-    questions.forEach((q, i) => {
-      const s = summarize(q.state.get(key) ?? newTally(), stats);
+    questions.forEach((_, i) => {
+      const s = summaryOf(i, key);
       Object.assign(row, figures(s, i === 0 ? '' : '_2', minN));
       low.push(lowN(s, minN));
     });
@@ -120,7 +126,7 @@ const compareKeys = (a: string, b: string) => {
 };
 
 function figures(s: NpsSummary, suffix: string, minN: number): Record<string, Row[string]> {
-  return { ...npsCells(s, suffix), [`low_n${suffix}`]: s.nEffective < minN };
+  return { ...npsCells(s, suffix), [`low_n${suffix}`]: s.counted < minN };
 }
 
 function longColumns(names: readonly string[], two: boolean): Column[] {
@@ -154,7 +160,7 @@ function crossTab(question: Question<Map<string, Tally>>, names: readonly string
   const cols = [...colKeys].sort(compareText);
   const cell = (t: Tally | undefined) => {
     const s = summarize(t ?? newTally(), stats);
-    return [s.nps, s.n, s.nEffective < minN ? 1 : 0];
+    return [s.nps, s.n, s.counted < minN ? 1 : 0];
   };
   const rows: Row[] = [...rowKeys].sort(compareText).map((r) => ({
     segment: groupLabel(r),
@@ -173,4 +179,9 @@ function crossTab(question: Question<Map<string, Tally>>, names: readonly string
     ],
     rows,
   };
+}
+
+/** Each segment's answers over all its clusters, as tallied: what counts, NPS and margins are of. */
+function talliesOfAnswers(design: GroupDesign): Map<string, Tally> {
+  return new Map(design.keys.map((key) => [key, design.answers(key)]));
 }

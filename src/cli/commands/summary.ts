@@ -1,8 +1,9 @@
 import { Option } from 'commander';
 import { classify } from '../../core/classify.js';
+import { clusteredNps, type GroupDesign, independentGroups } from '../../core/cluster.js';
 import { entry } from '../../core/entry.js';
 import { maxOf, minOf } from '../../core/extent.js';
-import { type Fold, groupFold, periodFold } from '../../core/fold.js';
+import { type Fold, groupFold, KEY_SEPARATOR, periodFold } from '../../core/fold.js';
 import { eachAgainstRest } from '../../core/groups.js';
 import { leaderboard, type Standing } from '../../core/leaderboard.js';
 import { type Calendar, PERIOD_UNITS, type PeriodUnit, periodLabel } from '../../core/period.js';
@@ -14,6 +15,7 @@ import { detectAgent, detectChannel, detectComment, detectTeam } from '../../io/
 import type { GroupColumn } from '../../io/plan.js';
 import { confidenceLabel, groupLabel } from '../../report/format.js';
 import type { Column, ReportTable, Row } from '../../report/model.js';
+import { type ClusterFlags, checkClusters, clusterColumns, clusterNote, clusterOption, groupsInClusters, periodsInClusters } from '../clusters.js';
 import type { CommandDefinition, Outcome } from '../command.js';
 import { differenceCells, differenceColumns, METHOD_NAMES, npsCells, npsColumns, npsForest, SIGNIFICANT } from '../figures.js';
 import { type InProgressFlags, inProgressOption, type Judging, judging, latestJudged } from '../in-progress.js';
@@ -27,7 +29,7 @@ import { dropGate, failBelowGate, latestChange } from '../verdicts.js';
  * to call back. Every part is the same analysis as its own command, cut to what fits a page.
  */
 
-interface SummaryFlags extends InProgressFlags {
+interface SummaryFlags extends InProgressFlags, ClusterFlags {
   period: PeriodUnit;
   fiscalYearStart: number;
   periods: number;
@@ -44,10 +46,15 @@ interface SummaryFlags extends InProgressFlags {
 /** The columns a summary looks for, in the order of the group values a row carries. */
 const ROLES = ['agent', 'team', 'channel', 'comment'] as const;
 const DETECT = { agent: detectAgent, team: detectTeam, channel: detectChannel, comment: detectComment };
-const AT = { agent: 0, team: 1, channel: 2, comment: 3 } as const;
+const AT = { agent: 0, team: 1, channel: 2, comment: 3, cluster: 4 } as const;
 
+/**
+ * With --cluster, every tally is also kept per cluster: periods and the overall keyed by the
+ * cluster ('' without), agents, teams and channels by their value and the cluster's.
+ */
 interface SummaryState {
-  readonly periods: Map<number, Tally>;
+  readonly periods: Map<string, Map<number, Tally>>;
+  readonly overall: Map<string, Tally>;
   readonly agents: Map<string, Tally>;
   readonly teams: Map<string, Tally>;
   readonly channels: Map<string, Tally>;
@@ -79,25 +86,35 @@ export const summary: CommandDefinition<SummaryFlags> = {
       .option('--agent <column>', 'the agent column (default: detected; none, no agent section)')
       .option('--team <column>', 'the team column (default: detected)')
       .option('--channel <column>', 'the channel column (default: detected)')
-      .option('--comment <column>', 'the comment column (default: detected)'),
+      .option('--comment <column>', 'the comment column (default: detected)')
+      .addOption(clusterOption()),
   async run({ flags, statistics, decimals, failBelow, scan, request }) {
     const weighted = request.weight !== undefined;
     const calendar: Calendar = { unit: flags.period, fiscalYearStart: flags.fiscalYearStart };
     const list = flags.themes ? readThemes(flags.themes) : STARTER_THEMES;
     const groups = ROLES.map((role): GroupColumn => ({ role, flag: `--${role}`, spec: flags[role], detect: DETECT[role], optional: true, value: role === 'comment' }));
-    const result = await scan({ needsDates: true, datesIfAny: true, groups }, summaryFold(calendar, list.length === 0 ? undefined : themeFold(list, AT.comment)));
+    const clustered = flags.cluster !== undefined;
+    const result = await scan(
+      { needsDates: true, datesIfAny: true, groups: [...groups, ...clusterColumns(flags)] },
+      summaryFold(calendar, list.length === 0 ? undefined : themeFold(list, AT.comment), clustered),
+    );
     const state = result.state;
     const found = (role: (typeof ROLES)[number]) => result.inputs.find((input) => input.columns[role])?.columns[role]?.name;
     const dated = result.inputs.some((input) => input.columns.date);
-    const overall = summarize(result.overall, statistics);
+    const clusterName = clustered ? result.inputs[0].columns.cluster.name : '';
+    const design = clustered ? clusteredNps(state.overall) : undefined;
+    if (design) checkClusters(design.clusters, clusterName);
+    const overall = summarize(design?.tally ?? result.overall, statistics);
+    const periods = clustered ? periodsInClusters(state.periods, clusterName) : independentGroups(state.periods.get('') ?? new Map<number, Tally>());
+    const groupsOf = (tallies: Map<string, Tally>) => (clustered ? groupsInClusters(tallies, clusterName) : tallies);
     const alpha = 1 - statistics.confidence;
     const level = confidenceLabel(statistics.confidence);
 
-    const tables: ReportTable[] = [headline(overall, statistics, state, found('comment') !== undefined)];
+    const tables: ReportTable[] = [headline(overall, statistics, state, found('comment') !== undefined, design?.clusters)];
     const notes: string[] = [];
     const judge = judging(result, calendar, flags);
-    if (dated && state.periods.size > 0) {
-      const trend = trendTable(state.periods, calendar, flags.periods, statistics, judge);
+    if (dated && periods.keys.length > 0) {
+      const trend = trendTable(periods, calendar, flags.periods, statistics, judge);
       tables.push(trend.table);
       notes.push(`Trend: the latest ${flags.periods} complete ${flags.period}s at most; each change is tested against the period before (Holm-adjusted across the changes shown).`);
       const inProgress = judge.note(trend.keys);
@@ -105,7 +122,7 @@ export const summary: CommandDefinition<SummaryFlags> = {
     }
     const agentName = found('agent');
     if (agentName) {
-      const { standings } = leaderboard(state.agents, flags.minN, 'nps', statistics);
+      const { standings } = leaderboard(groupsOf(state.agents), flags.minN, 'nps', statistics);
       const ranked = standings.filter((s) => s.ranked);
       tables.push(agentTable(ranked, flags.top, agentName, alpha, overall.nps));
       const unranked = standings.length - ranked.length;
@@ -115,7 +132,7 @@ export const summary: CommandDefinition<SummaryFlags> = {
     }
     for (const role of ['channel', 'team'] as const) {
       const name = found(role);
-      if (name) tables.push(segmentTable(role, name, role === 'channel' ? state.channels : state.teams, statistics));
+      if (name) tables.push(segmentTable(role, name, groupsOf(role === 'channel' ? state.channels : state.teams), statistics));
     }
     if (found('comment') && list.length > 0) {
       const rows = themeRows(list, state.themes, statistics)
@@ -127,8 +144,9 @@ export const summary: CommandDefinition<SummaryFlags> = {
       );
     }
     notes.push(`Intervals at ${level} (${METHOD_NAMES[statistics.method]}); ▲ ▼ mark significant differences.`);
+    if (design) notes.push(clusterNote(design.clusters, clusterName, { effective: overall.nEffective, n: overall.n }));
 
-    const drop = flags.failOnDrop && dated ? latestChange(state.periods, latestJudged(state.periods.keys(), judge), calendar, statistics) : undefined;
+    const drop = flags.failOnDrop && dated ? latestChange(periods, latestJudged(periods.keys, judge), calendar, statistics) : undefined;
     const gates = [
       ...(failBelow === undefined ? [] : [failBelowGate(failBelow, [{ subject: 'overall', nps: overall.nps }], decimals)]),
       ...(flags.failOnDrop ? [dropGate(drop, statistics, decimals)] : []),
@@ -139,11 +157,12 @@ export const summary: CommandDefinition<SummaryFlags> = {
 };
 
 /** Everything a summary tallies, in one pass: periods (when dated), agents, teams, channels, themes. */
-function summaryFold(calendar: Calendar, themes: Fold<ThemeState> | undefined): Fold<SummaryState> {
+function summaryFold(calendar: Calendar, themes: Fold<ThemeState> | undefined, clustered: boolean): Fold<SummaryState> {
   const periods = periodFold(calendar);
   return {
     empty: () => ({
-      periods: periods.empty(),
+      periods: new Map(),
+      overall: new Map(),
       agents: new Map(),
       teams: new Map(),
       channels: new Map(),
@@ -152,10 +171,13 @@ function summaryFold(calendar: Calendar, themes: Fold<ThemeState> | undefined): 
       detractorsWithComment: 0,
     }),
     add(state, score, time, keys, weight, units) {
-      if (Number.isFinite(time)) periods.add(state.periods, score, time, keys, weight, units);
-      addAnswer(entry(state.agents, keys[AT.agent], newTally), score, weight, units);
-      addAnswer(entry(state.teams, keys[AT.team], newTally), score, weight, units);
-      addAnswer(entry(state.channels, keys[AT.channel], newTally), score, weight, units);
+      const cluster = clustered ? keys[AT.cluster] : '';
+      const keyOf = (value: string) => (clustered ? `${value}${KEY_SEPARATOR}${cluster}` : value);
+      if (Number.isFinite(time)) periods.add(entry(state.periods, cluster, periods.empty), score, time, keys, weight, units);
+      if (clustered) addAnswer(entry(state.overall, cluster, newTally), score, weight, units);
+      addAnswer(entry(state.agents, keyOf(keys[AT.agent]), newTally), score, weight, units);
+      addAnswer(entry(state.teams, keyOf(keys[AT.team]), newTally), score, weight, units);
+      addAnswer(entry(state.channels, keyOf(keys[AT.channel]), newTally), score, weight, units);
       themes?.add(state.themes, score, time, keys, weight, units);
       if (classify(score) === 'detractor') {
         state.detractorRows += units;
@@ -163,7 +185,8 @@ function summaryFold(calendar: Calendar, themes: Fold<ThemeState> | undefined): 
       }
     },
     merge(into, from) {
-      periods.merge(into.periods, from.periods);
+      for (const [cluster, byPeriod] of from.periods) periods.merge(entry(into.periods, cluster, periods.empty), byPeriod);
+      groupFold.merge(into.overall, from.overall);
       groupFold.merge(into.agents, from.agents);
       groupFold.merge(into.teams, from.teams);
       groupFold.merge(into.channels, from.channels);
@@ -174,11 +197,13 @@ function summaryFold(calendar: Calendar, themes: Fold<ThemeState> | undefined): 
   };
 }
 
-function headline(s: ReturnType<typeof summarize>, stats: Statistics, state: SummaryState, hasComments: boolean): ReportTable {
+function headline(s: ReturnType<typeof summarize>, stats: Statistics, state: SummaryState, hasComments: boolean, clusters: number | undefined): ReportTable {
   const columns: Column[] = [
     { key: 'n', label: 'Responses', kind: 'count' },
     { key: 'weighted_n', label: 'Weighted n', kind: 'number', weighted: true },
-    { key: 'n_eff', label: 'Effective n', kind: 'number', weighted: true },
+    // Weights or clusters leave the precision of fewer answers.
+    { key: 'n_eff', label: 'Effective n', kind: 'number', weighted: clusters === undefined },
+    ...(clusters === undefined ? [] : [<Column>{ key: 'clusters', label: 'Clusters', kind: 'count' }]),
     { key: 'nps', label: 'NPS', kind: 'nps' },
     { key: 'interval', label: `${confidenceLabel(stats.confidence)} interval`, kind: 'range', audience: 'human' },
     { key: 'nps_lower', label: 'Lower bound', kind: 'nps', audience: 'machine' },
@@ -189,7 +214,7 @@ function headline(s: ReturnType<typeof summarize>, stats: Statistics, state: Sum
     { key: 'detractors', label: 'Detractors to call back', kind: 'count' },
     ...(hasComments ? [{ key: 'detractors_with_comment', label: '… of them with a comment', kind: 'count' } as Column] : []),
   ];
-  const row: Row = { ...npsCells(s), detractors: state.detractorRows, detractors_with_comment: hasComments ? state.detractorsWithComment : null };
+  const row: Row = { ...npsCells(s), clusters: clusters ?? null, detractors: state.detractorRows, detractors_with_comment: hasComments ? state.detractorsWithComment : null };
   return {
     name: 'summary',
     layout: 'record',
@@ -200,9 +225,9 @@ function headline(s: ReturnType<typeof summarize>, stats: Statistics, state: Sum
 }
 
 /** The latest `shown` complete periods, and any in progress after them (marked, not tested). */
-function trendTable(periods: ReadonlyMap<number, Tally>, calendar: Calendar, shown: number, stats: Statistics, judge: Judging): { table: ReportTable; keys: number[] } {
-  const last = maxOf(periods.keys());
-  const first = Math.max(minOf(periods.keys()), Math.min(last, judge.lastJudged) - shown + 1);
+function trendTable(periods: GroupDesign<number>, calendar: Calendar, shown: number, stats: Statistics, judge: Judging): { table: ReportTable; keys: number[] } {
+  const last = maxOf(periods.keys);
+  const first = Math.max(minOf(periods.keys), Math.min(last, judge.lastJudged) - shown + 1);
   const alpha = 1 - stats.confidence;
   const points = trendOf(periods, first, last, stats, judge.lastJudged);
   const rows = points.map((point) => ({
@@ -252,7 +277,7 @@ function agentTable(ranked: readonly Standing[], top: number, name: string, alph
 }
 
 /** NPS per value of a column, each against all other responses (Holm-adjusted across the values). */
-function segmentTable(role: 'channel' | 'team', name: string, tallies: ReadonlyMap<string, Tally>, stats: Statistics): ReportTable {
+function segmentTable(role: 'channel' | 'team', name: string, tallies: ReadonlyMap<string, Tally> | GroupDesign, stats: Statistics): ReportTable {
   // Largest first; eachAgainstRest gives them by key, which breaks ties.
   const results = eachAgainstRest(tallies, stats).sort((a, b) => b.summary.n - a.summary.n);
   const alpha = 1 - stats.confidence;

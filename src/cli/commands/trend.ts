@@ -1,7 +1,7 @@
 import { Option } from 'commander';
 import { entry } from '../../core/entry.js';
 import { maxOf, minOf } from '../../core/extent.js';
-import { groupPeriodFold, KEY_SEPARATOR, pairFold, periodFold } from '../../core/fold.js';
+import { type Fold, groupPeriodFold, KEY_SEPARATOR, pairFold, periodFold } from '../../core/fold.js';
 import type { SideMetrics } from '../../core/metrics.js';
 import { type Calendar, PERIOD_UNITS, type PeriodUnit, periodEnd, periodKey, periodLabel, periodStart, sparkline, sparkScale, tiles } from '../../core/period.js';
 import { ALTERNATIVES, type Alternative } from '../../core/significance.js';
@@ -14,6 +14,7 @@ import type { Scan } from '../../io/scan.js';
 import { confidenceLabel, groupLabel } from '../../report/format.js';
 import type { Chart, Column } from '../../report/model.js';
 import { isoDay } from '../accounting.js';
+import { type ClusterFlags, clusterColumns, clusterNote, clusterOption, periodsInClusters, seriesInClusters, talliesOf } from '../clusters.js';
 import type { CommandContext, CommandDefinition, Outcome } from '../command.js';
 import { differenceCells, differenceColumns, lowN, npsCells, npsColumns, SIGNIFICANT } from '../figures.js';
 import { type InProgressFlags, inProgressOption, judging, latestJudged } from '../in-progress.js';
@@ -21,7 +22,7 @@ import { parseCount, parseNps } from '../options.js';
 import { addSideMetricOptions, checkSideMetrics, hasSideMetrics, type SideFlags, sideColumns, sideFold, sideMetricCells, sideMetricColumns } from '../side-metrics.js';
 import { benchmarkVerdict, dropGate, failBelowGate, latestChange, underMinN } from '../verdicts.js';
 
-interface TrendFlags extends SideFlags, InProgressFlags {
+interface TrendFlags extends SideFlags, InProgressFlags, ClusterFlags {
   period: PeriodUnit;
   by?: string;
   minN: number;
@@ -50,7 +51,8 @@ export const trend: CommandDefinition<TrendFlags> = {
       .option('--benchmark <nps>', 'test the latest period against this target', parseNps)
       .addOption(new Option('--alternative <side>', 'the side --benchmark tests, chosen before seeing the data').choices(ALTERNATIVES).default('two-sided'))
       .option('--fail-on-drop', 'exit 1 when the latest complete period is significantly below the one before')
-      .addOption(inProgressOption()),
+      .addOption(inProgressOption())
+      .addOption(clusterOption()),
   async run(context) {
     const { flags } = context;
     const calendar: Calendar = { unit: flags.period, fiscalYearStart: flags.fiscalYearStart };
@@ -64,22 +66,28 @@ export const trend: CommandDefinition<TrendFlags> = {
 };
 
 async function trendOverall({ flags, request, statistics, decimals, failBelow, scan, warn }: CommandContext<TrendFlags>, calendar: Calendar): Promise<Outcome> {
-  const fold = pairFold(periodFold(calendar), sideFold(flags, 0, { by: 'period', calendar }));
-  const result = await scan({ needsDates: true, groups: sideColumns(flags) }, fold);
-  const [periods, side] = result.state;
+  // With --cluster, periods are tallied per cluster, whose value is the first group value.
+  const clusterColumn = clusterColumns(flags);
+  const periodsFold: Fold<unknown> = clusterColumn.length ? groupPeriodFold(calendar) : periodFold(calendar);
+  const fold = pairFold(periodsFold, sideFold(flags, clusterColumn.length, { by: 'period', calendar }));
+  const result = await scan({ needsDates: true, groups: [...clusterColumn, ...sideColumns(flags)] }, fold);
+  const [state, side] = result.state;
   checkSideMetrics(flags, side.values(), warn);
+  const clusterName = clusterColumn.length ? result.inputs[0].columns.cluster.name : undefined;
+  const design = clusterName === undefined ? undefined : periodsInClusters(state as Map<string, Map<number, Tally>>, clusterName);
+  const periods = design ? talliesOf(design) : (state as Map<number, Tally>);
   const { first, final } = shownRange(countsOf(periods), result, request.since, calendar, warn);
   const judge = judging(result, calendar, flags);
-  const points = trendOf(periods, first, final, statistics, judge.lastJudged);
+  const points = trendOf(design ?? periods, first, final, statistics, judge.lastJudged);
   // Gates and the benchmark judge the latest complete period with responses: a window may end in an empty one.
   const latestKey = latestJudged(periods.keys(), judge);
-  const drop = latestChange(periods, latestKey, calendar, statistics);
+  const drop = latestChange(design ?? periods, latestKey, calendar, statistics);
   const benchmark =
     flags.benchmark === undefined || latestKey === undefined
       ? undefined
       : benchmarkVerdict(periods.get(latestKey)!, flags.benchmark, statistics, decimals, flags.alternative, periodLabel(latestKey, calendar));
   // The --fail-on-drop verdict is its gate's line; the benchmark's is a note, and data in JSON.
-  const verdicts = [judge.note(points.map((p) => p.key)), benchmark?.sentence];
+  const verdicts = [judge.note(points.map((p) => p.key)), design && clusterNote(design.clusters, clusterName!), benchmark?.sentence];
   const report = trendReport([{ points, side: (key) => side.get(key) }], calendar, statistics, flags.minN, {
     sideFlags: flags,
     complete: judge.complete,
@@ -156,10 +164,17 @@ async function trendByGroup({ flags, request, statistics, decimals, failBelow, s
   if (flags.failOnDrop || flags.benchmark !== undefined) {
     throw usageError('--fail-on-drop and --benchmark judge one series; drop --by for them', 'run nps trend without --by for them; --fail-below works with --by');
   }
-  const fold = pairFold(groupPeriodFold(calendar), sideFold(flags, 1, { by: 'groupPeriod', calendar }));
-  const result = await scan({ needsDates: true, groups: [{ role: 'by', flag: '--by', spec: by }, ...sideColumns(flags)] }, fold);
-  const [byGroup, side] = result.state;
+  // With --cluster, each series' periods are tallied per cluster too, whose value follows the group's.
+  const clusterColumn = clusterColumns(flags);
+  const keyColumns = 1 + clusterColumn.length;
+  const fold = pairFold(groupPeriodFold(calendar, keyColumns), sideFold(flags, keyColumns, { by: 'groupPeriod', calendar }));
+  const result = await scan({ needsDates: true, groups: [{ role: 'by', flag: '--by', spec: by }, ...clusterColumn, ...sideColumns(flags)] }, fold);
+  const [state, side] = result.state;
   checkSideMetrics(flags, side.values(), warn);
+  const clusterName = clusterColumn.length ? result.inputs[0].columns.cluster.name : undefined;
+  const clustered = clusterName === undefined ? undefined : seriesInClusters(state, clusterName);
+  const designs = clustered?.series ?? state;
+  const byGroup = clustered ? new Map([...clustered.series].map(([group, design]) => [group, talliesOf(design)])) : state;
   const counts = new Map<number, number>();
   for (const series of byGroup.values()) countsOf(series, counts);
   const { first, final } = shownRange(counts, result, request.since, calendar, warn);
@@ -172,7 +187,7 @@ async function trendByGroup({ flags, request, statistics, decimals, failBelow, s
   }
   const series = [...byGroup.keys()].sort(compareText).map((group) => ({
     group: groupLabel(group),
-    points: trendOf(byGroup.get(group)!, first, final, statistics, judge.lastJudged),
+    points: trendOf(designs.get(group)!, first, final, statistics, judge.lastJudged),
     side: (key: number) => side.get(`${group}${KEY_SEPARATOR}${key}`),
   }));
   const name = result.inputs[0].columns.by.name;
@@ -182,13 +197,13 @@ async function trendByGroup({ flags, request, statistics, decimals, failBelow, s
     sideFlags: flags,
     complete: judge.complete,
     title: `NPS by ${flags.period} and ${name}: ${result.inputs.map((i) => i.name).join(', ')}`,
-    notes: inProgress ? [inProgress] : [],
+    notes: [inProgress, clustered && clusterNote(clustered.clusters, clusterName!)].filter((n): n is string => Boolean(n)),
     groupName: name,
   });
   if (failBelow === undefined) return { report };
   // Each series' latest complete period with responses, when it has enough of them.
   const latest = series.map((s) => ({ group: s.group, point: s.points.filter((p) => p.summary.n > 0 && p.key <= judge.lastJudged).at(-1) }));
-  const judged = latest.filter((l) => l.point && l.point.summary.nEffective >= flags.minN);
+  const judged = latest.filter((l) => l.point && l.point.summary.counted >= flags.minN);
   const gate = failBelowGate(
     failBelow,
     judged.map((l) => ({ subject: `${l.group} ${periodLabel(l.point!.key, calendar)}`, nps: l.point!.summary.nps })),
@@ -245,7 +260,7 @@ export function trendReport(
       margin_below: s.nps - s.lower,
       margin_above: s.upper - s.nps,
       ...differenceCells(change, pAdjusted, alpha),
-      low_n: s.nEffective < minN,
+      low_n: s.counted < minN,
       complete: frame.complete(key),
       note: [frame.complete(key) ? '' : 'in progress', s.n === 0 ? 'no responses' : lowN(s, minN)].filter(Boolean).join('; '),
       ...(hasSideMetrics(sideFlags) ? sideMetricCells(sideFlags, side?.(key)) : {}),
