@@ -219,7 +219,13 @@ describe('clustered NPS', () => {
     const rows = survey(31, 80, false).map((r, i) => ({ ...r, wave: 1 + ((i * 3 + r.score) % 2) }));
     const write = (wave: number) => {
       const file = join(temp, `wave-${wave}.csv`);
-      writeFileSync(file, `account,score\n${rows.filter((r) => r.wave === wave).map((r) => `${r.account},${r.score}`).join('\n')}\n`);
+      writeFileSync(
+        file,
+        `account,score\n${rows
+          .filter((r) => r.wave === wave)
+          .map((r) => `${r.account},${r.score}`)
+          .join('\n')}\n`,
+      );
       return file;
     };
     const [first, second] = [write(1), write(2)];
@@ -263,8 +269,8 @@ describe('clustered NPS', () => {
     if (result.status !== 0) throw new Error(`Rscript failed: ${result.stderr}`);
     const figures = result.stdout.trim().split(/\s+/).map(Number);
     const io = fakeIo();
-    const args = ['trend', file, '--score', 'score', '--date', 'date', '--weight', 'w', '--period', 'month', '--by', 'region', '--cluster', 'account', '--ci-method', 'wald', '--format', 'json'];
-    expect(await main(args, io)).toBe(0);
+    const args = `trend ${file} --score score --date date --weight w --period month --by region --cluster account --ci-method wald --format json`;
+    expect(await main(args.split(' '), io)).toBe(0);
     // R orders the cells east 2025-01, east 2025-02, west 2025-01, west 2025-02, as the trend does.
     const periods = JSON.parse(io.out()).periods;
     const z = 1.959963984540054;
