@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { interval } from '../../src/core/interval.js';
+import { readFileSync } from 'node:fs';
+import { type IntervalMethod, interval } from '../../src/core/interval.js';
 import { summarize } from '../../src/core/summary.js';
 import { newTally } from '../../src/core/tally.js';
 
@@ -110,47 +111,67 @@ describe('the default interval (score)', () => {
 describe('exact coverage at 95%', () => {
   const logFactorial: number[] = [0];
   for (let i = 1; i <= 100; i++) logFactorial[i] = logFactorial[i - 1] + Math.log(i);
+  /** k log p, with 0 log 0 = 0: a share of 0 on an edge of the simplex. */
+  const kLogP = (k: number, p: number) => (k === 0 ? 0 : k * Math.log(p));
+  const GRID = 40;
 
-  /** Min and mean coverage over true shares on a 1/40 grid, by enumerating every trinomial outcome. */
-  function coverage(method: 'score' | 'adjusted-wald', n: number): { min: number; mean: number } {
+  /**
+   * Coverage at every true mix of shares on a 1/40 grid of the simplex, by enumerating every
+   * trinomial outcome: the minimum inside (every share > 0), the minimum over the whole simplex
+   * (edges, where a category is absent, and corners included), and the mean over the whole.
+   */
+  function coverage(method: IntervalMethod, n: number): { inside: number; whole: number; mean: number } {
     const outcomes: [number, number, { lower: number; upper: number }][] = [];
     for (let b = 0; b <= n; b++) for (let c = 0; b + c <= n; c++) outcomes.push([b, c, interval({ detractors: b, passives: n - b - c, promoters: c }, method, 0.95)]);
-    let min = 1;
+    let inside = 1;
+    let whole = 1;
     let sum = 0;
     let cases = 0;
-    for (let i = 1; i < 40; i++) {
-      for (let j = 1; i + j < 40; j++) {
-        const det = i / 40;
-        const pro = j / 40;
-        const theta = pro - det;
+    for (let i = 0; i <= GRID; i++) {
+      for (let j = 0; i + j <= GRID; j++) {
+        const theta = (j - i) / GRID;
         let covered = 0;
         for (const [b, c, ci] of outcomes) {
           if (ci.lower <= theta + 1e-12 && theta - 1e-12 <= ci.upper) {
-            covered += Math.exp(
-              logFactorial[n] - logFactorial[b] - logFactorial[c] - logFactorial[n - b - c] + b * Math.log(det) + c * Math.log(pro) + (n - b - c) * Math.log(1 - det - pro),
-            );
+            const log = logFactorial[n] - logFactorial[b] - logFactorial[c] - logFactorial[n - b - c];
+            covered += Math.exp(log + kLogP(b, i / GRID) + kLogP(c, j / GRID) + kLogP(n - b - c, (GRID - i - j) / GRID));
           }
         }
-        min = Math.min(min, covered);
+        if (i > 0 && j > 0 && i + j < GRID) inside = Math.min(inside, covered);
+        whole = Math.min(whole, covered);
         sum += covered;
         cases++;
       }
     }
-    return { min, mean: sum / cases };
+    return { inside, whole, mean: sum / cases };
   }
 
-  it.each([
-    [10, 0.93, 0.955, 0.975],
-    [30, 0.93, 0.945, 0.96],
-    [100, 0.94, 0.945, 0.955],
-  ])('n = %i: the score interval covers at least %f everywhere, %f-%f on average', (n, min, meanLow, meanHigh) => {
-    const score = coverage('score', n);
-    expect(score.min).toBeGreaterThanOrEqual(min);
-    expect(score.mean).toBeGreaterThanOrEqual(meanLow);
-    expect(score.mean).toBeLessThanOrEqual(meanHigh);
+  const METHODS: IntervalMethod[] = ['score', 'adjusted-wald', 'wald'];
+  const SIZES = [10, 20, 30, 50, 100];
+  const table = new Map(SIZES.map((n) => [n, METHODS.map((m) => coverage(m, n))]));
+
+  it("is the README's table, to the digits it prints", () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8').split('\n');
+    const f = (x: number) => x.toFixed(3);
+    for (const n of SIZES) {
+      const row = `| ${n} | ${table
+        .get(n)!
+        .map((c) => `${f(c.inside)} / ${f(c.whole)} / ${f(c.mean)}`)
+        .join(' | ')} |`;
+      expect(readme).toContain(row);
+    }
   });
 
-  it('covers better than adjusted Wald at n = 10, where they differ most', () => {
-    expect(coverage('score', 10).min).toBeGreaterThan(coverage('adjusted-wald', 10).min + 0.02);
+  it('the score interval has the highest worst case over the whole simplex at every n tabled', () => {
+    for (const n of SIZES) {
+      const [score, adjusted, wald] = table.get(n)!;
+      expect(score.whole).toBeGreaterThan(adjusted.whole);
+      expect(score.whole).toBeGreaterThan(wald.whole);
+    }
+  });
+
+  it('inside the simplex adjusted Wald holds a little better from n = 30 on: the README says so', () => {
+    for (const n of [30, 50, 100]) expect(table.get(n)![1].inside).toBeGreaterThan(table.get(n)![0].inside);
+    for (const n of [10, 20]) expect(table.get(n)![0].inside).toBeGreaterThan(table.get(n)![1].inside);
   });
 });
