@@ -17,6 +17,9 @@ export const clusterOption = (): Option => new Option('--cluster <column>', 'res
 /** The cluster column, read after the command's own group columns (its value ends each group key). */
 export const clusterColumns = (flags: ClusterFlags): GroupColumn[] => (flags.cluster === undefined ? [] : [{ role: 'cluster', flag: '--cluster', spec: flags.cluster }]);
 
+/** The cluster's role when there is one: the last part of a keyed fold's key. */
+export const clusterRoles = (flags: ClusterFlags): string[] => clusterColumns(flags).map((c) => c.role);
+
 /** Refuses a design of one cluster: an interval over clusters needs two or more. */
 export function checkClusters(count: number, column: string): void {
   if (count < 2) throw dataError(`--cluster ${column}: the responses are all in one cluster`, 'an interval over clusters needs two or more; drop --cluster');

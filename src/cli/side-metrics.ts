@@ -24,8 +24,8 @@ export function sideColumns(flags: SideFlags): GroupColumn[] {
   ];
 }
 
-/** The side-metrics fold for these flags, its cells at `offset` of the group values, kept per `key`. */
-export const sideFold = (flags: SideFlags, offset: number, key: SideKey) => sideFoldOf(flags.csat !== undefined, flags.ces !== undefined, offset, key);
+/** The side-metrics fold for these flags, kept per `key`. */
+export const sideFold = (flags: SideFlags, key: SideKey) => sideFoldOf(flags.csat !== undefined, flags.ces !== undefined, key);
 
 export function sideMetricColumns(flags: SideFlags): Column[] {
   return [

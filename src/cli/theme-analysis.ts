@@ -20,16 +20,16 @@ export interface ThemeState {
   commenters: number;
 }
 
-/** Tallies of those whose comment (the group value at `at`) mentions each theme, and of those whose comment does not. */
-export function themeFold(list: readonly Theme[], at: number): Fold<ThemeState> {
+/** Tallies of those whose comment (the value in the role `comment`) mentions each theme, and of those whose comment does not. */
+export function themeFold(list: readonly Theme[]): Fold<ThemeState> {
   const matchers = compileThemes(list);
   return {
     empty: () => ({ mentioning: list.map(newTally), notMentioning: list.map(newTally), commenters: 0 }),
-    add(state, score, _time, keys, weight, units) {
-      const comment = keys[at];
+    add(state, row) {
+      const comment = row.values.comment;
       if (comment.trim() === '') return;
       state.commenters++;
-      for (let i = 0; i < matchers.length; i++) addAnswer((matchers[i](comment) ? state.mentioning : state.notMentioning)[i], score, weight, units);
+      for (let i = 0; i < matchers.length; i++) addAnswer((matchers[i](comment) ? state.mentioning : state.notMentioning)[i], row.score, row.weight, row.units);
     },
     merge(into, from) {
       into.commenters += from.commenters;

@@ -4,18 +4,30 @@ import { type Calendar, periodKey, periodStart } from './period.js';
 import { addAnswer, mergeTallies, newTally, type Tally } from './tally.js';
 
 /**
+ * One answer as a fold sees it. The reading reuses one object from row to row, so a fold copies
+ * what it keeps.
+ */
+export interface FoldRow {
+  /** The 0-10 answer. */
+  score: number;
+  /** A wall time; NaN when no dates are read. */
+  time: number;
+  /** The row's weight: 1 without --weight. */
+  weight: number;
+  /** How many responses the row stands for: 1, or a --counts row's count. */
+  units: number;
+  /** The command's group columns' values, by role (agent, team, cluster, comment ...). */
+  readonly values: Readonly<Record<string, string>>;
+}
+
+/**
  * How a command folds answers into its state in one pass over the rows. `merge` lets a reader keep
  * several partial states (one per calendar period while `--last` cannot yet know which periods it
  * keeps, one per worker thread) and combine them afterwards.
  */
 export interface Fold<S> {
   empty(): S;
-  /**
-   * `time` is a wall time (NaN when no dates are read); `keys` the group columns' values, in order;
-   * `weight` their total weight (1 without --weight); `units` how many responses the call stands
-   * for (1, or a --counts row's count).
-   */
-  add(state: S, score: number, time: number, keys: readonly string[], weight: number, units: number): void;
+  add(state: S, row: FoldRow): void;
   merge(into: S, from: S): void;
   /**
    * The fold as data, when it is one of the folds below: a worker thread builds the same fold from
@@ -24,20 +36,20 @@ export interface Fold<S> {
   readonly spec?: FoldSpec;
 }
 
-/** Which key side metrics are kept per: none (the whole input), a period, a group and period, the first `count` groups. */
+/** Which key side metrics are kept per: none (the whole input), a period, a group and period, groups. */
 export type SideKey =
   | { readonly by: 'none' }
   | { readonly by: 'period'; readonly calendar: Calendar }
-  | { readonly by: 'groupPeriod'; readonly calendar: Calendar }
-  | { readonly by: 'groups'; readonly count: number };
+  | { readonly by: 'groupPeriod'; readonly role: string; readonly calendar: Calendar }
+  | { readonly by: 'groups'; readonly roles: readonly string[] };
 
 export type FoldSpec =
   | { readonly kind: 'tally' }
   | { readonly kind: 'period'; readonly calendar: Calendar }
-  | { readonly kind: 'keyed'; readonly count: number }
-  | { readonly kind: 'groupPeriod'; readonly calendar: Calendar; readonly count: number }
+  | { readonly kind: 'keyed'; readonly roles: readonly string[] }
+  | { readonly kind: 'groupPeriod'; readonly calendar: Calendar; readonly roles: readonly string[] }
   | { readonly kind: 'pair'; readonly a: FoldSpec; readonly b: FoldSpec }
-  | { readonly kind: 'side'; readonly csat: boolean; readonly ces: boolean; readonly offset: number; readonly key: SideKey };
+  | { readonly kind: 'side'; readonly csat: boolean; readonly ces: boolean; readonly key: SideKey };
 
 /** The fold a spec describes: how a worker thread rebuilds the main thread's fold. */
 export function foldOf(spec: FoldSpec): Fold<unknown> {
@@ -47,20 +59,20 @@ export function foldOf(spec: FoldSpec): Fold<unknown> {
     case 'period':
       return periodFold(spec.calendar);
     case 'keyed':
-      return keyedFold(spec.count);
+      return keyedFold(spec.roles);
     case 'groupPeriod':
-      return groupPeriodFold(spec.calendar, spec.count);
+      return groupPeriodFold(spec.calendar, spec.roles);
     case 'pair':
       return pairFold(foldOf(spec.a), foldOf(spec.b));
     case 'side':
-      return sideFold(spec.csat, spec.ces, spec.offset, spec.key);
+      return sideFold(spec.csat, spec.ces, spec.key);
   }
 }
 
 /** All answers in one tally. */
 export const tallyFold: Fold<Tally> = {
   empty: newTally,
-  add: (t, score, _time, _keys, weight, units) => addAnswer(t, score, weight, units),
+  add: (t, row) => addAnswer(t, row.score, row.weight, row.units),
   merge: (into, from) => void mergeTallies(into, from),
   spec: { kind: 'tally' },
 };
@@ -75,7 +87,8 @@ export function periodFold(calendar: Calendar): Fold<Map<number, Tally>> {
   let lastTally: Tally | undefined;
   return {
     empty: () => new Map(),
-    add(periods, score, time, _keys, weight, units) {
+    add(periods, row) {
+      const time = row.time;
       if (!(time >= start && time < end)) {
         key = periodKey(time, calendar);
         start = periodStart(key, calendar);
@@ -86,7 +99,7 @@ export function periodFold(calendar: Calendar): Fold<Map<number, Tally>> {
         lastPeriods = periods;
         lastTally = entry(periods, key, newTally);
       }
-      addAnswer(lastTally!, score, weight, units);
+      addAnswer(lastTally!, row.score, row.weight, row.units);
     },
     merge: mergeKeyed,
     spec: { kind: 'period', calendar },
@@ -96,10 +109,8 @@ export function periodFold(calendar: Calendar): Fold<Map<number, Tally>> {
 /** Joins the values of several group columns into one key (a character no export contains). */
 export const KEY_SEPARATOR = '\u001f';
 
-/** One tally per value of the group columns (joined with KEY_SEPARATOR when there are several). */
-export const groupFold: Fold<Map<string, Tally>> = keyedFold(Infinity);
-
-function mergeKeyed<K>(into: Map<K, Tally>, from: Map<K, Tally>): void {
+/** Adds tallies kept by key into another such map. */
+export function mergeKeyed<K>(into: Map<K, Tally>, from: Map<K, Tally>): void {
   for (const [key, t] of from) {
     const mine = into.get(key);
     if (mine) mergeTallies(mine, t);
@@ -107,19 +118,57 @@ function mergeKeyed<K>(into: Map<K, Tally>, from: Map<K, Tally>): void {
   }
 }
 
-/** One tally per group (the first `count` group columns, joined) and calendar period: per-group trends. */
-export function groupPeriodFold(calendar: Calendar, count = 1): Fold<Map<string, Map<number, Tally>>> {
-  const periods = periodFold(calendar);
+/**
+ * The key of a row's values in the given roles, joined. Two roles (agent and team) are joined once
+ * per pair of values met, not once per row.
+ */
+function keyOfRoles(roles: readonly string[]): (values: Readonly<Record<string, string>>) => string {
+  if (roles.length === 1) {
+    const [role] = roles;
+    return (values) => values[role];
+  }
+  if (roles.length === 2) {
+    const [first, second] = roles;
+    const pairs = new Map<string, Map<string, string>>();
+    return (values) => {
+      const seconds = entry(pairs, values[first], () => new Map<string, string>());
+      let key = seconds.get(values[second]);
+      if (key === undefined) {
+        key = `${values[first]}${KEY_SEPARATOR}${values[second]}`;
+        seconds.set(values[second], key);
+      }
+      return key;
+    };
+  }
+  return (values) => roles.map((role) => values[role]).join(KEY_SEPARATOR);
+}
+
+/** One tally per group: the values of `roles`, joined with KEY_SEPARATOR when there are several. */
+export function keyedFold(roles: readonly string[]): Fold<Map<string, Tally>> {
+  const keyOf = keyOfRoles(roles);
   return {
     empty: () => new Map(),
-    add(groups, score, time, keys, weight, units) {
-      const key = count === 1 ? keys[0] : keys.slice(0, count).join(KEY_SEPARATOR);
-      periods.add(entry(groups, key, periods.empty), score, time, keys, weight, units);
+    add(groups, row) {
+      addAnswer(entry(groups, keyOf(row.values), newTally), row.score, row.weight, row.units);
+    },
+    merge: mergeKeyed,
+    spec: { kind: 'keyed', roles },
+  };
+}
+
+/** One tally per group (the values of `roles`, joined) and calendar period: per-group trends. */
+export function groupPeriodFold(calendar: Calendar, roles: readonly string[]): Fold<Map<string, Map<number, Tally>>> {
+  const periods = periodFold(calendar);
+  const keyOf = keyOfRoles(roles);
+  return {
+    empty: () => new Map(),
+    add(groups, row) {
+      periods.add(entry(groups, keyOf(row.values), periods.empty), row);
     },
     merge(into, from) {
       for (const [key, series] of from) periods.merge(entry(into, key, periods.empty), series);
     },
-    spec: { kind: 'groupPeriod', calendar, count },
+    spec: { kind: 'groupPeriod', calendar, roles },
   };
 }
 
@@ -127,9 +176,9 @@ export function groupPeriodFold(calendar: Calendar, count = 1): Fold<Map<string,
 export function pairFold<A, B>(a: Fold<A>, b: Fold<B>): Fold<[A, B]> {
   return {
     empty: () => [a.empty(), b.empty()],
-    add(state, score, time, keys, weight, units) {
-      a.add(state[0], score, time, keys, weight, units);
-      b.add(state[1], score, time, keys, weight, units);
+    add(state, row) {
+      a.add(state[0], row);
+      b.add(state[1], row);
     },
     merge(into, from) {
       a.merge(into[0], from[0]);
@@ -139,60 +188,35 @@ export function pairFold<A, B>(a: Fold<A>, b: Fold<B>): Fold<[A, B]> {
   };
 }
 
-/** One tally per combination of the first `count` group columns (the rest carry other values). */
-export function keyedFold(count: number): Fold<Map<string, Tally>> {
-  // Two columns (agent and team) are joined once per pair of values met, not once per row.
-  const pairs = new Map<string, Map<string, string>>();
-  const pairKey = (first: string, second: string): string => {
-    const seconds = entry(pairs, first, () => new Map<string, string>());
-    let key = seconds.get(second);
-    if (key === undefined) {
-      key = `${first}${KEY_SEPARATOR}${second}`;
-      seconds.set(second, key);
-    }
-    return key;
-  };
-  return {
-    empty: () => new Map(),
-    add(groups, score, _time, keys, weight, units) {
-      const key = keys.length === 1 || count === 1 ? keys[0] : count === 2 ? pairKey(keys[0], keys[1]) : keys.slice(0, count).join(KEY_SEPARATOR);
-      addAnswer(entry(groups, key, newTally), score, weight, units);
-    },
-    merge: mergeKeyed,
-    spec: { kind: 'keyed', count },
-  };
-}
-
 /** The key a row's side metrics are kept under. */
-function sideKeyOf(key: SideKey): (time: number, keys: readonly string[]) => string | number {
+function sideKeyOf(key: SideKey): (row: FoldRow) => string | number {
   switch (key.by) {
     case 'none':
       return () => '';
     case 'period':
-      return (time) => periodKey(time, key.calendar);
+      return (row) => periodKey(row.time, key.calendar);
     case 'groupPeriod':
-      return (time, keys) => `${keys[0]}${KEY_SEPARATOR}${periodKey(time, key.calendar)}`;
-    case 'groups':
-      return (_time, keys) => (key.count === 1 ? keys[0] : keys.slice(0, key.count).join(KEY_SEPARATOR));
+      return (row) => `${row.values[key.role]}${KEY_SEPARATOR}${periodKey(row.time, key.calendar)}`;
+    case 'groups': {
+      const keyOf = keyOfRoles(key.roles);
+      return (row) => keyOf(row.values);
+    }
   }
 }
 
 /**
- * CSAT and CES per key (the whole input, a period, an agent), read from the group values at
- * `offset` (CSAT first when both are asked for). Counted on the rows used for NPS, so the figures
- * describe one sample.
+ * CSAT and CES per key (the whole input, a period, an agent), read from the values in the roles
+ * `csat` and `ces`. Counted on the rows used for NPS, so the figures describe one sample.
  */
-export function sideFold(csat: boolean, ces: boolean, offset: number, key: SideKey): Fold<Map<string | number, SideMetrics>> {
-  const csatAt = csat ? offset : -1;
-  const cesAt = ces ? offset + (csat ? 1 : 0) : -1;
+export function sideFold(csat: boolean, ces: boolean, key: SideKey): Fold<Map<string | number, SideMetrics>> {
   const keyOf = sideKeyOf(key);
   return {
     empty: () => new Map(),
     // Without CSAT or CES nothing is kept: a key per row would cost every run that does not ask.
     add:
       csat || ces
-        ? (byKey, _score, time, keys) => {
-            addSideMetrics(entry(byKey, keyOf(time, keys), newSideMetrics), csatAt >= 0 ? keys[csatAt] : undefined, cesAt >= 0 ? keys[cesAt] : undefined);
+        ? (byKey, row) => {
+            addSideMetrics(entry(byKey, keyOf(row), newSideMetrics), csat ? row.values.csat : undefined, ces ? row.values.ces : undefined);
           }
         : () => {},
     merge(into, from) {
@@ -202,6 +226,6 @@ export function sideFold(csat: boolean, ces: boolean, offset: number, key: SideK
         else into.set(k, { ...m });
       }
     },
-    spec: { kind: 'side', csat, ces, offset, key },
+    spec: { kind: 'side', csat, ces, key },
   };
 }

@@ -7,12 +7,11 @@ import { patternReader } from './date-pattern.js';
 import type { DateBytes } from './fast-records.js';
 import { type InputInfo, type InputPlan, keyOf, type ScanRequest } from './plan.js';
 import type { Broken, RecordSink } from './read.js';
-import { Reading, type ReadingData } from './reading.js';
+import { type InputRows, type PassRow, Reading, type ReadingData } from './reading.js';
 import { exclude, passes, weightOfCell } from './rows.js';
 
 /** The scores a categories-form counts row adds its detractors, passives and promoters at, as one-cell records. */
 const CATEGORY_SCORES: readonly string[][] = [['0'], ['7'], ['10']];
-const ONLY: readonly number[] = [0];
 
 /** A --counts row's count: a whole number of 0 or more, else an input error naming the line. */
 function countOf(cell: string | undefined, line: number): number {
@@ -117,10 +116,14 @@ export class Pass<S> {
     const categoryIndexes = plan.categories?.map((c) => c.index);
     // Where to watch for the first slash date (only while one reading runs and no pattern is forced).
     const slashWatch = dated && !forced ? dateIndex : -1;
-    const keys: string[] = new Array(keyIndexes.length);
+    // One row object for every record: the fold reads the group values by role.
+    const roles = request.groups.map((g) => g.role);
+    const values: Record<string, string> = Object.fromEntries(roles.map((role) => [role, '']));
+    const row: PassRow = { score: 0, time: NaN, weight: 1, units: 1, values, id: '', counted: true };
     const limited = request.groups.flatMap((g, k) => (g.value || g.byFile || !plan.info.columns[g.role] ? [] : [k]));
-    const since = request.since ?? -Infinity;
-    const until = request.until ?? Infinity;
+    const input: InputRows = { scoreIndexes, dated, since: request.since ?? -Infinity, until: request.until ?? Infinity };
+    // A categories-form counts row adds each category as a one-cell record.
+    const categoryInput: InputRows = { ...input, scoreIndexes: [0] };
     const skip = (kind: 'filtered' | 'partial', line: number) => {
       for (const r of this.readings) {
         r.outside.read++;
@@ -142,8 +145,8 @@ export class Pass<S> {
         if (kind === 'preview') return skip('filtered', line);
         if (kind === 'partial' && !request.includePartial) return skip('partial', line);
       }
-      for (let k = 0; k < keyIndexes.length; k++) keys[k] = keyOf(record, keyIndexes[k], fileKey);
-      for (const k of limited) this.countGroup(k, keys[k], plan.info.columns[request.groups[k].role].name);
+      for (let k = 0; k < keyIndexes.length; k++) values[roles[k]] = keyOf(record, keyIndexes[k], fileKey);
+      for (const k of limited) this.countGroup(k, values[roles[k]], plan.info.columns[roles[k]].name);
       if (slashWatch >= 0 && this.readings.length === 1) {
         const cell = record[slashWatch];
         if (cell?.includes('/') && isSlashDate(cell)) {
@@ -154,24 +157,30 @@ export class Pass<S> {
       if (categoryIndexes) {
         // One row, three counts: each category is added at a score of its own (0, 7, 10), the row counted once.
         const counts = categoryIndexes.map((index) => countOf(record[index], line));
+        row.id = '';
         for (const r of this.readings) {
-          const time = dated ? (byteTime ?? readTime(record[dateIndex] ?? '', r.order)) : NaN;
+          row.time = dated ? (byteTime ?? readTime(record[dateIndex] ?? '', r.order)) : NaN;
           counts.forEach((count, i) => {
-            r.add(CATEGORY_SCORES[i], line, ONLY, time, dated, since, until, keys, '', count, count, i === 0);
+            row.weight = count;
+            row.units = count;
+            row.counted = i === 0;
+            r.add(CATEGORY_SCORES[i], line, row, categoryInput);
           });
         }
+        row.counted = true;
         return;
       }
       let unreadable = 0;
-      const id = idIndex >= 0 ? (record[idIndex] ?? '').trim() : '';
+      row.id = idIndex >= 0 ? (record[idIndex] ?? '').trim() : '';
       const weight = weightIndex >= 0 ? weightOfCell(record[weightIndex]) : countIndex >= 0 ? countOf(record[countIndex], line) : 1;
+      row.weight = weight;
       // A count stands for that many answers of weight 1.
-      const units = countIndex >= 0 ? weight : 1;
+      row.units = countIndex >= 0 ? weight : 1;
       for (let i = 0; i < this.readings.length; i++) {
         const r = this.readings[i];
-        const time = dated ? (byteTime ?? readTime(record[dateIndex] ?? '', r.order)) : NaN;
-        if (dated && Number.isNaN(time)) unreadable++;
-        r.add(record, line, scoreIndexes, time, dated, since, until, keys, id, weight, units);
+        row.time = dated ? (byteTime ?? readTime(record[dateIndex] ?? '', r.order)) : NaN;
+        if (dated && Number.isNaN(row.time)) unreadable++;
+        r.add(record, line, row, input);
       }
       if (unreadable === 2) this.unreadableInBoth++;
     };

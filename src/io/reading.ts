@@ -1,6 +1,6 @@
 import type { Scale } from '../core/answer.js';
 import type { DateOrder } from '../core/date.js';
-import type { Fold } from '../core/fold.js';
+import type { Fold, FoldRow } from '../core/fold.js';
 import { type Calendar, type PeriodRange, periodKey } from '../core/period.js';
 import { addAnswer, mergeTallies, newTally, type Tally } from '../core/tally.js';
 import { type Accounting, answerOf, exclude, mergeAccounting, newAccounting } from './rows.js';
@@ -25,9 +25,26 @@ interface Latest {
   readonly time: number;
   readonly line: number;
   readonly bucket: number;
-  readonly keys: readonly string[];
+  readonly values: Readonly<Record<string, string>>;
   readonly weight: number;
   readonly units: number;
+}
+
+/** One row as a pass hands it to a reading: the fold's row, and what the reading itself checks. */
+export interface PassRow extends FoldRow {
+  /** With --dedupe, the respondent's ID ('' when the row has none: then it is no duplicate). */
+  id: string;
+  /** Whether the row is counted as read and used: a categories-form counts row adds three times, counted once. */
+  counted: boolean;
+}
+
+/** What is the same for every row of one input. */
+export interface InputRows {
+  readonly scoreIndexes: readonly number[];
+  /** Whether dates are read: a row without one is then excluded. */
+  readonly dated: boolean;
+  readonly since: number;
+  readonly until: number;
 }
 
 /** Whether answer `a` is later than `b`: by date, then by place in the file. */
@@ -167,33 +184,20 @@ export class Reading<S> {
     return b;
   }
 
-  /** Counts one row that survived --where; `time` is NaN when no date is read. */
-  add(
-    record: readonly string[],
-    line: number,
-    scoreIndexes: readonly number[],
-    time: number,
-    dated: boolean,
-    since: number,
-    until: number,
-    keys: readonly string[],
-    /** With --dedupe, the respondent's ID ('' when the row has none: then it is no duplicate). */
-    id = '',
-    /** With --weight, the row's weight (NaN when its cell holds none); 1 without; with --counts, the row's count. */
-    weight = 1,
-    /** How many responses the row stands for: 1, or with --counts its count. */
-    units = 1,
-    /** Whether the row is counted as read and used: a categories-form counts row adds three times, counted once. */
-    counted = true,
-  ): void {
-    if (dated) {
+  /**
+   * Counts one row that survived --where, and folds each of its answers. `row.time` is this
+   * reading's (NaN when no date is read); `row.score` is set here, per question.
+   */
+  add(record: readonly string[], line: number, row: PassRow, input: InputRows): void {
+    const { time, counted, weight } = row;
+    if (input.dated) {
       if (Number.isNaN(time)) {
         if (!counted) return;
         this.outside.read++;
         exclude(this.outside, 'bad_date', line);
         return;
       }
-      if (time < since || time > until || (this.keep && !this.keep(time))) {
+      if (time < input.since || time > input.until || (this.keep && !this.keep(time))) {
         if (!counted) return;
         this.outside.read++;
         this.outside.filtered++;
@@ -217,6 +221,7 @@ export class Reading<S> {
       this.outside.filtered++;
       return;
     }
+    const scoreIndexes = input.scoreIndexes;
     for (let q = 0; q < scoreIndexes.length; q++) {
       const accounting = b.accounting[q];
       if (counted) accounting.read++;
@@ -227,12 +232,13 @@ export class Reading<S> {
         continue;
       }
       if (counted) accounting.used++;
-      if (id !== '') {
-        this.keepLatest(q, id, { answer, time, line, bucket: bucketKey, keys: [...keys], weight, units });
+      if (row.id !== '') {
+        this.keepLatest(q, row.id, { answer, time, line, bucket: bucketKey, values: { ...row.values }, weight, units: row.units });
         continue;
       }
-      addAnswer(b.overall[q], answer, weight, units);
-      this.fold.add(b.states[q], answer, time, keys, weight, units);
+      addAnswer(b.overall[q], answer, weight, row.units);
+      row.score = answer;
+      this.fold.add(b.states[q], row);
     }
   }
 
@@ -249,7 +255,7 @@ export class Reading<S> {
     // Each ID's latest answer, in file order.
     const latest = [...this.latestOf[q].values()].sort((x, y) => x.line - y.line);
     for (const l of latest) {
-      this.fold.add(state, l.answer, l.time, l.keys, l.weight, l.units);
+      this.fold.add(state, { score: l.answer, time: l.time, weight: l.weight, units: l.units, values: l.values });
       addAnswer(overall, l.answer, l.weight, l.units);
     }
     return { state, accounting, overall };

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
 import { type IntervalMethod, interval } from '../../src/core/interval.js';
 import { summarize } from '../../src/core/summary.js';
 import { newTally } from '../../src/core/tally.js';

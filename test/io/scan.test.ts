@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { dayBounds } from '../../src/core/date.js';
-import { groupFold, periodFold, tallyFold } from '../../src/core/fold.js';
+import { keyedFold, periodFold, tallyFold } from '../../src/core/fold.js';
 import { type Calendar, periodLabel } from '../../src/core/period.js';
 import { weightOf } from '../../src/core/tally.js';
 import { UTC, zoneOf } from '../../src/core/zone.js';
@@ -116,7 +116,7 @@ describe('scan: --last', () => {
     const result = await scan(
       request([path], { where: [{ column: 'channel', value: 'chat', equal: true }], groups: [{ role: 'channel', flag: '--by', spec: 'channel' }] }),
       fakeIo(),
-      groupFold,
+      keyedFold(['channel']),
     );
     expect([...result.state.keys()]).toEqual(['chat']);
     expect(result.accounting).toMatchObject({ read: 7, used: 3, filtered: 3 });
@@ -146,7 +146,7 @@ describe('scan: several files', () => {
   it('pools rows, resolving each file by its own header, and can group by file', async () => {
     const a = file('a.csv', 'score,id\n9\n10\n');
     const b = file('b.csv', 'id;Betyg\n1;3\n2;8\n3;9\n');
-    const result = await scan(request([a, b], { groups: [{ role: 'file', flag: 'FILE', byFile: true }] }), fakeIo(), groupFold);
+    const result = await scan(request([a, b], { groups: [{ role: 'file', flag: 'FILE', byFile: true }] }), fakeIo(), keyedFold(['file']));
     expect([...result.state].map(([k, t]) => [k, weightOf(t)])).toEqual([
       ['0', 2],
       ['1', 3],

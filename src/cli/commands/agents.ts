@@ -60,7 +60,8 @@ export const agents: CommandDefinition<AgentFlags> = {
     const own = team ? [team, ranked] : [ranked];
     // With --cluster each tally is of a group and a cluster: the cluster's value ends the key.
     const keyed = [...own, ...clusterColumns(flags)];
-    const fold = pairFold(keyedFold(keyed.length), sideFold(flags, keyed.length, { by: 'groups', count: own.length }));
+    const roles = (columns: readonly GroupColumn[]) => columns.map((c) => c.role);
+    const fold = pairFold(keyedFold(roles(keyed)), sideFold(flags, { by: 'groups', roles: roles(own) }));
     const result = await scan({ groups: [...keyed, ...sideColumns(flags)] }, fold);
     const columnName = result.inputs[0].columns[role].name;
     const clusterName = flags.cluster === undefined ? undefined : result.inputs[0].columns.cluster.name;

@@ -42,10 +42,9 @@ export const comments: CommandDefinition<CommentFlags> = {
     // One set of counts per --by value ('' for all): comments are tokenized once, as they are read.
     const fold: Fold<Map<string, TermCounts>> = {
       empty: () => new Map(),
-      add(byGroup, score, _time, keys) {
-        if (keys[0].trim() === '') return;
-        const group = keys[1] ?? '';
-        entry(byGroup, group, () => new TermCounts()).add(classify(score), keys[0]);
+      add(byGroup, { score, values }) {
+        if (values.comment.trim() === '') return;
+        entry(byGroup, values.by ?? '', () => new TermCounts()).add(classify(score), values.comment);
       },
       merge(into, from) {
         for (const [group, counts] of from) {

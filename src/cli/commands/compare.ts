@@ -1,5 +1,5 @@
 import { type GroupDesign, independentGroups } from '../../core/cluster.js';
-import { type Fold, groupFold, groupPeriodFold, periodFold } from '../../core/fold.js';
+import { type Fold, groupPeriodFold, keyedFold, periodFold } from '../../core/fold.js';
 import { eachAgainstRest } from '../../core/groups.js';
 import { type Calendar, PERIOD_UNITS, type PeriodUnit, parsePeriodLabel, periodKey, periodLabel } from '../../core/period.js';
 import type { Difference } from '../../core/significance.js';
@@ -8,7 +8,7 @@ import type { Tally } from '../../core/tally.js';
 import { dataError, usageError } from '../../errors.js';
 import { confidenceLabel, formatDecimal, formatForHumans, groupLabel, pText } from '../../report/format.js';
 import type { Column, Row } from '../../report/model.js';
-import { type ClusterFlags, clusterColumns, clusterNote, clusterOption, groupsInClusters, periodsInClusters } from '../clusters.js';
+import { type ClusterFlags, clusterColumns, clusterNote, clusterOption, clusterRoles, groupsInClusters, periodsInClusters } from '../clusters.js';
 import type { CommandContext, CommandDefinition, Outcome, ScanSpec } from '../command.js';
 import { differenceCells, differenceColumns, lowN, npsCells, npsColumns, npsForest } from '../figures.js';
 import { asOfText, type InProgressFlags, inProgressOption, judging } from '../in-progress.js';
@@ -71,7 +71,7 @@ export const compare: CommandDefinition<CompareFlags> = {
 };
 
 async function byColumn(column: string, { flags, statistics, scan }: CommandContext<CompareFlags>): Promise<Compared> {
-  const result = await scan({ groups: [{ role: 'by', flag: '--by', spec: column }, ...clusterColumns(flags)] }, groupFold);
+  const result = await scan({ groups: [{ role: 'by', flag: '--by', spec: column }, ...clusterColumns(flags)] }, keyedFold(['by', ...clusterRoles(flags)]));
   const design = flags.cluster === undefined ? undefined : groupsInClusters(result.state, result.inputs[0].columns.cluster.name);
   const results = eachAgainstRest(design ?? result.state, statistics);
   const alpha = 1 - statistics.confidence;
@@ -102,7 +102,7 @@ async function byColumn(column: string, { flags, statistics, scan }: CommandCont
 async function byFile({ args, flags, statistics, scan }: CommandContext<CompareFlags>): Promise<Compared> {
   const [a, b] = args.map((f) => (f === '-' ? 'stdin' : f));
   // Files that share clusters (the same accounts asked twice) covary.
-  const result = await scan({ groups: [{ role: 'file', flag: 'FILE', byFile: true }, ...clusterColumns(flags)] }, groupFold);
+  const result = await scan({ groups: [{ role: 'file', flag: 'FILE', byFile: true }, ...clusterColumns(flags)] }, keyedFold(['file', ...clusterRoles(flags)]));
   const clusterName = flags.cluster === undefined ? undefined : result.inputs[0].columns.cluster.name;
   const design = clusterName === undefined ? independentGroups(result.state) : groupsInClusters(result.state, clusterName);
   const compared = twoGroups([a, '0'], [b, '1'], design, statistics, flags.minN, `NPS of ${a} against ${b}`);
@@ -142,9 +142,9 @@ async function byPeriod({ flags, request, statistics, scan }: CommandContext<Com
     const wanted = [focus, reference];
     spec = { ...spec, keep: (time) => wanted.includes(periodKey(time, calendar)) };
   }
-  // With --cluster, periods are tallied per cluster, whose value is the first group value.
+  // With --cluster, periods are tallied per cluster.
   const clusterColumn = clusterColumns(flags);
-  const fold: Fold<unknown> = clusterColumn.length ? groupPeriodFold(calendar) : periodFold(calendar);
+  const fold: Fold<unknown> = clusterColumn.length ? groupPeriodFold(calendar, clusterRoles(flags)) : periodFold(calendar);
   const result = await scan({ ...spec, groups: clusterColumn }, fold);
   const clusterName = clusterColumn.length ? result.inputs[0].columns.cluster.name : undefined;
   const design =

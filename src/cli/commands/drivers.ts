@@ -46,23 +46,24 @@ export const drivers: CommandDefinition<DriverFlags> = {
     const numeric = split(flags.numeric);
     const categorical = split(flags.categorical);
     if (numeric.length + categorical.length === 0) throw usageError('name at least one driver', 'e.g. --numeric wait_seconds --categorical channel');
-    const groups: GroupColumn[] = [
-      ...numeric.map((spec, i): GroupColumn => ({ role: `numeric_${i + 1}`, flag: '--numeric', spec, value: true })),
-      ...categorical.map((spec, i): GroupColumn => ({ role: `categorical_${i + 1}`, flag: '--categorical', spec })),
-    ];
+    // Each driver column in a role of its own; the fold reads them through these lists, in order.
+    const numericColumns = numeric.map((spec, i): GroupColumn => ({ role: `numeric_${i + 1}`, flag: '--numeric', spec, value: true }));
+    const categoricalColumns = categorical.map((spec, i): GroupColumn => ({ role: `categorical_${i + 1}`, flag: '--categorical', spec }));
+    const groups = [...numericColumns, ...categoricalColumns];
+    const numericRoles = numericColumns.map((c) => c.role);
+    const categoricalRoles = categoricalColumns.map((c) => c.role);
     const fold: Fold<DriverState> = {
       empty: () => ({ numeric: numeric.map(() => new NumericDriver()), unreadable: numeric.map(() => 0), categorical: categorical.map(() => new Map()) }),
-      add(state, score, _time, keys) {
-        for (let i = 0; i < numeric.length; i++) {
-          const value = parseMeasure(keys[i]);
+      add(state, { score, values }) {
+        numericRoles.forEach((role, i) => {
+          const cell = values[role];
+          const value = parseMeasure(cell);
           if (!Number.isNaN(value)) state.numeric[i].add(value, score);
-          else if (keys[i] !== '' && !/^(na|n\/a|-)$/i.test(keys[i])) state.unreadable[i]++;
-        }
-        for (let i = 0; i < categorical.length; i++) {
-          const levels = state.categorical[i];
-          const level = keys[numeric.length + i];
-          entry(levels, level, newTally)[score] += 1;
-        }
+          else if (cell !== '' && !/^(na|n\/a|-)$/i.test(cell)) state.unreadable[i]++;
+        });
+        categoricalRoles.forEach((role, i) => {
+          entry(state.categorical[i], values[role], newTally)[score] += 1;
+        });
       },
       merge(into, from) {
         from.unreadable.forEach((n, i) => {

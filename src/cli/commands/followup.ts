@@ -25,7 +25,8 @@ interface Callback {
   readonly score: number;
   readonly time: number;
   readonly order: number;
-  readonly values: readonly string[];
+  /** The listed columns' values, by role. */
+  readonly values: Readonly<Record<string, string>>;
 }
 
 const ROLES = ['id', 'agent', 'team', 'channel', 'comment'] as const;
@@ -54,20 +55,20 @@ export const followup: CommandDefinition<FollowupFlags> = {
       .option('--comment <column>', 'the comment column (default: detected)'),
   async run({ flags, scan }) {
     const detect = { id: detectId, agent: detectAgent, team: detectTeam, channel: detectChannel, comment: detectComment };
+    const included = (flags.include ?? []).map((spec, i): GroupColumn => ({ role: `include_${i + 1}`, flag: '--include', spec, value: true }));
     const groups: GroupColumn[] = [
       ...ROLES.map((role): GroupColumn => ({ role, flag: `--${role}`, spec: flags[role], detect: detect[role], optional: true, value: true })),
-      ...(flags.include ?? []).map((spec, i): GroupColumn => ({ role: `include_${i + 1}`, flag: '--include', spec, value: true })),
+      ...included,
     ];
     const wanted = (score: number) => (flags.maxScore !== undefined ? score <= flags.maxScore : classify(score) === flags.category);
-    const commentAt = ROLES.indexOf('comment');
     let order = 0;
     // However many there are: past a batch in memory they wait, sorted, in temporary files.
     const folder = new SpillFolder();
     const fold: Fold<SortedSpill<Callback>> = {
       empty: () => new SortedSpill(folder, newestFirst, CALLBACK_LINES),
-      add(list, score, time, keys) {
-        if (!wanted(score) || (flags.withComment && keys[commentAt].trim() === '')) return;
-        list.add({ score, time, order: order++, values: [...keys] });
+      add(list, { score, time, values }) {
+        if (!wanted(score) || (flags.withComment && values.comment.trim() === '')) return;
+        list.add({ score, time, order: order++, values: { ...values } });
       },
       merge: (into, from) => into.absorb(from),
     };
@@ -77,7 +78,7 @@ export const followup: CommandDefinition<FollowupFlags> = {
         throw usageError('--with-comment: no comment column found', 'name it with --comment <column>');
       }
       const columnNames = result.inputs[0].columns;
-      const includes = (flags.include ?? []).map((_, i) => columnNames[`include_${i + 1}`].name);
+      const includes = included.map((column) => ({ role: column.role, name: columnNames[column.role].name }));
       const undated = result.inputs.filter((input) => !input.columns.date).map((input) => input.name);
       const what = flags.maxScore !== undefined ? `answers of ${flags.maxScore} or less` : `${flags.category}s`;
       const count = result.state.count;
@@ -107,7 +108,7 @@ function newestFirst(a: Callback, b: Callback): number {
 const CALLBACK_LINES: LineCodec<Callback> = {
   write: (c) => JSON.stringify([c.score, Number.isNaN(c.time) ? null : c.time, c.order, c.values]),
   read: (line) => {
-    const [score, time, order, values] = JSON.parse(line) as [number, number | null, number, string[]];
+    const [score, time, order, values] = JSON.parse(line) as [number, number | null, number, Record<string, string>];
     return { score, time: time ?? NaN, order, values };
   },
 };
@@ -142,12 +143,12 @@ function keyFor(name: string, taken: readonly string[]): string {
 async function followupReport(
   list: SortedSpill<Callback>,
   folder: SpillFolder,
-  includes: readonly string[],
+  includes: readonly { readonly role: string; readonly name: string }[],
   frame: { title: string; notes: string[] },
 ): Promise<Outcome['report']> {
   const own = ['id', 'date', 'score', 'category', 'agent', 'team', 'channel', 'comment'];
   const extraKeys: string[] = [];
-  for (const name of includes) extraKeys.push(keyFor(name, [...own, ...extraKeys]));
+  for (const { name } of includes) extraKeys.push(keyFor(name, [...own, ...extraKeys]));
   const columns: Column[] = [
     { key: 'id', label: 'ID', kind: 'text' },
     { key: 'date', label: 'Date', kind: 'text' },
@@ -157,18 +158,18 @@ async function followupReport(
     { key: 'team', label: 'Team', kind: 'text' },
     { key: 'channel', label: 'Channel', kind: 'text' },
     { key: 'comment', label: 'Comment', kind: 'text', maxWidth: 60 },
-    ...includes.map((name, i): Column => ({ key: extraKeys[i], label: name, kind: 'text' })),
+    ...includes.map(({ name }, i): Column => ({ key: extraKeys[i], label: name, kind: 'text' })),
   ];
   const rowOf = (c: Callback): Row => ({
-    id: c.values[0],
+    id: c.values.id,
     date: wallText(c.time),
     score: c.score,
     category: classify(c.score),
-    agent: c.values[1],
-    team: c.values[2],
-    channel: c.values[3],
-    comment: c.values[4],
-    ...Object.fromEntries(extraKeys.map((key, i) => [key, c.values[5 + i]])),
+    agent: c.values.agent,
+    team: c.values.team,
+    channel: c.values.channel,
+    comment: c.values.comment,
+    ...Object.fromEntries(extraKeys.map((key, i) => [key, c.values[includes[i].role]])),
   });
   const sorted = list.sorted();
   const rows: Row[] = [];

@@ -12,7 +12,7 @@ import { usageError } from '../../errors.js';
 import type { Scan } from '../../io/scan.js';
 import { confidenceLabel } from '../../report/format.js';
 import type { Column, ReportTable, Row } from '../../report/model.js';
-import { type ClusterFlags, checkClusters, clusterColumns, clusterNote, clusterOption, periodsInClusters, totalsOf } from '../clusters.js';
+import { type ClusterFlags, checkClusters, clusterColumns, clusterNote, clusterOption, clusterRoles, periodsInClusters, totalsOf } from '../clusters.js';
 import type { CommandDefinition, Outcome } from '../command.js';
 import { METHOD_NAMES, npsForest } from '../figures.js';
 import { type InProgressFlags, inProgressOption, judging, latestJudged } from '../in-progress.js';
@@ -54,11 +54,18 @@ export const report: CommandDefinition<ReportFlags> = {
       throw usageError('--include-in-progress says which period --fail-on-drop judges', 'add --fail-on-drop, or drop --include-in-progress');
     }
     // Periods are only tallied when --fail-on-drop needs them; the overall tally comes with every scan.
-    // With --cluster, tallies are kept per cluster too, whose value is the first group value.
+    // With --cluster, tallies are kept per cluster too.
     const clustered = flags.cluster !== undefined;
-    const npsFold: Fold<unknown> = clustered ? (flags.failOnDrop ? groupPeriodFold(calendar) : keyedFold(1)) : flags.failOnDrop ? periodFold(calendar) : tallyFold;
+    const byCluster = clusterRoles(flags);
+    const npsFold: Fold<unknown> = clustered
+      ? flags.failOnDrop
+        ? groupPeriodFold(calendar, byCluster)
+        : keyedFold(byCluster)
+      : flags.failOnDrop
+        ? periodFold(calendar)
+        : tallyFold;
     const clusterColumn = clusterColumns(flags);
-    const fold = pairFold(npsFold, sideFold(flags, clusterColumn.length, { by: 'none' }));
+    const fold = pairFold(npsFold, sideFold(flags, { by: 'none' }));
     const result = await scan({ needsDates: Boolean(flags.failOnDrop), groups: [...clusterColumn, ...sideColumns(flags)] }, fold);
     checkSideMetrics(flags, result.state[1].values(), warn);
     const clusterName = clustered ? result.inputs[0].columns.cluster.name : '';

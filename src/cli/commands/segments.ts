@@ -1,6 +1,6 @@
 import type { GroupDesign } from '../../core/cluster.js';
 import { entry } from '../../core/entry.js';
-import { groupFold, KEY_SEPARATOR } from '../../core/fold.js';
+import { KEY_SEPARATOR, keyedFold } from '../../core/fold.js';
 import { type NpsSummary, type Statistics, summarize } from '../../core/summary.js';
 import { mergeTallies, newTally, type Tally } from '../../core/tally.js';
 import { compareText } from '../../core/text.js';
@@ -40,7 +40,8 @@ export const segments: CommandDefinition<SegmentFlags> = {
       .map((c) => c.trim())
       .filter(Boolean);
     if (by.length < 1 || by.length > 2) throw usageError(`--by ${flags.by}: give one column, or two separated by a comma`, 'e.g. --by channel or --by channel,team');
-    const scanned = await scan({ groups: [...by.map((spec, i) => ({ role: i === 0 ? 'by' : 'by_2', flag: '--by', spec })), ...clusterColumns(flags)] }, groupFold);
+    const groups = [...by.map((spec, i) => ({ role: i === 0 ? 'by' : 'by_2', flag: '--by', spec })), ...clusterColumns(flags)];
+    const scanned = await scan({ groups }, keyedFold(groups.map((g) => g.role)));
     // With clusters, each segment's interval is its design's; counts, NPS and the cross-tab's margins are of its answers.
     const clusterName = flags.cluster === undefined ? undefined : scanned.inputs[0].columns.cluster.name;
     const designs = clusterName === undefined ? undefined : scanned.questions.map((q) => groupsInClusters(q.state, clusterName));

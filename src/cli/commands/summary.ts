@@ -3,7 +3,7 @@ import { classify } from '../../core/classify.js';
 import { clusteredNps, type GroupDesign, independentGroups } from '../../core/cluster.js';
 import { entry } from '../../core/entry.js';
 import { maxOf, minOf } from '../../core/extent.js';
-import { type Fold, groupFold, KEY_SEPARATOR, periodFold } from '../../core/fold.js';
+import { type Fold, KEY_SEPARATOR, mergeKeyed, periodFold } from '../../core/fold.js';
 import { eachAgainstRest } from '../../core/groups.js';
 import { leaderboard, type Standing } from '../../core/leaderboard.js';
 import { type Calendar, PERIOD_UNITS, type PeriodUnit, periodLabel } from '../../core/period.js';
@@ -43,10 +43,9 @@ interface SummaryFlags extends InProgressFlags, ClusterFlags {
   comment?: string;
 }
 
-/** The columns a summary looks for, in the order of the group values a row carries. */
+/** The columns a summary looks for. */
 const ROLES = ['agent', 'team', 'channel', 'comment'] as const;
 const DETECT = { agent: detectAgent, team: detectTeam, channel: detectChannel, comment: detectComment };
-const AT = { agent: 0, team: 1, channel: 2, comment: 3, cluster: 4 } as const;
 
 /**
  * With --cluster, every tally is also kept per cluster: periods and the overall keyed by the
@@ -96,7 +95,7 @@ export const summary: CommandDefinition<SummaryFlags> = {
     const clustered = flags.cluster !== undefined;
     const result = await scan(
       { needsDates: true, datesIfAny: true, groups: [...groups, ...clusterColumns(flags)] },
-      summaryFold(calendar, list.length === 0 ? undefined : themeFold(list, AT.comment), clustered),
+      summaryFold(calendar, list.length === 0 ? undefined : themeFold(list), clustered),
     );
     const state = result.state;
     const found = (role: (typeof ROLES)[number]) => result.inputs.find((input) => input.columns[role])?.columns[role]?.name;
@@ -170,26 +169,27 @@ function summaryFold(calendar: Calendar, themes: Fold<ThemeState> | undefined, c
       detractorRows: 0,
       detractorsWithComment: 0,
     }),
-    add(state, score, time, keys, weight, units) {
-      const cluster = clustered ? keys[AT.cluster] : '';
+    add(state, row) {
+      const { score, weight, units, values } = row;
+      const cluster = clustered ? values.cluster : '';
       const keyOf = (value: string) => (clustered ? `${value}${KEY_SEPARATOR}${cluster}` : value);
-      if (Number.isFinite(time)) periods.add(entry(state.periods, cluster, periods.empty), score, time, keys, weight, units);
+      if (Number.isFinite(row.time)) periods.add(entry(state.periods, cluster, periods.empty), row);
       if (clustered) addAnswer(entry(state.overall, cluster, newTally), score, weight, units);
-      addAnswer(entry(state.agents, keyOf(keys[AT.agent]), newTally), score, weight, units);
-      addAnswer(entry(state.teams, keyOf(keys[AT.team]), newTally), score, weight, units);
-      addAnswer(entry(state.channels, keyOf(keys[AT.channel]), newTally), score, weight, units);
-      themes?.add(state.themes, score, time, keys, weight, units);
+      addAnswer(entry(state.agents, keyOf(values.agent), newTally), score, weight, units);
+      addAnswer(entry(state.teams, keyOf(values.team), newTally), score, weight, units);
+      addAnswer(entry(state.channels, keyOf(values.channel), newTally), score, weight, units);
+      themes?.add(state.themes, row);
       if (classify(score) === 'detractor') {
         state.detractorRows += units;
-        if (keys[AT.comment].trim() !== '') state.detractorsWithComment++;
+        if (values.comment.trim() !== '') state.detractorsWithComment++;
       }
     },
     merge(into, from) {
       for (const [cluster, byPeriod] of from.periods) periods.merge(entry(into.periods, cluster, periods.empty), byPeriod);
-      groupFold.merge(into.overall, from.overall);
-      groupFold.merge(into.agents, from.agents);
-      groupFold.merge(into.teams, from.teams);
-      groupFold.merge(into.channels, from.channels);
+      mergeKeyed(into.overall, from.overall);
+      mergeKeyed(into.agents, from.agents);
+      mergeKeyed(into.teams, from.teams);
+      mergeKeyed(into.channels, from.channels);
       themes?.merge(into.themes, from.themes);
       into.detractorRows += from.detractorRows;
       into.detractorsWithComment += from.detractorsWithComment;

@@ -24,7 +24,7 @@ export const themes: CommandDefinition<ThemeFlags> = {
       .option('--comment <column>', 'the comment column (default: detected)'),
   async run({ flags, statistics, scan }) {
     const list = flags.themes ? readThemes(flags.themes) : STARTER_THEMES;
-    const fold = themeFold(list, 0);
+    const fold = themeFold(list);
     const result = await scan({ groups: [{ role: 'comment', flag: '--comment', spec: flags.comment, detect: detectComment, value: true }] }, fold);
     const state = result.state;
     const rows = themeRows(list, state, statistics);

@@ -14,7 +14,7 @@ import type { Scan } from '../../io/scan.js';
 import { confidenceLabel, groupLabel } from '../../report/format.js';
 import type { Chart, Column } from '../../report/model.js';
 import { isoDay } from '../accounting.js';
-import { type ClusterFlags, clusterColumns, clusterNote, clusterOption, periodsInClusters, seriesInClusters, talliesOf } from '../clusters.js';
+import { type ClusterFlags, clusterColumns, clusterNote, clusterOption, clusterRoles, periodsInClusters, seriesInClusters, talliesOf } from '../clusters.js';
 import type { CommandContext, CommandDefinition, Outcome } from '../command.js';
 import { differenceCells, differenceColumns, lowN, npsCells, npsColumns, SIGNIFICANT } from '../figures.js';
 import { type InProgressFlags, inProgressOption, judging, latestJudged } from '../in-progress.js';
@@ -66,10 +66,10 @@ export const trend: CommandDefinition<TrendFlags> = {
 };
 
 async function trendOverall({ flags, request, statistics, decimals, failBelow, scan, warn }: CommandContext<TrendFlags>, calendar: Calendar): Promise<Outcome> {
-  // With --cluster, periods are tallied per cluster, whose value is the first group value.
+  // With --cluster, periods are tallied per cluster.
   const clusterColumn = clusterColumns(flags);
-  const periodsFold: Fold<unknown> = clusterColumn.length ? groupPeriodFold(calendar) : periodFold(calendar);
-  const fold = pairFold(periodsFold, sideFold(flags, clusterColumn.length, { by: 'period', calendar }));
+  const periodsFold: Fold<unknown> = clusterColumn.length ? groupPeriodFold(calendar, clusterRoles(flags)) : periodFold(calendar);
+  const fold = pairFold(periodsFold, sideFold(flags, { by: 'period', calendar }));
   const result = await scan({ needsDates: true, groups: [...clusterColumn, ...sideColumns(flags)] }, fold);
   const [state, side] = result.state;
   checkSideMetrics(flags, side.values(), warn);
@@ -166,8 +166,7 @@ async function trendByGroup({ flags, request, statistics, decimals, failBelow, s
   }
   // With --cluster, each series' periods are tallied per cluster too, whose value follows the group's.
   const clusterColumn = clusterColumns(flags);
-  const keyColumns = 1 + clusterColumn.length;
-  const fold = pairFold(groupPeriodFold(calendar, keyColumns), sideFold(flags, keyColumns, { by: 'groupPeriod', calendar }));
+  const fold = pairFold(groupPeriodFold(calendar, ['by', ...clusterRoles(flags)]), sideFold(flags, { by: 'groupPeriod', role: 'by', calendar }));
   const result = await scan({ needsDates: true, groups: [{ role: 'by', flag: '--by', spec: by }, ...clusterColumn, ...sideColumns(flags)] }, fold);
   const [state, side] = result.state;
   checkSideMetrics(flags, side.values(), warn);
