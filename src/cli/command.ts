@@ -13,9 +13,11 @@ import type { Gate, Report } from '../report/model.js';
 export interface SharedGroups {
   /**
    * Survey exports to read: files, columns, dates, encodings, presets. `questions` is how many
-   * --score columns the command analyses side by side. `dialect` is only what describes a file.
+   * --score columns the command analyses side by side; `threads: false` for a command whose fold
+   * cannot be split (it has no recipe) and so does not offer --threads. `dialect` is only what
+   * describes a file.
    */
-  readonly input?: { readonly questions: 1 | 2 } | 'dialect';
+  readonly input?: { readonly questions: 1 | 2; readonly threads?: false } | 'dialect';
   /** --since, --until, --last, --fiscal-year-start, --where. */
   readonly filters?: true;
   /** --ci-method and --confidence, or only --confidence. */

@@ -38,7 +38,7 @@ export function addSharedOptions(cmd: Command, groups: SharedGroups): Command {
     add(HEADINGS.input, dialectOptions());
   } else if (groups.input) {
     cmd.argument('[files...]', 'CSV exports to read, pooled (.gz is unzipped; - or none reads stdin)');
-    add(HEADINGS.input, inputOptions(groups.input.questions));
+    add(HEADINGS.input, inputOptions(groups.input.questions, groups.input.threads ?? true));
   }
   if (groups.weights) {
     add(HEADINGS.input, [
@@ -68,7 +68,7 @@ function dialectOptions(): Option[] {
   ];
 }
 
-function inputOptions(questions: 1 | 2): Option[] {
+function inputOptions(questions: 1 | 2, threads: boolean): Option[] {
   return [
     new Option('--config <file>', 'settings file (default: ./nps.config.json when present)'),
     new Option('--no-config', 'ignore ./nps.config.json'),
@@ -88,7 +88,7 @@ function inputOptions(questions: 1 | 2): Option[] {
     new Option('--on <key>', "each --join's key column: KEY when both name it so, or EXPORT_COLUMN=LOOKUP_COLUMN").argParser(collect),
     new Option('--join-keep <row>', 'which row wins when a lookup lists a key twice with other values (default: that is an error)').choices(['first', 'last']),
     new Option('--dedupe <column>', 'one response per value of this ID column: the latest by date, else the last; the others excluded as duplicates'),
-    new Option('--threads <n>', 'read a file of 64 MiB or more with N threads (default: one per core; 1: one thread)').argParser(parsePositive),
+    ...(threads ? [new Option('--threads <n>', 'read a file of 64 MiB or more with N threads (default: one per core; 1: one thread)').argParser(parsePositive)] : []),
     ...dialectOptions(),
   ];
 }

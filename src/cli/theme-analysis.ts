@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { Fold } from '../core/fold.js';
+import { type Fold, recipe } from '../core/fold.js';
 import { compareGroups, holm } from '../core/significance.js';
 import { type Statistics, summarize } from '../core/summary.js';
 import { addAnswer, countsOf, mergeTallies, newTally, type Tally } from '../core/tally.js';
@@ -40,6 +40,7 @@ export function themeFold(list: readonly Theme[]): Fold<ThemeState> {
         mergeTallies(into.notMentioning[i], t);
       });
     },
+    recipe: recipe(import.meta.url, 'themeFold', list),
   };
 }
 

@@ -30,11 +30,22 @@ export interface Fold<S> {
   add(state: S, row: FoldRow): void;
   merge(into: S, from: S): void;
   /**
-   * The fold as data, when it is one of the folds below: a worker thread builds the same fold from
-   * it (functions do not cross threads) and its state, plain maps and arrays, comes back whole.
+   * How to make the fold again: a worker thread makes the same fold from it (functions do not
+   * cross threads), and its state, plain maps, objects and arrays, comes back whole to be merged.
+   * A fold without one is read on one thread.
    */
-  readonly spec?: FoldSpec;
+  readonly recipe?: FoldRecipe;
 }
+
+/** A fold as data: the module and export that make it, and the arguments (data, or recipes of folds). */
+export interface FoldRecipe {
+  readonly module: string;
+  readonly name: string;
+  readonly args: readonly unknown[];
+}
+
+/** The recipe of the fold `name` of `module` (its import.meta.url) makes from `args`. */
+export const recipe = (module: string, name: string, ...args: unknown[]): FoldRecipe => ({ module, name, args });
 
 /** Which key side metrics are kept per: none (the whole input), a period, a group and period, groups. */
 export type SideKey =
@@ -43,38 +54,12 @@ export type SideKey =
   | { readonly by: 'groupPeriod'; readonly role: string; readonly calendar: Calendar }
   | { readonly by: 'groups'; readonly roles: readonly string[] };
 
-export type FoldSpec =
-  | { readonly kind: 'tally' }
-  | { readonly kind: 'period'; readonly calendar: Calendar }
-  | { readonly kind: 'keyed'; readonly roles: readonly string[] }
-  | { readonly kind: 'groupPeriod'; readonly calendar: Calendar; readonly roles: readonly string[] }
-  | { readonly kind: 'pair'; readonly a: FoldSpec; readonly b: FoldSpec }
-  | { readonly kind: 'side'; readonly csat: boolean; readonly ces: boolean; readonly key: SideKey };
-
-/** The fold a spec describes: how a worker thread rebuilds the main thread's fold. */
-export function foldOf(spec: FoldSpec): Fold<unknown> {
-  switch (spec.kind) {
-    case 'tally':
-      return tallyFold;
-    case 'period':
-      return periodFold(spec.calendar);
-    case 'keyed':
-      return keyedFold(spec.roles);
-    case 'groupPeriod':
-      return groupPeriodFold(spec.calendar, spec.roles);
-    case 'pair':
-      return pairFold(foldOf(spec.a), foldOf(spec.b));
-    case 'side':
-      return sideFold(spec.csat, spec.ces, spec.key);
-  }
-}
-
 /** All answers in one tally. */
 export const tallyFold: Fold<Tally> = {
   empty: newTally,
   add: (t, row) => addAnswer(t, row.score, row.weight, row.units),
   merge: (into, from) => void mergeTallies(into, from),
-  spec: { kind: 'tally' },
+  recipe: recipe(import.meta.url, 'tallyFold'),
 };
 
 /** One tally per calendar period. */
@@ -102,7 +87,7 @@ export function periodFold(calendar: Calendar): Fold<Map<number, Tally>> {
       addAnswer(lastTally!, row.score, row.weight, row.units);
     },
     merge: mergeKeyed,
-    spec: { kind: 'period', calendar },
+    recipe: recipe(import.meta.url, 'periodFold', calendar),
   };
 }
 
@@ -152,7 +137,7 @@ export function keyedFold(roles: readonly string[]): Fold<Map<string, Tally>> {
       addAnswer(entry(groups, keyOf(row.values), newTally), row.score, row.weight, row.units);
     },
     merge: mergeKeyed,
-    spec: { kind: 'keyed', roles },
+    recipe: recipe(import.meta.url, 'keyedFold', roles),
   };
 }
 
@@ -168,7 +153,7 @@ export function groupPeriodFold(calendar: Calendar, roles: readonly string[]): F
     merge(into, from) {
       for (const [key, series] of from) periods.merge(entry(into, key, periods.empty), series);
     },
-    spec: { kind: 'groupPeriod', calendar, roles },
+    recipe: recipe(import.meta.url, 'groupPeriodFold', calendar, roles),
   };
 }
 
@@ -184,7 +169,7 @@ export function pairFold<A, B>(a: Fold<A>, b: Fold<B>): Fold<[A, B]> {
       a.merge(into[0], from[0]);
       b.merge(into[1], from[1]);
     },
-    spec: a.spec && b.spec ? { kind: 'pair', a: a.spec, b: b.spec } : undefined,
+    recipe: a.recipe && b.recipe ? recipe(import.meta.url, 'pairFold', a.recipe, b.recipe) : undefined,
   };
 }
 
@@ -226,6 +211,6 @@ export function sideFold(csat: boolean, ces: boolean, key: SideKey): Fold<Map<st
         else into.set(k, { ...m });
       }
     },
-    spec: { kind: 'side', csat, ces, key },
+    recipe: recipe(import.meta.url, 'sideFold', csat, ces, key),
   };
 }

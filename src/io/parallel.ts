@@ -1,7 +1,7 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { FoldSpec } from '../core/fold.js';
+import type { FoldRecipe } from '../core/fold.js';
 import type { InputZones, Pass, PassData, SinkPlan } from './pass.js';
 import type { ScanRequest } from './plan.js';
 import type { Part, ReadResult } from './read.js';
@@ -126,7 +126,7 @@ export function partStarts(path: string, threads: number, shape: { readonly deli
 /** What a worker thread is sent: everything as data (functions do not cross threads). */
 export interface PartJob {
   readonly part: Part;
-  readonly fold: FoldSpec;
+  readonly fold: FoldRecipe;
   readonly request: ScanRequest;
   /** The request's --tz, by name. */
   readonly zone?: string;
@@ -143,7 +143,7 @@ export interface PartOutcome<S> {
 
 /** The request without what cannot be sent: zones go by name, and detection is over. */
 function requestAsData(request: ScanRequest): ScanRequest {
-  return { ...request, zone: undefined, keep: undefined, groups: request.groups.map(({ detect: _, ...group }) => group) };
+  return { ...request, zone: undefined, groups: request.groups.map(({ detect: _, ...group }) => group) };
 }
 
 /** The planned columns without the preset's functions (a file with a row classifier is not split). */
@@ -199,7 +199,7 @@ export class PartedFile<S> {
     path: string,
     starts: readonly number[],
     shape: { readonly delimiter: string; readonly columns: number },
-    work: { readonly fold: FoldSpec; readonly request: ScanRequest; readonly plan: SinkPlan; readonly fileKey: string; readonly zones: InputZones },
+    work: { readonly fold: FoldRecipe; readonly request: ScanRequest; readonly plan: SinkPlan; readonly fileKey: string; readonly zones: InputZones },
   ): number {
     const request = requestAsData(work.request);
     const plan = planAsData(work.plan);

@@ -1,5 +1,5 @@
 import { isMissingCell, type Scale } from '../core/answer.js';
-import type { PeriodRange, PeriodUnit, WindowEnd } from '../core/period.js';
+import type { Calendar, PeriodRange, PeriodUnit, WindowEnd } from '../core/period.js';
 import type { Zone } from '../core/zone.js';
 import { dataError, inputError, usageError } from '../errors.js';
 import type { JoinKeep, JoinSpec } from './join.js';
@@ -86,8 +86,8 @@ export interface ScanRequest {
   readonly maxGroups?: number;
   /** Worker threads a large file may be read with (--threads); undefined: one per core. */
   readonly threads?: number;
-  /** Keep only rows whose (wall) time passes, e.g. the two periods being compared; others are filtered. */
-  readonly keep?: (time: number) => boolean;
+  /** Keep only rows in these periods (the two being compared); others are filtered. Data, so worker threads get it too. */
+  readonly keep?: { readonly calendar: Calendar; readonly periods: readonly number[] };
 }
 
 /** What was detected in one input, for `meta` and for the user. */

@@ -86,7 +86,7 @@ export class Reading<S> {
     readonly order: DateOrder,
     private readonly fold: Fold<S>,
     private readonly bucketCalendar: Calendar | undefined,
-    private readonly keep: ((time: number) => boolean) | undefined,
+    private readonly keep: { readonly calendar: Calendar; readonly periods: readonly number[] } | undefined,
     private readonly questions: number,
     private readonly scale: Scale,
     /** --last N: the periods kept, once the scan knows them (rows of others are filtered as they come). */
@@ -197,7 +197,7 @@ export class Reading<S> {
         exclude(this.outside, 'bad_date', line);
         return;
       }
-      if (time < input.since || time > input.until || (this.keep && !this.keep(time))) {
+      if (time < input.since || time > input.until || (this.keep && !this.keep.periods.includes(periodKey(time, this.keep.calendar)))) {
         if (!counted) return;
         this.outside.read++;
         this.outside.filtered++;

@@ -1,5 +1,5 @@
 import { parentPort } from 'node:worker_threads';
-import { foldOf } from '../core/fold.js';
+import type { Fold, FoldRecipe } from '../core/fold.js';
 import { UTC, type Zone, zoneOf } from '../core/zone.js';
 import type { PartJob, PartOutcome } from './parallel.js';
 import { Pass } from './pass.js';
@@ -11,9 +11,23 @@ import { readPart } from './read.js';
  * main thread reads the part again and reports it with the right line.
  */
 
+const isRecipe = (value: unknown): value is FoldRecipe =>
+  typeof value === 'object' && value !== null && 'module' in value && 'name' in value && Array.isArray((value as FoldRecipe).args);
+
+/**
+ * The fold a recipe describes, its arguments that are recipes made first. Under a test runner the
+ * main thread runs the sources while this thread runs the build: a source module is taken from it.
+ */
+async function foldOf(r: FoldRecipe): Promise<Fold<unknown>> {
+  const module = r.module.endsWith('.ts') ? r.module.replace(/\/src\/([^/].*)\.ts$/, '/dist/$1.js') : r.module;
+  const made = (await import(module))[r.name];
+  const args = await Promise.all(r.args.map((arg) => (isRecipe(arg) ? foldOf(arg) : arg)));
+  return typeof made === 'function' ? made(...args) : made;
+}
+
 const job = (await new Promise((resolve) => parentPort!.once('message', resolve))) as PartJob;
 const zone = (name: string): Zone => zoneOf(name) ?? UTC;
-const pass = new Pass({ ...job.request, zone: job.zone === undefined ? undefined : zone(job.zone) }, foldOf(job.fold));
+const pass = new Pass({ ...job.request, zone: job.zone === undefined ? undefined : zone(job.zone) }, await foldOf(job.fold));
 const sink = pass.sink(job.plan, job.fileKey, { analysis: zone(job.zones.analysis), source: zone(job.zones.source) });
 const result = await readPart(job.part, sink, {
   broken: () => {},

@@ -57,7 +57,7 @@ export interface Scan<S> {
 
 /** Threads to read a file with: more than one only for a large file folded by a fold a worker thread can rebuild. */
 function threadsForFile<S>(file: string, fold: Fold<S>, request: ScanRequest, io: Io): number {
-  if (file === '-' || !fold.spec || request.keep) return 1;
+  if (file === '-' || !fold.recipe) return 1;
   let size: number;
   try {
     size = statSync(file).size;
@@ -136,7 +136,7 @@ export async function scan<S>(request: ScanRequest, io: Io, fold: Fold<S>): Prom
         if (!workers || !starts) return sink;
         const columnNames = request.groups.map((g) => plan.info.columns[g.role]?.name ?? '');
         parted = { plan, zones, columnNames };
-        const stopAt = workers.start(file, starts, shape, { fold: fold.spec!, request: { ...request, periods: range }, plan, fileKey, zones });
+        const stopAt = workers.start(file, starts, shape, { fold: fold.recipe!, request: { ...request, periods: range }, plan, fileKey, zones });
         return Object.assign(sink, { stopAt });
       });
       if (workers && parted) {

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { COMMANDS as COMMAND_LIST } from '../../src/cli/commands/index.js';
 import { main } from '../../src/cli/main.js';
 import { fakeIo } from '../helpers/fake-io.js';
 
@@ -100,9 +101,48 @@ describe('several threads give what one gives', () => {
     expect(JSON.parse(many.stdout).meta.dates.slash_order).toBe('mdy');
   });
 
-  it('a command whose fold stays on one thread says so', async () => {
+  it('a command whose fold cannot be split does not offer --threads', async () => {
     const listed = await run(['followup', iso, '--format', 'json'], 4);
-    expect(readerOf(listed)).toBe('fast');
+    expect(listed.exit).toBe(2);
+    expect(listed.stderr).toContain("unknown option '--threads'");
+  });
+});
+
+/**
+ * The contract: every command that offers --threads reads a large file on threads and prints
+ * exactly what it prints on one. A command added with --threads must be listed here, with the
+ * arguments it needs, or this fails.
+ */
+const THREADED: Readonly<Record<string, readonly string[]>> = {
+  report: [],
+  summary: ['--period', 'month', '--as-of', '2025-01-01'],
+  trend: ['--period', 'month'],
+  agents: ['--min-n', '1'],
+  segments: ['--by', 'channel'],
+  compare: ['--period', '2024-06', '--vs', '2024-05'],
+  themes: ['--comment', 'comment'],
+};
+
+describe('every command that offers --threads reads on threads', () => {
+  const offering = COMMAND_LIST.filter((c) => typeof c.shared.input === 'object' && c.shared.input.threads !== false).map((c) => c.name);
+  const path = file('contract.csv', exportOf(3000, 13, isoDate));
+
+  it('lists them all', () => {
+    expect(Object.keys(THREADED).sort()).toEqual([...offering].sort());
+  });
+
+  it.each(Object.entries(THREADED))('%s: 2 threads print what 1 prints', async (command, args) => {
+    const one = await run([command, path, ...args, '--format', 'json'], 1);
+    expect(
+      one.stderr
+        .split('\n')
+        .filter((l) => !l.includes('warning'))
+        .join('\n'),
+    ).toBe('');
+    expect(one.exit).toBe(0);
+    const two = await run([command, path, ...args, '--format', 'json'], 2);
+    expect(readerOf(two)).toBe('fast, 2 threads');
+    expect(withoutReader(two)).toEqual(withoutReader(one));
   });
 });
 

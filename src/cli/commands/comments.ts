@@ -25,7 +25,7 @@ export const comments: CommandDefinition<CommentFlags> = {
     ['nps comments survey.csv --by team --top 5', "each team's own top terms"],
     ['nps comments survey.csv --last 1q --format csv', 'last quarter, one row per term'],
   ],
-  shared: { input: { questions: 1 }, filters: true, output: { decimals: false }, accounting: true, grouping: true },
+  shared: { input: { questions: 1, threads: false }, filters: true, output: { decimals: false }, accounting: true, grouping: true },
   configure: (cmd) =>
     cmd
       .option('--comment <column>', 'the comment column (default: detected)')

@@ -1,7 +1,7 @@
 import { type GroupDesign, independentGroups } from '../../core/cluster.js';
 import { type Fold, groupPeriodFold, keyedFold, periodFold } from '../../core/fold.js';
 import { eachAgainstRest } from '../../core/groups.js';
-import { type Calendar, PERIOD_UNITS, type PeriodUnit, parsePeriodLabel, periodKey, periodLabel } from '../../core/period.js';
+import { type Calendar, PERIOD_UNITS, type PeriodUnit, parsePeriodLabel, periodLabel } from '../../core/period.js';
 import type { Difference } from '../../core/significance.js';
 import { type NpsSummary, type Statistics, summarize } from '../../core/summary.js';
 import type { Tally } from '../../core/tally.js';
@@ -139,8 +139,7 @@ async function byPeriod({ flags, request, statistics, scan }: CommandContext<Com
     calendar = first.calendar;
     focus = first.key;
     reference = second.key;
-    const wanted = [focus, reference];
-    spec = { ...spec, keep: (time) => wanted.includes(periodKey(time, calendar)) };
+    spec = { ...spec, keep: { calendar, periods: [focus, reference] } };
   }
   // With --cluster, periods are tallied per cluster.
   const clusterColumn = clusterColumns(flags);

@@ -33,7 +33,7 @@ export const drivers: CommandDefinition<DriverFlags> = {
     ['nps drivers survey.csv --categorical channel,fcr', 'NPS per channel and first-contact resolution, with chi-square tests'],
     ['nps drivers survey.csv --numeric wait_seconds --categorical channel --format csv', 'both, one row per band or level'],
   ],
-  shared: { input: { questions: 1 }, filters: true, statistics: true, output: { decimals: true }, accounting: true, grouping: true },
+  shared: { input: { questions: 1, threads: false }, filters: true, statistics: true, output: { decimals: true }, accounting: true, grouping: true },
   configure: (cmd) =>
     cmd
       .option('--numeric <columns>', 'numeric drivers, comma-separated (decimal commas read as numbers)')

@@ -41,7 +41,7 @@ export const followup: CommandDefinition<FollowupFlags> = {
     ['nps followup survey.csv --category passive --include email --format json', 'passives, with their e-mail address, as JSON'],
     ['nps followup survey.csv --max-score 3 --where team=Nord', 'the angriest answers of one team'],
   ],
-  shared: { input: { questions: 1 }, filters: true, output: { decimals: false, listing: true }, accounting: true },
+  shared: { input: { questions: 1, threads: false }, filters: true, output: { decimals: false, listing: true }, accounting: true },
   configure: (cmd) =>
     cmd
       .addOption(new Option('--category <category>', 'which answers to list').choices([...CATEGORIES].reverse()).default('detractor'))

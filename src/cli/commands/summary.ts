@@ -3,13 +3,13 @@ import { classify } from '../../core/classify.js';
 import { clusteredNps, type GroupDesign, independentGroups } from '../../core/cluster.js';
 import { entry } from '../../core/entry.js';
 import { maxOf, minOf } from '../../core/extent.js';
-import { type Fold, KEY_SEPARATOR, mergeKeyed, periodFold } from '../../core/fold.js';
+import { type Fold, KEY_SEPARATOR, mergeKeyed, periodFold, recipe } from '../../core/fold.js';
 import { eachAgainstRest } from '../../core/groups.js';
 import { leaderboard, type Standing } from '../../core/leaderboard.js';
 import { type Calendar, PERIOD_UNITS, type PeriodUnit, periodLabel } from '../../core/period.js';
 import { type Statistics, summarize } from '../../core/summary.js';
 import { addAnswer, newTally, type Tally } from '../../core/tally.js';
-import { STARTER_THEMES } from '../../core/themes.js';
+import { STARTER_THEMES, type Theme } from '../../core/themes.js';
 import { trendOf } from '../../core/trend.js';
 import { detectAgent, detectChannel, detectComment, detectTeam } from '../../io/mapping.js';
 import type { GroupColumn } from '../../io/plan.js';
@@ -93,10 +93,7 @@ export const summary: CommandDefinition<SummaryFlags> = {
     const list = flags.themes ? readThemes(flags.themes) : STARTER_THEMES;
     const groups = ROLES.map((role): GroupColumn => ({ role, flag: `--${role}`, spec: flags[role], detect: DETECT[role], optional: true, value: role === 'comment' }));
     const clustered = flags.cluster !== undefined;
-    const result = await scan(
-      { needsDates: true, datesIfAny: true, groups: [...groups, ...clusterColumns(flags)] },
-      summaryFold(calendar, list.length === 0 ? undefined : themeFold(list), clustered),
-    );
+    const result = await scan({ needsDates: true, datesIfAny: true, groups: [...groups, ...clusterColumns(flags)] }, summaryFold(calendar, list, clustered));
     const state = result.state;
     const found = (role: (typeof ROLES)[number]) => result.inputs.find((input) => input.columns[role])?.columns[role]?.name;
     const dated = result.inputs.some((input) => input.columns.date);
@@ -156,8 +153,9 @@ export const summary: CommandDefinition<SummaryFlags> = {
 };
 
 /** Everything a summary tallies, in one pass: periods (when dated), agents, teams, channels, themes. */
-function summaryFold(calendar: Calendar, themes: Fold<ThemeState> | undefined, clustered: boolean): Fold<SummaryState> {
+export function summaryFold(calendar: Calendar, list: readonly Theme[], clustered: boolean): Fold<SummaryState> {
   const periods = periodFold(calendar);
+  const themes = list.length === 0 ? undefined : themeFold(list);
   return {
     empty: () => ({
       periods: new Map(),
@@ -194,6 +192,7 @@ function summaryFold(calendar: Calendar, themes: Fold<ThemeState> | undefined, c
       into.detractorRows += from.detractorRows;
       into.detractorsWithComment += from.detractorsWithComment;
     },
+    recipe: recipe(import.meta.url, 'summaryFold', calendar, list, clustered),
   };
 }
 
