@@ -11,7 +11,6 @@ import {
   periodKey,
   periodLabel,
   periodStart,
-  sparkline,
 } from '../../src/core/period.js';
 
 // Keys below are worked out by hand from the documented formulas, with these anchors:
@@ -238,20 +237,5 @@ describe('isComplete', () => {
     ['2024-11-18T00:00', false],
   ])('2024-W47 at %s: %s', (boundary, complete) => {
     expect(isComplete(w47, week, wall(boundary))).toBe(complete);
-  });
-});
-
-describe('sparkline', () => {
-  it.each([
-    [[0, 1, 2, 3, 4, 5, 6, 7], '▁▂▃▄▅▆▇█'],
-    [[7, 0], '█▁'],
-    [[-50, 50], '▁█'],
-    [[0, 2, NaN, 14], '▁▂ █'],
-    [[5, 5, 5], '▄▄▄'],
-    [[3, NaN, 3], '▄ ▄'],
-    [[NaN, NaN], '  '],
-    [[], ''],
-  ])('draws %j as %j', (values, line) => {
-    expect(sparkline(values)).toBe(line);
   });
 });
