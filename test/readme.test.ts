@@ -45,3 +45,17 @@ describe('output the README quotes', () => {
     for (const line of output.split('\n').filter((l) => l !== '' && l !== '...')) expect(printed).toContain(line);
   });
 });
+
+describe('the contents', () => {
+  it('lists every section, in order, with links that match the headings', () => {
+    const outside = readme.replace(/^```[\s\S]*?^```$/gm, '');
+    const slug = (heading: string) =>
+      heading
+        .toLowerCase()
+        .replace(/[^\w\- ]/g, '')
+        .replace(/ /g, '-');
+    const sections = [...outside.matchAll(/^## (.+)$/gm)].map((m) => m[1]).filter((h) => h !== 'Contents');
+    const listed = [...outside.matchAll(/^- \[(.+)\]\(#(.+)\)$/gm)].map((m) => [m[1], m[2]]);
+    expect(listed).toEqual(sections.map((h) => [h, slug(h)]));
+  });
+});
