@@ -12,13 +12,9 @@ import {
 } from '../../core/sample-size.js';
 import { weightedCounts } from '../../core/tally.js';
 import { dataError, usageError } from '../../errors.js';
-import type { Io } from '../../io/io.js';
-import type { ScanRequest } from '../../io/plan.js';
-import type { Accounting } from '../../io/rows.js';
-import { scan } from '../../io/scan.js';
 import { confidenceLabel, formatDecimal, formatForHumans } from '../../report/format.js';
 import { describeAccounting } from '../accounting.js';
-import type { CommandDefinition, Outcome } from '../command.js';
+import type { CommandContext, CommandDefinition, Outcome } from '../command.js';
 import { METHOD_NAMES } from '../figures.js';
 
 interface SampleSizeFlags {
@@ -50,7 +46,7 @@ export const samplesize: CommandDefinition<SampleSizeFlags> = {
       .option('--detractors <share>', 'expected share of detractors (0.2 or 20%) instead of the worst case', parseShare)
       .option('--shares-from <file>', 'plan for the shares of promoters and detractors in this export (or, with --counts, counts table)')
       .option('--counts', '--shares-from is a counts table (score,count or detractors,passives,promoters rows), as nps sql writes'),
-  async run({ flags, statistics, decimals, io }) {
+  async run({ flags, statistics, decimals, scan }) {
     const confidence = statistics.confidence;
     if ((flags.margin === undefined) === (flags.difference === undefined)) {
       throw usageError('give either --margin or --difference', 'e.g. nps samplesize --margin 5');
@@ -61,7 +57,7 @@ export const samplesize: CommandDefinition<SampleSizeFlags> = {
     if (flags.sharesFrom !== undefined && flags.promoters !== undefined)
       throw usageError('--shares-from and --promoters/--detractors both give the planning shares', 'give one of them');
     if (flags.counts && flags.sharesFrom === undefined) throw usageError('--counts says what --shares-from reads', 'give --shares-from FILE');
-    const observed = flags.sharesFrom === undefined ? undefined : await observedShares(flags.sharesFrom, Boolean(flags.counts), io);
+    const observed = flags.sharesFrom === undefined ? undefined : await observedShares(flags.sharesFrom, Boolean(flags.counts), scan);
     const given: PlanningShares | undefined = observed?.shares ?? (flags.promoters === undefined ? undefined : { promoters: flags.promoters, detractors: flags.detractors! });
     if (given && given.promoters + given.detractors > 1) throw usageError('--promoters and --detractors add up to more than 1');
     const byMargin = flags.margin !== undefined;
@@ -118,7 +114,7 @@ export const samplesize: CommandDefinition<SampleSizeFlags> = {
       ],
       notes: [
         sentence,
-        ...(observed ? [`Planning shares from ${flags.sharesFrom}: ${describeAccounting(observed.accounting)}`] : []),
+        ...(observed ? [`Planning shares from ${flags.sharesFrom}.`] : []),
         byMargin
           ? `The smallest n whose ${METHOD_NAMES[statistics.method]} interval (the method reports use), at the planning shares' expected counts, is within ±${formatDecimal(flags.margin!, decimals)} points on both sides: a search, so skewed shares get the n they need.${given ? '' : ' The worst case is the mix of promoters, passives and detractors that needs the most responses, searched over every mix: not always half promoters, half detractors.'}`
           : 'n = ceil((z₁₋α/₂ + z_power)² 2V / D²) per group, the normal approximation of the two-sample test (V = 1 in the worst case).',
@@ -139,14 +135,16 @@ function plan(byMargin: boolean, target: number, statistics: Statistics, power: 
   return { shares, responses: responsesPerGroupForDifference(target, statistics.confidence, power, shares) };
 }
 
-/** The shares of promoters and detractors in an export or counts table, with where its rows went. */
-async function observedShares(file: string, counts: boolean, io: Io): Promise<{ shares: PlanningShares; accounting: Accounting }> {
-  const request: ScanRequest = { files: [file], scores: [], where: [], fiscalYearStart: 1, groups: [], needsDates: false, counts };
-  const result = await scan(request, io, tallyFold);
+/**
+ * The shares of promoters and detractors in an export or counts table, with where its rows went:
+ * read by the runner's scan, so with the checks and warnings of every other reading.
+ */
+async function observedShares(file: string, counts: boolean, scan: CommandContext<unknown>['scan']): Promise<{ shares: PlanningShares }> {
+  const result = await scan({ files: [file], counts, groups: [] }, tallyFold);
   const c = weightedCounts(result.overall);
   const n = c.promoters + c.passives + c.detractors;
   if (n === 0) throw dataError(`--shares-from ${file}: no answers to plan from (${describeAccounting(result.accounting)})`, 'give an export or counts table with answers');
-  return { shares: { promoters: c.promoters / n, detractors: c.detractors / n }, accounting: result.accounting };
+  return { shares: { promoters: c.promoters / n, detractors: c.detractors / n } };
 }
 
 /** Below a tenth of a point no survey could be planned (±0.1 already needs 3.8 million responses). */
