@@ -1,26 +1,32 @@
-import { Readable } from 'node:stream';
-import type { AsyncBuffer, FileMetaData, SchemaElement } from 'hyparquet';
+import type { AsyncBuffer, ColumnData, FileMetaData, SchemaElement } from 'hyparquet';
 import { inputError } from '../errors.js';
-import { quoted, wallText } from './workbook.js';
+import { wallText } from './workbook.js';
 
 /*
- * Parquet files (warehouse exports) as the CSV the rest of the reading knows: a header of the
- * top-level column names, then the rows one row group at a time (hyparquet, pure JavaScript), so
- * memory holds one row group, never the file. A TIMESTAMP WITH TIME ZONE (isAdjustedToUTC) is an
- * instant, written with its Z so that --tz converts it like any other; a plain TIMESTAMP is the
- * wall-clock time it says.
+ * Parquet files (warehouse exports) as a table of rows: the top-level column names, then the rows
+ * one row group at a time (hyparquet, pure JavaScript), of the columns a command reads only, so
+ * memory holds part of one row group, never the file. Cells reach the reading as the text a CSV
+ * export would hold: a TIMESTAMP WITH TIME ZONE (isAdjustedToUTC) is an instant, written with its
+ * Z so that --tz converts it like any other; a plain TIMESTAMP is the wall-clock time it says.
  */
+
+/** A table that arrives as rows of values, not as text to parse. */
+export interface RowTable {
+  readonly header: readonly string[];
+  /**
+   * Hands each row from index `from` (up to `until`) to `onRow`, its cells as text, in one array
+   * reused from row to row; with `wanted`, only those columns are read, the others left empty.
+   */
+  rows(onRow: (cells: string[]) => void, from: number, wanted?: readonly number[], until?: number): Promise<void>;
+}
 
 /** A Parquet file starts (and ends) with the magic bytes PAR1. */
 export const isParquet = (head: Uint8Array): boolean => head.length >= 4 && head[0] === 0x50 && head[1] === 0x41 && head[2] === 0x52 && head[3] === 0x31;
 
-/** Rows of a row group turned into text at a time. */
-const SLICE_ROWS = 10_000;
-
 /** What to do about a file damaged after it was written (the writer's copy may still be sound). */
 const DAMAGED_HINT = 'the file was damaged after it was written: copy or export it again, or export CSV';
 
-export async function parquetAsCsv(path: string, name: string): Promise<Readable> {
+export async function parquetTable(path: string, name: string): Promise<RowTable> {
   const refused = (problem: string, hint = DAMAGED_HINT) => inputError(`cannot read ${name} as Parquet: ${problem}`, hint);
   const broken = (err: unknown) => refused((err as Error).message, 'check that the export finished, or export CSV');
   const { asyncBufferFromFile, parquetMetadataAsync, parquetRead, parquetSchema } = await import('hyparquet');
@@ -61,27 +67,44 @@ export async function parquetAsCsv(path: string, name: string): Promise<Readable
     // Without a logical type, the legacy TIMESTAMP_MILLIS/MICROS are UTC instants by the format's rules.
     return logical?.type === 'TIMESTAMP' ? Boolean(logical.isAdjustedToUTC) : /^TIMESTAMP_/.test(String(c.element.converted_type ?? ''));
   });
-  async function* csv(): AsyncGenerator<Buffer> {
-    yield Buffer.from(`${columns.map(quoted).join(',')}\n`, 'utf8');
-    let rowStart = 0;
+  // Top-level columns without children come as flat arrays of values: read column by column.
+  const flat = children.map((c) => c.children.length === 0);
+  async function rows(onRow: (cells: string[]) => void, from: number, wanted?: readonly number[], until = Infinity): Promise<void> {
+    const read = wanted ?? columns.map((_, i) => i);
+    const cells: string[] = new Array(columns.length).fill('');
+    const names = read.map((i) => columns[i]);
+    const columnar = read.every((i) => flat[i]);
+    let groupStart = 0;
     for (const group of metadata.row_groups) {
-      const rowEnd = rowStart + Number(group.num_rows);
-      let rows: unknown[][] = [];
+      const groupEnd = groupStart + Number(group.num_rows);
+      const rowStart = Math.max(from, groupStart);
+      const rowEnd = Math.min(groupEnd, until);
+      groupStart = groupEnd;
+      if (rowStart >= rowEnd) continue;
+      // Each column's values as decoded, in pieces that may reach outside the rows asked for.
+      const pieces = new Map<string, ColumnData[]>(names.map((name) => [name, []]));
+      let values: unknown[][] = [];
       try {
-        await parquetRead({ file, metadata, rowStart, rowEnd, compressors, onComplete: (read: unknown[][]) => (rows = read) });
+        await parquetRead({
+          file,
+          metadata,
+          rowStart,
+          rowEnd,
+          columns: names,
+          compressors,
+          ...(columnar ? { onChunk: (chunk: ColumnData) => pieces.get(chunk.columnName)?.push(chunk) } : { onComplete: (done: unknown[][]) => (values = done) }),
+        });
       } catch (err) {
         throw broken(err);
       }
-      // In slices: a row group may hold a million rows, which as one chunk of text would be a
-      // hundred megabytes at once (and more lines than a reader takes in one piece).
-      for (let at = 0; at < rows.length; at += SLICE_ROWS) {
-        const slice = rows.slice(at, at + SLICE_ROWS);
-        yield Buffer.from(slice.map((row) => `${row.map((cell, i) => quoted(cellText(cell, instants[i]))).join(',')}\n`).join(''), 'utf8');
+      const at = columnar ? names.map((name) => valueAt(pieces.get(name)!)) : names.map((_, k) => (row: number) => values[row - rowStart][k]);
+      for (let row = rowStart; row < rowEnd; row++) {
+        for (let k = 0; k < read.length; k++) cells[read[k]] = cellText(at[k](row), instants[read[k]]);
+        onRow(cells);
       }
-      rowStart = rowEnd;
     }
   }
-  return Readable.from(csv());
+  return { header: columns, rows };
 }
 
 /**
@@ -124,4 +147,15 @@ function cellText(cell: unknown, instant: boolean): string {
   if (typeof cell === 'boolean') return cell ? 'TRUE' : 'FALSE';
   if (typeof cell === 'object') return JSON.stringify(cell, (_key, value) => (typeof value === 'bigint' ? String(value) : value));
   return String(cell);
+}
+
+/** The value of a column at a row, from the pieces it was decoded in (in row order). */
+function valueAt(pieces: ColumnData[]): (row: number) => unknown {
+  pieces.sort((a, b) => a.rowStart - b.rowStart);
+  let i = 0;
+  return (row) => {
+    while (i < pieces.length - 1 && row >= pieces[i].rowEnd) i++;
+    const piece = pieces[i];
+    return piece && row >= piece.rowStart && row < piece.rowEnd ? piece.columnData[row - piece.rowStart] : undefined;
+  };
 }

@@ -190,7 +190,7 @@ export class Pass<S> {
       ? undefined
       : [
           ...scoreIndexes,
-          dateIndex,
+          dated ? dateIndex : -1,
           idIndex,
           weightIndex,
           countIndex,

@@ -8,6 +8,7 @@ import { type Decoding, toUtf8 } from './decode.js';
 import { type DateBytes, FastRecords, type RecordShape } from './fast-records.js';
 import type { Io } from './io.js';
 import { LineCounter } from './lines.js';
+import type { RowTable } from './parquet.js';
 import { progressFor } from './progress.js';
 import { type Dialect, sniffDialect } from './sniff.js';
 import { bytesOf, openSource, type Source } from './source.js';
@@ -72,8 +73,8 @@ export interface ReadResult {
   readonly warnedBroken: boolean;
 }
 
-/** Which reader reads the records: the byte scanner, or csv-parse (the reference). */
-export type ReaderName = 'fast' | 'csv-parse';
+/** Which reader reads the records: the byte scanner, csv-parse (the reference), or Parquet's rows. */
+export type ReaderName = 'fast' | 'csv-parse' | 'parquet';
 
 /** A quoted field running over more lines than this is a stray quote, whatever the lines hold. */
 const MAX_FIELD_LINES = 100;
@@ -99,10 +100,11 @@ export async function readTable(spec: string, io: Io, options: ReadOptions, prep
   const source = await openSource(spec, io, options.sheet);
   // Workbook and Parquet cells come as text already: bytes and separators are not theirs to choose.
   if (source.described !== undefined && (options.encoding !== undefined || options.delimiter !== undefined)) {
-    source.stream.destroy();
+    source.stream?.destroy();
     const flag = options.encoding !== undefined ? '--encoding' : '--delimiter';
     throw usageError(`${flag} reads CSV and text files: ${source.name} is ${source.sheet !== undefined ? 'an Excel workbook' : 'a Parquet file'}`, `drop ${flag}`);
   }
+  if (source.table) return readRows(source, source.table, options, prepare);
   const progress = progressFor(source.name, source.size, io);
   let parser: Parser | undefined;
   let fast: FastRecords | undefined;
@@ -253,7 +255,7 @@ export async function readTable(spec: string, io: Io, options: ReadOptions, prep
     if (!parser && !fast) throw inputError(`${source.name} is empty`, 'export the survey again, or check that you gave the right file');
     if (enough || fast?.stopped) {
       parser?.destroy();
-      source.stream.destroy();
+      source.stream!.destroy();
       return { stopped: Boolean(fast?.stopped), lastLine, warnedBroken };
     }
     if (fast) fast.end();
@@ -270,6 +272,28 @@ export async function readTable(spec: string, io: Io, options: ReadOptions, prep
   if (!header) throw inputError(`${source.name} has no header row`, 'the first line of a CSV export names its columns');
   if (!sink) start();
   return { stopped: false, lastLine, warnedBroken };
+}
+
+/**
+ * Reads a table whose rows come as values (Parquet): the header and a sample of whole rows, then
+ * the rest of the rows with only the columns the sink reads. Row i is on line i + 2, after the
+ * header's line, as in the CSV the table would be written as.
+ */
+async function readRows(source: Source, table: RowTable, options: ReadOptions, prepare: (head: TableHead) => RecordSink): Promise<ReadResult> {
+  const header = table.header.map((h) => h.trim());
+  if (header.length === 0 || header.every((h) => h === '')) throw inputError(`${source.name} has no columns`, 'export the table again, with its columns');
+  const sample: string[][] = [];
+  await table.rows((cells) => sample.push([...cells]), 0, undefined, SAMPLE_RECORDS);
+  const extra = options.extraHeaderRows?.(header, sample.slice(0, 3)) ?? 0;
+  const headerRows = sample.splice(0, extra);
+  const dialect: Dialect = { delimiter: ',', bom: false, sepLine: false };
+  const sink = prepare({ source, decoding: { encoding: 'utf-8' }, dialect, header, sample, headerRows, reader: 'parquet' });
+  if (options.headOnly) return { stopped: false, lastLine: 1 + extra + sample.length, warnedBroken: false };
+  let line = 1 + extra;
+  for (const record of sample) sink(record, ++line);
+  // Records of the wanted columns only, in an array reused from row to row, as the sink allows.
+  await table.rows((cells) => sink(sink.wanted ? cells : [...cells], ++line), extra + sample.length, sink.wanted);
+  return { stopped: false, lastLine: line, warnedBroken: false };
 }
 
 /** Where a part of an input starts, and what its reader needs to know from the input's head. */

@@ -4,7 +4,7 @@ import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { inputError, usageError } from '../errors.js';
 import type { Io } from './io.js';
-import { isParquet, parquetAsCsv } from './parquet.js';
+import { isParquet, parquetTable, type RowTable } from './parquet.js';
 import { fileMagic, isZip, workbookAsCsv } from './workbook.js';
 
 /** One input: a file or standard input, not yet read. */
@@ -19,7 +19,10 @@ export interface Source {
   readonly described?: string;
   /** Size in bytes when known (files), for progress. */
   readonly size?: number;
-  readonly stream: Readable;
+  /** The bytes of a text source (a file, a pipe, standard input, a workbook's sheet as CSV). */
+  readonly stream?: Readable;
+  /** The rows of a source that holds values, not text (Parquet). */
+  readonly table?: RowTable;
 }
 
 /** An input by its path (or - for stdin); `sheet` picks a workbook's sheet, by name or number. */
@@ -58,7 +61,7 @@ export async function openSource(spec: string, io: Io, sheet?: string): Promise<
     }
     return { name: spec, sheet: read.sheet, described: `xlsx, sheet ${JSON.stringify(read.sheet)}`, stream: read.stream };
   }
-  if (isParquet(magic) && sheet === undefined) return { name: spec, described: 'parquet', stream: await parquetAsCsv(spec, spec) };
+  if (isParquet(magic) && sheet === undefined) return { name: spec, described: 'parquet', table: await parquetTable(spec, spec) };
   if (sheet !== undefined) throw usageError(`--sheet reads Excel workbooks: ${spec} is not one`, 'drop --sheet for a CSV file');
   return { name: spec, path: spec, size, stream: createReadStream(spec, { highWaterMark: 256 * 1024 }) };
 }
@@ -77,7 +80,7 @@ export function fileError(spec: string, err: unknown): Error {
  * gzipped pipes both work whatever their name).
  */
 export async function* bytesOf(source: Source): AsyncGenerator<Buffer> {
-  const chunks = source.stream[Symbol.asyncIterator]();
+  const chunks = source.stream![Symbol.asyncIterator]();
   let first: IteratorResult<Buffer>;
   try {
     first = await chunks.next();

@@ -69,6 +69,31 @@ describe('Parquet in', () => {
     expect(meta.rows).toMatchObject({ read: 1_048_576, used: 1_048_576 });
   });
 
+  it('reads only the columns a command needs, past the rows it samples', async () => {
+    // The comment column of the last row group overwritten with bytes that decode as nothing:
+    // report never reads that column there, followup lists comments and meets them.
+    const written = join(temp, 'row-groups.parquet');
+    const db = await DuckDBInstance.create(':memory:');
+    const sql = await db.connect();
+    await sql.run(`COPY (SELECT i AS id, i % 11 AS score, 'said ' || i AS comment FROM range(30000) t(i)) TO '${written}' (FORMAT PARQUET, ROW_GROUP_SIZE 10000)`);
+    sql.closeSync();
+    const { asyncBufferFromFile, parquetMetadataAsync } = await import('hyparquet');
+    const metadata = await parquetMetadataAsync(await asyncBufferFromFile(written));
+    expect(metadata.row_groups.length).toBeGreaterThan(1);
+    const chunk = metadata.row_groups.at(-1)!.columns.find((c) => c.meta_data?.path_in_schema[0] === 'comment')!.meta_data!;
+    const start = Number(chunk.dictionary_page_offset || chunk.data_page_offset);
+    const bytes = readFileSync(written);
+    bytes.fill(0xff, start, start + Number(chunk.total_compressed_size));
+    const damaged = join(temp, 'damaged-comments.parquet');
+    writeFileSync(damaged, bytes);
+    const report = fakeIo();
+    expect(await main(['report', damaged, '--format', 'json'], report)).toBe(0);
+    expect(JSON.parse(report.out()).meta.rows).toMatchObject({ read: 30000, used: 30000 });
+    const followup = fakeIo();
+    expect(await main(['followup', damaged, '--comment', 'comment'], followup)).toBe(3);
+    expect(followup.err()).toMatch(/^nps: cannot read .*damaged-comments\.parquet as Parquet/);
+  });
+
   it('refuses a file that says Parquet but is not, and --sheet on it', async () => {
     const fake = join(temp, 'fake.parquet');
     writeFileSync(fake, 'PAR1 and then nothing a Parquet reader can read');
