@@ -25,8 +25,28 @@ describe('architecture', () => {
     expect(text).not.toMatch(/Date\.now\(|new Date\(\)|process\.|console\./);
   });
 
-  it.each(filesIn('io'))('%s (input and output) never imports the command line', (file) => {
+  const io = ['io', 'io/source', 'io/scan', 'io/write'].flatMap(filesIn);
+
+  it.each(io)('%s (input and output) never imports the command line', (file) => {
     for (const spec of importsOf(file)) expect(spec, `${file} imports ${spec}`).not.toMatch(/\/cli\//);
+  });
+
+  /*
+   * io/ is laid out as the pipeline: source/ turns a file into records (bytes, encodings, dialect,
+   * readers), scan/ plans the columns and folds the records, write/ writes what a command renders;
+   * io/ itself holds what all of them share. Each imports only what comes before it.
+   */
+  const before: Readonly<Record<string, readonly string[]>> = { io: [], 'io/source': ['io'], 'io/write': ['io'], 'io/scan': ['io', 'io/source'] };
+
+  it.each(io)('%s imports only the io folders before its own', (file) => {
+    const folder = file.slice(0, file.lastIndexOf('/'));
+    for (const spec of importsOf(file)) {
+      if (!spec.startsWith('.')) continue;
+      const target = join(folder, spec);
+      const targetFolder = target.slice(0, target.lastIndexOf('/'));
+      if (!targetFolder.startsWith('io')) continue;
+      expect([folder, ...before[folder]], `${file} imports ${spec}`).toContain(targetFolder);
+    }
   });
 
   const commands = filesIn('cli/commands').filter((f) => !f.endsWith('index.ts'));

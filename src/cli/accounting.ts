@@ -1,9 +1,9 @@
 import { scaleProblem } from '../core/scale.js';
 import { computable, weightOf } from '../core/tally.js';
 import { dataError } from '../errors.js';
-import type { JoinCount } from '../io/join.js';
-import { type Accounting, excludedTotal, REASON_TEXT, REASONS } from '../io/rows.js';
-import type { Question, Scan } from '../io/scan.js';
+import type { JoinCount } from '../io/scan/join.js';
+import { type Accounting, excludedTotal, REASON_TEXT, REASONS } from '../io/scan/rows.js';
+import type { Question, Scan } from '../io/scan/scan.js';
 import { plural } from '../report/format.js';
 import { TOOL, VERSION } from '../version.js';
 

@@ -4,7 +4,7 @@ import { entry } from '../core/entry.js';
 import { KEY_SEPARATOR } from '../core/fold.js';
 import { mergeTallies, newTally, type Tally } from '../core/tally.js';
 import { dataError } from '../errors.js';
-import type { GroupColumn } from '../io/plan.js';
+import type { GroupColumn } from '../io/scan/plan.js';
 import { formatDecimal, plural } from '../report/format.js';
 
 /** --cluster: the column whose values group responses that are not independent. */

@@ -2,8 +2,8 @@ import type { Command } from 'commander';
 import type { Fold } from '../core/fold.js';
 import type { Statistics } from '../core/summary.js';
 import type { Io } from '../io/io.js';
-import type { ScanRequest } from '../io/plan.js';
-import type { Scan } from '../io/scan.js';
+import type { ScanRequest } from '../io/scan/plan.js';
+import type { Scan } from '../io/scan/scan.js';
 import type { Gate, Report } from '../report/model.js';
 
 /**

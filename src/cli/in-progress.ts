@@ -1,6 +1,6 @@
 import { Option } from 'commander';
 import { type Calendar, isComplete, periodInProgress, periodLabel } from '../core/period.js';
-import type { Scan } from '../io/scan.js';
+import type { Scan } from '../io/scan/scan.js';
 
 /**
  * Periods still in progress at the as-of time. A week that has just begun holds a handful of

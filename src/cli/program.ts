@@ -1,8 +1,8 @@
 import { Command, InvalidArgumentError } from 'commander';
+import { editDistance } from '../core/text.js';
 import { usageError } from '../errors.js';
 import { loadConfig } from '../io/config.js';
 import type { Io } from '../io/io.js';
-import { editDistance } from '../io/mapping.js';
 import { VERSION } from '../version.js';
 import { COMMANDS } from './commands/index.js';
 import { addSharedOptions } from './options.js';

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { type SideKey, sideFold as sideFoldOf } from '../core/fold.js';
 import { cesMean, csatPercent, mergeSideMetrics, newSideMetrics, type SideMetrics } from '../core/metrics.js';
 import { dataError } from '../errors.js';
-import type { GroupColumn } from '../io/plan.js';
+import type { GroupColumn } from '../io/scan/plan.js';
 import type { Cell, Column } from '../report/model.js';
 
 /** CSAT and CES beside NPS, for report, trend and agents: the same rows, grouped the same way. */

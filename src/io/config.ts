@@ -1,6 +1,6 @@
 import { closeSync, openSync, readSync } from 'node:fs';
+import { editDistance } from '../core/text.js';
 import { usageError } from '../errors.js';
-import { editDistance } from './mapping.js';
 
 /**
  * The project's settings file, `nps.config.json` in the working directory or `--config FILE`:

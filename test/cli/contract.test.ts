@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { COMMANDS } from '../../src/cli/commands/index.js';
 import { main } from '../../src/cli/main.js';
 import { buildProgram } from '../../src/cli/program.js';
-import type { ScanRequest } from '../../src/io/plan.js';
+import type { ScanRequest } from '../../src/io/scan/plan.js';
 import { READS_NO_INPUT, RUN_ARGS } from '../helpers/commands.js';
 import { fakeIo } from '../helpers/fake-io.js';
 import { workbookFromCsv } from '../helpers/workbook.js';
@@ -17,8 +17,8 @@ import { workbookFromCsv } from '../helpers/workbook.js';
  */
 
 const requests = vi.hoisted(() => [] as ScanRequest[]);
-vi.mock('../../src/io/scan.js', async (importOriginal) => {
-  const original = await importOriginal<typeof import('../../src/io/scan.js')>();
+vi.mock('../../src/io/scan/scan.js', async (importOriginal) => {
+  const original = await importOriginal<typeof import('../../src/io/scan/scan.js')>();
   return {
     ...original,
     scan: (request: ScanRequest, ...rest: [never, never]) => {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
-import { writeOutput } from '../../src/io/write.js';
+import { writeOutput } from '../../src/io/write/write.js';
 import { fakeIo } from '../helpers/fake-io.js';
 
 describe('-o FILE', () => {

@@ -1,5 +1,5 @@
 import { UTC } from '../../src/core/zone.js';
-import { patternReader } from '../../src/io/date-pattern.js';
+import { patternReader } from '../../src/io/scan/date-pattern.js';
 
 /*
  * Text dates for `nps sql --date-format`, run on real engines (counts.test.ts on DuckDB,

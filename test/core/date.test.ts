@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type DateOrder, dayBounds, isSlashDate, parseDate } from '../../src/core/date.js';
 import { UTC, type Zone, zoneOf } from '../../src/core/zone.js';
-import { patternReader } from '../../src/io/date-pattern.js';
+import { patternReader } from '../../src/io/scan/date-pattern.js';
 
 // Wall times are shown as ISO strings, as if they were UTC; 'NaN' for an unreadable cell.
 const iso = (wall: number) => (Number.isNaN(wall) ? 'NaN' : new Date(wall).toISOString());

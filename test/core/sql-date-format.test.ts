@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { DIALECTS } from '../../src/core/sql.js';
 import { sqlDateFormat, UntranslatableDateFormat } from '../../src/core/sql-date-format.js';
 import { UTC } from '../../src/core/zone.js';
-import { patternReader } from '../../src/io/date-pattern.js';
+import { patternReader } from '../../src/io/scan/date-pattern.js';
 
 /*
  * The shape nps sql matches before it parses a --date-format date must accept exactly the text

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type Decoding, oddities, sniffEncoding, toUtf8 } from '../../src/io/decode.js';
+import { type Decoding, oddities, sniffEncoding, toUtf8 } from '../../src/io/source/decode.js';
 
 async function decode(chunks: Buffer[], forced?: string) {
   const decoding: Decoding = { encoding: '' };

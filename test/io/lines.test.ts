@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LineCounter } from '../../src/io/lines.js';
+import { LineCounter } from '../../src/io/source/lines.js';
 
 /** The line each record ends on, for records ending at the given byte counts. */
 function linesOf(chunks: string[], ends: number[]): number[] {

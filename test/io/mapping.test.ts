@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { editDistance } from '../../src/core/text.js';
 import { NpsError } from '../../src/errors.js';
-import { derivedFromScore, detectAgent, detectComment, detectDate, detectId, detectScore, detectTeam, editDistance, resolveColumn } from '../../src/io/mapping.js';
+import { derivedFromScore, detectAgent, detectComment, detectDate, detectId, detectScore, detectTeam, resolveColumn } from '../../src/io/scan/mapping.js';
 
 const rows = (...records: string[][]) => records;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { progressFor } from '../../src/io/progress.js';
+import { progressFor } from '../../src/io/source/progress.js';
 import { fakeIo } from '../helpers/fake-io.js';
 
 const MB = 1024 * 1024;

@@ -2,8 +2,8 @@ import { Readable } from 'node:stream';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
-import { FastRecordError, FastRecords } from '../../src/io/fast-records.js';
-import { type Broken, readTable } from '../../src/io/read.js';
+import { FastRecordError, FastRecords } from '../../src/io/source/fast-records.js';
+import { type Broken, readTable } from '../../src/io/source/read.js';
 import { fakeIo } from '../helpers/fake-io.js';
 
 /*

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { answerOf, excludedTotal, mergeAccounting, newAccounting, passes } from '../../src/io/rows.js';
+import { answerOf, excludedTotal, mergeAccounting, newAccounting, passes } from '../../src/io/scan/rows.js';
 
 describe('answerOf', () => {
   it('returns the answer, or -1 after counting the reason and the line', () => {

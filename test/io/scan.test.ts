@@ -7,9 +7,9 @@ import { keyedFold, periodFold, tallyFold } from '../../src/core/fold.js';
 import { type Calendar, periodLabel } from '../../src/core/period.js';
 import { weightOf } from '../../src/core/tally.js';
 import { UTC, zoneOf } from '../../src/core/zone.js';
-import type { ScanRequest } from '../../src/io/plan.js';
-import { excludedTotal } from '../../src/io/rows.js';
-import { scan } from '../../src/io/scan.js';
+import type { ScanRequest } from '../../src/io/scan/plan.js';
+import { excludedTotal } from '../../src/io/scan/rows.js';
+import { scan } from '../../src/io/scan/scan.js';
 import { fakeIo } from '../helpers/fake-io.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'nps-scan-'));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sniffDialect } from '../../src/io/sniff.js';
+import { sniffDialect } from '../../src/io/source/sniff.js';
 
 describe('sniffDialect', () => {
   it.each([

@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { NpsError } from '../../src/errors.js';
-import { type LineCodec, SortedSpill, SpillFolder } from '../../src/io/spill.js';
+import { type LineCodec, SortedSpill, SpillFolder } from '../../src/io/scan/spill.js';
 import { ownTmpdir } from '../helpers/own-tmpdir.js';
 
 interface Item {

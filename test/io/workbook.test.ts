@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { strToU8, zipSync } from 'fflate';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
-import { workbookAsCsv } from '../../src/io/workbook.js';
+import { workbookAsCsv } from '../../src/io/source/workbook.js';
 import { fakeIo } from '../helpers/fake-io.js';
 
 /*

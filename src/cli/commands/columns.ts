@@ -1,8 +1,8 @@
 import { usageError } from '../../errors.js';
-import { type ColumnChoice, detectAgent, detectChannel, detectComment, detectDate, detectId, detectScore, detectTeam } from '../../io/mapping.js';
-import { choosePreset, type PresetName, type Role } from '../../io/presets.js';
-import { encodingOf, readTable, type TableHead } from '../../io/read.js';
-import { delimiterName } from '../../io/sniff.js';
+import { type ColumnChoice, detectAgent, detectChannel, detectComment, detectDate, detectId, detectScore, detectTeam } from '../../io/scan/mapping.js';
+import { choosePreset, type PresetName, type Role } from '../../io/scan/presets.js';
+import { encodingOf, readTable, type TableHead } from '../../io/source/read.js';
+import { delimiterName } from '../../io/source/sniff.js';
 import type { Row } from '../../report/model.js';
 import type { CommandDefinition, Outcome } from '../command.js';
 

@@ -4,7 +4,7 @@ import type { Fold } from '../../core/fold.js';
 import { type Statistics, summarize } from '../../core/summary.js';
 import { mergeTallies, newTally, type Tally } from '../../core/tally.js';
 import { dataError, usageError } from '../../errors.js';
-import type { GroupColumn } from '../../io/plan.js';
+import type { GroupColumn } from '../../io/scan/plan.js';
 import { confidenceLabel, formatDecimal, groupLabel, plural } from '../../report/format.js';
 import type { Column, Row } from '../../report/model.js';
 import type { CommandDefinition, Outcome } from '../command.js';

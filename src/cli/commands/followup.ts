@@ -2,9 +2,9 @@ import { InvalidArgumentError, Option } from 'commander';
 import { CATEGORIES, type Category, classify } from '../../core/classify.js';
 import type { Fold } from '../../core/fold.js';
 import { usageError } from '../../errors.js';
-import { detectAgent, detectChannel, detectComment, detectId, detectTeam } from '../../io/mapping.js';
-import type { GroupColumn } from '../../io/plan.js';
-import { type LineCodec, SortedSpill, SpillFolder } from '../../io/spill.js';
+import { detectAgent, detectChannel, detectComment, detectId, detectTeam } from '../../io/scan/mapping.js';
+import type { GroupColumn } from '../../io/scan/plan.js';
+import { type LineCodec, SortedSpill, SpillFolder } from '../../io/scan/spill.js';
 import { type Column, MAX_SHOWN_ROWS, type Row, type RowStream } from '../../report/model.js';
 import type { CommandDefinition, Outcome } from '../command.js';
 

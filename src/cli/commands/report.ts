@@ -9,7 +9,7 @@ import { ALTERNATIVES, type Alternative } from '../../core/significance.js';
 import { type NpsSummary, type Statistics, summarize } from '../../core/summary.js';
 import type { Tally } from '../../core/tally.js';
 import { usageError } from '../../errors.js';
-import type { Scan } from '../../io/scan.js';
+import type { Scan } from '../../io/scan/scan.js';
 import { confidenceLabel } from '../../report/format.js';
 import type { Column, ReportTable, Row } from '../../report/model.js';
 import { type ClusterFlags, checkClusters, clusterColumns, clusterNote, clusterOption, clusterRoles, periodsInClusters, totalsOf } from '../clusters.js';

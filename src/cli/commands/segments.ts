@@ -5,7 +5,7 @@ import { type NpsSummary, type Statistics, summarize } from '../../core/summary.
 import { mergeTallies, newTally, type Tally } from '../../core/tally.js';
 import { compareText } from '../../core/text.js';
 import { usageError } from '../../errors.js';
-import type { Question } from '../../io/scan.js';
+import type { Question } from '../../io/scan/scan.js';
 import { groupLabel } from '../../report/format.js';
 import type { Column, ReportTable, Row } from '../../report/model.js';
 import { type ClusterFlags, clusterColumns, clusterNote, clusterOption, groupsInClusters } from '../clusters.js';

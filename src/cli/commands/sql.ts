@@ -4,8 +4,8 @@ import { countsSql, DIALECTS, type Dialect } from '../../core/sql.js';
 import { UntranslatableDateFormat } from '../../core/sql-date-format.js';
 import { UTC } from '../../core/zone.js';
 import { usageError } from '../../errors.js';
-import { patternReader } from '../../io/date-pattern.js';
-import type { WhereClause } from '../../io/plan.js';
+import { patternReader } from '../../io/scan/date-pattern.js';
+import type { WhereClause } from '../../io/scan/plan.js';
 import type { CommandDefinition } from '../command.js';
 import { collectWhere, day, parseMonth, timeZone } from '../options.js';
 

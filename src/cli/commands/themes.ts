@@ -1,5 +1,5 @@
 import { STARTER_THEMES } from '../../core/themes.js';
-import { detectComment } from '../../io/mapping.js';
+import { detectComment } from '../../io/scan/mapping.js';
 import { confidenceLabel, plural } from '../../report/format.js';
 import type { CommandDefinition, Outcome } from '../command.js';
 import { readThemes, themeFold, themeRows, themeTable } from '../theme-analysis.js';

@@ -10,7 +10,7 @@ import { type Tally, weightOf } from '../../core/tally.js';
 import { compareText } from '../../core/text.js';
 import { type TrendPoint, trendOf } from '../../core/trend.js';
 import { dataError, usageError } from '../../errors.js';
-import type { Scan } from '../../io/scan.js';
+import type { Scan } from '../../io/scan/scan.js';
 import { confidenceLabel, groupLabel } from '../../report/format.js';
 import type { Chart, Column } from '../../report/model.js';
 import { sparkline, sparkScale } from '../../report/sparkline.js';

@@ -1,8 +1,8 @@
-import type { Scale } from '../core/answer.js';
-import type { DateOrder } from '../core/date.js';
-import type { Fold, FoldRow } from '../core/fold.js';
-import { type Calendar, type PeriodRange, periodKey } from '../core/period.js';
-import { addAnswer, mergeTallies, newTally, type Tally } from '../core/tally.js';
+import type { Scale } from '../../core/answer.js';
+import type { DateOrder } from '../../core/date.js';
+import type { Fold, FoldRow } from '../../core/fold.js';
+import { type Calendar, type PeriodRange, periodKey } from '../../core/period.js';
+import { addAnswer, mergeTallies, newTally, type Tally } from '../../core/tally.js';
 import { type Accounting, answerOf, exclude, mergeAccounting, newAccounting } from './rows.js';
 
 /** A reading as data: see Reading.data. */

@@ -1,4 +1,4 @@
-import { inputError } from '../errors.js';
+import { inputError } from '../../errors.js';
 
 /** A physical line longer than this is not a survey export (a 200 MB line of commas would exhaust memory). */
 export const MAX_LINE_BYTES = 16 * 1024 * 1024;

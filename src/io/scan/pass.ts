@@ -1,12 +1,12 @@
-import { type DateOrder, isoWallOf, isSlashDate, parseDate } from '../core/date.js';
-import type { Fold } from '../core/fold.js';
-import type { Calendar, PeriodRange } from '../core/period.js';
-import { UTC, type Zone } from '../core/zone.js';
-import { dataError, inputError } from '../errors.js';
+import { type DateOrder, isoWallOf, isSlashDate, parseDate } from '../../core/date.js';
+import type { Fold } from '../../core/fold.js';
+import type { Calendar, PeriodRange } from '../../core/period.js';
+import { UTC, type Zone } from '../../core/zone.js';
+import { dataError, inputError } from '../../errors.js';
+import type { DateBytes } from '../source/fast-records.js';
+import type { Broken, RecordSink } from '../source/read.js';
 import { patternReader } from './date-pattern.js';
-import type { DateBytes } from './fast-records.js';
 import { type InputInfo, type InputPlan, keyOf, type ScanRequest } from './plan.js';
-import type { Broken, RecordSink } from './read.js';
 import { type InputRows, type PassRow, Reading, type ReadingData } from './reading.js';
 import { exclude, passes, weightOfCell } from './rows.js';
 

@@ -1,8 +1,9 @@
-import { MISSING, parseAnswer } from '../core/answer.js';
-import { classify } from '../core/classify.js';
-import { parseDate } from '../core/date.js';
-import { UTC } from '../core/zone.js';
-import { usageError } from '../errors.js';
+import { MISSING, parseAnswer } from '../../core/answer.js';
+import { classify } from '../../core/classify.js';
+import { parseDate } from '../../core/date.js';
+import { editDistance } from '../../core/text.js';
+import { UTC } from '../../core/zone.js';
+import { usageError } from '../../errors.js';
 
 /** Which column plays a role, and why it was chosen: shown to the user and kept in JSON meta. */
 export interface ColumnChoice {
@@ -181,18 +182,6 @@ export function listColumns(header: readonly string[]): string {
     .map((h) => JSON.stringify(h))
     .join(', ');
   return header.length > 30 ? `${shown} and ${header.length - 30} more` : shown;
-}
-
-export function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = current;
-  }
-  return previous[b.length];
 }
 
 // Header words for the people and units a response is attributed to.

@@ -1,17 +1,17 @@
 import { statSync } from 'node:fs';
-import type { DateOrder } from '../core/date.js';
-import { parseDate } from '../core/date.js';
-import type { Fold } from '../core/fold.js';
-import { type Calendar, lastPeriods, type PeriodRange, periodEnd, periodInProgress, periodStart } from '../core/period.js';
-import type { Tally } from '../core/tally.js';
-import { UTC, type Zone, zoneOf } from '../core/zone.js';
-import type { Io } from './io.js';
+import type { DateOrder } from '../../core/date.js';
+import { parseDate } from '../../core/date.js';
+import type { Fold } from '../../core/fold.js';
+import { type Calendar, lastPeriods, type PeriodRange, periodEnd, periodInProgress, periodStart } from '../../core/period.js';
+import type { Tally } from '../../core/tally.js';
+import { UTC, type Zone, zoneOf } from '../../core/zone.js';
+import type { Io } from '../io.js';
+import { notUtf8Warning, readPart, readTable, type TableHead } from '../source/read.js';
 import { type JoinCount, joinHead, type Lookup, loadLookup } from './join.js';
 import { PartedFile, partStarts, threadsFor } from './parallel.js';
 import { type InputZones, Pass, type SinkPlan } from './pass.js';
 import { type InputInfo, type InputPlan, planInput, type ScanRequest } from './plan.js';
 import { choosePreset } from './presets.js';
-import { notUtf8Warning, readPart, readTable, type TableHead } from './read.js';
 import type { Reading } from './reading.js';
 import type { Accounting } from './rows.js';
 

@@ -1,5 +1,5 @@
-import { forTerminal } from '../report/sanitize.js';
-import type { Io } from './io.js';
+import { forTerminal } from '../../report/sanitize.js';
+import type { Io } from '../io.js';
 
 const THRESHOLD_BYTES = 50 * 1024 * 1024;
 const EVERY_MS = 250;

@@ -1,9 +1,9 @@
 import { parentPort } from 'node:worker_threads';
-import type { Fold, FoldRecipe } from '../core/fold.js';
-import { UTC, type Zone, zoneOf } from '../core/zone.js';
+import type { Fold, FoldRecipe } from '../../core/fold.js';
+import { UTC, type Zone, zoneOf } from '../../core/zone.js';
+import { readPart } from '../source/read.js';
 import type { PartJob, PartOutcome } from './parallel.js';
 import { Pass } from './pass.js';
-import { readPart } from './read.js';
 
 /*
  * A worker thread: reads one part of a file into a pass of its own and sends the pass back as data.

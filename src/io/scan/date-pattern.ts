@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import type { format as formatDate } from 'date-fns/format';
 import type { isValid as isValidDate } from 'date-fns/isValid';
 import type { parse as parseDate } from 'date-fns/parse';
-import type { Zone } from '../core/zone.js';
+import type { Zone } from '../../core/zone.js';
 
 /*
  * --date-format: dates read with a date-fns pattern. date-fns is loaded only when a pattern is

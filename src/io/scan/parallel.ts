@@ -1,10 +1,10 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { FoldRecipe } from '../core/fold.js';
+import type { FoldRecipe } from '../../core/fold.js';
+import type { Part, ReadResult } from '../source/read.js';
 import type { InputZones, Pass, PassData, SinkPlan } from './pass.js';
 import type { ScanRequest } from './plan.js';
-import type { Part, ReadResult } from './read.js';
 
 /*
  * A large file read by several threads: the main thread reads the first part (header, sample,
@@ -164,7 +164,7 @@ function planAsData(plan: SinkPlan): SinkPlan {
 /** The worker's module: beside this one once built; under the test runner (TypeScript sources) the build's. */
 function workerModule(): URL {
   const here = new URL(import.meta.url);
-  return here.pathname.endsWith('.ts') ? new URL('../../dist/io/scan-worker.js', here) : new URL('./scan-worker.js', here);
+  return here.pathname.endsWith('.ts') ? new URL('../../../dist/io/scan/scan-worker.js', here) : new URL('./scan-worker.js', here);
 }
 
 interface Running<S> {

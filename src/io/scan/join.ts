@@ -1,8 +1,8 @@
 import { basename } from 'node:path';
-import { dataError } from '../errors.js';
-import type { Io } from './io.js';
+import { dataError } from '../../errors.js';
+import type { Io } from '../io.js';
+import { type RecordSink, readTable, type TableHead } from '../source/read.js';
 import { resolveColumn } from './mapping.js';
-import { type RecordSink, readTable, type TableHead } from './read.js';
 
 /*
  * --join FILE --on KEY: a lookup table (a segment list keyed by customer ID, in CSV or .xlsx) held

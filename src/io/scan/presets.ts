@@ -1,4 +1,4 @@
-import type { DateOrder } from '../core/date.js';
+import type { DateOrder } from '../../core/date.js';
 import { type ColumnChoice, detectDate, detectScore, detectTeam, normalize, RECOMMEND } from './mapping.js';
 
 /**

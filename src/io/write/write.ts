@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, rmSync, statSync } from 'node:fs';
 import { open, rename } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { inputError, usageError } from '../errors.js';
-import type { FileIdentity, Io } from './io.js';
-import { canonical } from './paths.js';
+import { inputError, usageError } from '../../errors.js';
+import type { FileIdentity, Io } from '../io.js';
+import { canonical } from '../paths.js';
 
 /** Why a write failed, in words, from its error code. */
 const WRITE_ERRORS: Readonly<Record<string, string>> = {

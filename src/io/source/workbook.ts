@@ -1,7 +1,7 @@
 import { closeSync, createReadStream, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { Inflate, inflateSync } from 'fflate';
-import { inputError, usageError } from '../errors.js';
+import { inputError, usageError } from '../../errors.js';
 import { MAX_LINE_BYTES } from './lines.js';
 
 /*

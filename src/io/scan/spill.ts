@@ -2,7 +2,7 @@ import { createReadStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { inputError } from '../errors.js';
+import { inputError } from '../../errors.js';
 
 /** Items held in memory before a sorted run of them goes to a temporary file. */
 export const RUN_ITEMS = 50_000;

@@ -1,5 +1,5 @@
 import type { AsyncBuffer, ColumnData, FileMetaData, SchemaElement } from 'hyparquet';
-import { inputError } from '../errors.js';
+import { inputError } from '../../errors.js';
 import { wallText } from './workbook.js';
 
 /*

@@ -1,13 +1,13 @@
-import { isMissingCell, type Scale } from '../core/answer.js';
-import type { Calendar, PeriodRange, PeriodUnit, WindowEnd } from '../core/period.js';
-import type { Zone } from '../core/zone.js';
-import { dataError, inputError, usageError } from '../errors.js';
+import { isMissingCell, type Scale } from '../../core/answer.js';
+import type { Calendar, PeriodRange, PeriodUnit, WindowEnd } from '../../core/period.js';
+import type { Zone } from '../../core/zone.js';
+import { dataError, inputError, usageError } from '../../errors.js';
+import { encodingOf, type TableHead } from '../source/read.js';
+import { delimiterName } from '../source/sniff.js';
 import type { JoinKeep, JoinSpec } from './join.js';
 import { type ColumnChoice, categoryColumn, detectDate, detectScore, listColumns, normalize, notAnswers, resolveColumn } from './mapping.js';
 import { choosePreset, type Preset, type PresetName, type Role, type RowKind } from './presets.js';
-import { encodingOf, type TableHead } from './read.js';
 import type { Condition } from './rows.js';
-import { delimiterName } from './sniff.js';
 
 /*
  * The plan of a reading: what the command asks for (ScanRequest) and, per input, where each of

@@ -2,8 +2,8 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { inputError, usageError } from '../errors.js';
-import type { Io } from './io.js';
+import { inputError, usageError } from '../../errors.js';
+import type { Io } from '../io.js';
 import { isParquet, parquetTable, type RowTable } from './parquet.js';
 import { fileMagic, isZip, workbookAsCsv } from './workbook.js';
 
