@@ -1,6 +1,6 @@
 import type { AsyncBuffer, ColumnData, FileMetaData, SchemaElement } from 'hyparquet';
-import { inputError } from '../../errors.js';
-import { wallText } from './workbook.js';
+import { inputError, usageError } from '../../errors.js';
+import { type FileFormat, type RowTable, wallText } from './format.js';
 
 /*
  * Parquet files (warehouse exports) as a table of rows: the top-level column names, then the rows
@@ -10,18 +10,17 @@ import { wallText } from './workbook.js';
  * Z so that --tz converts it like any other; a plain TIMESTAMP is the wall-clock time it says.
  */
 
-/** A table that arrives as rows of values, not as text to parse. */
-export interface RowTable {
-  readonly header: readonly string[];
-  /**
-   * Hands each row from index `from` (up to `until`) to `onRow`, its cells as text, in one array
-   * reused from row to row; with `wanted`, only those columns are read, the others left empty.
-   */
-  rows(onRow: (cells: string[]) => void, from: number, wanted?: readonly number[], until?: number): Promise<void>;
-}
-
 /** A Parquet file starts (and ends) with the magic bytes PAR1. */
-export const isParquet = (head: Uint8Array): boolean => head.length >= 4 && head[0] === 0x50 && head[1] === 0x41 && head[2] === 0x52 && head[3] === 0x31;
+const isParquet = (head: Uint8Array): boolean => head.length >= 4 && head[0] === 0x50 && head[1] === 0x41 && head[2] === 0x52 && head[3] === 0x31;
+
+export const parquet: FileFormat = {
+  kind: 'a Parquet file',
+  matches: isParquet,
+  async open(path, _io, sheet) {
+    if (sheet !== undefined) throw usageError(`--sheet reads Excel workbooks: ${path} is not one`, 'drop --sheet for a Parquet file');
+    return { name: path, described: 'parquet', table: await parquetTable(path, path) };
+  },
+};
 
 /** What to do about a file damaged after it was written (the writer's copy may still be sound). */
 const DAMAGED_HINT = 'the file was damaged after it was written: copy or export it again, or export CSV';

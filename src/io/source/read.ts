@@ -3,12 +3,12 @@ import { createReadStream } from 'node:fs';
 import { createRequire } from 'node:module';
 import { finished } from 'node:stream/promises';
 import type { parse as Parse, Parser } from 'csv-parse';
-import { inputError, NpsError, usageError } from '../../errors.js';
+import { inputError, NpsError } from '../../errors.js';
 import type { Io } from '../io.js';
 import { type Decoding, toUtf8 } from './decode.js';
 import { type DateBytes, FastRecords, type RecordShape } from './fast-records.js';
+import type { RowTable } from './format.js';
 import { LineCounter } from './lines.js';
-import type { RowTable } from './parquet.js';
 import { progressFor } from './progress.js';
 import { type Dialect, sniffDialect } from './sniff.js';
 import { bytesOf, openSource, type Source } from './source.js';
@@ -97,13 +97,7 @@ export interface ReadOptions {
  * to the sink it returns. Memory stays constant in the number of rows.
  */
 export async function readTable(spec: string, io: Io, options: ReadOptions, prepare: (head: TableHead) => RecordSink): Promise<ReadResult> {
-  const source = await openSource(spec, io, options.sheet);
-  // Workbook and Parquet cells come as text already: bytes and separators are not theirs to choose.
-  if (source.described !== undefined && (options.encoding !== undefined || options.delimiter !== undefined)) {
-    source.stream?.destroy();
-    const flag = options.encoding !== undefined ? '--encoding' : '--delimiter';
-    throw usageError(`${flag} reads CSV and text files: ${source.name} is ${source.sheet !== undefined ? 'an Excel workbook' : 'a Parquet file'}`, `drop ${flag}`);
-  }
+  const source = await openSource(spec, io, options.sheet, options);
   if (source.table) return readRows(source, source.table, options, prepare);
   const progress = progressFor(source.name, source.size, io);
   let parser: Parser | undefined;

@@ -1,32 +1,40 @@
-import { createReadStream } from 'node:fs';
+import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { inputError, usageError } from '../../errors.js';
 import type { Io } from '../io.js';
-import { isParquet, parquetTable, type RowTable } from './parquet.js';
-import { fileMagic, isZip, workbookAsCsv } from './workbook.js';
+import type { FileFormat, Source } from './format.js';
+import { parquet } from './parquet.js';
+import { isZip, workbook } from './workbook.js';
 
-/** One input: a file or standard input, not yet read. */
-export interface Source {
-  /** How messages name it: the path as given, or `stdin`. */
-  readonly name: string;
-  /** The file path of a text file, whose parts threads may read; absent for standard input and workbooks. */
-  readonly path?: string;
-  /** For an Excel workbook, the sheet read (its rows come as CSV). */
-  readonly sheet?: string;
-  /** What the rows were read from, when not a text file: an xlsx sheet, Parquet. */
-  readonly described?: string;
-  /** Size in bytes when known (files), for progress. */
-  readonly size?: number;
-  /** The bytes of a text source (a file, a pipe, standard input, a workbook's sheet as CSV). */
-  readonly stream?: Readable;
-  /** The rows of a source that holds values, not text (Parquet). */
-  readonly table?: RowTable;
+export type { Source };
+
+/** The formats a file is recognised as by its first bytes; a file none of them claims is read as text (CSV, TSV, gzip). */
+const FILE_FORMATS: readonly FileFormat[] = [workbook, parquet];
+
+/** The first four bytes of a file: what kind of file it is. */
+function fileMagic(path: string): Buffer {
+  const fd = openSync(path, 'r');
+  try {
+    const head = Buffer.alloc(4);
+    return head.subarray(0, readSync(fd, head, 0, 4, 0));
+  } finally {
+    closeSync(fd);
+  }
 }
 
-/** An input by its path (or - for stdin); `sheet` picks a workbook's sheet, by name or number. */
-export async function openSource(spec: string, io: Io, sheet?: string): Promise<Source> {
+/** What describes a text file's bytes, which a workbook or Parquet file has no use for. */
+export interface TextOptions {
+  readonly encoding?: string;
+  readonly delimiter?: string;
+}
+
+/**
+ * An input by its path (or - for stdin), read as the format its first bytes say; `sheet` picks a
+ * workbook's sheet, by name or number.
+ */
+export async function openSource(spec: string, io: Io, sheet?: string, text: TextOptions = {}): Promise<Source> {
   if (spec === '-') {
     if (sheet !== undefined) throw usageError('--sheet reads a workbook file, not standard input', 'give the .xlsx file by its path');
     return { name: 'stdin', stream: io.stdin };
@@ -54,14 +62,13 @@ export async function openSource(spec: string, io: Io, sheet?: string): Promise<
   } catch (err) {
     throw fileError(spec, err);
   }
-  if (isZip(magic)) {
-    const read = workbookAsCsv(spec, spec, sheet);
-    if (sheet === undefined && read.sheets.length > 1) {
-      io.stderr.write(`nps: note: ${spec} has ${read.sheets.length} sheets: reading the first, ${JSON.stringify(read.sheet)} (choose another with --sheet)\n`);
-    }
-    return { name: spec, sheet: read.sheet, described: `xlsx, sheet ${JSON.stringify(read.sheet)}`, stream: read.stream };
+  const format = FILE_FORMATS.find((f) => f.matches(magic));
+  if (format) {
+    // Its cells come as values or text already: bytes and separators are not theirs to choose.
+    const flag = text.encoding !== undefined ? '--encoding' : text.delimiter !== undefined ? '--delimiter' : undefined;
+    if (flag) throw usageError(`${flag} reads CSV and text files: ${spec} is ${format.kind}`, `drop ${flag}`);
+    return format.open(spec, io, sheet);
   }
-  if (isParquet(magic) && sheet === undefined) return { name: spec, described: 'parquet', table: await parquetTable(spec, spec) };
   if (sheet !== undefined) throw usageError(`--sheet reads Excel workbooks: ${spec} is not one`, 'drop --sheet for a CSV file');
   return { name: spec, path: spec, size, stream: createReadStream(spec, { highWaterMark: 256 * 1024 }) };
 }

@@ -2,6 +2,7 @@ import { closeSync, createReadStream, fstatSync, openSync, readSync, statSync } 
 import { Readable } from 'node:stream';
 import { Inflate, inflateSync } from 'fflate';
 import { inputError, usageError } from '../../errors.js';
+import { type FileFormat, wallText } from './format.js';
 import { MAX_LINE_BYTES } from './lines.js';
 
 /*
@@ -17,16 +18,18 @@ import { MAX_LINE_BYTES } from './lines.js';
 /** A workbook is a zip file: it starts with a local file header. */
 export const isZip = (head: Uint8Array): boolean => head.length >= 4 && head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04;
 
-/** The first four bytes of a file: what kind of file it is (a zip, Parquet ...). */
-export function fileMagic(path: string): Buffer {
-  const fd = openSync(path, 'r');
-  try {
-    const head = Buffer.alloc(4);
-    return head.subarray(0, readSync(fd, head, 0, 4, 0));
-  } finally {
-    closeSync(fd);
-  }
-}
+/** An .xlsx workbook: its sheet's rows as CSV text, the first sheet unless --sheet names another. */
+export const workbook: FileFormat = {
+  kind: 'an Excel workbook',
+  matches: isZip,
+  async open(path, io, sheet) {
+    const read = workbookAsCsv(path, path, sheet);
+    if (sheet === undefined && read.sheets.length > 1) {
+      io.stderr.write(`nps: note: ${path} has ${read.sheets.length} sheets: reading the first, ${JSON.stringify(read.sheet)} (choose another with --sheet)\n`);
+    }
+    return { name: path, sheet: read.sheet, described: `xlsx, sheet ${JSON.stringify(read.sheet)}`, stream: read.stream };
+  },
+};
 
 /** The shared strings are held whole: past this, unpacked, a workbook is refused with a way out. */
 const MAX_SHARED_STRINGS_BYTES = 512 * 1024 * 1024;
@@ -409,19 +412,9 @@ function cellText(attributes: string, inner: string, context: SheetContext, brok
   return context.dates[style] ? dateText(Number(value), context.epoch) : value;
 }
 
-const pad = (n: number, width = 2) => String(n).padStart(width, '0');
-
 /** An Excel date serial as wall-clock text. */
 function dateText(serial: number, epoch: number): string {
   return Number.isFinite(serial) ? wallText(epoch + Math.round(serial * 86_400) * 1000) : '';
-}
-
-/** A wall time (UTC fields) as text: the day, and its time when it has one (to the second). */
-export function wallText(ms: number): string {
-  const time = new Date(ms);
-  const day = `${pad(time.getUTCFullYear(), 4)}-${pad(time.getUTCMonth() + 1)}-${pad(time.getUTCDate())}`;
-  const seconds = time.getUTCHours() * 3600 + time.getUTCMinutes() * 60 + time.getUTCSeconds();
-  return seconds === 0 ? day : `${day} ${pad(time.getUTCHours())}:${pad(time.getUTCMinutes())}:${pad(time.getUTCSeconds())}`;
 }
 
 /** A CSV field: quoted when it holds a quote, a comma or a line break. */

@@ -1,0 +1,56 @@
+import type { Readable } from 'node:stream';
+import type { Io } from '../io.js';
+
+/*
+ * What every reader of a source shares: the source itself, and the formats a file is recognised
+ * as by its first bytes. Adding an input format is one file exporting its FileFormat, and one line
+ * in source.ts's FILE_FORMATS.
+ */
+
+/** One input: a file or standard input, not yet read. */
+export interface Source {
+  /** How messages name it: the path as given, or `stdin`. */
+  readonly name: string;
+  /** The file path of a text file, whose parts threads may read; absent for standard input and workbooks. */
+  readonly path?: string;
+  /** For an Excel workbook, the sheet read (its rows come as CSV). */
+  readonly sheet?: string;
+  /** What the rows were read from, when not a text file: an xlsx sheet, Parquet. */
+  readonly described?: string;
+  /** Size in bytes when known (files), for progress. */
+  readonly size?: number;
+  /** The bytes of a text source (a file, a pipe, standard input, a workbook's sheet as CSV). */
+  readonly stream?: Readable;
+  /** The rows of a source that holds values, not text (Parquet). */
+  readonly table?: RowTable;
+}
+
+/** A table that arrives as rows of values, not as text to parse. */
+export interface RowTable {
+  readonly header: readonly string[];
+  /**
+   * Hands each row from index `from` (up to `until`) to `onRow`, its cells as text, in one array
+   * reused from row to row; with `wanted`, only those columns are read, the others left empty.
+   */
+  rows(onRow: (cells: string[]) => void, from: number, wanted?: readonly number[], until?: number): Promise<void>;
+}
+
+/** A file format known by its first bytes (a workbook, Parquet); a file no format claims is read as text. */
+export interface FileFormat {
+  /** What the file is, as messages say it: "an Excel workbook". */
+  readonly kind: string;
+  /** Whether a file that starts with these bytes is one. */
+  matches(head: Uint8Array): boolean;
+  /** The file as a source: `sheet` is --sheet, which only a workbook takes. */
+  open(path: string, io: Io, sheet: string | undefined): Promise<Source>;
+}
+
+const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+
+/** A wall time (UTC fields) as text: the day, and its time when it has one (to the second). */
+export function wallText(ms: number): string {
+  const time = new Date(ms);
+  const day = `${pad(time.getUTCFullYear(), 4)}-${pad(time.getUTCMonth() + 1)}-${pad(time.getUTCDate())}`;
+  const seconds = time.getUTCHours() * 3600 + time.getUTCMinutes() * 60 + time.getUTCSeconds();
+  return seconds === 0 ? day : `${day} ${pad(time.getUTCHours())}:${pad(time.getUTCMinutes())}:${pad(time.getUTCSeconds())}`;
+}
