@@ -15,7 +15,7 @@ import type { ScanRequest, WhereClause } from '../io/scan/plan.js';
 import { PRESET_NAMES, type PresetName } from '../io/scan/presets.js';
 import { DEFAULT_MAX_GROUPS } from '../io/scan/scan.js';
 import { knownEncoding } from '../io/source/decode.js';
-import { FORMAT_OF_EXTENSION, FORMATS, type Format } from '../report/index.js';
+import { FORMAT_OF_EXTENSION, FORMATS, type Format, isDelimited } from '../report/index.js';
 import { colorLevel, type RenderOptions } from '../report/style.js';
 import type { SharedGroups } from './command.js';
 
@@ -277,7 +277,7 @@ function outputsOf(cmd: Command, flags: SharedFlags): { file: string | undefined
     throw usageError("--format with several -o: each file's format comes from its extension", 'drop --format, or add -o - to write that format to standard output too');
   }
   const outputs = files.map((file) => ({ file, format: chooseFormat(cmd, flags, file, { several: true }) }));
-  if (flags.excel && cmd.getOptionValueSource('excel') === 'cli' && !outputs.some((o) => o.format === 'csv' || o.format === 'tsv')) {
+  if (flags.excel && cmd.getOptionValueSource('excel') === 'cli' && !outputs.some((o) => isDelimited(o.format))) {
     throw usageError('--excel writes CSV, and no -o is a .csv or .tsv file', 'add -o FILE.csv, or drop --excel');
   }
   return outputs;
@@ -307,7 +307,7 @@ function chooseFormat(cmd: Command, flags: SharedFlags, output: string | undefin
     throw usageError(`${wanted} output is not available in this version (asked by -o ${output})`, `formats: ${FORMATS.join(', ')}`);
   }
   const format = wanted as Format;
-  if (excelFromCli && !several && format !== 'csv' && format !== 'tsv') {
+  if (excelFromCli && !several && !isDelimited(format)) {
     throw usageError(`--excel writes CSV, not ${format}`, 'drop --excel, or write CSV (--format csv or -o FILE.csv)');
   }
   return format;

@@ -4,7 +4,7 @@ import { NpsError, usageError } from '../errors.js';
 import type { Io } from '../io/io.js';
 import { type Scan, scan } from '../io/scan/scan.js';
 import { checkTargets, writeOutput } from '../io/write/write.js';
-import { renderStream } from '../report/index.js';
+import { isDelimited, renderStream } from '../report/index.js';
 import type { Report } from '../report/model.js';
 import { accountingNotes, buildMeta, checkAccounting } from './accounting.js';
 import type { AnyCommand, CommandContext } from './command.js';
@@ -45,7 +45,7 @@ export async function runCommand(definition: AnyCommand, cmd: Command, io: Io, a
         strict: shared.strict,
         explicitScale: shared.explicitScale,
         weighted: shared.scan.weight !== undefined,
-        delimited: shared.outputs.some((o) => o.format === 'csv' || o.format === 'tsv'),
+        delimited: shared.outputs.some((o) => isDelimited(o.format)),
         warn,
       });
       scans.push(result);

@@ -3,6 +3,10 @@ import { formatPlain } from './format.js';
 import { forMachines, type Report, type Row } from './model.js';
 import { forSpreadsheet } from './sanitize.js';
 import type { RenderOptions } from './style.js';
+import { asIs, type Writer } from './writer.js';
+
+export const csv: Writer = { write: (report, options) => streamDelimited(report, options, false), verbatim: asIs };
+export const tsv: Writer = { write: (report, options) => streamDelimited(report, options, true), verbatim: asIs };
 
 /** CSV: comma-separated, or with `excel` what Excel in Nordic and Polish locales opens directly (`;`). */
 export const renderCsv = (report: Report, options: RenderOptions): string => whole(delimited(report, options, options.excel ? ';' : ','));

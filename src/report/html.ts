@@ -3,6 +3,9 @@ import { formatForHumans, isNumeric } from './format.js';
 import { type Chart, type Column, clip, forHumans, gateLine, type Report, type ReportTable, type Row, shownRows, visibleColumns } from './model.js';
 import { forTerminal } from './sanitize.js';
 import type { RenderOptions } from './style.js';
+import { once, type Writer } from './writer.js';
+
+export const html: Writer = { write: (report, options) => once(renderHtml(report, options)) };
 
 /*
  * One self-contained HTML page: the report's title, its tables for people, gates and notes, and

@@ -1,4 +1,7 @@
 import { type Cell, type Column, forMachines, type Report, type ReportTable, type Row } from './model.js';
+import type { Writer } from './writer.js';
+
+export const json: Writer = { write: (report) => streamJson(report) };
 
 /**
  * One JSON document: each machine table under its name (a record table as one object), then

@@ -2,6 +2,18 @@ import { formatForHumans, isNumeric } from './format.js';
 import { type Column, clip, forHumans, gateLine, type Report, type Row, shownRows, visibleColumns } from './model.js';
 import { forTerminal } from './sanitize.js';
 import type { RenderOptions } from './style.js';
+import { once, type Writer } from './writer.js';
+
+export const markdown: Writer = {
+  write: (report, options) => once(renderMarkdown(report, options)),
+  verbatim(text, language) {
+    // A fence longer than any run of backticks in the text, so nothing in it closes the block.
+    let longest = 2;
+    for (const run of text.match(/`+/g) ?? []) longest = Math.max(longest, run.length);
+    const fence = '`'.repeat(longest + 1);
+    return `${fence}${language}\n${text}${fence}\n`;
+  },
+};
 
 /** GitHub-flavoured Markdown, fit for a CI job summary: pipe tables, numbers right-aligned. */
 export function renderMarkdown(report: Report, options: RenderOptions): string {

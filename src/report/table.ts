@@ -3,6 +3,9 @@ import { formatForHumans, isNumeric } from './format.js';
 import { type Column, clip, forHumans, gateLine, type Report, type Row, shownRows, visibleColumns } from './model.js';
 import { forTerminal, withoutEscapes } from './sanitize.js';
 import { paint, type RenderOptions } from './style.js';
+import { asIs, once, type Writer } from './writer.js';
+
+export const table: Writer = { write: (report, options) => once(renderTable(report, options)), verbatim: asIs };
 
 const BAR_WIDTH = 30;
 

@@ -3,6 +3,9 @@ import { dataError } from '../errors.js';
 import { type Column, forMachines, type Kind, type Report, type Row } from './model.js';
 import { forWorkbook } from './sanitize.js';
 import type { RenderOptions } from './style.js';
+import { once, type Writer } from './writer.js';
+
+export const xlsx: Writer = { write: (report, options) => once(renderXlsx(report, options)) };
 
 /*
  * An Excel workbook: a sheet per table of the report (the columns and unrounded numbers of CSV

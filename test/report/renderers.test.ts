@@ -1,8 +1,22 @@
 import { parse } from 'csv-parse/sync';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { render } from '../../src/report/index.js';
+import { renderCsv, renderTsv } from '../../src/report/csv.js';
+import { renderJson } from '../../src/report/json.js';
+import { renderMarkdown } from '../../src/report/markdown.js';
 import type { Report } from '../../src/report/model.js';
+import type { RenderOptions } from '../../src/report/style.js';
+import { renderTable } from '../../src/report/table.js';
+
+/** The text formats' renderers, by name. */
+const RENDER: Record<string, (report: Report, options: RenderOptions) => string> = {
+  csv: renderCsv,
+  tsv: renderTsv,
+  table: renderTable,
+  markdown: renderMarkdown,
+  json: (r) => renderJson(r),
+};
+const render = (r: Report, format: string, options: RenderOptions) => RENDER[format](r, options);
 
 // A report carrying hostile text from the data: escape sequences, a formula, a pipe.
 const report: Report = {
