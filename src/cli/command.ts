@@ -52,8 +52,10 @@ export interface CommandContext<F> {
   readonly request: ScanRequest;
   /** --fail-below, when the command honours gates and it was given. */
   readonly failBelow: number | undefined;
-  /** Reads the inputs once with the shared input and filter options plus the command's own spec,
-   *  checks the row accounting (warnings, --strict, nothing left) and records it for the output. */
+  /**
+   * Reads the inputs once with the shared input and filter options plus the command's own spec,
+   * checks the row accounting (warnings, --strict, nothing left) and records it for the output.
+   */
   scan<S>(spec: ScanSpec, fold: Fold<S>): Promise<Scan<S>>;
   /** A warning or note on stderr, never in the output. */
   warn(message: string): void;

@@ -37,7 +37,7 @@ export function addSharedOptions(cmd: Command, groups: SharedGroups): Command {
     cmd.argument('[file]', 'the export to describe (- or none reads stdin)');
     add(HEADINGS.input, dialectOptions());
   } else if (groups.input) {
-    cmd.argument('[files...]', 'CSV exports to read, pooled (.gz is unzipped; - or none reads stdin)');
+    cmd.argument('[files...]', 'exports to read, pooled: CSV or TSV (.gz is unzipped), .xlsx, Parquet; - or none reads stdin');
     add(HEADINGS.input, inputOptions(groups.input.questions, groups.input.threads ?? true));
   }
   if (groups.weights) {

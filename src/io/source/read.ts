@@ -92,9 +92,10 @@ export interface ReadOptions {
 }
 
 /**
- * Streams one input through csv-parse in a single pass: sniff the dialect from the first bytes,
- * take the header, buffer a sample, let `prepare` choose columns from it, then feed every record
- * to the sink it returns. Memory stays constant in the number of rows.
+ * Reads one input in a single pass: sniff the dialect from the first bytes, take the header,
+ * buffer a sample, let `prepare` choose columns from it, then feed every record to the sink it
+ * returns, by the byte scanner or csv-parse (a row table, Parquet, comes as records already).
+ * Memory stays constant in the number of rows.
  */
 export async function readTable(spec: string, io: Io, options: ReadOptions, prepare: (head: TableHead) => RecordSink): Promise<ReadResult> {
   const source = await openSource(spec, io, options.sheet, options);

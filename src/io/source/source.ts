@@ -55,7 +55,6 @@ export async function openSource(spec: string, io: Io, sheet?: string, text: Tex
     if (sheet !== undefined) throw usageError(`--sheet reads a workbook file: ${spec} is a pipe`, 'give the .xlsx file by its path');
     return { name: spec, stream: createReadStream(spec, { highWaterMark: 256 * 1024 }) };
   }
-  // 64 KiB chunks: larger ones make csv-parse's output batches, and so the heap, grow.
   let magic: Buffer;
   try {
     magic = fileMagic(spec);
