@@ -240,7 +240,9 @@ const TILT_MIN = -3,
 const scoreSamplers = [];
 for (let k = 0; k <= TILT_STEPS; k++) {
   const tilt = TILT_MIN + (k * (TILT_MAX - TILT_MIN)) / TILT_STEPS;
-  scoreSamplers.push(weightedIndex(SCORE_WEIGHTS.map((w, score) => w * Math.exp(score >= 9 ? tilt : score <= 6 ? -1.6 * tilt : 0))));
+  scoreSamplers.push(
+    weightedIndex(SCORE_WEIGHTS.map((w, score) => w * Math.exp(score >= 9 ? tilt : score <= 6 ? -1.6 * tilt : 0))),
+  );
 }
 function drawScore(tilt) {
   const k = Math.round(((clamp(tilt, TILT_MIN, TILT_MAX) - TILT_MIN) / (TILT_MAX - TILT_MIN)) * TILT_STEPS);
@@ -348,7 +350,9 @@ for (let i = 0; i < rows; i++) {
   const commentRate = score <= 6 ? 0.55 : score <= 8 ? 0.3 : 0.22;
   const comment = chance(commentRate) ? csvField(writeComment(score)) : '';
   const submittedAt = `${new Date(t * 1000).toISOString().slice(0, 19)}Z`;
-  chunk.push(`${responseId()},${submittedAt},${score},${csvField(agent.name)},${csvField(agent.team)},${CHANNELS[channel]},${comment}`);
+  chunk.push(
+    `${responseId()},${submittedAt},${score},${csvField(agent.name)},${csvField(agent.team)},${CHANNELS[channel]},${comment}`,
+  );
   if (chunk.length === 20000) {
     // write in blocks: one syscall per row would be slow
     fs.writeSync(fd, chunk.join(eol) + eol);

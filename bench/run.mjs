@@ -75,7 +75,9 @@ process.on('exit', () => fs.rmSync(rssFile, { force: true })); // also after pro
 // too coarse for start-up; the few hundred microseconds time itself adds are negligible.
 function runOnce(args, script = CLI) {
   const nodeArgs = [script, ...args];
-  const [cmd, cmdArgs] = TIME_BIN ? [TIME_BIN, ['-f', '%M', '-o', rssFile, process.execPath, ...nodeArgs]] : [process.execPath, nodeArgs];
+  const [cmd, cmdArgs] = TIME_BIN
+    ? [TIME_BIN, ['-f', '%M', '-o', rssFile, process.execPath, ...nodeArgs]]
+    : [process.execPath, nodeArgs];
   const t0 = process.hrtime.bigint();
   // stdout goes to /dev/null: the benchmark is about the CLI, not about draining a pipe
   const r = spawnSync(cmd, cmdArgs, { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 64 << 20 });
@@ -164,7 +166,10 @@ console.log(line(COLUMNS.map((c) => '-'.repeat(c[1]))));
 // DuckDB doing the same work ("NPS overall, by quarter, by agent" in one query), when the shared
 // benchmark tools sit beside this repository and DuckDB was installed by their vs-duckdb.sh.
 const SHARED = path.resolve(ROOT, '..', 'shared', 'bench', 'duckdb-baseline.mjs');
-const DUCKDB = fs.existsSync(SHARED) && fs.existsSync(path.join(DATA_DIR, 'node_modules', '@duckdb', 'node-api')) ? path.join(DATA_DIR, 'duckdb-baseline.mjs') : null;
+const DUCKDB =
+  fs.existsSync(SHARED) && fs.existsSync(path.join(DATA_DIR, 'node_modules', '@duckdb', 'node-api'))
+    ? path.join(DATA_DIR, 'duckdb-baseline.mjs')
+    : null;
 if (DUCKDB) fs.copyFileSync(SHARED, DUCKDB);
 
 const COMMANDS = [
@@ -183,9 +188,13 @@ for (const rows of sizes) {
   for (const [label, args] of COMMANDS) {
     const result = measure([...args, file, '--format', 'json']);
     printRow(label, rows, bytes, result);
-    if (duck) ratios.push(`${label} at ${fmtInt(rows)} rows: ${(duck.seconds / result.seconds).toFixed(2)}x DuckDB's speed`);
+    if (duck)
+      ratios.push(`${label} at ${fmtInt(rows)} rows: ${(duck.seconds / result.seconds).toFixed(2)}x DuckDB's speed`);
   }
 }
 console.log();
 if (DUCKDB) for (const ratio of ratios) console.log(ratio);
-else console.log('No DuckDB beside: ../shared/bench/vs-duckdb.sh installs it into the data folder, and the ratios then show here.');
+else
+  console.log(
+    'No DuckDB beside: ../shared/bench/vs-duckdb.sh installs it into the data folder, and the ratios then show here.',
+  );

@@ -7,7 +7,10 @@ const filesIn = (dir: string) =>
   readdirSync(join(src, dir))
     .filter((f) => f.endsWith('.ts'))
     .map((f) => join(dir, f));
-const importsOf = (file: string) => [...readFileSync(join(src, file), 'utf8').matchAll(/\bfrom\s+'([^']+)'|\bimport\s*\(\s*'([^']+)'/g)].map((m) => m[1] ?? m[2]);
+const importsOf = (file: string) =>
+  [...readFileSync(join(src, file), 'utf8').matchAll(/\bfrom\s+'([^']+)'|\bimport\s*\(\s*'([^']+)'/g)].map(
+    (m) => m[1] ?? m[2],
+  );
 
 describe('architecture', () => {
   const core = filesIn('core');
@@ -17,7 +20,10 @@ describe('architecture', () => {
   });
 
   it.each(core)('%s imports only other core modules and pure libraries (no I/O, terminal or CSV libraries)', (file) => {
-    for (const spec of importsOf(file)) expect(spec, `${file} imports ${spec}`).toMatch(/^(\.\/[\w-]+\.js|date-fns(\/[\w-]+)?|stopword|simple-statistics)$/);
+    for (const spec of importsOf(file))
+      expect(spec, `${file} imports ${spec}`).toMatch(
+        /^(\.\/[\w-]+\.js|date-fns(\/[\w-]+)?|stopword|simple-statistics)$/,
+      );
   });
 
   it.each(core)('%s does not read the clock or the environment', (file) => {
@@ -36,7 +42,12 @@ describe('architecture', () => {
    * readers), scan/ plans the columns and folds the records, write/ writes what a command renders;
    * io/ itself holds what all of them share. Each imports only what comes before it.
    */
-  const before: Readonly<Record<string, readonly string[]>> = { io: [], 'io/source': ['io'], 'io/write': ['io'], 'io/scan': ['io', 'io/source'] };
+  const before: Readonly<Record<string, readonly string[]>> = {
+    io: [],
+    'io/source': ['io'],
+    'io/write': ['io'],
+    'io/scan': ['io', 'io/source'],
+  };
 
   it.each(io)('%s imports only the io folders before its own', (file) => {
     const folder = file.slice(0, file.lastIndexOf('/'));
@@ -60,7 +71,10 @@ describe('architecture', () => {
   });
 
   it.each(commands)('%s computes and returns its report: it never writes, renders or exits', (file) => {
-    for (const spec of importsOf(file)) expect(spec, `${file} imports ${spec}`).not.toMatch(/\/io\/write\.js$|\/report\/(index|table|csv|json|markdown)\.js$/);
+    for (const spec of importsOf(file))
+      expect(spec, `${file} imports ${spec}`).not.toMatch(
+        /\/io\/write\.js$|\/report\/(index|table|csv|json|markdown)\.js$/,
+      );
     expect(readFileSync(join(src, file), 'utf8')).not.toMatch(/\bstdout\b|\bstderr\b|process\.|console\./);
   });
 
@@ -71,7 +85,9 @@ describe('architecture', () => {
   // Spreading an unbounded array into a call's arguments overflows the stack past ~125,000 items
   // (groups, periods, rows): Math.max(...values), list.push(...items). core/extent.ts has the loops.
   const allFiles = (dir: string): string[] =>
-    readdirSync(join(src, dir), { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? allFiles(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
+    readdirSync(join(src, dir), { withFileTypes: true }).flatMap((e) =>
+      e.isDirectory() ? allFiles(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
+    );
 
   it.each(allFiles('.'))('%s spreads no array into Math.min, Math.max, push or unshift', (file) => {
     const text = readFileSync(join(src, file), 'utf8');

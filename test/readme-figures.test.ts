@@ -63,9 +63,22 @@ const answersOn = (dates: readonly string[]) => `date,score\n${dates.map((d) => 
 /** Rounded half away from zero, as the tool rounds, with the Unicode minus of the prose. */
 const fixed = (x: number, places: number) => formatDecimal(x, places).replace('-', '−');
 /** With a + on a positive figure, as NPS and differences are written. */
-const signed = (x: number, places: number) => (x > 0 && Number(formatDecimal(x, places)) !== 0 ? '+' : '') + fixed(x, places);
+const signed = (x: number, places: number) =>
+  (x > 0 && Number(formatDecimal(x, places)) !== 0 ? '+' : '') + fixed(x, places);
 const percent = (share: number, places: number) => `${fixed(100 * share, places)}%`;
-const SUPERSCRIPTS: Readonly<Record<string, string>> = { '-': '⁻', 0: '⁰', 1: '¹', 2: '²', 3: '³', 4: '⁴', 5: '⁵', 6: '⁶', 7: '⁷', 8: '⁸', 9: '⁹' };
+const SUPERSCRIPTS: Readonly<Record<string, string>> = {
+  '-': '⁻',
+  0: '⁰',
+  1: '¹',
+  2: '²',
+  3: '³',
+  4: '⁴',
+  5: '⁵',
+  6: '⁶',
+  7: '⁷',
+  8: '⁸',
+  9: '⁹',
+};
 /** 7.78e-10 as "7.8·10⁻¹⁰". */
 function powerOfTen(x: number, places: number): string {
   const [mantissa, exponent] = x.toExponential(places).split('e');
@@ -92,25 +105,39 @@ const named = (rows: readonly { name?: string; level?: string }[], name: string)
   return row as ReturnType<typeof JSON.parse>;
 };
 
-const drivers = (...extra: string[]) => json(['drivers', CONTACT_CENTRE, '--categorical', 'channel,team,agent', ...extra]);
-const agentLevels = (levels: readonly { driver: string }[]) => levels.filter((l) => l.driver === 'agent') as ReturnType<typeof JSON.parse>[];
+const drivers = (...extra: string[]) =>
+  json(['drivers', CONTACT_CENTRE, '--categorical', 'channel,team,agent', ...extra]);
+const agentLevels = (levels: readonly { driver: string }[]) =>
+  levels.filter((l) => l.driver === 'agent') as ReturnType<typeof JSON.parse>[];
 
 /** `nps samplesize OPTIONS [FILE]`: its one row. */
-const samplesize = async (options: string, ...files: string[]) => (await json(['samplesize', ...options.split(' '), ...files])).sample_size;
+const samplesize = async (options: string, ...files: string[]) =>
+  (await json(['samplesize', ...options.split(' '), ...files])).sample_size;
 
 /** The coverage table of the Statistics section, as printed (checked against the computation by test/core/score-interval.test.ts). */
-function coverage(): Map<number, Record<'score' | 'adjustedWald' | 'wald', { inside: string; whole: string; mean: string }>> {
-  const rows = [...readmeText.matchAll(/^\| (\d+) \| ([\d.]+) \/ ([\d.]+) \/ ([\d.]+) \| ([\d.]+) \/ ([\d.]+) \/ ([\d.]+) \| ([\d.]+) \/ ([\d.]+) \/ ([\d.]+) \|$/gm)];
+function coverage(): Map<
+  number,
+  Record<'score' | 'adjustedWald' | 'wald', { inside: string; whole: string; mean: string }>
+> {
+  const rows = [
+    ...readmeText.matchAll(
+      /^\| (\d+) \| ([\d.]+) \/ ([\d.]+) \/ ([\d.]+) \| ([\d.]+) \/ ([\d.]+) \/ ([\d.]+) \| ([\d.]+) \/ ([\d.]+) \/ ([\d.]+) \|$/gm,
+    ),
+  ];
   expect(rows.length).toBeGreaterThan(0);
   const method = (m: RegExpMatchArray, i: number) => ({ inside: m[i], whole: m[i + 1], mean: m[i + 2] });
-  return new Map(rows.map((m) => [Number(m[1]), { score: method(m, 2), adjustedWald: method(m, 5), wald: method(m, 8) }]));
+  return new Map(
+    rows.map((m) => [Number(m[1]), { score: method(m, 2), adjustedWald: method(m, 5), wald: method(m, 8) }]),
+  );
 }
 
 /** The Monday-morning run of "Periods in progress", as the README writes it. */
 const MONDAY = [
   'summary',
   fixture('weekly-drop-monday.csv'),
-  ...'--period week --last 12w --periods 12 --tz Europe/Stockholm --format markdown --fail-on-drop --fail-below 0 --as-of 2024-11-25T06:00:00Z'.split(' '),
+  ...'--period week --last 12w --periods 12 --tz Europe/Stockholm --format markdown --fail-on-drop --fail-below 0 --as-of 2024-11-25T06:00:00Z'.split(
+    ' ',
+  ),
 ];
 
 interface Claim {
@@ -126,7 +153,8 @@ const CLAIMS: readonly Claim[] = [
     // The two forms as the Quick start's export prints them, by the Wald and by the score interval.
     at: 'The interval is shown as it is: "',
     passage: async () => {
-      const margin = async (method: string) => /^ {2}Margin +(.+)$/m.exec((await run(['report', CONTACT_CENTRE, '--ci-method', method])).out)?.[1];
+      const margin = async (method: string) =>
+        /^ {2}Margin +(.+)$/m.exec((await run(['report', CONTACT_CENTRE, '--ci-method', method])).out)?.[1];
       return `The interval is shown as it is: "${await margin('wald')}" when symmetric about the estimate, "${await margin('score')}" when not`;
     },
   },
@@ -238,7 +266,8 @@ const CLAIMS: readonly Claim[] = [
   },
   {
     at: 'nps samplesize --margin 5 # ±5 points at 95%',
-    passage: async () => `nps samplesize --margin 5 # ±5 points at 95%, worst case: ${(await samplesize('--margin 5')).responses}`,
+    passage: async () =>
+      `nps samplesize --margin 5 # ±5 points at 95%, worst case: ${(await samplesize('--margin 5')).responses}`,
   },
   {
     at: 'nps samplesize --margin 10 # worst case',
@@ -254,11 +283,13 @@ const CLAIMS: readonly Claim[] = [
   },
   {
     at: 'nps samplesize --margin 10 --promoters 0.9 --detractors 0 # skewed shares:',
-    passage: async () => `nps samplesize --margin 10 --promoters 0.9 --detractors 0 # skewed shares: ${(await samplesize('--margin 10 --promoters 0.9 --detractors 0')).responses}`,
+    passage: async () =>
+      `nps samplesize --margin 10 --promoters 0.9 --detractors 0 # skewed shares: ${(await samplesize('--margin 10 --promoters 0.9 --detractors 0')).responses}`,
   },
   {
     at: 'nps samplesize --difference 10 --power 0.8 # per group',
-    passage: async () => `nps samplesize --difference 10 --power 0.8 # per group, to detect 10 points: ${(await samplesize('--difference 10 --power 0.8')).responses}`,
+    passage: async () =>
+      `nps samplesize --difference 10 --power 0.8 # per group, to detect 10 points: ${(await samplesize('--difference 10 --power 0.8')).responses}`,
   },
   {
     at: 'so `--promoters 1 --detractors 0` plans for',
@@ -305,15 +336,23 @@ const CLAIMS: readonly Claim[] = [
       const dates = ['2017-02-15', '2017-05-15', '2017-08-15', '2017-11-15', '2018-02-15', '2018-05-15', '2018-08-15'];
       const { periods, meta } = await json(['trend', '--last', '4q', '--as-of', '2018-09-10'], answersOn(dates));
       expect(meta.rows.filtered).toBeGreaterThan(0);
-      const complete = periods.filter((p: { complete: boolean }) => p.complete).map((p: { period: string }) => p.period);
-      const inProgress = periods.filter((p: { complete: boolean }) => !p.complete).map((p: { period: string }) => p.period);
+      const complete = periods
+        .filter((p: { complete: boolean }) => p.complete)
+        .map((p: { period: string }) => p.period);
+      const inProgress = periods
+        .filter((p: { complete: boolean }) => !p.complete)
+        .map((p: { period: string }) => p.period);
       return `\`--last 4q --as-of 2018-09-10\` keeps ${complete[0]} to ${complete.at(-1)}, and ${inProgress.join(', ')} in progress.`;
     },
   },
   {
     at: '`fixtures/weekly-drop-monday.csv` is the weekly export with a drop of',
     passage: async () => {
-      const { periods } = await json(['trend', fixture('weekly-drop-monday.csv'), ...'--period week --last 12w --tz Europe/Stockholm --as-of 2024-11-25T06:00:00Z'.split(' ')]);
+      const { periods } = await json([
+        'trend',
+        fixture('weekly-drop-monday.csv'),
+        ...'--period week --last 12w --tz Europe/Stockholm --as-of 2024-11-25T06:00:00Z'.split(' '),
+      ]);
       const [drop, monday] = periods.slice(-2);
       expect(drop.significant).toBe('below');
       expect(monday.promoters).toBe(monday.n);
@@ -327,7 +366,10 @@ const CLAIMS: readonly Claim[] = [
   {
     at: 'With `--include-in-progress` the same run compares',
     passage: async () => {
-      const { exit, out, err } = await run([...MONDAY.map((arg) => (arg === 'markdown' ? 'json' : arg)), '--include-in-progress']);
+      const { exit, out, err } = await run([
+        ...MONDAY.map((arg) => (arg === 'markdown' ? 'json' : arg)),
+        '--include-in-progress',
+      ]);
       const { trend, gates } = JSON.parse(out);
       const drop = gates.find((g: { rule: string }) => g.rule === 'fail-on-drop');
       const [before, latest] = trend.slice(-2);
@@ -337,11 +379,13 @@ const CLAIMS: readonly Claim[] = [
   },
   {
     at: 'never in exponent notation (a p-value of',
-    passage: () => `never in exponent notation (a p-value of 6.039e-14 is written \`${formatPlain(6.039e-14, 'p', { decimals: 1 })}\`)`,
+    passage: () =>
+      `never in exponent notation (a p-value of 6.039e-14 is written \`${formatPlain(6.039e-14, 'p', { decimals: 1 })}\`)`,
   },
   {
     at: 'more when those would look round, so',
-    passage: () => `more when those would look round, so 0.04996 reads ${pDigits(0.04996)}, never ${(0.04996).toPrecision(3)}`,
+    passage: () =>
+      `more when those would look round, so 0.04996 reads ${pDigits(0.04996)}, never ${(0.04996).toPrecision(3)}`,
   },
   {
     at: 'Intervals use the exact normal quantile (z =',
@@ -374,7 +418,11 @@ const CLAIMS: readonly Claim[] = [
   {
     at: '(100, 200, 200) against (120, 200, 180):',
     passage: () => {
-      const d = compareGroups({ detractors: 100, passives: 200, promoters: 200 }, { detractors: 120, passives: 200, promoters: 180 }, { method: 'score', confidence: 0.95 });
+      const d = compareGroups(
+        { detractors: 100, passives: 200, promoters: 200 },
+        { detractors: 120, passives: 200, promoters: 180 },
+        { method: 'score', confidence: 0.95 },
+      );
       return `(100, 200, 200) against (120, 200, 180): ${signed(100 * d.difference, 1)}, 95% interval ${signed(100 * d.lower, 4)} to ${signed(100 * d.upper, 4)}, p = ${d.p.toFixed(6)}.`;
     },
   },
@@ -389,7 +437,8 @@ const CLAIMS: readonly Claim[] = [
   },
   {
     at: 'and more when those look round (',
-    passage: () => `and more when those look round (${pDigits(0.04996)} is shown as such, not as ${(0.04996).toPrecision(3)})`,
+    passage: () =>
+      `and more when those look round (${pDigits(0.04996)} is shown as such, not as ${(0.04996).toPrecision(3)})`,
   },
   {
     at: 'as many places as it takes to differ from the threshold (',
@@ -408,7 +457,11 @@ const CLAIMS: readonly Claim[] = [
       const z = criticalValue(0.95);
       const formula = Math.ceil((z * z * 0.09) / 0.1 ** 2 - 3);
       // That many answers at the planning shares, and the adjusted-Wald interval they give.
-      const margin = interval({ detractors: 0, passives: 0.1 * formula, promoters: 0.9 * formula }, 'adjusted-wald', 0.95).margin;
+      const margin = interval(
+        { detractors: 0, passives: 0.1 * formula, promoters: 0.9 * formula },
+        'adjusted-wald',
+        0.95,
+      ).margin;
       return `skewed shares get what they need (90% promoters and no detractors need ${needed} answers for ±10; the adjusted-Wald formula ⌈z² V / m² − 3⌉ said ${formula}, which gives ±${fixed(100 * margin, 0)})`;
     },
   },
@@ -425,8 +478,10 @@ const CLAIMS: readonly Claim[] = [
       ]) {
         expect(worst.responses, `±${margin}`).toBe(Math.ceil((z / (margin / 100)) ** 2));
       }
-      const half = async (margin: number) => (await samplesize(`--margin ${margin} --promoters 0.5 --detractors 0.5`)).responses;
-      const mix = (plan: { promoters_share: number; detractors_share: number }) => `${fixed(100 * plan.promoters_share, 0)}/${fixed(100 * plan.detractors_share, 0)}`;
+      const half = async (margin: number) =>
+        (await samplesize(`--margin ${margin} --promoters 0.5 --detractors 0.5`)).responses;
+      const mix = (plan: { promoters_share: number; detractors_share: number }) =>
+        `${fixed(100 * plan.promoters_share, 0)}/${fixed(100 * plan.detractors_share, 0)}`;
       return (
         `For the score interval that is not 50/50: ±5 points at 95% needs ${worst5.responses} (at ${percent(worst5.promoters_share, 0)} promoters, ` +
         `${percent(worst5.detractors_share, 0)} detractors) where 50/50 needs ${await half(5)}, ±10 needs ${worst10.responses} (${mix(worst10)}) against ${await half(10)}`
@@ -440,8 +495,17 @@ const CLAIMS: readonly Claim[] = [
       const scores = Array.from({ length: 11 }, (_, s) => 10 - s).filter((s) => summary[`score_${s}`] > 0);
       const sum = summary.weighted_n;
       const squares = sum ** 2 / summary.n_eff;
-      const shares = { detractors: summary.detractors_pct / 100, passives: summary.passives_pct / 100, promoters: summary.promoters_pct / 100 };
-      const scaled = (n: number) => interval({ detractors: shares.detractors * n, passives: shares.passives * n, promoters: shares.promoters * n }, 'score', 0.95);
+      const shares = {
+        detractors: summary.detractors_pct / 100,
+        passives: summary.passives_pct / 100,
+        promoters: summary.promoters_pct / 100,
+      };
+      const scaled = (n: number) =>
+        interval(
+          { detractors: shares.detractors * n, passives: shares.passives * n, promoters: shares.promoters * n },
+          'score',
+          0.95,
+        );
       // The interval is that of n_eff answers in the weighted shares, and narrower at the sum of weights.
       expect(scaled(summary.n_eff).lower).toBeCloseTo(summary.nps_lower / 100, 9);
       expect(scaled(summary.n_eff).upper).toBeCloseTo(summary.nps_upper / 100, 9);
@@ -534,22 +598,27 @@ describe('the figures in --help examples', () => {
     expect(withResults.length).toBeGreaterThan(0);
   });
 
-  it.each(withResults.map((e) => [`${e.line}: ${e.description}`, e] as const))('%s', async (_, { line, description }) => {
-    const [nps, ...args] = splitArgs(line);
-    expect(nps).toBe('nps');
-    const files = args.filter((arg) => /\.(csv|tsv|xlsx|parquet|gz|json|html|md)$/.test(arg));
-    expect(
-      files.filter((file) => STAND_INS[file] === undefined),
-      'files with no fixture to stand in',
-    ).toEqual([]);
-    const { exit, out, err } = await run(args.map((arg) => STAND_INS[arg] ?? arg));
-    expect(exit, err).toBe(0);
-    const figure = RESULT.exec(description)![1];
-    expect(out).toMatch(new RegExp(`(?<![\\d.])${figure.replaceAll('.', '\\.')}(?![\\d.])`));
-  });
+  it.each(withResults.map((e) => [`${e.line}: ${e.description}`, e] as const))(
+    '%s',
+    async (_, { line, description }) => {
+      const [nps, ...args] = splitArgs(line);
+      expect(nps).toBe('nps');
+      const files = args.filter((arg) => /\.(csv|tsv|xlsx|parquet|gz|json|html|md)$/.test(arg));
+      expect(
+        files.filter((file) => STAND_INS[file] === undefined),
+        'files with no fixture to stand in',
+      ).toEqual([]);
+      const { exit, out, err } = await run(args.map((arg) => STAND_INS[arg] ?? arg));
+      expect(exit, err).toBe(0);
+      const figure = RESULT.exec(description)![1];
+      expect(out).toMatch(new RegExp(`(?<![\\d.])${figure.replaceAll('.', '\\.')}(?![\\d.])`));
+    },
+  );
 
   it('are results checked above, or inputs listed as such', () => {
-    const unchecked = examples.filter((e) => /\d/.test(e.description) && !RESULT.test(e.description) && !INPUT_FIGURES.has(e.description)).map((e) => e.description);
+    const unchecked = examples
+      .filter((e) => /\d/.test(e.description) && !RESULT.test(e.description) && !INPUT_FIGURES.has(e.description))
+      .map((e) => e.description);
     expect(unchecked).toEqual([]);
     // A listed description that changed or went must leave the list too.
     expect([...INPUT_FIGURES].filter((d) => !examples.some((e) => e.description === d))).toEqual([]);

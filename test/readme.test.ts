@@ -13,7 +13,8 @@ import { splitArgs } from './helpers/fake-io.js';
  */
 const root = join(import.meta.dirname, '..');
 const readme = readFileSync(join(root, 'README.md'), 'utf8');
-const QUOTED = /`(test\/cli\/cases\/[\w-]+\/[\w-]+)`[^\n]*\n(?:[^\n]+\n)*?\n```sh\n([\s\S]*?)```\n\n```(?:text)?\n([\s\S]*?)```/g;
+const QUOTED =
+  /`(test\/cli\/cases\/[\w-]+\/[\w-]+)`[^\n]*\n(?:[^\n]+\n)*?\n```sh\n([\s\S]*?)```\n\n```(?:text)?\n([\s\S]*?)```/g;
 
 const matches = [...readme.matchAll(QUOTED)];
 const quotes = matches.map((m) => ({ dir: m[1], command: m[2], output: m[3] }));
@@ -28,7 +29,11 @@ describe('output the README quotes', () => {
   it('quotes every output with a figure from a case', () => {
     // Fenced blocks in order: an opening fence with its language, its text, and where it ends.
     const blocks = [...readme.matchAll(/^```(\w*)\n([\s\S]*?)^```$/gm)];
-    const unquoted = blocks.filter((m) => (m[1] === '' || m[1] === 'text') && /\d/.test(m[2]) && !quotedEnds.has((m.index ?? 0) + m[0].length)).map((m) => m[2].split('\n')[0]);
+    const unquoted = blocks
+      .filter(
+        (m) => (m[1] === '' || m[1] === 'text') && /\d/.test(m[2]) && !quotedEnds.has((m.index ?? 0) + m[0].length),
+      )
+      .map((m) => m[2].split('\n')[0]);
     expect(unquoted).toEqual([]);
   });
 

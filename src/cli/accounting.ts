@@ -43,13 +43,16 @@ export function checkAccounting(scan: Scan<unknown>, options: CheckOptions): voi
   }
   for (const j of scan.joins)
     if (j.unmatched > 0)
-      options.warn(`note: no match in ${j.file} for ${j.unmatched} of ${j.matched + j.unmatched} rows (on ${j.on}): kept, with its columns empty${roundedHint(j)}`);
+      options.warn(
+        `note: no match in ${j.file} for ${j.unmatched} of ${j.matched + j.unmatched} rows (on ${j.on}): kept, with its columns empty${roundedHint(j)}`,
+      );
   for (const question of scan.questions) checkQuestion(scan, question, options);
 }
 
 /** --last counts back from the as-of time (now by default): an older export needs --as-of. */
 function filteredHint(scan: Scan<unknown>): string {
-  if (!scan.window || Number.isNaN(scan.latest) || scan.latest >= scan.window.start) return 'check --since, --until and --where';
+  if (!scan.window || Number.isNaN(scan.latest) || scan.latest >= scan.window.start)
+    return 'check --since, --until and --where';
   const after = isoDay(scan.latest + 86_400_000);
   return `--last (and compare --latest) count back from --as-of (default: now), here ${isoDay(scan.asOf.wall)}, and the latest response is from ${isoDay(scan.latest)}: add --as-of ${after} to count back from the export's end`;
 }
@@ -84,8 +87,16 @@ function checkQuestion(scan: Scan<unknown>, question: Question<unknown>, options
   }
   if (a.used === 0) {
     const names = scan.inputs.map((i) => i.name).join(', ');
-    if (a.read === 0) throw dataError(`no responses in ${names}: it has a header but no rows`, 'export the survey again with its responses');
-    if (a.filtered === a.read) throw dataError(`no responses left after filtering (${a.read} ${plural(a.read, 'row')} filtered out)`, filteredHint(scan));
+    if (a.read === 0)
+      throw dataError(
+        `no responses in ${names}: it has a header but no rows`,
+        'export the survey again with its responses',
+      );
+    if (a.filtered === a.read)
+      throw dataError(
+        `no responses left after filtering (${a.read} ${plural(a.read, 'row')} filtered out)`,
+        filteredHint(scan),
+      );
     const dates = a.excluded.bad_date === a.read - a.filtered;
     throw dataError(
       `${about}no valid responses in ${names} (${describeAccounting(a)
@@ -98,7 +109,9 @@ function checkQuestion(scan: Scan<unknown>, question: Question<unknown>, options
   }
   const problem = scaleProblem(question.overall, a.excluded.out_of_range);
   if (problem && options.explicitScale) {
-    options.warn(`warning: the score column (${question.name}) looks odd for 0-10 answers: ${problem}; read as 0-10 as asked`);
+    options.warn(
+      `warning: the score column (${question.name}) looks odd for 0-10 answers: ${problem}; read as 0-10 as asked`,
+    );
   } else if (problem) {
     throw dataError(
       `the score column (${question.name}) is not a 0-10 answer: ${problem}`,
@@ -114,7 +127,12 @@ export const isoDay = (wall: number): string => new Date(wall).toISOString().sli
 
 /** The row accounting as the last notes: one line, or one per question when a survey has two; then each join's matches. */
 export function accountingNotes(scan: Scan<unknown>): string[] {
-  return [...scan.questions.map((q) => `${scan.questions.length > 1 ? `${q.name}: ` : ''}${describeAccounting(q.accounting)}`), ...scan.joins.map(describeJoin)];
+  return [
+    ...scan.questions.map(
+      (q) => `${scan.questions.length > 1 ? `${q.name}: ` : ''}${describeAccounting(q.accounting)}`,
+    ),
+    ...scan.joins.map(describeJoin),
+  ];
 }
 
 /** Why IDs of more than 15 digits may not match: a spreadsheet that read them as numbers rounded them. */
@@ -129,7 +147,11 @@ export const describeJoin = (j: JoinCount): string =>
   `Joined ${j.file} on ${j.on}: ${j.matched} ${plural(j.matched, 'row')} matched${j.unmatched > 0 ? `; no match for ${j.unmatched} (kept, with its columns empty)` : ''}.`;
 
 /** JSON `meta`: which tool did it, what was read and how, where every row went, the options used. */
-export function buildMeta(command: string, scan: Scan<unknown> | undefined, options: Record<string, unknown>): Record<string, unknown> {
+export function buildMeta(
+  command: string,
+  scan: Scan<unknown> | undefined,
+  options: Record<string, unknown>,
+): Record<string, unknown> {
   const about = { tool: TOOL, version: VERSION, command };
   if (!scan) return { ...about, options };
   const a = scan.accounting;
@@ -143,7 +165,9 @@ export function buildMeta(command: string, scan: Scan<unknown> | undefined, opti
       delimiter: input.delimiter,
       bom: input.bom,
       reader: input.reader,
-      columns: Object.fromEntries(Object.entries(input.columns).map(([role, choice]) => [role, { name: choice.name, reason: choice.reason }])),
+      columns: Object.fromEntries(
+        Object.entries(input.columns).map(([role, choice]) => [role, { name: choice.name, reason: choice.reason }]),
+      ),
     })),
     rows: {
       read: a.read,

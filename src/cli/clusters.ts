@@ -12,17 +12,26 @@ export interface ClusterFlags {
   cluster?: string;
 }
 
-export const clusterOption = (): Option => new Option('--cluster <column>', 'responses come in clusters (an account, a customer): intervals and tests by linearization over them');
+export const clusterOption = (): Option =>
+  new Option(
+    '--cluster <column>',
+    'responses come in clusters (an account, a customer): intervals and tests by linearization over them',
+  );
 
 /** The cluster column, read after the command's own group columns (its value ends each group key). */
-export const clusterColumns = (flags: ClusterFlags): GroupColumn[] => (flags.cluster === undefined ? [] : [{ role: 'cluster', flag: '--cluster', spec: flags.cluster }]);
+export const clusterColumns = (flags: ClusterFlags): GroupColumn[] =>
+  flags.cluster === undefined ? [] : [{ role: 'cluster', flag: '--cluster', spec: flags.cluster }];
 
 /** The cluster's role when there is one: the last part of a keyed fold's key. */
 export const clusterRoles = (flags: ClusterFlags): string[] => clusterColumns(flags).map((c) => c.role);
 
 /** Refuses a design of one cluster: an interval over clusters needs two or more. */
 export function checkClusters(count: number, column: string): void {
-  if (count < 2) throw dataError(`--cluster ${column}: the responses are all in one cluster`, 'an interval over clusters needs two or more; drop --cluster');
+  if (count < 2)
+    throw dataError(
+      `--cluster ${column}: the responses are all in one cluster`,
+      'an interval over clusters needs two or more; drop --cluster',
+    );
 }
 
 /** A key whose last part is the cluster: the group's part and the cluster's. */
@@ -32,7 +41,10 @@ function splitCluster(key: string): [group: string, cluster: string] {
 }
 
 /** Tallies kept per group and cluster (keys ending in the cluster) as the design of the groups. */
-export function groupsInClusters(tallies: ReadonlyMap<string, Tally>, column: string): GroupDesign & { readonly clusters: number } {
+export function groupsInClusters(
+  tallies: ReadonlyMap<string, Tally>,
+  column: string,
+): GroupDesign & { readonly clusters: number } {
   const byGroup = new Map<string, Map<string, Tally>>();
   for (const [key, tally] of tallies) {
     const [group, cluster] = splitCluster(key);
@@ -44,7 +56,10 @@ export function groupsInClusters(tallies: ReadonlyMap<string, Tally>, column: st
 }
 
 /** Period tallies kept per cluster as the design of the periods. */
-export function periodsInClusters(byCluster: ReadonlyMap<string, ReadonlyMap<number, Tally>>, column: string): GroupDesign<number> & { readonly clusters: number } {
+export function periodsInClusters(
+  byCluster: ReadonlyMap<string, ReadonlyMap<number, Tally>>,
+  column: string,
+): GroupDesign<number> & { readonly clusters: number } {
   const design = clusteredGroups(byGroupThenCluster(byCluster));
   checkClusters(design.clusters, column);
   return design;
@@ -66,12 +81,18 @@ export function seriesInClusters(
     clusters.add(cluster);
   }
   checkClusters(clusters.size, column);
-  const series = new Map([...byGroup].map(([group, byCluster]) => [group, clusteredGroups(byGroupThenCluster(byCluster), clusters.size) as GroupDesign<number>]));
+  const series = new Map(
+    [...byGroup].map(([group, byCluster]) => [
+      group,
+      clusteredGroups(byGroupThenCluster(byCluster), clusters.size) as GroupDesign<number>,
+    ]),
+  );
   return { series, clusters: clusters.size };
 }
 
 /** A design's tallies by key, each with the precision the design leaves. */
-export const talliesOf = <K>(design: GroupDesign<K>): Map<K, Tally> => new Map(design.keys.map((key) => [key, design.tally(key)]));
+export const talliesOf = <K>(design: GroupDesign<K>): Map<K, Tally> =>
+  new Map(design.keys.map((key) => [key, design.tally(key)]));
 
 /** The note that says what the clusters did, with the effective n of all answers when there is one figure. */
 export const clusterNote = (clusters: number, column: string, all?: { effective: number; n: number }): string =>

@@ -37,7 +37,9 @@ export interface SharedGroups {
 }
 
 /** What a command adds to the shared scan request: its groups, and whether it needs dates. */
-export type ScanSpec = Partial<Pick<ScanRequest, 'groups' | 'needsDates' | 'datesIfAny' | 'keep' | 'last' | 'files' | 'counts'>>;
+export type ScanSpec = Partial<
+  Pick<ScanRequest, 'groups' | 'needsDates' | 'datesIfAny' | 'keep' | 'last' | 'files' | 'counts'>
+>;
 
 /** Everything a command may use. It computes; it never writes output or chooses an exit code. */
 export interface CommandContext<F> {

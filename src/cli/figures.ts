@@ -38,7 +38,8 @@ export function npsColumns({ suffix = '', label = '', shares = 'machine' }: NpsL
 }
 
 /** The note on a figure under --min-n, saying which n it counts (the effective one, with weights); '' above it. */
-export const lowN = (s: NpsSummary, minN: number): string => (s.counted >= minN ? '' : s.counted === s.n ? `n < ${minN}` : `effective n < ${minN}`);
+export const lowN = (s: NpsSummary, minN: number): string =>
+  s.counted >= minN ? '' : s.counted === s.n ? `n < ${minN}` : `effective n < ${minN}`;
 
 export function npsCells(s: NpsSummary, suffix = ''): Record<string, Cell> {
   // Literal keys make a fast object (computed ones do not), and rows are made by the hundred thousand.
@@ -58,7 +59,8 @@ export function npsCells(s: NpsSummary, suffix = ''): Record<string, Cell> {
 }
 
 /** The same cells under keys ending in `suffix` (a second question's `_2`). */
-const suffixed = (cells: Record<string, Cell>, suffix: string): Record<string, Cell> => Object.fromEntries(Object.entries(cells).map(([key, value]) => [`${key}${suffix}`, value]));
+const suffixed = (cells: Record<string, Cell>, suffix: string): Record<string, Cell> =>
+  Object.fromEntries(Object.entries(cells).map(([key, value]) => [`${key}${suffix}`, value]));
 
 /** How a command shows a difference to people: its label, the p it shows, and whether the interval too. */
 export interface DifferenceLabels {
@@ -74,7 +76,9 @@ export interface DifferenceLabels {
 export function differenceColumns({ suffix = '', label, pLabel, interval }: DifferenceLabels): Column[] {
   return [
     { key: `difference${suffix}`, label, kind: 'nps' },
-    ...(interval ? [{ key: `difference_interval${suffix}`, label: `${label} interval`, kind: 'range', audience: 'human' } as const] : []),
+    ...(interval
+      ? [{ key: `difference_interval${suffix}`, label: `${label} interval`, kind: 'range', audience: 'human' } as const]
+      : []),
     { key: `difference_lower${suffix}`, label: `${label} lower`, kind: 'nps', audience: 'machine' },
     { key: `difference_upper${suffix}`, label: `${label} upper`, kind: 'nps', audience: 'machine' },
     { key: `z${suffix}`, label: 'z', kind: 'stat', audience: 'machine' },
@@ -90,7 +94,12 @@ export const direction = (d: Difference | undefined, pAdjusted: number, alpha: n
   d && pAdjusted < alpha && d.difference !== 0 ? (d.difference > 0 ? 'above' : 'below') : '';
 
 /** A difference in points (d from the core is on the -1..1 scale); empty cells when there is none to test. */
-export function differenceCells(d: Difference | undefined, pAdjusted: number, alpha: number, suffix = ''): Record<string, Cell> {
+export function differenceCells(
+  d: Difference | undefined,
+  pAdjusted: number,
+  alpha: number,
+  suffix = '',
+): Record<string, Cell> {
   const tested = d !== undefined && !Number.isNaN(d.p);
   const significant = tested ? direction(d, pAdjusted, alpha) : '';
   const cells = {
@@ -114,7 +123,10 @@ export const SIGNIFICANT: ToneField = { field: 'significant', up: 'above', down:
  * The NPS columns as a forest plot on the -100..100 scale: one point and interval per row named by
  * `label` (a single record has none), significant rows coloured unless `extra` says otherwise.
  */
-export const npsForest = (label: string | undefined, extra: Partial<Extract<Chart, { kind: 'intervals' }>> = {}): Chart => ({
+export const npsForest = (
+  label: string | undefined,
+  extra: Partial<Extract<Chart, { kind: 'intervals' }>> = {},
+): Chart => ({
   kind: 'intervals',
   label,
   value: 'nps',
@@ -127,4 +139,6 @@ export const npsForest = (label: string | undefined, extra: Partial<Extract<Char
 
 /** The columns one audience sees, for commands that build a table per audience. */
 export const forAudience = (columns: readonly Column[], audience: 'human' | 'machine'): Column[] =>
-  columns.filter((c) => (c.audience ?? 'both') === 'both' || c.audience === audience).map((c) => ({ ...c, audience: undefined }));
+  columns
+    .filter((c) => (c.audience ?? 'both') === 'both' || c.audience === audience)
+    .map((c) => ({ ...c, audience: undefined }));

@@ -13,7 +13,11 @@ export interface InProgressFlags {
 }
 
 /** The option of every command that judges "the latest period". */
-export const inProgressOption = (): Option => new Option('--include-in-progress', 'judge and test the period still in progress at --as-of too (its figures may still change)');
+export const inProgressOption = (): Option =>
+  new Option(
+    '--include-in-progress',
+    'judge and test the period still in progress at --as-of too (its figures may still change)',
+  );
 
 /** Which periods may be tested and judged: the complete ones, or all when --include-in-progress. */
 export interface Judging {
@@ -29,7 +33,11 @@ export interface Judging {
   note(keys: Iterable<number>, chosen?: boolean): string | undefined;
 }
 
-export function judging(result: Pick<Scan<unknown>, 'boundary' | 'asOf' | 'zone'>, calendar: Calendar, flags: InProgressFlags): Judging {
+export function judging(
+  result: Pick<Scan<unknown>, 'boundary' | 'asOf' | 'zone'>,
+  calendar: Calendar,
+  flags: InProgressFlags,
+): Judging {
   const inProgressFrom = periodInProgress(result.boundary, calendar);
   const include = Boolean(flags.includeInProgress);
   return {
@@ -40,7 +48,8 @@ export function judging(result: Pick<Scan<unknown>, 'boundary' | 'asOf' | 'zone'
       const open = [...new Set(keys)].filter((key) => key >= inProgressFrom).sort((a, b) => a - b);
       if (open.length === 0) return undefined;
       const labels = open.map((key) => periodLabel(key, calendar));
-      const named = labels.length === 1 ? `${labels[0]} is` : `${labels.slice(0, -1).join(', ')} and ${labels.at(-1)} are`;
+      const named =
+        labels.length === 1 ? `${labels[0]} is` : `${labels.slice(0, -1).join(', ')} and ${labels.at(-1)} are`;
       const when = `data as of ${asOfText(result)}`;
       const figures = labels.length === 1 ? 'its figures' : 'their figures';
       if (chosen) return `${named} in progress (${when}): ${figures} may still change.`;

@@ -31,7 +31,8 @@ export async function main(argv: readonly string[], raw: Io): Promise<number> {
 
 function report(err: unknown, io: Io, argv: readonly string[]): number {
   if (isCommanderError(err)) {
-    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.help' || err.code === 'commander.version') return 0;
+    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.help' || err.code === 'commander.version')
+      return 0;
     // Commander puts its "(Did you mean ...?)" on a line of its own: keep the message to one line.
     const message = err.message.replace(/^error: /, '').replace(/\n\(Did you mean (.*)\?\)/, ' (did you mean $1?)');
     const command = argv.find((a) => !a.startsWith('-'));
@@ -50,7 +51,9 @@ function report(err: unknown, io: Io, argv: readonly string[]): number {
     return err.exitCode;
   }
   const e = err instanceof Error ? err : new Error(String(err));
-  io.stderr.write(`nps: internal error: ${e.message}\nhint: this is a bug; please report it with the command you ran${io.env.NPS_DEBUG ? '' : ' (NPS_DEBUG=1 shows details)'}\n`);
+  io.stderr.write(
+    `nps: internal error: ${e.message}\nhint: this is a bug; please report it with the command you ran${io.env.NPS_DEBUG ? '' : ' (NPS_DEBUG=1 shows details)'}\n`,
+  );
   if (io.env.NPS_DEBUG && e.stack) io.stderr.write(`${e.stack}\n`);
   return 70;
 }
@@ -61,7 +64,8 @@ function report(err: unknown, io: Io, argv: readonly string[]): number {
  * lines, which redraw themselves with a carriage return, are made safe where they are written.
  */
 function withSafeMessages(io: Io): Io {
-  const write = (text: string) => io.stderr.write(text.startsWith('\r') ? text : text.split('\n').map(forMessage).join('\n'));
+  const write = (text: string) =>
+    io.stderr.write(text.startsWith('\r') ? text : text.split('\n').map(forMessage).join('\n'));
   return { ...io, stderr: { write, isTTY: io.stderr.isTTY } };
 }
 

@@ -37,33 +37,59 @@ export function addSharedOptions(cmd: Command, groups: SharedGroups): Command {
     cmd.argument('[file]', 'the export to describe (- or none reads stdin)');
     add(HEADINGS.input, dialectOptions());
   } else if (groups.input) {
-    cmd.argument('[files...]', 'exports to read, pooled: CSV or TSV (.gz is unzipped), .xlsx, Parquet; - or none reads stdin');
+    cmd.argument(
+      '[files...]',
+      'exports to read, pooled: CSV or TSV (.gz is unzipped), .xlsx, Parquet; - or none reads stdin',
+    );
     add(HEADINGS.input, inputOptions(groups.input.questions, groups.input.threads ?? true));
   }
   if (groups.weights) {
     add(HEADINGS.input, [
-      new Option('--weight <column>', "each response's weight: weighted shares and NPS, intervals and tests on Kish's effective n (missing or negative weights excluded)"),
+      new Option(
+        '--weight <column>',
+        "each response's weight: weighted shares and NPS, intervals and tests on Kish's effective n (missing or negative weights excluded)",
+      ),
     ]);
   }
   if (groups.counts) {
-    add(HEADINGS.input, [new Option('--counts', 'the input holds counts, not responses: one row per group (and date) and score, with a count column')]);
+    add(HEADINGS.input, [
+      new Option(
+        '--counts',
+        'the input holds counts, not responses: one row per group (and date) and score, with a count column',
+      ),
+    ]);
   }
   if (groups.grouping) {
-    add(HEADINGS.input, [new Option('--max-groups <n>', `distinct values a grouping column may have (default: ${DEFAULT_MAX_GROUPS})`).argParser(parsePositive)]);
+    add(HEADINGS.input, [
+      new Option(
+        '--max-groups <n>',
+        `distinct values a grouping column may have (default: ${DEFAULT_MAX_GROUPS})`,
+      ).argParser(parsePositive),
+    ]);
   }
   if (groups.filters) add(HEADINGS.filters, filterOptions());
   if (groups.statistics) add(HEADINGS.statistics, statisticsOptions(groups.statistics === true));
   add(HEADINGS.output, outputOptions(groups.output));
-  if (groups.gates) add(HEADINGS.checks, [new Option('--fail-below <nps>', 'exit 1 when NPS is below this (the output is still written)').argParser(parseNps)]);
+  if (groups.gates)
+    add(HEADINGS.checks, [
+      new Option('--fail-below <nps>', 'exit 1 when NPS is below this (the output is still written)').argParser(
+        parseNps,
+      ),
+    ]);
   if (groups.accounting) add(HEADINGS.checks, [new Option('--strict', 'exit 4 when any row is excluded')]);
   return cmd;
 }
 
 function dialectOptions(): Option[] {
   return [
-    new Option('--encoding <name>', "the file's encoding, e.g. windows-1252, windows-1250, iso-8859-2 (default: detected)").argParser(parseEncoding),
+    new Option(
+      '--encoding <name>',
+      "the file's encoding, e.g. windows-1252, windows-1250, iso-8859-2 (default: detected)",
+    ).argParser(parseEncoding),
     new Option('--delimiter <char>', 'field separator: , ; tab or | (default: sniffed)').argParser(parseDelimiter),
-    new Option('--preset <vendor>', 'read the export as this tool writes it (default: by its header)').choices(PRESET_NAMES),
+    new Option('--preset <vendor>', 'read the export as this tool writes it (default: by its header)').choices(
+      PRESET_NAMES,
+    ),
     new Option('--sheet <name|n>', "an .xlsx workbook's sheet, by name or 1-based number (default: the first)"),
   ];
 }
@@ -72,23 +98,48 @@ function inputOptions(questions: 1 | 2, threads: boolean): Option[] {
   return [
     new Option('--config <file>', 'settings file (default: ./nps.config.json when present)'),
     new Option('--no-config', 'ignore ./nps.config.json'),
-    new Option('--score <column>', `the 0-10 answer column, by header or 1-based position (default: detected)${questions === 2 ? '; twice for two questions' : ''}`).argParser(
-      collectScore(questions),
-    ),
+    new Option(
+      '--score <column>',
+      `the 0-10 answer column, by header or 1-based position (default: detected)${questions === 2 ? '; twice for two questions' : ''}`,
+    ).argParser(collectScore(questions)),
     new Option('--date <column>', 'the date column (default: detected)'),
-    new Option('--date-format <pattern>', 'read dates with this date-fns pattern, e.g. dd/MM/yyyy HH:mm (default: detected)'),
+    new Option(
+      '--date-format <pattern>',
+      'read dates with this date-fns pattern, e.g. dd/MM/yyyy HH:mm (default: detected)',
+    ),
     new Option('--tz <zone>', "IANA time zone of days and periods (default: the export's own, else UTC)"),
-    new Option('--scale <scale>', 'how answers are coded: 0-10, a deliberate 1-10, or a 1-11 recode (mapped to 0-10)').choices(SCALES).default('0-10'),
+    new Option('--scale <scale>', 'how answers are coded: 0-10, a deliberate 1-10, or a 1-11 recode (mapped to 0-10)')
+      .choices(SCALES)
+      .default('0-10'),
     new Option('--recode <scale>', 'same as --scale 1-11').argParser((value: string) => {
       if (value !== '1-11') throw new InvalidArgumentError('Only 1-11 can be recoded');
       return value;
     }),
     new Option('--include-partial', 'count unfinished responses (Qualtrics, Typeform) instead of excluding them'),
-    new Option('--join <file>', 'left-join a lookup table (CSV or .xlsx) onto the responses; its columns work in --by, --where, --agent ... (repeatable)').argParser(collect),
-    new Option('--on <key>', "each --join's key column: KEY when both name it so, or EXPORT_COLUMN=LOOKUP_COLUMN").argParser(collect),
-    new Option('--join-keep <row>', 'which row wins when a lookup lists a key twice with other values (default: that is an error)').choices(['first', 'last']),
-    new Option('--dedupe <column>', 'one response per value of this ID column: the latest by date, else the last; the others excluded as duplicates'),
-    ...(threads ? [new Option('--threads <n>', 'read a file of 64 MiB or more with N threads (default: one per core; 1: one thread)').argParser(parsePositive)] : []),
+    new Option(
+      '--join <file>',
+      'left-join a lookup table (CSV or .xlsx) onto the responses; its columns work in --by, --where, --agent ... (repeatable)',
+    ).argParser(collect),
+    new Option(
+      '--on <key>',
+      "each --join's key column: KEY when both name it so, or EXPORT_COLUMN=LOOKUP_COLUMN",
+    ).argParser(collect),
+    new Option(
+      '--join-keep <row>',
+      'which row wins when a lookup lists a key twice with other values (default: that is an error)',
+    ).choices(['first', 'last']),
+    new Option(
+      '--dedupe <column>',
+      'one response per value of this ID column: the latest by date, else the last; the others excluded as duplicates',
+    ),
+    ...(threads
+      ? [
+          new Option(
+            '--threads <n>',
+            'read a file of 64 MiB or more with N threads (default: one per core; 1: one thread)',
+          ).argParser(parsePositive),
+        ]
+      : []),
     ...dialectOptions(),
   ];
 }
@@ -97,16 +148,28 @@ function filterOptions(): Option[] {
   return [
     new Option('--since <date>', 'keep responses on or after this day (YYYY-MM-DD, in --tz)'),
     new Option('--until <date>', 'keep responses on or before this day (YYYY-MM-DD, in --tz)'),
-    new Option('--last <N><unit>', 'keep the N latest complete periods (d, w, m, q, y) before --as-of, e.g. 4q, 12w, and any in progress').argParser(parseLastOption),
-    new Option('--as-of <time>', 'the time the data is as of: periods ending after it are in progress, shown but never judged (default: now)').argParser(parseAsOf),
-    new Option('--fiscal-year-start <month>', 'first month of the fiscal year (1-12 or a name): FY labels').argParser(parseMonth).default(1),
-    new Option('--where <column=value>', 'keep rows where column = (or !=) value; repeatable, ANDed').argParser(collectWhere),
+    new Option(
+      '--last <N><unit>',
+      'keep the N latest complete periods (d, w, m, q, y) before --as-of, e.g. 4q, 12w, and any in progress',
+    ).argParser(parseLastOption),
+    new Option(
+      '--as-of <time>',
+      'the time the data is as of: periods ending after it are in progress, shown but never judged (default: now)',
+    ).argParser(parseAsOf),
+    new Option('--fiscal-year-start <month>', 'first month of the fiscal year (1-12 or a name): FY labels')
+      .argParser(parseMonth)
+      .default(1),
+    new Option('--where <column=value>', 'keep rows where column = (or !=) value; repeatable, ANDed').argParser(
+      collectWhere,
+    ),
   ];
 }
 
 function statisticsOptions(withMethod: boolean): Option[] {
   return [
-    ...(withMethod ? [new Option('--ci-method <method>', 'confidence interval method').choices(INTERVAL_METHODS).default('score')] : []),
+    ...(withMethod
+      ? [new Option('--ci-method <method>', 'confidence interval method').choices(INTERVAL_METHODS).default('score')]
+      : []),
     new Option('--confidence <level>', 'confidence level, e.g. 0.95 or 90%').argParser(parseConfidence).default(0.95),
   ];
 }
@@ -118,10 +181,21 @@ function outputOptions(output: SharedGroups['output']): Option[] {
       '-o, --output <file>',
       'write to this file, atomically; .csv .tsv .json .md .html .xlsx .txt pick the format; repeat it to write several from one reading',
     ).argParser(collect),
-    ...(output.verbatim ? [] : [new Option('--excel', 'CSV for Excel in Nordic/Polish locales: ; separator, decimal comma, BOM, CRLF')]),
-    ...(output.decimals ? [new Option('--decimals <n>', 'decimal places of scores and percentages').argParser(parseDecimals).default(1)] : []),
+    ...(output.verbatim
+      ? []
+      : [new Option('--excel', 'CSV for Excel in Nordic/Polish locales: ; separator, decimal comma, BOM, CRLF')]),
+    ...(output.decimals
+      ? [new Option('--decimals <n>', 'decimal places of scores and percentages').argParser(parseDecimals).default(1)]
+      : []),
     ...(output.listing
-      ? [new Option('--limit <n>', `rows a table or Markdown listing shows, at most ${MAX_LISTED} (CSV and JSON list all)`).argParser(parseLimit).default(50)]
+      ? [
+          new Option(
+            '--limit <n>',
+            `rows a table or Markdown listing shows, at most ${MAX_LISTED} (CSV and JSON list all)`,
+          )
+            .argParser(parseLimit)
+            .default(50),
+        ]
       : []),
   ];
 }
@@ -192,13 +266,17 @@ export function sharedOptions(cmd: Command, groups: SharedGroups, io: Io): Share
   const files = groups.input ? (cmd.args.length > 0 ? cmd.args : ['-']) : [];
   if (files.filter((f) => f === '-').length > 1) throw usageError('standard input (-) can be read only once');
   const twice = files.find((f, i) => f !== '-' && files.findIndex((g) => g !== '-' && sameFile(f, g)) !== i);
-  if (twice !== undefined) throw usageError(`${twice} is given twice: its rows would be counted twice`, 'give each export once');
+  if (twice !== undefined)
+    throw usageError(`${twice} is given twice: its rows would be counted twice`, 'give each export once');
   if (files.includes('-') && io.stdin.isTTY) {
     throw usageError('no input: give a CSV file, or pipe one in', `for example: nps ${cmd.name()} survey.csv`);
   }
   const questions = typeof groups.input === 'object' ? groups.input.questions : 1;
   if (groups.input && (flags.score?.length ?? 0) > questions) {
-    throw usageError(`${cmd.name()} analyses one question: give one score column`, 'nps agents and nps segments show two questions side by side');
+    throw usageError(
+      `${cmd.name()} analyses one question: give one score column`,
+      'nps agents and nps segments show two questions side by side',
+    );
   }
   const since = flags.since === undefined ? undefined : day(flags.since, '--since').start;
   const until = flags.until === undefined ? undefined : day(flags.until, '--until').end;
@@ -210,7 +288,10 @@ export function sharedOptions(cmd: Command, groups: SharedGroups, io: Io): Share
     try {
       patternReader(flags.dateFormat, zone ?? UTC);
     } catch (err) {
-      throw usageError(`--date-format ${JSON.stringify(flags.dateFormat)}: ${(err as Error).message}`, 'use date-fns tokens, e.g. dd/MM/yyyy HH:mm or M/d/yy h:mm a');
+      throw usageError(
+        `--date-format ${JSON.stringify(flags.dateFormat)}: ${(err as Error).message}`,
+        'use date-fns tokens, e.g. dd/MM/yyyy HH:mm or M/d/yy h:mm a',
+      );
     }
   }
   return {
@@ -247,16 +328,21 @@ export function sharedOptions(cmd: Command, groups: SharedGroups, io: Io): Share
     decimals: flags.decimals ?? 1,
     failBelow: flags.failBelow,
     strict: Boolean(flags.strict),
-    explicitScale: (flags.score?.length ?? 0) > 0 || flags.recode !== undefined || ['cli', 'config'].includes(cmd.getOptionValueSource('scale') ?? ''),
+    explicitScale:
+      (flags.score?.length ?? 0) > 0 ||
+      flags.recode !== undefined ||
+      ['cli', 'config'].includes(cmd.getOptionValueSource('scale') ?? ''),
     outputs: outputsOf(cmd, flags).map(({ file, format }) => ({
       file,
       format,
       render: {
         decimals: flags.decimals ?? 1,
         excel: Boolean(flags.excel),
-        colorLevel: (file !== undefined && file !== '-') || format !== 'table' ? 0 : colorLevel(io.env, io.stdout.isTTY),
+        colorLevel:
+          (file !== undefined && file !== '-') || format !== 'table' ? 0 : colorLevel(io.env, io.stdout.isTTY),
         limit: flags.limit,
-        width: (file === undefined || file === '-') && format === 'table' && io.stdout.isTTY ? io.stdout.columns : undefined,
+        width:
+          (file === undefined || file === '-') && format === 'table' && io.stdout.isTTY ? io.stdout.columns : undefined,
       },
     })),
   };
@@ -271,10 +357,15 @@ function outputsOf(cmd: Command, flags: SharedFlags): { file: string | undefined
   if (files.length <= 1) return [{ file: files[0], format: chooseFormat(cmd, flags, files[0]) }];
   const toStdout = files.filter((f) => f === '-').length;
   if (toStdout > 1) throw usageError('-o - (standard output) is given twice', 'give it once');
-  const twice = files.find((f, i) => f !== '-' && files.findIndex((g) => g !== '-' && canonical(g) === canonical(f)) !== i);
+  const twice = files.find(
+    (f, i) => f !== '-' && files.findIndex((g) => g !== '-' && canonical(g) === canonical(f)) !== i,
+  );
   if (twice !== undefined) throw usageError(`-o ${twice} is given twice`, 'give each output file once');
   if (cmd.getOptionValueSource('format') === 'cli' && toStdout === 0) {
-    throw usageError("--format with several -o: each file's format comes from its extension", 'drop --format, or add -o - to write that format to standard output too');
+    throw usageError(
+      "--format with several -o: each file's format comes from its extension",
+      'drop --format, or add -o - to write that format to standard output too',
+    );
   }
   const outputs = files.map((file) => ({ file, format: chooseFormat(cmd, flags, file, { several: true }) }));
   if (flags.excel && cmd.getOptionValueSource('excel') === 'cli' && !outputs.some((o) => isDelimited(o.format))) {
@@ -304,7 +395,10 @@ function chooseFormat(cmd: Command, flags: SharedFlags, output: string | undefin
   const excelFromCli = Boolean(flags.excel) && cmd.getOptionValueSource('excel') === 'cli';
   const wanted = fromCli ?? byExtension ?? (excelFromCli ? 'csv' : undefined) ?? flags.format ?? 'table';
   if (!FORMATS.includes(wanted as Format)) {
-    throw usageError(`${wanted} output is not available in this version (asked by -o ${output})`, `formats: ${FORMATS.join(', ')}`);
+    throw usageError(
+      `${wanted} output is not available in this version (asked by -o ${output})`,
+      `formats: ${FORMATS.join(', ')}`,
+    );
   }
   const format = wanted as Format;
   if (excelFromCli && !several && !isDelimited(format)) {
@@ -347,7 +441,11 @@ const echo = (value: unknown): unknown => {
 
 export function timeZone(name: string): Zone {
   const zone = zoneOf(name);
-  if (!zone) throw usageError(`--tz ${JSON.stringify(name)} is not a time zone`, 'use an IANA name such as Europe/Stockholm, Europe/Warsaw or UTC');
+  if (!zone)
+    throw usageError(
+      `--tz ${JSON.stringify(name)} is not a time zone`,
+      'use an IANA name such as Europe/Stockholm, Europe/Warsaw or UTC',
+    );
   return zone;
 }
 
@@ -358,7 +456,9 @@ function parseAsOf(value: string): NonNullable<ScanRequest['asOf']> {
   const text = value.trim();
   const m = AS_OF.exec(text);
   if (!m || Number.isNaN(parseDate(text, UTC, 'dmy'))) {
-    throw new InvalidArgumentError('Give a day or a date-time: 2024-11-25, 2024-11-25T06:00 (in --tz) or 2024-11-25T06:00Z');
+    throw new InvalidArgumentError(
+      'Give a day or a date-time: 2024-11-25, 2024-11-25T06:00 (in --tz) or 2024-11-25T06:00Z',
+    );
   }
   return m[4] ? { instant: parseDate(text, UTC, 'dmy') } : { text };
 }
@@ -382,12 +482,19 @@ export function parseMonth(value: string): number {
 
 export function day(text: string, flag: string) {
   const bounds = dayBounds(text);
-  if (!bounds) throw usageError(`${flag} ${JSON.stringify(text)} is not a date`, `write it as YYYY-MM-DD, e.g. ${flag} 2024-07-01`);
+  if (!bounds)
+    throw usageError(
+      `${flag} ${JSON.stringify(text)} is not a date`,
+      `write it as YYYY-MM-DD, e.g. ${flag} 2024-07-01`,
+    );
   return bounds;
 }
 
 function parseEncoding(value: string): string {
-  if (!knownEncoding(value)) throw new InvalidArgumentError('Unknown encoding; try windows-1252, windows-1250, iso-8859-1, iso-8859-2 or utf-16le');
+  if (!knownEncoding(value))
+    throw new InvalidArgumentError(
+      'Unknown encoding; try windows-1252, windows-1250, iso-8859-1, iso-8859-2 or utf-16le',
+    );
   return value;
 }
 
@@ -405,8 +512,15 @@ const collect = (value: string, previous: string[] | undefined): string[] => [..
 function countsFlag(flags: SharedFlags): boolean | undefined {
   if (!flags.counts) return undefined;
   if (flags.weight !== undefined)
-    throw usageError('--counts and --weight: a counts table holds whole counts', 'aggregate the weights into the counts, or read the responses with --weight');
-  if (flags.dedupe !== undefined) throw usageError('--dedupe needs responses: a counts table has no respondents', 'drop --dedupe, or read the responses');
+    throw usageError(
+      '--counts and --weight: a counts table holds whole counts',
+      'aggregate the weights into the counts, or read the responses with --weight',
+    );
+  if (flags.dedupe !== undefined)
+    throw usageError(
+      '--dedupe needs responses: a counts table has no respondents',
+      'drop --dedupe, or read the responses',
+    );
   return true;
 }
 
@@ -420,7 +534,8 @@ function joinsOf(flags: SharedFlags): JoinSpec[] {
       'e.g. --join segments.csv --on user_id (or --on customer_id=id when the names differ)',
     );
   }
-  if (flags.joinKeep !== undefined && files.length === 0) throw usageError('--join-keep says which lookup row wins: give --join FILE --on KEY', 'or drop --join-keep');
+  if (flags.joinKeep !== undefined && files.length === 0)
+    throw usageError('--join-keep says which lookup row wins: give --join FILE --on KEY', 'or drop --join-keep');
   return files.map((file, i) => ({ file, ...parseOn(keys[i]) }));
 }
 
@@ -430,7 +545,9 @@ const collectScore =
     const scores = [...(previous ?? []), value];
     if (scores.length > questions) {
       throw new InvalidArgumentError(
-        questions === 1 ? 'Give it once: this command analyses one question (agents and segments take two)' : 'Give at most two score columns (e.g. company and agent NPS)',
+        questions === 1
+          ? 'Give it once: this command analyses one question (agents and segments take two)'
+          : 'Give at most two score columns (e.g. company and agent NPS)',
       );
     }
     return scores;
@@ -447,7 +564,8 @@ export function parseConfidence(value: string): number {
   const number = Number(value.trim().replace(/%$/, ''));
   // A bare number above 1 is a percentage (95 = 95%); exactly 1 is no confidence level at all.
   const level = percent || number > 1 ? number / 100 : number;
-  if (!Number.isFinite(level) || level <= 0 || level >= 1) throw new InvalidArgumentError('Give a level between 0 and 1, e.g. 0.95 or 95%');
+  if (!Number.isFinite(level) || level <= 0 || level >= 1)
+    throw new InvalidArgumentError('Give a level between 0 and 1, e.g. 0.95 or 95%');
   return level;
 }
 
@@ -462,7 +580,8 @@ const MAX_LISTED = 1000;
 
 function parseLimit(value: string): number {
   const n = parsePositive(value);
-  if (n > MAX_LISTED) throw new InvalidArgumentError(`Give at most ${MAX_LISTED}; --format csv or json lists every row`);
+  if (n > MAX_LISTED)
+    throw new InvalidArgumentError(`Give at most ${MAX_LISTED}; --format csv or json lists every row`);
   return n;
 }
 
@@ -480,6 +599,7 @@ export function parseCount(value: string): number {
 
 export function parseNps(value: string): number {
   const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || n < -100 || n > 100) throw new InvalidArgumentError('Give an NPS between -100 and 100');
+  if (value.trim() === '' || !Number.isFinite(n) || n < -100 || n > 100)
+    throw new InvalidArgumentError('Give an NPS between -100 and 100');
   return n;
 }

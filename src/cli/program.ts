@@ -78,7 +78,8 @@ function applyConfig(cmd: Command): Settings | undefined {
   if (given === false) return undefined; // --no-config
   const config = loadConfig(given);
   if (!config) return undefined;
-  if (cmd.options.some((o) => o.attributeName() === 'config')) cmd.setOptionValueWithSource('config', config.file, 'config');
+  if (cmd.options.some((o) => o.attributeName() === 'config'))
+    cmd.setOptionValueWithSource('config', config.file, 'config');
   const applied: string[] = [];
   for (const [name, value] of config.values) {
     const option = cmd.options.find((o) => o.attributeName() === name);
@@ -88,7 +89,8 @@ function applyConfig(cmd: Command): Settings | undefined {
       let parsed: unknown = value;
       if (typeof value === 'number' || typeof value === 'string') {
         const text = String(value);
-        if (option.argChoices && !option.argChoices.includes(text)) throw new InvalidArgumentError(`Allowed choices are ${option.argChoices.join(', ')}.`);
+        if (option.argChoices && !option.argChoices.includes(text))
+          throw new InvalidArgumentError(`Allowed choices are ${option.argChoices.join(', ')}.`);
         parsed = option.parseArg ? option.parseArg(text, undefined as never) : text;
       }
       cmd.setOptionValueWithSource(name, parsed, 'config');
@@ -108,7 +110,9 @@ export function helpCommand(argv: readonly string[], program: Command): readonly
   if (argv[0] !== 'help' || argv.length !== 2) return argv;
   const names = program.commands.flatMap((c) => [c.name(), ...c.aliases()]);
   if (!names.includes(argv[1])) {
-    const near = names.filter((n) => n !== 'help').sort((a, b) => editDistance(a, argv[1]) - editDistance(b, argv[1]))[0];
+    const near = names
+      .filter((n) => n !== 'help')
+      .sort((a, b) => editDistance(a, argv[1]) - editDistance(b, argv[1]))[0];
     const suggestion = editDistance(near, argv[1]) <= 3 ? ` (did you mean ${near}?)` : '';
     throw usageError(`unknown command '${argv[1]}'${suggestion}`, "see 'nps --help'");
   }

@@ -22,11 +22,20 @@ export interface Settings {
  * Shared promises live here, so a command cannot forget one: every scan is checked and accounted
  * for, every output carries its meta, and a --fail-below the command did not judge is a bug.
  */
-export async function runCommand(definition: AnyCommand, cmd: Command, io: Io, argv: readonly string[], settings?: Settings): Promise<void> {
+export async function runCommand(
+  definition: AnyCommand,
+  cmd: Command,
+  io: Io,
+  argv: readonly string[],
+  settings?: Settings,
+): Promise<void> {
   refuseGlobbedOutput(argv);
   const shared = sharedOptions(cmd, definition.shared, io);
   // A settings file changes results without a word on the command line: say so, every time.
-  const settingsNote = settings && settings.options.length > 0 ? `Settings from ${settings.file}: ${settings.options.join(', ')}.` : undefined;
+  const settingsNote =
+    settings && settings.options.length > 0
+      ? `Settings from ${settings.file}: ${settings.options.join(', ')}.`
+      : undefined;
   if (settingsNote) io.stderr.write(`nps: note: ${settingsNote}\n`);
   const scans: Scan<unknown>[] = [];
   const warn = (message: string) => io.stderr.write(`nps: ${message}\n`);
@@ -59,12 +68,19 @@ export async function runCommand(definition: AnyCommand, cmd: Command, io: Io, a
   }
   const scanned = scans.at(-1);
   // Columns of an effective n say nothing new without weights: n itself.
-  const tables = shared.scan.weight === undefined ? outcome.report.tables.map((t) => ({ ...t, columns: t.columns.filter((c) => !c.weighted) })) : outcome.report.tables;
+  const tables =
+    shared.scan.weight === undefined
+      ? outcome.report.tables.map((t) => ({ ...t, columns: t.columns.filter((c) => !c.weighted) }))
+      : outcome.report.tables;
   const report: Report = {
     command: definition.name,
     ...outcome.report,
     tables,
-    notes: [...outcome.report.notes, ...(scanned ? accountingNotes(scanned) : []), ...(settingsNote ? [settingsNote] : [])],
+    notes: [
+      ...outcome.report.notes,
+      ...(scanned ? accountingNotes(scanned) : []),
+      ...(settingsNote ? [settingsNote] : []),
+    ],
     ...(gates.length > 0 ? { gates } : {}),
     meta: { ...buildMeta(definition.name, scanned, optionsUsed(cmd)), settings: settings ?? null },
   };
@@ -72,7 +88,8 @@ export async function runCommand(definition: AnyCommand, cmd: Command, io: Io, a
   const saved = new Set((outcome.saves ?? []).map((save) => save.file));
   const inputs = [...shared.files, ...lookupFiles(cmd).filter((file) => !saved.has(file))];
   for (const save of outcome.saves ?? []) {
-    if (!save.replace && existsSync(save.file)) throw usageError(`${save.file} exists: it is not replaced`, 'add --force to replace it, or name another file');
+    if (!save.replace && existsSync(save.file))
+      throw usageError(`${save.file} exists: it is not replaced`, 'add --force to replace it, or name another file');
   }
   checkTargets([...shared.outputs.map((o) => o.file), ...saved], inputs, io);
   try {
@@ -116,7 +133,10 @@ const isFile = (path: string) => {
 function refuseGlobbedOutput(argv: readonly string[]): void {
   for (const word of ['-o', '--output']) {
     if (argv.includes(word) && isFile(word)) {
-      throw usageError(`a file named ${word} is in this folder, so ${word} may come from a * that matched it`, `rename that file, or write the option as --output=FILE`);
+      throw usageError(
+        `a file named ${word} is in this folder, so ${word} may come from a * that matched it`,
+        `rename that file, or write the option as --output=FILE`,
+      );
     }
   }
 }

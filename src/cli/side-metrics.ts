@@ -12,7 +12,9 @@ export interface SideFlags {
 }
 
 export const addSideMetricOptions = (cmd: Command): Command =>
-  cmd.option('--csat <column>', 'also report CSAT from this 1-5 column (share of 4-5)').option('--ces <column>', 'also report CES from this 1-7 column (mean effort)');
+  cmd
+    .option('--csat <column>', 'also report CSAT from this 1-5 column (share of 4-5)')
+    .option('--ces <column>', 'also report CES from this 1-7 column (mean effort)');
 
 export const hasSideMetrics = (flags: SideFlags): boolean => flags.csat !== undefined || flags.ces !== undefined;
 
@@ -25,12 +27,23 @@ export function sideColumns(flags: SideFlags): GroupColumn[] {
 }
 
 /** The side-metrics fold for these flags, kept per `key`. */
-export const sideFold = (flags: SideFlags, key: SideKey) => sideFoldOf(flags.csat !== undefined, flags.ces !== undefined, key);
+export const sideFold = (flags: SideFlags, key: SideKey) =>
+  sideFoldOf(flags.csat !== undefined, flags.ces !== undefined, key);
 
 export function sideMetricColumns(flags: SideFlags): Column[] {
   return [
-    ...(flags.csat !== undefined ? [{ key: 'csat_pct', label: 'CSAT', kind: 'pct' } as Column, { key: 'csat_n', label: 'CSAT n', kind: 'count' } as Column] : []),
-    ...(flags.ces !== undefined ? [{ key: 'ces_mean', label: 'CES', kind: 'stat' } as Column, { key: 'ces_n', label: 'CES n', kind: 'count' } as Column] : []),
+    ...(flags.csat !== undefined
+      ? [
+          { key: 'csat_pct', label: 'CSAT', kind: 'pct' } as Column,
+          { key: 'csat_n', label: 'CSAT n', kind: 'count' } as Column,
+        ]
+      : []),
+    ...(flags.ces !== undefined
+      ? [
+          { key: 'ces_mean', label: 'CES', kind: 'stat' } as Column,
+          { key: 'ces_n', label: 'CES n', kind: 'count' } as Column,
+        ]
+      : []),
   ];
 }
 
@@ -57,7 +70,9 @@ export function checkSideMetrics(flags: SideFlags, all: Iterable<SideMetrics>, w
         `give --${name.toLowerCase()} a ${scale} column`,
       );
     }
-    warn(`warning: ${off} ${name} ${off === 1 ? 'answer is' : 'answers are'} not ${scale} and ${off === 1 ? 'was' : 'were'} not counted`);
+    warn(
+      `warning: ${off} ${name} ${off === 1 ? 'answer is' : 'answers are'} not ${scale} and ${off === 1 ? 'was' : 'were'} not counted`,
+    );
   };
   check('CSAT', flags.csat, total.csatN, total.csatOff, '1-5');
   check('CES', flags.ces, total.cesN, total.cesOff, '1-7');

@@ -29,7 +29,8 @@ export function themeFold(list: readonly Theme[]): Fold<ThemeState> {
       const comment = row.values.comment;
       if (comment.trim() === '') return;
       state.commenters++;
-      for (let i = 0; i < matchers.length; i++) addAnswer((matchers[i](comment) ? state.mentioning : state.notMentioning)[i], row.score, row.weight, row.units);
+      for (let i = 0; i < matchers.length; i++)
+        addAnswer((matchers[i](comment) ? state.mentioning : state.notMentioning)[i], row.score, row.weight, row.units);
     },
     merge(into, from) {
       into.commenters += from.commenters;
@@ -46,7 +47,9 @@ export function themeFold(list: readonly Theme[]): Fold<ThemeState> {
 
 /** A row per theme, most mentioned first: the NPS of those mentioning it against the other commenters, Holm-adjusted across themes. */
 export function themeRows(list: readonly Theme[], state: ThemeState, statistics: Statistics): Row[] {
-  const differences = list.map((_, i) => compareGroups(countsOf(state.mentioning[i]), countsOf(state.notMentioning[i]), statistics));
+  const differences = list.map((_, i) =>
+    compareGroups(countsOf(state.mentioning[i]), countsOf(state.notMentioning[i]), statistics),
+  );
   const adjusted = holm(differences.map((d) => d.p));
   const alpha = 1 - statistics.confidence;
   const rows: Row[] = list.map((theme, i) => {
@@ -87,10 +90,14 @@ export function readThemes(file: string): Theme[] {
     json = JSON.parse(readFileSync(file, 'utf8'));
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw usageError(`cannot read the themes file ${file}: ${code ?? (err as Error).message}`, 'give a JSON object such as { "Wait time": ["wait*", "queue", "kö"] }');
+    throw usageError(
+      `cannot read the themes file ${file}: ${code ?? (err as Error).message}`,
+      'give a JSON object such as { "Wait time": ["wait*", "queue", "kö"] }',
+    );
   }
   const parsed = themesFromJson(json);
-  if (typeof parsed === 'string') throw usageError(`${file}: ${parsed}`, 'give a JSON object such as { "Wait time": ["wait*", "queue", "kö"] }');
+  if (typeof parsed === 'string')
+    throw usageError(`${file}: ${parsed}`, 'give a JSON object such as { "Wait time": ["wait*", "queue", "kö"] }');
   return parsed;
 }
 

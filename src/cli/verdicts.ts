@@ -21,13 +21,28 @@ export interface BenchmarkVerdict {
  * An NPS (points) tested against a target (points): two-sided unless an alternative was chosen
  * before seeing the data, by inverting the interval shown (DESIGN.md §3).
  */
-export function benchmarkVerdict(tally: Tally, benchmark: number, stats: Statistics, decimals: number, alternative: Alternative, subject?: string): BenchmarkVerdict {
+export function benchmarkVerdict(
+  tally: Tally,
+  benchmark: number,
+  stats: Statistics,
+  decimals: number,
+  alternative: Alternative,
+  subject?: string,
+): BenchmarkVerdict {
   const counts = countsOf(tally);
   const test = testBenchmark(counts, benchmark / 100, stats, alternative);
   const nps = 100 * ((counts.promoters - counts.detractors) / sizeOf(counts));
   const significant = test.p < 1 - stats.confidence;
   // Two-sided: significant means different, and the estimate says on which side.
-  const direction = significant ? (alternative === 'two-sided' ? (nps > benchmark ? 'above' : 'below') : alternative === 'greater' ? 'above' : 'below') : '';
+  const direction = significant
+    ? alternative === 'two-sided'
+      ? nps > benchmark
+        ? 'above'
+        : 'below'
+      : alternative === 'greater'
+        ? 'above'
+        : 'below'
+    : '';
   const claim = significant
     ? `significantly ${direction}`
     : alternative === 'two-sided'
@@ -64,7 +79,12 @@ export interface Drop {
  * A period (the latest complete one with responses) against the one before it: the question a
  * weekly CI job asks. Tested alone (one planned comparison), so its p-value is not Holm-adjusted.
  */
-export function latestChange(periods: ReadonlyMap<number, Tally> | GroupDesign<number>, latest: number | undefined, calendar: Calendar, stats: Statistics): Drop | undefined {
+export function latestChange(
+  periods: ReadonlyMap<number, Tally> | GroupDesign<number>,
+  latest: number | undefined,
+  calendar: Calendar,
+  stats: Statistics,
+): Drop | undefined {
   if (latest === undefined) return undefined;
   const previous = latest - 1;
   const change = designOf(periods).between(latest, previous, stats);
@@ -103,10 +123,19 @@ export function failBelowGate(threshold: number, judged: readonly Judged[], deci
   const base = { rule: 'fail-below', threshold };
   const also = unjudged ? ` (${unjudged})` : '';
   // A gate that cannot judge fails: passing would say all is well when nothing was looked at.
-  if (!lowest) return { ...base, value: null, passed: false, subject: 'nothing', reason: `no NPS to judge${also}, so --fail-below cannot pass` };
+  if (!lowest)
+    return {
+      ...base,
+      value: null,
+      passed: false,
+      subject: 'nothing',
+      reason: `no NPS to judge${also}, so --fail-below cannot pass`,
+    };
   if (below.length === 0) {
     const reason =
-      valid.length === 1 ? `${one(lowest)} is at or above ${threshold}` : `all ${valid.length} are at or above ${threshold} (lowest: ${lowest.subject} ${figure(lowest)})`;
+      valid.length === 1
+        ? `${one(lowest)} is at or above ${threshold}`
+        : `all ${valid.length} are at or above ${threshold} (lowest: ${lowest.subject} ${figure(lowest)})`;
     return { ...base, value: lowest.nps, passed: true, subject: lowest.subject, reason: reason + also };
   }
   const listed =
@@ -114,20 +143,37 @@ export function failBelowGate(threshold: number, judged: readonly Judged[], deci
       .slice(0, 5)
       .map((j) => `${j.subject} ${figure(j)}`)
       .join(', ') + (below.length > 5 ? `, and ${below.length - 5} more` : '');
-  const reason = valid.length === 1 ? `${one(lowest)} is below --fail-below ${threshold}` : `${below.length} of ${valid.length} are below --fail-below ${threshold}: ${listed}`;
+  const reason =
+    valid.length === 1
+      ? `${one(lowest)} is below --fail-below ${threshold}`
+      : `${below.length} of ${valid.length} are below --fail-below ${threshold}: ${listed}`;
   return { ...base, value: lowest.nps, passed: false, subject: lowest.subject, reason: reason + also };
 }
 
 /** The groups a gate leaves out because they are under --min-n, in words (undefined when none). */
-export const underMinN = (count: number, minN: number): string | undefined => (count === 0 ? undefined : `${count} under --min-n ${minN} not judged`);
+export const underMinN = (count: number, minN: number): string | undefined =>
+  count === 0 ? undefined : `${count} under --min-n ${minN} not judged`;
 
 /** --fail-on-drop: fails when the latest period is significantly below the one before. */
 export function dropGate(drop: Drop | undefined, stats: Statistics, decimals: number): Gate {
   const base = { rule: 'fail-on-drop', threshold: 1 - stats.confidence };
   // A gate that cannot judge fails, as --fail-below does.
-  if (!drop) return { ...base, value: null, passed: false, subject: 'nothing', reason: 'no complete period with responses to judge, so --fail-on-drop cannot pass' };
+  if (!drop)
+    return {
+      ...base,
+      value: null,
+      passed: false,
+      subject: 'nothing',
+      reason: 'no complete period with responses to judge, so --fail-on-drop cannot pass',
+    };
   if (Number.isNaN(drop.change.p)) {
-    return { ...base, value: null, passed: false, subject: drop.names, reason: `${drop.names}: not tested, the earlier period has no responses, so --fail-on-drop cannot pass` };
+    return {
+      ...base,
+      value: null,
+      passed: false,
+      subject: drop.names,
+      reason: `${drop.names}: not tested, the earlier period has no responses, so --fail-on-drop cannot pass`,
+    };
   }
   const change = points(100 * drop.change.difference, decimals);
   const reason = drop.significantDrop

@@ -2,7 +2,18 @@ import { entry } from './entry.js';
 import { netScore } from './nps.js';
 import { compareGroups, type Difference } from './significance.js';
 import type { Statistics } from './summary.js';
-import { countsOf, effectiveSize, mergeTallies, newTally, restOf, sizeOf, type Tally, weightedCounts, weightOf, withEffectiveSize } from './tally.js';
+import {
+  countsOf,
+  effectiveSize,
+  mergeTallies,
+  newTally,
+  restOf,
+  sizeOf,
+  type Tally,
+  weightedCounts,
+  weightOf,
+  withEffectiveSize,
+} from './tally.js';
 
 /** NPS over responses in clusters, with the precision the clusters leave. */
 export interface ClusteredNps {
@@ -85,7 +96,8 @@ export interface GroupDesign<K = string> {
 }
 
 /** Groups as given: a design, or tallies of independent answers. */
-export const designOf = <K>(groups: ReadonlyMap<K, Tally> | GroupDesign<K>): GroupDesign<K> => (groups instanceof Map ? independentGroups(groups) : (groups as GroupDesign<K>));
+export const designOf = <K>(groups: ReadonlyMap<K, Tally> | GroupDesign<K>): GroupDesign<K> =>
+  groups instanceof Map ? independentGroups(groups) : (groups as GroupDesign<K>);
 
 /** Groups of independent answers. */
 export function independentGroups<K>(groups: ReadonlyMap<K, Tally>): GroupDesign<K> {
@@ -109,9 +121,12 @@ export function independentGroups<K>(groups: ReadonlyMap<K, Tally>): GroupDesign
 }
 
 /** Tallies per cluster and group turned into tallies per group and cluster. */
-export function byGroupThenCluster<K>(byCluster: ReadonlyMap<string, ReadonlyMap<K, Tally>>): Map<K, Map<string, Tally>> {
+export function byGroupThenCluster<K>(
+  byCluster: ReadonlyMap<string, ReadonlyMap<K, Tally>>,
+): Map<K, Map<string, Tally>> {
   const byGroup = new Map<K, Map<string, Tally>>();
-  for (const [cluster, groups] of byCluster) for (const [key, t] of groups) entry(byGroup, key, () => new Map<string, Tally>()).set(cluster, t);
+  for (const [cluster, groups] of byCluster)
+    for (const [key, t] of groups) entry(byGroup, key, () => new Map<string, Tally>()).set(cluster, t);
   return byGroup;
 }
 
@@ -120,9 +135,13 @@ export function byGroupThenCluster<K>(byCluster: ReadonlyMap<string, ReadonlyMap
  * the rest, or two periods) share the clusters that span them, so their difference has the
  * variance of z_a - z_b, and the MOVER interval is told their correlation.
  */
-export function clusteredGroups<K>(byGroup: ReadonlyMap<K, ReadonlyMap<string, Tally>>, designClusters?: number): GroupDesign<K> & { readonly clusters: number } {
+export function clusteredGroups<K>(
+  byGroup: ReadonlyMap<K, ReadonlyMap<string, Tally>>,
+  designClusters?: number,
+): GroupDesign<K> & { readonly clusters: number } {
   const totals = new Map<string, Tally>();
-  for (const clusters of byGroup.values()) for (const [cluster, t] of clusters) mergeTallies(entry(totals, cluster, newTally), t);
+  for (const clusters of byGroup.values())
+    for (const [cluster, t] of clusters) mergeTallies(entry(totals, cluster, newTally), t);
   // Groups that are domains of a larger design (one series of a trend by team) count all its clusters.
   const count = designClusters ?? totals.size;
   const none: Influence = { tally: newTally(), z: new Map() };
@@ -133,7 +152,9 @@ export function clusteredGroups<K>(byGroup: ReadonlyMap<K, ReadonlyMap<string, T
   const tally = (key: K) => entry(tallies, key, () => withVariance(ownOf(key).tally, variance(ownOf(key))));
   const rest = (key: K): Influence => {
     const mine = byGroup.get(key) ?? new Map<string, Tally>();
-    return influence(new Map([...totals].map(([cluster, t]) => [cluster, mine.has(cluster) ? restOf(t, mine.get(cluster)!) : t])));
+    return influence(
+      new Map([...totals].map(([cluster, t]) => [cluster, mine.has(cluster) ? restOf(t, mine.get(cluster)!) : t])),
+    );
   };
   const difference = (a: Influence, b: Influence, stats: Statistics) => {
     const va = variance(a);

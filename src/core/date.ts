@@ -28,7 +28,8 @@ const HYPHEN = 45,
   UPPER_Z = 90;
 
 // One regular expression per format, all anchored, so a cell of another format fails at once.
-const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?\s*(?:(Z)|([+-])(\d{2})(?::?(\d{2}))?)?)?$/i;
+const ISO =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?\s*(?:(Z)|([+-])(\d{2})(?::?(\d{2}))?)?)?$/i;
 /** `[,] H:mm[:ss] [AM|PM]` after a date, as spreadsheets and US tools write it. */
 const CLOCK = String.raw`(?:,?\s+(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\s*([AP])\.?M\.?)?)?$`;
 const SLASH = new RegExp(String.raw`^(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})` + CLOCK, 'i');
@@ -210,8 +211,17 @@ function millisOf(digits: string | undefined): number {
 const numberOr0 = (digits: string | undefined): number => (digits === undefined ? 0 : +digits);
 
 /** The wall time of calendar fields, or NaN when they name no real date and time. */
-function checkedWallTime(year: number, month: number, day: number, hour: number, minute: number, second: number, ms: number): number {
-  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour > 23 || minute > 59 || second > 59) return NaN;
+function checkedWallTime(
+  year: number,
+  month: number,
+  day: number,
+  hour: number,
+  minute: number,
+  second: number,
+  ms: number,
+): number {
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour > 23 || minute > 59 || second > 59)
+    return NaN;
   // Arithmetic, as wallTime would give for fields in range: Date.UTC costs more than the parse.
   return daysFromCivil(year, month, day) * DAY_MS + hour * HOUR_MS + minute * MINUTE_MS + second * 1000 + ms;
 }

@@ -15,8 +15,8 @@ const MAX_ITERATIONS = 100_000;
 /** Lanczos approximation, g = 7, n = 9 (Godfrey's coefficients; about 15 significant digits). */
 const LANCZOS_G = 7;
 const LANCZOS = [
-  0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6,
-  1.5056327351493116e-7,
+  0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
+  12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
 ];
 const HALF_LOG_2PI = 0.91893853320467274178;
 
@@ -55,7 +55,13 @@ function logBeta(a: number, b: number): number {
   const sum = a + b;
   if (small >= STIRLING_THRESHOLD) {
     const correction = stirlingCorrection(small) + stirlingCorrection(large) - stirlingCorrection(sum);
-    return -0.5 * Math.log(large) + HALF_LOG_2PI + correction + (small - 0.5) * Math.log(small / sum) + large * Math.log1p(-small / sum);
+    return (
+      -0.5 * Math.log(large) +
+      HALF_LOG_2PI +
+      correction +
+      (small - 0.5) * Math.log(small / sum) +
+      large * Math.log1p(-small / sum)
+    );
   }
   if (large >= STIRLING_THRESHOLD) {
     const correction = stirlingCorrection(large) - stirlingCorrection(sum);
@@ -168,7 +174,9 @@ export function regularizedBeta(a: number, b: number, x: number, y: number = 1 -
   const logY = y < 0.5 ? Math.log(y) : Math.log1p(-x);
   const prefactor = Math.exp(a * logX + b * logY - logBeta(a, b));
   // The fraction converges fast only left of the mean; the right side uses I_x(a, b) = 1 - I_y(b, a).
-  return x < (a + 1) / (a + b + 2) ? (prefactor * betaFraction(a, b, x)) / a : 1 - (prefactor * betaFraction(b, a, y)) / b;
+  return x < (a + 1) / (a + b + 2)
+    ? (prefactor * betaFraction(a, b, x)) / a
+    : 1 - (prefactor * betaFraction(b, a, y)) / b;
 }
 
 /** P(T <= t) for Student's t with df degrees of freedom, via P(|T| > |t|) = I_{df/(df+t^2)}(df/2, 1/2). */

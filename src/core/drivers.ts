@@ -68,7 +68,8 @@ export class NumericDriver {
    * skipped, because blank driver cells are common and say nothing about the driver.
    */
   add(value: number, score: number): void {
-    if (!Number.isInteger(score) || score < 0 || score > 10) throw new RangeError(`score must be an integer 0-10, got ${score}`);
+    if (!Number.isInteger(score) || score < 0 || score > 10)
+      throw new RangeError(`score must be an integer 0-10, got ${score}`);
     if (!Number.isFinite(value)) return;
     if (this.size === this.valueStore.length) this.grow();
     this.valueStore[this.size] = value;
@@ -112,7 +113,8 @@ export interface Band {
  * The type-7 quantile of ascending values (R's default, Excel's QUARTILE.INC), by simple-statistics.
  * It reads only indexes and the length, so a typed array serves as it is (no copy of a million values).
  */
-export const quantileOfSorted = (sorted: Float64Array, p: number): number => quantileSorted(sorted as unknown as readonly number[], p);
+export const quantileOfSorted = (sorted: Float64Array, p: number): number =>
+  quantileSorted(sorted as unknown as readonly number[], p);
 
 /** Which of the four bands a value falls in: the first whose cut is at or above it. */
 function bandOf(value: number, cuts: readonly number[]): number {
@@ -343,7 +345,11 @@ const enough = (t: Tally, minN: number) => sizeOf(countsOf(t)) >= minN;
  * categories, and the spread between them. A pool that still has fewer than `minN` answers is
  * listed but neither tested nor compared.
  */
-export function analyseCategorical(columnLevels: ReadonlyMap<string, Tally>, minN: number, stats: Statistics): DriverAnalysis {
+export function analyseCategorical(
+  columnLevels: ReadonlyMap<string, Tally>,
+  minN: number,
+  stats: Statistics,
+): DriverAnalysis {
   const own: { key: string | undefined; tally: Tally; levels: number }[] = [];
   const pool = newTally();
   let pooled = 0;
@@ -362,7 +368,15 @@ export function analyseCategorical(columnLevels: ReadonlyMap<string, Tally>, min
   return {
     type: 'categorical',
     levels,
-    test: { name: 'chi-square', statistic: chi.statistic, df: chi.df, p: chi.p, effectSize: chi.cramersV, n: chi.n, sparse: chi.sparse },
+    test: {
+      name: 'chi-square',
+      statistic: chi.statistic,
+      df: chi.df,
+      p: chi.p,
+      effectSize: chi.cramersV,
+      n: chi.n,
+      sparse: chi.sparse,
+    },
     spread: spreadOf(compared, stats),
   };
 }
@@ -389,14 +403,21 @@ export function analyseNumeric(driver: NumericDriver, minN: number, stats: Stati
 }
 
 /** Each level with its shrunk NPS, pulled towards the driver's overall NPS by how much its levels differ. */
-function withShrinkage(levels: readonly { key: string | undefined; tally: Tally; levels: number }[], minN: number): DriverLevel[] {
+function withShrinkage(
+  levels: readonly { key: string | undefined; tally: Tally; levels: number }[],
+  minN: number,
+): DriverLevel[] {
   const total = newTally();
   for (const l of levels) mergeTallies(total, l.tally);
   const shrinkage = estimateShrinkage(
     levels.map((l) => countsOf(l.tally)),
     countsOf(total),
   );
-  return levels.map((l) => ({ ...l, compared: enough(l.tally, minN), shrunk: 100 * shrinkage.shrink(countsOf(l.tally)) }));
+  return levels.map((l) => ({
+    ...l,
+    compared: enough(l.tally, minN),
+    shrunk: 100 * shrinkage.shrink(countsOf(l.tally)),
+  }));
 }
 
 /** The spread between the best and the worst of `tallies` (see Spread); undefined with fewer than two. */
@@ -416,10 +437,17 @@ export function spreadOf(tallies: readonly Tally[], stats: Statistics): Spread |
  * by effect size; untested drivers last. Never by the spread, which grows with the number of levels
  * even when nothing differs.
  */
-export function rankDrivers<T extends { readonly test: DriverTest }>(drivers: readonly T[]): { driver: T; pAdjusted: number }[] {
+export function rankDrivers<T extends { readonly test: DriverTest }>(
+  drivers: readonly T[],
+): { driver: T; pAdjusted: number }[] {
   const adjusted = holm(drivers.map((d) => d.test.p));
   const last = (x: number) => (Number.isNaN(x) ? Infinity : x);
   return drivers
     .map((driver, i) => ({ driver, pAdjusted: adjusted[i] }))
-    .sort((a, b) => last(a.pAdjusted) - last(b.pAdjusted) || last(a.driver.test.p) - last(b.driver.test.p) || last(-a.driver.test.effectSize) - last(-b.driver.test.effectSize));
+    .sort(
+      (a, b) =>
+        last(a.pAdjusted) - last(b.pAdjusted) ||
+        last(a.driver.test.p) - last(b.driver.test.p) ||
+        last(-a.driver.test.effectSize) - last(-b.driver.test.effectSize),
+    );
 }

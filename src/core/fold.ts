@@ -201,7 +201,11 @@ export function sideFold(csat: boolean, ces: boolean, key: SideKey): Fold<Map<st
     add:
       csat || ces
         ? (byKey, row) => {
-            addSideMetrics(entry(byKey, keyOf(row), newSideMetrics), csat ? row.values.csat : undefined, ces ? row.values.ces : undefined);
+            addSideMetrics(
+              entry(byKey, keyOf(row), newSideMetrics),
+              csat ? row.values.csat : undefined,
+              ces ? row.values.ces : undefined,
+            );
           }
         : () => {},
     merge(into, from) {

@@ -23,5 +23,10 @@ export function eachAgainstRest(groups: ReadonlyMap<string, Tally> | GroupDesign
   const keys = [...design.keys].sort(compareText);
   const differences = keys.map((key) => design.vsRest(key, stats));
   const adjusted = holm(differences.map((d) => d.p));
-  return keys.map((key, i) => ({ key, summary: summarize(design.tally(key), stats, design.counted(key)), vsRest: differences[i], pAdjusted: adjusted[i] }));
+  return keys.map((key, i) => ({
+    key,
+    summary: summarize(design.tally(key), stats, design.counted(key)),
+    vsRest: differences[i],
+    pAdjusted: adjusted[i],
+  }));
 }

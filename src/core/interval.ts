@@ -51,7 +51,10 @@ export function boundAt(c: Counts, method: IntervalMethod, z: number, side: 'low
       return Math.max(-1, Math.min(1, estimate + sign * z * Math.sqrt(variance(c) / n)));
     case 'adjusted-wald': {
       const adjusted = adjust(c);
-      const bound = Math.max(-1, Math.min(1, netScore(adjusted) + sign * z * Math.sqrt(variance(adjusted) / sizeOf(adjusted))));
+      const bound = Math.max(
+        -1,
+        Math.min(1, netScore(adjusted) + sign * z * Math.sqrt(variance(adjusted) / sizeOf(adjusted))),
+      );
       // Widened to the estimate when the adjusted centre leaves it outside.
       return side === 'lower' ? Math.min(bound, estimate) : Math.max(bound, estimate);
     }

@@ -67,10 +67,15 @@ export function leaderboard(
 }
 
 const byCountThenName = (a: Standing, b: Standing) => b.summary.n - a.summary.n || compareText(a.key, b.key);
-const rankValue = (s: Standing, rankByWhat: RankBy) => (rankByWhat === 'nps' ? s.summary.nps : rankByWhat === 'lower' ? s.summary.lower : s.shrunk);
+const rankValue = (s: Standing, rankByWhat: RankBy) =>
+  rankByWhat === 'nps' ? s.summary.nps : rankByWhat === 'lower' ? s.summary.lower : s.shrunk;
 
 /** Ranks again within subsets (agents within their team), keeping each standing's tests. */
-export function rankWithin(standings: readonly Standing[], subsetOf: (s: Standing) => string, rankByWhat: RankBy): Standing[] {
+export function rankWithin(
+  standings: readonly Standing[],
+  subsetOf: (s: Standing) => string,
+  rankByWhat: RankBy,
+): Standing[] {
   const subsets = new Map<string, Standing[]>();
   for (const s of standings) entry(subsets, subsetOf(s), () => [] as Standing[]).push(s);
   const out: Standing[] = [];

@@ -16,7 +16,14 @@ export interface SideMetrics {
   cesOff: number;
 }
 
-export const newSideMetrics = (): SideMetrics => ({ csatN: 0, csatSatisfied: 0, csatOff: 0, cesN: 0, cesSum: 0, cesOff: 0 });
+export const newSideMetrics = (): SideMetrics => ({
+  csatN: 0,
+  csatSatisfied: 0,
+  csatOff: 0,
+  cesN: 0,
+  cesSum: 0,
+  cesOff: 0,
+});
 
 export function addSideMetrics(m: SideMetrics, csat: string | undefined, ces: string | undefined): void {
   if (csat !== undefined) {

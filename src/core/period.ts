@@ -40,7 +40,9 @@ function monthIndexOfDay(days: number): number {
   const z = days + 719_468;
   const era = Math.floor(z / 146_097);
   const dayOfEra = z - era * 146_097;
-  const yearOfEra = Math.floor((dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36_524) - Math.floor(dayOfEra / 146_096)) / 365);
+  const yearOfEra = Math.floor(
+    (dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36_524) - Math.floor(dayOfEra / 146_096)) / 365,
+  );
   const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
   const monthFromMarch = Math.floor((5 * dayOfYear + 2) / 153);
   const month0 = monthFromMarch < 10 ? monthFromMarch + 2 : monthFromMarch - 10;
@@ -238,11 +240,13 @@ export interface PeriodRange {
 export const periodInProgress = (boundary: number, calendar: Calendar): number => periodKey(boundary, calendar);
 
 /** Whether a period had ended by `boundary` (exclusive): only such a period is tested or judged. */
-export const isComplete = (key: number, calendar: Calendar, boundary: number): boolean => key < periodInProgress(boundary, calendar);
+export const isComplete = (key: number, calendar: Calendar, boundary: number): boolean =>
+  key < periodInProgress(boundary, calendar);
 
 /** `--last N`: the keys of the N latest complete periods at `boundary`, ending as `end` says. */
 export function lastPeriods(boundary: number, count: number, calendar: Calendar, end: WindowEnd = 'open'): PeriodRange {
-  if (!Number.isSafeInteger(count) || count < 1) throw new RangeError(`period count must be a whole number >= 1, got ${count}`);
+  if (!Number.isSafeInteger(count) || count < 1)
+    throw new RangeError(`period count must be a whole number >= 1, got ${count}`);
   const current = periodInProgress(boundary, calendar);
   if (end === 'in-progress') return { first: current - count + 1, last: current };
   return { first: current - count, last: end === 'complete' ? current - 1 : Infinity };

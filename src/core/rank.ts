@@ -3,7 +3,11 @@
  * ordered by value, highest first; NaN values go last, unranked. `tieBreak` orders equal values
  * for display without changing their shared rank.
  */
-export function rankBy<T>(items: readonly T[], value: (item: T) => number, tieBreak: (a: T, b: T) => number): { item: T; rank: number }[] {
+export function rankBy<T>(
+  items: readonly T[],
+  value: (item: T) => number,
+  tieBreak: (a: T, b: T) => number,
+): { item: T; rank: number }[] {
   const sorted = [...items].sort((a, b) => {
     const va = value(a);
     const vb = value(b);

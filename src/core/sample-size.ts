@@ -83,7 +83,12 @@ export function worstCaseForMargin(margin: number, stats: Statistics): WorstCase
   const even = { promoters: 0.5, detractors: 0.5 };
   const evenNeeds = needed(even);
   if (Number.isNaN(evenNeeds)) return impossible;
-  let worst = { responses: evenNeeds, shares: even, units: [SHARE_UNITS / 2, SHARE_UNITS / 2], width: tieBreak(evenNeeds, even) };
+  let worst = {
+    responses: evenNeeds,
+    shares: even,
+    units: [SHARE_UNITS / 2, SHARE_UNITS / 2],
+    width: tieBreak(evenNeeds, even),
+  };
   let tooMany = false;
   const consider = (promoterUnits: number, detractorUnits: number, takesTies: boolean) => {
     const shares = { promoters: promoterUnits / SHARE_UNITS, detractors: detractorUnits / SHARE_UNITS };
@@ -91,7 +96,8 @@ export function worstCaseForMargin(margin: number, stats: Statistics): WorstCase
     const width = tieBreak(n, shares);
     if (n > 1 && width <= margin) return; // fits with n - 1: needs fewer
     if ((n === 1 ? width : halfAt(n, shares)) <= margin) {
-      if (takesTies && width > worst.width) worst = { responses: n, shares, units: [promoterUnits, detractorUnits], width };
+      if (takesTies && width > worst.width)
+        worst = { responses: n, shares, units: [promoterUnits, detractorUnits], width };
       return;
     }
     const responses = needed(shares, n);
@@ -103,14 +109,16 @@ export function worstCaseForMargin(margin: number, stats: Statistics): WorstCase
     const firstPromoters = Math.max(0, from.promoters - from.reach);
     for (let p = firstPromoters; p <= Math.min(SHARE_UNITS, from.promoters + from.reach); p += step) {
       const lastDetractors = Math.min(p, SHARE_UNITS - p, from.detractors + from.reach);
-      for (let d = Math.max(0, from.detractors - from.reach); d <= lastDetractors; d += step) consider(p, d, step === GRID_STEPS[0]);
+      for (let d = Math.max(0, from.detractors - from.reach); d <= lastDetractors; d += step)
+        consider(p, d, step === GRID_STEPS[0]);
     }
     from = { promoters: worst.units[0], detractors: worst.units[1], reach: step };
   }
   return tooMany ? impossible : { responses: worst.responses, shares: worst.shares };
 }
 
-const isPlannable = (margin: number, stats: Statistics): boolean => margin > 0 && Number.isFinite(margin) && isProbability(stats.confidence);
+const isPlannable = (margin: number, stats: Statistics): boolean =>
+  margin > 0 && Number.isFinite(margin) && isProbability(stats.confidence);
 
 /** The wider half of the interval at n answers in these shares' expected counts. */
 function widerHalf(n: number, shares: PlanningShares, method: IntervalMethod, z: number): number {
@@ -156,7 +164,12 @@ function smallestFitting(fits: (n: number) => boolean, known = 0): number {
  * NaN for impossible inputs (D = 0 or |D| > 2, confidence or power outside (0, 1), bad shares),
  * and for shares with every answer in one category, whose V = 0 would ask for no responses at all.
  */
-export function responsesPerGroupForDifference(difference: number, confidence: number, power: number, shares?: PlanningShares): number {
+export function responsesPerGroupForDifference(
+  difference: number,
+  confidence: number,
+  power: number,
+  shares?: PlanningShares,
+): number {
   const size = Math.abs(difference);
   if (!(size > 0) || size > 2 || !isProbability(confidence) || !isProbability(power)) return NaN;
   const zSum = criticalValue(confidence) + normalQuantile(power);

@@ -43,7 +43,10 @@ export function compareGroups(x: Counts, y: Counts, settings: Statistics, correl
   const py = netScore(y);
   const d = px - py;
   const bound = (c: Counts, z: number, side: 'lower' | 'upper') => boundAt(c, settings.method, z, side);
-  const combine = correlation === 0 ? Math.hypot : (a: number, b: number) => Math.sqrt(Math.max(0, a * a + b * b - 2 * correlation * a * b));
+  const combine =
+    correlation === 0
+      ? Math.hypot
+      : (a: number, b: number) => Math.sqrt(Math.max(0, a * a + b * b - 2 * correlation * a * b));
   const moverLower = (z: number) => d - combine(px - bound(x, z, 'lower'), bound(y, z, 'upper') - py);
   const moverUpper = (z: number) => d + combine(bound(x, z, 'upper') - px, py - bound(y, z, 'lower'));
   const zCrit = criticalValue(settings.confidence);
@@ -96,14 +99,23 @@ export interface BenchmarkTest {
  * 1 - alpha interval excludes B (for the score interval, exactly the score test at D = B). A
  * one-sided p halves it on the side of the alternative and is 1 - p/2 on the other.
  */
-export function testBenchmark(c: Counts, benchmark: number, settings: Statistics, alternative: Alternative = 'two-sided'): BenchmarkTest {
+export function testBenchmark(
+  c: Counts,
+  benchmark: number,
+  settings: Statistics,
+  alternative: Alternative = 'two-sided',
+): BenchmarkTest {
   if (sizeOf(c) === 0) return { benchmark, alternative, z: NaN, p: NaN };
   const estimate = netScore(c);
-  const excludes = (z: number) => (estimate > benchmark ? boundAt(c, settings.method, z, 'lower') > benchmark : boundAt(c, settings.method, z, 'upper') < benchmark);
+  const excludes = (z: number) =>
+    estimate > benchmark
+      ? boundAt(c, settings.method, z, 'lower') > benchmark
+      : boundAt(c, settings.method, z, 'upper') < benchmark;
   const zStar = estimate === benchmark ? 0 : invert(excludes);
   const z = Math.sign(estimate - benchmark) * zStar;
   const twoSided = 2 * normalCdf(-zStar);
-  const p = alternative === 'two-sided' ? twoSided : (alternative === 'greater') === z > 0 ? twoSided / 2 : 1 - twoSided / 2;
+  const p =
+    alternative === 'two-sided' ? twoSided : (alternative === 'greater') === z > 0 ? twoSided / 2 : 1 - twoSided / 2;
   return { benchmark, alternative, z, p };
 }
 

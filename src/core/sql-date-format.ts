@@ -7,7 +7,19 @@ import type { Dialect } from './sql.js';
  * it finds no date in are the rows the command line finds none in, and no text fails the query.
  */
 
-type Field = 'year' | 'year2' | 'month' | 'monthName' | 'monthFullName' | 'day' | 'hour' | 'hour12' | 'minute' | 'second' | 'fraction' | 'meridiem';
+type Field =
+  | 'year'
+  | 'year2'
+  | 'month'
+  | 'monthName'
+  | 'monthFullName'
+  | 'day'
+  | 'hour'
+  | 'hour12'
+  | 'minute'
+  | 'second'
+  | 'fraction'
+  | 'meridiem';
 interface FieldPart {
   readonly field: Field;
   readonly token: string;
@@ -91,20 +103,45 @@ const UNWRITTEN: Readonly<Record<string, string>> = {
   p: 'a localized time',
 };
 
-const NUMERIC: ReadonlySet<Field> = new Set(['year', 'year2', 'month', 'day', 'hour', 'hour12', 'minute', 'second', 'fraction']);
+const NUMERIC: ReadonlySet<Field> = new Set([
+  'year',
+  'year2',
+  'month',
+  'day',
+  'hour',
+  'hour12',
+  'minute',
+  'second',
+  'fraction',
+]);
 const DATE_FIELDS: ReadonlySet<Field> = new Set(['year', 'year2', 'month', 'monthName', 'monthFullName', 'day']);
 const MONTH_FIELDS: ReadonlySet<Field> = new Set(['month', 'monthName', 'monthFullName']);
 /** Fields date-fns reads ignoring case. */
 const NAMED: ReadonlySet<Field> = new Set(['monthName', 'monthFullName', 'meridiem']);
-const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
+const MONTHS = [
+  'january',
+  'february',
+  'march',
+  'april',
+  'may',
+  'june',
+  'july',
+  'august',
+  'september',
+  'october',
+  'november',
+  'december',
+];
 
 /** date-fns's tokens (its formattingTokensRegExp): an ordinal, a run of one letter, a quoted literal, or one character. */
 const TOKENS = /[yYQqMLwIdDecihHKkms]o|(\w)\1*|''|'(''|[^'])+('|$)|./g;
 
-const isField = (part: Part | undefined, field: Field): part is FieldPart => part !== undefined && 'field' in part && part.field === field;
+const isField = (part: Part | undefined, field: Field): part is FieldPart =>
+  part !== undefined && 'field' in part && part.field === field;
 
 function partsOf(pattern: string, dialect: Dialect): Part[] {
-  const refuse = (token: string, what: string, hint: string) => new UntranslatableDateFormat(`nps sql cannot write the token "${token}" (${what}) for ${dialect}`, hint);
+  const refuse = (token: string, what: string, hint: string) =>
+    new UntranslatableDateFormat(`nps sql cannot write the token "${token}" (${what}) for ${dialect}`, hint);
   const parts: Part[] = [];
   for (const token of pattern.match(TOKENS) ?? []) {
     const field = FIELDS[token];
@@ -113,7 +150,9 @@ function partsOf(pattern: string, dialect: Dialect): Part[] {
     else if (token.startsWith("'")) parts.push({ text: token.replace(/^'|'$/g, '').replaceAll("''", "'") });
     else if (/^[A-Za-z]/.test(token)) {
       const known = Object.keys(FIELDS).some((f) => f[0] === token[0]);
-      const what = /^.o$/.test(token) ? 'an ordinal' : (UNWRITTEN[token[0]] ?? (known ? 'this width' : 'no date-fns token'));
+      const what = /^.o$/.test(token)
+        ? 'an ordinal'
+        : (UNWRITTEN[token[0]] ?? (known ? 'this width' : 'no date-fns token'));
       const hint = /^[XxOz]/.test(token)
         ? 'without --date-format the column is cast, which reads ISO 8601 text with its offset'
         : 'spell the date with y, yy, M, MM, MMM, MMMM, d, H, h, m, s, S and a, e.g. M/d/yy H:mm';
@@ -126,7 +165,11 @@ function partsOf(pattern: string, dialect: Dialect): Part[] {
     const next = parts[i + 1];
     if ('field' in part && 'field' in next && NUMERIC.has(part.field) && NUMERIC.has(next.field)) {
       if (part.token.length === 1 && part.token !== 'y' && part.token !== 'S') {
-        throw refuse(part.token, 'one or two digits, followed directly by another number', `write it at its full width, ${part.token}${part.token}`);
+        throw refuse(
+          part.token,
+          'one or two digits, followed directly by another number',
+          `write it at its full width, ${part.token}${part.token}`,
+        );
       }
       part.fixed = true;
       part.inRun = true;
@@ -135,10 +178,14 @@ function partsOf(pattern: string, dialect: Dialect): Part[] {
   }
   const fields = new Set(parts.flatMap((p) => ('field' in p ? [p.field] : [])));
   if (!fields.has('year') && !fields.has('year2')) {
-    throw new UntranslatableDateFormat(`nps sql needs a year (y, yy or yyyy) in the pattern: ${dialect} would take a year of its own`, 'add the year, e.g. M/d/yy H:mm');
+    throw new UntranslatableDateFormat(
+      `nps sql needs a year (y, yy or yyyy) in the pattern: ${dialect} would take a year of its own`,
+      'add the year, e.g. M/d/yy H:mm',
+    );
   }
   const meridiem = parts.find((p): p is FieldPart => isField(p, 'meridiem'));
-  if (meridiem && !fields.has('hour12')) throw refuse(meridiem.token, 'AM or PM', 'give it the hour it qualifies: h (1-12)');
+  if (meridiem && !fields.has('hour12'))
+    throw refuse(meridiem.token, 'AM or PM', 'give it the hour it qualifies: h (1-12)');
   return parts;
 }
 
@@ -148,7 +195,10 @@ interface Widths {
   readonly fixed: string;
   readonly free: string;
 }
-const YEAR: Widths = { fixed: '([1-9][0-9]{3}|0[1-9][0-9]{2}|00[1-9][0-9]|000[1-9])', free: '([1-9][0-9]{0,3}|0[1-9][0-9]{0,2}|00[1-9][0-9]?|000[1-9])' };
+const YEAR: Widths = {
+  fixed: '([1-9][0-9]{3}|0[1-9][0-9]{2}|00[1-9][0-9]|000[1-9])',
+  free: '([1-9][0-9]{0,3}|0[1-9][0-9]{0,2}|00[1-9][0-9]?|000[1-9])',
+};
 /** Divisible by 4, and by 400 when by 100. */
 const LEAP_YEAR: Widths = {
   fixed: '([0-9]{2}(0[48]|[2468][048]|[13579][26])|([2468][048]|[13579][26]|0[48])00)',
@@ -184,7 +234,11 @@ const CALENDARS: readonly Calendar[] = [
 
 /** Digits as a bracket expression: [1-9], [13578]. */
 const digitClass = (digits: readonly number[]) =>
-  digits.length === 1 ? String(digits[0]) : digits.every((d, i) => i === 0 || d === digits[i - 1] + 1) ? `[${digits[0]}-${digits.at(-1)}]` : `[${digits.join('')}]`;
+  digits.length === 1
+    ? String(digits[0])
+    : digits.every((d, i) => i === 0 || d === digits[i - 1] + 1)
+      ? `[${digits[0]}-${digits.at(-1)}]`
+      : `[${digits.join('')}]`;
 
 /** The months as the field writes them: numbers (1-9 with or without a 0, 10-12), short or full English names. */
 function monthsRegex(field: Field, months: readonly number[], fixed: boolean): string {
@@ -229,7 +283,11 @@ function fieldRegex(part: FieldPart, calendar: Calendar): string {
 function literalRegex(text: string, dialect: Dialect): string {
   return [...text]
     .map((ch) => {
-      if (/[\\^[\]]/.test(ch)) throw new UntranslatableDateFormat(`nps sql cannot match the character "${ch}" for ${dialect}`, 'leave it out of the pattern');
+      if (/[\\^[\]]/.test(ch))
+        throw new UntranslatableDateFormat(
+          `nps sql cannot match the character "${ch}" for ${dialect}`,
+          'leave it out of the pattern',
+        );
       return /[.*+?(){}|$]/.test(ch) ? `[${ch}]` : ch;
     })
     .join('');
@@ -286,7 +344,8 @@ const PERCENT_CODES: Readonly<Record<Field, string>> = {
 };
 
 /** Letters and digits in double quotes (else they would read as codes); a separator stands for itself. */
-const doubleQuoted = (text: string, escapeRun: (run: string) => string) => text.replace(/[^\s!#-/:-@[\]^_`{-~]+/g, (run) => `"${escapeRun(run)}"`);
+const doubleQuoted = (text: string, escapeRun: (run: string) => string) =>
+  text.replace(/[^\s!#-/:-@[\]^_`{-~]+/g, (run) => `"${escapeRun(run)}"`);
 
 const FORMATS: Readonly<Record<Dialect, FormatWriter>> = {
   duckdb: (parts) => parts.map((p) => ('field' in p ? PERCENT_CODES[p.field] : p.text.replaceAll('%', '%%'))).join(''),
@@ -348,7 +407,11 @@ const FORMATS: Readonly<Record<Dialect, FormatWriter>> = {
             meridiem: 'AM',
           }[p.field];
         }
-        if (p.text.includes('"')) throw new UntranslatableDateFormat(`nps sql cannot write a double quote in a format for ${dialect}`, 'leave the quote out of the pattern');
+        if (p.text.includes('"'))
+          throw new UntranslatableDateFormat(
+            `nps sql cannot write a double quote in a format for ${dialect}`,
+            'leave the quote out of the pattern',
+          );
         return doubleQuoted(p.text, (run) => run);
       })
       .join(''),

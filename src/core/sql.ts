@@ -66,7 +66,13 @@ const plainOrDollarQuoted = (text: string) => (/['\\]/.test(text) ? dollarQuoted
 /** Literals where a backslash escapes: the backslash and the quote are escaped. */
 const backslashed = (text: string) => `'${text.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}'`;
 
-const SQL_UNITS: Readonly<Record<PeriodUnit, string>> = { year: 'year', quarter: 'quarter', month: 'month', week: 'week', day: 'day' };
+const SQL_UNITS: Readonly<Record<PeriodUnit, string>> = {
+  year: 'year',
+  quarter: 'quarter',
+  month: 'month',
+  week: 'week',
+  day: 'day',
+};
 const shifts = (unit: PeriodUnit, shift: number) => (unit === 'year' || unit === 'quarter') && shift > 0;
 
 const RULES: Readonly<Record<Dialect, DialectRules>> = {
@@ -90,7 +96,8 @@ const RULES: Readonly<Record<Dialect, DialectRules>> = {
     text: dollarQuoted,
     trimmed: (e) => `TRIM(CAST(${e} AS TEXT))`,
     // [.] rather than \. : no backslash, so the pattern means the same whatever the string settings.
-    number: (e) => `CASE WHEN TRIM(CAST(${e} AS TEXT)) ~ '^[0-9]+([.][0-9]*)?$' THEN CAST(TRIM(CAST(${e} AS TEXT)) AS NUMERIC) END`,
+    number: (e) =>
+      `CASE WHEN TRIM(CAST(${e} AS TEXT)) ~ '^[0-9]+([.][0-9]*)?$' THEN CAST(TRIM(CAST(${e} AS TEXT)) AS NUMERIC) END`,
     integer: 'INTEGER',
     wall: (e, tz) => (tz ? `(CAST(${e} AS TIMESTAMPTZ) AT TIME ZONE ${dollarQuoted(tz)})` : `CAST(${e} AS TIMESTAMP)`),
     periodStart: (ts, unit, shift) =>
@@ -111,7 +118,9 @@ const RULES: Readonly<Record<Dialect, DialectRules>> = {
     wall: (e, tz) => `DATETIME(CAST(${e} AS TIMESTAMP)${tz ? `, ${backslashed(tz)}` : ''})`,
     periodStart: (ts, unit, shift) => {
       const part = unit === 'week' ? 'ISOWEEK' : SQL_UNITS[unit].toUpperCase();
-      return shifts(unit, shift) ? `DATE_ADD(DATE_TRUNC(DATE_SUB(DATE(${ts}), INTERVAL ${shift} MONTH), ${part}), INTERVAL ${shift} MONTH)` : `DATE_TRUNC(DATE(${ts}), ${part})`;
+      return shifts(unit, shift)
+        ? `DATE_ADD(DATE_TRUNC(DATE_SUB(DATE(${ts}), INTERVAL ${shift} MONTH), ${part}), INTERVAL ${shift} MONTH)`
+        : `DATE_TRUNC(DATE(${ts}), ${part})`;
     },
     matches: (t, regex, caseless) => `REGEXP_CONTAINS(${t}, ${backslashed(`${caseless ? '(?i)' : ''}${regex}`)})`,
     // A DATETIME: the wall time as written, in no zone.
@@ -125,7 +134,8 @@ const RULES: Readonly<Record<Dialect, DialectRules>> = {
     trimmed: (e) => `TRIM(TO_VARCHAR(${e}))`,
     number: (e) => `TRY_TO_DOUBLE(TRIM(TO_VARCHAR(${e})))`,
     integer: 'INTEGER',
-    wall: (e, tz) => (tz ? `CONVERT_TIMEZONE('UTC', ${backslashed(tz)}, CAST(${e} AS TIMESTAMP_NTZ))` : `CAST(${e} AS TIMESTAMP_NTZ)`),
+    wall: (e, tz) =>
+      tz ? `CONVERT_TIMEZONE('UTC', ${backslashed(tz)}, CAST(${e} AS TIMESTAMP_NTZ))` : `CAST(${e} AS TIMESTAMP_NTZ)`,
     periodStart: (ts, unit, shift) =>
       shifts(unit, shift)
         ? `CAST(DATEADD(month, ${shift}, DATE_TRUNC('${SQL_UNITS[unit].toUpperCase()}', DATEADD(month, -${shift}, ${ts}))) AS DATE)`
@@ -140,7 +150,8 @@ const RULES: Readonly<Record<Dialect, DialectRules>> = {
     trimmed: (e) => `trim(CAST(${e} AS STRING))`,
     number: (e) => `try_cast(trim(CAST(${e} AS STRING)) AS DOUBLE)`,
     integer: 'INT',
-    wall: (e, tz) => (tz ? `from_utc_timestamp(CAST(${e} AS TIMESTAMP), ${backslashed(tz)})` : `CAST(${e} AS TIMESTAMP)`),
+    wall: (e, tz) =>
+      tz ? `from_utc_timestamp(CAST(${e} AS TIMESTAMP), ${backslashed(tz)})` : `CAST(${e} AS TIMESTAMP)`,
     periodStart: (ts, unit, shift) =>
       shifts(unit, shift)
         ? `add_months(CAST(date_trunc('${SQL_UNITS[unit].toUpperCase()}', add_months(${ts}, -${shift})) AS DATE), ${shift})`
@@ -192,7 +203,11 @@ export function countsSql(q: CountsQuery): string {
   const shift = (q.fiscalYearStart - 1 + 12) % 12;
   const by = q.by.map((column) => r.ident(column));
   const carried = [...(date !== undefined ? [wall] : []), ...by];
-  const read = [`${r.number(r.ident(q.score))} AS ${value}`, ...(date !== undefined ? [`${answeredAt(q, date, r)} AS ${wall}`] : []), ...by];
+  const read = [
+    `${r.number(r.ident(q.score))} AS ${value}`,
+    ...(date !== undefined ? [`${answeredAt(q, date, r)} AS ${wall}`] : []),
+    ...by,
+  ];
   const filters = q.where.map((w) => `${r.ident(w.column)} ${w.equal ? '=' : '<>'} ${r.text(w.value)}`);
   const columns = [
     ...(date !== undefined && q.period ? [`${r.periodStart(wall, q.period, shift)} AS ${r.ident('period')}`] : []),

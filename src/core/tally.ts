@@ -160,7 +160,11 @@ export function countsOf(t: Tally): Counts {
   const n = sizeOf(weighted);
   const scale = t[SQUARES] > 0 && t[SQUARES] !== n ? n / t[SQUARES] : 1;
   if (scale === 1) return weighted;
-  return { detractors: weighted.detractors * scale, passives: weighted.passives * scale, promoters: weighted.promoters * scale };
+  return {
+    detractors: weighted.detractors * scale,
+    passives: weighted.passives * scale,
+    promoters: weighted.promoters * scale,
+  };
 }
 
 /** The answers' weight per category (their counts, unweighted). */
@@ -180,7 +184,8 @@ function categories(t: Tally, factor: number): Counts {
     else if (c === 'passive') passives += t[s];
     else detractors += t[s];
   }
-  if (factor !== 1) return { detractors: detractors / factor, passives: passives / factor, promoters: promoters / factor };
+  if (factor !== 1)
+    return { detractors: detractors / factor, passives: passives / factor, promoters: promoters / factor };
   return { detractors, passives, promoters };
 }
 

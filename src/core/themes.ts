@@ -19,7 +19,9 @@ function keywordPattern(keyword: string): string {
 /** One matcher per theme, in order: does this comment mention it? */
 export function compileThemes(themes: readonly Theme[]): ((text: string) => boolean)[] {
   return themes.map((theme) => {
-    const alternatives = theme.keywords.filter((k) => k.trim() !== '' && k.trim() !== '*').map((k) => keywordPattern(k.normalize('NFC')));
+    const alternatives = theme.keywords
+      .filter((k) => k.trim() !== '' && k.trim() !== '*')
+      .map((k) => keywordPattern(k.normalize('NFC')));
     if (alternatives.length === 0) return () => false;
     // Letters and digits of any language bound a word, so "kö" does not match inside "köpa".
     const pattern = new RegExp(`(?<![\\p{L}\\p{N}])(?:${alternatives.join('|')})(?![\\p{L}\\p{N}])`, 'iu');
@@ -288,10 +290,12 @@ export const STARTER_THEMES: readonly Theme[] = [
 
 /** A themes file: a JSON object from theme name to a list of keywords. Returns an error text or the themes. */
 export function themesFromJson(json: unknown): Theme[] | string {
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) return 'it must be a JSON object: { "Theme": ["keyword", "prefix*"] }';
+  if (typeof json !== 'object' || json === null || Array.isArray(json))
+    return 'it must be a JSON object: { "Theme": ["keyword", "prefix*"] }';
   const themes: Theme[] = [];
   for (const [name, keywords] of Object.entries(json)) {
-    if (!Array.isArray(keywords) || !keywords.every((k) => typeof k === 'string')) return `${JSON.stringify(name)} must map to a list of keywords`;
+    if (!Array.isArray(keywords) || !keywords.every((k) => typeof k === 'string'))
+      return `${JSON.stringify(name)} must map to a list of keywords`;
     themes.push({ name, keywords });
   }
   return themes.length > 0 ? themes : 'it names no themes';

@@ -20,11 +20,19 @@ export interface TrendPoint {
  * tested, and so not one of the family either. Periods in a clustered design are tested with the
  * covariance of the clusters they share.
  */
-export function trendOf(periods: ReadonlyMap<number, Tally> | GroupDesign<number>, first: number, last: number, stats: Statistics, lastTested = Infinity): TrendPoint[] {
+export function trendOf(
+  periods: ReadonlyMap<number, Tally> | GroupDesign<number>,
+  first: number,
+  last: number,
+  stats: Statistics,
+  lastTested = Infinity,
+): TrendPoint[] {
   const design = designOf(periods);
   const keys: number[] = [];
   for (let key = first; key <= last; key++) keys.push(key);
-  const changes = keys.map((key, i) => (i === 0 || key > lastTested ? undefined : design.between(key, keys[i - 1], stats)));
+  const changes = keys.map((key, i) =>
+    i === 0 || key > lastTested ? undefined : design.between(key, keys[i - 1], stats),
+  );
   const adjusted = holm(changes.map((c) => c?.p ?? NaN));
   return keys.map((key, i) => ({
     key,

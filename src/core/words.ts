@@ -112,7 +112,8 @@ const decodeEntity = (_entity: string, decimal: string | undefined, hex: string 
 };
 
 /** Comment text as plain, lower-cased, composed (NFC) text, so "Å" typed either way is one letter. */
-const plainText = (text: string): string => text.replace(LINE_BREAK_TAG, '\n').replace(TAG, ' ').replace(ENTITY, decodeEntity).toLowerCase().normalize('NFC');
+const plainText = (text: string): string =>
+  text.replace(LINE_BREAK_TAG, '\n').replace(TAG, ' ').replace(ENTITY, decodeEntity).toLowerCase().normalize('NFC');
 
 /** Marks after a digit belong to no word: a keycap emoji (1️⃣) is a digit, then marks. */
 const DIGIT_MARKS = /(\p{N})\p{M}+/gu;
@@ -122,11 +123,14 @@ const wordsOf = (plain: string): string[] => (plain.match(WORD) ?? []).map((word
 /** The package's lists hold a few entries with punctuation ("und?", "z.b"); they are read as words too. */
 const STOPWORDS: ReadonlySet<string> = (() => {
   const keep = new Set(OPINION_WORDS);
-  const words = [swe, nob, dan, pol, deu, fra, eng].flatMap((list: readonly string[]) => list.flatMap((entry) => wordsOf(plainText(entry))));
+  const words = [swe, nob, dan, pol, deu, fra, eng].flatMap((list: readonly string[]) =>
+    list.flatMap((entry) => wordsOf(plainText(entry))),
+  );
   return new Set(words.filter((word) => !keep.has(word)));
 })();
 
-const isKept = (word: string): boolean => word.length <= MAX_WORD_LENGTH && !STOPWORDS.has(word) && !ONE_LETTER.test(word) && !NUMBER.test(word);
+const isKept = (word: string): boolean =>
+  word.length <= MAX_WORD_LENGTH && !STOPWORDS.has(word) && !ONE_LETTER.test(word) && !NUMBER.test(word);
 
 /**
  * Lower-cased word tokens of a comment: letters of any language and digits inside words are kept,
@@ -290,8 +294,17 @@ const pooledCounts = (counts: TermCounts): Pooled => {
  * Monroe, Colaresi & Quinn (2008), eq. 22-24: the log-odds ratio of a word between group i and
  * group j, each smoothed by the prior (alphaWord of alpha0), and its z-score.
  */
-const weightedLogOdds = (yi: number, ni: number, yj: number, nj: number, alphaWord: number, alpha0: number): { logOdds: number; z: number } => {
-  const logOdds = Math.log((yi + alphaWord) / (ni + alpha0 - yi - alphaWord)) - Math.log((yj + alphaWord) / (nj + alpha0 - yj - alphaWord));
+const weightedLogOdds = (
+  yi: number,
+  ni: number,
+  yj: number,
+  nj: number,
+  alphaWord: number,
+  alpha0: number,
+): { logOdds: number; z: number } => {
+  const logOdds =
+    Math.log((yi + alphaWord) / (ni + alpha0 - yi - alphaWord)) -
+    Math.log((yj + alphaWord) / (nj + alpha0 - yj - alphaWord));
   const variance = 1 / (yi + alphaWord) + 1 / (yj + alphaWord);
   return { logOdds, z: logOdds / Math.sqrt(variance) };
 };

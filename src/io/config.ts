@@ -28,7 +28,15 @@ export const CONFIG_KEYS: Readonly<Record<string, { kind: Kind; option: string }
 };
 
 /** Keys of `columns`: a role and the option that names its column. */
-export const COLUMN_KEYS: Readonly<Record<string, string>> = { score: 'score', date: 'date', agent: 'agent', team: 'team', channel: 'channel', comment: 'comment', id: 'id' };
+export const COLUMN_KEYS: Readonly<Record<string, string>> = {
+  score: 'score',
+  date: 'date',
+  agent: 'agent',
+  team: 'team',
+  channel: 'channel',
+  comment: 'comment',
+  id: 'id',
+};
 
 export interface Config {
   readonly file: string;
@@ -45,8 +53,13 @@ function readCapped(file: string): string {
   try {
     const buffer = Buffer.alloc(MAX_CONFIG_BYTES + 1);
     let size = 0;
-    for (let n = 1; n > 0 && size < buffer.length; size += n) n = readSync(fd, buffer, size, buffer.length - size, null);
-    if (size > MAX_CONFIG_BYTES) throw usageError(`the config file ${file} is larger than 1 MB`, 'a settings file holds a few options; check the --config path');
+    for (let n = 1; n > 0 && size < buffer.length; size += n)
+      n = readSync(fd, buffer, size, buffer.length - size, null);
+    if (size > MAX_CONFIG_BYTES)
+      throw usageError(
+        `the config file ${file} is larger than 1 MB`,
+        'a settings file holds a few options; check the --config path',
+      );
     return buffer.toString('utf8', 0, size);
   } finally {
     closeSync(fd);
@@ -62,7 +75,10 @@ export function loadConfig(path: string | undefined): Config | undefined {
   } catch (err) {
     if (path === undefined && (err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     if (err instanceof Error && 'kind' in err) throw err;
-    throw usageError(`cannot read the config file ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, 'check the --config path');
+    throw usageError(
+      `cannot read the config file ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+      'check the --config path',
+    );
   }
   // Notepad saves UTF-8 with a byte-order mark, which JSON.parse refuses.
   text = text.replace(/^\ufeff/, '');
@@ -70,38 +86,67 @@ export function loadConfig(path: string | undefined): Config | undefined {
   try {
     json = JSON.parse(text);
   } catch (err) {
-    throw usageError(`${file} is not valid JSON: ${(err as Error).message}`, 'see the README for its keys and an example');
+    throw usageError(
+      `${file} is not valid JSON: ${(err as Error).message}`,
+      'see the README for its keys and an example',
+    );
   }
   return { file, values: validate(json, file) };
 }
 
 function validate(json: unknown, file: string): Map<string, string | number | boolean | string[]> {
-  if (!isObject(json)) throw usageError(`${file}: the settings must be a JSON object`, 'e.g. { "columns": { "score": "Betyg" }, "tz": "Europe/Stockholm" }');
+  if (!isObject(json))
+    throw usageError(
+      `${file}: the settings must be a JSON object`,
+      'e.g. { "columns": { "score": "Betyg" }, "tz": "Europe/Stockholm" }',
+    );
   const values = new Map<string, string | number | boolean | string[]>();
   for (const [key, value] of Object.entries(json)) {
     if (key === 'columns') {
-      if (!isObject(value)) throw usageError(`${file}: columns must be an object`, 'e.g. "columns": { "score": "Betyg", "date": "Datum" }');
+      if (!isObject(value))
+        throw usageError(`${file}: columns must be an object`, 'e.g. "columns": { "score": "Betyg", "date": "Datum" }');
       for (const [role, column] of Object.entries(value)) {
-        if (!Object.hasOwn(COLUMN_KEYS, role)) throw unknownKey(file, `columns.${role}`, role, Object.keys(COLUMN_KEYS));
-        const ok = typeof column === 'string' || (role === 'score' && Array.isArray(column) && column.length <= 2 && column.every((c) => typeof c === 'string'));
-        if (!ok) throw usageError(`${file}: columns.${role} must be a column name${role === 'score' ? ', or a list of two' : ''}`, `e.g. "columns": { "${role}": "..." }`);
-        values.set(COLUMN_KEYS[role], role === 'score' && typeof column === 'string' ? [column] : (column as string | string[]));
+        if (!Object.hasOwn(COLUMN_KEYS, role))
+          throw unknownKey(file, `columns.${role}`, role, Object.keys(COLUMN_KEYS));
+        const ok =
+          typeof column === 'string' ||
+          (role === 'score' &&
+            Array.isArray(column) &&
+            column.length <= 2 &&
+            column.every((c) => typeof c === 'string'));
+        if (!ok)
+          throw usageError(
+            `${file}: columns.${role} must be a column name${role === 'score' ? ', or a list of two' : ''}`,
+            `e.g. "columns": { "${role}": "..." }`,
+          );
+        values.set(
+          COLUMN_KEYS[role],
+          role === 'score' && typeof column === 'string' ? [column] : (column as string | string[]),
+        );
       }
       continue;
     }
     // Own keys only: "__proto__" or "constructor" must not reach Object.prototype.
     const spec = Object.hasOwn(CONFIG_KEYS, key) ? CONFIG_KEYS[key] : undefined;
     if (!spec) throw unknownKey(file, key, key, ['columns', ...Object.keys(CONFIG_KEYS)]);
-    if (typeof value !== spec.kind) throw usageError(`${file}: ${key} must be a ${spec.kind}, not ${JSON.stringify(value)}`, 'see the README for every key');
+    if (typeof value !== spec.kind)
+      throw usageError(
+        `${file}: ${key} must be a ${spec.kind}, not ${JSON.stringify(value)}`,
+        'see the README for every key',
+      );
     values.set(spec.option, value as string | number | boolean);
   }
   return values;
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 function unknownKey(file: string, path: string, key: string, known: readonly string[]) {
-  const closest = known.reduce((best, k) => (editDistance(k.toLowerCase(), key.toLowerCase()) < editDistance(best.toLowerCase(), key.toLowerCase()) ? k : best));
-  const near = editDistance(closest.toLowerCase(), key.toLowerCase()) <= 3 ? `did you mean ${JSON.stringify(closest)}? ` : '';
+  const closest = known.reduce((best, k) =>
+    editDistance(k.toLowerCase(), key.toLowerCase()) < editDistance(best.toLowerCase(), key.toLowerCase()) ? k : best,
+  );
+  const near =
+    editDistance(closest.toLowerCase(), key.toLowerCase()) <= 3 ? `did you mean ${JSON.stringify(closest)}? ` : '';
   return usageError(`${file}: unknown key ${JSON.stringify(path)}`, `${near}keys: ${known.join(', ')}`);
 }

@@ -26,7 +26,11 @@ type Extent = readonly [number, number];
 /** The chart of a table as SVG markup with its text alternative, one part per facet; none when it has nothing to draw. */
 export function chartSvg(table: ReportTable, given: readonly Row[], chart: Chart, givenTitle: string): ChartPart[] {
   // Labels are SVG text: a bidi override in an agent's name would reorder it there as anywhere.
-  const rows = given.map((row) => Object.fromEntries(Object.entries(row).map(([key, value]) => [key, typeof value === 'string' ? visibleText(value) : value])));
+  const rows = given.map((row) =>
+    Object.fromEntries(
+      Object.entries(row).map(([key, value]) => [key, typeof value === 'string' ? visibleText(value) : value]),
+    ),
+  );
   const title = visibleText(givenTitle);
   const facets = chart.facet ? facetsOf(rows, chart.facet) : [{ name: undefined, rows }];
   const extent = extentOf(rows, chart);
@@ -41,14 +45,26 @@ export function chartSvg(table: ReportTable, given: readonly Row[], chart: Chart
   return parts;
 }
 
-function draw(table: ReportTable, rows: readonly Row[], chart: Chart, title: string, extent: Extent, width: number): string {
+function draw(
+  table: ReportTable,
+  rows: readonly Row[],
+  chart: Chart,
+  title: string,
+  extent: Extent,
+  width: number,
+): string {
   const { document } = parseHTML('<!DOCTYPE html><html><body></body></html>');
   const common = { document, width, ariaLabel: title, style: { fontSize: '12px', color: INK, background: 'white' } };
   const label = (key: string) => columnLabel(table, key);
   if (chart.kind === 'bars') {
     const data = rows
       .slice(0, chart.horizontal ? MAX_CHART_ROWS : undefined)
-      .map((row, order) => ({ x: String(row[chart.x] ?? '') || '(blank)', key: `${row[chart.x] ?? ''}\u2063${order}`, y: num(row, chart.y), fill: TONES[toneOf(row, chart.tone)] }))
+      .map((row, order) => ({
+        x: String(row[chart.x] ?? '') || '(blank)',
+        key: `${row[chart.x] ?? ''}\u2063${order}`,
+        y: num(row, chart.y),
+        fill: TONES[toneOf(row, chart.tone)],
+      }))
       .filter((d) => Number.isFinite(d.y));
     if (data.length === 0) return '';
     const description = `${label(chart.y)} by ${label(chart.x)}: ${data.map((d) => `${d.x}: ${round(d.y)}`).join(', ')}.`;
@@ -102,10 +118,22 @@ function draw(table: ReportTable, rows: readonly Row[], chart: Chart, title: str
         x: { domain: [...extent], label: label(chart.value), grid: true },
         y: { domain: data.map((d) => d.key), label: null, tickFormat: beforeKey, axis: chart.label ? 'left' : null },
         marks: [
-          ...(chart.reference !== undefined ? [Plot.ruleX([chart.reference], { stroke: INK, strokeDasharray: '4,3' })] : []),
-          Plot.link(data, { x1: 'low', x2: 'high', y1: 'key', y2: 'key', stroke: 'fill', strokeWidth: 2, strokeOpacity: opacity }),
+          ...(chart.reference !== undefined
+            ? [Plot.ruleX([chart.reference], { stroke: INK, strokeDasharray: '4,3' })]
+            : []),
+          Plot.link(data, {
+            x1: 'low',
+            x2: 'high',
+            y1: 'key',
+            y2: 'key',
+            stroke: 'fill',
+            strokeWidth: 2,
+            strokeOpacity: opacity,
+          }),
           Plot.dot(data, { x: 'value', y: 'key', fill: 'fill', r: 4, fillOpacity: opacity }),
-          ...(rings.length > 0 ? [Plot.dot(rings, { x: 'marker', y: 'key', stroke: INK, r: 6, strokeWidth: 1.5 })] : []),
+          ...(rings.length > 0
+            ? [Plot.dot(rings, { x: 'marker', y: 'key', stroke: INK, r: 6, strokeWidth: 1.5 })]
+            : []),
         ],
       }),
     );
@@ -137,8 +165,22 @@ function draw(table: ReportTable, rows: readonly Row[], chart: Chart, title: str
         Plot.areaY(data, { x: 'x', y1: 'low', y2: 'high', fill: TONES.up, fillOpacity: 0.15 }),
         Plot.lineY(data, { x: 'x', y: 'value', stroke: TONES.up, strokeWidth: 2 }),
         Plot.dot(data, { x: 'x', y: 'value', fill: TONES.up, r: 3 }),
-        Plot.text(changes, { x: 'x', y: 'high', text: (d: { tone: Tone }) => (d.tone === 'up' ? '▲' : '▼'), fill: (d: { tone: Tone }) => TONES[d.tone], dy: -9, fontSize: 13 }),
-        Plot.text(counted, { x: 'x', y: 'low', text: (d: { n: number }) => `n=${d.n}`, dy: 11, fill: MUTED, fontSize: crowded ? 9 : 11 }),
+        Plot.text(changes, {
+          x: 'x',
+          y: 'high',
+          text: (d: { tone: Tone }) => (d.tone === 'up' ? '▲' : '▼'),
+          fill: (d: { tone: Tone }) => TONES[d.tone],
+          dy: -9,
+          fontSize: 13,
+        }),
+        Plot.text(counted, {
+          x: 'x',
+          y: 'low',
+          text: (d: { n: number }) => `n=${d.n}`,
+          dy: 11,
+          fill: MUTED,
+          fontSize: crowded ? 9 : 11,
+        }),
       ],
     }),
   );
@@ -171,7 +213,12 @@ function extentOf(rows: readonly Row[], chart: Chart): Extent | undefined {
     .flatMap((row) =>
       chart.kind === 'bars'
         ? [num(row, chart.y), 0]
-        : [num(row, chart.value), num(row, chart.low), num(row, chart.high), ...(chart.kind === 'intervals' && chart.marker ? [num(row, chart.marker)] : [])],
+        : [
+            num(row, chart.value),
+            num(row, chart.low),
+            num(row, chart.high),
+            ...(chart.kind === 'intervals' && chart.marker ? [num(row, chart.marker)] : []),
+          ],
     )
     .filter(Number.isFinite);
   if (chart.kind === 'intervals' && chart.reference !== undefined) values.push(chart.reference);

@@ -9,7 +9,8 @@ export const csv: Writer = { write: (report, options) => streamDelimited(report,
 export const tsv: Writer = { write: (report, options) => streamDelimited(report, options, true), verbatim: asIs };
 
 /** CSV: comma-separated, or with `excel` what Excel in Nordic and Polish locales opens directly (`;`). */
-export const renderCsv = (report: Report, options: RenderOptions): string => whole(delimited(report, options, options.excel ? ';' : ','));
+export const renderCsv = (report: Report, options: RenderOptions): string =>
+  whole(delimited(report, options, options.excel ? ';' : ','));
 
 /** TSV, for pasting into a spreadsheet: the same table, tab-separated. */
 export const renderTsv = (report: Report, options: RenderOptions): string => whole(delimited(report, options, '\t'));
@@ -47,7 +48,9 @@ function delimited(report: Report, options: RenderOptions, delimiter: string) {
   const cells = (row: Row) =>
     columns.map((col) => {
       const value = row[col.key] ?? null;
-      return col.kind === 'text' && typeof value === 'string' ? forSpreadsheet(value) : formatPlain(value, col.kind, style);
+      return col.kind === 'text' && typeof value === 'string'
+        ? forSpreadsheet(value)
+        : formatPlain(value, col.kind, style);
     });
   const write = (records: readonly (readonly unknown[])[]) =>
     stringify(records as unknown[][], {

@@ -48,7 +48,8 @@ export function pDigits(p: number, style: NumberStyle = { decimals: 3 }): string
   if (p < P_FLOOR) return `<${P_FLOOR}`;
   let digits = 3;
   let text = p.toPrecision(digits);
-  while (digits < 8 && Number(text) !== p && Number(text) === Number(p.toPrecision(digits - 1))) text = p.toPrecision(++digits);
+  while (digits < 8 && Number(text) !== p && Number(text) === Number(p.toPrecision(digits - 1)))
+    text = p.toPrecision(++digits);
   // toPrecision writes no exponent at p >= 0.0001.
   return style.decimalComma ? text.replace('.', ',') : text;
 }

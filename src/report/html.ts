@@ -1,6 +1,17 @@
 import { chartSvg, MAX_CHART_ROWS } from './charts.js';
 import { formatForHumans, isNumeric } from './format.js';
-import { type Chart, type Column, clip, forHumans, gateLine, type Report, type ReportTable, type Row, shownRows, visibleColumns } from './model.js';
+import {
+  type Chart,
+  type Column,
+  clip,
+  forHumans,
+  gateLine,
+  type Report,
+  type ReportTable,
+  type Row,
+  shownRows,
+  visibleColumns,
+} from './model.js';
 import { forTerminal } from './sanitize.js';
 import type { RenderOptions } from './style.js';
 import { once, type Writer } from './writer.js';
@@ -42,7 +53,13 @@ pre { white-space: pre-wrap; word-break: break-word; font-size: 12px; }
 @media print { main { max-width: none; padding: 0; } .scroll { overflow: visible; } details { display: none; } tr { break-inside: avoid; } }
 `;
 
-const ENTITIES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const ENTITIES: Readonly<Record<string, string>> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
 
 /** Text from the data or the tool as HTML text: one line, no controls, invisibles shown, markup escaped. */
 export const escapeHtml = (text: string): string => forTerminal(text).replace(/[&<>"']/g, (ch) => ENTITIES[ch]);
@@ -50,8 +67,13 @@ export const escapeHtml = (text: string): string => forTerminal(text).replace(/[
 export function renderHtml(report: Report, options: RenderOptions): string {
   const sections: string[] = [];
   for (const table of report.tables.filter((t) => forHumans(t.audience))) sections.push(section(table, options));
-  const gates = (report.gates ?? []).map((g) => `<p class="gate ${g.passed ? 'passed' : 'failed'}">${escapeHtml(gateLine(g))}</p>`);
-  const notes = report.notes.length > 0 ? `<ul class="notes">${report.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul>` : '';
+  const gates = (report.gates ?? []).map(
+    (g) => `<p class="gate ${g.passed ? 'passed' : 'failed'}">${escapeHtml(gateLine(g))}</p>`,
+  );
+  const notes =
+    report.notes.length > 0
+      ? `<ul class="notes">${report.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul>`
+      : '';
   const meta = `<details><summary>How this report was made</summary><pre>${JSON.stringify(report.meta, null, 2).split('\n').map(escapeHtml).join('\n')}</pre></details>`;
   return [
     '<!DOCTYPE html>',
@@ -90,7 +112,9 @@ function figure(table: ReportTable, rows: readonly Row[]): string {
   const caption = chartCaption(table, table.chart, rows.length);
   const parts = chartSvg(table, rows, table.chart, caption);
   if (parts.length === 0) return '';
-  const drawn = parts.map((part) => (part.heading === undefined ? part.svg : `<div class="facet"><h3>${escapeHtml(part.heading)}</h3>${part.svg}</div>`));
+  const drawn = parts.map((part) =>
+    part.heading === undefined ? part.svg : `<div class="facet"><h3>${escapeHtml(part.heading)}</h3>${part.svg}</div>`,
+  );
   return `<figure>${parts.length > 1 ? `<div class="facets">${drawn.join('')}</div>` : drawn.join('')}<figcaption>${escapeHtml(caption)}</figcaption></figure>`;
 }
 
@@ -103,20 +127,29 @@ function chartCaption(table: ReportTable, chart: Chart, shown: number): string {
         ? `${label(chart.value)} by ${label(chart.x)}, with its interval as a band${chart.tone ? '; ▲ ▼ mark significant changes' : ''}`
         : `${label(chart.value)} with its interval${chart.reference !== undefined ? `; the dashed line is ${chart.reference.toFixed(1)}` : ''}${chart.marker ? `; the ring is ${label(chart.marker)}` : ''}${chart.tone && !chart.faded ? '; significant rows in colour' : ''}`;
   const each = chart.facet ? `, one chart per ${label(chart.facet)} on a shared scale` : '';
-  const first = (chart.kind === 'intervals' || (chart.kind === 'bars' && chart.horizontal)) && shown > MAX_CHART_ROWS ? ` (up to ${MAX_CHART_ROWS} rows of the table each)` : '';
+  const first =
+    (chart.kind === 'intervals' || (chart.kind === 'bars' && chart.horizontal)) && shown > MAX_CHART_ROWS
+      ? ` (up to ${MAX_CHART_ROWS} rows of the table each)`
+      : '';
   return `${table.title ? `${table.title}: ` : ''}${what}${each}${first}.`;
 }
 
-const cellText = (row: Row | undefined, col: Column, options: RenderOptions) => escapeHtml(clip(formatForHumans(row?.[col.key] ?? null, col.kind, options), col.maxWidth));
+const cellText = (row: Row | undefined, col: Column, options: RenderOptions) =>
+  escapeHtml(clip(formatForHumans(row?.[col.key] ?? null, col.kind, options), col.maxWidth));
 const numeric = (col: Column) => (isNumeric(col.kind) ? ' class="num"' : '');
 
 function record(row: Row | undefined, columns: readonly Column[], options: RenderOptions): string {
-  const lines = columns.map((col) => `<tr><th scope="row">${escapeHtml(col.label)}</th><td${numeric(col)}>${cellText(row, col, options)}</td></tr>`);
+  const lines = columns.map(
+    (col) =>
+      `<tr><th scope="row">${escapeHtml(col.label)}</th><td${numeric(col)}>${cellText(row, col, options)}</td></tr>`,
+  );
   return `<table class="record"><tbody>${lines.join('')}</tbody></table>`;
 }
 
 function grid(rows: readonly Row[], columns: readonly Column[], options: RenderOptions): string {
   const head = `<thead><tr>${columns.map((col) => `<th scope="col"${numeric(col)}>${escapeHtml(col.label)}</th>`).join('')}</tr></thead>`;
-  const body = rows.map((row) => `<tr>${columns.map((col) => `<td${numeric(col)}>${cellText(row, col, options)}</td>`).join('')}</tr>`).join('\n');
+  const body = rows
+    .map((row) => `<tr>${columns.map((col) => `<td${numeric(col)}>${cellText(row, col, options)}</td>`).join('')}</tr>`)
+    .join('\n');
   return `<table>${head}<tbody>${body}</tbody></table>`;
 }

@@ -17,23 +17,35 @@ export const OUTPUT_FORMATS = [
   { name: 'markdown', extensions: ['.md', '.markdown'], writer: async () => (await import('./markdown.js')).markdown },
   { name: 'html', extensions: ['.html', '.htm'], writer: async () => (await import('./html.js')).html },
   { name: 'xlsx', extensions: ['.xlsx'], writer: async () => (await import('./xlsx.js')).xlsx },
-] as const satisfies readonly { name: string; extensions: readonly string[]; delimited?: true; writer: () => Promise<Writer> }[];
+] as const satisfies readonly {
+  name: string;
+  extensions: readonly string[];
+  delimited?: true;
+  writer: () => Promise<Writer>;
+}[];
 
 export type Format = (typeof OUTPUT_FORMATS)[number]['name'];
 
 export const FORMATS: readonly Format[] = OUTPUT_FORMATS.map((f) => f.name);
 
 /** The format an output file's extension asks for (lower case, with the dot). */
-export const FORMAT_OF_EXTENSION: Readonly<Record<string, Format>> = Object.fromEntries(OUTPUT_FORMATS.flatMap((f) => f.extensions.map((e) => [e, f.name])));
+export const FORMAT_OF_EXTENSION: Readonly<Record<string, Format>> = Object.fromEntries(
+  OUTPUT_FORMATS.flatMap((f) => f.extensions.map((e) => [e, f.name])),
+);
 
 /** Whether a format is a table of cells for a spreadsheet (CSV, TSV). */
-export const isDelimited = (format: Format): boolean => OUTPUT_FORMATS.some((f) => f.name === format && 'delimited' in f);
+export const isDelimited = (format: Format): boolean =>
+  OUTPUT_FORMATS.some((f) => f.name === format && 'delimited' in f);
 
 /**
  * The output as it is written: CSV, TSV and JSON write a listing's every row as it is read; tables,
  * Markdown and HTML show the rows held (people read at most --limit of them).
  */
-export async function* renderStream(report: Report, format: Format, options: RenderOptions): AsyncGenerator<string | Uint8Array> {
+export async function* renderStream(
+  report: Report,
+  format: Format,
+  options: RenderOptions,
+): AsyncGenerator<string | Uint8Array> {
   const writer = await OUTPUT_FORMATS.find((f) => f.name === format)!.writer();
   const verbatim = report.tables.find((t) => t.verbatim !== undefined);
   if (verbatim && writer.verbatim) {

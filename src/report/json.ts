@@ -8,7 +8,8 @@ export const json: Writer = { write: (report) => streamJson(report) };
  * `meta`. Numbers are unrounded; what cannot be computed is null. Key order is fixed by the report.
  */
 export function renderJson(report: Report): string {
-  if (report.tables.some((t) => t.rest)) throw new Error('a listing whose rows come as a stream is written by streamJson');
+  if (report.tables.some((t) => t.rest))
+    throw new Error('a listing whose rows come as a stream is written by streamJson');
   const document: Record<string, unknown> = { command: report.command };
   for (const table of report.tables.filter((t) => forMachines(t.audience))) {
     const columns = machineColumns(table);
@@ -31,7 +32,10 @@ export async function* streamJson(report: Report): AsyncGenerator<string> {
     yield renderJson(report);
     return;
   }
-  const text = renderJson({ ...report, tables: report.tables.map((t) => (t === listing ? { ...t, rows: [], rest: undefined } : t)) });
+  const text = renderJson({
+    ...report,
+    tables: report.tables.map((t) => (t === listing ? { ...t, rows: [], rest: undefined } : t)),
+  });
   // A key at the document's first level is the only text that follows a line break and two spaces.
   const empty = `\n  ${JSON.stringify(listing.name)}: []`;
   const at = text.indexOf(empty);
@@ -55,7 +59,8 @@ export async function* streamJson(report: Report): AsyncGenerator<string> {
   yield `${batch.join('')}${first ? '' : '\n  '}]${text.slice(at + empty.length)}`;
 }
 
-const machineColumns = (table: ReportTable) => table.columns.filter((col) => forMachines(col.audience) && col.kind !== 'bar');
+const machineColumns = (table: ReportTable) =>
+  table.columns.filter((col) => forMachines(col.audience) && col.kind !== 'bar');
 
 function toObject(row: Row, columns: readonly Column[]): Record<string, unknown> {
   const object: Record<string, unknown> = {};

@@ -26,7 +26,8 @@ export function renderMarkdown(report: Report, options: RenderOptions): string {
     if (more) blocks.push(escapeCell(more));
   }
   // A failed gate first and in bold: a job summary says at once why the job failed.
-  for (const gate of report.gates ?? []) blocks.push(gate.passed ? escapeCell(gateLine(gate)) : `**${escapeCell(gateLine(gate))}**`);
+  for (const gate of report.gates ?? [])
+    blocks.push(gate.passed ? escapeCell(gateLine(gate)) : `**${escapeCell(gateLine(gate))}**`);
   for (const note of report.notes) blocks.push(escapeCell(note));
   return `${blocks.join('\n\n')}\n`;
 }
@@ -36,7 +37,8 @@ export function renderMarkdown(report: Report, options: RenderOptions): string {
 const MARKUP = /[\\`*_[\]()<>!|#&~]/g;
 const escapeCell = (text: string) => forTerminal(text).replace(MARKUP, '\\$&');
 
-const text = (row: Row | undefined, col: Column, options: RenderOptions) => escapeCell(clip(forTerminal(formatForHumans(row?.[col.key] ?? null, col.kind, options)), col.maxWidth));
+const text = (row: Row | undefined, col: Column, options: RenderOptions) =>
+  escapeCell(clip(forTerminal(formatForHumans(row?.[col.key] ?? null, col.kind, options)), col.maxWidth));
 
 function record(row: Row | undefined, columns: readonly Column[], options: RenderOptions): string {
   const lines = ['| Measure | Value |', '| :-- | --: |'];
@@ -45,7 +47,10 @@ function record(row: Row | undefined, columns: readonly Column[], options: Rende
 }
 
 function grid(rows: readonly Row[], columns: readonly Column[], options: RenderOptions): string {
-  const lines = [`| ${columns.map((col) => escapeCell(col.label)).join(' | ')} |`, `| ${columns.map((col) => (isNumeric(col.kind) ? '--:' : ':--')).join(' | ')} |`];
+  const lines = [
+    `| ${columns.map((col) => escapeCell(col.label)).join(' | ')} |`,
+    `| ${columns.map((col) => (isNumeric(col.kind) ? '--:' : ':--')).join(' | ')} |`,
+  ];
   for (const row of rows) lines.push(`| ${columns.map((col) => text(row, col, options)).join(' | ')} |`);
   return lines.join('\n');
 }

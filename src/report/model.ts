@@ -37,7 +37,8 @@ export interface Column {
 }
 
 /** Text cut to `width` characters with an ellipsis, for people's displays only. */
-export const clip = (text: string, width: number | undefined): string => (width !== undefined && [...text].length > width ? `${[...text].slice(0, width - 1).join('')}…` : text);
+export const clip = (text: string, width: number | undefined): string =>
+  width !== undefined && [...text].length > width ? `${[...text].slice(0, width - 1).join('')}…` : text;
 
 export type Row = Readonly<Record<string, Cell>>;
 
@@ -82,7 +83,14 @@ export interface ReportTable {
  * - `line`: `value` over `x` in table order with a band from `low` to `high`, `n` under each point.
  */
 export type Chart =
-  | { readonly kind: 'bars'; readonly x: string; readonly y: string; readonly horizontal?: boolean; readonly tone?: ToneField; readonly facet?: string }
+  | {
+      readonly kind: 'bars';
+      readonly x: string;
+      readonly y: string;
+      readonly horizontal?: boolean;
+      readonly tone?: ToneField;
+      readonly facet?: string;
+    }
   | {
       readonly kind: 'intervals';
       readonly label?: string;
@@ -156,7 +164,9 @@ export const forMachines = (a: Audience | undefined) => a !== 'human';
  */
 export function visibleColumns(table: ReportTable): Column[] {
   const empty = (col: Column) =>
-    table.layout === 'record' ? (table.rows[0]?.[col.key] ?? null) === null : col.kind === 'text' && table.rows.every((row) => (row[col.key] ?? '') === '');
+    table.layout === 'record'
+      ? (table.rows[0]?.[col.key] ?? null) === null
+      : col.kind === 'text' && table.rows.every((row) => (row[col.key] ?? '') === '');
   return table.columns.filter((col) => forHumans(col.audience) && !empty(col));
 }
 
@@ -167,7 +177,10 @@ export const MAX_SHOWN_ROWS = 1000;
  * The rows people see of a table: at most MAX_SHOWN_ROWS (or `limit` of a listing), with a line
  * that says how many were left out and how to see them all.
  */
-export function shownRows(table: ReportTable, listingLimit: number | undefined): { rows: readonly Row[]; more: string | undefined } {
+export function shownRows(
+  table: ReportTable,
+  listingLimit: number | undefined,
+): { rows: readonly Row[]; more: string | undefined } {
   const limit = table.listing ? (listingLimit ?? MAX_SHOWN_ROWS) : MAX_SHOWN_ROWS;
   const total = table.total ?? table.rows.length;
   if (total <= limit) return { rows: table.rows, more: undefined };
@@ -179,4 +192,5 @@ export function shownRows(table: ReportTable, listingLimit: number | undefined):
 }
 
 /** A gate outcome as one line for people: what failed or passed, and why. */
-export const gateLine = (gate: Gate): string => `${gate.passed ? 'Gate passed' : 'Gate failed'} (--${gate.rule}): ${gate.reason}`;
+export const gateLine = (gate: Gate): string =>
+  `${gate.passed ? 'Gate passed' : 'Gate failed'} (--${gate.rule}): ${gate.reason}`;

@@ -47,7 +47,8 @@ export function forWorkbook(text: string): string {
 }
 
 const MAX_WORKBOOK_CELL = 32_767;
-const cellText = (text: string): string => text.replace(ESCAPES, '').replace(CELL_CONTROLS, '').replace(INVISIBLES, visible);
+const cellText = (text: string): string =>
+  text.replace(ESCAPES, '').replace(CELL_CONTROLS, '').replace(INVISIBLES, visible);
 
 /** A message line longer than this quotes too much of the data (a 10 MB header name). */
 const MAX_MESSAGE = 1000;

@@ -15,7 +15,8 @@ export function renderTable(report: Report, options: RenderOptions): string {
   const cell = (value: Row[string], column: Column): string => {
     if (column.kind === 'bar') return typeof value === 'number' ? '█'.repeat(Math.round(value * BAR_WIDTH)) : '';
     const text = clip(forTerminal(formatForHumans(value, column.kind, options)), column.maxWidth);
-    if (column.kind === 'nps' && typeof value === 'number') return value > 0 ? c.green(text) : value < 0 ? c.red(text) : text;
+    if (column.kind === 'nps' && typeof value === 'number')
+      return value > 0 ? c.green(text) : value < 0 ? c.red(text) : text;
     return text;
   };
   const blocks: string[] = [c.bold(forTerminal(report.title))];
@@ -23,10 +24,14 @@ export function renderTable(report: Report, options: RenderOptions): string {
     const columns = visibleColumns(table);
     const title = table.title ? `${c.bold(forTerminal(table.title))}\n` : '';
     const { rows, more } = shownRows(table, options.limit);
-    blocks.push(title + (table.layout === 'record' ? record(rows[0] ?? {}, columns, cell) : grid(rows, columns, cell, options.width)));
+    blocks.push(
+      title +
+        (table.layout === 'record' ? record(rows[0] ?? {}, columns, cell) : grid(rows, columns, cell, options.width)),
+    );
     if (more) blocks.push(forTerminal(more));
   }
-  for (const gate of report.gates ?? []) blocks.push(gate.passed ? forTerminal(gateLine(gate)) : c.bold.red(forTerminal(gateLine(gate))));
+  for (const gate of report.gates ?? [])
+    blocks.push(gate.passed ? forTerminal(gateLine(gate)) : c.bold.red(forTerminal(gateLine(gate))));
   for (const note of report.notes) blocks.push(forTerminal(note));
   return `${blocks.join('\n\n')}\n`;
 }
@@ -35,7 +40,9 @@ type CellText = (value: Row[string], column: Column) => string;
 
 function record(row: Row, columns: readonly Column[], cell: CellText): string {
   const width = columns.reduce((most, col) => Math.max(most, col.label.length), 0);
-  return columns.map((col) => `  ${forTerminal(col.label).padEnd(width)}  ${cell(row[col.key] ?? null, col)}`).join('\n');
+  return columns
+    .map((col) => `  ${forTerminal(col.label).padEnd(width)}  ${cell(row[col.key] ?? null, col)}`)
+    .join('\n');
 }
 
 /** The largest of some widths, at least `floor` (a loop: a long listing is too many arguments for Math.max). */
@@ -78,7 +85,12 @@ function grid(rows: readonly Row[], columns: readonly Column[], cell: CellText, 
  * as it is, null when it cannot fit even with its text columns wrapped. Numbers keep their width;
  * the text columns share the rest, the narrow ones whole and the wide ones wrapped.
  */
-function fit(heads: readonly string[], texts: readonly string[][], columns: readonly Column[], width: number): number[] | null | undefined {
+function fit(
+  heads: readonly string[],
+  texts: readonly string[][],
+  columns: readonly Column[],
+  width: number,
+): number[] | null | undefined {
   const natural = heads.map(
     (head, i) =>
       widest(
@@ -89,7 +101,9 @@ function fit(heads: readonly string[], texts: readonly string[][], columns: read
   const borders = columns.length + 1;
   if (natural.reduce((sum, w) => sum + w, 0) + borders <= width) return undefined;
   const widths = [...natural];
-  const wrappable = columns.flatMap((col, i) => (isNumeric(col.kind) ? [] : [i])).sort((a, b) => natural[a] - natural[b]);
+  const wrappable = columns
+    .flatMap((col, i) => (isNumeric(col.kind) ? [] : [i]))
+    .sort((a, b) => natural[a] - natural[b]);
   let budget = width - borders - natural.reduce((sum, w, i) => (wrappable.includes(i) ? sum : sum + w), 0);
   for (const [k, i] of wrappable.entries()) {
     const share = Math.floor(budget / (wrappable.length - k));
@@ -102,5 +116,13 @@ function fit(heads: readonly string[], texts: readonly string[][], columns: read
 /** A table too wide to wrap, as records: each row its column names and values, one per line. */
 function vertical(heads: readonly string[], texts: readonly string[][]): string {
   const labelWidth = widest(heads.map(shown));
-  return texts.map((row) => row.map((text, i) => `  ${heads[i].padEnd(labelWidth)}  ${text.replaceAll('\n', `\n  ${' '.repeat(labelWidth)}  `)}`).join('\n')).join('\n\n');
+  return texts
+    .map((row) =>
+      row
+        .map(
+          (text, i) => `  ${heads[i].padEnd(labelWidth)}  ${text.replaceAll('\n', `\n  ${' '.repeat(labelWidth)}  `)}`,
+        )
+        .join('\n'),
+    )
+    .join('\n\n');
 }

@@ -80,20 +80,27 @@ function withFixedTimes(zip: Buffer): Buffer {
 
 function sheetOf(name: string, columns: readonly Column[], rows: readonly Row[]): Sheet<never> {
   const header: XlsxCell[] = columns.map((col) => ({ value: forWorkbook(col.key), fontWeight: 'bold' }));
-  const data: XlsxCell[][] = [header, ...rows.map((row) => columns.flatMap((col) => cellsOf(row[col.key] ?? null, col.kind)))];
+  const data: XlsxCell[][] = [
+    header,
+    ...rows.map((row) => columns.flatMap((col) => cellsOf(row[col.key] ?? null, col.kind))),
+  ];
   return { sheet: name, data, stickyRowsCount: 1, columns: widths(data) };
 }
 
 /** A value as typed cells: numbers as numbers with their format, text as text; an interval pair as its two ends' text. */
 function cellsOf(value: Row[string], kind: Kind): XlsxCell[] {
   if (value === null || (typeof value === 'number' && !Number.isFinite(value))) return [null];
-  if (typeof value === 'number') return [{ value: kind === 'pct' ? value / 100 : value, type: Number, format: NUMBER_FORMAT[kind] ?? 'General' }];
+  if (typeof value === 'number')
+    return [{ value: kind === 'pct' ? value / 100 : value, type: Number, format: NUMBER_FORMAT[kind] ?? 'General' }];
   if (typeof value === 'boolean') return [{ value, type: Boolean }];
   if (Array.isArray(value)) return [{ value: value.join(' to '), type: String }];
   return [{ value: forWorkbook(String(value)), type: String }];
 }
 
-function keyValueSheet(name: string, pairs: readonly (readonly [string, string | number | boolean | null])[]): Sheet<never> {
+function keyValueSheet(
+  name: string,
+  pairs: readonly (readonly [string, string | number | boolean | null])[],
+): Sheet<never> {
   const data: XlsxCell[][] = [
     [
       { value: 'item', fontWeight: 'bold' },
@@ -115,11 +122,20 @@ function keyValueSheet(name: string, pairs: readonly (readonly [string, string |
 
 /** The row accounting as read, used, each reason for exclusion, filtered. */
 function accountingRows(rows: unknown): [string, number | null][] {
-  const accounting = (rows ?? {}) as { read?: number; used?: number; excluded?: Record<string, number>; excluded_total?: number; filtered?: number };
+  const accounting = (rows ?? {}) as {
+    read?: number;
+    used?: number;
+    excluded?: Record<string, number>;
+    excluded_total?: number;
+    filtered?: number;
+  };
   return [
     ['read', accounting.read ?? null],
     ['used', accounting.used ?? null],
-    ...Object.entries(accounting.excluded ?? {}).map(([reason, count]): [string, number] => [`excluded: ${reason.replaceAll('_', ' ')}`, count]),
+    ...Object.entries(accounting.excluded ?? {}).map(([reason, count]): [string, number] => [
+      `excluded: ${reason.replaceAll('_', ' ')}`,
+      count,
+    ]),
     ['excluded in all', accounting.excluded_total ?? null],
     ['filtered', accounting.filtered ?? null],
   ];
@@ -131,13 +147,15 @@ function aboutRows(report: Report): [string, string | number | boolean | null][]
   const walk = (prefix: string, value: unknown) => {
     if (value === null || value === undefined) pairs.push([prefix, null]);
     else if (Array.isArray(value)) for (const [i, item] of value.entries()) walk(`${prefix}.${i + 1}`, item);
-    else if (typeof value === 'object') for (const [key, inner] of Object.entries(value)) walk(prefix ? `${prefix}.${key}` : key, inner);
+    else if (typeof value === 'object')
+      for (const [key, inner] of Object.entries(value)) walk(prefix ? `${prefix}.${key}` : key, inner);
     else pairs.push([prefix, value as string | number | boolean]);
   };
   const { rows: _accounting, ...meta } = report.meta;
   walk('', meta);
   for (const [i, note] of report.notes.entries()) pairs.push([`note ${i + 1}`, note]);
-  for (const gate of report.gates ?? []) pairs.push([`gate ${gate.rule}`, `${gate.passed ? 'passed' : 'failed'}: ${gate.reason}`]);
+  for (const gate of report.gates ?? [])
+    pairs.push([`gate ${gate.rule}`, `${gate.passed ? 'passed' : 'failed'}: ${gate.reason}`]);
   return pairs;
 }
 

@@ -42,7 +42,9 @@ const visits = new Map<PageName, Visit>();
 
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) {
-    throw new Error(`${CHROMIUM} is missing: install it with \`apt-get install -y chromium\` (as root), or run npm test as root, which installs it`);
+    throw new Error(
+      `${CHROMIUM} is missing: install it with \`apt-get install -y chromium\` (as root), or run npm test as root, which installs it`,
+    );
   }
   mkdirSync(OUT, { recursive: true });
   // Playwright's own limits (3 min to launch, 30 s to load or screenshot a page) become the bound
@@ -50,7 +52,15 @@ beforeAll(async () => {
   browser = await chromium.launch({
     timeout: CHILD_TIMEOUT_MS,
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   for (const [name, args] of Object.entries(PAGES) as [PageName, readonly string[]][]) {
     const file = join(OUT, `${name}.html`);
@@ -74,7 +84,12 @@ beforeAll(async () => {
     await page.goto(own, { waitUntil: 'load' });
     await page.screenshot({ path: join(OUT, `${name}.png`), fullPage: true });
     // The README's picture: the first screen of the summary (test/browser/summary.png is a copy).
-    if (name === 'summary') await page.screenshot({ path: join(OUT, 'summary-first-screen.png'), fullPage: true, clip: { x: 0, y: 0, width: 800, height: 1400 } });
+    if (name === 'summary')
+      await page.screenshot({
+        path: join(OUT, 'summary-first-screen.png'),
+        fullPage: true,
+        clip: { x: 0, y: 0, width: 800, height: 1400 },
+      });
     visits.set(name, { page, requests, errors });
   }
 });
@@ -129,7 +144,11 @@ describe('the charts say what the tables say', () => {
 
   it('agents: the forest plot has one point per ranked agent, in rank order, at its NPS', async () => {
     const page = visits.get('agents')!.page;
-    const standings = JSON.parse(nps(['agents', FIXTURE, '--format', 'json'])).standings as { name: string; nps: number; ranked: boolean }[];
+    const standings = JSON.parse(nps(['agents', FIXTURE, '--format', 'json'])).standings as {
+      name: string;
+      nps: number;
+      ranked: boolean;
+    }[];
     const ranked = standings.filter((s) => s.ranked);
     expect(ranked.length).toBeGreaterThan(1);
     const points = await dotPositions(page, 0);
@@ -176,13 +195,21 @@ async function dotPositions(page: Page, chartIndex: number): Promise<{ label: st
       }));
       const [a, b] = [ticks[0], ticks.at(-1)!];
       const toValue = (x: number) => a.value + ((x - a.x) * (b.value - a.value)) / (b.x - a.x);
-      const labels = [...svg.querySelectorAll('g[aria-label="y-axis tick label"] text')].map((t) => ({ label: t.textContent ?? '', y: position(t).y }));
+      const labels = [...svg.querySelectorAll('g[aria-label="y-axis tick label"] text')].map((t) => ({
+        label: t.textContent ?? '',
+        y: position(t).y,
+      }));
       // The point marks are the filled dots; rings (shrunk values) are unfilled.
-      const dots = [...svg.querySelectorAll('g[aria-label="dot"] circle')].filter((c) => c.getAttribute('fill') !== 'none' && c.closest('g')?.getAttribute('fill') !== 'none');
+      const dots = [...svg.querySelectorAll('g[aria-label="dot"] circle')].filter(
+        (c) => c.getAttribute('fill') !== 'none' && c.closest('g')?.getAttribute('fill') !== 'none',
+      );
       return dots.map((dot) => {
         const x = Number(dot.getAttribute('cx'));
         const y = Number(dot.getAttribute('cy'));
-        const nearest = labels.reduce((best, l) => (Math.abs(l.y - y) < Math.abs(best.y - y) ? l : best), labels[0] ?? { label: '', y });
+        const nearest = labels.reduce(
+          (best, l) => (Math.abs(l.y - y) < Math.abs(best.y - y) ? l : best),
+          labels[0] ?? { label: '', y },
+        );
         return { label: nearest.label, value: toValue(x) };
       });
     });

@@ -1,5 +1,14 @@
 import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,7 +17,8 @@ import { CHILD_TIMEOUT_MS, spawnChild } from '../helpers/child.js';
 /** The real binary, built by `npm test` (or `npm run build`) before vitest runs. */
 const root = join(import.meta.dirname, '..', '..');
 const bin = join(root, 'bin', 'nps.js');
-const run = (args: string[], input?: string) => spawnChild(process.execPath, [bin, ...args], { cwd: root, input, env: { ...process.env, NO_COLOR: '1' } });
+const run = (args: string[], input?: string) =>
+  spawnChild(process.execPath, [bin, ...args], { cwd: root, input, env: { ...process.env, NO_COLOR: '1' } });
 
 /** This file's temporary files (the memory cases write tens of MB), removed when it is done. */
 const temp = mkdtempSync(join(tmpdir(), 'nps-bin-'));
@@ -44,30 +54,51 @@ describe('the built nps binary', () => {
     expect(JSON.parse(below.stdout).summary.nps).toBe(30);
     const missing = run(['report', 'no-such.csv']);
     expect(missing.status).toBe(3);
-    expect(missing.stderr).toBe('nps: cannot read no-such.csv: no such file\nhint: check the path; use - to read standard input\n');
+    expect(missing.stderr).toBe(
+      'nps: cannot read no-such.csv: no such file\nhint: check the path; use - to read standard input\n',
+    );
   });
 
   it('exits 0, quietly, when the reader of its output has gone (nps ... | head)', () => {
     // `true` exits at once, so by the time nps writes, the pipe has no reader: EPIPE.
-    const result = spawnChild('bash', ['-c', `set -o pipefail; node ${JSON.stringify(bin)} report fixtures/contact-centre.csv | true`], { cwd: root });
+    const result = spawnChild(
+      'bash',
+      ['-c', `set -o pipefail; node ${JSON.stringify(bin)} report fixtures/contact-centre.csv | true`],
+      { cwd: root },
+    );
     expect(result.status).toBe(0);
     expect(result.stderr).toBe('');
   });
 
-  it.each([['--help'], ['report --help'], ['--version']])('exits 0, quietly, when the reader of nps %s has gone', (args) => {
-    const result = spawnChild('bash', ['-c', `set -o pipefail; node ${JSON.stringify(bin)} ${args} | true`], { cwd: root });
-    expect(result.status).toBe(0);
-    expect(result.stderr).toBe('');
-  });
+  it.each([['--help'], ['report --help'], ['--version']])(
+    'exits 0, quietly, when the reader of nps %s has gone',
+    (args) => {
+      const result = spawnChild('bash', ['-c', `set -o pipefail; node ${JSON.stringify(bin)} ${args} | true`], {
+        cwd: root,
+      });
+      expect(result.status).toBe(0);
+      expect(result.stderr).toBe('');
+    },
+  );
 
   it('fails with exit 3 and one line, never success, when stdout cannot be written (a full disk)', () => {
-    const result = spawnChild('bash', ['-c', `node ${JSON.stringify(bin)} report fixtures/basic.csv --format json > /dev/full`], { cwd: root });
+    const result = spawnChild(
+      'bash',
+      ['-c', `node ${JSON.stringify(bin)} report fixtures/basic.csv --format json > /dev/full`],
+      { cwd: root },
+    );
     expect(result.status).toBe(3);
-    expect(result.stderr).toBe('nps: cannot write the output: no space left on the device (ENOSPC)\nhint: check the free space where the output goes\n');
+    expect(result.stderr).toBe(
+      'nps: cannot write the output: no space left on the device (ENOSPC)\nhint: check the free space where the output goes\n',
+    );
   });
 
   it("keeps a failed gate's exit code when the reader of its output has gone", () => {
-    const result = spawnChild('bash', ['-c', `set -o pipefail; node ${JSON.stringify(bin)} report fixtures/contact-centre.csv --fail-below 100 | true`], { cwd: root });
+    const result = spawnChild(
+      'bash',
+      ['-c', `set -o pipefail; node ${JSON.stringify(bin)} report fixtures/contact-centre.csv --fail-below 100 | true`],
+      { cwd: root },
+    );
     expect(result.status).toBe(1);
     expect(result.stderr).toBe('nps: NPS +27.0 is below --fail-below 100\n');
   });
@@ -76,7 +107,11 @@ describe('the built nps binary', () => {
     const dir = mkdtempSync(join(temp, 'stdin-'));
     const input = join(dir, 'in.csv');
     copyFileSync(join(root, 'fixtures', 'basic.csv'), input);
-    const result = spawnChild('bash', ['-c', `node ${JSON.stringify(bin)} report - -o ${JSON.stringify(input)} < ${JSON.stringify(input)}`], { cwd: root });
+    const result = spawnChild(
+      'bash',
+      ['-c', `node ${JSON.stringify(bin)} report - -o ${JSON.stringify(input)} < ${JSON.stringify(input)}`],
+      { cwd: root },
+    );
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(/^nps: refusing to write over standard input /);
     expect(readFileSync(input, 'utf8')).toBe(readFileSync(join(root, 'fixtures', 'basic.csv'), 'utf8'));
@@ -86,7 +121,10 @@ describe('the built nps binary', () => {
     ['process substitution', `node BIN report <(cat fixtures/basic.csv) --format csv`],
     ['/dev/stdin on a pipe', `cat fixtures/basic.csv | node BIN report /dev/stdin --format csv`],
     ['a gzipped process substitution', `node BIN report <(gzip -c fixtures/basic.csv) --format csv`],
-    ['a FIFO', `f=$(mktemp -u); mkfifo "$f"; (timeout 120 cat fixtures/basic.csv > "$f" 2> /dev/null &); node BIN report "$f" --format csv; code=$?; rm -f "$f"; exit $code`],
+    [
+      'a FIFO',
+      `f=$(mktemp -u); mkfifo "$f"; (timeout 120 cat fixtures/basic.csv > "$f" 2> /dev/null &); node BIN report "$f" --format csv; code=$?; rm -f "$f"; exit $code`,
+    ],
   ])('reads %s, which cannot be read at an offset, as a stream', (_name, script) => {
     const result = spawnChild('bash', ['-c', script.replace('BIN', JSON.stringify(bin))], { cwd: root });
     expect(result.status, result.stderr).toBe(0);
@@ -95,8 +133,14 @@ describe('the built nps binary', () => {
 
   it('removes the temporary files of a long listing when Ctrl-C stops it', async () => {
     const temp = mkdtempSync(join(tmpdir(), 'nps-sigint-'));
-    const child = spawn(process.execPath, [bin, 'followup', '-', '--format', 'json'], { cwd: root, env: { ...process.env, TMPDIR: temp }, stdio: ['pipe', 'ignore', 'ignore'] });
-    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
+    const child = spawn(process.execPath, [bin, 'followup', '-', '--format', 'json'], {
+      cwd: root,
+      env: { ...process.env, TMPDIR: temp },
+      stdio: ['pipe', 'ignore', 'ignore'],
+    });
+    const exited = new Promise<NodeJS.Signals | null>((resolve) =>
+      child.on('exit', (_code, signal) => resolve(signal)),
+    );
     // More detractors than a batch holds, and standard input left open: the listing waits, spilled.
     // What is still unwritten when the child stops has nowhere to go: not this test's concern.
     child.stdin.on('error', () => {});
@@ -137,7 +181,10 @@ describe('the built nps binary', () => {
     const newlines = join(dir, 'newlines.csv');
     writeFileSync(newlines, `id,score,comment\n1,9,"${'\n'.repeat(1_100_000)}"\n2,9,ok\n`);
     const agents = join(dir, 'distinct-agents.csv');
-    writeFileSync(agents, `id,score,agent\n${Array.from({ length: 300_000 }, (_, i) => `${i},${i % 11},Agent ${i}`).join('\n')}\n`);
+    writeFileSync(
+      agents,
+      `id,score,agent\n${Array.from({ length: 300_000 }, (_, i) => `${i},${i % 11},Agent ${i}`).join('\n')}\n`,
+    );
     const detractors = join(dir, 'detractors.csv');
     writeFileSync(
       detractors,
@@ -153,9 +200,14 @@ describe('the built nps binary', () => {
       [detractors, ['followup', '--format', 'json', '-o', join(dir, 'followup.json')], 0, /^peak-rss \d+\n$/],
     ];
     // The child writes its peak resident memory (KiB) on stderr as it exits.
-    const peak = "data:text/javascript,import{writeSync}from'node:fs';process.on('exit',()=>writeSync(2,'peak-rss '+process.resourceUsage().maxRSS+'\\n'))";
+    const peak =
+      "data:text/javascript,import{writeSync}from'node:fs';process.on('exit',()=>writeSync(2,'peak-rss '+process.resourceUsage().maxRSS+'\\n'))";
     for (const [file, command, exit, message] of cases) {
-      const result = spawnChild(process.execPath, ['--max-old-space-size=256', '--import', peak, bin, ...command, file], { cwd: root });
+      const result = spawnChild(
+        process.execPath,
+        ['--max-old-space-size=256', '--import', peak, bin, ...command, file],
+        { cwd: root },
+      );
       expect(result.status, result.stderr).toBe(exit);
       expect(result.stderr).toMatch(message);
       const kib = Number(/peak-rss (\d+)/.exec(result.stderr)?.[1]);
@@ -186,7 +238,9 @@ describe.skipIf(process.getuid?.() !== 0)('-o on a disk too small for the output
     writeFileSync(target, 'the previous listing\n');
     const result = run(['followup', 'fixtures/contact-centre.csv', '--max-score', '10', '-o', target]);
     expect(result.status).toBe(3);
-    expect(result.stderr).toBe(`nps: cannot write ${target}: no space left on the device (ENOSPC)\nhint: free some space there, or write elsewhere; ${target} is as it was\n`);
+    expect(result.stderr).toBe(
+      `nps: cannot write ${target}: no space left on the device (ENOSPC)\nhint: free some space there, or write elsewhere; ${target} is as it was\n`,
+    );
     expect(readFileSync(target, 'utf8')).toBe('the previous listing\n');
     expect(readdirSync(mountPoint)).toEqual(['out.json']);
   });

@@ -9,7 +9,10 @@ import { fakeIo } from '../helpers/fake-io.js';
 
 describe('bounds on what people read', () => {
   it('a table of more than 1,000 rows shows 1,000 and says how many more there are', async () => {
-    const rows = Array.from({ length: 1500 }, (_, i) => `${i},2024-01-01,${i % 11},Agent ${String(i).padStart(4, '0')}`);
+    const rows = Array.from(
+      { length: 1500 },
+      (_, i) => `${i},2024-01-01,${i % 11},Agent ${String(i).padStart(4, '0')}`,
+    );
     const io = fakeIo({ stdin: Buffer.from(`id,date,score,agent\n${rows.join('\n')}\n`) });
     expect(await main(['agents', '-', '--min-n', '1'], io)).toBe(0);
     const out = io.out();

@@ -28,12 +28,16 @@ describe('nps columns in a terminal 80 characters wide', () => {
   });
 
   it('fits in a real pseudo-terminal too', () => {
-    const result = spawnSync('script', ['-qec', 'stty cols 80; node bin/nps.js columns fixtures/vendors/qualtrics.csv', '/dev/null'], {
-      cwd: root,
-      encoding: 'utf8',
-      timeout: CHILD_TIMEOUT_MS,
-      env: { ...process.env, NO_COLOR: '1' },
-    });
+    const result = spawnSync(
+      'script',
+      ['-qec', 'stty cols 80; node bin/nps.js columns fixtures/vendors/qualtrics.csv', '/dev/null'],
+      {
+        cwd: root,
+        encoding: 'utf8',
+        timeout: CHILD_TIMEOUT_MS,
+        env: { ...process.env, NO_COLOR: '1' },
+      },
+    );
     expect(result.status, result.stderr).toBe(0);
     const lines = plain(result.stdout).replace(/\r/g, '').split('\n');
     expect(lines.some((line) => line.includes('Q1_NPS_GROUP'))).toBe(true);
@@ -61,17 +65,25 @@ describe('nps columns --save', () => {
     const first = fakeIo();
     expect(await main(['columns', 'fixtures/vendors/windows-1252.csv', '--save', file], first), first.err()).toBe(0);
     const settings = JSON.parse(readFileSync(file, 'utf8'));
-    expect(settings).toEqual({ encoding: 'windows-1252', columns: expect.objectContaining({ score: expect.any(String) }) });
+    expect(settings).toEqual({
+      encoding: 'windows-1252',
+      columns: expect.objectContaining({ score: expect.any(String) }),
+    });
     // Read with the saved settings, the export needs no detection and gives no encoding warning.
     const withSettings = fakeIo();
-    expect(await main(['report', 'fixtures/vendors/windows-1252.csv', '--config', file, '--format', 'json'], withSettings), withSettings.err()).toBe(0);
+    expect(
+      await main(['report', 'fixtures/vendors/windows-1252.csv', '--config', file, '--format', 'json'], withSettings),
+      withSettings.err(),
+    ).toBe(0);
     expect(withSettings.err()).toContain(`Settings from ${file}`);
     expect(withSettings.err()).not.toContain('not UTF-8');
 
     writeFileSync(file, '{"minN": 5}\n');
     const again = fakeIo();
     expect(await main(['columns', 'fixtures/basic.csv', '--save', file], again)).toBe(2);
-    expect(again.err()).toBe(`nps: ${file} exists: it is not replaced\nhint: add --force to replace it, or name another file\n`);
+    expect(again.err()).toBe(
+      `nps: ${file} exists: it is not replaced\nhint: add --force to replace it, or name another file\n`,
+    );
     expect(readFileSync(file, 'utf8')).toBe('{"minN": 5}\n');
     expect(await main(['columns', 'fixtures/basic.csv', '--save', file, '--force'], fakeIo())).toBe(0);
     expect(JSON.parse(readFileSync(file, 'utf8')).columns.score).toBe('score');

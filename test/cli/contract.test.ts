@@ -77,40 +77,112 @@ const differs = (withFlag: Run, without: Run) => {
 };
 
 const PROBES: readonly Probe[] = [
-  { flag: '--config', args: () => ['--config', 'fixtures/configs/warsaw.json'], request: (r) => expect(r.zone?.name).toBe('Europe/Warsaw') },
-  { flag: '--no-config', args: () => ['--config', 'fixtures/configs/warsaw.json', '--no-config'], request: (r) => expect(r.zone).toBeUndefined() },
+  {
+    flag: '--config',
+    args: () => ['--config', 'fixtures/configs/warsaw.json'],
+    request: (r) => expect(r.zone?.name).toBe('Europe/Warsaw'),
+  },
+  {
+    flag: '--no-config',
+    args: () => ['--config', 'fixtures/configs/warsaw.json', '--no-config'],
+    request: (r) => expect(r.zone).toBeUndefined(),
+  },
   { flag: '--score', args: () => ['--score', 'score'], request: (r) => expect(r.scores).toEqual(['score']) },
   { flag: '--date', args: () => ['--date', 'submitted_at'], request: (r) => expect(r.date).toBe('submitted_at') },
-  { flag: '--date-format', args: () => ['--date-format', "yyyy-MM-dd'T'HH:mm:ssX"], request: (r) => expect(r.dateFormat).toBe("yyyy-MM-dd'T'HH:mm:ssX") },
+  {
+    flag: '--date-format',
+    args: () => ['--date-format', "yyyy-MM-dd'T'HH:mm:ssX"],
+    request: (r) => expect(r.dateFormat).toBe("yyyy-MM-dd'T'HH:mm:ssX"),
+  },
   { flag: '--tz', args: () => ['--tz', 'Europe/Warsaw'], request: (r) => expect(r.zone?.name).toBe('Europe/Warsaw') },
   { flag: '--scale', args: () => ['--scale', '1-10'], request: (r) => expect(r.scale).toBe('1-10') },
   { flag: '--recode', args: () => ['--recode', '1-11'], request: (r) => expect(r.scale).toBe('1-11') },
   {
     flag: '--join',
     args: () => ['--join', 'fixtures/join-segments.csv', '--on', 'response_id=user_id'],
-    request: (r) => expect(r.joins).toEqual([{ file: 'fixtures/join-segments.csv', left: 'response_id', right: 'user_id' }]),
+    request: (r) =>
+      expect(r.joins).toEqual([{ file: 'fixtures/join-segments.csv', left: 'response_id', right: 'user_id' }]),
   },
-  { flag: '--on', args: () => ['--join', 'fixtures/join-segments.csv', '--on', 'agent=user_id'], request: (r) => expect(r.joins?.[0].left).toBe('agent') },
+  {
+    flag: '--on',
+    args: () => ['--join', 'fixtures/join-segments.csv', '--on', 'agent=user_id'],
+    request: (r) => expect(r.joins?.[0].left).toBe('agent'),
+  },
   {
     flag: '--join-keep',
     args: () => ['--join', 'fixtures/join-segments.csv', '--on', 'agent=user_id', '--join-keep', 'last'],
     request: (r) => expect(r.joinKeep).toBe('last'),
   },
-  { flag: '--counts', args: () => ['--counts'], input: 'fixtures/contact-centre-counts.csv', request: (r) => expect(r.counts).toBe(true) },
+  {
+    flag: '--counts',
+    args: () => ['--counts'],
+    input: 'fixtures/contact-centre-counts.csv',
+    request: (r) => expect(r.counts).toBe(true),
+  },
   { flag: '--weight', args: () => ['--weight', 'score'], request: (r) => expect(r.weight).toBe('score') },
-  { flag: '--dedupe', args: () => ['--dedupe', 'response_id'], request: (r) => expect(r.dedupe).toBe('response_id'), effect: differs },
+  {
+    flag: '--dedupe',
+    args: () => ['--dedupe', 'response_id'],
+    request: (r) => expect(r.dedupe).toBe('response_id'),
+    effect: differs,
+  },
   { flag: '--include-partial', args: () => ['--include-partial'], request: (r) => expect(r.includePartial).toBe(true) },
-  { flag: '--encoding', args: () => ['--encoding', 'windows-1252'], request: (r) => expect(r.encoding).toBe('windows-1252'), effect: differs },
+  {
+    flag: '--encoding',
+    args: () => ['--encoding', 'windows-1252'],
+    request: (r) => expect(r.encoding).toBe('windows-1252'),
+    effect: differs,
+  },
   // The file's own delimiter where it is read for answers; another one where only its columns are described.
-  { flag: '--delimiter', args: (command) => ['--delimiter', command === 'columns' ? ';' : ','], request: (r) => expect(r.delimiter).toBe(','), effect: differs },
-  { flag: '--sheet', args: () => ['--sheet', 'Svar'], workbook: true, request: (r) => expect(r.sheet).toBe('Svar'), effect: (withFlag) => expect(withFlag.stderr).toBe('') },
-  { flag: '--preset', args: () => ['--preset', 'qualtrics'], request: (r) => expect(r.preset).toBe('qualtrics'), effect: differs },
-  { flag: '--since', args: () => ['--since', '2024-07-01'], request: (r) => expect(r.since).toBe(Date.UTC(2024, 6, 1)) },
-  { flag: '--until', args: () => ['--until', '2023-12-31'], request: (r) => expect(r.until).toBe(Date.UTC(2024, 0, 1) - 1) },
-  { flag: '--last', args: () => ['--last', '2q', '--as-of', '2025-01-01'], request: (r) => expect(r.last).toEqual({ count: 2, unit: 'quarter' }) },
-  { flag: '--as-of', args: () => ['--as-of', '2024-11-25T06:00Z'], request: (r) => expect(r.asOf).toEqual({ instant: Date.UTC(2024, 10, 25, 6) }) },
-  { flag: '--fiscal-year-start', args: () => ['--fiscal-year-start', '7'], request: (r) => expect(r.fiscalYearStart).toBe(7) },
-  { flag: '--where', args: () => ['--where', 'channel=chat'], request: (r) => expect(r.where).toEqual([{ column: 'channel', value: 'chat', equal: true }]) },
+  {
+    flag: '--delimiter',
+    args: (command) => ['--delimiter', command === 'columns' ? ';' : ','],
+    request: (r) => expect(r.delimiter).toBe(','),
+    effect: differs,
+  },
+  {
+    flag: '--sheet',
+    args: () => ['--sheet', 'Svar'],
+    workbook: true,
+    request: (r) => expect(r.sheet).toBe('Svar'),
+    effect: (withFlag) => expect(withFlag.stderr).toBe(''),
+  },
+  {
+    flag: '--preset',
+    args: () => ['--preset', 'qualtrics'],
+    request: (r) => expect(r.preset).toBe('qualtrics'),
+    effect: differs,
+  },
+  {
+    flag: '--since',
+    args: () => ['--since', '2024-07-01'],
+    request: (r) => expect(r.since).toBe(Date.UTC(2024, 6, 1)),
+  },
+  {
+    flag: '--until',
+    args: () => ['--until', '2023-12-31'],
+    request: (r) => expect(r.until).toBe(Date.UTC(2024, 0, 1) - 1),
+  },
+  {
+    flag: '--last',
+    args: () => ['--last', '2q', '--as-of', '2025-01-01'],
+    request: (r) => expect(r.last).toEqual({ count: 2, unit: 'quarter' }),
+  },
+  {
+    flag: '--as-of',
+    args: () => ['--as-of', '2024-11-25T06:00Z'],
+    request: (r) => expect(r.asOf).toEqual({ instant: Date.UTC(2024, 10, 25, 6) }),
+  },
+  {
+    flag: '--fiscal-year-start',
+    args: () => ['--fiscal-year-start', '7'],
+    request: (r) => expect(r.fiscalYearStart).toBe(7),
+  },
+  {
+    flag: '--where',
+    args: () => ['--where', 'channel=chat'],
+    request: (r) => expect(r.where).toEqual([{ column: 'channel', value: 'chat', equal: true }]),
+  },
   { flag: '--threads', args: () => ['--threads', '1'], request: (r) => expect(r.threads).toBe(1) },
   { flag: '--max-groups', args: () => ['--max-groups', '5000'], request: (r) => expect(r.maxGroups).toBe(5000) },
   { flag: '--ci-method', args: () => ['--ci-method', 'wald'], effect: differs },
@@ -165,7 +237,9 @@ const program = buildProgram(fakeIo());
 function ownOptions(command: string): (string | undefined)[] {
   const definition = COMMANDS.find((c) => c.name === command)!;
   const bare = buildProgram(fakeIo()).commands.find((c) => c.name() === command)!;
-  return definition.configure(new (bare.constructor as typeof import('commander').Command)(command)).options.map((o) => o.long);
+  return definition
+    .configure(new (bare.constructor as typeof import('commander').Command)(command))
+    .options.map((o) => o.long);
 }
 
 const offered = (command: string) =>
@@ -227,7 +301,9 @@ for (const definition of COMMANDS) {
         if (probe.request && scans) probe.request(result.request!);
         if (probe.effect && (!probe.request || !scans)) probe.effect(result, await without(), name);
         // A probe must show something: a scan request to check, or an effect on the output.
-        expect(Boolean((probe.request && scans) || probe.effect), `${probe.flag} on ${name} shows no effect`).toBe(true);
+        expect(Boolean((probe.request && scans) || probe.effect), `${probe.flag} on ${name} shows no effect`).toBe(
+          true,
+        );
       });
     }
   });

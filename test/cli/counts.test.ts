@@ -22,7 +22,9 @@ afterAll(() => rmSync(temp, { recursive: true, force: true }));
 beforeAll(async () => {
   const db = await DuckDBInstance.create(':memory:');
   const sql = await db.connect();
-  await sql.run(`CREATE TABLE responses AS SELECT * FROM read_csv('fixtures/contact-centre.csv', header = true, all_varchar = true)`);
+  await sql.run(
+    `CREATE TABLE responses AS SELECT * FROM read_csv('fixtures/contact-centre.csv', header = true, all_varchar = true)`,
+  );
   // Only whole answers 0-10 are answers; the four rows without a score are left out, as nps leaves them out.
   await sql.run(`
     COPY (
@@ -72,19 +74,23 @@ describe('--counts from DuckDB equals the responses', () => {
     expect(fromCounts.meta.rows.used).toBeLessThan(direct.meta.rows.used);
   });
 
-  it.each([['trend'], ['agents', '--team', '--min-n', '20'], ['segments', '--by', 'channel,team'], ['compare', '--by', 'channel']])(
-    'the detractors, passives, promoters form gives the same for %s',
-    async (command, ...rest) => {
-      const direct = await figures(command, 'fixtures/contact-centre.csv', ...rest);
-      const fromCategories = await figures(command, categories, '--counts', ...rest);
-      expect(fromCategories.tables).toEqual(direct.tables);
-    },
-  );
+  it.each([
+    ['trend'],
+    ['agents', '--team', '--min-n', '20'],
+    ['segments', '--by', 'channel,team'],
+    ['compare', '--by', 'channel'],
+  ])('the detractors, passives, promoters form gives the same for %s', async (command, ...rest) => {
+    const direct = await figures(command, 'fixtures/contact-centre.csv', ...rest);
+    const fromCategories = await figures(command, categories, '--counts', ...rest);
+    expect(fromCategories.tables).toEqual(direct.tables);
+  });
 
   it('the detractors, passives, promoters form gives report its figures, without a 0-10 distribution', async () => {
     const direct = await figures('report', 'fixtures/contact-centre.csv');
     const fromCategories = await figures('report', categories, '--counts');
-    const withoutScores = Object.fromEntries(Object.entries(direct.tables.summary as Record<string, unknown>).filter(([key]) => !key.startsWith('score_')));
+    const withoutScores = Object.fromEntries(
+      Object.entries(direct.tables.summary as Record<string, unknown>).filter(([key]) => !key.startsWith('score_')),
+    );
     expect(fromCategories.tables).toEqual({ command: 'report', summary: withoutScores });
   });
 
@@ -115,7 +121,12 @@ async function emitted(...args: string[]): Promise<string> {
 
 describe('nps sql, run on DuckDB, gives the counts --counts reads', () => {
   it.each([
-    [['--by', 'agent,team,channel', '--period', 'quarter'], ['trend'], ['agents', '--team', '--min-n', '20'], ['segments', '--by', 'channel,team']],
+    [
+      ['--by', 'agent,team,channel', '--period', 'quarter'],
+      ['trend'],
+      ['agents', '--team', '--min-n', '20'],
+      ['segments', '--by', 'channel,team'],
+    ],
     [
       ['--by', 'channel', '--period', 'month', '--tz', 'Europe/Stockholm'],
       ['trend', '--period', 'month', '--tz', 'Europe/Stockholm', '--by', 'channel'],
@@ -131,14 +142,20 @@ describe('nps sql, run on DuckDB, gives the counts --counts reads', () => {
   ])('%j', async (sqlArgs, ...commands) => {
     const db = await DuckDBInstance.create(':memory:');
     const connection = await db.connect();
-    await connection.run(`CREATE TABLE responses AS SELECT * FROM read_csv('fixtures/contact-centre.csv', header = true, all_varchar = true)`);
+    await connection.run(
+      `CREATE TABLE responses AS SELECT * FROM read_csv('fixtures/contact-centre.csv', header = true, all_varchar = true)`,
+    );
     const query = await emitted('--table', 'responses', '--date', 'submitted_at', ...sqlArgs);
     const out = join(temp, `emitted-${sqlArgs.join('-').replace(/[^\w-]/g, '')}.csv`);
     await connection.run(`COPY (${query.trim().replace(/;$/, '')}) TO '${out}' (HEADER, DELIMITER ',')`);
     connection.closeSync();
     for (const [command, ...rest] of commands) {
       // Filters were applied by the warehouse: the counts are read as they come.
-      const own = rest.filter((_, i) => !['--where', '--since', '--until'].includes(rest[i]) && !['--where', '--since', '--until'].includes(rest[i - 1]));
+      const own = rest.filter(
+        (_, i) =>
+          !['--where', '--since', '--until'].includes(rest[i]) &&
+          !['--where', '--since', '--until'].includes(rest[i - 1]),
+      );
       const direct = await figures(command, 'fixtures/contact-centre.csv', ...rest);
       const fromCounts = await figures(command, out, '--counts', ...own);
       expect(fromCounts.tables).toEqual(direct.tables);
@@ -165,7 +182,9 @@ describe('nps sql, run on DuckDB, gives the counts --counts reads', () => {
     const connection = await db.connect();
     const column = 'we"ird; DROP TABLE t; --ąź';
     const value = "it's'; DROP TABLE t; -- \\ \u00e5";
-    await connection.run(`CREATE TABLE "odd ""table""" ("${column.replaceAll('"', '""')}" VARCHAR, "note" VARCHAR, score INTEGER)`);
+    await connection.run(
+      `CREATE TABLE "odd ""table""" ("${column.replaceAll('"', '""')}" VARCHAR, "note" VARCHAR, score INTEGER)`,
+    );
     await connection.run(
       `INSERT INTO "odd ""table""" VALUES ('${value.replaceAll("'", "''")}', 'x', 10), ('${value.replaceAll("'", "''")}', 'x', 9), ('other', 'x', 0), ('${value.replaceAll("'", "''")}', 'y', 12)`,
     );
@@ -188,7 +207,18 @@ describe('nps sql names its CTE and columns clear of the table and the groups', 
     await connection.run(
       `INSERT INTO answers VALUES ('9', '2024-01-05', 'x', 'a'), ('10', '2024-01-06', 'x', 'a'), ('3', '2024-02-01', 'y', 'a'), ('n/a', '2024-02-02', 'y', 'b')`,
     );
-    const query = await emitted('--table', 'answers', '--score', 'ltr', '--date', 'd', '--period', 'month', '--by', 'score,answered_at');
+    const query = await emitted(
+      '--table',
+      'answers',
+      '--score',
+      'ltr',
+      '--date',
+      'd',
+      '--period',
+      'month',
+      '--by',
+      'score,answered_at',
+    );
     const rows = (await connection.runAndReadAll(query)).getRows();
     connection.closeSync();
     expect(rows.map((r) => r.map(String))).toEqual([
@@ -206,12 +236,27 @@ describe('nps sql --date-format, run on DuckDB, reads text dates as the command 
     await connection.run('CREATE TABLE cells (id INTEGER, submitted VARCHAR, score VARCHAR)');
     const literal = (cell: string | null) => (cell === null ? 'NULL' : `'${cell.replaceAll("'", "''")}'`);
     const all = [...cells, null];
-    await connection.run(`INSERT INTO cells VALUES ${all.map((cell, id) => `(${id}, ${literal(cell)}, '9')`).join(', ')}`);
-    const query = await emitted('--table', 'cells', '--date', 'submitted', '--date-format', pattern, '--period', 'day', '--by', 'id');
+    await connection.run(
+      `INSERT INTO cells VALUES ${all.map((cell, id) => `(${id}, ${literal(cell)}, '9')`).join(', ')}`,
+    );
+    const query = await emitted(
+      '--table',
+      'cells',
+      '--date',
+      'submitted',
+      '--date-format',
+      pattern,
+      '--period',
+      'day',
+      '--by',
+      'id',
+    );
     const rows = (await connection.runAndReadAll(query)).getRowObjects();
     connection.closeSync();
     const read = Object.fromEntries(rows.map((r) => [Number(r.id), r.period === null ? null : String(r.period)]));
-    expect(all.map((cell) => [cell, read[all.indexOf(cell)]])).toEqual(all.map((cell) => [cell, cell === null ? null : dayRead(pattern, cell)]));
+    expect(all.map((cell) => [cell, read[all.indexOf(cell)]])).toEqual(
+      all.map((cell) => [cell, cell === null ? null : dayRead(pattern, cell)]),
+    );
     // Every cell is one row: none is lost or counted twice.
     expect(rows.reduce((sum, r) => sum + Number(r.count), 0)).toBe(all.length);
   });
@@ -224,20 +269,37 @@ describe('nps sql --date-format, run on DuckDB, reads text dates as the command 
       ['trend', '--where', 'channel!=phone', '--since', '2018-10-01', '--until', '2019-03-31'],
       4,
     ],
-  ] as const)('%j: the counts give the figures of the export read with the same --date-format', async (sqlArgs, [command, ...rest], unreadable) => {
-    const csv = join(temp, 'text-dates.csv');
-    writeFileSync(csv, textDatesCsv());
-    const db = await DuckDBInstance.create(':memory:');
-    const connection = await db.connect();
-    await connection.run(`CREATE TABLE responses AS SELECT * FROM read_csv('${csv}', header = true, all_varchar = true)`);
-    const query = await emitted('--table', 'responses', '--date', 'submitted', '--date-format', EXPORT_FORMAT, ...sqlArgs);
-    const out = join(temp, `text-dates-${sqlArgs.join('-').replace(/[^\w-]/g, '')}.csv`);
-    await connection.run(`COPY (${query.trim().replace(/;$/, '')}) TO '${out}' (HEADER, DELIMITER ',')`);
-    connection.closeSync();
-    const own = rest.filter((_, i) => !['--where', '--since', '--until'].includes(rest[i]) && !['--where', '--since', '--until'].includes(rest[i - 1]));
-    const direct = await figures(command, csv, '--date', 'submitted', '--date-format', EXPORT_FORMAT, ...rest);
-    const fromCounts = await figures(command, out, '--counts', ...own);
-    expect(fromCounts.tables).toEqual(direct.tables);
-    expect(direct.meta.rows.excluded).toMatchObject({ bad_date: unreadable });
-  });
+  ] as const)(
+    '%j: the counts give the figures of the export read with the same --date-format',
+    async (sqlArgs, [command, ...rest], unreadable) => {
+      const csv = join(temp, 'text-dates.csv');
+      writeFileSync(csv, textDatesCsv());
+      const db = await DuckDBInstance.create(':memory:');
+      const connection = await db.connect();
+      await connection.run(
+        `CREATE TABLE responses AS SELECT * FROM read_csv('${csv}', header = true, all_varchar = true)`,
+      );
+      const query = await emitted(
+        '--table',
+        'responses',
+        '--date',
+        'submitted',
+        '--date-format',
+        EXPORT_FORMAT,
+        ...sqlArgs,
+      );
+      const out = join(temp, `text-dates-${sqlArgs.join('-').replace(/[^\w-]/g, '')}.csv`);
+      await connection.run(`COPY (${query.trim().replace(/;$/, '')}) TO '${out}' (HEADER, DELIMITER ',')`);
+      connection.closeSync();
+      const own = rest.filter(
+        (_, i) =>
+          !['--where', '--since', '--until'].includes(rest[i]) &&
+          !['--where', '--since', '--until'].includes(rest[i - 1]),
+      );
+      const direct = await figures(command, csv, '--date', 'submitted', '--date-format', EXPORT_FORMAT, ...rest);
+      const fromCounts = await figures(command, out, '--counts', ...own);
+      expect(fromCounts.tables).toEqual(direct.tables);
+      expect(direct.meta.rows.excluded).toMatchObject({ bad_date: unreadable });
+    },
+  );
 });

@@ -82,12 +82,19 @@ describe('-o never replaces what the run reads', () => {
     const themes = join(dir, 'themes.json');
     copyFileSync('fixtures/themes.json', themes);
     const io = fakeIo();
-    expect(await main(['themes', 'fixtures/contact-centre.csv', '--themes', themes, '-o', join(dir, '.', 'themes.json')], io)).toBe(2);
+    expect(
+      await main(
+        ['themes', 'fixtures/contact-centre.csv', '--themes', themes, '-o', join(dir, '.', 'themes.json')],
+        io,
+      ),
+    ).toBe(2);
     expect(io.err()).toMatch(/^nps: refusing to write over the input file /);
     const config = join(dir, 'settings.json');
     copyFileSync('fixtures/configs/warsaw.json', config);
     const io2 = fakeIo();
-    expect(await main(['report', 'fixtures/basic.csv', '--config', config, '-o', config, '--format', 'json'], io2)).toBe(2);
+    expect(
+      await main(['report', 'fixtures/basic.csv', '--config', config, '-o', config, '--format', 'json'], io2),
+    ).toBe(2);
     expect(readFileSync(config, 'utf8')).toBe(readFileSync('fixtures/configs/warsaw.json', 'utf8'));
   });
 
@@ -124,7 +131,8 @@ describe('-o never replaces what the run reads', () => {
     // Wait for the temporary file to appear (its open is asynchronous), then interrupt. Every turn
     // of the event loop looks, so the file cannot be missed, and no count of turns is assumed: a
     // loaded machine may take many before the open comes back.
-    while (!settled && !readdirSync(dir).some((f) => f.endsWith('.tmp'))) await new Promise((resolve) => setImmediate(resolve));
+    while (!settled && !readdirSync(dir).some((f) => f.endsWith('.tmp')))
+      await new Promise((resolve) => setImmediate(resolve));
     expect(readdirSync(dir).some((f) => f.endsWith('.tmp'))).toBe(true);
     interrupt!();
     await writing.catch(() => {});

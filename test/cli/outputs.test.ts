@@ -13,7 +13,17 @@ import { fakeIo } from '../helpers/fake-io.js';
 
 const dir = () => mkdtempSync(join(tmpdir(), 'nps-outputs-'));
 const monday = 'fixtures/weekly-drop-monday.csv';
-const gates = ['--period', 'week', '--last', '4w', '--tz', 'Europe/Stockholm', '--as-of', '2024-11-25T06:00Z', '--fail-on-drop'];
+const gates = [
+  '--period',
+  'week',
+  '--last',
+  '4w',
+  '--tz',
+  'Europe/Stockholm',
+  '--as-of',
+  '2024-11-25T06:00Z',
+  '--fail-on-drop',
+];
 
 /** What one run with a single output writes to stdout in `format`. */
 async function alone(format: string): Promise<string> {
@@ -46,7 +56,8 @@ describe('several -o', () => {
     expect(io.err()).toContain('nps: NPS fell 40.0 points in 2024-W47 against 2024-W46');
     expect(readdirSync(folder).sort()).toEqual(['nps.json', 'summary.md', 'weekly.html']);
     // The same bytes as each format alone, but for the input's name and the -o list in the page's meta.
-    const named = (text: string) => text.replaceAll('stdin', monday).replace(/&quot;output&quot;: (null|\[[^\]]*\])/, '&quot;output&quot;: …');
+    const named = (text: string) =>
+      text.replaceAll('stdin', monday).replace(/&quot;output&quot;: (null|\[[^\]]*\])/, '&quot;output&quot;: …');
     expect(named(readFileSync(md, 'utf8'))).toBe(await alone('markdown'));
     expect(named(readFileSync(html, 'utf8'))).toBe(named(await alone('html')));
     const written = JSON.parse(readFileSync(json, 'utf8'));
@@ -58,7 +69,9 @@ describe('several -o', () => {
   it('writes -o - to stdout in the --format given, beside the files', async () => {
     const folder = dir();
     const io = fakeIo();
-    expect(await main(['report', 'fixtures/basic.csv', '-o', '-', '--format', 'json', '-o', join(folder, 'r.csv')], io)).toBe(0);
+    expect(
+      await main(['report', 'fixtures/basic.csv', '-o', '-', '--format', 'json', '-o', join(folder, 'r.csv')], io),
+    ).toBe(0);
     expect(JSON.parse(io.out()).summary.nps).toBe(30);
     expect(readFileSync(join(folder, 'r.csv'), 'utf8')).toMatch(/^n,nps,/);
   });
@@ -67,7 +80,18 @@ describe('several -o', () => {
     const folder = dir();
     const io = fakeIo();
     // More rows than a table holds (1000): the rest streams from the sorted listing, once per file.
-    const args = ['followup', 'fixtures/weekly-drop.csv', '--max-score', '10', '-o', join(folder, 'a.csv'), '-o', join(folder, 'a.json'), '-o', join(folder, 'a.md')];
+    const args = [
+      'followup',
+      'fixtures/weekly-drop.csv',
+      '--max-score',
+      '10',
+      '-o',
+      join(folder, 'a.csv'),
+      '-o',
+      join(folder, 'a.json'),
+      '-o',
+      join(folder, 'a.md'),
+    ];
     expect(await main(args, io), io.err()).toBe(0);
     const csvRows = readFileSync(join(folder, 'a.csv'), 'utf8').trim().split('\n').length - 1;
     const jsonRows = JSON.parse(readFileSync(join(folder, 'a.json'), 'utf8')).responses.length;
@@ -79,13 +103,18 @@ describe('several -o', () => {
   it('checks every file before writing any: a refused last one leaves the first unwritten', async () => {
     const folder = dir();
     const io = fakeIo();
-    expect(await main(['report', 'fixtures/basic.csv', '-o', join(folder, 'a.md'), '-o', 'fixtures/basic.csv'], io)).toBe(2);
+    expect(
+      await main(['report', 'fixtures/basic.csv', '-o', join(folder, 'a.md'), '-o', 'fixtures/basic.csv'], io),
+    ).toBe(2);
     expect(io.err()).toContain('nps: refusing to write over the input file fixtures/basic.csv');
     expect(readdirSync(folder)).toEqual([]);
   });
 
   it.each([
-    [['-o', 'a.csv', '-o', 'b.json', '--format', 'csv'], "--format with several -o: each file's format comes from its extension"],
+    [
+      ['-o', 'a.csv', '-o', 'b.json', '--format', 'csv'],
+      "--format with several -o: each file's format comes from its extension",
+    ],
     [['-o', 'a.csv', '-o', 'a.csv'], '-o a.csv is given twice'],
     [['-o', '-', '-o', '-'], '-o - (standard output) is given twice'],
     [['-o', 'a.csv', '-o', 'b.weird'], '-o b.weird: no format is known for .weird'],

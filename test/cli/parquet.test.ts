@@ -23,23 +23,28 @@ beforeAll(async () => {
   // Typed: a BIGINT id, a TIMESTAMPTZ, an INTEGER score (NULL where the CSV has none); row groups of 100.
   await sql.run(`COPY (SELECT response_id, submitted_at, TRY_CAST(score AS INTEGER) AS score, agent, team, channel, comment
     FROM read_csv('fixtures/contact-centre.csv')) TO '${typed}' (FORMAT PARQUET, ROW_GROUP_SIZE 100)`);
-  await sql.run(`COPY (SELECT * FROM read_csv('fixtures/contact-centre.csv', all_varchar = true)) TO '${text}' (FORMAT PARQUET, COMPRESSION ZSTD)`);
+  await sql.run(
+    `COPY (SELECT * FROM read_csv('fixtures/contact-centre.csv', all_varchar = true)) TO '${text}' (FORMAT PARQUET, COMPRESSION ZSTD)`,
+  );
   sql.closeSync();
 });
 
 describe('Parquet in', () => {
-  it.each([['report'], ['trend', '--period', 'month'], ['agents', '--min-n', '20'], ['segments', '--by', 'channel,team'], ['followup']])(
-    '%s gives the figures of the CSV the file was written from',
-    async (command, ...rest) => {
-      const csv = await figures(command, 'fixtures/contact-centre.csv', ...rest);
-      for (const file of [typed, text]) {
-        const parquet = await figures(command, file, ...rest);
-        expect(parquet.tables).toEqual(csv.tables);
-        expect(parquet.meta.rows).toEqual(csv.meta.rows);
-        expect(parquet.meta.inputs[0].encoding).toBe('parquet');
-      }
-    },
-  );
+  it.each([
+    ['report'],
+    ['trend', '--period', 'month'],
+    ['agents', '--min-n', '20'],
+    ['segments', '--by', 'channel,team'],
+    ['followup'],
+  ])('%s gives the figures of the CSV the file was written from', async (command, ...rest) => {
+    const csv = await figures(command, 'fixtures/contact-centre.csv', ...rest);
+    for (const file of [typed, text]) {
+      const parquet = await figures(command, file, ...rest);
+      expect(parquet.tables).toEqual(csv.tables);
+      expect(parquet.meta.rows).toEqual(csv.meta.rows);
+      expect(parquet.meta.inputs[0].encoding).toBe('parquet');
+    }
+  });
 
   it('reads a TIMESTAMP WITH TIME ZONE as the instant it is: days in --tz as from the CSV', async () => {
     for (const tz of ['Pacific/Auckland', 'America/Los_Angeles', 'Europe/Stockholm']) {
@@ -53,9 +58,12 @@ describe('Parquet in', () => {
     const naive = join(temp, 'naive.parquet');
     const db = await DuckDBInstance.create(':memory:');
     const sql = await db.connect();
-    await sql.run(`COPY (SELECT TIMESTAMP '2024-03-01 23:30:00' AS submitted_at, 9 AS score) TO '${naive}' (FORMAT PARQUET)`);
+    await sql.run(
+      `COPY (SELECT TIMESTAMP '2024-03-01 23:30:00' AS submitted_at, 9 AS score) TO '${naive}' (FORMAT PARQUET)`,
+    );
     sql.closeSync();
-    const rows = (await figures('trend', naive, '--period', 'day', '--tz', 'Pacific/Auckland')).tables.periods as unknown as { period: string }[];
+    const rows = (await figures('trend', naive, '--period', 'day', '--tz', 'Pacific/Auckland')).tables
+      .periods as unknown as { period: string }[];
     expect(rows.map((r) => r.period)).toEqual(['2024-03-01']);
   });
 
@@ -63,7 +71,9 @@ describe('Parquet in', () => {
     const big = join(temp, 'one-row-group.parquet');
     const db = await DuckDBInstance.create(':memory:');
     const sql = await db.connect();
-    await sql.run(`COPY (SELECT i AS id, i % 11 AS score FROM range(1048576) t(i)) TO '${big}' (FORMAT PARQUET, ROW_GROUP_SIZE 1048576)`);
+    await sql.run(
+      `COPY (SELECT i AS id, i % 11 AS score FROM range(1048576) t(i)) TO '${big}' (FORMAT PARQUET, ROW_GROUP_SIZE 1048576)`,
+    );
     sql.closeSync();
     const { meta } = await figures('report', big);
     expect(meta.rows).toMatchObject({ read: 1_048_576, used: 1_048_576 });
@@ -75,12 +85,15 @@ describe('Parquet in', () => {
     const written = join(temp, 'row-groups.parquet');
     const db = await DuckDBInstance.create(':memory:');
     const sql = await db.connect();
-    await sql.run(`COPY (SELECT i AS id, i % 11 AS score, 'said ' || i AS comment FROM range(30000) t(i)) TO '${written}' (FORMAT PARQUET, ROW_GROUP_SIZE 10000)`);
+    await sql.run(
+      `COPY (SELECT i AS id, i % 11 AS score, 'said ' || i AS comment FROM range(30000) t(i)) TO '${written}' (FORMAT PARQUET, ROW_GROUP_SIZE 10000)`,
+    );
     sql.closeSync();
     const { asyncBufferFromFile, parquetMetadataAsync } = await import('hyparquet');
     const metadata = await parquetMetadataAsync(await asyncBufferFromFile(written));
     expect(metadata.row_groups.length).toBeGreaterThan(1);
-    const chunk = metadata.row_groups.at(-1)!.columns.find((c) => c.meta_data?.path_in_schema[0] === 'comment')!.meta_data!;
+    const chunk = metadata.row_groups.at(-1)!.columns.find((c) => c.meta_data?.path_in_schema[0] === 'comment')!
+      .meta_data!;
     const start = Number(chunk.dictionary_page_offset || chunk.data_page_offset);
     const bytes = readFileSync(written);
     bytes.fill(0xff, start, start + Number(chunk.total_compressed_size));
@@ -197,12 +210,28 @@ describe('a damaged Parquet file', () => {
   });
 
   it.each([
-    ['more-columns', 'the root claims more columns than the schema lists', (f: Buffer) => withFooterInteger(f, '2.0.5', 9n)],
-    ['fewer-columns', 'the root claims fewer columns than the schema lists', (f: Buffer) => withFooterInteger(f, '2.0.5', 2n)],
+    [
+      'more-columns',
+      'the root claims more columns than the schema lists',
+      (f: Buffer) => withFooterInteger(f, '2.0.5', 9n),
+    ],
+    [
+      'fewer-columns',
+      'the root claims fewer columns than the schema lists',
+      (f: Buffer) => withFooterInteger(f, '2.0.5', 2n),
+    ],
     ['no-columns', 'the root claims no columns', (f: Buffer) => withFooterInteger(f, '2.0.5', 0n)],
-    ['group-past-end', "a group's child count runs past the end of the schema list", (f: Buffer) => withFooterInteger(f, '2.4.5', 3n)],
+    [
+      'group-past-end',
+      "a group's child count runs past the end of the schema list",
+      (f: Buffer) => withFooterInteger(f, '2.4.5', 3n),
+    ],
     // hyparquet's GeoParquet marking steps back and forth on this one for ever.
-    ['group-negative', 'a group claims a negative number of children', (f: Buffer) => withFooterInteger(f, '2.4.5', -1n)],
+    [
+      'group-negative',
+      'a group claims a negative number of children',
+      (f: Buffer) => withFooterInteger(f, '2.4.5', -1n),
+    ],
   ])('%s: %s: exit 3, the schema is damaged', async (name, _what, damage) => {
     const { code, lines } = await refusal(name, damage);
     expect(code).toBe(3);
@@ -232,7 +261,11 @@ describe('a damaged Parquet file', () => {
     });
     expect(code).toBe(3);
     expect(lines).toHaveLength(2);
-    expect(lines[0]).toMatch(new RegExp(`^nps: cannot read .*footer-past-start\\.parquet as Parquet: its footer is damaged: it claims ${sound.length} bytes`));
+    expect(lines[0]).toMatch(
+      new RegExp(
+        `^nps: cannot read .*footer-past-start\\.parquet as Parquet: its footer is damaged: it claims ${sound.length} bytes`,
+      ),
+    );
     expect(lines[1]).toMatch(/^hint: /);
   });
 
@@ -244,7 +277,9 @@ describe('a damaged Parquet file', () => {
     });
     expect(code).toBe(3);
     expect(lines).toHaveLength(2);
-    expect(lines[0]).toMatch(/^nps: cannot read .*chunk-past-end\.parquet as Parquet: column "score" of row group 1 lies outside the file \(bytes 5000000 to \d+, of \d+\)$/);
+    expect(lines[0]).toMatch(
+      /^nps: cannot read .*chunk-past-end\.parquet as Parquet: column "score" of row group 1 lies outside the file \(bytes 5000000 to \d+, of \d+\)$/,
+    );
     expect(lines[1]).toMatch(/^hint: /);
   });
 });

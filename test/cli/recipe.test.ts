@@ -1,5 +1,15 @@
 import { type SpawnSyncReturns, spawn, spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -61,7 +71,11 @@ function parseYaml(text: string): Yaml {
     if (r.startsWith('|') || r.startsWith('>')) return textBlock(r, indent);
     if (r !== '') return scalar(r);
     skip();
-    if (i < lines.length && (indentOf(lines[i]) > indent || (indentOf(lines[i]) === indent && isItem(lines[i], indent)))) return block(indentOf(lines[i]));
+    if (
+      i < lines.length &&
+      (indentOf(lines[i]) > indent || (indentOf(lines[i]) === indent && isItem(lines[i], indent)))
+    )
+      return block(indentOf(lines[i]));
     return '';
   };
 
@@ -97,7 +111,8 @@ function parseYaml(text: string): Yaml {
   return block(indentOf(lines[i]));
 }
 
-const asMap = (y: Yaml | undefined): YamlMap => (y !== undefined && typeof y === 'object' && !Array.isArray(y) ? y : {});
+const asMap = (y: Yaml | undefined): YamlMap =>
+  y !== undefined && typeof y === 'object' && !Array.isArray(y) ? y : {};
 const asList = (y: Yaml | undefined): Yaml[] => (Array.isArray(y) ? y : []);
 
 const workflow = asMap(parseYaml(workflowText));
@@ -116,11 +131,14 @@ type Context = { inputs: Record<string, string>; github: Record<string, string> 
 
 /** A `${{ inputs.x }}` or `${{ github.x }}` expression, the only kinds action.yml uses in env: and defaults. */
 function evaluate(text: string, context: Context): string {
-  return text.replace(/\$\{\{\s*(inputs|github)\.([\w-]+)\s*\}\}/g, (whole, scope: 'inputs' | 'github', name: string) => {
-    const value = context[scope][name];
-    if (value === undefined) throw new Error(`${whole}: not known to this test`);
-    return value;
-  });
+  return text.replace(
+    /\$\{\{\s*(inputs|github)\.([\w-]+)\s*\}\}/g,
+    (whole, scope: 'inputs' | 'github', name: string) => {
+      const value = context[scope][name];
+      if (value === undefined) throw new Error(`${whole}: not known to this test`);
+      return value;
+    },
+  );
 }
 
 /** The action's inputs for a `with:`: what it says, else the declared defaults. */
@@ -128,7 +146,8 @@ function inputsFor(withValues: YamlMap): Record<string, string> {
   const inputs: Record<string, string> = {};
   for (const [name, spec] of Object.entries(declared)) {
     const given = withValues[name];
-    inputs[name] = given !== undefined ? String(given) : evaluate(String(asMap(spec).default ?? ''), { inputs: {}, github });
+    inputs[name] =
+      given !== undefined ? String(given) : evaluate(String(asMap(spec).default ?? ''), { inputs: {}, github });
   }
   return inputs;
 }
@@ -144,7 +163,9 @@ const log = join(temp, 'stubs.log');
 let tarball = '';
 
 /** This machine's environment without what npm, vitest or GitHub set for the process running the test. */
-const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(npm_|GITHUB_|RUNNER_|INPUT_|NODE_OPTIONS$)/i.test(k)));
+const inherited = Object.fromEntries(
+  Object.entries(process.env).filter(([k]) => !/^(npm_|GITHUB_|RUNNER_|INPUT_|NODE_OPTIONS$)/i.test(k)),
+);
 
 /** The environment of a job: its folder, the runner's files, and the global prefix of this test. */
 function jobEnv(work: string, prefix = globalPrefix): Record<string, string> {
@@ -174,11 +195,18 @@ function runStep(id: string, work: string, inputs: Record<string, string>): Spaw
   const step = actionSteps.find((s) => s.id === id);
   if (!step || typeof step.run !== 'string') throw new Error(`action.yml has no run step with id ${id}`);
   const context = { inputs, github };
-  const stepEnv = Object.fromEntries(Object.entries(asMap(step.env)).map(([k, v]) => [k, evaluate(String(v), context)]));
+  const stepEnv = Object.fromEntries(
+    Object.entries(asMap(step.env)).map(([k, v]) => [k, evaluate(String(v), context)]),
+  );
   const script = join(work, `${id}.sh`);
   writeFileSync(script, step.run);
   const timeout = id === 'install' ? INSTALL_TIMEOUT : RUN_TIMEOUT;
-  const result = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', script], { cwd: work, env: { ...jobEnv(work), ...stepEnv }, encoding: 'utf8', timeout });
+  const result = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', script], {
+    cwd: work,
+    env: { ...jobEnv(work), ...stepEnv },
+    encoding: 'utf8',
+    timeout,
+  });
   if (result.error) throw result.error;
   return result;
 }
@@ -199,7 +227,9 @@ const fixture = (name: string) => readFileSync(join(root, 'fixtures', name), 'ut
 
 /** Whole weeks from the fixtures' last week (2024-W47) to the last complete week in Stockholm today. */
 function weeksSinceFixtures(): number {
-  const today = Date.parse(`${new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Stockholm' }).format(new Date())}T00:00:00Z`);
+  const today = Date.parse(
+    `${new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Stockholm' }).format(new Date())}T00:00:00Z`,
+  );
   const monday = today - ((new Date(today).getUTCDay() + 6) % 7) * 86_400_000;
   return Math.round((monday - Date.UTC(2024, 10, 25)) / WEEK);
 }
@@ -208,7 +238,10 @@ function weeksSinceFixtures(): number {
 const weeks = weeksSinceFixtures();
 
 /** Every timestamp moved by whole weeks; no fixture row is near enough to a week's edge to change week with DST. */
-const moved = (csv: string) => csv.replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ/g, (t) => new Date(Date.parse(t) + weeks * WEEK).toISOString().replace('.000Z', 'Z'));
+const moved = (csv: string) =>
+  csv.replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ/g, (t) =>
+    new Date(Date.parse(t) + weeks * WEEK).toISOString().replace('.000Z', 'Z'),
+  );
 
 /** The ISO week label (2024-W47) of a UTC day. */
 function isoWeek(ms: number): string {
@@ -254,7 +287,11 @@ const installWork = join(temp, 'install');
 beforeAll(() => {
   // The working tree (tracked and new files) in a folder of its own: `npm pack` runs `prepare`,
   // which rebuilds dist/, and must not rewrite the repository's dist/ under tests running from it.
-  const listed = spawnSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: root, encoding: 'utf8', timeout: RUN_TIMEOUT });
+  const listed = spawnSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], {
+    cwd: root,
+    encoding: 'utf8',
+    timeout: RUN_TIMEOUT,
+  });
   if (listed.status !== 0) throw new Error(`git ls-files: ${listed.stderr}`);
   for (const file of listed.stdout.split('\0').filter((f) => f !== '' && existsSync(join(root, f)))) {
     mkdirSync(dirname(join(actionPath, file)), { recursive: true });
@@ -263,7 +300,12 @@ beforeAll(() => {
   symlinkSync(join(root, 'node_modules'), join(actionPath, 'node_modules'));
   const packs = join(temp, 'packs');
   mkdirSync(packs);
-  const pack = spawnSync('npm', ['pack', '--pack-destination', packs], { cwd: actionPath, env: inherited, encoding: 'utf8', timeout: INSTALL_TIMEOUT });
+  const pack = spawnSync('npm', ['pack', '--pack-destination', packs], {
+    cwd: actionPath,
+    env: inherited,
+    encoding: 'utf8',
+    timeout: INSTALL_TIMEOUT,
+  });
   if (pack.status !== 0) throw new Error(`npm pack: ${pack.stderr}`);
   tarball = join(packs, readdirSync(packs).find((f) => /^npskit-.*\.tgz$/.test(f))!);
 
@@ -297,15 +339,21 @@ describe("the README's CI workflow and action.yml", () => {
       expect(String(step.run)).not.toContain('${{');
     }
     // The one other step is the optional Node set-up, skipped unless asked for.
-    expect(actionSteps.filter((s) => s.run === undefined).map((s) => [s.uses, s.if])).toEqual([['actions/setup-node@v4', "inputs.node-version != ''"]]);
-    const used = actionSteps.flatMap((s) => Object.values(asMap(s.env)).concat(Object.values(asMap(s.with)))).join('\n');
+    expect(actionSteps.filter((s) => s.run === undefined).map((s) => [s.uses, s.if])).toEqual([
+      ['actions/setup-node@v4', "inputs.node-version != ''"],
+    ]);
+    const used = actionSteps
+      .flatMap((s) => Object.values(asMap(s.env)).concat(Object.values(asMap(s.with))))
+      .join('\n');
     for (const name of Object.keys(declared)) expect(used, `input ${name}`).toContain(`\${{ inputs.${name} }}`);
     for (const name of ['nps', 'gate', 'exit-code']) expect(Object.keys(asMap(action.outputs))).toContain(name);
   });
 
   it('installs the release tarball of the ref it is used at, production dependencies only', () => {
     expect(install?.status, install?.stderr).toBe(0);
-    expect(readFileSync(log, 'utf8')).toContain(`gh release download ${usedRef} --repo ${usedRepository} --pattern npskit-*.tgz --dir `);
+    expect(readFileSync(log, 'utf8')).toContain(
+      `gh release download ${usedRef} --repo ${usedRepository} --pattern npskit-*.tgz --dir `,
+    );
     expect(readFileSync(log, 'utf8')).toContain('token=set');
     expect(install?.stderr).not.toMatch(/install-scripts|ERR!/);
     expect(readFileSync(join(installWork, 'path'), 'utf8')).toBe(`${join(globalPrefix, 'bin')}\n`);
@@ -347,10 +395,14 @@ describe("the README's CI workflow and action.yml", () => {
       const result = runStep('summary', work, inputsFor({ ...asMap(useStep.with), 'as-of': '2024-11-25T06:00:00Z' }));
       expect(result.status, result.stderr).toBe(1);
       expect(result.stderr).toContain('NPS fell 40.0 points in 2024-W47 against 2024-W46');
-      expect(result.stdout).toContain('::error title=NPS gate failed::NPS fell 40.0 points in 2024-W47 against 2024-W46');
+      expect(result.stdout).toContain(
+        '::error title=NPS gate failed::NPS fell 40.0 points in 2024-W47 against 2024-W46',
+      );
 
       const summary = readFileSync(join(work, 'summary.md'), 'utf8');
-      expect(summary).toContain('**Gate failed \\(--fail-on-drop\\): NPS fell 40.0 points in 2024-W47 against 2024-W46');
+      expect(summary).toContain(
+        '**Gate failed \\(--fail-on-drop\\): NPS fell 40.0 points in 2024-W47 against 2024-W46',
+      );
       // The two Monday answers: shown, marked, not judged.
       expect(summary).toMatch(/\| 2024-W48 \| 2 \|.*in progress/);
       const page = readFileSync(join(work, String(asMap(useStep.with).page)), 'utf8');
@@ -369,12 +421,19 @@ describe("the README's CI workflow and action.yml", () => {
     () => {
       const work = jobFolder('glob', moved(fixture('weekly-steady.csv')));
       // A second export of other responses (other ticket IDs), pooled with the first.
-      writeFileSync(join(work, 'exports', 'survey-2.csv'), readFileSync(join(work, 'exports', 'survey.csv'), 'utf8').replace(/^T/gm, 'U'));
+      writeFileSync(
+        join(work, 'exports', 'survey-2.csv'),
+        readFileSync(join(work, 'exports', 'survey.csv'), 'utf8').replace(/^T/gm, 'U'),
+      );
       const both = runStep('summary', work, inputsFor({ ...asMap(useStep.with), files: 'exports/*.csv', page: '' }));
       expect(both.status, both.stderr).toBe(0);
       expect(JSON.parse(readFileSync(outputsOf(work).json, 'utf8')).summary.n).toBe(3600);
 
-      const none = runStep('summary', work, inputsFor({ ...asMap(useStep.with), files: 'exports/*.tsv\nexports/survey.csv' }));
+      const none = runStep(
+        'summary',
+        work,
+        inputsFor({ ...asMap(useStep.with), files: 'exports/*.tsv\nexports/survey.csv' }),
+      );
       expect(none.status).toBe(3);
       expect(none.stderr).toContain('nps: cannot read exports/*.tsv: no such file');
       expect(outputsOf(work)).toMatchObject({ gate: 'none', 'exit-code': '3', nps: '' });
@@ -390,17 +449,26 @@ describe("the README's lines for other CI systems", () => {
       // The drop fixture moved so that its falling week is the last complete one today.
       const work = jobFolder('elsewhere', moved(fixture('weekly-drop.csv')));
       const env = jobEnv(work, join(temp, 'global-elsewhere'));
-      const result = spawnSync('bash', ['-eo', 'pipefail', '-c', shellText], { cwd: work, env, encoding: 'utf8', timeout: INSTALL_TIMEOUT });
+      const result = spawnSync('bash', ['-eo', 'pipefail', '-c', shellText], {
+        cwd: work,
+        env,
+        encoding: 'utf8',
+        timeout: INSTALL_TIMEOUT,
+      });
       if (result.error) throw result.error;
       expect(result.status, result.stderr).toBe(1);
       expect(result.stderr).not.toMatch(/install-scripts|ERR!/);
 
       const url = /^curl \S+ (\S+)$/m.exec(readFileSync(log, 'utf8'))?.[1];
-      expect(url).toBe(`https://github.com/${usedRepository}/releases/download/${usedRef}/npskit-${usedRef.slice(1)}.tgz`);
+      expect(url).toBe(
+        `https://github.com/${usedRepository}/releases/download/${usedRef}/npskit-${usedRef.slice(1)}.tgz`,
+      );
       expect(result.stderr).toContain(`NPS fell 40.0 points in ${last}`);
       expect(readFileSync(join(work, 'nps-weekly.html'), 'utf8')).toMatch(/^<!DOCTYPE html>/);
       expect(readFileSync(join(work, 'nps-summary.md'), 'utf8')).toContain('**Gate failed \\(--fail-on-drop\\)');
-      expect(JSON.parse(readFileSync(join(work, 'nps.json'), 'utf8')).gates.map((g: { passed: boolean }) => g.passed)).toEqual([true, false]);
+      expect(
+        JSON.parse(readFileSync(join(work, 'nps.json'), 'utf8')).gates.map((g: { passed: boolean }) => g.passed),
+      ).toEqual([true, false]);
     },
     INSTALL_TIMEOUT,
   );

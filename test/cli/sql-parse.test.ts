@@ -20,9 +20,31 @@ const FLAGS: readonly (readonly string[])[] = [
   ['--by', 'agent,team,channel'],
   ['--date', 'created_at', '--period', 'week', '--tz', 'Europe/Stockholm'],
   ['--date', 'created_at', '--period', 'quarter', '--fiscal-year-start', '7', '--by', 'team name'],
-  ['--date', 'created_at', '--period', 'year', '--where', "channel=it's chat", '--where', 'agent!=test\\bot', '--since', '2024-01-01', '--until', '2024-12-31'],
+  [
+    '--date',
+    'created_at',
+    '--period',
+    'year',
+    '--where',
+    "channel=it's chat",
+    '--where',
+    'agent!=test\\bot',
+    '--since',
+    '2024-01-01',
+    '--until',
+    '2024-12-31',
+  ],
   ['--date', 'created_at', '--date-format', 'M/d/yy H:mm', '--period', 'month'],
-  ['--date', 'created_at', '--date-format', "d MMM yyyy 'at' h:mm:ss.SSS a", '--by', 'channel', '--since', '2024-01-01'],
+  [
+    '--date',
+    'created_at',
+    '--date-format',
+    "d MMM yyyy 'at' h:mm:ss.SSS a",
+    '--by',
+    'channel',
+    '--since',
+    '2024-01-01',
+  ],
 ];
 
 describe.each([

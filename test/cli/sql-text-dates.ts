@@ -48,8 +48,22 @@ export const TEXT_DATE_CELLS: readonly (readonly [string, readonly string[]])[] 
       '31 Aug 0000 6:37:00.123 PM',
     ],
   ],
-  ["yyyyMMdd'T'HHmm", ['20180831T1837', '20200229T0000', '20190229T0000', '2018131T1837', '20180831t1837', '20180831T2460', '201808311T1837']],
-  ['dd.MM.yyyy', ['31.08.2018', '1.1.2019', '31.04.2018', '00.01.2019', '29.02.2000', '29.02.1900', '29.02.2100', '29.02.0400']],
+  [
+    "yyyyMMdd'T'HHmm",
+    [
+      '20180831T1837',
+      '20200229T0000',
+      '20190229T0000',
+      '2018131T1837',
+      '20180831t1837',
+      '20180831T2460',
+      '201808311T1837',
+    ],
+  ],
+  [
+    'dd.MM.yyyy',
+    ['31.08.2018', '1.1.2019', '31.04.2018', '00.01.2019', '29.02.2000', '29.02.1900', '29.02.2100', '29.02.0400'],
+  ],
 ];
 
 /** The day the command line reads in a cell (YYYY-MM-DD), or null when it reads none. */
@@ -75,7 +89,14 @@ export function textDatesCsv(): string {
     const date = `${day.getUTCMonth() + 1}/${day.getUTCDate()}/${String(day.getUTCFullYear()).slice(2)} ${next(24)}:${String(next(60)).padStart(2, '0')}`;
     rows.push(`${i + 1},${date},${next(11)},${channels[next(3)]}`);
   }
-  for (const [i, date] of ['13/45/18 99:99', 'garbage', '', '2/29/19 1:00', '8/31/18  18:37', '8-31-18 18:37'].entries()) {
+  for (const [i, date] of [
+    '13/45/18 99:99',
+    'garbage',
+    '',
+    '2/29/19 1:00',
+    '8/31/18  18:37',
+    '8-31-18 18:37',
+  ].entries()) {
     rows.push(`${241 + i},${date},${i % 2 === 0 ? 10 : 3},${channels[i % 3]}`);
   }
   return `${rows.join('\n')}\n`;

@@ -26,7 +26,10 @@ async function nps(...args: string[]) {
 /** The figures of a JSON report: its tables, without the meta that names the input. */
 beforeAll(async () => {
   writeFileSync(path('contact-centre.xlsx'), await workbookFromCsv('fixtures/contact-centre.csv'));
-  writeFileSync(path('second-sheet.xlsx'), await workbookFromCsv('fixtures/contact-centre.csv', { sheet: 'Svar', before: ['Read me'] }));
+  writeFileSync(
+    path('second-sheet.xlsx'),
+    await workbookFromCsv('fixtures/contact-centre.csv', { sheet: 'Svar', before: ['Read me'] }),
+  );
   writeFileSync(path('qualtrics.xlsx'), await workbookFromCsv('fixtures/vendors/qualtrics.csv'));
 });
 
@@ -47,13 +50,17 @@ describe('an .xlsx export in', () => {
     expect((await figures('report', path('second-sheet.xlsx'), '--sheet', '2')).tables).toEqual(fromCsv.tables);
     const first = await nps('report', path('second-sheet.xlsx'));
     expect(first.exit).toBe(4);
-    expect(first.stderr).toMatch(/^nps: note: .*second-sheet\.xlsx has 2 sheets: reading the first, "Read me" \(choose another with --sheet\)\nnps: no responses in /);
+    expect(first.stderr).toMatch(
+      /^nps: note: .*second-sheet\.xlsx has 2 sheets: reading the first, "Read me" \(choose another with --sheet\)\nnps: no responses in /,
+    );
   });
 
   it('names the sheets when --sheet names none, and refuses --sheet on a CSV', async () => {
     const missing = await nps('report', path('second-sheet.xlsx'), '--sheet', 'Answers');
     expect(missing.exit).toBe(2);
-    expect(missing.stderr).toBe(`nps: --sheet Answers: ${path('second-sheet.xlsx')} has no such sheet\nhint: its sheets: "Read me", "Svar" (or give a number from 1 to 2)\n`);
+    expect(missing.stderr).toBe(
+      `nps: --sheet Answers: ${path('second-sheet.xlsx')} has no such sheet\nhint: its sheets: "Read me", "Svar" (or give a number from 1 to 2)\n`,
+    );
     const csv = await nps('report', 'fixtures/basic.csv', '--sheet', '1');
     expect(csv.exit).toBe(2);
     expect(csv.stderr).toMatch(/^nps: --sheet reads Excel workbooks: fixtures\/basic.csv is not one/);
@@ -77,7 +84,9 @@ describe('an .xlsx export in', () => {
     writeFileSync(path('not-a-workbook.xlsx'), Buffer.from('PK\u0003\u0004 this is not a zip archive at all'));
     const broken = await nps('report', path('not-a-workbook.xlsx'));
     expect(broken.exit).toBe(3);
-    expect(broken.stderr).toMatch(/^nps: cannot read .*not-a-workbook\.xlsx as an Excel workbook: .*\nhint: check that it is an \.xlsx file/);
+    expect(broken.stderr).toMatch(
+      /^nps: cannot read .*not-a-workbook\.xlsx as an Excel workbook: .*\nhint: check that it is an \.xlsx file/,
+    );
     const io = fakeIo({ stdin: readFileSync(path('contact-centre.xlsx')) });
     expect(await main(['report', '-'], io)).toBe(3);
     expect(io.err()).toMatch(/^nps: stdin is a zip file \(an Excel workbook\?\) on standard input/);
@@ -112,7 +121,16 @@ describe('--format xlsx and -o FILE.xlsx', () => {
   });
 
   it('writes formula-like text as text, never as a formula', async () => {
-    const run = await nps('followup', 'fixtures/hostile.csv', '--category', 'promoter', '--format', 'xlsx', '-o', path('hostile.xlsx'));
+    const run = await nps(
+      'followup',
+      'fixtures/hostile.csv',
+      '--category',
+      'promoter',
+      '--format',
+      'xlsx',
+      '-o',
+      path('hostile.xlsx'),
+    );
     expect(run.exit, run.stderr).toBe(0);
     const [list] = await readXlsxFile(path('hostile.xlsx'));
     const cells = list.data.flat();
@@ -122,13 +140,16 @@ describe('--format xlsx and -o FILE.xlsx', () => {
     // No cell of any sheet holds a formula element.
     const { unzipSync, strFromU8 } = await import('fflate');
     const files = unzipSync(readFileSync(path('hostile.xlsx')));
-    for (const [name, bytes] of Object.entries(files)) if (name.startsWith('xl/worksheets/')) expect(strFromU8(bytes)).not.toMatch(/<f[ >]/);
+    for (const [name, bytes] of Object.entries(files))
+      if (name.startsWith('xl/worksheets/')) expect(strFromU8(bytes)).not.toMatch(/<f[ >]/);
   });
 
   it('is not written to a terminal', async () => {
     const io = fakeIo({ stdoutIsTTY: true });
     expect(await main(['report', 'fixtures/basic.csv', '--format', 'xlsx'], io)).toBe(2);
-    expect(io.err()).toBe('nps: a workbook is bytes, not text: it is not written to a terminal\nhint: write it to a file with -o FILE.xlsx, or redirect stdout to one\n');
+    expect(io.err()).toBe(
+      'nps: a workbook is bytes, not text: it is not written to a terminal\nhint: write it to a file with -o FILE.xlsx, or redirect stdout to one\n',
+    );
     expect(io.out()).toBe('');
   });
 });

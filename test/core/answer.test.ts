@@ -28,9 +28,12 @@ describe('parseAnswer', () => {
     expect(parseAnswer(raw)).toBe(OUT_OF_RANGE);
   });
 
-  it.each(['abc', '7.5', 'Yes', '1e1', '7/10', 'ten', '9x', '9-10', '5-6', '0 - 6', '9–10'])('treats %j as not a number', (raw) => {
-    expect(parseAnswer(raw)).toBe(NOT_A_NUMBER);
-  });
+  it.each(['abc', '7.5', 'Yes', '1e1', '7/10', 'ten', '9x', '9-10', '5-6', '0 - 6', '9–10'])(
+    'treats %j as not a number',
+    (raw) => {
+      expect(parseAnswer(raw)).toBe(NOT_A_NUMBER);
+    },
+  );
 });
 
 describe('answerOn', () => {

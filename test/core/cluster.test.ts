@@ -38,7 +38,12 @@ function survey(seed: number, accounts: number, weighted: boolean): Response[] {
     const contacts = 1 + Math.floor(random() * 8);
     for (let c = 0; c < contacts; c++) {
       const u = random();
-      const score = u < mood * 0.8 ? 9 + Math.floor(random() * 2) : u < mood * 0.8 + 0.2 ? 7 + Math.floor(random() * 2) : Math.floor(random() * 7);
+      const score =
+        u < mood * 0.8
+          ? 9 + Math.floor(random() * 2)
+          : u < mood * 0.8 + 0.2
+            ? 7 + Math.floor(random() * 2)
+            : Math.floor(random() * 7);
       rows.push({ account: `A${a}`, score, weight: weighted ? 0.5 + 2 * random() : 1 });
     }
   }
@@ -62,7 +67,9 @@ function reference(file: string, weighted: boolean): { mean: number; se: number 
     'cat(sprintf("%.17g %.17g\\n", coef(m)[[1]], SE(m)[[1]]))',
   ].join('\n');
   if (!existsSync('/usr/bin/Rscript')) {
-    throw new Error('R is missing: install it with `apt-get install -y --no-install-recommends r-base-core r-cran-survey` (as root), or run npm test as root, which installs it');
+    throw new Error(
+      'R is missing: install it with `apt-get install -y --no-install-recommends r-base-core r-cran-survey` (as root), or run npm test as root, which installs it',
+    );
   }
   const result = spawnChild('Rscript', ['-e', script]);
   if (result.status !== 0) throw new Error(`Rscript failed: ${result.stderr}`);
@@ -74,7 +81,9 @@ describe('clustered NPS', () => {
   it('by hand: two accounts of two, the variance of the clusters totals', () => {
     // Account A: 10 and 9 (y +1, +1); account B: 0 and 8 (y -1, 0). NPS = 1/4. Residuals of the
     // accounts' totals: 2 - 2/4 = 1.5 and -1 - 2/4 = -1.5; variance 2/1 * 4.5 / 16 = 0.5625.
-    const design = clusteredNps(byAccount(['A:10', 'A:9', 'B:0', 'B:8'].map((s) => ({ account: s[0], score: Number(s.slice(2)), weight: 1 }))));
+    const design = clusteredNps(
+      byAccount(['A:10', 'A:9', 'B:0', 'B:8'].map((s) => ({ account: s[0], score: Number(s.slice(2)), weight: 1 }))),
+    );
     expect(design.clusters).toBe(2);
     expect(design.variance).toBeCloseTo(0.5625, 15);
     // The spread of y is 3/4 - 1/16 = 11/16: as precise as 11/16 / 0.5625 = 1.2222 answers.
@@ -98,55 +107,64 @@ describe('clustered NPS', () => {
     [3, 120, true],
     [4, 25, true],
     [5, 200, true],
-  ])('seed %i, %i accounts, weighted %s: estimate and standard error as R survey gives them (1e-6)', (seed, accounts, weighted) => {
-    const rows = survey(seed, accounts, weighted);
-    const file = join(temp, `survey-${seed}.csv`);
-    writeFileSync(file, `account,score,w\n${rows.map((r) => `${r.account},${r.score},${r.weight}`).join('\n')}\n`);
-    const r = reference(file, weighted);
-    const design = clusteredNps(byAccount(rows));
-    const s = summarize(design.tally, { method: 'wald', confidence: 0.95 });
-    expect(s.nps / 100).toBeCloseTo(r.mean, 9);
-    expect(Math.sqrt(design.variance)).toBeCloseTo(r.se, 9);
-    expect(Math.abs((s.upper - s.nps) / 100 - 1.959963984540054 * r.se)).toBeLessThan(1e-6);
-  });
+  ])(
+    'seed %i, %i accounts, weighted %s: estimate and standard error as R survey gives them (1e-6)',
+    (seed, accounts, weighted) => {
+      const rows = survey(seed, accounts, weighted);
+      const file = join(temp, `survey-${seed}.csv`);
+      writeFileSync(file, `account,score,w\n${rows.map((r) => `${r.account},${r.score},${r.weight}`).join('\n')}\n`);
+      const r = reference(file, weighted);
+      const design = clusteredNps(byAccount(rows));
+      const s = summarize(design.tally, { method: 'wald', confidence: 0.95 });
+      expect(s.nps / 100).toBeCloseTo(r.mean, 9);
+      expect(Math.sqrt(design.variance)).toBeCloseTo(r.se, 9);
+      expect(Math.abs((s.upper - s.nps) / 100 - 1.959963984540054 * r.se)).toBeLessThan(1e-6);
+    },
+  );
 
   it.each([
     [11, 60, false],
     [12, 150, true],
     [13, 40, true],
-  ])('seed %i, %i accounts, weighted %s: each channel and its difference from the rest as R survey gives them (svyby, svycontrast)', (seed, accounts, weighted) => {
-    // Contacts of one account reach several channels, so a channel and the rest share accounts.
-    const channels = ['chat', 'email', 'phone'];
-    const rows = survey(seed, accounts, weighted).map((r, i) => ({ ...r, channel: channels[(i * 7 + r.score) % 3] }));
-    const file = join(temp, `groups-${seed}.csv`);
-    writeFileSync(file, `account,channel,score,w\n${rows.map((r) => `${r.account},${r.channel},${r.score},${r.weight}`).join('\n')}\n`);
-    const script = [
-      'suppressMessages(library(survey))',
-      `d <- read.csv("${file}")`,
-      'd$y <- ifelse(d$score >= 9, 1, ifelse(d$score <= 6, -1, 0))',
-      `design <- svydesign(ids = ~account, ${weighted ? 'weights = ~w, ' : ''}data = d)`,
-      `for (g in c(${channels.map((c) => `"${c}"`).join(', ')})) {`,
-      '  design <- update(design, own = factor(channel == g, levels = c(FALSE, TRUE)))',
-      '  by <- svyby(~y, ~own, design, svymean, covmat = TRUE)',
-      '  d1 <- svycontrast(by, c(-1, 1))',
-      '  cat(sprintf("%s %.17g %.17g %.17g %.17g\\n", g, coef(by)[[2]], SE(by)[[2]], coef(d1)[[1]], SE(d1)[[1]]))',
-      '}',
-    ].join('\n');
-    const result = spawnChild('Rscript', ['-e', script]);
-    if (result.status !== 0) throw new Error(`Rscript failed: ${result.stderr}`);
-    const design = clusteredGroups(new Map(channels.map((c) => [c, byAccount(rows.filter((r) => r.channel === c))])));
-    const z = 1.959963984540054;
-    for (const line of result.stdout.trim().split('\n')) {
-      const [channel, mean, se, difference, differenceSe] = line.split(' ');
-      const s = summarize(design.tally(channel), { method: 'wald', confidence: 0.95 });
-      expect(s.nps / 100).toBeCloseTo(Number(mean), 9);
-      expect(Math.abs((s.upper - s.nps) / 100 - z * Number(se))).toBeLessThan(1e-6);
-      const vsRest = design.vsRest(channel, { method: 'wald', confidence: 0.95 });
-      expect(vsRest.difference).toBeCloseTo(Number(difference), 9);
-      expect(Math.abs(vsRest.upper - vsRest.difference - z * Number(differenceSe))).toBeLessThan(1e-6);
-      expect(Math.abs(vsRest.difference - vsRest.lower - z * Number(differenceSe))).toBeLessThan(1e-6);
-    }
-  });
+  ])(
+    'seed %i, %i accounts, weighted %s: each channel and its difference from the rest as R survey gives them (svyby, svycontrast)',
+    (seed, accounts, weighted) => {
+      // Contacts of one account reach several channels, so a channel and the rest share accounts.
+      const channels = ['chat', 'email', 'phone'];
+      const rows = survey(seed, accounts, weighted).map((r, i) => ({ ...r, channel: channels[(i * 7 + r.score) % 3] }));
+      const file = join(temp, `groups-${seed}.csv`);
+      writeFileSync(
+        file,
+        `account,channel,score,w\n${rows.map((r) => `${r.account},${r.channel},${r.score},${r.weight}`).join('\n')}\n`,
+      );
+      const script = [
+        'suppressMessages(library(survey))',
+        `d <- read.csv("${file}")`,
+        'd$y <- ifelse(d$score >= 9, 1, ifelse(d$score <= 6, -1, 0))',
+        `design <- svydesign(ids = ~account, ${weighted ? 'weights = ~w, ' : ''}data = d)`,
+        `for (g in c(${channels.map((c) => `"${c}"`).join(', ')})) {`,
+        '  design <- update(design, own = factor(channel == g, levels = c(FALSE, TRUE)))',
+        '  by <- svyby(~y, ~own, design, svymean, covmat = TRUE)',
+        '  d1 <- svycontrast(by, c(-1, 1))',
+        '  cat(sprintf("%s %.17g %.17g %.17g %.17g\\n", g, coef(by)[[2]], SE(by)[[2]], coef(d1)[[1]], SE(d1)[[1]]))',
+        '}',
+      ].join('\n');
+      const result = spawnChild('Rscript', ['-e', script]);
+      if (result.status !== 0) throw new Error(`Rscript failed: ${result.stderr}`);
+      const design = clusteredGroups(new Map(channels.map((c) => [c, byAccount(rows.filter((r) => r.channel === c))])));
+      const z = 1.959963984540054;
+      for (const line of result.stdout.trim().split('\n')) {
+        const [channel, mean, se, difference, differenceSe] = line.split(' ');
+        const s = summarize(design.tally(channel), { method: 'wald', confidence: 0.95 });
+        expect(s.nps / 100).toBeCloseTo(Number(mean), 9);
+        expect(Math.abs((s.upper - s.nps) / 100 - z * Number(se))).toBeLessThan(1e-6);
+        const vsRest = design.vsRest(channel, { method: 'wald', confidence: 0.95 });
+        expect(vsRest.difference).toBeCloseTo(Number(difference), 9);
+        expect(Math.abs(vsRest.upper - vsRest.difference - z * Number(differenceSe))).toBeLessThan(1e-6);
+        expect(Math.abs(vsRest.difference - vsRest.lower - z * Number(differenceSe))).toBeLessThan(1e-6);
+      }
+    },
+  );
 
   it('nps report --cluster gives R survey interval (Wald), and a wider one than without clusters', async () => {
     const rows = survey(7, 90, true);
@@ -155,7 +173,10 @@ describe('clustered NPS', () => {
     const r = reference(file, true);
     const run = async (...args: string[]) => {
       const io = fakeIo();
-      const code = await main(['report', file, '--score', 'score', '--weight', 'w', '--ci-method', 'wald', '--format', 'json', ...args], io);
+      const code = await main(
+        ['report', file, '--score', 'score', '--weight', 'w', '--ci-method', 'wald', '--format', 'json', ...args],
+        io,
+      );
       expect(code).toBe(0);
       return JSON.parse(io.out()).summary;
     };
@@ -170,49 +191,70 @@ describe('clustered NPS', () => {
   it.each([
     [21, 70, false],
     [22, 120, true],
-  ])('seed %i, %i accounts, weighted %s: nps trend --cluster gives each month and each change as R survey does (svyby, svycontrast)', async (seed, accounts, weighted) => {
-    // An account's contacts answer in different months, so consecutive months share accounts.
-    const rows = survey(seed, accounts, weighted).map((r, i) => ({ ...r, month: 1 + ((i * 5 + r.score) % 3) }));
-    const file = join(temp, `trend-${seed}.csv`);
-    writeFileSync(file, `account,date,score,w\n${rows.map((r) => `${r.account},2025-0${r.month}-10,${r.score},${r.weight}`).join('\n')}\n`);
-    const script = [
-      'suppressMessages(library(survey))',
-      `d <- read.csv("${file}")`,
-      'd$y <- ifelse(d$score >= 9, 1, ifelse(d$score <= 6, -1, 0))',
-      'd$month <- factor(substr(d$date, 1, 7))',
-      `design <- svydesign(ids = ~account, ${weighted ? 'weights = ~w, ' : ''}data = d)`,
-      'by <- svyby(~y, ~month, design, svymean, covmat = TRUE)',
-      'c1 <- svycontrast(by, c(-1, 1, 0))',
-      'c2 <- svycontrast(by, c(0, -1, 1))',
-      'cat(sprintf("%.17g", c(coef(by), SE(by), coef(c1), SE(c1), coef(c2), SE(c2))), "\n")',
-    ].join('\n');
-    const result = spawnChild('Rscript', ['-e', script]);
-    if (result.status !== 0) throw new Error(`Rscript failed: ${result.stderr}`);
-    const [m1, m2, m3, se1, se2, se3, d2, dse2, d3, dse3] = result.stdout.trim().split(/\s+/).map(Number);
-    const io = fakeIo();
-    const args = ['trend', file, '--score', 'score', '--date', 'date', '--period', 'month', '--cluster', 'account', '--ci-method', 'wald', '--format', 'json'];
-    expect(await main([...args, ...(weighted ? ['--weight', 'w'] : [])], io)).toBe(0);
-    const periods = JSON.parse(io.out()).periods;
-    const z = 1.959963984540054;
-    expect(periods.map((p: { period: string }) => p.period)).toEqual(['2025-01', '2025-02', '2025-03']);
-    [
-      [m1, se1],
-      [m2, se2],
-      [m3, se3],
-    ].forEach(([mean, se], i) => {
-      expect(periods[i].nps / 100).toBeCloseTo(mean, 9);
-      expect(Math.abs(periods[i].nps_upper / 100 - (mean + z * se))).toBeLessThan(1e-6);
-    });
-    [
-      [d2, dse2],
-      [d3, dse3],
-    ].forEach(([difference, se], i) => {
-      const p = periods[i + 1];
-      expect(p.difference / 100).toBeCloseTo(difference, 9);
-      expect(Math.abs(p.difference_upper / 100 - (difference + z * se))).toBeLessThan(1e-6);
-      expect(Math.abs(p.difference_lower / 100 - (difference - z * se))).toBeLessThan(1e-6);
-    });
-  });
+  ])(
+    'seed %i, %i accounts, weighted %s: nps trend --cluster gives each month and each change as R survey does (svyby, svycontrast)',
+    async (seed, accounts, weighted) => {
+      // An account's contacts answer in different months, so consecutive months share accounts.
+      const rows = survey(seed, accounts, weighted).map((r, i) => ({ ...r, month: 1 + ((i * 5 + r.score) % 3) }));
+      const file = join(temp, `trend-${seed}.csv`);
+      writeFileSync(
+        file,
+        `account,date,score,w\n${rows.map((r) => `${r.account},2025-0${r.month}-10,${r.score},${r.weight}`).join('\n')}\n`,
+      );
+      const script = [
+        'suppressMessages(library(survey))',
+        `d <- read.csv("${file}")`,
+        'd$y <- ifelse(d$score >= 9, 1, ifelse(d$score <= 6, -1, 0))',
+        'd$month <- factor(substr(d$date, 1, 7))',
+        `design <- svydesign(ids = ~account, ${weighted ? 'weights = ~w, ' : ''}data = d)`,
+        'by <- svyby(~y, ~month, design, svymean, covmat = TRUE)',
+        'c1 <- svycontrast(by, c(-1, 1, 0))',
+        'c2 <- svycontrast(by, c(0, -1, 1))',
+        'cat(sprintf("%.17g", c(coef(by), SE(by), coef(c1), SE(c1), coef(c2), SE(c2))), "\n")',
+      ].join('\n');
+      const result = spawnChild('Rscript', ['-e', script]);
+      if (result.status !== 0) throw new Error(`Rscript failed: ${result.stderr}`);
+      const [m1, m2, m3, se1, se2, se3, d2, dse2, d3, dse3] = result.stdout.trim().split(/\s+/).map(Number);
+      const io = fakeIo();
+      const args = [
+        'trend',
+        file,
+        '--score',
+        'score',
+        '--date',
+        'date',
+        '--period',
+        'month',
+        '--cluster',
+        'account',
+        '--ci-method',
+        'wald',
+        '--format',
+        'json',
+      ];
+      expect(await main([...args, ...(weighted ? ['--weight', 'w'] : [])], io)).toBe(0);
+      const periods = JSON.parse(io.out()).periods;
+      const z = 1.959963984540054;
+      expect(periods.map((p: { period: string }) => p.period)).toEqual(['2025-01', '2025-02', '2025-03']);
+      [
+        [m1, se1],
+        [m2, se2],
+        [m3, se3],
+      ].forEach(([mean, se], i) => {
+        expect(periods[i].nps / 100).toBeCloseTo(mean, 9);
+        expect(Math.abs(periods[i].nps_upper / 100 - (mean + z * se))).toBeLessThan(1e-6);
+      });
+      [
+        [d2, dse2],
+        [d3, dse3],
+      ].forEach(([difference, se], i) => {
+        const p = periods[i + 1];
+        expect(p.difference / 100).toBeCloseTo(difference, 9);
+        expect(Math.abs(p.difference_upper / 100 - (difference + z * se))).toBeLessThan(1e-6);
+        expect(Math.abs(p.difference_lower / 100 - (difference - z * se))).toBeLessThan(1e-6);
+      });
+    },
+  );
 
   it('nps compare of two waves that share accounts gives the difference as R survey does (svyby, svycontrast)', async () => {
     // The same accounts asked twice: the two files covary through them.
@@ -244,7 +286,24 @@ describe('clustered NPS', () => {
     if (result.status !== 0) throw new Error(`Rscript failed: ${result.stderr}`);
     const [difference, se] = result.stdout.trim().split(/\s+/).map(Number);
     const io = fakeIo();
-    expect(await main(['compare', first, second, '--score', 'score', '--cluster', 'account', '--ci-method', 'wald', '--format', 'json'], io)).toBe(0);
+    expect(
+      await main(
+        [
+          'compare',
+          first,
+          second,
+          '--score',
+          'score',
+          '--cluster',
+          'account',
+          '--ci-method',
+          'wald',
+          '--format',
+          'json',
+        ],
+        io,
+      ),
+    ).toBe(0);
     const row = JSON.parse(io.out()).groups[0];
     expect(row.difference / 100).toBeCloseTo(difference, 9);
     expect(Math.abs(row.difference_upper / 100 - (difference + 1.959963984540054 * se))).toBeLessThan(1e-6);
@@ -252,9 +311,16 @@ describe('clustered NPS', () => {
   });
 
   it('nps trend --by --cluster gives each series period as a domain of the whole design, as R survey does', async () => {
-    const rows = survey(41, 90, true).map((r, i) => ({ ...r, month: 1 + ((i * 5 + r.score) % 2), region: ['east', 'west'][(i * 7) % 2] }));
+    const rows = survey(41, 90, true).map((r, i) => ({
+      ...r,
+      month: 1 + ((i * 5 + r.score) % 2),
+      region: ['east', 'west'][(i * 7) % 2],
+    }));
     const file = join(temp, 'trend-by.csv');
-    writeFileSync(file, `account,region,date,score,w\n${rows.map((r) => `${r.account},${r.region},2025-0${r.month}-10,${r.score},${r.weight}`).join('\n')}\n`);
+    writeFileSync(
+      file,
+      `account,region,date,score,w\n${rows.map((r) => `${r.account},${r.region},2025-0${r.month}-10,${r.score},${r.weight}`).join('\n')}\n`,
+    );
     const script = [
       'suppressMessages(library(survey))',
       `d <- read.csv("${file}")`,

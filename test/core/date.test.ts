@@ -206,13 +206,19 @@ describe('parseDate in Europe/Stockholm (CET +01:00, CEST +02:00 from 2024-03-31
 });
 
 describe('isSlashDate', () => {
-  it.each(['3/4/2024', '25/12/2021', '03/04/24', '3/14/2024 9:30 PM', ' 3/4/2024\u00a0', '12/31/2024 23:59:59'])('%j is a slash date', (raw) => {
-    expect(isSlashDate(raw)).toBe(true);
-  });
+  it.each(['3/4/2024', '25/12/2021', '03/04/24', '3/14/2024 9:30 PM', ' 3/4/2024\u00a0', '12/31/2024 23:59:59'])(
+    '%j is a slash date',
+    (raw) => {
+      expect(isSlashDate(raw)).toBe(true);
+    },
+  );
 
-  it.each(['2024/03/04', '14.03.2024', '2024-03-04', '', '3/4', '1/2/345', 'a/b/c', '45366', '1710408600'])('%j is not', (raw) => {
-    expect(isSlashDate(raw)).toBe(false);
-  });
+  it.each(['2024/03/04', '14.03.2024', '2024-03-04', '', '3/4', '1/2/345', 'a/b/c', '45366', '1710408600'])(
+    '%j is not',
+    (raw) => {
+      expect(isSlashDate(raw)).toBe(false);
+    },
+  );
 });
 
 describe('patternReader', () => {
@@ -279,19 +285,31 @@ describe('dayBounds', () => {
     expect(bounds && [iso(bounds.start), iso(bounds.end)]).toEqual([start, end]);
   });
 
-  it.each(['2024-2-1', '2023-02-29', '2024-13-01', '2024-03-14T00:00', ' 2024-03-14', '14.03.2024', ''])('refuses %j', (day) => {
-    expect(dayBounds(day)).toBeUndefined();
-  });
+  it.each(['2024-2-1', '2023-02-29', '2024-13-01', '2024-03-14T00:00', ' 2024-03-14', '14.03.2024', ''])(
+    'refuses %j',
+    (day) => {
+      expect(dayBounds(day)).toBeUndefined();
+    },
+  );
 });
 
 describe('wall times by arithmetic', () => {
   it('equal what Date.UTC gives, for any valid date and time from year 100 to 9999', () => {
     fc.assert(
-      fc.property(fc.date({ min: new Date(Date.UTC(100, 0, 1)), max: new Date(Date.UTC(9999, 11, 31, 23, 59, 59, 999)), noInvalidDate: true }), (date) => {
-        const text = date.toISOString().replace(/^\+?0*(\d{4})/, '$1');
-        expect(parseDate(text, UTC, 'dmy')).toBe(date.getTime());
-        expect(parseDate(text.slice(0, 10), UTC, 'dmy')).toBe(Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate()));
-      }),
+      fc.property(
+        fc.date({
+          min: new Date(Date.UTC(100, 0, 1)),
+          max: new Date(Date.UTC(9999, 11, 31, 23, 59, 59, 999)),
+          noInvalidDate: true,
+        }),
+        (date) => {
+          const text = date.toISOString().replace(/^\+?0*(\d{4})/, '$1');
+          expect(parseDate(text, UTC, 'dmy')).toBe(date.getTime());
+          expect(parseDate(text.slice(0, 10), UTC, 'dmy')).toBe(
+            Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate()),
+          );
+        },
+      ),
       { seed: 20261129, numRuns: 2000 },
     );
   });

@@ -30,7 +30,8 @@ interface Shares {
 }
 
 /** A score of the category drawn with `shares` (any score of a category would do). */
-const scoreOf = (u: number, { detractors, passives }: Shares) => (u < detractors ? 3 : u < detractors + passives ? 8 : 9);
+const scoreOf = (u: number, { detractors, passives }: Shares) =>
+  u < detractors ? 3 : u < detractors + passives ? 8 : 9;
 
 /** Which of the levels with these relative sizes a uniform draw falls in. */
 function levelPicker(sizes: readonly number[]): (u: number) => number {
@@ -63,29 +64,32 @@ describe('a column with no effect', () => {
     { sizes: 'Zipf', levels: 4, minN: 30, seed: 104 },
     { sizes: 'Zipf', levels: 8, minN: 30, seed: 108 },
     { sizes: 'Zipf', levels: 20, minN: 30, seed: 120 },
-  ])('with $levels levels of $sizes sizes (--min-n $minN) is called significant in at most 7% of 500 samples of 300-600 answers', ({ sizes, levels, minN, seed }) => {
-    const random = generator(seed);
-    const pick = levelPicker(sizes === 'equal' ? equalSizes(levels) : zipfSizes(levels));
-    let byTest = 0;
-    let bySpread = 0;
-    let compared = 0;
-    for (let run = 0; run < RUNS; run++) {
-      const n = 300 + Math.floor(random() * 301);
-      const tallies = new Map<string, Tally>();
-      for (let i = 0; i < n; i++) {
-        entry(tallies, `level ${pick(random())}`, newTally)[scoreOf(random(), NO_EFFECT)] += 1;
+  ])(
+    'with $levels levels of $sizes sizes (--min-n $minN) is called significant in at most 7% of 500 samples of 300-600 answers',
+    ({ sizes, levels, minN, seed }) => {
+      const random = generator(seed);
+      const pick = levelPicker(sizes === 'equal' ? equalSizes(levels) : zipfSizes(levels));
+      let byTest = 0;
+      let bySpread = 0;
+      let compared = 0;
+      for (let run = 0; run < RUNS; run++) {
+        const n = 300 + Math.floor(random() * 301);
+        const tallies = new Map<string, Tally>();
+        for (let i = 0; i < n; i++) {
+          entry(tallies, `level ${pick(random())}`, newTally)[scoreOf(random(), NO_EFFECT)] += 1;
+        }
+        const driver = analyseCategorical(tallies, minN, STATS);
+        const [{ pAdjusted }] = rankDrivers([driver]);
+        if (pAdjusted < 0.05) byTest++;
+        if (driver.spread !== undefined && (driver.spread.lower > 0 || driver.spread.upper < 0)) bySpread++;
+        compared += driver.levels.filter((l) => l.compared).length;
       }
-      const driver = analyseCategorical(tallies, minN, STATS);
-      const [{ pAdjusted }] = rankDrivers([driver]);
-      if (pAdjusted < 0.05) byTest++;
-      if (driver.spread !== undefined && (driver.spread.lower > 0 || driver.spread.upper < 0)) bySpread++;
-      compared += driver.levels.filter((l) => l.compared).length;
-    }
-    // The simulation is only worth its name when the levels are compared, not all pooled away.
-    expect(compared / RUNS).toBeGreaterThan(Math.min(levels, 4) - 0.5);
-    expect(byTest / RUNS).toBeLessThanOrEqual(0.07);
-    expect(bySpread / RUNS).toBeLessThanOrEqual(0.07);
-  });
+      // The simulation is only worth its name when the levels are compared, not all pooled away.
+      expect(compared / RUNS).toBeGreaterThan(Math.min(levels, 4) - 0.5);
+      expect(byTest / RUNS).toBeLessThanOrEqual(0.07);
+      expect(bySpread / RUNS).toBeLessThanOrEqual(0.07);
+    },
+  );
 });
 
 describe('a real driver against a no-effect column of many levels', () => {

@@ -57,12 +57,25 @@ describe('parseMeasure', () => {
     expect(parseMeasure(raw)).toBe(expected);
   });
 
-  it.each([[''], ['   '], ['1,234.5'], ['1.234,5'], ['1.234.567'], ['1,2,3'], ['12 34'], ['1 2345'], ['3,'], ['-'], ['1e3'], ['12%'], ['0x10'], ['Infinity'], ['n/a']])(
-    'gives NaN for %j',
-    (raw) => {
-      expect(parseMeasure(raw)).toBeNaN();
-    },
-  );
+  it.each([
+    [''],
+    ['   '],
+    ['1,234.5'],
+    ['1.234,5'],
+    ['1.234.567'],
+    ['1,2,3'],
+    ['12 34'],
+    ['1 2345'],
+    ['3,'],
+    ['-'],
+    ['1e3'],
+    ['12%'],
+    ['0x10'],
+    ['Infinity'],
+    ['n/a'],
+  ])('gives NaN for %j', (raw) => {
+    expect(parseMeasure(raw)).toBeNaN();
+  });
 });
 
 describe('NumericDriver', () => {
@@ -312,7 +325,12 @@ describe('analyseCategorical', () => {
     ['email', tallyOf(30, 30, 40)],
     ['post', tallyOf(2, 1, 0)],
   ]);
-  const shape = (minN: number) => analyseCategorical(levels, minN, STATS).levels.map(({ key, levels: pooled, compared }) => ({ key, pooled, compared }));
+  const shape = (minN: number) =>
+    analyseCategorical(levels, minN, STATS).levels.map(({ key, levels: pooled, compared }) => ({
+      key,
+      pooled,
+      compared,
+    }));
 
   it('pools the levels under --min-n into one, listed last', () => {
     expect(shape(5)).toEqual([
@@ -440,7 +458,13 @@ describe('rankDrivers', () => {
 
   it('orders by Holm-adjusted p, ties by raw p, then by effect size; untested last', () => {
     // Holm over the four tested: 0.001 and 0.001 -> 0.004, 0.03 -> 0.06, 0.04 -> max(0.06, 0.04) = 0.06.
-    const ranked = rankDrivers([driver('late', 0.04, 0.9), driver('untested', NaN, NaN), driver('weak', 0.001, 0.1), driver('mid', 0.03, 0.2), driver('strong', 0.001, 0.3)]);
+    const ranked = rankDrivers([
+      driver('late', 0.04, 0.9),
+      driver('untested', NaN, NaN),
+      driver('weak', 0.001, 0.1),
+      driver('mid', 0.03, 0.2),
+      driver('strong', 0.001, 0.3),
+    ]);
     expect(ranked.map((r) => r.driver.name)).toEqual(['strong', 'weak', 'mid', 'late', 'untested']);
     expect(ranked.map((r) => r.pAdjusted)).toEqual([0.004, 0.004, 0.06, 0.06, NaN]);
   });

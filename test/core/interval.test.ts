@@ -3,7 +3,11 @@ import { adjust, INTERVAL_METHODS, interval } from '../../src/core/interval.js';
 import { criticalValue, normalQuantile } from '../../src/core/normal.js';
 import type { Counts } from '../../src/core/tally.js';
 
-const counts = (detractors: number, passives: number, promoters: number): Counts => ({ detractors, passives, promoters });
+const counts = (detractors: number, passives: number, promoters: number): Counts => ({
+  detractors,
+  passives,
+  promoters,
+});
 
 describe('normal quantile', () => {
   it.each([
@@ -94,12 +98,15 @@ describe('score interval (Rocks 2016, Tango-type)', () => {
     return (p - b - n * d) / Math.sqrt(n * (2 * q + d * (1 - d)));
   };
 
-  it.each([counts(1, 2, 3), counts(10, 20, 30), counts(40, 5, 12), counts(3, 0, 1)])('its bounds solve |s(D)| = z for %o', (c) => {
-    const ci = interval(c, 'score', 0.95);
-    expect(s(c, ci.lower)).toBeCloseTo(z, 8);
-    expect(s(c, ci.upper)).toBeCloseTo(-z, 8);
-    expect(ci.lower).toBeLessThan(ci.upper);
-  });
+  it.each([counts(1, 2, 3), counts(10, 20, 30), counts(40, 5, 12), counts(3, 0, 1)])(
+    'its bounds solve |s(D)| = z for %o',
+    (c) => {
+      const ci = interval(c, 'score', 0.95);
+      expect(s(c, ci.lower)).toBeCloseTo(z, 8);
+      expect(s(c, ci.upper)).toBeCloseTo(-z, 8);
+      expect(ci.lower).toBeLessThan(ci.upper);
+    },
+  );
 
   it('reaches +1 when every answer is a promoter and -1 when every answer is a detractor', () => {
     expect(interval(counts(0, 0, 7), 'score', 0.95).upper).toBe(1);

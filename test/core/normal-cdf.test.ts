@@ -48,12 +48,17 @@ describe('normal distribution function', () => {
   });
 
   it('never decreases, including across the branch boundaries', () => {
-    const xs = [-38, -37.5, -20, -5.66, -5.6568, -5.65, -3, -0.663, -0.66291, -0.6628, 0, 0.6628, 0.66291, 0.663, 3, 5.65, 5.66, 8];
+    const xs = [
+      -38, -37.5, -20, -5.66, -5.6568, -5.65, -3, -0.663, -0.66291, -0.6628, 0, 0.6628, 0.66291, 0.663, 3, 5.65, 5.66,
+      8,
+    ];
     const values = xs.map(normalCdf);
     for (let i = 1; i < values.length; i++) expect(values[i]).toBeGreaterThanOrEqual(values[i - 1]);
   });
 
-  it.each([1e-300, 1e-100, 1e-20, 1e-10, 1e-5, 0.001, 0.01, 0.025, 0.1, 0.25, 0.4, 0.5, 0.6, 0.75, 0.9, 0.975, 0.99, 0.999])('inverts the quantile: Φ(quantile(%d)) ≈ p', (p) => {
+  it.each([
+    1e-300, 1e-100, 1e-20, 1e-10, 1e-5, 0.001, 0.01, 0.025, 0.1, 0.25, 0.4, 0.5, 0.6, 0.75, 0.9, 0.975, 0.99, 0.999,
+  ])('inverts the quantile: Φ(quantile(%d)) ≈ p', (p) => {
     // The quantile's last-bit error is magnified by about x² in the far tail.
     expectRelativelyClose(normalCdf(normalQuantile(p)), p, 1e-12);
   });

@@ -3,7 +3,11 @@ import { classify } from '../../src/core/classify.js';
 import { netScore, standardError, variance } from '../../src/core/nps.js';
 import { type Counts, countsOf, tallyOf } from '../../src/core/tally.js';
 
-const counts = (detractors: number, passives: number, promoters: number): Counts => ({ detractors, passives, promoters });
+const counts = (detractors: number, passives: number, promoters: number): Counts => ({
+  detractors,
+  passives,
+  promoters,
+});
 
 describe('classify', () => {
   it.each([

@@ -215,12 +215,15 @@ describe('lastPeriods', () => {
     ['day', 1, 30, '2024-03-10T09:00', 'complete', '2024-02-09', '2024-03-09'],
     ['year', 7, 1, '2025-01-15', 'complete', 'FY2024', 'FY2024'],
     ['year', 1, 2, '2024-06-01', 'in-progress', '2023', '2024'],
-  ] as const)('last %s (fiscal start %i) x%i at %s, ending %s: %s .. %s', (unit, fiscal, count, boundary, end, first, last) => {
-    const cal = calendar(unit, fiscal);
-    const range = lastPeriods(wall(boundary), count, cal, end);
-    expect(periodLabel(range.first, cal)).toBe(first);
-    expect(range.last === Infinity ? 'in progress and later' : periodLabel(range.last, cal)).toBe(last);
-  });
+  ] as const)(
+    'last %s (fiscal start %i) x%i at %s, ending %s: %s .. %s',
+    (unit, fiscal, count, boundary, end, first, last) => {
+      const cal = calendar(unit, fiscal);
+      const range = lastPeriods(wall(boundary), count, cal, end);
+      expect(periodLabel(range.first, cal)).toBe(first);
+      expect(range.last === Infinity ? 'in progress and later' : periodLabel(range.last, cal)).toBe(last);
+    },
+  );
 
   it.each([0, -1, 1.5])('refuses a count of %d', (count) => {
     expect(() => lastPeriods(wall('2024-01-01'), count, calendar('month'))).toThrow(RangeError);

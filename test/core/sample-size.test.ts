@@ -7,7 +7,13 @@ import { responsesForMargin, responsesPerGroupForDifference, worstCaseForMargin 
 const score = { method: 'score', confidence: 0.95 } as const;
 
 /** Both half-widths of the interval at n answers with these shares, in the file's own (integer) counts. */
-function halfWidths(n: number, promoters: number, detractors: number, method: 'score' | 'adjusted-wald' | 'wald' = 'score', confidence = 0.95) {
+function halfWidths(
+  n: number,
+  promoters: number,
+  detractors: number,
+  method: 'score' | 'adjusted-wald' | 'wald' = 'score',
+  confidence = 0.95,
+) {
   const counts = { promoters: n * promoters, passives: n * (1 - promoters - detractors), detractors: n * detractors };
   const i = interval(counts, method, confidence);
   return { below: promoters - detractors - i.lower, above: i.upper - (promoters - detractors) };
@@ -26,7 +32,11 @@ describe('responses for a target margin: the smallest n whose own interval is th
   });
 
   it.each([
-    { name: '±0.05 at 95%, 50% promoters and 20% detractors', margin: 0.05, shares: { promoters: 0.5, detractors: 0.2 } },
+    {
+      name: '±0.05 at 95%, 50% promoters and 20% detractors',
+      margin: 0.05,
+      shares: { promoters: 0.5, detractors: 0.2 },
+    },
     { name: '±0.2, 80% promoters and none detracting', margin: 0.2, shares: { promoters: 0.8, detractors: 0 } },
     { name: '±0.1, 40% promoters and 20% detractors', margin: 0.1, shares: { promoters: 0.4, detractors: 0.2 } },
     { name: '±0.03, 10% promoters and 70% detractors', margin: 0.03, shares: { promoters: 0.1, detractors: 0.7 } },
@@ -50,7 +60,9 @@ describe('responses for a target margin: the smallest n whose own interval is th
 
   it('follows the method and the level asked for', () => {
     expect(responsesForMargin(0.05, { method: 'wald', confidence: 0.95 })).toBe(1537); // ceil(1.96² / 0.05²)
-    expect(responsesForMargin(0.03, { method: 'score', confidence: 0.99 })).toBeGreaterThan(responsesForMargin(0.03, score));
+    expect(responsesForMargin(0.03, { method: 'score', confidence: 0.99 })).toBeGreaterThan(
+      responsesForMargin(0.03, score),
+    );
   });
 
   it('needs one answer for a margin any survey meets', () => {
@@ -98,27 +110,31 @@ describe('the worst case: the shares that need the most responses for a margin',
     { margin: 0.3, method: 'score' },
     { margin: 0.3, method: 'adjusted-wald' },
     { margin: 1.3, method: 'wald' },
-  ] as const)('±$margin by $method: no share on a finer grid needs more, and the shares named need that many', ({ margin, method }) => {
-    const worst = worstCaseForMargin(margin, { method, confidence: 0.95 });
-    const wider = (n: number, p: number, d: number) => {
-      const { below, above } = halfWidths(n, p, d, method);
-      return Math.max(below, above);
-    };
-    // Every mix of promoters, passives and detractors 1/300 apart (not a multiple of the search's
-    // grids), both more promoters and more detractors.
-    const steps = 300;
-    const needMore: string[] = [];
-    let checked = 0;
-    for (let i = 0; i <= steps; i++) {
-      for (let j = 0; i + j <= steps; j++) {
-        if (wider(worst.responses, i / steps, j / steps) > margin) needMore.push(`${i}/${steps} promoters, ${j}/${steps} detractors`);
-        checked++;
+  ] as const)(
+    '±$margin by $method: no share on a finer grid needs more, and the shares named need that many',
+    ({ margin, method }) => {
+      const worst = worstCaseForMargin(margin, { method, confidence: 0.95 });
+      const wider = (n: number, p: number, d: number) => {
+        const { below, above } = halfWidths(n, p, d, method);
+        return Math.max(below, above);
+      };
+      // Every mix of promoters, passives and detractors 1/300 apart (not a multiple of the search's
+      // grids), both more promoters and more detractors.
+      const steps = 300;
+      const needMore: string[] = [];
+      let checked = 0;
+      for (let i = 0; i <= steps; i++) {
+        for (let j = 0; i + j <= steps; j++) {
+          if (wider(worst.responses, i / steps, j / steps) > margin)
+            needMore.push(`${i}/${steps} promoters, ${j}/${steps} detractors`);
+          checked++;
+        }
       }
-    }
-    expect(checked).toBe(((steps + 1) * (steps + 2)) / 2);
-    expect(needMore).toEqual([]);
-    expect(wider(worst.responses - 1, worst.shares.promoters, worst.shares.detractors)).toBeGreaterThan(margin);
-  });
+      expect(checked).toBe(((steps + 1) * (steps + 2)) / 2);
+      expect(needMore).toEqual([]);
+      expect(wider(worst.responses - 1, worst.shares.promoters, worst.shares.detractors)).toBeGreaterThan(margin);
+    },
+  );
 
   it('names whole percentages, promoters first, the same every time', () => {
     const worst = worstCaseForMargin(0.1, score);
@@ -142,8 +158,22 @@ describe('the worst case: the shares that need the most responses for a margin',
 describe('responses per group to detect a difference', () => {
   it.each([
     // (1.9599639845400536 + 0.8416212335729144)² · 2 / 0.1² = 1569.78.
-    { name: '0.1 at 95% with 80% power, worst case', difference: 0.1, confidence: 0.95, power: 0.8, shares: undefined, expected: 1570 },
-    { name: 'the sign of the difference does not matter', difference: -0.1, confidence: 0.95, power: 0.8, shares: undefined, expected: 1570 },
+    {
+      name: '0.1 at 95% with 80% power, worst case',
+      difference: 0.1,
+      confidence: 0.95,
+      power: 0.8,
+      shares: undefined,
+      expected: 1570,
+    },
+    {
+      name: 'the sign of the difference does not matter',
+      difference: -0.1,
+      confidence: 0.95,
+      power: 0.8,
+      shares: undefined,
+      expected: 1570,
+    },
     // Same with V = 0.61: 957.56.
     {
       name: '0.1 at 95% with 80% power, 50% promoters and 20% detractors',
@@ -154,7 +184,14 @@ describe('responses per group to detect a difference', () => {
       expected: 958,
     },
     // (2.5758293035489 + 1.2815515655446004)² · 2 / 0.2² = 743.97.
-    { name: '0.2 at 99% with 90% power, worst case', difference: 0.2, confidence: 0.99, power: 0.9, shares: undefined, expected: 744 },
+    {
+      name: '0.2 at 99% with 90% power, worst case',
+      difference: 0.2,
+      confidence: 0.99,
+      power: 0.9,
+      shares: undefined,
+      expected: 744,
+    },
   ])('$name: $expected', ({ difference, confidence, power, shares, expected }) => {
     expect(responsesPerGroupForDifference(difference, confidence, power, shares)).toBe(expected);
   });
@@ -166,9 +203,27 @@ describe('responses per group to detect a difference', () => {
     { name: 'power 1', difference: 0.1, confidence: 0.95, power: 1, shares: undefined },
     { name: 'power 0', difference: 0.1, confidence: 0.95, power: 0, shares: undefined },
     { name: 'confidence above 1', difference: 0.1, confidence: 1.2, power: 0.8, shares: undefined },
-    { name: 'shares summing above 1', difference: 0.1, confidence: 0.95, power: 0.8, shares: { promoters: 0.6, detractors: 0.6 } },
-    { name: 'all promoters (V = 0)', difference: 0.1, confidence: 0.95, power: 0.8, shares: { promoters: 1, detractors: 0 } },
-    { name: 'all passives (V = 0)', difference: 0.1, confidence: 0.95, power: 0.8, shares: { promoters: 0, detractors: 0 } },
+    {
+      name: 'shares summing above 1',
+      difference: 0.1,
+      confidence: 0.95,
+      power: 0.8,
+      shares: { promoters: 0.6, detractors: 0.6 },
+    },
+    {
+      name: 'all promoters (V = 0)',
+      difference: 0.1,
+      confidence: 0.95,
+      power: 0.8,
+      shares: { promoters: 1, detractors: 0 },
+    },
+    {
+      name: 'all passives (V = 0)',
+      difference: 0.1,
+      confidence: 0.95,
+      power: 0.8,
+      shares: { promoters: 0, detractors: 0 },
+    },
   ])('NaN for $name', ({ difference, confidence, power, shares }) => {
     expect(responsesPerGroupForDifference(difference, confidence, power, shares)).toBeNaN();
   });

@@ -16,7 +16,9 @@ describe('scaleProblem', () => {
   });
 
   it('refuses a 1-5 scale', () => {
-    expect(scaleProblem(tallyOf(repeat([1, 2, 3, 4, 5], 4)), 0)).toBe('all 20 answers are between 1 and 5: this looks like a 1-5 scale, not 0-10');
+    expect(scaleProblem(tallyOf(repeat([1, 2, 3, 4, 5], 4)), 0)).toBe(
+      'all 20 answers are between 1 and 5: this looks like a 1-5 scale, not 0-10',
+    );
   });
 
   it('refuses a 1-7 scale once there are enough answers to tell', () => {
@@ -25,6 +27,8 @@ describe('scaleProblem', () => {
   });
 
   it('refuses a 1-11 recode: no zeros and many elevens', () => {
-    expect(scaleProblem(tallyOf(repeat([1, 5, 8, 9, 10], 10)), 12)).toBe('no answer is 0 and 12 are outside 0-10: this looks like a 1-11 scale');
+    expect(scaleProblem(tallyOf(repeat([1, 5, 8, 9, 10], 10)), 12)).toBe(
+      'no answer is 0 and 12 are outside 0-10: this looks like a 1-11 scale',
+    );
   });
 });

@@ -10,7 +10,12 @@ import { newTally } from '../../src/core/tally.js';
  */
 
 /** z for the confidence levels used here (Python's statistics.NormalDist, unrounded). */
-const Z: Readonly<Record<number, number>> = { 0.8: 1.2815515655446004, 0.9: 1.6448536269514722, 0.95: 1.959963984540054, 0.99: 2.5758293035489004 };
+const Z: Readonly<Record<number, number>> = {
+  0.8: 1.2815515655446004,
+  0.9: 1.6448536269514722,
+  0.95: 1.959963984540054,
+  0.99: 2.5758293035489004,
+};
 
 /**
  * Independent: the score statistic written from the paper (restricted MLE of the promoter share
@@ -76,7 +81,10 @@ describe('the default interval (score)', () => {
   it('is the default of summarize', () => {
     const t = newTally();
     t[10] = 1;
-    expect(summarize(t, { method: 'score', confidence: 0.95 }).lower).toBeCloseTo(100 * interval({ detractors: 0, passives: 0, promoters: 1 }, 'score', 0.95).lower, 12);
+    expect(summarize(t, { method: 'score', confidence: 0.95 }).lower).toBeCloseTo(
+      100 * interval({ detractors: 0, passives: 0, promoters: 1 }, 'score', 0.95).lower,
+      12,
+    );
   });
 
   it.each(grid)(
@@ -122,7 +130,9 @@ describe('exact coverage at 95%', () => {
    */
   function coverage(method: IntervalMethod, n: number): { inside: number; whole: number; mean: number } {
     const outcomes: [number, number, { lower: number; upper: number }][] = [];
-    for (let b = 0; b <= n; b++) for (let c = 0; b + c <= n; c++) outcomes.push([b, c, interval({ detractors: b, passives: n - b - c, promoters: c }, method, 0.95)]);
+    for (let b = 0; b <= n; b++)
+      for (let c = 0; b + c <= n; c++)
+        outcomes.push([b, c, interval({ detractors: b, passives: n - b - c, promoters: c }, method, 0.95)]);
     let inside = 1;
     let whole = 1;
     let sum = 0;
@@ -134,7 +144,9 @@ describe('exact coverage at 95%', () => {
         for (const [b, c, ci] of outcomes) {
           if (ci.lower <= theta + 1e-12 && theta - 1e-12 <= ci.upper) {
             const log = logFactorial[n] - logFactorial[b] - logFactorial[c] - logFactorial[n - b - c];
-            covered += Math.exp(log + kLogP(b, i / GRID) + kLogP(c, j / GRID) + kLogP(n - b - c, (GRID - i - j) / GRID));
+            covered += Math.exp(
+              log + kLogP(b, i / GRID) + kLogP(c, j / GRID) + kLogP(n - b - c, (GRID - i - j) / GRID),
+            );
           }
         }
         if (i > 0 && j > 0 && i + j < GRID) inside = Math.min(inside, covered);

@@ -6,7 +6,11 @@ import { compareGroups, holm } from '../../src/core/significance.js';
 import type { Counts } from '../../src/core/tally.js';
 import { countsOf, tallyOf } from '../../src/core/tally.js';
 
-const counts = (detractors: number, passives: number, promoters: number): Counts => ({ detractors, passives, promoters });
+const counts = (detractors: number, passives: number, promoters: number): Counts => ({
+  detractors,
+  passives,
+  promoters,
+});
 
 describe('estimateShrinkage', () => {
   // Worked by hand: pooled (30, 20, 33) of 83: V = 0.7577297140368704, NPS = 3/83;
@@ -67,7 +71,8 @@ describe('rankBy', () => {
 
 describe('leaderboard', () => {
   const stats = { method: 'adjusted-wald', confidence: 0.95 } as const;
-  const tally = (det: number, pas: number, pro: number) => tallyOf([...Array(det).fill(0), ...Array(pas).fill(7), ...Array(pro).fill(10)]);
+  const tally = (det: number, pas: number, pro: number) =>
+    tallyOf([...Array(det).fill(0), ...Array(pas).fill(7), ...Array(pro).fill(10)]);
   const groups = new Map([
     ['Tiny', tally(0, 0, 3)], // +100 from 3 answers: must not top the board
     ['Star', tally(2, 14, 44)], // +70 of 60
@@ -92,7 +97,9 @@ describe('leaderboard', () => {
   it('tests each ranked group against all other responses, Holm-adjusted', () => {
     const { standings } = leaderboard(groups, 30, 'nps', stats);
     const star = standings[0];
-    const rest = countsOf(tallyOf([...Array(3).fill(10), ...Array(33 + 20).fill(0), ...Array(12 + 20).fill(7), ...Array(15 + 40).fill(10)]));
+    const rest = countsOf(
+      tallyOf([...Array(3).fill(10), ...Array(33 + 20).fill(0), ...Array(12 + 20).fill(7), ...Array(15 + 40).fill(10)]),
+    );
     expect(star.vsRest).toEqual(compareGroups(countsOf(groups.get('Star')!), rest, stats));
     expect(standings.slice(0, 4).map((s) => s.pAdjusted)).toEqual(holm(standings.slice(0, 4).map((s) => s.vsRest!.p)));
   });

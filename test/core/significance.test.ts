@@ -4,7 +4,11 @@ import { normalCdf } from '../../src/core/normal.js';
 import { compareGroups, holm, testBenchmark } from '../../src/core/significance.js';
 import type { Counts } from '../../src/core/tally.js';
 
-const counts = (detractors: number, passives: number, promoters: number): Counts => ({ detractors, passives, promoters });
+const counts = (detractors: number, passives: number, promoters: number): Counts => ({
+  detractors,
+  passives,
+  promoters,
+});
 
 const score = { method: 'score', confidence: 0.95 } as const;
 
@@ -164,7 +168,11 @@ describe("Holm's adjustment", () => {
     { name: 'the textbook example', p: [0.01, 0.04, 0.03, 0.005], expected: [0.03, 0.06, 0.06, 0.02] },
     { name: 'a single p-value is left alone', p: [0.037], expected: [0.037] },
     { name: 'ties get the same adjusted value', p: [0.02, 0.01, 0.02], expected: [0.04, 0.03, 0.04] },
-    { name: 'NaN stays NaN and does not count', p: [0.01, NaN, 0.04, 0.03, 0.005], expected: [0.03, NaN, 0.06, 0.06, 0.02] },
+    {
+      name: 'NaN stays NaN and does not count',
+      p: [0.01, NaN, 0.04, 0.03, 0.005],
+      expected: [0.03, NaN, 0.06, 0.06, 0.02],
+    },
     { name: 'values are capped at 1', p: [0.3, 0.6, 0.02], expected: [0.6, 0.6, 0.06] },
     { name: 'a step-down that must be carried forward', p: [0.5, 0.4], expected: [0.8, 0.8] },
     { name: 'nothing to adjust', p: [], expected: [] },

@@ -43,7 +43,23 @@ const nearShape = (pattern: string) =>
             digits: fc.oneof(
               fc.integer({ min: 0, max: 32 }).map(String),
               fc.integer({ min: 0, max: 9 }).map((n) => `0${n}`),
-              fc.constantFrom('29', '30', '31', '00', '000', '0000', '2000', '1900', '2100', '0400', '96', '13', '24', '60', '123'),
+              fc.constantFrom(
+                '29',
+                '30',
+                '31',
+                '00',
+                '000',
+                '0000',
+                '2000',
+                '1900',
+                '2100',
+                '0400',
+                '96',
+                '13',
+                '24',
+                '60',
+                '123',
+              ),
               fc.integer({ min: 0, max: 9999 }).map(String),
             ),
           }),
@@ -54,33 +70,56 @@ const nearShape = (pattern: string) =>
       ),
     })
     .map(({ year, month, day, hour, minute, millisecond, edits }) => {
-      let text = format(new Date(year, month - 1, day, hour, minute, Math.floor(millisecond / 1000), millisecond % 1000), pattern);
+      let text = format(
+        new Date(year, month - 1, day, hour, minute, Math.floor(millisecond / 1000), millisecond % 1000),
+        pattern,
+      );
       for (const edit of edits) {
         if (edit === 'upper') text = text.toUpperCase();
         else if (edit === 'lower') text = text.toLowerCase();
         else if ('run' in edit) {
           const runs = [...text.matchAll(/[0-9]+/g)];
           const run = runs[edit.run % Math.max(runs.length, 1)];
-          if (run?.index !== undefined) text = text.slice(0, run.index) + edit.digits + text.slice(run.index + run[0].length);
+          if (run?.index !== undefined)
+            text = text.slice(0, run.index) + edit.digits + text.slice(run.index + run[0].length);
         } else {
           const at = edit.at % (text.length + 1);
-          text = edit.insert === '' ? text.slice(0, at) + text.slice(at + 1) : text.slice(0, at) + edit.insert + text.slice(at);
+          text =
+            edit.insert === ''
+              ? text.slice(0, at) + text.slice(at + 1)
+              : text.slice(0, at) + edit.insert + text.slice(at);
         }
       }
       // What SQL's TRIM leaves, as the command line trims the cell.
       return text.replace(/^ +| +$/g, '');
     });
 
-const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
+const MONTHS = [
+  'january',
+  'february',
+  'march',
+  'april',
+  'may',
+  'june',
+  'july',
+  'august',
+  'september',
+  'october',
+  'november',
+  'december',
+];
 /**
  * The words nps sql reads: English month names at the pattern's width, AM and PM. date-fns also
  * reads a month's first letter (J for January), an abbreviation where the pattern has the full
  * name, and a.m., p.m., noon or midnight; those are left without a date (a test below lists them).
  */
 const wordsReadIn = (pattern: string) => {
-  const words = new Set(pattern.includes('MMMM') ? MONTHS : pattern.includes('MMM') ? MONTHS.map((m) => m.slice(0, 3)) : []);
+  const words = new Set(
+    pattern.includes('MMMM') ? MONTHS : pattern.includes('MMM') ? MONTHS.map((m) => m.slice(0, 3)) : [],
+  );
   if (/a/.test(pattern.replace(/'[^']*'/g, ''))) for (const w of ['am', 'pm']) words.add(w);
-  for (const literal of pattern.match(/'[^']*'/g) ?? []) for (const w of literal.match(/[a-z]+/gi) ?? []) words.add(w.toLowerCase());
+  for (const literal of pattern.match(/'[^']*'/g) ?? [])
+    for (const w of literal.match(/[a-z]+/gi) ?? []) words.add(w.toLowerCase());
   return (text: string) => (text.match(/[a-z]+/gi) ?? []).every((w) => words.has(w.toLowerCase()));
 };
 
@@ -148,7 +187,16 @@ describe('the shape of a --date-format date', () => {
 
 describe("each dialect's parse format", () => {
   it.each([
-    ['M/d/yy H:mm', { duckdb: '%m/%d/%y %H:%M', postgres: 'MM/DD/YY HH24:MI', bigquery: '%m/%d/%y %H:%M', snowflake: 'MM/DD/YY HH24:MI', spark: 'M/d/yy H:m' }],
+    [
+      'M/d/yy H:mm',
+      {
+        duckdb: '%m/%d/%y %H:%M',
+        postgres: 'MM/DD/YY HH24:MI',
+        bigquery: '%m/%d/%y %H:%M',
+        snowflake: 'MM/DD/YY HH24:MI',
+        spark: 'M/d/yy H:m',
+      },
+    ],
     [
       "yyyy-MM-dd'T'HH:mm:ss.SSS",
       {
@@ -161,10 +209,34 @@ describe("each dialect's parse format", () => {
     ],
     [
       'd MMM yyyy h:mm a',
-      { duckdb: '%d %b %Y %I:%M %p', postgres: 'DD Mon YYYY HH12:MI AM', bigquery: '%d %b %Y %I:%M %p', snowflake: 'DD MON YYYY HH12:MI AM', spark: 'd MMM y h:m a' },
+      {
+        duckdb: '%d %b %Y %I:%M %p',
+        postgres: 'DD Mon YYYY HH12:MI AM',
+        bigquery: '%d %b %Y %I:%M %p',
+        snowflake: 'DD MON YYYY HH12:MI AM',
+        spark: 'd MMM y h:m a',
+      },
     ],
-    ['MMMM d, yyyy', { duckdb: '%B %d, %Y', postgres: 'Month DD, YYYY', bigquery: '%B %d, %Y', snowflake: 'MMMM DD, YYYY', spark: 'MMMM d, y' }],
-    ['yyyyMMdd HHmm', { duckdb: '%Y%m%d %H%M', postgres: 'YYYYMMDD HH24MI', bigquery: '%Y%m%d %H%M', snowflake: 'YYYYMMDD HH24MI', spark: 'yyyyMMdd HHmm' }],
+    [
+      'MMMM d, yyyy',
+      {
+        duckdb: '%B %d, %Y',
+        postgres: 'Month DD, YYYY',
+        bigquery: '%B %d, %Y',
+        snowflake: 'MMMM DD, YYYY',
+        spark: 'MMMM d, y',
+      },
+    ],
+    [
+      'yyyyMMdd HHmm',
+      {
+        duckdb: '%Y%m%d %H%M',
+        postgres: 'YYYYMMDD HH24MI',
+        bigquery: '%Y%m%d %H%M',
+        snowflake: 'YYYYMMDD HH24MI',
+        spark: 'yyyyMMdd HHmm',
+      },
+    ],
     [
       "dd.MM.yyyy 'at' HH:mm '100%'",
       {
@@ -176,7 +248,8 @@ describe("each dialect's parse format", () => {
       },
     ],
   ] as const)('%s', (pattern, formats) => {
-    for (const dialect of DIALECTS) expect(sqlDateFormat(pattern, dialect, false).format, dialect).toBe(formats[dialect]);
+    for (const dialect of DIALECTS)
+      expect(sqlDateFormat(pattern, dialect, false).format, dialect).toBe(formats[dialect]);
   });
 
   it('matches month names and AM/PM ignoring case, as date-fns reads them', () => {
@@ -187,11 +260,36 @@ describe("each dialect's parse format", () => {
 
 describe('what nps sql does not write', () => {
   it.each([
-    ["yyyy-MM-dd'T'HH:mmXXX", 'duckdb', 'nps sql cannot write the token "XXX" (a time-zone offset) for duckdb', /ISO 8601 text with its offset/],
-    ['EEE, d MMM yyyy', 'postgres', 'nps sql cannot write the token "EEE" (a day of the week) for postgres', /M\/d\/yy H:mm/],
-    ['yyyyMd', 'spark', 'nps sql cannot write the token "M" (one or two digits, followed directly by another number) for spark', /MM/],
-    ['dd/MM', 'snowflake', 'nps sql needs a year (y, yy or yyyy) in the pattern: snowflake would take a year of its own', /add the year/],
-    ['yyyy-MM-dd HH:mm:ss,SSS', 'bigquery', 'nps sql cannot write the token "SSS" (a fraction of a second) for bigquery apart from its seconds', /ss\.SSS/],
+    [
+      "yyyy-MM-dd'T'HH:mmXXX",
+      'duckdb',
+      'nps sql cannot write the token "XXX" (a time-zone offset) for duckdb',
+      /ISO 8601 text with its offset/,
+    ],
+    [
+      'EEE, d MMM yyyy',
+      'postgres',
+      'nps sql cannot write the token "EEE" (a day of the week) for postgres',
+      /M\/d\/yy H:mm/,
+    ],
+    [
+      'yyyyMd',
+      'spark',
+      'nps sql cannot write the token "M" (one or two digits, followed directly by another number) for spark',
+      /MM/,
+    ],
+    [
+      'dd/MM',
+      'snowflake',
+      'nps sql needs a year (y, yy or yyyy) in the pattern: snowflake would take a year of its own',
+      /add the year/,
+    ],
+    [
+      'yyyy-MM-dd HH:mm:ss,SSS',
+      'bigquery',
+      'nps sql cannot write the token "SSS" (a fraction of a second) for bigquery apart from its seconds',
+      /ss\.SSS/,
+    ],
     ['yyyy-MM-dd ko', 'duckdb', 'nps sql cannot write the token "ko" (an ordinal) for duckdb', /spell the date/],
     ["yyyy-MM-dd '['", 'duckdb', 'nps sql cannot match the character "[" for duckdb', /leave it out/],
   ] as const)('%s for %s', (pattern, dialect, message, hint) => {

@@ -8,7 +8,15 @@ describe('summarize', () => {
   it('gives points and percentages for the Market Strategies example', () => {
     const scores = [...Array(200).fill(10), ...Array(200).fill(8), ...Array(100).fill(3)];
     const s = summarize(tallyOf(scores), stats);
-    expect(s).toMatchObject({ n: 500, promoters: 200, passives: 200, detractors: 100, promotersPct: 40, passivesPct: 40, detractorsPct: 20 });
+    expect(s).toMatchObject({
+      n: 500,
+      promoters: 200,
+      passives: 200,
+      detractors: 100,
+      promotersPct: 40,
+      passivesPct: 40,
+      detractorsPct: 20,
+    });
     expect(s.nps).toBeCloseTo(20, 12);
     expect(s.margin).toBeCloseTo(6.559, 3);
     expect(s.distribution).toEqual([0, 0, 0, 100, 0, 0, 0, 0, 200, 0, 200]);

@@ -7,7 +7,17 @@ const names = ['Öst', 'Zeta', 'Åsa', 'Ola', 'Ärla', 'agent 10', 'agent 9', '�
 
 describe('compareText', () => {
   it('orders names by the root collation, numbers as numbers', () => {
-    expect([...names].sort(compareText)).toEqual(['agent 9', 'agent 10', 'Ärla', 'Åsa', 'Lars', 'Łukasz', 'Ola', 'Öst', 'Zeta']);
+    expect([...names].sort(compareText)).toEqual([
+      'agent 9',
+      'agent 10',
+      'Ärla',
+      'Åsa',
+      'Lars',
+      'Łukasz',
+      'Ola',
+      'Öst',
+      'Zeta',
+    ]);
   });
 
   it.each(['sv_SE.UTF-8', 'pl_PL.UTF-8', 'nb_NO.UTF-8', 'C'])('gives the same order under LANG=%s', (lang) => {

@@ -5,7 +5,11 @@ import { countsOf, tallyOf } from '../../src/core/tally.js';
 import { trendOf } from '../../src/core/trend.js';
 
 const stats = { method: 'adjusted-wald', confidence: 0.95 } as const;
-const scores = (pro: number, pas: number, det: number) => [...Array(pro).fill(10), ...Array(pas).fill(8), ...Array(det).fill(2)];
+const scores = (pro: number, pas: number, det: number) => [
+  ...Array(pro).fill(10),
+  ...Array(pas).fill(8),
+  ...Array(det).fill(2),
+];
 
 describe('trendOf', () => {
   const periods = new Map([

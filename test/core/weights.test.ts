@@ -2,7 +2,18 @@ import { describe, expect, it } from 'vitest';
 import { interval } from '../../src/core/interval.js';
 import { compareGroups } from '../../src/core/significance.js';
 import { summarize } from '../../src/core/summary.js';
-import { addAnswer, answersOf, computable, countsOf, effectiveSize, mergeTallies, newTally, restOf, tallyOf, weightOf } from '../../src/core/tally.js';
+import {
+  addAnswer,
+  answersOf,
+  computable,
+  countsOf,
+  effectiveSize,
+  mergeTallies,
+  newTally,
+  restOf,
+  tallyOf,
+  weightOf,
+} from '../../src/core/tally.js';
 
 /*
  * Weighted tallies, checked by hand: fixtures/weighted.csv's five used answers are 10 (weight 2),
@@ -66,7 +77,11 @@ describe('weighted tallies', () => {
     const a = weighted();
     const b = tallyOf([10, 9, 9, 8, 7, 6, 0, 10]);
     const k = 36 / 8.5 / 6;
-    const byHand = compareGroups({ promoters: 3 * k, passives: 1 * k, detractors: 2 * k }, { promoters: 4, passives: 2, detractors: 2 }, stats);
+    const byHand = compareGroups(
+      { promoters: 3 * k, passives: 1 * k, detractors: 2 * k },
+      { promoters: 4, passives: 2, detractors: 2 },
+      stats,
+    );
     expect(compareGroups(countsOf(a), countsOf(b), stats)).toEqual(byHand);
   });
 });
@@ -78,7 +93,8 @@ describe('weights at any scale', () => {
     const s = summarize(scaled(by), stats);
     const plain = summarize(scaled(1), stats);
     expect(s.nEffective).toBeCloseTo(36 / 8.5, 12);
-    for (const key of ['nps', 'lower', 'upper', 'promotersPct', 'detractorsPct'] as const) expect(s[key]).toBeCloseTo(plain[key], 11);
+    for (const key of ['nps', 'lower', 'upper', 'promotersPct', 'detractorsPct'] as const)
+      expect(s[key]).toBeCloseTo(plain[key], 11);
     expect(s.n).toBe(5);
     expect(s.weightedN / (6 * by)).toBeCloseTo(1, 12);
     expect(computable(scaled(by))).toBe(true);

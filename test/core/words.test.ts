@@ -1,19 +1,46 @@
 import { describe, expect, it } from 'vitest';
-import { type DistinctiveTerm, distinctiveTerms, MAX_TERMS, TermCounts, terms, tokenize } from '../../src/core/words.js';
+import {
+  type DistinctiveTerm,
+  distinctiveTerms,
+  MAX_TERMS,
+  TermCounts,
+  terms,
+  tokenize,
+} from '../../src/core/words.js';
 
 describe('tokenize', () => {
   it.each([
     // Stopwords of each language go; letters with diacritics stay whole.
-    { name: 'Swedish', text: 'Väntetiden var för lång, men Åsa löste det!', expected: ['väntetiden', 'lång', 'åsa', 'löste'] },
-    { name: 'Norwegian', text: 'Ventetiden var altfor lang, men Øystein hjalp meg raskt.', expected: ['ventetiden', 'altfor', 'lang', 'øystein', 'hjalp', 'raskt'] },
-    { name: 'Danish', text: 'Jeg ventede længe i køen, men medarbejderen var sød og hjælpsom', expected: ['ventede', 'længe', 'køen', 'medarbejderen', 'sød', 'hjælpsom'] },
+    {
+      name: 'Swedish',
+      text: 'Väntetiden var för lång, men Åsa löste det!',
+      expected: ['väntetiden', 'lång', 'åsa', 'löste'],
+    },
+    {
+      name: 'Norwegian',
+      text: 'Ventetiden var altfor lang, men Øystein hjalp meg raskt.',
+      expected: ['ventetiden', 'altfor', 'lang', 'øystein', 'hjalp', 'raskt'],
+    },
+    {
+      name: 'Danish',
+      text: 'Jeg ventede længe i køen, men medarbejderen var sød og hjælpsom',
+      expected: ['ventede', 'længe', 'køen', 'medarbejderen', 'sød', 'hjælpsom'],
+    },
     { name: 'Polish', text: 'Długo czekałem na połączenie', expected: ['długo', 'czekałem', 'połączenie'] },
     { name: 'Polish letters', text: 'Zażółć gęślą jaźń', expected: ['zażółć', 'gęślą', 'jaźń'] },
     { name: 'German', text: 'Die Wartezeit war zu lang', expected: ['wartezeit', 'lang'] },
     { name: 'German letters', text: 'Über Straße Größe', expected: ['straße', 'größe'] },
-    { name: 'English', text: "The wait time was too long; the agent didn't call back", expected: ['wait', 'time', 'long', 'agent', 'didn', 'call', 'back'] },
+    {
+      name: 'English',
+      text: "The wait time was too long; the agent didn't call back",
+      expected: ['wait', 'time', 'long', 'agent', 'didn', 'call', 'back'],
+    },
     // "bra", "tack", "gut", "Dank" are in the stopword lists but are what a comment is about.
-    { name: 'opinion words survive the stopword lists', text: 'Mycket bra service, tack!', expected: ['bra', 'service', 'tack'] },
+    {
+      name: 'opinion words survive the stopword lists',
+      text: 'Mycket bra service, tack!',
+      expected: ['bra', 'service', 'tack'],
+    },
     { name: 'German opinion words', text: 'Sehr gut, vielen Dank', expected: ['gut', 'dank'] },
     { name: 'decomposed letters are composed', text: 'Cafe\u0301 A\u030Asa', expected: ['café', 'åsa'] },
     {
@@ -23,13 +50,21 @@ describe('tokenize', () => {
     },
     { name: 'inline tags', text: 'Kundtjänst <b>svarade</b> aldrig', expected: ['kundtjänst', 'svarade', 'aldrig'] },
     { name: 'numeric entities are decoded', text: 'V&#228;ntetid &#x6B;&#xF6;', expected: ['väntetid', 'kö'] },
-    { name: 'emoji split and vanish, keycaps included', text: 'Toppen 😀👍 service🙂bra 1️⃣', expected: ['toppen', 'service', 'bra'] },
+    {
+      name: 'emoji split and vanish, keycaps included',
+      text: 'Toppen 😀👍 service🙂bra 1️⃣',
+      expected: ['toppen', 'service', 'bra'],
+    },
     {
       name: 'pure numbers go, digits inside words stay',
       text: 'Ventade 45 min, 4G funkar inte, 2024-01-05 ringde jag igen',
       expected: ['ventade', '4g', 'funkar', 'inte', 'ringde'],
     },
-    { name: 'single letters, fractions and decimal commas go', text: 'a b c é ok x2 covid19 10st ½ 3,5 minuter', expected: ['ok', 'x2', 'covid19', '10st', 'minuter'] },
+    {
+      name: 'single letters, fractions and decimal commas go',
+      text: 'a b c é ok x2 covid19 10st ½ 3,5 minuter',
+      expected: ['ok', 'x2', 'covid19', '10st', 'minuter'],
+    },
     { name: 'stopword entries with punctuation', text: 'und? z.b. d.h.', expected: [] },
     { name: 'punctuation only', text: '  ...!!! ', expected: [] },
     { name: 'empty', text: '', expected: [] },
@@ -40,14 +75,38 @@ describe('tokenize', () => {
 
 describe('terms', () => {
   it.each([
-    { name: 'a phrase of adjacent words', text: 'Lång väntetid i telefonkön', expected: ['lång', 'väntetid', 'telefonkön', 'lång väntetid'] },
-    { name: 'no phrase across a full stop', text: 'Snabb hjälp. Trevlig personal', expected: ['snabb', 'hjälp', 'trevlig', 'personal', 'snabb hjälp', 'trevlig personal'] },
-    { name: 'no phrase across ! ? ; or a newline', text: 'slow!rude?queue;hold\nhelp', expected: ['slow', 'rude', 'queue', 'hold', 'help'] },
-    { name: 'no phrase across a line-break tag', text: 'Bra service<br>snabb hjälp', expected: ['bra', 'service', 'snabb', 'hjälp', 'bra service', 'snabb hjälp'] },
+    {
+      name: 'a phrase of adjacent words',
+      text: 'Lång väntetid i telefonkön',
+      expected: ['lång', 'väntetid', 'telefonkön', 'lång väntetid'],
+    },
+    {
+      name: 'no phrase across a full stop',
+      text: 'Snabb hjälp. Trevlig personal',
+      expected: ['snabb', 'hjälp', 'trevlig', 'personal', 'snabb hjälp', 'trevlig personal'],
+    },
+    {
+      name: 'no phrase across ! ? ; or a newline',
+      text: 'slow!rude?queue;hold\nhelp',
+      expected: ['slow', 'rude', 'queue', 'hold', 'help'],
+    },
+    {
+      name: 'no phrase across a line-break tag',
+      text: 'Bra service<br>snabb hjälp',
+      expected: ['bra', 'service', 'snabb', 'hjälp', 'bra service', 'snabb hjälp'],
+    },
     { name: 'no phrase across a stopword', text: 'Sehr gut, vielen Dank', expected: ['gut', 'dank'] },
     { name: 'no phrase across a number', text: 'waited 40 minutes', expected: ['waited', 'minutes'] },
-    { name: 'a comma does not break a phrase', text: 'slow, rude agent', expected: ['slow', 'rude', 'agent', 'slow rude', 'rude agent'] },
-    { name: 'Polish', text: 'Długo czekałem na połączenie', expected: ['długo', 'czekałem', 'połączenie', 'długo czekałem'] },
+    {
+      name: 'a comma does not break a phrase',
+      text: 'slow, rude agent',
+      expected: ['slow', 'rude', 'agent', 'slow rude', 'rude agent'],
+    },
+    {
+      name: 'Polish',
+      text: 'Długo czekałem na połączenie',
+      expected: ['długo', 'czekałem', 'połączenie', 'długo czekałem'],
+    },
     { name: 'a repeated word', text: 'wait wait', expected: ['wait', 'wait', 'wait wait'] },
     { name: 'empty', text: '', expected: [] },
   ])('$name', ({ text, expected }) => {
@@ -108,10 +167,38 @@ describe("distinctive terms (Fightin' Words)", () => {
     // promoter quick: delta = ln(4.5/7.5) - ln(1.5/10.5) = ln(4.2), var = 1/4.5 + 1/1.5.
     // promoter help equals detractor rude; promoter slow is negative and left out.
     expectRows(distinctiveTerms(twoCategories(), { top: 10, minCount: 1, priorStrength: 6 }), [
-      { term: 'rude', category: 'detractor', count: 2, otherCount: 0, logOdds: Math.log(11 / 3), z: 1.1252120709616595 },
-      { term: 'slow', category: 'detractor', count: 3, otherCount: 1, logOdds: Math.log(15 / 7), z: Math.log(15 / 7) / Math.sqrt(8 / 15) },
-      { term: 'hold', category: 'detractor', count: 1, otherCount: 0, logOdds: Math.log(23 / 7), z: Math.log(23 / 7) / Math.sqrt(8 / 3) },
-      { term: 'quick', category: 'promoter', count: 3, otherCount: 0, logOdds: Math.log(4.2), z: Math.log(4.2) / Math.sqrt(1 / 4.5 + 1 / 1.5) },
+      {
+        term: 'rude',
+        category: 'detractor',
+        count: 2,
+        otherCount: 0,
+        logOdds: Math.log(11 / 3),
+        z: 1.1252120709616595,
+      },
+      {
+        term: 'slow',
+        category: 'detractor',
+        count: 3,
+        otherCount: 1,
+        logOdds: Math.log(15 / 7),
+        z: Math.log(15 / 7) / Math.sqrt(8 / 15),
+      },
+      {
+        term: 'hold',
+        category: 'detractor',
+        count: 1,
+        otherCount: 0,
+        logOdds: Math.log(23 / 7),
+        z: Math.log(23 / 7) / Math.sqrt(8 / 3),
+      },
+      {
+        term: 'quick',
+        category: 'promoter',
+        count: 3,
+        otherCount: 0,
+        logOdds: Math.log(4.2),
+        z: Math.log(4.2) / Math.sqrt(1 / 4.5 + 1 / 1.5),
+      },
       { term: 'help', category: 'promoter', count: 2, otherCount: 0, logOdds: Math.log(11 / 3), z: 1.1252120709616595 },
     ]);
   });
@@ -119,10 +206,38 @@ describe("distinctive terms (Fightin' Words)", () => {
   it('uses the pooled total as alpha0 by default (12 here)', () => {
     // detractor rude: alpha_w = 2, delta = ln(4/14) - ln(2/16) = ln(16/7), var = 1/4 + 1/2.
     expectRows(distinctiveTerms(twoCategories(), { top: 2, minCount: 1 }), [
-      { term: 'rude', category: 'detractor', count: 2, otherCount: 0, logOdds: Math.log(16 / 7), z: Math.log(16 / 7) / Math.sqrt(0.75) },
-      { term: 'slow', category: 'detractor', count: 3, otherCount: 1, logOdds: 0.503526321284379, z: 0.8599349039276311 },
-      { term: 'quick', category: 'promoter', count: 3, otherCount: 0, logOdds: 0.916290731874155, z: 1.2958307800931992 },
-      { term: 'help', category: 'promoter', count: 2, otherCount: 0, logOdds: 0.8266785731844677, z: 0.9545661935226963 },
+      {
+        term: 'rude',
+        category: 'detractor',
+        count: 2,
+        otherCount: 0,
+        logOdds: Math.log(16 / 7),
+        z: Math.log(16 / 7) / Math.sqrt(0.75),
+      },
+      {
+        term: 'slow',
+        category: 'detractor',
+        count: 3,
+        otherCount: 1,
+        logOdds: 0.503526321284379,
+        z: 0.8599349039276311,
+      },
+      {
+        term: 'quick',
+        category: 'promoter',
+        count: 3,
+        otherCount: 0,
+        logOdds: 0.916290731874155,
+        z: 1.2958307800931992,
+      },
+      {
+        term: 'help',
+        category: 'promoter',
+        count: 2,
+        otherCount: 0,
+        logOdds: 0.8266785731844677,
+        z: 0.9545661935226963,
+      },
     ]);
   });
 
@@ -134,14 +249,33 @@ describe("distinctive terms (Fightin' Words)", () => {
       ['promoter', 'slow. '.repeat(1000) + 'quick. '.repeat(6000)],
     ]);
     expectRows(distinctiveTerms(counts, { top: 1, minCount: 1 }), [
-      { term: 'slow', category: 'detractor', count: 6000, otherCount: 1000, logOdds: 2 * Math.log(11 / 6), z: (2 * Math.log(11 / 6)) / Math.sqrt(1 / 11000 + 1 / 6000) },
-      { term: 'quick', category: 'promoter', count: 6000, otherCount: 0, logOdds: 1.513957505375981, z: 83.27055418456452 },
+      {
+        term: 'slow',
+        category: 'detractor',
+        count: 6000,
+        otherCount: 1000,
+        logOdds: 2 * Math.log(11 / 6),
+        z: (2 * Math.log(11 / 6)) / Math.sqrt(1 / 11000 + 1 / 6000),
+      },
+      {
+        term: 'quick',
+        category: 'promoter',
+        count: 6000,
+        otherCount: 0,
+        logOdds: 1.513957505375981,
+        z: 83.27055418456452,
+      },
     ]);
   });
 
   it('leaves out terms said fewer than minCount times', () => {
     const rows = distinctiveTerms(twoCategories(), { top: 10, minCount: 2, priorStrength: 6 });
-    expect(rows.map((row) => `${row.category}:${row.term}`)).toEqual(['detractor:rude', 'detractor:slow', 'promoter:quick', 'promoter:help']);
+    expect(rows.map((row) => `${row.category}:${row.term}`)).toEqual([
+      'detractor:rude',
+      'detractor:slow',
+      'promoter:quick',
+      'promoter:help',
+    ]);
   });
 
   it('orders equal z by term', () => {
@@ -152,7 +286,14 @@ describe("distinctive terms (Fightin' Words)", () => {
     ]);
     expectRows(distinctiveTerms(counts, { top: 10, minCount: 1, priorStrength: 4 }), [
       { term: 'queue', category: 'detractor', count: 1, otherCount: 0, logOdds: Math.log(2.5), z: 0.7481482497110113 },
-      { term: 'transfer', category: 'detractor', count: 1, otherCount: 0, logOdds: Math.log(2.5), z: 0.7481482497110113 },
+      {
+        term: 'transfer',
+        category: 'detractor',
+        count: 1,
+        otherCount: 0,
+        logOdds: Math.log(2.5),
+        z: 0.7481482497110113,
+      },
       { term: 'quick', category: 'promoter', count: 2, otherCount: 0, logOdds: Math.log(4), z: 1.6007548451372582 },
     ]);
   });
@@ -169,12 +310,54 @@ describe("distinctive terms (Fightin' Words)", () => {
     ]);
     expectRows(distinctiveTerms(counts, { top: 10, minCount: 1, priorStrength: 4 }), [
       { term: 'slow', category: 'detractor', count: 2, otherCount: 1, logOdds: Math.log(3), z: 1.2034694649118016 },
-      { term: 'rude', category: 'detractor', count: 1, otherCount: 0, logOdds: 1.945910149055313, z: 1.0048636800676292 },
-      { term: 'hold', category: 'passive', count: 2, otherCount: 1, logOdds: Math.log(3), z: Math.log(3) / Math.sqrt(1 / 3 + 1 / 2) },
-      { term: 'fine', category: 'passive', count: 1, otherCount: 1, logOdds: 0.4895482253187058, z: 0.4468943433227947 },
-      { term: 'quick', category: 'promoter', count: 2, otherCount: 0, logOdds: 2.1400661634962708, z: 1.5628833497339285 },
-      { term: 'friendly', category: 'promoter', count: 1, otherCount: 0, logOdds: 1.945910149055313, z: 1.0048636800676292 },
-      { term: 'fine', category: 'promoter', count: 1, otherCount: 1, logOdds: 0.4895482253187058, z: 0.4468943433227947 },
+      {
+        term: 'rude',
+        category: 'detractor',
+        count: 1,
+        otherCount: 0,
+        logOdds: 1.945910149055313,
+        z: 1.0048636800676292,
+      },
+      {
+        term: 'hold',
+        category: 'passive',
+        count: 2,
+        otherCount: 1,
+        logOdds: Math.log(3),
+        z: Math.log(3) / Math.sqrt(1 / 3 + 1 / 2),
+      },
+      {
+        term: 'fine',
+        category: 'passive',
+        count: 1,
+        otherCount: 1,
+        logOdds: 0.4895482253187058,
+        z: 0.4468943433227947,
+      },
+      {
+        term: 'quick',
+        category: 'promoter',
+        count: 2,
+        otherCount: 0,
+        logOdds: 2.1400661634962708,
+        z: 1.5628833497339285,
+      },
+      {
+        term: 'friendly',
+        category: 'promoter',
+        count: 1,
+        otherCount: 0,
+        logOdds: 1.945910149055313,
+        z: 1.0048636800676292,
+      },
+      {
+        term: 'fine',
+        category: 'promoter',
+        count: 1,
+        otherCount: 1,
+        logOdds: 0.4895482253187058,
+        z: 0.4468943433227947,
+      },
     ]);
   });
 
@@ -193,7 +376,10 @@ describe("distinctive terms (Fightin' Words)", () => {
           ['promoter', 'och det är 42 😀'],
         ]),
     },
-    { name: 'a single category, with nothing to compare against', counts: () => countsOf([['detractor', 'Slow. Rude.']]) },
+    {
+      name: 'a single category, with nothing to compare against',
+      counts: () => countsOf([['detractor', 'Slow. Rude.']]),
+    },
   ])('returns nothing for $name', ({ counts }) => {
     expect(distinctiveTerms(counts(), { top: 10, minCount: 1 })).toEqual([]);
   });

@@ -15,13 +15,19 @@ describe('zoneOf', () => {
     vi.restoreAllMocks();
   });
 
-  it.each(['Mars/Base', '', 'Stockholm', 'Europe/Stockholmm', 'UTC+1', '+01:00', 'not a zone'])('knows no zone %j', (name) => {
-    expect(zoneOf(name)).toBeUndefined();
-  });
+  it.each(['Mars/Base', '', 'Stockholm', 'Europe/Stockholmm', 'UTC+1', '+01:00', 'not a zone'])(
+    'knows no zone %j',
+    (name) => {
+      expect(zoneOf(name)).toBeUndefined();
+    },
+  );
 
-  it.each(['Europe/Stockholm', 'europe/stockholm', 'EUROPE/STOCKHOLM', 'America/New_York', 'Asia/Kolkata', 'CET'])('knows %j and keeps its name as given', (name) => {
-    expect(zoneOf(name)?.name).toBe(name);
-  });
+  it.each(['Europe/Stockholm', 'europe/stockholm', 'EUROPE/STOCKHOLM', 'America/New_York', 'Asia/Kolkata', 'CET'])(
+    'knows %j and keeps its name as given',
+    (name) => {
+      expect(zoneOf(name)?.name).toBe(name);
+    },
+  );
 
   it('reads a name in any letter case as the same zone', () => {
     expect(iso(zone('europe/stockholm').toWall(ms('2024-07-01T12:00:00.000Z')))).toBe('2024-07-01T14:00:00.000Z');
@@ -31,15 +37,18 @@ describe('zoneOf', () => {
     expect(zoneOf('UTC')).toBe(UTC);
   });
 
-  it.each(['UTC', 'utc', 'Etc/UTC', 'etc/utc', 'Z', 'z', 'GMT', 'Etc/GMT'])('reads %j as UTC without asking Intl', (name) => {
-    const intl = vi.spyOn(Intl, 'DateTimeFormat');
-    const z = zone(name);
-    const t = ms('2024-07-01T12:34:56.789Z');
-    expect(z.name).toBe(name);
-    expect(z.toWall(t)).toBe(t);
-    expect(z.fromWall(t)).toBe(t);
-    expect(intl).not.toHaveBeenCalled();
-  });
+  it.each(['UTC', 'utc', 'Etc/UTC', 'etc/utc', 'Z', 'z', 'GMT', 'Etc/GMT'])(
+    'reads %j as UTC without asking Intl',
+    (name) => {
+      const intl = vi.spyOn(Intl, 'DateTimeFormat');
+      const z = zone(name);
+      const t = ms('2024-07-01T12:34:56.789Z');
+      expect(z.name).toBe(name);
+      expect(z.toWall(t)).toBe(t);
+      expect(z.fromWall(t)).toBe(t);
+      expect(intl).not.toHaveBeenCalled();
+    },
+  );
 });
 
 describe('toWall', () => {
@@ -78,10 +87,20 @@ describe('toWall', () => {
 
   it('is right on both sides of a mid-hour change, whichever side is asked first', () => {
     const stJohns = zone('America/St_Johns');
-    const walls = ['2024-03-10T05:45:00.000Z', '2024-03-10T05:00:00.000Z', '2024-03-10T05:29:59.999Z', '2024-03-10T05:30:00.000Z', '2024-03-10T05:45:00.000Z'].map((instant) =>
-      iso(stJohns.toWall(ms(instant))),
-    );
-    expect(walls).toEqual(['2024-03-10T03:15:00.000Z', '2024-03-10T01:30:00.000Z', '2024-03-10T01:59:59.999Z', '2024-03-10T03:00:00.000Z', '2024-03-10T03:15:00.000Z']);
+    const walls = [
+      '2024-03-10T05:45:00.000Z',
+      '2024-03-10T05:00:00.000Z',
+      '2024-03-10T05:29:59.999Z',
+      '2024-03-10T05:30:00.000Z',
+      '2024-03-10T05:45:00.000Z',
+    ].map((instant) => iso(stJohns.toWall(ms(instant))));
+    expect(walls).toEqual([
+      '2024-03-10T03:15:00.000Z',
+      '2024-03-10T01:30:00.000Z',
+      '2024-03-10T01:59:59.999Z',
+      '2024-03-10T03:00:00.000Z',
+      '2024-03-10T03:15:00.000Z',
+    ]);
   });
 
   it.each([NaN, Infinity, -Infinity, 8.64e15])('gives NaN for %s', (value) => {
@@ -112,17 +131,20 @@ describe('fromWall', () => {
     expect(iso(zone(name).fromWall(ms(wall)))).toBe(instant);
   });
 
-  it.each(['Europe/Stockholm', 'America/New_York', 'America/St_Johns', 'Australia/Lord_Howe'])('%s: every quarter hour of 2024 goes back to its first instant', (name) => {
-    const z = zone(name);
-    const wrong: string[] = [];
-    for (let t = ms('2024-01-01T00:00:00.000Z'); t < ms('2025-01-01T00:00:00.000Z'); t += 900_000) {
-      const wall = z.toWall(t);
-      const back = z.fromWall(wall);
-      // the same wall time, at the same instant or (clocks set back) up to an hour earlier
-      if (z.toWall(back) !== wall || back > t || t - back > 3_600_000) wrong.push(iso(t));
-    }
-    expect(wrong).toEqual([]);
-  });
+  it.each(['Europe/Stockholm', 'America/New_York', 'America/St_Johns', 'Australia/Lord_Howe'])(
+    '%s: every quarter hour of 2024 goes back to its first instant',
+    (name) => {
+      const z = zone(name);
+      const wrong: string[] = [];
+      for (let t = ms('2024-01-01T00:00:00.000Z'); t < ms('2025-01-01T00:00:00.000Z'); t += 900_000) {
+        const wall = z.toWall(t);
+        const back = z.fromWall(wall);
+        // the same wall time, at the same instant or (clocks set back) up to an hour earlier
+        if (z.toWall(back) !== wall || back > t || t - back > 3_600_000) wrong.push(iso(t));
+      }
+      expect(wrong).toEqual([]);
+    },
+  );
 });
 
 describe('wallTime', () => {

@@ -9,11 +9,17 @@ import { type SpawnSyncOptions, type SpawnSyncReturns, spawnSync } from 'node:ch
 export const CHILD_TIMEOUT_MS = 5 * 60_000;
 
 /** spawnSync with text output and CHILD_TIMEOUT_MS; a child killed for running past it fails the test, saying so. */
-export function spawnChild(command: string, args: readonly string[], options: SpawnSyncOptions = {}): SpawnSyncReturns<string> {
+export function spawnChild(
+  command: string,
+  args: readonly string[],
+  options: SpawnSyncOptions = {},
+): SpawnSyncReturns<string> {
   const timeout = options.timeout ?? CHILD_TIMEOUT_MS;
   const result = spawnSync(command, args, { ...options, timeout, encoding: 'utf8' });
   if ((result.error as NodeJS.ErrnoException | undefined)?.code === 'ETIMEDOUT') {
-    throw new Error(`${command} ${args.join(' ').slice(0, 200)}: still running after ${timeout / 1000} s, killed (a hang?)`);
+    throw new Error(
+      `${command} ${args.join(' ').slice(0, 200)}: still running after ${timeout / 1000} s, killed (a hang?)`,
+    );
   }
   return result;
 }

@@ -7,10 +7,20 @@ export interface FakeIo extends Io {
 }
 
 /** An Io that records what the CLI writes; stdin is the given bytes (or an interactive terminal). */
-export function fakeIo(options: { stdin?: Buffer; env?: Record<string, string>; stdoutIsTTY?: boolean; stderrIsTTY?: boolean; stdoutColumns?: number } = {}): FakeIo {
+export function fakeIo(
+  options: {
+    stdin?: Buffer;
+    env?: Record<string, string>;
+    stdoutIsTTY?: boolean;
+    stderrIsTTY?: boolean;
+    stdoutColumns?: number;
+  } = {},
+): FakeIo {
   const out: string[] = [];
   const err: string[] = [];
-  const stdin = Object.assign(Readable.from(options.stdin ? [options.stdin] : []), { isTTY: options.stdin === undefined });
+  const stdin = Object.assign(Readable.from(options.stdin ? [options.stdin] : []), {
+    isTTY: options.stdin === undefined,
+  });
   return {
     stdin,
     stdout: {

@@ -13,7 +13,9 @@ export interface Meta {
  * A command's figures: its JSON tables, apart from the meta and notes that name the input (so runs
  * on two inputs compare), after checking that it exits 0.
  */
-export async function figures(...args: string[]): Promise<{ tables: Record<string, Record<string, unknown>>; meta: Meta }> {
+export async function figures(
+  ...args: string[]
+): Promise<{ tables: Record<string, Record<string, unknown>>; meta: Meta }> {
   const io = fakeIo();
   const exit = await main([...args, '--format', 'json'], io);
   expect(exit, io.err()).toBe(0);

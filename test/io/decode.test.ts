@@ -17,12 +17,37 @@ const utf16be = (text: string) => Buffer.from(text, 'utf16le').swap16();
 /** The windows-1250 bytes of the Polish, Czech, Slovak and Hungarian letters used below (from its code chart). */
 const WINDOWS_1250: Record<string, number> = {
   ...{ ł: 0xb3, Ł: 0xa3, ś: 0x9c, Ś: 0x8c, ż: 0xbf, Ż: 0xaf, ó: 0xf3, ą: 0xb9, ę: 0xea, ź: 0x9f, ń: 0xf1, ć: 0xe6 },
-  ...{ á: 0xe1, č: 0xe8, ď: 0xef, é: 0xe9, ě: 0xec, í: 0xed, ň: 0xf2, ř: 0xf8, š: 0x9a, ť: 0x9d, ú: 0xfa, ů: 0xf9, ý: 0xfd, ž: 0x9e },
+  ...{
+    á: 0xe1,
+    č: 0xe8,
+    ď: 0xef,
+    é: 0xe9,
+    ě: 0xec,
+    í: 0xed,
+    ň: 0xf2,
+    ř: 0xf8,
+    š: 0x9a,
+    ť: 0x9d,
+    ú: 0xfa,
+    ů: 0xf9,
+    ý: 0xfd,
+    ž: 0x9e,
+  },
   ...{ Á: 0xc1, Č: 0xc8, Ď: 0xcf, Š: 0x8a, Ť: 0x8d, Ž: 0x8e, ľ: 0xbe, Ľ: 0xbc, ô: 0xf4, ä: 0xe4 },
   ...{ ő: 0xf5, ű: 0xfb, ö: 0xf6, ü: 0xfc },
 };
 /** The windows-1257 bytes of the Lithuanian letters used below (from its code chart). */
-const WINDOWS_1257: Record<string, number> = { ą: 0xe0, ė: 0xeb, ę: 0xe6, š: 0xf0, ū: 0xfb, ž: 0xfe, Ą: 0xc0, Š: 0xd0, Ž: 0xde };
+const WINDOWS_1257: Record<string, number> = {
+  ą: 0xe0,
+  ė: 0xeb,
+  ę: 0xe6,
+  š: 0xf0,
+  ū: 0xfb,
+  ž: 0xfe,
+  Ą: 0xc0,
+  Š: 0xd0,
+  Ž: 0xde,
+};
 /** Text as the bytes of a single-byte code page, by its chart of the letters beyond ASCII. */
 const encoded = (chart: Record<string, number>, text: string): Buffer =>
   Buffer.from(
@@ -59,7 +84,9 @@ describe('toUtf8', () => {
   });
 
   it('decodes UTF-16 with and without a byte-order mark', async () => {
-    const le = await decode([Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('Datum\tBetyg\r\nå\t9\r\n', 'utf16le')])]);
+    const le = await decode([
+      Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('Datum\tBetyg\r\nå\t9\r\n', 'utf16le')]),
+    ]);
     expect(le.text).toBe('Datum\tBetyg\r\nå\t9\r\n');
     expect(le.decoding.encoding).toBe('utf-16le');
     const be = await decode([utf16be('id,score\n1,ż\n')]);
@@ -67,7 +94,10 @@ describe('toUtf8', () => {
   });
 
   it('falls back to windows-1252 from the first invalid byte, and says after how many line breaks', async () => {
-    const bytes = Buffer.concat([Buffer.from('id,c\n1,ok\n2,bra\n', 'utf8'), Buffer.from('3,d\xe5ligt\n4,b\xe4st\n', 'latin1')]);
+    const bytes = Buffer.concat([
+      Buffer.from('id,c\n1,ok\n2,bra\n', 'utf8'),
+      Buffer.from('3,d\xe5ligt\n4,b\xe4st\n', 'latin1'),
+    ]);
     const { text, decoding, fallbacks } = await decode([bytes]);
     expect(text).toBe('id,c\n1,ok\n2,bra\n3,dåligt\n4,bäst\n');
     expect(fallbacks).toEqual([3]);
@@ -108,18 +138,24 @@ describe('toUtf8', () => {
     expect(['windows-1250', 'iso-8859-2']).toContain(decoding.fellBack);
   });
 
-  it.each([['Müller'], ['Français'], ['Ñandú'], ['Åsa Öberg'], ['Ærø'], ['Crème brûlée, 50 £'], ['Très bon accueil, à revoir, conseillère très aimable, goût']])(
-    'keeps %s in windows-1252 as windows-1252',
-    async (name) => {
-      const original = `id,score,agent\n1,9,${name}\n`;
-      const { text, decoding } = await decode([Buffer.from(original, 'latin1')]);
-      expect(text).toBe(original);
-      expect(decoding.fellBack).toBe('windows-1252');
-    },
-  );
+  it.each([
+    ['Müller'],
+    ['Français'],
+    ['Ñandú'],
+    ['Åsa Öberg'],
+    ['Ærø'],
+    ['Crème brûlée, 50 £'],
+    ['Très bon accueil, à revoir, conseillère très aimable, goût'],
+  ])('keeps %s in windows-1252 as windows-1252', async (name) => {
+    const original = `id,score,agent\n1,9,${name}\n`;
+    const { text, decoding } = await decode([Buffer.from(original, 'latin1')]);
+    expect(text).toBe(original);
+    expect(decoding.fellBack).toBe('windows-1252');
+  });
 
   it('keeps Lithuanian in windows-1257 as windows-1257', async () => {
-    const original = 'id,score,agent\n1,9,Jonas Žemaitis\n2,4,Ona Šimkutė\n3,10,Rūta Grybauskaitė\n4,8,Ąžuolas Kęstutis\n';
+    const original =
+      'id,score,agent\n1,9,Jonas Žemaitis\n2,4,Ona Šimkutė\n3,10,Rūta Grybauskaitė\n4,8,Ąžuolas Kęstutis\n';
     const { text, decoding } = await decode([encoded(WINDOWS_1257, original)]);
     expect(text).toBe(original);
     expect(decoding.fellBack).toBe('windows-1257');
@@ -137,7 +173,10 @@ describe('toUtf8', () => {
   });
 
   it('reads a named encoding', async () => {
-    const { text } = await decode([Buffer.from([0x4f, 0x63, 0x65, 0x6e, 0x61, 0x3b, 0xb3, 0xb9, 0x9c])], 'windows-1250');
+    const { text } = await decode(
+      [Buffer.from([0x4f, 0x63, 0x65, 0x6e, 0x61, 0x3b, 0xb3, 0xb9, 0x9c])],
+      'windows-1250',
+    );
     expect(text).toBe('Ocena;łąś');
   });
 
@@ -195,16 +234,31 @@ describe('a legacy file read line by line', () => {
   it('cuts lines at a lone CR too (old Mac files), each line in its own encoding', async () => {
     const cp850 = Buffer.from([0x61, 0x6d, 0x82, 0x6c, 0x69, 0x6f, 0x72, 0x65, 0x72]); // améliorer in cp850
     const cp1252 = Buffer.from([0x74, 0x72, 0xe8, 0x73]); // très in windows-1252
-    const read = await decoded(Buffer.concat([Buffer.from('c\r'), cp1252, Buffer.from('\r'), cp850, Buffer.from('\r')]));
+    const read = await decoded(
+      Buffer.concat([Buffer.from('c\r'), cp1252, Buffer.from('\r'), cp850, Buffer.from('\r')]),
+    );
     expect(read.text).toBe('c\rtrès\raméliorer\r');
     expect(read.decoding.lines).toEqual({ 'windows-1252': 1, cp850: 1 });
   });
 
-  it.each([['\n'], ['\r\n'], ['\r']])('names the first line in the other encoding alike whatever ends the lines (%j)', async (end) => {
-    const cp850 = Buffer.from([0x61, 0x6d, 0x82, 0x6c, 0x69, 0x6f, 0x72, 0x65, 0x72]); // améliorer in cp850
-    const cp1252 = Buffer.from([0x74, 0x72, 0xe8, 0x73]); // très in windows-1252
-    const read = await decoded(Buffer.concat([Buffer.from(`c${end}`), cp1252, Buffer.from(end), cp1252, Buffer.from(end), cp850, Buffer.from(end)]));
-    // Counted from the fallback's first line: très, très, then améliorer on the third.
-    expect(read.decoding.firstOther).toBe(3);
-  });
+  it.each([['\n'], ['\r\n'], ['\r']])(
+    'names the first line in the other encoding alike whatever ends the lines (%j)',
+    async (end) => {
+      const cp850 = Buffer.from([0x61, 0x6d, 0x82, 0x6c, 0x69, 0x6f, 0x72, 0x65, 0x72]); // améliorer in cp850
+      const cp1252 = Buffer.from([0x74, 0x72, 0xe8, 0x73]); // très in windows-1252
+      const read = await decoded(
+        Buffer.concat([
+          Buffer.from(`c${end}`),
+          cp1252,
+          Buffer.from(end),
+          cp1252,
+          Buffer.from(end),
+          cp850,
+          Buffer.from(end),
+        ]),
+      );
+      // Counted from the fallback's first line: très, très, then améliorer on the third.
+      expect(read.decoding.firstOther).toBe(3);
+    },
+  );
 });

@@ -23,7 +23,9 @@ describe('LineCounter', () => {
     counter.add(Buffer.from(text, 'latin1'));
     expect(ends.map((end) => counter.lineEndingAt(end))).toEqual([1001, 1003, 1004, 1006, 1007, 1008]);
     expect(counter.count).toBe(1008);
-    expect(() => new LineCounter('test.csv', 1000).add(Buffer.from('1,a\n2,"b\r\nc\u0000"\n'))).toThrow(/holds a NUL byte on line 1003$/);
+    expect(() => new LineCounter('test.csv', 1000).add(Buffer.from('1,a\n2,"b\r\nc\u0000"\n'))).toThrow(
+      /holds a NUL byte on line 1003$/,
+    );
   });
 
   it('gives the same lines however the bytes are split, a CRLF across chunks included', () => {
@@ -60,7 +62,9 @@ describe('LineCounter limits, named by line', () => {
     counter.add(Buffer.from('id,comment\n'));
     counter.lineEndingAt(11);
     counter.add(Buffer.from('1,"open\n'));
-    expect(() => counter.add(Buffer.from('\n'.repeat(1_000_001)))).toThrow(/^x\.csv: the record starting on line 2 runs over more than 1000000 lines$/);
+    expect(() => counter.add(Buffer.from('\n'.repeat(1_000_001)))).toThrow(
+      /^x\.csv: the record starting on line 2 runs over more than 1000000 lines$/,
+    );
   });
 
   it('takes a million blank lines between records for no record at all (a sheet with a value in its last row)', () => {

@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { editDistance } from '../../src/core/text.js';
 import { NpsError } from '../../src/errors.js';
-import { derivedFromScore, detectAgent, detectComment, detectDate, detectId, detectScore, detectTeam, resolveColumn } from '../../src/io/scan/mapping.js';
+import {
+  derivedFromScore,
+  detectAgent,
+  detectComment,
+  detectDate,
+  detectId,
+  detectScore,
+  detectTeam,
+  resolveColumn,
+} from '../../src/io/scan/mapping.js';
 
 const rows = (...records: string[][]) => records;
 
@@ -11,7 +20,10 @@ describe('detectScore', () => {
     [['Svars-ID', 'Datum', 'Betyg'], 'Betyg'],
     [['id', 'Ocena'], 'Ocena'],
     [['id', 'How likely are you to recommend us to a friend?'], 'How likely are you to recommend us to a friend?'],
-    [['id', 'Hur sannolikt är det att du skulle rekommendera oss?'], 'Hur sannolikt är det att du skulle rekommendera oss?'],
+    [
+      ['id', 'Hur sannolikt är det att du skulle rekommendera oss?'],
+      'Hur sannolikt är det att du skulle rekommendera oss?',
+    ],
   ])('finds the score column in %j', (header, expected) => {
     const sample = rows(
       header.map((_, i) => (i === header.length - 1 ? '9' : 'x')),
@@ -37,7 +49,10 @@ describe('detectScore', () => {
     [['id', 'csat_score', 'likelihood_to_recommend'], 'likelihood_to_recommend'],
     [['id', 'CSAT rating', 'NPS score'], 'NPS score'],
     [['id', 'CES score', 'Score'], 'Score'],
-    [['id', 'Overall rating', 'How likely is it that you would recommend us?'], 'How likely is it that you would recommend us?'],
+    [
+      ['id', 'Overall rating', 'How likely is it that you would recommend us?'],
+      'How likely is it that you would recommend us?',
+    ],
   ])('ranks the recommend question above other scores in %j', (header, expected) => {
     const sample = Array.from({ length: 12 }, (_, i) => ['1', String((i % 5) + 1), String(i % 11)]);
     expect(detectScore(header, sample)?.name).toBe(expected);
@@ -89,7 +104,9 @@ describe('resolveColumn', () => {
     } catch (err) {
       expect(err).toBeInstanceOf(NpsError);
       expect((err as NpsError).kind).toBe('usage');
-      expect((err as NpsError).hint).toBe('did you mean "channel"? columns: "response_id", "submitted_at", "Score", "channel"');
+      expect((err as NpsError).hint).toBe(
+        'did you mean "channel"? columns: "response_id", "submitted_at", "Score", "channel"',
+      );
     }
   });
 
@@ -150,12 +167,17 @@ describe('roles need evidence from the values', () => {
 
   it('takes a column named like a comment only when it holds free text', () => {
     const likert = ['Agree', 'Strongly agree', 'Disagree', 'Neutral'];
-    const texts = Array.from({ length: 12 }, (_, i) => `The ${['pace', 'room', 'coffee', 'slides'][i % 4]} could be better, day ${i + 1}`);
+    const texts = Array.from(
+      { length: 12 },
+      (_, i) => `The ${['pace', 'room', 'coffee', 'slides'][i % 4]} could be better, day ${i + 1}`,
+    );
     const header = ['Comments on pace', 'What could we improve?'];
     const sample = texts.map((t, i) => [likert[i % 4], t]);
     const choice = detectComment(header, sample)!;
     expect(choice.name).toBe('What could we improve?');
-    expect(choice.reason).toBe('header asks for the reason; 12 of 12 sampled values distinct, 32 characters on average');
+    expect(choice.reason).toBe(
+      'header asks for the reason; 12 of 12 sampled values distinct, 32 characters on average',
+    );
     expect(
       detectComment(
         ['comment'],
@@ -168,6 +190,8 @@ describe('roles need evidence from the values', () => {
     const sparse = Array.from({ length: 30 }, (_, i) => [i === 4 || i === 11 ? 'W-1' : '', '9']);
     expect(detectId(['Workshop ID', 'score'], sparse)).toBeUndefined();
     const filled = Array.from({ length: 30 }, (_, i) => [`R_${i}`, '9']);
-    expect(detectId(['Response ID', 'score'], filled)?.reason).toBe('header names the response ID; filled in 30 of 30 sampled rows, 30 distinct');
+    expect(detectId(['Response ID', 'score'], filled)?.reason).toBe(
+      'header names the response ID; filled in 30 of 30 sampled rows, 30 distinct',
+    );
   });
 });

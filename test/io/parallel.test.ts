@@ -30,17 +30,31 @@ function exportOf(rows: number, seed: number, date: (r: () => number, i: number)
   const pick = <T>(items: readonly T[]): T => items[Math.floor(r() * items.length)];
   const lines = ['id,date,score,agent,channel,comment'];
   for (let i = 1; i <= rows; i++) {
-    const comment = pick(['', 'fine', '"slow, then kind"', '"line one\nline two"', '"a ""quoted"" word"', '"x\r\ny\rz"', 'ok']);
+    const comment = pick([
+      '',
+      'fine',
+      '"slow, then kind"',
+      '"line one\nline two"',
+      '"a ""quoted"" word"',
+      '"x\r\ny\rz"',
+      'ok',
+    ]);
     const score = pick(['0', '3', '6', '7', '8', '9', '10', '10', '9', '', 'NA', '11', 'ten']);
-    lines.push(`${i},${date(r, i)},${score},${pick(['Ann', 'Bo', 'Cy', 'Dee', ''])},${pick(['chat', 'phone', 'email'])},${comment}`);
+    lines.push(
+      `${i},${date(r, i)},${score},${pick(['Ann', 'Bo', 'Cy', 'Dee', ''])},${pick(['chat', 'phone', 'email'])},${comment}`,
+    );
     if (r() < 0.01) lines.push('');
   }
   return lines.map((line, i) => line + (i % 97 === 5 ? '\r\n' : '\n')).join('');
 }
 
-const isoDate = (r: () => number) => (r() < 0.01 ? 'not a date' : `2024-${String(1 + Math.floor(r() * 12)).padStart(2, '0')}-${String(1 + Math.floor(r() * 28)).padStart(2, '0')}`);
+const isoDate = (r: () => number) =>
+  r() < 0.01
+    ? 'not a date'
+    : `2024-${String(1 + Math.floor(r() * 12)).padStart(2, '0')}-${String(1 + Math.floor(r() * 28)).padStart(2, '0')}`;
 /** Slash dates that stay ambiguous (every part <= 12) until late in the file, where month-first shows. */
-const lateSlashDate = (r: () => number, i: number) => `${1 + Math.floor(r() * 12)}/${i > 2600 && r() < 0.2 ? 25 : 1 + Math.floor(r() * 12)}/2024`;
+const lateSlashDate = (r: () => number, i: number) =>
+  `${1 + Math.floor(r() * 12)}/${i > 2600 && r() < 0.2 ? 25 : 1 + Math.floor(r() * 12)}/2024`;
 
 function file(name: string, text: string | Buffer): string {
   const path = join(dir, name);
@@ -62,7 +76,10 @@ async function run(args: readonly string[], threads: number): Promise<Run> {
 
 /** Which reader meta names for the first input ("fast, 3 threads", ...). */
 const readerOf = (run: Run): string => JSON.parse(run.stdout).meta.inputs[0].reader;
-const withoutReader = (run: Run): Run => ({ ...run, stdout: run.stdout.replace(/"reader": "[^"]*"/g, '"reader": "…"').replace(/"threads": \d+/, '"threads": …') });
+const withoutReader = (run: Run): Run => ({
+  ...run,
+  stdout: run.stdout.replace(/"reader": "[^"]*"/g, '"reader": "…"').replace(/"threads": \d+/, '"threads": …'),
+});
 
 const COMMANDS: readonly (readonly string[])[] = [
   ['report'],
@@ -124,7 +141,9 @@ const THREADED: Readonly<Record<string, readonly string[]>> = {
 };
 
 describe('every command that offers --threads reads on threads', () => {
-  const offering = COMMAND_LIST.filter((c) => typeof c.shared.input === 'object' && c.shared.input.threads !== false).map((c) => c.name);
+  const offering = COMMAND_LIST.filter(
+    (c) => typeof c.shared.input === 'object' && c.shared.input.threads !== false,
+  ).map((c) => c.name);
   const path = file('contract.csv', exportOf(3000, 13, isoDate));
 
   it('lists them all', () => {
@@ -167,8 +186,16 @@ describe('what a later part meets is reported as one thread reports it', () => {
   const at = body.length - 200;
   const cases: readonly (readonly [string, Buffer])[] = [
     ['a NUL byte', Buffer.concat([Buffer.from(body.slice(0, at)), Buffer.from([0]), Buffer.from(body.slice(at))])],
-    ['bytes that are not UTF-8', Buffer.concat([Buffer.from(body.slice(0, at)), Buffer.from([0xe9]), Buffer.from(body.slice(at))])],
-    ['a stray quote', Buffer.from(`${body}9001,2024-02-02,9,Ann,chat,"he said "no way\n${'9002,2024-02-03,9,Bo,chat,fine\n'.repeat(3)}`)],
+    [
+      'bytes that are not UTF-8',
+      Buffer.concat([Buffer.from(body.slice(0, at)), Buffer.from([0xe9]), Buffer.from(body.slice(at))]),
+    ],
+    [
+      'a stray quote',
+      Buffer.from(
+        `${body}9001,2024-02-02,9,Ann,chat,"he said "no way\n${'9002,2024-02-03,9,Bo,chat,fine\n'.repeat(3)}`,
+      ),
+    ],
     ['a record too wide', Buffer.from(`${body}9001,2024-02-02,9,Ann,chat,ok,extra,more\n`)],
   ];
 
@@ -206,7 +233,11 @@ describe('a line a later part refuses is named by its line in the file', () => {
   const line = body.slice(0, at).split(/\r\n|\r|\n/).length;
   const cases: readonly (readonly [string, string, RegExp])[] = [
     ['a NUL byte', '\u0000', new RegExp(`holds a NUL byte on line ${line}\\n`)],
-    ['a line of 300,000 fields', `${','.repeat(300_000)}\n`, new RegExp(`: line ${line} has more than 250000 fields\\n`)],
+    [
+      'a line of 300,000 fields',
+      `${','.repeat(300_000)}\n`,
+      new RegExp(`: line ${line} has more than 250000 fields\\n`),
+    ],
   ];
 
   it('the file is read on 4 threads when nothing is wrong', async () => {

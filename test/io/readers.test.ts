@@ -32,9 +32,17 @@ function piecesOf(bytes: Buffer, chunks: readonly number[]): Buffer[] {
 }
 
 /** Reads `bytes` given in `chunks`, with the reader chosen, keeping only the `wanted` columns. */
-async function read(bytes: Buffer, chunks: readonly number[], reader: 'fast' | 'csv-parse', wanted?: readonly number[]): Promise<Reading> {
+async function read(
+  bytes: Buffer,
+  chunks: readonly number[],
+  reader: 'fast' | 'csv-parse',
+  wanted?: readonly number[],
+): Promise<Reading> {
   const pieces = piecesOf(bytes, chunks);
-  const io = { ...fakeIo({ env: reader === 'csv-parse' ? { NPS_READER: 'csv-parse' } : {} }), stdin: Object.assign(Readable.from(pieces), { isTTY: false }) };
+  const io = {
+    ...fakeIo({ env: reader === 'csv-parse' ? { NPS_READER: 'csv-parse' } : {} }),
+    stdin: Object.assign(Readable.from(pieces), { isTTY: false }),
+  };
   const records: Reading['records'] = [];
   let header: readonly string[] | undefined;
   try {
@@ -54,20 +62,44 @@ async function read(bytes: Buffer, chunks: readonly number[], reader: 'fast' | '
 
 /** The wanted fields of a record (all of them when none are named), the others left out. */
 const project = (record: readonly string[], wanted: readonly number[] | undefined): string[] =>
-  wanted === undefined ? [...record] : Array.from({ length: record.length }, (_, i) => (wanted.includes(i) ? (record[i] ?? '') : '-'));
+  wanted === undefined
+    ? [...record]
+    : Array.from({ length: record.length }, (_, i) => (wanted.includes(i) ? (record[i] ?? '') : '-'));
 
 /** Text that makes CSV hard: separators, quotes, escapes, every line break, empty fields, other scripts. */
-const unit = fc.constantFrom('a', 'b', '7', ' ', ',', ';', '\t', '"', '""', '\n', '\r\n', '\r', 'å', 'ł', '€', '😀', 'x,y', '"q"', '=');
+const unit = fc.constantFrom(
+  'a',
+  'b',
+  '7',
+  ' ',
+  ',',
+  ';',
+  '\t',
+  '"',
+  '""',
+  '\n',
+  '\r\n',
+  '\r',
+  'å',
+  'ł',
+  '€',
+  '😀',
+  'x,y',
+  '"q"',
+  '=',
+);
 const cell = fc.oneof(
   { weight: 3, arbitrary: fc.string({ unit, maxLength: 12 }) },
   { weight: 1, arbitrary: fc.string({ unit, maxLength: 12 }).map((t) => `"${t.replaceAll('"', '""')}"`) },
 );
 const line = fc.array(cell, { minLength: 1, maxLength: 7 }).map((cells) => cells.join(','));
 const ending = fc.constantFrom('\n', '\r\n', '\r');
-const document = fc.tuple(fc.boolean(), fc.boolean(), fc.array(fc.tuple(line, ending), { minLength: 1, maxLength: 25 }), fc.boolean()).map(([bom, sep, lines, finalBreak]) => {
-  const body = lines.map(([l, e], i) => (i === lines.length - 1 && !finalBreak ? l : l + e)).join('');
-  return Buffer.from(`${bom ? '\ufeff' : ''}${sep ? 'sep=,\n' : ''}id,score,agent,comment\n${body}`, 'utf8');
-});
+const document = fc
+  .tuple(fc.boolean(), fc.boolean(), fc.array(fc.tuple(line, ending), { minLength: 1, maxLength: 25 }), fc.boolean())
+  .map(([bom, sep, lines, finalBreak]) => {
+    const body = lines.map(([l, e], i) => (i === lines.length - 1 && !finalBreak ? l : l + e)).join('');
+    return Buffer.from(`${bom ? '\ufeff' : ''}${sep ? 'sep=,\n' : ''}id,score,agent,comment\n${body}`, 'utf8');
+  });
 const chunking = fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 6 });
 
 describe('the byte scanner reads exactly what csv-parse reads', () => {
@@ -95,15 +127,24 @@ describe('the byte scanner reads exactly what csv-parse reads', () => {
 
   it('the same values when many repeat and many do not (strings reused by their bytes)', async () => {
     // 20,000 distinct ids (more than the table of reused strings holds), 37 agents, quoted and not.
-    const rows = Array.from({ length: 20_000 }, (_, i) => `${i * 7919},${i % 11},${i % 3 ? `"Agent ${i % 37}"` : `Agent ${i % 37}`},${i % 5 ? 'ok' : '"a ""b"""'}`);
+    const rows = Array.from(
+      { length: 20_000 },
+      (_, i) =>
+        `${i * 7919},${i % 11},${i % 3 ? `"Agent ${i % 37}"` : `Agent ${i % 37}`},${i % 5 ? 'ok' : '"a ""b"""'}`,
+    );
     const bytes = Buffer.from(`id,score,agent,comment\n${rows.join('\n')}\n`, 'utf8');
     for (const wanted of [[0, 1, 2, 3], [2], [0]]) {
-      expect(await read(bytes, [65_536], 'fast', wanted)).toEqual(await read(bytes, [bytes.length], 'csv-parse', wanted));
+      expect(await read(bytes, [65_536], 'fast', wanted)).toEqual(
+        await read(bytes, [bytes.length], 'csv-parse', wanted),
+      );
     }
   });
 
   it.each([
-    ['a stray quote swallowing rows', 'id,date,score,agent,comment\n1,2024-01-01,9,Ann,"Great\n2,2024-01-02,3,Bo,ok\n3,2024-01-03,7,Cy,"Nice"\n4,2024-01-04,8,Di,fine\n'],
+    [
+      'a stray quote swallowing rows',
+      'id,date,score,agent,comment\n1,2024-01-01,9,Ann,"Great\n2,2024-01-02,3,Bo,ok\n3,2024-01-03,7,Cy,"Nice"\n4,2024-01-04,8,Di,fine\n',
+    ],
     ['a quote never closed', 'id,score,comment\n1,9,ok\n2,3,"open\n3,7,x\n'],
     ['a quote closing in the middle of a field', 'id,score,comment\n1,9,"a"b,c\n2,3,"x""y"z\n'],
     ['extra fields', 'id,score\n1,9,,,\n2,3,extra\n'],
@@ -123,11 +164,20 @@ describe('the byte scanner reads exactly what csv-parse reads', () => {
  */
 describe('the byte scanner, whatever the chunks', () => {
   /** Each record (a copy), the offset past it and its shape; then the error, if it stopped on one. */
-  function scanned(bytes: Buffer, chunks: readonly number[], maxRecordBytes = 1024 * 1024): { records: unknown[]; error?: string; scanner: FastRecords } {
+  function scanned(
+    bytes: Buffer,
+    chunks: readonly number[],
+    maxRecordBytes = 1024 * 1024,
+  ): { records: unknown[]; error?: string; scanner: FastRecords } {
     const records: unknown[] = [];
     // What the reader skips: a byte-order mark and a `sep=` line.
     const skip = Buffer.byteLength(/^(?:\ufeff)?(?:sep=.(?:\r\n|\r|\n)?)?/i.exec(bytes.toString('utf8'))![0]);
-    const scanner = new FastRecords(','.charCodeAt(0), (record, end, shape) => records.push([[...record], end, shape]), skip, maxRecordBytes);
+    const scanner = new FastRecords(
+      ','.charCodeAt(0),
+      (record, end, shape) => records.push([[...record], end, shape]),
+      skip,
+      maxRecordBytes,
+    );
     scanner.header(4);
     try {
       for (const piece of piecesOf(bytes, chunks)) scanner.write(piece);
@@ -196,15 +246,22 @@ describe('every command gives the same figures on either reader', () => {
     '3/4/2024',
     '14.03.2024',
   );
-  const text = fc.string({ unit: fc.constantFrom('a', ' ', ',', '"', '\n', 'ö', 'slow', 'kind'), maxLength: 20 }).map((t) => `"${t.replaceAll('"', '""')}"`);
+  const text = fc
+    .string({ unit: fc.constantFrom('a', ' ', ',', '"', '\n', 'ö', 'slow', 'kind'), maxLength: 20 })
+    .map((t) => `"${t.replaceAll('"', '""')}"`);
   // 600 rows (the generated ones over again), past the 500 read before the columns are chosen:
   // the rest take the reader's fast paths (dates from bytes, reused strings).
-  const exportText = fc.array(fc.tuple(answer, date, fc.constantFrom('Ann', 'Bo', 'Cy'), fc.constantFrom('chat', 'phone'), text), { minLength: 3, maxLength: 60 }).map(
-    (rows) =>
-      `id,date,score,agent,channel,comment\n${Array.from({ length: 600 }, (_, i) => rows[i % rows.length])
-        .map(([score, d, agent, channel, comment], i) => `${i + 1},${d},${score},${agent},${channel},${comment}`)
-        .join('\n')}\n`,
-  );
+  const exportText = fc
+    .array(fc.tuple(answer, date, fc.constantFrom('Ann', 'Bo', 'Cy'), fc.constantFrom('chat', 'phone'), text), {
+      minLength: 3,
+      maxLength: 60,
+    })
+    .map(
+      (rows) =>
+        `id,date,score,agent,channel,comment\n${Array.from({ length: 600 }, (_, i) => rows[i % rows.length])
+          .map(([score, d, agent, channel, comment], i) => `${i + 1},${d},${score},${agent},${channel},${comment}`)
+          .join('\n')}\n`,
+    );
   const runs: [string, string[]][] = [
     ['report', ['report']],
     ['trend', ['trend', '--period', 'month']],
@@ -222,7 +279,10 @@ describe('every command gives the same figures on either reader', () => {
         fc.asyncProperty(exportText, async (textIn) => {
           const outputs = [];
           for (const reader of ['fast', 'csv-parse']) {
-            const io = fakeIo({ stdin: Buffer.from(textIn, 'utf8'), env: reader === 'csv-parse' ? { NPS_READER: 'csv-parse' } : {} });
+            const io = fakeIo({
+              stdin: Buffer.from(textIn, 'utf8'),
+              env: reader === 'csv-parse' ? { NPS_READER: 'csv-parse' } : {},
+            });
             const exit = await main([...args, '-', '--format', 'json'], io);
             // meta names the reader; everything else must be the same.
             outputs.push({ exit, stdout: io.out().replace(/"reader": "[^"]*"/g, '"reader": "…"'), stderr: io.err() });

@@ -13,7 +13,16 @@ describe('answerOf', () => {
       ['10 - Extremely likely', 7],
     ];
     expect(cells.map(([cell, line]) => answerOf(cell, acc, line))).toEqual([9, -1, -1, -1, -1, 10]);
-    expect(acc.excluded).toEqual({ missing_score: 2, out_of_range: 1, not_a_number: 1, bad_date: 0, bad_weight: 0, partial: 0, duplicate_response: 0, broken_record: 0 });
+    expect(acc.excluded).toEqual({
+      missing_score: 2,
+      out_of_range: 1,
+      not_a_number: 1,
+      bad_date: 0,
+      bad_weight: 0,
+      partial: 0,
+      duplicate_response: 0,
+      broken_record: 0,
+    });
     expect(acc.lines.missing_score).toEqual([3, 6]);
     expect(excludedTotal(acc)).toBe(4);
   });

@@ -29,7 +29,10 @@ const request = (files: string[], extra: Partial<ScanRequest> = {}): ScanRequest
   ...extra,
 });
 const quarters: Calendar = { unit: 'quarter', fiscalYearStart: 1 };
-const byLabel = (periods: Map<number, Float64Array>) => Object.fromEntries([...periods].sort((a, b) => a[0] - b[0]).map(([key, t]) => [periodLabel(key, quarters), weightOf(t)]));
+const byLabel = (periods: Map<number, Float64Array>) =>
+  Object.fromEntries(
+    [...periods].sort((a, b) => a[0] - b[0]).map(([key, t]) => [periodLabel(key, quarters), weightOf(t)]),
+  );
 
 describe('scan: slash dates', () => {
   // 600 rows that fit both orders (all parts <= 12), then one that only fits day first.
@@ -74,7 +77,11 @@ describe('scan: --last', () => {
   const path = file('last.csv', `${rows.join('\n')}\n`);
 
   it('keeps the last N complete periods before the as-of time, and accounts for every row', async () => {
-    const result = await scan(request([path], { last: { count: 3, unit: 'quarter' }, asOf: { text: '2024-10-01' } }), fakeIo(), tallyFold);
+    const result = await scan(
+      request([path], { last: { count: 3, unit: 'quarter' }, asOf: { text: '2024-10-01' } }),
+      fakeIo(),
+      tallyFold,
+    );
     const a = result.accounting;
     expect(new Date(result.window!.start).toISOString()).toBe('2024-01-01T00:00:00.000Z');
     expect(new Date(result.window!.end).toISOString()).toBe('2024-09-30T23:59:59.999Z');
@@ -89,17 +96,30 @@ describe('scan: --last', () => {
     const open = await scan(request([path], { last: { count: 1, unit: 'quarter' }, asOf }), fakeIo(), tallyFold);
     expect(open.accounting).toMatchObject({ read: 7, used: 2, filtered: 3 });
     expect(new Date(open.window!.end).toISOString()).toBe('2024-06-30T23:59:59.999Z');
-    const complete = await scan(request([path], { last: { count: 1, unit: 'quarter', end: 'complete' }, asOf }), fakeIo(), tallyFold);
+    const complete = await scan(
+      request([path], { last: { count: 1, unit: 'quarter', end: 'complete' }, asOf }),
+      fakeIo(),
+      tallyFold,
+    );
     expect(complete.accounting).toMatchObject({ read: 7, used: 0, filtered: 5 });
-    const current = await scan(request([path], { last: { count: 1, unit: 'quarter', end: 'in-progress' }, asOf }), fakeIo(), tallyFold);
+    const current = await scan(
+      request([path], { last: { count: 1, unit: 'quarter', end: 'in-progress' }, asOf }),
+      fakeIo(),
+      tallyFold,
+    );
     expect(current.accounting).toMatchObject({ read: 7, used: 2, filtered: 4 });
   });
 
   it('reads the as-of time in the zone, or as the instant it names', async () => {
     const zone = zoneOf('Europe/Stockholm');
     const wall = await scan(request([path], { zone, asOf: { text: '2024-11-25T07:00' } }), fakeIo(), tallyFold);
-    const instant = await scan(request([path], { zone, asOf: { instant: Date.UTC(2024, 10, 25, 6) } }), fakeIo(), tallyFold);
-    for (const r of [wall, instant]) expect(r.asOf).toEqual({ instant: Date.UTC(2024, 10, 25, 6), wall: Date.UTC(2024, 10, 25, 7) });
+    const instant = await scan(
+      request([path], { zone, asOf: { instant: Date.UTC(2024, 10, 25, 6) } }),
+      fakeIo(),
+      tallyFold,
+    );
+    for (const r of [wall, instant])
+      expect(r.asOf).toEqual({ instant: Date.UTC(2024, 10, 25, 6), wall: Date.UTC(2024, 10, 25, 7) });
     // Without --as-of: the clock of the run, in the zone.
     const now = await scan(request([path], { zone }), fakeIo(), tallyFold);
     expect(now.asOf).toEqual({ instant: Date.UTC(2026, 0, 15, 12), wall: Date.UTC(2026, 0, 15, 13) });
@@ -114,7 +134,10 @@ describe('scan: --last', () => {
 
   it('groups and filters together', async () => {
     const result = await scan(
-      request([path], { where: [{ column: 'channel', value: 'chat', equal: true }], groups: [{ role: 'channel', flag: '--by', spec: 'channel' }] }),
+      request([path], {
+        where: [{ column: 'channel', value: 'chat', equal: true }],
+        groups: [{ role: 'channel', flag: '--by', spec: 'channel' }],
+      }),
       fakeIo(),
       keyedFold(['channel']),
     );
@@ -127,7 +150,11 @@ describe('scan: slash dates that appear late', () => {
   it('starts the month-first reading at the first slash date, in any file, keeping the counts so far', async () => {
     const iso = file('iso.csv', 'date,score,ch\n2024-12-01,9,a\n2024-12-02,3,b\nsoon,7,b\n');
     const us = file('us2.csv', 'date,score,ch\n12/25/2024,9,b\n12/26/2024,9,b\n1/2/2025,6,b\n');
-    const result = await scan(request([iso, us], { date: 'date', needsDates: true, where: [{ column: 'ch', value: 'b', equal: true }] }), fakeIo(), periodFold(quarters));
+    const result = await scan(
+      request([iso, us], { date: 'date', needsDates: true, where: [{ column: 'ch', value: 'b', equal: true }] }),
+      fakeIo(),
+      periodFold(quarters),
+    );
     expect(result.dateOrder).toEqual({ order: 'mdy', decided: true, mixed: false });
     expect(byLabel(result.state)).toEqual({ '2024-Q4': 3, '2025-Q1': 1 });
     expect(result.accounting).toMatchObject({ read: 6, used: 4, filtered: 1 });
@@ -146,7 +173,11 @@ describe('scan: several files', () => {
   it('pools rows, resolving each file by its own header, and can group by file', async () => {
     const a = file('a.csv', 'score,id\n9\n10\n');
     const b = file('b.csv', 'id;Betyg\n1;3\n2;8\n3;9\n');
-    const result = await scan(request([a, b], { groups: [{ role: 'file', flag: 'FILE', byFile: true }] }), fakeIo(), keyedFold(['file']));
+    const result = await scan(
+      request([a, b], { groups: [{ role: 'file', flag: 'FILE', byFile: true }] }),
+      fakeIo(),
+      keyedFold(['file']),
+    );
     expect([...result.state].map(([k, t]) => [k, weightOf(t)])).toEqual([
       ['0', 2],
       ['1', 3],

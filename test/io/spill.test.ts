@@ -22,7 +22,13 @@ const temp = ownTmpdir('nps-spill-test-');
 const folders = () => readdirSync(temp).filter((name) => name.startsWith('nps-list-')).length;
 
 describe('a sorted listing that spills to temporary files', () => {
-  const items = fc.array(fc.record({ time: fc.integer({ min: 0, max: 20 }), text: fc.string({ unit: fc.constantFrom('a', '\n', '"', 'ö', ',', '\\') }) }), { maxLength: 200 });
+  const items = fc.array(
+    fc.record({
+      time: fc.integer({ min: 0, max: 20 }),
+      text: fc.string({ unit: fc.constantFrom('a', '\n', '"', 'ö', ',', '\\') }),
+    }),
+    { maxLength: 200 },
+  );
 
   it('gives the same order as sorting in memory, for any batch size', async () => {
     await fc.assert(
@@ -78,7 +84,9 @@ describe('a temporary folder that cannot be written', () => {
       }
       expect(error).toBeInstanceOf(NpsError);
       expect((error as NpsError).exitCode).toBe(3);
-      expect((error as NpsError).message).toBe('cannot write the temporary files of a long listing in /nonexistent-nps-tmp (ENOENT)');
+      expect((error as NpsError).message).toBe(
+        'cannot write the temporary files of a long listing in /nonexistent-nps-tmp (ENOENT)',
+      );
       expect((error as NpsError).hint).toBe('set TMPDIR to a folder that exists, is writable and has free space');
     } finally {
       if (saved === undefined) delete process.env.TMPDIR;

@@ -16,7 +16,11 @@ import { fakeIo } from '../helpers/fake-io.js';
 const temp = mkdtempSync(join(tmpdir(), 'nps-workbook-'));
 afterAll(() => rmSync(temp, { recursive: true, force: true }));
 
-function workbook(name: string, sheetXml: string, options: { date1904?: boolean; strings?: string[]; stored?: boolean; sst?: string } = {}): string {
+function workbook(
+  name: string,
+  sheetXml: string,
+  options: { date1904?: boolean; strings?: string[]; stored?: boolean; sst?: string } = {},
+): string {
   const files: Record<string, Uint8Array> = {
     '[Content_Types].xml': strToU8('<Types/>'),
     'xl/workbook.xml': strToU8(
@@ -25,12 +29,16 @@ function workbook(name: string, sheetXml: string, options: { date1904?: boolean;
     'xl/_rels/workbook.xml.rels': strToU8(
       '<Relationships><Relationship Id="rId7" Target="worksheets/notes.xml"/><Relationship Id="rId9" Target="/xl/worksheets/data.xml"/></Relationships>',
     ),
-    'xl/worksheets/notes.xml': strToU8('<worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>read me</t></is></c></row></sheetData></worksheet>'),
+    'xl/worksheets/notes.xml': strToU8(
+      '<worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>read me</t></is></c></row></sheetData></worksheet>',
+    ),
     'xl/worksheets/data.xml': strToU8(`<worksheet><sheetData>${sheetXml}</sheetData></worksheet>`),
     'xl/styles.xml': strToU8(
       '<styleSheet><numFmts count="1"><numFmt numFmtId="165" formatCode="&quot;Day &quot;dd/mm/yyyy"/></numFmts><cellXfs count="4"><xf numFmtId="0"/><xf numFmtId="14"/><xf numFmtId="165"/><xf numFmtId="4"/></cellXfs></styleSheet>',
     ),
-    ...(options.strings ? { 'xl/sharedStrings.xml': strToU8(`<sst>${options.strings.map((s) => `<si>${s}</si>`).join('')}</sst>`) } : {}),
+    ...(options.strings
+      ? { 'xl/sharedStrings.xml': strToU8(`<sst>${options.strings.map((s) => `<si>${s}</si>`).join('')}</sst>`) }
+      : {}),
     ...(options.sst ? { 'xl/sharedStrings.xml': strToU8(options.sst) } : {}),
   };
   const path = join(temp, name);
@@ -52,9 +60,14 @@ describe('workbookAsCsv', () => {
     '<row r="3"><c r="A3" s="1"><v>45357</v></c><c r="C3"><v>9</v></c><c r="D3" t="s"><v>4</v></c></row>' +
     '<row r="4"><c r="A4" s="2"><v>45357.5</v></c><c r="B4" t="b"><v>1</v></c><c r="C4" t="e"><v>#N/A</v></c><c r="D4" t="inlineStr"><is><r><t>Bra, </t></r><r><t xml:space="preserve">"tack"</t></r></is></c></row>' +
     '<row r="5"><c r="A5" s="3"><v>45358</v></c><c r="C5" t="str"><v>10</v></c><c r="D5" t="s"><v>5</v></c></row>';
-  const strings = ['Datum', 'Ok', 'Betyg', 'Kommentar', 'rad ett_x000D_\nrad två', 'a &amp; b<rPh sb="0" eb="1"><t>ふりがな</t></rPh>'].map((s) =>
-    s.includes('<rPh') ? s.replace(/^([^<]*)/, '<t>$1</t>') : `<t>${s}</t>`,
-  );
+  const strings = [
+    'Datum',
+    'Ok',
+    'Betyg',
+    'Kommentar',
+    'rad ett_x000D_\nrad två',
+    'a &amp; b<rPh sb="0" eb="1"><t>ふりがな</t></rPh>',
+  ].map((s) => (s.includes('<rPh') ? s.replace(/^([^<]*)/, '<t>$1</t>') : `<t>${s}</t>`));
 
   it('reads the sheet a relationship names, with shared and inline strings, dates by their style, and sheet rows as lines', async () => {
     const path = workbook('rich.xlsx', rows, { strings });
@@ -75,7 +88,10 @@ describe('workbookAsCsv', () => {
   });
 
   it('counts days from 1904 when the workbook says so, and reads stored (uncompressed) entries', async () => {
-    const path = workbook('mac.xlsx', '<row r="1"><c r="A1" s="1"><v>0</v></c></row>', { date1904: true, stored: true });
+    const path = workbook('mac.xlsx', '<row r="1"><c r="A1" s="1"><v>0</v></c></row>', {
+      date1904: true,
+      stored: true,
+    });
     expect((await csvOf(path, 'Svar & betyg')).text).toBe('1904-01-01\n');
   });
 
@@ -88,12 +104,19 @@ describe('workbookAsCsv', () => {
   it.each([
     ['a row numbered Infinity', '<row r="Infinity"><c r="A1"><v>9</v></c></row>', 'row "Infinity" after row 0'],
     ["a row past Excel's last", '<row r="1e9"><c r="A1"><v>9</v></c></row>', 'row "1e9" after row 0'],
-    ['rows out of order', '<row r="5"><c r="A5"><v>9</v></c></row><row r="2"><c r="A2"><v>9</v></c></row>', 'row "2" after row 5'],
+    [
+      'rows out of order',
+      '<row r="5"><c r="A5"><v>9</v></c></row><row r="2"><c r="A2"><v>9</v></c></row>',
+      'row "2" after row 5',
+    ],
     ['a column past XFD', '<row r="1"><c r="ZZZZZZ1"><v>9</v></c></row>', 'cell "ZZZZZZ1" out of place'],
     ['cells out of order', '<row r="1"><c r="C1"><v>9</v></c><c r="A1"><v>9</v></c></row>', 'cell "A1" out of place'],
   ])('refuses %s as a damaged workbook, at once and in bounded memory', async (_name, xml, why) => {
     const path = workbook('refs.xlsx', xml);
-    await expect(csvOf(path, '2')).rejects.toMatchObject({ exitCode: 3, message: `cannot read ${path} as an Excel workbook: ${why}` });
+    await expect(csvOf(path, '2')).rejects.toMatchObject({
+      exitCode: 3,
+      message: `cannot read ${path} as an Excel workbook: ${why}`,
+    });
   });
 
   /** A small workbook whose zip directory gives `part` another number at `field` (20: compressed size, 24: size). */
@@ -115,19 +138,48 @@ describe('workbookAsCsv', () => {
   it.each([
     ['the sheet', 'xl/worksheets/data.xml'],
     ['the workbook part', 'xl/workbook.xml'],
-  ])('refuses %s when its directory entry claims a 4 GB compressed size (exit 3, no allocation)', async (_name, part) => {
-    const path = patched('huge-entry.xlsx', part, 20, 0xfffffff0);
-    await expect(csvOf(path, '2')).rejects.toMatchObject({ exitCode: 3, message: expect.stringMatching(/holds more bytes than the file has$/) });
-  });
+  ])(
+    'refuses %s when its directory entry claims a 4 GB compressed size (exit 3, no allocation)',
+    async (_name, part) => {
+      const path = patched('huge-entry.xlsx', part, 20, 0xfffffff0);
+      await expect(csvOf(path, '2')).rejects.toMatchObject({
+        exitCode: 3,
+        message: expect.stringMatching(/holds more bytes than the file has$/),
+      });
+    },
+  );
 
   it.each([
-    ['shared strings larger than the directory says', 'xl/sharedStrings.xml', 10, 'a part unpacks to more bytes than its zip directory says (10)'],
-    ['styles that say they unpack to 400 MB', 'xl/styles.xml', 400 * 1024 * 1024, 'xl/styles.xml says it unpacks to 400 MB'],
-    ['a sheet larger than the directory says', 'xl/worksheets/data.xml', 20, 'the sheet unpacks to more bytes than its zip directory says (20)'],
-    ['a sheet smaller than the directory says', 'xl/worksheets/data.xml', 100_000, 'the sheet unpacks to fewer bytes than its zip directory says (100000)'],
+    [
+      'shared strings larger than the directory says',
+      'xl/sharedStrings.xml',
+      10,
+      'a part unpacks to more bytes than its zip directory says (10)',
+    ],
+    [
+      'styles that say they unpack to 400 MB',
+      'xl/styles.xml',
+      400 * 1024 * 1024,
+      'xl/styles.xml says it unpacks to 400 MB',
+    ],
+    [
+      'a sheet larger than the directory says',
+      'xl/worksheets/data.xml',
+      20,
+      'the sheet unpacks to more bytes than its zip directory says (20)',
+    ],
+    [
+      'a sheet smaller than the directory says',
+      'xl/worksheets/data.xml',
+      100_000,
+      'the sheet unpacks to fewer bytes than its zip directory says (100000)',
+    ],
   ])('refuses %s, never reading it short or whole', async (_name, part, size, why) => {
     const path = patched(`${size}.xlsx`, part, 24, size);
-    await expect(csvOf(path, '2')).rejects.toMatchObject({ exitCode: 3, message: `cannot read ${path} as an Excel workbook: ${why}` });
+    await expect(csvOf(path, '2')).rejects.toMatchObject({
+      exitCode: 3,
+      message: `cannot read ${path} as an Excel workbook: ${why}`,
+    });
   });
 
   it('reads element names with a namespace prefix, as the Open XML SDK writes them', async () => {
@@ -142,13 +194,28 @@ describe('workbookAsCsv', () => {
   // square of the text: about ten minutes for these few megabytes (seconds for a tenth of them),
   // where one pass takes well under a second. The test's own limit is the bound for that hang.
   it.each([
-    ['1,300,000 <si> never closed', { sst: `<sst><si><t>Betyg</t></si>${'<si>'.repeat(1_300_000)}</sst>` }, 'its shared strings are damaged (an <si> is never closed)'],
-    ['1,300,000 <c> never closed', { sheet: `<row r="1">${'<c>'.repeat(1_300_000)}</row>` }, 'a row of the sheet is damaged (a <c> is never closed)'],
+    [
+      '1,300,000 <si> never closed',
+      { sst: `<sst><si><t>Betyg</t></si>${'<si>'.repeat(1_300_000)}</sst>` },
+      'its shared strings are damaged (an <si> is never closed)',
+    ],
+    [
+      '1,300,000 <c> never closed',
+      { sheet: `<row r="1">${'<c>'.repeat(1_300_000)}</row>` },
+      'a row of the sheet is damaged (a <c> is never closed)',
+    ],
   ])(
     'refuses %s in one pass',
     async (_name, parts: { sst?: string; sheet?: string }, why) => {
-      const path = workbook('unclosed.xlsx', parts.sheet ?? '<row r="1"><c r="A1" t="s"><v>0</v></c></row>', parts.sst ? { sst: parts.sst } : { strings: ['<t>Betyg</t>'] });
-      await expect(csvOf(path, '2')).rejects.toMatchObject({ exitCode: 3, message: `cannot read ${path} as an Excel workbook: ${why}` });
+      const path = workbook(
+        'unclosed.xlsx',
+        parts.sheet ?? '<row r="1"><c r="A1" t="s"><v>0</v></c></row>',
+        parts.sst ? { sst: parts.sst } : { strings: ['<t>Betyg</t>'] },
+      );
+      await expect(csvOf(path, '2')).rejects.toMatchObject({
+        exitCode: 3,
+        message: `cannot read ${path} as an Excel workbook: ${why}`,
+      });
     },
     120_000,
   );
@@ -167,7 +234,13 @@ describe('workbookAsCsv', () => {
   });
 
   it("reads a row at Excel's last, 1,048,576", async () => {
-    const { text } = await csvOf(workbook('last-row.xlsx', '<row r="1"><c r="A1"><v>9</v></c></row><row r="1048576"><c r="XFD1048576"><v>7</v></c></row>'), '2');
+    const { text } = await csvOf(
+      workbook(
+        'last-row.xlsx',
+        '<row r="1"><c r="A1"><v>9</v></c></row><row r="1048576"><c r="XFD1048576"><v>7</v></c></row>',
+      ),
+      '2',
+    );
     const lines = text.split('\n');
     expect(lines).toHaveLength(1_048_577);
     expect(lines[1_048_575].split(',')).toHaveLength(16_384);
@@ -177,6 +250,8 @@ describe('workbookAsCsv', () => {
   it('refuses a truncated workbook as an input error', () => {
     const path = join(temp, 'truncated.xlsx');
     writeFileSync(path, zipSync({ 'a.txt': strToU8('x'.repeat(1000)) }).subarray(0, 60));
-    expect(() => workbookAsCsv(path, 'truncated.xlsx', undefined)).toThrow('cannot read truncated.xlsx as an Excel workbook: it is not a complete zip archive');
+    expect(() => workbookAsCsv(path, 'truncated.xlsx', undefined)).toThrow(
+      'cannot read truncated.xlsx as an Excel workbook: it is not a complete zip archive',
+    );
   });
 });

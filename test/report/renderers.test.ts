@@ -44,7 +44,9 @@ const options = { decimals: 1, excel: false, colorLevel: 0 } as const;
 
 describe('renderers', () => {
   it('csv neutralizes formulas, drops escape sequences and keeps numbers numeric', () => {
-    expect(render(report, 'csv', options)).toBe(`agent,n,nps,secret\n"'=cmd|"" /C calc""!A0",12,41.7,x\nAnn Red | Co,3,-100.0,y\n`);
+    expect(render(report, 'csv', options)).toBe(
+      `agent,n,nps,secret\n"'=cmd|"" /C calc""!A0",12,41.7,x\nAnn Red | Co,3,-100.0,y\n`,
+    );
   });
 
   it('csv for Excel: BOM, semicolons, decimal commas, CRLF', () => {
@@ -76,7 +78,10 @@ describe('renderers', () => {
 });
 
 describe('delimited output keeps every record on its row', () => {
-  const breaks = fc.string({ unit: fc.constantFrom('a', ' ', '\n', '\r', '\r\n', '@', '=', ';', ',', '\t', '"'), maxLength: 12 });
+  const breaks = fc.string({
+    unit: fc.constantFrom('a', ' ', '\n', '\r', '\r\n', '@', '=', ';', ',', '\t', '"'),
+    maxLength: 12,
+  });
   const variants = [
     ['csv', false, ','],
     ['csv', true, ';'],
@@ -84,32 +89,35 @@ describe('delimited output keeps every record on its row', () => {
     ['tsv', true, '\t'],
   ] as const;
 
-  it.each(variants)('%s (excel: %s): a cell holding CR or LF is quoted, so a spreadsheet reads one row per record', (format, excel, delimiter) => {
-    fc.assert(
-      fc.property(fc.array(breaks, { minLength: 1, maxLength: 5 }), (comments) => {
-        const table: Report = {
-          command: 'test',
-          title: 't',
-          tables: [
-            {
-              name: 'rows',
-              columns: [
-                { key: 'comment', label: 'Comment', kind: 'text' },
-                { key: 'n', label: 'n', kind: 'count' },
-              ],
-              rows: comments.map((comment, n) => ({ comment, n })),
-            },
-          ],
-          notes: [],
-          meta: {},
-        };
-        const text = render(table, format, { ...options, excel }).replace(/^\ufeff/, '');
-        // As a spreadsheet would: any line ending outside quotes ends a record.
-        const records = parse(text, { delimiter, record_delimiter: ['\r\n', '\n', '\r'], relax_column_count: true });
-        expect(records.length).toBe(comments.length + 1);
-        expect(records.slice(1).map((record: string[]) => record[1])).toEqual(comments.map((_, n) => String(n)));
-      }),
-      { seed: 20261129, numRuns: 300 },
-    );
-  });
+  it.each(variants)(
+    '%s (excel: %s): a cell holding CR or LF is quoted, so a spreadsheet reads one row per record',
+    (format, excel, delimiter) => {
+      fc.assert(
+        fc.property(fc.array(breaks, { minLength: 1, maxLength: 5 }), (comments) => {
+          const table: Report = {
+            command: 'test',
+            title: 't',
+            tables: [
+              {
+                name: 'rows',
+                columns: [
+                  { key: 'comment', label: 'Comment', kind: 'text' },
+                  { key: 'n', label: 'n', kind: 'count' },
+                ],
+                rows: comments.map((comment, n) => ({ comment, n })),
+              },
+            ],
+            notes: [],
+            meta: {},
+          };
+          const text = render(table, format, { ...options, excel }).replace(/^\ufeff/, '');
+          // As a spreadsheet would: any line ending outside quotes ends a record.
+          const records = parse(text, { delimiter, record_delimiter: ['\r\n', '\n', '\r'], relax_column_count: true });
+          expect(records.length).toBe(comments.length + 1);
+          expect(records.slice(1).map((record: string[]) => record[1])).toEqual(comments.map((_, n) => String(n)));
+        }),
+        { seed: 20261129, numRuns: 300 },
+      );
+    },
+  );
 });

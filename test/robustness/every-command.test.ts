@@ -18,18 +18,55 @@ const readers = COMMANDS.map((c) => c.name).filter((name) => !READS_NO_INPUT.has
 const utf8 = (text: string) => new Uint8Array(Buffer.from(text, 'utf8'));
 
 /** A CSV field, quoted when it must be (or at random, as exports do). */
-const field = (value: string, quote: boolean) => (quote || /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
+const field = (value: string, quote: boolean) =>
+  quote || /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 
 const cell = {
-  score: fc.constantFrom('0', '3', '6', '7', '8', '9', '10', '10 - Extremely likely', ' 7 ', '7.0', '', 'NA', '-', '11', '-1', 'x', '=1+1'),
+  score: fc.constantFrom(
+    '0',
+    '3',
+    '6',
+    '7',
+    '8',
+    '9',
+    '10',
+    '10 - Extremely likely',
+    ' 7 ',
+    '7.0',
+    '',
+    'NA',
+    '-',
+    '11',
+    '-1',
+    'x',
+    '=1+1',
+  ),
   // Mostly readable, so that the date column is found and the rows reach the analysis.
   date: fc.oneof(
-    { weight: 6, arbitrary: fc.constantFrom('2024-01-05', '2024-03-31T23:30:00Z', '2024-07-01 08:00', '2023-11-30T12:00:00+01:00') },
-    { weight: 1, arbitrary: fc.constantFrom('15.08.2024', '3/4/2024', '1714000000', '45123', '', 'not a date', '2024-13-45') },
+    {
+      weight: 6,
+      arbitrary: fc.constantFrom('2024-01-05', '2024-03-31T23:30:00Z', '2024-07-01 08:00', '2023-11-30T12:00:00+01:00'),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom('15.08.2024', '3/4/2024', '1714000000', '45123', '', 'not a date', '2024-13-45'),
+    },
   ),
-  name: fc.constantFrom('Åsa Lindqvist', 'Paweł Kołodziej', '', '=HYPERLINK("x")', '+46 8 123', '@admin', '\u001b[31mred', 'Ann'),
+  name: fc.constantFrom(
+    'Åsa Lindqvist',
+    'Paweł Kołodziej',
+    '',
+    '=HYPERLINK("x")',
+    '+46 8 123',
+    '@admin',
+    '\u001b[31mred',
+    'Ann',
+  ),
   channel: fc.constantFrom('chat', 'phone', 'email', '', '-x', 'CHAT'),
-  comment: fc.string({ unit: fc.constantFrom('a', 'ö', ' ', ',', '"', '\n', '\r\n', '=', '\t', 'wait', 'bra'), maxLength: 40 }),
+  comment: fc.string({
+    unit: fc.constantFrom('a', 'ö', ' ', ',', '"', '\n', '\r\n', '=', '\t', 'wait', 'bra'),
+    maxLength: 40,
+  }),
 };
 
 const row = fc.tuple(cell.score, cell.date, cell.name, cell.name, cell.channel, cell.comment, fc.boolean());
@@ -64,11 +101,20 @@ describe.each(readers)('%s', (name) => {
     ['an empty input', ''],
     ['a header only', 'id,date,score,agent,team,channel,comment\n'],
     ['a BOM and a sep= line only', '\ufeffsep=;\r\n'],
-    ['an unterminated quote', 'id,date,score,agent,team,channel,comment\n1,2024-01-01,9,Ann,A,chat,"never closed\n2,2024-01-02,3,Bo,B,chat,ok\n'],
+    [
+      'an unterminated quote',
+      'id,date,score,agent,team,channel,comment\n1,2024-01-01,9,Ann,A,chat,"never closed\n2,2024-01-02,3,Bo,B,chat,ok\n',
+    ],
     ['NUL bytes', 'id,date,score\n1,2024-01-01,9\u0000\n'],
     ['random bytes', new Uint8Array(Array.from({ length: 2048 }, (_, i) => (i * 7919) % 256))],
-    ['a row longer than the header', 'id,date,score,agent,team,channel,comment\n1,2024-01-01,9,Ann,A,chat,ok,extra,more\n'],
-    ['formula cells everywhere', 'id,date,score,agent,team,channel,comment\n=1,2024-01-01,9,=cmd|x,+A,@chat,-2+3\n2,2024-01-02,2,=cmd|x,+A,@chat,=HYPERLINK("http://x")\n'],
+    [
+      'a row longer than the header',
+      'id,date,score,agent,team,channel,comment\n1,2024-01-01,9,Ann,A,chat,ok,extra,more\n',
+    ],
+    [
+      'formula cells everywhere',
+      'id,date,score,agent,team,channel,comment\n=1,2024-01-01,9,=cmd|x,+A,@chat,-2+3\n2,2024-01-02,2,=cmd|x,+A,@chat,=HYPERLINK("http://x")\n',
+    ],
   ];
 
   // columns describes any file, rows or not.
@@ -102,7 +148,10 @@ describe('the list of commands above', () => {
 
 describe('a stray quote in a comment', () => {
   // Rows of plain cells; one comment opens a quote that a later comment closes.
-  const plain = fc.array(fc.tuple(fc.integer({ min: 0, max: 10 }), fc.constantFrom('ok', 'slow', 'great')), { minLength: 5, maxLength: 60 });
+  const plain = fc.array(fc.tuple(fc.integer({ min: 0, max: 10 }), fc.constantFrom('ok', 'slow', 'great')), {
+    minLength: 5,
+    maxLength: 60,
+  });
 
   it('never swallows rows silently: every line is accounted for, with a warning, and --strict fails', async () => {
     await fc.assert(
@@ -155,7 +204,9 @@ describe('a column with more distinct values than groups can be held', () => {
 
   it('covers every command that offers --max-groups', () => {
     const program = buildProgram(fakeIo());
-    const offering = program.commands.filter((c) => c.options.some((o) => o.long === '--max-groups')).map((c) => c.name());
+    const offering = program.commands
+      .filter((c) => c.options.some((o) => o.long === '--max-groups'))
+      .map((c) => c.name());
     expect(offering.sort()).toEqual([...groupers].sort());
   });
 

@@ -1,7 +1,16 @@
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { expectContract, expectNoControlCharacters, type JsonRows, type Outcome, runBoth, runFile, runStdin, tempDir } from './harness.js';
+import {
+  expectContract,
+  expectNoControlCharacters,
+  type JsonRows,
+  type Outcome,
+  runBoth,
+  runFile,
+  runStdin,
+  tempDir,
+} from './harness.js';
 
 /**
  * Property tests: whatever the bytes, the CLI answers with exit 0, 2, 3 or 4 and a clean message,
@@ -33,7 +42,8 @@ describe('random bytes', () => {
     const file = dir.path('bytes-controls.csv');
     await fc.assert(
       fc.asyncProperty(fc.uint8Array({ maxLength: 512 }), async (bytes) => {
-        for (const o of await runBoth(file, bytes, JSON_OUT)) expectNoControlCharacters(o.stderr, `${o.via}: ${JSON.stringify(o.stderr)}`);
+        for (const o of await runBoth(file, bytes, JSON_OUT))
+          expectNoControlCharacters(o.stderr, `${o.via}: ${JSON.stringify(o.stderr)}`);
       }),
       params(100),
     );
@@ -105,7 +115,11 @@ describe('random CSV-ish text', () => {
         const pieces = await runStdin(bytes, JSON_OUT, sizes);
         expectContract(whole);
         expectContract(pieces);
-        expect({ exit: pieces.exit, stdout: pieces.stdout, stderr: pieces.stderr }).toEqual({ exit: whole.exit, stdout: whole.stdout, stderr: whole.stderr });
+        expect({ exit: pieces.exit, stdout: pieces.stdout, stderr: pieces.stderr }).toEqual({
+          exit: whole.exit,
+          stdout: whole.stdout,
+          stderr: whole.stderr,
+        });
       }),
       params(100),
     );
@@ -128,14 +142,38 @@ const used = (text: string, value: number): Score => ({ kind: 'used', text, valu
 const scoreArb: fc.Arbitrary<Score> = fc.oneof(
   { arbitrary: fc.integer({ min: 0, max: 10 }).map((n) => used(String(n), n)), weight: 12 },
   {
-    arbitrary: fc.constantFrom(used(' 7 ', 7), used('7.0', 7), used('0,0', 0), used('10 - Extremely likely', 10), used('9 (Mycket sannolikt)', 9), used('08', 8)),
+    arbitrary: fc.constantFrom(
+      used(' 7 ', 7),
+      used('7.0', 7),
+      used('0,0', 0),
+      used('10 - Extremely likely', 10),
+      used('9 (Mycket sannolikt)', 9),
+      used('08', 8),
+    ),
     weight: 2,
   },
-  { arbitrary: fc.constantFrom('', ' ', 'NA', 'n/a', 'null', 'None').map((text): Score => ({ kind: 'missing_score', text })), weight: 2 },
-  { arbitrary: fc.constantFrom('11', '-1', '42', '100', '-10').map((text): Score => ({ kind: 'out_of_range', text })), weight: 1 },
-  { arbitrary: fc.constantFrom('abc', '7.5', 'x9', 'ten', '?', 'å', '1O', '"9"x').map((text): Score => ({ kind: 'not_a_number', text })), weight: 2 },
+  {
+    arbitrary: fc
+      .constantFrom('', ' ', 'NA', 'n/a', 'null', 'None')
+      .map((text): Score => ({ kind: 'missing_score', text })),
+    weight: 2,
+  },
+  {
+    arbitrary: fc.constantFrom('11', '-1', '42', '100', '-10').map((text): Score => ({ kind: 'out_of_range', text })),
+    weight: 1,
+  },
+  {
+    arbitrary: fc
+      .constantFrom('abc', '7.5', 'x9', 'ten', '?', 'å', '1O', '"9"x')
+      .map((text): Score => ({ kind: 'not_a_number', text })),
+    weight: 2,
+  },
 );
-const commentArb = fc.array(fc.constantFrom('a', 'z', 'å', 'ä', ' ', ',', ';', '\t', '"', '\n', '\r\n', '0', '9', '=', '-', '@'), { maxLength: 24 }).map((chars) => chars.join(''));
+const commentArb = fc
+  .array(fc.constantFrom('a', 'z', 'å', 'ä', ' ', ',', ';', '\t', '"', '\n', '\r\n', '0', '9', '=', '-', '@'), {
+    maxLength: 24,
+  })
+  .map((chars) => chars.join(''));
 const rowArb = fc.record({ score: scoreArb, comment: commentArb });
 
 /** RFC 4180 quoting: only when a field needs it. */
@@ -157,7 +195,10 @@ const csvArb: fc.Arbitrary<Generated> = fc.record({
 });
 
 function serialize(g: Generated): Uint8Array {
-  const lines = ['id,score,comment', ...g.rows.map((r, i) => [String(i + 1), field(r.score.text), field(r.comment)].join(','))];
+  const lines = [
+    'id,score,comment',
+    ...g.rows.map((r, i) => [String(i + 1), field(r.score.text), field(r.comment)].join(',')),
+  ];
   const preamble = (g.preamble.startsWith('bom') ? '\ufeff' : '') + (g.preamble.endsWith('sep') ? `sep=,${g.eol}` : '');
   return utf8(preamble + lines.join(g.eol) + (g.trailingEol ? g.eol : ''));
 }
@@ -203,7 +244,12 @@ function expectOracle(o: Outcome, want: Expected, detected: boolean): void {
   }
   expect(o.exit, where).toBe(0);
   const r: JsonRows = rows!;
-  expect({ read: r.read, used: r.used, filtered: r.filtered, ...pick(r.excluded) }, where).toEqual({ read: want.read, used: want.used, filtered: 0, ...want.excluded });
+  expect({ read: r.read, used: r.used, filtered: r.filtered, ...pick(r.excluded) }, where).toEqual({
+    read: want.read,
+    used: want.used,
+    filtered: 0,
+    ...want.excluded,
+  });
   if (detected) expect(JSON.parse(o.stdout).meta.inputs[0].columns.score.name, where).toBe('score');
 }
 
@@ -223,13 +269,19 @@ const WARNED: Record<string, Kind> = { 'score outside 0-10': 'out_of_range', 'sc
 /** The line numbers each exclusion warning on stderr names, by kind. */
 function warnedLines(stderr: string): Partial<Record<Kind, number[]>> {
   const found: Partial<Record<Kind, number[]>> = {};
-  for (const m of stderr.matchAll(/excluded, (score outside 0-10|score not a number) \(lines? ([\d, ]+?)(?:, \.\.\.)?\)/g)) {
+  for (const m of stderr.matchAll(
+    /excluded, (score outside 0-10|score not a number) \(lines? ([\d, ]+?)(?:, \.\.\.)?\)/g,
+  )) {
     found[WARNED[m[1]]] = m[2].split(', ').map(Number);
   }
   return found;
 }
 
-const pick = (e: Record<string, number>) => ({ missing_score: e.missing_score, out_of_range: e.out_of_range, not_a_number: e.not_a_number });
+const pick = (e: Record<string, number>) => ({
+  missing_score: e.missing_score,
+  out_of_range: e.out_of_range,
+  not_a_number: e.not_a_number,
+});
 
 describe('valid CSVs with junk scores', () => {
   it('account for every row exactly as the oracle counts (--score score)', async () => {
@@ -237,7 +289,8 @@ describe('valid CSVs with junk scores', () => {
     await fc.assert(
       fc.asyncProperty(csvArb, async (g) => {
         const want = oracle(g);
-        for (const o of await runBoth(file, serialize(g), ['--score', 'score', ...JSON_OUT])) expectOracle(o, want, false);
+        for (const o of await runBoth(file, serialize(g), ['--score', 'score', ...JSON_OUT]))
+          expectOracle(o, want, false);
       }),
       params(),
     );
@@ -267,8 +320,14 @@ describe('valid CSVs with junk scores', () => {
           expect(named.length, `${kind}: ${JSON.stringify(o.stderr)}`).toBe(Math.min(rows.length, 5));
           named.forEach((line, k) => {
             const span = rows[k];
-            expect(line, `${kind} row ${k + 1} spans lines ${span.first}-${span.last}; stderr ${JSON.stringify(o.stderr)}`).toBeGreaterThanOrEqual(span.first);
-            expect(line, `${kind} row ${k + 1} spans lines ${span.first}-${span.last}; stderr ${JSON.stringify(o.stderr)}`).toBeLessThanOrEqual(span.last);
+            expect(
+              line,
+              `${kind} row ${k + 1} spans lines ${span.first}-${span.last}; stderr ${JSON.stringify(o.stderr)}`,
+            ).toBeGreaterThanOrEqual(span.first);
+            expect(
+              line,
+              `${kind} row ${k + 1} spans lines ${span.first}-${span.last}; stderr ${JSON.stringify(o.stderr)}`,
+            ).toBeLessThanOrEqual(span.last);
           });
         }
       }),

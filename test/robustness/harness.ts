@@ -80,7 +80,11 @@ export function runFile(file: string, bytes: Uint8Array, extra: readonly string[
 }
 
 /** The bytes given on standard input (`report -`), as one chunk or in the given chunk sizes. */
-export function runStdin(bytes: Uint8Array, extra: readonly string[] = [], chunkSizes?: readonly number[]): Promise<Outcome> {
+export function runStdin(
+  bytes: Uint8Array,
+  extra: readonly string[] = [],
+  chunkSizes?: readonly number[],
+): Promise<Outcome> {
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const io = fakeIo({ stdin: buffer });
   if (!chunkSizes) return run('stdin', ['report', '-', ...extra], io);
@@ -140,7 +144,9 @@ export function expectContract(o: Outcome, json = true): JsonRows | undefined {
   const r = rows!;
   const sumOfReasons = Object.values(r.excluded).reduce((a, b) => a + b, 0);
   expect(sumOfReasons, `${o.via}: excluded reasons do not add up to excluded_total`).toBe(r.excluded_total);
-  expect(r.read, `${o.via}: read != used + excluded + filtered in ${JSON.stringify(r)}`).toBe(r.used + r.excluded_total + r.filtered);
+  expect(r.read, `${o.via}: read != used + excluded + filtered in ${JSON.stringify(r)}`).toBe(
+    r.used + r.excluded_total + r.filtered,
+  );
   expect(r.used, `${o.via}: exit 0 with no row used`).toBeGreaterThan(0);
   return r;
 }
@@ -166,7 +172,10 @@ export function expectCleanStderr(stderr: string, where = ''): void {
  */
 export function expectNoControlCharacters(stderr: string, where = ''): void {
   const bad = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/.exec(stderr);
-  expect(bad ? `U+${bad[0].codePointAt(0)!.toString(16).padStart(4, '0')} at ${bad.index}` : undefined, `${where}: control character on stderr`).toBeUndefined();
+  expect(
+    bad ? `U+${bad[0].codePointAt(0)!.toString(16).padStart(4, '0')} at ${bad.index}` : undefined,
+    `${where}: control character on stderr`,
+  ).toBeUndefined();
 }
 
 /** The line numbers a message names ("line 5", "lines 3, 4"). */

@@ -136,7 +136,9 @@ describe('a line that never ends, on a pipe', () => {
    * reader asked for; `joined`: the bytes it copied joining buffers (a few copies of a line at
    * the 16 MB limit; a line joined again with every chunk copies gigabytes).
    */
-  async function fromPipe(chunks: () => Generator<Buffer>): Promise<{ outcome: Outcome; taken: number; joined: number }> {
+  async function fromPipe(
+    chunks: () => Generator<Buffer>,
+  ): Promise<{ outcome: Outcome; taken: number; joined: number }> {
     let taken = 0;
     const counted = function* () {
       for (const chunk of chunks()) {
@@ -162,7 +164,11 @@ describe('a line that never ends, on a pipe', () => {
     } finally {
       spy.mockRestore();
     }
-    return { outcome: { via: 'stdin', exit, thrown, stdout: io.out(), stderr: io.err(), ms: performance.now() - started }, taken, joined };
+    return {
+      outcome: { via: 'stdin', exit, thrown, stdout: io.out(), stderr: io.err(), ms: performance.now() - started },
+      taken,
+      joined,
+    };
   }
 
   /** Refused on stdin (exit 3) as the same start of the bytes is from a file. */
@@ -171,7 +177,10 @@ describe('a line that never ends, on a pipe', () => {
     expectContract(pipe);
     expect(file.exit, file.stderr).toBe(3);
     expect(file.stderr).toMatch(/line 2 is longer than 16 MB/);
-    expect({ exit: pipe.exit, stderr: pipe.stderr }).toEqual({ exit: file.exit, stderr: file.stderr.replaceAll(path, 'stdin') });
+    expect({ exit: pipe.exit, stderr: pipe.stderr }).toEqual({
+      exit: file.exit,
+      stderr: file.stderr.replaceAll(path, 'stdin'),
+    });
   }
 
   it('is refused as from a file, the pipe read no further than the limit and the line not joined again and again', async () => {
@@ -223,7 +232,8 @@ describe('100,000 columns', () => {
 
   it('with a score column among them, reports the rows', async () => {
     const header = ['id', 'score', ...names.slice(2)].join(',');
-    const row = (id: number, score: number) => [String(id), String(score), ...new Array<string>(COLUMNS - 2).fill('')].join(',');
+    const row = (id: number, score: number) =>
+      [String(id), String(score), ...new Array<string>(COLUMNS - 2).fill('')].join(',');
     const text = `${header}\n${row(1, 9)}\n${row(2, 0)}\n${row(3, 7)}\n`;
     for (const o of await both(text)) expectRows(o, { read: 3, used: 3 });
   });
@@ -314,7 +324,10 @@ describe('files with no content', () => {
 
 describe('gzip', () => {
   it('a gzip header followed by garbage is refused as input', async () => {
-    const bytes = Buffer.concat([Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0, 0, 0, 0, 0, 0x03]), Buffer.from('this is not deflate data at all \u0000\u00ff', 'latin1')]);
+    const bytes = Buffer.concat([
+      Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0, 0, 0, 0, 0, 0x03]),
+      Buffer.from('this is not deflate data at all \u0000\u00ff', 'latin1'),
+    ]);
     for (const o of await both(bytes)) {
       expectContract(o);
       expect(o.exit, `${o.via}: ${o.stderr}`).toBe(3);

@@ -173,7 +173,8 @@ function violations(run: Run, accounts: boolean): string[] {
   if (/^\s+at /m.test(run.stderr)) found.push('a stack trace on stderr');
   if (run.stderr.includes('node:internal')) found.push('node:internal on stderr');
   if (/\b\w*Error:/.test(run.stderr)) found.push('a raw Error: on stderr');
-  if (run.stderr.split('\n').some((l) => l !== '' && !/^(nps|hint): /.test(l))) found.push('a stderr line that is neither nps: nor hint:');
+  if (run.stderr.split('\n').some((l) => l !== '' && !/^(nps|hint): /.test(l)))
+    found.push('a stderr line that is neither nps: nor hint:');
   if (run.maxRssKiB === undefined) found.push('no peak RSS reported: the process never reached its exit');
   else if (run.maxRssKiB >= MAX_RSS_KIB) found.push(`peak RSS ${Math.round(run.maxRssKiB / 1024)} MiB`);
   if (run.exit !== 0 && run.exit !== 1) {
@@ -190,8 +191,10 @@ function violations(run: Run, accounts: boolean): string[] {
   const rows = output.meta?.rows;
   if (!rows) return [...found, 'no meta.rows'];
   const reasons = Object.values(rows.excluded).reduce((a, b) => a + b, 0);
-  if (reasons !== rows.excluded_total) found.push(`the excluded reasons add up to ${reasons}, not excluded_total ${rows.excluded_total}`);
-  if (rows.read !== rows.used + rows.excluded_total + rows.filtered) found.push(`read != used + excluded + filtered: ${JSON.stringify(rows)}`);
+  if (reasons !== rows.excluded_total)
+    found.push(`the excluded reasons add up to ${reasons}, not excluded_total ${rows.excluded_total}`);
+  if (rows.read !== rows.used + rows.excluded_total + rows.filtered)
+    found.push(`read != used + excluded + filtered: ${JSON.stringify(rows)}`);
   if (rows.used <= 0) found.push('success with no row used');
   return found;
 }
@@ -237,7 +240,8 @@ function typedCells(table: Table, dates: 'styled' | 'bare'): RawCell[][] {
     row.map((text): RawCell => {
       if (r === 0 || text === '') return text;
       if (/^-?\d+(\.\d+)?$/.test(text)) return Number(text);
-      if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/.test(text)) return dates === 'styled' ? { serial: excelSerial(text) } : excelSerial(text);
+      if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/.test(text))
+        return dates === 'styled' ? { serial: excelSerial(text) } : excelSerial(text);
       return text;
     }),
   );
@@ -291,13 +295,17 @@ const BIG_CELL_BYTES = 40 * MiB;
 
 async function writeWorkbooks(table: Table): Promise<void> {
   const normal = await workbookFromCsv(SOURCE);
-  const sheet = (rows: RawCell[][], strings: 'shared' | 'inline') => rawWorkbook([{ name: 'Responses', rows }], { strings });
+  const sheet = (rows: RawCell[][], strings: 'shared' | 'inline') =>
+    rawWorkbook([{ name: 'Responses', rows }], { strings });
   writeFileSync(at('normal.xlsx'), normal);
   writeFileSync(at('shared.xlsx'), sheet(typedCells(table, 'styled'), 'shared'));
   writeFileSync(at('inline.xlsx'), sheet(typedCells(table, 'styled'), 'inline'));
   writeFileSync(at('bare-serials.xlsx'), sheet(typedCells(table, 'bare'), 'shared'));
   const cover = { name: 'Cover', rows: [] };
-  writeFileSync(at('empty-first.xlsx'), rawWorkbook([cover, { name: 'Responses', rows: typedCells(table, 'styled') }], { strings: 'shared' }));
+  writeFileSync(
+    at('empty-first.xlsx'),
+    rawWorkbook([cover, { name: 'Responses', rows: typedCells(table, 'styled') }], { strings: 'shared' }),
+  );
   writeFileSync(at('only-empty.xlsx'), rawWorkbook([cover], { strings: 'inline' }));
   writeFileSync(at('header-only.xlsx'), sheet(table.slice(0, 1), 'shared'));
   writeFileSync(at('damaged.xlsx'), damaging(normal, SHEET));
@@ -360,7 +368,8 @@ const HUGE_COUNT = 1e15;
 const CHANGED_ROW = 5;
 
 /** The counts table with the last cell of CHANGED_ROW set to `count`. */
-const withCount = (table: Table, count: string): Table => table.map((row, r) => (r === CHANGED_ROW ? [...row.slice(0, -1), count] : row));
+const withCount = (table: Table, count: string): Table =>
+  table.map((row, r) => (r === CHANGED_ROW ? [...row.slice(0, -1), count] : row));
 
 /** A score,count table as detractors, passives and promoters per period, agent, team and channel. */
 function categoriesOf(counts: Table): Table {
@@ -377,33 +386,57 @@ function categoriesOf(counts: Table): Table {
 }
 
 /** The categories table with CHANGED_ROW's promoters set to `count`. */
-const withPromoters = (table: Table, count: string): Table => table.map((row, r) => (r === CHANGED_ROW ? [...row.slice(0, 6), count] : row));
-const withDetractors = (table: Table, count: string): Table => table.map((row, r) => (r === CHANGED_ROW ? [...row.slice(0, 4), count, ...row.slice(5)] : row));
+const withPromoters = (table: Table, count: string): Table =>
+  table.map((row, r) => (r === CHANGED_ROW ? [...row.slice(0, 6), count] : row));
+const withDetractors = (table: Table, count: string): Table =>
+  table.map((row, r) => (r === CHANGED_ROW ? [...row.slice(0, 4), count, ...row.slice(5)] : row));
 
 function writeTables(table: Table): void {
   const agents = [...new Set(table.slice(1).map((row) => row[3]))].filter((a) => a !== '');
   const lookup = [['agent', 'region'], ...agents.map((a, i) => [a, i % 2 ? 'North' : 'South'])];
   writeFileSync(at('lookup.csv'), csvText(lookup));
-  writeFileSync(at('lookup-conflicting.csv'), csvText([...lookup, ...agents.map((a, i) => [a, i % 2 ? 'South' : 'North'])]));
+  writeFileSync(
+    at('lookup-conflicting.csv'),
+    csvText([...lookup, ...agents.map((a, i) => [a, i % 2 ? 'South' : 'North'])]),
+  );
   writeFileSync(at('lookup-repeated.csv'), csvText([...lookup, ...lookup.slice(1)]));
-  writeFileSync(at('lookup-unmatched.csv'), csvText([['agent', 'region'], ...agents.map((_, i) => [`Nobody ${i}`, 'North'])]));
+  writeFileSync(
+    at('lookup-unmatched.csv'),
+    csvText([['agent', 'region'], ...agents.map((_, i) => [`Nobody ${i}`, 'North'])]),
+  );
   // Columns named as the export's score and dates: the export's own must still be the ones read.
-  writeFileSync(at('lookup-shadowing.csv'), csvText([['agent', 'score', 'submitted_at', 'date', 'region'], ...agents.map((a) => [a, '0', '1999-01-01', '1999-01-01', 'North'])]));
+  writeFileSync(
+    at('lookup-shadowing.csv'),
+    csvText([
+      ['agent', 'score', 'submitted_at', 'date', 'region'],
+      ...agents.map((a) => [a, '0', '1999-01-01', '1999-01-01', 'North']),
+    ]),
+  );
 
-  for (const [variant, weight] of Object.entries(WEIGHTS)) writeFileSync(at(`weights-${variant}.csv`), csvText(withWeights(table, weight)));
+  for (const [variant, weight] of Object.entries(WEIGHTS))
+    writeFileSync(at(`weights-${variant}.csv`), csvText(withWeights(table, weight)));
 
   const counts = readCsv(SOURCE_COUNTS);
   const categories = categoriesOf(counts);
   writeFileSync(at('counts.csv'), csvText(counts));
   writeFileSync(at('categories.csv'), csvText(categories));
   // Zero counts, some in a group of their own: an agent with no responses at all.
-  writeFileSync(at('counts-zeros.csv'), csvText([...counts, ...counts.slice(1, 40).map((row) => [row[0], 'Nobody', row[2], row[3], row[4], '0'])]));
-  writeFileSync(at('counts-all-zero.csv'), csvText(counts.map((row, r) => (r === 0 ? row : [...row.slice(0, -1), '0']))));
+  writeFileSync(
+    at('counts-zeros.csv'),
+    csvText([...counts, ...counts.slice(1, 40).map((row) => [row[0], 'Nobody', row[2], row[3], row[4], '0'])]),
+  );
+  writeFileSync(
+    at('counts-all-zero.csv'),
+    csvText(counts.map((row, r) => (r === 0 ? row : [...row.slice(0, -1), '0']))),
+  );
   writeFileSync(at('counts-negative.csv'), csvText(withCount(counts, '-1')));
   writeFileSync(at('counts-fractional.csv'), csvText(withCount(counts, '2.5')));
   writeFileSync(at('counts-huge.csv'), csvText(withCount(counts, String(HUGE_COUNT))));
   writeFileSync(at('counts-huge-exponent.csv'), csvText(withCount(counts, '1e15')));
-  writeFileSync(at('categories-all-zero.csv'), csvText(categories.map((row, r) => (r === 0 ? row : [...row.slice(0, 4), '0', '0', '0']))));
+  writeFileSync(
+    at('categories-all-zero.csv'),
+    csvText(categories.map((row, r) => (r === 0 ? row : [...row.slice(0, 4), '0', '0', '0']))),
+  );
   writeFileSync(at('categories-negative.csv'), csvText(withDetractors(categories, '-2')));
   writeFileSync(at('categories-fractional.csv'), csvText(withDetractors(categories, '0.5')));
   writeFileSync(at('categories-huge.csv'), csvText(withPromoters(categories, String(HUGE_COUNT))));
@@ -412,14 +445,18 @@ function writeTables(table: Table): void {
 async function writeWithDuckDb(): Promise<void> {
   const db = await DuckDBInstance.create(':memory:');
   const sql = await db.connect();
-  const copy = (query: string, file: string, options = 'FORMAT PARQUET') => sql.run(`COPY (${query}) TO '${at(file)}' (${options})`);
+  const copy = (query: string, file: string, options = 'FORMAT PARQUET') =>
+    sql.run(`COPY (${query}) TO '${at(file)}' (${options})`);
   await sql.run("SET TimeZone = 'UTC'");
   await sql.run(`CREATE TABLE responses AS SELECT * FROM read_csv('${SOURCE}', header = true, all_varchar = true)`);
   const typed = `SELECT CAST(response_id AS BIGINT) AS response_id, CAST(submitted_at AS TIMESTAMPTZ) AS submitted_at,
     TRY_CAST(score AS INTEGER) AS score, agent, team, channel, comment FROM responses`;
   await copy(typed, 'normal.parquet', 'FORMAT PARQUET, ROW_GROUP_SIZE 100');
   // A TIMESTAMP without a zone: the wall-clock time it says, here the UTC one.
-  await copy(`SELECT * REPLACE (CAST(replace(submitted_at, 'Z', '') AS TIMESTAMP) AS submitted_at) FROM (${typed.replace('TIMESTAMPTZ', 'VARCHAR')})`, 'naive.parquet');
+  await copy(
+    `SELECT * REPLACE (CAST(replace(submitted_at, 'Z', '') AS TIMESTAMP) AS submitted_at) FROM (${typed.replace('TIMESTAMPTZ', 'VARCHAR')})`,
+    'naive.parquet',
+  );
   await copy('SELECT * FROM responses', 'text.parquet', 'FORMAT PARQUET, COMPRESSION ZSTD');
   await copy(`${typed} WHERE false`, 'zero-rows.parquet');
   // NULLs in every column, and the CSV DuckDB writes from the same rows.
@@ -434,8 +471,14 @@ async function writeWithDuckDb(): Promise<void> {
   await copy(nulls, 'nulls.parquet');
   await copy(nulls, 'nulls.csv', "FORMAT CSV, HEADER, TIMESTAMPFORMAT '%Y-%m-%dT%H:%M:%SZ'");
   await copy(`SELECT * FROM read_csv('${at('lookup.csv')}', all_varchar = true)`, 'lookup.parquet');
-  await copy(`SELECT * REPLACE (CAST(weight AS DOUBLE) AS weight) FROM read_csv('${at('weights-normal.csv')}', all_varchar = true)`, 'weights-normal.parquet');
-  await copy(`SELECT * REPLACE (CAST(count AS BIGINT) AS count) FROM read_csv('${at('counts.csv')}', all_varchar = true)`, 'counts.parquet');
+  await copy(
+    `SELECT * REPLACE (CAST(weight AS DOUBLE) AS weight) FROM read_csv('${at('weights-normal.csv')}', all_varchar = true)`,
+    'weights-normal.parquet',
+  );
+  await copy(
+    `SELECT * REPLACE (CAST(count AS BIGINT) AS count) FROM read_csv('${at('counts.csv')}', all_varchar = true)`,
+    'counts.parquet',
+  );
   sql.closeSync();
   const normal = readFileSync(at('normal.parquet'));
   writeFileSync(at('truncated.parquet'), normal.subarray(0, Math.floor(normal.length / 2)));
@@ -489,7 +532,13 @@ const DAMAGED = [
 const EMPTY: Readonly<Record<string, number>> = { 'only-empty.xlsx': 3, 'header-only.xlsx': 4, 'zero-rows.parquet': 4 };
 for (const input of [...DAMAGED, ...Object.keys(EMPTY), 'cut-sheet.xlsx', 'cut-strings.xlsx']) on('report', input);
 /** The damaged files that commands other than report read too: the reading is the same. */
-const DAMAGED_ELSEWHERE = ['damaged.xlsx', 'truncated.xlsx', 'huge-strings.xlsx', 'truncated.parquet', 'damaged.parquet'];
+const DAMAGED_ELSEWHERE = [
+  'damaged.xlsx',
+  'truncated.xlsx',
+  'huge-strings.xlsx',
+  'truncated.parquet',
+  'damaged.parquet',
+];
 for (const input of [...DAMAGED_ELSEWHERE, ...Object.keys(EMPTY)]) on('columns', input);
 for (const input of DAMAGED_ELSEWHERE) on('followup', input);
 on('agents', 'cut-strings.xlsx');
@@ -504,11 +553,21 @@ const CSV_OPTIONS: readonly (readonly string[])[] = [
 for (const input of ['normal.xlsx', 'normal.parquet']) for (const option of CSV_OPTIONS) on('agents', input, ...option);
 
 const JOIN = ['--join', 'lookup.csv', '--on', 'agent'];
-const joined = (command: string, input: string, lookup: string, ...extra: string[]) => nps(command, input, '--join', lookup, '--on', 'agent', ...extra);
+const joined = (command: string, input: string, lookup: string, ...extra: string[]) =>
+  nps(command, input, '--join', lookup, '--on', 'agent', ...extra);
 for (const command of analyses) on(command, 'responses.csv', ...JOIN);
-const LOOKUPS = ['lookup.csv', 'lookup.xlsx', 'lookup.parquet', 'lookup-conflicting.csv', 'lookup-repeated.csv', 'lookup-unmatched.csv', 'lookup-shadowing.csv'];
+const LOOKUPS = [
+  'lookup.csv',
+  'lookup.xlsx',
+  'lookup.parquet',
+  'lookup-conflicting.csv',
+  'lookup-repeated.csv',
+  'lookup-unmatched.csv',
+  'lookup-shadowing.csv',
+];
 for (const lookup of LOOKUPS) joined('report', 'responses.csv', lookup);
-for (const lookup of ['lookup.csv', 'lookup.xlsx', 'lookup.parquet', 'lookup-repeated.csv', 'lookup-unmatched.csv']) joined('segments', 'responses.csv', lookup, '--by', 'region');
+for (const lookup of ['lookup.csv', 'lookup.xlsx', 'lookup.parquet', 'lookup-repeated.csv', 'lookup-unmatched.csv'])
+  joined('segments', 'responses.csv', lookup, '--by', 'region');
 joined('segments', 'responses.csv', 'lookup-conflicting.csv', '--join-keep', 'last', '--by', 'region');
 joined('segments', 'normal.parquet', 'lookup.xlsx', '--by', 'region');
 joined('segments', 'normal.xlsx', 'lookup.parquet', '--by', 'region');
@@ -516,18 +575,26 @@ joined('trend', 'responses.csv', 'lookup-shadowing.csv');
 joined('agents', 'responses.csv', 'lookup-shadowing.csv', '--min-n', '20');
 
 const WEIGHT = ['--weight', 'weight'];
-for (const command of ['report', 'summary', 'trend', 'agents', 'segments', 'compare', 'themes']) on(command, 'weights-normal.csv', ...WEIGHT);
-for (const variant of Object.keys(WEIGHTS)) for (const command of ['report', 'trend']) on(command, `weights-${variant}.csv`, ...WEIGHT);
-for (const input of ['weights-normal.xlsx', 'weights-normal.parquet']) for (const command of ['report', 'segments']) on(command, input, ...WEIGHT);
+for (const command of ['report', 'summary', 'trend', 'agents', 'segments', 'compare', 'themes'])
+  on(command, 'weights-normal.csv', ...WEIGHT);
+for (const variant of Object.keys(WEIGHTS))
+  for (const command of ['report', 'trend']) on(command, `weights-${variant}.csv`, ...WEIGHT);
+for (const input of ['weights-normal.xlsx', 'weights-normal.parquet'])
+  for (const command of ['report', 'segments']) on(command, input, ...WEIGHT);
 
 const COUNTS = ['--counts'];
 for (const input of ['counts.csv', 'categories.csv'])
-  for (const command of ['report', 'summary', 'trend', 'agents', 'segments', 'compare', 'samplesize']) on(command, input, ...COUNTS);
-for (const input of ['counts.xlsx', 'counts.parquet']) for (const command of ['report', 'agents', 'samplesize']) on(command, input, ...COUNTS);
-const COUNT_VARIANTS = ['zeros', 'all-zero', 'negative', 'fractional', 'huge', 'huge-exponent'].map((v) => `counts-${v}.csv`);
+  for (const command of ['report', 'summary', 'trend', 'agents', 'segments', 'compare', 'samplesize'])
+    on(command, input, ...COUNTS);
+for (const input of ['counts.xlsx', 'counts.parquet'])
+  for (const command of ['report', 'agents', 'samplesize']) on(command, input, ...COUNTS);
+const COUNT_VARIANTS = ['zeros', 'all-zero', 'negative', 'fractional', 'huge', 'huge-exponent'].map(
+  (v) => `counts-${v}.csv`,
+);
 const CATEGORY_VARIANTS = ['all-zero', 'negative', 'fractional', 'huge'].map((v) => `categories-${v}.csv`);
 for (const input of [...COUNT_VARIANTS, ...CATEGORY_VARIANTS]) on('report', input, ...COUNTS);
-for (const input of ['counts-zeros.csv', 'counts-all-zero.csv', 'counts-huge.csv', 'categories-huge.csv']) on('trend', input, ...COUNTS);
+for (const input of ['counts-zeros.csv', 'counts-all-zero.csv', 'counts-huge.csv', 'categories-huge.csv'])
+  on('trend', input, ...COUNTS);
 for (const input of ['counts-zeros.csv', 'counts-huge.csv', 'counts-all-zero.csv']) on('samplesize', input, ...COUNTS);
 on('segments', 'counts-zeros.csv', '--by', 'agent', ...COUNTS);
 
@@ -537,7 +604,18 @@ for (const dialect of DIALECTS) {
   // Names and values that need quoting, and periods cut in a time zone.
   nps(
     'sql',
-    ...['--dialect', dialect, '--table', 'odd "schema".responses', '--score', 'we"ird; --', '--by', 'agent,channel', '--where', "channel=it's"],
+    ...[
+      '--dialect',
+      dialect,
+      '--table',
+      'odd "schema".responses',
+      '--score',
+      'we"ird; --',
+      '--by',
+      'agent,channel',
+      '--where',
+      "channel=it's",
+    ],
     ...['--date', 'submitted_at', '--period', 'week', '--tz', 'Europe/Stockholm', '--since', '2024-01-01'],
   );
 }
@@ -562,14 +640,18 @@ describe('every run: exit 0-4, no stack trace, peak RSS under 300 MiB, and on su
   it.each(kept)('%s', (name) => {
     const run = result(name);
     const found = violations(run, cases.get(name)!.accounts);
-    expect(found, `${name}\nexit ${run.exit}, peak RSS ${run.maxRssKiB} KiB, stderr:\n${run.stderr.slice(0, 1500)}`).toEqual([]);
+    expect(
+      found,
+      `${name}\nexit ${run.exit}, peak RSS ${run.maxRssKiB} KiB, stderr:\n${run.stderr.slice(0, 1500)}`,
+    ).toEqual([]);
   });
 });
 
 describe('the same responses in another container give the same n', () => {
   it.each([...analyses, 'samplesize'])('%s from CSV, .xlsx and Parquet', (command) => {
     const csv = counted(result(on(command, 'responses.csv')));
-    for (const input of CONTAINERS.slice(1)) expect(counted(result(on(command, input))), `${command} on ${input}`).toEqual(csv);
+    for (const input of CONTAINERS.slice(1))
+      expect(counted(result(on(command, input))), `${command} on ${input}`).toEqual(csv);
   });
 
   it.each(['report', 'trend'])('%s from shared and inline strings, a plain TIMESTAMP and text columns', (command) => {
@@ -586,7 +668,9 @@ describe('the same responses in another container give the same n', () => {
       const csv = counted(result(on(command, 'responses.csv')));
       expect(counted(result(on(command, 'empty-first.xlsx', '--sheet', '2')))).toEqual(csv);
     }
-    expect(counted(result(on('report', 'empty-first.xlsx', '--sheet', 'Responses')))).toEqual(counted(result(on('report', 'responses.csv'))));
+    expect(counted(result(on('report', 'empty-first.xlsx', '--sheet', 'Responses')))).toEqual(
+      counted(result(on('report', 'responses.csv'))),
+    );
     expect(result(on('report', 'empty-first.xlsx', '--sheet', '1')).exit).toBe(3);
   });
 
@@ -642,14 +726,18 @@ describe('options that read CSV bytes, given with a workbook or a Parquet file',
   // gave exit 3, "does not look like a CSV export".
   it.each(CSV_OPTIONS)('%s %s changes nothing, or is refused', (...option) => {
     for (const input of ['normal.xlsx', 'normal.parquet']) {
-      expect(['refused', answer(result(on('agents', input)))], input).toContain(answer(result(on('agents', input, ...option))));
+      expect(['refused', answer(result(on('agents', input)))], input).toContain(
+        answer(result(on('agents', input, ...option))),
+      );
     }
   });
 });
 
 describe('--join is a left join: it never changes n', () => {
   it.each(analyses)('%s with a lookup counts what it counts without', (command) => {
-    expect(counted(result(on(command, 'responses.csv', ...JOIN)))).toEqual(counted(result(on(command, 'responses.csv'))));
+    expect(counted(result(on(command, 'responses.csv', ...JOIN)))).toEqual(
+      counted(result(on(command, 'responses.csv'))),
+    );
   });
 
   it('a lookup in CSV, .xlsx or Parquet joins alike, onto any container', () => {
@@ -660,7 +748,9 @@ describe('--join is a left join: it never changes n', () => {
       ['normal.parquet', 'lookup.xlsx'],
       ['normal.xlsx', 'lookup.parquet'],
     ]) {
-      expect(counted(result(joined('segments', input, lookup, '--by', 'region'))), `${input} --join ${lookup}`).toEqual(csv);
+      expect(counted(result(joined('segments', input, lookup, '--by', 'region'))), `${input} --join ${lookup}`).toEqual(
+        csv,
+      );
     }
     const [join] = json(result(joined('report', 'responses.csv', 'lookup.csv'))).meta.joins!;
     expect(join.matched + join.unmatched).toBe(SOURCE_READ);
@@ -668,39 +758,58 @@ describe('--join is a left join: it never changes n', () => {
 
   it('no key matching, or keys listed twice alike, keep every row', () => {
     const plain = counted(result(on('report', 'responses.csv')));
-    for (const lookup of ['lookup-unmatched.csv', 'lookup-repeated.csv']) expect(counted(result(joined('report', 'responses.csv', lookup))), lookup).toEqual(plain);
+    for (const lookup of ['lookup-unmatched.csv', 'lookup-repeated.csv'])
+      expect(counted(result(joined('report', 'responses.csv', lookup))), lookup).toEqual(plain);
     expect(json(result(joined('report', 'responses.csv', 'lookup-unmatched.csv'))).meta.joins![0].matched).toBe(0);
   });
 
   it('keys listed twice with other values are refused (4), and --join-keep keeps n', () => {
     expect(result(joined('report', 'responses.csv', 'lookup-conflicting.csv')).exit).toBe(4);
     // The last rows swap the regions: the segments differ, the rows counted do not.
-    const kept = counted(result(joined('segments', 'responses.csv', 'lookup-conflicting.csv', '--join-keep', 'last', '--by', 'region')));
-    expect(kept.rows).toEqual(counted(result(joined('segments', 'responses.csv', 'lookup.csv', '--by', 'region'))).rows);
+    const kept = counted(
+      result(joined('segments', 'responses.csv', 'lookup-conflicting.csv', '--join-keep', 'last', '--by', 'region')),
+    );
+    expect(kept.rows).toEqual(
+      counted(result(joined('segments', 'responses.csv', 'lookup.csv', '--by', 'region'))).rows,
+    );
   });
 
   it("the export's score and dates are read, not a lookup's columns of the same names", () => {
-    const { meta: _meta, notes: _notes, ...shadowed } = json(result(joined('report', 'responses.csv', 'lookup-shadowing.csv')));
+    const {
+      meta: _meta,
+      notes: _notes,
+      ...shadowed
+    } = json(result(joined('report', 'responses.csv', 'lookup-shadowing.csv')));
     const { meta: _plainMeta, notes: _plainNotes, ...plain } = json(result(on('report', 'responses.csv')));
     expect(shadowed).toEqual(plain);
-    expect(counted(result(joined('trend', 'responses.csv', 'lookup-shadowing.csv')))).toEqual(counted(result(on('trend', 'responses.csv'))));
-    expect(counted(result(joined('agents', 'responses.csv', 'lookup-shadowing.csv', '--min-n', '20')))).toEqual(counted(result(on('agents', 'responses.csv'))));
+    expect(counted(result(joined('trend', 'responses.csv', 'lookup-shadowing.csv')))).toEqual(
+      counted(result(on('trend', 'responses.csv'))),
+    );
+    expect(counted(result(joined('agents', 'responses.csv', 'lookup-shadowing.csv', '--min-n', '20')))).toEqual(
+      counted(result(on('agents', 'responses.csv'))),
+    );
   });
 });
 
 describe('--weight loses no row silently', () => {
-  it.each(['normal', 'zero', 'negative', 'non-numeric', 'tiny'])('%s weights: every row read, only bad weights excluded', (variant) => {
-    const bad = variant === 'negative' || variant === 'non-numeric' ? BAD_WEIGHTS : 0;
-    for (const command of ['report', 'trend']) {
-      const run = result(on(command, `weights-${variant}.csv`, ...WEIGHT));
-      const { rows } = counted(run);
-      expect({ read: rows!.read, used: rows!.used, bad_weight: rows!.excluded.bad_weight }, `${command}: ${run.stderr}`).toEqual({
-        read: SOURCE_READ,
-        used: SOURCE_USED - bad,
-        bad_weight: bad,
-      });
-    }
-  });
+  it.each(['normal', 'zero', 'negative', 'non-numeric', 'tiny'])(
+    '%s weights: every row read, only bad weights excluded',
+    (variant) => {
+      const bad = variant === 'negative' || variant === 'non-numeric' ? BAD_WEIGHTS : 0;
+      for (const command of ['report', 'trend']) {
+        const run = result(on(command, `weights-${variant}.csv`, ...WEIGHT));
+        const { rows } = counted(run);
+        expect(
+          { read: rows!.read, used: rows!.used, bad_weight: rows!.excluded.bad_weight },
+          `${command}: ${run.stderr}`,
+        ).toEqual({
+          read: SOURCE_READ,
+          used: SOURCE_USED - bad,
+          bad_weight: bad,
+        });
+      }
+    },
+  );
 
   it('weights that sum past the largest double are refused as data (4)', () => {
     for (const variant of ['huge', 'tiny-and-huge']) {
@@ -718,7 +827,8 @@ describe('--weight loses no row silently', () => {
   it('the same weights from .xlsx and Parquet give the same n', () => {
     for (const command of ['report', 'segments']) {
       const csv = counted(result(on(command, 'weights-normal.csv', ...WEIGHT)));
-      for (const input of ['weights-normal.xlsx', 'weights-normal.parquet']) expect(counted(result(on(command, input, ...WEIGHT))), `${command} ${input}`).toEqual(csv);
+      for (const input of ['weights-normal.xlsx', 'weights-normal.parquet'])
+        expect(counted(result(on(command, input, ...WEIGHT))), `${command} ${input}`).toEqual(csv);
     }
   });
 });
@@ -730,19 +840,29 @@ describe('--counts: n is the sum of the counts', () => {
     }
     for (const command of ['agents', 'samplesize']) {
       const csv = counted(result(on(command, 'counts.csv', ...COUNTS)));
-      for (const input of ['counts.xlsx', 'counts.parquet']) expect(counted(result(on(command, input, ...COUNTS))), `${command} ${input}`).toEqual(csv);
+      for (const input of ['counts.xlsx', 'counts.parquet'])
+        expect(counted(result(on(command, input, ...COUNTS))), `${command} ${input}`).toEqual(csv);
     }
   });
 
   it(`a count of ${HUGE_COUNT} is counted exactly`, () => {
     const counts = readCsv(SOURCE_COUNTS);
-    expect(summary(result(on('report', 'counts-huge.csv', ...COUNTS))).n).toBe(SOURCE_USED - Number(counts[CHANGED_ROW][5]) + HUGE_COUNT);
+    expect(summary(result(on('report', 'counts-huge.csv', ...COUNTS))).n).toBe(
+      SOURCE_USED - Number(counts[CHANGED_ROW][5]) + HUGE_COUNT,
+    );
     const promoters = Number(categoriesOf(counts)[CHANGED_ROW][6]);
-    expect(summary(result(on('report', 'categories-huge.csv', ...COUNTS))).n).toBe(SOURCE_USED - promoters + HUGE_COUNT);
+    expect(summary(result(on('report', 'categories-huge.csv', ...COUNTS))).n).toBe(
+      SOURCE_USED - promoters + HUGE_COUNT,
+    );
   });
 
   it('negative and fractional counts are refused as input (3), naming the line', () => {
-    for (const input of ['counts-negative.csv', 'counts-fractional.csv', 'categories-negative.csv', 'categories-fractional.csv']) {
+    for (const input of [
+      'counts-negative.csv',
+      'counts-fractional.csv',
+      'categories-negative.csv',
+      'categories-fractional.csv',
+    ]) {
       const run = result(on('report', input, ...COUNTS));
       expect(run.exit, input).toBe(3);
       expect(run.stderr, input).toContain(`line ${CHANGED_ROW + 1} `);
@@ -750,7 +870,8 @@ describe('--counts: n is the sum of the counts', () => {
   });
 
   it('counts that are all zero give no NPS, said as such', () => {
-    for (const input of ['counts-all-zero.csv', 'categories-all-zero.csv']) expect(summary(result(on('report', input, ...COUNTS))), input).toMatchObject({ n: 0, nps: null });
+    for (const input of ['counts-all-zero.csv', 'categories-all-zero.csv'])
+      expect(summary(result(on('report', input, ...COUNTS))), input).toMatchObject({ n: 0, nps: null });
   });
 });
 

@@ -17,7 +17,16 @@ import { type ClusterFlags, clusterColumns, clusterNote, clusterOption, groupsIn
 import type { CommandDefinition, Outcome } from '../command.js';
 import { differenceCells, differenceColumns, forAudience, npsCells, npsColumns, npsForest } from '../figures.js';
 import { parseCount, parsePositive } from '../options.js';
-import { addSideMetricOptions, checkSideMetrics, hasSideMetrics, type SideFlags, sideColumns, sideFold, sideMetricCells, sideMetricColumns } from '../side-metrics.js';
+import {
+  addSideMetricOptions,
+  checkSideMetrics,
+  hasSideMetrics,
+  type SideFlags,
+  sideColumns,
+  sideFold,
+  sideMetricCells,
+  sideMetricColumns,
+} from '../side-metrics.js';
 
 interface AgentFlags extends SideFlags, ClusterFlags {
   /** The shared --weight. */
@@ -41,22 +50,45 @@ export const agents: CommandDefinition<AgentFlags> = {
     ['nps agents survey.csv --by team', 'teams ranked with the same statistics'],
     ['nps agents survey.csv --score "Company NPS" --score "Agent NPS"', 'two questions side by side'],
   ],
-  shared: { input: { questions: 2 }, weights: true, counts: true, filters: true, statistics: true, output: { decimals: true }, accounting: true, grouping: true },
+  shared: {
+    input: { questions: 2 },
+    weights: true,
+    counts: true,
+    filters: true,
+    statistics: true,
+    output: { decimals: true },
+    accounting: true,
+    grouping: true,
+  },
   configure: (cmd) =>
     addSideMetricOptions(cmd)
       .option('--agent <column>', 'the agent column (default: detected)')
       .option('--by <column>', 'rank the values of this column instead of agents (e.g. team)')
       .option('--team [column]', 'rank agents within their team, with team subtotals (column default: detected)')
       .option('--min-n <n>', 'rank only groups with at least this many responses; list the rest apart', parseCount, 30)
-      .addOption(new Option('--rank-by <what>', 'order by the score, its lower interval bound, or the shrunk score').choices(RANK_BY).default('nps'))
+      .addOption(
+        new Option('--rank-by <what>', 'order by the score, its lower interval bound, or the shrunk score')
+          .choices(RANK_BY)
+          .default('nps'),
+      )
       .option('--top <n>', 'show only the N best ranked', parsePositive)
       .option('--bottom <n>', 'show only the N worst ranked', parsePositive)
       .addOption(clusterOption()),
   async run({ flags, statistics, scan, warn }) {
     const role = flags.by !== undefined ? 'by' : 'agent';
-    const ranked: GroupColumn = flags.by !== undefined ? { role, flag: '--by', spec: flags.by } : { role, flag: '--agent', spec: flags.agent, detect: detectAgent };
+    const ranked: GroupColumn =
+      flags.by !== undefined
+        ? { role, flag: '--by', spec: flags.by }
+        : { role, flag: '--agent', spec: flags.agent, detect: detectAgent };
     const team: GroupColumn | undefined =
-      flags.team === undefined ? undefined : { role: 'team', flag: '--team', spec: typeof flags.team === 'string' ? flags.team : undefined, detect: detectTeam };
+      flags.team === undefined
+        ? undefined
+        : {
+            role: 'team',
+            flag: '--team',
+            spec: typeof flags.team === 'string' ? flags.team : undefined,
+            detect: detectTeam,
+          };
     const own = team ? [team, ranked] : [ranked];
     // With --cluster each tally is of a group and a cluster: the cluster's value ends the key.
     const keyed = [...own, ...clusterColumns(flags)];
@@ -93,7 +125,13 @@ interface Board {
   readonly clusters?: number;
 }
 
-function board(tallies: Map<string, Tally>, withTeams: boolean, flags: AgentFlags, stats: Statistics, clusterName: string | undefined): Board {
+function board(
+  tallies: Map<string, Tally>,
+  withTeams: boolean,
+  flags: AgentFlags,
+  stats: Statistics,
+  clusterName: string | undefined,
+): Board {
   const clustered = clusterName !== undefined;
   const design = clustered ? groupsInClusters(tallies, clusterName) : undefined;
   const { standings, shrinkage } = leaderboard(design ?? tallies, flags.minN, flags.rankBy, stats);
@@ -102,12 +140,19 @@ function board(tallies: Map<string, Tally>, withTeams: boolean, flags: AgentFlag
   const teamTallies = new Map<string, Tally>();
   for (const [key, t] of tallies) {
     // A team's tally, or with --cluster a team's in one cluster.
-    const name = clustered ? `${teamOf(key)}${KEY_SEPARATOR}${key.slice(key.lastIndexOf(KEY_SEPARATOR) + 1)}` : teamOf(key);
+    const name = clustered
+      ? `${teamOf(key)}${KEY_SEPARATOR}${key.slice(key.lastIndexOf(KEY_SEPARATOR) + 1)}`
+      : teamOf(key);
     mergeTallies(entry(teamTallies, name, newTally), t);
   }
   return {
     agents: rankWithin(standings, (s) => teamOf(s.key), flags.rankBy),
-    teams: leaderboard(clustered ? groupsInClusters(teamTallies, clusterName) : teamTallies, flags.minN, flags.rankBy, stats).standings,
+    teams: leaderboard(
+      clustered ? groupsInClusters(teamTallies, clusterName) : teamTallies,
+      flags.minN,
+      flags.rankBy,
+      stats,
+    ).standings,
     shrinkage,
     clusters,
   };
@@ -138,7 +183,14 @@ function agentsReport(
   const level = confidenceLabel(stats.confidence);
   const two = boards.length > 1;
   // The first question orders the rows; the second one's figures are looked up by key.
-  const second = two ? new Map([...boards[1].agents, ...boards[1].teams.map((t) => ({ ...t, key: `${t.key}${KEY_SEPARATOR}` }))].map((s) => [s.key, s])) : undefined;
+  const second = two
+    ? new Map(
+        [...boards[1].agents, ...boards[1].teams.map((t) => ({ ...t, key: `${t.key}${KEY_SEPARATOR}` }))].map((s) => [
+          s.key,
+          s,
+        ]),
+      )
+    : undefined;
   const memberLevel = flags.by !== undefined ? 'group' : 'agent';
   const teamMetrics = (team: string) => {
     const total = newSideMetrics();
@@ -160,7 +212,9 @@ function agentsReport(
     if (two) Object.assign(cells, other ? figures(other, '_2', alpha) : {});
     return cells;
   };
-  const lists = teamName ? teamsFirst(boards[0], flags) : keepTopBottom(boards[0].agents, flags).map((s) => ({ s, isTeam: false }));
+  const lists = teamName
+    ? teamsFirst(boards[0], flags)
+    : keepTopBottom(boards[0].agents, flags).map((s) => ({ s, isTeam: false }));
   const rows = lists.map(({ s, isTeam }) => rowOf(s, isTeam));
   const ranked = rows.filter((r) => r.ranked);
   const small = rows.filter((r) => !r.ranked);
@@ -186,13 +240,24 @@ function agentsReport(
   return {
     title,
     tables: [
-      { name: 'standings', audience: 'machine', columns: [...columns(columnName, teamName, two, 'machine'), ...sideMetricColumns(flags)], rows },
+      {
+        name: 'standings',
+        audience: 'machine',
+        columns: [...columns(columnName, teamName, two, 'machine'), ...sideMetricColumns(flags)],
+        rows,
+      },
       {
         name: 'ranked',
         audience: 'human',
-        columns: [...columns(columnName, teamName, two, 'human', flags.rankBy === 'shrunk'), ...sideMetricColumns(flags)],
+        columns: [
+          ...columns(columnName, teamName, two, 'human', flags.rankBy === 'shrunk'),
+          ...sideMetricColumns(flags),
+        ],
         rows: ranked,
-        chart: npsForest('name', { reference: 100 * shrink.overall, marker: flags.rankBy === 'shrunk' ? 'shrunk_nps' : undefined }),
+        chart: npsForest('name', {
+          reference: 100 * shrink.overall,
+          marker: flags.rankBy === 'shrunk' ? 'shrunk_nps' : undefined,
+        }),
       },
       ...(small.length > 0
         ? [
@@ -236,7 +301,9 @@ function teamsFirst(b: Board, flags: AgentFlags): { s: Standing; isTeam: boolean
 
 function figures(s: Standing, suffix: string, alpha: number): Record<string, Row[string]> {
   const cells = { ...npsCells(s.summary), shrunk_nps: s.shrunk, ...differenceCells(s.vsRest, s.pAdjusted, alpha) };
-  return suffix === '' ? cells : Object.fromEntries(Object.entries(cells).map(([key, value]) => [`${key}${suffix}`, value]));
+  return suffix === ''
+    ? cells
+    : Object.fromEntries(Object.entries(cells).map(([key, value]) => [`${key}${suffix}`, value]));
 }
 
 function questionColumns(suffix: string, label: string, audience: 'human' | 'machine', shrunk: boolean): Column[] {
@@ -250,7 +317,13 @@ function questionColumns(suffix: string, label: string, audience: 'human' | 'mac
   );
 }
 
-function columns(name: string, teamName: string | undefined, two: boolean, audience: 'human' | 'machine', shrunk = false): Column[] {
+function columns(
+  name: string,
+  teamName: string | undefined,
+  two: boolean,
+  audience: 'human' | 'machine',
+  shrunk = false,
+): Column[] {
   return [
     { key: 'rank', label: 'Rank', kind: 'count' },
     ...(audience === 'machine' ? [{ key: 'level', label: 'Level', kind: 'text' } as Column] : []),

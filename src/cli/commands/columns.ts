@@ -1,5 +1,14 @@
 import { usageError } from '../../errors.js';
-import { type ColumnChoice, detectAgent, detectChannel, detectComment, detectDate, detectId, detectScore, detectTeam } from '../../io/scan/mapping.js';
+import {
+  type ColumnChoice,
+  detectAgent,
+  detectChannel,
+  detectComment,
+  detectDate,
+  detectId,
+  detectScore,
+  detectTeam,
+} from '../../io/scan/mapping.js';
 import { choosePreset, type PresetName, type Role } from '../../io/scan/presets.js';
 import { encodingOf, readTable, type TableHead } from '../../io/source/read.js';
 import { delimiterName } from '../../io/source/sniff.js';
@@ -28,10 +37,14 @@ export const columns: CommandDefinition<ColumnsFlags> = {
   shared: { input: 'dialect', output: { decimals: false } },
   configure: (cmd) =>
     cmd
-      .option('--save <file>', 'write the settings found (preset, encoding, columns) to this file, e.g. nps.config.json')
+      .option(
+        '--save <file>',
+        'write the settings found (preset, encoding, columns) to this file, e.g. nps.config.json',
+      )
       .option('--force', 'with --save, replace the file if it exists'),
   async run({ args, flags, io }) {
-    if (flags.force && flags.save === undefined) throw usageError('--force says --save may replace its file', 'add --save FILE, or drop --force');
+    if (flags.force && flags.save === undefined)
+      throw usageError('--force says --save may replace its file', 'add --save FILE, or drop --force');
     const file = args[0] ?? '-';
     let described: ReturnType<typeof describe> | undefined;
     await readTable(
@@ -50,7 +63,13 @@ export const columns: CommandDefinition<ColumnsFlags> = {
       },
     );
     const { report, settings } = described!;
-    return { report, saves: flags.save === undefined ? [] : [{ file: flags.save, text: `${JSON.stringify(settings, null, 2)}\n`, replace: Boolean(flags.force) }] };
+    return {
+      report,
+      saves:
+        flags.save === undefined
+          ? []
+          : [{ file: flags.save, text: `${JSON.stringify(settings, null, 2)}\n`, replace: Boolean(flags.force) }],
+    };
   },
 };
 
@@ -79,12 +98,17 @@ function roles(head: TableHead, presetName: PresetName | undefined): Partial<Rec
   };
 }
 
-function describe(head: TableHead, presetName: PresetName | undefined): { report: Outcome['report']; settings: Record<string, unknown> } {
+function describe(
+  head: TableHead,
+  presetName: PresetName | undefined,
+): { report: Outcome['report']; settings: Record<string, unknown> } {
   const { header, sample, source } = head;
   const preset = choosePreset(header, presetName);
   const found = roles(head, presetName);
   const roleOf = (index: number) =>
-    (Object.entries(found) as [Shown, ColumnChoice | undefined][]).find(([, choice]) => choice && (choice.index === index || choice.also?.includes(index)));
+    (Object.entries(found) as [Shown, ColumnChoice | undefined][]).find(
+      ([, choice]) => choice && (choice.index === index || choice.also?.includes(index)),
+    );
   const rows: Row[] = header.map((name, index) => {
     const role = roleOf(index);
     const values = [...new Set(sample.map((r) => (r[index] ?? '').trim()).filter((v) => v !== ''))].slice(0, SAMPLES);
@@ -103,7 +127,11 @@ function describe(head: TableHead, presetName: PresetName | undefined): { report
   );
   // A file read as a legacy encoding is named so, and the next run needs no detection or warning.
   const encoding = head.decoding.fellBack;
-  const settings = { ...(preset.name !== 'generic' ? { preset: preset.name } : {}), ...(encoding ? { encoding } : {}), columns: config };
+  const settings = {
+    ...(preset.name !== 'generic' ? { preset: preset.name } : {}),
+    ...(encoding ? { encoding } : {}),
+    columns: config,
+  };
   const snippet = JSON.stringify(settings);
   const report: Outcome['report'] = {
     title: `Columns of ${source.name}`,
@@ -144,7 +172,13 @@ function describe(head: TableHead, presetName: PresetName | undefined): { report
         ],
         rows,
       },
-      { name: 'config', layout: 'record', audience: 'machine', columns: Object.keys(config).map((key) => ({ key, label: key, kind: 'text' as const })), rows: [config] },
+      {
+        name: 'config',
+        layout: 'record',
+        audience: 'machine',
+        columns: Object.keys(config).map((key) => ({ key, label: key, kind: 'text' as const })),
+        rows: [config],
+      },
     ],
     notes: [`As nps.config.json: ${snippet}`, ...repeatedIds(found.id, sample)],
   };

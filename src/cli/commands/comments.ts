@@ -19,13 +19,20 @@ interface CommentFlags {
 
 export const comments: CommandDefinition<CommentFlags> = {
   name: 'comments',
-  summary: 'What detractors talk about compared with promoters: the most distinctive words and phrases of each category',
+  summary:
+    'What detractors talk about compared with promoters: the most distinctive words and phrases of each category',
   examples: [
     ['nps comments survey.csv', "each category's most distinctive words and two-word phrases"],
     ['nps comments survey.csv --by team --top 5', "each team's own top terms"],
     ['nps comments survey.csv --last 1q --format csv', 'last quarter, one row per term'],
   ],
-  shared: { input: { questions: 1, threads: false }, filters: true, output: { decimals: false }, accounting: true, grouping: true },
+  shared: {
+    input: { questions: 1, threads: false },
+    filters: true,
+    output: { decimals: false },
+    accounting: true,
+    grouping: true,
+  },
   configure: (cmd) =>
     cmd
       .option('--comment <column>', 'the comment column (default: detected)')
@@ -92,7 +99,16 @@ export const comments: CommandDefinition<CommentFlags> = {
           columns,
           rows,
           // Per category, its terms' z as bars; with --by the table reads better than a chart per group.
-          chart: byName ? undefined : { kind: 'bars', horizontal: true, x: 'term', y: 'z', facet: 'category', tone: { field: 'category', up: 'promoter', down: 'detractor' } },
+          chart: byName
+            ? undefined
+            : {
+                kind: 'bars',
+                horizontal: true,
+                x: 'term',
+                y: 'z',
+                facet: 'category',
+                tone: { field: 'category', up: 'promoter', down: 'detractor' },
+              },
         },
       ],
       notes: [

@@ -8,7 +8,15 @@ import type { Tally } from '../../core/tally.js';
 import { dataError, usageError } from '../../errors.js';
 import { confidenceLabel, formatDecimal, formatForHumans, groupLabel, pText } from '../../report/format.js';
 import type { Column, Row } from '../../report/model.js';
-import { type ClusterFlags, clusterColumns, clusterNote, clusterOption, clusterRoles, groupsInClusters, periodsInClusters } from '../clusters.js';
+import {
+  type ClusterFlags,
+  clusterColumns,
+  clusterNote,
+  clusterOption,
+  clusterRoles,
+  groupsInClusters,
+  periodsInClusters,
+} from '../clusters.js';
 import type { CommandContext, CommandDefinition, Outcome, ScanSpec } from '../command.js';
 import { differenceCells, differenceColumns, lowN, npsCells, npsColumns, npsForest } from '../figures.js';
 import { asOfText, type InProgressFlags, inProgressOption, judging } from '../in-progress.js';
@@ -37,27 +45,60 @@ export const compare: CommandDefinition<CompareFlags> = {
     ['nps compare survey.csv --by channel', 'every channel against the rest, Holm-adjusted'],
     ['nps compare survey.csv --period 2024-Q3 --vs 2024-Q2', 'one quarter against another'],
     ['nps compare survey.csv --latest --period month', 'the latest month against the month before'],
-    ['nps compare before.csv after.csv --fail-below 20', 'two exports against each other; exit 1 when either is below 20'],
+    [
+      'nps compare before.csv after.csv --fail-below 20',
+      'two exports against each other; exit 1 when either is below 20',
+    ],
   ],
-  shared: { input: { questions: 1 }, weights: true, counts: true, filters: true, statistics: true, output: { decimals: true }, gates: true, accounting: true, grouping: true },
+  shared: {
+    input: { questions: 1 },
+    weights: true,
+    counts: true,
+    filters: true,
+    statistics: true,
+    output: { decimals: true },
+    gates: true,
+    accounting: true,
+    grouping: true,
+  },
   configure: (cmd) =>
     cmd
       .option('--by <column>', 'compare every value of this column with the rest')
-      .option('--period <label|unit>', 'a period to compare (2024-Q3, 2024-09, 2024-W36, 2024, 2024-09-15), or with --latest its unit')
+      .option(
+        '--period <label|unit>',
+        'a period to compare (2024-Q3, 2024-09, 2024-W36, 2024, 2024-09-15), or with --latest its unit',
+      )
       .option('--vs <label>', 'the period to compare --period with')
       .option('--latest', 'the latest complete period against the one before (unit from --period, default quarter)')
       .addOption(inProgressOption())
-      .option('--min-n <n>', 'mark groups with fewer responses than this (--fail-below judges the rest)', parseCount, 30)
+      .option(
+        '--min-n <n>',
+        'mark groups with fewer responses than this (--fail-below judges the rest)',
+        parseCount,
+        30,
+      )
       .addOption(clusterOption()),
   async run(context) {
     const { flags, args } = context;
     const twoFiles = args.length === 2 && !flags.by && !flags.vs && !flags.latest;
     const modes = [flags.by !== undefined, flags.vs !== undefined || flags.latest === true, twoFiles];
     if (modes.filter(Boolean).length !== 1) {
-      throw usageError('say what to compare', 'use --by <column>, --period <label> --vs <label>, --latest, or give two files');
+      throw usageError(
+        'say what to compare',
+        'use --by <column>, --period <label> --vs <label>, --latest, or give two files',
+      );
     }
-    if (flags.includeInProgress && !flags.latest) throw usageError('--include-in-progress says which period --latest compares', 'add --latest, or drop --include-in-progress');
-    const compared = flags.by !== undefined ? await byColumn(flags.by, context) : twoFiles ? await byFile(context) : await byPeriod(context);
+    if (flags.includeInProgress && !flags.latest)
+      throw usageError(
+        '--include-in-progress says which period --latest compares',
+        'add --latest, or drop --include-in-progress',
+      );
+    const compared =
+      flags.by !== undefined
+        ? await byColumn(flags.by, context)
+        : twoFiles
+          ? await byFile(context)
+          : await byPeriod(context);
     if (context.failBelow === undefined) return { report: compared.report };
     const judged = compared.groups.filter((g) => g.summary.counted >= flags.minN);
     const gate = failBelowGate(
@@ -71,8 +112,12 @@ export const compare: CommandDefinition<CompareFlags> = {
 };
 
 async function byColumn(column: string, { flags, statistics, scan }: CommandContext<CompareFlags>): Promise<Compared> {
-  const result = await scan({ groups: [{ role: 'by', flag: '--by', spec: column }, ...clusterColumns(flags)] }, keyedFold(['by', ...clusterRoles(flags)]));
-  const design = flags.cluster === undefined ? undefined : groupsInClusters(result.state, result.inputs[0].columns.cluster.name);
+  const result = await scan(
+    { groups: [{ role: 'by', flag: '--by', spec: column }, ...clusterColumns(flags)] },
+    keyedFold(['by', ...clusterRoles(flags)]),
+  );
+  const design =
+    flags.cluster === undefined ? undefined : groupsInClusters(result.state, result.inputs[0].columns.cluster.name);
   const results = eachAgainstRest(design ?? result.state, statistics);
   const alpha = 1 - statistics.confidence;
   const rows = results.map((g) => row(groupLabel(g.key), g.summary, 'rest', g.vsRest, g.pAdjusted, alpha, flags.minN));
@@ -102,17 +147,28 @@ async function byColumn(column: string, { flags, statistics, scan }: CommandCont
 async function byFile({ args, flags, statistics, scan }: CommandContext<CompareFlags>): Promise<Compared> {
   const [a, b] = args.map((f) => (f === '-' ? 'stdin' : f));
   // Files that share clusters (the same accounts asked twice) covary.
-  const result = await scan({ groups: [{ role: 'file', flag: 'FILE', byFile: true }, ...clusterColumns(flags)] }, keyedFold(['file', ...clusterRoles(flags)]));
+  const result = await scan(
+    { groups: [{ role: 'file', flag: 'FILE', byFile: true }, ...clusterColumns(flags)] },
+    keyedFold(['file', ...clusterRoles(flags)]),
+  );
   const clusterName = flags.cluster === undefined ? undefined : result.inputs[0].columns.cluster.name;
-  const design = clusterName === undefined ? independentGroups(result.state) : groupsInClusters(result.state, clusterName);
+  const design =
+    clusterName === undefined ? independentGroups(result.state) : groupsInClusters(result.state, clusterName);
   const compared = twoGroups([a, '0'], [b, '1'], design, statistics, flags.minN, `NPS of ${a} against ${b}`);
   return withClusterNote(compared, design, clusterName);
 }
 
 /** The note that says what the clusters did, after the comparison's own. */
-function withClusterNote<K>(compared: Compared, design: GroupDesign<K> & { clusters?: number }, clusterName: string | undefined): Compared {
+function withClusterNote<K>(
+  compared: Compared,
+  design: GroupDesign<K> & { clusters?: number },
+  clusterName: string | undefined,
+): Compared {
   if (clusterName === undefined || design.clusters === undefined) return compared;
-  return { ...compared, report: { ...compared.report, notes: [...compared.report.notes, clusterNote(design.clusters, clusterName)] } };
+  return {
+    ...compared,
+    report: { ...compared.report, notes: [...compared.report.notes, clusterNote(design.clusters, clusterName)] },
+  };
 }
 
 async function byPeriod({ flags, request, statistics, scan }: CommandContext<CompareFlags>): Promise<Compared> {
@@ -122,10 +178,13 @@ async function byPeriod({ flags, request, statistics, scan }: CommandContext<Com
   let reference: number | undefined;
   let spec: ScanSpec = { needsDates: true };
   if (flags.latest) {
-    if (flags.vs !== undefined) throw usageError('--latest and --vs cannot be used together', 'use --latest, or --period <label> --vs <label>');
-    if (request.last) throw usageError('--latest already keeps the last two periods; drop --last', 'use --until to end earlier');
+    if (flags.vs !== undefined)
+      throw usageError('--latest and --vs cannot be used together', 'use --latest, or --period <label> --vs <label>');
+    if (request.last)
+      throw usageError('--latest already keeps the last two periods; drop --last', 'use --until to end earlier');
     const unit = (flags.period ?? 'quarter') as PeriodUnit;
-    if (!PERIOD_UNITS.includes(unit)) throw usageError(`--period ${flags.period} is not a unit for --latest`, `use one of ${PERIOD_UNITS.join(', ')}`);
+    if (!PERIOD_UNITS.includes(unit))
+      throw usageError(`--period ${flags.period} is not a unit for --latest`, `use one of ${PERIOD_UNITS.join(', ')}`);
     calendar = { unit, fiscalYearStart };
     // The latest complete period (or the one in progress) and the one before: every other row is filtered, and counted so.
     spec = { ...spec, last: { count: 2, unit, end: flags.includeInProgress ? 'in-progress' : 'complete' } };
@@ -134,8 +193,12 @@ async function byPeriod({ flags, request, statistics, scan }: CommandContext<Com
     const first = labelled(flags.period, '--period', fiscalYearStart);
     const second = labelled(flags.vs!, '--vs', fiscalYearStart);
     if (first.calendar.unit !== second.calendar.unit)
-      throw usageError(`--period ${flags.period} and --vs ${flags.vs} are different kinds of period`, 'compare a quarter with a quarter, a month with a month ...');
-    if (first.key === second.key) throw usageError(`--period and --vs are both ${flags.period}`, 'compare two different periods');
+      throw usageError(
+        `--period ${flags.period} and --vs ${flags.vs} are different kinds of period`,
+        'compare a quarter with a quarter, a month with a month ...',
+      );
+    if (first.key === second.key)
+      throw usageError(`--period and --vs are both ${flags.period}`, 'compare two different periods');
     calendar = first.calendar;
     focus = first.key;
     reference = second.key;
@@ -143,11 +206,15 @@ async function byPeriod({ flags, request, statistics, scan }: CommandContext<Com
   }
   // With --cluster, periods are tallied per cluster.
   const clusterColumn = clusterColumns(flags);
-  const fold: Fold<unknown> = clusterColumn.length ? groupPeriodFold(calendar, clusterRoles(flags)) : periodFold(calendar);
+  const fold: Fold<unknown> = clusterColumn.length
+    ? groupPeriodFold(calendar, clusterRoles(flags))
+    : periodFold(calendar);
   const result = await scan({ ...spec, groups: clusterColumn }, fold);
   const clusterName = clusterColumn.length ? result.inputs[0].columns.cluster.name : undefined;
   const design =
-    clusterName === undefined ? independentGroups(result.state as Map<number, Tally>) : periodsInClusters(result.state as Map<string, Map<number, Tally>>, clusterName);
+    clusterName === undefined
+      ? independentGroups(result.state as Map<number, Tally>)
+      : periodsInClusters(result.state as Map<string, Map<number, Tally>>, clusterName);
   const judge = judging(result, calendar, flags);
   if (focus === undefined) {
     focus = flags.includeInProgress ? judge.inProgressFrom : judge.inProgressFrom - 1;
@@ -157,9 +224,23 @@ async function byPeriod({ flags, request, statistics, scan }: CommandContext<Com
   const b = periodLabel(reference!, calendar);
   const empty = [a, b].filter((_, i) => !design.keys.includes(i === 0 ? focus! : reference!));
   if (empty.length > 0) {
-    throw dataError(`no responses in ${empty.join(' or ')}`, 'choose periods that hold responses (nps trend shows which do)');
+    throw dataError(
+      `no responses in ${empty.join(' or ')}`,
+      'choose periods that hold responses (nps trend shows which do)',
+    );
   }
-  const compared = withClusterNote(twoGroups([a, focus], [b, reference!], design, statistics, flags.minN, `NPS ${a} against ${b}: ${names(result.inputs)}`), design, clusterName);
+  const compared = withClusterNote(
+    twoGroups(
+      [a, focus],
+      [b, reference!],
+      design,
+      statistics,
+      flags.minN,
+      `NPS ${a} against ${b}: ${names(result.inputs)}`,
+    ),
+    design,
+    clusterName,
+  );
   const inProgress = judge.note([focus, reference!], !flags.latest);
   const latest =
     flags.latest && !flags.includeInProgress
@@ -176,11 +257,21 @@ function labelled(label: string, flag: string, fiscalYearStart: number): { key: 
     const key = parsePeriodLabel(label, calendar);
     if (key !== undefined) return { key, calendar };
   }
-  throw usageError(`${flag} ${JSON.stringify(label)} is not a period`, 'write it like 2024, 2024-Q3, 2024-09, 2024-W36 or 2024-09-15 (FY2025-Q1 with --fiscal-year-start)');
+  throw usageError(
+    `${flag} ${JSON.stringify(label)} is not a period`,
+    'write it like 2024, 2024-Q3, 2024-09, 2024-W36 or 2024-09-15 (FY2025-Q1 with --fiscal-year-start)',
+  );
 }
 
 /** Two groups of a design, each a label and its key: the first minus the second. */
-function twoGroups<K>([a, x]: [string, K], [b, y]: [string, K], design: GroupDesign<K>, stats: Statistics, minN: number, title: string): Compared {
+function twoGroups<K>(
+  [a, x]: [string, K],
+  [b, y]: [string, K],
+  design: GroupDesign<K>,
+  stats: Statistics,
+  minN: number,
+  title: string,
+): Compared {
   const sx = summarize(design.tally(x), stats, design.counted(x));
   const sy = summarize(design.tally(y), stats, design.counted(y));
   const difference = design.between(x, y, stats);
@@ -213,7 +304,15 @@ function sentence(a: string, sa: NpsSummary, b: string, sb: NpsSummary, d: Diffe
 const levelText = (stats: Statistics) => confidenceLabel(stats.confidence);
 const names = (inputs: readonly { name: string }[]) => inputs.map((i) => i.name).join(', ');
 
-function row(group: string, s: NpsSummary, against: string, d: Difference | undefined, pAdjusted: number, alpha: number, minN: number): Row {
+function row(
+  group: string,
+  s: NpsSummary,
+  against: string,
+  d: Difference | undefined,
+  pAdjusted: number,
+  alpha: number,
+  minN: number,
+): Row {
   return {
     group,
     ...npsCells(s),

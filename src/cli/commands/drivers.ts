@@ -27,33 +27,64 @@ interface DriverState {
 
 export const drivers: CommandDefinition<DriverFlags> = {
   name: 'drivers',
-  summary: 'Which operational factors move NPS: bands of numeric drivers and levels of categorical ones, with their tests',
+  summary:
+    'Which operational factors move NPS: bands of numeric drivers and levels of categorical ones, with their tests',
   examples: [
-    ['nps drivers survey.csv --numeric aht,wait_seconds', 'NPS by quartile of handling and wait time, with rank correlations'],
-    ['nps drivers survey.csv --categorical channel,fcr', 'NPS per channel and first-contact resolution, with chi-square tests'],
-    ['nps drivers survey.csv --numeric wait_seconds --categorical channel --format csv', 'both, one row per band or level'],
+    [
+      'nps drivers survey.csv --numeric aht,wait_seconds',
+      'NPS by quartile of handling and wait time, with rank correlations',
+    ],
+    [
+      'nps drivers survey.csv --categorical channel,fcr',
+      'NPS per channel and first-contact resolution, with chi-square tests',
+    ],
+    [
+      'nps drivers survey.csv --numeric wait_seconds --categorical channel --format csv',
+      'both, one row per band or level',
+    ],
   ],
-  shared: { input: { questions: 1, threads: false }, filters: true, statistics: true, output: { decimals: true }, accounting: true, grouping: true },
+  shared: {
+    input: { questions: 1, threads: false },
+    filters: true,
+    statistics: true,
+    output: { decimals: true },
+    accounting: true,
+    grouping: true,
+  },
   configure: (cmd) =>
     cmd
       .option('--numeric <columns>', 'numeric drivers, comma-separated (decimal commas read as numbers)')
       .option('--categorical <columns>', 'categorical drivers, comma-separated')
-      .option('--min-n <n>', 'pool levels with fewer answers into one; no band or level under it is compared', parseCount, 30),
+      .option(
+        '--min-n <n>',
+        'pool levels with fewer answers into one; no band or level under it is compared',
+        parseCount,
+        30,
+      ),
   async run({ flags, statistics, scan, warn }) {
     // Loaded here: its statistics library would otherwise slow every command's start.
     const drivers = await import('../../core/drivers.js');
     const { NumericDriver, parseMeasure } = drivers;
     const numeric = split(flags.numeric);
     const categorical = split(flags.categorical);
-    if (numeric.length + categorical.length === 0) throw usageError('name at least one driver', 'e.g. --numeric wait_seconds --categorical channel');
+    if (numeric.length + categorical.length === 0)
+      throw usageError('name at least one driver', 'e.g. --numeric wait_seconds --categorical channel');
     // Each driver column in a role of its own; the fold reads them through these lists, in order.
-    const numericColumns = numeric.map((spec, i): GroupColumn => ({ role: `numeric_${i + 1}`, flag: '--numeric', spec, value: true }));
-    const categoricalColumns = categorical.map((spec, i): GroupColumn => ({ role: `categorical_${i + 1}`, flag: '--categorical', spec }));
+    const numericColumns = numeric.map(
+      (spec, i): GroupColumn => ({ role: `numeric_${i + 1}`, flag: '--numeric', spec, value: true }),
+    );
+    const categoricalColumns = categorical.map(
+      (spec, i): GroupColumn => ({ role: `categorical_${i + 1}`, flag: '--categorical', spec }),
+    );
     const groups = [...numericColumns, ...categoricalColumns];
     const numericRoles = numericColumns.map((c) => c.role);
     const categoricalRoles = categoricalColumns.map((c) => c.role);
     const fold: Fold<DriverState> = {
-      empty: () => ({ numeric: numeric.map(() => new NumericDriver()), unreadable: numeric.map(() => 0), categorical: categorical.map(() => new Map()) }),
+      empty: () => ({
+        numeric: numeric.map(() => new NumericDriver()),
+        unreadable: numeric.map(() => 0),
+        categorical: categorical.map(() => new Map()),
+      }),
       add(state, { score, values }) {
         numericRoles.forEach((role, i) => {
           const cell = values[role];
@@ -93,17 +124,31 @@ export const drivers: CommandDefinition<DriverFlags> = {
         );
       }
       if (unreadable > 0)
-        warn(`warning: ${unreadable} ${name} ${unreadable === 1 ? 'cell is' : 'cells are'} not a number and ${unreadable === 1 ? 'was' : 'were'} left out of that driver`);
+        warn(
+          `warning: ${unreadable} ${name} ${unreadable === 1 ? 'cell is' : 'cells are'} not a number and ${unreadable === 1 ? 'was' : 'were'} left out of that driver`,
+        );
     });
     const analyses = [
-      ...numeric.map((_, i) => ({ name: names[`numeric_${i + 1}`].name, ...drivers.analyseNumeric(result.state.numeric[i], flags.minN, statistics) })),
-      ...categorical.map((_, i) => ({ name: names[`categorical_${i + 1}`].name, ...drivers.analyseCategorical(result.state.categorical[i], flags.minN, statistics) })),
+      ...numeric.map((_, i) => ({
+        name: names[`numeric_${i + 1}`].name,
+        ...drivers.analyseNumeric(result.state.numeric[i], flags.minN, statistics),
+      })),
+      ...categorical.map((_, i) => ({
+        name: names[`categorical_${i + 1}`].name,
+        ...drivers.analyseCategorical(result.state.categorical[i], flags.minN, statistics),
+      })),
     ];
     const alpha = 1 - statistics.confidence;
     const ranked = drivers.rankDrivers(analyses);
     const level = confidenceLabel(statistics.confidence);
-    const sparse = ranked.filter(({ driver }) => driver.test.sparse > 0.2).map(({ driver }) => `${driver.name} (${formatDecimal(100 * driver.test.sparse, 0)}% of cells)`);
-    const pooled = ranked.flatMap(({ driver }) => driver.levels.filter((l) => l.key === undefined).map((l) => `${driver.name}: ${l.levels} ${plural(l.levels, 'level')}`));
+    const sparse = ranked
+      .filter(({ driver }) => driver.test.sparse > 0.2)
+      .map(({ driver }) => `${driver.name} (${formatDecimal(100 * driver.test.sparse, 0)}% of cells)`);
+    const pooled = ranked.flatMap(({ driver }) =>
+      driver.levels
+        .filter((l) => l.key === undefined)
+        .map((l) => `${driver.name}: ${l.levels} ${plural(l.levels, 'level')}`),
+    );
     const report: Outcome['report'] = {
       title: `What moves NPS: ${result.inputs.map((i) => i.name).join(', ')}`,
       tables: [
@@ -126,7 +171,15 @@ export const drivers: CommandDefinition<DriverFlags> = {
           primary: true,
           columns: LEVEL_COLUMNS,
           rows: ranked.flatMap(({ driver }) => driver.levels.map((l) => levelRow(driver, l, flags.minN, statistics))),
-          chart: { kind: 'line', x: 'level', value: 'nps', low: 'nps_lower', high: 'nps_upper', n: 'n', facet: 'driver' },
+          chart: {
+            kind: 'line',
+            x: 'level',
+            value: 'nps',
+            low: 'nps_lower',
+            high: 'nps_upper',
+            n: 'n',
+            facet: 'driver',
+          },
         },
       ],
       notes: [
@@ -155,7 +208,8 @@ type Analysis = DriverAnalysis & { readonly name: string };
 const poolLabel = (minN: number) => `other levels (n < ${minN})`;
 
 /** The driver's verdict in the words the other commands use. */
-const effect = (p: number, alpha: number) => (Number.isNaN(p) ? 'not tested' : p < alpha ? 'significant' : 'not significant');
+const effect = (p: number, alpha: number) =>
+  Number.isNaN(p) ? 'not tested' : p < alpha ? 'significant' : 'not significant';
 
 /** The test's figures; none but its name when there was nothing to test (a chi-square of one level has statistic 0 and df 0). */
 function testCells(test: DriverTest): Record<string, Row[string]> {
@@ -189,7 +243,12 @@ function summaryRow(a: Analysis, pAdjusted: number, alpha: number): Row {
 function levelRow(a: Analysis, l: DriverLevel, minN: number, stats: Statistics): Row {
   const pool = l.key === undefined;
   const summary = summarize(l.tally, stats);
-  const note = [pool ? `${l.levels} ${plural(l.levels, 'level')}` : '', l.compared ? '' : `${lowN(summary, minN)}, not compared`].filter(Boolean).join('; ');
+  const note = [
+    pool ? `${l.levels} ${plural(l.levels, 'level')}` : '',
+    l.compared ? '' : `${lowN(summary, minN)}, not compared`,
+  ]
+    .filter(Boolean)
+    .join('; ');
   const test = testCells(a.test);
   return {
     driver: a.name,

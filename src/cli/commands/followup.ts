@@ -37,30 +37,66 @@ export const followup: CommandDefinition<FollowupFlags> = {
   summary: 'The responses to call back (detractors by default), newest first, ready for a CRM import',
   examples: [
     ['nps followup survey.csv', 'every detractor, newest first'],
-    ['nps detractors survey.csv --last 1w --with-comment --format csv -o callbacks.csv', "this week's detractors who wrote something, as CSV"],
-    ['nps followup survey.csv --category passive --include email --format json', 'passives, with their e-mail address, as JSON'],
+    [
+      'nps detractors survey.csv --last 1w --with-comment --format csv -o callbacks.csv',
+      "this week's detractors who wrote something, as CSV",
+    ],
+    [
+      'nps followup survey.csv --category passive --include email --format json',
+      'passives, with their e-mail address, as JSON',
+    ],
     ['nps followup survey.csv --max-score 3 --where team=Nord', 'the angriest answers of one team'],
   ],
-  shared: { input: { questions: 1, threads: false }, filters: true, output: { decimals: false, listing: true }, accounting: true },
+  shared: {
+    input: { questions: 1, threads: false },
+    filters: true,
+    output: { decimals: false, listing: true },
+    accounting: true,
+  },
   configure: (cmd) =>
     cmd
-      .addOption(new Option('--category <category>', 'which answers to list').choices([...CATEGORIES].reverse()).default('detractor'))
+      .addOption(
+        new Option('--category <category>', 'which answers to list')
+          .choices([...CATEGORIES].reverse())
+          .default('detractor'),
+      )
       .option('--max-score <n>', 'list answers of at most this score instead of a category', parseScore)
       .option('--with-comment', 'only those who wrote a comment')
-      .option('--include <column>', 'also list this column (repeatable)', (value: string, previous: string[] = []) => [...previous, value])
+      .option('--include <column>', 'also list this column (repeatable)', (value: string, previous: string[] = []) => [
+        ...previous,
+        value,
+      ])
       .option('--id <column>', 'the response ID column (default: detected)')
       .option('--agent <column>', 'the agent column (default: detected)')
       .option('--team <column>', 'the team column (default: detected)')
       .option('--channel <column>', 'the channel column (default: detected)')
       .option('--comment <column>', 'the comment column (default: detected)'),
   async run({ flags, scan }) {
-    const detect = { id: detectId, agent: detectAgent, team: detectTeam, channel: detectChannel, comment: detectComment };
-    const included = (flags.include ?? []).map((spec, i): GroupColumn => ({ role: `include_${i + 1}`, flag: '--include', spec, value: true }));
+    const detect = {
+      id: detectId,
+      agent: detectAgent,
+      team: detectTeam,
+      channel: detectChannel,
+      comment: detectComment,
+    };
+    const included = (flags.include ?? []).map(
+      (spec, i): GroupColumn => ({ role: `include_${i + 1}`, flag: '--include', spec, value: true }),
+    );
     const groups: GroupColumn[] = [
-      ...ROLES.map((role): GroupColumn => ({ role, flag: `--${role}`, spec: flags[role], detect: detect[role], optional: true, value: true })),
+      ...ROLES.map(
+        (role): GroupColumn => ({
+          role,
+          flag: `--${role}`,
+          spec: flags[role],
+          detect: detect[role],
+          optional: true,
+          value: true,
+        }),
+      ),
       ...included,
     ];
-    const wanted = (score: number) => (flags.maxScore !== undefined ? score <= flags.maxScore : classify(score) === flags.category);
+    const wanted = (score: number) =>
+      flags.maxScore !== undefined ? score <= flags.maxScore : classify(score) === flags.category;
     let order = 0;
     // However many there are: past a batch in memory they wait, sorted, in temporary files.
     const folder = new SpillFolder();
@@ -85,7 +121,11 @@ export const followup: CommandDefinition<FollowupFlags> = {
       const report = await followupReport(result.state, folder, includes, {
         title: `To follow up: ${count} ${what}${flags.withComment ? ' with a comment' : ''}, newest first: ${result.inputs.map((i) => i.name).join(', ')}`,
         notes: [
-          ...(undated.length > 0 ? [`No date column in ${undated.join(', ')}: those responses are listed in file order, after the dated ones (name the column with --date).`] : []),
+          ...(undated.length > 0
+            ? [
+                `No date column in ${undated.join(', ')}: those responses are listed in file order, after the dated ones (name the column with --date).`,
+              ]
+            : []),
         ],
       });
       return { report };
@@ -120,7 +160,8 @@ function parseScore(value: string): number {
 }
 
 /** A wall time as people write it: YYYY-MM-DD HH:mm. */
-const wallText = (wall: number) => (Number.isNaN(wall) ? '' : new Date(wall).toISOString().slice(0, 16).replace('T', ' '));
+const wallText = (wall: number) =>
+  Number.isNaN(wall) ? '' : new Date(wall).toISOString().slice(0, 16).replace('T', ' ');
 
 /** A column name as a stable snake_case key, made unique among those already taken. */
 function keyFor(name: string, taken: readonly string[]): string {
@@ -192,5 +233,9 @@ async function followupReport(
     },
     close: () => folder.remove(),
   };
-  return { title: frame.title, tables: [{ name: 'responses', listing: true, columns, rows, rest, total: list.count }], notes: frame.notes };
+  return {
+    title: frame.title,
+    tables: [{ name: 'responses', listing: true, columns, rows, rest, total: list.count }],
+    notes: frame.notes,
+  };
 }

@@ -14,4 +14,18 @@ import { themes } from './themes.js';
 import { trend } from './trend.js';
 
 /** Adding a command is one file and one line here. */
-export const COMMANDS: readonly AnyCommand[] = [report, summary, trend, agents, segments, compare, drivers, followup, comments, themes, samplesize, sql, columns];
+export const COMMANDS: readonly AnyCommand[] = [
+  report,
+  summary,
+  trend,
+  agents,
+  segments,
+  compare,
+  drivers,
+  followup,
+  comments,
+  themes,
+  samplesize,
+  sql,
+  columns,
+];

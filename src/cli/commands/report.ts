@@ -12,12 +12,30 @@ import { usageError } from '../../errors.js';
 import type { Scan } from '../../io/scan/scan.js';
 import { confidenceLabel } from '../../report/format.js';
 import type { Column, ReportTable, Row } from '../../report/model.js';
-import { type ClusterFlags, checkClusters, clusterColumns, clusterNote, clusterOption, clusterRoles, periodsInClusters, totalsOf } from '../clusters.js';
+import {
+  type ClusterFlags,
+  checkClusters,
+  clusterColumns,
+  clusterNote,
+  clusterOption,
+  clusterRoles,
+  periodsInClusters,
+  totalsOf,
+} from '../clusters.js';
 import type { CommandDefinition, Outcome } from '../command.js';
 import { METHOD_NAMES, npsForest } from '../figures.js';
 import { type InProgressFlags, inProgressOption, judging, latestJudged } from '../in-progress.js';
 import { parseNps } from '../options.js';
-import { addSideMetricOptions, checkSideMetrics, hasSideMetrics, type SideFlags, sideColumns, sideFold, sideMetricCells, sideMetricColumns } from '../side-metrics.js';
+import {
+  addSideMetricOptions,
+  checkSideMetrics,
+  hasSideMetrics,
+  type SideFlags,
+  sideColumns,
+  sideFold,
+  sideMetricCells,
+  sideMetricColumns,
+} from '../side-metrics.js';
 import { benchmarkVerdict, dropGate, failBelowGate, latestChange } from '../verdicts.js';
 
 interface ReportFlags extends SideFlags, InProgressFlags, ClusterFlags {
@@ -36,22 +54,46 @@ export const report: CommandDefinition<ReportFlags> = {
     ['nps report q3.csv --since 2024-07-01 --where channel=chat', 'only chat responses since July'],
     ['nps report survey.csv --last 4q --benchmark 30', 'the last four quarters, tested against a target of 30'],
     ['nps report survey.csv --format markdown >> "$GITHUB_STEP_SUMMARY"', 'a CI job summary'],
-    ['nps report survey.csv -o nps.json --fail-below 30 --fail-on-drop', 'JSON for a pipeline; exit 1 when NPS < 30 or it fell'],
-    ['nps report contacts.csv --cluster account', "an account's contacts are alike: the interval by linearization over accounts"],
+    [
+      'nps report survey.csv -o nps.json --fail-below 30 --fail-on-drop',
+      'JSON for a pipeline; exit 1 when NPS < 30 or it fell',
+    ],
+    [
+      'nps report contacts.csv --cluster account',
+      "an account's contacts are alike: the interval by linearization over accounts",
+    ],
   ],
-  shared: { input: { questions: 1 }, weights: true, counts: true, filters: true, statistics: true, output: { decimals: true }, gates: true, accounting: true },
+  shared: {
+    input: { questions: 1 },
+    weights: true,
+    counts: true,
+    filters: true,
+    statistics: true,
+    output: { decimals: true },
+    gates: true,
+    accounting: true,
+  },
   configure: (cmd) =>
     addSideMetricOptions(cmd)
       .option('--benchmark <nps>', 'test NPS against this target and say whether it is above or below', parseNps)
-      .addOption(new Option('--alternative <side>', 'the side --benchmark tests, chosen before seeing the data').choices(ALTERNATIVES).default('two-sided'))
+      .addOption(
+        new Option('--alternative <side>', 'the side --benchmark tests, chosen before seeing the data')
+          .choices(ALTERNATIVES)
+          .default('two-sided'),
+      )
       .option('--fail-on-drop', 'exit 1 when the latest complete --period is significantly below the one before')
-      .addOption(new Option('--period <unit>', 'the period unit of --fail-on-drop').choices(PERIOD_UNITS).default('quarter'))
+      .addOption(
+        new Option('--period <unit>', 'the period unit of --fail-on-drop').choices(PERIOD_UNITS).default('quarter'),
+      )
       .addOption(inProgressOption())
       .addOption(clusterOption()),
   async run({ flags, statistics, decimals, failBelow, scan, warn }) {
     const calendar: Calendar = { unit: flags.period, fiscalYearStart: flags.fiscalYearStart };
     if (flags.includeInProgress && !flags.failOnDrop) {
-      throw usageError('--include-in-progress says which period --fail-on-drop judges', 'add --fail-on-drop, or drop --include-in-progress');
+      throw usageError(
+        '--include-in-progress says which period --fail-on-drop judges',
+        'add --fail-on-drop, or drop --include-in-progress',
+      );
     }
     // Periods are only tallied when --fail-on-drop needs them; the overall tally comes with every scan.
     // With --cluster, tallies are kept per cluster too.
@@ -66,10 +108,17 @@ export const report: CommandDefinition<ReportFlags> = {
         : tallyFold;
     const clusterColumn = clusterColumns(flags);
     const fold = pairFold(npsFold, sideFold(flags, { by: 'none' }));
-    const result = await scan({ needsDates: Boolean(flags.failOnDrop), groups: [...clusterColumn, ...sideColumns(flags)] }, fold);
+    const result = await scan(
+      { needsDates: Boolean(flags.failOnDrop), groups: [...clusterColumn, ...sideColumns(flags)] },
+      fold,
+    );
     checkSideMetrics(flags, result.state[1].values(), warn);
     const clusterName = clustered ? result.inputs[0].columns.cluster.name : '';
-    const perCluster = !clustered ? undefined : flags.failOnDrop ? totalsOf(result.state[0] as Map<string, Map<number, Tally>>) : (result.state[0] as Map<string, Tally>);
+    const perCluster = !clustered
+      ? undefined
+      : flags.failOnDrop
+        ? totalsOf(result.state[0] as Map<string, Map<number, Tally>>)
+        : (result.state[0] as Map<string, Tally>);
     const design = perCluster && clusteredNps(perCluster);
     if (design) checkClusters(design.clusters, clusterName);
     const overall = design?.tally ?? result.overall;
@@ -82,14 +131,20 @@ export const report: CommandDefinition<ReportFlags> = {
         : independentGroups(state as Map<number, Tally>);
     const judge = judging(result, calendar, flags);
     const drop = periods && latestChange(periods, latestJudged(periods.keys, judge), calendar, statistics);
-    const benchmark = flags.benchmark === undefined ? undefined : benchmarkVerdict(overall, flags.benchmark, statistics, decimals, flags.alternative);
+    const benchmark =
+      flags.benchmark === undefined
+        ? undefined
+        : benchmarkVerdict(overall, flags.benchmark, statistics, decimals, flags.alternative);
     // The --fail-on-drop verdict is its gate's line; the benchmark's is a note, and data in JSON.
     const inProgress = periods && judge.note(periods.keys);
-    const clusters = design && clusterNote(design.clusters, clusterName, { effective: summary.nEffective, n: summary.n });
+    const clusters =
+      design && clusterNote(design.clusters, clusterName, { effective: summary.nEffective, n: summary.n });
     const extra = [inProgress, clusters, benchmark?.sentence].filter((n): n is string => n !== undefined);
     const side = hasSideMetrics(flags) ? { flags: flags as SideFlags, metrics: result.state[1].get('') } : undefined;
     const gates = [
-      ...(failBelow === undefined ? [] : [failBelowGate(failBelow, [{ subject: 'overall', nps: summary.nps }], decimals)]),
+      ...(failBelow === undefined
+        ? []
+        : [failBelowGate(failBelow, [{ subject: 'overall', nps: summary.nps }], decimals)]),
       ...(flags.failOnDrop ? [dropGate(drop, statistics, decimals)] : []),
     ];
     const report = reportOf(summary, result, statistics, extra, side, design?.clusters);
@@ -131,7 +186,16 @@ function reportOf(
     { key: 'promoters_pct', label: 'Promoters %', kind: 'pct', audience: 'machine' },
     { key: 'passives_pct', label: 'Passives %', kind: 'pct', audience: 'machine' },
     { key: 'detractors_pct', label: 'Detractors %', kind: 'pct', audience: 'machine' },
-    ...(scoresKnown ? s.distribution.map((_, score): Column => ({ key: `score_${score}`, label: `Score ${score}`, kind: 'count', audience: 'machine' })) : []),
+    ...(scoresKnown
+      ? s.distribution.map(
+          (_, score): Column => ({
+            key: `score_${score}`,
+            label: `Score ${score}`,
+            kind: 'count',
+            audience: 'machine',
+          }),
+        )
+      : []),
     ...(side ? sideMetricColumns(side.flags) : []),
   ];
   const summaryRow: Row = {
@@ -159,7 +223,12 @@ function reportOf(
     ...(side ? sideMetricCells(side.flags, side.metrics) : {}),
   };
   const most = maxOf(s.distribution);
-  const notes = [...verdicts, ...(scoresKnown ? [] : ['The counts give detractors, passives and promoters, not the 0-10 answers: no distribution.'])];
+  const notes = [
+    ...verdicts,
+    ...(scoresKnown
+      ? []
+      : ['The counts give detractors, passives and promoters, not the 0-10 answers: no distribution.']),
+  ];
   if (s.margin === 0) {
     notes.push(
       `Every answer is in one category, so the ${METHOD_NAMES[stats.method]} interval has zero width: it understates the uncertainty (the default --ci-method score does not).`,
@@ -209,7 +278,12 @@ function reportOf(
                   category: classify(score),
                 }))
                 .reverse(),
-              chart: { kind: 'bars', x: 'score', y: 'count', tone: { field: 'category', up: 'promoter', down: 'detractor' } },
+              chart: {
+                kind: 'bars',
+                x: 'score',
+                y: 'count',
+                tone: { field: 'category', up: 'promoter', down: 'detractor' },
+              },
             },
           ]
         : []),

@@ -28,24 +28,49 @@ export const segments: CommandDefinition<SegmentFlags> = {
     ['nps segments survey.csv --by channel,team -o cells.csv', 'the same, one row per cell, for a pivot table'],
     ['nps segments survey.csv --by channel --fail-below 0', 'exit 1 when any channel (n >= 30) is below 0'],
   ],
-  shared: { input: { questions: 2 }, weights: true, counts: true, filters: true, statistics: true, output: { decimals: true }, gates: true, accounting: true, grouping: true },
+  shared: {
+    input: { questions: 2 },
+    weights: true,
+    counts: true,
+    filters: true,
+    statistics: true,
+    output: { decimals: true },
+    gates: true,
+    accounting: true,
+    grouping: true,
+  },
   configure: (cmd) =>
     cmd
       .requiredOption('--by <column[,column]>', 'one column, or two separated by a comma for a cross-tab')
-      .option('--min-n <n>', 'mark segments with fewer responses than this (--fail-below judges the rest)', parseCount, 30)
+      .option(
+        '--min-n <n>',
+        'mark segments with fewer responses than this (--fail-below judges the rest)',
+        parseCount,
+        30,
+      )
       .addOption(clusterOption()),
   async run({ flags, statistics, decimals, failBelow, scan }) {
     const by = flags.by
       .split(',')
       .map((c) => c.trim())
       .filter(Boolean);
-    if (by.length < 1 || by.length > 2) throw usageError(`--by ${flags.by}: give one column, or two separated by a comma`, 'e.g. --by channel or --by channel,team');
-    const groups = [...by.map((spec, i) => ({ role: i === 0 ? 'by' : 'by_2', flag: '--by', spec })), ...clusterColumns(flags)];
+    if (by.length < 1 || by.length > 2)
+      throw usageError(
+        `--by ${flags.by}: give one column, or two separated by a comma`,
+        'e.g. --by channel or --by channel,team',
+      );
+    const groups = [
+      ...by.map((spec, i) => ({ role: i === 0 ? 'by' : 'by_2', flag: '--by', spec })),
+      ...clusterColumns(flags),
+    ];
     const scanned = await scan({ groups }, keyedFold(groups.map((g) => g.role)));
     // With clusters, each segment's interval is its design's; counts, NPS and the cross-tab's margins are of its answers.
     const clusterName = flags.cluster === undefined ? undefined : scanned.inputs[0].columns.cluster.name;
-    const designs = clusterName === undefined ? undefined : scanned.questions.map((q) => groupsInClusters(q.state, clusterName));
-    const result = designs ? { ...scanned, questions: scanned.questions.map((q, i) => ({ ...q, state: talliesOfAnswers(designs[i]) })) } : scanned;
+    const designs =
+      clusterName === undefined ? undefined : scanned.questions.map((q) => groupsInClusters(q.state, clusterName));
+    const result = designs
+      ? { ...scanned, questions: scanned.questions.map((q, i) => ({ ...q, state: talliesOfAnswers(designs[i]) })) }
+      : scanned;
     const summaryOf = (question: number, key: string): NpsSummary => {
       const design = designs?.[question];
       if (design) return summarize(design.tally(key), statistics, design.counted(key));
@@ -54,7 +79,9 @@ export const segments: CommandDefinition<SegmentFlags> = {
     const names = by.map((_, i) => result.inputs[0].columns[i === 0 ? 'by' : 'by_2'].name);
     const title = `NPS by ${names.join(' and ')}: ${result.inputs.map((i) => i.name).join(', ')}`;
     const notes = [
-      ...(result.questions.length > 1 ? [`Two questions: 1 = ${result.questions[0].name}, 2 = ${result.questions[1].name}.`] : []),
+      ...(result.questions.length > 1
+        ? [`Two questions: 1 = ${result.questions[0].name}, 2 = ${result.questions[1].name}.`]
+        : []),
       ...(designs ? [clusterNote(designs[0].clusters, clusterName!)] : []),
     ];
     const report = segmentsReport(result.questions, names, flags.minN, statistics, summaryOf, { title, notes });
@@ -108,10 +135,16 @@ function segmentsReport(
     audience: crossTabs ? 'machine' : 'both',
     chart: names.length === 1 ? npsForest('segment', { tone: undefined }) : undefined,
   };
-  const tables = crossTabs ? [machine, ...questions.map((q, i) => crossTab(q, names, stats, minN, two ? ` (question ${i + 1})` : ''))] : [machine];
+  const tables = crossTabs
+    ? [machine, ...questions.map((q, i) => crossTab(q, names, stats, minN, two ? ` (question ${i + 1})` : ''))]
+    : [machine];
   const notes = [
-    crossTabs ? `* fewer than ${minN} responses: a wide interval.` : `Segments with fewer than ${minN} responses are marked: their intervals are wide.`,
-    ...(names.length > 1 && !crossTabs ? [`${names[1]} has ${across} values, too many to show across: one row per cell instead.`] : []),
+    crossTabs
+      ? `* fewer than ${minN} responses: a wide interval.`
+      : `Segments with fewer than ${minN} responses are marked: their intervals are wide.`,
+    ...(names.length > 1 && !crossTabs
+      ? [`${names[1]} has ${across} values, too many to show across: one row per cell instead.`]
+      : []),
     ...frame.notes,
   ];
   return { title: frame.title, tables, notes };
@@ -145,7 +178,13 @@ function longColumns(names: readonly string[], two: boolean): Column[] {
 }
 
 /** Rows of the first column, columns of the second, "NPS (n)" in each cell, totals at the edges. */
-function crossTab(question: Question<Map<string, Tally>>, names: readonly string[], stats: Statistics, minN: number, suffix: string): ReportTable {
+function crossTab(
+  question: Question<Map<string, Tally>>,
+  names: readonly string[],
+  stats: Statistics,
+  minN: number,
+  suffix: string,
+): ReportTable {
   const rowKeys = new Set<string>();
   const colKeys = new Set<string>();
   const rowTotals = new Map<string, Tally>();
@@ -168,7 +207,11 @@ function crossTab(question: Question<Map<string, Tally>>, names: readonly string
     ...Object.fromEntries(cols.map((c, i) => [`c${i}`, cell(question.state.get(`${r}${KEY_SEPARATOR}${c}`))])),
     all: cell(rowTotals.get(r)),
   }));
-  rows.push({ segment: 'All', ...Object.fromEntries(cols.map((c, i) => [`c${i}`, cell(colTotals.get(c))])), all: cell(question.overall) });
+  rows.push({
+    segment: 'All',
+    ...Object.fromEntries(cols.map((c, i) => [`c${i}`, cell(colTotals.get(c))])),
+    all: cell(question.overall),
+  });
   return {
     name: 'cross_tab',
     audience: 'human',

@@ -26,12 +26,25 @@ interface SqlFlags {
 
 export const sql: CommandDefinition<SqlFlags> = {
   name: 'sql',
-  summary: 'The warehouse query that tallies responses into the counts table --counts reads (DuckDB, Postgres, BigQuery, Snowflake, Spark)',
+  summary:
+    'The warehouse query that tallies responses into the counts table --counts reads (DuckDB, Postgres, BigQuery, Snowflake, Spark)',
   examples: [
-    ['nps sql --table responses --date submitted_at --by agent,channel --period quarter', 'counts per quarter, agent and channel, for DuckDB'],
-    ['nps sql --dialect bigquery --table proj.cx.responses --date created --period week --tz Europe/Stockholm', 'weekly counts on BigQuery, weeks cut in Stockholm time'],
-    ['nps sql --dialect postgres --table responses --where channel=chat --since 2024-01-01 > counts.sql', 'a query to run, then: nps trend --counts result.csv'],
-    ['nps sql --table survey --date submitted --date-format "M/d/yy H:mm" --period month', 'monthly counts from text dates such as 8/31/18 18:37'],
+    [
+      'nps sql --table responses --date submitted_at --by agent,channel --period quarter',
+      'counts per quarter, agent and channel, for DuckDB',
+    ],
+    [
+      'nps sql --dialect bigquery --table proj.cx.responses --date created --period week --tz Europe/Stockholm',
+      'weekly counts on BigQuery, weeks cut in Stockholm time',
+    ],
+    [
+      'nps sql --dialect postgres --table responses --where channel=chat --since 2024-01-01 > counts.sql',
+      'a query to run, then: nps trend --counts result.csv',
+    ],
+    [
+      'nps sql --table survey --date submitted --date-format "M/d/yy H:mm" --period month',
+      'monthly counts from text dates such as 8/31/18 18:37',
+    ],
   ],
   shared: { output: { decimals: false, verbatim: true } },
   configure: (cmd) =>
@@ -45,10 +58,16 @@ export const sql: CommandDefinition<SqlFlags> = {
         'read the --date column as text in this date-fns pattern, e.g. M/d/yy H:mm, as nps report --date-format reads it (text that does not fit has no date)',
       )
       .option('--by <columns>', 'group columns, comma-separated (agent,team,channel ...)')
-      .addOption(new Option('--period <unit>', 'one row per period: its start date, as a period column').choices(PERIOD_UNITS))
+      .addOption(
+        new Option('--period <unit>', 'one row per period: its start date, as a period column').choices(PERIOD_UNITS),
+      )
       .option('--fiscal-year-start <month>', 'first month of the fiscal year, for quarters and years', parseMonth, 1)
       .option('--tz <zone>', 'IANA time zone periods and days are cut in (timestamps read as UTC)')
-      .option('--where <column=value>', 'keep rows whose column equals (=) or differs from (!=) a value; repeatable', collectWhere)
+      .option(
+        '--where <column=value>',
+        'keep rows whose column equals (=) or differs from (!=) a value; repeatable',
+        collectWhere,
+      )
       .option('--since <YYYY-MM-DD>', 'keep responses on or after this day')
       .option('--until <YYYY-MM-DD>', 'keep responses on or before this day'),
   async run({ flags }) {
@@ -59,15 +78,20 @@ export const sql: CommandDefinition<SqlFlags> = {
     ] as const)
       if (value !== undefined) day(value, flag);
     const { since, until } = flags;
-    if ((flags.period || since || until) && flags.date === undefined) throw usageError('--period, --since and --until need the timestamp column', 'name it with --date <column>');
+    if ((flags.period || since || until) && flags.date === undefined)
+      throw usageError('--period, --since and --until need the timestamp column', 'name it with --date <column>');
     if (flags.tz !== undefined) timeZone(flags.tz);
     if (flags.dateFormat !== undefined) {
-      if (flags.date === undefined) throw usageError('--date-format needs the column it reads', 'name it with --date <column>');
+      if (flags.date === undefined)
+        throw usageError('--date-format needs the column it reads', 'name it with --date <column>');
       // The pattern is checked as every command checks it, so one pattern serves nps report and nps sql.
       try {
         patternReader(flags.dateFormat, UTC);
       } catch (err) {
-        throw usageError(`--date-format ${JSON.stringify(flags.dateFormat)}: ${(err as Error).message}`, 'use date-fns tokens, e.g. dd/MM/yyyy HH:mm or M/d/yy h:mm a');
+        throw usageError(
+          `--date-format ${JSON.stringify(flags.dateFormat)}: ${(err as Error).message}`,
+          'use date-fns tokens, e.g. dd/MM/yyyy HH:mm or M/d/yy h:mm a',
+        );
       }
     }
     const by = (flags.by ?? '')
@@ -91,7 +115,8 @@ export const sql: CommandDefinition<SqlFlags> = {
         until,
       });
     } catch (err) {
-      if (err instanceof UntranslatableDateFormat) throw usageError(`--date-format ${JSON.stringify(flags.dateFormat)}: ${err.message}`, err.hint);
+      if (err instanceof UntranslatableDateFormat)
+        throw usageError(`--date-format ${JSON.stringify(flags.dateFormat)}: ${err.message}`, err.hint);
       throw err;
     }
     return {
@@ -109,7 +134,9 @@ export const sql: CommandDefinition<SqlFlags> = {
             rows: [{ dialect: flags.dialect, sql: text }],
           },
         ],
-        notes: ['Run it in the warehouse, save the result as CSV, then read it with --counts: nps trend --counts result.csv'],
+        notes: [
+          'Run it in the warehouse, save the result as CSV, then read it with --counts: nps trend --counts result.csv',
+        ],
       },
     };
   },

@@ -15,9 +15,25 @@ import { detectAgent, detectChannel, detectComment, detectTeam } from '../../io/
 import type { GroupColumn } from '../../io/scan/plan.js';
 import { confidenceLabel, groupLabel } from '../../report/format.js';
 import type { Column, ReportTable, Row } from '../../report/model.js';
-import { type ClusterFlags, checkClusters, clusterColumns, clusterNote, clusterOption, groupsInClusters, periodsInClusters } from '../clusters.js';
+import {
+  type ClusterFlags,
+  checkClusters,
+  clusterColumns,
+  clusterNote,
+  clusterOption,
+  groupsInClusters,
+  periodsInClusters,
+} from '../clusters.js';
 import type { CommandDefinition, Outcome } from '../command.js';
-import { differenceCells, differenceColumns, METHOD_NAMES, npsCells, npsColumns, npsForest, SIGNIFICANT } from '../figures.js';
+import {
+  differenceCells,
+  differenceColumns,
+  METHOD_NAMES,
+  npsCells,
+  npsColumns,
+  npsForest,
+  SIGNIFICANT,
+} from '../figures.js';
 import { type InProgressFlags, inProgressOption, type Judging, judging, latestJudged } from '../in-progress.js';
 import { parseCount, parsePositive } from '../options.js';
 import { readThemes, type ThemeState, themeFold, themeRows, themeTable } from '../theme-analysis.js';
@@ -65,18 +81,47 @@ interface SummaryState {
 
 export const summary: CommandDefinition<SummaryFlags> = {
   name: 'summary',
-  summary: 'The weekly summary on one page: NPS, recent trend, top and bottom agents, channels and teams, themes, detractors to call back',
+  summary:
+    'The weekly summary on one page: NPS, recent trend, top and bottom agents, channels and teams, themes, detractors to call back',
   examples: [
     ['nps summary survey.csv', 'the summary in the terminal'],
-    ['nps summary survey.csv --period week --last 8w --format markdown >> "$GITHUB_STEP_SUMMARY"', 'a weekly CI job summary'],
-    ['nps summary survey.csv --period week -o weekly.html -o summary.md', 'the page with charts and the Markdown summary, from one reading'],
-    ['nps summary survey.csv --period week --fail-below 20 --fail-on-drop', 'exit 1 when NPS < 20, or the latest complete week fell (the week in progress is shown, not judged)'],
+    [
+      'nps summary survey.csv --period week --last 8w --format markdown >> "$GITHUB_STEP_SUMMARY"',
+      'a weekly CI job summary',
+    ],
+    [
+      'nps summary survey.csv --period week -o weekly.html -o summary.md',
+      'the page with charts and the Markdown summary, from one reading',
+    ],
+    [
+      'nps summary survey.csv --period week --fail-below 20 --fail-on-drop',
+      'exit 1 when NPS < 20, or the latest complete week fell (the week in progress is shown, not judged)',
+    ],
   ],
-  shared: { input: { questions: 1 }, weights: true, counts: true, filters: true, statistics: true, output: { decimals: true }, gates: true, accounting: true, grouping: true },
+  shared: {
+    input: { questions: 1 },
+    weights: true,
+    counts: true,
+    filters: true,
+    statistics: true,
+    output: { decimals: true },
+    gates: true,
+    accounting: true,
+    grouping: true,
+  },
   configure: (cmd) =>
     cmd
-      .addOption(new Option('--period <unit>', 'the period unit of the trend and of --fail-on-drop').choices(PERIOD_UNITS).default('quarter'))
-      .option('--periods <n>', 'the latest N complete periods the trend shows (and any in progress after them)', parsePositive, 8)
+      .addOption(
+        new Option('--period <unit>', 'the period unit of the trend and of --fail-on-drop')
+          .choices(PERIOD_UNITS)
+          .default('quarter'),
+      )
+      .option(
+        '--periods <n>',
+        'the latest N complete periods the trend shows (and any in progress after them)',
+        parsePositive,
+        8,
+      )
       .option('--top <n>', 'agents shown at the top and at the bottom of the ranking', parsePositive, 3)
       .option('--min-n <n>', 'rank only agents with at least this many responses', parseCount, 30)
       .option('--themes <file>', 'a JSON object of theme name -> keywords (default: the built-in starter set)')
@@ -91,28 +136,47 @@ export const summary: CommandDefinition<SummaryFlags> = {
     const weighted = request.weight !== undefined;
     const calendar: Calendar = { unit: flags.period, fiscalYearStart: flags.fiscalYearStart };
     const list = flags.themes ? readThemes(flags.themes) : STARTER_THEMES;
-    const groups = ROLES.map((role): GroupColumn => ({ role, flag: `--${role}`, spec: flags[role], detect: DETECT[role], optional: true, value: role === 'comment' }));
+    const groups = ROLES.map(
+      (role): GroupColumn => ({
+        role,
+        flag: `--${role}`,
+        spec: flags[role],
+        detect: DETECT[role],
+        optional: true,
+        value: role === 'comment',
+      }),
+    );
     const clustered = flags.cluster !== undefined;
-    const result = await scan({ needsDates: true, datesIfAny: true, groups: [...groups, ...clusterColumns(flags)] }, summaryFold(calendar, list, clustered));
+    const result = await scan(
+      { needsDates: true, datesIfAny: true, groups: [...groups, ...clusterColumns(flags)] },
+      summaryFold(calendar, list, clustered),
+    );
     const state = result.state;
-    const found = (role: (typeof ROLES)[number]) => result.inputs.find((input) => input.columns[role])?.columns[role]?.name;
+    const found = (role: (typeof ROLES)[number]) =>
+      result.inputs.find((input) => input.columns[role])?.columns[role]?.name;
     const dated = result.inputs.some((input) => input.columns.date);
     const clusterName = clustered ? result.inputs[0].columns.cluster.name : '';
     const design = clustered ? clusteredNps(state.overall) : undefined;
     if (design) checkClusters(design.clusters, clusterName);
     const overall = summarize(design?.tally ?? result.overall, statistics);
-    const periods = clustered ? periodsInClusters(state.periods, clusterName) : independentGroups(state.periods.get('') ?? new Map<number, Tally>());
+    const periods = clustered
+      ? periodsInClusters(state.periods, clusterName)
+      : independentGroups(state.periods.get('') ?? new Map<number, Tally>());
     const groupsOf = (tallies: Map<string, Tally>) => (clustered ? groupsInClusters(tallies, clusterName) : tallies);
     const alpha = 1 - statistics.confidence;
     const level = confidenceLabel(statistics.confidence);
 
-    const tables: ReportTable[] = [headline(overall, statistics, state, found('comment') !== undefined, design?.clusters)];
+    const tables: ReportTable[] = [
+      headline(overall, statistics, state, found('comment') !== undefined, design?.clusters),
+    ];
     const notes: string[] = [];
     const judge = judging(result, calendar, flags);
     if (dated && periods.keys.length > 0) {
       const trend = trendTable(periods, calendar, flags.periods, statistics, judge);
       tables.push(trend.table);
-      notes.push(`Trend: the latest ${flags.periods} complete ${flags.period}s at most; each change is tested against the period before (Holm-adjusted across the changes shown).`);
+      notes.push(
+        `Trend: the latest ${flags.periods} complete ${flags.period}s at most; each change is tested against the period before (Holm-adjusted across the changes shown).`,
+      );
       const inProgress = judge.note(trend.keys);
       if (inProgress) notes.push(inProgress);
     }
@@ -128,7 +192,8 @@ export const summary: CommandDefinition<SummaryFlags> = {
     }
     for (const role of ['channel', 'team'] as const) {
       const name = found(role);
-      if (name) tables.push(segmentTable(role, name, groupsOf(role === 'channel' ? state.channels : state.teams), statistics));
+      if (name)
+        tables.push(segmentTable(role, name, groupsOf(role === 'channel' ? state.channels : state.teams), statistics));
     }
     if (found('comment') && list.length > 0) {
       const rows = themeRows(list, state.themes, statistics)
@@ -142,12 +207,21 @@ export const summary: CommandDefinition<SummaryFlags> = {
     notes.push(`Intervals at ${level} (${METHOD_NAMES[statistics.method]}); ▲ ▼ mark significant differences.`);
     if (design) notes.push(clusterNote(design.clusters, clusterName, { effective: overall.nEffective, n: overall.n }));
 
-    const drop = flags.failOnDrop && dated ? latestChange(periods, latestJudged(periods.keys, judge), calendar, statistics) : undefined;
+    const drop =
+      flags.failOnDrop && dated
+        ? latestChange(periods, latestJudged(periods.keys, judge), calendar, statistics)
+        : undefined;
     const gates = [
-      ...(failBelow === undefined ? [] : [failBelowGate(failBelow, [{ subject: 'overall', nps: overall.nps }], decimals)]),
+      ...(failBelow === undefined
+        ? []
+        : [failBelowGate(failBelow, [{ subject: 'overall', nps: overall.nps }], decimals)]),
       ...(flags.failOnDrop ? [dropGate(drop, statistics, decimals)] : []),
     ];
-    const report: Outcome['report'] = { title: `NPS summary: ${result.inputs.map((i) => i.name).join(', ')}`, tables, notes };
+    const report: Outcome['report'] = {
+      title: `NPS summary: ${result.inputs.map((i) => i.name).join(', ')}`,
+      tables,
+      notes,
+    };
     return { report, gates };
   },
 };
@@ -183,7 +257,8 @@ export function summaryFold(calendar: Calendar, list: readonly Theme[], clustere
       }
     },
     merge(into, from) {
-      for (const [cluster, byPeriod] of from.periods) periods.merge(entry(into.periods, cluster, periods.empty), byPeriod);
+      for (const [cluster, byPeriod] of from.periods)
+        periods.merge(entry(into.periods, cluster, periods.empty), byPeriod);
       mergeKeyed(into.overall, from.overall);
       mergeKeyed(into.agents, from.agents);
       mergeKeyed(into.teams, from.teams);
@@ -196,7 +271,13 @@ export function summaryFold(calendar: Calendar, list: readonly Theme[], clustere
   };
 }
 
-function headline(s: ReturnType<typeof summarize>, stats: Statistics, state: SummaryState, hasComments: boolean, clusters: number | undefined): ReportTable {
+function headline(
+  s: ReturnType<typeof summarize>,
+  stats: Statistics,
+  state: SummaryState,
+  hasComments: boolean,
+  clusters: number | undefined,
+): ReportTable {
   const columns: Column[] = [
     { key: 'n', label: 'Responses', kind: 'count' },
     { key: 'weighted_n', label: 'Weighted n', kind: 'number', weighted: true },
@@ -211,9 +292,16 @@ function headline(s: ReturnType<typeof summarize>, stats: Statistics, state: Sum
     { key: 'passives_pct', label: 'Passives', kind: 'pct' },
     { key: 'detractors_pct', label: 'Detractors', kind: 'pct' },
     { key: 'detractors', label: 'Detractors to call back', kind: 'count' },
-    ...(hasComments ? [{ key: 'detractors_with_comment', label: '… of them with a comment', kind: 'count' } as Column] : []),
+    ...(hasComments
+      ? [{ key: 'detractors_with_comment', label: '… of them with a comment', kind: 'count' } as Column]
+      : []),
   ];
-  const row: Row = { ...npsCells(s), clusters: clusters ?? null, detractors: state.detractorRows, detractors_with_comment: hasComments ? state.detractorsWithComment : null };
+  const row: Row = {
+    ...npsCells(s),
+    clusters: clusters ?? null,
+    detractors: state.detractorRows,
+    detractors_with_comment: hasComments ? state.detractorsWithComment : null,
+  };
   return {
     name: 'summary',
     layout: 'record',
@@ -224,7 +312,13 @@ function headline(s: ReturnType<typeof summarize>, stats: Statistics, state: Sum
 }
 
 /** The latest `shown` complete periods, and any in progress after them (marked, not tested). */
-function trendTable(periods: GroupDesign<number>, calendar: Calendar, shown: number, stats: Statistics, judge: Judging): { table: ReportTable; keys: number[] } {
+function trendTable(
+  periods: GroupDesign<number>,
+  calendar: Calendar,
+  shown: number,
+  stats: Statistics,
+  judge: Judging,
+): { table: ReportTable; keys: number[] } {
   const last = maxOf(periods.keys);
   const first = Math.max(minOf(periods.keys), Math.min(last, judge.lastJudged) - shown + 1);
   const alpha = 1 - stats.confidence;
@@ -252,7 +346,13 @@ function trendTable(periods: GroupDesign<number>, calendar: Calendar, shown: num
   return { table, keys: points.map((p) => p.key) };
 }
 
-function agentTable(ranked: readonly Standing[], top: number, name: string, alpha: number, overallNps: number): ReportTable {
+function agentTable(
+  ranked: readonly Standing[],
+  top: number,
+  name: string,
+  alpha: number,
+  overallNps: number,
+): ReportTable {
   // The best and the worst `top`, each once when the ranking is short.
   const picked = ranked.length <= 2 * top ? ranked : [...ranked.slice(0, top), ...ranked.slice(-top)];
   const rows = picked.map((s) => ({
@@ -276,15 +376,28 @@ function agentTable(ranked: readonly Standing[], top: number, name: string, alph
 }
 
 /** NPS per value of a column, each against all other responses (Holm-adjusted across the values). */
-function segmentTable(role: 'channel' | 'team', name: string, tallies: ReadonlyMap<string, Tally> | GroupDesign, stats: Statistics): ReportTable {
+function segmentTable(
+  role: 'channel' | 'team',
+  name: string,
+  tallies: ReadonlyMap<string, Tally> | GroupDesign,
+  stats: Statistics,
+): ReportTable {
   // Largest first; eachAgainstRest gives them by key, which breaks ties.
   const results = eachAgainstRest(tallies, stats).sort((a, b) => b.summary.n - a.summary.n);
   const alpha = 1 - stats.confidence;
   return {
     name: role === 'channel' ? 'channels' : 'teams',
     title: `NPS by ${name}`,
-    columns: [{ key: 'segment', label: name, kind: 'text' }, ...npsColumns(), ...differenceColumns({ label: 'vs rest', pLabel: 'p (Holm)', interval: false })],
-    rows: results.map((r) => ({ segment: groupLabel(r.key), ...npsCells(r.summary), ...differenceCells(r.vsRest, r.pAdjusted, alpha) })),
+    columns: [
+      { key: 'segment', label: name, kind: 'text' },
+      ...npsColumns(),
+      ...differenceColumns({ label: 'vs rest', pLabel: 'p (Holm)', interval: false }),
+    ],
+    rows: results.map((r) => ({
+      segment: groupLabel(r.key),
+      ...npsCells(r.summary),
+      ...differenceCells(r.vsRest, r.pAdjusted, alpha),
+    })),
     chart: npsForest('segment'),
   };
 }

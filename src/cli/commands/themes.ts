@@ -17,15 +17,28 @@ export const themes: CommandDefinition<ThemeFlags> = {
     ['nps themes survey.csv --themes themes.json --last 1q', 'your own themes, last quarter'],
     ['nps themes survey.csv --format csv', 'one row per theme for a spreadsheet'],
   ],
-  shared: { input: { questions: 1 }, weights: true, filters: true, statistics: true, output: { decimals: true }, accounting: true },
+  shared: {
+    input: { questions: 1 },
+    weights: true,
+    filters: true,
+    statistics: true,
+    output: { decimals: true },
+    accounting: true,
+  },
   configure: (cmd) =>
     cmd
-      .option('--themes <file>', 'a JSON object of theme name -> keywords ("wait*" matches a prefix) (default: the built-in starter set)')
+      .option(
+        '--themes <file>',
+        'a JSON object of theme name -> keywords ("wait*" matches a prefix) (default: the built-in starter set)',
+      )
       .option('--comment <column>', 'the comment column (default: detected)'),
   async run({ flags, statistics, scan }) {
     const list = flags.themes ? readThemes(flags.themes) : STARTER_THEMES;
     const fold = themeFold(list);
-    const result = await scan({ groups: [{ role: 'comment', flag: '--comment', spec: flags.comment, detect: detectComment, value: true }] }, fold);
+    const result = await scan(
+      { groups: [{ role: 'comment', flag: '--comment', spec: flags.comment, detect: detectComment, value: true }] },
+      fold,
+    );
     const state = result.state;
     const rows = themeRows(list, state, statistics);
     const level = confidenceLabel(statistics.confidence);
@@ -34,7 +47,9 @@ export const themes: CommandDefinition<ThemeFlags> = {
       tables: [themeTable('themes', rows)],
       notes: [
         `${state.commenters} responses have a comment. Each theme compares the NPS of those whose comment mentions it with those whose comment does not (MOVER interval of the difference, and the p that inverts it); p-values are Holm-adjusted across the ${list.length} ${plural(list.length, 'theme')}; ▲ ▼ mark differences significant at ${level}.`,
-        flags.themes ? `Themes from ${flags.themes}.` : 'Built-in starter themes for contact centres (see the README); give your own with --themes.',
+        flags.themes
+          ? `Themes from ${flags.themes}.`
+          : 'Built-in starter themes for contact centres (see the README); give your own with --themes.',
       ],
     };
     return { report };

@@ -3,7 +3,16 @@ import { entry } from '../../core/entry.js';
 import { maxOf, minOf } from '../../core/extent.js';
 import { type Fold, groupPeriodFold, KEY_SEPARATOR, pairFold, periodFold } from '../../core/fold.js';
 import type { SideMetrics } from '../../core/metrics.js';
-import { type Calendar, PERIOD_UNITS, type PeriodUnit, periodEnd, periodKey, periodLabel, periodStart, tiles } from '../../core/period.js';
+import {
+  type Calendar,
+  PERIOD_UNITS,
+  type PeriodUnit,
+  periodEnd,
+  periodKey,
+  periodLabel,
+  periodStart,
+  tiles,
+} from '../../core/period.js';
 import { ALTERNATIVES, type Alternative } from '../../core/significance.js';
 import type { Statistics } from '../../core/summary.js';
 import { type Tally, weightOf } from '../../core/tally.js';
@@ -15,12 +24,30 @@ import { confidenceLabel, groupLabel } from '../../report/format.js';
 import type { Chart, Column } from '../../report/model.js';
 import { sparkline, sparkScale } from '../../report/sparkline.js';
 import { isoDay } from '../accounting.js';
-import { type ClusterFlags, clusterColumns, clusterNote, clusterOption, clusterRoles, periodsInClusters, seriesInClusters, talliesOf } from '../clusters.js';
+import {
+  type ClusterFlags,
+  clusterColumns,
+  clusterNote,
+  clusterOption,
+  clusterRoles,
+  periodsInClusters,
+  seriesInClusters,
+  talliesOf,
+} from '../clusters.js';
 import type { CommandContext, CommandDefinition, Outcome } from '../command.js';
 import { differenceCells, differenceColumns, lowN, npsCells, npsColumns, SIGNIFICANT } from '../figures.js';
 import { type InProgressFlags, inProgressOption, judging, latestJudged } from '../in-progress.js';
 import { parseCount, parseNps } from '../options.js';
-import { addSideMetricOptions, checkSideMetrics, hasSideMetrics, type SideFlags, sideColumns, sideFold, sideMetricCells, sideMetricColumns } from '../side-metrics.js';
+import {
+  addSideMetricOptions,
+  checkSideMetrics,
+  hasSideMetrics,
+  type SideFlags,
+  sideColumns,
+  sideFold,
+  sideMetricCells,
+  sideMetricColumns,
+} from '../side-metrics.js';
 import { benchmarkVerdict, dropGate, failBelowGate, latestChange, underMinN } from '../verdicts.js';
 
 interface TrendFlags extends SideFlags, InProgressFlags, ClusterFlags {
@@ -39,18 +66,43 @@ export const trend: CommandDefinition<TrendFlags> = {
   examples: [
     ['nps trend survey.csv', 'NPS per quarter, changes marked when significant'],
     ['nps trend survey.csv --period month --last 12m --tz Europe/Stockholm', 'the last twelve months, in Swedish time'],
-    ['nps trend survey.csv --period week --last 12w --format markdown --fail-on-drop', 'a weekly CI summary that fails on a significant drop'],
+    [
+      'nps trend survey.csv --period week --last 12w --format markdown --fail-on-drop',
+      'a weekly CI summary that fails on a significant drop',
+    ],
     ['nps trend survey.csv --fiscal-year-start 7 -o trend.csv', 'fiscal quarters (FY runs July-June) as CSV'],
-    ['nps trend survey.csv --by channel --fail-below 0', "one series per channel; exit 1 when a channel's latest period is below 0"],
+    [
+      'nps trend survey.csv --by channel --fail-below 0',
+      "one series per channel; exit 1 when a channel's latest period is below 0",
+    ],
   ],
-  shared: { input: { questions: 1 }, weights: true, counts: true, filters: true, statistics: true, output: { decimals: true }, gates: true, accounting: true, grouping: true },
+  shared: {
+    input: { questions: 1 },
+    weights: true,
+    counts: true,
+    filters: true,
+    statistics: true,
+    output: { decimals: true },
+    gates: true,
+    accounting: true,
+    grouping: true,
+  },
   configure: (cmd) =>
     addSideMetricOptions(cmd)
       .addOption(new Option('--period <unit>', 'period length').choices(PERIOD_UNITS).default('quarter'))
       .option('--by <column>', 'one series per value of this column (agent, team, channel ...)')
-      .option('--min-n <n>', 'mark periods with fewer responses than this (with --by, --fail-below judges the rest)', parseCount, 30)
+      .option(
+        '--min-n <n>',
+        'mark periods with fewer responses than this (with --by, --fail-below judges the rest)',
+        parseCount,
+        30,
+      )
       .option('--benchmark <nps>', 'test the latest period against this target', parseNps)
-      .addOption(new Option('--alternative <side>', 'the side --benchmark tests, chosen before seeing the data').choices(ALTERNATIVES).default('two-sided'))
+      .addOption(
+        new Option('--alternative <side>', 'the side --benchmark tests, chosen before seeing the data')
+          .choices(ALTERNATIVES)
+          .default('two-sided'),
+      )
       .option('--fail-on-drop', 'exit 1 when the latest complete period is significantly below the one before')
       .addOption(inProgressOption())
       .addOption(clusterOption()),
@@ -60,22 +112,31 @@ export const trend: CommandDefinition<TrendFlags> = {
     const last = context.request.last;
     if (last && !tiles(last.unit, flags.period)) {
       // A window of 2 weeks would show a whole month's row holding only part of that month.
-      throw usageError(`--last ${last.count}${last.unit[0]} does not cover whole ${flags.period}s`, `use --last N${flags.period[0]} with --period ${flags.period}`);
+      throw usageError(
+        `--last ${last.count}${last.unit[0]} does not cover whole ${flags.period}s`,
+        `use --last N${flags.period[0]} with --period ${flags.period}`,
+      );
     }
     return flags.by === undefined ? trendOverall(context, calendar) : trendByGroup(context, calendar, flags.by);
   },
 };
 
-async function trendOverall({ flags, request, statistics, decimals, failBelow, scan, warn }: CommandContext<TrendFlags>, calendar: Calendar): Promise<Outcome> {
+async function trendOverall(
+  { flags, request, statistics, decimals, failBelow, scan, warn }: CommandContext<TrendFlags>,
+  calendar: Calendar,
+): Promise<Outcome> {
   // With --cluster, periods are tallied per cluster.
   const clusterColumn = clusterColumns(flags);
-  const periodsFold: Fold<unknown> = clusterColumn.length ? groupPeriodFold(calendar, clusterRoles(flags)) : periodFold(calendar);
+  const periodsFold: Fold<unknown> = clusterColumn.length
+    ? groupPeriodFold(calendar, clusterRoles(flags))
+    : periodFold(calendar);
   const fold = pairFold(periodsFold, sideFold(flags, { by: 'period', calendar }));
   const result = await scan({ needsDates: true, groups: [...clusterColumn, ...sideColumns(flags)] }, fold);
   const [state, side] = result.state;
   checkSideMetrics(flags, side.values(), warn);
   const clusterName = clusterColumn.length ? result.inputs[0].columns.cluster.name : undefined;
-  const design = clusterName === undefined ? undefined : periodsInClusters(state as Map<string, Map<number, Tally>>, clusterName);
+  const design =
+    clusterName === undefined ? undefined : periodsInClusters(state as Map<string, Map<number, Tally>>, clusterName);
   const periods = design ? talliesOf(design) : (state as Map<number, Tally>);
   const { first, final } = shownRange(countsOf(periods), result, request.since, calendar, warn);
   const judge = judging(result, calendar, flags);
@@ -86,9 +147,20 @@ async function trendOverall({ flags, request, statistics, decimals, failBelow, s
   const benchmark =
     flags.benchmark === undefined || latestKey === undefined
       ? undefined
-      : benchmarkVerdict(periods.get(latestKey)!, flags.benchmark, statistics, decimals, flags.alternative, periodLabel(latestKey, calendar));
+      : benchmarkVerdict(
+          periods.get(latestKey)!,
+          flags.benchmark,
+          statistics,
+          decimals,
+          flags.alternative,
+          periodLabel(latestKey, calendar),
+        );
   // The --fail-on-drop verdict is its gate's line; the benchmark's is a note, and data in JSON.
-  const verdicts = [judge.note(points.map((p) => p.key)), design && clusterNote(design.clusters, clusterName!), benchmark?.sentence];
+  const verdicts = [
+    judge.note(points.map((p) => p.key)),
+    design && clusterNote(design.clusters, clusterName!),
+    benchmark?.sentence,
+  ];
   const report = trendReport([{ points, side: (key) => side.get(key) }], calendar, statistics, flags.minN, {
     sideFlags: flags,
     complete: judge.complete,
@@ -97,7 +169,15 @@ async function trendOverall({ flags, request, statistics, decimals, failBelow, s
   });
   const latest = points.find((p) => p.key === latestKey);
   const gates = [
-    ...(failBelow === undefined ? [] : [failBelowGate(failBelow, latest ? [{ subject: periodLabel(latest.key, calendar), nps: latest.summary.nps }] : [], decimals)]),
+    ...(failBelow === undefined
+      ? []
+      : [
+          failBelowGate(
+            failBelow,
+            latest ? [{ subject: periodLabel(latest.key, calendar), nps: latest.summary.nps }] : [],
+            decimals,
+          ),
+        ]),
     ...(flags.failOnDrop ? [dropGate(drop, statistics, decimals)] : []),
   ];
   return { report: benchmark ? { ...report, tables: [...report.tables, benchmark.table] } : report, gates };
@@ -115,7 +195,13 @@ const MAX_TREND_ROWS = 2_000_000;
  * Refuses a span no one could read (a mistyped year pads thousands of empty periods), and warns
  * when a few dates lie far from the bulk of them.
  */
-function shownRange(counts: ReadonlyMap<number, number>, result: Scan<unknown>, sinceTime: number | undefined, calendar: Calendar, warn: (message: string) => void) {
+function shownRange(
+  counts: ReadonlyMap<number, number>,
+  result: Scan<unknown>,
+  sinceTime: number | undefined,
+  calendar: Calendar,
+  warn: (message: string) => void,
+) {
   const window = result.window;
   const start = Math.max(window?.start ?? -Infinity, sinceTime ?? -Infinity);
   const first = window ? periodKey(start, calendar) : minOf(counts.keys());
@@ -161,20 +247,35 @@ const countsOf = (periods: Iterable<[number, Tally]>, into = new Map<number, num
 };
 
 /** One series per value of --by, over the same periods, each tested and Holm-adjusted on its own. */
-async function trendByGroup({ flags, request, statistics, decimals, failBelow, scan, warn }: CommandContext<TrendFlags>, calendar: Calendar, by: string): Promise<Outcome> {
+async function trendByGroup(
+  { flags, request, statistics, decimals, failBelow, scan, warn }: CommandContext<TrendFlags>,
+  calendar: Calendar,
+  by: string,
+): Promise<Outcome> {
   if (flags.failOnDrop || flags.benchmark !== undefined) {
-    throw usageError('--fail-on-drop and --benchmark judge one series; drop --by for them', 'run nps trend without --by for them; --fail-below works with --by');
+    throw usageError(
+      '--fail-on-drop and --benchmark judge one series; drop --by for them',
+      'run nps trend without --by for them; --fail-below works with --by',
+    );
   }
   // With --cluster, each series' periods are tallied per cluster too, whose value follows the group's.
   const clusterColumn = clusterColumns(flags);
-  const fold = pairFold(groupPeriodFold(calendar, ['by', ...clusterRoles(flags)]), sideFold(flags, { by: 'groupPeriod', role: 'by', calendar }));
-  const result = await scan({ needsDates: true, groups: [{ role: 'by', flag: '--by', spec: by }, ...clusterColumn, ...sideColumns(flags)] }, fold);
+  const fold = pairFold(
+    groupPeriodFold(calendar, ['by', ...clusterRoles(flags)]),
+    sideFold(flags, { by: 'groupPeriod', role: 'by', calendar }),
+  );
+  const result = await scan(
+    { needsDates: true, groups: [{ role: 'by', flag: '--by', spec: by }, ...clusterColumn, ...sideColumns(flags)] },
+    fold,
+  );
   const [state, side] = result.state;
   checkSideMetrics(flags, side.values(), warn);
   const clusterName = clusterColumn.length ? result.inputs[0].columns.cluster.name : undefined;
   const clustered = clusterName === undefined ? undefined : seriesInClusters(state, clusterName);
   const designs = clustered?.series ?? state;
-  const byGroup = clustered ? new Map([...clustered.series].map(([group, design]) => [group, talliesOf(design)])) : state;
+  const byGroup = clustered
+    ? new Map([...clustered.series].map(([group, design]) => [group, talliesOf(design)]))
+    : state;
   const counts = new Map<number, number>();
   for (const series of byGroup.values()) countsOf(series, counts);
   const { first, final } = shownRange(counts, result, request.since, calendar, warn);
@@ -197,12 +298,17 @@ async function trendByGroup({ flags, request, statistics, decimals, failBelow, s
     sideFlags: flags,
     complete: judge.complete,
     title: `NPS by ${flags.period} and ${name}: ${result.inputs.map((i) => i.name).join(', ')}`,
-    notes: [inProgress, clustered && clusterNote(clustered.clusters, clusterName!)].filter((n): n is string => Boolean(n)),
+    notes: [inProgress, clustered && clusterNote(clustered.clusters, clusterName!)].filter((n): n is string =>
+      Boolean(n),
+    ),
     groupName: name,
   });
   if (failBelow === undefined) return { report };
   // Each series' latest complete period with responses, when it has enough of them.
-  const latest = series.map((s) => ({ group: s.group, point: s.points.filter((p) => p.summary.n > 0 && p.key <= judge.lastJudged).at(-1) }));
+  const latest = series.map((s) => ({
+    group: s.group,
+    point: s.points.filter((p) => p.summary.n > 0 && p.key <= judge.lastJudged).at(-1),
+  }));
   const judged = latest.filter((l) => l.point && l.point.summary.counted >= flags.minN);
   const gate = failBelowGate(
     failBelow,
@@ -238,7 +344,13 @@ export function trendReport(
   calendar: Calendar,
   stats: Statistics,
   minN: number,
-  frame: { title: string; notes: readonly string[]; groupName?: string; sideFlags?: SideFlags; complete: (key: number) => boolean },
+  frame: {
+    title: string;
+    notes: readonly string[];
+    groupName?: string;
+    sideFlags?: SideFlags;
+    complete: (key: number) => boolean;
+  },
 ): Outcome['report'] {
   const alpha = 1 - stats.confidence;
   const level = confidenceLabel(stats.confidence);
@@ -246,8 +358,16 @@ export function trendReport(
   // Every series shares the same periods: their labels are made once.
   const labels = new Map<number, { period: string; period_start: string; period_end: string }>();
   const labelOf = (key: number) =>
-    entry(labels, key, () => ({ period: periodLabel(key, calendar), period_start: isoDay(periodStart(key, calendar)), period_end: isoDay(periodEnd(key, calendar)) }));
-  const rowsOf = (group: string | undefined, points: readonly TrendPoint[], side?: (key: number) => SideMetrics | undefined) =>
+    entry(labels, key, () => ({
+      period: periodLabel(key, calendar),
+      period_start: isoDay(periodStart(key, calendar)),
+      period_end: isoDay(periodEnd(key, calendar)),
+    }));
+  const rowsOf = (
+    group: string | undefined,
+    points: readonly TrendPoint[],
+    side?: (key: number) => SideMetrics | undefined,
+  ) =>
     // Literal first, small objects spread after: V8 builds these rows fast (a conditional spread
     // first made each of them a slow dictionary). Without --by, `group` is simply not a column.
     points.map(({ key, summary: s, change, pAdjusted }) => ({
@@ -262,12 +382,17 @@ export function trendReport(
       ...differenceCells(change, pAdjusted, alpha),
       low_n: s.counted < minN,
       complete: frame.complete(key),
-      note: [frame.complete(key) ? '' : 'in progress', s.n === 0 ? 'no responses' : lowN(s, minN)].filter(Boolean).join('; '),
+      note: [frame.complete(key) ? '' : 'in progress', s.n === 0 ? 'no responses' : lowN(s, minN)]
+        .filter(Boolean)
+        .join('; '),
       ...(hasSideMetrics(sideFlags) ? sideMetricCells(sideFlags, side?.(key)) : {}),
     }));
   const rows = series.flatMap(({ group, points, side }) => rowsOf(group, points, side));
   const points = series[0]?.points ?? [];
-  const span = points.length > 1 ? `${periodLabel(points[0].key, calendar)} to ${periodLabel(points[points.length - 1].key, calendar)}` : '';
+  const span =
+    points.length > 1
+      ? `${periodLabel(points[0].key, calendar)} to ${periodLabel(points[points.length - 1].key, calendar)}`
+      : '';
   // With several series, one scale for all, so the lines compare with each other.
   const scale = sparkScale(series.flatMap(({ points: p }) => p.map((x) => x.summary.nps)));
   const lineOf = (p: readonly TrendPoint[]) =>
@@ -288,7 +413,11 @@ export function trendReport(
       : undefined,
     ...frame.notes,
   ].filter((n): n is string => n !== undefined);
-  const columns: Column[] = [...(frame.groupName ? [{ key: 'group', label: frame.groupName, kind: 'text' } as Column] : []), ...COLUMNS, ...sideMetricColumns(sideFlags)];
+  const columns: Column[] = [
+    ...(frame.groupName ? [{ key: 'group', label: frame.groupName, kind: 'text' } as Column] : []),
+    ...COLUMNS,
+    ...sideMetricColumns(sideFlags),
+  ];
   const lines =
     frame.groupName && points.length > 1
       ? [
@@ -301,7 +430,11 @@ export function trendReport(
               { key: 'line', label: '', kind: 'text' as const },
               { key: 'latest', label: 'Latest', kind: 'nps' as const },
             ],
-            rows: series.map(({ group, points: p }) => ({ group: group ?? '', line: lineOf(p), latest: p.filter((x) => x.summary.n > 0).at(-1)?.summary.nps ?? NaN })),
+            rows: series.map(({ group, points: p }) => ({
+              group: group ?? '',
+              line: lineOf(p),
+              latest: p.filter((x) => x.summary.n > 0).at(-1)?.summary.nps ?? NaN,
+            })),
           },
         ]
       : [];

@@ -10,9 +10,15 @@ import type { Zone } from '../../core/zone.js';
  */
 
 const require = createRequire(import.meta.url);
-let dateFns: { readonly parse: typeof parseDate; readonly format: typeof formatDate; readonly isValid: typeof isValidDate } | undefined;
+let dateFns:
+  | { readonly parse: typeof parseDate; readonly format: typeof formatDate; readonly isValid: typeof isValidDate }
+  | undefined;
 const loaded = () => {
-  dateFns ??= { parse: require('date-fns/parse').parse, format: require('date-fns/format').format, isValid: require('date-fns/isValid').isValid };
+  dateFns ??= {
+    parse: require('date-fns/parse').parse,
+    format: require('date-fns/format').format,
+    isValid: require('date-fns/isValid').isValid,
+  };
   return dateFns;
 };
 
@@ -108,7 +114,8 @@ function checkPattern(pattern: string): void {
   // date-fns refuses Y and D with a long message and a printed warning, and cannot read O or z.
   if (letters.includes('Y')) throw invalid("'Y' is the week-numbering year; use 'y' (yyyy) for the calendar year");
   if (letters.includes('D')) throw invalid("'D' is the day of the year; use 'd' (dd) for the day of the month");
-  if (/[Oz]/.test(letters)) throw invalid('zone names (O, z) cannot be read; use X or xxx for an offset such as +01:00 or Z');
+  if (/[Oz]/.test(letters))
+    throw invalid('zone names (O, z) cannot be read; use X or xxx for an offset such as +01:00 or Z');
   const { parse, format, isValid } = loaded();
   let back: Date;
   try {

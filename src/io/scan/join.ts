@@ -48,7 +48,9 @@ const looksRounded = (key: string): boolean => LONG_NUMBER.test(key);
 
 export const parseOn = (on: string): { left: string; right: string } => {
   const at = on.indexOf('=');
-  return at < 0 ? { left: on.trim(), right: on.trim() } : { left: on.slice(0, at).trim(), right: on.slice(at + 1).trim() };
+  return at < 0
+    ? { left: on.trim(), right: on.trim() }
+    : { left: on.slice(0, at).trim(), right: on.slice(at + 1).trim() };
 };
 
 /**
@@ -113,13 +115,18 @@ export async function loadLookup(spec: JoinSpec, io: Io, keep: JoinKeep | undefi
  * The export's head with each lookup's columns after its own (a name the export already has gets
  * the lookup's file name after it), and a sink that extends every record the same way.
  */
-export function joinHead(head: TableHead, lookups: readonly Lookup[], counts: JoinCount[]): { head: TableHead; wrap: (sink: RecordSink) => RecordSink } {
+export function joinHead(
+  head: TableHead,
+  lookups: readonly Lookup[],
+  counts: JoinCount[],
+): { head: TableHead; wrap: (sink: RecordSink) => RecordSink } {
   const header = [...head.header];
   const steps = lookups.map((lookup) => {
     const key = resolveColumn(header, lookup.spec.left, '--on', head.source.name).index;
     const at = header.length;
     const taken = new Set(header.map((h) => h.toLowerCase()));
-    for (const column of lookup.columns) header.push(taken.has(column.toLowerCase()) ? `${column} (${basename(lookup.spec.file)})` : column);
+    for (const column of lookup.columns)
+      header.push(taken.has(column.toLowerCase()) ? `${column} (${basename(lookup.spec.file)})` : column);
     const on = lookup.spec.left === lookup.spec.right ? lookup.spec.left : `${lookup.spec.left}=${lookup.spec.right}`;
     let count = counts.find((c) => c.file === lookup.spec.file && c.on === on);
     if (!count) {
@@ -138,7 +145,13 @@ export function joinHead(head: TableHead, lookups: readonly Lookup[], counts: Jo
         else {
           count.unmatched++;
           const exportSide = looksRounded(id) || count.longNumbers === 'export' || count.longNumbers === 'both';
-          count.longNumbers = exportSide ? (lookup.longNumbers ? 'both' : 'export') : lookup.longNumbers ? 'lookup' : undefined;
+          count.longNumbers = exportSide
+            ? lookup.longNumbers
+              ? 'both'
+              : 'export'
+            : lookup.longNumbers
+              ? 'lookup'
+              : undefined;
         }
       }
       const row = values ?? empty(lookup.columns.length);
@@ -153,9 +166,15 @@ export function joinHead(head: TableHead, lookups: readonly Lookup[], counts: Jo
       sink(record, line, broken, time);
     };
     // The reader fills only the export's own columns: it reads the keys, and joined ones come from here.
-    const wanted = sink.wanted && [...sink.wanted.filter((i) => i < fileColumns), ...steps.map((s) => s.key).filter((i) => i < fileColumns)];
+    const wanted = sink.wanted && [
+      ...sink.wanted.filter((i) => i < fileColumns),
+      ...steps.map((s) => s.key).filter((i) => i < fileColumns),
+    ];
     const dates = sink.dates && sink.dates.index < fileColumns ? sink.dates : undefined;
     return Object.assign(wrapped, { wanted, dates, stopAt: sink.stopAt });
   };
-  return { head: { ...head, header, ownColumns: fileColumns, sample: head.sample.map((record) => extend([...record], false)) }, wrap };
+  return {
+    head: { ...head, header, ownColumns: fileColumns, sample: head.sample.map((record) => extend([...record], false)) },
+    wrap,
+  };
 }

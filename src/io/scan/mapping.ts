@@ -38,7 +38,9 @@ const pattern = (re: RegExp): RegExp => new RegExp(withoutMarks(re.source), re.f
 
 // Header words, lower-cased, in English, French and the Nordic and Polish exports met in the wild.
 // The recommend question itself, in any wording, ranks first...
-export const RECOMMEND = pattern(/recommend|recommand|rekommendera|anbefal|polec|likely|likelihood|sannolik|sandsynlig|sannsynlig|\bnps\b/);
+export const RECOMMEND = pattern(
+  /recommend|recommand|rekommendera|anbefal|polec|likely|likelihood|sannolik|sandsynlig|sannsynlig|\bnps\b/,
+);
 // ...then generic names of a score column, exact...
 const SCORE_NAMES = words(['score', 'rating', 'betyg', 'poäng', 'karakter', 'vurdering', 'ocena', 'wynik', 'note']);
 // ...then headers that merely contain one.
@@ -77,7 +79,11 @@ const DATE_NAMES = words([
 const DATE_WORDS = words(['date', 'datum', 'dato', 'data', 'time', 'tid', 'czas', 'submitted', 'created', 'heure']);
 
 /** Share of the sample's non-missing cells in a column that `accept`; -1 when all are missing. */
-function fit(sample: readonly string[][], index: number, accept: (value: string) => boolean): { share: number; seen: number } {
+function fit(
+  sample: readonly string[][],
+  index: number,
+  accept: (value: string) => boolean,
+): { share: number; seen: number } {
   let seen = 0;
   let good = 0;
   for (const record of sample) {
@@ -98,7 +104,8 @@ function maxAnswer(sample: readonly string[][], index: number): number {
 }
 
 // Either day order will do for detection; the reader decides the order from the whole column.
-const isDate = (value: string) => !Number.isNaN(parseDate(value, UTC, 'dmy')) || !Number.isNaN(parseDate(value, UTC, 'mdy'));
+const isDate = (value: string) =>
+  !Number.isNaN(parseDate(value, UTC, 'dmy')) || !Number.isNaN(parseDate(value, UTC, 'mdy'));
 // Bare numbers (Unix seconds, Excel serials) are dates only in a column whose header says so:
 // an ID or an amount would pass as one too.
 const isWrittenDate = (value: string) => /[-/.:]/.test(value) && isDate(value);
@@ -119,7 +126,10 @@ export function detectScore(header: readonly string[], sample: readonly string[]
     // A column whose answers never pass 5 is more likely a 1-5 rating than the 0-10 question.
     const narrow = seen >= 10 && maxAnswer(sample, index) <= 5;
     const rank = named * 10 + (seen > 0 ? share * 5 : 0) - (narrow ? 25 : 0);
-    const reason = seen > 0 ? `header names a score; ${Math.round(share * 100)}% of ${seen} sampled values are 0-10` : 'header names a score (no values to check)';
+    const reason =
+      seen > 0
+        ? `header names a score; ${Math.round(share * 100)}% of ${seen} sampled values are 0-10`
+        : 'header names a score (no values to check)';
     if (!best || rank > best.rank) best = { choice: { index, name: raw, reason }, rank };
   });
   return best?.choice;
@@ -157,7 +167,10 @@ export function resolveColumn(header: readonly string[], spec: string, flag: str
     }
   }
   const closest = closestName(header, spec);
-  throw usageError(`${file} has no column ${JSON.stringify(spec)} (${flag})`, `${closest ? `did you mean ${JSON.stringify(closest)}? ` : ''}columns: ${listColumns(header)}`);
+  throw usageError(
+    `${file} has no column ${JSON.stringify(spec)} (${flag})`,
+    `${closest ? `did you mean ${JSON.stringify(closest)}? ` : ''}columns: ${listColumns(header)}`,
+  );
 }
 
 function closestName(header: readonly string[], spec: string): string | undefined {
@@ -209,7 +222,23 @@ const AGENT_WORDS = words([
   'conseiller',
   'conseillère',
 ]);
-const TEAM_WORDS = words(['team', 'group', 'department', 'avdelning', 'avdeling', 'afdeling', 'zespół', 'dział', 'grupp', 'gruppe', 'grupa', 'enhet', 'enhed', 'unit', 'équipe']);
+const TEAM_WORDS = words([
+  'team',
+  'group',
+  'department',
+  'avdelning',
+  'avdeling',
+  'afdeling',
+  'zespół',
+  'dział',
+  'grupp',
+  'gruppe',
+  'grupa',
+  'enhet',
+  'enhed',
+  'unit',
+  'équipe',
+]);
 
 /** A column named like one of `words` (exact header first, then a header containing a word) that has values. */
 /** Columns another role already has (the score, the date): never offered for a second one. */
@@ -227,7 +256,8 @@ function detectNamed(
   taken: Taken = new Set(),
   fits: (index: number) => boolean = () => true,
 ): ColumnChoice | undefined {
-  const usable = (index: number) => !taken.has(index) && sample.some((r) => (r[index] ?? '').trim() !== '') && fits(index);
+  const usable = (index: number) =>
+    !taken.has(index) && sample.some((r) => (r[index] ?? '').trim() !== '') && fits(index);
   const names = header.map(normalize);
   const exact = names.findIndex((name, i) => words.includes(name) && usable(i));
   if (exact >= 0) return { index: exact, name: header[exact], reason: `header names the ${role}` };
@@ -240,7 +270,8 @@ function detectNamed(
 }
 
 /** The filled, trimmed values of a column in the sampled rows. */
-const filled = (sample: readonly string[][], index: number): string[] => sample.map((r) => (r[index] ?? '').trim()).filter((v) => v !== '');
+const filled = (sample: readonly string[][], index: number): string[] =>
+  sample.map((r) => (r[index] ?? '').trim()).filter((v) => v !== '');
 
 /**
  * Whether a column is the score's own category written again (Qualtrics' Q1_NPS_GROUP of 1/2/3, a
@@ -272,7 +303,8 @@ export function derivedFromScore(sample: readonly string[][], index: number, sco
  * by other words than an agent's or a team's, and an agent's own ID, such as Zendesk's
  * assignee_id, is a fine key: many distinct values are no reason to refuse one.)
  */
-const groupable = (sample: readonly string[][], score: number | undefined) => (index: number) => !derivedFromScore(sample, index, score);
+const groupable = (sample: readonly string[][], score: number | undefined) => (index: number) =>
+  !derivedFromScore(sample, index, score);
 
 export const detectAgent = (header: readonly string[], sample: readonly string[][], taken?: Taken, score?: number) =>
   detectNamed(header, sample, AGENT_WORDS, 'agent', taken, groupable(sample, score));
@@ -298,7 +330,24 @@ const CATEGORY_WORDS = new Set([
   'neutral',
   'neutrale',
 ]);
-const YES_NO_WORDS = new Set(['yes', 'no', 'ja', 'nej', 'nei', 'tak', 'nie', 'good', 'bad', 'bra', 'dålig', 'dårlig', 'dobry', 'zły', 'true', 'false']);
+const YES_NO_WORDS = new Set([
+  'yes',
+  'no',
+  'ja',
+  'nej',
+  'nei',
+  'tak',
+  'nie',
+  'good',
+  'bad',
+  'bra',
+  'dålig',
+  'dårlig',
+  'dobry',
+  'zły',
+  'true',
+  'false',
+]);
 
 /**
  * Why a column that looks like the NPS question holds no 0-10 answers, when its sampled values say
@@ -308,13 +357,17 @@ export function notAnswers(sample: readonly string[][], index: number): string |
   const values = sample.map((r) => (r[index] ?? '').trim().toLowerCase()).filter((v) => v !== '');
   if (values.length === 0) return undefined;
   const share = (words: Set<string>) => values.filter((v) => words.has(v)).length / values.length;
-  if (share(CATEGORY_WORDS) >= 0.8) return 'it holds NPS categories (Detractor/Passive/Promoter), not the 0-10 answers they were made from';
+  if (share(CATEGORY_WORDS) >= 0.8)
+    return 'it holds NPS categories (Detractor/Passive/Promoter), not the 0-10 answers they were made from';
   if (share(YES_NO_WORDS) >= 0.8) return 'it holds yes/no or good/bad answers, not a 0-10 scale';
   return undefined;
 }
 
 /** The first column whose header names the NPS question or a score and whose values are not answers. */
-export function categoryColumn(header: readonly string[], sample: readonly string[][]): { name: string; why: string } | undefined {
+export function categoryColumn(
+  header: readonly string[],
+  sample: readonly string[][],
+): { name: string; why: string } | undefined {
   for (const [index, raw] of header.entries()) {
     const name = normalize(raw);
     if (!RECOMMEND.test(name) && !SCORE_WORDS.test(name) && !/\bnps\b|category|kategori|categorie/.test(name)) continue;
@@ -413,9 +466,16 @@ function freeText(sample: readonly string[][], index: number): boolean {
   const meanLength = values.reduce((sum, v) => sum + v.length, 0) / values.length;
   // Labels are few whatever the sample; comments keep coming (some repeat: "Great service, thanks!").
   // A few values cannot show a category: there, each must differ, and length and words tell.
-  const varied = values.length < 5 ? distinct === values.length : distinct / values.length > 0.5 || (distinct > 10 && distinct / values.length >= 0.2);
+  const varied =
+    values.length < 5
+      ? distinct === values.length
+      : distinct / values.length > 0.5 || (distinct > 10 && distinct / values.length >= 0.2);
   // Words, length, or nearly every answer its own: a label column has none of these.
-  return numeric / values.length < 0.5 && varied && (meanLength >= 12 || values.some((v) => /\s/.test(v)) || distinct >= 0.8 * values.length);
+  return (
+    numeric / values.length < 0.5 &&
+    varied &&
+    (meanLength >= 12 || values.some((v) => /\s/.test(v)) || distinct >= 0.8 * values.length)
+  );
 }
 
 /** "38 of 40 sampled values distinct, 46 characters on average": the evidence for a comment. */
@@ -426,13 +486,21 @@ function textEvidence(sample: readonly string[][], index: number): string {
 }
 
 /** Headers that ask for the reason of the score, or what to improve. */
-const REASON = pattern(/reason|why|anledning|varför|hvorfor|dlaczego|powód|improve|förbättra|forbedre|poprawić|raison|pourquoi|améliorer/);
+const REASON = pattern(
+  /reason|why|anledning|varför|hvorfor|dlaczego|powód|improve|förbättra|forbedre|poprawić|raison|pourquoi|améliorer/,
+);
 
 /** The free-text answer: a header naming a comment or the reason for the score, with free text in it. */
-export function detectComment(header: readonly string[], sample: readonly string[][], taken?: Taken): ColumnChoice | undefined {
+export function detectComment(
+  header: readonly string[],
+  sample: readonly string[][],
+  taken?: Taken,
+): ColumnChoice | undefined {
   const named = detectNamed(header, sample, COMMENT_WORDS, 'comment', taken, (i) => freeText(sample, i));
   if (named) return { ...named, reason: `${named.reason}; ${textEvidence(sample, named.index)}` };
   // Survey tools title it as a question: "What is the main reason for your score?"
   const index = header.findIndex((h, i) => !taken?.has(i) && REASON.test(normalize(h)) && freeText(sample, i));
-  return index >= 0 ? { index, name: header[index], reason: `header asks for the reason; ${textEvidence(sample, index)}` } : undefined;
+  return index >= 0
+    ? { index, name: header[index], reason: `header asks for the reason; ${textEvidence(sample, index)}` }
+    : undefined;
 }

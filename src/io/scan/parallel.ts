@@ -36,7 +36,11 @@ const WORKER_YOUNG_MB = 2;
 const MAX_THREADS = 64;
 
 /** Threads to read a file of this many bytes with (1: the main thread alone). */
-export function threadsFor(request: ScanRequest, size: number, env: Readonly<Record<string, string | undefined>>): number {
+export function threadsFor(
+  request: ScanRequest,
+  size: number,
+  env: Readonly<Record<string, string | undefined>>,
+): number {
   const least = Number(env.NPS_PARALLEL_MIN_BYTES ?? MIN_PARALLEL_BYTES);
   if (size < least) return 1;
   return Math.max(1, Math.min(request.threads ?? availableParallelism(), MAX_THREADS));
@@ -91,7 +95,11 @@ function recordsFit(buf: Buffer, at: number, delimiter: number, columns: number)
  * the header. Undefined when the file cannot be split (not a
  * plain file, gzip, no such line breaks).
  */
-export function partStarts(path: string, threads: number, shape: { readonly delimiter: string; readonly columns: number }): number[] | undefined {
+export function partStarts(
+  path: string,
+  threads: number,
+  shape: { readonly delimiter: string; readonly columns: number },
+): number[] | undefined {
   let fd: number;
   try {
     fd = openSync(path, 'r');
@@ -164,7 +172,9 @@ function planAsData(plan: SinkPlan): SinkPlan {
 /** The worker's module: beside this one once built; under the test runner (TypeScript sources) the build's. */
 function workerModule(): URL {
   const here = new URL(import.meta.url);
-  return here.pathname.endsWith('.ts') ? new URL('../../../dist/io/scan/scan-worker.js', here) : new URL('./scan-worker.js', here);
+  return here.pathname.endsWith('.ts')
+    ? new URL('../../../dist/io/scan/scan-worker.js', here)
+    : new URL('./scan-worker.js', here);
 }
 
 interface Running<S> {
@@ -182,7 +192,10 @@ export class PartedFile<S> {
   private running: Running<S>[] = [];
 
   constructor(count: number) {
-    this.workers = Array.from({ length: count }, () => new Worker(workerModule(), { resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_MB } }));
+    this.workers = Array.from(
+      { length: count },
+      () => new Worker(workerModule(), { resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_MB } }),
+    );
     // Any failure (the worker's module, a record, memory) is the main thread's to meet again.
     this.outcomes = this.workers.map(
       (worker) =>
@@ -199,14 +212,28 @@ export class PartedFile<S> {
     path: string,
     starts: readonly number[],
     shape: { readonly delimiter: string; readonly columns: number },
-    work: { readonly fold: FoldRecipe; readonly request: ScanRequest; readonly plan: SinkPlan; readonly fileKey: string; readonly zones: InputZones },
+    work: {
+      readonly fold: FoldRecipe;
+      readonly request: ScanRequest;
+      readonly plan: SinkPlan;
+      readonly fileKey: string;
+      readonly zones: InputZones;
+    },
   ): number {
     const request = requestAsData(work.request);
     const plan = planAsData(work.plan);
     const zones = { analysis: work.zones.analysis.name, source: work.zones.source.name };
     this.running = starts.slice(0, this.workers.length).map((start, i) => {
       const part: Part = { path, start, lineOffset: 0, ...shape, stopAt: starts[i + 1] };
-      const job: PartJob = { part, fold: work.fold, request, zone: work.request.zone?.name, plan, fileKey: work.fileKey, zones };
+      const job: PartJob = {
+        part,
+        fold: work.fold,
+        request,
+        zone: work.request.zone?.name,
+        plan,
+        fileKey: work.fileKey,
+        zones,
+      };
       this.workers[i].postMessage(job);
       return { part, outcome: this.outcomes[i] };
     });
@@ -223,7 +250,12 @@ export class PartedFile<S> {
    * whose worker failed, and all after it, are read on the main thread by `readRest`. Returns how
    * many threads' readings were used.
    */
-  async join(first: ReadResult, pass: Pass<S>, columnNames: readonly string[], readRest: (part: Part, warnedBroken: boolean) => Promise<unknown>): Promise<number> {
+  async join(
+    first: ReadResult,
+    pass: Pass<S>,
+    columnNames: readonly string[],
+    readRest: (part: Part, warnedBroken: boolean) => Promise<unknown>,
+  ): Promise<number> {
     let previous = first;
     let warnedBroken = first.warnedBroken;
     let threads = 1;

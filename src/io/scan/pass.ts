@@ -36,7 +36,10 @@ export interface InputZones {
 }
 
 /** What a pass reads of an input's plan: where its columns are (data a worker thread is sent). */
-export type SinkPlan = Pick<InputPlan, 'scoreIndexes' | 'date' | 'keyIndexes' | 'conditions' | 'dedupe' | 'weight' | 'count' | 'categories' | 'rowKind'> & {
+export type SinkPlan = Pick<
+  InputPlan,
+  'scoreIndexes' | 'date' | 'keyIndexes' | 'conditions' | 'dedupe' | 'weight' | 'count' | 'categories' | 'rowKind'
+> & {
   readonly info: Pick<InputInfo, 'columns'>;
 };
 
@@ -65,7 +68,9 @@ export class Pass<S> {
     readonly request: ScanRequest,
     private readonly fold: Fold<S>,
   ) {
-    this.bucketCalendar = request.last ? { unit: request.last.unit, fiscalYearStart: request.fiscalYearStart } : undefined;
+    this.bucketCalendar = request.last
+      ? { unit: request.last.unit, fiscalYearStart: request.fiscalYearStart }
+      : undefined;
     // Day-first is the reading kept when a slash-date column never tells (every part <= 12).
     this.readings = [this.newReading('dmy')];
     this.maxGroups = request.maxGroups ?? DEFAULT_MAX_GROUPS;
@@ -74,7 +79,15 @@ export class Pass<S> {
 
   private newReading(order: DateOrder): Reading<S> {
     const r = this.request;
-    return new Reading(order, this.fold, this.bucketCalendar, r.keep, Math.max(1, r.scores.length), r.scale ?? '0-10', r.periods);
+    return new Reading(
+      order,
+      this.fold,
+      this.bucketCalendar,
+      r.keep,
+      Math.max(1, r.scores.length),
+      r.scale ?? '0-10',
+      r.periods,
+    );
   }
 
   /** --last: the periods kept, known once the zone is (before the first row). */
@@ -85,7 +98,9 @@ export class Pass<S> {
   /** Whether dates are read at all: the command needs them, a filter does, or --dedupe (to keep the latest). */
   get datesWanted(): boolean {
     const r = this.request;
-    return r.needsDates || r.since !== undefined || r.until !== undefined || r.last !== undefined || r.dedupe !== undefined;
+    return (
+      r.needsDates || r.since !== undefined || r.until !== undefined || r.last !== undefined || r.dedupe !== undefined
+    );
   }
 
   private countGroup(k: number, value: string, column: string): void {
@@ -106,8 +121,10 @@ export class Pass<S> {
     const dated = this.datesWanted && plan.date !== undefined;
     const forced = request.dateFormat ? patternReader(request.dateFormat, request.zone ?? UTC) : undefined;
     const { analysis, source } = zones;
-    const inAnalysisZone = (wall: number): number => (source === analysis || Number.isNaN(wall) ? wall : analysis.toWall(source.fromWall(wall)));
-    const readTime = (cell: string, order: DateOrder): number => (forced ? forced(cell) : inAnalysisZone(parseDate(cell, source, order)));
+    const inAnalysisZone = (wall: number): number =>
+      source === analysis || Number.isNaN(wall) ? wall : analysis.toWall(source.fromWall(wall));
+    const readTime = (cell: string, order: DateOrder): number =>
+      forced ? forced(cell) : inAnalysisZone(parseDate(cell, source, order));
     const { conditions, keyIndexes, scoreIndexes, rowKind } = plan;
     const dateIndex = plan.date?.index ?? -1;
     const idIndex = plan.dedupe?.index ?? -1;
@@ -121,7 +138,12 @@ export class Pass<S> {
     const values: Record<string, string> = Object.fromEntries(roles.map((role) => [role, '']));
     const row: PassRow = { score: 0, time: NaN, weight: 1, units: 1, values, id: '', counted: true };
     const limited = request.groups.flatMap((g, k) => (g.value || g.byFile || !plan.info.columns[g.role] ? [] : [k]));
-    const input: InputRows = { scoreIndexes, dated, since: request.since ?? -Infinity, until: request.until ?? Infinity };
+    const input: InputRows = {
+      scoreIndexes,
+      dated,
+      since: request.since ?? -Infinity,
+      until: request.until ?? Infinity,
+    };
     // A categories-form counts row adds each category as a one-cell record.
     const categoryInput: InputRows = { ...input, scoreIndexes: [0] };
     const skip = (kind: 'filtered' | 'partial', line: number) => {
@@ -172,7 +194,8 @@ export class Pass<S> {
       }
       let unreadable = 0;
       row.id = idIndex >= 0 ? (record[idIndex] ?? '').trim() : '';
-      const weight = weightIndex >= 0 ? weightOfCell(record[weightIndex]) : countIndex >= 0 ? countOf(record[countIndex], line) : 1;
+      const weight =
+        weightIndex >= 0 ? weightOfCell(record[weightIndex]) : countIndex >= 0 ? countOf(record[countIndex], line) : 1;
       row.weight = weight;
       // A count stands for that many answers of weight 1.
       row.units = countIndex >= 0 ? weight : 1;
@@ -235,7 +258,8 @@ export class Pass<S> {
       const theirs = other.readings.find((o) => o.order === r.order) ?? other.readings[0];
       r.absorb(theirs.data, lineOffset);
     }
-    this.unreadableInBoth += other.readings.length > 1 ? other.unreadableInBoth : other.readings[0].data.outside.excluded.bad_date;
+    this.unreadableInBoth +=
+      other.readings.length > 1 ? other.unreadableInBoth : other.readings[0].data.outside.excluded.bad_date;
     other.distinct.forEach((values, k) => {
       for (const value of values) this.countGroup(k, value, columnNames[k] ?? '');
     });

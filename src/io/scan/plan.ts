@@ -5,7 +5,16 @@ import { dataError, inputError, usageError } from '../../errors.js';
 import { encodingOf, type TableHead } from '../source/read.js';
 import { delimiterName } from '../source/sniff.js';
 import type { JoinKeep, JoinSpec } from './join.js';
-import { type ColumnChoice, categoryColumn, detectDate, detectScore, listColumns, normalize, notAnswers, resolveColumn } from './mapping.js';
+import {
+  type ColumnChoice,
+  categoryColumn,
+  detectDate,
+  detectScore,
+  listColumns,
+  normalize,
+  notAnswers,
+  resolveColumn,
+} from './mapping.js';
 import { choosePreset, type Preset, type PresetName, type Role, type RowKind } from './presets.js';
 import type { Condition } from './rows.js';
 
@@ -33,7 +42,12 @@ export interface GroupColumn {
   /** A value carried with each row (a comment, an ID, a driver's number), not a key rows are grouped by. */
   readonly value?: boolean;
   /** Detection from the header and sampled values; `score` is the score column's index, whose category a group must not repeat. */
-  readonly detect?: (header: readonly string[], sample: readonly string[][], taken?: ReadonlySet<number>, score?: number) => ColumnChoice | undefined;
+  readonly detect?: (
+    header: readonly string[],
+    sample: readonly string[][],
+    taken?: ReadonlySet<number>,
+    score?: number,
+  ) => ColumnChoice | undefined;
 }
 
 /** What to read and which rows to keep: the shared input, mapping and filter options. */
@@ -148,7 +162,11 @@ const COUNT_HEADERS = ['count', 'n', 'responses', 'answers', 'antal', 'liczba'];
 function countColumn(header: readonly string[], name: string): ColumnChoice {
   const names = header.map(normalize);
   const index = names.findIndex((h) => COUNT_HEADERS.includes(h));
-  if (index < 0) throw usageError(`--counts: ${name} has no count column`, 'name it "count": one row per group, period and score, with how many gave that score');
+  if (index < 0)
+    throw usageError(
+      `--counts: ${name} has no count column`,
+      'name it "count": one row per group, period and score, with how many gave that score',
+    );
   return { index, name: header[index], reason: 'header names the count (--counts)' };
 }
 
@@ -157,7 +175,11 @@ function countColumn(header: readonly string[], name: string): ColumnChoice {
  * more responses than rows, and no other column that tells rows apart as a respondent's ID would.
  * Read as responses it would be 11 answers where there are thousands.
  */
-function countsTable(header: readonly string[], sample: readonly string[][], score: number): { name: string; total: number } | undefined {
+function countsTable(
+  header: readonly string[],
+  sample: readonly string[][],
+  score: number,
+): { name: string; total: number } | undefined {
   const index = header.findIndex((h, i) => i !== score && COUNT_HEADERS.includes(normalize(h)));
   if (index < 0 || sample.length === 0) return undefined;
   const counts = sample.map((r) => (r[index] ?? '').trim());
@@ -185,11 +207,19 @@ function categoryCounts(header: readonly string[]): ColumnChoice[] | undefined {
 export function planInput(head: TableHead, request: ScanRequest, dated: boolean, optionalDates = false): InputPlan {
   const { header, sample, source, headerRows } = head;
   if (/^\s*<(?:!doctype|html|\?xml|head|body)\b/i.test(header[0] ?? '')) {
-    throw inputError(`${source.name} is a web page, not a CSV export`, 'the download may have failed (an error or login page): export the survey again');
+    throw inputError(
+      `${source.name} is a web page, not a CSV export`,
+      'the download may have failed (an error or login page): export the survey again',
+    );
   }
   // A column that cannot be found in a file with no rows: the file is what is missing, not the column.
   const notFound = (error: Error) =>
-    sample.length === 0 ? dataError(`no responses in ${source.name}: it has a header but no rows`, 'export the survey again with its responses') : error;
+    sample.length === 0
+      ? dataError(
+          `no responses in ${source.name}: it has a header but no rows`,
+          'export the survey again with its responses',
+        )
+      : error;
   // The answer and its date come from the export itself: a lookup's own NPS or created_at column
   // is never detected into those roles (named with --score or --date, any column may be).
   const own = head.ownColumns ?? header.length;
@@ -223,11 +253,20 @@ export function planInput(head: TableHead, request: ScanRequest, dated: boolean,
   }
   if (!scores[0]) {
     if (sample.length > 0 && sample.every((row) => row.length <= 1)) {
-      throw inputError(`${source.name} does not look like a CSV export: no line has a separator (, ; or tab)`, 'export the survey as CSV, or name the separator with --delimiter');
+      throw inputError(
+        `${source.name} does not look like a CSV export: no line has a separator (, ; or tab)`,
+        'export the survey as CSV, or name the separator with --delimiter',
+      );
     }
-    throw notFound(usageError(`${source.name}: no column looks like 0-10 answers`, `name it with --score <column>; columns: ${listColumns(header)}`));
+    throw notFound(
+      usageError(
+        `${source.name}: no column looks like 0-10 answers`,
+        `name it with --score <column>; columns: ${listColumns(header)}`,
+      ),
+    );
   }
-  const counted = !request.counts && request.scores.length === 0 ? countsTable(header, sample, scores[0].index) : undefined;
+  const counted =
+    !request.counts && request.scores.length === 0 ? countsTable(header, sample, scores[0].index) : undefined;
   if (counted) {
     throw dataError(
       `${source.name} looks like a counts table: each row is a score and how many gave it (${counted.name}), ${counted.total} responses in the ${sample.length} rows sampled, not ${sample.length}`,
@@ -237,8 +276,13 @@ export function planInput(head: TableHead, request: ScanRequest, dated: boolean,
   scores.forEach((score, q) => {
     columns[q === 0 ? 'score' : `score_${q + 1}`] = score!;
   });
-  const date = request.date ? resolveColumn(header, request.date, '--date', source.name) : dated ? (suggested.date ?? detectDate(ownHeader, ownSample)) : suggested.date;
-  if (dated && !date && !optionalDates) throw notFound(usageError(`${source.name}: no date column found`, 'name it with --date <column>'));
+  const date = request.date
+    ? resolveColumn(header, request.date, '--date', source.name)
+    : dated
+      ? (suggested.date ?? detectDate(ownHeader, ownSample))
+      : suggested.date;
+  if (dated && !date && !optionalDates)
+    throw notFound(usageError(`${source.name}: no date column found`, 'name it with --date <column>'));
   if (date) columns.date = date;
   // Detected roles never take the score or date columns, nor a column an earlier role took.
   const taken = new Set<number>([...scores.map((s) => s!.index), ...(date ? [date.index] : [])]);
@@ -250,9 +294,12 @@ export function planInput(head: TableHead, request: ScanRequest, dated: boolean,
       const found = texts && g.detect?.(texts, sample, taken, scores[0]!.index);
       return found && { ...found, name: header[found.index] };
     };
-    const choice = g.spec ? resolveColumn(header, g.spec, g.flag, source.name) : (suggested[role] ?? g.detect?.(header, sample, taken, scores[0]!.index) ?? byText(headerRows[0]));
+    const choice = g.spec
+      ? resolveColumn(header, g.spec, g.flag, source.name)
+      : (suggested[role] ?? g.detect?.(header, sample, taken, scores[0]!.index) ?? byText(headerRows[0]));
     if (!choice && g.optional) return ABSENT;
-    if (!choice) throw notFound(usageError(`${source.name}: no ${g.role} column found`, `name it with ${g.flag} <column>`));
+    if (!choice)
+      throw notFound(usageError(`${source.name}: no ${g.role} column found`, `name it with ${g.flag} <column>`));
     // A column given for one role is not detected for another.
     taken.add(choice.index);
     columns[g.role] = choice;
@@ -264,9 +311,15 @@ export function planInput(head: TableHead, request: ScanRequest, dated: boolean,
     equal: w.equal,
   }));
   const sourceZone = preset.sourceZone?.(header, headerRows, date);
-  const dedupe = request.dedupe === undefined ? undefined : { ...resolveColumn(header, request.dedupe, '--dedupe', source.name), reason: 'named by --dedupe' };
+  const dedupe =
+    request.dedupe === undefined
+      ? undefined
+      : { ...resolveColumn(header, request.dedupe, '--dedupe', source.name), reason: 'named by --dedupe' };
   if (dedupe) columns.dedupe = dedupe;
-  const weight = request.weight === undefined ? undefined : { ...resolveColumn(header, request.weight, '--weight', source.name), reason: 'named by --weight' };
+  const weight =
+    request.weight === undefined
+      ? undefined
+      : { ...resolveColumn(header, request.weight, '--weight', source.name), reason: 'named by --weight' };
   if (weight) columns.weight = weight;
   const count = request.counts && !categories ? countColumn(header, source.name) : undefined;
   if (count) columns.count = count;

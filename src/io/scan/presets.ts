@@ -7,8 +7,25 @@ import { type ColumnChoice, detectDate, detectScore, detectTeam, normalize, RECO
  * not responses, and the time zone of its timestamps. Anything a preset does not say falls back to
  * detection by header words and values.
  */
-export type PresetName = 'qualtrics' | 'surveymonkey' | 'typeform' | 'msforms' | 'googleforms' | 'medallia' | 'zendesk' | 'generic';
-export const PRESET_NAMES: readonly PresetName[] = ['qualtrics', 'surveymonkey', 'typeform', 'msforms', 'googleforms', 'medallia', 'zendesk', 'generic'];
+export type PresetName =
+  | 'qualtrics'
+  | 'surveymonkey'
+  | 'typeform'
+  | 'msforms'
+  | 'googleforms'
+  | 'medallia'
+  | 'zendesk'
+  | 'generic';
+export const PRESET_NAMES: readonly PresetName[] = [
+  'qualtrics',
+  'surveymonkey',
+  'typeform',
+  'msforms',
+  'googleforms',
+  'medallia',
+  'zendesk',
+  'generic',
+];
 
 export type Role = 'score' | 'date' | 'agent' | 'team';
 
@@ -23,11 +40,19 @@ export interface Preset {
   /** Rows after the first that are header, not responses (Qualtrics 2, SurveyMonkey 1). */
   extraHeaderRows(first: readonly string[][]): number;
   /** Columns by role; roles left out are detected. `headerRows` are the extra header rows. */
-  columns(header: readonly string[], headerRows: readonly string[][], sample: readonly string[][]): Partial<Record<Role, ColumnChoice>>;
+  columns(
+    header: readonly string[],
+    headerRows: readonly string[][],
+    sample: readonly string[][],
+  ): Partial<Record<Role, ColumnChoice>>;
   /** Classifies rows that are not plain responses; undefined when every row is one. */
   rowKind?(header: readonly string[]): ((record: readonly string[]) => RowKind) | undefined;
   /** The IANA zone of timestamps written without an offset, when the export says. */
-  sourceZone?(header: readonly string[], headerRows: readonly string[][], date: ColumnChoice | undefined): string | undefined;
+  sourceZone?(
+    header: readonly string[],
+    headerRows: readonly string[][],
+    date: ColumnChoice | undefined,
+  ): string | undefined;
   /** The day/month order to assume when no date in the column settles it. */
   readonly dateOrder?: DateOrder;
 }
@@ -45,7 +70,18 @@ const choose = (header: readonly string[], reason: string, ...names: string[]): 
   return index >= 0 ? { index, name: header[index], reason } : undefined;
 };
 
-const QUALTRICS_HIDDEN_STATUS = new Set(['survey preview', '1', 'survey test', '2', 'spam', '8', 'preview spam', '9', 'offline preview', '17']);
+const QUALTRICS_HIDDEN_STATUS = new Set([
+  'survey preview',
+  '1',
+  'survey test',
+  '2',
+  'spam',
+  '8',
+  'preview spam',
+  '9',
+  'offline preview',
+  '17',
+]);
 
 const qualtrics: Preset = {
   name: 'qualtrics',
@@ -61,7 +97,10 @@ const qualtrics: Preset = {
     // else the one whose question text asks it; never the group column itself.
     const group = header.findIndex((h) => /_NPS_GROUP$/i.test(h.trim()));
     const sibling = group >= 0 ? find(header, header[group].trim().replace(/_NPS_GROUP$/i, '')) : -1;
-    const byText = headerRows[0]?.findIndex((text, i) => RECOMMEND.test(normalize(text)) && !/ - group$/i.test(text.trim()) && i !== group) ?? -1;
+    const byText =
+      headerRows[0]?.findIndex(
+        (text, i) => RECOMMEND.test(normalize(text)) && !/ - group$/i.test(text.trim()) && i !== group,
+      ) ?? -1;
     const score: ColumnChoice | undefined =
       sibling >= 0
         ? { index: sibling, name: header[sibling], reason: `Qualtrics: the NPS question beside ${header[group]}` }
@@ -98,7 +137,10 @@ const surveyMonkey: Preset = {
   matches: (h) => has(h, 'Respondent ID', 'Collector ID'),
   // Row 2 names the answer kind under each question: Response, Open-Ended Response, option labels.
   extraHeaderRows: (first) => (first[0]?.some((cell) => /^(open-ended )?response$/i.test(cell.trim())) ? 1 : 0),
-  columns: (header, _rows, sample) => ({ score: detectScore(header, sample), date: choose(header, 'SurveyMonkey: when the response was completed', 'End Date') }),
+  columns: (header, _rows, sample) => ({
+    score: detectScore(header, sample),
+    date: choose(header, 'SurveyMonkey: when the response was completed', 'End Date'),
+  }),
   dateOrder: 'mdy',
 };
 
@@ -107,10 +149,15 @@ const typeform: Preset = {
   signature: '# + Submit Date (UTC)',
   matches: (h) => h[0]?.trim() === '#' && has(h, 'Submit Date (UTC)'),
   extraHeaderRows: () => 0,
-  columns: (header, _rows, sample) => ({ score: detectScore(header, sample), date: choose(header, 'Typeform: when the response was submitted', 'Submit Date (UTC)') }),
+  columns: (header, _rows, sample) => ({
+    score: detectScore(header, sample),
+    date: choose(header, 'Typeform: when the response was submitted', 'Submit Date (UTC)'),
+  }),
   rowKind(header) {
     const type = find(header, 'Response Type');
-    return type < 0 ? undefined : (record) => ((record[type] ?? '').trim().toLowerCase() === 'partial' ? 'partial' : 'response');
+    return type < 0
+      ? undefined
+      : (record) => ((record[type] ?? '').trim().toLowerCase() === 'partial' ? 'partial' : 'response');
   },
   sourceZone: () => 'UTC',
 };
@@ -120,7 +167,10 @@ const msForms: Preset = {
   signature: 'ID, Start time, Completion time',
   matches: (h) => normalize(h[0] ?? '') === 'id' && has(h, 'Start time', 'Completion time'),
   extraHeaderRows: () => 0,
-  columns: (header, _rows, sample) => ({ score: detectScore(header, sample), date: choose(header, 'Microsoft Forms: when the form was completed', 'Completion time') }),
+  columns: (header, _rows, sample) => ({
+    score: detectScore(header, sample),
+    date: choose(header, 'Microsoft Forms: when the form was completed', 'Completion time'),
+  }),
   dateOrder: 'mdy',
 };
 
@@ -129,7 +179,10 @@ const googleForms: Preset = {
   signature: 'Timestamp',
   matches: (h) => normalize(h[0] ?? '') === 'timestamp',
   extraHeaderRows: () => 0,
-  columns: (header, _rows, sample) => ({ score: detectScore(header, sample), date: choose(header, 'Google Forms: when the form was submitted', 'Timestamp') }),
+  columns: (header, _rows, sample) => ({
+    score: detectScore(header, sample),
+    date: choose(header, 'Google Forms: when the form was submitted', 'Timestamp'),
+  }),
   dateOrder: 'mdy',
 };
 
@@ -143,11 +196,20 @@ const medallia: Preset = {
     const last = find(header, 'employee_last_name');
     const agent: ColumnChoice | undefined =
       first >= 0 && last >= 0
-        ? { index: first, also: [last], name: 'employee', reason: `Medallia: the employee, ${header[first]} and ${header[last]}` }
+        ? {
+            index: first,
+            also: [last],
+            name: 'employee',
+            reason: `Medallia: the employee, ${header[first]} and ${header[last]}`,
+          }
         : choose(header, 'Medallia: the employee', 'employee_first_name', 'employee_last_name');
     return {
-      score: choose(header, 'Medallia: the likelihood-to-recommend answer', 'nps', 'likelihood_to_recommend', 'ltr') ?? detectScore(header, sample),
-      date: choose(header, 'Medallia: when the response was received', 'response_received_at', 'survey_date') ?? detectDate(header, sample),
+      score:
+        choose(header, 'Medallia: the likelihood-to-recommend answer', 'nps', 'likelihood_to_recommend', 'ltr') ??
+        detectScore(header, sample),
+      date:
+        choose(header, 'Medallia: when the response was received', 'response_received_at', 'survey_date') ??
+        detectDate(header, sample),
       agent,
       team: choose(header, 'Medallia: the team', 'team', 'team_name') ?? detectTeam(header, sample),
     };
@@ -176,7 +238,16 @@ const generic: Preset = {
   columns: () => ({}),
 };
 
-const PRESETS: readonly Preset[] = [qualtrics, surveyMonkey, typeform, msForms, googleForms, medallia, zendesk, generic];
+const PRESETS: readonly Preset[] = [
+  qualtrics,
+  surveyMonkey,
+  typeform,
+  msForms,
+  googleForms,
+  medallia,
+  zendesk,
+  generic,
+];
 
 /** The preset asked for, or the first whose signature the header has. */
 export function choosePreset(header: readonly string[], name?: PresetName): Preset {

@@ -48,12 +48,18 @@ export interface InputRows {
 }
 
 /** Whether answer `a` is later than `b`: by date, then by place in the file. */
-const later = (a: Latest, b: Latest): boolean => a.time > b.time || ((a.time === b.time || (Number.isNaN(a.time) && Number.isNaN(b.time))) && a.line > b.line);
+const later = (a: Latest, b: Latest): boolean =>
+  a.time > b.time || ((a.time === b.time || (Number.isNaN(a.time) && Number.isNaN(b.time))) && a.line > b.line);
 
 /** Accounting whose example lines are counted from `offset` (a part of an input read elsewhere). */
 function shiftLines(a: Accounting, offset: number): Accounting {
   if (offset === 0) return a;
-  return { ...a, lines: Object.fromEntries(Object.entries(a.lines).map(([reason, lines]) => [reason, lines.map((l) => l + offset)])) as Accounting['lines'] };
+  return {
+    ...a,
+    lines: Object.fromEntries(
+      Object.entries(a.lines).map(([reason, lines]) => [reason, lines.map((l) => l + offset)]),
+    ) as Accounting['lines'],
+  };
 }
 
 /** One calendar period's part of a reading (or all of it, without --last): per question. */
@@ -141,7 +147,8 @@ export class Reading<S> {
       }
     }
     other.latestOf.forEach((entries, q) => {
-      for (const [id, latest] of entries) this.keepLatest(q, id, lineOffset === 0 ? latest : { ...latest, line: latest.line + lineOffset });
+      for (const [id, latest] of entries)
+        this.keepLatest(q, id, lineOffset === 0 ? latest : { ...latest, line: latest.line + lineOffset });
     });
   }
 
@@ -197,7 +204,11 @@ export class Reading<S> {
         exclude(this.outside, 'bad_date', line);
         return;
       }
-      if (time < input.since || time > input.until || (this.keep && !this.keep.periods.includes(periodKey(time, this.keep.calendar)))) {
+      if (
+        time < input.since ||
+        time > input.until ||
+        (this.keep && !this.keep.periods.includes(periodKey(time, this.keep.calendar)))
+      ) {
         if (!counted) return;
         this.outside.read++;
         this.outside.filtered++;
@@ -233,7 +244,15 @@ export class Reading<S> {
       }
       if (counted) accounting.used++;
       if (row.id !== '') {
-        this.keepLatest(q, row.id, { answer, time, line, bucket: bucketKey, values: { ...row.values }, weight, units: row.units });
+        this.keepLatest(q, row.id, {
+          answer,
+          time,
+          line,
+          bucket: bucketKey,
+          values: { ...row.values },
+          weight,
+          units: row.units,
+        });
         continue;
       }
       addAnswer(b.overall[q], answer, weight, row.units);

@@ -1,8 +1,25 @@
 import { answerOn, MISSING, OUT_OF_RANGE, parseAnswer, type Scale } from '../../core/answer.js';
 
 /** Why a row was left out of the statistics. Filtered rows are counted apart: they were wanted out. */
-export type Reason = 'missing_score' | 'out_of_range' | 'not_a_number' | 'bad_date' | 'bad_weight' | 'partial' | 'duplicate_response' | 'broken_record';
-export const REASONS: readonly Reason[] = ['missing_score', 'out_of_range', 'not_a_number', 'bad_date', 'bad_weight', 'partial', 'duplicate_response', 'broken_record'];
+export type Reason =
+  | 'missing_score'
+  | 'out_of_range'
+  | 'not_a_number'
+  | 'bad_date'
+  | 'bad_weight'
+  | 'partial'
+  | 'duplicate_response'
+  | 'broken_record';
+export const REASONS: readonly Reason[] = [
+  'missing_score',
+  'out_of_range',
+  'not_a_number',
+  'bad_date',
+  'bad_weight',
+  'partial',
+  'duplicate_response',
+  'broken_record',
+];
 
 export const REASON_TEXT: Readonly<Record<Reason, string>> = {
   missing_score: 'missing score',

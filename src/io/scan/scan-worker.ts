@@ -12,7 +12,11 @@ import { Pass } from './pass.js';
  */
 
 const isRecipe = (value: unknown): value is FoldRecipe =>
-  typeof value === 'object' && value !== null && 'module' in value && 'name' in value && Array.isArray((value as FoldRecipe).args);
+  typeof value === 'object' &&
+  value !== null &&
+  'module' in value &&
+  'name' in value &&
+  Array.isArray((value as FoldRecipe).args);
 
 /**
  * The fold a recipe describes, its arguments that are recipes made first. Under a test runner the
@@ -27,7 +31,10 @@ async function foldOf(r: FoldRecipe): Promise<Fold<unknown>> {
 
 const job = (await new Promise((resolve) => parentPort!.once('message', resolve))) as PartJob;
 const zone = (name: string): Zone => zoneOf(name) ?? UTC;
-const pass = new Pass({ ...job.request, zone: job.zone === undefined ? undefined : zone(job.zone) }, await foldOf(job.fold));
+const pass = new Pass(
+  { ...job.request, zone: job.zone === undefined ? undefined : zone(job.zone) },
+  await foldOf(job.fold),
+);
 const sink = pass.sink(job.plan, job.fileKey, { analysis: zone(job.zones.analysis), source: zone(job.zones.source) });
 const result = await readPart(job.part, sink, {
   broken: () => {},

@@ -2,7 +2,14 @@ import { statSync } from 'node:fs';
 import type { DateOrder } from '../../core/date.js';
 import { parseDate } from '../../core/date.js';
 import type { Fold } from '../../core/fold.js';
-import { type Calendar, lastPeriods, type PeriodRange, periodEnd, periodInProgress, periodStart } from '../../core/period.js';
+import {
+  type Calendar,
+  lastPeriods,
+  type PeriodRange,
+  periodEnd,
+  periodInProgress,
+  periodStart,
+} from '../../core/period.js';
 import type { Tally } from '../../core/tally.js';
 import { UTC, type Zone, zoneOf } from '../../core/zone.js';
 import type { Io } from '../io.js';
@@ -48,7 +55,12 @@ export interface Scan<S> {
   /** The latest (wall) time among rows kept, NaN when no dates were read. */
   readonly latest: number;
   /** The earliest and latest dates kept and the lines they are on (undefined when no dates were read). */
-  readonly extremes?: { readonly earliest: number; readonly earliestLine: number; readonly latest: number; readonly latestLine: number };
+  readonly extremes?: {
+    readonly earliest: number;
+    readonly earliestLine: number;
+    readonly latest: number;
+    readonly latestLine: number;
+  };
   /** The zone days and periods were cut in. */
   readonly zone: Zone;
   /** Per --join: the rows its lookup had a key for, and those it had not. */
@@ -68,7 +80,8 @@ function threadsForFile<S>(file: string, fold: Fold<S>, request: ScanRequest, io
 }
 
 /** Whether the byte scanner can read this input from any record: plain UTF-8, rows that need no vendor classifier. */
-const splittable = (head: TableHead, plan: InputPlan): boolean => Boolean(head.source.path) && head.reader === 'fast' && head.decoding.encoding === 'utf-8' && !plan.rowKind;
+const splittable = (head: TableHead, plan: InputPlan): boolean =>
+  Boolean(head.source.path) && head.reader === 'fast' && head.decoding.encoding === 'utf-8' && !plan.rowKind;
 
 /**
  * Reads every input once, in order, pooling their rows: each file's columns are resolved from its
@@ -89,7 +102,9 @@ export async function scan<S>(request: ScanRequest, io: Io, fold: Fold<S>): Prom
   const questionNames: string[] = [];
   let zone: Zone | undefined = request.zone;
   let presetOrder: DateOrder | undefined;
-  const bucketCalendar: Calendar | undefined = request.last ? { unit: request.last.unit, fiscalYearStart: request.fiscalYearStart } : undefined;
+  const bucketCalendar: Calendar | undefined = request.last
+    ? { unit: request.last.unit, fiscalYearStart: request.fiscalYearStart }
+    : undefined;
   // The as-of time in the analysis zone, and --last's periods: both need the zone, known at the first header.
   const asOfIn = (z: Zone) => {
     const given = request.asOf ?? { instant: io.now().getTime() };
@@ -105,40 +120,52 @@ export async function scan<S>(request: ScanRequest, io: Io, fold: Fold<S>): Prom
   for (const [fileIndex, file] of request.files.entries()) {
     // Grouping by file uses the position, so the same name given twice (or d1/x.csv and d2/x.csv) stays apart.
     const fileKey = String(fileIndex);
-    const extraHeaderRows = (header: readonly string[], first: readonly string[][]) => choosePreset(header, request.preset).extraHeaderRows(first);
+    const extraHeaderRows = (header: readonly string[], first: readonly string[][]) =>
+      choosePreset(header, request.preset).extraHeaderRows(first);
     // Joined columns are added as the main thread reads: a joined export stays on it.
     const threads = lookups.length > 0 ? 1 : threadsForFile(file, fold, request, io);
     const workers = threads > 1 ? new PartedFile<S>(threads - 1) : undefined;
     let parted: { plan: SinkPlan; zones: InputZones; columnNames: string[] } | undefined;
     let info: InputInfo | undefined;
     try {
-      const first = await readTable(file, io, { delimiter: request.delimiter, encoding: request.encoding, sheet: request.sheet, extraHeaderRows }, (ownHead: TableHead) => {
-        const joined = lookups.length > 0 ? joinHead(ownHead, lookups, joins) : undefined;
-        const head = joined?.head ?? ownHead;
-        const plan = planInput(head, request, wanted, optionalDates);
-        info = { ...plan.info, reader: head.reader };
-        plan.questionNames.forEach((name, q) => {
-          questionNames[q] ??= name;
-        });
-        // The analysis zone: --tz, else the first export's own (Qualtrics says it), else UTC.
-        const own = plan.sourceZone ? zoneOf(plan.sourceZone) : undefined;
-        zone ??= own ?? UTC;
-        asOf ??= asOfIn(zone);
-        if (range === undefined && request.last) {
-          range = lastPeriods(boundaryOf(asOf), request.last.count, bucketCalendar!, request.last.end);
-          pass.limit(range);
-        }
-        presetOrder ??= plan.preset.dateOrder;
-        const zones = { analysis: zone, source: own ?? zone };
-        const sink = joined ? joined.wrap(pass.sink(plan, fileKey, zones)) : pass.sink(plan, fileKey, zones);
-        const shape = { delimiter: head.dialect.delimiter, columns: head.header.length };
-        const starts = workers && splittable(head, plan) ? partStarts(file, threads, shape) : undefined;
-        if (!workers || !starts) return sink;
-        const columnNames = request.groups.map((g) => plan.info.columns[g.role]?.name ?? '');
-        parted = { plan, zones, columnNames };
-        const stopAt = workers.start(file, starts, shape, { fold: fold.recipe!, request: { ...request, periods: range }, plan, fileKey, zones });
-        return Object.assign(sink, { stopAt });
-      });
+      const first = await readTable(
+        file,
+        io,
+        { delimiter: request.delimiter, encoding: request.encoding, sheet: request.sheet, extraHeaderRows },
+        (ownHead: TableHead) => {
+          const joined = lookups.length > 0 ? joinHead(ownHead, lookups, joins) : undefined;
+          const head = joined?.head ?? ownHead;
+          const plan = planInput(head, request, wanted, optionalDates);
+          info = { ...plan.info, reader: head.reader };
+          plan.questionNames.forEach((name, q) => {
+            questionNames[q] ??= name;
+          });
+          // The analysis zone: --tz, else the first export's own (Qualtrics says it), else UTC.
+          const own = plan.sourceZone ? zoneOf(plan.sourceZone) : undefined;
+          zone ??= own ?? UTC;
+          asOf ??= asOfIn(zone);
+          if (range === undefined && request.last) {
+            range = lastPeriods(boundaryOf(asOf), request.last.count, bucketCalendar!, request.last.end);
+            pass.limit(range);
+          }
+          presetOrder ??= plan.preset.dateOrder;
+          const zones = { analysis: zone, source: own ?? zone };
+          const sink = joined ? joined.wrap(pass.sink(plan, fileKey, zones)) : pass.sink(plan, fileKey, zones);
+          const shape = { delimiter: head.dialect.delimiter, columns: head.header.length };
+          const starts = workers && splittable(head, plan) ? partStarts(file, threads, shape) : undefined;
+          if (!workers || !starts) return sink;
+          const columnNames = request.groups.map((g) => plan.info.columns[g.role]?.name ?? '');
+          parted = { plan, zones, columnNames };
+          const stopAt = workers.start(file, starts, shape, {
+            fold: fold.recipe!,
+            request: { ...request, periods: range },
+            plan,
+            fileKey,
+            zones,
+          });
+          return Object.assign(sink, { stopAt });
+        },
+      );
       if (workers && parted) {
         const { plan, zones, columnNames } = parted;
         const used = await workers.join(first, pass, columnNames, (part, warnedBroken) =>
@@ -169,19 +196,31 @@ export async function scan<S>(request: ScanRequest, io: Io, fold: Fold<S>): Prom
   asOf ??= asOfIn(zone ?? UTC);
   const boundary = boundaryOf(asOf);
   // The window's periods: the complete ones of an open window (one in progress may follow), else its own.
-  const lastWindowKey = range && (range.last === Infinity ? periodInProgress(boundary, bucketCalendar!) - 1 : range.last);
-  const window = range && { start: periodStart(range.first, bucketCalendar!), end: periodEnd(lastWindowKey!, bucketCalendar!) };
+  const lastWindowKey =
+    range && (range.last === Infinity ? periodInProgress(boundary, bucketCalendar!) - 1 : range.last);
+  const window = range && {
+    start: periodStart(range.first, bucketCalendar!),
+    end: periodEnd(lastWindowKey!, bucketCalendar!),
+  };
   const questions = questionNames.map((name, q) => ({ name, ...chosen.finish(q) }));
   return {
     questions,
     ...questions[0],
     inputs,
-    dateOrder: slashDates ? { order: chosen.order, decided, mixed: badDates(readings[0]) > unreadableInBoth && badDates(readings[1]) > unreadableInBoth } : undefined,
+    dateOrder: slashDates
+      ? {
+          order: chosen.order,
+          decided,
+          mixed: badDates(readings[0]) > unreadableInBoth && badDates(readings[1]) > unreadableInBoth,
+        }
+      : undefined,
     window,
     asOf,
     boundary,
     latest,
-    extremes: Number.isNaN(latest) ? undefined : { earliest: chosen.earliest, earliestLine: chosen.earliestLine, latest, latestLine: chosen.latestLine },
+    extremes: Number.isNaN(latest)
+      ? undefined
+      : { earliest: chosen.earliest, earliestLine: chosen.earliestLine, latest, latestLine: chosen.latestLine },
     zone: zone ?? UTC,
     joins,
   };

@@ -22,7 +22,10 @@ function temporary<T>(operation: () => T): T {
     return operation();
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? 'error';
-    throw inputError(`cannot write the temporary files of a long listing in ${tmpdir()} (${code})`, 'set TMPDIR to a folder that exists, is writable and has free space');
+    throw inputError(
+      `cannot write the temporary files of a long listing in ${tmpdir()} (${code})`,
+      'set TMPDIR to a folder that exists, is writable and has free space',
+    );
   }
 }
 

@@ -113,7 +113,14 @@ function lineDecoder(primary: string, decoding: Decoding) {
     const [odd, oddOther] = [oddities(text), oddities(alternative)];
     // Where neither reading looks wrong ("à revoir" against "… revoir"), the one whose characters
     // the file's clear lines use more, its language, wins.
-    const chosen = odd < oddOther ? primary : oddOther < odd ? other : familiarity(alternative) > familiarity(text) ? other : primary;
+    const chosen =
+      odd < oddOther
+        ? primary
+        : oddOther < odd
+          ? other
+          : familiarity(alternative) > familiarity(text)
+            ? other
+            : primary;
     if (odd !== oddOther) learn(chosen === other ? alternative : text);
     counts[chosen] = (counts[chosen] ?? 0) + 1;
     if (chosen !== primary) decoding.firstOther ??= line;
@@ -267,7 +274,12 @@ export function legacyEncoding(sample: Buffer): string {
 
 export const knownEncoding = (name: string): boolean => iconv().encodingExists(name);
 
-export async function* toUtf8(chunks: AsyncIterable<Buffer>, forced: string | undefined, decoding: Decoding, onFallback: (newlinesBefore: number) => void): AsyncGenerator<Buffer> {
+export async function* toUtf8(
+  chunks: AsyncIterable<Buffer>,
+  forced: string | undefined,
+  decoding: Decoding,
+  onFallback: (newlinesBefore: number) => void,
+): AsyncGenerator<Buffer> {
   const iterator = chunks[Symbol.asyncIterator]();
   const first = await iterator.next();
   if (first.done) return;
@@ -314,7 +326,11 @@ export function sniffEncoding(head: Buffer): string {
   return 'utf-8';
 }
 
-async function* utf8WithFallback(chunks: AsyncIterable<Buffer>, decoding: Decoding, onFallback: (newlinesBefore: number) => void): AsyncGenerator<Buffer> {
+async function* utf8WithFallback(
+  chunks: AsyncIterable<Buffer>,
+  decoding: Decoding,
+  onFallback: (newlinesBefore: number) => void,
+): AsyncGenerator<Buffer> {
   let carry: Buffer | undefined;
   let fallback: ReturnType<typeof lineDecoder> | undefined;
   for await (let raw of chunks) {

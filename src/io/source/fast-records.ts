@@ -362,7 +362,10 @@ export class FastRecords {
         let value: string;
         const interned = this.interned;
         if (closeAt >= 0) {
-          value = interned && !escaped ? interned.get(buf, fieldStart + 1, closeAt, field) : text(buf, fieldStart + 1, closeAt);
+          value =
+            interned && !escaped
+              ? interned.get(buf, fieldStart + 1, closeAt, field)
+              : text(buf, fieldStart + 1, closeAt);
           if (escaped) value = value.replaceAll('""', '"');
         } else if (relaxedAt >= 0) {
           // "abc"def: a quote, the inside with its escapes undone, then the rest as it is.
@@ -382,7 +385,12 @@ export class FastRecords {
       if (pos >= length) {
         // The input's last record, with no line break after it.
         record.length = field;
-        this.onRecord(record, bufBase + length, { blank: field === 1 && pos === start, extraFilled, innerRowLike }, time);
+        this.onRecord(
+          record,
+          bufBase + length,
+          { blank: field === 1 && pos === start, extraFilled, innerRowLike },
+          time,
+        );
         return length;
       }
       if (buf[pos] === delimiter) {

@@ -59,8 +59,15 @@ export class LineCounter {
     const nul = chunk.indexOf(0);
     if (nul >= 0) {
       const before = chunk.subarray(0, nul).toString('latin1');
-      const line = this.seen + 1 + (before.match(/\r\n|\r|\n/g)?.length ?? 0) - (this.lastWasCR && before.startsWith('\n') ? 1 : 0);
-      throw inputError(`${this.name} is not a CSV text file: it holds a NUL byte on line ${line}`, 'save it from the survey tool or Excel as "CSV UTF-8"');
+      const line =
+        this.seen +
+        1 +
+        (before.match(/\r\n|\r|\n/g)?.length ?? 0) -
+        (this.lastWasCR && before.startsWith('\n') ? 1 : 0);
+      throw inputError(
+        `${this.name} is not a CSV text file: it holds a NUL byte on line ${line}`,
+        'save it from the survey tool or Excel as "CSV UTF-8"',
+      );
     }
     // Native searches for LF and CR (memchr speed), merged in order; a CR right before an LF is
     // one CRLF break, ending at the LF.
@@ -118,16 +125,24 @@ export class LineCounter {
   private checkOpenLine(chunk: Buffer, end: number): void {
     const length = this.offset + end - this.lineStart;
     if (length > MAX_LINE_BYTES) {
-      throw inputError(`${this.name}: line ${this.seen + 1} is longer than ${MAX_LINE_BYTES / 1024 / 1024} MB`, 'this is not a survey export, or its line breaks are missing');
+      throw inputError(
+        `${this.name}: line ${this.seen + 1} is longer than ${MAX_LINE_BYTES / 1024 / 1024} MB`,
+        'this is not a survey export, or its line breaks are missing',
+      );
     }
     // This chunk's piece of the line: its separators are counted when it is long (a search per
     // field); a short piece counts as many fields as it has bytes, which is never fewer.
     const start = Math.max(0, this.lineStart - this.offset);
     if (this.delimiter === undefined || end <= start) return;
     if (end - start < COUNTED_PIECE) this.fields += end - start;
-    else for (let i = chunk.indexOf(this.delimiter, start); i >= 0 && i < end; i = chunk.indexOf(this.delimiter, i + 1)) this.fields++;
+    else
+      for (let i = chunk.indexOf(this.delimiter, start); i >= 0 && i < end; i = chunk.indexOf(this.delimiter, i + 1))
+        this.fields++;
     if (this.fields > MAX_FIELDS) {
-      throw inputError(`${this.name}: line ${this.seen + 1} has more than ${MAX_FIELDS} fields`, 'this is not a survey export; check the separator (--delimiter)');
+      throw inputError(
+        `${this.name}: line ${this.seen + 1} has more than ${MAX_FIELDS} fields`,
+        'this is not a survey export; check the separator (--delimiter)',
+      );
     }
   }
 

@@ -11,13 +11,15 @@ import { type FileFormat, type RowTable, wallText } from './format.js';
  */
 
 /** A Parquet file starts (and ends) with the magic bytes PAR1. */
-const isParquet = (head: Uint8Array): boolean => head.length >= 4 && head[0] === 0x50 && head[1] === 0x41 && head[2] === 0x52 && head[3] === 0x31;
+const isParquet = (head: Uint8Array): boolean =>
+  head.length >= 4 && head[0] === 0x50 && head[1] === 0x41 && head[2] === 0x52 && head[3] === 0x31;
 
 export const parquet: FileFormat = {
   kind: 'a Parquet file',
   matches: isParquet,
   async open(path, _io, sheet) {
-    if (sheet !== undefined) throw usageError(`--sheet reads Excel workbooks: ${path} is not one`, 'drop --sheet for a Parquet file');
+    if (sheet !== undefined)
+      throw usageError(`--sheet reads Excel workbooks: ${path} is not one`, 'drop --sheet for a Parquet file');
     return { name: path, described: 'parquet', table: await parquetTable(path, path) };
   },
 };
@@ -26,7 +28,8 @@ export const parquet: FileFormat = {
 const DAMAGED_HINT = 'the file was damaged after it was written: copy or export it again, or export CSV';
 
 export async function parquetTable(path: string, name: string): Promise<RowTable> {
-  const refused = (problem: string, hint = DAMAGED_HINT) => inputError(`cannot read ${name} as Parquet: ${problem}`, hint);
+  const refused = (problem: string, hint = DAMAGED_HINT) =>
+    inputError(`cannot read ${name} as Parquet: ${problem}`, hint);
   const broken = (err: unknown) => refused((err as Error).message, 'check that the export finished, or export CSV');
   const { asyncBufferFromFile, parquetMetadataAsync, parquetRead, parquetSchema } = await import('hyparquet');
   // Snappy is built in; warehouses also write ZSTD, GZIP, Brotli and LZ4.
@@ -41,9 +44,15 @@ export async function parquetTable(path: string, name: string): Promise<RowTable
   }
   // PAR1, the data, the footer (the metadata), the footer's length, PAR1.
   if (file.byteLength < 12 || trailer.toString('latin1', 4) !== 'PAR1')
-    throw refused('it does not end with PAR1 as Parquet does: it is cut short, or not Parquet', 'check that the export finished, or export CSV');
+    throw refused(
+      'it does not end with PAR1 as Parquet does: it is cut short, or not Parquet',
+      'check that the export finished, or export CSV',
+    );
   const footerLength = trailer.readUInt32LE(0);
-  if (footerLength > file.byteLength - 12) throw refused(`its footer is damaged: it claims ${footerLength} bytes, and the file holds ${file.byteLength - 12} before it`);
+  if (footerLength > file.byteLength - 12)
+    throw refused(
+      `its footer is damaged: it claims ${footerLength} bytes, and the file holds ${file.byteLength - 12} before it`,
+    );
   let metadata: FileMetaData;
   try {
     // Without GeoParquet's column marking, which loops forever on a negative child count: NPS reads no geometry.
@@ -64,11 +73,18 @@ export async function parquetTable(path: string, name: string): Promise<RowTable
   const instants = children.map((c) => {
     const logical = c.element.logical_type as { type?: string; isAdjustedToUTC?: boolean } | undefined;
     // Without a logical type, the legacy TIMESTAMP_MILLIS/MICROS are UTC instants by the format's rules.
-    return logical?.type === 'TIMESTAMP' ? Boolean(logical.isAdjustedToUTC) : /^TIMESTAMP_/.test(String(c.element.converted_type ?? ''));
+    return logical?.type === 'TIMESTAMP'
+      ? Boolean(logical.isAdjustedToUTC)
+      : /^TIMESTAMP_/.test(String(c.element.converted_type ?? ''));
   });
   // Top-level columns without children come as flat arrays of values: read column by column.
   const flat = children.map((c) => c.children.length === 0);
-  async function rows(onRow: (cells: string[]) => void, from: number, wanted?: readonly number[], until = Infinity): Promise<void> {
+  async function rows(
+    onRow: (cells: string[]) => void,
+    from: number,
+    wanted?: readonly number[],
+    until = Infinity,
+  ): Promise<void> {
     const read = wanted ?? columns.map((_, i) => i);
     const cells: string[] = new Array(columns.length).fill('');
     const names = read.map((i) => columns[i]);
@@ -91,12 +107,16 @@ export async function parquetTable(path: string, name: string): Promise<RowTable
           rowEnd,
           columns: names,
           compressors,
-          ...(columnar ? { onChunk: (chunk: ColumnData) => pieces.get(chunk.columnName)?.push(chunk) } : { onComplete: (done: unknown[][]) => (values = done) }),
+          ...(columnar
+            ? { onChunk: (chunk: ColumnData) => pieces.get(chunk.columnName)?.push(chunk) }
+            : { onComplete: (done: unknown[][]) => (values = done) }),
         });
       } catch (err) {
         throw broken(err);
       }
-      const at = columnar ? names.map((name) => valueAt(pieces.get(name)!)) : names.map((_, k) => (row: number) => values[row - rowStart][k]);
+      const at = columnar
+        ? names.map((name) => valueAt(pieces.get(name)!))
+        : names.map((_, k) => (row: number) => values[row - rowStart][k]);
       for (let row = rowStart; row < rowEnd; row++) {
         for (let k = 0; k < read.length; k++) cells[read[k]] = cellText(at[k](row), instants[read[k]]);
         onRow(cells);
@@ -117,13 +137,17 @@ function schemaDamage(schema: SchemaElement[]): string | undefined {
   const awaited: number[] = [];
   for (const [i, element] of schema.entries()) {
     const children = element.num_children ?? 0;
-    if (!Number.isSafeInteger(children) || children < 0) return damaged(`element ${i + 1} (${element.name}) claims ${children} children`);
-    if (i > 0 && awaited.length === 0) return damaged(`its child counts take in ${i} of the ${schema.length} elements it lists`);
+    if (!Number.isSafeInteger(children) || children < 0)
+      return damaged(`element ${i + 1} (${element.name}) claims ${children} children`);
+    if (i > 0 && awaited.length === 0)
+      return damaged(`its child counts take in ${i} of the ${schema.length} elements it lists`);
     if (i > 0) awaited[awaited.length - 1]--;
     if (children > 0) awaited.push(children);
     while (awaited.at(-1) === 0) awaited.pop();
   }
-  return awaited.length > 0 ? damaged(`its child counts claim more than the ${schema.length} elements it lists`) : undefined;
+  return awaited.length > 0
+    ? damaged(`its child counts claim more than the ${schema.length} elements it lists`)
+    : undefined;
 }
 
 /** The first column chunk that lies outside the file, where a reader would find no data or another's. */
@@ -134,7 +158,8 @@ function chunkOutside(metadata: FileMetaData, size: number): string | undefined 
       // Where hyparquet starts reading: the dictionary page, when there is one.
       const start = Number(chunk.dictionary_page_offset || chunk.data_page_offset);
       const end = start + Number(chunk.total_compressed_size);
-      if (start < 0 || end > size) return `column "${chunk.path_in_schema.join('.')}" of row group ${g + 1} lies outside the file (bytes ${start} to ${end}, of ${size})`;
+      if (start < 0 || end > size)
+        return `column "${chunk.path_in_schema.join('.')}" of row group ${g + 1} lies outside the file (bytes ${start} to ${end}, of ${size})`;
     }
   }
   return undefined;
@@ -142,9 +167,11 @@ function chunkOutside(metadata: FileMetaData, size: number): string | undefined 
 
 function cellText(cell: unknown, instant: boolean): string {
   if (cell === null || cell === undefined) return '';
-  if (cell instanceof Date) return Number.isNaN(cell.getTime()) ? '' : instant ? cell.toISOString() : wallText(cell.getTime());
+  if (cell instanceof Date)
+    return Number.isNaN(cell.getTime()) ? '' : instant ? cell.toISOString() : wallText(cell.getTime());
   if (typeof cell === 'boolean') return cell ? 'TRUE' : 'FALSE';
-  if (typeof cell === 'object') return JSON.stringify(cell, (_key, value) => (typeof value === 'bigint' ? String(value) : value));
+  if (typeof cell === 'object')
+    return JSON.stringify(cell, (_key, value) => (typeof value === 'bigint' ? String(value) : value));
   return String(cell);
 }
 

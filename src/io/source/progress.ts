@@ -25,7 +25,9 @@ export function progressFor(name: string, size: number | undefined, io: Io): Pro
       if (now - last < EVERY_MS) return;
       last = now;
       shown = true;
-      io.stderr.write(`\rreading ${forTerminal(name)}: ${Math.min(100, Math.floor((100 * read) / size))}% (${mb(read)} of ${mb(size)} MB)`);
+      io.stderr.write(
+        `\rreading ${forTerminal(name)}: ${Math.min(100, Math.floor((100 * read) / size))}% (${mb(read)} of ${mb(size)} MB)`,
+      );
     },
     done() {
       if (shown) io.stderr.write('\r\x1b[K');

@@ -97,7 +97,12 @@ export interface ReadOptions {
  * returns, by the byte scanner or csv-parse (a row table, Parquet, comes as records already).
  * Memory stays constant in the number of rows.
  */
-export async function readTable(spec: string, io: Io, options: ReadOptions, prepare: (head: TableHead) => RecordSink): Promise<ReadResult> {
+export async function readTable(
+  spec: string,
+  io: Io,
+  options: ReadOptions,
+  prepare: (head: TableHead) => RecordSink,
+): Promise<ReadResult> {
   const source = await openSource(spec, io, options.sheet, options);
   if (source.table) return readRows(source, source.table, options, prepare);
   const progress = progressFor(source.name, source.size, io);
@@ -131,7 +136,15 @@ export async function readTable(spec: string, io: Io, options: ReadOptions, prep
     const extra = options.extraHeaderRows?.(header!, sample.slice(0, 3)) ?? 0;
     const headerRows = sample.splice(0, extra);
     sampleLines.splice(0, extra);
-    sink = prepare({ source, decoding, dialect: dialect!, header: header!, sample, headerRows, reader: fast ? 'fast' : 'csv-parse' });
+    sink = prepare({
+      source,
+      decoding,
+      dialect: dialect!,
+      header: header!,
+      sample,
+      headerRows,
+      reader: fast ? 'fast' : 'csv-parse',
+    });
     if (fast) {
       fast.only(sink.wanted, sink.dates);
       fast.stopAt = sink.stopAt;
@@ -164,7 +177,8 @@ export async function readTable(spec: string, io: Io, options: ReadOptions, prep
       else if (!header) {
         header = record.map((h) => h.replace(/^\ufeff/, '').trim());
         fast?.header(header.length);
-        if (header.every((h) => h === '')) throw inputError(`${source.name} has no header row`, 'the first line of a CSV export names its columns');
+        if (header.every((h) => h === ''))
+          throw inputError(`${source.name} has no header row`, 'the first line of a CSV export names its columns');
       } else if (broken) {
         // Not a sample for column detection; still a record the scan must account for.
         brokenBeforeStart.push([record, line, broken]);
@@ -180,7 +194,8 @@ export async function readTable(spec: string, io: Io, options: ReadOptions, prep
   const open = (head: Buffer): Parser | FastRecords => {
     dialect = sniffDialect(head.toString('utf8'), options.delimiter);
     // What comes before the first record: a byte-order mark and a `sep=` line.
-    const skip = /^(?:\ufeff)?(?:sep=.(?:\r\n|\r|\n)?)?/i.exec(head.toString('utf8'))![0].length + (dialect.bom ? 2 : 0);
+    const skip =
+      /^(?:\ufeff)?(?:sep=.(?:\r\n|\r|\n)?)?/i.exec(head.toString('utf8'))![0].length + (dialect.bom ? 2 : 0);
     const separator = dialect.delimiter.charCodeAt(0);
     if (separator < 128) lines.delimiter = separator;
     // The byte scanner reads what it covers (a one-byte separator); csv-parse the rest, or
@@ -203,7 +218,10 @@ export async function readTable(spec: string, io: Io, options: ReadOptions, prep
     p.on('data', ({ record, raw }: { record: string[]; raw: string }) => {
       try {
         // A blank line is one with nothing but its line break (a record "" is an empty field).
-        onRecord(record, p.info.bytes, { ...shapeOf(record, header?.length ?? 0, dialect!.delimiter), blank: /^[\r\n]*$/.test(raw) });
+        onRecord(record, p.info.bytes, {
+          ...shapeOf(record, header?.length ?? 0, dialect!.delimiter),
+          blank: /^[\r\n]*$/.test(raw),
+        });
       } catch (err) {
         failure ??= err;
         p.destroy(err as Error);
@@ -247,7 +265,8 @@ export async function readTable(spec: string, io: Io, options: ReadOptions, prep
     const mixed = mixedNote(source.name, decoding, fallbackLine);
     if (mixed) io.stderr.write(mixed);
     if (!parser && !fast && headSize > 0) await write(Buffer.concat(head));
-    if (!parser && !fast) throw inputError(`${source.name} is empty`, 'export the survey again, or check that you gave the right file');
+    if (!parser && !fast)
+      throw inputError(`${source.name} is empty`, 'export the survey again, or check that you gave the right file');
     if (enough || fast?.stopped) {
       parser?.destroy();
       source.stream!.destroy();
@@ -274,15 +293,29 @@ export async function readTable(spec: string, io: Io, options: ReadOptions, prep
  * the rest of the rows with only the columns the sink reads. Row i is on line i + 2, after the
  * header's line, as in the CSV the table would be written as.
  */
-async function readRows(source: Source, table: RowTable, options: ReadOptions, prepare: (head: TableHead) => RecordSink): Promise<ReadResult> {
+async function readRows(
+  source: Source,
+  table: RowTable,
+  options: ReadOptions,
+  prepare: (head: TableHead) => RecordSink,
+): Promise<ReadResult> {
   const header = table.header.map((h) => h.trim());
-  if (header.length === 0 || header.every((h) => h === '')) throw inputError(`${source.name} has no columns`, 'export the table again, with its columns');
+  if (header.length === 0 || header.every((h) => h === ''))
+    throw inputError(`${source.name} has no columns`, 'export the table again, with its columns');
   const sample: string[][] = [];
   await table.rows((cells) => sample.push([...cells]), 0, undefined, SAMPLE_RECORDS);
   const extra = options.extraHeaderRows?.(header, sample.slice(0, 3)) ?? 0;
   const headerRows = sample.splice(0, extra);
   const dialect: Dialect = { delimiter: ',', bom: false, sepLine: false };
-  const sink = prepare({ source, decoding: { encoding: 'utf-8' }, dialect, header, sample, headerRows, reader: 'parquet' });
+  const sink = prepare({
+    source,
+    decoding: { encoding: 'utf-8' },
+    dialect,
+    header,
+    sample,
+    headerRows,
+    reader: 'parquet',
+  });
   if (options.headOnly) return { stopped: false, lastLine: 1 + extra + sample.length, warnedBroken: false };
   let line = 1 + extra;
   for (const record of sample) sink(record, ++line);
@@ -316,7 +349,10 @@ function mixedNote(name: string, decoding: Decoding, fromLine: number): string |
   const counts = Object.entries(decoding.lines ?? {});
   if (!counts.some(([encoding]) => encoding !== decoding.fellBack)) return undefined;
   const listed = counts.map(([encoding, n]) => `${n} as ${encoding}`).join(', ');
-  const first = decoding.firstOther === undefined ? '' : ` (the first not ${decoding.fellBack} on line ${fromLine + decoding.firstOther - 1})`;
+  const first =
+    decoding.firstOther === undefined
+      ? ''
+      : ` (the first not ${decoding.fellBack} on line ${fromLine + decoding.firstOther - 1})`;
   return `nps: note: ${name} mixes encodings: from line ${fromLine}, each line with letters beyond ASCII was read in the one that makes it text: ${listed}${first}; --encoding reads them all in one\n`;
 }
 
@@ -399,7 +435,11 @@ function csvError(err: unknown, name: string, lastLine: number): Error {
       'this is not a survey export, or a quote is left open near that line',
     );
   }
-  if (code?.startsWith('CSV_')) return inputError(`${name}: not a readable CSV file (${(err as Error).message})`, 'check that the file is a CSV export');
+  if (code?.startsWith('CSV_'))
+    return inputError(
+      `${name}: not a readable CSV file (${(err as Error).message})`,
+      'check that the file is a CSV export',
+    );
   return err as Error;
 }
 
@@ -436,6 +476,7 @@ function brokenRecord(shape: RecordShape, first: number, last: number): Broken |
 }
 
 function describeBroken(broken: Broken, fields: number, columns: number): string {
-  if (broken.lines === 1) return `line ${broken.line} has ${fields} fields where the header has ${columns}: it is excluded`;
+  if (broken.lines === 1)
+    return `line ${broken.line} has ${fields} fields where the header has ${columns}: it is excluded`;
   return `a quoted field opens on line ${broken.line} and runs over ${broken.lines} lines, to line ${broken.line + broken.lines - 1}, holding what look like rows (a stray " in a cell?): those lines are excluded`;
 }

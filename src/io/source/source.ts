@@ -36,14 +36,16 @@ export interface TextOptions {
  */
 export async function openSource(spec: string, io: Io, sheet?: string, text: TextOptions = {}): Promise<Source> {
   if (spec === '-') {
-    if (sheet !== undefined) throw usageError('--sheet reads a workbook file, not standard input', 'give the .xlsx file by its path');
+    if (sheet !== undefined)
+      throw usageError('--sheet reads a workbook file, not standard input', 'give the .xlsx file by its path');
     return { name: 'stdin', stream: io.stdin };
   }
   let size: number;
   let regular: boolean;
   try {
     const info = await stat(spec);
-    if (info.isDirectory()) throw inputError(`${spec} is a directory, not a CSV file`, 'give the path of an exported .csv file');
+    if (info.isDirectory())
+      throw inputError(`${spec} is a directory, not a CSV file`, 'give the path of an exported .csv file');
     size = info.size;
     regular = info.isFile();
   } catch (err) {
@@ -52,7 +54,8 @@ export async function openSource(spec: string, io: Io, sheet?: string, text: Tex
   // A FIFO, <(process substitution) or /dev/stdin on a pipe cannot be read at an offset: read it
   // once, as a stream, like standard input (workbooks and Parquet need a file to seek in).
   if (!regular) {
-    if (sheet !== undefined) throw usageError(`--sheet reads a workbook file: ${spec} is a pipe`, 'give the .xlsx file by its path');
+    if (sheet !== undefined)
+      throw usageError(`--sheet reads a workbook file: ${spec} is a pipe`, 'give the .xlsx file by its path');
     return { name: spec, stream: createReadStream(spec, { highWaterMark: 256 * 1024 }) };
   }
   let magic: Buffer;
@@ -68,16 +71,20 @@ export async function openSource(spec: string, io: Io, sheet?: string, text: Tex
     if (flag) throw usageError(`${flag} reads CSV and text files: ${spec} is ${format.kind}`, `drop ${flag}`);
     return format.open(spec, io, sheet);
   }
-  if (sheet !== undefined) throw usageError(`--sheet reads Excel workbooks: ${spec} is not one`, 'drop --sheet for a CSV file');
+  if (sheet !== undefined)
+    throw usageError(`--sheet reads Excel workbooks: ${spec} is not one`, 'drop --sheet for a CSV file');
   return { name: spec, path: spec, size, stream: createReadStream(spec, { highWaterMark: 256 * 1024 }) };
 }
 
 export function fileError(spec: string, err: unknown): Error {
   if (err instanceof Error && 'kind' in err) return err;
   const code = (err as NodeJS.ErrnoException)?.code;
-  if (code === 'ENOENT') return inputError(`cannot read ${spec}: no such file`, 'check the path; use - to read standard input');
-  if (code === 'EACCES' || code === 'EPERM') return inputError(`cannot read ${spec}: permission denied`, 'check the file permissions');
-  if (code === 'EISDIR') return inputError(`${spec} is a directory, not a CSV file`, 'give the path of an exported .csv file');
+  if (code === 'ENOENT')
+    return inputError(`cannot read ${spec}: no such file`, 'check the path; use - to read standard input');
+  if (code === 'EACCES' || code === 'EPERM')
+    return inputError(`cannot read ${spec}: permission denied`, 'check the file permissions');
+  if (code === 'EISDIR')
+    return inputError(`${spec} is a directory, not a CSV file`, 'give the path of an exported .csv file');
   return inputError(`cannot read ${spec}: ${(err as Error)?.message ?? String(err)}`);
 }
 
@@ -109,7 +116,11 @@ export async function* bytesOf(source: Source): AsyncGenerator<Buffer> {
       yield next.value;
     }
   }
-  if (isZip(head)) throw inputError(`${source.name} is a zip file (an Excel workbook?) on standard input`, 'give the .xlsx file by its path, or save the sheet as CSV');
+  if (isZip(head))
+    throw inputError(
+      `${source.name} is a zip file (an Excel workbook?) on standard input`,
+      'give the .xlsx file by its path, or save the sheet as CSV',
+    );
   if (head[0] !== 0x1f || head[1] !== 0x8b) {
     try {
       yield* all();
@@ -122,6 +133,9 @@ export async function* bytesOf(source: Source): AsyncGenerator<Buffer> {
   try {
     for await (const chunk of gunzip) yield chunk as Buffer;
   } catch (err) {
-    throw inputError(`cannot read ${source.name}: not a valid gzip file (${(err as Error).message})`, 'check that the download finished, or unzip it first');
+    throw inputError(
+      `cannot read ${source.name}: not a valid gzip file (${(err as Error).message})`,
+      'check that the download finished, or unzip it first',
+    );
   }
 }

@@ -16,7 +16,8 @@ import { MAX_LINE_BYTES } from './lines.js';
  */
 
 /** A workbook is a zip file: it starts with a local file header. */
-export const isZip = (head: Uint8Array): boolean => head.length >= 4 && head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04;
+export const isZip = (head: Uint8Array): boolean =>
+  head.length >= 4 && head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04;
 
 /** An .xlsx workbook: its sheet's rows as CSV text, the first sheet unless --sheet names another. */
 export const workbook: FileFormat = {
@@ -25,9 +26,16 @@ export const workbook: FileFormat = {
   async open(path, io, sheet) {
     const read = workbookAsCsv(path, path, sheet);
     if (sheet === undefined && read.sheets.length > 1) {
-      io.stderr.write(`nps: note: ${path} has ${read.sheets.length} sheets: reading the first, ${JSON.stringify(read.sheet)} (choose another with --sheet)\n`);
+      io.stderr.write(
+        `nps: note: ${path} has ${read.sheets.length} sheets: reading the first, ${JSON.stringify(read.sheet)} (choose another with --sheet)\n`,
+      );
     }
-    return { name: path, sheet: read.sheet, described: `xlsx, sheet ${JSON.stringify(read.sheet)}`, stream: read.stream };
+    return {
+      name: path,
+      sheet: read.sheet,
+      described: `xlsx, sheet ${JSON.stringify(read.sheet)}`,
+      stream: read.stream,
+    };
   },
 };
 
@@ -44,9 +52,16 @@ interface Entry {
 }
 
 /** The chosen sheet's rows as CSV bytes, its name, and the names of all the workbook's sheets. */
-export function workbookAsCsv(path: string, name: string, sheet: string | undefined): { sheet: string; sheets: string[]; stream: Readable } {
+export function workbookAsCsv(
+  path: string,
+  name: string,
+  sheet: string | undefined,
+): { sheet: string; sheets: string[]; stream: Readable } {
   const broken = (why: string) =>
-    inputError(`cannot read ${name} as an Excel workbook: ${why}`, 'check that it is an .xlsx file (not .xls or .ods) and that the download finished');
+    inputError(
+      `cannot read ${name} as an Excel workbook: ${why}`,
+      'check that it is an .xlsx file (not .xls or .ods) and that the download finished',
+    );
   const fd = openSync(path, 'r');
   let chosen: { name: string; entry: Entry };
   let sheets: { name: string; target: string }[];
@@ -57,7 +72,11 @@ export function workbookAsCsv(path: string, name: string, sheet: string | undefi
     const entries = centralDirectory(fd, broken);
     const megabytes = (bytes: number) => Math.round(bytes / 1024 / 1024);
     /** A part held whole; past `limit` unpacked, `tooLarge` says why it is refused. */
-    const text = (file: string, limit = MAX_PART_BYTES, tooLarge = (size: number) => broken(`${file} says it unpacks to ${megabytes(size)} MB`)): string | undefined => {
+    const text = (
+      file: string,
+      limit = MAX_PART_BYTES,
+      tooLarge = (size: number) => broken(`${file} says it unpacks to ${megabytes(size)} MB`),
+    ): string | undefined => {
       const entry = entries.get(file);
       if (!entry) return undefined;
       if (entry.size > limit) throw tooLarge(entry.size);
@@ -66,7 +85,10 @@ export function workbookAsCsv(path: string, name: string, sheet: string | undefi
     const workbook = text('xl/workbook.xml');
     if (workbook === undefined) throw broken('it has no xl/workbook.xml');
     const targets = relationships(text('xl/_rels/workbook.xml.rels') ?? '');
-    sheets = [...workbook.matchAll(/<sheet\b([^>]*)>/g)].map((m) => ({ name: decodeXml(attribute(m[1], 'name') ?? ''), target: targets.get(attribute(m[1], 'r:id') ?? '') ?? '' }));
+    sheets = [...workbook.matchAll(/<sheet\b([^>]*)>/g)].map((m) => ({
+      name: decodeXml(attribute(m[1], 'name') ?? ''),
+      target: targets.get(attribute(m[1], 'r:id') ?? '') ?? '',
+    }));
     if (sheets.length === 0) throw broken('it lists no sheets');
     const picked = pick(sheets, sheet, name);
     const entry = entries.get(picked.target);
@@ -84,17 +106,25 @@ export function workbookAsCsv(path: string, name: string, sheet: string | undefi
   } finally {
     closeSync(fd);
   }
-  return { sheet: chosen.name, sheets: sheets.map((s) => s.name), stream: Readable.from(sheetCsv(path, chosen.entry, { strings, dates, epoch }, broken)) };
+  return {
+    sheet: chosen.name,
+    sheets: sheets.map((s) => s.name),
+    stream: Readable.from(sheetCsv(path, chosen.entry, { strings, dates, epoch }, broken)),
+  };
 }
 
 function pick<S extends { name: string }>(sheets: readonly S[], wanted: string | undefined, name: string): S {
   if (wanted === undefined) return sheets[0];
-  const byName = sheets.find((s) => s.name === wanted) ?? sheets.find((s) => s.name.toLowerCase() === wanted.toLowerCase());
+  const byName =
+    sheets.find((s) => s.name === wanted) ?? sheets.find((s) => s.name.toLowerCase() === wanted.toLowerCase());
   if (byName) return byName;
   const position = /^\d+$/.test(wanted) ? Number(wanted) : NaN;
   if (position >= 1 && position <= sheets.length) return sheets[position - 1];
   const names = sheets.map((s) => JSON.stringify(s.name)).join(', ');
-  throw usageError(`--sheet ${wanted}: ${name} has no such sheet`, `its sheets: ${names} (or give a number from 1 to ${sheets.length})`);
+  throw usageError(
+    `--sheet ${wanted}: ${name} has no such sheet`,
+    `its sheets: ${names} (or give a number from 1 to ${sheets.length})`,
+  );
 }
 
 // --- The zip container -------------------------------------------------------------------------
@@ -140,13 +170,15 @@ function centralDirectory(fd: number, broken: (why: string) => Error): Map<strin
 /** Where an entry's compressed bytes start: after its local header, whose name and extra field lengths are its own. */
 function dataStart(fd: number, entry: Entry, broken: (why: string) => Error): number {
   const header = read(fd, entry.offset, 30);
-  if (header.length < 30 || header.readUInt32LE(0) !== 0x04034b50) throw broken('an entry of its zip directory points at nothing');
+  if (header.length < 30 || header.readUInt32LE(0) !== 0x04034b50)
+    throw broken('an entry of its zip directory points at nothing');
   return entry.offset + 30 + header.readUInt16LE(26) + header.readUInt16LE(28);
 }
 
 function entryBytes(fd: number, entry: Entry, broken: (why: string) => Error): Uint8Array {
   const start = dataStart(fd, entry, broken);
-  if (start + entry.compressedSize > fstatSync(fd).size) throw broken('an entry says it holds more bytes than the file has');
+  if (start + entry.compressedSize > fstatSync(fd).size)
+    throw broken('an entry says it holds more bytes than the file has');
   const data = read(fd, start, entry.compressedSize);
   if (entry.method === 0) return data;
   if (entry.method !== 8) throw broken(`an entry is compressed with method ${entry.method}, not deflate`);
@@ -157,7 +189,10 @@ function entryBytes(fd: number, entry: Entry, broken: (why: string) => Error): U
   } catch (err) {
     throw broken((err as Error).message);
   }
-  if (bytes.length !== entry.size) throw broken(`a part unpacks to ${bytes.length > entry.size ? 'more' : 'fewer'} bytes than its zip directory says (${entry.size})`);
+  if (bytes.length !== entry.size)
+    throw broken(
+      `a part unpacks to ${bytes.length > entry.size ? 'more' : 'fewer'} bytes than its zip directory says (${entry.size})`,
+    );
   return bytes;
 }
 
@@ -175,7 +210,11 @@ const withoutPrefixes = (xml: string): string => xml.replace(/<(\/?)[A-Za-z_][\w
  * the text (seconds for a 1 KB part built to do so). An element left open ends the search, and
  * `unclosed` is told.
  */
-function* elements(xml: string, name: string, unclosed: () => void = () => {}): Generator<{ attributes: string; inner: string | undefined; start: number; end: number }> {
+function* elements(
+  xml: string,
+  name: string,
+  unclosed: () => void = () => {},
+): Generator<{ attributes: string; inner: string | undefined; start: number; end: number }> {
   const open = `<${name}`;
   const close = `</${name}>`;
   for (let at = xml.indexOf(open); at >= 0; ) {
@@ -194,12 +233,18 @@ function* elements(xml: string, name: string, unclosed: () => void = () => {}): 
     }
     const closing = xml.indexOf(close, end);
     if (closing < 0) return unclosed();
-    yield { attributes: xml.slice(at + open.length, end), inner: xml.slice(end + 1, closing), start: at, end: closing + close.length };
+    yield {
+      attributes: xml.slice(at + open.length, end),
+      inner: xml.slice(end + 1, closing),
+      start: at,
+      end: closing + close.length,
+    };
     at = xml.indexOf(open, closing + close.length);
   }
 }
 
-const attribute = (attributes: string, key: string): string | undefined => new RegExp(`(?:^|\\s)${key}="([^"]*)"`).exec(attributes)?.[1];
+const attribute = (attributes: string, key: string): string | undefined =>
+  new RegExp(`(?:^|\\s)${key}="([^"]*)"`).exec(attributes)?.[1];
 
 /** Relationship ids to the part they name, as a path inside the zip. */
 function relationships(xml: string): Map<string, string> {
@@ -207,7 +252,8 @@ function relationships(xml: string): Map<string, string> {
   for (const m of xml.matchAll(/<Relationship\b([^>]*)>/g)) {
     const id = attribute(m[1], 'Id');
     const target = attribute(m[1], 'Target');
-    if (id && target) targets.set(id, target.startsWith('/') ? target.slice(1) : `xl/${target}`.replace(/\/\.\//g, '/'));
+    if (id && target)
+      targets.set(id, target.startsWith('/') ? target.slice(1) : `xl/${target}`.replace(/\/\.\//g, '/'));
   }
   return targets;
 }
@@ -235,7 +281,10 @@ function runsText(xml: string): string {
 }
 
 /** Built-in number formats that show a date or time (ECMA-376 18.8.30, with the East Asian ones). */
-const DATE_FORMAT_IDS = new Set([14, 15, 16, 17, 18, 19, 20, 21, 22, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 45, 46, 47, 50, 51, 52, 53, 54, 55, 56, 57, 58]);
+const DATE_FORMAT_IDS = new Set([
+  14, 15, 16, 17, 18, 19, 20, 21, 22, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 45, 46, 47, 50, 51, 52, 53, 54, 55, 56,
+  57, 58,
+]);
 
 /** Per cell style (the `s` of a cell), whether its number format shows a date. */
 function dateStyles(xml: string): boolean[] {
@@ -288,7 +337,8 @@ async function* inflated(path: string, entry: Entry, broken: (why: string) => Er
   } finally {
     closeSync(fd);
   }
-  if (start + entry.compressedSize > statSync(path).size) throw broken('the sheet says it holds more bytes than the file has');
+  if (start + entry.compressedSize > statSync(path).size)
+    throw broken('the sheet says it holds more bytes than the file has');
   const stream = createReadStream(path, { start, end: start + entry.compressedSize - 1, highWaterMark: 256 * 1024 });
   if (entry.method === 0) {
     yield* stream as AsyncIterable<Buffer>;
@@ -323,7 +373,12 @@ async function* inflated(path: string, entry: Entry, broken: (why: string) => Er
 }
 
 /** The sheet's rows as CSV lines, a blank line for each row the sheet leaves out, so row N is line N. */
-async function* sheetCsv(path: string, entry: Entry, context: SheetContext, broken: (why: string) => Error): AsyncGenerator<Buffer> {
+async function* sheetCsv(
+  path: string,
+  entry: Entry,
+  context: SheetContext,
+  broken: (why: string) => Error,
+): AsyncGenerator<Buffer> {
   const decoder = new TextDecoder('utf-8');
   let pending = '';
   let row = 0;
@@ -335,14 +390,16 @@ async function* sheetCsv(path: string, entry: Entry, context: SheetContext, brok
     pending = pending.slice(0, cut) + withoutPrefixes(pending.slice(cut) + decoder.decode(chunk, { stream: true }));
     const end = pending.lastIndexOf('</row>');
     // A row is held whole until it closes: one that never does would hold the sheet.
-    if (end < 0 && pending.length > MAX_ROW_CHARACTERS) throw broken(`a row of the sheet runs past ${MAX_ROW_CHARACTERS / 1024 / 1024} MB`);
+    if (end < 0 && pending.length > MAX_ROW_CHARACTERS)
+      throw broken(`a row of the sheet runs past ${MAX_ROW_CHARACTERS / 1024 / 1024} MB`);
     if (end < 0) continue;
     const lines: string[] = [];
     for (const m of elements(pending.slice(0, end + 6), 'row')) {
       const reference = attribute(m.attributes, 'r');
       const number = reference === undefined ? row + 1 : Number(reference);
       // Excel's rows are 1 to 1,048,576, in order: anything else is a damaged (or hostile) sheet.
-      if (!Number.isInteger(number) || number <= row || number > MAX_ROWS) throw broken(`row ${JSON.stringify(reference)} after row ${row}`);
+      if (!Number.isInteger(number) || number <= row || number > MAX_ROWS)
+        throw broken(`row ${JSON.stringify(reference)} after row ${row}`);
       while (row < number - 1) {
         lines.push('');
         row++;
@@ -354,7 +411,8 @@ async function* sheetCsv(path: string, entry: Entry, context: SheetContext, brok
     if (lines.length > 0) yield Buffer.from(`${lines.join('\n')}\n`, 'utf8');
   }
   // A sheet cut short (and packed again) unzips whole: only its missing end says so.
-  if (/<row[\s>]/.test(pending) || !pending.includes('</worksheet>')) throw broken('the sheet stops before its end (cut short?)');
+  if (/<row[\s>]/.test(pending) || !pending.includes('</worksheet>'))
+    throw broken('the sheet stops before its end (cut short?)');
 }
 
 /** The longest row the sheet reader holds, as the CSV reader's longest line. */

@@ -30,13 +30,21 @@ const reason = (err: unknown) => {
  * rest of the output is simply not wanted.
  * `inputs` are every file the run reads (- for stdin): the output never replaces one of them.
  */
-export async function writeOutput(output: string | AsyncIterable<string | Uint8Array>, file: string | undefined, inputs: readonly string[], io: Io): Promise<void> {
+export async function writeOutput(
+  output: string | AsyncIterable<string | Uint8Array>,
+  file: string | undefined,
+  inputs: readonly string[],
+  io: Io,
+): Promise<void> {
   const chunks = typeof output === 'string' ? [output] : output;
   if (file === undefined || file === '-') {
     try {
       for await (const chunk of chunks) {
         if (typeof chunk !== 'string' && io.stdout.isTTY) {
-          throw usageError('a workbook is bytes, not text: it is not written to a terminal', 'write it to a file with -o FILE.xlsx, or redirect stdout to one');
+          throw usageError(
+            'a workbook is bytes, not text: it is not written to a terminal',
+            'write it to a file with -o FILE.xlsx, or redirect stdout to one',
+          );
         }
         await io.stdout.write(chunk);
       }
@@ -75,7 +83,9 @@ export async function writeOutput(output: string | AsyncIterable<string | Uint8A
     const full = ['ENOSPC', 'EDQUOT'].includes((err as NodeJS.ErrnoException).code ?? '');
     throw inputError(
       `cannot write ${file}: ${reason(err)}`,
-      full ? `free some space there, or write elsewhere; ${file} is as it was` : 'check that the folder exists and is writable',
+      full
+        ? `free some space there, or write elsewhere; ${file} is as it was`
+        : 'check that the folder exists and is writable',
     );
   } finally {
     release?.();
@@ -91,7 +101,8 @@ const identity = (path: string): FileIdentity | undefined => {
   }
 };
 
-const same = (a: FileIdentity | undefined, b: FileIdentity | undefined) => a !== undefined && b !== undefined && a.dev === b.dev && a.ino === b.ino;
+const same = (a: FileIdentity | undefined, b: FileIdentity | undefined) =>
+  a !== undefined && b !== undefined && a.dev === b.dev && a.ino === b.ino;
 
 /** Checks every output file before any is written: a refusal of the last must not leave the first replaced. */
 export function checkTargets(files: readonly (string | undefined)[], inputs: readonly string[], io: Io): void {
@@ -114,6 +125,10 @@ function checkTarget(file: string, target: string, inputs: readonly string[], io
   const mine = { dev: info.dev, ino: info.ino };
   for (const input of inputs) {
     const other = input === '-' ? io.stdinFile?.() : identity(input);
-    if (same(mine, other)) throw usageError(`refusing to write over ${input === '-' ? 'standard input' : 'the input file'} ${file}`, 'choose another -o path');
+    if (same(mine, other))
+      throw usageError(
+        `refusing to write over ${input === '-' ? 'standard input' : 'the input file'} ${file}`,
+        'choose another -o path',
+      );
   }
 }
