@@ -35,7 +35,8 @@ export function checkAccounting(scan: Scan<unknown>, options: CheckOptions): voi
     const order = scan.dateOrder.order === 'dmy' ? 'day/month (3/4/2024 = 3 April)' : 'month/day (3/4/2024 = March 4)';
     options.warn(
       scan.dateOrder.mixed
-        ? `note: the date column mixes day/month and month/day: read as ${order}, the reading that fits more dates; the rest are excluded; choose with --date-format`
+        ? `note: the date column mixes day/month and month/day: read as ${order}, the reading that fits ` +
+            `more dates; the rest are excluded; choose with --date-format`
         : scan.dateOrder.decided
           ? `note: slash dates read as ${order}: the reading that fits the column`
           : `note: slash dates fit both day/month and month/day; read as ${order}; choose with --date-format, e.g. M/d/yyyy`,
@@ -54,7 +55,11 @@ function filteredHint(scan: Scan<unknown>): string {
   if (!scan.window || Number.isNaN(scan.latest) || scan.latest >= scan.window.start)
     return 'check --since, --until and --where';
   const after = isoDay(scan.latest + 86_400_000);
-  return `--last (and compare --latest) count back from --as-of (default: now), here ${isoDay(scan.asOf.wall)}, and the latest response is from ${isoDay(scan.latest)}: add --as-of ${after} to count back from the export's end`;
+  return (
+    `--last (and compare --latest) count back from --as-of (default: now), here ${isoDay(scan.asOf.wall)}, ` +
+    `and the latest response is from ${isoDay(scan.latest)}: add --as-of ${after} to count back ` +
+    `from the export's end`
+  );
 }
 
 /** The checks of one question; its name prefixes the messages when a survey has two. */
@@ -68,7 +73,8 @@ function checkQuestion(scan: Scan<unknown>, question: Question<unknown>, options
     const lines = a.lines[reason].join(', ');
     const more = a.excluded[reason] > a.lines[reason].length ? ', ...' : '';
     options.warn(
-      `warning: ${about}${a.excluded[reason]} ${plural(a.excluded[reason], 'row')} excluded, ${REASON_TEXT[reason]} (${plural(a.lines[reason].length, 'line')} ${lines}${more})`,
+      `warning: ${about}${a.excluded[reason]} ${plural(a.excluded[reason], 'row')} excluded, ${REASON_TEXT[reason]} ` +
+        `(${plural(a.lines[reason].length, 'line')} ${lines}${more})`,
     );
   }
   if (options.delimited && (excludedTotal(a) > 0 || a.filtered > 0)) options.warn(`${about}${describeAccounting(a)}`);
@@ -117,7 +123,8 @@ function checkQuestion(scan: Scan<unknown>, question: Question<unknown>, options
       `the score column (${question.name}) is not a 0-10 answer: ${problem}`,
       problem.includes('1-11')
         ? 'if the 0-10 question was exported as 1-11, --recode 1-11 maps it back'
-        : 'NPS needs the 0-10 "how likely are you to recommend" question; choose that column with --score, or if these are 0-10 answers, say so with --scale 0-10',
+        : 'NPS needs the 0-10 "how likely are you to recommend" question; choose that column with --score, ' +
+            'or if these are 0-10 answers, say so with --scale 0-10',
     );
   }
 }

@@ -55,7 +55,8 @@ export function judging(
       if (chosen) return `${named} in progress (${when}): ${figures} may still change.`;
       return include
         ? `${named} in progress (${when}) and judged all the same, as --include-in-progress asks: ${figures} may still change.`
-        : `${named} in progress (${when}): not tested, and no gate judges ${labels.length === 1 ? 'it' : 'them'}; the latest complete ${calendar.unit} is judged (--include-in-progress judges ${labels.length === 1 ? 'it' : 'them'}).`;
+        : `${named} in progress (${when}): not tested, and no gate judges ${labels.length === 1 ? 'it' : 'them'}; ` +
+            `the latest complete ${calendar.unit} is judged (--include-in-progress judges ${labels.length === 1 ? 'it' : 'them'}).`;
     },
   };
 }

@@ -52,7 +52,8 @@ function report(err: unknown, io: Io, argv: readonly string[]): number {
   }
   const e = err instanceof Error ? err : new Error(String(err));
   io.stderr.write(
-    `nps: internal error: ${e.message}\nhint: this is a bug; please report it with the command you ran${io.env.NPS_DEBUG ? '' : ' (NPS_DEBUG=1 shows details)'}\n`,
+    `nps: internal error: ${e.message}\nhint: this is a bug; please report it with the command you ` +
+      `ran${io.env.NPS_DEBUG ? '' : ' (NPS_DEBUG=1 shows details)'}\n`,
   );
   if (io.env.NPS_DEBUG && e.stack) io.stderr.write(`${e.stack}\n`);
   return 70;

@@ -50,7 +50,9 @@ export function benchmarkVerdict(
       : `not significantly ${alternative === 'greater' ? 'above' : 'below'}`;
   const tail = alternative === 'two-sided' ? 'two-sided' : 'one-sided';
   return {
-    sentence: `${subject ? `${subject}: ` : ''}NPS ${points(nps, decimals)} is ${claim} the benchmark ${points(benchmark, decimals)} (${tail} ${pText(test.p)}, at ${level(stats.confidence)}).`,
+    sentence:
+      `${subject ? `${subject}: ` : ''}NPS ${points(nps, decimals)} is ${claim} the benchmark ${points(benchmark, decimals)} ` +
+      `(${tail} ${pText(test.p)}, at ${level(stats.confidence)}).`,
     table: {
       name: 'benchmark',
       layout: 'record',

@@ -112,7 +112,9 @@ function draw(
     return titled(
       Plot.plot({
         ...common,
-        ariaDescription: `Each row's ${label(chart.value)} as a point, with its interval as a line${chart.reference !== undefined ? `; the dashed line is ${chart.reference.toFixed(1)}` : ''}${rings.length > 0 ? `; the ring is ${label(chart.marker!)}` : ''}: ${data.map((d) => `${d.label ? `${d.label} ` : ''}${round(d.value)} (${round(d.low)} to ${round(d.high)})${Number.isFinite(d.marker) ? `, ${round(d.marker)}` : ''}`).join('; ')}.`,
+        ariaDescription:
+          `Each row's ${label(chart.value)} as a point, with its interval as a line${chart.reference !== undefined ? `; the dashed line is ${chart.reference.toFixed(1)}` : ''}${rings.length > 0 ? `; the ring is ${label(chart.marker!)}` : ''}: ` +
+          `${data.map((d) => `${d.label ? `${d.label} ` : ''}${round(d.value)} (${round(d.low)} to ${round(d.high)})${Number.isFinite(d.marker) ? `, ${round(d.marker)}` : ''}`).join('; ')}.`,
         height: 40 + 22 * data.length,
         marginLeft: chart.label ? 150 : 20,
         x: { domain: [...extent], label: label(chart.value), grid: true },

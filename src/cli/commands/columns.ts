@@ -199,6 +199,9 @@ function repeatedIds(id: ColumnChoice | undefined, sample: readonly string[][]):
   if (repeated.size === 0) return [];
   const example = [...repeated][0];
   return [
-    `${id.name} repeats ${repeated.size === 1 ? 'a value' : `${repeated.size} values`} in the ${sample.length} rows sampled (${JSON.stringify(example.length > 30 ? `${example.slice(0, 29)}…` : example)}): the same respondent may have answered more than once; --dedupe ${JSON.stringify(id.name)} keeps each one's latest response.`,
+    `${id.name} repeats ${repeated.size === 1 ? 'a value' : `${repeated.size} values`} in the ${sample.length} ` +
+      `rows sampled (${JSON.stringify(example.length > 30 ? `${example.slice(0, 29)}…` : example)}): ` +
+      `the same respondent may have answered more than once; --dedupe ${JSON.stringify(id.name)} keeps ` +
+      `each one's latest response.`,
   ];
 }

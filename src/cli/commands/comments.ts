@@ -92,7 +92,9 @@ export const comments: CommandDefinition<CommentFlags> = {
       { key: 'z', label: 'z', kind: 'stat' },
     ];
     const report: Outcome['report'] = {
-      title: `What ${byName ? `each ${byName}'s ` : ''}detractors, passives and promoters say: ${result.inputs[0].columns.comment.name}, ${result.inputs.map((i) => i.name).join(', ')}`,
+      title:
+        `What ${byName ? `each ${byName}'s ` : ''}detractors, passives and promoters say: ${result.inputs[0].columns.comment.name}, ` +
+        `${result.inputs.map((i) => i.name).join(', ')}`,
       tables: [
         {
           name: 'terms',
@@ -112,10 +114,15 @@ export const comments: CommandDefinition<CommentFlags> = {
         },
       ],
       notes: [
-        `${commented} comments. Terms (words and two-word phrases, stopwords removed) ranked by the weighted log-odds ratio with an informative Dirichlet prior (Monroe, Colaresi & Quinn 2008): each category against the others${byName ? ` within its ${byName}` : ''}; z above 1.96 is a clear difference. Up to ${flags.top} per category, used at least ${flags.minCount} times.`,
+        `${commented} comments. Terms (words and two-word phrases, stopwords removed) ranked by the ` +
+          `weighted log-odds ratio with an informative Dirichlet prior (Monroe, Colaresi & Quinn 2008): ` +
+          `each category against the others${byName ? ` within its ${byName}` : ''}; z above 1.96 is a ` +
+          `clear difference. Up to ${flags.top} per category, used at least ${flags.minCount} times.`,
         ...(pruned > 0
           ? [
-              `The comments hold so many distinct terms that ${pruned} of the rarest were dropped as they were read (at most ${MAX_TERMS} are kept per category); counts of terms used a few times may be low.`,
+              `The comments hold so many distinct terms that ${pruned} of the rarest were dropped as they ` +
+                `were read (at most ${MAX_TERMS} are kept per category); counts of terms used a few times may ` +
+                `be low.`,
             ]
           : []),
       ],

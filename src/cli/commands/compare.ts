@@ -298,7 +298,10 @@ function sentence(a: string, sa: NpsSummary, b: string, sb: NpsSummary, d: Diffe
   const range = formatForHumans([100 * d.lower, 100 * d.upper], 'range', style);
   // Infinite when both intervals have zero width (Wald, each group in one category).
   const z = Number.isFinite(d.z) ? formatDecimal(d.z, 2) : `${d.z < 0 ? '-' : ''}∞`;
-  return `${who(a, sa)} is ${d.difference === 0 ? '' : `${size} points `}${direction} ${who(b, sb)}: ${verdict} at ${levelText(stats)} (z = ${z}, ${p}; difference ${range}).`;
+  return (
+    `${who(a, sa)} is ${d.difference === 0 ? '' : `${size} points `}${direction} ${who(b, sb)}: ` +
+    `${verdict} at ${levelText(stats)} (z = ${z}, ${p}; difference ${range}).`
+  );
 }
 
 const levelText = (stats: Statistics) => confidenceLabel(stats.confidence);

@@ -125,7 +125,8 @@ export const drivers: CommandDefinition<DriverFlags> = {
       }
       if (unreadable > 0)
         warn(
-          `warning: ${unreadable} ${name} ${unreadable === 1 ? 'cell is' : 'cells are'} not a number and ${unreadable === 1 ? 'was' : 'were'} left out of that driver`,
+          `warning: ${unreadable} ${name} ${unreadable === 1 ? 'cell is' : 'cells are'} not a number and ` +
+            `${unreadable === 1 ? 'was' : 'were'} left out of that driver`,
         );
     });
     const analyses = [
@@ -183,12 +184,24 @@ export const drivers: CommandDefinition<DriverFlags> = {
         },
       ],
       notes: [
-        `Sorted by each driver's test, its p-value Holm-adjusted across the ${analyses.length} ${analyses.length === 1 ? 'driver' : 'drivers'} (ties by effect size): for a categorical driver a chi-square test of independence between its compared levels and the three NPS categories, with Cramér's V; for a numeric one Spearman's rho with the 0-10 answer (rows without a number are left out of that driver). Effect: significant at ${level} after the adjustment. Associations in this data, not proof of cause.`,
-        `Levels with fewer than ${flags.minN} answers are pooled into "${poolLabel(flags.minN)}"${pooled.length > 0 ? ` (${pooled.join('; ')})` : ' (none here)'}; a band or pool still under ${flags.minN} is listed but neither tested nor compared (--min-n). Shrunk: each band or level pulled towards its driver's overall NPS, more so when it has few answers or the levels differ little beyond chance (empirical Bayes, as in agents).`,
-        `Spread: the NPS of the best compared band or level minus the worst's, in points; a description, which grows with the number of levels even when nothing differs, so drivers are not sorted by it. Its ${level} interval is simultaneous over the k(k-1)/2 pairs of compared levels (Bonferroni: each pair's MOVER interval at 1 - ${confidenceLabel(alpha)}/(k(k-1)/2), ${formatDecimal(100 * (1 - alpha / 6), 2)}% for 4 levels), so it allows for the best and worst being picked from the data.`,
+        `Sorted by each driver's test, its p-value Holm-adjusted across the ${analyses.length} ${analyses.length === 1 ? 'driver' : 'drivers'} ` +
+          `(ties by effect size): for a categorical driver a chi-square test of independence between its ` +
+          `compared levels and the three NPS categories, with Cramér's V; for a numeric one Spearman's ` +
+          `rho with the 0-10 answer (rows without a number are left out of that driver). Effect: significant ` +
+          `at ${level} after the adjustment. Associations in this data, not proof of cause.`,
+        `Levels with fewer than ${flags.minN} answers are pooled into "${poolLabel(flags.minN)}"${pooled.length > 0 ? ` (${pooled.join('; ')})` : ' (none here)'}; ` +
+          `a band or pool still under ${flags.minN} is listed but neither tested nor compared (--min-n). ` +
+          `Shrunk: each band or level pulled towards its driver's overall NPS, more so when it has few ` +
+          `answers or the levels differ little beyond chance (empirical Bayes, as in agents).`,
+        `Spread: the NPS of the best compared band or level minus the worst's, in points; a description, ` +
+          `which grows with the number of levels even when nothing differs, so drivers are not sorted ` +
+          `by it. Its ${level} interval is simultaneous over the k(k-1)/2 pairs of compared levels (Bonferroni: ` +
+          `each pair's MOVER interval at 1 - ${confidenceLabel(alpha)}/(k(k-1)/2), ${formatDecimal(100 * (1 - alpha / 6), 2)}% ` +
+          `for 4 levels), so it allows for the best and worst being picked from the data.`,
         ...(sparse.length > 0
           ? [
-              `Expected counts below 5 in more than 20% of the chi-square's cells: ${sparse.join(', ')}. Its p-value is rough there; a permutation or exact test would be safer, or a larger --min-n.`,
+              `Expected counts below 5 in more than 20% of the chi-square's cells: ${sparse.join(', ')}. Its ` +
+                `p-value is rough there; a permutation or exact test would be safer, or a larger --min-n.`,
             ]
           : []),
       ],

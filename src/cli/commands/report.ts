@@ -231,7 +231,8 @@ function reportOf(
   ];
   if (s.margin === 0) {
     notes.push(
-      `Every answer is in one category, so the ${METHOD_NAMES[stats.method]} interval has zero width: it understates the uncertainty (the default --ci-method score does not).`,
+      `Every answer is in one category, so the ${METHOD_NAMES[stats.method]} interval has zero width: ` +
+        `it understates the uncertainty (the default --ci-method score does not).`,
     );
   }
   return {

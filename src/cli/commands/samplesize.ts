@@ -102,7 +102,9 @@ export const samplesize: CommandDefinition<SampleSizeFlags> = {
     const planning = given ? describe(given) : `the worst case, ${describe(shares)}${mirrored}`;
     const sentence = byMargin
       ? `A ${level} interval of ±${formatDecimal(flags.margin!, decimals)} points needs ${n} responses, planning for ${planning}.`
-      : `Detecting a difference of ${formatDecimal(flags.difference!, decimals)} points between two groups (two-sided, ${level}, power ${formatForHumans(100 * flags.power, 'pct', style)}) needs ${n} responses in each group, planning for ${planning}.`;
+      : `Detecting a difference of ${formatDecimal(flags.difference!, decimals)} points between two ` +
+        `groups (two-sided, ${level}, power ${formatForHumans(100 * flags.power, 'pct', style)}) needs ` +
+        `${n} responses in each group, planning for ${planning}.`;
     const report: Outcome['report'] = {
       title: 'Sample size',
       tables: [
@@ -139,7 +141,9 @@ export const samplesize: CommandDefinition<SampleSizeFlags> = {
         sentence,
         ...(observed ? [`Planning shares from ${flags.sharesFrom}.`] : []),
         byMargin
-          ? `The smallest n whose ${METHOD_NAMES[statistics.method]} interval (the method reports use), at the planning shares' expected counts, is within ±${formatDecimal(flags.margin!, decimals)} points on both sides: a search, so skewed shares get the n they need.${given ? '' : ' The worst case is the mix of promoters, passives and detractors that needs the most responses, searched over every mix: not always half promoters, half detractors.'}`
+          ? `The smallest n whose ${METHOD_NAMES[statistics.method]} interval (the method reports use), ` +
+            `at the planning shares' expected counts, is within ±${formatDecimal(flags.margin!, decimals)} ` +
+            `points on both sides: a search, so skewed shares get the n they need.${given ? '' : ' The worst case is the mix of promoters, passives and detractors that needs the most responses, searched over every mix: not always half promoters, half detractors.'}`
           : 'n = ceil((z₁₋α/₂ + z_power)² 2V / D²) per group, the normal approximation of the two-sample test (V = 1 in the worst case).',
       ],
     };

@@ -175,7 +175,8 @@ export const summary: CommandDefinition<SummaryFlags> = {
       const trend = trendTable(periods, calendar, flags.periods, statistics, judge);
       tables.push(trend.table);
       notes.push(
-        `Trend: the latest ${flags.periods} complete ${flags.period}s at most; each change is tested against the period before (Holm-adjusted across the changes shown).`,
+        `Trend: the latest ${flags.periods} complete ${flags.period}s at most; each change is tested ` +
+          `against the period before (Holm-adjusted across the changes shown).`,
       );
       const inProgress = judge.note(trend.keys);
       if (inProgress) notes.push(inProgress);
@@ -187,7 +188,9 @@ export const summary: CommandDefinition<SummaryFlags> = {
       tables.push(agentTable(ranked, flags.top, agentName, alpha, overall.nps));
       const unranked = standings.length - ranked.length;
       notes.push(
-        `${agentName}: ${ranked.length} ranked by NPS, each against all other responses (Holm-adjusted across them)${unranked > 0 ? `; ${unranked} with fewer than ${flags.minN} responses${weighted ? ' (effective n)' : ''} not ranked` : ''}. The full list: nps agents.`,
+        `${agentName}: ${ranked.length} ranked by NPS, each against all other responses (Holm-adjusted ` +
+          `across them)${unranked > 0 ? `; ${unranked} with fewer than ${flags.minN} responses${weighted ? ' (effective n)' : ''} not ranked` : ''}. ` +
+          `The full list: nps agents.`,
       );
     }
     for (const role of ['channel', 'team'] as const) {
@@ -201,7 +204,9 @@ export const summary: CommandDefinition<SummaryFlags> = {
         .slice(0, 5);
       if (rows.length > 0) tables.push(themeTable('themes', rows, 'Top themes in comments'));
       notes.push(
-        `Themes: the five most mentioned of ${list.length}${flags.themes ? ` from ${flags.themes}` : ' built-in starter themes'}, in ${state.themes.commenters} comments; the difference is against the other commenters (Holm-adjusted across all themes). The full list: nps themes.`,
+        `Themes: the five most mentioned of ${list.length}${flags.themes ? ` from ${flags.themes}` : ' built-in starter themes'}, ` +
+          `in ${state.themes.commenters} comments; the difference is against the other commenters (Holm-adjusted ` +
+          `across all themes). The full list: nps themes.`,
       );
     }
     notes.push(`Intervals at ${level} (${METHOD_NAMES[statistics.method]}); ▲ ▼ mark significant differences.`);

@@ -46,7 +46,10 @@ export const themes: CommandDefinition<ThemeFlags> = {
       title: `Themes in ${result.inputs[0].columns.comment.name}: ${result.inputs.map((i) => i.name).join(', ')}`,
       tables: [themeTable('themes', rows)],
       notes: [
-        `${state.commenters} responses have a comment. Each theme compares the NPS of those whose comment mentions it with those whose comment does not (MOVER interval of the difference, and the p that inverts it); p-values are Holm-adjusted across the ${list.length} ${plural(list.length, 'theme')}; ▲ ▼ mark differences significant at ${level}.`,
+        `${state.commenters} responses have a comment. Each theme compares the NPS of those whose comment ` +
+          `mentions it with those whose comment does not (MOVER interval of the difference, and the p ` +
+          `that inverts it); p-values are Holm-adjusted across the ${list.length} ${plural(list.length, 'theme')}; ` +
+          `▲ ▼ mark differences significant at ${level}.`,
         flags.themes
           ? `Themes from ${flags.themes}.`
           : 'Built-in starter themes for contact centres (see the README); give your own with --themes.',

@@ -209,7 +209,8 @@ function shownRange(
   const final = Math.max(window ? periodKey(window.end, calendar) : -Infinity, maxOf(counts.keys(), -Infinity));
   const span = final - first + 1;
   const where = result.extremes
-    ? `the earliest, ${isoDay(result.extremes.earliest)}, on line ${result.extremes.earliestLine}; the latest, ${isoDay(result.extremes.latest)}, on line ${result.extremes.latestLine}`
+    ? `the earliest, ${isoDay(result.extremes.earliest)}, on line ${result.extremes.earliestLine}; ` +
+      `the latest, ${isoDay(result.extremes.latest)}, on line ${result.extremes.latestLine}`
     : '';
   if (span > MAX_PERIODS) {
     throw dataError(
@@ -234,7 +235,9 @@ function shownRange(
   const outside = sorted.filter(([key]) => key < low || key > high).reduce((sum, [, n]) => sum + n, 0);
   if (outside > 0 && span > 4 * (high - low + 1)) {
     warn(
-      `warning: ${outside} ${outside === 1 ? 'response is' : 'responses are'} dated far from the rest (${low === high ? periodLabel(low, calendar) : `${periodLabel(low, calendar)} to ${periodLabel(high, calendar)}`}): ${where}; keep the real range with --since and --until`,
+      `warning: ${outside} ${outside === 1 ? 'response is' : 'responses are'} dated far from the rest ` +
+        `(${low === high ? periodLabel(low, calendar) : `${periodLabel(low, calendar)} to ${periodLabel(high, calendar)}`}): ` +
+        `${where}; keep the real range with --since and --until`,
     );
   }
   return { first, final };
@@ -408,8 +411,12 @@ export function trendReport(
     points.length > 1 && !frame.groupName ? `NPS ${span}: ${lineOf(points)}` : undefined,
     tested > 0
       ? frame.groupName
-        ? `Each change is tested against the period before (the MOVER interval of the difference, and the p that inverts it); p-values are Holm-adjusted within each ${frame.groupName}'s series; ▲ ▼ mark changes significant at ${level}.`
-        : `Each change is tested against the period before (the MOVER interval of the difference, and the p that inverts it); p-values are Holm-adjusted across the ${tested} ${tested === 1 ? 'change' : 'changes'}; ▲ ▼ mark changes significant at ${level}.`
+        ? `Each change is tested against the period before (the MOVER interval of the difference, and ` +
+          `the p that inverts it); p-values are Holm-adjusted within each ${frame.groupName}'s series; ` +
+          `▲ ▼ mark changes significant at ${level}.`
+        : `Each change is tested against the period before (the MOVER interval of the difference, and ` +
+          `the p that inverts it); p-values are Holm-adjusted across the ${tested} ${tested === 1 ? 'change' : 'changes'}; ` +
+          `▲ ▼ mark changes significant at ${level}.`
       : undefined,
     ...frame.notes,
   ].filter((n): n is string => n !== undefined);

@@ -87,7 +87,8 @@ export async function loadLookup(spec: JoinSpec, io: Io, keep: JoinKeep | undefi
         held += ROW_OVERHEAD_BYTES + 2 * values.reduce((sum, v) => sum + v.length, id.length);
         if (held > limit) {
           throw dataError(
-            `${spec.file} is too large to hold as a lookup: past ${rows.size} rows it takes over ${limit >= 1024 * 1024 ? `${Math.round(limit / 1024 / 1024)} MB` : `${limit} bytes`} of memory`,
+            `${spec.file} is too large to hold as a lookup: past ${rows.size} rows it takes over ${limit >= 1024 * 1024 ? `${Math.round(limit / 1024 / 1024)} MB` : `${limit} bytes`} ` +
+              `of memory`,
             'keep only the key and the columns you need (and the keys the export has), or join it where the data lives (nps sql)',
           );
         }
@@ -102,9 +103,12 @@ export async function loadLookup(spec: JoinSpec, io: Io, keep: JoinKeep | undefi
   });
   if (conflicts > 0 && keep === undefined) {
     throw dataError(
-      `${spec.file} lists ${conflicting.size} ${conflicting.size === 1 ? 'key' : 'keys'} of ${spec.right} again with other values, in ${conflicts} more ${conflicts === 1 ? 'row' : 'rows'} (e.g. ${JSON.stringify(example)}): which one counts?`,
+      `${spec.file} lists ${conflicting.size} ${conflicting.size === 1 ? 'key' : 'keys'} of ${spec.right} ` +
+        `again with other values, in ${conflicts} more ${conflicts === 1 ? 'row' : 'rows'} (e.g. ${JSON.stringify(example)}): ` +
+        `which one counts?`,
       longNumbers
-        ? 'its keys are numbers of more than 15 digits (or written like 1.2E+18), which a spreadsheet rounds, so different IDs may have become one: export them as text'
+        ? 'its keys are numbers of more than 15 digits (or written like 1.2E+18), which a spreadsheet ' +
+            'rounds, so different IDs may have become one: export them as text'
         : 'say which row wins with --join-keep first|last, or fix the lookup',
     );
   }

@@ -269,7 +269,8 @@ export function planInput(head: TableHead, request: ScanRequest, dated: boolean,
     !request.counts && request.scores.length === 0 ? countsTable(header, sample, scores[0].index) : undefined;
   if (counted) {
     throw dataError(
-      `${source.name} looks like a counts table: each row is a score and how many gave it (${counted.name}), ${counted.total} responses in the ${sample.length} rows sampled, not ${sample.length}`,
+      `${source.name} looks like a counts table: each row is a score and how many gave it (${counted.name}), ` +
+        `${counted.total} responses in the ${sample.length} rows sampled, not ${sample.length}`,
       'read it with --counts; if each row is one response, name the answer column with --score',
     );
   }

@@ -353,7 +353,10 @@ function mixedNote(name: string, decoding: Decoding, fromLine: number): string |
     decoding.firstOther === undefined
       ? ''
       : ` (the first not ${decoding.fellBack} on line ${fromLine + decoding.firstOther - 1})`;
-  return `nps: note: ${name} mixes encodings: from line ${fromLine}, each line with letters beyond ASCII was read in the one that makes it text: ${listed}${first}; --encoding reads them all in one\n`;
+  return (
+    `nps: note: ${name} mixes encodings: from line ${fromLine}, each line with letters beyond ASCII ` +
+    `was read in the one that makes it text: ${listed}${first}; --encoding reads them all in one\n`
+  );
 }
 
 /** The warning for an input that turns out not to be UTF-8: where, what it is read as, how to choose. */
@@ -478,5 +481,8 @@ function brokenRecord(shape: RecordShape, first: number, last: number): Broken |
 function describeBroken(broken: Broken, fields: number, columns: number): string {
   if (broken.lines === 1)
     return `line ${broken.line} has ${fields} fields where the header has ${columns}: it is excluded`;
-  return `a quoted field opens on line ${broken.line} and runs over ${broken.lines} lines, to line ${broken.line + broken.lines - 1}, holding what look like rows (a stray " in a cell?): those lines are excluded`;
+  return (
+    `a quoted field opens on line ${broken.line} and runs over ${broken.lines} lines, to line ${broken.line + broken.lines - 1}, ` +
+    `holding what look like rows (a stray " in a cell?): those lines are excluded`
+  );
 }
