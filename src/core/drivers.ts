@@ -1,5 +1,7 @@
 import { quantileSorted, sampleCorrelation } from 'simple-statistics';
 import { chiSquareSurvival, regularizedBeta } from './distributions.js';
+import { entry } from './entry.js';
+import { type Fold, recipe } from './fold.js';
 import type { Statistics } from './interval.js';
 import { netScore } from './nps.js';
 import { estimateShrinkage } from './shrink.js';
@@ -14,6 +16,48 @@ import { compareText } from './text.js';
  * mean the same whatever the number of levels; the spread between the best and worst level is a
  * description, with an interval that allows for the picking.
  */
+
+/** Per numeric driver its (value, score) pairs; per categorical driver a tally per level. */
+export interface DriverState {
+  readonly numeric: NumericDriver[];
+  /** Per numeric driver: filled cells that are not numbers (times like 00:03:25, "12%"). */
+  readonly unreadable: number[];
+  readonly categorical: Map<string, Tally>[];
+}
+
+/** The drivers' fold: the values of the numeric drivers' roles and the levels of the categorical ones. */
+export function driverFold(numericRoles: readonly string[], categoricalRoles: readonly string[]): Fold<DriverState> {
+  return {
+    empty: () => ({
+      numeric: numericRoles.map(() => new NumericDriver()),
+      unreadable: numericRoles.map(() => 0),
+      categorical: categoricalRoles.map(() => new Map()),
+    }),
+    add(state, { score, values }) {
+      numericRoles.forEach((role, i) => {
+        const cell = values[role];
+        const value = parseMeasure(cell);
+        if (!Number.isNaN(value)) state.numeric[i].add(value, score);
+        else if (cell !== '' && !/^(na|n\/a|-)$/i.test(cell)) state.unreadable[i]++;
+      });
+      categoricalRoles.forEach((role, i) => {
+        entry(state.categorical[i], values[role], newTally)[score] += 1;
+      });
+    },
+    merge(into, from) {
+      from.unreadable.forEach((n, i) => {
+        into.unreadable[i] += n;
+      });
+      from.numeric.forEach((driver, i) => {
+        into.numeric[i].absorb(driver);
+      });
+      from.categorical.forEach((levels, i) => {
+        for (const [level, t] of levels) mergeTallies(entry(into.categorical[i], level, newTally), t);
+      });
+    },
+    recipe: recipe(import.meta.url, 'driverFold', numericRoles, categoricalRoles),
+  };
+}
 
 // ---------------------------------------------------------------------------------------------
 // Reading numbers
@@ -85,6 +129,14 @@ export class NumericDriver {
   /** The 0-10 scores in the order added (a view that later adds may detach, not a copy). */
   scores(): Uint8Array {
     return this.scoreStore.subarray(0, this.size);
+  }
+
+  /**
+   * Adds another driver's pairs, in their order: a driver, or its copy from a worker thread (the
+   * same fields, without the class).
+   */
+  absorb(other: NumericDriver): void {
+    for (let k = 0; k < other.size; k++) this.add(other.valueStore[k], other.scoreStore[k]);
   }
 
   private grow(): void {

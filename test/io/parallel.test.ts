@@ -119,7 +119,7 @@ describe('several threads give what one gives', () => {
   });
 
   it('a command whose fold cannot be split does not offer --threads', async () => {
-    const listed = await run(['followup', iso, '--format', 'json'], 4);
+    const listed = await run(['comments', iso, '--format', 'json'], 4);
     expect(listed.exit).toBe(2);
     expect(listed.stderr).toContain("unknown option '--threads'");
   });
@@ -138,6 +138,7 @@ const THREADED: Readonly<Record<string, readonly string[]>> = {
   segments: ['--by', 'channel'],
   compare: ['--period', '2024-06', '--vs', '2024-05'],
   themes: ['--comment', 'comment'],
+  drivers: ['--numeric', 'id', '--categorical', 'channel'],
 };
 
 describe('every command that offers --threads reads on threads', () => {

@@ -1,8 +1,5 @@
-import type { DriverAnalysis, DriverLevel, DriverTest, NumericDriver } from '../../core/drivers.js';
-import { entry } from '../../core/entry.js';
-import type { Fold } from '../../core/fold.js';
+import type { DriverAnalysis, DriverLevel, DriverTest } from '../../core/drivers.js';
 import { type Statistics, summarize } from '../../core/summary.js';
-import { mergeTallies, newTally, type Tally } from '../../core/tally.js';
 import { dataError, usageError } from '../../errors.js';
 import type { GroupColumn } from '../../io/scan/plan.js';
 import { confidenceLabel, formatDecimal, groupLabel, plural } from '../../report/format.js';
@@ -15,14 +12,6 @@ interface DriverFlags {
   numeric?: string;
   categorical?: string;
   minN: number;
-}
-
-/** Per numeric driver its (value, score) pairs; per categorical driver a tally per level. */
-interface DriverState {
-  readonly numeric: NumericDriver[];
-  /** Per numeric driver: filled cells that are not numbers (times like 00:03:25, "12%"). */
-  readonly unreadable: number[];
-  readonly categorical: Map<string, Tally>[];
 }
 
 export const drivers: CommandDefinition<DriverFlags> = {
@@ -44,7 +33,7 @@ export const drivers: CommandDefinition<DriverFlags> = {
     ],
   ],
   shared: {
-    input: { questions: 1, threads: false },
+    input: { questions: 1 },
     filters: true,
     statistics: true,
     output: { decimals: true },
@@ -64,7 +53,6 @@ export const drivers: CommandDefinition<DriverFlags> = {
   async run({ flags, statistics, scan, warn }) {
     // Loaded here: its statistics library would otherwise slow every command's start.
     const drivers = await import('../../core/drivers.js');
-    const { NumericDriver, parseMeasure } = drivers;
     const numeric = split(flags.numeric);
     const categorical = split(flags.categorical);
     if (numeric.length + categorical.length === 0)
@@ -79,39 +67,7 @@ export const drivers: CommandDefinition<DriverFlags> = {
     const groups = [...numericColumns, ...categoricalColumns];
     const numericRoles = numericColumns.map((c) => c.role);
     const categoricalRoles = categoricalColumns.map((c) => c.role);
-    const fold: Fold<DriverState> = {
-      empty: () => ({
-        numeric: numeric.map(() => new NumericDriver()),
-        unreadable: numeric.map(() => 0),
-        categorical: categorical.map(() => new Map()),
-      }),
-      add(state, { score, values }) {
-        numericRoles.forEach((role, i) => {
-          const cell = values[role];
-          const value = parseMeasure(cell);
-          if (!Number.isNaN(value)) state.numeric[i].add(value, score);
-          else if (cell !== '' && !/^(na|n\/a|-)$/i.test(cell)) state.unreadable[i]++;
-        });
-        categoricalRoles.forEach((role, i) => {
-          entry(state.categorical[i], values[role], newTally)[score] += 1;
-        });
-      },
-      merge(into, from) {
-        from.unreadable.forEach((n, i) => {
-          into.unreadable[i] += n;
-        });
-        from.numeric.forEach((driver, i) => {
-          const values = driver.values();
-          const scores = driver.scores();
-          for (let k = 0; k < driver.n; k++) into.numeric[i].add(values[k], scores[k]);
-        });
-        from.categorical.forEach((levels, i) => {
-          for (const [level, t] of levels) {
-            mergeTallies(entry(into.categorical[i], level, newTally), t);
-          }
-        });
-      },
-    };
+    const fold = drivers.driverFold(numericRoles, categoricalRoles);
     const result = await scan({ groups }, fold);
     const names = result.inputs[0].columns;
     numeric.forEach((_, i) => {
