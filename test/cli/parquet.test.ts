@@ -67,6 +67,21 @@ describe('Parquet in', () => {
     expect(rows.map((r) => r.period)).toEqual(['2024-03-01']);
   });
 
+  it('reads timestamps in milliseconds, microseconds and nanoseconds as the same times, sampled or not', async () => {
+    const units = join(temp, 'units.parquet');
+    const db = await DuckDBInstance.create(':memory:');
+    const sql = await db.connect();
+    await sql.run(`COPY (SELECT t::TIMESTAMP_MS AS ms, t::TIMESTAMP AS us, t::TIMESTAMP_NS AS ns, i % 11 AS score
+      FROM (SELECT TIMESTAMP '2024-03-01 23:30:00' + INTERVAL (i * 7) HOUR AS t, i FROM range(1300) r(i))) TO '${units}' (FORMAT PARQUET)`);
+    sql.closeSync();
+    const periods = async (date: string) =>
+      (await figures('trend', units, '--date', date, '--period', 'day')).tables.periods;
+    const us = await periods('us');
+    expect((us as unknown as unknown[]).length).toBeGreaterThan(300);
+    expect(await periods('ms')).toEqual(us);
+    expect(await periods('ns')).toEqual(us);
+  });
+
   it("reads a row group of 1,048,576 rows (pyarrow's default), which is no record of a million lines", async () => {
     const big = join(temp, 'one-row-group.parquet');
     const db = await DuckDBInstance.create(':memory:');

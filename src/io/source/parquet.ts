@@ -79,6 +79,7 @@ export async function parquetTable(path: string, name: string): Promise<RowTable
   });
   // Top-level columns without children come as flat arrays of values: read column by column.
   const flat = children.map((c) => c.children.length === 0);
+  const nanosPerUnit = children.map((c) => timeUnit(c.element));
   async function rows(
     onRow: (cells: string[]) => void,
     from: number,
@@ -89,6 +90,9 @@ export async function parquetTable(path: string, name: string): Promise<RowTable
     const cells: string[] = new Array(columns.length).fill('');
     const names = read.map((i) => columns[i]);
     const columnar = read.every((i) => flat[i]);
+    // A few rows (the sample) of a whole row group: its strings and times are decoded as they are
+    // shown, not all of them as the group is read.
+    const lazy = columnar && until - from <= LAZY_ROWS;
     let groupStart = 0;
     for (const group of metadata.row_groups) {
       const groupEnd = groupStart + Number(group.num_rows);
@@ -107,6 +111,7 @@ export async function parquetTable(path: string, name: string): Promise<RowTable
           rowEnd,
           columns: names,
           compressors,
+          ...(lazy ? { parsers: RAW } : {}),
           ...(columnar
             ? { onChunk: (chunk: ColumnData) => pieces.get(chunk.columnName)?.push(chunk) }
             : { onComplete: (done: unknown[][]) => (values = done) }),
@@ -118,7 +123,10 @@ export async function parquetTable(path: string, name: string): Promise<RowTable
         ? names.map((name) => valueAt(pieces.get(name)!))
         : names.map((_, k) => (row: number) => values[row - rowStart][k]);
       for (let row = rowStart; row < rowEnd; row++) {
-        for (let k = 0; k < read.length; k++) cells[read[k]] = cellText(at[k](row), instants[read[k]]);
+        for (let k = 0; k < read.length; k++) {
+          const i = read[k];
+          cells[i] = cellText(lazy ? cooked(at[k](row), nanosPerUnit[i]) : at[k](row), instants[i]);
+        }
         onRow(cells);
       }
     }
@@ -163,6 +171,37 @@ function chunkOutside(metadata: FileMetaData, size: number): string | undefined 
     }
   }
   return undefined;
+}
+
+/** Rows read this few at a time have their strings and times decoded only as they are shown. */
+const LAZY_ROWS = 10_000;
+
+const keep = (value: unknown) => value;
+/** Parsers that leave strings as their bytes and times as their integers: `cooked` makes them values. */
+const RAW = {
+  stringFromBytes: keep,
+  timestampFromMilliseconds: keep,
+  timestampFromMicroseconds: keep,
+  timestampFromNanoseconds: keep,
+};
+
+const utf8 = new TextDecoder();
+
+/** Nanoseconds per unit of a timestamp column's integers, as hyparquet reads each kind; undefined for others. */
+function timeUnit(e: SchemaElement): bigint | undefined {
+  if (e.type === 'INT96') return 1n;
+  if (e.converted_type === 'TIMESTAMP_MILLIS') return 1_000_000n;
+  if (e.converted_type === 'TIMESTAMP_MICROS') return 1000n;
+  const logical = e.logical_type as { type?: string; unit?: string } | undefined;
+  if (logical?.type !== 'TIMESTAMP') return undefined;
+  return logical.unit === 'NANOS' ? 1n : logical.unit === 'MICROS' ? 1000n : 1_000_000n;
+}
+
+/** A raw cell as the default parsers would have made it: bytes as text, a time's integer as a Date. */
+function cooked(cell: unknown, nanos: bigint | undefined): unknown {
+  if (cell instanceof Uint8Array) return utf8.decode(cell);
+  if (typeof cell === 'bigint' && nanos !== undefined) return new Date(Number(cell / (1_000_000n / nanos)));
+  return cell;
 }
 
 function cellText(cell: unknown, instant: boolean): string {
