@@ -23,7 +23,10 @@ export interface CheckOptions {
 export function describeAccounting(a: Accounting): string {
   const reasons = REASONS.filter((r) => a.excluded[r] > 0).map((r) => `${a.excluded[r]} ${REASON_TEXT[r]}`);
   const excluded = excludedTotal(a);
-  return `Rows: ${a.read} read, ${a.used} used, ${excluded} excluded${reasons.length ? ` (${reasons.join(', ')})` : ''}, ${a.filtered} filtered.`;
+  return (
+    `Rows: ${a.read} read, ${a.used} used, ${excluded} excluded${reasons.length ? ` (${reasons.join(', ')})` : ''}, ` +
+    `${a.filtered} filtered.`
+  );
 }
 
 /**
@@ -39,13 +42,15 @@ export function checkAccounting(scan: Scan<unknown>, options: CheckOptions): voi
             `more dates; the rest are excluded; choose with --date-format`
         : scan.dateOrder.decided
           ? `note: slash dates read as ${order}: the reading that fits the column`
-          : `note: slash dates fit both day/month and month/day; read as ${order}; choose with --date-format, e.g. M/d/yyyy`,
+          : `note: slash dates fit both day/month and month/day; read as ${order}; choose with ` +
+            `--date-format, e.g. M/d/yyyy`,
     );
   }
   for (const j of scan.joins)
     if (j.unmatched > 0)
       options.warn(
-        `note: no match in ${j.file} for ${j.unmatched} of ${j.matched + j.unmatched} rows (on ${j.on}): kept, with its columns empty${roundedHint(j)}`,
+        `note: no match in ${j.file} for ${j.unmatched} of ${j.matched + j.unmatched} rows ` +
+          `(on ${j.on}): kept, with its columns empty${roundedHint(j)}`,
       );
   for (const question of scan.questions) checkQuestion(scan, question, options);
 }
@@ -81,7 +86,8 @@ function checkQuestion(scan: Scan<unknown>, question: Question<unknown>, options
   if (options.strict && excludedTotal(a) > 0) {
     const first = REASONS.flatMap((r) => a.lines[r]).sort((x, y) => x - y)[0];
     throw dataError(
-      `${about}${excludedTotal(a)} ${plural(excludedTotal(a), 'row')} excluded and --strict is set (first on line ${first})`,
+      `${about}${excludedTotal(a)} ${plural(excludedTotal(a), 'row')} excluded and --strict ` +
+        `is set (first on line ${first})`,
       'fix those rows, or drop --strict to report them as excluded',
     );
   }
@@ -146,7 +152,10 @@ export function accountingNotes(scan: Scan<unknown>): string[] {
 function roundedHint(j: JoinCount): string {
   if (!j.longNumbers) return '';
   const where = { export: 'the export', lookup: j.file, both: `both the export and ${j.file}` }[j.longNumbers];
-  return `; the keys in ${where} are numbers of more than 15 digits (or written like 1.2E+18), which a spreadsheet rounds: export them as text`;
+  return (
+    `; the keys in ${where} are numbers of more than 15 digits (or written like 1.2E+18), ` +
+    `which a spreadsheet rounds: export them as text`
+  );
 }
 
 /** "Joined segments.csv on user_id: 588 rows matched; no match for 12 (kept, with its columns empty)." */

@@ -54,7 +54,8 @@ export function judging(
       const figures = labels.length === 1 ? 'its figures' : 'their figures';
       if (chosen) return `${named} in progress (${when}): ${figures} may still change.`;
       return include
-        ? `${named} in progress (${when}) and judged all the same, as --include-in-progress asks: ${figures} may still change.`
+        ? `${named} in progress (${when}) and judged all the same, as --include-in-progress ` +
+            `asks: ${figures} may still change.`
         : `${named} in progress (${when}): not tested, and no gate judges ${labels.length === 1 ? 'it' : 'them'}; ` +
             `the latest complete ${calendar.unit} is judged (--include-in-progress judges ${labels.length === 1 ? 'it' : 'them'}).`;
     },

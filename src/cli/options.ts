@@ -118,7 +118,8 @@ function inputOptions(questions: 1 | 2, threads: boolean): Option[] {
     new Option('--include-partial', 'count unfinished responses (Qualtrics, Typeform) instead of excluding them'),
     new Option(
       '--join <file>',
-      'left-join a lookup table (CSV or .xlsx) onto the responses; its columns work in --by, --where, --agent ... (repeatable)',
+      'left-join a lookup table (CSV or .xlsx) onto the responses; its columns work in --by, ' +
+        '--where, --agent ... (repeatable)',
     ).argParser(collect),
     new Option(
       '--on <key>',
@@ -179,7 +180,8 @@ function outputOptions(output: SharedGroups['output']): Option[] {
     new Option('--format <format>', 'output format (default: from the -o extension, else table)').choices(FORMATS),
     new Option(
       '-o, --output <file>',
-      'write to this file, atomically; .csv .tsv .json .md .html .xlsx .txt pick the format; repeat it to write several from one reading',
+      'write to this file, atomically; .csv .tsv .json .md .html .xlsx .txt pick the format; ' +
+        'repeat it to write several from one reading',
     ).argParser(collect),
     ...(output.verbatim
       ? []

@@ -71,7 +71,8 @@ export function checkSideMetrics(flags: SideFlags, all: Iterable<SideMetrics>, w
       );
     }
     warn(
-      `warning: ${off} ${name} ${off === 1 ? 'answer is' : 'answers are'} not ${scale} and ${off === 1 ? 'was' : 'were'} not counted`,
+      `warning: ${off} ${name} ${off === 1 ? 'answer is' : 'answers are'} not ${scale} and ` +
+        `${off === 1 ? 'was' : 'were'} not counted`,
     );
   };
   check('CSAT', flags.csat, total.csatN, total.csatOff, '1-5');

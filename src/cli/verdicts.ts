@@ -51,7 +51,8 @@ export function benchmarkVerdict(
   const tail = alternative === 'two-sided' ? 'two-sided' : 'one-sided';
   return {
     sentence:
-      `${subject ? `${subject}: ` : ''}NPS ${points(nps, decimals)} is ${claim} the benchmark ${points(benchmark, decimals)} ` +
+      `${subject ? `${subject}: ` : ''}NPS ${points(nps, decimals)} is ${claim} the benchmark ` +
+      `${points(benchmark, decimals)} ` +
       `(${tail} ${pText(test.p)}, at ${level(stats.confidence)}).`,
     table: {
       name: 'benchmark',
@@ -179,7 +180,8 @@ export function dropGate(drop: Drop | undefined, stats: Statistics, decimals: nu
   }
   const change = points(100 * drop.change.difference, decimals);
   const reason = drop.significantDrop
-    ? `NPS fell ${change.replace('-', '')} points in ${drop.names} (${pText(drop.change.p)}, at ${level(stats.confidence)})`
+    ? `NPS fell ${change.replace('-', '')} points in ${drop.names} (${pText(drop.change.p)}, ` +
+      `at ${level(stats.confidence)})`
     : `${drop.names}: ${change} points, no significant drop (${pText(drop.change.p)}, at ${level(stats.confidence)})`;
   return { ...base, value: drop.change.p, passed: !drop.significantDrop, subject: drop.names, reason };
 }

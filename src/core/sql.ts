@@ -102,7 +102,8 @@ const RULES: Readonly<Record<Dialect, DialectRules>> = {
     wall: (e, tz) => (tz ? `(CAST(${e} AS TIMESTAMPTZ) AT TIME ZONE ${dollarQuoted(tz)})` : `CAST(${e} AS TIMESTAMP)`),
     periodStart: (ts, unit, shift) =>
       shifts(unit, shift)
-        ? `CAST(date_trunc('${SQL_UNITS[unit]}', ${ts} - INTERVAL '${shift} months') + INTERVAL '${shift} months' AS DATE)`
+        ? `CAST(date_trunc('${SQL_UNITS[unit]}', ${ts} - INTERVAL '${shift} months') + INTERVAL ` +
+          `'${shift} months' AS DATE)`
         : `CAST(date_trunc('${SQL_UNITS[unit]}', ${ts}) AS DATE)`,
     matches: (t, regex, caseless) => `${t} ${caseless ? '~*' : '~'} ${plainOrDollarQuoted(regex)}`,
     // to_timestamp reads the fields in the session's zone; the cast gives them back as they were written.
@@ -138,7 +139,8 @@ const RULES: Readonly<Record<Dialect, DialectRules>> = {
       tz ? `CONVERT_TIMEZONE('UTC', ${backslashed(tz)}, CAST(${e} AS TIMESTAMP_NTZ))` : `CAST(${e} AS TIMESTAMP_NTZ)`,
     periodStart: (ts, unit, shift) =>
       shifts(unit, shift)
-        ? `CAST(DATEADD(month, ${shift}, DATE_TRUNC('${SQL_UNITS[unit].toUpperCase()}', DATEADD(month, -${shift}, ${ts}))) AS DATE)`
+        ? `CAST(DATEADD(month, ${shift}, DATE_TRUNC('${SQL_UNITS[unit].toUpperCase()}', DATEADD(month, ` +
+          `-${shift}, ${ts}))) AS DATE)`
         : `CAST(DATE_TRUNC('${SQL_UNITS[unit].toUpperCase()}', ${ts}) AS DATE)`,
     matches: (t, regex, caseless) => `REGEXP_LIKE(${t}, ${backslashed(regex)}${caseless ? ", 'i'" : ''})`,
     parsed: (t, format) => `TRY_TO_TIMESTAMP_NTZ(${t}, ${backslashed(format)})`,
@@ -154,7 +156,8 @@ const RULES: Readonly<Record<Dialect, DialectRules>> = {
       tz ? `from_utc_timestamp(CAST(${e} AS TIMESTAMP), ${backslashed(tz)})` : `CAST(${e} AS TIMESTAMP)`,
     periodStart: (ts, unit, shift) =>
       shifts(unit, shift)
-        ? `add_months(CAST(date_trunc('${SQL_UNITS[unit].toUpperCase()}', add_months(${ts}, -${shift})) AS DATE), ${shift})`
+        ? `add_months(CAST(date_trunc('${SQL_UNITS[unit].toUpperCase()}', add_months(${ts}, ` +
+          `-${shift})) AS DATE), ${shift})`
         : `CAST(date_trunc('${SQL_UNITS[unit].toUpperCase()}', ${ts}) AS DATE)`,
     matches: (t, regex, caseless) => `${t} RLIKE ${backslashed(`${caseless ? '(?i)' : ''}${regex}`)}`,
     parsed: (t, format) => `try_to_timestamp(${t}, ${backslashed(format)})`,
@@ -196,7 +199,8 @@ export function countsSql(q: CountsQuery): string {
   const value = r.ident(valueName);
   // Whole numbers only: a cast to an integer would round 7.5 to 8. The range first: CAST of 1e20,
   // inf or NaN to an integer fails the whole query; here they give NULL.
-  const score = `CASE WHEN ${value} BETWEEN 0 AND 10 AND ${value} = FLOOR(${value}) THEN CAST(${value} AS ${r.integer}) END`;
+  const score =
+    `CASE WHEN ${value} BETWEEN 0 AND 10 AND ${value} = FLOOR(${value}) THEN CAST(${value} ` + `AS ${r.integer}) END`;
   // The date is read only where it is used, as the command line reads it only then.
   const date = q.period !== undefined || q.since !== undefined || q.until !== undefined ? q.date : undefined;
   const wall = r.ident(dateName);

@@ -93,7 +93,8 @@ export const comments: CommandDefinition<CommentFlags> = {
     ];
     const report: Outcome['report'] = {
       title:
-        `What ${byName ? `each ${byName}'s ` : ''}detractors, passives and promoters say: ${result.inputs[0].columns.comment.name}, ` +
+        `What ${byName ? `each ${byName}'s ` : ''}detractors, passives and promoters say: ` +
+        `${result.inputs[0].columns.comment.name}, ` +
         `${result.inputs.map((i) => i.name).join(', ')}`,
       tables: [
         {

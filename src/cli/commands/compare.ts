@@ -244,7 +244,8 @@ async function byPeriod({ flags, request, statistics, scan }: CommandContext<Com
   const inProgress = judge.note([focus, reference!], !flags.latest);
   const latest =
     flags.latest && !flags.includeInProgress
-      ? `${a} is the latest complete ${calendar.unit} at ${asOfText(result)}; the ${calendar.unit} in progress is left out (--include-in-progress compares it).`
+      ? `${a} is the latest complete ${calendar.unit} at ${asOfText(result)}; the ${calendar.unit} ` +
+        `in progress is left out (--include-in-progress compares it).`
       : undefined;
   const notes = [inProgress, latest].filter((n): n is string => n !== undefined);
   return { ...compared, report: { ...compared.report, notes: [...compared.report.notes, ...notes] } };

@@ -119,11 +119,14 @@ export const followup: CommandDefinition<FollowupFlags> = {
       const what = flags.maxScore !== undefined ? `answers of ${flags.maxScore} or less` : `${flags.category}s`;
       const count = result.state.count;
       const report = await followupReport(result.state, folder, includes, {
-        title: `To follow up: ${count} ${what}${flags.withComment ? ' with a comment' : ''}, newest first: ${result.inputs.map((i) => i.name).join(', ')}`,
+        title:
+          `To follow up: ${count} ${what}${flags.withComment ? ' with a comment' : ''}, newest ` +
+          `first: ${result.inputs.map((i) => i.name).join(', ')}`,
         notes: [
           ...(undated.length > 0
             ? [
-                `No date column in ${undated.join(', ')}: those responses are listed in file order, after the dated ones (name the column with --date).`,
+                `No date column in ${undated.join(', ')}: those responses are listed in file order, ` +
+                  `after the dated ones (name the column with --date).`,
               ]
             : []),
         ],

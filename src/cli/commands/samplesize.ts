@@ -84,7 +84,8 @@ export const samplesize: CommandDefinition<SampleSizeFlags> = {
     const target = (byMargin ? flags.margin : flags.difference)! / 100;
     const style = { decimals: decimals };
     const describe = (s: PlanningShares) =>
-      `${formatForHumans(100 * s.promoters, 'pct', style)} promoters and ${formatForHumans(100 * s.detractors, 'pct', style)} detractors`;
+      `${formatForHumans(100 * s.promoters, 'pct', style)} promoters and ${formatForHumans(100 * s.detractors, 'pct', style)} ` +
+      `detractors`;
     if (given && isSingleCategory(given) && (!byMargin || statistics.method === 'wald')) {
       const problem = observed ? dataError : usageError;
       const answer = given.promoters === 1 ? 'a promoter' : given.detractors === 1 ? 'a detractor' : 'a passive';
@@ -101,7 +102,8 @@ export const samplesize: CommandDefinition<SampleSizeFlags> = {
     const mirrored = shares.promoters !== shares.detractors ? ' (or the reverse)' : '';
     const planning = given ? describe(given) : `the worst case, ${describe(shares)}${mirrored}`;
     const sentence = byMargin
-      ? `A ${level} interval of ±${formatDecimal(flags.margin!, decimals)} points needs ${n} responses, planning for ${planning}.`
+      ? `A ${level} interval of ±${formatDecimal(flags.margin!, decimals)} points needs ${n} ` +
+        `responses, planning for ${planning}.`
       : `Detecting a difference of ${formatDecimal(flags.difference!, decimals)} points between two ` +
         `groups (two-sided, ${level}, power ${formatForHumans(100 * flags.power, 'pct', style)}) needs ` +
         `${n} responses in each group, planning for ${planning}.`;
@@ -144,7 +146,8 @@ export const samplesize: CommandDefinition<SampleSizeFlags> = {
           ? `The smallest n whose ${METHOD_NAMES[statistics.method]} interval (the method reports use), ` +
             `at the planning shares' expected counts, is within ±${formatDecimal(flags.margin!, decimals)} ` +
             `points on both sides: a search, so skewed shares get the n they need.${given ? '' : ' The worst case is the mix of promoters, passives and detractors that needs the most responses, searched over every mix: not always half promoters, half detractors.'}`
-          : 'n = ceil((z₁₋α/₂ + z_power)² 2V / D²) per group, the normal approximation of the two-sample test (V = 1 in the worst case).',
+          : 'n = ceil((z₁₋α/₂ + z_power)² 2V / D²) per group, the normal approximation of the ' +
+            'two-sample test (V = 1 in the worst case).',
       ],
     };
     return { report };

@@ -27,7 +27,8 @@ interface SqlFlags {
 export const sql: CommandDefinition<SqlFlags> = {
   name: 'sql',
   summary:
-    'The warehouse query that tallies responses into the counts table --counts reads (DuckDB, Postgres, BigQuery, Snowflake, Spark)',
+    'The warehouse query that tallies responses into the counts table --counts reads (DuckDB, ' +
+    'Postgres, BigQuery, Snowflake, Spark)',
   examples: [
     [
       'nps sql --table responses --date submitted_at --by agent,channel --period quarter',
@@ -55,7 +56,8 @@ export const sql: CommandDefinition<SqlFlags> = {
       .option('--date <column>', 'the response timestamp column (needed by --period, --since, --until)')
       .option(
         '--date-format <pattern>',
-        'read the --date column as text in this date-fns pattern, e.g. M/d/yy H:mm, as nps report --date-format reads it (text that does not fit has no date)',
+        'read the --date column as text in this date-fns pattern, e.g. M/d/yy H:mm, as nps ' +
+          'report --date-format reads it (text that does not fit has no date)',
       )
       .option('--by <columns>', 'group columns, comma-separated (agent,team,channel ...)')
       .addOption(

@@ -82,7 +82,8 @@ interface SummaryState {
 export const summary: CommandDefinition<SummaryFlags> = {
   name: 'summary',
   summary:
-    'The weekly summary on one page: NPS, recent trend, top and bottom agents, channels and teams, themes, detractors to call back',
+    'The weekly summary on one page: NPS, recent trend, top and bottom agents, channels ' +
+    'and teams, themes, detractors to call back',
   examples: [
     ['nps summary survey.csv', 'the summary in the terminal'],
     [

@@ -87,9 +87,11 @@ export async function loadLookup(spec: JoinSpec, io: Io, keep: JoinKeep | undefi
         held += ROW_OVERHEAD_BYTES + 2 * values.reduce((sum, v) => sum + v.length, id.length);
         if (held > limit) {
           throw dataError(
-            `${spec.file} is too large to hold as a lookup: past ${rows.size} rows it takes over ${limit >= 1024 * 1024 ? `${Math.round(limit / 1024 / 1024)} MB` : `${limit} bytes`} ` +
+            `${spec.file} is too large to hold as a lookup: past ${rows.size} rows it takes over ` +
+              `${limit >= 1024 * 1024 ? `${Math.round(limit / 1024 / 1024)} MB` : `${limit} bytes`} ` +
               `of memory`,
-            'keep only the key and the columns you need (and the keys the export has), or join it where the data lives (nps sql)',
+            'keep only the key and the columns you need (and the keys the export has), or join ' +
+              'it where the data lives (nps sql)',
           );
         }
       } else if (before.some((v, i) => v !== values[i])) {
@@ -104,7 +106,8 @@ export async function loadLookup(spec: JoinSpec, io: Io, keep: JoinKeep | undefi
   if (conflicts > 0 && keep === undefined) {
     throw dataError(
       `${spec.file} lists ${conflicting.size} ${conflicting.size === 1 ? 'key' : 'keys'} of ${spec.right} ` +
-        `again with other values, in ${conflicts} more ${conflicts === 1 ? 'row' : 'rows'} (e.g. ${JSON.stringify(example)}): ` +
+        (`again with other values, in ${conflicts} more ${conflicts === 1 ? 'row' : 'rows'} ` +
+          `(e.g. ${JSON.stringify(example)}): `) +
         `which one counts?`,
       longNumbers
         ? 'its keys are numbers of more than 15 digits (or written like 1.2E+18), which a spreadsheet ' +

@@ -146,7 +146,9 @@ export function detectDate(header: readonly string[], sample: readonly string[][
     // Earlier names in DATE_NAMES (submission, completion) beat later ones (start).
     const rank = named * 100 + (exact >= 0 ? DATE_NAMES.length - exact : 0) + share;
     if (named === 0 && share < 1) return;
-    const reason = `${named > 0 ? 'header names a date' : 'every sampled value is a date'}; ${Math.round(share * 100)}% of ${seen} sampled values parse`;
+    const reason =
+      `${named > 0 ? 'header names a date' : 'every sampled value is a date'}; ${Math.round(share * 100)}% ` +
+      `of ${seen} sampled values parse`;
     if (!best || rank > best.rank) best = { choice: { index, name: raw, reason }, rank };
   });
   return best?.choice;
@@ -482,7 +484,10 @@ function freeText(sample: readonly string[][], index: number): boolean {
 function textEvidence(sample: readonly string[][], index: number): string {
   const values = filled(sample, index);
   const meanLength = values.reduce((sum, v) => sum + v.length, 0) / values.length;
-  return `${new Set(values).size} of ${values.length} sampled values distinct, ${Math.round(meanLength)} characters on average`;
+  return (
+    `${new Set(values).size} of ${values.length} sampled values distinct, ${Math.round(meanLength)} ` +
+    `characters on average`
+  );
 }
 
 /** Headers that ask for the reason of the score, or what to improve. */

@@ -109,7 +109,8 @@ export class Pass<S> {
     seen.add(value);
     if (seen.size > this.maxGroups) {
       throw dataError(
-        `the column ${JSON.stringify(column)} has more than ${this.maxGroups} distinct values: too many groups to hold (an ID or free-text column?)`,
+        `the column ${JSON.stringify(column)} has more than ${this.maxGroups} distinct values: ` +
+          `too many groups to hold (an ID or free-text column?)`,
         'group by a column with fewer values, or raise the limit with --max-groups',
       );
     }

@@ -167,7 +167,10 @@ function chunkOutside(metadata: FileMetaData, size: number): string | undefined 
       const start = Number(chunk.dictionary_page_offset || chunk.data_page_offset);
       const end = start + Number(chunk.total_compressed_size);
       if (start < 0 || end > size)
-        return `column "${chunk.path_in_schema.join('.')}" of row group ${g + 1} lies outside the file (bytes ${start} to ${end}, of ${size})`;
+        return (
+          `column "${chunk.path_in_schema.join('.')}" of row group ${g + 1} lies outside the ` +
+          `file (bytes ${start} to ${end}, of ${size})`
+        );
     }
   }
   return undefined;

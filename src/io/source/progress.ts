@@ -26,7 +26,8 @@ export function progressFor(name: string, size: number | undefined, io: Io): Pro
       last = now;
       shown = true;
       io.stderr.write(
-        `\rreading ${forTerminal(name)}: ${Math.min(100, Math.floor((100 * read) / size))}% (${mb(read)} of ${mb(size)} MB)`,
+        `\rreading ${forTerminal(name)}: ${Math.min(100, Math.floor((100 * read) / size))}% ` +
+          `(${mb(read)} of ${mb(size)} MB)`,
       );
     },
     done() {

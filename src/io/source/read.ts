@@ -361,7 +361,8 @@ function mixedNote(name: string, decoding: Decoding, fromLine: number): string |
 
 /** The warning for an input that turns out not to be UTF-8: where, what it is read as, how to choose. */
 export const notUtf8Warning = (name: string, line: number, encoding: string): string =>
-  `nps: warning: ${name} is not valid UTF-8 from line ${line}: read from there as ${encoding}, the encoding its bytes suggest (override with --encoding)\n`;
+  `nps: warning: ${name} is not valid UTF-8 from line ${line}: read from there as ${encoding}, ` +
+  `the encoding its bytes suggest (override with --encoding)\n`;
 
 /** What reading a part meets that the whole input's reading reports: a broken record, bytes that are not UTF-8. */
 export interface PartEvents {
@@ -482,7 +483,8 @@ function describeBroken(broken: Broken, fields: number, columns: number): string
   if (broken.lines === 1)
     return `line ${broken.line} has ${fields} fields where the header has ${columns}: it is excluded`;
   return (
-    `a quoted field opens on line ${broken.line} and runs over ${broken.lines} lines, to line ${broken.line + broken.lines - 1}, ` +
+    `a quoted field opens on line ${broken.line} and runs over ${broken.lines} lines, ` +
+    `to line ${broken.line + broken.lines - 1}, ` +
     `holding what look like rows (a stray " in a cell?): those lines are excluded`
   );
 }
