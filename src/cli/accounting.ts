@@ -16,6 +16,8 @@ export interface CheckOptions {
   readonly weighted?: boolean;
   /** A CSV or TSV output carries no notes, so the row accounting goes to stderr too. */
   readonly delimited: boolean;
+  /** The command offers --score, --date and --scale (samplesize --shares-from reads a file without them). */
+  readonly columnOptions: boolean;
   readonly warn: (message: string) => void;
 }
 
@@ -116,7 +118,7 @@ function checkQuestion(scan: Scan<unknown>, question: Question<unknown>, options
         .replace(/\.$/, '')})`,
       dates
         ? `no date in the date column (${scan.inputs[0]?.columns.date?.name}) could be read; choose another with --date`
-        : `check that the score column (${question.name}) holds 0-10 answers, or choose another with --score`,
+        : `check that the score column (${question.name}) holds 0-10 answers${options.columnOptions ? ', or choose another with --score' : ''}`,
     );
   }
   const problem = scaleProblem(question.overall, a.excluded.out_of_range);
@@ -129,8 +131,10 @@ function checkQuestion(scan: Scan<unknown>, question: Question<unknown>, options
       `the score column (${question.name}) is not a 0-10 answer: ${problem}`,
       problem.includes('1-11')
         ? 'if the 0-10 question was exported as 1-11, --recode 1-11 maps it back'
-        : 'NPS needs the 0-10 "how likely are you to recommend" question; choose that column with --score, ' +
-            'or if these are 0-10 answers, say so with --scale 0-10',
+        : options.columnOptions
+          ? 'NPS needs the 0-10 "how likely are you to recommend" question; choose that column with --score, ' +
+            'or if these are 0-10 answers, say so with --scale 0-10'
+          : 'NPS needs the 0-10 "how likely are you to recommend" question: give an export of its answers',
     );
   }
 }

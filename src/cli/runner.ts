@@ -54,6 +54,7 @@ export async function runCommand(
         strict: shared.strict,
         explicitScale: shared.explicitScale,
         weighted: shared.scan.weight !== undefined,
+        columnOptions: typeof definition.shared.input === 'object',
         delimited: shared.outputs.some((o) => isDelimited(o.format)),
         warn,
       });
