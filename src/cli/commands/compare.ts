@@ -49,6 +49,10 @@ export const compare: CommandDefinition<CompareFlags> = {
       'nps compare before.csv after.csv --fail-below 20',
       'two exports against each other; exit 1 when either is below 20',
     ],
+    [
+      'nps compare spring.csv autumn.csv --cluster account',
+      'two waves asking the same accounts: the difference allows for it',
+    ],
   ],
   shared: {
     input: { questions: 1 },

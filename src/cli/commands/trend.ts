@@ -75,6 +75,10 @@ export const trend: CommandDefinition<TrendFlags> = {
       'nps trend survey.csv --by channel --fail-below 0',
       "one series per channel; exit 1 when a channel's latest period is below 0",
     ],
+    [
+      'nps trend contacts.csv --period month --cluster account',
+      "an account's contacts are alike: intervals and changes over accounts",
+    ],
   ],
   shared: {
     input: { questions: 1 },
