@@ -1,7 +1,8 @@
 import { Option } from 'commander';
-import { byGroupThenCluster, clusteredGroups, type GroupDesign } from '../core/cluster.js';
+import { byGroupThenCluster, clusteredGroups, type GroupDesign, independentGroups } from '../core/cluster.js';
 import { entry } from '../core/entry.js';
-import { KEY_SEPARATOR } from '../core/fold.js';
+import { type Fold, groupPeriodFold, KEY_SEPARATOR, periodFold } from '../core/fold.js';
+import type { Calendar } from '../core/period.js';
 import { mergeTallies, newTally, type Tally } from '../core/tally.js';
 import { dataError } from '../errors.js';
 import type { GroupColumn } from '../io/scan/plan.js';
@@ -90,9 +91,38 @@ export function seriesInClusters(
   return { series, clusters: clusters.size };
 }
 
-/** A design's tallies by key, each with the precision the design leaves. */
-export const talliesOf = <K>(design: GroupDesign<K>): Map<K, Tally> =>
-  new Map(design.keys.map((key) => [key, design.tally(key)]));
+/** The cluster column's name in the export read. */
+export const clusterName = (scanned: {
+  readonly inputs: readonly { readonly columns: Record<string, { name: string }> }[];
+}): string => scanned.inputs[0].columns.cluster.name;
+
+/** One tally per period, kept per cluster too with --cluster. */
+export const periodsFold = (flags: ClusterFlags, calendar: Calendar): Fold<unknown> =>
+  flags.cluster === undefined ? periodFold(calendar) : groupPeriodFold(calendar, clusterRoles(flags));
+
+/** What a periodsFold tallied, as the design of the periods: over the clusters, or of independent answers. */
+export function periodDesign(
+  flags: ClusterFlags,
+  state: unknown,
+  scanned: Parameters<typeof clusterName>[0],
+): GroupDesign<number> & { readonly clusters?: number } {
+  return flags.cluster === undefined
+    ? independentGroups(state as Map<number, Tally>)
+    : periodsInClusters(state as Map<string, Map<number, Tally>>, clusterName(scanned));
+}
+
+/** What a keyed fold ending in the cluster role tallied, as the design of the groups. */
+export function groupDesign(
+  flags: ClusterFlags,
+  state: ReadonlyMap<string, Tally>,
+  scanned: Parameters<typeof clusterName>[0],
+): GroupDesign & { readonly clusters?: number } {
+  return flags.cluster === undefined ? independentGroups(state) : groupsInClusters(state, clusterName(scanned));
+}
+
+/** A design's tallies by key: each with the precision the design leaves, or (`answers`) as tallied. */
+export const talliesOf = <K>(design: GroupDesign<K>, which: 'tally' | 'answers' = 'tally'): Map<K, Tally> =>
+  new Map(design.keys.map((key) => [key, which === 'tally' ? design.tally(key) : design.answers(key)]));
 
 /** The note that says what the clusters did, with the effective n of all answers when there is one figure. */
 export const clusterNote = (clusters: number, column: string, all?: { effective: number; n: number }): string =>

@@ -44,6 +44,13 @@ export interface FoldRecipe {
   readonly args: readonly unknown[];
 }
 
+export const isRecipe = (value: unknown): value is FoldRecipe =>
+  typeof value === 'object' &&
+  value !== null &&
+  'module' in value &&
+  'name' in value &&
+  Array.isArray((value as FoldRecipe).args);
+
 /** The recipe of the fold `name` of `module` (its import.meta.url) makes from `args`. */
 export const recipe = (module: string, name: string, ...args: unknown[]): FoldRecipe => ({ module, name, args });
 

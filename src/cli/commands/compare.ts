@@ -1,21 +1,22 @@
-import { type GroupDesign, independentGroups } from '../../core/cluster.js';
-import { type Fold, groupPeriodFold, keyedFold, periodFold } from '../../core/fold.js';
+import type { GroupDesign } from '../../core/cluster.js';
+import { keyedFold } from '../../core/fold.js';
 import { eachAgainstRest } from '../../core/groups.js';
 import { type Calendar, PERIOD_UNITS, type PeriodUnit, parsePeriodLabel, periodLabel } from '../../core/period.js';
 import type { Difference } from '../../core/significance.js';
 import { type NpsSummary, type Statistics, summarize } from '../../core/summary.js';
-import type { Tally } from '../../core/tally.js';
 import { dataError, usageError } from '../../errors.js';
 import { confidenceLabel, formatDecimal, formatForHumans, groupLabel, pText } from '../../report/format.js';
 import type { Column, Row } from '../../report/model.js';
 import {
   type ClusterFlags,
   clusterColumns,
+  clusterName,
   clusterNote,
   clusterOption,
   clusterRoles,
-  groupsInClusters,
-  periodsInClusters,
+  groupDesign,
+  periodDesign,
+  periodsFold,
 } from '../clusters.js';
 import type { CommandContext, CommandDefinition, Outcome, ScanSpec } from '../command.js';
 import { differenceCells, differenceColumns, lowN, npsCells, npsColumns, npsForest } from '../figures.js';
@@ -120,9 +121,8 @@ async function byColumn(column: string, { flags, statistics, scan }: CommandCont
     { groups: [{ role: 'by', flag: '--by', spec: column }, ...clusterColumns(flags)] },
     keyedFold(['by', ...clusterRoles(flags)]),
   );
-  const design =
-    flags.cluster === undefined ? undefined : groupsInClusters(result.state, result.inputs[0].columns.cluster.name);
-  const results = eachAgainstRest(design ?? result.state, statistics);
+  const design = groupDesign(flags, result.state, result);
+  const results = eachAgainstRest(design, statistics);
   const alpha = 1 - statistics.confidence;
   const rows = results.map((g) => row(groupLabel(g.key), g.summary, 'rest', g.vsRest, g.pAdjusted, alpha, flags.minN));
   const name = result.inputs[0].columns.by.name;
@@ -141,7 +141,7 @@ async function byColumn(column: string, { flags, statistics, scan }: CommandCont
     report: frame(
       `NPS by ${name}, each against the rest: ${names(result.inputs)}`,
       rows,
-      [verdict, ...(design ? [clusterNote(design.clusters, result.inputs[0].columns.cluster.name)] : [])],
+      [verdict, ...(design.clusters === undefined ? [] : [clusterNote(design.clusters, clusterName(result))])],
       'p (Holm)',
     ),
     groups: results.map((g) => ({ name: `${name} ${groupLabel(g.key)}`, summary: g.summary })),
@@ -155,24 +155,20 @@ async function byFile({ args, flags, statistics, scan }: CommandContext<CompareF
     { groups: [{ role: 'file', flag: 'FILE', byFile: true }, ...clusterColumns(flags)] },
     keyedFold(['file', ...clusterRoles(flags)]),
   );
-  const clusterName = flags.cluster === undefined ? undefined : result.inputs[0].columns.cluster.name;
-  const design =
-    clusterName === undefined ? independentGroups(result.state) : groupsInClusters(result.state, clusterName);
+  const design = groupDesign(flags, result.state, result);
   const compared = twoGroups([a, '0'], [b, '1'], design, statistics, flags.minN, `NPS of ${a} against ${b}`);
-  return withClusterNote(compared, design, clusterName);
+  return withClusterNote(compared, design, result);
 }
 
 /** The note that says what the clusters did, after the comparison's own. */
 function withClusterNote<K>(
   compared: Compared,
   design: GroupDesign<K> & { clusters?: number },
-  clusterName: string | undefined,
+  scanned: Parameters<typeof clusterName>[0],
 ): Compared {
-  if (clusterName === undefined || design.clusters === undefined) return compared;
-  return {
-    ...compared,
-    report: { ...compared.report, notes: [...compared.report.notes, clusterNote(design.clusters, clusterName)] },
-  };
+  if (design.clusters === undefined) return compared;
+  const note = clusterNote(design.clusters, clusterName(scanned));
+  return { ...compared, report: { ...compared.report, notes: [...compared.report.notes, note] } };
 }
 
 async function byPeriod({ flags, request, statistics, scan }: CommandContext<CompareFlags>): Promise<Compared> {
@@ -208,17 +204,8 @@ async function byPeriod({ flags, request, statistics, scan }: CommandContext<Com
     reference = second.key;
     spec = { ...spec, keep: { calendar, periods: [focus, reference] } };
   }
-  // With --cluster, periods are tallied per cluster.
-  const clusterColumn = clusterColumns(flags);
-  const fold: Fold<unknown> = clusterColumn.length
-    ? groupPeriodFold(calendar, clusterRoles(flags))
-    : periodFold(calendar);
-  const result = await scan({ ...spec, groups: clusterColumn }, fold);
-  const clusterName = clusterColumn.length ? result.inputs[0].columns.cluster.name : undefined;
-  const design =
-    clusterName === undefined
-      ? independentGroups(result.state as Map<number, Tally>)
-      : periodsInClusters(result.state as Map<string, Map<number, Tally>>, clusterName);
+  const result = await scan({ ...spec, groups: clusterColumns(flags) }, periodsFold(flags, calendar));
+  const design = periodDesign(flags, result.state, result);
   const judge = judging(result, calendar, flags);
   if (focus === undefined) {
     focus = flags.includeInProgress ? judge.inProgressFrom : judge.inProgressFrom - 1;
@@ -243,7 +230,7 @@ async function byPeriod({ flags, request, statistics, scan }: CommandContext<Com
       `NPS ${a} against ${b}: ${names(result.inputs)}`,
     ),
     design,
-    clusterName,
+    result,
   );
   const inProgress = judge.note([focus, reference!], !flags.latest);
   const latest =

@@ -1,8 +1,8 @@
 import { Option } from 'commander';
 import { classify } from '../../core/classify.js';
-import { clusteredNps, independentGroups } from '../../core/cluster.js';
+import { clusteredNps } from '../../core/cluster.js';
 import { maxOf } from '../../core/extent.js';
-import { type Fold, groupPeriodFold, keyedFold, pairFold, periodFold, tallyFold } from '../../core/fold.js';
+import { type Fold, keyedFold, pairFold, tallyFold } from '../../core/fold.js';
 import type { SideMetrics } from '../../core/metrics.js';
 import { type Calendar, PERIOD_UNITS, type PeriodUnit } from '../../core/period.js';
 import { ALTERNATIVES, type Alternative } from '../../core/significance.js';
@@ -16,10 +16,12 @@ import {
   type ClusterFlags,
   checkClusters,
   clusterColumns,
+  clusterName,
   clusterNote,
   clusterOption,
   clusterRoles,
-  periodsInClusters,
+  periodDesign,
+  periodsFold,
   totalsOf,
 } from '../clusters.js';
 import type { CommandDefinition, Outcome } from '../command.js';
@@ -98,37 +100,27 @@ export const report: CommandDefinition<ReportFlags> = {
     // Periods are only tallied when --fail-on-drop needs them; the overall tally comes with every scan.
     // With --cluster, tallies are kept per cluster too.
     const clustered = flags.cluster !== undefined;
-    const byCluster = clusterRoles(flags);
-    const npsFold: Fold<unknown> = clustered
-      ? flags.failOnDrop
-        ? groupPeriodFold(calendar, byCluster)
-        : keyedFold(byCluster)
-      : flags.failOnDrop
-        ? periodFold(calendar)
+    const npsFold: Fold<unknown> = flags.failOnDrop
+      ? periodsFold(flags, calendar)
+      : clustered
+        ? keyedFold(clusterRoles(flags))
         : tallyFold;
-    const clusterColumn = clusterColumns(flags);
     const fold = pairFold(npsFold, sideFold(flags, { by: 'none' }));
     const result = await scan(
-      { needsDates: Boolean(flags.failOnDrop), groups: [...clusterColumn, ...sideColumns(flags)] },
+      { needsDates: Boolean(flags.failOnDrop), groups: [...clusterColumns(flags), ...sideColumns(flags)] },
       fold,
     );
     checkSideMetrics(flags, result.state[1].values(), warn);
-    const clusterName = clustered ? result.inputs[0].columns.cluster.name : '';
     const perCluster = !clustered
       ? undefined
       : flags.failOnDrop
         ? totalsOf(result.state[0] as Map<string, Map<number, Tally>>)
         : (result.state[0] as Map<string, Tally>);
     const design = perCluster && clusteredNps(perCluster);
-    if (design) checkClusters(design.clusters, clusterName);
+    if (design) checkClusters(design.clusters, clusterName(result));
     const overall = design?.tally ?? result.overall;
     const summary = summarize(overall, statistics);
-    const state = result.state[0];
-    const periods = !flags.failOnDrop
-      ? undefined
-      : clustered
-        ? periodsInClusters(state as Map<string, Map<number, Tally>>, clusterName)
-        : independentGroups(state as Map<number, Tally>);
+    const periods = flags.failOnDrop ? periodDesign(flags, result.state[0], result) : undefined;
     const judge = judging(result, calendar, flags);
     const drop = periods && latestChange(periods, latestJudged(periods.keys, judge), calendar, statistics);
     const benchmark =
@@ -138,7 +130,7 @@ export const report: CommandDefinition<ReportFlags> = {
     // The --fail-on-drop verdict is its gate's line; the benchmark's is a note, and data in JSON.
     const inProgress = periods && judge.note(periods.keys);
     const clusters =
-      design && clusterNote(design.clusters, clusterName, { effective: summary.nEffective, n: summary.n });
+      design && clusterNote(design.clusters, clusterName(result), { effective: summary.nEffective, n: summary.n });
     const extra = [inProgress, clusters, benchmark?.sentence].filter((n): n is string => n !== undefined);
     const side = hasSideMetrics(flags) ? { flags: flags as SideFlags, metrics: result.state[1].get('') } : undefined;
     const gates = [

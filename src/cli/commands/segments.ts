@@ -1,4 +1,3 @@
-import type { GroupDesign } from '../../core/cluster.js';
 import { entry } from '../../core/entry.js';
 import { KEY_SEPARATOR, keyedFold } from '../../core/fold.js';
 import { type NpsSummary, type Statistics, summarize } from '../../core/summary.js';
@@ -8,7 +7,14 @@ import { usageError } from '../../errors.js';
 import type { Question } from '../../io/scan/scan.js';
 import { groupLabel } from '../../report/format.js';
 import type { Column, ReportTable, Row } from '../../report/model.js';
-import { type ClusterFlags, clusterColumns, clusterNote, clusterOption, groupsInClusters } from '../clusters.js';
+import {
+  type ClusterFlags,
+  clusterColumns,
+  clusterNote,
+  clusterOption,
+  groupsInClusters,
+  talliesOf,
+} from '../clusters.js';
 import type { CommandDefinition, Outcome } from '../command.js';
 import { lowN, npsCells, npsColumns, npsForest } from '../figures.js';
 import { parseCount } from '../options.js';
@@ -69,7 +75,7 @@ export const segments: CommandDefinition<SegmentFlags> = {
     const designs =
       clusterName === undefined ? undefined : scanned.questions.map((q) => groupsInClusters(q.state, clusterName));
     const result = designs
-      ? { ...scanned, questions: scanned.questions.map((q, i) => ({ ...q, state: talliesOfAnswers(designs[i]) })) }
+      ? { ...scanned, questions: scanned.questions.map((q, i) => ({ ...q, state: talliesOf(designs[i], 'answers') })) }
       : scanned;
     const summaryOf = (question: number, key: string): NpsSummary => {
       const design = designs?.[question];
@@ -223,9 +229,4 @@ function crossTab(
     ],
     rows,
   };
-}
-
-/** Each segment's answers over all its clusters, as tallied: what counts, NPS and margins are of. */
-function talliesOfAnswers(design: GroupDesign): Map<string, Tally> {
-  return new Map(design.keys.map((key) => [key, design.answers(key)]));
 }

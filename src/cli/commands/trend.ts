@@ -1,7 +1,7 @@
 import { Option } from 'commander';
 import { entry } from '../../core/entry.js';
 import { maxOf, minOf } from '../../core/extent.js';
-import { type Fold, groupPeriodFold, KEY_SEPARATOR, pairFold, periodFold } from '../../core/fold.js';
+import { groupPeriodFold, KEY_SEPARATOR, pairFold } from '../../core/fold.js';
 import type { SideMetrics } from '../../core/metrics.js';
 import {
   type Calendar,
@@ -27,10 +27,12 @@ import { isoDay } from '../accounting.js';
 import {
   type ClusterFlags,
   clusterColumns,
+  clusterName,
   clusterNote,
   clusterOption,
   clusterRoles,
-  periodsInClusters,
+  periodDesign,
+  periodsFold,
   seriesInClusters,
   talliesOf,
 } from '../clusters.js';
@@ -129,25 +131,18 @@ async function trendOverall(
   { flags, request, statistics, decimals, failBelow, scan, warn }: CommandContext<TrendFlags>,
   calendar: Calendar,
 ): Promise<Outcome> {
-  // With --cluster, periods are tallied per cluster.
-  const clusterColumn = clusterColumns(flags);
-  const periodsFold: Fold<unknown> = clusterColumn.length
-    ? groupPeriodFold(calendar, clusterRoles(flags))
-    : periodFold(calendar);
-  const fold = pairFold(periodsFold, sideFold(flags, { by: 'period', calendar }));
-  const result = await scan({ needsDates: true, groups: [...clusterColumn, ...sideColumns(flags)] }, fold);
+  const fold = pairFold(periodsFold(flags, calendar), sideFold(flags, { by: 'period', calendar }));
+  const result = await scan({ needsDates: true, groups: [...clusterColumns(flags), ...sideColumns(flags)] }, fold);
   const [state, side] = result.state;
   checkSideMetrics(flags, side.values(), warn);
-  const clusterName = clusterColumn.length ? result.inputs[0].columns.cluster.name : undefined;
-  const design =
-    clusterName === undefined ? undefined : periodsInClusters(state as Map<string, Map<number, Tally>>, clusterName);
-  const periods = design ? talliesOf(design) : (state as Map<number, Tally>);
+  const design = periodDesign(flags, state, result);
+  const periods = talliesOf(design);
   const { first, final } = shownRange(countsOf(periods), result, request.since, calendar, warn);
   const judge = judging(result, calendar, flags);
-  const points = trendOf(design ?? periods, first, final, statistics, judge.lastJudged);
+  const points = trendOf(design, first, final, statistics, judge.lastJudged);
   // Gates and the benchmark judge the latest complete period with responses: a window may end in an empty one.
   const latestKey = latestJudged(periods.keys(), judge);
-  const drop = latestChange(design ?? periods, latestKey, calendar, statistics);
+  const drop = latestChange(design, latestKey, calendar, statistics);
   const benchmark =
     flags.benchmark === undefined || latestKey === undefined
       ? undefined
@@ -162,7 +157,7 @@ async function trendOverall(
   // The --fail-on-drop verdict is its gate's line; the benchmark's is a note, and data in JSON.
   const verdicts = [
     judge.note(points.map((p) => p.key)),
-    design && clusterNote(design.clusters, clusterName!),
+    design.clusters === undefined ? undefined : clusterNote(design.clusters, clusterName(result)),
     benchmark?.sentence,
   ];
   const report = trendReport([{ points, side: (key) => side.get(key) }], calendar, statistics, flags.minN, {
@@ -277,8 +272,7 @@ async function trendByGroup(
   );
   const [state, side] = result.state;
   checkSideMetrics(flags, side.values(), warn);
-  const clusterName = clusterColumn.length ? result.inputs[0].columns.cluster.name : undefined;
-  const clustered = clusterName === undefined ? undefined : seriesInClusters(state, clusterName);
+  const clustered = flags.cluster === undefined ? undefined : seriesInClusters(state, clusterName(result));
   const designs = clustered?.series ?? state;
   const byGroup = clustered
     ? new Map([...clustered.series].map(([group, design]) => [group, talliesOf(design)]))
@@ -305,7 +299,7 @@ async function trendByGroup(
     sideFlags: flags,
     complete: judge.complete,
     title: `NPS by ${flags.period} and ${name}: ${result.inputs.map((i) => i.name).join(', ')}`,
-    notes: [inProgress, clustered && clusterNote(clustered.clusters, clusterName!)].filter((n): n is string =>
+    notes: [inProgress, clustered && clusterNote(clustered.clusters, clusterName(result))].filter((n): n is string =>
       Boolean(n),
     ),
     groupName: name,

@@ -1,7 +1,7 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { FoldRecipe } from '../../core/fold.js';
+import { type FoldRecipe, isRecipe } from '../../core/fold.js';
 import type { Part, ReadResult } from '../source/read.js';
 import type { InputZones, Pass, PassData, SinkPlan } from './pass.js';
 import type { ScanRequest } from './plan.js';
@@ -169,13 +169,26 @@ function planAsData(plan: SinkPlan): SinkPlan {
   };
 }
 
-/** The worker's module: beside this one once built; under the test runner (TypeScript sources) the build's. */
-function workerModule(): URL {
-  const here = new URL(import.meta.url);
-  return here.pathname.endsWith('.ts')
-    ? new URL('../../../dist/io/scan/scan-worker.js', here)
-    : new URL('./scan-worker.js', here);
-}
+/** The sources' root (src/ under the test runner, dist/ once built), and the build's. */
+const SOURCES = new URL('../../', import.meta.url).href;
+const BUILD = new URL('../../../dist/', import.meta.url).href;
+
+/**
+ * A module as a worker thread loads it. Under the test runner the main thread runs the TypeScript
+ * sources while worker threads run the build: a source module is taken from the build.
+ */
+const builtModule = (url: string): string =>
+  url.startsWith(SOURCES) && url.endsWith('.ts') ? `${BUILD}${url.slice(SOURCES.length, -3)}.js` : url;
+
+/** A recipe whose modules, its arguments' too, are as a worker thread loads them. */
+const builtRecipe = (r: FoldRecipe): FoldRecipe => ({
+  ...r,
+  module: builtModule(r.module),
+  args: r.args.map((arg) => (isRecipe(arg) ? builtRecipe(arg) : arg)),
+});
+
+/** The worker's module: beside this one, as built. */
+const workerModule = (): URL => new URL('./scan-worker.js', builtModule(import.meta.url));
 
 interface Running<S> {
   readonly part: Part;
@@ -222,12 +235,13 @@ export class PartedFile<S> {
   ): number {
     const request = requestAsData(work.request);
     const plan = planAsData(work.plan);
+    const fold = builtRecipe(work.fold);
     const zones = { analysis: work.zones.analysis.name, source: work.zones.source.name };
     this.running = starts.slice(0, this.workers.length).map((start, i) => {
       const part: Part = { path, start, lineOffset: 0, ...shape, stopAt: starts[i + 1] };
       const job: PartJob = {
         part,
-        fold: work.fold,
+        fold,
         request,
         zone: work.request.zone?.name,
         plan,

@@ -1,5 +1,5 @@
 import { parentPort } from 'node:worker_threads';
-import type { Fold, FoldRecipe } from '../../core/fold.js';
+import { type Fold, type FoldRecipe, isRecipe } from '../../core/fold.js';
 import { UTC, type Zone, zoneOf } from '../../core/zone.js';
 import { readPart } from '../source/read.js';
 import type { PartJob, PartOutcome } from './parallel.js';
@@ -11,20 +11,11 @@ import { Pass } from './pass.js';
  * main thread reads the part again and reports it with the right line.
  */
 
-const isRecipe = (value: unknown): value is FoldRecipe =>
-  typeof value === 'object' &&
-  value !== null &&
-  'module' in value &&
-  'name' in value &&
-  Array.isArray((value as FoldRecipe).args);
-
 /**
- * The fold a recipe describes, its arguments that are recipes made first. Under a test runner the
- * main thread runs the sources while this thread runs the build: a source module is taken from it.
+ * The fold a recipe describes, its arguments that are recipes made first.
  */
 async function foldOf(r: FoldRecipe): Promise<Fold<unknown>> {
-  const module = r.module.endsWith('.ts') ? r.module.replace(/\/src\/([^/].*)\.ts$/, '/dist/$1.js') : r.module;
-  const made = (await import(module))[r.name];
+  const made = (await import(r.module))[r.name];
   const args = await Promise.all(r.args.map((arg) => (isRecipe(arg) ? foldOf(arg) : arg)));
   return typeof made === 'function' ? made(...args) : made;
 }
