@@ -56,24 +56,39 @@ function byAccount(rows: readonly Response[]): Map<string, Tally> {
   return tallies;
 }
 
-/** R's estimate and standard error of the mean of y = -1, 0, +1 under the clustered design. */
-function reference(file: string, weighted: boolean): { mean: number; se: number } {
-  const script = [
-    'suppressMessages(library(survey))',
-    `d <- read.csv("${file}")`,
-    'd$y <- ifelse(d$score >= 9, 1, ifelse(d$score <= 6, -1, 0))',
-    `design <- svydesign(ids = ~account, ${weighted ? 'weights = ~w, ' : ''}data = d)`,
-    'm <- svymean(~y, design)',
-    'cat(sprintf("%.17g %.17g\\n", coef(m)[[1]], SE(m)[[1]]))',
-  ].join('\n');
+/**
+ * Runs R on `file` with y = -1, 0, +1 from its score, after `prepare` (more columns of d), with
+ * `design` the clustered design (ids = ~account, weights = ~w when weighted), then `script`: what
+ * it prints.
+ */
+function runR(file: string, weighted: boolean, prepare: readonly string[], script: readonly string[]): string {
   if (!existsSync('/usr/bin/Rscript')) {
     throw new Error(
       'R is missing: install it with `apt-get install -y --no-install-recommends r-base-core r-cran-survey` (as root), or run npm test as root, which installs it',
     );
   }
-  const result = spawnChild('Rscript', ['-e', script]);
+  const lines = [
+    'suppressMessages(library(survey))',
+    `d <- read.csv("${file}")`,
+    'd$y <- ifelse(d$score >= 9, 1, ifelse(d$score <= 6, -1, 0))',
+    ...prepare,
+    `design <- svydesign(ids = ~account, ${weighted ? 'weights = ~w, ' : ''}data = d)`,
+    ...script,
+  ];
+  const result = spawnChild('Rscript', ['-e', lines.join('\n')]);
   if (result.status !== 0) throw new Error(`Rscript failed: ${result.stderr}`);
-  const [mean, se] = result.stdout.trim().split(' ').map(Number);
+  return result.stdout;
+}
+
+/** R's estimate and standard error of the mean of y = -1, 0, +1 under the clustered design. */
+function reference(file: string, weighted: boolean): { mean: number; se: number } {
+  const printed = runR(
+    file,
+    weighted,
+    [],
+    ['m <- svymean(~y, design)', 'cat(sprintf("%.17g %.17g\\n", coef(m)[[1]], SE(m)[[1]]))'],
+  );
+  const [mean, se] = printed.trim().split(' ').map(Number);
   return { mean, se };
 }
 
@@ -137,23 +152,22 @@ describe('clustered NPS', () => {
         file,
         `account,channel,score,w\n${rows.map((r) => `${r.account},${r.channel},${r.score},${r.weight}`).join('\n')}\n`,
       );
-      const script = [
-        'suppressMessages(library(survey))',
-        `d <- read.csv("${file}")`,
-        'd$y <- ifelse(d$score >= 9, 1, ifelse(d$score <= 6, -1, 0))',
-        `design <- svydesign(ids = ~account, ${weighted ? 'weights = ~w, ' : ''}data = d)`,
-        `for (g in c(${channels.map((c) => `"${c}"`).join(', ')})) {`,
-        '  design <- update(design, own = factor(channel == g, levels = c(FALSE, TRUE)))',
-        '  by <- svyby(~y, ~own, design, svymean, covmat = TRUE)',
-        '  d1 <- svycontrast(by, c(-1, 1))',
-        '  cat(sprintf("%s %.17g %.17g %.17g %.17g\\n", g, coef(by)[[2]], SE(by)[[2]], coef(d1)[[1]], SE(d1)[[1]]))',
-        '}',
-      ].join('\n');
-      const result = spawnChild('Rscript', ['-e', script]);
-      if (result.status !== 0) throw new Error(`Rscript failed: ${result.stderr}`);
+      const printed = runR(
+        file,
+        weighted,
+        [],
+        [
+          `for (g in c(${channels.map((c) => `"${c}"`).join(', ')})) {`,
+          '  design <- update(design, own = factor(channel == g, levels = c(FALSE, TRUE)))',
+          '  by <- svyby(~y, ~own, design, svymean, covmat = TRUE)',
+          '  d1 <- svycontrast(by, c(-1, 1))',
+          '  cat(sprintf("%s %.17g %.17g %.17g %.17g\\n", g, coef(by)[[2]], SE(by)[[2]], coef(d1)[[1]], SE(d1)[[1]]))',
+          '}',
+        ],
+      );
       const design = clusteredGroups(new Map(channels.map((c) => [c, byAccount(rows.filter((r) => r.channel === c))])));
       const z = 1.959963984540054;
-      for (const line of result.stdout.trim().split('\n')) {
+      for (const line of printed.trim().split('\n')) {
         const [channel, mean, se, difference, differenceSe] = line.split(' ');
         const s = summarize(design.tally(channel), { method: 'wald', confidence: 0.95 });
         expect(s.nps / 100).toBeCloseTo(Number(mean), 9);
@@ -201,20 +215,18 @@ describe('clustered NPS', () => {
         file,
         `account,date,score,w\n${rows.map((r) => `${r.account},2025-0${r.month}-10,${r.score},${r.weight}`).join('\n')}\n`,
       );
-      const script = [
-        'suppressMessages(library(survey))',
-        `d <- read.csv("${file}")`,
-        'd$y <- ifelse(d$score >= 9, 1, ifelse(d$score <= 6, -1, 0))',
-        'd$month <- factor(substr(d$date, 1, 7))',
-        `design <- svydesign(ids = ~account, ${weighted ? 'weights = ~w, ' : ''}data = d)`,
-        'by <- svyby(~y, ~month, design, svymean, covmat = TRUE)',
-        'c1 <- svycontrast(by, c(-1, 1, 0))',
-        'c2 <- svycontrast(by, c(0, -1, 1))',
-        'cat(sprintf("%.17g", c(coef(by), SE(by), coef(c1), SE(c1), coef(c2), SE(c2))), "\n")',
-      ].join('\n');
-      const result = spawnChild('Rscript', ['-e', script]);
-      if (result.status !== 0) throw new Error(`Rscript failed: ${result.stderr}`);
-      const [m1, m2, m3, se1, se2, se3, d2, dse2, d3, dse3] = result.stdout.trim().split(/\s+/).map(Number);
+      const printed = runR(
+        file,
+        weighted,
+        ['d$month <- factor(substr(d$date, 1, 7))'],
+        [
+          'by <- svyby(~y, ~month, design, svymean, covmat = TRUE)',
+          'c1 <- svycontrast(by, c(-1, 1, 0))',
+          'c2 <- svycontrast(by, c(0, -1, 1))',
+          'cat(sprintf("%.17g", c(coef(by), SE(by), coef(c1), SE(c1), coef(c2), SE(c2))), "\n")',
+        ],
+      );
+      const [m1, m2, m3, se1, se2, se3, d2, dse2, d3, dse3] = printed.trim().split(/\s+/).map(Number);
       const io = fakeIo();
       const args = [
         'trend',
@@ -273,18 +285,17 @@ describe('clustered NPS', () => {
     const [first, second] = [write(1), write(2)];
     const all = join(temp, 'waves.csv');
     writeFileSync(all, `account,wave,score\n${rows.map((r) => `${r.account},${r.wave},${r.score}`).join('\n')}\n`);
-    const script = [
-      'suppressMessages(library(survey))',
-      `d <- read.csv("${all}")`,
-      'd$y <- ifelse(d$score >= 9, 1, ifelse(d$score <= 6, -1, 0))',
-      'design <- svydesign(ids = ~account, data = d)',
-      'by <- svyby(~y, ~wave, design, svymean, covmat = TRUE)',
-      'd1 <- svycontrast(by, c(1, -1))',
-      'cat(sprintf("%.17g", c(coef(d1), SE(d1))), "\n")',
-    ].join('\n');
-    const result = spawnChild('Rscript', ['-e', script]);
-    if (result.status !== 0) throw new Error(`Rscript failed: ${result.stderr}`);
-    const [difference, se] = result.stdout.trim().split(/\s+/).map(Number);
+    const printed = runR(
+      all,
+      false,
+      [],
+      [
+        'by <- svyby(~y, ~wave, design, svymean, covmat = TRUE)',
+        'd1 <- svycontrast(by, c(1, -1))',
+        'cat(sprintf("%.17g", c(coef(d1), SE(d1))), "\n")',
+      ],
+    );
+    const [difference, se] = printed.trim().split(/\s+/).map(Number);
     const io = fakeIo();
     expect(
       await main(
@@ -321,19 +332,17 @@ describe('clustered NPS', () => {
       file,
       `account,region,date,score,w\n${rows.map((r) => `${r.account},${r.region},2025-0${r.month}-10,${r.score},${r.weight}`).join('\n')}\n`,
     );
-    const script = [
-      'suppressMessages(library(survey))',
-      `d <- read.csv("${file}")`,
-      'd$y <- ifelse(d$score >= 9, 1, ifelse(d$score <= 6, -1, 0))',
-      'd$cell <- factor(paste(d$region, substr(d$date, 1, 7)))',
-      'design <- svydesign(ids = ~account, weights = ~w, data = d)',
-      'by <- svyby(~y, ~cell, design, svymean, covmat = TRUE)',
-      'd1 <- svycontrast(by, c(-1, 1, 0, 0))',
-      'cat(sprintf("%.17g", c(coef(by), SE(by), coef(d1), SE(d1))), "\n")',
-    ].join('\n');
-    const result = spawnChild('Rscript', ['-e', script]);
-    if (result.status !== 0) throw new Error(`Rscript failed: ${result.stderr}`);
-    const figures = result.stdout.trim().split(/\s+/).map(Number);
+    const printed = runR(
+      file,
+      true,
+      ['d$cell <- factor(paste(d$region, substr(d$date, 1, 7)))'],
+      [
+        'by <- svyby(~y, ~cell, design, svymean, covmat = TRUE)',
+        'd1 <- svycontrast(by, c(-1, 1, 0, 0))',
+        'cat(sprintf("%.17g", c(coef(by), SE(by), coef(d1), SE(d1))), "\n")',
+      ],
+    );
+    const figures = printed.trim().split(/\s+/).map(Number);
     const io = fakeIo();
     const args = `trend ${file} --score score --date date --weight w --period month --by region --cluster account --ci-method wald --format json`;
     expect(await main(args.split(' '), io)).toBe(0);
