@@ -46,13 +46,52 @@ export interface FileFormat {
 }
 
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+const TWO_DIGITS = Array.from({ length: 60 }, (_, n) => pad(n));
+const DAY_MS = 86_400_000;
+/** Times after the years ISO 8601 writes in four digits, or before, are written by Date itself. */
+const LAST_FOUR_DIGIT_MS = 253_402_300_800_000;
+const FIRST_FOUR_DIGIT_MS = -62_167_219_200_000;
+
+// The last day written: the rows of one export mostly share a few days, so each is written once.
+let lastDay = Number.NaN;
+let lastDayText = '';
+function dayText(day: number): string {
+  if (day !== lastDay) {
+    const time = new Date(day * DAY_MS);
+    lastDayText = `${pad(time.getUTCFullYear(), 4)}-${pad(time.getUTCMonth() + 1)}-${pad(time.getUTCDate())}`;
+    lastDay = day;
+  }
+  return lastDayText;
+}
+
+/** A whole number of milliseconds as its UTC day and time of day, when in the years 0 to 9999. */
+function utcFields(ms: number) {
+  if (!Number.isInteger(ms) || ms < FIRST_FOUR_DIGIT_MS || ms >= LAST_FOUR_DIGIT_MS) return undefined;
+  const day = Math.floor(ms / DAY_MS);
+  const into = ms - day * DAY_MS;
+  const seconds = Math.floor(into / 1000);
+  return {
+    day: dayText(day),
+    time: `${TWO_DIGITS[Math.floor(seconds / 3600)]}:${TWO_DIGITS[Math.floor(seconds / 60) % 60]}:${TWO_DIGITS[seconds % 60]}`,
+    seconds,
+    milliseconds: into % 1000,
+  };
+}
 
 /** A wall time (UTC fields) as text: the day, and its time when it has one (to the second). */
 export function wallText(ms: number): string {
+  const fields = utcFields(ms);
+  if (fields) return fields.seconds === 0 ? fields.day : `${fields.day} ${fields.time}`;
   const time = new Date(ms);
   const day = `${pad(time.getUTCFullYear(), 4)}-${pad(time.getUTCMonth() + 1)}-${pad(time.getUTCDate())}`;
   const seconds = time.getUTCHours() * 3600 + time.getUTCMinutes() * 60 + time.getUTCSeconds();
   return seconds === 0
     ? day
     : `${day} ${pad(time.getUTCHours())}:${pad(time.getUTCMinutes())}:${pad(time.getUTCSeconds())}`;
+}
+
+/** An instant as Date's toISOString writes it (UTC, to the millisecond, with its Z), without a Date per row. */
+export function instantText(ms: number): string {
+  const fields = utcFields(ms);
+  return fields ? `${fields.day}T${fields.time}.${pad(fields.milliseconds, 3)}Z` : new Date(ms).toISOString();
 }

@@ -1,6 +1,9 @@
-import type { AsyncBuffer, ColumnData, FileMetaData, SchemaElement } from 'hyparquet';
+import type { AsyncBuffer, CompressionCodec, FileMetaData, RowGroup, SchemaElement, SchemaTree } from 'hyparquet';
+import { convert, DEFAULT_PARSERS } from 'hyparquet/src/convert.js';
+import { isFlatColumn } from 'hyparquet/src/schema.js';
 import { inputError, usageError } from '../../errors.js';
-import { type FileFormat, type RowTable, wallText } from './format.js';
+import { type FileFormat, instantText, type RowTable, wallText } from './format.js';
+import { type ChunkReading, type ColumnDecoder, chunkCells } from './parquet-chunk.js';
 
 /*
  * Parquet files (warehouse exports) as a table of rows: the top-level column names, then the rows
@@ -63,12 +66,13 @@ export async function parquetTable(path: string, name: string): Promise<RowTable
   }
   const damage = schemaDamage(metadata.schema) ?? chunkOutside(metadata, file.byteLength);
   if (damage) throw refused(damage);
-  let children: ReturnType<typeof parquetSchema>['children'];
+  let schemaRoot: SchemaTree;
   try {
-    children = parquetSchema(metadata).children;
+    schemaRoot = parquetSchema(metadata);
   } catch (err) {
     throw broken(err);
   }
+  const children = schemaRoot.children;
   const columns = children.map((c) => c.element.name);
   const instants = children.map((c) => {
     const logical = c.element.logical_type as { type?: string; isAdjustedToUTC?: boolean } | undefined;
@@ -77,9 +81,28 @@ export async function parquetTable(path: string, name: string): Promise<RowTable
       ? Boolean(logical.isAdjustedToUTC)
       : /^TIMESTAMP_/.test(String(c.element.converted_type ?? ''));
   });
-  // Top-level columns without children come as flat arrays of values: read column by column.
-  const flat = children.map((c) => c.children.length === 0);
-  const nanosPerUnit = children.map((c) => timeUnit(c.element));
+  // Flat columns are read page by page; a column of lists or groups goes through hyparquet's assembly.
+  const flat = children.map((c) => isFlatColumn([schemaRoot, c]));
+  const cooks = children.map((c) => {
+    const nanos = timeUnit(c.element);
+    return (value: unknown) => cooked(value, nanos);
+  });
+  /** How to read column i's chunks in a row group (its codec may differ from group to group). */
+  const readingOf = (i: number, codec: CompressionCodec): ChunkReading => {
+    const { element } = children[i];
+    const decoder: ColumnDecoder = {
+      pathInSchema: [columns[i]],
+      type: element.type!,
+      element,
+      schemaPath: [schemaRoot, children[i]],
+      codec,
+      parsers: { ...DEFAULT_PARSERS, ...RAW },
+      compressors,
+    };
+    // A time's integers stay as stored: only the rows shown become times.
+    const asStored = element.type === 'INT64' && timeUnit(element) !== undefined;
+    return { decoder, convert: asStored ? (stored) => stored : (stored) => convert(stored, decoder), cook: cooks[i] };
+  };
   async function rows(
     onRow: (cells: string[]) => void,
     from: number,
@@ -88,48 +111,53 @@ export async function parquetTable(path: string, name: string): Promise<RowTable
   ): Promise<void> {
     const read = wanted ?? columns.map((_, i) => i);
     const cells: string[] = new Array(columns.length).fill('');
-    const names = read.map((i) => columns[i]);
-    const columnar = read.every((i) => flat[i]);
-    // A few rows (the sample) of a whole row group: its strings and times are decoded as they are
-    // shown, not all of them as the group is read.
-    const lazy = columnar && until - from <= LAZY_ROWS;
     let groupStart = 0;
     for (const group of metadata.row_groups) {
       const groupEnd = groupStart + Number(group.num_rows);
       const rowStart = Math.max(from, groupStart);
       const rowEnd = Math.min(groupEnd, until);
+      const first = groupStart;
       groupStart = groupEnd;
       if (rowStart >= rowEnd) continue;
-      // Each column's values as decoded, in pieces that may reach outside the rows asked for.
-      const pieces = new Map<string, ColumnData[]>(names.map((name) => [name, []]));
-      let values: unknown[][] = [];
+      let at: ((row: number) => unknown)[];
       try {
-        await parquetRead({
-          file,
-          metadata,
-          rowStart,
-          rowEnd,
-          columns: names,
-          compressors,
-          ...(lazy ? { parsers: RAW } : {}),
-          ...(columnar
-            ? { onChunk: (chunk: ColumnData) => pieces.get(chunk.columnName)?.push(chunk) }
-            : { onComplete: (done: unknown[][]) => (values = done) }),
-        });
+        at = read.every((i) => flat[i])
+          ? await Promise.all(read.map((i) => flatCells(group, i, rowEnd - first)))
+          : await assembled(read, rowStart, rowEnd, first);
       } catch (err) {
         throw broken(err);
       }
-      const at = columnar
-        ? names.map((name) => valueAt(pieces.get(name)!))
-        : names.map((_, k) => (row: number) => values[row - rowStart][k]);
       for (let row = rowStart; row < rowEnd; row++) {
         for (let k = 0; k < read.length; k++) {
           const i = read[k];
-          cells[i] = cellText(lazy ? cooked(at[k](row), nanosPerUnit[i]) : at[k](row), instants[i]);
+          cells[i] = cellText(at[k](row - first), instants[i]);
         }
         onRow(cells);
       }
     }
+  }
+  /** Column i's cells in a row group, rows 0 up to at least `rows`, by the group's own row index. */
+  async function flatCells(group: RowGroup, i: number, rows: number): Promise<(row: number) => unknown> {
+    const chunk = group.columns.find((c) => c.meta_data?.path_in_schema.join('.') === columns[i])?.meta_data;
+    if (!chunk) throw new Error(`column "${columns[i]}" has no chunk in a row group`);
+    const start = Number(chunk.dictionary_page_offset || chunk.data_page_offset);
+    const bytes = await file.slice(start, start + Number(chunk.total_compressed_size));
+    return chunkCells(bytes, readingOf(i, chunk.codec), rows);
+  }
+  /** The cells of rows [rowStart, rowEnd) as hyparquet assembles them, lists and groups included. */
+  async function assembled(read: readonly number[], rowStart: number, rowEnd: number, first: number) {
+    let values: unknown[][] = [];
+    const names = read.map((i) => columns[i]);
+    await parquetRead({
+      file,
+      metadata,
+      rowStart,
+      rowEnd,
+      columns: names,
+      compressors,
+      onComplete: (v) => (values = v),
+    });
+    return names.map((_, k) => (row: number) => values[row + first - rowStart]?.[k]);
   }
   return { header: columns, rows };
 }
@@ -176,9 +204,6 @@ function chunkOutside(metadata: FileMetaData, size: number): string | undefined 
   return undefined;
 }
 
-/** Rows read this few at a time have their strings and times decoded only as they are shown. */
-const LAZY_ROWS = 10_000;
-
 const keep = (value: unknown) => value;
 /** Parsers that leave strings as their bytes and times as their integers: `cooked` makes them values. */
 const RAW = {
@@ -203,27 +228,18 @@ function timeUnit(e: SchemaElement): bigint | undefined {
 /** A raw cell as the default parsers would have made it: bytes as text, a time's integer as a Date. */
 function cooked(cell: unknown, nanos: bigint | undefined): unknown {
   if (cell instanceof Uint8Array) return utf8.decode(cell);
-  if (typeof cell === 'bigint' && nanos !== undefined) return new Date(Number(cell / (1_000_000n / nanos)));
+  if (typeof cell === 'bigint' && nanos !== undefined)
+    // Milli- and microseconds are exact as doubles for any date a survey holds; nanoseconds are not.
+    return new Date(nanos === 1n ? Number(cell / 1_000_000n) : Math.trunc(Number(cell) / Number(1_000_000n / nanos)));
   return cell;
 }
 
 function cellText(cell: unknown, instant: boolean): string {
   if (cell === null || cell === undefined) return '';
   if (cell instanceof Date)
-    return Number.isNaN(cell.getTime()) ? '' : instant ? cell.toISOString() : wallText(cell.getTime());
+    return Number.isNaN(cell.getTime()) ? '' : (instant ? instantText : wallText)(cell.getTime());
   if (typeof cell === 'boolean') return cell ? 'TRUE' : 'FALSE';
   if (typeof cell === 'object')
     return JSON.stringify(cell, (_key, value) => (typeof value === 'bigint' ? String(value) : value));
   return String(cell);
-}
-
-/** The value of a column at a row, from the pieces it was decoded in (in row order). */
-function valueAt(pieces: ColumnData[]): (row: number) => unknown {
-  pieces.sort((a, b) => a.rowStart - b.rowStart);
-  let i = 0;
-  return (row) => {
-    while (i < pieces.length - 1 && row >= pieces[i].rowEnd) i++;
-    const piece = pieces[i];
-    return piece && row >= piece.rowStart && row < piece.rowEnd ? piece.columnData[row - piece.rowStart] : undefined;
-  };
 }
