@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { strToU8, zipSync } from 'fflate';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
-import { workbookAsCsv } from '../../src/io/source/workbook.js';
+import { workbookTable } from '../../src/io/source/workbook.js';
 import { fakeIo } from '../helpers/fake-io.js';
 
 /*
@@ -46,14 +46,23 @@ function workbook(
   return path;
 }
 
+/** The sheet's rows as the CSV lines they stand for: the header on its line, each row on its own, blank lines between. */
 async function csvOf(path: string, sheet?: string): Promise<{ text: string; sheet: string; sheets: string[] }> {
-  const read = workbookAsCsv(path, path, sheet);
-  const chunks: Buffer[] = [];
-  for await (const chunk of read.stream) chunks.push(chunk as Buffer);
-  return { text: Buffer.concat(chunks).toString('utf8'), sheet: read.sheet, sheets: read.sheets };
+  const read = await workbookTable(path, path, sheet);
+  const lines: string[] = [];
+  const put = (cells: readonly string[], line: number) => {
+    while (lines.length < line - 1) lines.push('');
+    lines.push(cells.map(quoted).join(','));
+  };
+  // The header is on row 1 in these sheets.
+  put(read.table.header, 1);
+  await read.table.rows((cells, line) => put(cells, line), 0);
+  return { text: `${lines.join('\n')}\n`, sheet: read.sheet, sheets: read.sheets };
 }
 
-describe('workbookAsCsv', () => {
+const quoted = (text: string): string => (/[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text);
+
+describe('workbookTable', () => {
   const rows =
     '<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c><c r="C1" t="s"><v>2</v></c><c r="D1" t="s"><v>3</v></c></row>' +
     // Row 2 is left out (empty); row 3 skips column B.
@@ -98,7 +107,9 @@ describe('workbookAsCsv', () => {
   it('reads the first sheet unless told, and says which sheets there are when the name is wrong', async () => {
     const path = workbook('first.xlsx', rows, { strings });
     expect((await csvOf(path)).text).toBe('read me\n');
-    expect(() => workbookAsCsv(path, 'first.xlsx', 'Data')).toThrow('--sheet Data: first.xlsx has no such sheet');
+    await expect(workbookTable(path, 'first.xlsx', 'Data')).rejects.toThrow(
+      '--sheet Data: first.xlsx has no such sheet',
+    );
   });
 
   it.each([
@@ -247,11 +258,45 @@ describe('workbookAsCsv', () => {
     expect(lines[1_048_575].endsWith(',7')).toBe(true);
   });
 
-  it('refuses a truncated workbook as an input error', () => {
+  it('refuses a truncated workbook as an input error', async () => {
     const path = join(temp, 'truncated.xlsx');
     writeFileSync(path, zipSync({ 'a.txt': strToU8('x'.repeat(1000)) }).subarray(0, 60));
-    expect(() => workbookAsCsv(path, 'truncated.xlsx', undefined)).toThrow(
+    await expect(workbookTable(path, 'truncated.xlsx', undefined)).rejects.toThrow(
       'cannot read truncated.xlsx as an Excel workbook: it is not a complete zip archive',
     );
+  });
+
+  it('takes the first row holding a value as the header, on its own line, and says a sheet without one is empty', async () => {
+    // Rows 1 and 2 hold nothing (a formatted cell, no value); the header is on row 3.
+    const path = workbook(
+      'late-header.xlsx',
+      '<row r="1"><c r="A1" s="1"/></row><row r="2"/>' +
+        '<row r="3"><c r="A3" t="inlineStr"><is><t>score</t></is></c></row><row r="5"><c r="A5"><v>9</v></c></row>',
+    );
+    const read = await workbookTable(path, 'late-header.xlsx', '2');
+    expect(read.table.header).toEqual(['score']);
+    const rows: [string[], number][] = [];
+    await read.table.rows((cells, line) => rows.push([[...cells], line]), 0);
+    expect(rows).toEqual([[['9'], 5]]);
+    const empty = workbook('empty.xlsx', '<row r="1"><c r="A1" s="1"/></row>');
+    await expect(workbookTable(empty, 'empty.xlsx', '2')).rejects.toMatchObject({
+      exitCode: 3,
+      message: 'empty.xlsx is empty: its sheet "Svar & betyg" holds no values',
+    });
+  });
+
+  it('excludes a row with more filled cells than the header, as its CSV line; a cell of lines and commas is one comment', async () => {
+    const comment = Array.from({ length: 5 }, (_, i) => `line ${i}, more, words, here`).join('\n');
+    const path = workbook(
+      'cells.xlsx',
+      '<row r="1"><c r="A1" t="inlineStr"><is><t>score</t></is></c><c r="B1" t="inlineStr"><is><t>comment</t></is></c></row>' +
+        `<row r="2"><c r="A2"><v>9</v></c><c r="B2" t="inlineStr"><is><t>${comment}</t></is></c></row>` +
+        '<row r="3"><c r="A3"><v>3</v></c><c r="B3" t="inlineStr"><is><t>ok</t></is></c><c r="C3"><v>7</v></c></row>' +
+        '<row r="4"><c r="A4"><v>10</v></c><c r="B4" t="inlineStr"><is><t>fine</t></is></c></row>',
+    );
+    const io = fakeIo();
+    expect(await main(['report', path, '--sheet', '2', '--format', 'json'], io), io.err()).toBe(0);
+    expect(io.err()).toContain(`nps: warning: ${path}: line 3 has 3 fields where the header has 2: it is excluded`);
+    expect(JSON.parse(io.out()).meta.rows).toMatchObject({ read: 3, used: 2, excluded: { broken_record: 1 } });
   });
 });

@@ -13,26 +13,35 @@ export interface Source {
   readonly name: string;
   /** The file path of a text file, whose parts threads may read; absent for standard input and workbooks. */
   readonly path?: string;
-  /** For an Excel workbook, the sheet read (its rows come as CSV). */
+  /** For an Excel workbook, the sheet read. */
   readonly sheet?: string;
   /** What the rows were read from, when not a text file: an xlsx sheet, Parquet. */
   readonly described?: string;
   /** Size in bytes when known (files), for progress. */
   readonly size?: number;
-  /** The bytes of a text source (a file, a pipe, standard input, a workbook's sheet as CSV). */
+  /** The bytes of a text source (a file, a pipe, standard input). */
   readonly stream?: Readable;
-  /** The rows of a source that holds values, not text (Parquet). */
+  /** The rows of a source that holds cells, not text (a workbook, Parquet). */
   readonly table?: RowTable;
 }
 
-/** A table that arrives as rows of values, not as text to parse. */
+/** A table that arrives as rows of cells, not as text to parse (a workbook's sheet, Parquet). */
 export interface RowTable {
   readonly header: readonly string[];
+  /** What reads it, as the meta names the reader: `xlsx`, `parquet`. */
+  readonly reader: string;
   /**
-   * Hands each row from index `from` (up to `until`) to `onRow`, its cells as text, in one array
-   * reused from row to row; with `wanted`, only those columns are read, the others left empty.
+   * Hands each row from index `from` (up to `until`) to `onRow`, with the line it would be on as
+   * CSV; with `wanted`, only those columns need be read, the others may be left empty. A row has
+   * as many cells as the header, or more when the row holds more; the array may be reused from row
+   * to row.
    */
-  rows(onRow: (cells: string[]) => void, from: number, wanted?: readonly number[], until?: number): Promise<void>;
+  rows(
+    onRow: (cells: string[], line: number) => void,
+    from: number,
+    wanted?: readonly number[],
+    until?: number,
+  ): Promise<void>;
 }
 
 /** A file format known by its first bytes (a workbook, Parquet); a file no format claims is read as text. */

@@ -104,7 +104,7 @@ export async function parquetTable(path: string, name: string): Promise<RowTable
     return { decoder, convert: asStored ? (stored) => stored : (stored) => convert(stored, decoder), cook: cooks[i] };
   };
   async function rows(
-    onRow: (cells: string[]) => void,
+    onRow: (cells: string[], line: number) => void,
     from: number,
     wanted?: readonly number[],
     until = Infinity,
@@ -128,11 +128,14 @@ export async function parquetTable(path: string, name: string): Promise<RowTable
         throw broken(err);
       }
       for (let row = rowStart; row < rowEnd; row++) {
+        // A reader downstream may have added cells to the array (a join does): a row has the table's.
+        if (cells.length !== columns.length) cells.length = columns.length;
         for (let k = 0; k < read.length; k++) {
           const i = read[k];
           cells[i] = cellText(at[k](row - first), instants[i]);
         }
-        onRow(cells);
+        // The header is line 1, as in the CSV the table would be written as.
+        onRow(cells, row + 2);
       }
     }
   }
@@ -159,7 +162,7 @@ export async function parquetTable(path: string, name: string): Promise<RowTable
     });
     return names.map((_, k) => (row: number) => values[row + first - rowStart]?.[k]);
   }
-  return { header: columns, rows };
+  return { header: columns, reader: 'parquet', rows };
 }
 
 /**

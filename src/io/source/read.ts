@@ -73,8 +73,8 @@ export interface ReadResult {
   readonly warnedBroken: boolean;
 }
 
-/** Which reader reads the records: the byte scanner, csv-parse (the reference), or Parquet's rows. */
-export type ReaderName = 'fast' | 'csv-parse' | 'parquet';
+/** Which reader reads the records: the byte scanner, csv-parse (the reference), or a table's own (`xlsx`, `parquet`). */
+export type ReaderName = string;
 
 /** A quoted field running over more lines than this is a stray quote, whatever the lines hold. */
 const MAX_FIELD_LINES = 100;
@@ -104,7 +104,7 @@ export async function readTable(
   prepare: (head: TableHead) => RecordSink,
 ): Promise<ReadResult> {
   const source = await openSource(spec, io, options.sheet, options);
-  if (source.table) return readRows(source, source.table, options, prepare);
+  if (source.table) return readRows(source, source.table, options, prepare, io);
   const progress = progressFor(source.name, source.size, io);
   let parser: Parser | undefined;
   let fast: FastRecords | undefined;
@@ -289,23 +289,34 @@ export async function readTable(
 }
 
 /**
- * Reads a table whose rows come as values (Parquet): the header and a sample of whole rows, then
- * the rest of the rows with only the columns the sink reads. Row i is on line i + 2, after the
- * header's line, as in the CSV the table would be written as.
+ * Reads a table whose rows come as cells (a workbook's sheet, Parquet): the header and a sample
+ * of whole rows, then the rest of the rows with only the columns the sink reads. A row with more
+ * filled cells than the header is excluded, as its CSV line would be.
  */
 async function readRows(
   source: Source,
   table: RowTable,
   options: ReadOptions,
   prepare: (head: TableHead) => RecordSink,
+  io: Io,
 ): Promise<ReadResult> {
   const header = table.header.map((h) => h.trim());
   if (header.length === 0 || header.every((h) => h === ''))
     throw inputError(`${source.name} has no columns`, 'export the table again, with its columns');
   const sample: string[][] = [];
-  await table.rows((cells) => sample.push([...cells]), 0, undefined, SAMPLE_RECORDS);
+  const sampleLines: number[] = [];
+  await table.rows(
+    (cells, line) => {
+      sample.push([...cells]);
+      sampleLines.push(line);
+    },
+    0,
+    undefined,
+    SAMPLE_RECORDS,
+  );
   const extra = options.extraHeaderRows?.(header, sample.slice(0, 3)) ?? 0;
   const headerRows = sample.splice(0, extra);
+  sampleLines.splice(0, extra);
   const dialect: Dialect = { delimiter: ',', bom: false, sepLine: false };
   const sink = prepare({
     source,
@@ -314,14 +325,31 @@ async function readRows(
     header,
     sample,
     headerRows,
-    reader: 'parquet',
+    reader: table.reader,
   });
-  if (options.headOnly) return { stopped: false, lastLine: 1 + extra + sample.length, warnedBroken: false };
-  let line = 1 + extra;
-  for (const record of sample) sink(record, ++line);
-  // Records of the wanted columns only, in an array reused from row to row, as the sink allows.
-  await table.rows((cells) => sink(sink.wanted ? cells : [...cells], ++line), extra + sample.length, sink.wanted);
-  return { stopped: false, lastLine: line, warnedBroken: false };
+  let lastLine = sampleLines.at(-1) ?? 1;
+  if (options.headOnly) return { stopped: false, lastLine, warnedBroken: false };
+  let warnedBroken = false;
+  const deliver = (cells: string[], line: number) => {
+    lastLine = line;
+    const broken =
+      cells.length > header.length && cells.slice(header.length).some((cell) => cell.trim() !== '')
+        ? { line, lines: 1 }
+        : undefined;
+    if (broken && !warnedBroken) {
+      warnedBroken = true;
+      io.stderr.write(`nps: warning: ${source.name}: ${describeBroken(broken, cells.length, header.length)}\n`);
+    }
+    sink(cells, line, broken);
+  };
+  for (const [i, record] of sample.entries()) deliver(record, sampleLines[i]);
+  // Records of the wanted columns only, in an array the table may reuse from row to row, as the sink allows.
+  await table.rows(
+    (cells, line) => deliver(sink.wanted ? cells : [...cells], line),
+    extra + sample.length,
+    sink.wanted,
+  );
+  return { stopped: false, lastLine, warnedBroken };
 }
 
 /** Where a part of an input starts, and what its reader needs to know from the input's head. */

@@ -1,14 +1,14 @@
 import { closeSync, createReadStream, fstatSync, openSync, readSync, statSync } from 'node:fs';
-import { Readable } from 'node:stream';
 import { Inflate, inflateSync } from 'fflate';
 import { inputError, usageError } from '../../errors.js';
-import { type FileFormat, wallText } from './format.js';
+import { type FileFormat, type RowTable, wallText } from './format.js';
 import { MAX_LINE_BYTES } from './lines.js';
 
 /*
- * Excel workbooks (.xlsx) as the CSV the rest of the reading knows: the chosen sheet's rows, in
- * UTF-8, numbers as written, date cells as wall-clock text, sheet row N as line N. So column
- * detection, presets, filters and the row accounting are those of CSV.
+ * Excel workbooks (.xlsx) as a table of rows: the chosen sheet's first row that holds a value is
+ * the header, then its rows as cells of text (numbers as written, date cells as wall-clock text),
+ * sheet row N on line N, so column detection, presets, filters and the row accounting are those
+ * of the CSV the sheet would be saved as. A cell cannot swallow rows, as a stray quote in CSV can.
  *
  * A workbook is a zip of XML files. The sheet is inflated and scanned as it is read, a row at a
  * time, so memory does not grow with its rows; the shared strings (each distinct text once) and
@@ -19,12 +19,12 @@ import { MAX_LINE_BYTES } from './lines.js';
 export const isZip = (head: Uint8Array): boolean =>
   head.length >= 4 && head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04;
 
-/** An .xlsx workbook: its sheet's rows as CSV text, the first sheet unless --sheet names another. */
+/** An .xlsx workbook: its sheet's rows, the first sheet unless --sheet names another. */
 export const workbook: FileFormat = {
   kind: 'an Excel workbook',
   matches: isZip,
   async open(path, io, sheet) {
-    const read = workbookAsCsv(path, path, sheet);
+    const read = await workbookTable(path, path, sheet);
     if (sheet === undefined && read.sheets.length > 1) {
       io.stderr.write(
         `nps: note: ${path} has ${read.sheets.length} sheets: reading the first, ${JSON.stringify(read.sheet)} (choose another with --sheet)\n`,
@@ -34,7 +34,7 @@ export const workbook: FileFormat = {
       name: path,
       sheet: read.sheet,
       described: `xlsx, sheet ${JSON.stringify(read.sheet)}`,
-      stream: read.stream,
+      table: read.table,
     };
   },
 };
@@ -51,12 +51,12 @@ interface Entry {
   readonly offset: number;
 }
 
-/** The chosen sheet's rows as CSV bytes, its name, and the names of all the workbook's sheets. */
-export function workbookAsCsv(
+/** The chosen sheet as a table of rows, its name, and the names of all the workbook's sheets. */
+export async function workbookTable(
   path: string,
   name: string,
   sheet: string | undefined,
-): { sheet: string; sheets: string[]; stream: Readable } {
+): Promise<{ sheet: string; sheets: string[]; table: RowTable }> {
   const broken = (why: string) =>
     inputError(
       `cannot read ${name} as an Excel workbook: ${why}`,
@@ -106,12 +106,44 @@ export function workbookAsCsv(
   } finally {
     closeSync(fd);
   }
+  const context = { strings, dates, epoch };
+  const sheetRows = () => rowsOf(path, chosen.entry, context, broken);
+  let header: SheetRow | undefined;
+  for await (const batch of sheetRows()) {
+    header = batch.find((row) => !blank(row.cells));
+    if (header) break;
+  }
+  if (!header)
+    throw inputError(
+      `${name} is empty: its sheet ${JSON.stringify(chosen.name)} holds no values`,
+      'choose the sheet with the answers with --sheet, or export the survey again',
+    );
+  const headerLine = header.line;
+  /** Hands the rows after the header that hold a value, numbered from 0, from `from` up to `until`. */
+  async function rows(
+    onRow: (cells: string[], line: number) => void,
+    from: number,
+    _wanted?: unknown,
+    until = Infinity,
+  ) {
+    let index = 0;
+    for await (const batch of sheetRows()) {
+      for (const { line, cells } of batch) {
+        if (line <= headerLine || blank(cells)) continue;
+        if (index >= until) return;
+        if (index++ >= from) onRow(cells, line);
+      }
+    }
+  }
   return {
     sheet: chosen.name,
     sheets: sheets.map((s) => s.name),
-    stream: Readable.from(sheetCsv(path, chosen.entry, { strings, dates, epoch }, broken)),
+    table: { header: header.cells, reader: 'xlsx', rows },
   };
 }
+
+/** A row with no value, as a blank line of CSV: no cells, or one empty one. */
+const blank = (cells: readonly string[]) => cells.length === 0 || (cells.length === 1 && cells[0] === '');
 
 function pick<S extends { name: string }>(sheets: readonly S[], wanted: string | undefined, name: string): S {
   if (wanted === undefined) return sheets[0];
@@ -372,13 +404,19 @@ async function* inflated(path: string, entry: Entry, broken: (why: string) => Er
   yield* out.splice(0);
 }
 
-/** The sheet's rows as CSV lines, a blank line for each row the sheet leaves out, so row N is line N. */
-async function* sheetCsv(
+/** A row of the sheet: its number (the line it would be on as CSV) and its cells. */
+interface SheetRow {
+  line: number;
+  cells: string[];
+}
+
+/** The sheet's rows, in batches (one per chunk inflated), each with its number. */
+async function* rowsOf(
   path: string,
   entry: Entry,
   context: SheetContext,
   broken: (why: string) => Error,
-): AsyncGenerator<Buffer> {
+): AsyncGenerator<SheetRow[]> {
   const decoder = new TextDecoder('utf-8');
   let pending = '';
   let row = 0;
@@ -393,22 +431,18 @@ async function* sheetCsv(
     if (end < 0 && pending.length > MAX_ROW_CHARACTERS)
       throw broken(`a row of the sheet runs past ${MAX_ROW_CHARACTERS / 1024 / 1024} MB`);
     if (end < 0) continue;
-    const lines: string[] = [];
+    const rows: SheetRow[] = [];
     for (const m of elements(pending.slice(0, end + 6), 'row')) {
       const reference = attribute(m.attributes, 'r');
       const number = reference === undefined ? row + 1 : Number(reference);
       // Excel's rows are 1 to 1,048,576, in order: anything else is a damaged (or hostile) sheet.
       if (!Number.isInteger(number) || number <= row || number > MAX_ROWS)
         throw broken(`row ${JSON.stringify(reference)} after row ${row}`);
-      while (row < number - 1) {
-        lines.push('');
-        row++;
-      }
-      lines.push(m.inner === undefined ? '' : rowCsv(m.inner, context, broken));
+      rows.push({ line: number, cells: m.inner === undefined ? [] : rowCells(m.inner, context, broken) });
       row = number;
     }
     pending = pending.slice(end + 6);
-    if (lines.length > 0) yield Buffer.from(`${lines.join('\n')}\n`, 'utf8');
+    if (rows.length > 0) yield rows;
   }
   // A sheet cut short (and packed again) unzips whole: only its missing end says so.
   if (/<row[\s>]/.test(pending) || !pending.includes('</worksheet>'))
@@ -422,7 +456,7 @@ const MAX_ROW_CHARACTERS = MAX_LINE_BYTES;
 const MAX_ROWS = 1_048_576;
 const MAX_COLUMNS = 16_384;
 
-function rowCsv(xml: string, context: SheetContext, broken: (why: string) => Error): string {
+function rowCells(xml: string, context: SheetContext, broken: (why: string) => Error): string[] {
   const cells: string[] = [];
   const unclosed = () => {
     throw broken('a row of the sheet is damaged (a <c> is never closed)');
@@ -432,9 +466,9 @@ function rowCsv(xml: string, context: SheetContext, broken: (why: string) => Err
     const column = reference ? columnIndex(reference) : cells.length;
     if (column < cells.length || column >= MAX_COLUMNS) throw broken(`cell ${JSON.stringify(reference)} out of place`);
     while (cells.length < column) cells.push('');
-    cells.push(quoted(cellText(m.attributes, m.inner ?? '', context, broken)));
+    cells.push(cellText(m.attributes, m.inner ?? '', context, broken));
   }
-  return cells.join(',');
+  return cells;
 }
 
 /** A1 -> 0, AA7 -> 26. */
@@ -474,6 +508,3 @@ function cellText(attributes: string, inner: string, context: SheetContext, brok
 function dateText(serial: number, epoch: number): string {
   return Number.isFinite(serial) ? wallText(epoch + Math.round(serial * 86_400) * 1000) : '';
 }
-
-/** A CSV field: quoted when it holds a quote, a comma or a line break. */
-export const quoted = (text: string): string => (/[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text);
