@@ -139,6 +139,7 @@ const THREADED: Readonly<Record<string, readonly string[]>> = {
   compare: ['--period', '2024-06', '--vs', '2024-05'],
   themes: ['--comment', 'comment'],
   drivers: ['--numeric', 'id', '--categorical', 'channel'],
+  followup: ['--category', 'promoter'],
 };
 
 describe('every command that offers --threads reads on threads', () => {

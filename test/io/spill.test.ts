@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { NpsError } from '../../src/errors.js';
-import { type LineCodec, SortedSpill, SpillFolder } from '../../src/io/scan/spill.js';
+import { type LineCodec, type Listing, SortedListing, SpillFolder } from '../../src/io/scan/spill.js';
 import { ownTmpdir } from '../helpers/own-tmpdir.js';
 
 interface Item {
@@ -34,36 +34,50 @@ describe('a sorted listing that spills to temporary files', () => {
     await fc.assert(
       fc.asyncProperty(items, fc.integer({ min: 1, max: 30 }), async (raw, runItems) => {
         const folder = new SpillFolder();
-        const spill = new SortedSpill<Item>(folder, byTimeThenOrder, codec, runItems);
+        const listing = new SortedListing<Item>(folder.path, byTimeThenOrder, codec, runItems);
+        const list = listing.empty();
         const all = raw.map((r, order) => ({ ...r, order }));
-        for (const item of all) spill.add(item);
-        expect(spill.count).toBe(all.length);
-        expect(await collect(spill.sorted())).toEqual([...all].sort(byTimeThenOrder));
+        for (const item of all) listing.add(list, item);
+        expect(list.count).toBe(all.length);
+        expect(await collect(listing.sorted(list))).toEqual([...all].sort(byTimeThenOrder));
         folder.remove();
       }),
       { seed: 20261129, numRuns: 100 },
     );
   });
 
-  it('takes another listing whole: its held items and its runs', async () => {
-    const folder = new SpillFolder();
-    const a = new SortedSpill<Item>(folder, byTimeThenOrder, codec, 4);
-    const b = new SortedSpill<Item>(folder, byTimeThenOrder, codec, 4);
-    const all = Array.from({ length: 23 }, (_, order) => ({ time: (order * 7) % 5, order, text: `t${order}` }));
-    for (const [i, item] of all.entries()) (i % 3 === 0 ? a : b).add(item);
-    a.absorb(b);
-    expect(a.count).toBe(23);
-    expect(await collect(a.sorted())).toEqual([...all].sort(byTimeThenOrder));
-    folder.remove();
+  it('takes in listings of the items that came after its own, runs and all, as one listing of them all', async () => {
+    // Three parts of a reading, each listed apart (as threads do) with orders counted from 0.
+    await fc.assert(
+      fc.asyncProperty(items, items, items, fc.integer({ min: 1, max: 12 }), async (x, y, z, runItems) => {
+        const folder = new SpillFolder();
+        const listing = new SortedListing<Item>(folder.path, byTimeThenOrder, codec, runItems);
+        const listOf = (part: typeof x): Listing<Item> => {
+          const list = listing.empty();
+          for (const item of part) listing.add(list, { ...item, order: list.count });
+          return list;
+        };
+        const [a, b, c] = [listOf(x), listOf(y), listOf(z)];
+        // The later two taken in first, then by the first: offsets add up.
+        listing.absorb(b, c);
+        listing.absorb(a, b);
+        const all = [...x, ...y, ...z].map((item, order) => ({ ...item, order }));
+        expect(a.count).toBe(all.length);
+        expect(await collect(listing.sorted(a))).toEqual([...all].sort(byTimeThenOrder));
+        folder.remove();
+      }),
+      { seed: 20261203, numRuns: 60 },
+    );
   });
 
   it('writes nothing until a batch is full, and removes its folder', async () => {
     const before = folders();
     const folder = new SpillFolder();
-    const spill = new SortedSpill<Item>(folder, byTimeThenOrder, codec, 10);
-    for (let order = 0; order < 9; order++) spill.add({ time: order, order, text: '' });
+    const listing = new SortedListing<Item>(folder.path, byTimeThenOrder, codec, 10);
+    const list = listing.empty();
+    for (let order = 0; order < 9; order++) listing.add(list, { time: order, order, text: '' });
     expect(folders()).toBe(before);
-    spill.add({ time: 9, order: 9, text: '' });
+    listing.add(list, { time: 9, order: 9, text: '' });
     expect(folders()).toBe(before + 1);
     folder.remove();
     expect(folders()).toBe(before);
@@ -76,12 +90,14 @@ describe('a temporary folder that cannot be written', () => {
     process.env.TMPDIR = '/nonexistent-nps-tmp';
     try {
       const folder = new SpillFolder();
+      const listing = new SortedListing<Item>(folder.path, byTimeThenOrder, codec, 1);
       let error: unknown;
       try {
-        folder.next();
+        listing.add(listing.empty(), { time: 0, order: 0, text: '' });
       } catch (err) {
         error = err;
       }
+      folder.remove();
       expect(error).toBeInstanceOf(NpsError);
       expect((error as NpsError).exitCode).toBe(3);
       expect((error as NpsError).message).toBe(

@@ -1,10 +1,10 @@
 import { InvalidArgumentError, Option } from 'commander';
 import { CATEGORIES, type Category, classify } from '../../core/classify.js';
-import type { Fold } from '../../core/fold.js';
+import { type Fold, recipe } from '../../core/fold.js';
 import { usageError } from '../../errors.js';
 import { detectAgent, detectChannel, detectComment, detectId, detectTeam } from '../../io/scan/mapping.js';
 import type { GroupColumn } from '../../io/scan/plan.js';
-import { type LineCodec, SortedSpill, SpillFolder } from '../../io/scan/spill.js';
+import { type LineCodec, type Listing, SortedListing, SpillFolder } from '../../io/scan/spill.js';
 import { type Column, MAX_SHOWN_ROWS, type Row, type RowStream } from '../../report/model.js';
 import type { CommandDefinition, Outcome } from '../command.js';
 
@@ -20,7 +20,7 @@ interface FollowupFlags {
   comment?: string;
 }
 
-/** One response to call back: its answer, its time, and the values of the listed columns. */
+/** One response to call back: its answer, its time, its place in the reading, and the values of the listed columns. */
 interface Callback {
   readonly score: number;
   readonly time: number;
@@ -48,7 +48,7 @@ export const followup: CommandDefinition<FollowupFlags> = {
     ['nps followup survey.csv --max-score 3 --where team=Nord', 'the angriest answers of one team'],
   ],
   shared: {
-    input: { questions: 1, threads: false },
+    input: { questions: 1 },
     filters: true,
     output: { decimals: false, listing: true },
     accounting: true,
@@ -95,19 +95,14 @@ export const followup: CommandDefinition<FollowupFlags> = {
       ),
       ...included,
     ];
-    const wanted = (score: number) =>
-      flags.maxScore !== undefined ? score <= flags.maxScore : classify(score) === flags.category;
-    let order = 0;
     // However many there are: past a batch in memory they wait, sorted, in temporary files.
     const folder = new SpillFolder();
-    const fold: Fold<SortedSpill<Callback>> = {
-      empty: () => new SortedSpill(folder, newestFirst, CALLBACK_LINES),
-      add(list, { score, time, values }) {
-        if (!wanted(score) || (flags.withComment && values.comment.trim() === '')) return;
-        list.add({ score, time, order: order++, values: { ...values } });
-      },
-      merge: (into, from) => into.absorb(from),
+    const choice: CallbackChoice = {
+      category: flags.category,
+      maxScore: flags.maxScore,
+      withComment: Boolean(flags.withComment),
     };
+    const fold = callbackFold(choice, folder.path);
     try {
       const result = await scan({ needsDates: true, datesIfAny: true, groups }, fold);
       if (flags.withComment && result.inputs.some((input) => !input.columns.comment)) {
@@ -118,7 +113,7 @@ export const followup: CommandDefinition<FollowupFlags> = {
       const undated = result.inputs.filter((input) => !input.columns.date).map((input) => input.name);
       const what = flags.maxScore !== undefined ? `answers of ${flags.maxScore} or less` : `${flags.category}s`;
       const count = result.state.count;
-      const report = await followupReport(result.state, folder, includes, {
+      const report = await followupReport(callbackListing(folder.path), result.state, folder, includes, {
         title:
           `To follow up: ${count} ${what}${flags.withComment ? ' with a comment' : ''}, newest ` +
           `first: ${result.inputs.map((i) => i.name).join(', ')}`,
@@ -138,6 +133,31 @@ export const followup: CommandDefinition<FollowupFlags> = {
     }
   },
 };
+
+/** Which answers are listed: a category, or those of at most a score; with a comment only, or all. */
+interface CallbackChoice {
+  readonly category: Category;
+  readonly maxScore?: number;
+  readonly withComment: boolean;
+}
+
+/** The listing of the answers chosen, its runs spilled to `folder` (a fold, read on threads too). */
+export function callbackFold(choice: CallbackChoice, folder: string): Fold<Listing<Callback>> {
+  const listing = callbackListing(folder);
+  const wanted = (score: number) =>
+    choice.maxScore !== undefined ? score <= choice.maxScore : classify(score) === choice.category;
+  return {
+    empty: () => listing.empty(),
+    add(list, { score, time, values }) {
+      if (!wanted(score) || (choice.withComment && values.comment.trim() === '')) return;
+      listing.add(list, { score, time, order: list.count, values: { ...values } });
+    },
+    merge: (into, from) => listing.absorb(into, from),
+    recipe: recipe(import.meta.url, 'callbackFold', choice, folder),
+  };
+}
+
+const callbackListing = (folder: string) => new SortedListing(folder, newestFirst, CALLBACK_LINES);
 
 /** Newest first; undated rows after the dated ones, in file order. */
 function newestFirst(a: Callback, b: Callback): number {
@@ -185,7 +205,8 @@ function keyFor(name: string, taken: readonly string[]): string {
  * sorted listing as CSV or JSON writes them; the temporary files go when they have been read.
  */
 async function followupReport(
-  list: SortedSpill<Callback>,
+  listing: SortedListing<Callback>,
+  list: Listing<Callback>,
   folder: SpillFolder,
   includes: readonly { readonly role: string; readonly name: string }[],
   frame: { title: string; notes: string[] },
@@ -215,7 +236,7 @@ async function followupReport(
     comment: c.values.comment,
     ...Object.fromEntries(extraKeys.map((key, i) => [key, c.values[includes[i].role]])),
   });
-  const sorted = list.sorted();
+  const sorted = listing.sorted(list);
   const rows: Row[] = [];
   while (rows.length < MAX_SHOWN_ROWS) {
     const next = await sorted.next();
@@ -232,7 +253,7 @@ async function followupReport(
   const rest: RowStream = {
     async *[Symbol.asyncIterator]() {
       let at = 0;
-      for await (const callback of list.sorted()) if (at++ >= held) yield rowOf(callback);
+      for await (const callback of listing.sorted(list)) if (at++ >= held) yield rowOf(callback);
     },
     close: () => folder.remove(),
   };

@@ -1,7 +1,9 @@
-import { createReadStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { createReadStream, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { threadId } from 'node:worker_threads';
 import { inputError } from '../../errors.js';
 
 /** Items held in memory before a sorted run of them goes to a temporary file. */
@@ -30,12 +32,12 @@ function temporary<T>(operation: () => T): T {
 }
 
 /**
- * The temporary folder of a listing's runs: made when the first run is written, removed when the
- * listing has been read (or, if it never is, when the process exits).
+ * The temporary folder of a listing's runs, named when the listing starts and made when the first
+ * run is written (by any thread); the thread that names it removes it when the listing has been
+ * read, or, if it never is, when the process exits.
  */
 export class SpillFolder {
-  private path: string | undefined;
-  private files = 0;
+  readonly path = join(tmpdir(), `nps-list-${randomUUID()}`);
   private readonly atExit = () => this.remove();
   /** Ctrl-C (or a kill) ends the process without 'exit': remove the folder, then let the signal do what it would. */
   private readonly onSignal = (signal: NodeJS.Signals) => {
@@ -43,20 +45,13 @@ export class SpillFolder {
     process.kill(process.pid, signal);
   };
 
-  /** The path of a new run file. */
-  next(): string {
-    if (!this.path) {
-      this.path = temporary(() => mkdtempSync(join(tmpdir(), 'nps-list-')));
-      process.once('exit', this.atExit);
-      for (const signal of SIGNALS) process.once(signal, this.onSignal);
-    }
-    return join(this.path, `run-${this.files++}`);
+  constructor() {
+    process.once('exit', this.atExit);
+    for (const signal of SIGNALS) process.once(signal, this.onSignal);
   }
 
   remove(): void {
-    if (!this.path) return;
     rmSync(this.path, { recursive: true, force: true });
-    this.path = undefined;
     process.removeListener('exit', this.atExit);
     for (const signal of SIGNALS) process.removeListener(signal, this.onSignal);
   }
@@ -64,58 +59,96 @@ export class SpillFolder {
 
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
+/** Runs this thread has written: with the thread's id, a run's file name is unique among threads. */
+let runsWritten = 0;
+
+/** Writes one run's lines to a new file in `folder` (made if need be); returns its path. */
+function writeRun(folder: string, text: string): string {
+  return temporary(() => {
+    // Not recursive: a TMPDIR that does not exist is the machine's to mend, not ours to make.
+    if (!existsSync(folder)) mkdirSync(folder, { mode: 0o700 });
+    const path = join(folder, `run-${threadId}-${runsWritten++}`);
+    writeFileSync(path, text);
+    return path;
+  });
+}
+
+/** An item of a listing: its order is its place among the items added, which breaks ties. */
+export interface Ordered {
+  readonly order: number;
+}
+
+/**
+ * A listing as plain data, so that it crosses threads: the items held in memory, the sorted runs
+ * written to files, and how many items it has. A run's items are read back with their order
+ * shifted by the run's offset: the items added before a listing's own, when it was taken in.
+ */
+export interface Listing<T> {
+  held: T[];
+  runs: { readonly path: string; readonly offset: number }[];
+  count: number;
+}
+
 /**
  * Items to be listed in order, however many: up to `runItems` are held in memory; past that each
  * full batch is sorted and written to a temporary file as one run, and the runs are merged as the
  * items are read back. Memory stays at one batch plus one line per run, whatever the count.
  */
-export class SortedSpill<T> {
-  private held: T[] = [];
-  private readonly runs: string[] = [];
-  /** Items added, held and written. */
-  count = 0;
-
+export class SortedListing<T extends Ordered> {
   constructor(
-    private readonly folder: SpillFolder,
+    private readonly folder: string,
     private readonly compare: (a: T, b: T) => number,
     private readonly codec: LineCodec<T>,
     private readonly runItems = RUN_ITEMS,
   ) {}
 
-  add(item: T): void {
-    this.held.push(item);
-    this.count++;
-    if (this.held.length >= this.runItems) this.flush();
+  empty(): Listing<T> {
+    return { held: [], runs: [], count: 0 };
   }
 
-  /** Takes another listing's items (its runs are shared, not copied: neither changes a run). */
-  absorb(other: SortedSpill<T>): void {
-    for (const run of other.runs) this.runs.push(run);
-    this.count += other.count - other.held.length;
-    for (const item of other.held) this.add(item);
+  /** Adds an item whose order is the listing's count (its place among the items added). */
+  add(list: Listing<T>, item: T): void {
+    list.held.push(item);
+    list.count++;
+    if (list.held.length >= this.runItems) this.flush(list);
   }
 
-  private flush(): void {
-    this.held.sort(this.compare);
-    const path = this.folder.next();
-    temporary(() => writeFileSync(path, this.held.map((item) => `${this.codec.write(item)}\n`).join('')));
-    this.runs.push(path);
-    this.held = [];
+  /** Takes a listing of the items that came after `into`'s (its runs are shared, not copied: neither changes a run). */
+  absorb(into: Listing<T>, from: Listing<T>): void {
+    const offset = into.count;
+    for (const run of from.runs) into.runs.push({ path: run.path, offset: run.offset + offset });
+    into.count += from.count;
+    for (const item of from.held) {
+      into.held.push({ ...item, order: item.order + offset });
+      if (into.held.length >= this.runItems) this.flush(into);
+    }
+  }
+
+  private flush(list: Listing<T>): void {
+    list.held.sort(this.compare);
+    const path = writeRun(this.folder, list.held.map((item) => `${this.codec.write(item)}\n`).join(''));
+    list.runs.push({ path, offset: 0 });
+    list.held = [];
   }
 
   /** Every item, in order: the held ones and each run's, merged. */
-  async *sorted(): AsyncGenerator<T> {
-    const held = [...this.held].sort(this.compare);
+  async *sorted(list: Listing<T>): AsyncGenerator<T> {
+    const held = [...list.held].sort(this.compare);
     const sources: { next: () => Promise<T | undefined>; head: T | undefined }[] = [];
-    const readers = this.runs.map((path) => createInterface({ input: createReadStream(path), crlfDelay: Infinity }));
+    const readers = list.runs.map((run) => ({
+      offset: run.offset,
+      lines: createInterface({ input: createReadStream(run.path), crlfDelay: Infinity }),
+    }));
     try {
       let at = 0;
       sources.push({ next: async () => held[at++], head: undefined });
-      for (const reader of readers) {
-        const lines = reader[Symbol.asyncIterator]();
+      for (const { offset, lines } of readers) {
+        const iterator = lines[Symbol.asyncIterator]();
         const next = async () => {
-          const line = await lines.next();
-          return line.done ? undefined : this.codec.read(line.value);
+          const line = await iterator.next();
+          if (line.done) return undefined;
+          const item = this.codec.read(line.value);
+          return offset === 0 ? item : { ...item, order: item.order + offset };
         };
         sources.push({ next, head: undefined });
       }
@@ -132,7 +165,7 @@ export class SortedSpill<T> {
         yield item;
       }
     } finally {
-      for (const reader of readers) reader.close();
+      for (const { lines } of readers) lines.close();
     }
   }
 }
