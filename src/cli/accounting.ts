@@ -118,7 +118,8 @@ function checkQuestion(scan: Scan<unknown>, question: Question<unknown>, options
         .replace(/\.$/, '')})`,
       dates
         ? `no date in the date column (${scan.inputs[0]?.columns.date?.name}) could be read; choose another with --date`
-        : `check that the score column (${question.name}) holds 0-10 answers${options.columnOptions ? ', or choose another with --score' : ''}`,
+        : `check that the score column (${question.name}) holds 0-10 answers` +
+            `${options.columnOptions ? ', or choose another with --score' : ''}`,
     );
   }
   const problem = scaleProblem(question.overall, a.excluded.out_of_range);
@@ -142,7 +143,10 @@ function checkQuestion(scan: Scan<unknown>, question: Question<unknown>, options
 /** A wall time as its calendar day, YYYY-MM-DD. */
 export const isoDay = (wall: number): string => new Date(wall).toISOString().slice(0, 10);
 
-/** The row accounting as the last notes: one line, or one per question when a survey has two; then each join's matches. */
+/**
+ * The row accounting as the last notes: one line, or one per question when a survey has two; then
+ * each join's matches.
+ */
 export function accountingNotes(scan: Scan<unknown>): string[] {
   return [
     ...scan.questions.map(
@@ -164,7 +168,8 @@ function roundedHint(j: JoinCount): string {
 
 /** "Joined segments.csv on user_id: 588 rows matched; no match for 12 (kept, with its columns empty)." */
 export const describeJoin = (j: JoinCount): string =>
-  `Joined ${j.file} on ${j.on}: ${j.matched} ${plural(j.matched, 'row')} matched${j.unmatched > 0 ? `; no match for ${j.unmatched} (kept, with its columns empty)` : ''}.`;
+  `Joined ${j.file} on ${j.on}: ${j.matched} ${plural(j.matched, 'row')} matched` +
+  `${j.unmatched > 0 ? `; no match for ${j.unmatched} (kept, with its columns empty)` : ''}.`;
 
 /** JSON `meta`: which tool did it, what was read and how, where every row went, the options used. */
 export function buildMeta(

@@ -127,7 +127,8 @@ export const talliesOf = <K>(design: GroupDesign<K>, which: 'tally' | 'answers' 
 /** The note that says what the clusters did, with the effective n of all answers when there is one figure. */
 export const clusterNote = (clusters: number, column: string, all?: { effective: number; n: number }): string =>
   `${clusters} ${plural(clusters, 'cluster')} (${column}): intervals and tests are by linearization ` +
-  `over clusters, as answers within one are alike${all ? ` (effective n ${formatDecimal(all.effective, 1)} of ${all.n})` : ''}.`;
+  `over clusters, as answers within one are alike` +
+  `${all ? ` (effective n ${formatDecimal(all.effective, 1)} of ${all.n})` : ''}.`;
 
 /** Each cluster's answers over all its periods. */
 export function totalsOf(byCluster: ReadonlyMap<string, ReadonlyMap<number, Tally>>): Map<string, Tally> {

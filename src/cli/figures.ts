@@ -4,9 +4,10 @@ import type { Audience, Cell, Chart, Column, ToneField } from '../report/model.j
 
 /*
  * The one vocabulary of every command's output: the same figure has the same column name (and
- * JSON key) wherever it appears. An NPS: n (answers; with weights also weighted_n and n_eff), promoters_pct, passives_pct, detractors_pct, nps,
- * nps_lower, nps_upper. A difference and its test: difference, difference_lower,
- * difference_upper, z, p_value, p_adjusted, significant (above, below or empty).
+ * JSON key) wherever it appears. An NPS: n (answers; with weights also weighted_n and n_eff),
+ * promoters_pct, passives_pct, detractors_pct, nps, nps_lower, nps_upper. A difference and its
+ * test: difference, difference_lower, difference_upper, z, p_value, p_adjusted, significant (above,
+ * below or empty).
  */
 
 /** The interval methods as people name them. */

@@ -57,14 +57,19 @@ export function judging(
         ? `${named} in progress (${when}) and judged all the same, as --include-in-progress ` +
             `asks: ${figures} may still change.`
         : `${named} in progress (${when}): not tested, and no gate judges ${labels.length === 1 ? 'it' : 'them'}; ` +
-            `the latest complete ${calendar.unit} is judged (--include-in-progress judges ${labels.length === 1 ? 'it' : 'them'}).`;
+            `the latest complete ${calendar.unit} is judged ` +
+            `(--include-in-progress judges ${labels.length === 1 ? 'it' : 'them'}).`;
     },
   };
 }
 
-/** "2024-11-25 07:00 Europe/Stockholm": the time that ends the data, as the periods are cut (--until's end when earlier). */
+/**
+ * "2024-11-25 07:00 Europe/Stockholm": the time that ends the data, as the periods are cut
+ * (--until's end when earlier).
+ */
 export const asOfText = ({ asOf, boundary, zone }: Pick<Scan<unknown>, 'asOf' | 'boundary' | 'zone'>): string =>
-  `${new Date(boundary).toISOString().slice(0, 16).replace('T', ' ')} ${zone.name}${boundary < asOf.wall ? ', the end of --until' : ''}`;
+  `${new Date(boundary).toISOString().slice(0, 16).replace('T', ' ')} ${zone.name}` +
+  `${boundary < asOf.wall ? ', the end of --until' : ''}`;
 
 /** The latest period with responses that may be judged, or undefined. */
 export function latestJudged(keys: Iterable<number>, judge: Judging): number | undefined {

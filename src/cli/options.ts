@@ -47,7 +47,8 @@ export function addSharedOptions(cmd: Command, groups: SharedGroups): Command {
     add(HEADINGS.input, [
       new Option(
         '--weight <column>',
-        "each response's weight: weighted shares and NPS, intervals and tests on Kish's effective n (missing or negative weights excluded)",
+        "each response's weight: weighted shares and NPS, intervals and tests on Kish's effective n " +
+          '(missing or negative weights excluded)',
       ),
     ]);
   }
@@ -100,7 +101,8 @@ function inputOptions(questions: 1 | 2, threads: boolean): Option[] {
     new Option('--no-config', 'ignore ./nps.config.json'),
     new Option(
       '--score <column>',
-      `the 0-10 answer column, by header or 1-based position (default: detected)${questions === 2 ? '; twice for two questions' : ''}`,
+      `the 0-10 answer column, by header or 1-based position (default: detected)` +
+        `${questions === 2 ? '; twice for two questions' : ''}`,
     ).argParser(collectScore(questions)),
     new Option('--date <column>', 'the date column (default: detected)'),
     new Option(

@@ -20,7 +20,10 @@ export interface ThemeState {
   commenters: number;
 }
 
-/** Tallies of those whose comment (the value in the role `comment`) mentions each theme, and of those whose comment does not. */
+/**
+ * Tallies of those whose comment (the value in the role `comment`) mentions each theme, and of
+ * those whose comment does not.
+ */
 export function themeFold(list: readonly Theme[]): Fold<ThemeState> {
   const matchers = compileThemes(list);
   return {
@@ -45,7 +48,10 @@ export function themeFold(list: readonly Theme[]): Fold<ThemeState> {
   };
 }
 
-/** A row per theme, most mentioned first: the NPS of those mentioning it against the other commenters, Holm-adjusted across themes. */
+/**
+ * A row per theme, most mentioned first: the NPS of those mentioning it against the other
+ * commenters, Holm-adjusted across themes.
+ */
 export function themeRows(list: readonly Theme[], state: ThemeState, statistics: Statistics): Row[] {
   const differences = list.map((_, i) =>
     compareGroups(countsOf(state.mentioning[i]), countsOf(state.notMentioning[i]), statistics),

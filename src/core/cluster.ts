@@ -80,7 +80,10 @@ export function clusteredNps(perCluster: ReadonlyMap<string, Tally>): ClusteredN
   return { tally: withVariance(all.tally, variance), clusters: perCluster.size, variance };
 }
 
-/** Groups (segments, agents, periods) compared with the rest or with each other: independent answers, or clustered ones. */
+/**
+ * Groups (segments, agents, periods) compared with the rest or with each other: independent
+ * answers, or clustered ones.
+ */
 export interface GroupDesign<K = string> {
   readonly keys: readonly K[];
   /** The group's tally, with the precision the design leaves (empty for a key without answers). */

@@ -28,8 +28,11 @@ const HYPHEN = 45,
   UPPER_Z = 90;
 
 // One regular expression per format, all anchored, so a cell of another format fails at once.
-const ISO =
-  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?\s*(?:(Z)|([+-])(\d{2})(?::?(\d{2}))?)?)?$/i;
+const ISO = new RegExp(
+  String.raw`^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?` +
+    String.raw`\s*(?:(Z)|([+-])(\d{2})(?::?(\d{2}))?)?)?$`,
+  'i',
+);
 /** `[,] H:mm[:ss] [AM|PM]` after a date, as spreadsheets and US tools write it. */
 const CLOCK = String.raw`(?:,?\s+(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\s*([AP])\.?M\.?)?)?$`;
 const SLASH = new RegExp(String.raw`^(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})` + CLOCK, 'i');

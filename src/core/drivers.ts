@@ -152,7 +152,10 @@ export class NumericDriver {
 // ---------------------------------------------------------------------------------------------
 // Quartile bands
 
-/** A range of driver values and the scores given in it. lower and upper are the smallest and largest value in the band. */
+/**
+ * A range of driver values and the scores given in it. lower and upper are the smallest and largest
+ * value in the band.
+ */
 export interface Band {
   readonly label: string;
   readonly lower: number;

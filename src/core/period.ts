@@ -81,7 +81,10 @@ const firstWeekOfIsoYear = (isoYear: number): number => weekKeyOfDay(daysFromCiv
 
 // ---------------------------------------------------------------------------------------------
 
-/** Integer key of the period holding a wall time; consecutive periods have consecutive keys, so key+1 is the next period. */
+/**
+ * Integer key of the period holding a wall time; consecutive periods have consecutive keys, so
+ * key+1 is the next period.
+ */
 export function periodKey(wall: number, calendar: Calendar): number {
   const days = dayOfWall(wall);
   switch (calendar.unit) {
@@ -128,7 +131,10 @@ function startDayOfPeriod(key: number, calendar: Calendar): number {
 
 const pad = (n: number, width: number): string => (n < 0 ? `-${pad(-n, width)}` : String(n).padStart(width, '0'));
 
-/** Label: '2024' | '2024-Q3' | '2024-09' | '2024-W36' (ISO week-year) | '2024-09-15'; fiscal years as 'FY2025', 'FY2025-Q1'. */
+/**
+ * Label: '2024' | '2024-Q3' | '2024-09' | '2024-W36' (ISO week-year) | '2024-09-15'; fiscal years
+ * as 'FY2025', 'FY2025-Q1'.
+ */
 export function periodLabel(key: number, calendar: Calendar): string {
   const fy = isFiscal(calendar) ? 'FY' : '';
   switch (calendar.unit) {

@@ -133,7 +133,10 @@ const MONTHS = [
   'december',
 ];
 
-/** date-fns's tokens (its formattingTokensRegExp): an ordinal, a run of one letter, a quoted literal, or one character. */
+/**
+ * date-fns's tokens (its formattingTokensRegExp): an ordinal, a run of one letter, a quoted
+ * literal, or one character.
+ */
 const TOKENS = /[yYQqMLwIdDecihHKkms]o|(\w)\1*|''|'(''|[^'])+('|$)|./g;
 
 const isField = (part: Part | undefined, field: Field): part is FieldPart =>
@@ -159,7 +162,8 @@ function partsOf(pattern: string, dialect: Dialect): Part[] {
       throw refuse(token, what, hint);
     } else parts.push({ text: token });
   }
-  // Two numbers in one run of digits split in one way only at fixed widths: all but the last are read at their full width.
+  // Two numbers in one run of digits split in one way only at fixed widths: all but the last are
+  // read at their full width.
   for (let i = 0; i + 1 < parts.length; i++) {
     const part = parts[i];
     const next = parts[i + 1];
@@ -321,7 +325,10 @@ export function sqlDateFormat(pattern: string, dialect: Dialect, validDays: bool
     // From the first date field to the last (the indexes ascend), once per kind of month.
     const first = dateIndexes[0];
     const last = (dateIndexes.at(-1) ?? first) + 1;
-    body = `${render(0, first, ANY_DATE)}(${CALENDARS.map((c) => render(first, last, c)).join('|')})${render(last, parts.length, ANY_DATE)}`;
+    body =
+      `${render(0, first, ANY_DATE)}(` +
+      `${CALENDARS.map((c) => render(first, last, c)).join('|')})` +
+      `${render(last, parts.length, ANY_DATE)}`;
   }
   return { format: FORMATS[dialect](parts, dialect), regex: `^${body}$`, caseless: fields.some((f) => NAMED.has(f)) };
 }

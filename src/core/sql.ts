@@ -16,7 +16,10 @@ export interface CountsQuery {
   readonly table: string;
   readonly score: string;
   readonly date?: string;
-  /** The date column is text in this date-fns pattern (as --date-format reads it), taken as wall time: `tz` does not move it. */
+  /**
+   * The date column is text in this date-fns pattern (as --date-format reads it), taken as wall
+   * time: `tz` does not move it.
+   */
   readonly dateFormat?: string;
   readonly by: readonly string[];
   readonly period?: PeriodUnit;
@@ -61,7 +64,10 @@ const dollarQuoted = (text: string) => {
   while (`${text}$`.includes(`$${tag}$`)) tag += 'v';
   return `$${tag}$${text}$${tag}$`;
 };
-/** A PostgreSQL literal in plain quotes when it holds no quote or backslash (which then read the same under any setting), else dollar-quoted. */
+/**
+ * A PostgreSQL literal in plain quotes when it holds no quote or backslash (which then read the
+ * same under any setting), else dollar-quoted.
+ */
 const plainOrDollarQuoted = (text: string) => (/['\\]/.test(text) ? dollarQuoted(text) : `'${text}'`);
 /** Literals where a backslash escapes: the backslash and the quote are escaped. */
 const backslashed = (text: string) => `'${text.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}'`;

@@ -24,14 +24,20 @@ const DAY_MS = 86_400_000;
 const DAYS_IN_400_YEARS = 146_097;
 /** Instants Date can hold, less a margin so that looking a day or an hour either side stays valid. */
 const LARGEST_MS = 8.64e15 - 2 * DAY_MS;
-/** Offsets are looked up this far either side of a wall time: more than any offset, less than the time between two changes. */
+/**
+ * Offsets are looked up this far either side of a wall time: more than any offset, less than the
+ * time between two changes.
+ */
 const TRANSITION_WINDOW_MS = DAY_MS;
 /** Past this many cached hours the cache starts again, so data spread over centuries cannot fill memory. */
 const MAX_CACHED_HOURS = 200_000;
 /** Cached for an hour in which the offset changes: that hour is asked of Intl at each instant. */
 const CHANGES_WITHIN_HOUR = NaN;
 
-/** The wall time of calendar fields (month 1-12), like Date.UTC but right for years 0-99 too, which Date.UTC reads as 1900-1999. */
+/**
+ * The wall time of calendar fields (month 1-12), like Date.UTC but right for years 0-99 too, which
+ * Date.UTC reads as 1900-1999.
+ */
 export function wallTime(year: number, month: number, day: number, hour = 0, minute = 0, second = 0, ms = 0): number {
   if (year >= 0 && year < 100) {
     return Date.UTC(year + 400, month - 1, day, hour, minute, second, ms) - DAYS_IN_400_YEARS * DAY_MS;

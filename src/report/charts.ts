@@ -23,7 +23,10 @@ export interface ChartPart {
 
 type Extent = readonly [number, number];
 
-/** The chart of a table as SVG markup with its text alternative, one part per facet; none when it has nothing to draw. */
+/**
+ * The chart of a table as SVG markup with its text alternative, one part per facet; none when it
+ * has nothing to draw.
+ */
 export function chartSvg(table: ReportTable, given: readonly Row[], chart: Chart, givenTitle: string): ChartPart[] {
   // Labels are SVG text: a bidi override in an agent's name would reorder it there as anywhere.
   const rows = given.map((row) =>
@@ -67,7 +70,8 @@ function draw(
       }))
       .filter((d) => Number.isFinite(d.y));
     if (data.length === 0) return '';
-    const description = `${label(chart.y)} by ${label(chart.x)}: ${data.map((d) => `${d.x}: ${round(d.y)}`).join(', ')}.`;
+    const description =
+      `${label(chart.y)} by ${label(chart.x)}: ` + `${data.map((d) => `${d.x}: ${round(d.y)}`).join(', ')}.`;
     if (chart.horizontal) {
       return titled(
         Plot.plot({
@@ -113,8 +117,16 @@ function draw(
       Plot.plot({
         ...common,
         ariaDescription:
-          `Each row's ${label(chart.value)} as a point, with its interval as a line${chart.reference !== undefined ? `; the dashed line is ${chart.reference.toFixed(1)}` : ''}${rings.length > 0 ? `; the ring is ${label(chart.marker!)}` : ''}: ` +
-          `${data.map((d) => `${d.label ? `${d.label} ` : ''}${round(d.value)} (${round(d.low)} to ${round(d.high)})${Number.isFinite(d.marker) ? `, ${round(d.marker)}` : ''}`).join('; ')}.`,
+          `Each row's ${label(chart.value)} as a point, with its interval as a line` +
+          `${chart.reference !== undefined ? `; the dashed line is ${chart.reference.toFixed(1)}` : ''}` +
+          `${rings.length > 0 ? `; the ring is ${label(chart.marker!)}` : ''}: ` +
+          `${data
+            .map(
+              (d) =>
+                `${d.label ? `${d.label} ` : ''}${round(d.value)} (${round(d.low)} to ${round(d.high)})` +
+                `${Number.isFinite(d.marker) ? `, ${round(d.marker)}` : ''}`,
+            )
+            .join('; ')}.`,
         height: 40 + 22 * data.length,
         marginLeft: chart.label ? 150 : 20,
         x: { domain: [...extent], label: label(chart.value), grid: true },
@@ -158,7 +170,15 @@ function draw(
   return titled(
     Plot.plot({
       ...common,
-      ariaDescription: `${label(chart.value)} by ${label(chart.x)}, with its interval as a band: ${data.map((d) => `${d.x} ${round(d.value)} (${round(d.low)} to ${round(d.high)}${Number.isFinite(d.n) ? `, n = ${d.n}` : ''})`).join('; ')}.`,
+      ariaDescription:
+        `${label(chart.value)} by ${label(chart.x)}, with its interval as a band: ` +
+        `${data
+          .map(
+            (d) =>
+              `${d.x} ${round(d.value)} (${round(d.low)} to ${round(d.high)}` +
+              `${Number.isFinite(d.n) ? `, n = ${d.n}` : ''})`,
+          )
+          .join('; ')}.`,
       height: 260,
       marginBottom: crowded ? 64 : 40,
       x: { type: 'point', domain, label: label(chart.x), tickRotate: crowded ? -45 : 0, inset: 24 },

@@ -24,10 +24,13 @@ export const html: Writer = { write: (report, options) => once(renderHtml(report
  * on white, and its tables scroll sideways on a phone. The same report gives the same bytes.
  */
 
-const CSS = `
-:root { color-scheme: light; --ink: #1b1b1f; --muted: #5c5f66; --rule: #d9dbe0; --band: #f4f5f7; --up: #0b6e4f; --down: #b3261e; }
+const CSS =
+  `
+:root { color-scheme: light; --ink: #1b1b1f; --muted: #5c5f66; --rule: #d9dbe0; --band: #f4f5f7; ` +
+  `--up: #0b6e4f; --down: #b3261e; }
 * { box-sizing: border-box; }
-body { margin: 0; font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--ink); background: #fff; }
+body { margin: 0; font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; ` +
+  `color: var(--ink); background: #fff; }
 main { max-width: 1100px; margin: 0 auto; padding: 24px 16px 48px; }
 h1 { font-size: 1.5rem; margin: 0 0 16px; }
 h2 { font-size: 1.1rem; margin: 28px 0 8px; }
@@ -50,7 +53,8 @@ figcaption { color: var(--muted); font-size: 13px; }
 .facet h3 { font-size: 14px; margin: 8px 0 0; }
 details { margin-top: 32px; color: var(--muted); }
 pre { white-space: pre-wrap; word-break: break-word; font-size: 12px; }
-@media print { main { max-width: none; padding: 0; } .scroll { overflow: visible; } details { display: none; } tr { break-inside: avoid; } }
+@media print { main { max-width: none; padding: 0; } .scroll { overflow: visible; } ` +
+  `details { display: none; } tr { break-inside: avoid; } }
 `;
 
 const ENTITIES: Readonly<Record<string, string>> = {
@@ -74,7 +78,9 @@ export function renderHtml(report: Report, options: RenderOptions): string {
     report.notes.length > 0
       ? `<ul class="notes">${report.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul>`
       : '';
-  const meta = `<details><summary>How this report was made</summary><pre>${JSON.stringify(report.meta, null, 2).split('\n').map(escapeHtml).join('\n')}</pre></details>`;
+  const meta =
+    `<details><summary>How this report was made</summary><pre>` +
+    `${JSON.stringify(report.meta, null, 2).split('\n').map(escapeHtml).join('\n')}</pre></details>`;
   return [
     '<!DOCTYPE html>',
     '<html lang="en">',
@@ -103,7 +109,10 @@ function section(table: ReportTable, options: RenderOptions): string {
   const { rows, more } = shownRows(table, options.limit);
   const title = table.title ? `<h2>${escapeHtml(table.title)}</h2>` : '';
   const body = table.layout === 'record' ? record(rows[0], columns, options) : grid(rows, columns, options);
-  return `<section>${title}${figure(table, rows)}<div class="scroll">${body}</div>${more ? `<p class="more">${escapeHtml(more)}</p>` : ''}</section>`;
+  return (
+    `<section>${title}${figure(table, rows)}<div class="scroll">${body}</div>` +
+    `${more ? `<p class="more">${escapeHtml(more)}</p>` : ''}</section>`
+  );
 }
 
 /** The table's chart with a caption (what it shows, and how much of the table when not all). */
@@ -115,7 +124,10 @@ function figure(table: ReportTable, rows: readonly Row[]): string {
   const drawn = parts.map((part) =>
     part.heading === undefined ? part.svg : `<div class="facet"><h3>${escapeHtml(part.heading)}</h3>${part.svg}</div>`,
   );
-  return `<figure>${parts.length > 1 ? `<div class="facets">${drawn.join('')}</div>` : drawn.join('')}<figcaption>${escapeHtml(caption)}</figcaption></figure>`;
+  return (
+    `<figure>${parts.length > 1 ? `<div class="facets">${drawn.join('')}</div>` : drawn.join('')}` +
+    `<figcaption>${escapeHtml(caption)}</figcaption></figure>`
+  );
 }
 
 function chartCaption(table: ReportTable, chart: Chart, shown: number): string {
@@ -124,8 +136,12 @@ function chartCaption(table: ReportTable, chart: Chart, shown: number): string {
     chart.kind === 'bars'
       ? `${label(chart.y)} by ${label(chart.x)}`
       : chart.kind === 'line'
-        ? `${label(chart.value)} by ${label(chart.x)}, with its interval as a band${chart.tone ? '; ▲ ▼ mark significant changes' : ''}`
-        : `${label(chart.value)} with its interval${chart.reference !== undefined ? `; the dashed line is ${chart.reference.toFixed(1)}` : ''}${chart.marker ? `; the ring is ${label(chart.marker)}` : ''}${chart.tone && !chart.faded ? '; significant rows in colour' : ''}`;
+        ? `${label(chart.value)} by ${label(chart.x)}, with its interval as a band` +
+          `${chart.tone ? '; ▲ ▼ mark significant changes' : ''}`
+        : `${label(chart.value)} with its interval` +
+          `${chart.reference !== undefined ? `; the dashed line is ${chart.reference.toFixed(1)}` : ''}` +
+          `${chart.marker ? `; the ring is ${label(chart.marker)}` : ''}` +
+          `${chart.tone && !chart.faded ? '; significant rows in colour' : ''}`;
   const each = chart.facet ? `, one chart per ${label(chart.facet)} on a shared scale` : '';
   const first =
     (chart.kind === 'intervals' || (chart.kind === 'bars' && chart.horizontal)) && shown > MAX_CHART_ROWS
@@ -147,7 +163,9 @@ function record(row: Row | undefined, columns: readonly Column[], options: Rende
 }
 
 function grid(rows: readonly Row[], columns: readonly Column[], options: RenderOptions): string {
-  const head = `<thead><tr>${columns.map((col) => `<th scope="col"${numeric(col)}>${escapeHtml(col.label)}</th>`).join('')}</tr></thead>`;
+  const head =
+    `<thead><tr>${columns.map((col) => `<th scope="col"${numeric(col)}>${escapeHtml(col.label)}</th>`).join('')}` +
+    `</tr></thead>`;
   const body = rows
     .map((row) => `<tr>${columns.map((col) => `<td${numeric(col)}>${cellText(row, col, options)}</td>`).join('')}</tr>`)
     .join('\n');

@@ -43,7 +43,8 @@ export async function* streamJson(report: Report): AsyncGenerator<string> {
   const columns = machineColumns(listing);
   let first = true;
   const item = (row: Row) => {
-    const object = `${first ? '\n' : ',\n'}    ${JSON.stringify(toObject(row, columns), null, 2).replaceAll('\n', '\n    ')}`;
+    const object =
+      `${first ? '\n' : ',\n'}    ` + `${JSON.stringify(toObject(row, columns), null, 2).replaceAll('\n', '\n    ')}`;
     first = false;
     return object;
   };

@@ -187,7 +187,9 @@ export function shownRows(
   const hidden = total - limit;
   return {
     rows: table.rows.slice(0, limit),
-    more: `... and ${hidden} more (${total} in all): --format csv or json lists every one${table.listing ? ', --limit N shows more here' : ''}.`,
+    more:
+      `... and ${hidden} more (${total} in all): --format csv or json lists every one` +
+      `${table.listing ? ', --limit N shows more here' : ''}.`,
   };
 }
 

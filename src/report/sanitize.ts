@@ -40,7 +40,10 @@ export function forSpreadsheet(text: string): string {
   return FORMULA_START.test(clean) ? `'${clean}` : clean;
 }
 
-/** Text of a workbook cell, which is a value and never a formula: no escapes or controls (XML holds none), at most Excel's 32,767 characters. */
+/**
+ * Text of a workbook cell, which is a value and never a formula: no escapes or controls (XML holds
+ * none), at most Excel's 32,767 characters.
+ */
 export function forWorkbook(text: string): string {
   const clean = cellText(text);
   return clean.length > MAX_WORKBOOK_CELL ? `${clean.slice(0, MAX_WORKBOOK_CELL - 1)}…` : clean;

@@ -2,7 +2,10 @@
 
 const BARS = '▁▂▃▄▅▆▇█';
 
-/** A one-line chart: bars scaled between the min and max of the finite values; NaN → ' ' (a gap); all equal → all '▄'. */
+/**
+ * A one-line chart: bars scaled between the min and max of the finite values; NaN → ' ' (a gap);
+ * all equal → all '▄'.
+ */
 export function sparkline(values: readonly number[], scale: SparkScale = sparkScale(values)): string {
   const { min, max } = scale;
   const top = BARS.length - 1;

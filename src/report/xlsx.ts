@@ -87,7 +87,10 @@ function sheetOf(name: string, columns: readonly Column[], rows: readonly Row[])
   return { sheet: name, data, stickyRowsCount: 1, columns: widths(data) };
 }
 
-/** A value as typed cells: numbers as numbers with their format, text as text; an interval pair as its two ends' text. */
+/**
+ * A value as typed cells: numbers as numbers with their format, text as text; an interval pair as
+ * its two ends' text.
+ */
 function cellsOf(value: Row[string], kind: Kind): XlsxCell[] {
   if (value === null || (typeof value === 'number' && !Number.isFinite(value))) return [null];
   if (typeof value === 'number')

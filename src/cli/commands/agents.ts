@@ -108,7 +108,8 @@ export const agents: CommandDefinition<AgentFlags> = {
       team ? result.inputs[0].columns.team.name : undefined,
       flags,
       statistics,
-      `NPS by ${columnName}${team ? ` within ${result.inputs[0].columns.team.name}` : ''}: ${result.inputs.map((i) => i.name).join(', ')}`,
+      `NPS by ${columnName}${team ? ` within ${result.inputs[0].columns.team.name}` : ''}: ` +
+        `${result.inputs.map((i) => i.name).join(', ')}`,
     );
     const clusters = boards[0].clusters;
     if (clusters === undefined || clusterName === undefined) return { report };
@@ -224,15 +225,31 @@ function agentsReport(
   // With weights, --min-n counts the effective n (Kish's); clusters leave it counting answers.
   const weighted = flags.weight !== undefined;
   const notes = [
-    `Ranked by ${flags.rankBy === 'nps' ? 'NPS' : flags.rankBy === 'lower' ? `the lower bound of the ${level} interval` : 'shrunk NPS'}${flags.minN > 1 ? `; those with fewer than ${flags.minN} responses${weighted ? ' (effective n)' : ''} are listed apart, not ranked` : ''}. ${
+    `Ranked by ${
+      flags.rankBy === 'nps'
+        ? 'NPS'
+        : flags.rankBy === 'lower'
+          ? `the lower bound of the ${level} interval`
+          : 'shrunk NPS'
+    }${
+      flags.minN > 1
+        ? `; those with fewer than ${flags.minN} responses${weighted ? ' (effective n)' : ''} ` +
+          `are listed apart, not ranked`
+        : ''
+    }. ${
       rankedCount > 0
-        ? `Each is compared with all other responses (MOVER interval of the difference, and the p that inverts it); p-values are Holm-adjusted across the ${rankedCount} ranked; ▲ ▼ mark those significantly above or below the rest at ${level}.`
+        ? `Each is compared with all other responses (MOVER interval of the difference, and the p that inverts it); ` +
+          `p-values are Holm-adjusted across the ${rankedCount} ranked; ▲ ▼ mark those significantly above ` +
+          `or below the rest at ${level}.`
         : `No ${what} has ${flags.minN} responses or more, so none is ranked or compared with the rest.`
     }`,
     flags.rankBy === 'shrunk'
       ? Number.isFinite(shrink.strength)
-        ? `Shrunk NPS pulls each towards the overall ${formatForHumans(100 * shrink.overall, 'nps', { decimals: 1 })} as if it had ${formatDecimal(shrink.strength, 1)} more responses at the overall shares (empirical Bayes; see the README).`
-        : `The groups differ no more than chance allows, so every shrunk NPS equals the overall ${formatForHumans(100 * shrink.overall, 'nps', { decimals: 1 })}.`
+        ? `Shrunk NPS pulls each towards the overall ` +
+          `${formatForHumans(100 * shrink.overall, 'nps', { decimals: 1 })} as if it had ` +
+          `${formatDecimal(shrink.strength, 1)} more responses at the overall shares (empirical Bayes; see the README).`
+        : `The groups differ no more than chance allows, so every shrunk NPS equals the overall ` +
+          `${formatForHumans(100 * shrink.overall, 'nps', { decimals: 1 })}.`
       : undefined,
     two ? `Two questions: 1 = ${questions[0].name}, 2 = ${questions[1].name}; ranked by question 1.` : undefined,
     `A response counts for the ${what} named on its row.`,

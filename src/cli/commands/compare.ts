@@ -136,7 +136,12 @@ async function byColumn(column: string, { flags, statistics, scan }: CommandCont
       ? `Only one ${name} has responses, so there is no rest to compare it with.`
       : above.length + below.length === 0
         ? `No ${name} differs significantly from the rest at ${level} (Holm-adjusted across ${tested}).`
-        : `At ${level}, Holm-adjusted across ${tested}: ${[above.length ? `above the rest: ${above.join(', ')}` : '', below.length ? `below the rest: ${below.join(', ')}` : ''].filter(Boolean).join('; ')}.`;
+        : `At ${level}, Holm-adjusted across ${tested}: ${[
+            above.length ? `above the rest: ${above.join(', ')}` : '',
+            below.length ? `below the rest: ${below.join(', ')}` : '',
+          ]
+            .filter(Boolean)
+            .join('; ')}.`;
   return {
     report: frame(
       `NPS by ${name}, each against the rest: ${names(result.inputs)}`,
@@ -186,7 +191,8 @@ async function byPeriod({ flags, request, statistics, scan }: CommandContext<Com
     if (!PERIOD_UNITS.includes(unit))
       throw usageError(`--period ${flags.period} is not a unit for --latest`, `use one of ${PERIOD_UNITS.join(', ')}`);
     calendar = { unit, fiscalYearStart };
-    // The latest complete period (or the one in progress) and the one before: every other row is filtered, and counted so.
+    // The latest complete period (or the one in progress) and the one before: every other row is
+    // filtered, and counted so.
     spec = { ...spec, last: { count: 2, unit, end: flags.includeInProgress ? 'in-progress' : 'complete' } };
   } else {
     if (flags.period === undefined) throw usageError('--vs needs --period', 'e.g. --period 2024-Q3 --vs 2024-Q2');

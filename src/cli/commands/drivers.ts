@@ -140,19 +140,22 @@ export const drivers: CommandDefinition<DriverFlags> = {
         },
       ],
       notes: [
-        `Sorted by each driver's test, its p-value Holm-adjusted across the ${analyses.length} ${analyses.length === 1 ? 'driver' : 'drivers'} ` +
+        `Sorted by each driver's test, its p-value Holm-adjusted across the ${analyses.length} ` +
+          `${analyses.length === 1 ? 'driver' : 'drivers'} ` +
           `(ties by effect size): for a categorical driver a chi-square test of independence between its ` +
           `compared levels and the three NPS categories, with Cramér's V; for a numeric one Spearman's ` +
           `rho with the 0-10 answer (rows without a number are left out of that driver). Effect: significant ` +
           `at ${level} after the adjustment. Associations in this data, not proof of cause.`,
-        `Levels with fewer than ${flags.minN} answers are pooled into "${poolLabel(flags.minN)}"${pooled.length > 0 ? ` (${pooled.join('; ')})` : ' (none here)'}; ` +
+        `Levels with fewer than ${flags.minN} answers are pooled into "${poolLabel(flags.minN)}"` +
+          `${pooled.length > 0 ? ` (${pooled.join('; ')})` : ' (none here)'}; ` +
           `a band or pool still under ${flags.minN} is listed but neither tested nor compared (--min-n). ` +
           `Shrunk: each band or level pulled towards its driver's overall NPS, more so when it has few ` +
           `answers or the levels differ little beyond chance (empirical Bayes, as in agents).`,
         `Spread: the NPS of the best compared band or level minus the worst's, in points; a description, ` +
           `which grows with the number of levels even when nothing differs, so drivers are not sorted ` +
           `by it. Its ${level} interval is simultaneous over the k(k-1)/2 pairs of compared levels (Bonferroni: ` +
-          `each pair's MOVER interval at 1 - ${confidenceLabel(alpha)}/(k(k-1)/2), ${formatDecimal(100 * (1 - alpha / 6), 2)}% ` +
+          `each pair's MOVER interval at 1 - ${confidenceLabel(alpha)}/(k(k-1)/2), ` +
+          `${formatDecimal(100 * (1 - alpha / 6), 2)}% ` +
           `for 4 levels), so it allows for the best and worst being picked from the data.`,
         ...(sparse.length > 0
           ? [
@@ -180,7 +183,10 @@ const poolLabel = (minN: number) => `other levels (n < ${minN})`;
 const effect = (p: number, alpha: number) =>
   Number.isNaN(p) ? 'not tested' : p < alpha ? 'significant' : 'not significant';
 
-/** The test's figures; none but its name when there was nothing to test (a chi-square of one level has statistic 0 and df 0). */
+/**
+ * The test's figures; none but its name when there was nothing to test (a chi-square of one level
+ * has statistic 0 and df 0).
+ */
 function testCells(test: DriverTest): Record<string, Row[string]> {
   const tested = !Number.isNaN(test.p);
   return {

@@ -84,7 +84,8 @@ export const samplesize: CommandDefinition<SampleSizeFlags> = {
     const target = (byMargin ? flags.margin : flags.difference)! / 100;
     const style = { decimals: decimals };
     const describe = (s: PlanningShares) =>
-      `${formatForHumans(100 * s.promoters, 'pct', style)} promoters and ${formatForHumans(100 * s.detractors, 'pct', style)} ` +
+      `${formatForHumans(100 * s.promoters, 'pct', style)} promoters and ` +
+      `${formatForHumans(100 * s.detractors, 'pct', style)} ` +
       `detractors`;
     if (given && isSingleCategory(given) && (!byMargin || statistics.method === 'wald')) {
       const problem = observed ? dataError : usageError;
@@ -145,7 +146,12 @@ export const samplesize: CommandDefinition<SampleSizeFlags> = {
         byMargin
           ? `The smallest n whose ${METHOD_NAMES[statistics.method]} interval (the method reports use), ` +
             `at the planning shares' expected counts, is within ±${formatDecimal(flags.margin!, decimals)} ` +
-            `points on both sides: a search, so skewed shares get the n they need.${given ? '' : ' The worst case is the mix of promoters, passives and detractors that needs the most responses, searched over every mix: not always half promoters, half detractors.'}`
+            `points on both sides: a search, so skewed shares get the n they need.${
+              given
+                ? ''
+                : ' The worst case is the mix of promoters, passives and detractors that needs the most responses, ' +
+                  'searched over every mix: not always half promoters, half detractors.'
+            }`
           : 'n = ceil((z₁₋α/₂ + z_power)² 2V / D²) per group, the normal approximation of the ' +
             'two-sample test (V = 1 in the worst case).',
       ],

@@ -70,7 +70,8 @@ export const segments: CommandDefinition<SegmentFlags> = {
       ...clusterColumns(flags),
     ];
     const scanned = await scan({ groups }, keyedFold(groups.map((g) => g.role)));
-    // With clusters, each segment's interval is its design's; counts, NPS and the cross-tab's margins are of its answers.
+    // With clusters, each segment's interval is its design's; counts, NPS and the cross-tab's
+    // margins are of its answers.
     const clusterName = flags.cluster === undefined ? undefined : scanned.inputs[0].columns.cluster.name;
     const designs =
       clusterName === undefined ? undefined : scanned.questions.map((q) => groupsInClusters(q.state, clusterName));
@@ -98,7 +99,9 @@ export const segments: CommandDefinition<SegmentFlags> = {
     result.questions.forEach((q, i) => {
       for (const key of q.state.keys()) {
         const s = summaryOf(i, key);
-        const subject = `${key.split(KEY_SEPARATOR).map(groupLabel).join(' / ')}${result.questions.length > 1 ? ` (question ${i + 1})` : ''}`;
+        const subject =
+          `${key.split(KEY_SEPARATOR).map(groupLabel).join(' / ')}` +
+          `${result.questions.length > 1 ? ` (question ${i + 1})` : ''}`;
         if (s.counted < flags.minN) small++;
         else judged.push({ subject, nps: s.nps });
       }

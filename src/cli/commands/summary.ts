@@ -190,7 +190,11 @@ export const summary: CommandDefinition<SummaryFlags> = {
       const unranked = standings.length - ranked.length;
       notes.push(
         `${agentName}: ${ranked.length} ranked by NPS, each against all other responses (Holm-adjusted ` +
-          `across them)${unranked > 0 ? `; ${unranked} with fewer than ${flags.minN} responses${weighted ? ' (effective n)' : ''} not ranked` : ''}. ` +
+          `across them)${
+            unranked > 0
+              ? `; ${unranked} with fewer than ${flags.minN} responses${weighted ? ' (effective n)' : ''} not ranked`
+              : ''
+          }. ` +
           `The full list: nps agents.`,
       );
     }
@@ -205,7 +209,8 @@ export const summary: CommandDefinition<SummaryFlags> = {
         .slice(0, 5);
       if (rows.length > 0) tables.push(themeTable('themes', rows, 'Top themes in comments'));
       notes.push(
-        `Themes: the five most mentioned of ${list.length}${flags.themes ? ` from ${flags.themes}` : ' built-in starter themes'}, ` +
+        `Themes: the five most mentioned of ${list.length}` +
+          `${flags.themes ? ` from ${flags.themes}` : ' built-in starter themes'}, ` +
           `in ${state.themes.commenters} comments; the difference is against the other commenters (Holm-adjusted ` +
           `across all themes). The full list: nps themes.`,
       );

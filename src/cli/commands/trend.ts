@@ -235,7 +235,9 @@ function shownRange(
   if (outside > 0 && span > 4 * (high - low + 1)) {
     warn(
       `warning: ${outside} ${outside === 1 ? 'response is' : 'responses are'} dated far from the rest ` +
-        `(${low === high ? periodLabel(low, calendar) : `${periodLabel(low, calendar)} to ${periodLabel(high, calendar)}`}): ` +
+        `(${
+          low === high ? periodLabel(low, calendar) : `${periodLabel(low, calendar)} to ${periodLabel(high, calendar)}`
+        }): ` +
         `${where}; keep the real range with --since and --until`,
     );
   }
@@ -413,7 +415,8 @@ export function trendReport(
           `the p that inverts it); p-values are Holm-adjusted within each ${frame.groupName}'s series; ` +
           `▲ ▼ mark changes significant at ${level}.`
         : `Each change is tested against the period before (the MOVER interval of the difference, and ` +
-          `the p that inverts it); p-values are Holm-adjusted across the ${tested} ${tested === 1 ? 'change' : 'changes'}; ` +
+          `the p that inverts it); p-values are Holm-adjusted across the ${tested} ` +
+          `${tested === 1 ? 'change' : 'changes'}; ` +
           `▲ ▼ mark changes significant at ${level}.`
       : undefined,
     ...frame.notes,

@@ -492,7 +492,10 @@ function textEvidence(sample: readonly string[][], index: number): string {
 
 /** Headers that ask for the reason of the score, or what to improve. */
 const REASON = pattern(
-  /reason|why|anledning|varför|hvorfor|dlaczego|powód|improve|förbättra|forbedre|poprawić|raison|pourquoi|améliorer/,
+  new RegExp(
+    'reason|why|anledning|varför|hvorfor|dlaczego|powód|' +
+      'improve|förbättra|forbedre|poprawić|raison|pourquoi|améliorer',
+  ),
 );
 
 /** The free-text answer: a header naming a comment or the reason for the score, with free text in it. */

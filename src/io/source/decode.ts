@@ -61,8 +61,9 @@ const OTHER_HALF: Readonly<Record<string, string>> = {
 
 /**
  * How unlike text a decoded line is: characters beyond ASCII that are no letters inside a word
- * (am‚liorer: windows-1252 read of cp850's é; dashes and quotation marks excepted), or capitals inside a lower-case word (amÚliorer:
- * cp850's read of windows-1252's é), or controls and box drawing. Each counts one.
+ * (am‚liorer: windows-1252 read of cp850's é; dashes and quotation marks excepted), or capitals
+ * inside a lower-case word (amÚliorer: cp850's read of windows-1252's é), or controls and box
+ * drawing. Each counts one.
  */
 export function oddities(line: string): number {
   let odd = 0;
@@ -210,7 +211,10 @@ const ALPHABETS: Readonly<Record<string, readonly string[]>> = {
   ],
 };
 
-/** A word: letters, and any other characters beyond ASCII that are neither spaces nor punctuation (the ¹ of W¹sowicz). */
+/**
+ * A word: letters, and any other characters beyond ASCII that are neither spaces nor punctuation
+ * (the ¹ of W¹sowicz).
+ */
 const WORD = /(?:\p{L}|[^\s\p{P}\p{ASCII}])+/gu;
 
 /**

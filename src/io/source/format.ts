@@ -81,7 +81,9 @@ function utcFields(ms: number) {
   const seconds = Math.floor(into / 1000);
   return {
     day: dayText(day),
-    time: `${TWO_DIGITS[Math.floor(seconds / 3600)]}:${TWO_DIGITS[Math.floor(seconds / 60) % 60]}:${TWO_DIGITS[seconds % 60]}`,
+    time:
+      `${TWO_DIGITS[Math.floor(seconds / 3600)]}:${TWO_DIGITS[Math.floor(seconds / 60) % 60]}:` +
+      `${TWO_DIGITS[seconds % 60]}`,
     seconds,
     milliseconds: into % 1000,
   };

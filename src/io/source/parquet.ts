@@ -61,7 +61,8 @@ export async function parquetTable(path: string, name: string): Promise<RowTable
     // Without GeoParquet's column marking, which loops forever on a negative child count: NPS reads no geometry.
     metadata = await parquetMetadataAsync(file, { geoparquet: false });
   } catch {
-    // The decoder's own words for bytes that are not metadata ("Cannot read properties of undefined") tell a reader nothing.
+    // The decoder's own words for bytes that are not metadata ("Cannot read properties of
+    // undefined") tell a reader nothing.
     throw refused('its footer is damaged: it does not decode as Parquet metadata');
   }
   const damage = schemaDamage(metadata.schema) ?? chunkOutside(metadata, file.byteLength);

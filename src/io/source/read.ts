@@ -73,7 +73,10 @@ export interface ReadResult {
   readonly warnedBroken: boolean;
 }
 
-/** Which reader reads the records: the byte scanner, csv-parse (the reference), or a table's own (`xlsx`, `parquet`). */
+/**
+ * Which reader reads the records: the byte scanner, csv-parse (the reference), or a table's own
+ * (`xlsx`, `parquet`).
+ */
 export type ReaderName = string;
 
 /** A quoted field running over more lines than this is a stray quote, whatever the lines hold. */
@@ -366,7 +369,10 @@ export interface Part {
   readonly stopAt?: number;
 }
 
-/** How an input was decoded, as people read it: the encoding, or the workbook sheet or Parquet file its rows came from. */
+/**
+ * How an input was decoded, as people read it: the encoding, or the workbook sheet or Parquet file
+ * its rows came from.
+ */
 export const encodingOf = (head: TableHead): string => head.source.described ?? head.decoding.encoding;
 
 /**
@@ -407,7 +413,8 @@ export interface PartEvents {
 export async function readPart(part: Part, sink: RecordSink, events: PartEvents): Promise<ReadResult> {
   const stream = createReadStream(part.path, { start: part.start, highWaterMark: 256 * 1024 });
   const name = part.path;
-  // Counting on from the lines before the part: what it refuses (a NUL byte, a line too long) is named by the input's line.
+  // Counting on from the lines before the part: what it refuses (a NUL byte, a line too long) is
+  // named by the input's line.
   const lines = new LineCounter(name, part.lineOffset);
   const separator = part.delimiter.charCodeAt(0);
   lines.delimiter = separator;

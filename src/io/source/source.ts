@@ -10,7 +10,10 @@ import { isZip, workbook } from './workbook.js';
 
 export type { Source };
 
-/** The formats a file is recognised as by its first bytes; a file none of them claims is read as text (CSV, TSV, gzip). */
+/**
+ * The formats a file is recognised as by its first bytes; a file none of them claims is read as
+ * text (CSV, TSV, gzip).
+ */
 const FILE_FORMATS: readonly FileFormat[] = [workbook, parquet];
 
 /** The first four bytes of a file: what kind of file it is. */

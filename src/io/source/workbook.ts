@@ -27,7 +27,8 @@ export const workbook: FileFormat = {
     const read = await workbookTable(path, path, sheet);
     if (sheet === undefined && read.sheets.length > 1) {
       io.stderr.write(
-        `nps: note: ${path} has ${read.sheets.length} sheets: reading the first, ${JSON.stringify(read.sheet)} (choose another with --sheet)\n`,
+        `nps: note: ${path} has ${read.sheets.length} sheets: reading the first, ${JSON.stringify(read.sheet)} ` +
+          `(choose another with --sheet)\n`,
       );
     }
     return {
@@ -41,7 +42,10 @@ export const workbook: FileFormat = {
 
 /** The shared strings are held whole: past this, unpacked, a workbook is refused with a way out. */
 const MAX_SHARED_STRINGS_BYTES = 512 * 1024 * 1024;
-/** The workbook's other parts held whole (its list of sheets, relationships, styles) are small; past this one is damaged or hostile. */
+/**
+ * The workbook's other parts held whole (its list of sheets, relationships, styles) are small; past
+ * this one is damaged or hostile.
+ */
 const MAX_PART_BYTES = 64 * 1024 * 1024;
 
 interface Entry {
@@ -96,7 +100,8 @@ export async function workbookTable(
     chosen = { name: picked.name, entry };
     const stringsTooLarge = (size: number) =>
       inputError(
-        `${name}: its shared strings are ${megabytes(size)} MB unpacked, more than the ${megabytes(MAX_SHARED_STRINGS_BYTES)} MB held in memory`,
+        `${name}: its shared strings are ${megabytes(size)} MB unpacked, more than the ` +
+          `${megabytes(MAX_SHARED_STRINGS_BYTES)} MB held in memory`,
         'save the sheet as CSV (UTF-8) in Excel and read that: CSV is streamed',
       );
     strings = sharedStrings(text('xl/sharedStrings.xml', MAX_SHARED_STRINGS_BYTES, stringsTooLarge) ?? '', broken);
@@ -223,7 +228,8 @@ function entryBytes(fd: number, entry: Entry, broken: (why: string) => Error): U
   }
   if (bytes.length !== entry.size)
     throw broken(
-      `a part unpacks to ${bytes.length > entry.size ? 'more' : 'fewer'} bytes than its zip directory says (${entry.size})`,
+      `a part unpacks to ${bytes.length > entry.size ? 'more' : 'fewer'} bytes ` +
+        `than its zip directory says (${entry.size})`,
     );
   return bytes;
 }
