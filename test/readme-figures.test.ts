@@ -551,6 +551,32 @@ const CLAIMS: readonly Claim[] = [
       return `const counts = countsOf(tallyOf([0, 7, 7, 9, 9, 9])); netScore(counts); // ${score.toFixed(3)}... (on the -1..1 scale)`;
     },
   },
+  {
+    at: 'On the fixture pair, 2,000 contacts',
+    passage: async () => {
+      const sent = (margins: string) =>
+        json([
+          'report',
+          fixture('contact-responses.csv'),
+          ...`--sent ${fixture('contacts.csv')} --sent-on contact_id --adjust ${margins}`.split(' '),
+        ]);
+      const byChannel = await sent('channel');
+      const raked = await sent('channel,queue');
+      const rate = byChannel.response_rate;
+      const level = (name: string) => named(byChannel.response_rates, name).response_rate / 100;
+      const a = byChannel.adjusted;
+      return (
+        `On the fixture pair, ${rate.contacts.toLocaleString('en')} contacts and ${rate.answered + rate.unmatched} responses ` +
+        "(`test/cli/sent.test.ts` checks every figure against R's survey package to 10⁻⁶): " +
+        `${rate.answered} responses match a contact, a response rate of ${percent(rate.response_rate / 100, 1)} ` +
+        `(95% interval ${percent(rate.rate_lower / 100, 1)} to ${percent(rate.rate_upper / 100, 1)}): ` +
+        `${percent(level('phone'), 1)} by phone, ${percent(level('chat'), 1)} by chat, ${percent(level('email'), 1)} by e-mail. ` +
+        `The respondents' NPS is ${signed(a.unadjusted_nps, 1)}; weighted to the contacts by channel it is ` +
+        `${signed(a.adjusted_nps, 1)} (95% interval ${signed(a.lower, 1)} to ${signed(a.upper, 1)}): the happier phone ` +
+        `customers answer least. Raked on channel and queue it is ${signed(raked.adjusted.adjusted_nps, 1)}.`
+      );
+    },
+  },
 ];
 
 describe("the README's figures are the tool's", () => {

@@ -22,7 +22,10 @@ export interface SharedGroups {
   readonly filters?: true;
   /** --ci-method and --confidence, or only --confidence. */
   readonly statistics?: true | 'confidence';
-  /** --format, -o, --excel; --decimals when it shows figures; --limit when it lists responses; `verbatim`: text (a query), no --excel. */
+  /**
+   * --format, -o, --excel; --decimals when it shows figures; --limit when it lists responses;
+   * `verbatim`: text (a query), no --excel.
+   */
   readonly output: { readonly decimals: boolean; readonly listing?: boolean; readonly verbatim?: true };
   /** --fail-below: the command judges it and returns a fail-below gate. */
   readonly gates?: true;
@@ -38,7 +41,7 @@ export interface SharedGroups {
 
 /** What a command adds to the shared scan request: its groups, and whether it needs dates. */
 export type ScanSpec = Partial<
-  Pick<ScanRequest, 'groups' | 'needsDates' | 'datesIfAny' | 'keep' | 'last' | 'files' | 'counts'>
+  Pick<ScanRequest, 'groups' | 'needsDates' | 'datesIfAny' | 'keep' | 'last' | 'files' | 'counts' | 'sent'>
 >;
 
 /** Everything a command may use. It computes; it never writes output or chooses an exit code. */

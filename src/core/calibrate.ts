@@ -10,6 +10,11 @@
  * calibration (its known totals carry no sampling error), then n/(n − 1) Σ (z − z̄)².
  */
 
+import { entry } from './entry.js';
+import { type Fold, keyOfRoles, mergeKeyed, recipe } from './fold.js';
+import { normalQuantile } from './normal.js';
+import { addAnswer, mergeTallies, newTally, type Tally } from './tally.js';
+
 /** Respondents alike in every margin: their level of each, how many, and their answers. */
 export interface Cell {
   readonly levels: readonly string[];
@@ -68,7 +73,8 @@ export class EmptyCell extends Error {
     readonly side: 'respondents' | 'contacts',
   ) {
     super(
-      `${margin} = ${level} has ${side === 'respondents' ? 'contacts but no respondents' : 'respondents but no contacts'}`,
+      `${margin} = ${level} has ` +
+        `${side === 'respondents' ? 'contacts but no respondents' : 'respondents but no contacts'}`,
     );
   }
 }
@@ -102,12 +108,12 @@ export function calibrate(
       for (let c = 0; c < cells.length; c++)
         weights[c] *= margin.totals.get(cells[c].levels[m])! / sums.get(cells[c].levels[m])!;
     }
-    const off = Math.max(
-      ...margins.map((margin, m) => {
-        const sums = levelSums(cells, weights, m);
-        return Math.max(...[...margin.totals].map(([level, total]) => Math.abs((sums.get(level) ?? 0) - total)));
-      }),
-    );
+    // How far the farthest level of any margin is from its total.
+    let off = 0;
+    for (const [m, margin] of margins.entries()) {
+      const sums = levelSums(cells, weights, m);
+      for (const [level, total] of margin.totals) off = Math.max(off, Math.abs((sums.get(level) ?? 0) - total));
+    }
     if (off <= options.tolerance * grand) {
       converged = true;
       break;
@@ -245,4 +251,43 @@ export function calibratedNps(
   }
   const variance = (n / (n - 1)) * (sumZ2 - (sumZ * sumZ) / n);
   return { nps: 100 * mean, standardError: 100 * Math.sqrt(Math.max(0, variance)) };
+}
+
+/**
+ * The responses matched to a contact, tallied by cell (their contact's margin values, joined), and
+ * those not matched.
+ */
+export interface ContactCells {
+  readonly cells: Map<string, Tally>;
+  readonly unmatched: Tally;
+}
+
+/**
+ * Folds responses into their contact's cell: `keyRole` is the contact's joined key (empty when the
+ * response matched no contact), `roles` the contact's margin columns.
+ */
+export function contactCellsFold(keyRole: string, roles: readonly string[]): Fold<ContactCells> {
+  const keyOf = keyOfRoles(roles);
+  return {
+    empty: () => ({ cells: new Map(), unmatched: newTally() }),
+    add(state, row) {
+      const tally = row.values[keyRole] === '' ? state.unmatched : entry(state.cells, keyOf(row.values), newTally);
+      addAnswer(tally, row.score, row.weight, row.units);
+    },
+    merge(into, from) {
+      mergeKeyed(into.cells, from.cells);
+      mergeTallies(into.unmatched, from.unmatched);
+    },
+    recipe: recipe(import.meta.url, 'contactCellsFold', keyRole, roles),
+  };
+}
+
+/** Wilson's score interval for a proportion k of n (R's prop.test without continuity correction). */
+export function wilsonInterval(k: number, n: number, confidence: number): { lower: number; upper: number } {
+  if (n === 0) return { lower: NaN, upper: NaN };
+  const z = normalQuantile(1 - (1 - confidence) / 2);
+  const p = k / n;
+  const centre = (p + (z * z) / (2 * n)) / (1 + (z * z) / n);
+  const half = (z / (1 + (z * z) / n)) * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n));
+  return { lower: Math.max(0, centre - half), upper: Math.min(1, centre + half) };
 }

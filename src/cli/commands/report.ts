@@ -1,4 +1,5 @@
 import { Option } from 'commander';
+import type { ContactCells } from '../../core/calibrate.js';
 import { classify } from '../../core/classify.js';
 import { clusteredNps } from '../../core/cluster.js';
 import { maxOf } from '../../core/extent.js';
@@ -28,6 +29,7 @@ import type { CommandDefinition, Outcome } from '../command.js';
 import { METHOD_NAMES, npsForest } from '../figures.js';
 import { type InProgressFlags, inProgressOption, judging, latestJudged } from '../in-progress.js';
 import { parseNps } from '../options.js';
+import { addSentOptions, contactTables, type SentFlags, sentColumns, sentSpec, withContacts } from '../sent.js';
 import {
   addSideMetricOptions,
   checkSideMetrics,
@@ -40,7 +42,7 @@ import {
 } from '../side-metrics.js';
 import { benchmarkVerdict, dropGate, failBelowGate, latestChange } from '../verdicts.js';
 
-interface ReportFlags extends SideFlags, InProgressFlags, ClusterFlags {
+interface ReportFlags extends SideFlags, InProgressFlags, ClusterFlags, SentFlags {
   benchmark?: number;
   alternative: Alternative;
   failOnDrop?: boolean;
@@ -61,6 +63,10 @@ export const report: CommandDefinition<ReportFlags> = {
       'JSON for a pipeline; exit 1 when NPS < 30 or it fell',
     ],
     [
+      'nps report responses.csv --sent contacts.csv --sent-on contact_id --adjust channel',
+      'the response rate, and NPS weighted to the contacts by channel',
+    ],
+    [
       'nps report contacts.csv --cluster account',
       "an account's contacts are alike: the interval by linearization over accounts",
     ],
@@ -76,7 +82,7 @@ export const report: CommandDefinition<ReportFlags> = {
     accounting: true,
   },
   configure: (cmd) =>
-    addSideMetricOptions(cmd)
+    addSentOptions(addSideMetricOptions(cmd))
       .option('--benchmark <nps>', 'test NPS against this target and say whether it is above or below', parseNps)
       .addOption(
         new Option('--alternative <side>', 'the side --benchmark tests, chosen before seeing the data')
@@ -105,22 +111,34 @@ export const report: CommandDefinition<ReportFlags> = {
       : clustered
         ? keyedFold(clusterRoles(flags))
         : tallyFold;
-    const fold = pairFold(npsFold, sideFold(flags, { by: 'none' }));
+    const sent = sentSpec(flags);
+    if (sent && flags.adjust && clustered)
+      throw usageError(
+        '--adjust with --cluster: weighting clustered responses is not done yet',
+        'drop --cluster or --adjust',
+      );
+    const fold = withContacts(flags, pairFold(npsFold, sideFold(flags, { by: 'none' })));
     const result = await scan(
-      { needsDates: Boolean(flags.failOnDrop), groups: [...clusterColumns(flags), ...sideColumns(flags)] },
-      fold,
+      {
+        needsDates: Boolean(flags.failOnDrop),
+        groups: [...clusterColumns(flags), ...sideColumns(flags), ...sentColumns(flags)],
+        sent,
+      },
+      fold as Fold<unknown>,
     );
-    checkSideMetrics(flags, result.state[1].values(), warn);
+    type Own = [unknown, Map<string, SideMetrics>];
+    const [state, contacts] = sent ? (result.state as [Own, ContactCells]) : [result.state as Own, undefined];
+    checkSideMetrics(flags, state[1].values(), warn);
     const perCluster = !clustered
       ? undefined
       : flags.failOnDrop
-        ? totalsOf(result.state[0] as Map<string, Map<number, Tally>>)
-        : (result.state[0] as Map<string, Tally>);
+        ? totalsOf(state[0] as Map<string, Map<number, Tally>>)
+        : (state[0] as Map<string, Tally>);
     const design = perCluster && clusteredNps(perCluster);
     if (design) checkClusters(design.clusters, clusterName(result));
     const overall = design?.tally ?? result.overall;
     const summary = summarize(overall, statistics);
-    const periods = flags.failOnDrop ? periodDesign(flags, result.state[0], result) : undefined;
+    const periods = flags.failOnDrop ? periodDesign(flags, state[0], result) : undefined;
     const judge = judging(result, calendar, flags);
     const drop = periods && latestChange(periods, latestJudged(periods.keys, judge), calendar, statistics);
     const benchmark =
@@ -132,7 +150,7 @@ export const report: CommandDefinition<ReportFlags> = {
     const clusters =
       design && clusterNote(design.clusters, clusterName(result), { effective: summary.nEffective, n: summary.n });
     const extra = [inProgress, clusters, benchmark?.sentence].filter((n): n is string => n !== undefined);
-    const side = hasSideMetrics(flags) ? { flags: flags as SideFlags, metrics: result.state[1].get('') } : undefined;
+    const side = hasSideMetrics(flags) ? { flags: flags as SideFlags, metrics: state[1].get('') } : undefined;
     const gates = [
       ...(failBelow === undefined
         ? []
@@ -140,7 +158,15 @@ export const report: CommandDefinition<ReportFlags> = {
       ...(flags.failOnDrop ? [dropGate(drop, statistics, decimals)] : []),
     ];
     const report = reportOf(summary, result, statistics, extra, side, design?.clusters);
-    return { report: benchmark ? { ...report, tables: [...report.tables, benchmark.table] } : report, gates };
+    const funnel = contacts && contactTables(flags, result, contacts, statistics, decimals);
+    return {
+      report: {
+        ...report,
+        tables: [...report.tables, ...(funnel?.tables ?? []), ...(benchmark ? [benchmark.table] : [])],
+        notes: [...report.notes, ...(funnel?.notes ?? [])],
+      },
+      gates,
+    };
   },
 };
 

@@ -15,7 +15,17 @@ export interface JoinSpec {
   readonly file: string;
   readonly left: string;
   readonly right: string;
+  /**
+   * The contacts a survey was sent to (--sent): each key once (a response matches one contact),
+   * the key kept as a column, and every column named `sent:` and its name, apart from the export's.
+   */
+  readonly sent?: boolean;
+  /** Columns the lookup must have, and the option that names each (a contacts file's --adjust margins). */
+  readonly needs?: readonly { readonly flag: string; readonly column: string }[];
 }
+
+/** How a contacts file's columns are named once joined: `sent:channel`. */
+export const SENT_PREFIX = 'sent:';
 
 /** Which row wins when a key is listed twice with different values; undefined: that is an error. */
 export type JoinKeep = 'first' | 'last';
@@ -72,14 +82,17 @@ export async function loadLookup(spec: JoinSpec, io: Io, keep: JoinKeep | undefi
   const limit = Number(io.env.NPS_MAX_LOOKUP_BYTES ?? MAX_LOOKUP_BYTES);
   let held = 0;
   await readTable(spec.file, io, {}, (head) => {
-    const key = resolveColumn(head.header, spec.right, '--on', head.source.name).index;
-    columns = head.header.filter((_, i) => i !== key);
+    const key = resolveColumn(head.header, spec.right, spec.sent ? '--sent-on' : '--on', head.source.name).index;
+    for (const { flag, column } of spec.needs ?? []) resolveColumn(head.header, column, flag, head.source.name);
+    // A contacts file keeps its key: a response's joined key says it was matched.
+    const kept = (i: number) => spec.sent || i !== key;
+    columns = head.header.filter((_, i) => kept(i));
     const sink = (record: string[], _line: number, broken?: unknown) => {
       if (broken) return;
       const id = (record[key] ?? '').trim();
       if (id === '') return;
       if (!longNumbers && looksRounded(id)) longNumbers = true;
-      const values = record.filter((_, i) => i !== key).map((v) => v.trim());
+      const values = record.filter((_, i) => kept(i)).map((v) => v.trim());
       while (values.length < columns.length) values.push('');
       const before = rows.get(id);
       if (before === undefined) {
@@ -94,6 +107,11 @@ export async function loadLookup(spec: JoinSpec, io: Io, keep: JoinKeep | undefi
               'it where the data lives (nps sql)',
           );
         }
+      } else if (spec.sent) {
+        throw dataError(
+          `${spec.file} lists ${spec.right} ${JSON.stringify(id)} twice: a response would match two contacts`,
+          'give --sent-on a column that names each contact once (the interaction or invitation ID)',
+        );
       } else if (before.some((v, i) => v !== values[i])) {
         conflicts++;
         conflicting.add(id);
@@ -133,7 +151,13 @@ export function joinHead(
     const at = header.length;
     const taken = new Set(header.map((h) => h.toLowerCase()));
     for (const column of lookup.columns)
-      header.push(taken.has(column.toLowerCase()) ? `${column} (${basename(lookup.spec.file)})` : column);
+      header.push(
+        lookup.spec.sent
+          ? `${SENT_PREFIX}${column}`
+          : taken.has(column.toLowerCase())
+            ? `${column} (${basename(lookup.spec.file)})`
+            : column,
+      );
     const on = lookup.spec.left === lookup.spec.right ? lookup.spec.left : `${lookup.spec.left}=${lookup.spec.right}`;
     let count = counts.find((c) => c.file === lookup.spec.file && c.on === on);
     if (!count) {

@@ -41,7 +41,10 @@ export interface GroupColumn {
   readonly optional?: boolean;
   /** A value carried with each row (a comment, an ID, a driver's number), not a key rows are grouped by. */
   readonly value?: boolean;
-  /** Detection from the header and sampled values; `score` is the score column's index, whose category a group must not repeat. */
+  /**
+   * Detection from the header and sampled values; `score` is the score column's index, whose
+   * category a group must not repeat.
+   */
   readonly detect?: (
     header: readonly string[],
     sample: readonly string[][],
@@ -69,13 +72,18 @@ export interface ScanRequest {
   /** --join FILE --on KEY: lookup tables joined onto every response, in order. */
   readonly joins?: readonly JoinSpec[];
   readonly joinKeep?: JoinKeep;
+  /** --sent FILE --sent-on KEY: the contacts the survey was sent to, joined onto every response as `sent:` columns. */
+  readonly sent?: JoinSpec;
   /** How the answers are coded; 0-10 unless the survey used 1-10 or a 1-11 recode. */
   readonly scale?: Scale;
   readonly where: readonly WhereClause[];
   /** Wall-time bounds in `zone`, inclusive. */
   readonly since?: number;
   readonly until?: number;
-  /** `--last N<unit>`: the N latest complete calendar periods at the as-of time (or --until), and how the window ends. */
+  /**
+   * `--last N<unit>`: the N latest complete calendar periods at the as-of time (or --until), and
+   * how the window ends.
+   */
   readonly last?: { readonly count: number; readonly unit: PeriodUnit; readonly end?: WindowEnd };
   /**
    * --as-of: the time the data is as of, which decides the periods still in progress. An instant
@@ -100,7 +108,10 @@ export interface ScanRequest {
   readonly maxGroups?: number;
   /** Worker threads a large file may be read with (--threads); undefined: one per core. */
   readonly threads?: number;
-  /** Keep only rows in these periods (the two being compared); others are filtered. Data, so worker threads get it too. */
+  /**
+   * Keep only rows in these periods (the two being compared); others are filtered. Data, so worker
+   * threads get it too.
+   */
   readonly keep?: { readonly calendar: Calendar; readonly periods: readonly number[] };
 }
 

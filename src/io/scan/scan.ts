@@ -63,8 +63,10 @@ export interface Scan<S> {
   };
   /** The zone days and periods were cut in. */
   readonly zone: Zone;
-  /** Per --join: the rows its lookup had a key for, and those it had not. */
+  /** Per --join (and --sent): the rows its lookup had a key for, and those it had not. */
   readonly joins: readonly JoinCount[];
+  /** --sent: the contacts, each by its key, with the file's columns (the key among them). */
+  readonly sent?: Lookup;
 }
 
 /** Threads to read a file with: more than one only for a large file folded by a fold a worker thread can rebuild. */
@@ -116,6 +118,8 @@ export async function scan<S>(request: ScanRequest, io: Io, fold: Fold<S>): Prom
   let range: PeriodRange | undefined;
   const lookups: Lookup[] = [];
   for (const join of request.joins ?? []) lookups.push(await loadLookup(join, io, request.joinKeep));
+  const sent = request.sent && (await loadLookup(request.sent, io, undefined));
+  if (sent) lookups.push(sent);
   const joins: JoinCount[] = [];
   for (const [fileIndex, file] of request.files.entries()) {
     // Grouping by file uses the position, so the same name given twice (or d1/x.csv and d2/x.csv) stays apart.
@@ -223,5 +227,6 @@ export async function scan<S>(request: ScanRequest, io: Io, fold: Fold<S>): Prom
       : { earliest: chosen.earliest, earliestLine: chosen.earliestLine, latest, latestLine: chosen.latestLine },
     zone: zone ?? UTC,
     joins,
+    sent,
   };
 }

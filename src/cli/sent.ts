@@ -1,0 +1,310 @@
+import { type Command, InvalidArgumentError } from 'commander';
+import { isMissingCell } from '../core/answer.js';
+import {
+  type Cell,
+  type ContactCells,
+  calibrate,
+  calibratedNps,
+  contactCellsFold,
+  DEFAULT_CALIBRATION,
+  EmptyCell,
+  type Margin,
+  wilsonInterval,
+} from '../core/calibrate.js';
+import { type Fold, KEY_SEPARATOR, pairFold } from '../core/fold.js';
+import { normalQuantile } from '../core/normal.js';
+import type { Statistics } from '../core/summary.js';
+import { answersOf, countsOf, mergeTallies, newTally } from '../core/tally.js';
+import { inputError, usageError } from '../errors.js';
+import { type JoinSpec, parseOn, SENT_PREFIX } from '../io/scan/join.js';
+import type { GroupColumn } from '../io/scan/plan.js';
+import type { Scan } from '../io/scan/scan.js';
+import { formatForHumans, plural } from '../report/format.js';
+import type { ReportTable } from '../report/model.js';
+
+/*
+ * --sent: the contacts a survey went to (every call, chat, e-mail or invitation), matched to the
+ * responses by a key. It gives the response rate (answered ÷ contacts) with its interval, per
+ * level of each --adjust margin, and the NPS the responses would give if every contact not heard
+ * from were a detractor, or a promoter. --adjust weights the respondents to the contacts' totals
+ * (post-stratification on one margin or a cross, raking on several), and gives that NPS beside
+ * the unweighted one, with its standard error by linearization.
+ */
+
+export interface SentFlags {
+  sent?: string;
+  sentOn?: string;
+  /** The margins: each one column or a cross of several (a:b). */
+  adjust?: string[][];
+  cap: number;
+  weight?: string;
+  counts?: boolean;
+}
+
+export function addSentOptions(cmd: Command): Command {
+  return cmd
+    .option('--sent <file>', 'the contacts the survey was sent to (calls, chats, invitations): response rates')
+    .option('--sent-on <key>', 'the key that matches a response to its contact: a column of both, or EXPORT=SENT')
+    .option(
+      '--adjust <margins>',
+      'weight the respondents to the contacts: --sent columns, comma-separated (raked), a:b for a cross',
+      parseMargins,
+    )
+    .option('--cap <k>', 'no weight above k times the mean weight, or none', parseCap, DEFAULT_CALIBRATION.cap);
+}
+
+function parseMargins(value: string): string[][] {
+  const margins = value.split(',').map((m) =>
+    m
+      .split(':')
+      .map((c) => c.trim())
+      .filter(Boolean),
+  );
+  if (margins.some((m) => m.length === 0))
+    throw new InvalidArgumentError('name columns of the --sent file, e.g. channel,queue');
+  return margins;
+}
+
+function parseCap(value: string): number {
+  if (value.trim().toLowerCase() === 'none') return Infinity;
+  const k = Number(value);
+  if (!(k > 1)) throw new InvalidArgumentError('give a multiple of the mean weight above 1 (5 by default), or none');
+  return k;
+}
+
+const KEY_ROLE = 'sent_key';
+/** The distinct contact columns the margins name, in order. */
+const marginColumns = (flags: SentFlags): string[] => [...new Set((flags.adjust ?? []).flat())];
+const roleOf = (column: string) => `${SENT_PREFIX}${column}`;
+
+/** The contacts as a join of the scan, or undefined without --sent; refuses what cannot go with it. */
+export function sentSpec(flags: SentFlags): JoinSpec | undefined {
+  if (flags.sent === undefined) {
+    const given = flags.sentOn !== undefined ? '--sent-on' : flags.adjust !== undefined ? '--adjust' : undefined;
+    if (given)
+      throw usageError(`${given} needs the contacts: give --sent FILE`, 'e.g. --sent contacts.csv --sent-on id');
+    return undefined;
+  }
+  if (flags.sentOn === undefined)
+    throw usageError(
+      '--sent needs the key that matches a response to its contact',
+      'e.g. --sent-on id, or --sent-on response_id=id',
+    );
+  if (flags.counts)
+    throw usageError('--sent matches responses to contacts: --counts rows have no key', 'drop --counts');
+  if (flags.adjust && flags.weight !== undefined)
+    throw usageError('--adjust makes the weights itself, from the contacts', 'drop --weight, or --adjust');
+  const on = parseOn(flags.sentOn);
+  return {
+    file: flags.sent,
+    ...on,
+    sent: true,
+    needs: marginColumns(flags).map((column) => ({ flag: '--adjust', column })),
+  };
+}
+
+/** The contact's key and margin columns, joined onto each response. */
+export const sentColumns = (flags: SentFlags): GroupColumn[] => {
+  if (flags.sent === undefined) return [];
+  const on = parseOn(flags.sentOn ?? '');
+  return [
+    { role: KEY_ROLE, flag: '--sent-on', spec: roleOf(on.right), value: true },
+    ...marginColumns(flags).map(
+      (column): GroupColumn => ({ role: roleOf(column), flag: '--adjust', spec: roleOf(column), value: true }),
+    ),
+  ];
+};
+
+/** The command's fold with the contacts' cells beside it, when there are contacts. */
+export function withContacts<S>(flags: SentFlags, fold: Fold<S>): Fold<S> | Fold<[S, ContactCells]> {
+  return flags.sent === undefined ? fold : pairFold(fold, contactCellsFold(KEY_ROLE, marginColumns(flags).map(roleOf)));
+}
+
+/** The response rate, by margin level, and the adjusted NPS: tables and notes for a report. */
+export function contactTables(
+  flags: SentFlags,
+  scan: Scan<unknown>,
+  cells: ContactCells,
+  statistics: Statistics,
+  decimals: number,
+): { tables: ReportTable[]; notes: string[] } {
+  const contacts = scan.sent!;
+  const file = contacts.spec.file;
+  const columns = marginColumns(flags);
+  const at = columns.map((column) => contacts.columns.findIndex((c) => c.toLowerCase() === column.toLowerCase()));
+  const margins = flags.adjust ?? [];
+  // Each contact's level of each margin, as the responses' cells name them (a missing cell is empty).
+  const levelOf = (values: readonly string[], m: number) =>
+    margins[m].map((column) => values[columns.indexOf(column)]).join(':');
+  const totals: Map<string, number>[] = margins.map(() => new Map());
+  for (const row of contacts.rows.values()) {
+    const values = at.map((i) => (isMissingCell(row[i]) ? '' : row[i]));
+    for (let m = 0; m < margins.length; m++) {
+      const level = levelOf(values, m);
+      totals[m].set(level, (totals[m].get(level) ?? 0) + 1);
+    }
+  }
+  const respondents: Cell[] = [...cells.cells].map(([key, tally]) => {
+    const values = key.split(KEY_SEPARATOR);
+    const counts = countsOf(tally);
+    return {
+      levels: margins.map((_, m) => levelOf(values, m)),
+      n: answersOf(tally),
+      promoters: counts.promoters,
+      detractors: counts.detractors,
+    };
+  });
+  const matched = newTally();
+  for (const tally of cells.cells.values()) mergeTallies(matched, tally);
+  const answered = answersOf(matched);
+  const unmatched = answersOf(cells.unmatched);
+  const rate = wilsonInterval(answered, contacts.rows.size, statistics.confidence);
+  const { promoters, detractors } = countsOf(matched);
+  const silent = contacts.rows.size - answered;
+  const pct = (x: number) => (contacts.rows.size === 0 ? NaN : (100 * x) / contacts.rows.size);
+  const definition = `answered ÷ contacts: the responses matched to a contact of ${file}, over its contacts`;
+  const tables: ReportTable[] = [
+    {
+      name: 'response_rate',
+      layout: 'record',
+      columns: [
+        { key: 'contacts', label: 'Contacts', kind: 'count' },
+        { key: 'answered', label: 'Answered', kind: 'count' },
+        { key: 'response_rate', label: 'Response rate', kind: 'pct' },
+        { key: 'rate_lower', label: 'Lower bound', kind: 'pct' },
+        { key: 'rate_upper', label: 'Upper bound', kind: 'pct' },
+        { key: 'unmatched', label: 'Responses matching no contact', kind: 'count' },
+        { key: 'nps_if_silent_detract', label: 'NPS if every contact not heard from were a detractor', kind: 'nps' },
+        { key: 'nps_if_silent_promote', label: 'NPS if every contact not heard from were a promoter', kind: 'nps' },
+        { key: 'definition', label: 'Rate', kind: 'text' },
+      ],
+      rows: [
+        {
+          contacts: contacts.rows.size,
+          answered,
+          response_rate: pct(answered),
+          rate_lower: 100 * rate.lower,
+          rate_upper: 100 * rate.upper,
+          unmatched,
+          nps_if_silent_detract: pct(promoters - detractors - silent),
+          nps_if_silent_promote: pct(promoters + silent - detractors),
+          definition,
+        },
+      ],
+    },
+  ];
+  const notes = [
+    `Response rate: ${definition} (AAPOR's RR1, every contact counted as eligible and delivered).` +
+      (unmatched > 0
+        ? ` ${unmatched} ${plural(unmatched, 'response')} matched no contact: counted in NPS, not in the rate` +
+          `${margins.length > 0 ? ' nor the adjusted NPS' : ''}.`
+        : ''),
+  ];
+  if (margins.length === 0) return { tables, notes };
+  tables.push({
+    name: 'response_rates',
+    columns: [
+      { key: 'margin', label: 'Margin', kind: 'text' },
+      { key: 'level', label: 'Level', kind: 'text' },
+      { key: 'contacts', label: 'Contacts', kind: 'count' },
+      { key: 'answered', label: 'Answered', kind: 'count' },
+      { key: 'response_rate', label: 'Response rate', kind: 'pct' },
+      { key: 'rate_lower', label: 'Lower bound', kind: 'pct' },
+      { key: 'rate_upper', label: 'Upper bound', kind: 'pct' },
+    ],
+    rows: margins.flatMap((margin, m) =>
+      [...totals[m]].map(([level, count]) => {
+        const heard = respondents.reduce((sum, c) => sum + (c.levels[m] === level ? c.n : 0), 0);
+        const interval = wilsonInterval(heard, count, statistics.confidence);
+        return {
+          margin: margin.join(':'),
+          level,
+          contacts: count,
+          answered: heard,
+          response_rate: (100 * heard) / count,
+          rate_lower: 100 * interval.lower,
+          rate_upper: 100 * interval.upper,
+        };
+      }),
+    ),
+  });
+  const targets: Margin[] = margins.map((margin, m) => ({ name: margin.join(':'), totals: totals[m] }));
+  let calibration: ReturnType<typeof calibrate>;
+  try {
+    calibration = calibrate(respondents, targets, { ...DEFAULT_CALIBRATION, cap: flags.cap });
+  } catch (err) {
+    if (!(err instanceof EmptyCell)) throw err;
+    throw inputError(
+      `--adjust ${err.margin}: ${err.margin} = ${JSON.stringify(err.level)} has ${
+        err.side === 'respondents' ? 'contacts in ' : 'respondents but no contacts in '
+      }${err.side === 'respondents' ? `${file} but no respondents` : file}: it cannot be weighted`,
+      err.side === 'respondents'
+        ? `merge it with a like level in ${file} (or adjust on fewer margins)`
+        : `check that --sent-on matches responses to their own contacts`,
+    );
+  }
+  if (!calibration.converged)
+    throw inputError(
+      `--adjust ${targets.map((t) => t.name).join(',')}: raking did not converge in ${calibration.iterations} sweeps`,
+      'adjust on fewer margins, or merge levels with few respondents',
+    );
+  const adjusted = calibratedNps(respondents, targets, calibration);
+  const z = normalQuantile(1 - (1 - statistics.confidence) / 2);
+  const unweighted = answered === 0 ? NaN : (100 * (promoters - detractors)) / answered;
+  const { diagnostics } = calibration;
+  const method =
+    calibration.method === 'raking'
+      ? `raking on ${targets.map((t) => t.name).join(', ')} (${calibration.iterations} sweeps)`
+      : `post-stratification on ${targets[0].name}`;
+  tables.push({
+    name: 'adjusted',
+    layout: 'record',
+    columns: [
+      { key: 'respondents', label: 'Respondents', kind: 'count' },
+      { key: 'unadjusted_nps', label: 'NPS, unadjusted', kind: 'nps' },
+      { key: 'adjusted_nps', label: 'NPS, adjusted', kind: 'nps' },
+      { key: 'lower', label: 'Lower bound', kind: 'nps' },
+      { key: 'upper', label: 'Upper bound', kind: 'nps' },
+      { key: 'standard_error', label: 'Standard error', kind: 'number' },
+      { key: 'method', label: 'Weighting', kind: 'text' },
+      { key: 'variance', label: 'Variance', kind: 'text' },
+      { key: 'n_eff', label: 'Effective n', kind: 'number' },
+      { key: 'efficiency', label: 'Efficiency', kind: 'number' },
+      { key: 'weight_min', label: 'Smallest weight', kind: 'number' },
+      { key: 'weight_max', label: 'Largest weight', kind: 'number' },
+      { key: 'weight_cv', label: 'Weights CV', kind: 'number' },
+      { key: 'cap', label: 'Cap (× mean weight)', kind: 'number' },
+      { key: 'capped', label: 'Respondents capped', kind: 'count' },
+    ],
+    rows: [
+      {
+        respondents: answered,
+        unadjusted_nps: unweighted,
+        adjusted_nps: adjusted.nps,
+        lower: adjusted.nps - z * adjusted.standardError,
+        upper: adjusted.nps + z * adjusted.standardError,
+        standard_error: adjusted.standardError,
+        method,
+        variance: 'linearization, calibration residuals',
+        n_eff: diagnostics.effectiveN,
+        efficiency: diagnostics.efficiency,
+        weight_min: diagnostics.min,
+        weight_max: diagnostics.max,
+        weight_cv: diagnostics.cv,
+        cap: Number.isFinite(flags.cap) ? flags.cap : null,
+        capped: calibration.capped,
+      },
+    ],
+  });
+  const shown = (x: number) => formatForHumans(x, 'nps', { decimals });
+  const capped = Number.isFinite(flags.cap)
+    ? `weights capped at ${flags.cap}× the mean (${calibration.capped} ${plural(calibration.capped, 'respondent')} ` +
+      'capped)'
+    : 'weights not capped';
+  notes.push(
+    `Adjusted to the contacts of ${file}: NPS ${shown(adjusted.nps)} where the same respondents unweighted ` +
+      `give ${shown(unweighted)}; ${method}, ${capped}; its interval is ±z × the standard error by ` +
+      "linearization with the calibration residuals (the contacts' totals are known exactly).",
+  );
+  return { tables, notes };
+}

@@ -1,0 +1,130 @@
+import { existsSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { COMMANDS } from '../../src/cli/commands/index.js';
+import { main } from '../../src/cli/main.js';
+import { spawnChild } from '../helpers/child.js';
+import { READS_NO_INPUT, RUN_ARGS } from '../helpers/commands.js';
+import { fakeIo } from '../helpers/fake-io.js';
+
+/*
+ * --sent and --adjust at the command line, on the fixture pair (2,000 contacts of a contact centre,
+ * 420 responses, 3 of them from no listed contact), against R: the survey package for the
+ * adjusted NPS and its standard error, prop.test for the response rates' score intervals.
+ */
+
+const BASE = ['report', 'fixtures/contact-responses.csv', '--sent', 'fixtures/contacts.csv', '--sent-on', 'contact_id'];
+
+async function json(...args: string[]) {
+  const io = fakeIo();
+  const exit = await main([...BASE, ...args, '--format', 'json'], io);
+  expect(exit, io.err()).toBe(0);
+  return JSON.parse(io.out());
+}
+
+/** What R prints for the fixture pair: `d` the matched respondents (with y), `all` the contacts. */
+function r(script: readonly string[]): number[] {
+  if (!existsSync('/usr/bin/Rscript')) {
+    throw new Error(
+      'R is missing: install it with `apt-get install -y --no-install-recommends r-base-core r-cran-survey` (as root), or run npm test as root, which installs it',
+    );
+  }
+  const lines = [
+    'suppressMessages(library(survey))',
+    'all <- read.csv("fixtures/contacts.csv", stringsAsFactors = FALSE)',
+    'responses <- read.csv("fixtures/contact-responses.csv", stringsAsFactors = FALSE)',
+    'd <- merge(responses, all, by = "contact_id")',
+    'd$y <- ifelse(d$score >= 9, 1, ifelse(d$score <= 6, -1, 0))',
+    'd$cross <- paste(d$channel, d$queue, sep = ":")',
+    'all$cross <- paste(all$channel, all$queue, sep = ":")',
+    'design <- svydesign(ids = ~1, data = d)',
+    ...script,
+  ];
+  const result = spawnChild('Rscript', ['-e', lines.join('\n')]);
+  if (result.status !== 0) throw new Error(`Rscript failed: ${result.stderr}`);
+  return result.stdout.trim().split(/\s+/).map(Number);
+}
+
+const SHOW = 'cat(sprintf("%.15f", c(100 * coef(m), 100 * SE(m))))';
+
+describe('nps report --sent --adjust against R survey', () => {
+  it.each([
+    [
+      'post-stratified on channel',
+      ['--adjust', 'channel'],
+      ['m <- svymean(~y, postStratify(design, ~channel, as.data.frame(table(channel = all$channel))))', SHOW],
+    ],
+    [
+      'raked on channel and queue',
+      ['--adjust', 'channel,queue'],
+      [
+        'p1 <- as.data.frame(table(channel = all$channel)); p2 <- as.data.frame(table(queue = all$queue))',
+        'm <- svymean(~y, rake(design, list(~channel, ~queue), list(p1, p2), control = list(maxit = 1000, epsilon = 1e-13)))',
+        SHOW,
+      ],
+    ],
+    [
+      'post-stratified on channel:queue, capped at 1.5 times the mean weight',
+      ['--adjust', 'channel:queue', '--cap', '1.5'],
+      [
+        'ps <- postStratify(design, ~cross, as.data.frame(table(cross = all$cross)))',
+        'm <- svymean(~y, trimWeights(ps, upper = 1.5 * mean(weights(ps)), strict = TRUE))',
+        SHOW,
+      ],
+    ],
+  ])(
+    '%s: NPS and standard error to 1e-6',
+    async (_name, args, script) => {
+      const { adjusted } = await json(...args);
+      const [nps, se] = r(script);
+      expect(adjusted.adjusted_nps).toBeCloseTo(nps, 6);
+      expect(adjusted.standard_error).toBeCloseTo(se, 6);
+      expect(adjusted.adjusted_nps - adjusted.unadjusted_nps).toBeGreaterThan(5);
+    },
+    60_000,
+  );
+
+  it("the response rates are Wilson's score intervals, overall and per channel (R's prop.test)", async () => {
+    const out = await json('--adjust', 'channel');
+    const expected = r([
+      'k <- c(nrow(d), sapply(c("phone", "chat", "email"), function(ch) sum(d$channel == ch)))',
+      'n <- c(nrow(all), sapply(c("phone", "chat", "email"), function(ch) sum(all$channel == ch)))',
+      'cat(sprintf("%.15f", unlist(lapply(1:4, function(i) 100 * c(k[i] / n[i], prop.test(k[i], n[i], correct = FALSE)$conf.int)))))',
+    ]);
+    const rows = [
+      out.response_rate,
+      ...['phone', 'chat', 'email'].map((l) => out.response_rates.find((x: { level: string }) => x.level === l)),
+    ];
+    rows.forEach((row, i) => {
+      expect(row.response_rate).toBeCloseTo(expected[3 * i], 9);
+      expect(row.rate_lower).toBeCloseTo(expected[3 * i + 1], 9);
+      expect(row.rate_upper).toBeCloseTo(expected[3 * i + 2], 9);
+    });
+    expect(out.response_rate).toMatchObject({ contacts: 2000, answered: 417, unmatched: 3 });
+    // Every silent contact a detractor, or a promoter: the matched respondents' promoters and detractors over all contacts.
+    const [p, d, silent] = r(['cat(sum(d$y == 1), sum(d$y == -1), nrow(all) - nrow(d))']);
+    expect(out.response_rate.nps_if_silent_detract).toBeCloseTo((100 * (p - d - silent)) / 2000, 9);
+    expect(out.response_rate.nps_if_silent_promote).toBeCloseTo((100 * (p + silent - d)) / 2000, 9);
+  }, 60_000);
+});
+
+describe('every command takes --sent and --adjust, or refuses them', () => {
+  /** The commands that give response rates and the adjusted NPS; the others refuse the options. */
+  const OFFERING = new Set(['report']);
+  const input = (name: string) => (READS_NO_INPUT.has(name) ? [] : ['fixtures/contact-responses.csv']);
+  const flags = ['--sent', 'fixtures/contacts.csv', '--sent-on', 'contact_id', '--adjust', 'channel'];
+
+  it.each(COMMANDS.map((c) => c.name))('%s', async (name) => {
+    const io = fakeIo();
+    const args = [name, ...input(name), ...RUN_ARGS[name], ...flags];
+    const exit = await main([...args, '--format', 'json'], io);
+    if (OFFERING.has(name)) {
+      expect(exit, io.err()).toBe(0);
+      expect(Object.keys(JSON.parse(io.out()))).toEqual(
+        expect.arrayContaining(['response_rate', 'response_rates', 'adjusted']),
+      );
+    } else {
+      expect(exit).toBe(2);
+      expect(io.err()).toMatch(/^nps: unknown option '--sent'/);
+    }
+  });
+});
