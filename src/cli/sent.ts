@@ -13,6 +13,7 @@ import {
 } from '../core/calibrate.js';
 import { type Fold, KEY_SEPARATOR, pairFold } from '../core/fold.js';
 import { normalQuantile } from '../core/normal.js';
+import { compareProportions, holm } from '../core/significance.js';
 import type { Statistics } from '../core/summary.js';
 import { answersOf, countsOf, mergeTallies, newTally } from '../core/tally.js';
 import { inputError, usageError } from '../errors.js';
@@ -211,23 +212,27 @@ export function contactTables(
       { key: 'response_rate', label: 'Response rate', kind: 'pct' },
       { key: 'rate_lower', label: 'Lower bound', kind: 'pct' },
       { key: 'rate_upper', label: 'Upper bound', kind: 'pct' },
+      { key: 'rest_rate', label: 'The rest', kind: 'pct' },
+      { key: 'p_value', label: 'p vs the rest', kind: 'p', audience: 'machine' },
+      { key: 'p_adjusted', label: 'p (Holm)', kind: 'p' },
+      { key: 'verdict', label: 'Answers', kind: 'text' },
     ],
-    rows: margins.flatMap((margin, m) =>
-      [...totals[m]].map(([level, count]) => {
-        const heard = respondents.reduce((sum, c) => sum + (c.levels[m] === level ? c.n : 0), 0);
-        const interval = wilsonInterval(heard, count, statistics.confidence);
-        return {
-          margin: margin.join(':'),
-          level,
-          contacts: count,
-          answered: heard,
-          response_rate: (100 * heard) / count,
-          rate_lower: 100 * interval.lower,
-          rate_upper: 100 * interval.upper,
-        };
-      }),
-    ),
+    rows: margins.flatMap((margin, m) => rateRows(margin.join(':'), totals[m], respondents, m, answered, statistics)),
   });
+  const lagging = (tables.at(-1)?.rows ?? []).filter((row) => row.verdict === 'less');
+  if (lagging.length > 0)
+    notes.push(
+      `Answering less than the rest (each level against the other contacts, Holm-adjusted p < ` +
+        `${formatForHumans(1 - statistics.confidence, 'number', { decimals })}): ` +
+        lagging
+          .map(
+            (row) =>
+              `${row.margin} ${row.level} ${formatForHumans(row.response_rate as number, 'pct', { decimals })} ` +
+              `against ${formatForHumans(row.rest_rate as number, 'pct', { decimals })}`,
+          )
+          .join('; ') +
+        ': who answers is not who was served, the case for --adjust.',
+    );
   const targets: Margin[] = margins.map((margin, m) => ({ name: margin.join(':'), totals: totals[m] }));
   let calibration: ReturnType<typeof calibrate>;
   try {
@@ -307,4 +312,43 @@ export function contactTables(
       "linearization with the calibration residuals (the contacts' totals are known exactly).",
   );
   return { tables, notes };
+}
+
+/**
+ * One margin's response rates, level by level, each with its score interval and a test against
+ * the rest of the contacts (pooled z, Holm-adjusted over the margin's levels): `less` or `more`
+ * when the adjusted p is below 1 − confidence.
+ */
+function rateRows(
+  margin: string,
+  totals: ReadonlyMap<string, number>,
+  respondents: readonly Cell[],
+  m: number,
+  answered: number,
+  statistics: Statistics,
+) {
+  const contacts = [...totals.values()].reduce((a, b) => a + b, 0);
+  const rows = [...totals].map(([level, count]) => {
+    const heard = respondents.reduce((sum, c) => sum + (c.levels[m] === level ? c.n : 0), 0);
+    const interval = wilsonInterval(heard, count, statistics.confidence);
+    const test = compareProportions(heard, count, answered - heard, contacts - count);
+    return {
+      margin,
+      level,
+      contacts: count,
+      answered: heard,
+      response_rate: (100 * heard) / count,
+      rate_lower: 100 * interval.lower,
+      rate_upper: 100 * interval.upper,
+      rest_rate: (100 * (answered - heard)) / (contacts - count),
+      p_value: test.p,
+      z: test.z,
+    };
+  });
+  const adjusted = holm(rows.map((row) => row.p_value));
+  return rows.map(({ z, ...row }, i) => ({
+    ...row,
+    p_adjusted: adjusted[i],
+    verdict: adjusted[i] < 1 - statistics.confidence ? (z < 0 ? 'less' : 'more') : '',
+  }));
 }

@@ -139,3 +139,16 @@ export function holm(pValues: readonly number[]): number[] {
   });
   return adjusted;
 }
+
+/**
+ * Two proportions, k1 of n1 against k2 of n2: the pooled z-test, two-sided (R's prop.test of the
+ * pair without continuity correction gives the same p as its chi-square). NaN when either is empty
+ * or the pooled proportion is 0 or 1.
+ */
+export function compareProportions(k1: number, n1: number, k2: number, n2: number): { z: number; p: number } {
+  const pooled = (k1 + k2) / (n1 + n2);
+  const se = Math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2));
+  if (!(se > 0)) return { z: NaN, p: NaN };
+  const z = (k1 / n1 - k2 / n2) / se;
+  return { z, p: 2 * normalCdf(-Math.abs(z)) };
+}

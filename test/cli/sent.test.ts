@@ -107,6 +107,30 @@ describe('nps report --sent --adjust against R survey', () => {
   }, 60_000);
 });
 
+describe('which levels answer less than the rest', () => {
+  it("each channel against the other contacts: R's prop.test p-values, Holm-adjusted by p.adjust", async () => {
+    const out = await json('--adjust', 'channel');
+    const channels = ['phone', 'chat', 'email'];
+    const expected = r([
+      `levels <- c(${channels.map((c) => `"${c}"`).join(', ')})`,
+      'k <- sapply(levels, function(ch) sum(d$channel == ch)); n <- sapply(levels, function(ch) sum(all$channel == ch))',
+      'p <- sapply(1:3, function(i) prop.test(c(k[i], sum(k) - k[i]), c(n[i], sum(n) - n[i]), correct = FALSE)$p.value)',
+      'cat(sprintf("%.17g", c(p, p.adjust(p, "holm"))))',
+    ]);
+    channels.forEach((channel, i) => {
+      const row = out.response_rates.find((x: { level: string }) => x.level === channel);
+      expect(row.p_value / expected[i]).toBeCloseTo(1, 6);
+      expect(row.p_adjusted / expected[3 + i]).toBeCloseTo(1, 6);
+    });
+    expect(
+      out.response_rates
+        .filter((x: { verdict: string }) => x.verdict === 'less')
+        .map((x: { level: string }) => x.level),
+    ).toEqual(['phone']);
+    expect(out.notes.join(' ')).toContain('Answering less than the rest');
+  }, 60_000);
+});
+
 describe('every command takes --sent and --adjust, or refuses them', () => {
   /** The commands that give response rates and the adjusted NPS; the others refuse the options. */
   const OFFERING = new Set(['report']);
