@@ -35,6 +35,9 @@ import type { ReportTable } from '../report/model.js';
 export interface SentFlags {
   sent?: string;
   sentOn?: string;
+  /** The contacts' disposition column, and the values that mean the survey never reached them. */
+  sentStatus?: string;
+  notDelivered: string[];
   /** The margins: each one column or a cross of several (a:b). */
   adjust?: string[][];
   cap: number;
@@ -50,6 +53,17 @@ export function addSentOptions(cmd: Command): Command {
       '--adjust <margins>',
       'weight the respondents to the contacts: --sent columns, comma-separated (raked), a:b for a cross',
       parseMargins,
+    )
+    .option('--sent-status <column>', "the contacts' disposition: those not delivered are left out of the rate")
+    .option(
+      '--not-delivered <values>',
+      'the --sent-status values of contacts the survey never reached, comma-separated',
+      (value: string) =>
+        value
+          .split(',')
+          .map((v) => v.trim())
+          .filter(Boolean),
+      NOT_DELIVERED,
     )
     .option('--cap <k>', 'no weight above k times the mean weight, or none', parseCap, DEFAULT_CALIBRATION.cap);
 }
@@ -73,15 +87,36 @@ function parseCap(value: string): number {
   return k;
 }
 
+/** Dispositions that mean a survey never reached its contact, as contact-centre and survey tools write them. */
+const NOT_DELIVERED = [
+  'bounced',
+  'undeliverable',
+  'failed',
+  'invalid',
+  'ineligible',
+  'duplicate',
+  'throttled',
+  'opted out',
+];
+
 const KEY_ROLE = 'sent_key';
-/** The distinct contact columns the margins name, in order. */
-const marginColumns = (flags: SentFlags): string[] => [...new Set((flags.adjust ?? []).flat())];
+/** The distinct contact columns the margins and the status name, in order: a respondent's cell. */
+const contactColumns = (flags: SentFlags): string[] => [
+  ...new Set([...(flags.adjust ?? []).flat(), ...(flags.sentStatus === undefined ? [] : [flags.sentStatus])]),
+];
 const roleOf = (column: string) => `${SENT_PREFIX}${column}`;
 
 /** The contacts as a join of the scan, or undefined without --sent; refuses what cannot go with it. */
 export function sentSpec(flags: SentFlags): JoinSpec | undefined {
   if (flags.sent === undefined) {
-    const given = flags.sentOn !== undefined ? '--sent-on' : flags.adjust !== undefined ? '--adjust' : undefined;
+    const given =
+      flags.sentOn !== undefined
+        ? '--sent-on'
+        : flags.adjust !== undefined
+          ? '--adjust'
+          : flags.sentStatus !== undefined
+            ? '--sent-status'
+            : undefined;
     if (given)
       throw usageError(`${given} needs the contacts: give --sent FILE`, 'e.g. --sent contacts.csv --sent-on id');
     return undefined;
@@ -100,7 +135,12 @@ export function sentSpec(flags: SentFlags): JoinSpec | undefined {
     file: flags.sent,
     ...on,
     sent: true,
-    needs: marginColumns(flags).map((column) => ({ flag: '--adjust', column })),
+    needs: [
+      ...contactColumns(flags).map((column) => ({
+        flag: column === flags.sentStatus ? '--sent-status' : '--adjust',
+        column,
+      })),
+    ],
   };
 }
 
@@ -110,15 +150,22 @@ export const sentColumns = (flags: SentFlags): GroupColumn[] => {
   const on = parseOn(flags.sentOn ?? '');
   return [
     { role: KEY_ROLE, flag: '--sent-on', spec: roleOf(on.right), value: true },
-    ...marginColumns(flags).map(
-      (column): GroupColumn => ({ role: roleOf(column), flag: '--adjust', spec: roleOf(column), value: true }),
+    ...contactColumns(flags).map(
+      (column): GroupColumn => ({
+        role: roleOf(column),
+        flag: column === flags.sentStatus ? '--sent-status' : '--adjust',
+        spec: roleOf(column),
+        value: true,
+      }),
     ),
   ];
 };
 
 /** The command's fold with the contacts' cells beside it, when there are contacts. */
 export function withContacts<S>(flags: SentFlags, fold: Fold<S>): Fold<S> | Fold<[S, ContactCells]> {
-  return flags.sent === undefined ? fold : pairFold(fold, contactCellsFold(KEY_ROLE, marginColumns(flags).map(roleOf)));
+  return flags.sent === undefined
+    ? fold
+    : pairFold(fold, contactCellsFold(KEY_ROLE, contactColumns(flags).map(roleOf)));
 }
 
 /** The response rate, by margin level, and the adjusted NPS: tables and notes for a report. */
@@ -131,45 +178,70 @@ export function contactTables(
 ): { tables: ReportTable[]; notes: string[] } {
   const contacts = scan.sent!;
   const file = contacts.spec.file;
-  const columns = marginColumns(flags);
+  const columns = contactColumns(flags);
   const at = columns.map((column) => contacts.columns.findIndex((c) => c.toLowerCase() === column.toLowerCase()));
   const margins = flags.adjust ?? [];
+  const status = flags.sentStatus === undefined ? -1 : columns.indexOf(flags.sentStatus);
+  const notDelivered = new Set(flags.notDelivered.map((v) => v.trim().toLowerCase()));
+  const undelivered = (values: readonly string[]) => status >= 0 && notDelivered.has(values[status].toLowerCase());
   // Each contact's level of each margin, as the responses' cells name them (a missing cell is empty).
   const levelOf = (values: readonly string[], m: number) =>
     margins[m].map((column) => values[columns.indexOf(column)]).join(':');
   const totals: Map<string, number>[] = margins.map(() => new Map());
-  for (const row of contacts.rows.values()) {
-    const values = at.map((i) => (isMissingCell(row[i]) ? '' : row[i]));
+  const add = (values: readonly string[], count: number) => {
     for (let m = 0; m < margins.length; m++) {
       const level = levelOf(values, m);
-      totals[m].set(level, (totals[m].get(level) ?? 0) + 1);
+      totals[m].set(level, (totals[m].get(level) ?? 0) + count);
     }
+  };
+  const statuses = new Map<string, number>();
+  let delivered = 0;
+  for (const row of contacts.rows.values()) {
+    const values = at.map((i) => (isMissingCell(row[i]) ? '' : row[i]));
+    if (status >= 0) statuses.set(values[status], (statuses.get(values[status]) ?? 0) + 1);
+    if (undelivered(values)) continue;
+    delivered++;
+    add(values, 1);
   }
+  // A contact whose status says it was not reached, yet answered, was reached: it counts as delivered.
+  let answeredAnyway = 0;
   const respondents: Cell[] = [...cells.cells].map(([key, tally]) => {
     const values = key.split(KEY_SEPARATOR);
     const counts = countsOf(tally);
+    const n = answersOf(tally);
+    if (undelivered(values)) {
+      answeredAnyway += n;
+      add(values, n);
+    }
     return {
       levels: margins.map((_, m) => levelOf(values, m)),
-      n: answersOf(tally),
+      n,
       promoters: counts.promoters,
       detractors: counts.detractors,
     };
   });
+  delivered += answeredAnyway;
   const matched = newTally();
   for (const tally of cells.cells.values()) mergeTallies(matched, tally);
   const answered = answersOf(matched);
   const unmatched = answersOf(cells.unmatched);
-  const rate = wilsonInterval(answered, contacts.rows.size, statistics.confidence);
+  const rate = wilsonInterval(answered, delivered, statistics.confidence);
   const { promoters, detractors } = countsOf(matched);
-  const silent = contacts.rows.size - answered;
-  const pct = (x: number) => (contacts.rows.size === 0 ? NaN : (100 * x) / contacts.rows.size);
-  const definition = `answered ÷ contacts: the responses matched to a contact of ${file}, over its contacts`;
+  const silent = delivered - answered;
+  const pct = (x: number) => (delivered === 0 ? NaN : (100 * x) / delivered);
+  const definition =
+    status < 0
+      ? `answered ÷ contacts: the responses matched to a contact of ${file}, over its contacts`
+      : `answered ÷ delivered: the responses matched to a contact of ${file}, over its contacts less those ` +
+        `whose ${flags.sentStatus} is ${[...notDelivered].join(', ')}`;
   const tables: ReportTable[] = [
     {
       name: 'response_rate',
       layout: 'record',
       columns: [
         { key: 'contacts', label: 'Contacts', kind: 'count' },
+        { key: 'not_delivered', label: 'Not delivered', kind: 'count' },
+        { key: 'delivered', label: 'Delivered', kind: 'count' },
         { key: 'answered', label: 'Answered', kind: 'count' },
         { key: 'response_rate', label: 'Response rate', kind: 'pct' },
         { key: 'rate_lower', label: 'Lower bound', kind: 'pct' },
@@ -182,6 +254,8 @@ export function contactTables(
       rows: [
         {
           contacts: contacts.rows.size,
+          not_delivered: contacts.rows.size - delivered,
+          delivered,
           answered,
           response_rate: pct(answered),
           rate_lower: 100 * rate.lower,
@@ -194,8 +268,30 @@ export function contactTables(
       ],
     },
   ];
+  if (status >= 0)
+    tables.push({
+      name: 'dispositions',
+      columns: [
+        { key: 'status', label: flags.sentStatus!, kind: 'text' },
+        { key: 'contacts', label: 'Contacts', kind: 'count' },
+        { key: 'delivered', label: 'Delivered', kind: 'boolean' },
+      ],
+      rows: [...statuses]
+        .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+        .map(([value, count]) => ({
+          status: value,
+          contacts: count,
+          delivered: !notDelivered.has(value.toLowerCase()),
+        })),
+    });
   const notes = [
-    `Response rate: ${definition} (AAPOR's RR1, every contact counted as eligible and delivered).` +
+    `Response rate: ${definition} (AAPOR's RR1, ${
+      status < 0 ? 'every contact counted as eligible and delivered' : 'every delivered contact counted as eligible'
+    }).` +
+      (answeredAnyway > 0
+        ? ` ${answeredAnyway} ${plural(answeredAnyway, 'contact')} whose status says not delivered answered: ` +
+          'counted as delivered.'
+        : '') +
       (unmatched > 0
         ? ` ${unmatched} ${plural(unmatched, 'response')} matched no contact: counted in NPS, not in the rate` +
           `${margins.length > 0 ? ' nor the adjusted NPS' : ''}.`
@@ -207,7 +303,7 @@ export function contactTables(
     columns: [
       { key: 'margin', label: 'Margin', kind: 'text' },
       { key: 'level', label: 'Level', kind: 'text' },
-      { key: 'contacts', label: 'Contacts', kind: 'count' },
+      { key: 'delivered', label: status < 0 ? 'Contacts' : 'Delivered', kind: 'count' },
       { key: 'answered', label: 'Answered', kind: 'count' },
       { key: 'response_rate', label: 'Response rate', kind: 'pct' },
       { key: 'rate_lower', label: 'Lower bound', kind: 'pct' },
@@ -335,7 +431,7 @@ function rateRows(
     return {
       margin,
       level,
-      contacts: count,
+      delivered: count,
       answered: heard,
       response_rate: (100 * heard) / count,
       rate_lower: 100 * interval.lower,

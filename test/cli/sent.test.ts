@@ -107,6 +107,32 @@ describe('nps report --sent --adjust against R survey', () => {
   }, 60_000);
 });
 
+describe('dispositions: --sent-status', () => {
+  it('leaves the contacts the survey never reached out of the rate, and counts one that answered anyway', async () => {
+    const out = await json('--sent-status', 'status', '--adjust', 'channel');
+    const expected = r([
+      'gone <- c("bounced", "undeliverable", "failed", "invalid", "ineligible", "duplicate", "throttled", "opted out")',
+      'reached <- all[!(all$status %in% gone) | all$contact_id %in% d$contact_id, ]',
+      'm <- svymean(~y, postStratify(design, ~channel, as.data.frame(table(channel = reached$channel))))',
+      'cat(sprintf("%.15f", c(nrow(reached), 100 * prop.test(nrow(d), nrow(reached), correct = FALSE)$conf.int, 100 * coef(m), 100 * SE(m))))',
+    ]);
+    expect(out.response_rate).toMatchObject({
+      contacts: 2000,
+      delivered: expected[0],
+      not_delivered: 2000 - expected[0],
+    });
+    expect(out.response_rate.rate_lower).toBeCloseTo(expected[1], 9);
+    expect(out.response_rate.rate_upper).toBeCloseTo(expected[2], 9);
+    expect(out.adjusted.adjusted_nps).toBeCloseTo(expected[3], 6);
+    expect(out.adjusted.standard_error).toBeCloseTo(expected[4], 6);
+    expect(out.dispositions.find((x: { status: string }) => x.status === 'duplicate')).toMatchObject({
+      contacts: 1,
+      delivered: false,
+    });
+    expect(out.notes.join(' ')).toContain('1 contact whose status says not delivered answered: counted as delivered.');
+  }, 60_000);
+});
+
 describe('which levels answer less than the rest', () => {
   it("each channel against the other contacts: R's prop.test p-values, Holm-adjusted by p.adjust", async () => {
     const out = await json('--adjust', 'channel');
