@@ -268,6 +268,20 @@ export function contactTables(
       ],
     },
   ];
+  tables.unshift({
+    name: 'funnel',
+    columns: [
+      { key: 'stage', label: 'Stage', kind: 'text' },
+      { key: 'count', label: 'Count', kind: 'count' },
+      { key: 'share', label: 'Of contacts', kind: 'pct' },
+    ],
+    rows: [
+      ['contacts', contacts.rows.size],
+      ...(status < 0 ? [] : [['delivered', delivered] as const]),
+      ['answered', answered],
+    ].map(([stage, count]) => ({ stage, count, share: (100 * (count as number)) / contacts.rows.size })),
+    chart: { kind: 'bars', x: 'stage', y: 'count', horizontal: true },
+  });
   if (status >= 0)
     tables.push({
       name: 'dispositions',
@@ -314,6 +328,16 @@ export function contactTables(
       { key: 'verdict', label: 'Answers', kind: 'text' },
     ],
     rows: margins.flatMap((margin, m) => rateRows(margin.join(':'), totals[m], respondents, m, answered, statistics)),
+    chart: {
+      kind: 'intervals',
+      label: 'level',
+      value: 'response_rate',
+      low: 'rate_lower',
+      high: 'rate_upper',
+      domain: [0, 100],
+      tone: { field: 'verdict', up: 'more', down: 'less' },
+      facet: 'margin',
+    },
   });
   const lagging = (tables.at(-1)?.rows ?? []).filter((row) => row.verdict === 'less');
   if (lagging.length > 0)
@@ -396,6 +420,15 @@ export function contactTables(
         capped: calibration.capped,
       },
     ],
+    // The adjusted NPS and its interval, with a ring at the unadjusted.
+    chart: {
+      kind: 'intervals',
+      value: 'adjusted_nps',
+      low: 'lower',
+      high: 'upper',
+      marker: 'unadjusted_nps',
+      reference: 0,
+    },
   });
   const shown = (x: number) => formatForHumans(x, 'nps', { decimals });
   const capped = Number.isFinite(flags.cap)
