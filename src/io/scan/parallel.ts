@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { type FoldRecipe, isRecipe } from '../../core/fold.js';
 import type { Part, ReadResult } from '../source/read.js';
-import type { InputZones, Pass, PassData, SinkPlan } from './pass.js';
+import { type InputZones, type Pass, type PassData, SINK_PLAN_DATA, type SinkPlan } from './pass.js';
 import type { ScanRequest } from './plan.js';
 
 /*
@@ -156,17 +156,8 @@ function requestAsData(request: ScanRequest): ScanRequest {
 
 /** The planned columns without the preset's functions (a file with a row classifier is not split). */
 function planAsData(plan: SinkPlan): SinkPlan {
-  return {
-    scoreIndexes: plan.scoreIndexes,
-    date: plan.date,
-    keyIndexes: plan.keyIndexes,
-    conditions: plan.conditions,
-    dedupe: plan.dedupe,
-    weight: plan.weight,
-    count: plan.count,
-    categories: plan.categories,
-    info: { columns: plan.info.columns },
-  };
+  const data = Object.fromEntries(SINK_PLAN_DATA.map((key) => [key, plan[key]]));
+  return { ...(data as Omit<SinkPlan, 'info' | 'rowKind'>), info: { columns: plan.info.columns } };
 }
 
 /** The sources' root (src/ under the test runner, dist/ once built), and the build's. */

@@ -35,11 +35,20 @@ export interface InputZones {
   readonly source: Zone;
 }
 
-/** What a pass reads of an input's plan: where its columns are (data a worker thread is sent). */
-export type SinkPlan = Pick<
-  InputPlan,
-  'scoreIndexes' | 'date' | 'keyIndexes' | 'conditions' | 'dedupe' | 'weight' | 'count' | 'categories' | 'rowKind'
-> & {
+/** The parts of an input's plan that are data: where its columns are (what a worker thread is sent). */
+export const SINK_PLAN_DATA = [
+  'scoreIndexes',
+  'date',
+  'keyIndexes',
+  'conditions',
+  'dedupe',
+  'weight',
+  'count',
+  'categories',
+] as const satisfies readonly (keyof InputPlan)[];
+
+/** What a pass reads of an input's plan: its data, and the vendor's row classifier (which stays on one thread). */
+export type SinkPlan = Pick<InputPlan, (typeof SINK_PLAN_DATA)[number] | 'rowKind'> & {
   readonly info: Pick<InputInfo, 'columns'>;
 };
 
