@@ -20,7 +20,7 @@ import { inputError, usageError } from '../errors.js';
 import { type JoinSpec, parseOn, SENT_PREFIX } from '../io/scan/join.js';
 import type { GroupColumn } from '../io/scan/plan.js';
 import type { Scan } from '../io/scan/scan.js';
-import { formatForHumans, plural } from '../report/format.js';
+import { formatForHumans, groupLabel, plural } from '../report/format.js';
 import type { ReportTable } from '../report/model.js';
 
 /*
@@ -353,6 +353,11 @@ export function contactTables(
           .join('; ') +
         ': who answers is not who was served, the case for --adjust.',
     );
+  if (answered === 0)
+    throw inputError(
+      `--adjust: no response matched a contact of ${file} (on ${flags.sentOn}): there is no one to weight`,
+      'check that --sent-on names the same IDs on both sides (EXPORT=SENT when the columns differ)',
+    );
   const targets: Margin[] = margins.map((margin, m) => ({ name: margin.join(':'), totals: totals[m] }));
   let calibration: ReturnType<typeof calibrate>;
   try {
@@ -463,7 +468,7 @@ function rateRows(
     const test = compareProportions(heard, count, answered - heard, contacts - count);
     return {
       margin,
-      level,
+      level: groupLabel(level),
       delivered: count,
       answered: heard,
       response_rate: (100 * heard) / count,
