@@ -566,7 +566,7 @@ const CLAIMS: readonly Claim[] = [
       const level = (name: string) => named(byChannel.response_rates, name).response_rate / 100;
       const a = byChannel.adjusted;
       return (
-        `On the fixture pair, ${rate.contacts.toLocaleString('en')} contacts and ${rate.answered + rate.unmatched} responses ` +
+        `On the fixture pair, ${rate.contacts.toLocaleString('en')} contacts and ${rate.responses + rate.unmatched} responses ` +
         "(`test/cli/sent.test.ts` checks every figure against R's survey package to 10⁻⁶): " +
         `${rate.answered} responses match a contact, a response rate of ${percent(rate.response_rate / 100, 1)} ` +
         `(95% interval ${percent(rate.rate_lower / 100, 1)} to ${percent(rate.rate_upper / 100, 1)}): ` +

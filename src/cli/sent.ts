@@ -17,11 +17,12 @@ import { compareProportions, holm } from '../core/significance.js';
 import type { Statistics } from '../core/summary.js';
 import { answersOf, countsOf, mergeTallies, newTally } from '../core/tally.js';
 import { inputError, usageError } from '../errors.js';
-import { type JoinSpec, parseOn, SENT_PREFIX } from '../io/scan/join.js';
-import type { GroupColumn } from '../io/scan/plan.js';
+import { type JoinSpec, MATCHED_COLUMN, parseOn, SENT_PREFIX } from '../io/scan/join.js';
+import { normalize } from '../io/scan/mapping.js';
+import type { GroupColumn, WhereClause } from '../io/scan/plan.js';
 import type { Scan } from '../io/scan/scan.js';
 import { formatForHumans, groupLabel, plural } from '../report/format.js';
-import type { ReportTable } from '../report/model.js';
+import type { Column, ReportTable } from '../report/model.js';
 
 /*
  * --sent: the contacts a survey went to (every call, chat, e-mail or invitation), matched to the
@@ -43,6 +44,10 @@ export interface SentFlags {
   cap: number;
   weight?: string;
   counts?: boolean;
+  where?: readonly WhereClause[];
+  since?: unknown;
+  until?: unknown;
+  last?: unknown;
 }
 
 export function addSentOptions(cmd: Command): Command {
@@ -77,6 +82,8 @@ function parseMargins(value: string): string[][] {
   );
   if (margins.some((m) => m.length === 0))
     throw new InvalidArgumentError('name columns of the --sent file, e.g. channel,queue');
+  const names = margins.map((m) => m.join(':').toLowerCase());
+  if (new Set(names).size < names.length) throw new InvalidArgumentError('name each margin once');
   return margins;
 }
 
@@ -87,19 +94,14 @@ function parseCap(value: string): number {
   return k;
 }
 
-/** Dispositions that mean a survey never reached its contact, as contact-centre and survey tools write them. */
-const NOT_DELIVERED = [
-  'bounced',
-  'undeliverable',
-  'failed',
-  'invalid',
-  'ineligible',
-  'duplicate',
-  'throttled',
-  'opted out',
-];
+/**
+ * Dispositions that mean the survey never reached an eligible contact, as contact-centre and
+ * survey tools write them (an opt-out is a refusal: it stays in the rate).
+ */
+const NOT_DELIVERED = ['bounced', 'undeliverable', 'failed', 'invalid', 'ineligible', 'duplicate', 'throttled'];
 
 const KEY_ROLE = 'sent_key';
+const MATCHED_ROLE = 'sent_matched';
 /** The distinct contact columns the margins and the status name, in order: a respondent's cell. */
 const contactColumns = (flags: SentFlags): string[] => [
   ...new Set([...(flags.adjust ?? []).flat(), ...(flags.sentStatus === undefined ? [] : [flags.sentStatus])]),
@@ -128,8 +130,31 @@ export function sentSpec(flags: SentFlags): JoinSpec | undefined {
     );
   if (flags.counts)
     throw usageError('--sent matches responses to contacts: --counts rows have no key', 'drop --counts');
-  if (flags.adjust && flags.weight !== undefined)
-    throw usageError('--adjust makes the weights itself, from the contacts', 'drop --weight, or --adjust');
+  if (flags.weight !== undefined)
+    throw usageError(
+      '--sent counts contacts and --adjust makes the weights itself: --weight has no place beside them',
+      'drop --weight',
+    );
+  // A filter of the responses would leave the contacts whole: the rate would compare unlike sets.
+  const filter =
+    flags.since !== undefined
+      ? '--since'
+      : flags.until !== undefined
+        ? '--until'
+        : flags.last !== undefined
+          ? '--last'
+          : undefined;
+  const other = (flags.where ?? []).find((w) => !w.column.trim().toLowerCase().startsWith(SENT_PREFIX));
+  if (other)
+    throw usageError(
+      `--sent with --where ${other.column}: the responses would be filtered, the contacts not`,
+      "filter on the contacts' own columns (--where sent:channel=chat), which keeps the same contacts on both sides",
+    );
+  if (filter)
+    throw usageError(
+      `--sent with ${filter}: the responses would be cut to a period, the contacts not`,
+      'give --sent the contacts of the same period, and drop the filter',
+    );
   const on = parseOn(flags.sentOn);
   return {
     file: flags.sent,
@@ -149,6 +174,7 @@ export const sentColumns = (flags: SentFlags): GroupColumn[] => {
   if (flags.sent === undefined) return [];
   const on = parseOn(flags.sentOn ?? '');
   return [
+    { role: MATCHED_ROLE, flag: '--sent-on', spec: roleOf(MATCHED_COLUMN), value: true },
     { role: KEY_ROLE, flag: '--sent-on', spec: roleOf(on.right), value: true },
     ...contactColumns(flags).map(
       (column): GroupColumn => ({
@@ -165,76 +191,144 @@ export const sentColumns = (flags: SentFlags): GroupColumn[] => {
 export function withContacts<S>(flags: SentFlags, fold: Fold<S>): Fold<S> | Fold<[S, ContactCells]> {
   return flags.sent === undefined
     ? fold
-    : pairFold(fold, contactCellsFold(KEY_ROLE, contactColumns(flags).map(roleOf)));
+    : pairFold(fold, contactCellsFold(MATCHED_ROLE, KEY_ROLE, contactColumns(flags).map(roleOf)));
 }
 
-/** The response rate, by margin level, and the adjusted NPS: tables and notes for a report. */
-export function contactTables(
-  flags: SentFlags,
-  scan: Scan<unknown>,
-  cells: ContactCells,
-  statistics: Statistics,
-  decimals: number,
-): { tables: ReportTable[]; notes: string[] } {
+/** What the contacts and the responses matched to them count to, before any table is made. */
+interface ContactCounts {
+  readonly file: string;
+  /** Contacts listed, after any `--where sent:` clause. */
+  readonly listed: number;
+  /** Contacts the survey reached: listed, less those not delivered that did not answer anyway. */
+  readonly delivered: number;
+  /** Contacts that answered, each once, however many times it did. */
+  readonly answered: number;
+  /** Contacts marked not delivered that answered. */
+  readonly answeredAnyway: number;
+  /** Contacts that answered more than once. */
+  readonly repeated: number;
+  /** Responses matched to a contact, and their promoters and detractors. */
+  readonly responses: number;
+  readonly promoters: number;
+  readonly detractors: number;
+  readonly unmatched: number;
+  /** Each status: its contacts, and how many of them answered. */
+  readonly statuses: Map<string, { contacts: number; answered: number }>;
+  /** Per margin: each level's delivered contacts, and the contacts of it that answered. */
+  readonly levels: { delivered: Map<string, number>; answered: Map<string, number> }[];
+  /** The responses' cells, for weighting. */
+  readonly respondents: Cell[];
+}
+
+/** A margin level as its cell key holds it, and as people read it (a cross joined with `:`). */
+const levelText = (level: string) => groupLabel(level.split(KEY_SEPARATOR).join(':'));
+
+function countContacts(flags: SentFlags, scan: Scan<unknown>, found: ContactCells): ContactCounts {
   const contacts = scan.sent!;
-  const file = contacts.spec.file;
   const columns = contactColumns(flags);
-  const at = columns.map((column) => contacts.columns.findIndex((c) => c.toLowerCase() === column.toLowerCase()));
+  const indexOf = (name: string) => contacts.columns.findIndex((c) => normalize(c) === normalize(name));
+  const at = columns.map(indexOf);
   const margins = flags.adjust ?? [];
   const status = flags.sentStatus === undefined ? -1 : columns.indexOf(flags.sentStatus);
   const notDelivered = new Set(flags.notDelivered.map((v) => v.trim().toLowerCase()));
   const undelivered = (values: readonly string[]) => status >= 0 && notDelivered.has(values[status].toLowerCase());
-  // Each contact's level of each margin, as the responses' cells name them (a missing cell is empty).
   const levelOf = (values: readonly string[], m: number) =>
-    margins[m].map((column) => values[columns.indexOf(column)]).join(':');
-  const totals: Map<string, number>[] = margins.map(() => new Map());
-  const add = (values: readonly string[], count: number) => {
-    for (let m = 0; m < margins.length; m++) {
-      const level = levelOf(values, m);
-      totals[m].set(level, (totals[m].get(level) ?? 0) + count);
-    }
-  };
-  const statuses = new Map<string, number>();
+    margins[m].map((column) => values[columns.indexOf(column)]).join(KEY_SEPARATOR);
+  // --where sent:column=value keeps the contacts it keeps of the responses.
+  const where = (flags.where ?? []).map((w) => ({
+    index: indexOf(w.column.slice(SENT_PREFIX.length)),
+    value: w.value,
+    equal: w.equal,
+  }));
+  const levels = margins.map(() => ({ delivered: new Map<string, number>(), answered: new Map<string, number>() }));
+  const count = (map: Map<string, number>, key: string) => map.set(key, (map.get(key) ?? 0) + 1);
+  const statuses = new Map<string, { contacts: number; answered: number }>();
+  let listed = 0;
   let delivered = 0;
   for (const row of contacts.rows.values()) {
+    if (!where.every((w) => ((row[w.index] ?? '') === w.value) === w.equal)) continue;
+    listed++;
     const values = at.map((i) => (isMissingCell(row[i]) ? '' : row[i]));
-    if (status >= 0) statuses.set(values[status], (statuses.get(values[status]) ?? 0) + 1);
+    if (status >= 0) {
+      const counted = statuses.get(values[status]) ?? { contacts: 0, answered: 0 };
+      counted.contacts++;
+      statuses.set(values[status], counted);
+    }
     if (undelivered(values)) continue;
     delivered++;
-    add(values, 1);
+    for (let m = 0; m < margins.length; m++) count(levels[m].delivered, levelOf(values, m));
   }
-  // A contact whose status says it was not reached, yet answered, was reached: it counts as delivered.
+  // Each contact that answered, once; one marked not delivered was reached all the same.
   let answeredAnyway = 0;
-  const respondents: Cell[] = [...cells.cells].map(([key, tally]) => {
+  for (const cell of found.contacts.values()) {
+    const values = cell.split(KEY_SEPARATOR);
+    if (status >= 0) statuses.get(values[status])!.answered++;
+    for (let m = 0; m < margins.length; m++) count(levels[m].answered, levelOf(values, m));
+    if (!undelivered(values)) continue;
+    answeredAnyway++;
+    for (let m = 0; m < margins.length; m++) count(levels[m].delivered, levelOf(values, m));
+  }
+  const respondents: Cell[] = [...found.cells].map(([key, tally]) => {
     const values = key.split(KEY_SEPARATOR);
-    const counts = countsOf(tally);
-    const n = answersOf(tally);
-    if (undelivered(values)) {
-      answeredAnyway += n;
-      add(values, n);
-    }
-    return {
-      levels: margins.map((_, m) => levelOf(values, m)),
-      n,
-      promoters: counts.promoters,
-      detractors: counts.detractors,
-    };
+    const { promoters, detractors } = countsOf(tally);
+    return { levels: margins.map((_, m) => levelOf(values, m)), n: answersOf(tally), promoters, detractors };
   });
-  delivered += answeredAnyway;
   const matched = newTally();
-  for (const tally of cells.cells.values()) mergeTallies(matched, tally);
-  const answered = answersOf(matched);
-  const unmatched = answersOf(cells.unmatched);
-  const rate = wilsonInterval(answered, delivered, statistics.confidence);
+  for (const tally of found.cells.values()) mergeTallies(matched, tally);
   const { promoters, detractors } = countsOf(matched);
+  const responses = answersOf(matched);
+  return {
+    file: contacts.spec.file,
+    listed,
+    delivered: delivered + answeredAnyway,
+    answered: found.contacts.size,
+    answeredAnyway,
+    repeated: responses - found.contacts.size,
+    responses,
+    promoters,
+    detractors,
+    unmatched: answersOf(found.unmatched),
+    statuses,
+    levels,
+    respondents,
+  };
+}
+
+/** The funnel, the response rate (overall, per status, per margin level) and the adjusted NPS: tables and notes. */
+export function contactTables(
+  flags: SentFlags,
+  scan: Scan<unknown>,
+  found: ContactCells,
+  statistics: Statistics,
+  decimals: number,
+): { tables: ReportTable[]; notes: string[] } {
+  const counts = countContacts(flags, scan, found);
+  const { file, delivered, answered } = counts;
+  const status = flags.sentStatus;
+  const rate = wilsonInterval(answered, delivered, statistics.confidence);
   const silent = delivered - answered;
-  const pct = (x: number) => (delivered === 0 ? NaN : (100 * x) / delivered);
+  const ofDelivered = (x: number) => (delivered === 0 ? NaN : (100 * x) / delivered);
+  const notDelivered = flags.notDelivered.map((v) => v.trim().toLowerCase());
   const definition =
-    status < 0
-      ? `answered ÷ contacts: the responses matched to a contact of ${file}, over its contacts`
-      : `answered ÷ delivered: the responses matched to a contact of ${file}, over its contacts less those ` +
-        `whose ${flags.sentStatus} is ${[...notDelivered].join(', ')}`;
+    status === undefined
+      ? `answered ÷ contacts: the contacts of ${file} matched by a response, over all of them`
+      : `answered ÷ delivered: the contacts of ${file} matched by a response, over those whose ${status} ` +
+        `is not ${notDelivered.join(', ')} (or that answered)`;
   const tables: ReportTable[] = [
+    {
+      name: 'funnel',
+      columns: [
+        { key: 'stage', label: 'Stage', kind: 'text' },
+        { key: 'count', label: 'Contacts', kind: 'count' },
+        { key: 'share', label: 'Of those listed', kind: 'pct' },
+      ],
+      rows: [
+        ['listed', counts.listed],
+        ...(status === undefined ? [] : [['delivered', delivered] as const]),
+        ['answered', answered],
+      ].map(([stage, n]) => ({ stage, count: n, share: (100 * (n as number)) / counts.listed })),
+      chart: { kind: 'bars', x: 'stage', y: 'count', horizontal: true },
+    },
     {
       name: 'response_rate',
       layout: 'record',
@@ -243,9 +337,8 @@ export function contactTables(
         { key: 'not_delivered', label: 'Not delivered', kind: 'count' },
         { key: 'delivered', label: 'Delivered', kind: 'count' },
         { key: 'answered', label: 'Answered', kind: 'count' },
-        { key: 'response_rate', label: 'Response rate', kind: 'pct' },
-        { key: 'rate_lower', label: 'Lower bound', kind: 'pct' },
-        { key: 'rate_upper', label: 'Upper bound', kind: 'pct' },
+        ...RATE_COLUMNS,
+        { key: 'responses', label: 'Responses matched', kind: 'count' },
         { key: 'unmatched', label: 'Responses matching no contact', kind: 'count' },
         { key: 'nps_if_silent_detract', label: 'NPS if every contact not heard from were a detractor', kind: 'nps' },
         { key: 'nps_if_silent_promote', label: 'NPS if every contact not heard from were a promoter', kind: 'nps' },
@@ -253,96 +346,63 @@ export function contactTables(
       ],
       rows: [
         {
-          contacts: contacts.rows.size,
-          not_delivered: contacts.rows.size - delivered,
+          contacts: counts.listed,
+          not_delivered: counts.listed - delivered,
           delivered,
           answered,
-          response_rate: pct(answered),
+          response_rate: ofDelivered(answered),
           rate_lower: 100 * rate.lower,
           rate_upper: 100 * rate.upper,
-          unmatched,
-          nps_if_silent_detract: pct(promoters - detractors - silent),
-          nps_if_silent_promote: pct(promoters + silent - detractors),
+          responses: counts.responses,
+          unmatched: counts.unmatched,
+          // The responses' own answers, and every delivered contact not heard from as one answer more.
+          nps_if_silent_detract: npsOf(counts.promoters, counts.detractors + silent, counts.responses + silent),
+          nps_if_silent_promote: npsOf(counts.promoters + silent, counts.detractors, counts.responses + silent),
           definition,
         },
       ],
     },
   ];
-  tables.unshift({
-    name: 'funnel',
-    columns: [
-      { key: 'stage', label: 'Stage', kind: 'text' },
-      { key: 'count', label: 'Count', kind: 'count' },
-      { key: 'share', label: 'Of contacts', kind: 'pct' },
-    ],
-    rows: [
-      ['contacts', contacts.rows.size],
-      ...(status < 0 ? [] : [['delivered', delivered] as const]),
-      ['answered', answered],
-    ].map(([stage, count]) => ({ stage, count, share: (100 * (count as number)) / contacts.rows.size })),
-    chart: { kind: 'bars', x: 'stage', y: 'count', horizontal: true },
-  });
-  if (status >= 0)
+  if (status !== undefined)
     tables.push({
       name: 'dispositions',
       columns: [
-        { key: 'status', label: flags.sentStatus!, kind: 'text' },
+        { key: 'status', label: status, kind: 'text' },
         { key: 'contacts', label: 'Contacts', kind: 'count' },
-        { key: 'delivered', label: 'Delivered', kind: 'boolean' },
+        { key: 'answered', label: 'Answered', kind: 'count' },
+        { key: 'not_delivered', label: 'Not delivered', kind: 'boolean' },
       ],
-      rows: [...statuses]
-        .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
-        .map(([value, count]) => ({
-          status: value,
-          contacts: count,
-          delivered: !notDelivered.has(value.toLowerCase()),
+      rows: [...counts.statuses]
+        .sort((a, b) => b[1].contacts - a[1].contacts || a[0].localeCompare(b[0]))
+        .map(([value, n]) => ({
+          status: groupLabel(value),
+          contacts: n.contacts,
+          answered: n.answered,
+          not_delivered: notDelivered.includes(value.toLowerCase()),
         })),
     });
   const notes = [
-    `Response rate: ${definition} (AAPOR's RR1, ${
-      status < 0 ? 'every contact counted as eligible and delivered' : 'every delivered contact counted as eligible'
-    }).` +
-      (answeredAnyway > 0
-        ? ` ${answeredAnyway} ${plural(answeredAnyway, 'contact')} whose status says not delivered answered: ` +
+    `Response rate: ${definition}${status === undefined ? " (AAPOR's RR1, every contact counted as eligible)" : ''}.` +
+      (counts.answeredAnyway > 0
+        ? ` ${counts.answeredAnyway} ${plural(counts.answeredAnyway, 'contact')} marked not delivered answered: ` +
           'counted as delivered.'
         : '') +
-      (unmatched > 0
-        ? ` ${unmatched} ${plural(unmatched, 'response')} matched no contact: counted in NPS, not in the rate` +
-          `${margins.length > 0 ? ' nor the adjusted NPS' : ''}.`
+      (counts.repeated > 0
+        ? ` ${counts.repeated} ${plural(counts.repeated, 'response')} came from a contact that had answered already: ` +
+          'the rate counts each contact once, NPS every response (--dedupe keeps one).'
+        : '') +
+      (counts.unmatched > 0
+        ? ` ${counts.unmatched} ${plural(counts.unmatched, 'response')} matched no contact: counted in NPS, not in ` +
+          `the rate${flags.adjust ? ' nor the adjusted NPS' : ''}.`
         : ''),
   ];
-  if (margins.length === 0) return { tables, notes };
-  tables.push({
-    name: 'response_rates',
-    columns: [
-      { key: 'margin', label: 'Margin', kind: 'text' },
-      { key: 'level', label: 'Level', kind: 'text' },
-      { key: 'delivered', label: status < 0 ? 'Contacts' : 'Delivered', kind: 'count' },
-      { key: 'answered', label: 'Answered', kind: 'count' },
-      { key: 'response_rate', label: 'Response rate', kind: 'pct' },
-      { key: 'rate_lower', label: 'Lower bound', kind: 'pct' },
-      { key: 'rate_upper', label: 'Upper bound', kind: 'pct' },
-      { key: 'rest_rate', label: 'The rest', kind: 'pct' },
-      { key: 'p_value', label: 'p vs the rest', kind: 'p', audience: 'machine' },
-      { key: 'p_adjusted', label: 'p (Holm)', kind: 'p' },
-      { key: 'verdict', label: 'Answers', kind: 'text' },
-    ],
-    rows: margins.flatMap((margin, m) => rateRows(margin.join(':'), totals[m], respondents, m, answered, statistics)),
-    chart: {
-      kind: 'intervals',
-      label: 'level',
-      value: 'response_rate',
-      low: 'rate_lower',
-      high: 'rate_upper',
-      domain: [0, 100],
-      tone: { field: 'verdict', up: 'more', down: 'less' },
-      facet: 'margin',
-    },
-  });
-  const lagging = (tables.at(-1)?.rows ?? []).filter((row) => row.verdict === 'less');
+  if (!flags.adjust) return { tables, notes };
+  const rates = rateTable(flags, counts, statistics);
+  tables.push(rates);
+  const lagging = rates.rows.filter((row) => row.verdict === 'less');
   if (lagging.length > 0)
     notes.push(
-      `Answering less than the rest (each level against the other contacts, Holm-adjusted p < ` +
+      'Answering less than the rest (each level against the other contacts, Holm-adjusted p < ' +
         `${formatForHumans(1 - statistics.confidence, 'number', { decimals })}): ` +
         lagging
           .map(
@@ -353,24 +413,113 @@ export function contactTables(
           .join('; ') +
         ': who answers is not who was served, the case for --adjust.',
     );
-  if (answered === 0)
+  const adjusted = adjustedTable(flags, counts, statistics, decimals);
+  return { tables: [...tables, adjusted.table], notes: [...notes, adjusted.note] };
+}
+
+/** NPS of promoters and detractors among n answers. */
+const npsOf = (promoters: number, detractors: number, n: number) =>
+  n === 0 ? NaN : (100 * (promoters - detractors)) / n;
+
+const RATE_COLUMNS: Column[] = [
+  { key: 'response_rate', label: 'Response rate', kind: 'pct' },
+  { key: 'rate_lower', label: 'Lower bound', kind: 'pct' },
+  { key: 'rate_upper', label: 'Upper bound', kind: 'pct' },
+];
+
+/**
+ * Each margin's response rates, level by level, each with its score interval and a test against
+ * the rest of the contacts (pooled z, Holm-adjusted over the margin's levels): `less` or `more`
+ * when the adjusted p is below 1 − confidence.
+ */
+function rateTable(flags: SentFlags, counts: ContactCounts, statistics: Statistics): ReportTable {
+  const rows = (flags.adjust ?? []).flatMap((margin, m) => {
+    const { delivered, answered } = counts.levels[m];
+    const tested = [...delivered].map(([level, contacts]) => {
+      const heard = answered.get(level) ?? 0;
+      const interval = wilsonInterval(heard, contacts, statistics.confidence);
+      const rest = { heard: counts.answered - heard, contacts: counts.delivered - contacts };
+      return {
+        row: {
+          margin: margin.join(':'),
+          level: levelText(level),
+          delivered: contacts,
+          answered: heard,
+          response_rate: (100 * heard) / contacts,
+          rate_lower: 100 * interval.lower,
+          rate_upper: 100 * interval.upper,
+          rest_rate: (100 * rest.heard) / rest.contacts,
+        },
+        test: compareProportions(heard, contacts, rest.heard, rest.contacts),
+      };
+    });
+    const adjusted = holm(tested.map((t) => t.test.p));
+    return tested.map(({ row, test }, i) => ({
+      ...row,
+      p_value: test.p,
+      p_adjusted: adjusted[i],
+      verdict: adjusted[i] < 1 - statistics.confidence ? (test.z < 0 ? 'less' : 'more') : '',
+    }));
+  });
+  return {
+    name: 'response_rates',
+    columns: [
+      { key: 'margin', label: 'Margin', kind: 'text' },
+      { key: 'level', label: 'Level', kind: 'text' },
+      { key: 'delivered', label: flags.sentStatus === undefined ? 'Contacts' : 'Delivered', kind: 'count' },
+      { key: 'answered', label: 'Answered', kind: 'count' },
+      ...RATE_COLUMNS,
+      { key: 'rest_rate', label: 'The rest', kind: 'pct' },
+      { key: 'p_value', label: 'p vs the rest', kind: 'p', audience: 'machine' },
+      { key: 'p_adjusted', label: 'p (Holm)', kind: 'p' },
+      { key: 'verdict', label: 'Answers', kind: 'text' },
+    ],
+    rows,
+    chart: {
+      kind: 'intervals',
+      label: 'level',
+      value: 'response_rate',
+      low: 'rate_lower',
+      high: 'rate_upper',
+      domain: [0, 100],
+      tone: { field: 'verdict', up: 'more', down: 'less' },
+      facet: 'margin',
+    },
+  };
+}
+
+/** The respondents weighted to the delivered contacts: the adjusted NPS beside the unadjusted, and the weights. */
+function adjustedTable(
+  flags: SentFlags,
+  counts: ContactCounts,
+  statistics: Statistics,
+  decimals: number,
+): { table: ReportTable; note: string } {
+  const { file, respondents } = counts;
+  if (counts.responses === 0)
     throw inputError(
       `--adjust: no response matched a contact of ${file} (on ${flags.sentOn}): there is no one to weight`,
       'check that --sent-on names the same IDs on both sides (EXPORT=SENT when the columns differ)',
     );
-  const targets: Margin[] = margins.map((margin, m) => ({ name: margin.join(':'), totals: totals[m] }));
+  const margins = flags.adjust!;
+  const targets: Margin[] = margins.map((margin, m) => ({
+    name: margin.join(':'),
+    totals: counts.levels[m].delivered,
+  }));
   let calibration: ReturnType<typeof calibrate>;
   try {
     calibration = calibrate(respondents, targets, { ...DEFAULT_CALIBRATION, cap: flags.cap });
   } catch (err) {
     if (!(err instanceof EmptyCell)) throw err;
+    const level = levelText(err.level);
     throw inputError(
-      `--adjust ${err.margin}: ${err.margin} = ${JSON.stringify(err.level)} has ${
-        err.side === 'respondents' ? 'contacts in ' : 'respondents but no contacts in '
-      }${err.side === 'respondents' ? `${file} but no respondents` : file}: it cannot be weighted`,
+      err.side === 'respondents'
+        ? `--adjust ${err.margin}: ${err.margin} ${level} has delivered contacts in ${file} but no respondents: ` +
+            'it cannot be weighted'
+        : `--adjust ${err.margin}: ${err.margin} ${level} has respondents but no delivered contacts in ${file}`,
       err.side === 'respondents'
         ? `merge it with a like level in ${file} (or adjust on fewer margins)`
-        : `check that --sent-on matches responses to their own contacts`,
+        : 'check that --sent-on matches responses to their own contacts',
     );
   }
   if (!calibration.converged)
@@ -380,17 +529,18 @@ export function contactTables(
     );
   const adjusted = calibratedNps(respondents, targets, calibration);
   const z = normalQuantile(1 - (1 - statistics.confidence) / 2);
-  const unweighted = answered === 0 ? NaN : (100 * (promoters - detractors)) / answered;
+  const unadjusted = npsOf(counts.promoters, counts.detractors, counts.responses);
   const { diagnostics } = calibration;
   const method =
     calibration.method === 'raking'
-      ? `raking on ${targets.map((t) => t.name).join(', ')} (${calibration.iterations} sweeps)`
+      ? `raking on ${targets.map((t) => t.name).join(', ')} (${calibration.iterations} ` +
+        `${plural(calibration.iterations, 'sweep')})`
       : `post-stratification on ${targets[0].name}`;
-  tables.push({
+  const table: ReportTable = {
     name: 'adjusted',
     layout: 'record',
     columns: [
-      { key: 'respondents', label: 'Respondents', kind: 'count' },
+      { key: 'respondents', label: 'Responses', kind: 'count' },
       { key: 'unadjusted_nps', label: 'NPS, unadjusted', kind: 'nps' },
       { key: 'adjusted_nps', label: 'NPS, adjusted', kind: 'nps' },
       { key: 'lower', label: 'Lower bound', kind: 'nps' },
@@ -404,15 +554,16 @@ export function contactTables(
       { key: 'weight_max', label: 'Largest weight', kind: 'number' },
       { key: 'weight_cv', label: 'Weights CV', kind: 'number' },
       { key: 'cap', label: 'Cap (× mean weight)', kind: 'number' },
-      { key: 'capped', label: 'Respondents capped', kind: 'count' },
+      { key: 'capped', label: 'Responses capped', kind: 'count' },
     ],
     rows: [
       {
-        respondents: answered,
-        unadjusted_nps: unweighted,
+        respondents: counts.responses,
+        unadjusted_nps: unadjusted,
         adjusted_nps: adjusted.nps,
-        lower: adjusted.nps - z * adjusted.standardError,
-        upper: adjusted.nps + z * adjusted.standardError,
+        // NPS lies in −100..100, whatever a wide interval says.
+        lower: Math.max(-100, adjusted.nps - z * adjusted.standardError),
+        upper: Math.min(100, adjusted.nps + z * adjusted.standardError),
         standard_error: adjusted.standardError,
         method,
         variance: 'linearization, calibration residuals',
@@ -434,55 +585,15 @@ export function contactTables(
       marker: 'unadjusted_nps',
       reference: 0,
     },
-  });
+  };
   const shown = (x: number) => formatForHumans(x, 'nps', { decimals });
   const capped = Number.isFinite(flags.cap)
-    ? `weights capped at ${flags.cap}× the mean (${calibration.capped} ${plural(calibration.capped, 'respondent')} ` +
+    ? `weights capped at ${flags.cap}× the mean (${calibration.capped} ${plural(calibration.capped, 'response')} ` +
       'capped)'
     : 'weights not capped';
-  notes.push(
-    `Adjusted to the contacts of ${file}: NPS ${shown(adjusted.nps)} where the same respondents unweighted ` +
-      `give ${shown(unweighted)}; ${method}, ${capped}; its interval is ±z × the standard error by ` +
-      "linearization with the calibration residuals (the contacts' totals are known exactly).",
-  );
-  return { tables, notes };
-}
-
-/**
- * One margin's response rates, level by level, each with its score interval and a test against
- * the rest of the contacts (pooled z, Holm-adjusted over the margin's levels): `less` or `more`
- * when the adjusted p is below 1 − confidence.
- */
-function rateRows(
-  margin: string,
-  totals: ReadonlyMap<string, number>,
-  respondents: readonly Cell[],
-  m: number,
-  answered: number,
-  statistics: Statistics,
-) {
-  const contacts = [...totals.values()].reduce((a, b) => a + b, 0);
-  const rows = [...totals].map(([level, count]) => {
-    const heard = respondents.reduce((sum, c) => sum + (c.levels[m] === level ? c.n : 0), 0);
-    const interval = wilsonInterval(heard, count, statistics.confidence);
-    const test = compareProportions(heard, count, answered - heard, contacts - count);
-    return {
-      margin,
-      level: groupLabel(level),
-      delivered: count,
-      answered: heard,
-      response_rate: (100 * heard) / count,
-      rate_lower: 100 * interval.lower,
-      rate_upper: 100 * interval.upper,
-      rest_rate: (100 * (answered - heard)) / (contacts - count),
-      p_value: test.p,
-      z: test.z,
-    };
-  });
-  const adjusted = holm(rows.map((row) => row.p_value));
-  return rows.map(({ z, ...row }, i) => ({
-    ...row,
-    p_adjusted: adjusted[i],
-    verdict: adjusted[i] < 1 - statistics.confidence ? (z < 0 ? 'less' : 'more') : '',
-  }));
+  const note =
+    `Adjusted to the delivered contacts of ${file}: NPS ${shown(adjusted.nps)} where the same responses unweighted ` +
+    `give ${shown(unadjusted)}; ${method}, ${capped}; its interval is ±z × the standard error by ` +
+    "linearization with the calibration residuals (the contacts' totals are known exactly).";
+  return { table, note };
 }

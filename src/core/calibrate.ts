@@ -254,31 +254,39 @@ export function calibratedNps(
 }
 
 /**
- * The responses matched to a contact, tallied by cell (their contact's margin values, joined), and
- * those not matched.
+ * The responses matched to a contact, tallied by cell (their contact's values, joined); each
+ * contact that answered, by its key, with its cell (one contact may answer twice); and the
+ * responses that matched no contact.
  */
 export interface ContactCells {
   readonly cells: Map<string, Tally>;
+  readonly contacts: Map<string, string>;
   readonly unmatched: Tally;
 }
 
 /**
- * Folds responses into their contact's cell: `keyRole` is the contact's joined key (empty when the
- * response matched no contact), `roles` the contact's margin columns.
+ * Folds responses into their contact's cell: `matchedRole` is non-empty when the response matched
+ * a contact, `keyRole` is the contact's key, `roles` the contact's columns that make the cell.
  */
-export function contactCellsFold(keyRole: string, roles: readonly string[]): Fold<ContactCells> {
+export function contactCellsFold(matchedRole: string, keyRole: string, roles: readonly string[]): Fold<ContactCells> {
   const keyOf = keyOfRoles(roles);
   return {
-    empty: () => ({ cells: new Map(), unmatched: newTally() }),
+    empty: () => ({ cells: new Map(), contacts: new Map(), unmatched: newTally() }),
     add(state, row) {
-      const tally = row.values[keyRole] === '' ? state.unmatched : entry(state.cells, keyOf(row.values), newTally);
-      addAnswer(tally, row.score, row.weight, row.units);
+      if (row.values[matchedRole] === '') {
+        addAnswer(state.unmatched, row.score, row.weight, row.units);
+        return;
+      }
+      const cell = keyOf(row.values);
+      addAnswer(entry(state.cells, cell, newTally), row.score, row.weight, row.units);
+      state.contacts.set(row.values[keyRole], cell);
     },
     merge(into, from) {
       mergeKeyed(into.cells, from.cells);
+      for (const [key, cell] of from.contacts) into.contacts.set(key, cell);
       mergeTallies(into.unmatched, from.unmatched);
     },
-    recipe: recipe(import.meta.url, 'contactCellsFold', keyRole, roles),
+    recipe: recipe(import.meta.url, 'contactCellsFold', matchedRole, keyRole, roles),
   };
 }
 

@@ -1,5 +1,7 @@
-import { existsSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../src/cli/commands/index.js';
 import { main } from '../../src/cli/main.js';
 import { spawnChild } from '../helpers/child.js';
@@ -111,7 +113,7 @@ describe('dispositions: --sent-status', () => {
   it('leaves the contacts the survey never reached out of the rate, and counts one that answered anyway', async () => {
     const out = await json('--sent-status', 'status', '--adjust', 'channel');
     const expected = r([
-      'gone <- c("bounced", "undeliverable", "failed", "invalid", "ineligible", "duplicate", "throttled", "opted out")',
+      'gone <- c("bounced", "undeliverable", "failed", "invalid", "ineligible", "duplicate", "throttled")',
       'reached <- all[!(all$status %in% gone) | all$contact_id %in% d$contact_id, ]',
       'm <- svymean(~y, postStratify(design, ~channel, as.data.frame(table(channel = reached$channel))))',
       'cat(sprintf("%.15f", c(nrow(reached), 100 * prop.test(nrow(d), nrow(reached), correct = FALSE)$conf.int, 100 * coef(m), 100 * SE(m))))',
@@ -127,9 +129,10 @@ describe('dispositions: --sent-status', () => {
     expect(out.adjusted.standard_error).toBeCloseTo(expected[4], 6);
     expect(out.dispositions.find((x: { status: string }) => x.status === 'duplicate')).toMatchObject({
       contacts: 1,
-      delivered: false,
+      answered: 1,
+      not_delivered: true,
     });
-    expect(out.notes.join(' ')).toContain('1 contact whose status says not delivered answered: counted as delivered.');
+    expect(out.notes.join(' ')).toContain('1 contact marked not delivered answered: counted as delivered.');
   }, 60_000);
 });
 
@@ -155,6 +158,68 @@ describe('which levels answer less than the rest', () => {
     ).toEqual(['phone']);
     expect(out.notes.join(' ')).toContain('Answering less than the rest');
   }, 60_000);
+});
+
+describe('counting contacts, not responses', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'nps-sent-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const file = (name: string, text: string) => {
+    writeFileSync(join(dir, name), text);
+    return join(dir, name);
+  };
+  const run = async (...args: string[]) => {
+    const io = fakeIo();
+    const exit = await main([...args, '--format', 'json'], io);
+    expect(exit, io.err()).toBe(0);
+    return JSON.parse(io.out());
+  };
+
+  it('a contact that answered three times is one contact answered: the rate cannot pass 100%', async () => {
+    const contacts = file('two.csv', 'id,channel,status\nA,chat,delivered\nB,phone,bounced\nC,phone,delivered\n');
+    const responses = file('answers.csv', 'id,score\nA,10\nA,9\nA,0\nB,3\nB,8\n');
+    const out = await run(
+      'report',
+      responses,
+      '--sent',
+      contacts,
+      '--sent-on',
+      'id',
+      '--sent-status',
+      'status',
+      '--adjust',
+      'channel',
+    );
+    // B bounced but answered: delivered. A, B and C were reached; A and B answered.
+    expect(out.response_rate).toMatchObject({ contacts: 3, delivered: 3, not_delivered: 0, answered: 2, responses: 5 });
+    expect(out.response_rate.response_rate).toBeCloseTo(200 / 3, 12);
+    expect(out.dispositions).toEqual([
+      { status: 'delivered', contacts: 2, answered: 1, not_delivered: false },
+      { status: 'bounced', contacts: 1, answered: 1, not_delivered: true },
+    ]);
+    expect(
+      out.response_rates.map((r: { level: string; answered: number; delivered: number }) => [
+        r.level,
+        r.answered,
+        r.delivered,
+      ]),
+    ).toEqual([
+      ['chat', 1, 1],
+      ['phone', 1, 2],
+    ]);
+    // Five answers (2 promoters, 2 detractors) and one silent contact.
+    expect(out.response_rate.nps_if_silent_detract).toBeCloseTo((100 * (2 - 3)) / 6, 12);
+    expect(out.response_rate.nps_if_silent_promote).toBeCloseTo((100 * (3 - 2)) / 6, 12);
+    expect(out.notes.join(' ')).toContain('3 responses came from a contact that had answered already');
+    expect(out.notes.join(' ')).toContain('1 contact marked not delivered answered: counted as delivered.');
+  });
+
+  it('a contact whose key reads as missing (NA) is matched all the same', async () => {
+    const contacts = file('na.csv', 'id,channel\nNA,chat\nX1,phone\nX2,phone\n');
+    const responses = file('na-answers.csv', 'id,score\nNA,10\nX1,9\n');
+    const out = await run('report', responses, '--sent', contacts, '--sent-on', 'id', '--adjust', 'channel');
+    expect(out.response_rate).toMatchObject({ contacts: 3, answered: 2, unmatched: 0 });
+    expect(out.adjusted.respondents).toBe(2);
+  });
 });
 
 describe('every command takes --sent and --adjust, or refuses them', () => {

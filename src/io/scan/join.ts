@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import { dataError } from '../../errors.js';
+import { dataError, usageError } from '../../errors.js';
 import type { Io } from '../io.js';
 import { type RecordSink, readTable, type TableHead } from '../source/read.js';
 import { resolveColumn } from './mapping.js';
@@ -26,6 +26,8 @@ export interface JoinSpec {
 
 /** How a contacts file's columns are named once joined: `sent:channel`. */
 export const SENT_PREFIX = 'sent:';
+/** A column a contacts lookup adds, `1` on every contact: joined, it says a response matched one. */
+export const MATCHED_COLUMN = '#matched';
 
 /** Which row wins when a key is listed twice with different values; undefined: that is an error. */
 export type JoinKeep = 'first' | 'last';
@@ -87,6 +89,11 @@ export async function loadLookup(spec: JoinSpec, io: Io, keep: JoinKeep | undefi
     // A contacts file keeps its key: a response's joined key says it was matched.
     const kept = (i: number) => spec.sent || i !== key;
     columns = head.header.filter((_, i) => kept(i));
+    if (spec.sent) {
+      if (columns.some((c) => c.toLowerCase() === MATCHED_COLUMN))
+        throw usageError(`${spec.file} has a column named ${MATCHED_COLUMN}, which --sent uses itself`, 'rename it');
+      columns.push(MATCHED_COLUMN);
+    }
     const sink = (record: string[], _line: number, broken?: unknown) => {
       if (broken) return;
       const id = (record[key] ?? '').trim();
@@ -94,6 +101,7 @@ export async function loadLookup(spec: JoinSpec, io: Io, keep: JoinKeep | undefi
       if (!longNumbers && looksRounded(id)) longNumbers = true;
       const values = record.filter((_, i) => kept(i)).map((v) => v.trim());
       while (values.length < columns.length) values.push('');
+      if (spec.sent) values[columns.length - 1] = '1';
       const before = rows.get(id);
       if (before === undefined) {
         rows.set(id, values);
@@ -147,7 +155,12 @@ export function joinHead(
 ): { head: TableHead; wrap: (sink: RecordSink) => RecordSink } {
   const header = [...head.header];
   const steps = lookups.map((lookup) => {
-    const key = resolveColumn(header, lookup.spec.left, '--on', head.source.name).index;
+    const key = resolveColumn(
+      header,
+      lookup.spec.left,
+      lookup.spec.sent ? '--sent-on' : '--on',
+      head.source.name,
+    ).index;
     const at = header.length;
     const taken = new Set(header.map((h) => h.toLowerCase()));
     for (const column of lookup.columns)
