@@ -1,12 +1,14 @@
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../src/cli/commands/index.js';
 import { main } from '../../src/cli/main.js';
 import { spawnChild } from '../helpers/child.js';
 import { READS_NO_INPUT, RUN_ARGS } from '../helpers/commands.js';
 import { fakeIo } from '../helpers/fake-io.js';
+import { workbookFromCsv } from '../helpers/workbook.js';
 
 /*
  * --sent and --adjust at the command line, on the fixture pair (2,000 contacts of a contact centre,
@@ -220,6 +222,35 @@ describe('counting contacts, not responses', () => {
     expect(out.response_rate).toMatchObject({ contacts: 3, answered: 2, unmatched: 0 });
     expect(out.adjusted.respondents).toBe(2);
   });
+});
+
+describe('contacts as a workbook or Parquet', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'nps-sent-formats-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('give the figures of the same contacts as CSV', async () => {
+    const parquetPath = join(dir, 'contacts.parquet');
+    const db = await DuckDBInstance.create(':memory:');
+    const connection = await db.connect();
+    await connection.run(`COPY (SELECT * FROM read_csv('fixtures/contacts.csv')) TO '${parquetPath}' (FORMAT PARQUET)`);
+    connection.closeSync();
+    const workbookPath = join(dir, 'contacts.xlsx');
+    writeFileSync(workbookPath, await workbookFromCsv('fixtures/contacts.csv'));
+    const args = ['--sent-on', 'contact_id', '--sent-status', 'status', '--adjust', 'channel,queue'];
+    const tablesOf = async (contacts: string) => {
+      const io = fakeIo();
+      expect(
+        await main(['report', 'fixtures/contact-responses.csv', '--sent', contacts, ...args, '--format', 'json'], io),
+        io.err(),
+      ).toBe(0);
+      const { meta: _meta, notes: _notes, ...tables } = JSON.parse(io.out().replaceAll(contacts, 'CONTACTS'));
+      return tables;
+    };
+    const csv = await tablesOf('fixtures/contacts.csv');
+    expect(csv.response_rate.answered).toBe(417);
+    expect(await tablesOf(parquetPath)).toEqual(csv);
+    expect(await tablesOf(workbookPath)).toEqual(csv);
+  }, 60_000);
 });
 
 describe('every command takes --sent and --adjust, or refuses them', () => {
