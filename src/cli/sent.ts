@@ -317,6 +317,7 @@ export function contactTables(
   const tables: ReportTable[] = [
     {
       name: 'funnel',
+      title: 'Who answered',
       columns: [
         { key: 'stage', label: 'Stage', kind: 'text' },
         { key: 'count', label: 'Contacts', kind: 'count' },
@@ -331,6 +332,7 @@ export function contactTables(
     },
     {
       name: 'response_rate',
+      title: 'Response rate',
       layout: 'record',
       columns: [
         { key: 'contacts', label: 'Contacts', kind: 'count' },
@@ -366,6 +368,7 @@ export function contactTables(
   if (status !== undefined)
     tables.push({
       name: 'dispositions',
+      title: 'Contacts by status',
       columns: [
         { key: 'status', label: status, kind: 'text' },
         { key: 'contacts', label: 'Contacts', kind: 'count' },
@@ -463,6 +466,7 @@ function rateTable(flags: SentFlags, counts: ContactCounts, statistics: Statisti
   });
   return {
     name: 'response_rates',
+    title: 'Response rate by level',
     columns: [
       { key: 'margin', label: 'Margin', kind: 'text' },
       { key: 'level', label: 'Level', kind: 'text' },
@@ -538,6 +542,7 @@ function adjustedTable(
       : `post-stratification on ${targets[0].name}`;
   const table: ReportTable = {
     name: 'adjusted',
+    title: 'NPS weighted to the contacts',
     layout: 'record',
     columns: [
       { key: 'respondents', label: 'Responses', kind: 'count' },

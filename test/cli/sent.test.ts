@@ -255,7 +255,7 @@ describe('contacts as a workbook or Parquet', () => {
 
 describe('every command takes --sent and --adjust, or refuses them', () => {
   /** The commands that give response rates and the adjusted NPS; the others refuse the options. */
-  const OFFERING = new Set(['report']);
+  const OFFERING = new Set(['report', 'summary']);
   const input = (name: string) => (READS_NO_INPUT.has(name) ? [] : ['fixtures/contact-responses.csv']);
   const flags = ['--sent', 'fixtures/contacts.csv', '--sent-on', 'contact_id', '--adjust', 'channel'];
 

@@ -1,4 +1,5 @@
 import { Option } from 'commander';
+import type { ContactCells } from '../../core/calibrate.js';
 import { classify } from '../../core/classify.js';
 import { clusteredNps, type GroupDesign, independentGroups } from '../../core/cluster.js';
 import { entry } from '../../core/entry.js';
@@ -11,6 +12,7 @@ import { type Statistics, summarize } from '../../core/summary.js';
 import { addAnswer, newTally, type Tally } from '../../core/tally.js';
 import { STARTER_THEMES, type Theme } from '../../core/themes.js';
 import { trendOf } from '../../core/trend.js';
+import { usageError } from '../../errors.js';
 import { detectAgent, detectChannel, detectComment, detectTeam } from '../../io/scan/mapping.js';
 import type { GroupColumn } from '../../io/scan/plan.js';
 import { confidenceLabel, groupLabel } from '../../report/format.js';
@@ -36,6 +38,7 @@ import {
 } from '../figures.js';
 import { type InProgressFlags, inProgressOption, type Judging, judging, latestJudged } from '../in-progress.js';
 import { parseCount, parsePositive } from '../options.js';
+import { addSentOptions, contactTables, type SentFlags, sentColumns, sentSpec, withContacts } from '../sent.js';
 import { readThemes, type ThemeState, themeFold, themeRows, themeTable } from '../theme-analysis.js';
 import { dropGate, failBelowGate, latestChange } from '../verdicts.js';
 
@@ -45,7 +48,7 @@ import { dropGate, failBelowGate, latestChange } from '../verdicts.js';
  * to call back. Every part is the same analysis as its own command, cut to what fits a page.
  */
 
-interface SummaryFlags extends InProgressFlags, ClusterFlags {
+interface SummaryFlags extends InProgressFlags, ClusterFlags, SentFlags {
   period: PeriodUnit;
   fiscalYearStart: number;
   periods: number;
@@ -111,7 +114,7 @@ export const summary: CommandDefinition<SummaryFlags> = {
     grouping: true,
   },
   configure: (cmd) =>
-    cmd
+    addSentOptions(cmd)
       .addOption(
         new Option('--period <unit>', 'the period unit of the trend and of --fail-on-drop')
           .choices(PERIOD_UNITS)
@@ -148,11 +151,24 @@ export const summary: CommandDefinition<SummaryFlags> = {
       }),
     );
     const clustered = flags.cluster !== undefined;
+    const sent = sentSpec(flags);
+    if (sent && flags.adjust && clustered)
+      throw usageError(
+        '--adjust with --cluster: weighting clustered responses is not done yet',
+        'drop --cluster or --adjust',
+      );
     const result = await scan(
-      { needsDates: true, datesIfAny: true, groups: [...groups, ...clusterColumns(flags)] },
-      summaryFold(calendar, list, clustered),
+      {
+        needsDates: true,
+        datesIfAny: true,
+        groups: [...groups, ...clusterColumns(flags), ...sentColumns(flags)],
+        sent,
+      },
+      withContacts(flags, summaryFold(calendar, list, clustered)) as Fold<unknown>,
     );
-    const state = result.state;
+    const [state, contacts] = sent
+      ? (result.state as [SummaryState, ContactCells])
+      : [result.state as SummaryState, undefined];
     const found = (role: (typeof ROLES)[number]) =>
       result.inputs.find((input) => input.columns[role])?.columns[role]?.name;
     const dated = result.inputs.some((input) => input.columns.date);
@@ -167,10 +183,13 @@ export const summary: CommandDefinition<SummaryFlags> = {
     const alpha = 1 - statistics.confidence;
     const level = confidenceLabel(statistics.confidence);
 
+    // Who answered comes right after the headline: it says whom the figures below describe.
+    const funnel = contacts && contactTables(flags, result, contacts, statistics, decimals);
     const tables: ReportTable[] = [
       headline(overall, statistics, state, found('comment') !== undefined, design?.clusters),
+      ...(funnel?.tables ?? []),
     ];
-    const notes: string[] = [];
+    const notes: string[] = [...(funnel?.notes ?? [])];
     const judge = judging(result, calendar, flags);
     if (dated && periods.keys.length > 0) {
       const trend = trendTable(periods, calendar, flags.periods, statistics, judge);
