@@ -494,7 +494,8 @@ const CLAIMS: readonly Claim[] = [
       const { summary, meta } = await json(['report', fixture('weighted.csv'), '--weight', 'weight']);
       const scores = Array.from({ length: 11 }, (_, s) => 10 - s).filter((s) => summary[`score_${s}`] > 0);
       const sum = summary.weighted_n;
-      const squares = sum ** 2 / summary.n_eff;
+      // One answer per score in this file: its weight is the score's count.
+      const squares = scores.reduce((total, s) => total + summary[`score_${s}`] ** 2, 0);
       const shares = {
         detractors: summary.detractors_pct / 100,
         passives: summary.passives_pct / 100,
@@ -506,16 +507,16 @@ const CLAIMS: readonly Claim[] = [
           'score',
           0.95,
         );
-      // The interval is that of n_eff answers in the weighted shares, and narrower at the sum of weights.
+      // The interval is that of the design n answers in the weighted shares, and narrower at the sum of weights.
       expect(scaled(summary.n_eff).lower).toBeCloseTo(summary.nps_lower / 100, 9);
       expect(scaled(summary.n_eff).upper).toBeCloseTo(summary.nps_upper / 100, 9);
       expect(scaled(sum).margin).toBeLessThan(scaled(summary.n_eff).margin);
       const number = (x: number) => String(Number(x.toFixed(4)));
       return (
         `Worked example (\`fixtures/weighted.csv\`): the used answers ${scores.join(', ')} with weights ${scores.map((s) => number(summary[`score_${s}`])).join(', ')} ` +
-        `give Σ w = ${number(sum)}, Σ w² = ${number(squares)}, n_eff = ${number(sum ** 2)} / ${number(squares)} = ${fixed(summary.n_eff, 2)}; ` +
+        `give Σ w = ${number(sum)}, Σ w² = ${number(squares)}, Kish's n_eff = ${number(sum ** 2)} / ${number(squares)} = ${fixed(sum ** 2 / squares, 2)}; ` +
         `promoters ${number(summary.promoters)}/${number(sum)} = ${fixed(summary.promoters_pct, 1)}%, passives ${fixed(summary.passives_pct, 1)}%, ` +
-        `detractors ${number(summary.detractors)}/${number(sum)} = ${fixed(summary.detractors_pct, 1)}%, NPS ${signed(summary.nps, 1)}, and the 95% interval ` +
+        `detractors ${number(summary.detractors)}/${number(sum)} = ${fixed(summary.detractors_pct, 1)}%, NPS ${signed(summary.nps, 1)}, a design n of ${fixed(summary.n_eff, 2)}, and the 95% interval ` +
         `${signed(summary.nps_lower, 1)} to ${signed(summary.nps_upper, 1)} is that of ${fixed(summary.n_eff, 2)} answers in those shares ` +
         `(${number(sum)} unweighted answers would give a narrower one); ${inWords(meta.rows.excluded.bad_weight)} rows with an empty, negative or non-numeric weight are excluded`
       );

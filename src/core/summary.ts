@@ -1,6 +1,15 @@
 import { interval, type Statistics } from './interval.js';
 import { netScore } from './nps.js';
-import { answersOf, countsOf, distributionOf, effectiveSize, sizeOf, type Tally, weightedCounts } from './tally.js';
+import {
+  answersOf,
+  countsOf,
+  designSize,
+  distributionOf,
+  effectiveSize,
+  sizeOf,
+  type Tally,
+  weightedCounts,
+} from './tally.js';
 
 export type { Statistics };
 
@@ -21,8 +30,8 @@ export interface NpsSummary {
   readonly upper: number;
   readonly margin: number;
   /**
-   * The n the intervals and tests count on: n unweighted, Kish's effective n with weights, the
-   * design's with clusters.
+   * The n the intervals and tests count on: n unweighted; with weights, the n linearization gives
+   * (see designSize); the design's with clusters.
    */
   readonly nEffective: number;
   /**
@@ -38,7 +47,7 @@ export function summarize(t: Tally, stats: Statistics, counted = effectiveSize(t
   const counts = weightedCounts(t);
   const weight = sizeOf(counts);
   const pct = (k: number) => (weight === 0 ? NaN : (100 * k) / weight);
-  // With weights, the interval has the precision of the effective n, around the weighted shares.
+  // With weights, the interval has the precision of the design n, around the weighted shares.
   const ci = interval(countsOf(t), stats.method, stats.confidence);
   return {
     n: answersOf(t),
@@ -53,7 +62,7 @@ export function summarize(t: Tally, stats: Statistics, counted = effectiveSize(t
     lower: 100 * ci.lower,
     upper: 100 * ci.upper,
     margin: 100 * ci.margin,
-    nEffective: effectiveSize(t),
+    nEffective: designSize(t),
     counted,
     distribution: distributionOf(t),
   };

@@ -2,10 +2,11 @@ import { classify } from './classify.js';
 
 /**
  * How many answers gave each score 0..10 (slots 0-10), and the sum of their squared weights
- * (slot 11), all stored multiplied by the factor in slot 12; slot 13 counts the answers, whatever
- * their weights. Commands fold rows into tallies, so memory grows with the number of groups, never
- * with the number of rows. Unweighted, every answer weighs 1: the counts are counts, and slot 11
- * equals their sum (or stays 0 where a tally is made by counting alone).
+ * (slot 11; of the promoters' alone in slot 14, the detractors' in 15), all stored multiplied by
+ * the factor in slot 12; slot 13 counts the answers, whatever their weights. Commands fold rows
+ * into tallies, so memory grows with the number of groups, never with the number of rows.
+ * Unweighted, every answer weighs 1: the counts are counts, and slot 11 equals their sum (or stays
+ * 0 where a tally is made by counting alone).
  */
 export type Tally = Float64Array;
 
@@ -20,11 +21,18 @@ const SQUARES = 11;
 const FACTOR = 12;
 /** Slot of the number of answers: weighted, what `n` says (their weight is another figure). */
 const COUNT = 13;
+/** Slots of the squared weights of the promoters and of the detractors: with weights, the linearized variance. */
+const PROMOTER_SQUARES = 14;
+const DETRACTOR_SQUARES = 15;
+/** The slots that hold squared weights, scaled by the factor's square. */
+const isSquares = (s: number) => s === SQUARES || s === PROMOTER_SQUARES || s === DETRACTOR_SQUARES;
+/** Every slot a tally adds up, in order. */
+const SUMMED = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, SQUARES, PROMOTER_SQUARES, DETRACTOR_SQUARES];
 const LARGE = 2 ** 400;
 const SMALL = 2 ** -400;
 
 export const newTally = (): Tally => {
-  const t = new Float64Array(14);
+  const t = new Float64Array(16);
   t[FACTOR] = 1;
   return t;
 };
@@ -42,7 +50,10 @@ export function addAnswer(t: Tally, score: number, weight = 1, units = 1): void 
     w = weight * t[FACTOR];
   }
   t[score] += w;
-  t[SQUARES] += units === 1 ? w * w : (w * w) / units;
+  const squares = units === 1 ? w * w : (w * w) / units;
+  t[SQUARES] += squares;
+  if (score >= 9) t[PROMOTER_SQUARES] += squares;
+  else if (score <= 6) t[DETRACTOR_SQUARES] += squares;
   t[COUNT] += units;
 }
 
@@ -54,15 +65,14 @@ function isEmpty(t: Tally): boolean {
 /** Stores the tally multiplied by `factor` instead. */
 function rebase(t: Tally, factor: number): void {
   const by = factor / t[FACTOR];
-  for (let s = 0; s < SQUARES; s++) t[s] *= by;
-  t[SQUARES] = t[SQUARES] * by * by;
+  for (const s of SUMMED) t[s] = isSquares(s) ? t[s] * by * by : t[s] * by;
   t[FACTOR] = factor;
 }
 
 /** `t`'s slot `s` at `factor`. */
 function at(t: Tally, s: number, factor: number): number {
   const by = factor / t[FACTOR];
-  return s === SQUARES ? t[s] * by * by : t[s] * by;
+  return isSquares(s) ? t[s] * by * by : t[s] * by;
 }
 
 export function tallyOf(scores: Iterable<number>): Tally {
@@ -78,7 +88,7 @@ export function mergeTallies(into: Tally, from: Tally): Tally {
   if (isEmpty(into)) into[FACTOR] = from[FACTOR];
   else if (from[FACTOR] < into[FACTOR]) rebase(into, from[FACTOR]);
   const factor = into[FACTOR];
-  for (let s = 0; s <= SQUARES; s++) into[s] += at(from, s, factor);
+  for (const s of SUMMED) into[s] += at(from, s, factor);
   return into;
 }
 
@@ -87,7 +97,7 @@ export function restOf(total: Tally, part: Tally): Tally {
   const rest = newTally();
   const factor = total[FACTOR];
   rest[FACTOR] = factor;
-  for (let s = 0; s <= SQUARES; s++) rest[s] = total[s] - at(part, s, factor);
+  for (const s of SUMMED) rest[s] = total[s] - at(part, s, factor);
   rest[COUNT] = total[COUNT] - part[COUNT];
   return rest;
 }
@@ -122,13 +132,56 @@ export function effectiveSize(t: Tally): number {
 }
 
 /**
- * A copy of `t` whose effective n is `n`: how a design (clusters) states the precision it leaves,
- * for intervals and tests that read the precision as Kish's effective n.
+ * The n the intervals and tests count on. Unweighted, the answers. Weighted, the n whose simple
+ * random sample would give NPS the variance that linearization gives it, as survey software
+ * computes it for a ratio estimator (R's svymean on svydesign(ids = ~1, weights = ~w)):
+ * V = m/(m − 1) Σ w²(y − ȳ)² / (Σ w)², with y = +1, 0, −1 and m answers, against the spread of y
+ * (the weighted mean of y², less ȳ²). Kish's effective n is used where that cannot be computed
+ * (every answer in one category, one answer).
+ */
+export function designSize(t: Tally): number {
+  const n = storedWeight(t);
+  return weighted(t) ? (linearizedSize(t) ?? effectiveSize(t)) : n;
+}
+
+/** Whether the tally's answers carry weights other than 1 each. */
+const weighted = (t: Tally): boolean => t[SQUARES] > 0 && t[SQUARES] !== storedWeight(t);
+
+/** The linearized n of `designSize`, undefined where it cannot be computed. */
+function linearizedSize(t: Tally): number | undefined {
+  const { promoters, detractors } = categories(t, 1);
+  const n = storedWeight(t);
+  const m = t[COUNT] > 0 ? t[COUNT] : n;
+  const mean = (promoters - detractors) / n;
+  const spread = (promoters + detractors) / n - mean * mean;
+  const pro = t[PROMOTER_SQUARES];
+  const det = t[DETRACTOR_SQUARES];
+  const deviations = pro * (1 - mean) ** 2 + det * (1 + mean) ** 2 + (t[SQUARES] - pro - det) * mean * mean;
+  const variance = ((m / (m - 1)) * deviations) / (n * n);
+  const size = spread / variance;
+  return m > 1 && spread > 0 && Number.isFinite(size) && size > 0 ? size : undefined;
+}
+
+/**
+ * A copy of `t` whose design n is `n`: how a design (clusters) states the precision it leaves,
+ * for intervals and tests that read it. Its squared weights are scaled alike, so Kish's n and the
+ * linearized n both become n.
  */
 export function withEffectiveSize(t: Tally, n: number): Tally {
   const copy = Float64Array.from(t);
   const stored = storedWeight(t);
-  copy[SQUARES] = (stored * stored) / n;
+  if (!(copy[SQUARES] > 0)) {
+    // Counted alone: every answer weighs 1.
+    const { promoters, detractors } = categories(t, 1);
+    copy[SQUARES] = stored;
+    copy[PROMOTER_SQUARES] = promoters;
+    copy[DETRACTOR_SQUARES] = detractors;
+  }
+  const kish = (stored * stored) / copy[SQUARES];
+  // The linearized n is Kish's times a ratio the scaling keeps: scale to make the one used n.
+  const current = linearizedSize(copy) ?? kish;
+  const by = current / n;
+  for (const s of [SQUARES, PROMOTER_SQUARES, DETRACTOR_SQUARES]) copy[s] *= by;
   return copy;
 }
 
@@ -151,19 +204,18 @@ export interface Counts {
 }
 
 /**
- * The answers per category as the statistics count them: with weights, the weighted shares of
- * Kish's effective n (so intervals and tests have the precision the weights leave); without, the
- * counts themselves.
+ * The answers per category as the statistics count them: with weights, the weighted shares of the
+ * design n (so intervals and tests have the precision the weights leave, by linearization);
+ * without, the counts themselves.
  */
 export function countsOf(t: Tally): Counts {
-  const weighted = categories(t, 1);
-  const n = sizeOf(weighted);
-  const scale = t[SQUARES] > 0 && t[SQUARES] !== n ? n / t[SQUARES] : 1;
-  if (scale === 1) return weighted;
+  const stored = categories(t, 1);
+  if (!weighted(t)) return stored;
+  const scale = designSize(t) / sizeOf(stored);
   return {
-    detractors: weighted.detractors * scale,
-    passives: weighted.passives * scale,
-    promoters: weighted.promoters * scale,
+    detractors: stored.detractors * scale,
+    passives: stored.passives * scale,
+    promoters: stored.promoters * scale,
   };
 }
 

@@ -6,7 +6,7 @@ import { main } from '../../src/cli/main.js';
 import { clusteredGroups, clusteredNps } from '../../src/core/cluster.js';
 import { entry } from '../../src/core/entry.js';
 import { summarize } from '../../src/core/summary.js';
-import { addAnswer, effectiveSize, newTally, type Tally } from '../../src/core/tally.js';
+import { addAnswer, designSize, newTally, type Tally } from '../../src/core/tally.js';
 import { spawnChild } from '../helpers/child.js';
 import { fakeIo } from '../helpers/fake-io.js';
 
@@ -102,7 +102,7 @@ describe('clustered NPS', () => {
     expect(design.clusters).toBe(2);
     expect(design.variance).toBeCloseTo(0.5625, 15);
     // The spread of y is 3/4 - 1/16 = 11/16: as precise as 11/16 / 0.5625 = 1.2222 answers.
-    expect(effectiveSize(design.tally)).toBeCloseTo(11 / 16 / 0.5625, 12);
+    expect(designSize(design.tally)).toBeCloseTo(11 / 16 / 0.5625, 12);
     // At 50% confidence (z 0.6745) the Wald interval stays inside -100..+100: NPS +/- z * 0.75.
     const s = summarize(design.tally, { method: 'wald', confidence: 0.5 });
     expect(s.n).toBe(4);
@@ -113,7 +113,7 @@ describe('clustered NPS', () => {
   it('one answer per cluster is nearly the plain variance: n / (n - 1) of it', () => {
     const rows = [10, 9, 9, 8, 7, 6, 3, 0, 10, 5].map((score, i) => ({ account: `A${i}`, score, weight: 1 }));
     const design = clusteredNps(byAccount(rows));
-    expect(effectiveSize(design.tally)).toBeCloseTo(9, 12);
+    expect(designSize(design.tally)).toBeCloseTo(9, 12);
   });
 
   it.each([
