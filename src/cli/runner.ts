@@ -10,6 +10,11 @@ import { accountingNotes, buildMeta, checkAccounting } from './accounting.js';
 import type { AnyCommand, CommandContext } from './command.js';
 import { optionsUsed, sharedOptions } from './options.js';
 
+/** Which variance the intervals of a weighted run use, said once for every command. */
+const WEIGHTS_NOTE =
+  'Weighted: intervals and tests by linearization (the weighted mean of +1/0/−1, as survey software ' +
+  "computes it; Effective n is the n that gives); --min-n counts Kish's effective n.";
+
 /** The settings file a run applied, and the options it set (those the command line did not). */
 export interface Settings {
   readonly file: string;
@@ -79,6 +84,7 @@ export async function runCommand(
     tables,
     notes: [
       ...outcome.report.notes,
+      ...(shared.scan.weight === undefined || !scanned ? [] : [WEIGHTS_NOTE]),
       ...(scanned ? accountingNotes(scanned) : []),
       ...(settingsNote ? [settingsNote] : []),
     ],
