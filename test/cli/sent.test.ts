@@ -215,6 +215,24 @@ describe('counting contacts, not responses', () => {
     expect(out.notes.join(' ')).toContain('1 contact marked not delivered answered: counted as delivered.');
   });
 
+  it('raking that cannot reach the margins is refused (exit 3), not printed', async () => {
+    // Respondents only in (north, chat) and (south, phone): no weights give 50/50 regions and 30/70 channels.
+    const rows = Array.from({ length: 100 }, (_, i) => {
+      const region = i < 50 ? 'north' : 'south';
+      const channel = i < 30 ? 'chat' : 'phone';
+      return `K${i},${region},${channel}`;
+    });
+    const contacts = file('margins.csv', `id,region,channel\n${rows.join('\n')}\n`);
+    const responses = file('margins-answers.csv', 'id,score\nK0,9\nK1,3\nK60,10\nK61,6\n');
+    const io = fakeIo();
+    const exit = await main(
+      ['report', responses, '--sent', contacts, '--sent-on', 'id', '--adjust', 'region,channel', '--cap', 'none'],
+      io,
+    );
+    expect(exit).toBe(3);
+    expect(io.err()).toContain('nps: --adjust region,channel: raking did not converge in 100 sweeps');
+  });
+
   it('a contact whose key reads as missing (NA) is matched all the same', async () => {
     const contacts = file('na.csv', 'id,channel\nNA,chat\nX1,phone\nX2,phone\n');
     const responses = file('na-answers.csv', 'id,score\nNA,10\nX1,9\n');
