@@ -1,21 +1,24 @@
 import { type Command, InvalidArgumentError } from 'commander';
 import { isMissingCell } from '../core/answer.js';
 import {
+  type Calibration,
   type Cell,
-  type ContactCells,
+  type ContactAnswers,
   calibrate,
   calibratedNps,
-  contactCellsFold,
+  contactAnswersFold,
   DEFAULT_CALIBRATION,
   EmptyCell,
   type Margin,
   wilsonInterval,
 } from '../core/calibrate.js';
+import { entry } from '../core/entry.js';
 import { type Fold, KEY_SEPARATOR, pairFold } from '../core/fold.js';
 import { normalQuantile } from '../core/normal.js';
 import { compareProportions, holm } from '../core/significance.js';
 import type { Statistics } from '../core/summary.js';
-import { answersOf, countsOf, mergeTallies, newTally } from '../core/tally.js';
+import { answersOf, countsOf, mergeTallies, newTally, type Tally } from '../core/tally.js';
+import { compareText } from '../core/text.js';
 import { inputError, usageError } from '../errors.js';
 import { type JoinSpec, MATCHED_COLUMN, parseOn, SENT_PREFIX } from '../io/scan/join.js';
 import { normalize } from '../io/scan/mapping.js';
@@ -100,9 +103,8 @@ function parseCap(value: string): number {
  */
 const NOT_DELIVERED = ['bounced', 'undeliverable', 'failed', 'invalid', 'ineligible', 'duplicate', 'throttled'];
 
-const KEY_ROLE = 'sent_key';
-const MATCHED_ROLE = 'sent_matched';
-/** The distinct contact columns the margins and the status name, in order: a respondent's cell. */
+const CONTACT_ROLE = 'sent_contact';
+/** The distinct contact columns the margins and the status name, in order. */
 const contactColumns = (flags: SentFlags): string[] => [
   ...new Set([...(flags.adjust ?? []).flat(), ...(flags.sentStatus === undefined ? [] : [flags.sentStatus])]),
 ];
@@ -169,29 +171,48 @@ export function sentSpec(flags: SentFlags): JoinSpec | undefined {
   };
 }
 
-/** The contact's key and margin columns, joined onto each response. */
-export const sentColumns = (flags: SentFlags): GroupColumn[] => {
-  if (flags.sent === undefined) return [];
-  const on = parseOn(flags.sentOn ?? '');
-  return [
-    { role: MATCHED_ROLE, flag: '--sent-on', spec: roleOf(MATCHED_COLUMN), value: true },
-    { role: KEY_ROLE, flag: '--sent-on', spec: roleOf(on.right), value: true },
-    ...contactColumns(flags).map(
-      (column): GroupColumn => ({
-        role: roleOf(column),
-        flag: column === flags.sentStatus ? '--sent-status' : '--adjust',
-        spec: roleOf(column),
-        value: true,
-      }),
-    ),
-  ];
-};
+/** The contact's key, joined onto each response: whether it matched one, and which. */
+export const sentColumns = (flags: SentFlags): GroupColumn[] =>
+  flags.sent === undefined
+    ? []
+    : [{ role: CONTACT_ROLE, flag: '--sent-on', spec: roleOf(MATCHED_COLUMN), value: true }];
 
-/** The command's fold with the contacts' cells beside it, when there are contacts. */
-export function withContacts<S>(flags: SentFlags, fold: Fold<S>): Fold<S> | Fold<[S, ContactCells]> {
-  return flags.sent === undefined
-    ? fold
-    : pairFold(fold, contactCellsFold(MATCHED_ROLE, KEY_ROLE, contactColumns(flags).map(roleOf)));
+/** The command's fold with the contacts' answers beside it, when there are contacts. */
+export function withContacts<S>(flags: SentFlags, fold: Fold<S>): Fold<S> | Fold<[S, ContactAnswers]> {
+  return flags.sent === undefined ? fold : pairFold(fold, contactAnswersFold(CONTACT_ROLE));
+}
+
+/**
+ * A way to split the contacts for their response rates (and the adjusted NPS): a column of theirs
+ * or a cross of several, or a value read from one, such as the period of a date.
+ */
+export interface Breakdown {
+  readonly name: string;
+  /** A contact's level, from its row of the contacts file. */
+  readonly levelOf: (row: readonly string[]) => string;
+  /** Whether each level's rate is tested against the rest's (periods are not). */
+  readonly tested: boolean;
+}
+
+/** The contacts file's columns `columns` (a cross when several) as a breakdown; `flag` names them when missing. */
+export function columnBreakdown(scan: Scan<unknown>, columns: readonly string[], flag: string): Breakdown {
+  const contacts = scan.sent!;
+  const at = columns.map((name) => {
+    const index = contacts.columns.findIndex((c) => normalize(c) === normalize(name));
+    if (index < 0)
+      throw usageError(
+        `${flag} ${name}: ${contacts.spec.file} has no column ${JSON.stringify(name)}`,
+        `name it alike in both files, or give --sent a file with it (its columns: ${contacts.columns
+          .filter((c) => c !== MATCHED_COLUMN)
+          .join(', ')})`,
+      );
+    return index;
+  });
+  return {
+    name: columns.join(':'),
+    levelOf: (row) => at.map((i) => (isMissingCell(row[i]) ? '' : row[i])).join(KEY_SEPARATOR),
+    tested: true,
+  };
 }
 
 /** What the contacts and the responses matched to them count to, before any table is made. */
@@ -214,76 +235,81 @@ interface ContactCounts {
   readonly unmatched: number;
   /** Each status: its contacts, and how many of them answered. */
   readonly statuses: Map<string, { contacts: number; answered: number }>;
-  /** Per margin: each level's delivered contacts, and the contacts of it that answered. */
+  /** Per breakdown (the margins, then the command's own): each level's delivered contacts, and those that answered. */
   readonly levels: { delivered: Map<string, number>; answered: Map<string, number> }[];
-  /** The responses' cells, for weighting. */
+  /** The responses' cells, each with its level of every breakdown, for weighting. */
   readonly respondents: Cell[];
 }
 
 /** A margin level as its cell key holds it, and as people read it (a cross joined with `:`). */
 const levelText = (level: string) => groupLabel(level.split(KEY_SEPARATOR).join(':'));
 
-function countContacts(flags: SentFlags, scan: Scan<unknown>, found: ContactCells): ContactCounts {
+function countContacts(
+  flags: SentFlags,
+  scan: Scan<unknown>,
+  found: ContactAnswers,
+  breakdowns: readonly Breakdown[],
+): ContactCounts {
   const contacts = scan.sent!;
-  const columns = contactColumns(flags);
   const indexOf = (name: string) => contacts.columns.findIndex((c) => normalize(c) === normalize(name));
-  const at = columns.map(indexOf);
-  const margins = flags.adjust ?? [];
-  const status = flags.sentStatus === undefined ? -1 : columns.indexOf(flags.sentStatus);
+  const status = flags.sentStatus === undefined ? -1 : indexOf(flags.sentStatus);
+  const statusOf = (row: readonly string[]) => (isMissingCell(row[status]) ? '' : row[status]);
   const notDelivered = new Set(flags.notDelivered.map((v) => v.trim().toLowerCase()));
-  const undelivered = (values: readonly string[]) => status >= 0 && notDelivered.has(values[status].toLowerCase());
-  const levelOf = (values: readonly string[], m: number) =>
-    margins[m].map((column) => values[columns.indexOf(column)]).join(KEY_SEPARATOR);
+  const undelivered = (row: readonly string[]) => status >= 0 && notDelivered.has(statusOf(row).toLowerCase());
   // --where sent:column=value keeps the contacts it keeps of the responses.
   const where = (flags.where ?? []).map((w) => ({
     index: indexOf(w.column.slice(SENT_PREFIX.length)),
     value: w.value,
     equal: w.equal,
   }));
-  const levels = margins.map(() => ({ delivered: new Map<string, number>(), answered: new Map<string, number>() }));
+  const levels = breakdowns.map(() => ({ delivered: new Map<string, number>(), answered: new Map<string, number>() }));
   const count = (map: Map<string, number>, key: string) => map.set(key, (map.get(key) ?? 0) + 1);
+  const countLevels = (row: readonly string[], side: 'delivered' | 'answered') => {
+    for (let b = 0; b < breakdowns.length; b++) count(levels[b][side], breakdowns[b].levelOf(row));
+  };
   const statuses = new Map<string, { contacts: number; answered: number }>();
   let listed = 0;
   let delivered = 0;
   for (const row of contacts.rows.values()) {
     if (!where.every((w) => ((row[w.index] ?? '') === w.value) === w.equal)) continue;
     listed++;
-    const values = at.map((i) => (isMissingCell(row[i]) ? '' : row[i]));
-    if (status >= 0) {
-      const counted = statuses.get(values[status]) ?? { contacts: 0, answered: 0 };
-      counted.contacts++;
-      statuses.set(values[status], counted);
-    }
-    if (undelivered(values)) continue;
+    if (status >= 0) entry(statuses, statusOf(row), () => ({ contacts: 0, answered: 0 })).contacts++;
+    if (undelivered(row)) continue;
     delivered++;
-    for (let m = 0; m < margins.length; m++) count(levels[m].delivered, levelOf(values, m));
+    countLevels(row, 'delivered');
   }
-  // Each contact that answered, once; one marked not delivered was reached all the same.
+  // Each contact that answered, once; one marked not delivered was reached all the same. Its
+  // answers join those of the contacts alike in every breakdown: a cell.
   let answeredAnyway = 0;
-  for (const cell of found.contacts.values()) {
-    const values = cell.split(KEY_SEPARATOR);
-    if (status >= 0) statuses.get(values[status])!.answered++;
-    for (let m = 0; m < margins.length; m++) count(levels[m].answered, levelOf(values, m));
-    if (!undelivered(values)) continue;
-    answeredAnyway++;
-    for (let m = 0; m < margins.length; m++) count(levels[m].delivered, levelOf(values, m));
-  }
-  const respondents: Cell[] = [...found.cells].map(([key, tally]) => {
-    const values = key.split(KEY_SEPARATOR);
-    const { promoters, detractors } = countsOf(tally);
-    return { levels: margins.map((_, m) => levelOf(values, m)), n: answersOf(tally), promoters, detractors };
-  });
+  const cells = new Map<string, { levels: string[]; tally: Tally }>();
   const matched = newTally();
-  for (const tally of found.cells.values()) mergeTallies(matched, tally);
+  for (const [key, tally] of found.answers) {
+    const row = contacts.rows.get(key)!;
+    mergeTallies(matched, tally);
+    if (status >= 0) statuses.get(statusOf(row))!.answered++;
+    countLevels(row, 'answered');
+    const cellLevels = breakdowns.map((b) => b.levelOf(row));
+    mergeTallies(
+      entry(cells, cellLevels.join(CELL_SEPARATOR), () => ({ levels: cellLevels, tally: newTally() })).tally,
+      tally,
+    );
+    if (!undelivered(row)) continue;
+    answeredAnyway++;
+    countLevels(row, 'delivered');
+  }
+  const respondents: Cell[] = [...cells.values()].map(({ levels, tally }) => {
+    const { promoters, detractors } = countsOf(tally);
+    return { levels, n: answersOf(tally), promoters, detractors };
+  });
   const { promoters, detractors } = countsOf(matched);
   const responses = answersOf(matched);
   return {
     file: contacts.spec.file,
     listed,
     delivered: delivered + answeredAnyway,
-    answered: found.contacts.size,
+    answered: found.answers.size,
     answeredAnyway,
-    repeated: responses - found.contacts.size,
+    repeated: responses - found.answers.size,
     responses,
     promoters,
     detractors,
@@ -294,15 +320,24 @@ function countContacts(flags: SentFlags, scan: Scan<unknown>, found: ContactCell
   };
 }
 
-/** The funnel, the response rate (overall, per status, per margin level) and the adjusted NPS: tables and notes. */
+/** Joins a cell's levels, each of which may hold KEY_SEPARATOR (a cross). */
+const CELL_SEPARATOR = '\u0001';
+
+/**
+ * The funnel, the response rate (overall, per status, per level of each margin and of `by`) and the
+ * adjusted NPS (overall, and per level of `by`): tables and notes.
+ */
 export function contactTables(
   flags: SentFlags,
   scan: Scan<unknown>,
-  found: ContactCells,
+  found: ContactAnswers,
   statistics: Statistics,
   decimals: number,
+  by: readonly Breakdown[] = [],
 ): { tables: ReportTable[]; notes: string[] } {
-  const counts = countContacts(flags, scan, found);
+  const margins = (flags.adjust ?? []).map((margin) => columnBreakdown(scan, margin, '--adjust'));
+  const breakdowns = [...margins, ...by];
+  const counts = countContacts(flags, scan, found, breakdowns);
   const { file, delivered, answered } = counts;
   const status = flags.sentStatus;
   const rate = wilsonInterval(answered, delivered, statistics.confidence);
@@ -399,8 +434,8 @@ export function contactTables(
           `the rate${flags.adjust ? ' nor the adjusted NPS' : ''}.`
         : ''),
   ];
-  if (!flags.adjust) return { tables, notes };
-  const rates = rateTable(flags, counts, statistics);
+  if (breakdowns.length === 0) return { tables, notes };
+  const rates = rateTable(flags, breakdowns, counts, statistics);
   tables.push(rates);
   const lagging = rates.rows.filter((row) => row.verdict === 'less');
   if (lagging.length > 0)
@@ -410,14 +445,18 @@ export function contactTables(
         lagging
           .map(
             (row) =>
-              `${row.margin} ${row.level} ${formatForHumans(row.response_rate as number, 'pct', { decimals })} ` +
+              `${row.by} ${row.level} ${formatForHumans(row.response_rate as number, 'pct', { decimals })} ` +
               `against ${formatForHumans(row.rest_rate as number, 'pct', { decimals })}`,
           )
           .join('; ') +
-        ': who answers is not who was served, the case for --adjust.',
+        `: who answers is not who was served${flags.adjust ? '' : ', the case for --adjust'}.`,
     );
-  const adjusted = adjustedTable(flags, counts, statistics, decimals);
-  return { tables: [...tables, adjusted.table], notes: [...notes, adjusted.note] };
+  if (!flags.adjust) return { tables, notes };
+  const weighted = weighting(flags, margins, counts);
+  const adjusted = adjustedTable(flags, weighted, counts, statistics, decimals);
+  tables.push(adjusted.table);
+  if (by.length > 0) tables.push(adjustedByTable(by, weighted, counts, statistics));
+  return { tables, notes: [...notes, adjusted.note] };
 }
 
 /** NPS of promoters and detractors among n answers. */
@@ -431,44 +470,51 @@ const RATE_COLUMNS: Column[] = [
 ];
 
 /**
- * Each margin's response rates, level by level, each with its score interval and a test against
- * the rest of the contacts (pooled z, Holm-adjusted over the margin's levels): `less` or `more`
- * when the adjusted p is below 1 − confidence.
+ * Each breakdown's response rates, level by level, each with its score interval and, where the
+ * breakdown is tested, a test against the rest of the contacts (pooled z, Holm-adjusted over its
+ * levels): `less` or `more` when the adjusted p is below 1 − confidence.
  */
-function rateTable(flags: SentFlags, counts: ContactCounts, statistics: Statistics): ReportTable {
-  const rows = (flags.adjust ?? []).flatMap((margin, m) => {
-    const { delivered, answered } = counts.levels[m];
-    const tested = [...delivered].map(([level, contacts]) => {
-      const heard = answered.get(level) ?? 0;
-      const interval = wilsonInterval(heard, contacts, statistics.confidence);
-      const rest = { heard: counts.answered - heard, contacts: counts.delivered - contacts };
-      return {
-        row: {
-          margin: margin.join(':'),
-          level: levelText(level),
-          delivered: contacts,
-          answered: heard,
-          response_rate: (100 * heard) / contacts,
-          rate_lower: 100 * interval.lower,
-          rate_upper: 100 * interval.upper,
-          rest_rate: (100 * rest.heard) / rest.contacts,
-        },
-        test: compareProportions(heard, contacts, rest.heard, rest.contacts),
-      };
-    });
-    const adjusted = holm(tested.map((t) => t.test.p));
+function rateTable(
+  flags: SentFlags,
+  breakdowns: readonly Breakdown[],
+  counts: ContactCounts,
+  statistics: Statistics,
+): ReportTable {
+  const rows = breakdowns.flatMap((breakdown, b) => {
+    const { delivered, answered } = counts.levels[b];
+    const tested = [...delivered]
+      .sort((x, y) => compareText(x[0], y[0]))
+      .map(([level, contacts]) => {
+        const heard = answered.get(level) ?? 0;
+        const interval = wilsonInterval(heard, contacts, statistics.confidence);
+        const rest = { heard: counts.answered - heard, contacts: counts.delivered - contacts };
+        return {
+          row: {
+            by: breakdown.name,
+            level: levelText(level),
+            delivered: contacts,
+            answered: heard,
+            response_rate: (100 * heard) / contacts,
+            rate_lower: 100 * interval.lower,
+            rate_upper: 100 * interval.upper,
+            rest_rate: (100 * rest.heard) / rest.contacts,
+          },
+          test: breakdown.tested ? compareProportions(heard, contacts, rest.heard, rest.contacts) : undefined,
+        };
+      });
+    const adjusted = holm(tested.map((t) => t.test?.p ?? NaN));
     return tested.map(({ row, test }, i) => ({
       ...row,
-      p_value: test.p,
-      p_adjusted: adjusted[i],
-      verdict: adjusted[i] < 1 - statistics.confidence ? (test.z < 0 ? 'less' : 'more') : '',
+      p_value: test?.p ?? null,
+      p_adjusted: test ? adjusted[i] : null,
+      verdict: test && adjusted[i] < 1 - statistics.confidence ? (test.z < 0 ? 'less' : 'more') : '',
     }));
   });
   return {
     name: 'response_rates',
     title: 'Response rate by level',
     columns: [
-      { key: 'margin', label: 'Margin', kind: 'text' },
+      { key: 'by', label: 'By', kind: 'text' },
       { key: 'level', label: 'Level', kind: 'text' },
       { key: 'delivered', label: flags.sentStatus === undefined ? 'Contacts' : 'Delivered', kind: 'count' },
       { key: 'answered', label: 'Answered', kind: 'count' },
@@ -487,30 +533,27 @@ function rateTable(flags: SentFlags, counts: ContactCounts, statistics: Statisti
       high: 'rate_upper',
       domain: [0, 100],
       tone: { field: 'verdict', up: 'more', down: 'less' },
-      facet: 'margin',
+      facet: 'by',
     },
   };
 }
 
-/** The respondents weighted to the delivered contacts: the adjusted NPS beside the unadjusted, and the weights. */
-function adjustedTable(
-  flags: SentFlags,
-  counts: ContactCounts,
-  statistics: Statistics,
-  decimals: number,
-): { table: ReportTable; note: string } {
+/** The respondents weighted to the delivered contacts of each margin's levels, and how. */
+interface Weighting {
+  readonly targets: Margin[];
+  readonly calibration: Calibration;
+  readonly method: string;
+}
+
+function weighting(flags: SentFlags, margins: readonly Breakdown[], counts: ContactCounts): Weighting {
   const { file, respondents } = counts;
   if (counts.responses === 0)
     throw inputError(
       `--adjust: no response matched a contact of ${file} (on ${flags.sentOn}): there is no one to weight`,
       'check that --sent-on names the same IDs on both sides (EXPORT=SENT when the columns differ)',
     );
-  const margins = flags.adjust!;
-  const targets: Margin[] = margins.map((margin, m) => ({
-    name: margin.join(':'),
-    totals: counts.levels[m].delivered,
-  }));
-  let calibration: ReturnType<typeof calibrate>;
+  const targets: Margin[] = margins.map((margin, m) => ({ name: margin.name, totals: counts.levels[m].delivered }));
+  let calibration: Calibration;
   try {
     calibration = calibrate(respondents, targets, { ...DEFAULT_CALIBRATION, cap: flags.cap });
   } catch (err) {
@@ -531,15 +574,27 @@ function adjustedTable(
       `--adjust ${targets.map((t) => t.name).join(',')}: raking did not converge in ${calibration.iterations} sweeps`,
       'adjust on fewer margins, or merge levels with few respondents',
     );
-  const adjusted = calibratedNps(respondents, targets, calibration);
-  const z = normalQuantile(1 - (1 - statistics.confidence) / 2);
-  const unadjusted = npsOf(counts.promoters, counts.detractors, counts.responses);
-  const { diagnostics } = calibration;
   const method =
     calibration.method === 'raking'
       ? `raking on ${targets.map((t) => t.name).join(', ')} (${calibration.iterations} ` +
         `${plural(calibration.iterations, 'sweep')})`
       : `post-stratification on ${targets[0].name}`;
+  return { targets, calibration, method };
+}
+
+/** The adjusted NPS beside the unadjusted, and the weights. */
+function adjustedTable(
+  flags: SentFlags,
+  { targets, calibration, method }: Weighting,
+  counts: ContactCounts,
+  statistics: Statistics,
+  decimals: number,
+): { table: ReportTable; note: string } {
+  const { file, respondents } = counts;
+  const adjusted = calibratedNps(respondents, targets, calibration);
+  const z = normalQuantile(1 - (1 - statistics.confidence) / 2);
+  const unadjusted = npsOf(counts.promoters, counts.detractors, counts.responses);
+  const { diagnostics } = calibration;
   const table: ReportTable = {
     name: 'adjusted',
     title: 'NPS weighted to the contacts',
@@ -601,4 +656,68 @@ function adjustedTable(
     `give ${shown(unadjusted)}; ${method}, ${capped}; its interval is ±z × the standard error by ` +
     "linearization with the calibration residuals (the contacts' totals are known exactly).";
   return { table, note };
+}
+
+/**
+ * The adjusted NPS of each level of the `by` breakdowns among the respondents, under the weights
+ * of all of them, beside its unadjusted NPS: a domain of the calibrated sample, its standard error
+ * by linearization with every other respondent's influence zero.
+ */
+function adjustedByTable(
+  by: readonly Breakdown[],
+  { targets, calibration }: Weighting,
+  counts: ContactCounts,
+  statistics: Statistics,
+): ReportTable {
+  const z = normalQuantile(1 - (1 - statistics.confidence) / 2);
+  const { respondents } = counts;
+  const rows = by.flatMap((breakdown, b) => {
+    const index = targets.length + b;
+    const levels = new Map<string, { n: number; net: number }>();
+    for (const cell of respondents) {
+      const at = entry(levels, cell.levels[index], () => ({ n: 0, net: 0 }));
+      at.n += cell.n;
+      at.net += cell.promoters - cell.detractors;
+    }
+    return [...levels]
+      .sort((x, y) => compareText(x[0], y[0]))
+      .map(([level, { n, net }]) => {
+        const adjusted = calibratedNps(respondents, targets, calibration, { index, level });
+        return {
+          by: breakdown.name,
+          level: levelText(level),
+          respondents: n,
+          unadjusted_nps: (100 * net) / n,
+          adjusted_nps: adjusted.nps,
+          lower: Math.max(-100, adjusted.nps - z * adjusted.standardError),
+          upper: Math.min(100, adjusted.nps + z * adjusted.standardError),
+          standard_error: adjusted.standardError,
+        };
+      });
+  });
+  return {
+    name: 'adjusted_by',
+    title: 'NPS weighted to the contacts, by level',
+    columns: [
+      { key: 'by', label: 'By', kind: 'text' },
+      { key: 'level', label: 'Level', kind: 'text' },
+      { key: 'respondents', label: 'Responses', kind: 'count' },
+      { key: 'unadjusted_nps', label: 'NPS, unadjusted', kind: 'nps' },
+      { key: 'adjusted_nps', label: 'NPS, adjusted', kind: 'nps' },
+      { key: 'lower', label: 'Lower bound', kind: 'nps' },
+      { key: 'upper', label: 'Upper bound', kind: 'nps' },
+      { key: 'standard_error', label: 'Standard error', kind: 'number' },
+    ],
+    rows,
+    chart: {
+      kind: 'intervals',
+      label: 'level',
+      value: 'adjusted_nps',
+      low: 'lower',
+      high: 'upper',
+      marker: 'unadjusted_nps',
+      reference: 0,
+      facet: 'by',
+    },
+  };
 }

@@ -11,7 +11,7 @@
  */
 
 import { entry } from './entry.js';
-import { type Fold, keyOfRoles, mergeKeyed, recipe } from './fold.js';
+import { type Fold, mergeKeyed, recipe } from './fold.js';
 import { normalQuantile } from './normal.js';
 import { addAnswer, mergeTallies, newTally, type Tally } from './tally.js';
 
@@ -190,6 +190,16 @@ function diagnostics(cells: readonly Cell[], weights: Float64Array): WeightDiagn
   };
 }
 
+/**
+ * The respondents whose cell has `level` at `index` of its levels (levels past the margins'
+ * name a breakdown, such as the agent): NPS among them under the whole sample's weights, and its
+ * standard error with everyone else's influence zero (as svyby does on a calibrated design).
+ */
+export interface Domain {
+  readonly index: number;
+  readonly level: string;
+}
+
 /** A weighted NPS and its linearized standard error (both on the −100..100 scale). */
 export interface WeightedNps {
   readonly nps: number;
@@ -206,19 +216,22 @@ export function calibratedNps(
   cells: readonly Cell[],
   margins: readonly Margin[],
   calibration: Calibration,
+  domain?: Domain,
 ): WeightedNps {
   const { weights, calibrated } = calibration;
+  const inDomain = (c: number) => domain === undefined || cells[c].levels[domain.index] === domain.level;
   let total = 0;
   let net = 0;
   let n = 0;
   for (let c = 0; c < cells.length; c++) {
+    n += cells[c].n;
+    if (!inDomain(c)) continue;
     total += weights[c] * cells[c].n;
     net += weights[c] * (cells[c].promoters - cells[c].detractors);
-    n += cells[c].n;
   }
   const mean = net / total;
-  // z = scale·y + shift within a cell: scale = w/W, and the shift starts at −ȳ w/W.
-  const scale = Array.from(weights, (w) => w / total);
+  // z = scale·y + shift within a cell: scale = w/W in the domain (0 outside), and the shift starts at −ȳ w/W.
+  const scale = Array.from(weights, (w, c) => (inDomain(c) ? w / total : 0));
   const shift = scale.map((s) => -mean * s);
   const sweeps = calibration.method === 'raking' ? 10 : 1;
   for (let sweep = 0; sweep < sweeps; sweep++) {
@@ -254,39 +267,29 @@ export function calibratedNps(
 }
 
 /**
- * The responses matched to a contact, tallied by cell (their contact's values, joined); each
- * contact that answered, by its key, with its cell (one contact may answer twice); and the
- * responses that matched no contact.
+ * The answers of each contact that answered, by its key (one contact may answer twice), and the
+ * responses that matched no contact. A contact's columns are looked up by its key afterwards, so
+ * any of them can make a cell or a breakdown; the contacts are held in memory anyway.
  */
-export interface ContactCells {
-  readonly cells: Map<string, Tally>;
-  readonly contacts: Map<string, string>;
+export interface ContactAnswers {
+  readonly answers: Map<string, Tally>;
   readonly unmatched: Tally;
 }
 
-/**
- * Folds responses into their contact's cell: `matchedRole` is non-empty when the response matched
- * a contact, `keyRole` is the contact's key, `roles` the contact's columns that make the cell.
- */
-export function contactCellsFold(matchedRole: string, keyRole: string, roles: readonly string[]): Fold<ContactCells> {
-  const keyOf = keyOfRoles(roles);
+/** Folds responses by their contact: `contactRole` is its key as a JSON string, or empty when none matched. */
+export function contactAnswersFold(contactRole: string): Fold<ContactAnswers> {
   return {
-    empty: () => ({ cells: new Map(), contacts: new Map(), unmatched: newTally() }),
+    empty: () => ({ answers: new Map(), unmatched: newTally() }),
     add(state, row) {
-      if (row.values[matchedRole] === '') {
-        addAnswer(state.unmatched, row.score, row.weight, row.units);
-        return;
-      }
-      const cell = keyOf(row.values);
-      addAnswer(entry(state.cells, cell, newTally), row.score, row.weight, row.units);
-      state.contacts.set(row.values[keyRole], cell);
+      const contact = row.values[contactRole];
+      const tally = contact === '' ? state.unmatched : entry(state.answers, JSON.parse(contact) as string, newTally);
+      addAnswer(tally, row.score, row.weight, row.units);
     },
     merge(into, from) {
-      mergeKeyed(into.cells, from.cells);
-      for (const [key, cell] of from.contacts) into.contacts.set(key, cell);
+      mergeKeyed(into.answers, from.answers);
       mergeTallies(into.unmatched, from.unmatched);
     },
-    recipe: recipe(import.meta.url, 'contactCellsFold', matchedRole, keyRole, roles),
+    recipe: recipe(import.meta.url, 'contactAnswersFold', contactRole),
   };
 }
 

@@ -1,5 +1,5 @@
 import { Option } from 'commander';
-import type { ContactCells } from '../../core/calibrate.js';
+import type { ContactAnswers } from '../../core/calibrate.js';
 import { classify } from '../../core/classify.js';
 import { clusteredNps } from '../../core/cluster.js';
 import { maxOf } from '../../core/extent.js';
@@ -127,7 +127,7 @@ export const report: CommandDefinition<ReportFlags> = {
       fold as Fold<unknown>,
     );
     type Own = [unknown, Map<string, SideMetrics>];
-    const [state, contacts] = sent ? (result.state as [Own, ContactCells]) : [result.state as Own, undefined];
+    const [state, contacts] = sent ? (result.state as [Own, ContactAnswers]) : [result.state as Own, undefined];
     checkSideMetrics(flags, state[1].values(), warn);
     const perCluster = !clustered
       ? undefined

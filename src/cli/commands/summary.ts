@@ -1,5 +1,5 @@
 import { Option } from 'commander';
-import type { ContactCells } from '../../core/calibrate.js';
+import type { ContactAnswers } from '../../core/calibrate.js';
 import { classify } from '../../core/classify.js';
 import { clusteredNps, type GroupDesign, independentGroups } from '../../core/cluster.js';
 import { entry } from '../../core/entry.js';
@@ -167,7 +167,7 @@ export const summary: CommandDefinition<SummaryFlags> = {
       withContacts(flags, summaryFold(calendar, list, clustered)) as Fold<unknown>,
     );
     const [state, contacts] = sent
-      ? (result.state as [SummaryState, ContactCells])
+      ? (result.state as [SummaryState, ContactAnswers])
       : [result.state as SummaryState, undefined];
     const found = (role: (typeof ROLES)[number]) =>
       result.inputs.find((input) => input.columns[role])?.columns[role]?.name;

@@ -26,7 +26,10 @@ export interface JoinSpec {
 
 /** How a contacts file's columns are named once joined: `sent:channel`. */
 export const SENT_PREFIX = 'sent:';
-/** A column a contacts lookup adds, `1` on every contact: joined, it says a response matched one. */
+/**
+ * A column a contacts lookup adds, the contact's key as a JSON string (so that no key reads as a
+ * missing value, not even "NA"): joined, it says which contact a response matched, if any.
+ */
 export const MATCHED_COLUMN = '#matched';
 
 /** Which row wins when a key is listed twice with different values; undefined: that is an error. */
@@ -101,7 +104,7 @@ export async function loadLookup(spec: JoinSpec, io: Io, keep: JoinKeep | undefi
       if (!longNumbers && looksRounded(id)) longNumbers = true;
       const values = record.filter((_, i) => kept(i)).map((v) => v.trim());
       while (values.length < columns.length) values.push('');
-      if (spec.sent) values[columns.length - 1] = '1';
+      if (spec.sent) values[columns.length - 1] = JSON.stringify(id);
       const before = rows.get(id);
       if (before === undefined) {
         rows.set(id, values);
