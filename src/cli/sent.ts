@@ -51,6 +51,9 @@ export interface SentFlags {
   since?: unknown;
   until?: unknown;
   last?: unknown;
+  cluster?: string;
+  /** The --score columns: the contacts are counted on one question. */
+  score?: string[];
 }
 
 export function addSentOptions(cmd: Command): Command {
@@ -157,6 +160,13 @@ export function sentSpec(flags: SentFlags): JoinSpec | undefined {
       `--sent with ${filter}: the responses would be cut to a period, the contacts not`,
       'give --sent the contacts of the same period, and drop the filter',
     );
+  if (flags.adjust && flags.cluster !== undefined)
+    throw usageError(
+      '--adjust with --cluster: weighting clustered responses is not done yet',
+      'drop --cluster or --adjust',
+    );
+  if ((flags.score?.length ?? 0) > 1)
+    throw usageError('--sent counts the contacts that answered one question', 'give one --score');
   const on = parseOn(flags.sentOn);
   return {
     file: flags.sent,
@@ -197,7 +207,11 @@ export interface Breakdown {
 /** The contacts file's columns `columns` (a cross when several) as a breakdown; `flag` names them when missing. */
 export function columnBreakdown(scan: Scan<unknown>, columns: readonly string[], flag: string): Breakdown {
   const contacts = scan.sent!;
-  const at = columns.map((name) => {
+  // A contact's own column joined onto the responses is named sent:column.
+  const own = columns.map((name) =>
+    name.toLowerCase().startsWith(SENT_PREFIX) ? name.slice(SENT_PREFIX.length) : name,
+  );
+  const at = own.map((name) => {
     const index = contacts.columns.findIndex((c) => normalize(c) === normalize(name));
     if (index < 0)
       throw usageError(
@@ -209,7 +223,7 @@ export function columnBreakdown(scan: Scan<unknown>, columns: readonly string[],
     return index;
   });
   return {
-    name: columns.join(':'),
+    name: own.join(':'),
     levelOf: (row) => at.map((i) => (isMissingCell(row[i]) ? '' : row[i])).join(KEY_SEPARATOR),
     tested: true,
   };

@@ -111,6 +111,95 @@ describe('nps report --sent --adjust against R survey', () => {
   }, 60_000);
 });
 
+describe('nps agents and segments --sent: rates and the adjusted NPS by group', () => {
+  const grouped = async (...args: string[]) => {
+    const io = fakeIo();
+    const exit = await main(
+      [...args, '--sent', 'fixtures/contacts.csv', '--sent-on', 'contact_id', '--format', 'json'],
+      io,
+    );
+    expect(exit, io.err()).toBe(0);
+    return JSON.parse(io.out());
+  };
+
+  it("agents: each agent's rate (prop.test) and NPS raked on channel and queue, a domain of the whole design (svyby)", async () => {
+    const out = await grouped(
+      'agents',
+      'fixtures/contact-responses.csv',
+      '--agent',
+      'sent:agent',
+      '--adjust',
+      'channel,queue',
+    );
+    const agents = ['Ana Lima', 'Eli Brandt', 'Hana Sato'];
+    const expected = r([
+      'p1 <- as.data.frame(table(channel = all$channel)); p2 <- as.data.frame(table(queue = all$queue))',
+      'raked <- rake(design, list(~channel, ~queue), list(p1, p2), control = list(maxit = 1000, epsilon = 1e-13))',
+      'm <- svyby(~y, ~agent, raked, svymean)',
+      `for (a in c(${agents.map((a) => `"${a}"`).join(', ')})) {`,
+      '  k <- sum(d$agent == a); n <- sum(all$agent == a)',
+      '  cat(sprintf("%.15f ", c(100 * m[a, "y"], 100 * m[a, "se"], 100 * k / n, 100 * prop.test(k, n, correct = FALSE)$conf.int)))',
+      '}',
+    ]);
+    agents.forEach((agent, i) => {
+      const adjusted = out.adjusted_by.find(
+        (x: { by: string; level: string }) => x.by === 'agent' && x.level === agent,
+      );
+      const rate = out.response_rates.find((x: { by: string; level: string }) => x.by === 'agent' && x.level === agent);
+      expect(adjusted.adjusted_nps).toBeCloseTo(expected[5 * i], 6);
+      expect(adjusted.standard_error).toBeCloseTo(expected[5 * i + 1], 6);
+      expect(rate.response_rate).toBeCloseTo(expected[5 * i + 2], 9);
+      expect(rate.rate_lower).toBeCloseTo(expected[5 * i + 3], 9);
+      expect(rate.rate_upper).toBeCloseTo(expected[5 * i + 4], 9);
+    });
+    // Raked on queue, the agents' weights differ from one: adjusted and unadjusted part.
+    expect(
+      out.adjusted_by.some(
+        (x: { unadjusted_nps: number; adjusted_nps: number }) => Math.abs(x.adjusted_nps - x.unadjusted_nps) > 1,
+      ),
+    ).toBe(true);
+  }, 60_000);
+
+  it("segments: a cross's rates, each cell against the other contacts (prop.test, Holm)", async () => {
+    const out = await grouped('segments', 'fixtures/contact-responses.csv', '--by', 'sent:channel,sent:queue');
+    const rows = out.response_rates.filter((x: { by: string }) => x.by === 'channel:queue');
+    expect(rows).toHaveLength(9);
+    const expected = r([
+      'k <- table(d$cross); n <- table(all$cross)',
+      'p <- sapply(names(n), function(c) prop.test(c(k[c], sum(k) - k[c]), c(n[c], sum(n) - n[c]), correct = FALSE)$p.value)',
+      'cat(sprintf("%.15f", p.adjust(p, "holm")[sort(names(n))]))',
+    ]);
+    expect(
+      rows
+        .map((x: { p_adjusted: number }) => x.p_adjusted)
+        .map((p: number, i: number) => p - expected[i])
+        .every((d: number) => Math.abs(d) < 1e-9),
+    ).toBe(true);
+    expect(out.adjusted_by).toBeUndefined();
+  }, 60_000);
+
+  it('a group column the contacts do not have is refused, naming it', async () => {
+    const io = fakeIo();
+    const exit = await main(
+      [
+        'segments',
+        'fixtures/contact-centre.csv',
+        '--by',
+        'team',
+        '--sent',
+        'fixtures/contacts.csv',
+        '--sent-on',
+        'response_id=contact_id',
+      ],
+      io,
+    );
+    expect(exit).toBe(2);
+    expect(io.err()).toMatch(
+      /^nps: --by team: fixtures\/contacts.csv has no column "team"\nhint: name it alike in both files/m,
+    );
+  }, 60_000);
+});
+
 describe('dispositions: --sent-status', () => {
   it('leaves the contacts the survey never reached out of the rate, and counts one that answered anyway', async () => {
     const out = await json('--sent-status', 'status', '--adjust', 'channel');
@@ -273,18 +362,28 @@ describe('contacts as a workbook or Parquet', () => {
 
 describe('every command takes --sent and --adjust, or refuses them', () => {
   /** The commands that give response rates and the adjusted NPS; the others refuse the options. */
-  const OFFERING = new Set(['report', 'summary']);
+  const OFFERING = new Set(['report', 'summary', 'agents', 'segments']);
+  /** The responses hold no agent nor channel of their own: the contacts' joined columns name them. */
+  const GROUPED: Record<string, string[]> = {
+    agents: ['--agent', 'sent:agent'],
+    segments: ['--by', 'sent:channel'],
+  };
   const input = (name: string) => (READS_NO_INPUT.has(name) ? [] : ['fixtures/contact-responses.csv']);
   const flags = ['--sent', 'fixtures/contacts.csv', '--sent-on', 'contact_id', '--adjust', 'channel'];
 
   it.each(COMMANDS.map((c) => c.name))('%s', async (name) => {
     const io = fakeIo();
-    const args = [name, ...input(name), ...RUN_ARGS[name], ...flags];
+    const args = [name, ...input(name), ...(GROUPED[name] ?? RUN_ARGS[name]), ...flags];
     const exit = await main([...args, '--format', 'json'], io);
     if (OFFERING.has(name)) {
       expect(exit, io.err()).toBe(0);
       expect(Object.keys(JSON.parse(io.out()))).toEqual(
-        expect.arrayContaining(['response_rate', 'response_rates', 'adjusted']),
+        expect.arrayContaining([
+          'response_rate',
+          'response_rates',
+          'adjusted',
+          ...(name in GROUPED ? ['adjusted_by'] : []),
+        ]),
       );
     } else {
       expect(exit).toBe(2);

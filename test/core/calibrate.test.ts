@@ -75,12 +75,17 @@ const levelsOf = (c: Contact, margins: readonly string[]) =>
   );
 
 /** The respondents' cells and the contacts' totals, for margins such as `channel` or `channel:queue`. */
-function cellsAndMargins(list: readonly Contact[], margins: readonly string[]): { cells: Cell[]; margins: Margin[] } {
+function cellsAndMargins(
+  list: readonly Contact[],
+  margins: readonly string[],
+  by?: keyof Contact,
+): { cells: Cell[]; margins: Margin[] } {
   const cells = new Map<string, { levels: string[]; n: number; promoters: number; detractors: number }>();
   const totals = margins.map(() => new Map<string, number>());
   for (const c of list) {
-    const levels = levelsOf(c, margins);
-    for (const [m, level] of levels.entries()) totals[m].set(level, (totals[m].get(level) ?? 0) + 1);
+    const levels = [...levelsOf(c, margins), ...(by === undefined ? [] : [String(c[by])])];
+    for (const [m, level] of levels.slice(0, margins.length).entries())
+      totals[m].set(level, (totals[m].get(level) ?? 0) + 1);
     if (c.score === undefined) continue;
     const key = levels.join('|');
     const cell = cells.get(key) ?? { levels, n: 0, promoters: 0, detractors: 0 };
@@ -94,6 +99,38 @@ function cellsAndMargins(list: readonly Contact[], margins: readonly string[]): 
 
 /** R's NPS and standard error (×100) for the respondents, weighted to the contacts by `method`. */
 function reference(list: readonly Contact[], margins: readonly string[], cap: number): [number, number] {
+  const out = run(list, margins, cap, [
+    'm <- svymean(~y, design)',
+    'cat(sprintf("%.15f %.15f\\n", 100 * coef(m), 100 * SE(m)))',
+  ]);
+  const [nps, se] = out.trim().split(/\s+/).map(Number);
+  return [nps, se];
+}
+
+/** R's NPS and standard error (×100) of each level of `by`: a domain of the whole calibrated design (svyby). */
+function domainReference(
+  list: readonly Contact[],
+  margins: readonly string[],
+  cap: number,
+  by: keyof Contact,
+): Map<string, [number, number]> {
+  const out = run(list, margins, cap, [
+    `m <- svyby(~y, ~${by}, design, svymean)`,
+    'cat(sprintf("%s %.15f %.15f\\n", as.character(m[[1]]), 100 * coef(m), 100 * SE(m)), sep = "")',
+  ]);
+  return new Map(
+    out
+      .trim()
+      .split('\n')
+      .map((line) => {
+        const [level, nps, se] = line.trim().split(/\s+/);
+        return [level, [Number(nps), Number(se)]];
+      }),
+  );
+}
+
+/** Runs R's survey on the respondents weighted to the contacts, then `estimate` on `design`. */
+function run(list: readonly Contact[], margins: readonly string[], cap: number, estimate: readonly string[]): string {
   if (!existsSync('/usr/bin/Rscript')) {
     throw new Error(
       'R is missing: install it with `apt-get install -y --no-install-recommends r-base-core r-cran-survey` (as root), or run npm test as root, which installs it',
@@ -126,13 +163,11 @@ function reference(list: readonly Contact[], margins: readonly string[], cap: nu
     ...(Number.isFinite(cap)
       ? [`design <- trimWeights(design, upper = ${cap} * mean(weights(design)), strict = TRUE)`]
       : []),
-    'm <- svymean(~y, design)',
-    'cat(sprintf("%.15f %.15f\\n", 100 * coef(m), 100 * SE(m)))',
+    ...estimate,
   ];
   const result = spawnChild('Rscript', ['-e', script.join('\n')]);
   if (result.status !== 0) throw new Error(`Rscript failed: ${result.stderr}`);
-  const [nps, se] = result.stdout.trim().split(/\s+/).map(Number);
-  return [nps, se];
+  return result.stdout;
 }
 
 describe('NPS weighted to the contacts, against R survey', () => {
@@ -160,6 +195,37 @@ describe('NPS weighted to the contacts, against R survey', () => {
       const [nps, se] = reference(list, margins, cap);
       expect(ours.nps).toBeCloseTo(nps, 6);
       expect(ours.standardError).toBeCloseTo(se, 6);
+    },
+    60_000,
+  );
+
+  const DOMAINS: [string, number, number, string[], number, keyof Contact][] = [
+    ['queues, post-stratified on channel', 41, 3000, ['channel'], Infinity, 'queue'],
+    ['regions, raked on channel and queue', 43, 3000, ['channel', 'queue'], Infinity, 'region'],
+    [
+      'channels, raked on channel and region (a margin as the domain)',
+      47,
+      2500,
+      ['channel', 'region'],
+      Infinity,
+      'channel',
+    ],
+    ['queues, post-stratified on channel:region with a cap that binds', 53, 3000, ['channel:region'], 1.5, 'queue'],
+  ];
+
+  it.each(DOMAINS)(
+    'NPS of the %s (seed %i, %i contacts), each level a domain of the whole design',
+    (_name, seed, count, margins, cap, by) => {
+      const list = contacts(seed, count);
+      const { cells, margins: targets } = cellsAndMargins(list, margins, by);
+      const calibration = calibrate(cells, targets, { ...DEFAULT_CALIBRATION, cap });
+      const expected = domainReference(list, margins, cap, by);
+      expect(expected.size).toBeGreaterThan(1);
+      for (const [level, [nps, se]] of expected) {
+        const ours = calibratedNps(cells, targets, calibration, { index: targets.length, level });
+        expect(ours.nps, level).toBeCloseTo(nps, 6);
+        expect(ours.standardError, level).toBeCloseTo(se, 6);
+      }
     },
     60_000,
   );

@@ -1,7 +1,8 @@
 import { Option } from 'commander';
+import type { ContactAnswers } from '../../core/calibrate.js';
 import { entry } from '../../core/entry.js';
 import { append } from '../../core/extent.js';
-import { KEY_SEPARATOR, keyedFold, pairFold } from '../../core/fold.js';
+import { type Fold, KEY_SEPARATOR, keyedFold, pairFold } from '../../core/fold.js';
 import { leaderboard, RANK_BY, type RankBy, rankWithin, type Standing } from '../../core/leaderboard.js';
 import { mergeSideMetrics, newSideMetrics, type SideMetrics } from '../../core/metrics.js';
 import type { Shrinkage } from '../../core/shrink.js';
@@ -18,6 +19,15 @@ import type { CommandDefinition, Outcome } from '../command.js';
 import { differenceCells, differenceColumns, forAudience, npsCells, npsColumns, npsForest } from '../figures.js';
 import { parseCount, parsePositive } from '../options.js';
 import {
+  addSentOptions,
+  columnBreakdown,
+  contactTables,
+  type SentFlags,
+  sentColumns,
+  sentSpec,
+  withContacts,
+} from '../sent.js';
+import {
   addSideMetricOptions,
   checkSideMetrics,
   hasSideMetrics,
@@ -28,7 +38,7 @@ import {
   sideMetricColumns,
 } from '../side-metrics.js';
 
-interface AgentFlags extends SideFlags, ClusterFlags {
+interface AgentFlags extends SideFlags, ClusterFlags, SentFlags {
   /** The shared --weight. */
   weight?: string;
   agent?: string;
@@ -61,7 +71,7 @@ export const agents: CommandDefinition<AgentFlags> = {
     grouping: true,
   },
   configure: (cmd) =>
-    addSideMetricOptions(cmd)
+    addSentOptions(addSideMetricOptions(cmd))
       .option('--agent <column>', 'the agent column (default: detected)')
       .option('--by <column>', 'rank the values of this column instead of agents (e.g. team)')
       .option('--team [column]', 'rank agents within their team, with team subtotals (column default: detected)')
@@ -74,7 +84,7 @@ export const agents: CommandDefinition<AgentFlags> = {
       .option('--top <n>', 'show only the N best ranked', parsePositive)
       .option('--bottom <n>', 'show only the N worst ranked', parsePositive)
       .addOption(clusterOption()),
-  async run({ flags, statistics, scan, warn }) {
+  async run({ flags, statistics, decimals, scan, warn }) {
     const role = flags.by !== undefined ? 'by' : 'agent';
     const ranked: GroupColumn =
       flags.by !== undefined
@@ -93,17 +103,26 @@ export const agents: CommandDefinition<AgentFlags> = {
     // With --cluster each tally is of a group and a cluster: the cluster's value ends the key.
     const keyed = [...own, ...clusterColumns(flags)];
     const roles = (columns: readonly GroupColumn[]) => columns.map((c) => c.role);
-    const fold = pairFold(keyedFold(roles(keyed)), sideFold(flags, { by: 'groups', roles: roles(own) }));
-    const result = await scan({ groups: [...keyed, ...sideColumns(flags)] }, fold);
+    const sent = sentSpec(flags);
+    const fold = withContacts(
+      flags,
+      pairFold(keyedFold(roles(keyed)), sideFold(flags, { by: 'groups', roles: roles(own) })),
+    );
+    const result = await scan(
+      { groups: [...keyed, ...sideColumns(flags), ...sentColumns(flags)], sent },
+      fold as Fold<unknown>,
+    );
+    type Own = [Map<string, Tally>, Map<string, SideMetrics>];
+    const states = result.questions.map((q) => (sent ? (q.state as [Own, ContactAnswers])[0] : (q.state as Own)));
     const columnName = result.inputs[0].columns[role].name;
     const clusterName = flags.cluster === undefined ? undefined : result.inputs[0].columns.cluster.name;
-    const boards = result.questions.map((q) => board(q.state[0], Boolean(team), flags, statistics, clusterName));
-    const side = result.questions[0].state[1];
+    const boards = states.map((state) => board(state[0], Boolean(team), flags, statistics, clusterName));
+    const side = states[0][1];
     checkSideMetrics(flags, side.values(), warn);
     const report = agentsReport(
       boards,
       side,
-      result.questions,
+      result.questions.map((q, i) => ({ ...q, state: states[i] })),
       columnName,
       team ? result.inputs[0].columns.team.name : undefined,
       flags,
@@ -112,8 +131,23 @@ export const agents: CommandDefinition<AgentFlags> = {
         `${result.inputs.map((i) => i.name).join(', ')}`,
     );
     const clusters = boards[0].clusters;
-    if (clusters === undefined || clusterName === undefined) return { report };
-    return { report: { ...report, notes: [...report.notes, clusterNote(clusters, clusterName)] } };
+    // The contacts by their own column of the name the ranked column has.
+    const funnel =
+      sent &&
+      contactTables(flags, result, (result.questions[0].state as [Own, ContactAnswers])[1], statistics, decimals, [
+        columnBreakdown(result, [columnName], flags.by !== undefined ? '--by' : '--agent'),
+      ]);
+    return {
+      report: {
+        ...report,
+        tables: [...report.tables, ...(funnel?.tables ?? [])],
+        notes: [
+          ...report.notes,
+          ...(clusters === undefined || clusterName === undefined ? [] : [clusterNote(clusters, clusterName)]),
+          ...(funnel?.notes ?? []),
+        ],
+      },
+    };
   },
 };
 

@@ -112,11 +112,6 @@ export const report: CommandDefinition<ReportFlags> = {
         ? keyedFold(clusterRoles(flags))
         : tallyFold;
     const sent = sentSpec(flags);
-    if (sent && flags.adjust && clustered)
-      throw usageError(
-        '--adjust with --cluster: weighting clustered responses is not done yet',
-        'drop --cluster or --adjust',
-      );
     const fold = withContacts(flags, pairFold(npsFold, sideFold(flags, { by: 'none' })));
     const result = await scan(
       {

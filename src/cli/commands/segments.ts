@@ -1,5 +1,6 @@
+import type { ContactAnswers } from '../../core/calibrate.js';
 import { entry } from '../../core/entry.js';
-import { KEY_SEPARATOR, keyedFold } from '../../core/fold.js';
+import { type Fold, KEY_SEPARATOR, keyedFold } from '../../core/fold.js';
 import { type NpsSummary, type Statistics, summarize } from '../../core/summary.js';
 import { mergeTallies, newTally, type Tally } from '../../core/tally.js';
 import { compareText } from '../../core/text.js';
@@ -18,9 +19,18 @@ import {
 import type { CommandDefinition, Outcome } from '../command.js';
 import { lowN, npsCells, npsColumns, npsForest } from '../figures.js';
 import { parseCount } from '../options.js';
+import {
+  addSentOptions,
+  columnBreakdown,
+  contactTables,
+  type SentFlags,
+  sentColumns,
+  sentSpec,
+  withContacts,
+} from '../sent.js';
 import { failBelowGate, type Judged, underMinN } from '../verdicts.js';
 
-interface SegmentFlags extends ClusterFlags {
+interface SegmentFlags extends ClusterFlags, SentFlags {
   by: string;
   minN: number;
 }
@@ -46,7 +56,7 @@ export const segments: CommandDefinition<SegmentFlags> = {
     grouping: true,
   },
   configure: (cmd) =>
-    cmd
+    addSentOptions(cmd)
       .requiredOption('--by <column[,column]>', 'one column, or two separated by a comma for a cross-tab')
       .option(
         '--min-n <n>',
@@ -69,7 +79,18 @@ export const segments: CommandDefinition<SegmentFlags> = {
       ...by.map((spec, i) => ({ role: i === 0 ? 'by' : 'by_2', flag: '--by', spec })),
       ...clusterColumns(flags),
     ];
-    const scanned = await scan({ groups }, keyedFold(groups.map((g) => g.role)));
+    const sent = sentSpec(flags);
+    const withSent = await scan(
+      { groups: [...groups, ...sentColumns(flags)], sent },
+      withContacts(flags, keyedFold(groups.map((g) => g.role))) as Fold<unknown>,
+    );
+    const scanned = {
+      ...withSent,
+      questions: withSent.questions.map((q) => ({
+        ...q,
+        state: (sent ? (q.state as [Map<string, Tally>, ContactAnswers])[0] : q.state) as Map<string, Tally>,
+      })),
+    };
     // With clusters, each segment's interval is its design's; counts, NPS and the cross-tab's
     // margins are of its answers.
     const clusterName = flags.cluster === undefined ? undefined : scanned.inputs[0].columns.cluster.name;
@@ -91,7 +112,25 @@ export const segments: CommandDefinition<SegmentFlags> = {
         : []),
       ...(designs ? [clusterNote(designs[0].clusters, clusterName!)] : []),
     ];
-    const report = segmentsReport(result.questions, names, flags.minN, statistics, summaryOf, { title, notes });
+    const segmented = segmentsReport(result.questions, names, flags.minN, statistics, summaryOf, { title, notes });
+    // The contacts by their own columns of the names the segments have.
+    const funnel =
+      sent &&
+      contactTables(
+        flags,
+        withSent,
+        (withSent.questions[0].state as [unknown, ContactAnswers])[1],
+        statistics,
+        decimals,
+        [columnBreakdown(withSent, names, '--by')],
+      );
+    const report = funnel
+      ? {
+          ...segmented,
+          tables: [...segmented.tables, ...funnel.tables],
+          notes: [...segmented.notes, ...funnel.notes],
+        }
+      : segmented;
     if (failBelow === undefined) return { report };
     // Every segment (cell) with enough responses to judge, of every question.
     const judged: Judged[] = [];

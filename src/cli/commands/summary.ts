@@ -12,7 +12,6 @@ import { type Statistics, summarize } from '../../core/summary.js';
 import { addAnswer, newTally, type Tally } from '../../core/tally.js';
 import { STARTER_THEMES, type Theme } from '../../core/themes.js';
 import { trendOf } from '../../core/trend.js';
-import { usageError } from '../../errors.js';
 import { detectAgent, detectChannel, detectComment, detectTeam } from '../../io/scan/mapping.js';
 import type { GroupColumn } from '../../io/scan/plan.js';
 import { confidenceLabel, groupLabel } from '../../report/format.js';
@@ -152,11 +151,6 @@ export const summary: CommandDefinition<SummaryFlags> = {
     );
     const clustered = flags.cluster !== undefined;
     const sent = sentSpec(flags);
-    if (sent && flags.adjust && clustered)
-      throw usageError(
-        '--adjust with --cluster: weighting clustered responses is not done yet',
-        'drop --cluster or --adjust',
-      );
     const result = await scan(
       {
         needsDates: true,
