@@ -12,16 +12,19 @@ import {
   type Margin,
   wilsonInterval,
 } from '../core/calibrate.js';
+import { type DateOrder, parseDate } from '../core/date.js';
 import { entry } from '../core/entry.js';
 import { type Fold, KEY_SEPARATOR, pairFold } from '../core/fold.js';
 import { normalQuantile } from '../core/normal.js';
+import { type Calendar, periodKey, periodLabel } from '../core/period.js';
 import { compareProportions, holm } from '../core/significance.js';
 import type { Statistics } from '../core/summary.js';
 import { answersOf, countsOf, mergeTallies, newTally, type Tally } from '../core/tally.js';
 import { compareText } from '../core/text.js';
+import { UTC } from '../core/zone.js';
 import { inputError, usageError } from '../errors.js';
 import { type JoinSpec, MATCHED_COLUMN, parseOn, SENT_PREFIX } from '../io/scan/join.js';
-import { normalize } from '../io/scan/mapping.js';
+import { isWrittenDate, normalize } from '../io/scan/mapping.js';
 import type { GroupColumn, WhereClause } from '../io/scan/plan.js';
 import type { Scan } from '../io/scan/scan.js';
 import { formatForHumans, groupLabel, plural } from '../report/format.js';
@@ -52,6 +55,8 @@ export interface SentFlags {
   until?: unknown;
   last?: unknown;
   cluster?: string;
+  /** trend: the contacts' date column (default: detected). */
+  sentDate?: string;
   /** The --score columns: the contacts are counted on one question. */
   score?: string[];
 }
@@ -177,6 +182,7 @@ export function sentSpec(flags: SentFlags): JoinSpec | undefined {
         flag: column === flags.sentStatus ? '--sent-status' : '--adjust',
         column,
       })),
+      ...(flags.sentDate === undefined ? [] : [{ flag: '--sent-date', column: flags.sentDate }]),
     ],
   };
 }
@@ -202,6 +208,8 @@ export interface Breakdown {
   readonly levelOf: (row: readonly string[]) => string;
   /** Whether each level's rate is tested against the rest's (periods are not). */
   readonly tested: boolean;
+  /** How a contact's level is read, when it is not a column's value. */
+  readonly rule?: string;
 }
 
 /** The contacts file's columns `columns` (a cross when several) as a breakdown; `flag` names them when missing. */
@@ -227,6 +235,70 @@ export function columnBreakdown(scan: Scan<unknown>, columns: readonly string[],
     levelOf: (row) => at.map((i) => (isMissingCell(row[i]) ? '' : row[i])).join(KEY_SEPARATOR),
     tested: true,
   };
+}
+
+/** A breakdown and where its levels are among a cell's. */
+interface IndexedBreakdown {
+  readonly breakdown: Breakdown;
+  readonly index: number;
+}
+
+/** Each level of `margin` within each level of `within` (a channel within a quarter). */
+const crossed = (margin: Breakdown, within: Breakdown): Breakdown => ({
+  name: `${margin.name} within ${within.name}`,
+  levelOf: (row) => `${margin.levelOf(row)}${KEY_SEPARATOR}${within.levelOf(row)}`,
+  tested: false,
+});
+
+/**
+ * The contacts' periods: each contact's date (the --sent-date column, or the one column of the
+ * contacts whose values are all dates) cut into the calendar's periods in the scan's zone. Slash
+ * dates are read in the order that reads all of them, else in the responses' order.
+ */
+export function periodBreakdown(flags: SentFlags, scan: Scan<unknown>, calendar: Calendar): Breakdown {
+  const contacts = scan.sent!;
+  const file = contacts.spec.file;
+  const index =
+    flags.sentDate === undefined
+      ? dateColumn(contacts.columns, [...contacts.rows.values()].slice(0, DATE_SAMPLE), file)
+      : contacts.columns.findIndex((c) => normalize(c) === normalize(flags.sentDate!));
+  const reads = (order: DateOrder) =>
+    [...contacts.rows.values()].every(
+      (row) => isMissingCell(row[index]) || !Number.isNaN(parseDate(row[index], UTC, order)),
+    );
+  const preferred = scan.dateOrder?.order ?? 'dmy';
+  const other = preferred === 'dmy' ? 'mdy' : 'dmy';
+  const order = reads(preferred) || !reads(other) ? preferred : other;
+  return {
+    name: calendar.unit,
+    rule: `each contact counts in the ${calendar.unit} of its ${contacts.columns[index]}, each response in its contact's`,
+    levelOf: (row) => {
+      const wall = isMissingCell(row[index]) ? NaN : parseDate(row[index], scan.zone, order);
+      return Number.isNaN(wall) ? '' : periodLabel(periodKey(wall, calendar), calendar);
+    },
+    tested: false,
+  };
+}
+
+/** Contacts whose dates are looked at to find the column of dates. */
+const DATE_SAMPLE = 1000;
+
+/** The one column whose sampled values are all written dates (bare numbers are IDs and counts as often). */
+function dateColumn(columns: readonly string[], sample: readonly (readonly string[])[], file: string): number {
+  const found = columns
+    .map((name, i) => ({ name, i }))
+    .filter(({ name, i }) => {
+      if (name === MATCHED_COLUMN) return false;
+      const values = sample.map((row) => row[i]).filter((v) => !isMissingCell(v));
+      return values.length > 0 && values.every(isWrittenDate);
+    });
+  if (found.length === 1) return found[0].i;
+  throw usageError(
+    found.length === 0
+      ? `--sent: ${file} has no column of dates to cut into periods`
+      : `--sent: ${file} has ${found.length} columns of dates (${found.map((f) => f.name).join(', ')})`,
+    found.length === 0 ? 'name it with --sent-date COLUMN' : 'name the one the contacts were made on with --sent-date',
+  );
 }
 
 /** What the contacts and the responses matched to them count to, before any table is made. */
@@ -347,10 +419,18 @@ export function contactTables(
   found: ContactAnswers,
   statistics: Statistics,
   decimals: number,
-  by: readonly Breakdown[] = [],
+  split: { by?: readonly Breakdown[]; within?: Breakdown } = {},
 ): { tables: ReportTable[]; notes: string[] } {
   const margins = (flags.adjust ?? []).map((margin) => columnBreakdown(scan, margin, '--adjust'));
-  const breakdowns = [...margins, ...by];
+  const { within, by = [] } = split;
+  // Weighted within each period: every margin crossed with it, so each period's respondents add
+  // up to that period's own contacts. The margins' rates are shown whole.
+  const weightedOn = within ? margins.map((margin) => crossed(margin, within)) : margins;
+  const breakdowns = [...weightedOn, ...(within ? margins : []), ...(within ? [within] : []), ...by];
+  const indexed = (list: readonly Breakdown[], from: number) =>
+    list.map((breakdown, i) => ({ breakdown, index: from + i }));
+  const ratedMargins = indexed(margins, within ? weightedOn.length : 0);
+  const domains = indexed(within ? [within, ...by] : by, breakdowns.length - by.length - (within ? 1 : 0));
   const counts = countContacts(flags, scan, found, breakdowns);
   const { file, delivered, answered } = counts;
   const status = flags.sentStatus;
@@ -448,8 +528,9 @@ export function contactTables(
           `the rate${flags.adjust ? ' nor the adjusted NPS' : ''}.`
         : ''),
   ];
+  if (within?.rule) notes.push(`Response rates and adjusted NPS by ${within.name}: ${within.rule}.`);
   if (breakdowns.length === 0) return { tables, notes };
-  const rates = rateTable(flags, breakdowns, counts, statistics);
+  const rates = rateTable(flags, [...ratedMargins, ...domains], counts, statistics);
   tables.push(rates);
   const lagging = rates.rows.filter((row) => row.verdict === 'less');
   if (lagging.length > 0)
@@ -466,10 +547,10 @@ export function contactTables(
         `: who answers is not who was served${flags.adjust ? '' : ', the case for --adjust'}.`,
     );
   if (!flags.adjust) return { tables, notes };
-  const weighted = weighting(flags, margins, counts);
+  const weighted = weighting(flags, weightedOn, counts);
   const adjusted = adjustedTable(flags, weighted, counts, statistics, decimals);
   tables.push(adjusted.table);
-  if (by.length > 0) tables.push(adjustedByTable(by, weighted, counts, statistics));
+  if (domains.length > 0) tables.push(adjustedByTable(domains, weighted, counts, statistics));
   return { tables, notes: [...notes, adjusted.note] };
 }
 
@@ -490,12 +571,12 @@ const RATE_COLUMNS: Column[] = [
  */
 function rateTable(
   flags: SentFlags,
-  breakdowns: readonly Breakdown[],
+  breakdowns: readonly IndexedBreakdown[],
   counts: ContactCounts,
   statistics: Statistics,
 ): ReportTable {
-  const rows = breakdowns.flatMap((breakdown, b) => {
-    const { delivered, answered } = counts.levels[b];
+  const rows = breakdowns.flatMap(({ breakdown, index }) => {
+    const { delivered, answered } = counts.levels[index];
     const tested = [...delivered]
       .sort((x, y) => compareText(x[0], y[0]))
       .map(([level, contacts]) => {
@@ -678,15 +759,14 @@ function adjustedTable(
  * by linearization with every other respondent's influence zero.
  */
 function adjustedByTable(
-  by: readonly Breakdown[],
+  by: readonly IndexedBreakdown[],
   { targets, calibration }: Weighting,
   counts: ContactCounts,
   statistics: Statistics,
 ): ReportTable {
   const z = normalQuantile(1 - (1 - statistics.confidence) / 2);
   const { respondents } = counts;
-  const rows = by.flatMap((breakdown, b) => {
-    const index = targets.length + b;
+  const rows = by.flatMap(({ breakdown, index }) => {
     const levels = new Map<string, { n: number; net: number }>();
     for (const cell of respondents) {
       const at = entry(levels, cell.levels[index], () => ({ n: 0, net: 0 }));

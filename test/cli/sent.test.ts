@@ -160,6 +160,48 @@ describe('nps agents and segments --sent: rates and the adjusted NPS by group', 
     ).toBe(true);
   }, 60_000);
 
+  it.each([
+    [
+      'post-stratified on channel',
+      ['--adjust', 'channel'],
+      'postStratify(design, ~cw, as.data.frame(table(cw = all$cw)))',
+    ],
+    [
+      'raked on channel and queue',
+      ['--adjust', 'channel,queue'],
+      'rake(design, list(~cw, ~qw), list(as.data.frame(table(cw = all$cw)), as.data.frame(table(qw = all$qw))), control = list(maxit = 1000, epsilon = 1e-13))',
+    ],
+  ])(
+    "trend: each week's rate, and its NPS %s within the week (svyby on the crossed calibration)",
+    async (_name, adjust, calibrated) => {
+      const out = await grouped('trend', 'fixtures/contact-responses.csv', '--period', 'week', ...adjust);
+      const weeks = out.adjusted_by.map((x: { level: string }) => x.level);
+      expect(weeks).toEqual(['2026-W40', '2026-W41', '2026-W42', '2026-W43', '2026-W44']);
+      const expected = r([
+        'week <- function(t) format(as.Date(substr(t, 1, 10)), "%G-W%V")',
+        'all$week <- week(all$contacted_at); d$week <- week(d$contacted_at)',
+        'all$cw <- paste(all$channel, all$week); d$cw <- paste(d$channel, d$week)',
+        'all$qw <- paste(all$queue, all$week); d$qw <- paste(d$queue, d$week)',
+        'design <- svydesign(ids = ~1, data = d)',
+        `m <- svyby(~y, ~week, ${calibrated}, svymean)`,
+        'k <- table(d$week); n <- table(all$week)',
+        'cat(sprintf("%.15f", c(100 * m$y, 100 * m$se, 100 * k / n)))',
+      ]);
+      out.adjusted_by.forEach((row: { adjusted_nps: number; standard_error: number }, i: number) => {
+        expect(row.adjusted_nps).toBeCloseTo(expected[i], 6);
+        expect(row.standard_error).toBeCloseTo(expected[5 + i], 6);
+      });
+      const rates = out.response_rates.filter((x: { by: string }) => x.by === 'week');
+      rates.forEach((row: { response_rate: number }, i: number) => {
+        expect(row.response_rate).toBeCloseTo(expected[10 + i], 9);
+      });
+      expect(out.notes).toContain(
+        "Response rates and adjusted NPS by week: each contact counts in the week of its contacted_at, each response in its contact's.",
+      );
+    },
+    60_000,
+  );
+
   it("segments: a cross's rates, each cell against the other contacts (prop.test, Holm)", async () => {
     const out = await grouped('segments', 'fixtures/contact-responses.csv', '--by', 'sent:channel,sent:queue');
     const rows = out.response_rates.filter((x: { by: string }) => x.by === 'channel:queue');
@@ -322,6 +364,37 @@ describe('counting contacts, not responses', () => {
     expect(io.err()).toContain('nps: --adjust region,channel: raking did not converge in 100 sweeps');
   });
 
+  it("trend finds the contacts' one column of dates, or asks for --sent-date", async () => {
+    const answers = file('dated-answers.csv', 'id,submitted_at,score\nA1,2026-03-02,9\nA2,2026-04-01,3\n');
+    const dated = (header: string, rows: string[]) =>
+      file(`dated-${header.length}.csv`, `${header}\n${rows.join('\n')}\n`);
+    const trendOf = async (contacts: string, ...more: string[]) => {
+      const io = fakeIo();
+      const args = ['trend', answers, '--period', 'month', '--sent', contacts, '--sent-on', 'id', ...more];
+      const exit = await main([...args, '--format', 'json'], io);
+      return { exit, err: io.err(), out: exit === 0 ? JSON.parse(io.out()) : undefined };
+    };
+    const one = await trendOf(dated('id,opened,queue', ['A1,02/03/2026,7', 'A2,15/03/2026,8', 'A3,01/04/2026,7']));
+    expect(one.exit, one.err).toBe(0);
+    // 15/03 reads only day first: every contact's date is read so.
+    expect(one.out.response_rates.map((r: { level: string; delivered: number }) => [r.level, r.delivered])).toEqual([
+      ['2026-03', 2],
+      ['2026-04', 1],
+    ]);
+    const two = dated('id,opened,closed', ['A1,2026-03-02,2026-04-02', 'A2,2026-03-30,2026-04-01']);
+    const refused = await trendOf(two);
+    expect(refused.exit).toBe(2);
+    expect(refused.err).toContain('nps: --sent: ');
+    expect(refused.err).toContain(
+      'has 2 columns of dates (opened, closed)\nhint: name the one the contacts were made on with --sent-date',
+    );
+    const named = await trendOf(two, '--sent-date', 'closed');
+    expect(named.out.response_rates.map((r: { level: string }) => r.level)).toEqual(['2026-04']);
+    const none = await trendOf(dated('id,queue', ['A1,7', 'A2,8']));
+    expect(none.exit).toBe(2);
+    expect(none.err).toMatch(/has no column of dates to cut into periods\nhint: name it with --sent-date COLUMN/);
+  });
+
   it('a contact whose key reads as missing (NA) is matched all the same', async () => {
     const contacts = file('na.csv', 'id,channel\nNA,chat\nX1,phone\nX2,phone\n');
     const responses = file('na-answers.csv', 'id,score\nNA,10\nX1,9\n');
@@ -362,7 +435,9 @@ describe('contacts as a workbook or Parquet', () => {
 
 describe('every command takes --sent and --adjust, or refuses them', () => {
   /** The commands that give response rates and the adjusted NPS; the others refuse the options. */
-  const OFFERING = new Set(['report', 'summary', 'agents', 'segments']);
+  const OFFERING = new Set(['report', 'summary', 'agents', 'segments', 'trend']);
+  /** Those that split the rates and the adjusted NPS by their own groups or periods. */
+  const SPLITTING = new Set(['agents', 'segments', 'trend']);
   /** The responses hold no agent nor channel of their own: the contacts' joined columns name them. */
   const GROUPED: Record<string, string[]> = {
     agents: ['--agent', 'sent:agent'],
@@ -382,7 +457,7 @@ describe('every command takes --sent and --adjust, or refuses them', () => {
           'response_rate',
           'response_rates',
           'adjusted',
-          ...(name in GROUPED ? ['adjusted_by'] : []),
+          ...(SPLITTING.has(name) ? ['adjusted_by'] : []),
         ]),
       );
     } else {

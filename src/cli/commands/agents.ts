@@ -58,6 +58,10 @@ export const agents: CommandDefinition<AgentFlags> = {
     ['nps agents survey.csv --rank-by shrunk --top 10', 'the ten best by empirical-Bayes NPS'],
     ['nps agents survey.csv --team --last 1q --where channel=chat', 'last quarter, chat only, ranked within each team'],
     ['nps agents survey.csv --by team', 'teams ranked with the same statistics'],
+    [
+      'nps agents answers.csv --agent sent:agent --sent contacts.csv --sent-on contact_id',
+      "each agent's response rate, tested against the other agents'",
+    ],
     ['nps agents survey.csv --score "Company NPS" --score "Agent NPS"', 'two questions side by side'],
   ],
   shared: {
@@ -134,9 +138,9 @@ export const agents: CommandDefinition<AgentFlags> = {
     // The contacts by their own column of the name the ranked column has.
     const funnel =
       sent &&
-      contactTables(flags, result, (result.questions[0].state as [Own, ContactAnswers])[1], statistics, decimals, [
-        columnBreakdown(result, [columnName], flags.by !== undefined ? '--by' : '--agent'),
-      ]);
+      contactTables(flags, result, (result.questions[0].state as [Own, ContactAnswers])[1], statistics, decimals, {
+        by: [columnBreakdown(result, [columnName], flags.by !== undefined ? '--by' : '--agent')],
+      });
     return {
       report: {
         ...report,

@@ -42,6 +42,10 @@ export const segments: CommandDefinition<SegmentFlags> = {
     ['nps segments survey.csv --by channel', 'NPS, n and interval per channel'],
     ['nps segments survey.csv --by channel,team', 'a cross-tab: channels down, teams across'],
     ['nps segments survey.csv --by channel,team -o cells.csv', 'the same, one row per cell, for a pivot table'],
+    [
+      'nps segments answers.csv --by sent:channel --sent contacts.csv --sent-on contact_id --adjust queue',
+      'response rate per channel, and NPS weighted to the contacts by queue',
+    ],
     ['nps segments survey.csv --by channel --fail-below 0', 'exit 1 when any channel (n >= 30) is below 0'],
   ],
   shared: {
@@ -122,7 +126,7 @@ export const segments: CommandDefinition<SegmentFlags> = {
         (withSent.questions[0].state as [unknown, ContactAnswers])[1],
         statistics,
         decimals,
-        [columnBreakdown(withSent, names, '--by')],
+        { by: [columnBreakdown(withSent, names, '--by')] },
       );
     const report = funnel
       ? {

@@ -1,7 +1,8 @@
 import { Option } from 'commander';
+import type { ContactAnswers } from '../../core/calibrate.js';
 import { entry } from '../../core/entry.js';
 import { maxOf, minOf } from '../../core/extent.js';
-import { groupPeriodFold, KEY_SEPARATOR, pairFold } from '../../core/fold.js';
+import { type Fold, groupPeriodFold, KEY_SEPARATOR, pairFold } from '../../core/fold.js';
 import type { SideMetrics } from '../../core/metrics.js';
 import {
   type Calendar,
@@ -41,6 +42,15 @@ import { differenceCells, differenceColumns, lowN, npsCells, npsColumns, SIGNIFI
 import { type InProgressFlags, inProgressOption, judging, latestJudged } from '../in-progress.js';
 import { parseCount, parseNps } from '../options.js';
 import {
+  addSentOptions,
+  contactTables,
+  periodBreakdown,
+  type SentFlags,
+  sentColumns,
+  sentSpec,
+  withContacts,
+} from '../sent.js';
+import {
   addSideMetricOptions,
   checkSideMetrics,
   hasSideMetrics,
@@ -52,7 +62,7 @@ import {
 } from '../side-metrics.js';
 import { benchmarkVerdict, dropGate, failBelowGate, latestChange, underMinN } from '../verdicts.js';
 
-interface TrendFlags extends SideFlags, InProgressFlags, ClusterFlags {
+interface TrendFlags extends SideFlags, InProgressFlags, ClusterFlags, SentFlags {
   period: PeriodUnit;
   by?: string;
   minN: number;
@@ -81,6 +91,10 @@ export const trend: CommandDefinition<TrendFlags> = {
       'nps trend contacts.csv --period month --cluster account',
       "an account's contacts are alike: intervals and changes over accounts",
     ],
+    [
+      'nps trend answers.csv --period week --sent contacts.csv --sent-on contact_id --adjust channel',
+      "each week's response rate, and its NPS weighted to that week's contacts",
+    ],
   ],
   shared: {
     input: { questions: 1 },
@@ -94,7 +108,8 @@ export const trend: CommandDefinition<TrendFlags> = {
     grouping: true,
   },
   configure: (cmd) =>
-    addSideMetricOptions(cmd)
+    addSentOptions(addSideMetricOptions(cmd))
+      .option('--sent-date <column>', "the contacts' date, whose period a contact counts in (default: detected)")
       .addOption(new Option('--period <unit>', 'period length').choices(PERIOD_UNITS).default('quarter'))
       .option('--by <column>', 'one series per value of this column (agent, team, channel ...)')
       .option(
@@ -131,9 +146,14 @@ async function trendOverall(
   { flags, request, statistics, decimals, failBelow, scan, warn }: CommandContext<TrendFlags>,
   calendar: Calendar,
 ): Promise<Outcome> {
-  const fold = pairFold(periodsFold(flags, calendar), sideFold(flags, { by: 'period', calendar }));
-  const result = await scan({ needsDates: true, groups: [...clusterColumns(flags), ...sideColumns(flags)] }, fold);
-  const [state, side] = result.state;
+  const sent = sentSpec(flags);
+  const fold = withContacts(flags, pairFold(periodsFold(flags, calendar), sideFold(flags, { by: 'period', calendar })));
+  const result = await scan(
+    { needsDates: true, groups: [...clusterColumns(flags), ...sideColumns(flags), ...sentColumns(flags)], sent },
+    fold as Fold<unknown>,
+  );
+  type Own = [unknown, Map<number, SideMetrics>];
+  const [[state, side], contacts] = sent ? (result.state as [Own, ContactAnswers]) : [result.state as Own, undefined];
   checkSideMetrics(flags, side.values(), warn);
   const design = periodDesign(flags, state, result);
   const periods = talliesOf(design);
@@ -179,7 +199,18 @@ async function trendOverall(
         ]),
     ...(flags.failOnDrop ? [dropGate(drop, statistics, decimals)] : []),
   ];
-  return { report: benchmark ? { ...report, tables: [...report.tables, benchmark.table] } : report, gates };
+  // The contacts by the period of their own date.
+  const funnel =
+    contacts &&
+    contactTables(flags, result, contacts, statistics, decimals, { within: periodBreakdown(flags, result, calendar) });
+  return {
+    report: {
+      ...report,
+      tables: [...report.tables, ...(benchmark ? [benchmark.table] : []), ...(funnel?.tables ?? [])],
+      notes: [...report.notes, ...(funnel?.notes ?? [])],
+    },
+    gates,
+  };
 }
 
 /** Periods a trend shows at most: more is a date gone wrong (year 0001 or 9999), not a trend. */
@@ -256,6 +287,11 @@ async function trendByGroup(
   calendar: Calendar,
   by: string,
 ): Promise<Outcome> {
+  if (flags.sent !== undefined)
+    throw usageError(
+      '--sent with trend --by: rates by period and group are not done yet',
+      'drop --by for rates by period, or use nps segments --sent for rates by group',
+    );
   if (flags.failOnDrop || flags.benchmark !== undefined) {
     throw usageError(
       '--fail-on-drop and --benchmark judge one series; drop --by for them',

@@ -108,7 +108,7 @@ const isDate = (value: string) =>
   !Number.isNaN(parseDate(value, UTC, 'dmy')) || !Number.isNaN(parseDate(value, UTC, 'mdy'));
 // Bare numbers (Unix seconds, Excel serials) are dates only in a column whose header says so:
 // an ID or an amount would pass as one too.
-const isWrittenDate = (value: string) => /[-/.:]/.test(value) && isDate(value);
+export const isWrittenDate = (value: string) => /[-/.:]/.test(value) && isDate(value);
 
 export function detectScore(header: readonly string[], sample: readonly string[][]): ColumnChoice | undefined {
   let best: { choice: ColumnChoice; rank: number } | undefined;
