@@ -5,6 +5,7 @@ import {
   type Cell,
   type ContactAnswers,
   calibrate,
+  calibratedDifference,
   calibratedNps,
   contactAnswersFold,
   DEFAULT_CALIBRATION,
@@ -15,7 +16,7 @@ import {
 import { type DateOrder, parseDate } from '../core/date.js';
 import { entry } from '../core/entry.js';
 import { type Fold, KEY_SEPARATOR, pairFold } from '../core/fold.js';
-import { normalQuantile } from '../core/normal.js';
+import { normalCdf, normalQuantile } from '../core/normal.js';
 import { type Calendar, periodKey, periodLabel } from '../core/period.js';
 import { compareProportions, holm } from '../core/significance.js';
 import type { Statistics } from '../core/summary.js';
@@ -756,7 +757,9 @@ function adjustedTable(
 /**
  * The adjusted NPS of each level of the `by` breakdowns among the respondents, under the weights
  * of all of them, beside its unadjusted NPS: a domain of the calibrated sample, its standard error
- * by linearization with every other respondent's influence zero.
+ * by linearization with every other respondent's influence zero. Each level is compared with the
+ * rest (a group) or the level before (a period) by the same linearization: a z test, Holm-adjusted
+ * over the breakdown's comparisons.
  */
 function adjustedByTable(
   by: readonly IndexedBreakdown[],
@@ -766,6 +769,10 @@ function adjustedByTable(
 ): ReportTable {
   const z = normalQuantile(1 - (1 - statistics.confidence) / 2);
   const { respondents } = counts;
+  const bounded = (x: number, se: number, limit: number) => ({
+    lower: Math.max(-limit, x - z * se),
+    upper: Math.min(limit, x + z * se),
+  });
   const rows = by.flatMap(({ breakdown, index }) => {
     const levels = new Map<string, { n: number; net: number }>();
     for (const cell of respondents) {
@@ -773,21 +780,44 @@ function adjustedByTable(
       at.n += cell.n;
       at.net += cell.promoters - cell.detractors;
     }
-    return [...levels]
-      .sort((x, y) => compareText(x[0], y[0]))
-      .map(([level, { n, net }]) => {
-        const adjusted = calibratedNps(respondents, targets, calibration, { index, level });
-        return {
-          by: breakdown.name,
-          level: levelText(level),
-          respondents: n,
-          unadjusted_nps: (100 * net) / n,
-          adjusted_nps: adjusted.nps,
-          lower: Math.max(-100, adjusted.nps - z * adjusted.standardError),
-          upper: Math.min(100, adjusted.nps + z * adjusted.standardError),
-          standard_error: adjusted.standardError,
-        };
-      });
+    const sorted = [...levels].sort((x, y) => compareText(x[0], y[0]));
+    const compared = sorted.map(([level], i) => {
+      const own = { index, level };
+      if (breakdown.tested)
+        return sorted.length > 1
+          ? calibratedDifference(respondents, targets, calibration, own, { ...own, complement: true })
+          : undefined;
+      return i === 0
+        ? undefined
+        : calibratedDifference(respondents, targets, calibration, own, { index, level: sorted[i - 1][0] });
+    });
+    const p = compared.map((d) => (d === undefined ? NaN : 2 * normalCdf(-Math.abs(d.nps / d.standardError))));
+    const adjustedP = holm(p);
+    return sorted.map(([level, { n, net }], i) => {
+      const adjusted = calibratedNps(respondents, targets, calibration, { index, level });
+      const difference = compared[i];
+      const significant = adjustedP[i] < 1 - statistics.confidence;
+      return {
+        by: breakdown.name,
+        level: levelText(level),
+        respondents: n,
+        unadjusted_nps: (100 * net) / n,
+        adjusted_nps: adjusted.nps,
+        ...bounded(adjusted.nps, adjusted.standardError, 100),
+        standard_error: adjusted.standardError,
+        compared_with: difference === undefined ? '' : breakdown.tested ? 'the rest' : 'the period before',
+        difference: difference?.nps ?? null,
+        ...(difference === undefined
+          ? { difference_lower: null, difference_upper: null }
+          : (({ lower, upper }) => ({ difference_lower: lower, difference_upper: upper }))(
+              bounded(difference.nps, difference.standardError, 200),
+            )),
+        difference_se: difference?.standardError ?? null,
+        p_value: difference === undefined ? null : p[i],
+        p_adjusted: difference === undefined ? null : adjustedP[i],
+        verdict: difference === undefined || !significant ? '' : difference.nps > 0 ? 'above' : 'below',
+      };
+    });
   });
   return {
     name: 'adjusted_by',
@@ -800,7 +830,23 @@ function adjustedByTable(
       { key: 'adjusted_nps', label: 'NPS, adjusted', kind: 'nps' },
       { key: 'lower', label: 'Lower bound', kind: 'nps' },
       { key: 'upper', label: 'Upper bound', kind: 'nps' },
-      { key: 'standard_error', label: 'Standard error', kind: 'number' },
+      { key: 'standard_error', label: 'Standard error', kind: 'number', audience: 'machine' },
+      { key: 'compared_with', label: 'Against', kind: 'text', audience: 'machine' },
+      {
+        key: 'difference',
+        label: by.every((b) => b.breakdown.tested)
+          ? 'vs the rest'
+          : by.every((b) => !b.breakdown.tested)
+            ? 'Change'
+            : 'Difference',
+        kind: 'nps',
+      },
+      { key: 'difference_lower', label: 'Difference lower bound', kind: 'nps', audience: 'machine' },
+      { key: 'difference_upper', label: 'Difference upper bound', kind: 'nps', audience: 'machine' },
+      { key: 'difference_se', label: 'Difference standard error', kind: 'number', audience: 'machine' },
+      { key: 'p_value', label: 'p', kind: 'p', audience: 'machine' },
+      { key: 'p_adjusted', label: 'p (Holm)', kind: 'p' },
+      { key: 'verdict', label: 'Significant', kind: 'text' },
     ],
     rows,
     chart: {

@@ -198,6 +198,8 @@ function diagnostics(cells: readonly Cell[], weights: Float64Array): WeightDiagn
 export interface Domain {
   readonly index: number;
   readonly level: string;
+  /** The respondents whose level is not `level`: the rest. */
+  readonly complement?: boolean;
 }
 
 /** A weighted NPS and its linearized standard error (both on the −100..100 scale). */
@@ -218,21 +220,64 @@ export function calibratedNps(
   calibration: Calibration,
   domain?: Domain,
 ): WeightedNps {
-  const { weights, calibrated } = calibration;
-  const inDomain = (c: number) => domain === undefined || cells[c].levels[domain.index] === domain.level;
+  const { mean, scale, shift } = influence(cells, calibration.weights, domain);
+  return { nps: 100 * mean, standardError: 100 * projectedSe(cells, margins, calibration, scale, shift) };
+}
+
+/**
+ * The difference of two domains' NPS under one calibration (a period less the one before, a group
+ * less the rest), its standard error from the difference of their influences, projected the same way.
+ */
+export function calibratedDifference(
+  cells: readonly Cell[],
+  margins: readonly Margin[],
+  calibration: Calibration,
+  a: Domain,
+  b: Domain,
+): WeightedNps {
+  const x = influence(cells, calibration.weights, a);
+  const y = influence(cells, calibration.weights, b);
+  const scale = x.scale.map((s, c) => s - y.scale[c]);
+  const shift = x.shift.map((s, c) => s - y.shift[c]);
+  return {
+    nps: 100 * (x.mean - y.mean),
+    standardError: 100 * projectedSe(cells, margins, calibration, scale, shift),
+  };
+}
+
+/** A domain's weighted mean of y, and its influence before projection: z = scale·y + shift within a cell. */
+function influence(
+  cells: readonly Cell[],
+  weights: Float64Array,
+  domain: Domain | undefined,
+): { mean: number; scale: Float64Array; shift: Float64Array } {
+  const inDomain = (c: number) =>
+    domain === undefined || (cells[c].levels[domain.index] === domain.level) !== Boolean(domain.complement);
   let total = 0;
   let net = 0;
-  let n = 0;
   for (let c = 0; c < cells.length; c++) {
-    n += cells[c].n;
     if (!inDomain(c)) continue;
     total += weights[c] * cells[c].n;
     net += weights[c] * (cells[c].promoters - cells[c].detractors);
   }
   const mean = net / total;
-  // z = scale·y + shift within a cell: scale = w/W in the domain (0 outside), and the shift starts at −ȳ w/W.
-  const scale = Array.from(weights, (w, c) => (inDomain(c) ? w / total : 0));
-  const shift = scale.map((s) => -mean * s);
+  // scale = w/W in the domain (0 outside), and the shift starts at −ȳ w/W.
+  const scale = weights.map((w, c) => (inDomain(c) ? w / total : 0));
+  return { mean, scale, shift: scale.map((s) => -mean * s) };
+}
+
+/**
+ * The standard error of an influence z = scale·y + shift, once projected off the calibration's
+ * margins (the shifts are changed in place): n/(n − 1) Σ (z − z̄)² over every respondent.
+ */
+function projectedSe(
+  cells: readonly Cell[],
+  margins: readonly Margin[],
+  calibration: Calibration,
+  scale: Float64Array,
+  shift: Float64Array,
+): number {
+  const { calibrated } = calibration;
   const sweeps = calibration.method === 'raking' ? 10 : 1;
   for (let sweep = 0; sweep < sweeps; sweep++) {
     for (let m = 0; m < margins.length; m++) {
@@ -251,19 +296,20 @@ export function calibratedNps(
       }
     }
   }
-  // n/(n − 1) Σ (z − z̄)²: Σz and Σz² from each cell's answers (y sums to p − d, y² to p + d).
+  // Σz and Σz² from each cell's answers (y sums to p − d, y² to p + d).
+  let n = 0;
   let sumZ = 0;
   let sumZ2 = 0;
   for (let c = 0; c < cells.length; c++) {
     const { n: count, promoters, detractors } = cells[c];
+    n += count;
     sumZ += scale[c] * (promoters - detractors) + count * shift[c];
     sumZ2 +=
       scale[c] * scale[c] * (promoters + detractors) +
       2 * scale[c] * shift[c] * (promoters - detractors) +
       count * shift[c] * shift[c];
   }
-  const variance = (n / (n - 1)) * (sumZ2 - (sumZ * sumZ) / n);
-  return { nps: 100 * mean, standardError: 100 * Math.sqrt(Math.max(0, variance)) };
+  return Math.sqrt(Math.max(0, (n / (n - 1)) * (sumZ2 - (sumZ * sumZ) / n)));
 }
 
 /**

@@ -137,6 +137,11 @@ describe('nps agents and segments --sent: rates and the adjusted NPS by group', 
       'raked <- rake(design, list(~channel, ~queue), list(p1, p2), control = list(maxit = 1000, epsilon = 1e-13))',
       'm <- svyby(~y, ~agent, raked, svymean)',
       `for (a in c(${agents.map((a) => `"${a}"`).join(', ')})) {`,
+      // The agent against the rest: a contrast of two ratios, y·in/in and y·out/out, on the same raked design.
+      '  d$da <- as.numeric(d$agent == a); d$db <- 1 - d$da; d$ya <- d$y * d$da; d$yb <- d$y * d$db',
+      '  again <- rake(svydesign(ids = ~1, data = d), list(~channel, ~queue), list(p1, p2), control = list(maxit = 1000, epsilon = 1e-13))',
+      '  vs <- svycontrast(svyratio(~ya + yb, ~da + db, again, covmat = TRUE), c("ya/da" = 1, "yb/db" = -1))',
+      '  cat(sprintf("%.15f ", c(100 * coef(vs), 100 * SE(vs))))',
       '  k <- sum(d$agent == a); n <- sum(all$agent == a)',
       '  cat(sprintf("%.15f ", c(100 * m[a, "y"], 100 * m[a, "se"], 100 * k / n, 100 * prop.test(k, n, correct = FALSE)$conf.int)))',
       '}',
@@ -146,11 +151,15 @@ describe('nps agents and segments --sent: rates and the adjusted NPS by group', 
         (x: { by: string; level: string }) => x.by === 'agent' && x.level === agent,
       );
       const rate = out.response_rates.find((x: { by: string; level: string }) => x.by === 'agent' && x.level === agent);
-      expect(adjusted.adjusted_nps).toBeCloseTo(expected[5 * i], 6);
-      expect(adjusted.standard_error).toBeCloseTo(expected[5 * i + 1], 6);
-      expect(rate.response_rate).toBeCloseTo(expected[5 * i + 2], 9);
-      expect(rate.rate_lower).toBeCloseTo(expected[5 * i + 3], 9);
-      expect(rate.rate_upper).toBeCloseTo(expected[5 * i + 4], 9);
+      const [difference, differenceSe, nps, se, responseRate, lower, upper] = expected.slice(7 * i, 7 * i + 7);
+      expect(adjusted.adjusted_nps).toBeCloseTo(nps, 6);
+      expect(adjusted.standard_error).toBeCloseTo(se, 6);
+      expect(adjusted.compared_with).toBe('the rest');
+      expect(adjusted.difference).toBeCloseTo(difference, 6);
+      expect(adjusted.difference_se).toBeCloseTo(differenceSe, 6);
+      expect(rate.response_rate).toBeCloseTo(responseRate, 9);
+      expect(rate.rate_lower).toBeCloseTo(lower, 9);
+      expect(rate.rate_upper).toBeCloseTo(upper, 9);
     });
     // Raked on queue, the agents' weights differ from one: adjusted and unadjusted part.
     expect(
@@ -182,11 +191,22 @@ describe('nps agents and segments --sent: rates and the adjusted NPS by group', 
         'all$week <- week(all$contacted_at); d$week <- week(d$contacted_at)',
         'all$cw <- paste(all$channel, all$week); d$cw <- paste(d$channel, d$week)',
         'all$qw <- paste(all$queue, all$week); d$qw <- paste(d$queue, d$week)',
+        // Each week as a ratio y·in/in, so that svyratio gives their covariance for the changes.
+        'weeks <- sort(unique(d$week))',
+        'for (i in 1:5) { d[[paste0("d", i)]] <- as.numeric(d$week == weeks[i]); d[[paste0("y", i)]] <- d$y * d[[paste0("d", i)]] }',
         'design <- svydesign(ids = ~1, data = d)',
-        `m <- svyby(~y, ~week, ${calibrated}, svymean)`,
+        `cal <- ${calibrated}`,
+        'm <- svyby(~y, ~week, cal, svymean)',
+        'r <- svyratio(~y1 + y2 + y3 + y4 + y5, ~d1 + d2 + d3 + d4 + d5, cal, covmat = TRUE)',
+        'changes <- svycontrast(r, lapply(1:4, function(i) setNames(c(-1, 1), sprintf("y%d/d%d", c(i, i + 1), c(i, i + 1)))))',
         'k <- table(d$week); n <- table(all$week)',
-        'cat(sprintf("%.15f", c(100 * m$y, 100 * m$se, 100 * k / n)))',
+        'cat(sprintf("%.15f", c(100 * m$y, 100 * m$se, 100 * k / n, 100 * coef(changes), 100 * SE(changes))))',
       ]);
+      out.adjusted_by.slice(1).forEach((row: { difference: number; difference_se: number }, i: number) => {
+        expect(row.difference).toBeCloseTo(expected[15 + i], 6);
+        expect(row.difference_se).toBeCloseTo(expected[19 + i], 6);
+      });
+      expect(out.adjusted_by[0].difference).toBeNull();
       out.adjusted_by.forEach((row: { adjusted_nps: number; standard_error: number }, i: number) => {
         expect(row.adjusted_nps).toBeCloseTo(expected[i], 6);
         expect(row.standard_error).toBeCloseTo(expected[5 + i], 6);
