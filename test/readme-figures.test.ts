@@ -578,6 +578,27 @@ const CLAIMS: readonly Claim[] = [
       );
     },
   },
+  {
+    at: 'On the fixture pair, by agent',
+    passage: async () => {
+      const out = await json([
+        'agents',
+        fixture('contact-responses.csv'),
+        ...`--agent sent:agent --sent ${fixture('contacts.csv')} --sent-on contact_id --adjust channel,queue`.split(
+          ' ',
+        ),
+      ]);
+      const rate = (name: string) => percent(named(out.response_rates, name).response_rate / 100, 1);
+      const hana = named(out.adjusted_by, 'Hana Sato');
+      expect(hana.verdict).toBe('below');
+      return (
+        `On the fixture pair, by agent (raked on channel and queue): Ana Lima's contacts answer ${rate('Ana Lima')} of ` +
+        `the time and Hana Sato's ${rate('Hana Sato')}; Hana Sato's adjusted NPS is ${signed(hana.adjusted_nps, 1)} ` +
+        `(unadjusted ${signed(hana.unadjusted_nps, 1)}), ${Math.abs(hana.difference).toFixed(1)} points below the rest ` +
+        `of the respondents (Holm-adjusted p ${hana.p_adjusted.toFixed(3)}).`
+      );
+    },
+  },
 ];
 
 describe("the README's figures are the tool's", () => {
