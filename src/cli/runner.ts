@@ -13,7 +13,7 @@ import { optionsUsed, sharedOptions } from './options.js';
 /** Which variance the intervals of a weighted run use, said once for every command. */
 const WEIGHTS_NOTE =
   'Weighted: intervals and tests by linearization (the weighted mean of +1/0/−1, as survey software ' +
-  "computes it; Effective n is the n that gives); --min-n counts Kish's effective n.";
+  "computes it; Effective n is the n that gives); Kish's effective n, (Σw)²/Σw², is what --min-n counts.";
 
 /** The settings file a run applied, and the options it set (those the command line did not). */
 export interface Settings {

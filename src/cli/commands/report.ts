@@ -182,6 +182,10 @@ function reportOf(
     { key: 'weighted_n', label: 'Weighted n', kind: 'number', weighted: true },
     // Weights or clusters leave the precision of fewer answers.
     { key: 'n_eff', label: 'Effective n', kind: 'number', weighted: clusters === undefined },
+    // Kish's (Σw)²/Σw²: what --min-n counts, and how much the weights alone cost.
+    ...(clusters === undefined
+      ? [<Column>{ key: 'n_kish', label: "Kish's effective n", kind: 'number', weighted: true }]
+      : []),
     ...(clusters === undefined ? [] : [<Column>{ key: 'clusters', label: 'Clusters', kind: 'count' }]),
     { key: 'nps', label: 'NPS', kind: 'nps' },
     { key: 'interval', label: `${level} interval`, kind: 'range', audience: 'human' },
@@ -215,6 +219,7 @@ function reportOf(
     n: s.n,
     weighted_n: s.weightedN,
     n_eff: s.nEffective,
+    n_kish: s.counted,
     clusters: clusters ?? null,
     nps: s.nps,
     interval: [s.lower, s.upper],
