@@ -559,6 +559,15 @@ export function contactTables(
 const npsOf = (promoters: number, detractors: number, n: number) =>
   n === 0 ? NaN : (100 * (promoters - detractors)) / n;
 
+/** The adjusted NPS of some respondents, beside their unadjusted NPS. */
+const ADJUSTED_COLUMNS: Column[] = [
+  { key: 'respondents', label: 'Responses', kind: 'count' },
+  { key: 'unadjusted_nps', label: 'NPS, unadjusted', kind: 'nps' },
+  { key: 'adjusted_nps', label: 'NPS, adjusted', kind: 'nps' },
+  { key: 'lower', label: 'Lower bound', kind: 'nps' },
+  { key: 'upper', label: 'Upper bound', kind: 'nps' },
+];
+
 const RATE_COLUMNS: Column[] = [
   { key: 'response_rate', label: 'Response rate', kind: 'pct' },
   { key: 'rate_lower', label: 'Lower bound', kind: 'pct' },
@@ -696,11 +705,7 @@ function adjustedTable(
     title: 'NPS weighted to the contacts',
     layout: 'record',
     columns: [
-      { key: 'respondents', label: 'Responses', kind: 'count' },
-      { key: 'unadjusted_nps', label: 'NPS, unadjusted', kind: 'nps' },
-      { key: 'adjusted_nps', label: 'NPS, adjusted', kind: 'nps' },
-      { key: 'lower', label: 'Lower bound', kind: 'nps' },
-      { key: 'upper', label: 'Upper bound', kind: 'nps' },
+      ...ADJUSTED_COLUMNS,
       { key: 'standard_error', label: 'Standard error', kind: 'number' },
       { key: 'method', label: 'Weighting', kind: 'text' },
       { key: 'variance', label: 'Variance', kind: 'text' },
@@ -825,11 +830,7 @@ function adjustedByTable(
     columns: [
       { key: 'by', label: 'By', kind: 'text' },
       { key: 'level', label: 'Level', kind: 'text' },
-      { key: 'respondents', label: 'Responses', kind: 'count' },
-      { key: 'unadjusted_nps', label: 'NPS, unadjusted', kind: 'nps' },
-      { key: 'adjusted_nps', label: 'NPS, adjusted', kind: 'nps' },
-      { key: 'lower', label: 'Lower bound', kind: 'nps' },
-      { key: 'upper', label: 'Upper bound', kind: 'nps' },
+      ...ADJUSTED_COLUMNS,
       { key: 'standard_error', label: 'Standard error', kind: 'number', audience: 'machine' },
       { key: 'compared_with', label: 'Against', kind: 'text', audience: 'machine' },
       {
