@@ -57,12 +57,12 @@ export const drivers: CommandDefinition<DriverFlags> = {
     const categorical = split(flags.categorical);
     if (numeric.length + categorical.length === 0)
       throw usageError('name at least one driver', 'e.g. --numeric wait_seconds --categorical channel');
-    // Each driver column in a role of its own; the fold reads them through these lists, in order.
+    // Each driver column in a role named after it; the fold reads them through these lists, in order.
     const numericColumns = numeric.map(
-      (spec, i): GroupColumn => ({ role: `numeric_${i + 1}`, flag: '--numeric', spec, value: true }),
+      (spec): GroupColumn => ({ role: `numeric:${spec}`, flag: '--numeric', spec, value: true }),
     );
     const categoricalColumns = categorical.map(
-      (spec, i): GroupColumn => ({ role: `categorical_${i + 1}`, flag: '--categorical', spec }),
+      (spec): GroupColumn => ({ role: `categorical:${spec}`, flag: '--categorical', spec }),
     );
     const groups = [...numericColumns, ...categoricalColumns];
     const numericRoles = numericColumns.map((c) => c.role);
@@ -70,8 +70,8 @@ export const drivers: CommandDefinition<DriverFlags> = {
     const fold = drivers.driverFold(numericRoles, categoricalRoles);
     const result = await scan({ groups }, fold);
     const names = result.inputs[0].columns;
-    numeric.forEach((_, i) => {
-      const name = names[`numeric_${i + 1}`].name;
+    numericColumns.forEach((column, i) => {
+      const name = names[column.role].name;
       const unreadable = result.state.unreadable[i];
       if (result.state.numeric[i].n === 0) {
         throw dataError(
@@ -86,12 +86,12 @@ export const drivers: CommandDefinition<DriverFlags> = {
         );
     });
     const analyses = [
-      ...numeric.map((_, i) => ({
-        name: names[`numeric_${i + 1}`].name,
+      ...numericColumns.map((column, i) => ({
+        name: names[column.role].name,
         ...drivers.analyseNumeric(result.state.numeric[i], flags.minN, statistics),
       })),
-      ...categorical.map((_, i) => ({
-        name: names[`categorical_${i + 1}`].name,
+      ...categoricalColumns.map((column, i) => ({
+        name: names[column.role].name,
         ...drivers.analyseCategorical(result.state.categorical[i], flags.minN, statistics),
       })),
     ];

@@ -80,7 +80,7 @@ export const followup: CommandDefinition<FollowupFlags> = {
       comment: detectComment,
     };
     const included = (flags.include ?? []).map(
-      (spec, i): GroupColumn => ({ role: `include_${i + 1}`, flag: '--include', spec, value: true }),
+      (spec): GroupColumn => ({ role: `include:${spec}`, flag: '--include', spec, value: true }),
     );
     const groups: GroupColumn[] = [
       ...ROLES.map(

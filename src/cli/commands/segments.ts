@@ -80,7 +80,8 @@ export const segments: CommandDefinition<SegmentFlags> = {
         'e.g. --by channel or --by channel,team',
       );
     const groups = [
-      ...by.map((spec, i) => ({ role: i === 0 ? 'by' : 'by_2', flag: '--by', spec })),
+      // A cross-tab's rows by the first column, its columns across by the second.
+      ...by.map((spec, i) => ({ role: i === 0 ? 'by' : 'across', flag: '--by', spec })),
       ...clusterColumns(flags),
     ];
     const sent = sentSpec(flags);
@@ -108,7 +109,7 @@ export const segments: CommandDefinition<SegmentFlags> = {
       if (design) return summarize(design.tally(key), statistics, design.counted(key));
       return summarize(result.questions[question].state.get(key) ?? newTally(), statistics);
     };
-    const names = by.map((_, i) => result.inputs[0].columns[i === 0 ? 'by' : 'by_2'].name);
+    const names = groups.slice(0, by.length).map((group) => result.inputs[0].columns[group.role].name);
     const title = `NPS by ${names.join(' and ')}: ${result.inputs.map((i) => i.name).join(', ')}`;
     const notes = [
       ...(result.questions.length > 1
