@@ -272,7 +272,9 @@ export function periodBreakdown(flags: SentFlags, scan: Scan<unknown>, calendar:
   const order = reads(preferred) || !reads(other) ? preferred : other;
   return {
     name: calendar.unit,
-    rule: `each contact counts in the ${calendar.unit} of its ${contacts.columns[index]}, each response in its contact's`,
+    rule:
+      `each contact counts in the ${calendar.unit} of its ${contacts.columns[index]}, ` +
+      "each response in its contact's",
     levelOf: (row) => {
       const wall = isMissingCell(row[index]) ? NaN : parseDate(row[index], scan.zone, order);
       return Number.isNaN(wall) ? '' : periodLabel(periodKey(wall, calendar), calendar);
