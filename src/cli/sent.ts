@@ -11,12 +11,13 @@ import {
   DEFAULT_CALIBRATION,
   EmptyCell,
   type Margin,
+  type WeightedNps,
   wilsonInterval,
 } from '../core/calibrate.js';
-import { type DateOrder, parseDate } from '../core/date.js';
+import { type DateOrder, isSlashDate, parseDate } from '../core/date.js';
 import { entry } from '../core/entry.js';
 import { type Fold, KEY_SEPARATOR, pairFold } from '../core/fold.js';
-import { normalCdf, normalQuantile } from '../core/normal.js';
+import { criticalValue, twoSidedP } from '../core/normal.js';
 import { type Calendar, periodKey, periodLabel } from '../core/period.js';
 import { compareProportions, holm } from '../core/significance.js';
 import type { Statistics } from '../core/summary.js';
@@ -27,6 +28,7 @@ import { inputError, usageError } from '../errors.js';
 import { type JoinSpec, MATCHED_COLUMN, parseOn, SENT_PREFIX } from '../io/scan/join.js';
 import { isWrittenDate, normalize } from '../io/scan/mapping.js';
 import type { GroupColumn, WhereClause } from '../io/scan/plan.js';
+import { type Condition, passes } from '../io/scan/rows.js';
 import type { Scan } from '../io/scan/scan.js';
 import { formatForHumans, groupLabel, plural } from '../report/format.js';
 import type { Column, ReportTable } from '../report/model.js';
@@ -34,10 +36,11 @@ import type { Column, ReportTable } from '../report/model.js';
 /*
  * --sent: the contacts a survey went to (every call, chat, e-mail or invitation), matched to the
  * responses by a key. It gives the response rate (answered ÷ contacts) with its interval, per
- * level of each --adjust margin, and the NPS the responses would give if every contact not heard
- * from were a detractor, or a promoter. --adjust weights the respondents to the contacts' totals
- * (post-stratification on one margin or a cross, raking on several), and gives that NPS beside
- * the unweighted one, with its standard error by linearization.
+ * level of each --adjust margin and of the command's own groups or periods, and the NPS the
+ * responses would give if every contact not heard from were a detractor, or a promoter. --adjust
+ * weights the respondents to the contacts' totals (post-stratification on one margin or a cross,
+ * raking on several), and gives that NPS beside the unweighted one, overall and per group or
+ * period, with its standard error by linearization.
  */
 
 export interface SentFlags {
@@ -129,7 +132,9 @@ export function sentSpec(flags: SentFlags): JoinSpec | undefined {
           ? '--adjust'
           : flags.sentStatus !== undefined
             ? '--sent-status'
-            : undefined;
+            : flags.sentDate !== undefined
+              ? '--sent-date'
+              : undefined;
     if (given)
       throw usageError(`${given} needs the contacts: give --sent FILE`, 'e.g. --sent contacts.csv --sent-on id');
     return undefined;
@@ -221,7 +226,7 @@ export function columnBreakdown(scan: Scan<unknown>, columns: readonly string[],
     name.toLowerCase().startsWith(SENT_PREFIX) ? name.slice(SENT_PREFIX.length) : name,
   );
   const at = own.map((name) => {
-    const index = contacts.columns.findIndex((c) => normalize(c) === normalize(name));
+    const index = contactColumn(scan, name);
     if (index < 0)
       throw usageError(
         `${flag} ${name}: ${contacts.spec.file} has no column ${JSON.stringify(name)}`,
@@ -262,22 +267,28 @@ export function periodBreakdown(flags: SentFlags, scan: Scan<unknown>, calendar:
   const index =
     flags.sentDate === undefined
       ? dateColumn(contacts.columns, [...contacts.rows.values()].slice(0, DATE_SAMPLE), file)
-      : contacts.columns.findIndex((c) => normalize(c) === normalize(flags.sentDate!));
-  const reads = (order: DateOrder) =>
-    [...contacts.rows.values()].every(
-      (row) => isMissingCell(row[index]) || !Number.isNaN(parseDate(row[index], UTC, order)),
-    );
+      : contactColumn(scan, flags.sentDate);
+  // Only slash dates read differently in the two orders.
+  const slashed = [...contacts.rows.values()].map((row) => row[index]).filter((v) => v && isSlashDate(v));
+  const reads = (order: DateOrder) => slashed.every((v) => !Number.isNaN(parseDate(v, UTC, order)));
   const preferred = scan.dateOrder?.order ?? 'dmy';
   const other = preferred === 'dmy' ? 'mdy' : 'dmy';
   const order = reads(preferred) || !reads(other) ? preferred : other;
+  // A contact's period is asked for by each breakdown crossed with it: read its date once.
+  const periods = new WeakMap<readonly string[], string>();
   return {
     name: calendar.unit,
     rule:
       `each contact counts in the ${calendar.unit} of its ${contacts.columns[index]}, ` +
       "each response in its contact's",
     levelOf: (row) => {
-      const wall = isMissingCell(row[index]) ? NaN : parseDate(row[index], scan.zone, order);
-      return Number.isNaN(wall) ? '' : periodLabel(periodKey(wall, calendar), calendar);
+      let period = periods.get(row);
+      if (period === undefined) {
+        const wall = isMissingCell(row[index]) ? NaN : parseDate(row[index], scan.zone, order);
+        period = Number.isNaN(wall) ? '' : periodLabel(periodKey(wall, calendar), calendar);
+        periods.set(row, period);
+      }
+      return period;
     },
     tested: false,
   };
@@ -330,6 +341,10 @@ interface ContactCounts {
   readonly respondents: Cell[];
 }
 
+/** The index of a column of the contacts, named as the user wrote it; -1 when it has none. */
+const contactColumn = (scan: Scan<unknown>, name: string): number =>
+  scan.sent!.columns.findIndex((c) => normalize(c) === normalize(name));
+
 /** A margin level as its cell key holds it, and as people read it (a cross joined with `:`). */
 const levelText = (level: string) => groupLabel(level.split(KEY_SEPARATOR).join(':'));
 
@@ -340,13 +355,13 @@ function countContacts(
   breakdowns: readonly Breakdown[],
 ): ContactCounts {
   const contacts = scan.sent!;
-  const indexOf = (name: string) => contacts.columns.findIndex((c) => normalize(c) === normalize(name));
+  const indexOf = (name: string) => contactColumn(scan, name);
   const status = flags.sentStatus === undefined ? -1 : indexOf(flags.sentStatus);
   const statusOf = (row: readonly string[]) => (isMissingCell(row[status]) ? '' : row[status]);
   const notDelivered = new Set(flags.notDelivered.map((v) => v.trim().toLowerCase()));
   const undelivered = (row: readonly string[]) => status >= 0 && notDelivered.has(statusOf(row).toLowerCase());
   // --where sent:column=value keeps the contacts it keeps of the responses.
-  const where = (flags.where ?? []).map((w) => ({
+  const where: Condition[] = (flags.where ?? []).map((w) => ({
     index: indexOf(w.column.slice(SENT_PREFIX.length)),
     value: w.value,
     equal: w.equal,
@@ -360,7 +375,7 @@ function countContacts(
   let listed = 0;
   let delivered = 0;
   for (const row of contacts.rows.values()) {
-    if (!where.every((w) => ((row[w.index] ?? '') === w.value) === w.equal)) continue;
+    if (!passes(row, where)) continue;
     listed++;
     if (status >= 0) entry(statuses, statusOf(row), () => ({ contacts: 0, answered: 0 })).contacts++;
     if (undelivered(row)) continue;
@@ -557,6 +572,15 @@ export function contactTables(
   return { tables, notes: [...notes, adjusted.note] };
 }
 
+/**
+ * A weighted NPS ± z standard errors, kept within ±limit: NPS lies in −100..100 (a difference of
+ * two in −200..200), whatever a wide interval says.
+ */
+const bounded = ({ nps, standardError }: WeightedNps, z: number, limit: number) => ({
+  lower: Math.max(-limit, nps - z * standardError),
+  upper: Math.min(limit, nps + z * standardError),
+});
+
 /** NPS of promoters and detractors among n answers. */
 const npsOf = (promoters: number, detractors: number, n: number) =>
   n === 0 ? NaN : (100 * (promoters - detractors)) / n;
@@ -699,7 +723,7 @@ function adjustedTable(
 ): { table: ReportTable; note: string } {
   const { file, respondents } = counts;
   const adjusted = calibratedNps(respondents, targets, calibration);
-  const z = normalQuantile(1 - (1 - statistics.confidence) / 2);
+  const z = criticalValue(statistics.confidence);
   const unadjusted = npsOf(counts.promoters, counts.detractors, counts.responses);
   const { diagnostics } = calibration;
   const table: ReportTable = {
@@ -724,9 +748,7 @@ function adjustedTable(
         respondents: counts.responses,
         unadjusted_nps: unadjusted,
         adjusted_nps: adjusted.nps,
-        // NPS lies in −100..100, whatever a wide interval says.
-        lower: Math.max(-100, adjusted.nps - z * adjusted.standardError),
-        upper: Math.min(100, adjusted.nps + z * adjusted.standardError),
+        ...bounded(adjusted, z, 100),
         standard_error: adjusted.standardError,
         method,
         variance: 'linearization, calibration residuals',
@@ -774,12 +796,8 @@ function adjustedByTable(
   counts: ContactCounts,
   statistics: Statistics,
 ): ReportTable {
-  const z = normalQuantile(1 - (1 - statistics.confidence) / 2);
+  const z = criticalValue(statistics.confidence);
   const { respondents } = counts;
-  const bounded = (x: number, se: number, limit: number) => ({
-    lower: Math.max(-limit, x - z * se),
-    upper: Math.min(limit, x + z * se),
-  });
   const rows = by.flatMap(({ breakdown, index }) => {
     const levels = new Map<string, { n: number; net: number }>();
     for (const cell of respondents) {
@@ -798,7 +816,7 @@ function adjustedByTable(
         ? undefined
         : calibratedDifference(respondents, targets, calibration, own, { index, level: sorted[i - 1][0] });
     });
-    const p = compared.map((d) => (d === undefined ? NaN : 2 * normalCdf(-Math.abs(d.nps / d.standardError))));
+    const p = compared.map((d) => (d === undefined ? NaN : twoSidedP(d.nps / d.standardError)));
     const adjustedP = holm(p);
     return sorted.map(([level, { n, net }], i) => {
       const adjusted = calibratedNps(respondents, targets, calibration, { index, level });
@@ -810,14 +828,14 @@ function adjustedByTable(
         respondents: n,
         unadjusted_nps: (100 * net) / n,
         adjusted_nps: adjusted.nps,
-        ...bounded(adjusted.nps, adjusted.standardError, 100),
+        ...bounded(adjusted, z, 100),
         standard_error: adjusted.standardError,
         compared_with: difference === undefined ? '' : breakdown.tested ? 'the rest' : 'the period before',
         difference: difference?.nps ?? null,
         ...(difference === undefined
           ? { difference_lower: null, difference_upper: null }
           : (({ lower, upper }) => ({ difference_lower: lower, difference_upper: upper }))(
-              bounded(difference.nps, difference.standardError, 200),
+              bounded(difference, z, 200),
             )),
         difference_se: difference?.standardError ?? null,
         p_value: difference === undefined ? null : p[i],

@@ -12,7 +12,7 @@
 
 import { entry } from './entry.js';
 import { type Fold, mergeKeyed, recipe } from './fold.js';
-import { normalQuantile } from './normal.js';
+import { criticalValue } from './normal.js';
 import { addAnswer, mergeTallies, newTally, type Tally } from './tally.js';
 
 /** Respondents alike in every margin: their level of each, how many, and their answers. */
@@ -342,7 +342,7 @@ export function contactAnswersFold(contactRole: string): Fold<ContactAnswers> {
 /** Wilson's score interval for a proportion k of n (R's prop.test without continuity correction). */
 export function wilsonInterval(k: number, n: number, confidence: number): { lower: number; upper: number } {
   if (n === 0) return { lower: NaN, upper: NaN };
-  const z = normalQuantile(1 - (1 - confidence) / 2);
+  const z = criticalValue(confidence);
   const p = k / n;
   const centre = (p + (z * z) / (2 * n)) / (1 + (z * z) / n);
   const half = (z / (1 + (z * z) / n)) * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n));

@@ -127,6 +127,9 @@ function lowerTail(y: number): number {
   return (gaussianFactor(y) * (INV_SQRT_2PI - correction)) / y;
 }
 
+/** The two-sided p of a z statistic: P(|Z| >= |z|). */
+export const twoSidedP = (z: number): number => 2 * normalCdf(-Math.abs(z));
+
 /** P(Z <= x) for a standard normal Z. */
 export function normalCdf(x: number): number {
   if (Number.isNaN(x)) return NaN;

@@ -1,5 +1,5 @@
 import { boundAt, type Statistics } from './interval.js';
-import { criticalValue, normalCdf } from './normal.js';
+import { criticalValue, normalCdf, twoSidedP } from './normal.js';
 import { netScore } from './nps.js';
 import { type Counts, sizeOf } from './tally.js';
 
@@ -150,5 +150,5 @@ export function compareProportions(k1: number, n1: number, k2: number, n2: numbe
   const se = Math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2));
   if (!(se > 0)) return { z: NaN, p: NaN };
   const z = (k1 / n1 - k2 / n2) / se;
-  return { z, p: 2 * normalCdf(-Math.abs(z)) };
+  return { z, p: twoSidedP(z) };
 }
