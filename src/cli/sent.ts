@@ -32,6 +32,7 @@ import { type Condition, passes } from '../io/scan/rows.js';
 import type { Scan } from '../io/scan/scan.js';
 import { formatForHumans, groupLabel, plural } from '../report/format.js';
 import type { Column, ReportTable } from '../report/model.js';
+import type { CommandContext, ScanSpec } from './command.js';
 
 /*
  * --sent: the contacts a survey went to (every call, chat, e-mail or invitation), matched to the
@@ -194,14 +195,30 @@ export function sentSpec(flags: SentFlags): JoinSpec | undefined {
 }
 
 /** The contact's key, joined onto each response: whether it matched one, and which. */
-export const sentColumns = (flags: SentFlags): GroupColumn[] =>
-  flags.sent === undefined
-    ? []
-    : [{ role: CONTACT_ROLE, flag: '--sent-on', spec: roleOf(MATCHED_COLUMN), value: true }];
+const sentColumns = (): GroupColumn[] => [
+  { role: CONTACT_ROLE, flag: '--sent-on', spec: roleOf(MATCHED_COLUMN), value: true },
+];
 
-/** The command's fold with the contacts' answers beside it, when there are contacts. */
-export function withContacts<S>(flags: SentFlags, fold: Fold<S>): Fold<S> | Fold<[S, ContactAnswers]> {
-  return flags.sent === undefined ? fold : pairFold(fold, contactAnswersFold(CONTACT_ROLE));
+/**
+ * The command's scan, with the contacts joined and their answers folded beside the command's own
+ * when --sent is given: the scan as the command's fold left it, and the contacts' answers.
+ */
+export async function scanWithContacts<S>(
+  scan: CommandContext<unknown>['scan'],
+  flags: SentFlags,
+  spec: ScanSpec,
+  fold: Fold<S>,
+): Promise<{ result: Scan<S>; contacts?: ContactAnswers }> {
+  const sent = sentSpec(flags);
+  if (sent === undefined) return { result: await scan(spec, fold) };
+  const both = await scan(
+    { ...spec, groups: [...(spec.groups ?? []), ...sentColumns()], sent },
+    pairFold(fold, contactAnswersFold(CONTACT_ROLE)),
+  );
+  return {
+    result: { ...both, state: both.state[0], questions: both.questions.map((q) => ({ ...q, state: q.state[0] })) },
+    contacts: both.questions[0].state[1],
+  };
 }
 
 /**
@@ -341,9 +358,12 @@ interface ContactCounts {
   readonly respondents: Cell[];
 }
 
-/** The index of a column of the contacts, named as the user wrote it; -1 when it has none. */
+/**
+ * The index of a column of the contacts, named as the user wrote it: as the lookup resolved it for
+ * the options it checks (a name or a number), else by name (a group column); -1 when it has none.
+ */
 const contactColumn = (scan: Scan<unknown>, name: string): number =>
-  scan.sent!.columns.findIndex((c) => normalize(c) === normalize(name));
+  scan.sent!.needed.get(name) ?? scan.sent!.columns.findIndex((c) => normalize(c) === normalize(name));
 
 /** A margin level as its cell key holds it, and as people read it (a cross joined with `:`). */
 const levelText = (level: string) => groupLabel(level.split(KEY_SEPARATOR).join(':'));

@@ -1,8 +1,7 @@
 import { Option } from 'commander';
-import type { ContactAnswers } from '../../core/calibrate.js';
 import { entry } from '../../core/entry.js';
 import { append } from '../../core/extent.js';
-import { type Fold, KEY_SEPARATOR, keyedFold, pairFold } from '../../core/fold.js';
+import { KEY_SEPARATOR, keyedFold, pairFold } from '../../core/fold.js';
 import { leaderboard, RANK_BY, type RankBy, rankWithin, type Standing } from '../../core/leaderboard.js';
 import { mergeSideMetrics, newSideMetrics, type SideMetrics } from '../../core/metrics.js';
 import type { Shrinkage } from '../../core/shrink.js';
@@ -18,15 +17,7 @@ import { type ClusterFlags, clusterColumns, clusterNote, clusterOption, groupsIn
 import type { CommandDefinition, Outcome } from '../command.js';
 import { differenceCells, differenceColumns, forAudience, npsCells, npsColumns, npsForest } from '../figures.js';
 import { parseCount, parsePositive } from '../options.js';
-import {
-  addSentOptions,
-  columnBreakdown,
-  contactTables,
-  type SentFlags,
-  sentColumns,
-  sentSpec,
-  withContacts,
-} from '../sent.js';
+import { addSentOptions, columnBreakdown, contactTables, type SentFlags, scanWithContacts } from '../sent.js';
 import {
   addSideMetricOptions,
   checkSideMetrics,
@@ -107,26 +98,22 @@ export const agents: CommandDefinition<AgentFlags> = {
     // With --cluster each tally is of a group and a cluster: the cluster's value ends the key.
     const keyed = [...own, ...clusterColumns(flags)];
     const roles = (columns: readonly GroupColumn[]) => columns.map((c) => c.role);
-    const sent = sentSpec(flags);
-    const fold = withContacts(
+    const fold = pairFold(keyedFold(roles(keyed)), sideFold(flags, { by: 'groups', roles: roles(own) }));
+    const { result, contacts } = await scanWithContacts(
+      scan,
       flags,
-      pairFold(keyedFold(roles(keyed)), sideFold(flags, { by: 'groups', roles: roles(own) })),
+      { groups: [...keyed, ...sideColumns(flags)] },
+      fold,
     );
-    const result = await scan(
-      { groups: [...keyed, ...sideColumns(flags), ...sentColumns(flags)], sent },
-      fold as Fold<unknown>,
-    );
-    type Own = [Map<string, Tally>, Map<string, SideMetrics>];
-    const states = result.questions.map((q) => (sent ? (q.state as [Own, ContactAnswers])[0] : (q.state as Own)));
     const columnName = result.inputs[0].columns[role].name;
     const clusterName = flags.cluster === undefined ? undefined : result.inputs[0].columns.cluster.name;
-    const boards = states.map((state) => board(state[0], Boolean(team), flags, statistics, clusterName));
-    const side = states[0][1];
+    const boards = result.questions.map((q) => board(q.state[0], Boolean(team), flags, statistics, clusterName));
+    const side = result.questions[0].state[1];
     checkSideMetrics(flags, side.values(), warn);
     const report = agentsReport(
       boards,
       side,
-      result.questions.map((q, i) => ({ ...q, state: states[i] })),
+      result.questions,
       columnName,
       team ? result.inputs[0].columns.team.name : undefined,
       flags,
@@ -137,8 +124,8 @@ export const agents: CommandDefinition<AgentFlags> = {
     const clusters = boards[0].clusters;
     // The contacts by their own column of the name the ranked column has.
     const funnel =
-      sent &&
-      contactTables(flags, result, (result.questions[0].state as [Own, ContactAnswers])[1], statistics, decimals, {
+      contacts &&
+      contactTables(flags, result, contacts, statistics, decimals, {
         by: [columnBreakdown(result, [columnName], flags.by !== undefined ? '--by' : '--agent')],
       });
     return {

@@ -1,5 +1,4 @@
 import { Option } from 'commander';
-import type { ContactAnswers } from '../../core/calibrate.js';
 import { classify } from '../../core/classify.js';
 import { clusteredNps } from '../../core/cluster.js';
 import { maxOf } from '../../core/extent.js';
@@ -29,7 +28,7 @@ import type { CommandDefinition, Outcome } from '../command.js';
 import { METHOD_NAMES, npsForest } from '../figures.js';
 import { type InProgressFlags, inProgressOption, judging, latestJudged } from '../in-progress.js';
 import { parseNps } from '../options.js';
-import { addSentOptions, contactTables, type SentFlags, sentColumns, sentSpec, withContacts } from '../sent.js';
+import { addSentOptions, contactTables, type SentFlags, scanWithContacts } from '../sent.js';
 import {
   addSideMetricOptions,
   checkSideMetrics,
@@ -111,18 +110,13 @@ export const report: CommandDefinition<ReportFlags> = {
       : clustered
         ? keyedFold(clusterRoles(flags))
         : tallyFold;
-    const sent = sentSpec(flags);
-    const fold = withContacts(flags, pairFold(npsFold, sideFold(flags, { by: 'none' })));
-    const result = await scan(
-      {
-        needsDates: Boolean(flags.failOnDrop),
-        groups: [...clusterColumns(flags), ...sideColumns(flags), ...sentColumns(flags)],
-        sent,
-      },
-      fold as Fold<unknown>,
+    const { result, contacts } = await scanWithContacts(
+      scan,
+      flags,
+      { needsDates: Boolean(flags.failOnDrop), groups: [...clusterColumns(flags), ...sideColumns(flags)] },
+      pairFold(npsFold, sideFold(flags, { by: 'none' })),
     );
-    type Own = [unknown, Map<string, SideMetrics>];
-    const [state, contacts] = sent ? (result.state as [Own, ContactAnswers]) : [result.state as Own, undefined];
+    const state = result.state;
     checkSideMetrics(flags, state[1].values(), warn);
     const perCluster = !clustered
       ? undefined

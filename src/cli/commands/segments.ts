@@ -1,6 +1,5 @@
-import type { ContactAnswers } from '../../core/calibrate.js';
 import { entry } from '../../core/entry.js';
-import { type Fold, KEY_SEPARATOR, keyedFold } from '../../core/fold.js';
+import { KEY_SEPARATOR, keyedFold } from '../../core/fold.js';
 import { type NpsSummary, type Statistics, summarize } from '../../core/summary.js';
 import { mergeTallies, newTally, type Tally } from '../../core/tally.js';
 import { compareText } from '../../core/text.js';
@@ -19,15 +18,7 @@ import {
 import type { CommandDefinition, Outcome } from '../command.js';
 import { lowN, npsCells, npsColumns, npsForest } from '../figures.js';
 import { parseCount } from '../options.js';
-import {
-  addSentOptions,
-  columnBreakdown,
-  contactTables,
-  type SentFlags,
-  sentColumns,
-  sentSpec,
-  withContacts,
-} from '../sent.js';
+import { addSentOptions, columnBreakdown, contactTables, type SentFlags, scanWithContacts } from '../sent.js';
 import { failBelowGate, type Judged, underMinN } from '../verdicts.js';
 
 interface SegmentFlags extends ClusterFlags, SentFlags {
@@ -84,18 +75,12 @@ export const segments: CommandDefinition<SegmentFlags> = {
       ...by.map((spec, i) => ({ role: i === 0 ? 'by' : 'across', flag: '--by', spec })),
       ...clusterColumns(flags),
     ];
-    const sent = sentSpec(flags);
-    const withSent = await scan(
-      { groups: [...groups, ...sentColumns(flags)], sent },
-      withContacts(flags, keyedFold(groups.map((g) => g.role))) as Fold<unknown>,
+    const { result: scanned, contacts } = await scanWithContacts(
+      scan,
+      flags,
+      { groups },
+      keyedFold(groups.map((g) => g.role)),
     );
-    const scanned = {
-      ...withSent,
-      questions: withSent.questions.map((q) => ({
-        ...q,
-        state: (sent ? (q.state as [Map<string, Tally>, ContactAnswers])[0] : q.state) as Map<string, Tally>,
-      })),
-    };
     // With clusters, each segment's interval is its design's; counts, NPS and the cross-tab's
     // margins are of its answers.
     const clusterName = flags.cluster === undefined ? undefined : scanned.inputs[0].columns.cluster.name;
@@ -120,15 +105,10 @@ export const segments: CommandDefinition<SegmentFlags> = {
     const segmented = segmentsReport(result.questions, names, flags.minN, statistics, summaryOf, { title, notes });
     // The contacts by their own columns of the names the segments have.
     const funnel =
-      sent &&
-      contactTables(
-        flags,
-        withSent,
-        (withSent.questions[0].state as [unknown, ContactAnswers])[1],
-        statistics,
-        decimals,
-        { by: [columnBreakdown(withSent, names, '--by')] },
-      );
+      contacts &&
+      contactTables(flags, scanned, contacts, statistics, decimals, {
+        by: [columnBreakdown(scanned, names, '--by')],
+      });
     const report = funnel
       ? {
           ...segmented,

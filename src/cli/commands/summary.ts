@@ -1,5 +1,4 @@
 import { Option } from 'commander';
-import type { ContactAnswers } from '../../core/calibrate.js';
 import { classify } from '../../core/classify.js';
 import { clusteredNps, type GroupDesign, independentGroups } from '../../core/cluster.js';
 import { entry } from '../../core/entry.js';
@@ -37,7 +36,7 @@ import {
 } from '../figures.js';
 import { type InProgressFlags, inProgressOption, type Judging, judging, latestJudged } from '../in-progress.js';
 import { parseCount, parsePositive } from '../options.js';
-import { addSentOptions, contactTables, type SentFlags, sentColumns, sentSpec, withContacts } from '../sent.js';
+import { addSentOptions, contactTables, type SentFlags, scanWithContacts } from '../sent.js';
 import { readThemes, type ThemeState, themeFold, themeRows, themeTable } from '../theme-analysis.js';
 import { dropGate, failBelowGate, latestChange } from '../verdicts.js';
 
@@ -150,19 +149,13 @@ export const summary: CommandDefinition<SummaryFlags> = {
       }),
     );
     const clustered = flags.cluster !== undefined;
-    const sent = sentSpec(flags);
-    const result = await scan(
-      {
-        needsDates: true,
-        datesIfAny: true,
-        groups: [...groups, ...clusterColumns(flags), ...sentColumns(flags)],
-        sent,
-      },
-      withContacts(flags, summaryFold(calendar, list, clustered)) as Fold<unknown>,
+    const { result, contacts } = await scanWithContacts(
+      scan,
+      flags,
+      { needsDates: true, datesIfAny: true, groups: [...groups, ...clusterColumns(flags)] },
+      summaryFold(calendar, list, clustered),
     );
-    const [state, contacts] = sent
-      ? (result.state as [SummaryState, ContactAnswers])
-      : [result.state as SummaryState, undefined];
+    const state = result.state;
     const found = (role: (typeof ROLES)[number]) =>
       result.inputs.find((input) => input.columns[role])?.columns[role]?.name;
     const dated = result.inputs.some((input) => input.columns.date);

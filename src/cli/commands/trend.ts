@@ -1,8 +1,7 @@
 import { Option } from 'commander';
-import type { ContactAnswers } from '../../core/calibrate.js';
 import { entry } from '../../core/entry.js';
 import { maxOf, minOf } from '../../core/extent.js';
-import { type Fold, groupPeriodFold, KEY_SEPARATOR, pairFold } from '../../core/fold.js';
+import { groupPeriodFold, KEY_SEPARATOR, pairFold } from '../../core/fold.js';
 import type { SideMetrics } from '../../core/metrics.js';
 import {
   type Calendar,
@@ -41,15 +40,7 @@ import type { CommandContext, CommandDefinition, Outcome } from '../command.js';
 import { differenceCells, differenceColumns, lowN, npsCells, npsColumns, SIGNIFICANT } from '../figures.js';
 import { type InProgressFlags, inProgressOption, judging, latestJudged } from '../in-progress.js';
 import { parseCount, parseNps } from '../options.js';
-import {
-  addSentOptions,
-  contactTables,
-  periodBreakdown,
-  type SentFlags,
-  sentColumns,
-  sentSpec,
-  withContacts,
-} from '../sent.js';
+import { addSentOptions, contactTables, periodBreakdown, type SentFlags, scanWithContacts } from '../sent.js';
 import {
   addSideMetricOptions,
   checkSideMetrics,
@@ -146,14 +137,13 @@ async function trendOverall(
   { flags, request, statistics, decimals, failBelow, scan, warn }: CommandContext<TrendFlags>,
   calendar: Calendar,
 ): Promise<Outcome> {
-  const sent = sentSpec(flags);
-  const fold = withContacts(flags, pairFold(periodsFold(flags, calendar), sideFold(flags, { by: 'period', calendar })));
-  const result = await scan(
-    { needsDates: true, groups: [...clusterColumns(flags), ...sideColumns(flags), ...sentColumns(flags)], sent },
-    fold as Fold<unknown>,
+  const { result, contacts } = await scanWithContacts(
+    scan,
+    flags,
+    { needsDates: true, groups: [...clusterColumns(flags), ...sideColumns(flags)] },
+    pairFold(periodsFold(flags, calendar), sideFold(flags, { by: 'period', calendar })),
   );
-  type Own = [unknown, Map<number, SideMetrics>];
-  const [[state, side], contacts] = sent ? (result.state as [Own, ContactAnswers]) : [result.state as Own, undefined];
+  const [state, side] = result.state;
   checkSideMetrics(flags, side.values(), warn);
   const design = periodDesign(flags, state, result);
   const periods = talliesOf(design);

@@ -32,6 +32,9 @@ export const SENT_PREFIX = 'sent:';
  */
 export const MATCHED_COLUMN = '#matched';
 
+/** The option that named a lookup's key. */
+const onFlag = (spec: JoinSpec) => (spec.sent ? '--sent-on' : '--on');
+
 /** Which row wins when a key is listed twice with different values; undefined: that is an error. */
 export type JoinKeep = 'first' | 'last';
 
@@ -39,9 +42,14 @@ export interface Lookup {
   readonly spec: JoinSpec;
   /** Its keys hold numbers a spreadsheet cannot keep whole (more than 15 digits, or written as 1.2E+18). */
   readonly longNumbers: boolean;
-  /** Its columns other than the key, as they are named in the joined header. */
+  /**
+   * Its columns as the lookup file names them: all but the key, or for --sent all of them and then
+   * #matched. joinHead may rename them in the joined header.
+   */
   readonly columns: readonly string[];
   readonly rows: ReadonlyMap<string, readonly string[]>;
+  /** Where each column of `spec.needs` is among `columns`, as its option named it (a name or a number). */
+  readonly needed: ReadonlyMap<string, number>;
 }
 
 /** How a join went for the responses: rows whose key the lookup has, and rows it has not. */
@@ -86,12 +94,14 @@ export async function loadLookup(spec: JoinSpec, io: Io, keep: JoinKeep | undefi
   let example: string | undefined;
   const limit = Number(io.env.NPS_MAX_LOOKUP_BYTES ?? MAX_LOOKUP_BYTES);
   let held = 0;
+  const needed = new Map<string, number>();
   await readTable(spec.file, io, {}, (head) => {
-    const key = resolveColumn(head.header, spec.right, spec.sent ? '--sent-on' : '--on', head.source.name).index;
-    for (const { flag, column } of spec.needs ?? []) resolveColumn(head.header, column, flag, head.source.name);
-    // A contacts file keeps its key: a response's joined key says it was matched.
-    const kept = (i: number) => spec.sent || i !== key;
-    columns = head.header.filter((_, i) => kept(i));
+    const key = resolveColumn(head.header, spec.right, onFlag(spec), head.source.name).index;
+    // A contacts file keeps its key (a response's joined key says it was matched): its columns are the header's.
+    for (const { flag, column } of spec.needs ?? [])
+      needed.set(column, resolveColumn(head.header, column, flag, head.source.name).index);
+    const kept = head.header.flatMap((_, i) => (spec.sent || i !== key ? [i] : []));
+    columns = kept.map((i) => head.header[i]);
     if (spec.sent) {
       if (columns.some((c) => c.toLowerCase() === MATCHED_COLUMN))
         throw usageError(`${spec.file} has a column named ${MATCHED_COLUMN}, which --sent uses itself`, 'rename it');
@@ -102,9 +112,8 @@ export async function loadLookup(spec: JoinSpec, io: Io, keep: JoinKeep | undefi
       const id = (record[key] ?? '').trim();
       if (id === '') return;
       if (!longNumbers && looksRounded(id)) longNumbers = true;
-      const values = record.filter((_, i) => kept(i)).map((v) => v.trim());
-      while (values.length < columns.length) values.push('');
-      if (spec.sent) values[columns.length - 1] = JSON.stringify(id);
+      const values = kept.map((i) => (record[i] ?? '').trim());
+      if (spec.sent) values.push(JSON.stringify(id));
       const before = rows.get(id);
       if (before === undefined) {
         rows.set(id, values);
@@ -144,7 +153,7 @@ export async function loadLookup(spec: JoinSpec, io: Io, keep: JoinKeep | undefi
         : 'say which row wins with --join-keep first|last, or fix the lookup',
     );
   }
-  return { spec, columns, rows, longNumbers };
+  return { spec, columns, rows, longNumbers, needed };
 }
 
 /**
@@ -158,12 +167,7 @@ export function joinHead(
 ): { head: TableHead; wrap: (sink: RecordSink) => RecordSink } {
   const header = [...head.header];
   const steps = lookups.map((lookup) => {
-    const key = resolveColumn(
-      header,
-      lookup.spec.left,
-      lookup.spec.sent ? '--sent-on' : '--on',
-      head.source.name,
-    ).index;
+    const key = resolveColumn(header, lookup.spec.left, onFlag(lookup.spec), head.source.name).index;
     const at = header.length;
     const taken = new Set(header.map((h) => h.toLowerCase()));
     for (const column of lookup.columns)

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createReadStream, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createReadStream, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -66,7 +66,12 @@ let runsWritten = 0;
 function writeRun(folder: string, text: string): string {
   return temporary(() => {
     // Not recursive: a TMPDIR that does not exist is the machine's to mend, not ours to make.
-    if (!existsSync(folder)) mkdirSync(folder, { mode: 0o700 });
+    // Threads spill into one folder: whichever makes it first, the others find it made.
+    try {
+      mkdirSync(folder, { mode: 0o700 });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
     const path = join(folder, `run-${threadId}-${runsWritten++}`);
     writeFileSync(path, text);
     return path;
