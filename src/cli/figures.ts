@@ -4,7 +4,7 @@ import type { Audience, Cell, Chart, Column, ToneField } from '../report/model.j
 
 /*
  * The one vocabulary of every command's output: the same figure has the same column name (and
- * JSON key) wherever it appears. An NPS: n (answers; with weights also weighted_n and n_eff),
+ * JSON key) wherever it appears. An NPS: n (answers; with weights also weighted_n, n_eff and n_kish),
  * promoters_pct, passives_pct, detractors_pct, nps, nps_lower, nps_upper. A difference and its
  * test: difference, difference_lower, difference_upper, z, p_value, p_adjusted, significant (above,
  * below or empty).
@@ -44,6 +44,15 @@ export function npsColumns({ suffix = '', label = '', shares = 'machine' }: NpsL
     { key: `nps_upper${suffix}`, label: 'Upper', kind: 'nps', audience: 'machine' },
   ];
 }
+
+/**
+ * The record's figure after the effective n: without clusters, Kish's (Σw)²/Σw² (what --min-n
+ * counts, and what the weights alone cost); with them, how many clusters.
+ */
+export const kishOrClusters = (clusters: number | undefined): Column =>
+  clusters === undefined
+    ? { key: 'n_kish', label: "Kish's effective n", kind: 'number', weighted: true }
+    : { key: 'clusters', label: 'Clusters', kind: 'count' };
 
 /** The note on a figure under --min-n, saying which n it counts (the effective one, with weights); '' above it. */
 export const lowN = (s: NpsSummary, minN: number): string =>

@@ -47,8 +47,8 @@ export function addSharedOptions(cmd: Command, groups: SharedGroups): Command {
     add(HEADINGS.input, [
       new Option(
         '--weight <column>',
-        "each response's weight: weighted shares and NPS, intervals and tests on Kish's effective n " +
-          '(missing or negative weights excluded)',
+        "each response's weight: weighted shares and NPS, intervals and tests by linearization, --min-n on " +
+          "Kish's effective n (missing or negative weights excluded)",
       ),
     ]);
   }

@@ -12,7 +12,7 @@ import {
   type Tally,
   weightedCounts,
   weightOf,
-  withEffectiveSize,
+  withDesignSize,
 } from './tally.js';
 
 /** NPS over responses in clusters, with the precision the clusters leave. */
@@ -70,7 +70,7 @@ function withVariance(t: Tally, variance: number): Tally {
   const c = weightedCounts(t);
   const nps = netScore(c);
   const spread = (c.promoters + c.detractors) / sizeOf(c) - nps * nps;
-  return spread > 0 && variance > 0 ? withEffectiveSize(t, spread / variance) : t;
+  return spread > 0 && variance > 0 ? withDesignSize(t, spread / variance) : t;
 }
 
 /** All answers of a clustered design: one tally per cluster. */

@@ -14,7 +14,7 @@ export type Tally = Float64Array;
 const SQUARES = 11;
 /**
  * Slot of the power of two every other slot is stored multiplied by. Weighted figures do not depend
- * on the weights' scale, but weights near 1e-200 square to nothing and near 1e200 past the largest
+ * on the weights' scale (weights all 1 aside, which are no weights: see designSize), but weights near 1e-200 square to nothing and near 1e200 past the largest
  * number: stored near 1 instead, they compute. Powers of two multiply exactly, so the figures are
  * the same bits whatever the factor.
  */
@@ -140,8 +140,7 @@ export function effectiveSize(t: Tally): number {
  * (every answer in one category, one answer).
  */
 export function designSize(t: Tally): number {
-  const n = storedWeight(t);
-  return weighted(t) ? (linearizedSize(t) ?? effectiveSize(t)) : n;
+  return weighted(t) ? (linearizedSize(t) ?? effectiveSize(t)) : storedWeight(t);
 }
 
 /** Whether the tally's answers carry weights other than 1 each. */
@@ -163,11 +162,11 @@ function linearizedSize(t: Tally): number | undefined {
 }
 
 /**
- * A copy of `t` whose design n is `n`: how a design (clusters) states the precision it leaves,
- * for intervals and tests that read it. Its squared weights are scaled alike, so Kish's n and the
- * linearized n both become n.
+ * A copy of `t` whose design n (designSize) is `n`: how a design (clusters) states the precision it
+ * leaves, for intervals and tests that read it. Its squared weights are scaled by one factor, so
+ * Kish's n keeps its ratio to the design n.
  */
-export function withEffectiveSize(t: Tally, n: number): Tally {
+export function withDesignSize(t: Tally, n: number): Tally {
   const copy = Float64Array.from(t);
   const stored = storedWeight(t);
   if (!(copy[SQUARES] > 0)) {

@@ -113,7 +113,7 @@ export const followup: CommandDefinition<FollowupFlags> = {
       const undated = result.inputs.filter((input) => !input.columns.date).map((input) => input.name);
       const what = flags.maxScore !== undefined ? `answers of ${flags.maxScore} or less` : `${flags.category}s`;
       const count = result.state.count;
-      const report = await followupReport(callbackListing(folder.path), result.state, folder, includes, {
+      const report = await followupReport(result.state, folder, includes, {
         title:
           `To follow up: ${count} ${what}${flags.withComment ? ' with a comment' : ''}, newest ` +
           `first: ${result.inputs.map((i) => i.name).join(', ')}`,
@@ -205,12 +205,12 @@ function keyFor(name: string, taken: readonly string[]): string {
  * sorted listing as CSV or JSON writes them; the temporary files go when they have been read.
  */
 async function followupReport(
-  listing: SortedListing<Callback>,
   list: Listing<Callback>,
   folder: SpillFolder,
   includes: readonly { readonly role: string; readonly name: string }[],
   frame: { title: string; notes: string[] },
 ): Promise<Outcome['report']> {
+  const listing = callbackListing(folder.path);
   const own = ['id', 'date', 'score', 'category', 'agent', 'team', 'channel', 'comment'];
   const extraKeys: string[] = [];
   for (const { name } of includes) extraKeys.push(keyFor(name, [...own, ...extraKeys]));

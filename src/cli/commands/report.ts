@@ -25,7 +25,7 @@ import {
   totalsOf,
 } from '../clusters.js';
 import type { CommandDefinition, Outcome } from '../command.js';
-import { METHOD_NAMES, npsForest } from '../figures.js';
+import { kishOrClusters, METHOD_NAMES, npsForest } from '../figures.js';
 import { type InProgressFlags, inProgressOption, judging, latestJudged } from '../in-progress.js';
 import { parseNps } from '../options.js';
 import { addSentOptions, contactTables, type SentFlags, scanWithContacts } from '../sent.js';
@@ -176,11 +176,7 @@ function reportOf(
     { key: 'weighted_n', label: 'Weighted n', kind: 'number', weighted: true },
     // Weights or clusters leave the precision of fewer answers.
     { key: 'n_eff', label: 'Effective n', kind: 'number', weighted: clusters === undefined },
-    // Kish's (Σw)²/Σw²: what --min-n counts, and how much the weights alone cost.
-    ...(clusters === undefined
-      ? [<Column>{ key: 'n_kish', label: "Kish's effective n", kind: 'number', weighted: true }]
-      : []),
-    ...(clusters === undefined ? [] : [<Column>{ key: 'clusters', label: 'Clusters', kind: 'count' }]),
+    kishOrClusters(clusters),
     { key: 'nps', label: 'NPS', kind: 'nps' },
     { key: 'interval', label: `${level} interval`, kind: 'range', audience: 'human' },
     { key: 'nps_lower', label: 'Lower bound', kind: 'nps', audience: 'machine' },

@@ -28,6 +28,7 @@ import type { CommandDefinition, Outcome } from '../command.js';
 import {
   differenceCells,
   differenceColumns,
+  kishOrClusters,
   METHOD_NAMES,
   npsCells,
   npsColumns,
@@ -300,11 +301,7 @@ function headline(
     { key: 'weighted_n', label: 'Weighted n', kind: 'number', weighted: true },
     // Weights or clusters leave the precision of fewer answers.
     { key: 'n_eff', label: 'Effective n', kind: 'number', weighted: clusters === undefined },
-    // Kish's (Σw)²/Σw²: what --min-n counts, and how much the weights alone cost.
-    ...(clusters === undefined
-      ? [<Column>{ key: 'n_kish', label: "Kish's effective n", kind: 'number', weighted: true }]
-      : []),
-    ...(clusters === undefined ? [] : [<Column>{ key: 'clusters', label: 'Clusters', kind: 'count' }]),
+    kishOrClusters(clusters),
     { key: 'nps', label: 'NPS', kind: 'nps' },
     { key: 'interval', label: `${confidenceLabel(stats.confidence)} interval`, kind: 'range', audience: 'human' },
     { key: 'nps_lower', label: 'Lower bound', kind: 'nps', audience: 'machine' },

@@ -32,8 +32,8 @@ export interface RowTable {
   readonly reader: string;
   /**
    * Hands each row from index `from` (up to `until`) to `onRow`, with the line it would be on as
-   * CSV; with `wanted`, only those columns need be read, the others may be left empty. A row has
-   * as many cells as the header, or more when the row holds more; the array may be reused from row
+   * CSV; with `wanted`, only those columns need be read, the others may be left empty. A row's
+   * cells run to its last one, fewer than the header's or more; the array may be reused from row
    * to row.
    */
   rows(

@@ -97,7 +97,7 @@ export interface ReadOptions {
 /**
  * Reads one input in a single pass: sniff the dialect from the first bytes, take the header,
  * buffer a sample, let `prepare` choose columns from it, then feed every record to the sink it
- * returns, by the byte scanner or csv-parse (a row table, Parquet, comes as records already).
+ * returns, by the byte scanner or csv-parse (a row table, a workbook's sheet or Parquet, comes as records already).
  * Memory stays constant in the number of rows.
  */
 export async function readTable(
