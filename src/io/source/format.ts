@@ -79,20 +79,17 @@ function utcFields(ms: number) {
   const day = Math.floor(ms / DAY_MS);
   const into = ms - day * DAY_MS;
   const seconds = Math.floor(into / 1000);
-  return {
-    day: dayText(day),
-    time:
-      `${TWO_DIGITS[Math.floor(seconds / 3600)]}:${TWO_DIGITS[Math.floor(seconds / 60) % 60]}:` +
-      `${TWO_DIGITS[seconds % 60]}`,
-    seconds,
-    milliseconds: into % 1000,
-  };
+  return { day: dayText(day), seconds, milliseconds: into % 1000 };
 }
+
+/** Seconds into a day as HH:MM:SS. */
+const clock = (seconds: number) =>
+  `${TWO_DIGITS[Math.floor(seconds / 3600)]}:${TWO_DIGITS[Math.floor(seconds / 60) % 60]}:${TWO_DIGITS[seconds % 60]}`;
 
 /** A wall time (UTC fields) as text: the day, and its time when it has one (to the second). */
 export function wallText(ms: number): string {
   const fields = utcFields(ms);
-  if (fields) return fields.seconds === 0 ? fields.day : `${fields.day} ${fields.time}`;
+  if (fields) return fields.seconds === 0 ? fields.day : `${fields.day} ${clock(fields.seconds)}`;
   const time = new Date(ms);
   const day = `${pad(time.getUTCFullYear(), 4)}-${pad(time.getUTCMonth() + 1)}-${pad(time.getUTCDate())}`;
   const seconds = time.getUTCHours() * 3600 + time.getUTCMinutes() * 60 + time.getUTCSeconds();
@@ -104,5 +101,5 @@ export function wallText(ms: number): string {
 /** An instant as Date's toISOString writes it (UTC, to the millisecond, with its Z), without a Date per row. */
 export function instantText(ms: number): string {
   const fields = utcFields(ms);
-  return fields ? `${fields.day}T${fields.time}.${pad(fields.milliseconds, 3)}Z` : new Date(ms).toISOString();
+  return fields ? `${fields.day}T${clock(fields.seconds)}.${pad(fields.milliseconds, 3)}Z` : new Date(ms).toISOString();
 }

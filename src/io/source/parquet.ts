@@ -1,4 +1,12 @@
-import type { AsyncBuffer, CompressionCodec, FileMetaData, RowGroup, SchemaElement, SchemaTree } from 'hyparquet';
+import type {
+  AsyncBuffer,
+  ColumnMetaData,
+  CompressionCodec,
+  FileMetaData,
+  RowGroup,
+  SchemaElement,
+  SchemaTree,
+} from 'hyparquet';
 import { convert, DEFAULT_PARSERS } from 'hyparquet/src/convert.js';
 import { isFlatColumn } from 'hyparquet/src/schema.js';
 import { inputError, usageError } from '../../errors.js';
@@ -84,10 +92,8 @@ export async function parquetTable(path: string, name: string): Promise<RowTable
   });
   // Flat columns are read page by page; a column of lists or groups goes through hyparquet's assembly.
   const flat = children.map((c) => isFlatColumn([schemaRoot, c]));
-  const cooks = children.map((c) => {
-    const nanos = timeUnit(c.element);
-    return (value: unknown) => cooked(value, nanos);
-  });
+  const units = children.map((c) => timeUnit(c.element));
+  const cooks = units.map((nanos) => (value: unknown) => cooked(value, nanos));
   /** How to read column i's chunks in a row group (its codec may differ from group to group). */
   const readingOf = (i: number, codec: CompressionCodec): ChunkReading => {
     const { element } = children[i];
@@ -97,11 +103,11 @@ export async function parquetTable(path: string, name: string): Promise<RowTable
       element,
       schemaPath: [schemaRoot, children[i]],
       codec,
-      parsers: { ...DEFAULT_PARSERS, ...RAW },
+      parsers: PARSERS,
       compressors,
     };
     // A time's integers stay as stored: only the rows shown become times.
-    const asStored = element.type === 'INT64' && timeUnit(element) !== undefined;
+    const asStored = element.type === 'INT64' && units[i] !== undefined;
     return { decoder, convert: asStored ? (stored) => stored : (stored) => convert(stored, decoder), cook: cooks[i] };
   };
   async function rows(
@@ -111,6 +117,7 @@ export async function parquetTable(path: string, name: string): Promise<RowTable
     until = Infinity,
   ): Promise<void> {
     const read = wanted ?? columns.map((_, i) => i);
+    const allFlat = read.every((i) => flat[i]);
     const cells: string[] = new Array(columns.length).fill('');
     let groupStart = 0;
     for (const group of metadata.row_groups) {
@@ -122,7 +129,7 @@ export async function parquetTable(path: string, name: string): Promise<RowTable
       if (rowStart >= rowEnd) continue;
       let at: ((row: number) => unknown)[];
       try {
-        at = read.every((i) => flat[i])
+        at = allFlat
           ? await Promise.all(read.map((i) => flatCells(group, i, rowEnd - first)))
           : await assembled(read, rowStart, rowEnd, first);
       } catch (err) {
@@ -144,7 +151,7 @@ export async function parquetTable(path: string, name: string): Promise<RowTable
   async function flatCells(group: RowGroup, i: number, rows: number): Promise<(row: number) => unknown> {
     const chunk = group.columns.find((c) => c.meta_data?.path_in_schema.join('.') === columns[i])?.meta_data;
     if (!chunk) throw new Error(`column "${columns[i]}" has no chunk in a row group`);
-    const start = Number(chunk.dictionary_page_offset || chunk.data_page_offset);
+    const start = chunkStart(chunk);
     const bytes = await file.slice(start, start + Number(chunk.total_compressed_size));
     return chunkCells(bytes, readingOf(i, chunk.codec), rows);
   }
@@ -190,13 +197,15 @@ function schemaDamage(schema: SchemaElement[]): string | undefined {
     : undefined;
 }
 
+/** Where a column chunk's bytes start, as hyparquet reads them: at the dictionary page, when there is one. */
+const chunkStart = (chunk: ColumnMetaData): number => Number(chunk.dictionary_page_offset || chunk.data_page_offset);
+
 /** The first column chunk that lies outside the file, where a reader would find no data or another's. */
 function chunkOutside(metadata: FileMetaData, size: number): string | undefined {
   for (const [g, group] of metadata.row_groups.entries()) {
     for (const { meta_data: chunk } of group.columns) {
       if (!chunk) continue; // hyparquet names a missing one itself
-      // Where hyparquet starts reading: the dictionary page, when there is one.
-      const start = Number(chunk.dictionary_page_offset || chunk.data_page_offset);
+      const start = chunkStart(chunk);
       const end = start + Number(chunk.total_compressed_size);
       if (start < 0 || end > size)
         return (
@@ -210,7 +219,8 @@ function chunkOutside(metadata: FileMetaData, size: number): string | undefined 
 
 const keep = (value: unknown) => value;
 /** Parsers that leave strings as their bytes and times as their integers: `cooked` makes them values. */
-const RAW = {
+const PARSERS = {
+  ...DEFAULT_PARSERS,
   stringFromBytes: keep,
   timestampFromMilliseconds: keep,
   timestampFromMicroseconds: keep,

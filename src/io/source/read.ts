@@ -335,10 +335,7 @@ async function readRows(
   let warnedBroken = false;
   const deliver = (cells: string[], line: number) => {
     lastLine = line;
-    const broken =
-      cells.length > header.length && cells.slice(header.length).some((cell) => cell.trim() !== '')
-        ? { line, lines: 1 }
-        : undefined;
+    const broken = extraFilled(cells, header.length) ? { line, lines: 1 } : undefined;
     if (broken && !warnedBroken) {
       warnedBroken = true;
       io.stderr.write(`nps: warning: ${source.name}: ${describeBroken(broken, cells.length, header.length)}\n`);
@@ -496,10 +493,14 @@ function shapeOf(record: readonly string[], columns: number, delimiter: string):
     );
   return {
     blank: record.length === 1 && record[0] === '',
-    extraFilled: record.length > columns && record.slice(columns).some((field) => field.trim() !== ''),
+    extraFilled: extraFilled(record, columns),
     innerRowLike,
   };
 }
+
+/** Whether a record holds a filled cell past the header's columns: a row with more than the export has. */
+const extraFilled = (record: readonly string[], columns: number): boolean =>
+  record.length > columns && record.slice(columns).some((field) => field.trim() !== '');
 
 /**
  * Whether a record spanning lines `first`..`last` is broken. A multi-line comment is fine; a quoted
