@@ -52,8 +52,9 @@ export function addAnswer(t: Tally, score: number, weight = 1, units = 1): void 
   t[score] += w;
   const squares = units === 1 ? w * w : (w * w) / units;
   t[SQUARES] += squares;
-  if (score >= 9) t[PROMOTER_SQUARES] += squares;
-  else if (score <= 6) t[DETRACTOR_SQUARES] += squares;
+  const category = classify(score);
+  if (category === 'promoter') t[PROMOTER_SQUARES] += squares;
+  else if (category === 'detractor') t[DETRACTOR_SQUARES] += squares;
   t[COUNT] += units;
 }
 
