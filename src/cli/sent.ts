@@ -123,19 +123,19 @@ const contactColumns = (flags: SentFlags): string[] => [
 ];
 const roleOf = (column: string) => `${SENT_PREFIX}${column}`;
 
+/** The first of these options that was given (in the order written), by its flag. */
+const firstGiven = (options: Record<string, unknown>): string | undefined =>
+  Object.entries(options).find(([, value]) => value !== undefined)?.[0];
+
 /** The contacts as a join of the scan, or undefined without --sent; refuses what cannot go with it. */
 export function sentSpec(flags: SentFlags): JoinSpec | undefined {
   if (flags.sent === undefined) {
-    const given =
-      flags.sentOn !== undefined
-        ? '--sent-on'
-        : flags.adjust !== undefined
-          ? '--adjust'
-          : flags.sentStatus !== undefined
-            ? '--sent-status'
-            : flags.sentDate !== undefined
-              ? '--sent-date'
-              : undefined;
+    const given = firstGiven({
+      '--sent-on': flags.sentOn,
+      '--adjust': flags.adjust,
+      '--sent-status': flags.sentStatus,
+      '--sent-date': flags.sentDate,
+    });
     if (given)
       throw usageError(`${given} needs the contacts: give --sent FILE`, 'e.g. --sent contacts.csv --sent-on id');
     return undefined;
@@ -153,14 +153,7 @@ export function sentSpec(flags: SentFlags): JoinSpec | undefined {
       'drop --weight',
     );
   // A filter of the responses would leave the contacts whole: the rate would compare unlike sets.
-  const filter =
-    flags.since !== undefined
-      ? '--since'
-      : flags.until !== undefined
-        ? '--until'
-        : flags.last !== undefined
-          ? '--last'
-          : undefined;
+  const filter = firstGiven({ '--since': flags.since, '--until': flags.until, '--last': flags.last });
   const other = (flags.where ?? []).find((w) => !w.column.trim().toLowerCase().startsWith(SENT_PREFIX));
   if (other)
     throw usageError(
