@@ -62,6 +62,11 @@ export interface CommandContext<F> {
    * checks the row accounting (warnings, --strict, nothing left) and records it for the output.
    */
   scan<S>(spec: ScanSpec, fold: Fold<S>): Promise<Scan<S>>;
+  /**
+   * Holds `file` for this run alone (a state file it reads and saves), until every output and
+   * save is written.
+   */
+  lock(file: string): void;
   /** A warning or note on stderr, never in the output. */
   warn(message: string): void;
   /** Only for reading standard input (`nps columns -`). */

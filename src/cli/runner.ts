@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { NpsError, usageError } from '../errors.js';
 import type { Io } from '../io/io.js';
 import { type Scan, scan } from '../io/scan/scan.js';
+import { type Release, takeLock } from '../io/state.js';
 import { checkTargets, writeOutput } from '../io/write/write.js';
 import { isDelimited, renderStream } from '../report/index.js';
 import type { Report } from '../report/model.js';
@@ -44,74 +45,83 @@ export async function runCommand(
   if (settingsNote) io.stderr.write(`nps: note: ${settingsNote}\n`);
   const scans: Scan<unknown>[] = [];
   const warn = (message: string) => io.stderr.write(`nps: ${message}\n`);
-  const context: CommandContext<unknown> = {
-    args: cmd.args,
-    flags: cmd.opts(),
-    statistics: shared.statistics,
-    decimals: shared.decimals,
-    request: shared.scan,
-    failBelow: shared.failBelow,
-    warn,
-    io,
-    async scan(spec, fold) {
-      const result = await scan({ ...shared.scan, ...spec }, io, fold);
-      checkAccounting(result, {
-        strict: shared.strict,
-        explicitScale: shared.explicitScale,
-        weighted: shared.scan.weight !== undefined,
-        columnOptions: typeof definition.shared.input === 'object',
-        delimited: shared.outputs.some((o) => isDelimited(o.format)),
-        warn,
-      });
-      scans.push(result);
-      return result;
-    },
-  };
-  const outcome = await definition.run(context);
-  const gates = outcome.gates ?? [];
-  if (shared.failBelow !== undefined && !gates.some((g) => g.rule === 'fail-below')) {
-    throw new Error(`${definition.name} offers --fail-below but did not judge it`);
-  }
-  const scanned = scans.at(-1);
-  // Columns of an effective n say nothing new without weights: n itself.
-  const tables =
-    shared.scan.weight === undefined
-      ? outcome.report.tables.map((t) => ({ ...t, columns: t.columns.filter((c) => !c.weighted) }))
-      : outcome.report.tables;
-  const report: Report = {
-    command: definition.name,
-    ...outcome.report,
-    tables,
-    notes: [
-      ...outcome.report.notes,
-      ...(shared.scan.weight === undefined || !scanned ? [] : [WEIGHTS_NOTE]),
-      ...(scanned ? accountingNotes(scanned) : []),
-      ...(settingsNote ? [settingsNote] : []),
-    ],
-    ...(gates.length > 0 ? { gates } : {}),
-    meta: { ...buildMeta(definition.name, scanned, optionsUsed(cmd)), settings: settings ?? null },
-  };
-  // A file the command saves is named by an option too, and is no input.
-  const saved = new Set((outcome.saves ?? []).map((save) => save.file));
-  const inputs = [...shared.files, ...lookupFiles(cmd).filter((file) => !saved.has(file))];
-  for (const save of outcome.saves ?? []) {
-    if (!save.replace && existsSync(save.file))
-      throw usageError(`${save.file} exists: it is not replaced`, 'add --force to replace it, or name another file');
-  }
-  checkTargets([...shared.outputs.map((o) => o.file), ...saved], inputs, io);
+  // Locks a command takes (a state file) are held until every output and save is written.
+  const locks: Release[] = [];
   try {
-    // One reading, every output: each file is written whole (atomically) before the next.
-    for (const { file, format, render } of shared.outputs) {
-      // Each output's meta names its own format, as chosen (from -o's extension or --excel too), not only as typed.
-      const meta = { ...report.meta, options: { ...(report.meta.options as object), format } };
-      await writeOutput(renderStream({ ...report, meta }, format, render), file, inputs, io);
+    const context: CommandContext<unknown> = {
+      args: cmd.args,
+      flags: cmd.opts(),
+      statistics: shared.statistics,
+      decimals: shared.decimals,
+      request: shared.scan,
+      failBelow: shared.failBelow,
+      warn,
+      io,
+      lock(file) {
+        locks.push(takeLock(file, io.now(), io.onInterrupt));
+      },
+      async scan(spec, fold) {
+        const result = await scan({ ...shared.scan, ...spec }, io, fold);
+        checkAccounting(result, {
+          strict: shared.strict,
+          explicitScale: shared.explicitScale,
+          weighted: shared.scan.weight !== undefined,
+          columnOptions: typeof definition.shared.input === 'object',
+          delimited: shared.outputs.some((o) => isDelimited(o.format)),
+          warn,
+        });
+        scans.push(result);
+        return result;
+      },
+    };
+    const outcome = await definition.run(context);
+    const gates = outcome.gates ?? [];
+    if (shared.failBelow !== undefined && !gates.some((g) => g.rule === 'fail-below')) {
+      throw new Error(`${definition.name} offers --fail-below but did not judge it`);
     }
-    for (const save of outcome.saves ?? []) await writeOutput(save.text, save.file, inputs, io);
+    const scanned = scans.at(-1);
+    // Columns of an effective n say nothing new without weights: n itself.
+    const tables =
+      shared.scan.weight === undefined
+        ? outcome.report.tables.map((t) => ({ ...t, columns: t.columns.filter((c) => !c.weighted) }))
+        : outcome.report.tables;
+    const report: Report = {
+      command: definition.name,
+      ...outcome.report,
+      tables,
+      notes: [
+        ...outcome.report.notes,
+        ...(shared.scan.weight === undefined || !scanned ? [] : [WEIGHTS_NOTE]),
+        ...(scanned ? accountingNotes(scanned) : []),
+        ...(settingsNote ? [settingsNote] : []),
+      ],
+      ...(gates.length > 0 ? { gates } : {}),
+      meta: { ...buildMeta(definition.name, scanned, optionsUsed(cmd)), settings: settings ?? null },
+    };
+    // A file the command saves is named by an option too, and is no input.
+    const saved = new Set((outcome.saves ?? []).map((save) => save.file));
+    const inputs = [...shared.files, ...lookupFiles(cmd).filter((file) => !saved.has(file))];
+    for (const save of outcome.saves ?? []) {
+      if (!save.replace && existsSync(save.file))
+        throw usageError(`${save.file} exists: it is not replaced`, 'add --force to replace it, or name another file');
+    }
+    checkTargets([...shared.outputs.map((o) => o.file), ...saved], inputs, io);
+    try {
+      // One reading, every output: each file is written whole (atomically) before the next.
+      for (const { file, format, render } of shared.outputs) {
+        // Each output's meta names its own format, as chosen (from -o's extension or --excel too), not only as typed.
+        const meta = { ...report.meta, options: { ...(report.meta.options as object), format } };
+        await writeOutput(renderStream({ ...report, meta }, format, render), file, inputs, io);
+      }
+      for (const save of outcome.saves ?? []) await writeOutput(save.text, save.file, inputs, io);
+    } finally {
+      for (const table of report.tables) table.rest?.close();
+    }
+    const failed = gates.filter((g) => !g.passed);
+    if (failed.length > 0) throw new NpsError('threshold', failed.map((g) => g.reason).join('; '));
   } finally {
-    for (const table of report.tables) table.rest?.close();
+    for (const release of locks) release();
   }
-  const failed = gates.filter((g) => !g.passed);
-  if (failed.length > 0) throw new NpsError('threshold', failed.map((g) => g.reason).join('; '));
 }
 
 /**

@@ -164,6 +164,30 @@ export function groupPeriodFold(calendar: Calendar, roles: readonly string[]): F
   };
 }
 
+/**
+ * One tally per calendar period for the whole input (key '') and for each value of each of `roles`
+ * on its own (the role, KEY_SEPARATOR, the value): the scopes a monitor watches, day by day.
+ */
+export function scopePeriodFold(calendar: Calendar, roles: readonly string[]): Fold<Map<string, Map<number, Tally>>> {
+  const periods = periodFold(calendar);
+  const keys = roles.map((role) => ({ role, byValue: new Map<string, string>() }));
+  return {
+    empty: () => new Map(),
+    add(scopes, row) {
+      periods.add(entry(scopes, '', periods.empty), row);
+      for (const { role, byValue } of keys) {
+        const value = row.values[role];
+        const key = entry(byValue, value, () => `${role}${KEY_SEPARATOR}${value}`);
+        periods.add(entry(scopes, key, periods.empty), row);
+      }
+    },
+    merge(into, from) {
+      for (const [key, series] of from) periods.merge(entry(into, key, periods.empty), series);
+    },
+    recipe: recipe(import.meta.url, 'scopePeriodFold', calendar, roles),
+  };
+}
+
 /** Two folds over the same rows, side by side (NPS tallies and side metrics, say). */
 export function pairFold<A, B>(a: Fold<A>, b: Fold<B>): Fold<[A, B]> {
   return {

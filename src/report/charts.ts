@@ -152,6 +152,37 @@ function draw(
       }),
     );
   }
+  if (chart.kind === 'control') {
+    const data = rows
+      .map((row) => ({
+        x: String(row[chart.x] ?? ''),
+        value: num(row, chart.value),
+        limit: num(row, chart.limit),
+        out: row[chart.out] === true,
+      }))
+      .filter((d) => Number.isFinite(d.value));
+    if (data.length === 0) return '';
+    const out = data.filter((d) => d.out);
+    // Days are many: every seventh is labelled.
+    const ticks = data.map((d) => d.x).filter((_, i) => i % 7 === 0);
+    return titled(
+      Plot.plot({
+        ...common,
+        ariaDescription:
+          `${label(chart.value)} by ${label(chart.x)}, with its limit as a dashed line: ` +
+          `${data.map((d) => `${d.x} ${round(d.value)} (limit ${round(d.limit)}${d.out ? ', out' : ''})`).join('; ')}.`,
+        height: 220,
+        marginBottom: 56,
+        x: { type: 'point', domain: data.map((d) => d.x), label: label(chart.x), ticks, tickRotate: -45 },
+        y: { label: label(chart.value), grid: true, domain: [...extent] },
+        marks: [
+          Plot.lineY(data, { x: 'x', y: 'limit', stroke: TONES.down, strokeDasharray: '4,3' }),
+          Plot.lineY(data, { x: 'x', y: 'value', stroke: TONES.up, strokeWidth: 2 }),
+          Plot.dot(out, { x: 'x', y: 'value', stroke: TONES.down, r: 5, strokeWidth: 2 }),
+        ],
+      }),
+    );
+  }
   const data = rows
     .map((row) => ({
       x: String(row[chart.x] ?? ''),
@@ -235,12 +266,14 @@ function extentOf(rows: readonly Row[], chart: Chart): Extent | undefined {
     .flatMap((row) =>
       chart.kind === 'bars'
         ? [num(row, chart.y), 0]
-        : [
-            num(row, chart.value),
-            num(row, chart.low),
-            num(row, chart.high),
-            ...(chart.kind === 'intervals' && chart.marker ? [num(row, chart.marker)] : []),
-          ],
+        : chart.kind === 'control'
+          ? [num(row, chart.value), num(row, chart.limit)]
+          : [
+              num(row, chart.value),
+              num(row, chart.low),
+              num(row, chart.high),
+              ...(chart.kind === 'intervals' && chart.marker ? [num(row, chart.marker)] : []),
+            ],
     )
     .filter(Number.isFinite);
   if (chart.kind === 'intervals' && chart.reference !== undefined) values.push(chart.reference);

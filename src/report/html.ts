@@ -4,7 +4,7 @@ import {
   type Chart,
   type Column,
   clip,
-  forHumans,
+  forPage,
   gateLine,
   type Report,
   type ReportTable,
@@ -70,7 +70,7 @@ export const escapeHtml = (text: string): string => forTerminal(text).replace(/[
 
 export function renderHtml(report: Report, options: RenderOptions): string {
   const sections: string[] = [];
-  for (const table of report.tables.filter((t) => forHumans(t.audience))) sections.push(section(table, options));
+  for (const table of report.tables.filter((t) => forPage(t.audience))) sections.push(section(table, options));
   const gates = (report.gates ?? []).map(
     (g) => `<p class="gate ${g.passed ? 'passed' : 'failed'}">${escapeHtml(gateLine(g))}</p>`,
   );
@@ -108,6 +108,8 @@ function section(table: ReportTable, options: RenderOptions): string {
   const columns = visibleColumns(table).filter((col) => col.kind !== 'bar');
   const { rows, more } = shownRows(table, options.limit);
   const title = table.title ? `<h2>${escapeHtml(table.title)}</h2>` : '';
+  // A table only the page shows is there for its chart: its rows are for machines (JSON, xlsx).
+  if (table.audience === 'page') return `<section>${title}${figure(table, table.rows)}</section>`;
   const body = table.layout === 'record' ? record(rows[0], columns, options) : grid(rows, columns, options);
   return (
     `<section>${title}${figure(table, rows)}<div class="scroll">${body}</div>` +
@@ -138,10 +140,12 @@ function chartCaption(table: ReportTable, chart: Chart, shown: number): string {
       : chart.kind === 'line'
         ? `${label(chart.value)} by ${label(chart.x)}, with its interval as a band` +
           `${chart.tone ? '; ▲ ▼ mark significant changes' : ''}`
-        : `${label(chart.value)} with its interval` +
-          `${chart.reference !== undefined ? `; the dashed line is ${chart.reference.toFixed(1)}` : ''}` +
-          `${chart.marker ? `; the ring is ${label(chart.marker)}` : ''}` +
-          `${chart.tone && !chart.faded ? '; significant rows in colour' : ''}`;
+        : chart.kind === 'control'
+          ? `${label(chart.value)} by ${label(chart.x)}; the dashed line is its limit, and points beyond it are ringed`
+          : `${label(chart.value)} with its interval` +
+            `${chart.reference !== undefined ? `; the dashed line is ${chart.reference.toFixed(1)}` : ''}` +
+            `${chart.marker ? `; the ring is ${label(chart.marker)}` : ''}` +
+            `${chart.tone && !chart.faded ? '; significant rows in colour' : ''}`;
   const each = chart.facet ? `, one chart per ${label(chart.facet)} on a shared scale` : '';
   const first =
     (chart.kind === 'intervals' || (chart.kind === 'bars' && chart.horizontal)) && shown > MAX_CHART_ROWS

@@ -14,6 +14,7 @@ export const OUTPUT_FORMATS = [
   { name: 'csv', extensions: ['.csv'], delimited: true, writer: async () => (await import('./csv.js')).csv },
   { name: 'tsv', extensions: ['.tsv', '.tab'], delimited: true, writer: async () => (await import('./csv.js')).tsv },
   { name: 'json', extensions: ['.json'], writer: async () => (await import('./json.js')).json },
+  { name: 'jsonl', extensions: ['.jsonl', '.ndjson'], writer: async () => (await import('./jsonl.js')).jsonl },
   { name: 'markdown', extensions: ['.md', '.markdown'], writer: async () => (await import('./markdown.js')).markdown },
   { name: 'html', extensions: ['.html', '.htm'], writer: async () => (await import('./html.js')).html },
   { name: 'xlsx', extensions: ['.xlsx'], writer: async () => (await import('./xlsx.js')).xlsx },

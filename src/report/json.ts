@@ -60,10 +60,10 @@ export async function* streamJson(report: Report): AsyncGenerator<string> {
   yield `${batch.join('')}${first ? '' : '\n  '}]${text.slice(at + empty.length)}`;
 }
 
-const machineColumns = (table: ReportTable) =>
+export const machineColumns = (table: ReportTable) =>
   table.columns.filter((col) => forMachines(col.audience) && col.kind !== 'bar');
 
-function toObject(row: Row, columns: readonly Column[]): Record<string, unknown> {
+export function toObject(row: Row, columns: readonly Column[]): Record<string, unknown> {
   const object: Record<string, unknown> = {};
   for (const col of columns) object[col.key] = plain(row[col.key] ?? null);
   return object;

@@ -20,8 +20,11 @@ export type Kind =
 
 export type Cell = string | number | boolean | readonly number[] | null;
 
-/** Who a column is for: `human` only in table/markdown, `machine` only in csv/json. */
-export type Audience = 'human' | 'machine' | 'both';
+/**
+ * Who a column or table is for: `human` only in table/markdown/html, `machine` only in
+ * csv/json/xlsx, `page` in html and for machines (a chart's days, too many rows for a terminal).
+ */
+export type Audience = 'human' | 'machine' | 'both' | 'page';
 
 export interface Column {
   /** snake_case: the CSV header and JSON key, stable across versions. */
@@ -80,7 +83,9 @@ export interface ReportTable {
  * - `intervals`: one row per table row, a point at `value` and a line from `low` to `high`, on
  *   `domain` (else fitted), a dashed line at `reference`, a ring at `marker` (a forest plot; a
  *   record table gives one row); `faded` draws rows set apart, in grey;
- * - `line`: `value` over `x` in table order with a band from `low` to `high`, `n` under each point.
+ * - `line`: `value` over `x` in table order with a band from `low` to `high`, `n` under each point;
+ * - `control`: a control chart, `value` over `x` with its `limit` as a dashed line, points `out`
+ *   of it marked.
  */
 export type Chart =
   | {
@@ -112,6 +117,15 @@ export type Chart =
       readonly high: string;
       readonly n?: string;
       readonly tone?: ToneField;
+      readonly facet?: string;
+    }
+  | {
+      readonly kind: 'control';
+      readonly x: string;
+      readonly value: string;
+      readonly limit: string;
+      /** A boolean field: the point is beyond its limit. */
+      readonly out: string;
       readonly facet?: string;
     };
 
@@ -155,7 +169,9 @@ export interface Report {
   readonly meta: Readonly<Record<string, unknown>>;
 }
 
-export const forHumans = (a: Audience | undefined) => a !== 'machine';
+export const forHumans = (a: Audience | undefined) => a !== 'machine' && a !== 'page';
+/** What the HTML page shows: what people read, and the tables drawn as charts there. */
+export const forPage = (a: Audience | undefined) => a !== 'machine';
 export const forMachines = (a: Audience | undefined) => a !== 'human';
 
 /**

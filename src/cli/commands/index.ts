@@ -5,6 +5,7 @@ import { comments } from './comments.js';
 import { compare } from './compare.js';
 import { drivers } from './drivers.js';
 import { followup } from './followup.js';
+import { monitor } from './monitor.js';
 import { report } from './report.js';
 import { samplesize } from './samplesize.js';
 import { segments } from './segments.js';
@@ -18,6 +19,7 @@ export const COMMANDS: readonly AnyCommand[] = [
   report,
   summary,
   trend,
+  monitor,
   agents,
   segments,
   compare,
