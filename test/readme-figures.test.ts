@@ -630,6 +630,8 @@ const INPUT_FIGURES: ReadonlySet<string> = new Set([
   'the same, planning for 50% promoters and 20% detractors',
   'responses per group to detect a 10-point difference',
   'monthly counts from text dates such as 8/31/18 18:37',
+  'the first run builds a 90-day baseline; later runs chart new days',
+  'one false alarm in two years; alert too when smoothed NPS falls below 0; control charts',
 ]);
 
 /** The exports the examples name, and the fixtures run in their place. */

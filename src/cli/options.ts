@@ -182,7 +182,7 @@ function outputOptions(output: SharedGroups['output']): Option[] {
     new Option('--format <format>', 'output format (default: from the -o extension, else table)').choices(FORMATS),
     new Option(
       '-o, --output <file>',
-      'write to this file, atomically; .csv .tsv .json .md .html .xlsx .txt pick the format; ' +
+      'write to this file, atomically; .csv .tsv .json .jsonl .md .html .xlsx .txt pick the format; ' +
         'repeat it to write several from one reading',
     ).argParser(collect),
     ...(output.verbatim

@@ -76,11 +76,11 @@ export function seenFold(mark: Mark | null, chartedUntil: number, max: number): 
       if (from.latest > into.latest) {
         into.latest = from.latest;
         into.latestIds = [...from.latestIds];
-      } else if (from.latest === into.latest) into.latestIds.push(...from.latestIds);
+      } else if (from.latest === into.latest) into.latestIds = into.latestIds.concat(from.latestIds);
       into.fresh += from.fresh;
       into.late += from.late;
       into.detractorCount += from.detractorCount;
-      into.detractors.push(...from.detractors);
+      into.detractors = into.detractors.concat(from.detractors);
       trim(into);
     },
     recipe: recipe(import.meta.url, 'seenFold', mark, chartedUntil, max),

@@ -3,10 +3,18 @@
  * (score, date, agent, team, channel, comment): the tests that walk the registry use it, and fail
  * when a command is added without a line here.
  */
+import { randomUUID } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** A monitor state no run writes (--dry-run), one per test file, so that no two files share its lock. */
+const NO_STATE = join(tmpdir(), `npskit-no-state-${randomUUID()}.json`);
+
 export const RUN_ARGS: Readonly<Record<string, readonly string[]>> = {
   report: [],
   summary: [],
   trend: [],
+  monitor: ['--state', NO_STATE, '--dry-run', '--as-of', '2025-01-01'],
   agents: ['--min-n', '20'],
   segments: ['--by', 'channel'],
   compare: ['--by', 'channel'],

@@ -140,6 +140,7 @@ const THREADED: Readonly<Record<string, readonly string[]>> = {
   themes: ['--comment', 'comment'],
   drivers: ['--numeric', 'id', '--categorical', 'channel'],
   followup: ['--category', 'promoter'],
+  monitor: ['--state', join(dir, 'monitor-state.json'), '--dry-run', '--as-of', '2025-01-01', '--by', 'channel'],
 };
 
 describe('every command that offers --threads reads on threads', () => {

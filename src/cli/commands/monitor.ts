@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from 'commander';
 import { ewmaSd } from '../../core/control.js';
+import { minOf } from '../../core/extent.js';
 import { KEY_SEPARATOR, pairFold, scopePeriodFold } from '../../core/fold.js';
 import {
   type Baseline,
@@ -42,6 +43,7 @@ interface MonitorFlags {
   id?: string;
   comment?: string;
   failOnAlert: boolean;
+  dryRun?: boolean;
 }
 
 const FORMAT = 'npskit-monitor';
@@ -171,6 +173,7 @@ export const monitor: CommandDefinition<MonitorFlags> = {
       .option('--expected-nps <nps>', 'the in-control NPS, instead of the baseline’s', parseNps)
       .option('--id <column>', 'the response ID column (default: detected)')
       .option('--comment <column>', 'the comment column (default: detected)')
+      .option('--dry-run', 'report what this run would chart and alert, and leave the state file as it was')
       .option('--no-fail-on-alert', 'exit 0 even when a new alert is raised (by default a new alert exits 1)'),
   async run({ flags, scan, lock, warn }) {
     lock(flags.state);
@@ -284,6 +287,7 @@ export const monitor: CommandDefinition<MonitorFlags> = {
       }
     }
     notes.push(methodNote(state));
+    if (flags.dryRun) notes.push(`A dry run: ${flags.state} is left as it was.`);
     const gate: Gate = {
       rule: 'fail-on-alert',
       threshold: 0,
@@ -302,14 +306,14 @@ export const monitor: CommandDefinition<MonitorFlags> = {
     };
     return {
       report: {
-        title: `Monitor as of ${isoDay(result.boundary - 1)}: ${
+        title: `Monitor to ${isoDay(periodStart(lastComplete, DAY))}: ${
           alerts.length === 0 ? 'no new alert' : `${alerts.length} new ${alerts.length === 1 ? 'alert' : 'alerts'}`
         } (${inputs})`,
         tables: [alertTable(alerts), scopeTable(state), ...chartTables(state, new Set(chartedNow))],
         notes,
       },
       gates: flags.failOnAlert ? [gate] : [],
-      saves: [{ file: flags.state, text: `${JSON.stringify(state, null, 1)}\n`, replace: true }],
+      saves: flags.dryRun ? [] : [{ file: flags.state, text: `${JSON.stringify(state, null, 1)}\n`, replace: true }],
     };
   },
 };
@@ -334,7 +338,7 @@ function startState(
   warn: (message: string) => void,
 ): MonitorState {
   const overall = byScope.get('');
-  const firstDay = overall ? Math.min(...overall.keys()) : Number.POSITIVE_INFINITY;
+  const firstDay = overall ? minOf(overall.keys()) : Number.POSITIVE_INFINITY;
   const from = Math.max(lastComplete - settings.baseline + 1, firstDay);
   const days = lastComplete - from + 1;
   if (!(days >= MIN_BASELINE_DAYS)) {
