@@ -631,6 +631,7 @@ const INPUT_FIGURES: ReadonlySet<string> = new Set([
   'responses per group to detect a 10-point difference',
   'monthly counts from text dates such as 8/31/18 18:37',
   'the first run builds a 90-day baseline; later runs chart new days',
+  'a rolling NPS: the 90 days to the end of each week, with its interval',
   'one false alarm in two years; alert too when smoothed NPS falls below 0; control charts',
 ]);
 

@@ -607,3 +607,11 @@ export function parseNps(value: string): number {
     throw new InvalidArgumentError('Give an NPS between -100 and 100');
   return n;
 }
+
+/** "90d", "12w" or a number of days. */
+export function parseDays(value: string): number {
+  const m = /^\s*(\d+)\s*([dw]?)\s*$/i.exec(value);
+  const days = m ? Number(m[1]) * (m[2].toLowerCase() === 'w' ? 7 : 1) : Number.NaN;
+  if (!(days >= 1)) throw new InvalidArgumentError('Give days or weeks, e.g. 90d or 12w');
+  return days;
+}

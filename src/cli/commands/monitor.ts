@@ -25,7 +25,7 @@ import { readState } from '../../io/state.js';
 import type { Column, Gate, ReportTable, Row } from '../../report/model.js';
 import { isoDay } from '../accounting.js';
 import type { CommandDefinition } from '../command.js';
-import { parseCount, parseNps, parsePositive } from '../options.js';
+import { parseCount, parseDays, parseNps, parsePositive } from '../options.js';
 
 interface MonitorFlags {
   state: string;
@@ -244,7 +244,11 @@ export const monitor: CommandDefinition<MonitorFlags> = {
       alerts = chartDays(state, byScope, first, lastComplete, flags);
       if (chartedNow.length > 0) state.charted = chartedNow.at(-1)!;
       if (flags.detractorAlerts && previous.mark !== null) {
-        for (const d of [...seen.detractors].sort((a, b) => a.time - b.time || compareText(a.id, b.id))) {
+        // The fold keeps up to twice its limit between trims: the earliest MAX_DETRACTOR_ALERTS are listed.
+        const listed = [...seen.detractors]
+          .sort((a, b) => a.time - b.time || compareText(a.id, b.id))
+          .slice(0, MAX_DETRACTOR_ALERTS);
+        for (const d of listed) {
           alerts.push({
             scope: 'overall',
             chart: 'A detractor wrote',
@@ -256,9 +260,9 @@ export const monitor: CommandDefinition<MonitorFlags> = {
             comment: d.comment,
           });
         }
-        if (seen.detractorCount > seen.detractors.length) {
+        if (seen.detractorCount > listed.length) {
           notes.push(
-            `${seen.detractorCount - seen.detractors.length} more new detractors with a comment are not listed: ` +
+            `${seen.detractorCount - listed.length} more new detractors with a comment are not listed: ` +
               'nps followup --with-comment lists them all.',
           );
         }
@@ -633,14 +637,6 @@ function chartTables(state: MonitorState, fresh: ReadonlySet<string>): ReportTab
 
 function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
-}
-
-/** "90d", "12w" or a number of days. */
-function parseDays(value: string): number {
-  const m = /^\s*(\d+)\s*([dw]?)\s*$/i.exec(value);
-  const days = m ? Number(m[1]) * (m[2].toLowerCase() === 'w' ? 7 : 1) : Number.NaN;
-  if (!(days >= 1)) throw new InvalidArgumentError('Give days or weeks, e.g. 90d or 12w');
-  return days;
 }
 
 function parseDaysCount(value: string): number {

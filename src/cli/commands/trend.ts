@@ -1,20 +1,22 @@
-import { Option } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
 import { entry } from '../../core/entry.js';
 import { maxOf, minOf } from '../../core/extent.js';
-import { groupPeriodFold, KEY_SEPARATOR, pairFold } from '../../core/fold.js';
+import { groupPeriodFold, KEY_SEPARATOR, pairFold, periodFold } from '../../core/fold.js';
 import type { SideMetrics } from '../../core/metrics.js';
 import {
   type Calendar,
   PERIOD_UNITS,
   type PeriodUnit,
+  parseLast,
   periodEnd,
   periodKey,
   periodLabel,
   periodStart,
   tiles,
 } from '../../core/period.js';
+import { trailingWindows, type Window } from '../../core/rolling.js';
 import { ALTERNATIVES, type Alternative } from '../../core/significance.js';
-import type { Statistics } from '../../core/summary.js';
+import { type Statistics, summarize } from '../../core/summary.js';
 import { type Tally, weightOf } from '../../core/tally.js';
 import { compareText } from '../../core/text.js';
 import { type TrendPoint, trendOf } from '../../core/trend.js';
@@ -39,7 +41,7 @@ import {
 import type { CommandContext, CommandDefinition, Outcome } from '../command.js';
 import { differenceCells, differenceColumns, lowN, npsCells, npsColumns, SIGNIFICANT } from '../figures.js';
 import { type InProgressFlags, inProgressOption, judging, latestJudged } from '../in-progress.js';
-import { parseCount, parseNps } from '../options.js';
+import { parseCount, parseDays, parseNps } from '../options.js';
 import { addSentOptions, contactTables, periodBreakdown, type SentFlags, scanWithContacts } from '../sent.js';
 import {
   addSideMetricOptions,
@@ -55,6 +57,8 @@ import { benchmarkVerdict, dropGate, failBelowGate, latestChange, underMinN } fr
 
 interface TrendFlags extends SideFlags, InProgressFlags, ClusterFlags, SentFlags {
   period: PeriodUnit;
+  window?: number;
+  step: { count: number; unit: PeriodUnit };
   by?: string;
   minN: number;
   benchmark?: number;
@@ -83,6 +87,10 @@ export const trend: CommandDefinition<TrendFlags> = {
       "an account's contacts are alike: intervals and changes over accounts",
     ],
     [
+      'nps trend survey.csv --window 90d --step 1w',
+      'a rolling NPS: the 90 days to the end of each week, with its interval',
+    ],
+    [
       'nps trend answers.csv --period week --sent contacts.csv --sent-on contact_id --adjust channel',
       "each week's response rate, and its NPS weighted to that week's contacts",
     ],
@@ -102,6 +110,12 @@ export const trend: CommandDefinition<TrendFlags> = {
     addSentOptions(addSideMetricOptions(cmd))
       .option('--sent-date <column>', "the contacts' date, whose period a contact counts in (default: detected)")
       .addOption(new Option('--period <unit>', 'period length').choices(PERIOD_UNITS).default('quarter'))
+      .option('--window <days>', 'a rolling NPS instead: the trailing N days (90d, 12w) at each --step', parseDays)
+      .addOption(
+        new Option('--step <period>', 'how often a --window is taken: 1d, 1w, 2w, 1m ...')
+          .argParser(parseStep)
+          .default({ count: 1, unit: 'week' }, '1w'),
+      )
       .option('--by <column>', 'one series per value of this column (agent, team, channel ...)')
       .option(
         '--min-n <n>',
@@ -129,6 +143,7 @@ export const trend: CommandDefinition<TrendFlags> = {
         `use --last N${flags.period[0]} with --period ${flags.period}`,
       );
     }
+    if (flags.window !== undefined) return trendWindows(context, flags.window);
     return flags.by === undefined ? trendOverall(context, calendar) : trendByGroup(context, calendar, flags.by);
   },
 };
@@ -202,6 +217,8 @@ async function trendOverall(
     gates,
   };
 }
+
+const DAY: Calendar = { unit: 'day', fiscalYearStart: 1 };
 
 /** Periods a trend shows at most: more is a date gone wrong (year 0001 or 9999), not a trend. */
 const MAX_PERIODS = 5000;
@@ -346,6 +363,100 @@ async function trendByGroup(
     underMinN(latest.length - judged.length, flags.minN),
   );
   return { report, gates: [gate] };
+}
+
+/**
+ * A rolling NPS: the trailing --window days at the end of each --step period. Windows overlap, so
+ * changes between them are not tested (they share most of their answers); --fail-below judges the
+ * latest complete one.
+ */
+async function trendWindows(
+  { flags, statistics, decimals, failBelow, scan }: CommandContext<TrendFlags>,
+  width: number,
+): Promise<Outcome> {
+  const refused = [
+    flags.by !== undefined && '--by',
+    flags.cluster !== undefined && '--cluster',
+    flags.sent !== undefined && '--sent',
+    flags.failOnDrop && '--fail-on-drop',
+    flags.benchmark !== undefined && '--benchmark',
+  ].filter((f): f is string => Boolean(f));
+  if (refused.length > 0) {
+    throw usageError(
+      `--window with ${refused.join(' and ')}: rolling windows are one series, and overlapping ones are not tested`,
+      'drop --window for periods that do not overlap, or drop the other option',
+    );
+  }
+  const step: Calendar = { unit: flags.step.unit, fiscalYearStart: flags.fiscalYearStart };
+  const result = await scan({ needsDates: true }, periodFold(DAY));
+  const days = result.state;
+  const span = { firstDay: minOf(days.keys()), lastDay: maxOf(days.keys()), endDay: periodKey(result.boundary, DAY) };
+  const windows = trailingWindows(days, span, width, step, flags.step.count);
+  if (windows.length === 0) {
+    const covered = Math.min(span.lastDay, span.endDay) - span.firstDay + 1;
+    throw dataError(
+      `the answers span ${covered} ${covered === 1 ? 'day' : 'days'}, fewer than the --window of ${width}`,
+      'choose a shorter --window, or read a longer export',
+    );
+  }
+  const complete = (w: Window) => periodEnd(w.step, step) < result.boundary;
+  const rows = windows.map((w) => {
+    const s = summarize(w.tally, statistics);
+    return {
+      period: periodLabel(w.step, step),
+      window_start: isoDay(periodStart(w.firstDay, DAY)),
+      window_end: isoDay(periodStart(w.lastDay, DAY)),
+      ...npsCells(s),
+      margin_below: s.nps - s.lower,
+      margin_above: s.upper - s.nps,
+      complete: complete(w),
+      note: complete(w) ? (s.counted < flags.minN ? lowN(s, flags.minN) : '') : 'in progress',
+    };
+  });
+  const latest = [...windows].reverse().find(complete);
+  const every = flags.step.count === 1 ? flags.step.unit : `${flags.step.count} ${flags.step.unit}s`;
+  const report: Outcome['report'] = {
+    title: `NPS over the trailing ${width} days, each ${every}: ${result.inputs.map((i) => i.name).join(', ')}`,
+    tables: [
+      {
+        name: 'windows',
+        columns: [
+          { key: 'period', label: 'Ending', kind: 'text' },
+          { key: 'window_start', label: 'From', kind: 'text' },
+          { key: 'window_end', label: 'To', kind: 'text' },
+          ...npsColumns({ shares: 'both' }),
+          { key: 'margin_below', label: 'Margin below', kind: 'nps', audience: 'machine' },
+          { key: 'margin_above', label: 'Margin above', kind: 'nps', audience: 'machine' },
+          { key: 'complete', label: 'Complete', kind: 'boolean', audience: 'machine' },
+          { key: 'note', label: 'Note', kind: 'text', audience: 'human' },
+        ],
+        rows,
+        chart: { kind: 'line', x: 'period', value: 'nps', low: 'nps_lower', high: 'nps_upper', n: 'n' },
+      },
+    ],
+    notes: [
+      `Each row is the NPS of the ${width} days to the end of its ${flags.step.unit} (or to --as-of, in ` +
+        `progress). Windows overlap and share answers: their changes are not tested; for tested changes ` +
+        `use --period.`,
+    ],
+  };
+  if (failBelow === undefined) return { report };
+  const judged = latest
+    ? [
+        {
+          subject: `the ${width} days to ${isoDay(periodStart(latest.lastDay, DAY))}`,
+          nps: summarize(latest.tally, statistics).nps,
+        },
+      ]
+    : [];
+  return { report, gates: [failBelowGate(failBelow, judged, decimals)] };
+}
+
+/** "1w", "2w", "1m", "1d": how often a rolling window is taken. */
+function parseStep(value: string): { count: number; unit: PeriodUnit } {
+  const step = parseLast(value.trim());
+  if (!step) throw new InvalidArgumentError('Give a step such as 1d, 1w, 2w or 1m');
+  return step;
 }
 
 const COLUMNS: Column[] = [
