@@ -175,14 +175,14 @@ export const forPage = (a: Audience | undefined) => a !== 'machine';
 export const forMachines = (a: Audience | undefined) => a !== 'human';
 
 /**
- * The columns people see: those for humans, less text columns that are empty in every row (a
- * marker or note column with nothing to mark is noise on a terminal).
+ * The columns people see: those for humans, less columns that are empty in every row (a marker
+ * or note column with nothing to mark, figures of a day not yet charted: noise on a terminal).
  */
 export function visibleColumns(table: ReportTable): Column[] {
   const empty = (col: Column) =>
     table.layout === 'record'
       ? (table.rows[0]?.[col.key] ?? null) === null
-      : col.kind === 'text' && table.rows.every((row) => (row[col.key] ?? '') === '');
+      : (col.kind === 'text' || table.rows.length > 0) && table.rows.every((row) => (row[col.key] ?? '') === '');
   return table.columns.filter((col) => forHumans(col.audience) && !empty(col));
 }
 
