@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { COMMANDS } from '../src/cli/commands/index.js';
 import { main } from '../src/cli/main.js';
+import { binomialPmf, cusumArl, cusumIncrement, ewmaArl, ewmaSd } from '../src/core/control.js';
 import { adjust, interval } from '../src/core/interval.js';
+import { baselineOf, calibrate } from '../src/core/monitor.js';
 import { criticalValue, normalCdf } from '../src/core/normal.js';
 import { rankBy } from '../src/core/rank.js';
 import { compareGroups } from '../src/core/significance.js';
@@ -528,6 +530,35 @@ const CLAIMS: readonly Claim[] = [
       const plain = (await json(['report', fixture('accounts.csv')])).summary;
       const clustered = (await json(['report', fixture('accounts.csv'), '--cluster', 'account'])).summary;
       return `Example (\`fixtures/accounts.csv\`, ${plain.n} answers from ${clustered.clusters} accounts: the interval is ${signed(plain.nps_lower, 1)} to ${signed(plain.nps_upper, 1)} without clusters`;
+    },
+  },
+  {
+    at: 'At 40 answers a day and 20% detractors, an ARL of 365 days gives',
+    passage: () => {
+      const days = Array.from({ length: 90 }, () => ({ n: 40, detractors: 8, promoters: 20 }));
+      const baseline = baselineOf(days, 0.01);
+      const charts = calibrate(baseline, Array(90).fill(40), { lambda: 0.1, arl: 365, shift: 0.08 });
+      expect(baseline.detractors).toBe(0.2);
+      // Run lengths from the start when the share is 28%: each chart's in-control inputs, drawn at 28%.
+      const pmf = binomialPmf(40, 0.28);
+      const at = (value: (x: number) => number) => ({
+        values: pmf.probs.map((_, i) => value(pmf.from + i)),
+        probs: pmf.probs,
+      });
+      const ewma = ewmaArl(
+        0.1,
+        charts.ewmaL.detractors * ewmaSd(0.1),
+        at((x) => (x / 40 - 0.2) / Math.sqrt((0.2 * 0.8) / 40)),
+      );
+      const cusum = cusumArl(
+        charts.h,
+        at((x) => cusumIncrement(x, 40, 0.2, charts.p1)),
+      );
+      return (
+        `At 40 answers a day and 20% detractors, an ARL of 365 days gives L = ${fixed(charts.ewmaL.detractors, 2)} ` +
+        `and h = ${fixed(charts.h, 2)} nats (p1 = ${percent(charts.p1, 0)}), and a rise to 28% is signalled in ` +
+        `${fixed(ewma, 1)} days by the EWMA and ${fixed(cusum, 1)} by the CUSUM`
+      );
     },
   },
   {

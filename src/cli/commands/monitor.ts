@@ -503,8 +503,9 @@ const ALERT_COLUMNS: Column[] = [
   { key: 'scope', label: 'Scope', kind: 'text' },
   { key: 'chart', label: 'Chart', kind: 'text' },
   { key: 'day', label: 'Day', kind: 'text' },
-  { key: 'value', label: 'Value', kind: 'stat' },
-  { key: 'limit', label: 'Limit', kind: 'stat' },
+  // Four places: a value just past its limit must not print as equal to it.
+  { key: 'value', label: 'Value', kind: 'number' },
+  { key: 'limit', label: 'Limit', kind: 'number' },
   { key: 'reason', label: 'Reason', kind: 'text' },
   { key: 'id', label: 'ID', kind: 'text' },
   { key: 'comment', label: 'Comment', kind: 'text', maxWidth: 60 },
