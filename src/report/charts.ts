@@ -172,7 +172,8 @@ function draw(
           `${label(chart.value)} by ${label(chart.x)}, with its limit as a dashed line: ` +
           `${data.map((d) => `${d.x} ${round(d.value)} (limit ${round(d.limit)}${d.out ? ', out' : ''})`).join('; ')}.`,
         height: 220,
-        marginBottom: 56,
+        marginBottom: 64,
+        marginLeft: 56,
         x: { type: 'point', domain: data.map((d) => d.x), label: label(chart.x), ticks, tickRotate: -45 },
         y: { label: label(chart.value), grid: true, domain: [...extent] },
         marks: [

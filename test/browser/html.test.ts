@@ -20,6 +20,19 @@ const PAGES = {
   trend: ['trend', FIXTURE],
   agents: ['agents', FIXTURE],
   summary: ['summary', FIXTURE],
+  // The second of the three daily runs of test/cli/monitor.test.ts, on its baseline state (left as it was).
+  monitor: [
+    'monitor',
+    'fixtures/monitor/export-2026-10-08.csv',
+    '--by',
+    'channel',
+    '--state',
+    'test/cli/sequences/monitor/1-baseline/state.json',
+    '--dry-run',
+    '--no-fail-on-alert',
+    '--as-of',
+    '2026-10-08T06:00Z',
+  ],
 } as const;
 type PageName = keyof typeof PAGES;
 
@@ -173,6 +186,29 @@ describe('the charts say what the tables say', () => {
       'Top themes in comments',
     ]);
     expect(statSync(join(OUT, 'summary.html')).size).toBeLessThanOrEqual(300 * 1024);
+  });
+});
+
+describe('the monitor page', () => {
+  it('has a control chart per chart and scope, and rings the one day out: chat on 2026-10-07', async () => {
+    const page = visits.get('monitor')!.page;
+    const titles = await page.$$eval('figure svg > title', (nodes) => nodes.map((n) => n.textContent ?? ''));
+    const scopes = ['overall', 'channel: chat', 'channel: email', 'channel: phone'];
+    expect(titles).toEqual(
+      ['Detractor share, EWMA (%)', 'NPS, EWMA', 'Detractors, CUSUM (nats)'].flatMap((chart) =>
+        scopes.map(
+          (scope) =>
+            `${chart}: ${chart} by Day; the dashed line is its limit, and points beyond it are ringed, ` +
+            `one chart per Scope on a shared scale. ${scope}`,
+        ),
+      ),
+    );
+    const ringed = await page.$$eval('figure svg', (svgs) =>
+      svgs.map((svg) => svg.querySelectorAll('g[aria-label="dot"] circle').length),
+    );
+    expect(ringed).toEqual([0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    const desc = await page.locator('figure svg').nth(1).locator(':scope > desc').textContent();
+    expect(desc).toContain('2026-10-07 25.4 (limit 25.4, out)');
   });
 });
 
