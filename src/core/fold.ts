@@ -166,14 +166,20 @@ export function groupPeriodFold(calendar: Calendar, roles: readonly string[]): F
 
 /**
  * One tally per calendar period for the whole input (key '') and for each value of each of `roles`
- * on its own (the role, KEY_SEPARATOR, the value): the scopes a monitor watches, day by day.
+ * on its own (the role, KEY_SEPARATOR, the value): the scopes a monitor watches, day by day. Rows
+ * dated before `from` (a wall time) are not kept: a daily run needs only the days since the last.
  */
-export function scopePeriodFold(calendar: Calendar, roles: readonly string[]): Fold<Map<string, Map<number, Tally>>> {
+export function scopePeriodFold(
+  calendar: Calendar,
+  roles: readonly string[],
+  from = Number.NEGATIVE_INFINITY,
+): Fold<Map<string, Map<number, Tally>>> {
   const periods = periodFold(calendar);
   const keys = roles.map((role) => ({ role, byValue: new Map<string, string>() }));
   return {
     empty: () => new Map(),
     add(scopes, row) {
+      if (row.time < from) return;
       periods.add(entry(scopes, '', periods.empty), row);
       for (const { role, byValue } of keys) {
         const value = row.values[role];
@@ -184,7 +190,7 @@ export function scopePeriodFold(calendar: Calendar, roles: readonly string[]): F
     merge(into, from) {
       for (const [key, series] of from) periods.merge(entry(into, key, periods.empty), series);
     },
-    recipe: recipe(import.meta.url, 'scopePeriodFold', calendar, roles),
+    recipe: recipe(import.meta.url, 'scopePeriodFold', calendar, roles, from),
   };
 }
 

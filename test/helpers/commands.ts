@@ -14,7 +14,8 @@ export const RUN_ARGS: Readonly<Record<string, readonly string[]>> = {
   report: [],
   summary: [],
   trend: [],
-  monitor: ['--state', NO_STATE, '--dry-run', '--as-of', '2025-01-01'],
+  // A baseline long and lenient enough for the generated exports of a few dozen rows over 2023-2024.
+  monitor: ['--state', NO_STATE, '--dry-run', '--as-of', '2025-01-01', '--baseline', '600d', '--min-n', '1'],
   agents: ['--min-n', '20'],
   segments: ['--by', 'channel'],
   compare: ['--by', 'channel'],

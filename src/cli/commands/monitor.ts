@@ -198,6 +198,7 @@ export const monitor: CommandDefinition<MonitorFlags> = {
         scopePeriodFold(
           DAY,
           by.map((spec) => `by:${spec}`),
+          chartedUntil,
         ),
         seenFold(previous?.mark ?? null, chartedUntil, MAX_DETRACTOR_ALERTS),
       ),
