@@ -2,9 +2,10 @@ import { normalCdf } from './normal.js';
 
 /*
  * Control charts of a daily stream of answers, each one-sided: they watch for things getting worse.
- * - EWMA: z = λu + (1 − λ)z of each day's standardised departure u from the in-control level
- *   (u = (daily mean − level) / sd of a daily mean at that day's volume), starting at 0. Its
- *   asymptotic sd is √(λ / (2 − λ)); it signals above L times that.
+ * - EWMA: z = max(0, λu + (1 − λ)z) of each day's standardised departure u from the in-control
+ *   level (u = (daily mean − level) / sd of a daily mean at that day's volume), starting at 0 and
+ *   held there from below (Crowder & Hamilton 1992), so that a good spell does not delay the
+ *   signal of a rise. It signals above L times √(λ / (2 − λ)), the asymptotic sd of the EWMA.
  * - Binomial CUSUM of detractors (Page 1954; Reynolds & Stoumbos 1999): S = max(0, S + the day's
  *   log-likelihood ratio of p1 against p0), signalling at h (in nats).
  * Limits are set for an in-control average run length (ARL) in days by the Markov-chain method of
@@ -21,7 +22,7 @@ export interface DayInputs {
 /** The asymptotic sd of an EWMA of values of variance 1: √(λ / (2 − λ)). */
 export const ewmaSd = (lambda: number): number => Math.sqrt(lambda / (2 - lambda));
 
-/** The next EWMA value after a day whose standardised departure is u. */
+/** The next EWMA value after a day whose standardised departure is u (a chart holds it at 0 from below). */
 export const ewmaStep = (z: number, u: number, lambda: number): number => lambda * u + (1 - lambda) * z;
 
 /**
@@ -90,7 +91,14 @@ export function npsSumPmf(n: number, detractors: number, promoters: number): { f
     }
     probs = next;
   }
-  return { from: -n, probs };
+  // Sums of negligible chance are left out, as of the binomial.
+  let first = 0;
+  while (probs[first] < NEGLIGIBLE) first++;
+  let last = probs.length - 1;
+  while (probs[last] < NEGLIGIBLE) last--;
+  const kept = probs.slice(first, last + 1);
+  const total = kept.reduce((a, b) => a + b, 0);
+  return { from: -n + first, probs: kept.map((p) => p / total) };
 }
 
 /**
@@ -172,17 +180,18 @@ function averageRunLength(
   return Number.isFinite(arl) && arl > 0 && arl < 1e12 ? arl : Number.POSITIVE_INFINITY;
 }
 
-/** The ARL in days of an EWMA of weight λ from 0 that signals above `limit`, on days drawn from `inputs`. */
+/**
+ * The ARL in days of a one-sided EWMA of weight λ from 0, held at 0 from below (so that a good
+ * spell does not leave it far below the level, slow to see a rise), that signals above `limit`,
+ * on days drawn from `inputs`.
+ */
 export function ewmaArl(lambda: number, limit: number, inputs: DayInputs, cells = CELLS): number {
-  // Below −5 sd the chart is as good as anywhere low: the lowest cell holds it all.
-  const low = -Math.max(limit, 5 * ewmaSd(lambda));
-  const width = (limit - low) / cells;
-  const centre = (i: number) => low + (i + 0.5) * width;
-  return averageRunLength(cells, Math.floor(-low / width), inputs, (i, u) => {
+  const width = limit / cells;
+  return averageRunLength(cells, 0, inputs, (i, u) => {
     if (Number.isNaN(u)) return i;
-    const z = ewmaStep(centre(i), u, lambda);
+    const z = Math.max(0, ewmaStep(i * width, u, lambda));
     if (z > limit) return -1;
-    return Math.max(0, Math.floor((z - low) / width));
+    return Math.min(cells - 1, Math.round(z / width));
   });
 }
 
@@ -198,8 +207,10 @@ export function cusumArl(h: number, inputs: DayInputs, cells = CELLS): number {
 }
 
 /**
- * The limit whose ARL is `target`, by bisection on its logarithm (ARL grows with the limit); the
- * largest limit tried when even it signals too often, flagged as not reached.
+ * The limit whose ARL is `target`, by bisection on the limit (the ARL grows with it). `reached` is
+ * false when no limit in [low, high] gives it: even `high` signals too often, or even `low` too
+ * seldom (a rise the chart is tuned to may be many standard errors of a busy day); the nearest
+ * limit is returned with its ARL.
  */
 export function limitFor(
   target: number,
@@ -207,9 +218,12 @@ export function limitFor(
   low: number,
   high: number,
 ): { limit: number; arl: number; reached: boolean } {
+  const atHigh = arlAt(high);
+  if (atHigh < target) return { limit: high, arl: atHigh, reached: false };
+  const atLow = arlAt(low);
+  if (atLow > target) return { limit: low, arl: atLow, reached: false };
   let lo = low;
   let hi = high;
-  if (arlAt(hi) < target) return { limit: hi, arl: arlAt(hi), reached: false };
   for (let i = 0; i < 40 && hi - lo > 1e-4; i++) {
     const mid = (lo + hi) / 2;
     if (arlAt(mid) < target) lo = mid;

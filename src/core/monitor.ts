@@ -199,12 +199,12 @@ export function calibrate(b: Baseline, volumes: readonly number[], settings: Cha
   const sd = ewmaSd(settings.lambda);
   const ewmaFor = (at: (n: number) => DayInputs) => {
     const mixture = dayMixture(volumes, at);
-    return limitFor(settings.arl, (L) => ewmaArl(settings.lambda, L * sd, mixture), 0.25, 8);
+    return limitFor(settings.arl, (L) => ewmaArl(settings.lambda, L * sd, mixture), 0.01, 8);
   };
   const det = ewmaFor(inputs.detractors);
   const nps = ewmaFor(inputs.nps);
   const increments = dayMixture(volumes, inputs.cusum);
-  const cusum = limitFor(settings.arl, (h) => cusumArl(h, increments), 0.05, 60);
+  const cusum = limitFor(settings.arl, (h) => cusumArl(h, increments), 1e-6, 60);
   return {
     lambda: settings.lambda,
     ewmaL: { detractors: det.limit, nps: nps.limit },
@@ -239,8 +239,9 @@ export interface ChartPoint {
 export function chartDay(charts: Charts, b: Baseline, day: DayCounts): ChartPoint {
   if (day.n > 0) {
     const u = departures(b, day);
-    charts.z.detractors = ewmaStep(charts.z.detractors, u.detractors / b.laney.detractors, charts.lambda);
-    charts.z.nps = ewmaStep(charts.z.nps, u.nps / b.laney.nps, charts.lambda);
+    // One-sided: held at 0 from below, as ewmaArl calibrates it.
+    charts.z.detractors = Math.max(0, ewmaStep(charts.z.detractors, u.detractors / b.laney.detractors, charts.lambda));
+    charts.z.nps = Math.max(0, ewmaStep(charts.z.nps, u.nps / b.laney.nps, charts.lambda));
     charts.s = cusumStep(
       charts.s,
       cusumIncrement(day.detractors, day.n, b.detractors, charts.p1) / b.laney.detractors ** 2,

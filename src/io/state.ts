@@ -1,4 +1,5 @@
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { linkSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { inputError } from '../errors.js';
 
@@ -47,8 +48,8 @@ export type Release = () => void;
 
 /**
  * Takes `file`.lock, made exclusively, holding this process's ID and host. A lock left by a process
- * of this host that is gone (killed) is taken over; one held by a live process, or by another
- * host, is an error saying whose it is.
+ * of this host that is gone (killed; or whose ID is this process's own, reused in a new container)
+ * is taken over; one held by a live process, or by another host, is an error saying whose it is.
  */
 export function takeLock(file: string, now: Date, onInterrupt?: (cleanup: () => void) => () => void): Release {
   const lock = `${file}.lock`;
@@ -63,10 +64,8 @@ export function takeLock(file: string, now: Date, onInterrupt?: (cleanup: () => 
         throw inputError(`cannot lock ${file}: ${(err as Error).message}`, 'check that its folder is writable');
       }
       const other = readHolder(lock);
-      if (attempt === 0 && other && other.host === holder.host && !alive(other.pid)) {
-        rmSync(lock, { force: true });
-        continue;
-      }
+      const stale = other && other.host === holder.host && (other.pid === process.pid || !alive(other.pid));
+      if (attempt < 5 && stale && takeOver(lock, other)) continue;
       throw inputError(
         `${file} is in use by another run` +
           (other ? ` (process ${other.pid} on ${other.host}, since ${other.since})` : ''),
@@ -82,7 +81,36 @@ export function takeLock(file: string, now: Date, onInterrupt?: (cleanup: () => 
   };
 }
 
-function readHolder(lock: string): { pid: number; host: string; since: string } | undefined {
+type Holder = { pid: number; host: string; since: string };
+
+/**
+ * Removes the lock of a process that is gone. Two runs may find the same dead holder: the lock is
+ * moved aside first, and when what was moved is no longer that holder's (another run took it over
+ * meanwhile) it is put back, so that one run only goes on. False when the lock is another's now.
+ */
+function takeOver(lock: string, dead: Holder): boolean {
+  const aside = `${lock}.${randomBytes(6).toString('hex')}.stale`;
+  try {
+    renameSync(lock, aside);
+  } catch {
+    // Gone already: another run removed it; try to take it again.
+    return true;
+  }
+  const moved = readHolder(aside);
+  if (moved && moved.pid === dead.pid && moved.since === dead.since && moved.host === dead.host) {
+    rmSync(aside, { force: true });
+    return true;
+  }
+  try {
+    linkSync(aside, lock);
+  } catch {
+    // A third run holds it now: it is that run's.
+  }
+  rmSync(aside, { force: true });
+  return false;
+}
+
+function readHolder(lock: string): Holder | undefined {
   try {
     const holder = JSON.parse(readFileSync(lock, 'utf8'));
     return typeof holder?.pid === 'number' ? holder : undefined;

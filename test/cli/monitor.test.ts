@@ -1,5 +1,5 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
@@ -17,7 +17,7 @@ const first = 'fixtures/monitor/export-2026-10-01.csv';
 const grown = 'fixtures/monitor/export-2026-10-08.csv';
 
 const RUNS = [
-  { name: '1-baseline', args: [first, '--by', 'channel', '--as-of', '2026-10-01T06:00Z'] },
+  { name: '1-baseline', args: [first, '--by', 'channel', '--as-of', '2026-10-01T09:00Z'] },
   { name: '2-alert', args: [grown, '--by', 'channel', '--as-of', '2026-10-08T06:00Z'] },
   { name: '3-same-data', args: [grown, '--by', 'channel', '--as-of', '2026-10-08T06:00Z'] },
 ] as const;
@@ -110,6 +110,33 @@ describe('a state file', () => {
     expect(existsSync(`${state}.lock`)).toBe(false);
   });
 
+  it('with a field this nps does not write is an error naming the field', async () => {
+    const state = join(dir, 'edited.json');
+    const made = JSON.parse(readFileSync(join(golden, '1-baseline', 'state.json'), 'utf8'));
+    writeFileSync(state, JSON.stringify({ ...made, charted: '2026-9-30' }));
+    const { exit, stderr } = await run([
+      'monitor',
+      grown,
+      '--by',
+      'channel',
+      '--as-of',
+      '2026-10-08T06:00Z',
+      '--state',
+      state,
+    ]);
+    expect(exit).toBe(3);
+    expect(stderr.split('\n')[0]).toBe(`nps: ${state} is damaged: charted is missing or not what this nps writes`);
+  });
+
+  it('locked by a process of this host that is gone is taken over', async () => {
+    const state = join(dir, 'stale.json');
+    // A process ID that is this one's own cannot be another run's lock: a container's earlier run left it.
+    writeFileSync(`${state}.lock`, `${JSON.stringify({ pid: process.pid, host: hostname(), since: 'then' })}\n`);
+    expect((await run(['monitor', ...RUNS[0].args, '--state', state])).exit).toBe(0);
+    expect(existsSync(state)).toBe(true);
+    expect(existsSync(`${state}.lock`)).toBe(false);
+  });
+
   it('made with other settings is refused, naming the setting', async () => {
     const state = join(dir, 'settings.json');
     expect((await run(['monitor', ...RUNS[0].args, '--state', state])).exit).toBe(0);
@@ -121,12 +148,42 @@ describe('a state file', () => {
   });
 });
 
+describe('a busy scope', () => {
+  it('says when no CUSUM limit gives the run length asked for', async () => {
+    // 90 days of 1,000 answers, 20% detractors: a rise of 8 points is some six standard errors of a day.
+    const dir = mkdtempSync(join(tmpdir(), 'nps-monitor-busy-'));
+    const lines = ['id,date,score'];
+    for (let day = 0; day < 91; day++) {
+      const date = new Date(Date.UTC(2026, 0, 1 + day)).toISOString().slice(0, 10);
+      for (let i = 0; i < 1000; i++) lines.push(`${day}-${i},${date}T12:00:00Z,${i % 5 === 0 ? 3 : i % 2 ? 9 : 7}`);
+    }
+    const file = join(dir, 'busy.csv');
+    writeFileSync(file, `${lines.join('\n')}\n`);
+    const { exit, stdout } = await run([
+      'monitor',
+      file,
+      '--state',
+      join(dir, 'state.json'),
+      '--as-of',
+      '2026-04-01',
+      '--format',
+      'json',
+    ]);
+    expect(exit).toBe(0);
+    const note = JSON.parse(stdout).notes.find((n: string) => n.includes('No limit gives'));
+    expect(note).toMatch(
+      /No limit gives an in-control run length within 10% of 365 days for: overall CUSUM \((\d+) days\)/,
+    );
+    expect(Number(/CUSUM \((\d+) days\)/.exec(note)![1])).toBeGreaterThan(400);
+  });
+});
+
 describe('detractor alerts', () => {
   it('list each new detractor who wrote a comment once, by ID, in JSON lines', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'nps-monitor-detractors-'));
     const state = join(dir, 'state.json');
     const args = ['--by', 'channel', '--detractor-alerts', '--no-fail-on-alert', '--state', state, '--format', 'jsonl'];
-    expect((await run(['monitor', first, '--as-of', '2026-10-01T06:00Z', ...args])).exit).toBe(0);
+    expect((await run(['monitor', first, '--as-of', '2026-10-01T09:00Z', ...args])).exit).toBe(0);
     const second = await run(['monitor', grown, '--as-of', '2026-10-08T06:00Z', ...args]);
     expect(second.exit).toBe(0);
     const alerts = second.stdout

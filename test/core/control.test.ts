@@ -30,7 +30,10 @@ function uniform(seed: number): () => number {
 function sampler(pmf: { from: number; probs: number[] }, random: () => number): () => number {
   const cumulative: number[] = [];
   let sum = 0;
-  for (const p of pmf.probs) cumulative.push((sum += p));
+  for (const p of pmf.probs) {
+    sum += p;
+    cumulative.push(sum);
+  }
   return () => {
     const u = random() * sum;
     let lo = 0;
@@ -81,7 +84,7 @@ function simulatedArl(
       const n = volumes[Math.floor(random() * volumes.length)];
       if (n > 0) {
         const x = draws.get(n)!();
-        if (chart === 'ewma') z = ewmaStep(z, (x / n - P0) / binomialSd(n, P0), LAMBDA);
+        if (chart === 'ewma') z = Math.max(0, ewmaStep(z, (x / n - P0) / binomialSd(n, P0), LAMBDA));
         else s = cusumStep(s, cusumIncrement(x, n, P0, P1));
       }
       if ((chart === 'ewma' && z > limit) || (chart === 'cusum' && s >= limit)) {
@@ -129,13 +132,13 @@ describe('EWMA', () => {
     );
   });
 
-  it('is set for an ARL of 365 days at 40 a day with L near 2.45, and the simulated ARL is within 10%', () => {
+  it('is set for an ARL of 365 days at 40 a day with L near 2.69, and the simulated ARL is within 10%', () => {
     const inputs = detractorDays([N]);
     const { limit: L, arl } = limitFor(365, (l) => ewmaArl(LAMBDA, l * ewmaSd(LAMBDA), inputs), 0.25, 8);
     expect(arl).toBeGreaterThanOrEqual(365);
-    expect(arl).toBeLessThan(367);
-    expect(L).toBeGreaterThan(2.43);
-    expect(L).toBeLessThan(2.47);
+    expect(arl).toBeLessThan(372);
+    expect(L).toBeGreaterThan(2.66);
+    expect(L).toBeLessThan(2.72);
     const simulated = simulatedArl(3000, 1, P0, 'ewma', L * ewmaSd(LAMBDA));
     expect(Math.abs(simulated / 365 - 1)).toBeLessThan(0.1);
     // A rise of the detractor share from 20% to 28% is signalled in about 6 days (from the start).
@@ -144,6 +147,32 @@ describe('EWMA', () => {
     expect(delay).toBeGreaterThan(5);
     expect(delay).toBeLessThan(7.5);
     expect(Math.abs(chain / delay - 1)).toBeLessThan(0.05);
+  });
+});
+
+describe('the one-sided EWMA, held at 0 from below', () => {
+  it('sees a rise as soon after a good spell as from the level: 60 days at 15% leave no debt', () => {
+    const { limit: L } = limitFor(365, (l) => ewmaArl(LAMBDA, l * ewmaSd(LAMBDA), detractorDays([N])), 0.01, 8);
+    const limit = L * ewmaSd(LAMBDA);
+    const random = uniform(8);
+    const good = sampler(binomialPmf(N, 0.15), random);
+    const bad = sampler(binomialPmf(N, P1), random);
+    const step = (z: number, x: number) => Math.max(0, ewmaStep(z, (x / N - P0) / binomialSd(N, P0), LAMBDA));
+    let total = 0;
+    const runs = 2000;
+    for (let r = 0; r < runs; r++) {
+      let z = 0;
+      for (let day = 0; day < 60; day++) z = step(z, good());
+      for (let day = 1; ; day++) {
+        z = step(z, bad());
+        if (z > limit) {
+          total += day;
+          break;
+        }
+      }
+    }
+    const fromLevel = simulatedArl(runs, 9, P1, 'ewma', limit);
+    expect(total / runs / fromLevel).toBeLessThan(1.05);
   });
 });
 
@@ -233,7 +262,9 @@ describe('day distributions', () => {
     const pmf = npsSumPmf(2, d, pr);
     expect(pmf.from).toBe(-2);
     const expected = [d * d, 2 * d * pa, pa * pa + 2 * d * pr, 2 * pa * pr, pr * pr];
-    pmf.probs.forEach((p, i) => expect(p).toBeCloseTo(expected[i], 15));
+    pmf.probs.forEach((p, i) => {
+      expect(p).toBeCloseTo(expected[i], 15);
+    });
   });
 });
 

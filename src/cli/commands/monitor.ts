@@ -15,13 +15,14 @@ import {
   unchartable,
 } from '../../core/monitor.js';
 import { type Calendar, periodKey, periodStart } from '../../core/period.js';
-import { type Mark, markOf, seenFold } from '../../core/seen.js';
+import { type Mark, markOf, newDetractors, seenFold } from '../../core/seen.js';
 import { countsOf, sizeOf, type Tally } from '../../core/tally.js';
 import { compareText } from '../../core/text.js';
 import { dataError, inputError, usageError } from '../../errors.js';
 import { detectComment, detectId } from '../../io/scan/mapping.js';
 import type { GroupColumn } from '../../io/scan/plan.js';
 import { readState } from '../../io/state.js';
+import { groupLabel } from '../../report/format.js';
 import type { Column, Gate, ReportTable, Row } from '../../report/model.js';
 import { isoDay } from '../accounting.js';
 import type { CommandDefinition } from '../command.js';
@@ -69,6 +70,10 @@ interface Settings {
   expectedDetractors: number | null;
   expectedNps: number | null;
   zone: string;
+  /** Which answers are read: the score and date columns, and --where. */
+  score: string;
+  date: string;
+  where: string[];
 }
 
 /** One charted day of a scope, as the state keeps it and the page draws it. */
@@ -175,9 +180,9 @@ export const monitor: CommandDefinition<MonitorFlags> = {
       .option('--comment <column>', 'the comment column (default: detected)')
       .option('--dry-run', 'report what this run would chart and alert, and leave the state file as it was')
       .option('--no-fail-on-alert', 'exit 0 even when a new alert is raised (by default a new alert exits 1)'),
-  async run({ flags, scan, lock, warn }) {
+  async run({ flags, scan, lock, warn, request }) {
     lock(flags.state);
-    const previous = readState(flags.state, FORMAT, VERSION) as MonitorState | undefined;
+    const previous = checkState(flags.state, readState(flags.state, FORMAT, VERSION));
     const by = flags.by ?? [];
     const groups: GroupColumn[] = [
       ...by.map((spec): GroupColumn => ({ role: `by:${spec}`, flag: '--by', spec })),
@@ -214,16 +219,41 @@ export const monitor: CommandDefinition<MonitorFlags> = {
       expectedDetractors: flags.expectedDetractors ?? null,
       expectedNps: flags.expectedNps ?? null,
       zone: result.zone.name,
+      score: result.inputs[0].columns.score?.name ?? '',
+      date: result.inputs[0].columns.date?.name ?? '',
+      where: request.where.map((w) => `${w.column}${w.equal ? '=' : '!='}${w.value}`),
     };
     if (previous) checkSettings(flags.state, previous.settings, settings);
-    const lastComplete = periodKey(result.boundary, DAY) - 1;
+    const mark = markOf(seen, previous?.mark ?? null, result.boundary);
+    // A day is charted once it is over at --as-of and the export holds an answer of a later day:
+    // days after an export that stopped are not charted as quiet days, and the job says it stopped.
+    const over = periodKey(result.boundary, DAY) - 1;
+    // The latest day with answers by the as-of day (the days before the last charted are not read again).
+    let answered = previous ? dayKey(previous.charted) : Number.NEGATIVE_INFINITY;
+    for (const day of byScope.get('')?.keys() ?? []) if (day <= over + 1 && day > answered) answered = day;
+    // The day of the latest answer may be only partly in the export: it waits for a later answer.
+    const lastComplete = Math.min(over, answered - 1);
+    if (previous && over < dayKey(previous.charted)) {
+      throw usageError(
+        `the day before --as-of, ${isoDay(periodStart(over, DAY))}, is before the last day charted, ${previous.charted}`,
+        'a state goes forward only: give a later --as-of, or name another --state file',
+      );
+    }
     const names = Object.fromEntries(by.map((spec) => [spec, result.inputs[0].columns[`by:${spec}`].name]));
     const inputs = result.inputs.map((i) => i.name).join(', ');
-    const inProgress = byScope.get('')?.get(lastComplete + 1);
+    const inProgress = byScope.get('')?.get(over + 1);
     const notes: string[] = [];
+    if (Number.isFinite(answered) && answered < over) {
+      const stale =
+        `The latest answer is from ${isoDay(periodStart(answered, DAY))}, ${over - answered + 1} days before ` +
+        '--as-of: it and the days after it are not charted until later answers arrive (is the export still ' +
+        'being updated?)';
+      warn(`warning: ${stale[0].toLowerCase()}${stale.slice(1)}`);
+      notes.push(stale);
+    }
     if (inProgress) {
       notes.push(
-        `${sizeOf(countsOf(inProgress))} answers of ${isoDay(periodStart(lastComplete + 1, DAY))}, a day in ` +
+        `${sizeOf(countsOf(inProgress))} answers of ${isoDay(periodStart(over + 1, DAY))}, a day in ` +
           'progress, are charted when it is over.',
       );
     }
@@ -232,7 +262,7 @@ export const monitor: CommandDefinition<MonitorFlags> = {
     const chartedNow: string[] = [];
     if (!previous) {
       state = startState(byScope, settings, names, lastComplete, flags, warn);
-      state.mark = markOf(seen, null);
+      state.mark = mark;
       notes.unshift(
         `Baseline: ${state.baseline.from} to ${state.baseline.to}; charts start with ${isoDay(
           periodStart(lastComplete + 1, DAY),
@@ -245,10 +275,7 @@ export const monitor: CommandDefinition<MonitorFlags> = {
       alerts = chartDays(state, byScope, first, lastComplete, flags);
       if (chartedNow.length > 0) state.charted = chartedNow.at(-1)!;
       if (flags.detractorAlerts && previous.mark !== null) {
-        // The fold keeps up to twice its limit between trims: the earliest MAX_DETRACTOR_ALERTS are listed.
-        const listed = [...seen.detractors]
-          .sort((a, b) => a.time - b.time || compareText(a.id, b.id))
-          .slice(0, MAX_DETRACTOR_ALERTS);
+        const listed = newDetractors(seen, result.boundary, MAX_DETRACTOR_ALERTS);
         for (const d of listed) {
           alerts.push({
             scope: 'overall',
@@ -268,7 +295,7 @@ export const monitor: CommandDefinition<MonitorFlags> = {
           );
         }
       }
-      state.mark = markOf(seen, previous.mark);
+      state.mark = mark;
       notes.unshift(
         chartedNow.length === 0
           ? `No complete day to chart since ${state.charted}: nothing changed.`
@@ -360,7 +387,7 @@ function startState(
     const daily: DayCounts[] = [];
     for (let day = from; day <= lastComplete; day++) daily.push(dayCounts(series.get(day)));
     const own = baselineOf(daily, OVERDISPERSION_ALPHA);
-    if (own.responses < flags.minN) {
+    if (own.responses < Math.max(1, flags.minN)) {
       if (key === '') {
         throw dataError(
           `the baseline holds ${own.responses} answers; --min-n asks for ${flags.minN}`,
@@ -369,11 +396,18 @@ function startState(
       }
       continue;
     }
-    const baseline = withExpectedLevel(own, settings);
+    // A level given is the whole export's target; each --by value keeps the level of its own baseline.
+    const baseline = key === '' ? withExpectedLevel(own, settings) : own;
     const why = unchartable(baseline) ?? null;
+    if (key === '' && why !== null) {
+      throw dataError(
+        `the whole export cannot be charted: ${why}`,
+        'chart a longer baseline, or give the level with --expected-detractors and --expected-nps',
+      );
+    }
     const [column, value] = key === '' ? [null, null] : key.slice(3).split(KEY_SEPARATOR);
     scopes.push({
-      scope: column === null ? 'overall' : `${names[column]}: ${value}`,
+      scope: column === null ? 'overall' : `${names[column]}: ${groupLabel(value ?? '')}`,
       column,
       value,
       baseline,
@@ -408,7 +442,8 @@ function withExpectedLevel(b: Baseline, settings: Settings): Baseline {
   const promoters = nps + detractors;
   if (promoters < 0 || promoters + detractors > 1) {
     throw usageError(
-      `an NPS of ${100 * nps} with ${100 * detractors}% detractors needs ${100 * promoters}% promoters`,
+      `an NPS of ${(100 * nps).toFixed(1)} with ${(100 * detractors).toFixed(1)}% detractors needs ` +
+        `${(100 * promoters).toFixed(1)}% promoters, which no answers can give`,
       'give a level that shares can make, or leave one of --expected-detractors and --expected-nps out',
     );
   }
@@ -465,6 +500,52 @@ function chartDays(
   return alerts;
 }
 
+/**
+ * The state as this version writes it, or an error naming the first field that is not (a state
+ * edited by hand, or cut short): never an internal error, never a run that silently does nothing.
+ */
+function checkState(file: string, state: Record<string, unknown> | undefined): MonitorState | undefined {
+  if (state === undefined) return undefined;
+  const isDay = (v: unknown) => typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v) && Number.isFinite(dayKey(v));
+  const finite = (v: unknown) => typeof v === 'number' && Number.isFinite(v);
+  const object = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
+  const fail = (field: string) =>
+    inputError(`${file} is damaged: ${field} is missing or not what this nps writes`, 'move it away to start afresh');
+  if (!isDay(state.charted)) throw fail('charted');
+  if (!object(state.settings)) throw fail('settings');
+  if (!object(state.baseline) || !isDay(state.baseline.from) || !isDay(state.baseline.to)) throw fail('baseline');
+  const mark = state.mark;
+  if (mark !== null && !(object(mark) && finite(mark.time) && Array.isArray(mark.recent))) throw fail('mark');
+  if (!Array.isArray(state.scopes)) throw fail('scopes');
+  for (const [i, scope] of state.scopes.entries()) {
+    const at = `scopes[${i}]`;
+    if (!object(scope) || typeof scope.scope !== 'string') throw fail(at);
+    const b = scope.baseline;
+    if (!object(b) || !finite(b.detractors) || !finite(b.promoters) || !finite(b.typical) || !object(b.laney))
+      throw fail(`${at}.baseline`);
+    const c = scope.charts;
+    if (
+      c !== null &&
+      !(
+        object(c) &&
+        object(c.ewmaL) &&
+        finite(c.ewmaL.detractors) &&
+        finite(c.ewmaL.nps) &&
+        object(c.z) &&
+        finite(c.z.detractors) &&
+        finite(c.z.nps) &&
+        finite(c.h) &&
+        finite(c.p1) &&
+        finite(c.s) &&
+        finite(c.lambda)
+      )
+    )
+      throw fail(`${at}.charts`);
+    if (!object(scope.quietUntil) || !Array.isArray(scope.history)) throw fail(at);
+  }
+  return state as unknown as MonitorState;
+}
+
 /** A state made with other settings would give figures of another kind: refused, naming the difference. */
 function checkSettings(file: string, was: Settings, now: Settings): void {
   for (const key of Object.keys(now) as (keyof Settings)[]) {
@@ -496,9 +577,35 @@ function methodNote(state: MonitorState): string {
     (laney.length > 0
       ? ` ${laney.length} ${laney.length === 1 ? 'scope' : 'scopes'} had days more varied than chance in the ` +
         `baseline (Pearson's test, p < ${OVERDISPERSION_ALPHA}): limits widened by Laney's σz.`
-      : '')
+      : '') +
+    offTarget(state)
   );
 }
+
+/**
+ * The charts whose limits could not give the --arl asked for (within 10%): a CUSUM tuned to a rise
+ * many standard errors of a busy day wide signals less often whatever its h; a scope of a few
+ * answers a day has run lengths that jump in steps.
+ */
+function offTarget(state: MonitorState): string {
+  const { arl } = state.settings;
+  const off = state.scopes.flatMap((s) =>
+    s.charts === null
+      ? []
+      : (['detractors', 'nps', 'cusum'] as const)
+          .filter((chart) => !(Math.abs((s.charts!.arl[chart] ?? Number.POSITIVE_INFINITY) / arl - 1) <= 0.1))
+          .map(
+            (chart) => `${s.scope} ${chart === 'cusum' ? 'CUSUM' : `${chart} EWMA`} ${runLength(s.charts!.arl[chart])}`,
+          ),
+  );
+  return off.length === 0
+    ? ''
+    : ` No limit gives an in-control run length within 10% of ${arl} days for: ${off.join('; ')}` +
+        ' (a smaller --shift suits a busy scope).';
+}
+
+const runLength = (days: number | null) =>
+  days === null || !Number.isFinite(days) ? '(it cannot signal)' : `(${Math.round(days)} days)`;
 
 const ALERT_COLUMNS: Column[] = [
   { key: 'scope', label: 'Scope', kind: 'text' },
@@ -661,6 +768,8 @@ function parseShift(value: string): number {
 
 function parsePercent(value: string): number {
   const n = Number(value.trim().replace(/%$/, ''));
-  if (value.trim() === '' || !(n >= 0 && n <= 100)) throw new InvalidArgumentError('Give a percentage, 0 to 100');
+  // 0% or 100% detractors leaves nothing to chart: no day could depart from it one way.
+  if (value.trim() === '' || !(n > 0 && n < 100))
+    throw new InvalidArgumentError('Give a percentage above 0 and below 100');
   return n;
 }

@@ -390,7 +390,11 @@ async function trendWindows(
   const step: Calendar = { unit: flags.step.unit, fiscalYearStart: flags.fiscalYearStart };
   const result = await scan({ needsDates: true }, periodFold(DAY));
   const days = result.state;
-  const span = { firstDay: minOf(days.keys()), lastDay: maxOf(days.keys()), endDay: periodKey(result.boundary, DAY) };
+  const span = {
+    firstDay: minOf(days.keys()),
+    lastDay: maxOf(days.keys()),
+    endDay: periodKey(result.boundary - 1, DAY),
+  };
   const windows = trailingWindows(days, span, width, step, flags.step.count);
   if (windows.length === 0) {
     const covered = Math.min(span.lastDay, span.endDay) - span.firstDay + 1;
