@@ -190,12 +190,13 @@ describe('the charts say what the tables say', () => {
 });
 
 describe('the monitor page', () => {
-  it('has a control chart per chart and scope, and rings the one day out: chat on 2026-10-07', async () => {
+  it('has a control chart per chart and scope, and rings the days out of their limit as JSON lists them', async () => {
     const page = visits.get('monitor')!.page;
     const titles = await page.$$eval('figure svg > title', (nodes) => nodes.map((n) => n.textContent ?? ''));
     const scopes = ['overall', 'channel: chat', 'channel: email', 'channel: phone'];
+    const charts = ['Detractor share, EWMA (%)', 'NPS, EWMA', 'Detractors, CUSUM (nats)'];
     expect(titles).toEqual(
-      ['Detractor share, EWMA (%)', 'NPS, EWMA', 'Detractors, CUSUM (nats)'].flatMap((chart) =>
+      charts.flatMap((chart) =>
         scopes.map(
           (scope) =>
             `${chart}: ${chart} by Day; the dashed line is its limit, and points beyond it are ringed, ` +
@@ -206,9 +207,20 @@ describe('the monitor page', () => {
     const ringed = await page.$$eval('figure svg', (svgs) =>
       svgs.map((svg) => svg.querySelectorAll('g[aria-label="dot"] circle').length),
     );
-    expect(ringed).toEqual([0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
-    const desc = await page.locator('figure svg').nth(1).locator(':scope > desc').textContent();
-    expect(desc).toContain('2026-10-07 25.4 (limit 25.4, out)');
+    const run = JSON.parse(nps([...PAGES.monitor, '--format', 'json']));
+    type Day = { scope: string; out: boolean };
+    const out = ['detractors_chart', 'nps_chart', 'cusum_chart'].flatMap((table) =>
+      scopes.map((scope) => (run[table] as Day[]).filter((d) => d.scope === scope && d.out).length),
+    );
+    expect(ringed).toEqual(out);
+    // The alert of that run: chat's NPS fell below its limit on 5 October.
+    expect(out[scopes.length + 1]).toBeGreaterThan(0);
+    const desc = await page
+      .locator('figure svg')
+      .nth(scopes.length + 1)
+      .locator(':scope > desc')
+      .textContent();
+    expect(desc).toMatch(/2026-10-05 [\d.]+ \(limit [\d.]+, out\)/);
   });
 });
 
