@@ -1,4 +1,4 @@
-import { normalCdf } from './normal.js';
+import { maxOf, minOf } from './extent.js';
 
 /*
  * Control charts of a daily stream of answers, each one-sided: they watch for things getting worse.
@@ -62,43 +62,28 @@ export function binomialPmf(n: number, p: number): { from: number; probs: number
   return { from: mode - down.length, probs: probs.map((v) => v / total) };
 }
 
-/** Daily volumes past this make a day's mean of −1/0/+1 normal enough to be taken as such. */
-const EXACT_UP_TO = 1000;
-
 /**
- * The sum of n answers of −1 (detractor), 0 or +1 (promoter): P(s) for s = from, from + 1, ...;
- * exact by convolution up to EXACT_UP_TO answers, then the normal with its mean and variance,
- * cut at unit steps.
+ * The sum of n answers of −1 (detractor), 0 or +1 (promoter): P(s) for s = from, from + 1, ...,
+ * exact: over the detractors' count d (binomial), the promoters among the other n − d (binomial
+ * at their share of non-detractors), each where it holds any mass.
  */
 export function npsSumPmf(n: number, detractors: number, promoters: number): { from: number; probs: number[] } {
-  const passives = 1 - detractors - promoters;
-  if (n > EXACT_UP_TO) {
-    const mean = n * (promoters - detractors);
-    const sd = Math.sqrt(n * (promoters + detractors - (promoters - detractors) ** 2));
-    const from = Math.max(-n, Math.floor(mean - 9 * sd));
-    const to = Math.min(n, Math.ceil(mean + 9 * sd));
-    const probs: number[] = [];
-    for (let s = from; s <= to; s++) probs.push(normalCdf((s + 0.5 - mean) / sd) - normalCdf((s - 0.5 - mean) / sd));
-    return { from, probs };
-  }
-  let probs = [1];
-  for (let i = 0; i < n; i++) {
-    const next = new Array<number>(probs.length + 2).fill(0);
-    for (let s = 0; s < probs.length; s++) {
-      next[s] += probs[s] * detractors;
-      next[s + 1] += probs[s] * passives;
-      next[s + 2] += probs[s] * promoters;
+  const d = binomialPmf(n, detractors);
+  const given = detractors < 1 ? promoters / (1 - detractors) : 0;
+  const sums = new Map<number, number>();
+  for (let i = 0; i < d.probs.length; i++) {
+    const count = d.from + i;
+    const p = binomialPmf(n - count, Math.min(1, given));
+    for (let k = 0; k < p.probs.length; k++) {
+      const sum = p.from + k - count;
+      sums.set(sum, (sums.get(sum) ?? 0) + d.probs[i] * p.probs[k]);
     }
-    probs = next;
   }
-  // Sums of negligible chance are left out, as of the binomial.
-  let first = 0;
-  while (probs[first] < NEGLIGIBLE) first++;
-  let last = probs.length - 1;
-  while (probs[last] < NEGLIGIBLE) last--;
-  const kept = probs.slice(first, last + 1);
-  const total = kept.reduce((a, b) => a + b, 0);
-  return { from: -n + first, probs: kept.map((p) => p / total) };
+  const from = minOf(sums.keys());
+  const to = maxOf(sums.keys());
+  const probs: number[] = [];
+  for (let s = from; s <= to; s++) probs.push(sums.get(s) ?? 0);
+  return { from, probs };
 }
 
 /**
@@ -132,6 +117,32 @@ export function dayMixture(volumes: readonly number[], inputsAt: (n: number) => 
       probs.push(day.probs[i] * share);
     }
     start = end;
+  }
+  return binned({ values, probs });
+}
+
+/**
+ * Values closer than BIN pooled at their mean, weighted by chance: a busy scope's days hold
+ * thousands of values a chain would step through one by one, while its cells are coarser.
+ */
+const BIN = 0.005;
+function binned(inputs: DayInputs): DayInputs {
+  const order = inputs.values.map((_, i) => i).sort((a, b) => inputs.values[a] - inputs.values[b]);
+  const values: number[] = [];
+  const probs: number[] = [];
+  let start = Number.NaN;
+  for (const i of order) {
+    const v = inputs.values[i];
+    const p = inputs.probs[i];
+    const last = probs.length - 1;
+    if (last >= 0 && !Number.isNaN(v) && v - start < BIN) {
+      values[last] = (values[last] * probs[last] + v * p) / (probs[last] + p);
+      probs[last] += p;
+    } else {
+      values.push(v);
+      probs.push(p);
+      start = v;
+    }
   }
   return { values, probs };
 }
