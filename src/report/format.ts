@@ -122,7 +122,7 @@ export function formatPlain(cell: Cell, kind: Kind, style: NumberStyle): string 
 }
 
 /** Right-aligned columns: everything numeric. */
-export const isNumeric = (kind: Kind): boolean => kind !== 'text' && kind !== 'bar';
+export const isNumeric = (kind: Kind): boolean => kind !== 'text' && kind !== 'bar' && kind !== 'date';
 
 /** A confidence level as people read it: 0.95 -> "95%", 0.975 -> "97.5%". */
 export const confidenceLabel = (confidence: number): string => `${+(confidence * 100).toFixed(4)}%`;

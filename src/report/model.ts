@@ -6,6 +6,7 @@
 /** How a value is displayed: the one formatter (format.ts) knows each kind. */
 export type Kind =
   | 'text' // free text from the data or the tool
+  | 'date' // a day, YYYY-MM-DD: text everywhere, a date in a workbook
   | 'count' // a whole number of responses
   | 'nps' // a score in points, -100..100, shown signed
   | 'pct' // a percentage, 0..100

@@ -1,3 +1,4 @@
+import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import writeXlsxFile, { type Sheet, type Cell as XlsxCell } from 'write-excel-file/node';
 import { dataError } from '../errors.js';
 import { type Column, forMachines, type Kind, type Report, type Row } from './model.js';
@@ -24,7 +25,8 @@ const NUMBER_FORMAT: Partial<Record<Kind, string>> = {
   count: '0',
   nps: '+0.0;-0.0;0.0',
   pct: '0.0%',
-  p: '0.0000',
+  // Four places, and small values in scientific notation: 2.1e-5 is not 0.0000.
+  p: '[<0.001]0.0E+00;0.0000',
   stat: '0.00',
   number: 'General',
 };
@@ -49,9 +51,44 @@ export async function renderXlsx(report: Report, _options: RenderOptions): Promi
     }
     sheets.push(sheetOf(names.next(table.name), columns, rows));
   }
+  const tables = sheets.length;
   sheets.push(keyValueSheet(names.next('Rows'), accountingRows(report.meta.rows)));
   sheets.push(keyValueSheet(names.next('About'), aboutRows(report)));
-  return withFixedTimes(await writeXlsxFile(sheets).toBuffer());
+  return withFixedTimes(withPrintSetup(await writeXlsxFile(sheets).toBuffer(), tables));
+}
+
+/**
+ * Every table's sheet set up to print: landscape, one page wide (as many long as it takes), its
+ * header row repeated on each page. The writer has no options for these, so they are written into
+ * its XML: a `fitToPage` sheet property and a page setup in each sheet, and the print titles as
+ * defined names of the workbook.
+ */
+function withPrintSetup(zip: Buffer, tables: number): Buffer {
+  const files = unzipSync(zip);
+  const titles: string[] = [];
+  const workbook = strFromU8(files['xl/workbook.xml']);
+  const names = [...workbook.matchAll(/<sheet [^>]*name="([^"]*)"/g)].map((m) => m[1]);
+  for (let i = 0; i < tables; i++) {
+    const path = `xl/worksheets/sheet${i + 1}.xml`;
+    const xml = strFromU8(files[path]);
+    files[path] = strToU8(
+      xml
+        .replace(/(<worksheet\b[^>]*>)/, '$1<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>')
+        .replace(
+          '</worksheet>',
+          '<pageMargins left="0.5" right="0.5" top="0.6" bottom="0.6" header="0.3" footer="0.3"/>' +
+            '<pageSetup orientation="landscape" fitToWidth="1" fitToHeight="0"/></worksheet>',
+        ),
+    );
+    // The sheet name as written (XML-escaped), quoted for a formula: a quote inside is doubled.
+    titles.push(
+      `<definedName name="_xlnm.Print_Titles" localSheetId="${i}">'${names[i].replaceAll("'", "''")}'!$1:$1</definedName>`,
+    );
+  }
+  files['xl/workbook.xml'] = strToU8(
+    workbook.replace('<definedNames/>', `<definedNames>${titles.join('')}</definedNames>`),
+  );
+  return Buffer.from(zipSync(files, { level: 6 }));
 }
 
 /**
@@ -93,6 +130,9 @@ function sheetOf(name: string, columns: readonly Column[], rows: readonly Row[])
  */
 function cellsOf(value: Row[string], kind: Kind): XlsxCell[] {
   if (value === null || (typeof value === 'number' && !Number.isFinite(value))) return [null];
+  // A day as a date, so that the sheet sorts and filters by it (the period's label stays beside it).
+  if (kind === 'date' && typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value))
+    return [{ value: new Date(`${value}T00:00:00Z`), type: Date, format: 'yyyy-mm-dd' }];
   if (typeof value === 'number')
     return [{ value: kind === 'pct' ? value / 100 : value, type: Number, format: NUMBER_FORMAT[kind] ?? 'General' }];
   if (typeof value === 'boolean') return [{ value, type: Boolean }];

@@ -144,6 +144,29 @@ describe('--format xlsx and -o FILE.xlsx', () => {
       if (name.startsWith('xl/worksheets/')) expect(strFromU8(bytes)).not.toMatch(/<f[ >]/);
   });
 
+  it('prints each table one page wide with its header on every page, and keeps days as dates', async () => {
+    const run = await nps('trend', 'fixtures/contact-centre.csv', '--period', 'month', '-o', path('trend.xlsx'));
+    expect(run.exit, run.stderr).toBe(0);
+    const { unzipSync, strFromU8 } = await import('fflate');
+    const files = unzipSync(readFileSync(path('trend.xlsx')));
+    const sheet = strFromU8(files['xl/worksheets/sheet1.xml']);
+    expect(sheet).toMatch(
+      /^<\?xml[^>]*\?><worksheet [^>]*><sheetPr><pageSetUpPr fitToPage="1"\/><\/sheetPr><sheetViews>/,
+    );
+    expect(sheet).toMatch(/<pageSetup orientation="landscape" fitToWidth="1" fitToHeight="0"\/><\/worksheet>$/);
+    // The Rows and About sheets are lists, not tables to print.
+    expect(strFromU8(files['xl/worksheets/sheet2.xml'])).not.toContain('pageSetup');
+    expect(strFromU8(files['xl/workbook.xml'])).toContain(
+      `<definedNames><definedName name="_xlnm.Print_Titles" localSheetId="0">'periods'!$1:$1</definedName></definedNames>`,
+    );
+    const [periods] = await readXlsxFile(path('trend.xlsx'));
+    const [header, first] = periods.data;
+    expect(header.slice(0, 3)).toEqual(['period', 'period_start', 'period_end']);
+    expect(first.slice(0, 3)).toEqual(['2023-01', new Date('2023-01-01T00:00:00Z'), new Date('2023-01-31T00:00:00Z')]);
+    // p-values below 0.001 in scientific notation, not as 0.0000.
+    expect(strFromU8(files['xl/styles.xml'])).toContain('formatCode="[&lt;0.001]0.0E+00;0.0000"');
+  });
+
   it('is not written to a terminal', async () => {
     const io = fakeIo({ stdoutIsTTY: true });
     expect(await main(['report', 'fixtures/basic.csv', '--format', 'xlsx'], io)).toBe(2);

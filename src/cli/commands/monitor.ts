@@ -610,7 +610,7 @@ const runLength = (days: number | null) =>
 const ALERT_COLUMNS: Column[] = [
   { key: 'scope', label: 'Scope', kind: 'text' },
   { key: 'chart', label: 'Chart', kind: 'text' },
-  { key: 'day', label: 'Day', kind: 'text' },
+  { key: 'day', label: 'Day', kind: 'date' },
   // Four places: a value just past its limit must not print as equal to it.
   { key: 'value', label: 'Value', kind: 'number' },
   { key: 'limit', label: 'Limit', kind: 'number' },
@@ -672,7 +672,7 @@ function scopeTable(state: MonitorState): ReportTable {
       { key: 'baseline_n', label: 'Baseline n', kind: 'count' },
       { key: 'baseline_detractors_pct', label: 'In control: detractors', kind: 'pct' },
       { key: 'baseline_nps', label: 'NPS', kind: 'nps' },
-      { key: 'day', label: 'Latest day', kind: 'text' },
+      { key: 'day', label: 'Latest day', kind: 'date' },
       { key: 'n', label: 'n', kind: 'count' },
       { key: 'ewma_detractors_pct', label: 'Detractors EWMA', kind: 'pct' },
       { key: 'ewma_detractors_limit_pct', label: 'limit', kind: 'pct' },
@@ -717,7 +717,7 @@ function chartTables(state: MonitorState, fresh: ReadonlySet<string>): ReportTab
     audience: 'page' as const,
     columns: [
       { key: 'scope', label: 'Scope', kind: 'text' },
-      { key: 'day', label: 'Day', kind: 'text' },
+      { key: 'day', label: 'Day', kind: 'date' },
       { key: 'n', label: 'n', kind: 'count' },
       { key: 'observed', label: 'The day', kind: 'stat' },
       { key: 'value', label: title, kind: 'stat' },

@@ -426,8 +426,8 @@ async function trendWindows(
         name: 'windows',
         columns: [
           { key: 'period', label: 'Ending', kind: 'text' },
-          { key: 'window_start', label: 'From', kind: 'text' },
-          { key: 'window_end', label: 'To', kind: 'text' },
+          { key: 'window_start', label: 'From', kind: 'date' },
+          { key: 'window_end', label: 'To', kind: 'date' },
           ...npsColumns({ shares: 'both' }),
           { key: 'margin_below', label: 'Margin below', kind: 'nps', audience: 'machine' },
           { key: 'margin_above', label: 'Margin above', kind: 'nps', audience: 'machine' },
@@ -465,8 +465,8 @@ function parseStep(value: string): { count: number; unit: PeriodUnit } {
 
 const COLUMNS: Column[] = [
   { key: 'period', label: 'Period', kind: 'text' },
-  { key: 'period_start', label: 'Start', kind: 'text', audience: 'machine' },
-  { key: 'period_end', label: 'End', kind: 'text', audience: 'machine' },
+  { key: 'period_start', label: 'Start', kind: 'date', audience: 'machine' },
+  { key: 'period_end', label: 'End', kind: 'date', audience: 'machine' },
   ...npsColumns({ shares: 'both' }),
   { key: 'promoters', label: 'Promoters', kind: 'count', audience: 'machine' },
   { key: 'passives', label: 'Passives', kind: 'count', audience: 'machine' },
