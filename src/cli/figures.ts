@@ -138,8 +138,9 @@ export function differenceCells(
 export const SIGNIFICANT: ToneField = { field: 'significant', up: 'above', down: 'below' };
 
 /**
- * The NPS columns as a forest plot on the -100..100 scale: one point and interval per row named by
- * `label` (a single record has none), significant rows coloured unless `extra` says otherwise.
+ * The NPS columns as a forest plot: one point and interval per row named by `label` (a single
+ * record has none), significant rows coloured unless `extra` says otherwise. The axis fits the
+ * intervals, 0 and the reference kept in view: differences of a few points show as such.
  */
 export const npsForest = (
   label: string | undefined,
@@ -150,7 +151,6 @@ export const npsForest = (
   value: 'nps',
   low: 'nps_lower',
   high: 'nps_upper',
-  domain: [-100, 100],
   tone: SIGNIFICANT,
   ...extra,
 });

@@ -77,9 +77,10 @@ function draw(
         Plot.plot({
           ...common,
           ariaDescription: description,
-          height: 36 + 18 * data.length,
+          height: 46 + 18 * data.length,
           marginLeft: width < 640 ? 130 : 150,
-          x: { domain: [...extent], label: label(chart.y), grid: true },
+          marginBottom: 40,
+          x: { domain: [...extent], label: label(chart.y), labelAnchor: 'center', grid: true },
           y: { domain: data.map((d) => d.key), label: null, tickFormat: beforeKey },
           marks: [Plot.barX(data, { x: 'y', y: 'key', fill: 'fill' }), Plot.ruleX([0], { stroke: INK })],
         }),
@@ -127,9 +128,10 @@ function draw(
                 `${Number.isFinite(d.marker) ? `, ${round(d.marker)}` : ''}`,
             )
             .join('; ')}.`,
-        height: 40 + 22 * data.length,
+        height: 50 + 22 * data.length,
         marginLeft: chart.label ? 150 : 20,
-        x: { domain: [...extent], label: label(chart.value), grid: true },
+        marginBottom: 40,
+        x: { domain: [...extent], label: label(chart.value), labelAnchor: 'center', grid: true },
         y: { domain: data.map((d) => d.key), label: null, tickFormat: beforeKey, axis: chart.label ? 'left' : null },
         marks: [
           ...(chart.reference !== undefined
@@ -163,8 +165,10 @@ function draw(
       .filter((d) => Number.isFinite(d.value));
     if (data.length === 0) return '';
     const out = data.filter((d) => d.out);
-    // Days are many: every seventh is labelled.
-    const ticks = data.map((d) => d.x).filter((_, i) => i % 7 === 0);
+    const ticks = thinnedTicks(
+      data.map((d) => d.x),
+      width - 56 - 20,
+    );
     return titled(
       Plot.plot({
         ...common,
@@ -172,9 +176,9 @@ function draw(
           `${label(chart.value)} by ${label(chart.x)}, with its limit as a dashed line: ` +
           `${data.map((d) => `${d.x} ${round(d.value)} (limit ${round(d.limit)}${d.out ? ', out' : ''})`).join('; ')}.`,
         height: 220,
-        marginBottom: 64,
+        marginBottom: 40,
         marginLeft: 56,
-        x: { type: 'point', domain: data.map((d) => d.x), label: label(chart.x), ticks, tickRotate: -45 },
+        x: { type: 'point', domain: data.map((d) => d.x), label: label(chart.x), labelAnchor: 'center', ticks },
         y: { label: label(chart.value), grid: true, domain: [...extent] },
         marks: [
           Plot.lineY(data, { x: 'x', y: 'limit', stroke: TONES.down, strokeDasharray: '4,3' }),
@@ -196,7 +200,8 @@ function draw(
     .filter((d) => Number.isFinite(d.value));
   if (data.length === 0) return '';
   const domain = data.map((d) => d.x);
-  const crowded = domain.length * 64 > width;
+  const ticks = thinnedTicks(domain, width - 48 - 20 - 2 * 24);
+  const crowded = ticks.length < domain.length;
   const changes = data.filter((d) => d.tone !== 'flat');
   const counted = data.filter((d) => Number.isFinite(d.n) && Number.isFinite(d.low));
   return titled(
@@ -212,8 +217,8 @@ function draw(
           )
           .join('; ')}.`,
       height: 260,
-      marginBottom: crowded ? 64 : 40,
-      x: { type: 'point', domain, label: label(chart.x), tickRotate: crowded ? -45 : 0, inset: 24 },
+      marginBottom: 40,
+      x: { type: 'point', domain, ticks, label: label(chart.x), labelAnchor: 'center', inset: 24 },
       y: { label: label(chart.value), grid: true, domain: [...extent] },
       marks: [
         Plot.areaY(data, { x: 'x', y1: 'low', y2: 'high', fill: TONES.up, fillOpacity: 0.15 }),
@@ -238,6 +243,20 @@ function draw(
       ],
     }),
   );
+}
+
+/**
+ * The labels of a point axis that fit side by side, counted back from the last (the latest period
+ * is always labelled): every k-th, k the fewest that keeps a label's width apart.
+ */
+export function thinnedTicks(domain: readonly string[], plotWidth: number, fontSize = 12): string[] {
+  if (domain.length < 2) return [...domain];
+  const longest = domain.reduce((most, d) => Math.max(most, d.length), 0);
+  // Digits and capitals of the system font are about 0.65 em wide; 8 px keep labels apart.
+  const labelWidth = 0.65 * fontSize * longest + 8;
+  const spacing = plotWidth / (domain.length - 1);
+  const every = Math.max(1, Math.ceil(labelWidth / spacing));
+  return domain.filter((_, i) => (domain.length - 1 - i) % every === 0);
 }
 
 /**
@@ -278,6 +297,8 @@ function extentOf(rows: readonly Row[], chart: Chart): Extent | undefined {
     )
     .filter(Number.isFinite);
   if (chart.kind === 'intervals' && chart.reference !== undefined) values.push(chart.reference);
+  // A forest plot fitted to its intervals keeps 0 in view: which side of it a group lies on is the news.
+  if (chart.kind === 'intervals') values.push(0);
   if (values.length === 0) return undefined;
   let low = Infinity;
   let high = -Infinity;

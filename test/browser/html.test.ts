@@ -138,7 +138,7 @@ describe.each(Object.keys(PAGES) as PageName[])('the %s page in Chromium', (name
 });
 
 describe('the charts say what the tables say', () => {
-  it('report: one bar per score, and the NPS point at +27.0 on the −100..+100 axis', async () => {
+  it('report: one bar per score, and the NPS point at +27.0 on an axis with 0 in view', async () => {
     const page = visits.get('report')!.page;
     const titles = await page.$$eval('figure svg > title', (nodes) => nodes.map((n) => n.textContent));
     expect(titles).toEqual(['NPS with its interval; the dashed line is 0.0.', 'Count by Score.']);
@@ -166,6 +166,15 @@ describe('the charts say what the tables say', () => {
     expect(ranked.length).toBeGreaterThan(1);
     const points = await dotPositions(page, 0);
     expect(points.map((p) => p.label)).toEqual(ranked.map((s) => s.name));
+    // The axis is fitted to the intervals, 0 kept in view, not the whole -100..+100.
+    const ticks = await page
+      .locator('figure svg')
+      .first()
+      .locator('g[aria-label="x-axis tick label"] text')
+      .allTextContents();
+    const values = ticks.map((t) => Number(t.replace('−', '-')));
+    expect(Math.min(...values)).toBeLessThanOrEqual(0);
+    expect(Math.max(...values) - Math.min(...values)).toBeLessThan(200);
     points.forEach((p, i) => {
       expect(Math.abs(p.value - ranked[i].nps), `${p.label}`).toBeLessThan(0.5);
     });
@@ -262,3 +271,51 @@ async function dotPositions(page: Page, chartIndex: number): Promise<{ label: st
       });
     });
 }
+
+/** Pages as a manager opens them, on a phone and a laptop. */
+const LAYOUTS = {
+  report: ['report', FIXTURE],
+  'trend by month': ['trend', FIXTURE, '--period', 'month'],
+  'trend by channel': ['trend', FIXTURE, '--by', 'channel'],
+  agents: ['agents', FIXTURE],
+  summary: ['summary', FIXTURE],
+} as const;
+
+describe.each([390, 1280])('at %i px wide', (width) => {
+  it.each(Object.entries(LAYOUTS))(
+    '%s: nothing wider than the screen outside a table box, and no two tick labels overlap',
+    async (name, args) => {
+      const file = join(OUT, `layout-${name.replaceAll(' ', '-')}-${width}.html`);
+      nps([...args, '-o', file]);
+      const page = await browser.newPage({ viewport: { width, height: 900 } });
+      page.setDefaultTimeout(CHILD_TIMEOUT_MS);
+      await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
+      await page.screenshot({ path: file.replace(/\.html$/, '.png'), fullPage: true });
+      const layout = await page.evaluate(() => {
+        const overflowing = [...document.querySelectorAll('body *')]
+          .filter((element) => !element.closest('.scroll'))
+          .filter((element) => element.getBoundingClientRect().right > window.innerWidth + 1)
+          .map((element) => `${element.tagName.toLowerCase()}.${element.className}`);
+        const overlaps: string[] = [];
+        for (const svg of document.querySelectorAll('figure svg')) {
+          for (const axis of svg.querySelectorAll('g[aria-label$="tick label"]')) {
+            const boxes = [...axis.querySelectorAll('text')].map((t) => ({
+              text: t.textContent ?? '',
+              box: t.getBoundingClientRect(),
+            }));
+            for (let i = 1; i < boxes.length; i++) {
+              const [a, b] = [boxes[i - 1].box, boxes[i].box];
+              const apart = a.right <= b.left || b.right <= a.left || a.bottom <= b.top || b.bottom <= a.top;
+              if (!apart) overlaps.push(`${boxes[i - 1].text} / ${boxes[i].text}`);
+            }
+          }
+        }
+        return { overflowing, overlaps, scrollWidth: document.documentElement.scrollWidth };
+      });
+      await page.close();
+      expect(layout.overflowing).toEqual([]);
+      expect(layout.scrollWidth).toBeLessThanOrEqual(width);
+      expect(layout.overlaps).toEqual([]);
+    },
+  );
+});
