@@ -291,10 +291,12 @@ describe.each([390, 1280])('at %i px wide', (width) => {
       page.setDefaultTimeout(CHILD_TIMEOUT_MS);
       await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
       await page.screenshot({ path: file.replace(/\.html$/, '.png'), fullPage: true });
-      const layout = await page.evaluate(() => {
+      const layout = await page.$eval('html', (root) => {
+        const document = root.ownerDocument;
+        const innerWidth = document.defaultView?.innerWidth ?? 0;
         const overflowing = [...document.querySelectorAll('body *')]
           .filter((element) => !element.closest('.scroll'))
-          .filter((element) => element.getBoundingClientRect().right > window.innerWidth + 1)
+          .filter((element) => element.getBoundingClientRect().right > innerWidth + 1)
           .map((element) => `${element.tagName.toLowerCase()}.${element.className}`);
         const overlaps: string[] = [];
         for (const svg of document.querySelectorAll('figure svg')) {
@@ -310,7 +312,7 @@ describe.each([390, 1280])('at %i px wide', (width) => {
             }
           }
         }
-        return { overflowing, overlaps, scrollWidth: document.documentElement.scrollWidth };
+        return { overflowing, overlaps, scrollWidth: root.scrollWidth };
       });
       await page.close();
       expect(layout.overflowing).toEqual([]);
