@@ -224,14 +224,20 @@ function draw(
         Plot.areaY(data, { x: 'x', y1: 'low', y2: 'high', fill: TONES.up, fillOpacity: 0.15 }),
         Plot.lineY(data, { x: 'x', y: 'value', stroke: TONES.up, strokeWidth: 2 }),
         Plot.dot(data, { x: 'x', y: 'value', fill: TONES.up, r: 3 }),
-        Plot.text(changes, {
-          x: 'x',
-          y: 'high',
-          text: (d: { tone: Tone }) => (d.tone === 'up' ? '▲' : '▼'),
-          fill: (d: { tone: Tone }) => TONES[d.tone],
-          dy: -9,
-          fontSize: 13,
-        }),
+        // At the point each change describes: ▲ just above it, ▼ just below.
+        ...(['up', 'down'] as const).map((tone) =>
+          Plot.text(
+            changes.filter((d) => d.tone === tone),
+            {
+              x: 'x',
+              y: 'value',
+              text: () => (tone === 'up' ? '▲' : '▼'),
+              fill: TONES[tone],
+              dy: tone === 'up' ? -11 : 11,
+              fontSize: 13,
+            },
+          ),
+        ),
         Plot.text(counted, {
           x: 'x',
           y: 'low',

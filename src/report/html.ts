@@ -68,6 +68,21 @@ const ENTITIES: Readonly<Record<string, string>> = {
 /** Text from the data or the tool as HTML text: one line, no controls, invisibles shown, markup escaped. */
 export const escapeHtml = (text: string): string => forTerminal(text).replace(/[&<>"']/g, (ch) => ENTITIES[ch]);
 
+/**
+ * The title as a page shows it: each input by its file's name, so that a long path does not push a
+ * phone's page sideways (the whole path is in "How this report was made").
+ */
+function pageTitle(report: Report): string {
+  const inputs = (report.meta.inputs ?? []) as readonly { file?: unknown }[];
+  let title = report.title;
+  for (const { file } of inputs) {
+    if (typeof file !== 'string') continue;
+    const name = file.split(/[\\/]/).pop();
+    if (name && name !== file) title = title.replaceAll(file, name);
+  }
+  return title;
+}
+
 export function renderHtml(report: Report, options: RenderOptions): string {
   const sections: string[] = [];
   for (const table of report.tables.filter((t) => forPage(t.audience))) sections.push(section(table, options));
@@ -87,12 +102,12 @@ export function renderHtml(report: Report, options: RenderOptions): string {
     '<head>',
     '<meta charset="utf-8">',
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<title>${escapeHtml(report.title)}</title>`,
+    `<title>${escapeHtml(pageTitle(report))}</title>`,
     `<style>${CSS}</style>`,
     '</head>',
     '<body>',
     '<main>',
-    `<h1>${escapeHtml(report.title)}</h1>`,
+    `<h1>${escapeHtml(pageTitle(report))}</h1>`,
     ...sections,
     ...gates,
     notes,

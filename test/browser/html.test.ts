@@ -272,6 +272,36 @@ async function dotPositions(page: Page, chartIndex: number): Promise<{ label: st
     });
 }
 
+describe('the trend page marks', () => {
+  it('each significant change at its point: ▼ just below the week that fell', async () => {
+    const file = join(OUT, 'trend-weekly-drop.html');
+    nps(['trend', 'fixtures/weekly-drop.csv', '--period', 'week', '--as-of', '2024-11-25', '-o', file]);
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    page.setDefaultTimeout(CHILD_TIMEOUT_MS);
+    await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
+    const marks = await page.$eval('figure svg', (svg) => {
+      const centre = (e: typeof svg) => {
+        const box = e.getBoundingClientRect();
+        return { x: box.left + box.width / 2, y: box.top + box.height / 2 };
+      };
+      const dots = [...svg.querySelectorAll('g[aria-label="dot"] circle')].map(centre);
+      return [...svg.querySelectorAll('g[aria-label="text"] text')]
+        .filter((t) => t.textContent === '▲' || t.textContent === '▼')
+        .map((t) => {
+          const at = centre(t);
+          const dot = dots.reduce((best, d) => (Math.abs(d.x - at.x) < Math.abs(best.x - at.x) ? d : best));
+          return { mark: t.textContent, dx: at.x - dot.x, dy: at.y - dot.y };
+        });
+    });
+    await page.close();
+    expect(marks.length).toBe(1);
+    expect(marks[0].mark).toBe('▼');
+    expect(Math.abs(marks[0].dx)).toBeLessThan(2);
+    expect(marks[0].dy).toBeGreaterThan(0);
+    expect(marks[0].dy).toBeLessThan(18);
+  });
+});
+
 /** Pages as a manager opens them, on a phone and a laptop. */
 const LAYOUTS = {
   report: ['report', FIXTURE],
