@@ -1,5 +1,5 @@
 import { chartSvg, MAX_CHART_ROWS } from './charts.js';
-import { formatForHumans, isNumeric } from './format.js';
+import { confidenceLabel, formatForHumans, isNumeric } from './format.js';
 import {
   type Chart,
   type Column,
@@ -34,12 +34,18 @@ body { margin: 0; font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, 
 main { max-width: 1100px; margin: 0 auto; padding: 24px 16px 48px; }
 h1 { font-size: 1.5rem; margin: 0 0 16px; }
 h2 { font-size: 1.1rem; margin: 28px 0 8px; }
+.headline { margin: 0; font-size: 1.1rem; color: var(--muted); }
+.headline .figure { font-size: 2.6rem; font-weight: 700; color: var(--ink); font-variant-numeric: tabular-nums; }
+.headline-detail { margin: 0 0 8px; color: var(--muted); }
 .scroll { overflow-x: auto; }
 table { border-collapse: collapse; font-variant-numeric: tabular-nums; }
 th, td { padding: 4px 10px; border-bottom: 1px solid var(--rule); text-align: left; vertical-align: top; }
 th { font-weight: 600; border-bottom: 2px solid var(--ink); }
 td.num, th.num { text-align: right; white-space: nowrap; }
+tbody tr { background: #fff; }
 tbody tr:nth-child(even) { background: var(--band); }
+.scroll th:first-child, .scroll td:first-child { position: sticky; left: 0; background: inherit; white-space: nowrap; }
+thead tr { background: #fff; }
 table.record th { border-bottom: 1px solid var(--rule); font-weight: 500; color: var(--muted); }
 .more, .notes { color: var(--muted); }
 .gate { font-weight: 600; }
@@ -54,6 +60,7 @@ figcaption { color: var(--muted); font-size: 13px; }
 details { margin-top: 32px; color: var(--muted); }
 pre { white-space: pre-wrap; word-break: break-word; font-size: 12px; }
 @media print { main { max-width: none; padding: 0; } .scroll { overflow: visible; } ` +
+  `.scroll th:first-child, .scroll td:first-child { position: static; } figure { break-inside: avoid; } ` +
   `details { display: none; } tr { break-inside: avoid; } }
 `;
 
@@ -67,6 +74,28 @@ const ENTITIES: Readonly<Record<string, string>> = {
 
 /** Text from the data or the tool as HTML text: one line, no controls, invisibles shown, markup escaped. */
 export const escapeHtml = (text: string): string => forTerminal(text).replace(/[&<>"']/g, (ch) => ENTITIES[ch]);
+
+/** The headline figure in large type, then its interval, n and change in a line below. */
+function headline(report: Report, options: RenderOptions): string {
+  const h = report.headline;
+  if (!h || !Number.isFinite(h.nps)) return '';
+  const nps = (value: number) => formatForHumans(value, 'nps', options);
+  const details = [
+    h.interval && h.confidence !== undefined
+      ? `${confidenceLabel(h.confidence)} interval ${formatForHumans([...h.interval], 'range', options)}`
+      : undefined,
+    h.n !== undefined ? `n = ${h.n}` : undefined,
+    h.change && Number.isFinite(h.change.points)
+      ? `${nps(h.change.points)} against ${h.change.against}` +
+        `${h.change.significant ? ' (significant)' : ' (within chance)'}`
+      : undefined,
+  ].filter((d): d is string => d !== undefined);
+  return (
+    `<p class="headline"><span class="label">${escapeHtml(h.label)}</span> ` +
+    `<span class="figure">${escapeHtml(nps(h.nps))}</span></p>` +
+    (details.length > 0 ? `<p class="headline-detail">${escapeHtml(details.join(' · '))}</p>` : '')
+  );
+}
 
 /**
  * The title as a page shows it: each input by its file's name, so that a long path does not push a
@@ -108,6 +137,7 @@ export function renderHtml(report: Report, options: RenderOptions): string {
     '<body>',
     '<main>',
     `<h1>${escapeHtml(pageTitle(report))}</h1>`,
+    headline(report, options),
     ...sections,
     ...gates,
     notes,

@@ -157,9 +157,25 @@ export interface Gate {
   readonly subject: string;
 }
 
+/**
+ * The figure that answers a command's question, for the top of a page: a score in points with its
+ * interval and n, and its change from the period before where there is one.
+ */
+export interface Headline {
+  readonly label: string;
+  readonly nps: number;
+  readonly interval?: readonly [number, number];
+  readonly confidence?: number;
+  readonly n?: number;
+  /** In points, against `against`; `significant`: the change's verdict (above, below, or ''). */
+  readonly change?: { readonly points: number; readonly against: string; readonly significant: string };
+}
+
 export interface Report {
   readonly command: string;
   readonly title: string;
+  /** The page's headline (HTML shows it first, large). */
+  readonly headline?: Headline;
   /** The first table meant for machines is the one CSV output carries. */
   readonly tables: readonly ReportTable[];
   /** Sentences after the tables: the row accounting, caveats. */

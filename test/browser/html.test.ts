@@ -342,12 +342,20 @@ describe.each([390, 1280])('at %i px wide', (width) => {
             }
           }
         }
-        return { overflowing, overlaps, scrollWidth: root.scrollWidth };
+        const figure = document.querySelector('.headline .figure')?.getBoundingClientRect();
+        const headline = figure && { top: figure.top, bottom: figure.bottom };
+        return { overflowing, overlaps, scrollWidth: root.scrollWidth, headline };
       });
       await page.close();
       expect(layout.overflowing).toEqual([]);
       expect(layout.scrollWidth).toBeLessThanOrEqual(width);
       expect(layout.overlaps).toEqual([]);
+      // The figure that answers the page's question is on the first screen.
+      if (name === 'report' || name === 'trend by month') {
+        expect(layout.headline).toBeDefined();
+        expect(layout.headline!.top).toBeGreaterThanOrEqual(0);
+        expect(layout.headline!.bottom).toBeLessThanOrEqual(900);
+      }
     },
   );
 });

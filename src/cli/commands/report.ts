@@ -245,6 +245,7 @@ function reportOf(
   }
   return {
     title: `NPS report: ${result.inputs.map((i) => i.name).join(', ')}`,
+    headline: { label: 'NPS', nps: s.nps, interval: [s.lower, s.upper], confidence: stats.confidence, n: s.n },
     tables: [
       {
         name: 'summary',

@@ -23,7 +23,7 @@ import { type TrendPoint, trendOf } from '../../core/trend.js';
 import { dataError, usageError } from '../../errors.js';
 import type { Scan } from '../../io/scan/scan.js';
 import { confidenceLabel, groupLabel } from '../../report/format.js';
-import type { Chart, Column } from '../../report/model.js';
+import type { Chart, Column, Headline } from '../../report/model.js';
 import { sparkline, sparkScale } from '../../report/sparkline.js';
 import { isoDay } from '../accounting.js';
 import {
@@ -192,6 +192,21 @@ async function trendOverall(
     notes: verdicts.filter((v): v is string => v !== undefined),
   });
   const latest = points.find((p) => p.key === latestKey);
+  // The page's headline: the latest complete period, and its change from the one before.
+  const headline: Headline | undefined = latest && {
+    label: `NPS, ${periodLabel(latest.key, calendar)}`,
+    nps: latest.summary.nps,
+    interval: [latest.summary.lower, latest.summary.upper],
+    confidence: statistics.confidence,
+    n: latest.summary.n,
+    change: latest.change && {
+      points: 100 * latest.change.difference,
+      against: periodLabel(latest.key - 1, calendar),
+      significant: String(
+        differenceCells(latest.change, latest.pAdjusted, 1 - statistics.confidence).significant ?? '',
+      ),
+    },
+  };
   const gates = [
     ...(failBelow === undefined
       ? []
@@ -211,6 +226,7 @@ async function trendOverall(
   return {
     report: {
       ...report,
+      headline,
       tables: [...report.tables, ...(benchmark ? [benchmark.table] : []), ...(funnel?.tables ?? [])],
       notes: [...report.notes, ...(funnel?.notes ?? [])],
     },
