@@ -193,7 +193,8 @@ export const summary: CommandDefinition<SummaryFlags> = {
     if (agentName) {
       const { standings } = leaderboard(groupsOf(state.agents), flags.minN, 'nps', statistics);
       const ranked = standings.filter((s) => s.ranked);
-      tables.push(agentTable(ranked, flags.top, agentName, alpha, overall.nps));
+      // No agent with enough responses: no table of nobody, and the note says why.
+      if (ranked.length > 0) tables.push(agentTable(ranked, flags.top, agentName, alpha, overall.nps));
       const unranked = standings.length - ranked.length;
       notes.push(
         `${agentName}: ${ranked.length} ranked by NPS, each against all other responses (Holm-adjusted ` +
@@ -215,12 +216,14 @@ export const summary: CommandDefinition<SummaryFlags> = {
         .filter((row) => (row.n as number) > 0)
         .slice(0, 5);
       if (rows.length > 0) tables.push(themeTable('themes', rows, 'Top themes in comments'));
-      notes.push(
-        `Themes: the five most mentioned of ${list.length}` +
-          `${flags.themes ? ` from ${flags.themes}` : ' built-in starter themes'}, ` +
-          `in ${state.themes.commenters} comments; the difference is against the other commenters (Holm-adjusted ` +
-          `across all themes). The full list: nps themes.`,
-      );
+      // A section left out leaves its note out too.
+      if (rows.length > 0)
+        notes.push(
+          `Themes: the five most mentioned of ${list.length}` +
+            `${flags.themes ? ` from ${flags.themes}` : ' built-in starter themes'}, ` +
+            `in ${state.themes.commenters} comments; the difference is against the other commenters (Holm-adjusted ` +
+            `across all themes). The full list: nps themes.`,
+        );
     }
     notes.push(`Intervals at ${level} (${METHOD_NAMES[statistics.method]}); ▲ ▼ mark significant differences.`);
     if (design) notes.push(clusterNote(design.clusters, clusterName, { effective: overall.nEffective, n: overall.n }));
@@ -237,6 +240,13 @@ export const summary: CommandDefinition<SummaryFlags> = {
     ];
     const report: Outcome['report'] = {
       title: `NPS summary: ${result.inputs.map((i) => i.name).join(', ')}`,
+      headline: {
+        label: 'NPS',
+        nps: overall.nps,
+        interval: [overall.lower, overall.upper],
+        confidence: statistics.confidence,
+        n: overall.n,
+      },
       tables,
       notes,
     };
