@@ -196,6 +196,17 @@ describe('the charts say what the tables say', () => {
     ]);
     expect(statSync(join(OUT, 'summary.html')).size).toBeLessThanOrEqual(300 * 1024);
   });
+
+  it('summary: prints on at most two A4 pages', async () => {
+    const page = visits.get('summary')!.page;
+    await page.emulateMedia({ media: 'print' });
+    const pdf = await page.pdf({ format: 'A4', path: join(OUT, 'summary.pdf') });
+    await page.emulateMedia({ media: 'screen' });
+    // Each page of the PDF is one object of type /Page (the page tree is /Pages).
+    const pages = pdf.toString('latin1').match(/\/Type\s*\/Page(?!s)/g) ?? [];
+    expect(pages.length).toBeGreaterThan(0);
+    expect(pages.length).toBeLessThanOrEqual(2);
+  });
 });
 
 describe('the monitor page', () => {
