@@ -510,7 +510,7 @@ function parseDelimiter(value: string): string {
 }
 
 /** --score, repeatable up to the number of questions the command analyses side by side. */
-const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
+export const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
 
 /** --counts reads tallies: each row stands for many responses, so it has no ID or weight of its own. */
 function countsFlag(flags: SharedFlags): boolean | undefined {

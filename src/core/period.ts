@@ -17,6 +17,9 @@ export interface Calendar {
   readonly fiscalYearStart: number;
 }
 
+/** Days, as daily charts and rolling windows count them. */
+export const DAYS: Calendar = { unit: 'day', fiscalYearStart: 1 };
+
 const MS_PER_DAY = 86_400_000;
 
 // ---------------------------------------------------------------------------------------------

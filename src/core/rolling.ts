@@ -1,7 +1,5 @@
-import { type Calendar, periodEnd, periodKey, periodStart } from './period.js';
+import { type Calendar, DAYS, periodEnd, periodKey, periodStart } from './period.js';
 import { mergeTallies, newTally, type Tally } from './tally.js';
-
-const DAY: Calendar = { unit: 'day', fiscalYearStart: 1 };
 
 /** A trailing window: its last day, its first (day keys), and the answers of the days between. */
 export interface Window {
@@ -28,9 +26,9 @@ export function trailingWindows(
 ): Window[] {
   const { firstDay, lastDay, endDay } = span;
   const windows: Window[] = [];
-  const lastStep = periodKey(periodStart(Math.min(lastDay, endDay), DAY), step);
+  const lastStep = periodKey(periodStart(Math.min(lastDay, endDay), DAYS), step);
   for (let key = lastStep; ; key -= every) {
-    const end = Math.min(endDay, periodKey(periodEnd(key, step), DAY));
+    const end = Math.min(endDay, periodKey(periodEnd(key, step), DAYS));
     const start = end - width + 1;
     if (start < firstDay) break;
     const tally = newTally();

@@ -14,7 +14,7 @@ import {
   type Statistic,
   unchartable,
 } from '../../core/monitor.js';
-import { type Calendar, periodKey, periodStart } from '../../core/period.js';
+import { DAYS, parsePeriodLabel, periodKey, periodLabel, periodStart } from '../../core/period.js';
 import { type Mark, markOf, newDetractors, seenFold } from '../../core/seen.js';
 import { countsOf, sizeOf, type Tally } from '../../core/tally.js';
 import { compareText } from '../../core/text.js';
@@ -26,7 +26,7 @@ import { groupLabel } from '../../report/format.js';
 import type { Column, Gate, ReportTable, Row } from '../../report/model.js';
 import { isoDay } from '../accounting.js';
 import type { CommandDefinition } from '../command.js';
-import { parseCount, parseDays, parseNps, parsePositive } from '../options.js';
+import { collect, parseCount, parseDays, parseNps, parsePositive } from '../options.js';
 
 interface MonitorFlags {
   state: string;
@@ -49,7 +49,6 @@ interface MonitorFlags {
 
 const FORMAT = 'npskit-monitor';
 const VERSION = 1;
-const DAY: Calendar = { unit: 'day', fiscalYearStart: 1 };
 /** Days of each chart a state keeps, and the page draws. */
 const HISTORY_DAYS = 56;
 /** A baseline shorter than two weeks says too little of how days vary. */
@@ -196,12 +195,12 @@ export const monitor: CommandDefinition<MonitorFlags> = {
         value: true,
       },
     ];
-    const chartedUntil = previous ? periodStart(dayKey(previous.charted) + 1, DAY) : Number.NEGATIVE_INFINITY;
+    const chartedUntil = previous ? periodStart(dayKey(previous.charted) + 1, DAYS) : Number.NEGATIVE_INFINITY;
     const result = await scan(
       { needsDates: true, groups },
       pairFold(
         scopePeriodFold(
-          DAY,
+          DAYS,
           by.map((spec) => `by:${spec}`),
           chartedUntil,
         ),
@@ -227,7 +226,7 @@ export const monitor: CommandDefinition<MonitorFlags> = {
     const mark = markOf(seen, previous?.mark ?? null, result.boundary);
     // A day is charted once it is over at --as-of and the export holds an answer of a later day:
     // days after an export that stopped are not charted as quiet days, and the job says it stopped.
-    const over = periodKey(result.boundary, DAY) - 1;
+    const over = periodKey(result.boundary, DAYS) - 1;
     // The latest day with answers by the as-of day (the days before the last charted are not read again).
     let answered = previous ? dayKey(previous.charted) : Number.NEGATIVE_INFINITY;
     for (const day of byScope.get('')?.keys() ?? []) if (day <= over + 1 && day > answered) answered = day;
@@ -235,7 +234,7 @@ export const monitor: CommandDefinition<MonitorFlags> = {
     const lastComplete = Math.min(over, answered - 1);
     if (previous && over < dayKey(previous.charted)) {
       throw usageError(
-        `the day before --as-of, ${isoDay(periodStart(over, DAY))}, is before the last day charted, ${previous.charted}`,
+        `the day before --as-of, ${periodLabel(over, DAYS)}, is before the last day charted, ${previous.charted}`,
         'a state goes forward only: give a later --as-of, or name another --state file',
       );
     }
@@ -245,7 +244,7 @@ export const monitor: CommandDefinition<MonitorFlags> = {
     const notes: string[] = [];
     if (Number.isFinite(answered) && answered < over) {
       const stale =
-        `The latest answer is from ${isoDay(periodStart(answered, DAY))}, ${over - answered + 1} days before ` +
+        `The latest answer is from ${periodLabel(answered, DAYS)}, ${over - answered + 1} days before ` +
         '--as-of: it and the days after it are not charted until later answers arrive (is the export still ' +
         'being updated?)';
       warn(`warning: ${stale[0].toLowerCase()}${stale.slice(1)}`);
@@ -253,7 +252,7 @@ export const monitor: CommandDefinition<MonitorFlags> = {
     }
     if (inProgress) {
       notes.push(
-        `${sizeOf(countsOf(inProgress))} answers of ${isoDay(periodStart(over + 1, DAY))}, a day in ` +
+        `${sizeOf(countsOf(inProgress))} answers of ${periodLabel(over + 1, DAYS)}, a day in ` +
           'progress, are charted when it is over.',
       );
     }
@@ -265,13 +264,13 @@ export const monitor: CommandDefinition<MonitorFlags> = {
       state.mark = mark;
       notes.unshift(
         `Baseline: ${state.baseline.from} to ${state.baseline.to}; charts start with ${isoDay(
-          periodStart(lastComplete + 1, DAY),
+          periodStart(lastComplete + 1, DAYS),
         )}. This run raises no alerts.`,
       );
     } else {
       state = previous;
       const first = dayKey(state.charted) + 1;
-      for (let day = first; day <= lastComplete; day++) chartedNow.push(isoDay(periodStart(day, DAY)));
+      for (let day = first; day <= lastComplete; day++) chartedNow.push(periodLabel(day, DAYS));
       alerts = chartDays(state, byScope, first, lastComplete, flags);
       if (chartedNow.length > 0) state.charted = chartedNow.at(-1)!;
       if (flags.detractorAlerts && previous.mark !== null) {
@@ -338,7 +337,7 @@ export const monitor: CommandDefinition<MonitorFlags> = {
     };
     return {
       report: {
-        title: `Monitor to ${isoDay(periodStart(lastComplete, DAY))}: ${
+        title: `Monitor to ${periodLabel(lastComplete, DAYS)}: ${
           alerts.length === 0 ? 'no new alert' : `${alerts.length} new ${alerts.length === 1 ? 'alert' : 'alerts'}`
         } (${inputs})`,
         tables: [alertTable(alerts), scopeTable(state), ...chartTables(state, new Set(chartedNow))],
@@ -350,7 +349,7 @@ export const monitor: CommandDefinition<MonitorFlags> = {
   },
 };
 
-const dayKey = (iso: string): number => periodKey(Date.parse(`${iso}T00:00:00Z`), DAY);
+const dayKey = (iso: string): number => parsePeriodLabel(iso, DAYS) ?? Number.NaN;
 const scopeKey = (s: Pick<ScopeState, 'column' | 'value'>) =>
   s.column === null ? '' : `by:${s.column}${KEY_SEPARATOR}${s.value}`;
 
@@ -427,8 +426,8 @@ function startState(
     format: FORMAT,
     version: VERSION,
     settings,
-    baseline: { from: isoDay(periodStart(from, DAY)), to: isoDay(periodStart(lastComplete, DAY)) },
-    charted: isoDay(periodStart(lastComplete, DAY)),
+    baseline: { from: periodLabel(from, DAYS), to: periodLabel(lastComplete, DAYS) },
+    charted: periodLabel(lastComplete, DAYS),
     mark: null,
     scopes,
   };
@@ -463,7 +462,7 @@ function chartDays(
     if (!scope.charts) continue;
     const series = byScope.get(scopeKey(scope));
     for (let day = first; day <= last; day++) {
-      const iso = isoDay(periodStart(day, DAY));
+      const iso = periodLabel(day, DAYS);
       const point = chartDay(scope.charts, scope.baseline, dayCounts(series?.get(day)));
       // A scope's charts raise one alert per bad spell: after the first signal (or signals, on one
       // day) the others are held back as long as --suppress says, and are seen in the scope's status.
@@ -472,7 +471,7 @@ function chartDays(
         const sameDay =
           kind === 'charts' && alerts.some((a) => a.scope === scope.scope && a.day === iso && a.reason !== 'threshold');
         if (quiet !== undefined && quiet >= iso && !sameDay) return;
-        scope.quietUntil[kind] = isoDay(periodStart(day + flags.suppress - 1, DAY));
+        scope.quietUntil[kind] = periodLabel(day + flags.suppress - 1, DAYS);
         alerts.push({ scope: scope.scope, day: iso, id: '', comment: '', ...alert });
       };
       if (point.out.detractors)
@@ -742,10 +741,6 @@ function chartTables(state: MonitorState, fresh: ReadonlySet<string>): ReportTab
     ),
     chart: { kind: 'control', x: 'day', value: 'value', limit: 'limit', out: 'out', facet: 'scope' },
   }));
-}
-
-function collect(value: string, previous: string[] = []): string[] {
-  return [...previous, value];
 }
 
 function parseDaysCount(value: string): number {

@@ -5,6 +5,7 @@ import { groupPeriodFold, KEY_SEPARATOR, pairFold, periodFold } from '../../core
 import type { SideMetrics } from '../../core/metrics.js';
 import {
   type Calendar,
+  DAYS,
   PERIOD_UNITS,
   type PeriodUnit,
   parseLast,
@@ -234,8 +235,6 @@ async function trendOverall(
   };
 }
 
-const DAY: Calendar = { unit: 'day', fiscalYearStart: 1 };
-
 /** Periods a trend shows at most: more is a date gone wrong (year 0001 or 9999), not a trend. */
 const MAX_PERIODS = 5000;
 /** Rows of a trend by group at most (series x periods). */
@@ -404,12 +403,12 @@ async function trendWindows(
     );
   }
   const step: Calendar = { unit: flags.step.unit, fiscalYearStart: flags.fiscalYearStart };
-  const result = await scan({ needsDates: true }, periodFold(DAY));
+  const result = await scan({ needsDates: true }, periodFold(DAYS));
   const days = result.state;
   const span = {
     firstDay: minOf(days.keys()),
     lastDay: maxOf(days.keys()),
-    endDay: periodKey(result.boundary - 1, DAY),
+    endDay: periodKey(result.boundary - 1, DAYS),
   };
   const windows = trailingWindows(days, span, width, step, flags.step.count);
   if (windows.length === 0) {
@@ -424,8 +423,8 @@ async function trendWindows(
     const s = summarize(w.tally, statistics);
     return {
       period: periodLabel(w.step, step),
-      window_start: isoDay(periodStart(w.firstDay, DAY)),
-      window_end: isoDay(periodStart(w.lastDay, DAY)),
+      window_start: periodLabel(w.firstDay, DAYS),
+      window_end: periodLabel(w.lastDay, DAYS),
       ...npsCells(s),
       margin_below: s.nps - s.lower,
       margin_above: s.upper - s.nps,
@@ -464,7 +463,7 @@ async function trendWindows(
   const judged = latest
     ? [
         {
-          subject: `the ${width} days to ${isoDay(periodStart(latest.lastDay, DAY))}`,
+          subject: `the ${width} days to ${periodLabel(latest.lastDay, DAYS)}`,
           nps: summarize(latest.tally, statistics).nps,
         },
       ]
