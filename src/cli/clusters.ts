@@ -1,5 +1,11 @@
 import { Option } from 'commander';
-import { byGroupThenCluster, clusteredGroups, type GroupDesign, independentGroups } from '../core/cluster.js';
+import {
+  byGroupThenCluster,
+  clusteredGroups,
+  clusteredNps,
+  type GroupDesign,
+  independentGroups,
+} from '../core/cluster.js';
 import { entry } from '../core/entry.js';
 import { type Fold, groupPeriodFold, KEY_SEPARATOR, periodFold } from '../core/fold.js';
 import type { Calendar } from '../core/period.js';
@@ -39,6 +45,36 @@ export function checkClusters(count: number, column: string): void {
 function splitCluster(key: string): [group: string, cluster: string] {
   const cut = key.lastIndexOf(KEY_SEPARATOR);
   return [key.slice(0, cut), key.slice(cut + 1)];
+}
+
+/**
+ * All answers of tallies kept per group (and, with --cluster, per cluster: keys ending in it) as
+ * one tally, with the precision the clusters leave.
+ */
+export function overallOf(flags: ClusterFlags, tallies: ReadonlyMap<string, Tally>, overall: Tally): Tally {
+  if (flags.cluster === undefined) return overall;
+  const perCluster = new Map<string, Tally>();
+  for (const [key, tally] of tallies) mergeTallies(entry(perCluster, splitCluster(key)[1], newTally), tally);
+  return clusteredNps(perCluster).tally;
+}
+
+/**
+ * Periods kept per group (and, with --cluster, per cluster: keys ending in it) as one series of
+ * every answer, the design of its periods.
+ */
+export function overallPeriods(
+  flags: ClusterFlags,
+  tallies: ReadonlyMap<string, ReadonlyMap<number, Tally>>,
+  scanned: Parameters<typeof clusterName>[0],
+): GroupDesign<number> {
+  const byCluster = new Map<string, Map<number, Tally>>();
+  for (const [key, periods] of tallies) {
+    const into = entry(byCluster, flags.cluster === undefined ? '' : splitCluster(key)[1], () => new Map());
+    for (const [period, tally] of periods) mergeTallies(entry(into, period, newTally), tally);
+  }
+  return flags.cluster === undefined
+    ? independentGroups(byCluster.get('') ?? new Map<number, Tally>())
+    : periodsInClusters(byCluster, clusterName(scanned));
 }
 
 /** Tallies kept per group and cluster (keys ending in the cluster) as the design of the groups. */

@@ -1,6 +1,6 @@
 import type { Difference } from '../core/significance.js';
-import type { NpsSummary } from '../core/summary.js';
-import type { Audience, Cell, Chart, Column, ToneField } from '../report/model.js';
+import type { NpsSummary, Statistics } from '../core/summary.js';
+import type { Audience, Cell, Chart, Column, Headline, ToneField } from '../report/model.js';
 
 /*
  * The one vocabulary of every command's output: the same figure has the same column name (and
@@ -57,6 +57,41 @@ export const kishOrClusters = (clusters: number | undefined): Column =>
 /** The note on a figure under --min-n, saying which n it counts (the effective one, with weights); '' above it. */
 export const lowN = (s: NpsSummary, minN: number): string =>
   s.counted >= minN ? '' : s.counted === s.n ? `n < ${minN}` : `effective n < ${minN}`;
+
+/** A page's headline: an NPS with its interval and n, and whatever else answers the command's question. */
+export const npsHeadline = (
+  s: NpsSummary,
+  stats: Statistics,
+  label = 'NPS',
+  more: Pick<Headline, 'change' | 'details'> = {},
+): Headline => ({
+  label,
+  value: s.nps,
+  interval: [s.lower, s.upper],
+  confidence: stats.confidence,
+  n: s.n,
+  ...more,
+});
+
+/** A headline's change: a difference in points against a label, with its verdict (above, below or ''). */
+export const headlineChange = (
+  d: Difference,
+  pAdjusted: number,
+  alpha: number,
+  against: string,
+): Headline['change'] => ({
+  points: 100 * d.difference,
+  against,
+  significant: Number.isNaN(d.p) ? '' : direction(d, pAdjusted, alpha),
+});
+
+/** A headline's account of groups each tested against the rest: "12 agents against the rest: 1 above, 2 below". */
+export function againstRest(noun: string, tested: readonly { significant: string }[]): string {
+  const above = tested.filter((g) => g.significant === 'above').length;
+  const below = tested.filter((g) => g.significant === 'below').length;
+  const what = `${tested.length} ${noun}${tested.length === 1 ? '' : 's'} against the rest`;
+  return above + below === 0 ? `${what}: none differs` : `${what}: ${above} above, ${below} below`;
+}
 
 export function npsCells(s: NpsSummary, suffix = ''): Record<string, Cell> {
   // Literal keys make a fast object (computed ones do not), and rows are made by the hundred thousand.

@@ -75,10 +75,10 @@ const ENTITIES: Readonly<Record<string, string>> = {
 /** Text from the data or the tool as HTML text: one line, no controls, invisibles shown, markup escaped. */
 export const escapeHtml = (text: string): string => forTerminal(text).replace(/[&<>"']/g, (ch) => ENTITIES[ch]);
 
-/** The headline figure in large type, then its interval, n and change in a line below. */
+/** The headline figure in large type, then its interval, n, change and details in a line below. */
 function headline(report: Report, options: RenderOptions): string {
   const h = report.headline;
-  if (!h || !Number.isFinite(h.nps)) return '';
+  if (!h || !Number.isFinite(h.value)) return '';
   const nps = (value: number) => formatForHumans(value, 'nps', options);
   const details = [
     h.interval && h.confidence !== undefined
@@ -89,10 +89,11 @@ function headline(report: Report, options: RenderOptions): string {
       ? `${nps(h.change.points)} against ${h.change.against}` +
         `${h.change.significant ? ' (significant)' : ' (within chance)'}`
       : undefined,
+    ...(h.details ?? []),
   ].filter((d): d is string => d !== undefined);
   return (
     `<p class="headline"><span class="label">${escapeHtml(h.label)}</span> ` +
-    `<span class="figure">${escapeHtml(nps(h.nps))}</span></p>` +
+    `<span class="figure">${escapeHtml(formatForHumans(h.value, h.kind ?? 'nps', options))}</span></p>` +
     (details.length > 0 ? `<p class="headline-detail">${escapeHtml(details.join(' · '))}</p>` : '')
   );
 }

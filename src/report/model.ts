@@ -159,16 +159,21 @@ export interface Gate {
 
 /**
  * The figure that answers a command's question, for the top of a page: a score in points with its
- * interval and n, and its change from the period before where there is one.
+ * interval and n, and its change from the period before where there is one; or a count (new
+ * alerts, detractors to call back).
  */
 export interface Headline {
   readonly label: string;
-  readonly nps: number;
+  readonly value: number;
+  /** How the value reads: an NPS in points (the default) or a count. */
+  readonly kind?: 'nps' | 'count';
   readonly interval?: readonly [number, number];
   readonly confidence?: number;
   readonly n?: number;
   /** In points, against `against`; `significant`: the change's verdict (above, below, or ''). */
   readonly change?: { readonly points: number; readonly against: string; readonly significant: string };
+  /** Short facts after the figure's own: "12 agents ranked, 2 below the rest". */
+  readonly details?: readonly string[];
 }
 
 export interface Report {

@@ -5,7 +5,7 @@ import { KEY_SEPARATOR, keyedFold, pairFold } from '../../core/fold.js';
 import { leaderboard, RANK_BY, type RankBy, rankWithin, type Standing } from '../../core/leaderboard.js';
 import { mergeSideMetrics, newSideMetrics, type SideMetrics } from '../../core/metrics.js';
 import type { Shrinkage } from '../../core/shrink.js';
-import type { Statistics } from '../../core/summary.js';
+import { type Statistics, summarize } from '../../core/summary.js';
 import { mergeTallies, newTally, type Tally } from '../../core/tally.js';
 import { compareText } from '../../core/text.js';
 import { detectAgent, detectTeam } from '../../io/scan/mapping.js';
@@ -13,9 +13,26 @@ import type { GroupColumn } from '../../io/scan/plan.js';
 import type { Question } from '../../io/scan/scan.js';
 import { confidenceLabel, formatDecimal, formatForHumans, groupLabel } from '../../report/format.js';
 import type { Column, Row } from '../../report/model.js';
-import { type ClusterFlags, clusterColumns, clusterNote, clusterOption, groupsInClusters } from '../clusters.js';
+import {
+  type ClusterFlags,
+  clusterColumns,
+  clusterNote,
+  clusterOption,
+  groupsInClusters,
+  overallOf,
+} from '../clusters.js';
 import type { CommandDefinition, Outcome } from '../command.js';
-import { differenceCells, differenceColumns, forAudience, npsCells, npsColumns, npsForest } from '../figures.js';
+import {
+  againstRest,
+  differenceCells,
+  differenceColumns,
+  direction,
+  forAudience,
+  npsCells,
+  npsColumns,
+  npsForest,
+  npsHeadline,
+} from '../figures.js';
 import { parseCount, parsePositive } from '../options.js';
 import { addSentOptions, columnBreakdown, contactTables, type SentFlags, scanWithContacts } from '../sent.js';
 import {
@@ -128,9 +145,23 @@ export const agents: CommandDefinition<AgentFlags> = {
       contactTables(flags, result, contacts, statistics, decimals, {
         by: [columnBreakdown(result, [columnName], flags.by !== undefined ? '--by' : '--agent')],
       });
+    // The headline: every answer's NPS, and how many of the ranked stand out from the rest.
+    const first = result.questions[0];
+    const alpha = 1 - statistics.confidence;
+    const standouts = boards[0].agents
+      .filter((s) => s.ranked)
+      .map((s) => ({ significant: direction(s.vsRest, s.pAdjusted, alpha) }));
     return {
       report: {
         ...report,
+        headline: npsHeadline(
+          summarize(overallOf(flags, first.state[0], first.overall), statistics),
+          statistics,
+          'NPS',
+          {
+            details: standouts.length > 0 ? [againstRest(flags.by !== undefined ? 'group' : 'agent', standouts)] : [],
+          },
+        ),
         tables: [...report.tables, ...(funnel?.tables ?? [])],
         notes: [
           ...report.notes,

@@ -92,6 +92,7 @@ export const comments: CommandDefinition<CommentFlags> = {
       { key: 'z', label: 'z', kind: 'stat' },
     ];
     const report: Outcome['report'] = {
+      headline: { label: 'Comments read', value: commented, kind: 'count' },
       title:
         `What ${byName ? `each ${byName}'s ` : ''}detractors, passives and promoters say: ` +
         `${result.inputs[0].columns.comment.name}, ` +

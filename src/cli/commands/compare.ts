@@ -15,11 +15,23 @@ import {
   clusterOption,
   clusterRoles,
   groupDesign,
+  overallOf,
   periodDesign,
   periodsFold,
 } from '../clusters.js';
 import type { CommandContext, CommandDefinition, Outcome, ScanSpec } from '../command.js';
-import { differenceCells, differenceColumns, lowN, npsCells, npsColumns, npsForest } from '../figures.js';
+import {
+  againstRest,
+  differenceCells,
+  differenceColumns,
+  direction,
+  headlineChange,
+  lowN,
+  npsCells,
+  npsColumns,
+  npsForest,
+  npsHeadline,
+} from '../figures.js';
 import { asOfText, type InProgressFlags, inProgressOption, judging } from '../in-progress.js';
 import { parseCount } from '../options.js';
 import { failBelowGate, underMinN } from '../verdicts.js';
@@ -142,13 +154,22 @@ async function byColumn(column: string, { flags, statistics, scan }: CommandCont
           ]
             .filter(Boolean)
             .join('; ')}.`;
+  const everyone = summarize(overallOf(flags, result.state, result.overall), statistics);
+  const tests = results
+    .filter((g) => !Number.isNaN(g.pAdjusted))
+    .map((g) => ({ significant: direction(g.vsRest, g.pAdjusted, alpha) }));
   return {
-    report: frame(
-      `NPS by ${name}, each against the rest: ${names(result.inputs)}`,
-      rows,
-      [verdict, ...(design.clusters === undefined ? [] : [clusterNote(design.clusters, clusterName(result))])],
-      'p (Holm)',
-    ),
+    report: {
+      ...frame(
+        `NPS by ${name}, each against the rest: ${names(result.inputs)}`,
+        rows,
+        [verdict, ...(design.clusters === undefined ? [] : [clusterNote(design.clusters, clusterName(result))])],
+        'p (Holm)',
+      ),
+      headline: npsHeadline(everyone, statistics, 'NPS', {
+        details: tests.length > 0 ? [againstRest(name.toLowerCase(), tests)] : [],
+      }),
+    },
     groups: results.map((g) => ({ name: `${name} ${groupLabel(g.key)}`, summary: g.summary })),
   };
 }
@@ -276,7 +297,13 @@ function twoGroups<K>(
   const alpha = 1 - stats.confidence;
   const rows = [row(a, sx, b, difference, difference.p, alpha, minN), row(b, sy, '', undefined, NaN, alpha, minN)];
   return {
-    report: frame(title, rows, [sentence(a, sx, b, sy, difference, stats)]),
+    report: {
+      ...frame(title, rows, [sentence(a, sx, b, sy, difference, stats)]),
+      // The first group's NPS, and how far it is from the second's.
+      headline: npsHeadline(sx, stats, `NPS, ${a}`, {
+        change: Number.isNaN(difference.p) ? undefined : headlineChange(difference, difference.p, alpha, b),
+      }),
+    },
     groups: [
       { name: a, summary: sx },
       { name: b, summary: sy },

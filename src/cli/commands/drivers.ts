@@ -5,7 +5,7 @@ import type { GroupColumn } from '../../io/scan/plan.js';
 import { confidenceLabel, formatDecimal, groupLabel, plural } from '../../report/format.js';
 import type { Column, Row } from '../../report/model.js';
 import type { CommandDefinition, Outcome } from '../command.js';
-import { lowN, npsCells, npsColumns } from '../figures.js';
+import { lowN, npsCells, npsColumns, npsHeadline } from '../figures.js';
 import { parseCount } from '../options.js';
 
 interface DriverFlags {
@@ -106,7 +106,11 @@ export const drivers: CommandDefinition<DriverFlags> = {
         .filter((l) => l.key === undefined)
         .map((l) => `${driver.name}: ${l.levels} ${plural(l.levels, 'level')}`),
     );
+    const significant = ranked.filter(({ pAdjusted }) => pAdjusted < alpha).length;
     const report: Outcome['report'] = {
+      headline: npsHeadline(summarize(result.overall, statistics), statistics, 'NPS', {
+        details: [`${significant} of ${ranked.length} ${plural(ranked.length, 'driver')} significant at ${level}`],
+      }),
       title: `What moves NPS: ${result.inputs.map((i) => i.name).join(', ')}`,
       tables: [
         {

@@ -113,7 +113,7 @@ export const followup: CommandDefinition<FollowupFlags> = {
       const undated = result.inputs.filter((input) => !input.columns.date).map((input) => input.name);
       const what = flags.maxScore !== undefined ? `answers of ${flags.maxScore} or less` : `${flags.category}s`;
       const count = result.state.count;
-      const report = await followupReport(result.state, folder, includes, {
+      const listed = await followupReport(result.state, folder, includes, {
         title:
           `To follow up: ${count} ${what}${flags.withComment ? ' with a comment' : ''}, newest ` +
           `first: ${result.inputs.map((i) => i.name).join(', ')}`,
@@ -126,6 +126,7 @@ export const followup: CommandDefinition<FollowupFlags> = {
             : []),
         ],
       });
+      const report = { ...listed, headline: { label: 'To follow up', value: count, kind: 'count' as const } };
       return { report };
     } catch (err) {
       folder.remove();

@@ -340,6 +340,7 @@ export const monitor: CommandDefinition<MonitorFlags> = {
         title: `Monitor to ${periodLabel(lastComplete, DAYS)}: ${
           alerts.length === 0 ? 'no new alert' : `${alerts.length} new ${alerts.length === 1 ? 'alert' : 'alerts'}`
         } (${inputs})`,
+        headline: { label: 'New alerts', value: alerts.length, kind: 'count' },
         tables: [alertTable(alerts), scopeTable(state), ...chartTables(state, new Set(chartedNow))],
         notes,
       },

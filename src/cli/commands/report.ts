@@ -25,7 +25,7 @@ import {
   totalsOf,
 } from '../clusters.js';
 import type { CommandDefinition, Outcome } from '../command.js';
-import { kishOrClusters, METHOD_NAMES, npsForest } from '../figures.js';
+import { kishOrClusters, METHOD_NAMES, npsForest, npsHeadline } from '../figures.js';
 import { type InProgressFlags, inProgressOption, judging, latestJudged } from '../in-progress.js';
 import { parseNps } from '../options.js';
 import { addSentOptions, contactTables, type SentFlags, scanWithContacts } from '../sent.js';
@@ -245,7 +245,7 @@ function reportOf(
   }
   return {
     title: `NPS report: ${result.inputs.map((i) => i.name).join(', ')}`,
-    headline: { label: 'NPS', nps: s.nps, interval: [s.lower, s.upper], confidence: stats.confidence, n: s.n },
+    headline: npsHeadline(s, stats),
     tables: [
       {
         name: 'summary',

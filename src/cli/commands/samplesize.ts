@@ -110,6 +110,7 @@ export const samplesize: CommandDefinition<SampleSizeFlags> = {
         `${n} responses in each group, planning for ${planning}.`;
     const report: Outcome['report'] = {
       title: 'Sample size',
+      headline: { label: byMargin ? 'Responses needed' : 'Responses needed in each group', value: n, kind: 'count' },
       tables: [
         {
           name: 'sample_size',

@@ -13,10 +13,11 @@ import {
   clusterNote,
   clusterOption,
   groupsInClusters,
+  overallOf,
   talliesOf,
 } from '../clusters.js';
 import type { CommandDefinition, Outcome } from '../command.js';
-import { lowN, npsCells, npsColumns, npsForest } from '../figures.js';
+import { lowN, npsCells, npsColumns, npsForest, npsHeadline } from '../figures.js';
 import { parseCount } from '../options.js';
 import { addSentOptions, columnBreakdown, contactTables, type SentFlags, scanWithContacts } from '../sent.js';
 import { failBelowGate, type Judged, underMinN } from '../verdicts.js';
@@ -102,7 +103,11 @@ export const segments: CommandDefinition<SegmentFlags> = {
         : []),
       ...(designs ? [clusterNote(designs[0].clusters, clusterName!)] : []),
     ];
-    const segmented = segmentsReport(result.questions, names, flags.minN, statistics, summaryOf, { title, notes });
+    const everyone = summarize(overallOf(flags, scanned.state, scanned.overall), statistics);
+    const segmented = {
+      ...segmentsReport(result.questions, names, flags.minN, statistics, summaryOf, { title, notes }),
+      headline: npsHeadline(everyone, statistics),
+    };
     // The contacts by their own columns of the names the segments have.
     const funnel =
       contacts &&

@@ -13,7 +13,7 @@ import { STARTER_THEMES, type Theme } from '../../core/themes.js';
 import { trendOf } from '../../core/trend.js';
 import { detectAgent, detectChannel, detectComment, detectTeam } from '../../io/scan/mapping.js';
 import type { GroupColumn } from '../../io/scan/plan.js';
-import { confidenceLabel, groupLabel } from '../../report/format.js';
+import { confidenceLabel, formatForHumans, groupLabel } from '../../report/format.js';
 import type { Column, ReportTable, Row } from '../../report/model.js';
 import {
   type ClusterFlags,
@@ -33,6 +33,7 @@ import {
   npsCells,
   npsColumns,
   npsForest,
+  npsHeadline,
   SIGNIFICANT,
 } from '../figures.js';
 import { type InProgressFlags, inProgressOption, type Judging, judging, latestJudged } from '../in-progress.js';
@@ -228,10 +229,9 @@ export const summary: CommandDefinition<SummaryFlags> = {
     notes.push(`Intervals at ${level} (${METHOD_NAMES[statistics.method]}); ▲ ▼ mark significant differences.`);
     if (design) notes.push(clusterNote(design.clusters, clusterName, { effective: overall.nEffective, n: overall.n }));
 
-    const drop =
-      flags.failOnDrop && dated
-        ? latestChange(periods, latestJudged(periods.keys, judge), calendar, statistics)
-        : undefined;
+    // The latest complete period against the one before: the headline's change, and what --fail-on-drop judges.
+    const latest = dated ? latestChange(periods, latestJudged(periods.keys, judge), calendar, statistics) : undefined;
+    const drop = flags.failOnDrop ? latest : undefined;
     const gates = [
       ...(failBelow === undefined
         ? []
@@ -240,13 +240,15 @@ export const summary: CommandDefinition<SummaryFlags> = {
     ];
     const report: Outcome['report'] = {
       title: `NPS summary: ${result.inputs.map((i) => i.name).join(', ')}`,
-      headline: {
-        label: 'NPS',
-        nps: overall.nps,
-        interval: [overall.lower, overall.upper],
-        confidence: statistics.confidence,
-        n: overall.n,
-      },
+      headline: npsHeadline(overall, statistics, 'NPS', {
+        details:
+          latest && !Number.isNaN(latest.change.p)
+            ? [
+                `${latest.names}: ${formatForHumans(100 * latest.change.difference, 'nps', { decimals })} ` +
+                  `(${latest.change.p < alpha ? 'significant' : 'within chance'})`,
+              ]
+            : undefined,
+      }),
       tables,
       notes,
     };

@@ -1,7 +1,10 @@
+import { summarize } from '../../core/summary.js';
+import { answersOf, mergeTallies, newTally } from '../../core/tally.js';
 import { STARTER_THEMES } from '../../core/themes.js';
 import { detectComment } from '../../io/scan/mapping.js';
 import { confidenceLabel, plural } from '../../report/format.js';
 import type { CommandDefinition, Outcome } from '../command.js';
+import { npsHeadline } from '../figures.js';
 import { readThemes, themeFold, themeRows, themeTable } from '../theme-analysis.js';
 
 interface ThemeFlags {
@@ -42,7 +45,13 @@ export const themes: CommandDefinition<ThemeFlags> = {
     const state = result.state;
     const rows = themeRows(list, state, statistics);
     const level = confidenceLabel(statistics.confidence);
+    // The headline: the commenters' NPS (every theme splits them in two), and how many they are.
+    const commenters = newTally();
+    if (list.length > 0) for (const t of [state.mentioning[0], state.notMentioning[0]]) mergeTallies(commenters, t);
     const report: Outcome['report'] = {
+      headline: npsHeadline(summarize(commenters, statistics), statistics, 'NPS of those with a comment', {
+        details: [`${state.commenters} of ${answersOf(result.overall)} responses have a comment`],
+      }),
       title: `Themes in ${result.inputs[0].columns.comment.name}: ${result.inputs.map((i) => i.name).join(', ')}`,
       tables: [themeTable('themes', rows)],
       notes: [

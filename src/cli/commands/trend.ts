@@ -34,13 +34,23 @@ import {
   clusterNote,
   clusterOption,
   clusterRoles,
+  overallPeriods,
   periodDesign,
   periodsFold,
   seriesInClusters,
   talliesOf,
 } from '../clusters.js';
 import type { CommandContext, CommandDefinition, Outcome } from '../command.js';
-import { differenceCells, differenceColumns, lowN, npsCells, npsColumns, SIGNIFICANT } from '../figures.js';
+import {
+  differenceCells,
+  differenceColumns,
+  headlineChange,
+  lowN,
+  npsCells,
+  npsColumns,
+  npsHeadline,
+  SIGNIFICANT,
+} from '../figures.js';
 import { type InProgressFlags, inProgressOption, judging, latestJudged } from '../in-progress.js';
 import { parseCount, parseDays, parseNps } from '../options.js';
 import { addSentOptions, contactTables, periodBreakdown, type SentFlags, scanWithContacts } from '../sent.js';
@@ -194,20 +204,18 @@ async function trendOverall(
   });
   const latest = points.find((p) => p.key === latestKey);
   // The page's headline: the latest complete period, and its change from the one before.
-  const headline: Headline | undefined = latest && {
-    label: `NPS, ${periodLabel(latest.key, calendar)}`,
-    nps: latest.summary.nps,
-    interval: [latest.summary.lower, latest.summary.upper],
-    confidence: statistics.confidence,
-    n: latest.summary.n,
-    change: latest.change && {
-      points: 100 * latest.change.difference,
-      against: periodLabel(latest.key - 1, calendar),
-      significant: String(
-        differenceCells(latest.change, latest.pAdjusted, 1 - statistics.confidence).significant ?? '',
-      ),
-    },
-  };
+  const headline: Headline | undefined =
+    latest &&
+    npsHeadline(latest.summary, statistics, `NPS, ${periodLabel(latest.key, calendar)}`, {
+      change:
+        latest.change &&
+        headlineChange(
+          latest.change,
+          latest.pAdjusted,
+          1 - statistics.confidence,
+          periodLabel(latest.key - 1, calendar),
+        ),
+    });
   const gates = [
     ...(failBelow === undefined
       ? []
@@ -355,6 +363,29 @@ async function trendByGroup(
   const name = result.inputs[0].columns.by.name;
   // Every series has the same periods: the first one's say which are shown.
   const inProgress = judge.note(series[0]?.points.map((p) => p.key) ?? []);
+  // The headline: every answer's NPS in the latest complete period, and its change (not Holm-adjusted:
+  // the whole's changes are not in the table).
+  const everyone = overallPeriods(flags, state, result);
+  const latestKey = latestJudged(everyone.keys, judge);
+  const latestAll = latestKey === undefined ? undefined : latestChange(everyone, latestKey, calendar, statistics);
+  const headline =
+    latestKey === undefined
+      ? undefined
+      : npsHeadline(
+          summarize(everyone.tally(latestKey), statistics, everyone.counted(latestKey)),
+          statistics,
+          `NPS, ${periodLabel(latestKey, calendar)}, every ${name.toLowerCase()}`,
+          {
+            change:
+              latestAll &&
+              headlineChange(
+                latestAll.change,
+                latestAll.change.p,
+                1 - statistics.confidence,
+                periodLabel(latestKey - 1, calendar),
+              ),
+          },
+        );
   const report = trendReport(series, calendar, statistics, flags.minN, {
     sideFlags: flags,
     complete: judge.complete,
@@ -364,7 +395,7 @@ async function trendByGroup(
     ),
     groupName: name,
   });
-  if (failBelow === undefined) return { report };
+  if (failBelow === undefined) return { report: { ...report, headline } };
   // Each series' latest complete period with responses, when it has enough of them.
   const latest = series.map((s) => ({
     group: s.group,
@@ -377,7 +408,7 @@ async function trendByGroup(
     decimals,
     underMinN(latest.length - judged.length, flags.minN),
   );
-  return { report, gates: [gate] };
+  return { report: { ...report, headline }, gates: [gate] };
 }
 
 /**
@@ -435,6 +466,13 @@ async function trendWindows(
   const latest = [...windows].reverse().find(complete);
   const every = flags.step.count === 1 ? flags.step.unit : `${flags.step.count} ${flags.step.unit}s`;
   const report: Outcome['report'] = {
+    headline:
+      latest &&
+      npsHeadline(
+        summarize(latest.tally, statistics),
+        statistics,
+        `NPS, the ${width} days to ${periodLabel(latest.lastDay, DAYS)}`,
+      ),
     title: `NPS over the trailing ${width} days, each ${every}: ${result.inputs.map((i) => i.name).join(', ')}`,
     tables: [
       {
