@@ -92,7 +92,9 @@ function draw(
         ariaDescription: description,
         height: 220,
         marginLeft: 48,
-        x: { label: label(chart.x), domain: data.map((d) => d.x) },
+        // Room below the ticks for the centred axis label, which would otherwise sit on the middle one.
+        marginBottom: 40,
+        x: { label: label(chart.x), labelAnchor: 'center', domain: data.map((d) => d.x) },
         y: { label: label(chart.y), grid: true, domain: [...extent] },
         marks: [Plot.barY(data, { x: 'x', y: 'y', fill: 'fill' }), Plot.ruleY([0])],
       }),

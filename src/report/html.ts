@@ -39,9 +39,10 @@ h2 { font-size: 1.1rem; margin: 28px 0 8px; }
 .headline-detail { margin: 0 0 8px; color: var(--muted); }
 .scroll { overflow-x: auto; }
 table { border-collapse: collapse; font-variant-numeric: tabular-nums; }
-th, td { padding: 4px 10px; border-bottom: 1px solid var(--rule); text-align: left; vertical-align: top; }
+th, td { padding: 4px 8px; border-bottom: 1px solid var(--rule); text-align: left; vertical-align: top; }
 th { font-weight: 600; border-bottom: 2px solid var(--ink); }
-td.num, th.num { text-align: right; white-space: nowrap; }
+td.num, th.num { text-align: right; }
+td.num { white-space: nowrap; }
 tbody tr { background: #fff; }
 tbody tr:nth-child(even) { background: var(--band); }
 .scroll th:first-child, .scroll td:first-child { position: sticky; left: 0; background: inherit; white-space: nowrap; }
@@ -59,7 +60,9 @@ figcaption { color: var(--muted); font-size: 13px; }
 .facet h3 { font-size: 14px; margin: 8px 0 0; }
 details { margin-top: 32px; color: var(--muted); }
 pre { white-space: pre-wrap; word-break: break-word; font-size: 12px; }
-@media print { main { max-width: none; padding: 0; } .scroll { overflow: visible; } ` +
+@page { margin: 12mm; }
+@media print { body { font-size: 11px; } main { max-width: none; padding: 0; } h2 { margin-top: 14px; } ` +
+  `th, td { padding: 1px 6px; } figure { margin: 4px 0; } figure svg { max-width: 70%; } .scroll { overflow: visible; } ` +
   `.scroll th:first-child, .scroll td:first-child { position: static; } figure { break-inside: avoid; } ` +
   `details { display: none; } tr { break-inside: avoid; } }
 `;
