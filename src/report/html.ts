@@ -62,7 +62,7 @@ details { margin-top: 32px; color: var(--muted); }
 pre { white-space: pre-wrap; word-break: break-word; font-size: 12px; }
 @page { margin: 12mm; }
 @media print { body { font-size: 11px; } main { max-width: none; padding: 0; } h2 { margin-top: 14px; } ` +
-  `th, td { padding: 1px 6px; } figure { margin: 4px 0; } figure svg { max-width: 70%; } .scroll { overflow: visible; } ` +
+  `th, td { padding: 1px 6px; } figure { margin: 4px 0; } figure svg { max-width: 70%; } figcaption { font-size: 10px; } .scroll { overflow: visible; } ` +
   `.scroll th:first-child, .scroll td:first-child { position: static; } figure { break-inside: avoid; } ` +
   `details { display: none; } tr { break-inside: avoid; } }
 `;
@@ -188,13 +188,14 @@ function chartCaption(table: ReportTable, chart: Chart, shown: number): string {
       ? `${label(chart.y)} by ${label(chart.x)}`
       : chart.kind === 'line'
         ? `${label(chart.value)} by ${label(chart.x)}, with its interval as a band` +
-          `${chart.tone ? '; ▲ ▼ mark significant changes' : ''}`
+          `${chart.tone ? '; ▲ ▼ mark significant changes' : ''}; axis fitted to the band`
         : chart.kind === 'control'
           ? `${label(chart.value)} by ${label(chart.x)}; the dashed line is its limit, and points beyond it are ringed`
           : `${label(chart.value)} with its interval` +
             `${chart.reference !== undefined ? `; the dashed line is ${chart.reference.toFixed(1)}` : ''}` +
             `${chart.marker ? `; the ring is ${label(chart.marker)}` : ''}` +
-            `${chart.tone && !chart.faded ? '; significant rows in colour' : ''}`;
+            `${chart.tone && !chart.faded ? '; significant rows in colour' : ''}` +
+            `${chart.domain ? '' : `; axis fitted to the intervals${chart.reference ? ', 0 and the dashed line' : ' and 0'}`}`;
   const each = chart.facet ? `, one chart per ${label(chart.facet)} on a shared scale` : '';
   const first =
     (chart.kind === 'intervals' || (chart.kind === 'bars' && chart.horizontal)) && shown > MAX_CHART_ROWS

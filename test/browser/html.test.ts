@@ -141,7 +141,10 @@ describe('the charts say what the tables say', () => {
   it('report: one bar per score, and the NPS point at +27.0 on an axis with 0 in view', async () => {
     const page = visits.get('report')!.page;
     const titles = await page.$$eval('figure svg > title', (nodes) => nodes.map((n) => n.textContent));
-    expect(titles).toEqual(['NPS with its interval; the dashed line is 0.0.', 'Count by Score.']);
+    expect(titles).toEqual([
+      'NPS with its interval; the dashed line is 0.0; axis fitted to the intervals and 0.',
+      'Count by Score.',
+    ]);
     expect(await page.locator('figure').nth(1).locator('g[aria-label="bar"] rect').count()).toBe(11);
     const [point] = await dotPositions(page, 0);
     expect(point.value).toBeCloseTo(27, 0);
@@ -187,7 +190,7 @@ describe('the charts say what the tables say', () => {
     const page = visits.get('summary')!.page;
     const titles = await page.$$eval('figure svg > title', (nodes) => nodes.map((n) => n.textContent ?? ''));
     expect(titles.map((t) => t.split(':')[0])).toEqual([
-      'NPS with its interval; the dashed line is 0.0.',
+      'NPS with its interval; the dashed line is 0.0; axis fitted to the intervals and 0.',
       'NPS by quarter',
       'NPS by agent',
       'NPS by channel',
@@ -310,6 +313,28 @@ describe('the trend page marks', () => {
     expect(Math.abs(marks[0].dx)).toBeLessThan(2);
     expect(marks[0].dy).toBeGreaterThan(0);
     expect(marks[0].dy).toBeLessThan(18);
+  });
+});
+
+describe('small multiples', () => {
+  it("share one scale: every channel's chart has the same NPS ticks at the same heights", async () => {
+    const file = join(OUT, 'trend-by-channel-scales.html');
+    nps(['trend', FIXTURE, '--by', 'channel', '-o', file]);
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    page.setDefaultTimeout(CHILD_TIMEOUT_MS);
+    await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
+    const scales = await page.$eval('html', (root) =>
+      [...root.ownerDocument.querySelectorAll('.facet svg')].map((svg) => {
+        const top = svg.getBoundingClientRect().top;
+        return [...svg.querySelectorAll('g[aria-label="y-axis tick label"] text')].map(
+          (t) => `${t.textContent} at ${Math.round(t.getBoundingClientRect().top - top)}`,
+        );
+      }),
+    );
+    await page.close();
+    expect(scales.length).toBe(4);
+    expect(scales[0].length).toBeGreaterThan(2);
+    for (const scale of scales) expect(scale).toEqual(scales[0]);
   });
 });
 
