@@ -14,17 +14,10 @@ import {
 } from '../../src/core/control.js';
 import { logGamma } from '../../src/core/distributions.js';
 import { baselineOf, type Charts, calibrate, chartDay, type DayCounts } from '../../src/core/monitor.js';
+import { generator } from '../helpers/random.js';
 
-/** A seeded uniform generator (mulberry32): the simulations are the same on every run. */
-function uniform(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Uniform draws from a seeded generator: the simulations are the same on every run. */
+const uniform = (seed: number): (() => number) => generator(seed).uniform;
 
 /** Draws from a pmf by its cumulative sums (one uniform per draw). */
 function sampler(pmf: { from: number; probs: number[] }, random: () => number): () => number {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { analyseCategorical, rankDrivers } from '../../src/core/drivers.js';
 import { entry } from '../../src/core/entry.js';
 import { newTally, type Tally } from '../../src/core/tally.js';
+import { generator as seeded } from '../helpers/random.js';
 
 /*
  * Drivers on generated data, with fixed seeds: a column with no effect must be called significant
@@ -12,16 +13,8 @@ import { newTally, type Tally } from '../../src/core/tally.js';
 
 const STATS = { method: 'score', confidence: 0.95 } as const;
 
-/** mulberry32: a small generator good enough for simulation, and the same on every machine. */
-function generator(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Uniform draws from a seeded generator: the same on every machine. */
+const generator = (seed: number): (() => number) => seeded(seed).uniform;
 
 /** Detractor and passive shares; the rest are promoters. */
 interface Shares {

@@ -1,18 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { baselineOf, type Charts, calibrate, chartDay, type DayCounts } from '../../src/core/monitor.js';
-
-/** A seeded uniform generator (mulberry32), and standard normals from it (Box-Muller). */
-function generator(seed: number) {
-  let a = seed;
-  const uniform = () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const normal = () => Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform());
-  return { uniform, normal };
-}
+import { generator } from '../helpers/random.js';
 
 /**
  * Days of 400 answers whose own detractor share wanders (20%, sd 3 points from day to day) beyond

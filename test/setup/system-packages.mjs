@@ -26,6 +26,13 @@ const NEEDED = [
     why: 'the reference for clustered and weighted variances',
     lean: true,
   },
+  {
+    program: "R's pROC package",
+    present: () => existsSync('/usr/lib/R/site-library/pROC') || existsSync('/usr/lib/R/library/pROC'),
+    pkg: 'r-cran-proc',
+    why: "the reference for the AUC and DeLong's interval",
+    lean: true,
+  },
 ];
 
 const missing = NEEDED.filter((n) => !n.present());
