@@ -165,8 +165,8 @@ export interface Gate {
 export interface Headline {
   readonly label: string;
   readonly value: number;
-  /** How the value reads: an NPS in points (the default) or a count. */
-  readonly kind?: 'nps' | 'count';
+  /** How the value reads: an NPS in points (the default), a count, or another figure (an AUC). */
+  readonly kind?: 'nps' | 'count' | 'number';
   readonly interval?: readonly [number, number];
   readonly confidence?: number;
   readonly n?: number;

@@ -35,6 +35,7 @@ export const RUN_ARGS: Readonly<Record<string, readonly string[]>> = {
   segments: ['--by', 'channel'],
   compare: ['--by', 'channel'],
   drivers: ['--categorical', 'channel'],
+  expected: ['--features', 'channel,team'],
   followup: [],
   comments: ['--min-count', '2'],
   themes: [],

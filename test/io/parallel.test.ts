@@ -139,6 +139,7 @@ const THREADED: Readonly<Record<string, readonly string[]>> = {
   compare: ['--period', '2024-06', '--vs', '2024-05'],
   themes: ['--comment', 'comment'],
   drivers: ['--numeric', 'id', '--categorical', 'channel'],
+  expected: ['--features', 'channel,id'],
   followup: ['--category', 'promoter'],
   monitor: ['--state', join(dir, 'monitor-state.json'), '--dry-run', '--as-of', '2025-01-01', '--by', 'channel'],
 };

@@ -4,6 +4,7 @@ import { columns } from './columns.js';
 import { comments } from './comments.js';
 import { compare } from './compare.js';
 import { drivers } from './drivers.js';
+import { expected } from './expected.js';
 import { followup } from './followup.js';
 import { monitor } from './monitor.js';
 import { report } from './report.js';
@@ -24,6 +25,7 @@ export const COMMANDS: readonly AnyCommand[] = [
   segments,
   compare,
   drivers,
+  expected,
   followup,
   comments,
   themes,

@@ -1,0 +1,442 @@
+import { parseMeasure, quantileOfSorted } from './drivers.js';
+import { type Fold, recipe } from './fold.js';
+import { type Design, fitLogistic, type LogisticFit, predict } from './logistic.js';
+import { criticalValue, normalCdf } from './normal.js';
+import { compareText } from './text.js';
+import {
+  type Auc,
+  aucDeLong,
+  brier,
+  brierSkill,
+  type Calibration,
+  calibration,
+  type Decile,
+  deciles,
+} from './validation.js';
+
+/*
+ * Expected NPS: the chance that an answer is a detractor (and a promoter) given what is known of
+ * the contact before it is asked (handle time, wait, channel, queue), by a ridge-penalised
+ * logistic model, and how well that chance is known on answers the model did not see. Numeric
+ * features enter in quartile bands, categorical ones by level with rare levels pooled.
+ */
+
+/** Distinct texts kept per feature: a column with more is neither a category nor worth one. */
+export const MAX_LEVELS = 1000;
+/** Past this many distinct numbers, a feature of numbers is read as a measure (in bands), not as levels. */
+const NUMERIC_LEVELS = 6;
+
+/** The rows a model is fitted on: per answer its score, fold key, time and every feature's cell. */
+export interface ModelRows {
+  n: number;
+  scores: number[];
+  times: number[];
+  /** The --group value's hash (customer), or the row's place when there is none: whose answers share a fold. */
+  keys: number[];
+  /** Per feature: each row's number (NaN when its cell is not one). */
+  numbers: number[][];
+  /** Per feature: each row's cell as a level code (−1 blank, −2 past MAX_LEVELS). */
+  codes: number[][];
+  /** Per feature: the level texts, by code. */
+  levels: string[][];
+}
+
+const BLANK = -1;
+const TOO_MANY = -2;
+
+/** Collects the rows of a model: `roles` are the features' columns, `group` the customer's. */
+export function modelFold(roles: readonly string[], group: string | undefined): Fold<ModelRows> {
+  return {
+    empty: () => ({
+      n: 0,
+      scores: [],
+      times: [],
+      keys: [],
+      numbers: roles.map(() => []),
+      codes: roles.map(() => []),
+      levels: roles.map(() => []),
+    }),
+    add(state, { score, time, values }) {
+      const index = state.n++;
+      state.scores.push(score);
+      state.times.push(time);
+      state.keys.push(group === undefined ? hash(String(index)) : hash(values[group]));
+      for (let f = 0; f < roles.length; f++) {
+        const cell = values[roles[f]].trim();
+        state.numbers[f].push(parseMeasure(cell));
+        state.codes[f].push(cell === '' ? BLANK : codeOf(state.levels[f], cell));
+      }
+    },
+    merge(into, from) {
+      const offset = into.n;
+      into.n += from.n;
+      for (let i = 0; i < from.n; i++) {
+        into.scores.push(from.scores[i]);
+        into.times.push(from.times[i]);
+      }
+      // Without a group, a row's key is its place: renumbered after the rows already in.
+      for (let i = 0; i < from.n; i++) into.keys.push(group === undefined ? hash(String(offset + i)) : from.keys[i]);
+      for (let f = 0; f < roles.length; f++) {
+        for (const v of from.numbers[f]) into.numbers[f].push(v);
+        for (const c of from.codes[f]) into.codes[f].push(c < 0 ? c : codeOf(into.levels[f], from.levels[f][c]));
+      }
+    },
+    recipe: recipe(import.meta.url, 'modelFold', roles, group),
+  };
+}
+
+/** A level's code, interned; TOO_MANY once a feature has MAX_LEVELS distinct texts. */
+function codeOf(levels: string[], text: string): number {
+  const found = levels.indexOf(text);
+  if (found >= 0) return found;
+  if (levels.length >= MAX_LEVELS) return TOO_MANY;
+  levels.push(text);
+  return levels.length - 1;
+}
+
+/** FNV-1a of a text: which fold a customer's answers fall in, the same on every run. */
+function hash(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+/** How a feature enters the model, learnt from the rows it is fitted on. */
+export type Encoding =
+  | {
+      readonly kind: 'numeric';
+      readonly name: string;
+      /** Upper edges of every band but the last (a value at an edge is in the lower band). */
+      readonly edges: readonly number[];
+      /** Whether blank or unreadable cells have a term of their own. */
+      readonly missing: boolean;
+    }
+  | {
+      readonly kind: 'categorical';
+      readonly name: string;
+      /** The most common level: the others are against it. */
+      readonly reference: string;
+      /** Levels with a term of their own. */
+      readonly kept: readonly string[];
+      /** Whether rarer levels are pooled into "(other)", which has a term. */
+      readonly other: boolean;
+    };
+
+/** Whether each feature is a measure or a set of levels, by its values: numbers with more than six distinct values are measures. */
+export function featureKinds(rows: ModelRows): ('numeric' | 'categorical')[] {
+  return rows.numbers.map((numbers, f) => {
+    const distinct = new Set<number>();
+    let filled = 0;
+    let readable = 0;
+    for (let i = 0; i < rows.n; i++) {
+      if (rows.codes[f][i] === BLANK) continue;
+      filled++;
+      if (Number.isNaN(numbers[i])) continue;
+      readable++;
+      if (distinct.size <= NUMERIC_LEVELS) distinct.add(numbers[i]);
+    }
+    return filled > 0 && readable === filled && distinct.size > NUMERIC_LEVELS ? 'numeric' : 'categorical';
+  });
+}
+
+/** The encodings of the features, learnt from the rows `used` (training rows only). */
+export function learnEncodings(
+  rows: ModelRows,
+  names: readonly string[],
+  kinds: readonly ('numeric' | 'categorical')[],
+  used: readonly number[],
+  minLevel: number,
+): Encoding[] {
+  return names.map((name, f): Encoding => {
+    if (kinds[f] === 'numeric') {
+      const values = Float64Array.from(used.map((i) => rows.numbers[f][i]).filter((v) => !Number.isNaN(v))).sort();
+      const edges: number[] = [];
+      for (const q of [0.25, 0.5, 0.75]) {
+        const edge = quantileOfSorted(values, q);
+        // Ties at a quartile (or few values) leave fewer bands: never an empty band.
+        if (edge < values[values.length - 1] && (edges.length === 0 || edge > edges[edges.length - 1]))
+          edges.push(edge);
+      }
+      return { kind: 'numeric', name, edges, missing: values.length < used.length };
+    }
+    const counts = new Map<string, number>();
+    for (const i of used) {
+      const text = levelText(rows, f, i);
+      counts.set(text, (counts.get(text) ?? 0) + 1);
+    }
+    const byCount = [...counts].sort((a, b) => b[1] - a[1] || compareText(a[0], b[0]));
+    const reference = byCount[0]?.[0] ?? '(blank)';
+    const kept = byCount
+      .slice(1)
+      .filter(([, count]) => count >= minLevel)
+      .map(([text]) => text)
+      .sort(compareText);
+    const pooled = byCount.slice(1).filter(([, count]) => count < minLevel);
+    // One rare level pooled alone is still a level of its own size: pooled only when two or more.
+    return { kind: 'categorical', name, reference, kept, other: pooled.length > 0 };
+  });
+}
+
+const levelText = (rows: ModelRows, f: number, i: number): string => {
+  const code = rows.codes[f][i];
+  return code === BLANK ? '(blank)' : code === TOO_MANY ? '(many)' : rows.levels[f][code];
+};
+
+/** The terms (columns after the intercept) of the encodings, as people read them. */
+export function termsOf(encodings: readonly Encoding[]): { feature: string; term: string }[] {
+  const terms: { feature: string; term: string }[] = [];
+  for (const e of encodings) {
+    if (e.kind === 'numeric') {
+      for (let b = 1; b <= e.edges.length; b++) terms.push({ feature: e.name, term: bandLabel(e.edges, b) });
+      if (e.missing) terms.push({ feature: e.name, term: '(blank)' });
+    } else {
+      for (const level of e.kept) terms.push({ feature: e.name, term: level });
+      if (e.other) terms.push({ feature: e.name, term: '(other)' });
+    }
+  }
+  return terms;
+}
+
+/** The reference each feature's terms are against: its first band, its commonest level. */
+export const referenceOf = (e: Encoding): string => (e.kind === 'numeric' ? bandLabel(e.edges, 0) : e.reference);
+
+function bandLabel(edges: readonly number[], band: number): string {
+  if (edges.length === 0) return 'all';
+  if (band === 0) return `≤ ${edges[0]}`;
+  if (band === edges.length) return `> ${edges[band - 1]}`;
+  return `${edges[band - 1]} < x ≤ ${edges[band]}`;
+}
+
+/** The model's rows `which` as a design: 1, then each feature's indicator columns. */
+export function designOf(rows: ModelRows, encodings: readonly Encoding[], which: readonly number[]): Design {
+  const p = 1 + termsOf(encodings).length;
+  const x = new Float64Array(which.length * p);
+  which.forEach((i, r) => {
+    const row = r * p;
+    x[row] = 1;
+    let column = 1;
+    encodings.forEach((e, f) => {
+      if (e.kind === 'numeric') {
+        const value = rows.numbers[f][i];
+        if (Number.isNaN(value)) {
+          if (e.missing) x[row + column + e.edges.length] = 1;
+        } else {
+          let band = 0;
+          while (band < e.edges.length && value > e.edges[band]) band++;
+          if (band > 0) x[row + column + band - 1] = 1;
+        }
+        column += e.edges.length + (e.missing ? 1 : 0);
+      } else {
+        const text = levelText(rows, f, i);
+        const at = e.kept.indexOf(text);
+        // A level unseen in training, or pooled, counts as "(other)" when there is one, else as the reference.
+        if (at >= 0) x[row + column + at] = 1;
+        else if (text !== e.reference && e.other) x[row + column + e.kept.length] = 1;
+        column += e.kept.length + (e.other ? 1 : 0);
+      }
+    });
+  });
+  return { x, n: which.length, p };
+}
+
+export type Outcome = 'detractor' | 'promoter';
+export const OUTCOMES: readonly Outcome[] = ['detractor', 'promoter'];
+const isOutcome = (score: number, outcome: Outcome) => (outcome === 'detractor' ? score <= 6 : score >= 9);
+
+export interface Validation {
+  readonly outcome: Outcome;
+  /** Answers scored on a model that did not see them. */
+  readonly n: number;
+  readonly baseRate: number;
+  readonly auc: Auc;
+  readonly brier: number;
+  /** Against each training part's own base rate. */
+  readonly skillVsBase: number;
+  /** Against a model of the reference feature alone (channel), when there is one. */
+  readonly skillVsReference?: number;
+  readonly calibration: Calibration;
+  readonly deciles: Decile[];
+  /** Usable: the AUC's interval is above 0.5 and the calibration is not poor. */
+  readonly usable: boolean;
+  readonly reasons: readonly string[];
+}
+
+export interface ModelSettings {
+  readonly names: readonly string[];
+  readonly kinds: readonly ('numeric' | 'categorical')[];
+  readonly minLevel: number;
+  readonly penalty: number;
+  readonly confidence: number;
+  /** Feature index of the reference model (channel), if any. */
+  readonly reference?: number;
+  /** k folds by key, or an out-of-time split: training rows before `trainUntil` (a wall time). */
+  readonly split: { readonly folds: number } | { readonly trainUntil: number };
+}
+
+export interface FittedModel {
+  readonly outcome: Outcome;
+  readonly encodings: Encoding[];
+  readonly fit: LogisticFit;
+  /** Answers the final model was fitted on. */
+  readonly n: number;
+}
+
+/** The parts of a validation: each a set of training rows and the rows scored by their model. */
+function parts(rows: ModelRows, split: ModelSettings['split']): { train: number[]; test: number[] }[] {
+  const all = Array.from({ length: rows.n }, (_, i) => i);
+  if ('trainUntil' in split) {
+    return [
+      {
+        train: all.filter((i) => rows.times[i] < split.trainUntil),
+        test: all.filter((i) => rows.times[i] >= split.trainUntil),
+      },
+    ];
+  }
+  return Array.from({ length: split.folds }, (_, k) => ({
+    train: all.filter((i) => rows.keys[i] % split.folds !== k),
+    test: all.filter((i) => rows.keys[i] % split.folds === k),
+  }));
+}
+
+/** A model of `outcome` on rows `train` with the features `features` (indexes). */
+function fitOn(
+  rows: ModelRows,
+  settings: ModelSettings,
+  outcome: Outcome,
+  train: readonly number[],
+  features: readonly number[],
+): FittedModel {
+  const used = subset(rows, features);
+  const encodings = learnEncodings(
+    used,
+    features.map((f) => settings.names[f]),
+    features.map((f) => settings.kinds[f]),
+    train,
+    settings.minLevel,
+  );
+  const design = designOf(used, encodings, train);
+  const y = Float64Array.from(train, (i) => (isOutcome(rows.scores[i], outcome) ? 1 : 0));
+  return { outcome, encodings, fit: fitLogistic(design, y, { penalty: settings.penalty }), n: train.length };
+}
+
+/** The rows with only the features `features`, in that order. */
+const subset = (rows: ModelRows, features: readonly number[]): ModelRows => ({
+  ...rows,
+  numbers: features.map((f) => rows.numbers[f]),
+  codes: features.map((f) => rows.codes[f]),
+  levels: features.map((f) => rows.levels[f]),
+});
+
+/** Each row's probability of the outcome under a fitted model. */
+export function score(
+  rows: ModelRows,
+  model: FittedModel,
+  which: readonly number[],
+  features?: readonly number[],
+): Float64Array {
+  const used = features ? subset(rows, features) : rows;
+  return predict(designOf(used, model.encodings, which), model.fit.coefficients);
+}
+
+/** Validates and fits the model of each outcome. */
+export function expectedModels(
+  rows: ModelRows,
+  settings: ModelSettings,
+): { models: FittedModel[]; validations: Validation[] } {
+  const all = settings.names.map((_, f) => f);
+  const split = parts(rows, settings.split);
+  const models: FittedModel[] = [];
+  const validations: Validation[] = [];
+  for (const outcome of OUTCOMES) {
+    const p: number[] = [];
+    const y: number[] = [];
+    const base: number[] = [];
+    const reference: number[] = [];
+    for (const { train, test } of split) {
+      if (train.length === 0 || test.length === 0) continue;
+      const model = fitOn(rows, settings, outcome, train, all);
+      for (const v of score(rows, model, test, all)) p.push(v);
+      let events = 0;
+      for (const i of train) events += isOutcome(rows.scores[i], outcome) ? 1 : 0;
+      for (const i of test) {
+        y.push(isOutcome(rows.scores[i], outcome) ? 1 : 0);
+        base.push(events / train.length);
+      }
+      if (settings.reference !== undefined) {
+        const only = fitOn(rows, settings, outcome, train, [settings.reference]);
+        for (const v of score(rows, only, test, [settings.reference])) reference.push(v);
+      }
+    }
+    validations.push(
+      validate(outcome, p, y, base, settings.reference === undefined ? undefined : reference, settings.confidence),
+    );
+    // The model kept: on every row, or on the training rows of an out-of-time split (the one validated).
+    const kept = 'trainUntil' in settings.split ? split[0].train : Array.from({ length: rows.n }, (_, i) => i);
+    models.push(fitOn(rows, settings, outcome, kept, all));
+  }
+  return { models, validations };
+}
+
+/** Calibration is poor when its slope or intercept is off by a material amount, beyond chance. */
+const SLOPE_RANGE: readonly [number, number] = [0.8, 1.25];
+const INTERCEPT_LIMIT = 0.25;
+
+function validate(
+  outcome: Outcome,
+  p: number[],
+  y: number[],
+  base: number[],
+  reference: number[] | undefined,
+  confidence: number,
+): Validation {
+  const n = y.length;
+  const events = y.reduce((s, v) => s + v, 0);
+  const auc = aucDeLong(p, y, confidence);
+  const b = brier(p, y);
+  const cal = calibration(p, y, confidence);
+  const reasons: string[] = [];
+  if (!(auc.lower > 0.5))
+    reasons.push(
+      `its AUC interval (${auc.lower.toFixed(3)} to ${auc.upper.toFixed(3)}) does not lie above 0.5, chance`,
+    );
+  const [s0, s1] = cal.slopeInterval;
+  if ((s1 < 1 || s0 > 1) && (cal.slope < SLOPE_RANGE[0] || cal.slope > SLOPE_RANGE[1]))
+    reasons.push(`its calibration slope is ${cal.slope.toFixed(2)}, outside ${SLOPE_RANGE[0]} to ${SLOPE_RANGE[1]}`);
+  const [a0, a1] = cal.interceptInterval;
+  if ((a1 < 0 || a0 > 0) && Math.abs(cal.intercept) > INTERCEPT_LIMIT)
+    reasons.push(`its calibration intercept is ${cal.intercept.toFixed(2)}, beyond ±${INTERCEPT_LIMIT}`);
+  return {
+    outcome,
+    n,
+    baseRate: n === 0 ? Number.NaN : events / n,
+    auc,
+    brier: b,
+    skillVsBase: brierSkill(b, brier(base, y)),
+    skillVsReference: reference ? brierSkill(b, brier(reference, y)) : undefined,
+    calibration: cal,
+    deciles: deciles(p, y),
+    usable: reasons.length === 0,
+    reasons,
+  };
+}
+
+/** A coefficient as an odds ratio with its Wald interval and p (the penalised fit's, approximate when λ > 0). */
+export function oddsRatios(model: FittedModel, confidence: number) {
+  const terms = termsOf(model.encodings);
+  const z = criticalValue(confidence);
+  const p = model.fit.coefficients.length;
+  return terms.map(({ feature, term }, k) => {
+    const j = k + 1;
+    const beta = model.fit.coefficients[j];
+    const se = Math.sqrt(model.fit.covariance[j * p + j]);
+    return {
+      feature,
+      term,
+      reference: referenceOf(model.encodings.find((e) => e.name === feature)!),
+      oddsRatio: Math.exp(beta),
+      lower: Math.exp(beta - z * se),
+      upper: Math.exp(beta + z * se),
+      p: 2 * normalCdf(-Math.abs(beta / se)),
+    };
+  });
+}

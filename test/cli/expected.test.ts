@@ -1,0 +1,145 @@
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import { spawnChild } from '../helpers/child.js';
+import { fakeIo } from '../helpers/fake-io.js';
+import { ownTmpdir } from '../helpers/own-tmpdir.js';
+
+/*
+ * nps expected on generated contacts (fixtures/expected/generate.mjs): the unpenalised model is R's
+ * glm on the same bands and levels; the generating effects lie in the intervals; a model of noise
+ * is refused, and a model is saved only when it passes or is forced.
+ */
+
+const CASE_MIX = 'fixtures/expected/case-mix.csv';
+const NO_SIGNAL = 'fixtures/expected/no-signal.csv';
+const dir = ownTmpdir('nps-expected-');
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function run(args: readonly string[]) {
+  const io = fakeIo();
+  const code = await main([...args], io);
+  return { code, out: io.out(), err: io.err() };
+}
+
+interface OddsRow {
+  outcome: string;
+  feature: string;
+  term: string;
+  odds_ratio: number;
+  lower: number;
+  upper: number;
+  p_value: number;
+}
+
+describe('nps expected', () => {
+  it("unpenalised, its odds ratios, intervals and p are R's glm on the same bands and levels", async () => {
+    const { code, out, err } = await run([
+      'expected',
+      CASE_MIX,
+      '--features',
+      'queue,wait_seconds,channel',
+      '--penalty',
+      '0',
+      '--format',
+      'json',
+    ]);
+    expect(code, err).toBe(0);
+    const rows: OddsRow[] = JSON.parse(out).odds_ratios;
+    if (!existsSync('/usr/bin/Rscript'))
+      throw new Error('R is missing: install it with `apt-get install -y --no-install-recommends r-base-core`');
+    const r = spawnChild('Rscript', [
+      '-e',
+      [
+        `d <- read.csv("${CASE_MIX}")`,
+        'q <- unique(quantile(d$wait_seconds, c(0.25, 0.5, 0.75), type = 7))',
+        // A value at an edge is in the lower band: right-closed intervals.
+        'd$band <- cut(d$wait_seconds, c(-Inf, q, Inf), right = TRUE)',
+        'd$queue <- relevel(factor(d$queue), ref = names(which.max(table(d$queue))))',
+        'd$channel <- relevel(factor(d$channel), ref = names(which.max(table(d$channel))))',
+        'tight <- glm.control(epsilon = 1e-15, maxit = 100)',
+        'for (y in list(d$score <= 6, d$score >= 9)) {',
+        '  m <- glm(y ~ queue + band + channel, family = binomial, data = d, control = tight)',
+        '  s <- summary(m)$coefficients[-1, ]',
+        '  z <- qnorm(0.975)',
+        '  cat(sprintf("%s\\t%.17g\\t%.17g\\t%.17g\\t%.17g\\n", rownames(s), exp(s[, 1]), exp(s[, 1] - z * s[, 2]), exp(s[, 1] + z * s[, 2]), s[, 4]), sep = "")',
+        '}',
+      ].join('\n'),
+    ]);
+    expect(r.status, r.stderr).toBe(0);
+    const reference = r.stdout
+      .trim()
+      .split('\n')
+      .map((line) => line.split('\t'));
+    expect(reference.length).toBe(rows.length);
+    // R names a term by its factor and level (queuebilling_dispute, band(26,62]); ours by feature
+    // and level or band, in the same order within each feature.
+    reference.forEach(([name, ...figures], k) => {
+      const row = rows[k];
+      expect(name.startsWith(row.feature === 'wait_seconds' ? 'band' : row.feature)).toBe(true);
+      if (row.feature !== 'wait_seconds') expect(name).toBe(`${row.feature}${row.term}`);
+      const [odds, lower, upper, p] = figures.map(Number);
+      for (const [ours, theirs] of [
+        [row.odds_ratio, odds],
+        [row.lower, lower],
+        [row.upper, upper],
+        [row.p_value, p],
+      ])
+        expect(Math.abs(ours - theirs) / Math.max(1, Math.abs(theirs))).toBeLessThan(1e-6);
+    });
+  });
+
+  it('finds the effects the contacts were generated with, and none for handle time', async () => {
+    const { out } = await run([
+      'expected',
+      CASE_MIX,
+      '--features',
+      'queue,channel,wait_seconds,handle_time',
+      '--group',
+      'customer_id',
+      '--format',
+      'json',
+    ]);
+    const rows: OddsRow[] = JSON.parse(out).odds_ratios.filter((r: OddsRow) => r.outcome === 'detractor');
+    const odds = (feature: string, term: string) => rows.find((r) => r.feature === feature && r.term === term)!;
+    // Log-odds of a detractor against password_reset: billing_dispute 1.4 + 0.9, delivery 0.4 + 0.9, general 0.9; chat 0.3.
+    for (const [term, truth] of [
+      ['billing_dispute', 2.3],
+      ['delivery', 1.3],
+      ['general', 0.9],
+    ] as const) {
+      const row = odds('queue', term);
+      expect(row.lower).toBeLessThan(Math.exp(truth));
+      expect(row.upper).toBeGreaterThan(Math.exp(truth));
+    }
+    for (const row of rows.filter((r) => r.feature === 'handle_time')) {
+      expect(row.lower).toBeLessThan(1);
+      expect(row.upper).toBeGreaterThan(1);
+    }
+  });
+
+  it('saves a model that passes; refuses one of noise, unless forced', async () => {
+    const file = join(dir, 'model.json');
+    const features = ['--features', 'queue,channel,wait_seconds', '--group', 'customer_id'];
+    const kept = await run(['expected', CASE_MIX, ...features, '--save-model', file, '--format', 'json']);
+    expect(kept.code, kept.err).toBe(0);
+    const saved = JSON.parse(readFileSync(file, 'utf8'));
+    expect(saved).toMatchObject({ format: 'npskit-model', version: 1, features: ['queue', 'channel', 'wait_seconds'] });
+    expect(saved.models.map((m: { outcome: string }) => m.outcome)).toEqual(['detractor', 'promoter']);
+    // The coefficients saved are those whose odds ratios the report shows.
+    const shown: OddsRow[] = JSON.parse(kept.out).odds_ratios.filter((r: OddsRow) => r.outcome === 'detractor');
+    const beta = Object.values(saved.models[0].fit.coefficients) as number[];
+    expect(beta.slice(1).map(Math.exp)).toEqual(shown.map((r) => r.odds_ratio));
+
+    const noise = join(dir, 'noise.json');
+    const refused = await run(['expected', NO_SIGNAL, ...features, '--save-model', noise]);
+    expect(refused.code).toBe(1);
+    expect(refused.err).toMatch(/not saved \(--force saves it\)/);
+    expect(existsSync(noise)).toBe(false);
+    const forced = await run(['expected', NO_SIGNAL, ...features, '--save-model', noise, '--force']);
+    expect(forced.code, forced.err).toBe(0);
+    expect(existsSync(noise)).toBe(true);
+    expect(forced.out).toMatch(/The detractor model is not fit to score contacts/);
+  });
+});
