@@ -1,6 +1,8 @@
-import { parseMeasure, quantileOfSorted } from './drivers.js';
+import { type Encoding, MODEL_VERSION, type Outcome, type SavedModel, termOf, widthOf } from './case-mix.js';
+import { quantileOfSorted } from './drivers.js';
 import { type Fold, recipe } from './fold.js';
 import { type Design, fitLogistic, type LogisticFit, predict } from './logistic.js';
+import { parseMeasure } from './measure.js';
 import { criticalValue, normalCdf } from './normal.js';
 import { compareText } from './text.js';
 import {
@@ -101,27 +103,6 @@ function hash(text: string): number {
   return h >>> 0;
 }
 
-/** How a feature enters the model, learnt from the rows it is fitted on. */
-export type Encoding =
-  | {
-      readonly kind: 'numeric';
-      readonly name: string;
-      /** Upper edges of every band but the last (a value at an edge is in the lower band). */
-      readonly edges: readonly number[];
-      /** Whether blank or unreadable cells have a term of their own. */
-      readonly missing: boolean;
-    }
-  | {
-      readonly kind: 'categorical';
-      readonly name: string;
-      /** The most common level: the others are against it. */
-      readonly reference: string;
-      /** Levels with a term of their own. */
-      readonly kept: readonly string[];
-      /** Whether rarer levels are pooled into "(other)", which has a term. */
-      readonly other: boolean;
-    };
-
 /** Whether each feature is a measure or a set of levels, by its values: numbers with more than six distinct values are measures. */
 export function featureKinds(rows: ModelRows): ('numeric' | 'categorical')[] {
   return rows.numbers.map((numbers, f) => {
@@ -216,30 +197,32 @@ export function designOf(rows: ModelRows, encodings: readonly Encoding[], which:
     x[row] = 1;
     let column = 1;
     encodings.forEach((e, f) => {
-      if (e.kind === 'numeric') {
-        const value = rows.numbers[f][i];
-        if (Number.isNaN(value)) {
-          if (e.missing) x[row + column + e.edges.length] = 1;
-        } else {
-          let band = 0;
-          while (band < e.edges.length && value > e.edges[band]) band++;
-          if (band > 0) x[row + column + band - 1] = 1;
-        }
-        column += e.edges.length + (e.missing ? 1 : 0);
-      } else {
-        const text = levelText(rows, f, i);
-        const at = e.kept.indexOf(text);
-        // A level unseen in training, or pooled, counts as "(other)" when there is one, else as the reference.
-        if (at >= 0) x[row + column + at] = 1;
-        else if (text !== e.reference && e.other) x[row + column + e.kept.length] = 1;
-        column += e.kept.length + (e.other ? 1 : 0);
-      }
+      const term = termOf(e, rows.numbers[f][i], levelText(rows, f, i));
+      if (term >= 0) x[row + column + term] = 1;
+      column += widthOf(e);
     });
   });
   return { x, n: which.length, p };
 }
 
-export type Outcome = 'detractor' | 'promoter';
+/** The models of `expectedModels` as saved, with the shares of their training rows. */
+export function savedModel(rows: ModelRows, names: readonly string[], models: readonly FittedModel[]): SavedModel {
+  const { encodings, train } = models[0];
+  const shares = encodings.map((e, f) => {
+    const counts = new Array<number>(widthOf(e) + 1).fill(0);
+    for (const i of train) counts[1 + termOf(e, rows.numbers[f][i], levelText(rows, f, i))]++;
+    return counts.map((c) => c / train.length);
+  });
+  return {
+    format: 'npskit-model',
+    version: MODEL_VERSION,
+    features: names,
+    encodings,
+    models: models.map((m) => ({ outcome: m.outcome, coefficients: Array.from(m.fit.coefficients) })),
+    training: { n: train.length, shares },
+  };
+}
+
 export const OUTCOMES: readonly Outcome[] = ['detractor', 'promoter'];
 const isOutcome = (score: number, outcome: Outcome) => (outcome === 'detractor' ? score <= 6 : score >= 9);
 
@@ -277,8 +260,8 @@ export interface FittedModel {
   readonly outcome: Outcome;
   readonly encodings: Encoding[];
   readonly fit: LogisticFit;
-  /** Answers the final model was fitted on. */
-  readonly n: number;
+  /** The rows the model was fitted on. */
+  readonly train: readonly number[];
 }
 
 /** The parts of a validation: each a set of training rows and the rows scored by their model. */
@@ -316,7 +299,7 @@ function fitOn(
   );
   const design = designOf(used, encodings, train);
   const y = Float64Array.from(train, (i) => (isOutcome(rows.scores[i], outcome) ? 1 : 0));
-  return { outcome, encodings, fit: fitLogistic(design, y, { penalty: settings.penalty }), n: train.length };
+  return { outcome, encodings, fit: fitLogistic(design, y, { penalty: settings.penalty }), train };
 }
 
 /** The rows with only the features `features`, in that order. */

@@ -114,7 +114,7 @@ export function mergeKeyed<K>(into: Map<K, Tally>, from: Map<K, Tally>): void {
  * The key of a row's values in the given roles, joined. Two roles (agent and team) are joined once
  * per pair of values met, not once per row.
  */
-function keyOfRoles(roles: readonly string[]): (values: Readonly<Record<string, string>>) => string {
+export function keyOfRoles(roles: readonly string[]): (values: Readonly<Record<string, string>>) => string {
   if (roles.length === 1) {
     const [role] = roles;
     return (values) => values[role];

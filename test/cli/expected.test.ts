@@ -129,8 +129,12 @@ describe('nps expected', () => {
     expect(saved.models.map((m: { outcome: string }) => m.outcome)).toEqual(['detractor', 'promoter']);
     // The coefficients saved are those whose odds ratios the report shows.
     const shown: OddsRow[] = JSON.parse(kept.out).odds_ratios.filter((r: OddsRow) => r.outcome === 'detractor');
-    const beta = Object.values(saved.models[0].fit.coefficients) as number[];
+    const beta: number[] = saved.models[0].coefficients;
     expect(beta.slice(1).map(Math.exp)).toEqual(shown.map((r) => r.odds_ratio));
+    // Each feature's training shares, reference first, add up to one: drift is measured from them.
+    expect(saved.training.n).toBe(3000);
+    for (const shares of saved.training.shares)
+      expect(Math.abs(shares.reduce((a: number, b: number) => a + b, 0) - 1)).toBeLessThan(1e-12);
 
     const noise = join(dir, 'noise.json');
     const refused = await run(['expected', NO_SIGNAL, ...features, '--save-model', noise]);
@@ -141,5 +145,49 @@ describe('nps expected', () => {
     expect(forced.code, forced.err).toBe(0);
     expect(existsSync(noise)).toBe(true);
     expect(forced.out).toMatch(/The detractor model is not fit to score contacts/);
+  });
+
+  it('agents --case-mix: the queue made the ranking; against the case mix no agent differs', async () => {
+    const model = join(dir, 'case-mix.json');
+    const fitted = await run([
+      'expected',
+      CASE_MIX,
+      '--features',
+      'queue,channel,wait_seconds',
+      '--group',
+      'customer_id',
+      '--penalty',
+      '0',
+      '--save-model',
+      model,
+    ]);
+    expect(fitted.code, fitted.err).toBe(0);
+    const { code, out, err } = await run(['agents', CASE_MIX, '--case-mix', model, '--format', 'json']);
+    expect(code, err).toBe(0);
+    const { standings, case_mix: mix } = JSON.parse(out);
+    // Agents were given queues, not skills: raw, two are above the rest and two below.
+    const raw = standings.map((s: { significant: string }) => s.significant).sort();
+    expect(raw).toEqual(['', '', 'above', 'above', 'below', 'below']);
+    // Against what their contacts' queues and waits predict, none is.
+    expect(mix).toHaveLength(6);
+    for (const row of mix) {
+      expect(row.significant).toBe('');
+      expect(row.lower).toBeLessThan(0);
+      expect(row.upper).toBeGreaterThan(0);
+    }
+    // Unpenalised and fitted on these very answers, the model expects as many detractors and
+    // promoters as there are (the intercept's score equation), whoever handled them.
+    const total = (key: string) =>
+      mix.reduce((sum: number, r: Record<string, number>) => sum + (r[key] * r.n) / 100, 0);
+    expect(Math.abs(total('expected_detractors_pct') - total('detractors_pct'))).toBeLessThan(1e-6);
+    expect(Math.abs(total('expected_promoters_pct') - total('promoters_pct'))).toBeLessThan(1e-6);
+  });
+
+  it('fixtures/expected/model.json is the model nps expected saves today', async () => {
+    const file = join(dir, 'today.json');
+    const args = ['--features', 'queue,channel,wait_seconds', '--group', 'customer_id'];
+    const saved = await run(['expected', CASE_MIX, ...args, '--save-model', file]);
+    expect(saved.code, saved.err).toBe(0);
+    expect(readFileSync(file, 'utf8')).toBe(readFileSync('fixtures/expected/model.json', 'utf8'));
   });
 });

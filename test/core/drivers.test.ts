@@ -6,7 +6,6 @@ import {
   chiSquareIndependence,
   type DriverTest,
   NumericDriver,
-  parseMeasure,
   quantileOfSorted,
   quartileBands,
   rankDrivers,
@@ -14,6 +13,7 @@ import {
   spreadOf,
 } from '../../src/core/drivers.js';
 import { interval } from '../../src/core/interval.js';
+import { parseMeasure } from '../../src/core/measure.js';
 import { countsOf, newTally, type Tally } from '../../src/core/tally.js';
 
 /** |actual - expected| within `tolerance` relative to the expected value. */

@@ -1,4 +1,5 @@
 import { Option } from 'commander';
+import { caseMixFold } from '../../core/case-mix.js';
 import { entry } from '../../core/entry.js';
 import { append } from '../../core/extent.js';
 import { KEY_SEPARATOR, keyedFold, pairFold } from '../../core/fold.js';
@@ -8,11 +9,14 @@ import type { Shrinkage } from '../../core/shrink.js';
 import { type Statistics, summarize } from '../../core/summary.js';
 import { mergeTallies, newTally, type Tally } from '../../core/tally.js';
 import { compareText } from '../../core/text.js';
+import { usageError } from '../../errors.js';
+import { readModel } from '../../io/model.js';
 import { detectAgent, detectTeam } from '../../io/scan/mapping.js';
 import type { GroupColumn } from '../../io/scan/plan.js';
 import type { Question } from '../../io/scan/scan.js';
 import { confidenceLabel, formatDecimal, formatForHumans, groupLabel } from '../../report/format.js';
 import type { Column, Row } from '../../report/model.js';
+import { caseMixColumns, caseMixReport } from '../case-mix.js';
 import {
   type ClusterFlags,
   clusterColumns,
@@ -56,6 +60,7 @@ interface AgentFlags extends SideFlags, ClusterFlags, SentFlags {
   rankBy: RankBy;
   top?: number;
   bottom?: number;
+  caseMix?: string;
 }
 
 export const agents: CommandDefinition<AgentFlags> = {
@@ -95,6 +100,7 @@ export const agents: CommandDefinition<AgentFlags> = {
       )
       .option('--top <n>', 'show only the N best ranked', parsePositive)
       .option('--bottom <n>', 'show only the N worst ranked', parsePositive)
+      .option('--case-mix <model>', 'each against what a model of nps expected --save-model expects of its contacts')
       .addOption(clusterOption()),
   async run({ flags, statistics, decimals, scan, warn }) {
     const role = flags.by !== undefined ? 'by' : 'agent';
@@ -115,17 +121,27 @@ export const agents: CommandDefinition<AgentFlags> = {
     // With --cluster each tally is of a group and a cluster: the cluster's value ends the key.
     const keyed = [...own, ...clusterColumns(flags)];
     const roles = (columns: readonly GroupColumn[]) => columns.map((c) => c.role);
-    const fold = pairFold(keyedFold(roles(keyed)), sideFold(flags, { by: 'groups', roles: roles(own) }));
+    if (flags.caseMix !== undefined && (flags.weight !== undefined || flags.by !== undefined))
+      throw usageError(
+        `--case-mix with ${flags.weight !== undefined ? '--weight' : '--by'}: expected answers are of agents' unweighted contacts`,
+        `drop ${flags.weight !== undefined ? '--weight' : '--by'} for --case-mix`,
+      );
+    const model = flags.caseMix === undefined ? null : readModel(flags.caseMix);
+    const features = caseMixColumns(model);
+    const fold = pairFold(
+      keyedFold(roles(keyed)),
+      pairFold(sideFold(flags, { by: 'groups', roles: roles(own) }), caseMixFold(model, roles(features), roles(own))),
+    );
     const { result, contacts } = await scanWithContacts(
       scan,
       flags,
-      { groups: [...keyed, ...sideColumns(flags)] },
+      { groups: [...keyed, ...sideColumns(flags), ...features] },
       fold,
     );
     const columnName = result.inputs[0].columns[role].name;
     const clusterName = flags.cluster === undefined ? undefined : result.inputs[0].columns.cluster.name;
     const boards = result.questions.map((q) => board(q.state[0], Boolean(team), flags, statistics, clusterName));
-    const side = result.questions[0].state[1];
+    const [side, caseMix] = result.questions[0].state[1];
     checkSideMetrics(flags, side.values(), warn);
     const report = agentsReport(
       boards,
@@ -145,6 +161,17 @@ export const agents: CommandDefinition<AgentFlags> = {
       contactTables(flags, result, contacts, statistics, decimals, {
         by: [columnBreakdown(result, [columnName], flags.by !== undefined ? '--by' : '--agent')],
       });
+    const mix =
+      model &&
+      caseMixReport(
+        caseMix,
+        model,
+        flags.caseMix!,
+        (key) => (team ? `${groupLabel(agentOf(key))} (${groupLabel(teamOf(key))})` : groupLabel(key)),
+        columnName.toLowerCase(),
+        flags.minN,
+        statistics,
+      );
     // The headline: every answer's NPS, and how many of the ranked stand out from the rest.
     const first = result.questions[0];
     const alpha = 1 - statistics.confidence;
@@ -162,10 +189,11 @@ export const agents: CommandDefinition<AgentFlags> = {
             details: standouts.length > 0 ? [againstRest(flags.by !== undefined ? 'group' : 'agent', standouts)] : [],
           },
         ),
-        tables: [...report.tables, ...(funnel?.tables ?? [])],
+        tables: [...report.tables, ...(mix ? [mix.table] : []), ...(funnel?.tables ?? [])],
         notes: [
           ...report.notes,
           ...(clusters === undefined || clusterName === undefined ? [] : [clusterNote(clusters, clusterName)]),
+          ...(mix?.notes ?? []),
           ...(funnel?.notes ?? []),
         ],
       },

@@ -19,9 +19,6 @@ interface ExpectedFlags {
   force?: boolean;
 }
 
-/** The version of a saved model's JSON: a reader refuses others. */
-const MODEL_FORMAT = 1;
-
 export const expected: CommandDefinition<ExpectedFlags> = {
   name: 'expected',
   summary: 'Expected NPS: what predicts a detractor (and a promoter), the model validated on answers it did not see',
@@ -165,7 +162,7 @@ export const expected: CommandDefinition<ExpectedFlags> = {
       if (usable || flags.force)
         saves.push({
           file: flags.saveModel,
-          text: `${JSON.stringify({ format: 'npskit-model', version: MODEL_FORMAT, features: columnNames, models }, null, 1)}\n`,
+          text: `${JSON.stringify(model.savedModel(rows, columnNames, models), null, 1)}\n`,
           replace: true,
         });
     }
