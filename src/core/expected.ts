@@ -4,6 +4,7 @@ import { type Fold, recipe } from './fold.js';
 import { type Design, fitLogistic, type LogisticFit, predict } from './logistic.js';
 import { parseMeasure } from './measure.js';
 import { criticalValue, normalCdf } from './normal.js';
+import { fitOrdinal } from './ordinal.js';
 import { compareText } from './text.js';
 import {
   type Auc,
@@ -249,6 +250,11 @@ export interface ModelSettings {
   readonly kinds: readonly ('numeric' | 'categorical')[];
   readonly minLevel: number;
   readonly penalty: number;
+  /**
+   * One logistic model per outcome, or one proportional-odds model of the 0-10 answer whose
+   * cut-points between 6 and 7 and between 8 and 9 give both outcomes.
+   */
+  readonly model: 'logistic' | 'ordinal';
   readonly confidence: number;
   /** Feature index of the reference model (channel), if any. */
   readonly reference?: number;
@@ -298,8 +304,45 @@ function fitOn(
     settings.minLevel,
   );
   const design = designOf(used, encodings, train);
+  if (settings.model === 'ordinal')
+    return { outcome, encodings, fit: ordinalOutcome(design, rows, train, outcome, settings.penalty), train };
   const y = Float64Array.from(train, (i) => (isOutcome(rows.scores[i], outcome) ? 1 : 0));
   return { outcome, encodings, fit: fitLogistic(design, y, { penalty: settings.penalty }), train };
+}
+
+/**
+ * An outcome of the proportional-odds model as a logistic one. logit P(Y ≤ 6) = ζ₆ − xβ: a
+ * detractor's intercept is the cut-point above 6 and its slopes −β; logit P(Y ≥ 9) = xβ − ζ₈: a
+ * promoter's intercept is minus the cut-point above 8, its slopes β. So both outcomes score, save
+ * and validate as the logistic models do.
+ */
+function ordinalOutcome(
+  design: Design,
+  rows: ModelRows,
+  train: readonly number[],
+  outcome: Outcome,
+  penalty: number,
+): LogisticFit {
+  const p = design.p - 1;
+  const x = new Float64Array(design.n * p);
+  for (let i = 0; i < design.n; i++) x.set(design.x.subarray(i * design.p + 1, (i + 1) * design.p), i * p);
+  // The categories present, in order: each answer's index among them.
+  const present = [...new Set(train.map((i) => rows.scores[i]))].sort((a, b) => a - b);
+  const y = train.map((i) => present.indexOf(rows.scores[i]));
+  const fit = fitOrdinal(x, design.n, p, y, present.length, { penalty });
+  // The cut-point above the last category at or below 6 (detractor), or at or below 8 (promoter).
+  const cut = present.filter((score) => score <= (outcome === 'detractor' ? 6 : 8)).length - 1;
+  const sign = outcome === 'detractor' ? -1 : 1;
+  const q = p + present.length - 1;
+  // (intercept, slopes) = (−sign ζ_cut, sign β), and their covariance from (β, ζ)'s.
+  const index = [p + cut, ...Array.from({ length: p }, (_, j) => j)];
+  const scale = [-sign, ...Array<number>(p).fill(sign)];
+  const coefficients = Float64Array.from(index, (k, r) => scale[r] * (k < p ? fit.coefficients[k] : fit.cuts[k - p]));
+  const covariance = new Float64Array((p + 1) * (p + 1));
+  for (let r = 0; r <= p; r++)
+    for (let c = 0; c <= p; c++)
+      covariance[r * (p + 1) + c] = scale[r] * scale[c] * fit.covariance[index[r] * q + index[c]];
+  return { coefficients, covariance, iterations: fit.iterations, converged: fit.converged, deviance: fit.deviance };
 }
 
 /** The rows with only the features `features`, in that order. */

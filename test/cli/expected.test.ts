@@ -90,6 +90,54 @@ describe('nps expected', () => {
     });
   });
 
+  it('--model ordinal, unpenalised, is MASS::polr on the same bands and levels', async () => {
+    const { code, out, err } = await run([
+      'expected',
+      CASE_MIX,
+      '--features',
+      'queue,wait_seconds',
+      '--model',
+      'ordinal',
+      '--penalty',
+      '0',
+      '--format',
+      'json',
+    ]);
+    expect(code, err).toBe(0);
+    const rows: OddsRow[] = JSON.parse(out).odds_ratios;
+    const r = spawnChild('Rscript', [
+      '-e',
+      [
+        'suppressMessages(library(MASS))',
+        `d <- read.csv("${CASE_MIX}")`,
+        'q <- unique(quantile(d$wait_seconds, c(0.25, 0.5, 0.75), type = 7))',
+        'd$band <- cut(d$wait_seconds, c(-Inf, q, Inf), right = TRUE)',
+        'd$queue <- relevel(factor(d$queue), ref = names(which.max(table(d$queue))))',
+        'm <- polr(factor(score) ~ queue + band, data = d, Hess = TRUE, control = list(reltol = 1e-15, maxit = 10000))',
+        'se <- sqrt(diag(vcov(m)))[names(coef(m))]',
+        'cat(sprintf("%.17g\\t%.17g\\n", coef(m), se), sep = "")',
+      ].join('\n'),
+    ]);
+    expect(r.status, r.stderr).toBe(0);
+    const reference = r.stdout
+      .trim()
+      .split('\n')
+      .map((line) => line.split('\t').map(Number));
+    const z = 1.959963984540054;
+    // A promoter's log-odds ratios are polr's slopes; a detractor's are minus them.
+    for (const outcome of ['promoter', 'detractor']) {
+      const ours = rows.filter((row) => row.outcome === outcome);
+      expect(ours.length).toBe(reference.length);
+      for (const [k, [beta, se]] of reference.entries()) {
+        const b = outcome === 'promoter' ? beta : -beta;
+        expect(Math.abs(Math.log(ours[k].odds_ratio) - b)).toBeLessThan(1e-6);
+        // polr's standard errors come from optim's finite-difference Hessian: agreement to its precision.
+        expect(Math.abs(Math.log(ours[k].lower) - (b - z * se))).toBeLessThan(1e-4);
+        expect(Math.abs(Math.log(ours[k].upper) - (b + z * se))).toBeLessThan(1e-4);
+      }
+    }
+  });
+
   it('finds the effects the contacts were generated with, and none for handle time', async () => {
     const { out } = await run([
       'expected',

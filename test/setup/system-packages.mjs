@@ -33,6 +33,13 @@ const NEEDED = [
     why: "the reference for the AUC and DeLong's interval",
     lean: true,
   },
+  {
+    program: "R's MASS package",
+    present: () => existsSync('/usr/lib/R/site-library/MASS') || existsSync('/usr/lib/R/library/MASS'),
+    pkg: 'r-cran-mass',
+    why: 'the reference for the proportional-odds model (polr)',
+    lean: true,
+  },
 ];
 
 const missing = NEEDED.filter((n) => !n.present());

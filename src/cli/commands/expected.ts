@@ -13,6 +13,7 @@ interface ExpectedFlags {
   folds: number;
   trainUntil?: string;
   penalty: number;
+  model: 'logistic' | 'ordinal';
   minLevel: number;
   reference?: string;
   saveModel?: string;
@@ -58,6 +59,14 @@ export const expected: CommandDefinition<ExpectedFlags> = {
         parsePenalty,
         1,
       )
+      .addOption(
+        new Option(
+          '--model <kind>',
+          'one logistic model per outcome, or one proportional-odds model of the 0-10 answer',
+        )
+          .choices(['logistic', 'ordinal'])
+          .default('logistic'),
+      )
       .option('--min-level <n>', 'levels with fewer answers are pooled into "(other)"', parseCount, 30)
       .option(
         '--reference <feature>',
@@ -90,6 +99,13 @@ export const expected: CommandDefinition<ExpectedFlags> = {
     );
     const rows = result.state;
     const columnNames = names.map((_, f) => result.inputs[0].columns[roles[f]].name);
+    const detractors = rows.scores.filter((score) => score <= 6).length;
+    const promoters = rows.scores.filter((score) => score >= 9).length;
+    if (Math.min(detractors, promoters, rows.n - detractors, rows.n - promoters) === 0)
+      throw dataError(
+        `the answers hold ${detractors} ${plural(detractors, 'detractor')} and ${promoters} ${plural(promoters, 'promoter')} of ${rows.n}`,
+        'a model of who is a detractor or a promoter needs some of each, and some who are not',
+      );
     const kinds = model.featureKinds(rows);
     rows.codes.forEach((codes, f) => {
       if (kinds[f] === 'categorical' && codes.includes(-2))
@@ -104,6 +120,7 @@ export const expected: CommandDefinition<ExpectedFlags> = {
       kinds,
       minLevel: flags.minLevel,
       penalty: flags.penalty,
+      model: flags.model,
       confidence: statistics.confidence,
       reference,
       split: trainUntil === undefined ? { folds: flags.folds } : { trainUntil },
@@ -131,7 +148,12 @@ export const expected: CommandDefinition<ExpectedFlags> = {
         `a coin; DeLong's ${level} interval. Brier skill: the share of the squared error of a simpler forecast that ` +
         `the model removes (the base rate${reference === undefined ? '' : `, and a model of ${columnNames[reference]} alone`}); 0 or below is no better. ` +
         `Calibration: intercept 0 and slope 1 when the chances are right on average and in spread.`,
-      `Odds ratios from one ridge-penalised logistic model per outcome (λ = ${flags.penalty}${flags.penalty > 0 ? '; intervals and p from the penalised fit are approximate' : ''}), ` +
+      `Odds ratios from ${
+        flags.model === 'ordinal'
+          ? "one proportional-odds model of the 0-10 answer (as R's MASS::polr), whose cut-points above 6 and above 8 " +
+            "give the two outcomes: a detractor's odds ratios are the inverse of a promoter's"
+          : 'one logistic model per outcome'
+      }, ridge-penalised (λ = ${flags.penalty}${flags.penalty > 0 ? '; intervals and p from the penalised fit are approximate' : ''}), ` +
         `each feature adjusted for the others; against each feature's first band or commonest level. Associations, not causes.`,
       ...validations.map((v) =>
         v.usable
