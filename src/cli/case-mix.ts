@@ -70,8 +70,21 @@ export function caseMixReport(
     }))
     .map((row) => ({ ...row, marker: row.significant === 'above' ? '▲' : row.significant === 'below' ? '▼' : '' }))
     .sort((a, b) => (b.adjusted_nps as number) - (a.adjusted_nps as number));
+  const notes = [
+    `Case mix: each ${what}'s answers against what the model in ${file} (fitted on ${model.training.n} answers) ` +
+      `expects of the contacts that ${what} handled. Observed − expected is in NPS points with its ` +
+      `${confidenceLabel(stats.confidence)} interval, the model taken as known (p Holm-adjusted across those with ` +
+      `${minN} answers or more); adjusted NPS = the overall ${formatDecimal(overall, 1)} + observed − expected ` +
+      `(indirect standardisation). Model output, not a measurement.`,
+    driftNote(model, state.bins),
+  ];
+  return { table: { name: 'case_mix', title: 'Against the case mix', columns: COLUMNS, rows }, notes };
+}
+
+/** Each feature's drift since the model was fitted: its answers per band or level (`bins`) against the training shares. */
+export function driftNote(model: SavedModel, bins: readonly (readonly number[])[]): string {
   const drift = model.features.map((name, f) => {
-    const counts = state.bins[f];
+    const counts = bins[f];
     const total = counts.reduce((a, b) => a + b, 0);
     const psi = stability(
       model.training.shares[f],
@@ -82,17 +95,11 @@ export function caseMixReport(
     return { name, psi };
   });
   const shifted = drift.filter((d) => d.psi > LARGE_SHIFT);
-  const notes = [
-    `Case mix: each ${what}'s answers against what the model in ${file} (fitted on ${model.training.n} answers) ` +
-      `expects of the contacts that ${what} handled. Observed − expected is in NPS points with its ` +
-      `${confidenceLabel(stats.confidence)} interval, the model taken as known (p Holm-adjusted across those with ` +
-      `${minN} answers or more); adjusted NPS = the overall ${formatDecimal(overall, 1)} + observed − expected ` +
-      `(indirect standardisation). Model output, not a measurement.`,
+  return (
     `Drift since the model was fitted (population stability index of each feature's bands or levels): ` +
-      `${drift.map((d) => `${d.name} ${formatDecimal(d.psi, 3)}`).join(', ')}` +
-      `${shifted.length > 0 ? `; above ${LARGE_SHIFT} for ${shifted.map((d) => d.name).join(', ')}: the contacts have changed, fit the model again` : `; none above ${LARGE_SHIFT}`}.`,
-  ];
-  return { table: { name: 'case_mix', title: 'Against the case mix', columns: COLUMNS, rows }, notes };
+    `${drift.map((d) => `${d.name} ${formatDecimal(d.psi, 3)}`).join(', ')}` +
+    `${shifted.length > 0 ? `; above ${LARGE_SHIFT} for ${shifted.map((d) => d.name).join(', ')}: the contacts have changed, fit the model again` : `; none above ${LARGE_SHIFT}`}.`
+  );
 }
 
 const COLUMNS: Column[] = [

@@ -1,4 +1,4 @@
-import { type Encoding, MODEL_VERSION, type Outcome, type SavedModel, termOf, widthOf } from './case-mix.js';
+import { chanceOf, type Encoding, MODEL_VERSION, type Outcome, type SavedModel, termOf, widthOf } from './case-mix.js';
 import { quantileOfSorted } from './drivers.js';
 import { type Fold, recipe } from './fold.js';
 import { type Design, fitLogistic, type LogisticFit, predict } from './logistic.js';
@@ -220,8 +220,39 @@ export function savedModel(rows: ModelRows, names: readonly string[], models: re
     features: names,
     encodings,
     models: models.map((m) => ({ outcome: m.outcome, coefficients: Array.from(m.fit.coefficients) })),
-    training: { n: train.length, shares },
+    training: {
+      n: train.length,
+      rates: models.map((m) => train.filter((i) => isOutcome(rows.scores[i], m.outcome)).length / train.length),
+      shares,
+    },
   };
+}
+
+/**
+ * A saved model judged on answers of another file: every row scored, against the base rates of
+ * its training answers (a forecast made without the model).
+ */
+export function validateSaved(rows: ModelRows, model: SavedModel, confidence: number): Validation[] {
+  const cells = (i: number) =>
+    model.features.map((_, f) => ({ value: rows.numbers[f][i], text: levelText(rows, f, i) }));
+  return model.models.map(({ outcome }, k) => {
+    const p: number[] = [];
+    const y: number[] = [];
+    for (let i = 0; i < rows.n; i++) {
+      p.push(chanceOf(model, k, cells(i)));
+      y.push(isOutcome(rows.scores[i], outcome) ? 1 : 0);
+    }
+    return validate(outcome, p, y, new Array<number>(rows.n).fill(model.training.rates[k]), undefined, confidence);
+  });
+}
+
+/** Each feature's answers in each band or level of a saved model (its reference first): what drift is measured on. */
+export function binsOf(rows: ModelRows, model: SavedModel): number[][] {
+  return model.encodings.map((e, f) => {
+    const counts = new Array<number>(widthOf(e) + 1).fill(0);
+    for (let i = 0; i < rows.n; i++) counts[1 + termOf(e, rows.numbers[f][i], levelText(rows, f, i))]++;
+    return counts;
+  });
 }
 
 export const OUTCOMES: readonly Outcome[] = ['detractor', 'promoter'];

@@ -50,6 +50,8 @@ export function readModel(file: string): SavedModel {
     models.every(
       (m) => Array.isArray(m.coefficients) && m.coefficients.length === terms && m.coefficients.every(Number.isFinite),
     ) &&
+    Array.isArray(training?.rates) &&
+    training.rates.length === 2 &&
     Array.isArray(training?.shares) &&
     training.shares.length === features.length;
   if (!whole) throw inputError(`${file} is a damaged model: its features, terms and coefficients do not agree`, refit);

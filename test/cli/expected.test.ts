@@ -238,4 +238,20 @@ describe('nps expected', () => {
     expect(saved.code, saved.err).toBe(0);
     expect(readFileSync(file, 'utf8')).toBe(readFileSync('fixtures/expected/model.json', 'utf8'));
   });
+
+  it('--model FILE judges a saved model on new answers: in sample and unpenalised, calibration is exact', async () => {
+    const file = join(dir, 'exact.json');
+    const args = ['--features', 'queue,channel,wait_seconds', '--penalty', '0'];
+    expect((await run(['expected', CASE_MIX, ...args, '--save-model', file])).code).toBe(0);
+    const judged = await run(['expected', CASE_MIX, '--model', file, '--format', 'json']);
+    expect(judged.code, judged.err).toBe(0);
+    const { validation, notes } = JSON.parse(judged.out);
+    // (1, η̂) lies in the span of the model's columns, so the maximum-likelihood fit's own scores
+    // have calibration intercept 0 and slope 1 exactly.
+    for (const v of validation) {
+      expect(Math.abs(v.calibration_intercept)).toBeLessThan(1e-6);
+      expect(Math.abs(v.calibration_slope - 1)).toBeLessThan(1e-6);
+    }
+    expect(notes.join(' ')).toMatch(/queue 0\.000, channel 0\.000, wait_seconds 0\.000; none above 0\.25/);
+  });
 });

@@ -1,19 +1,23 @@
 import { Option } from 'commander';
-import type { ModelSettings, Validation } from '../../core/expected.js';
+import type { SavedModel } from '../../core/case-mix.js';
+import type { ModelRows, ModelSettings, Validation } from '../../core/expected.js';
 import { dataError, usageError } from '../../errors.js';
+import { readModel } from '../../io/model.js';
 import type { GroupColumn } from '../../io/scan/plan.js';
 import { confidenceLabel, formatDecimal, plural } from '../../report/format.js';
-import type { Column, Gate, Row } from '../../report/model.js';
-import type { CommandDefinition } from '../command.js';
+import type { Column, Gate, Headline, ReportTable, Row } from '../../report/model.js';
+import { driftNote } from '../case-mix.js';
+import type { CommandDefinition, Outcome } from '../command.js';
 import { day, parseCount, parsePositive } from '../options.js';
 
 interface ExpectedFlags {
-  features: string;
+  features?: string;
   group?: string;
   folds: number;
   trainUntil?: string;
   penalty: number;
-  model: 'logistic' | 'ordinal';
+  /** A kind of model to fit, or a saved model's file to judge. */
+  model: string;
   minLevel: number;
   reference?: string;
   saveModel?: string;
@@ -46,7 +50,7 @@ export const expected: CommandDefinition<ExpectedFlags> = {
   },
   configure: (cmd) =>
     cmd
-      .requiredOption(
+      .option(
         '--features <columns>',
         'what is known of each contact, comma-separated (numbers or levels, told by the values)',
       )
@@ -59,13 +63,11 @@ export const expected: CommandDefinition<ExpectedFlags> = {
         parsePenalty,
         1,
       )
-      .addOption(
-        new Option(
-          '--model <kind>',
-          'one logistic model per outcome, or one proportional-odds model of the 0-10 answer',
-        )
-          .choices(['logistic', 'ordinal'])
-          .default('logistic'),
+      .option(
+        '--model <kind|file>',
+        'logistic (one model per outcome), ordinal (one proportional-odds model of the 0-10 answer), ' +
+          'or a model saved by --save-model to judge on these answers, with its drift',
+        'logistic',
       )
       .option('--min-level <n>', 'levels with fewer answers are pooled into "(other)"', parseCount, 30)
       .option(
@@ -80,11 +82,20 @@ export const expected: CommandDefinition<ExpectedFlags> = {
         ),
       ),
   async run({ flags, statistics, scan }) {
-    const names = flags.features
-      .split(',')
-      .map((f) => f.trim())
-      .filter(Boolean);
-    if (names.length === 0) throw usageError('--features names no column', 'e.g. --features handle_time,channel');
+    const saved = flags.model === 'logistic' || flags.model === 'ordinal' ? undefined : readModel(flags.model);
+    if (saved && (flags.features !== undefined || flags.saveModel !== undefined))
+      throw usageError(
+        `${flags.features !== undefined ? '--features' : '--save-model'} with a saved model: it is judged as it was fitted`,
+        `drop ${flags.features !== undefined ? '--features (the model names its own)' : '--save-model'}`,
+      );
+    const names = saved
+      ? [...saved.features]
+      : (flags.features ?? '')
+          .split(',')
+          .map((f) => f.trim())
+          .filter(Boolean);
+    if (names.length === 0)
+      throw usageError('name the features with --features', 'e.g. --features handle_time,channel');
     if (new Set(names).size < names.length) throw usageError('--features names a column twice', 'name each once');
     const model = await import('../../core/expected.js');
     const roles = names.map((_, f) => `feature:${f}`);
@@ -106,6 +117,7 @@ export const expected: CommandDefinition<ExpectedFlags> = {
         `the answers hold ${detractors} ${plural(detractors, 'detractor')} and ${promoters} ${plural(promoters, 'promoter')} of ${rows.n}`,
         'a model of who is a detractor or a promoter needs some of each, and some who are not',
       );
+    if (saved) return judgeSaved(saved, flags.model, rows, result.inputs, statistics.confidence);
     const kinds = model.featureKinds(rows);
     rows.codes.forEach((codes, f) => {
       if (kinds[f] === 'categorical' && codes.includes(-2))
@@ -120,7 +132,7 @@ export const expected: CommandDefinition<ExpectedFlags> = {
       kinds,
       minLevel: flags.minLevel,
       penalty: flags.penalty,
-      model: flags.model,
+      model: flags.model as 'logistic' | 'ordinal',
       confidence: statistics.confidence,
       reference,
       split: trainUntil === undefined ? { folds: flags.folds } : { trainUntil },
@@ -155,11 +167,7 @@ export const expected: CommandDefinition<ExpectedFlags> = {
           : 'one logistic model per outcome'
       }, ridge-penalised (λ = ${flags.penalty}${flags.penalty > 0 ? '; intervals and p from the penalised fit are approximate' : ''}), ` +
         `each feature adjusted for the others; against each feature's first band or commonest level. Associations, not causes.`,
-      ...validations.map((v) =>
-        v.usable
-          ? `The ${v.outcome} model beats chance and is calibrated on answers it did not see.`
-          : `The ${v.outcome} model is not fit to score contacts: ${v.reasons.join('; ')}.`,
-      ),
+      ...validations.map(verdict('answers it did not see')),
       ...models
         .filter((m) => !m.fit.converged)
         .map((m) => `The ${m.outcome} model did not converge (separated data?): raise --penalty.`),
@@ -188,20 +196,10 @@ export const expected: CommandDefinition<ExpectedFlags> = {
           replace: true,
         });
     }
-    const detractor = validations[0];
     return {
       report: {
         title: `Expected NPS, what predicts a detractor and a promoter: ${result.inputs.map((i) => i.name).join(', ')}`,
-        headline: {
-          label: 'AUC, detractors',
-          value: detractor.auc.auc,
-          kind: 'number',
-          details: [
-            `${level} interval ${interval(detractor.auc.lower, detractor.auc.upper)}`,
-            `n = ${detractor.n} judged`,
-            detractor.usable ? 'beats chance, calibrated' : 'not fit to score contacts',
-          ],
-        },
+        headline: aucHeadline(validations[0], level),
         tables: [
           { name: 'validation', columns: VALIDATION_COLUMNS, rows: validations.map(validationRow) },
           {
@@ -212,20 +210,7 @@ export const expected: CommandDefinition<ExpectedFlags> = {
               model.oddsRatios(m, statistics.confidence).map((o) => ({ outcome: m.outcome, ...oddsRow(o) })),
             ),
           },
-          {
-            name: 'deciles',
-            title: 'Calibration: predicted against observed, by tenth of the predicted chance',
-            columns: DECILE_COLUMNS,
-            rows: validations.flatMap((v) =>
-              v.deciles.map((d) => ({
-                outcome: v.outcome,
-                decile: d.decile,
-                n: d.n,
-                predicted: 100 * d.predicted,
-                observed: 100 * d.observed,
-              })),
-            ),
-          },
+          decileTable(validations),
         ],
         notes,
       },
@@ -234,6 +219,70 @@ export const expected: CommandDefinition<ExpectedFlags> = {
     };
   },
 };
+
+/** A saved model judged on every answer read: how well it still forecasts, and how far the contacts have drifted. */
+async function judgeSaved(
+  saved: SavedModel,
+  file: string,
+  rows: ModelRows,
+  inputs: readonly { name: string }[],
+  confidence: number,
+): Promise<Outcome> {
+  const model = await import('../../core/expected.js');
+  const validations = model.validateSaved(rows, saved, confidence);
+  const level = confidenceLabel(confidence);
+  return {
+    report: {
+      title: `How the model in ${file} forecasts: ${inputs.map((i) => i.name).join(', ')}`,
+      headline: aucHeadline(validations[0], level),
+      tables: [
+        { name: 'validation', columns: VALIDATION_COLUMNS, rows: validations.map(validationRow) },
+        decileTable(validations),
+      ],
+      notes: [
+        `The model in ${file} (fitted on ${saved.training.n} answers) scores every answer read; skill is ` +
+          `against the base rates of its training answers. AUC with DeLong's ${level} interval; calibration ` +
+          `intercept 0 and slope 1 when the chances are right on average and in spread.`,
+        driftNote(saved, model.binsOf(rows, saved)),
+        ...validations.map(verdict('these answers')),
+      ],
+    },
+  };
+}
+
+/** The page's headline: the detractor model's AUC on answers it did not see, and its verdict. */
+const aucHeadline = (v: Validation, level: string): Headline => ({
+  label: 'AUC, detractors',
+  value: v.auc.auc,
+  kind: 'number',
+  details: [
+    `${level} interval ${interval(v.auc.lower, v.auc.upper)}`,
+    `n = ${v.n} judged`,
+    v.usable ? 'beats chance, calibrated' : 'not fit to score contacts',
+  ],
+});
+
+const verdict =
+  (on: string) =>
+  (v: Validation): string =>
+    v.usable
+      ? `The ${v.outcome} model beats chance and is calibrated on ${on}.`
+      : `The ${v.outcome} model is not fit to score contacts: ${v.reasons.join('; ')}.`;
+
+const decileTable = (validations: readonly Validation[]): ReportTable => ({
+  name: 'deciles',
+  title: 'Calibration: predicted against observed, by tenth of the predicted chance',
+  columns: DECILE_COLUMNS,
+  rows: validations.flatMap((v) =>
+    v.deciles.map((d) => ({
+      outcome: v.outcome,
+      decile: d.decile,
+      n: d.n,
+      predicted: 100 * d.predicted,
+      observed: 100 * d.observed,
+    })),
+  ),
+});
 
 function parseFolds(value: string): number {
   const k = parseCount(value);
