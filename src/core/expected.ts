@@ -29,9 +29,17 @@ export const MAX_LEVELS = 1000;
 /** Past this many distinct numbers, a feature of numbers is read as a measure (in bands), not as levels. */
 const NUMERIC_LEVELS = 6;
 
+/**
+ * Answers a model is fitted on at most: every answer is held (about 100 bytes with five features),
+ * and each fit passes over them all.
+ */
+export const MAX_MODEL_ROWS = 1_000_000;
+
 /** The rows a model is fitted on: per answer its score, fold key, time and every feature's cell. */
 export interface ModelRows {
   n: number;
+  /** Answers past MAX_MODEL_ROWS, counted and not held. */
+  dropped: number;
   scores: number[];
   times: number[];
   /** The --group value's hash (customer), or the row's place when there is none: whose answers share a fold. */
@@ -52,6 +60,7 @@ export function modelFold(roles: readonly string[], group: string | undefined): 
   return {
     empty: () => ({
       n: 0,
+      dropped: 0,
       scores: [],
       times: [],
       keys: [],
@@ -60,6 +69,10 @@ export function modelFold(roles: readonly string[], group: string | undefined): 
       levels: roles.map(() => []),
     }),
     add(state, { score, time, values }) {
+      if (state.n >= MAX_MODEL_ROWS) {
+        state.dropped++;
+        return;
+      }
       const index = state.n++;
       state.scores.push(score);
       state.times.push(time);
@@ -71,6 +84,8 @@ export function modelFold(roles: readonly string[], group: string | undefined): 
       }
     },
     merge(into, from) {
+      into.dropped += from.dropped + Math.max(0, into.n + from.n - MAX_MODEL_ROWS);
+      from = truncated(from, Math.min(from.n, MAX_MODEL_ROWS - into.n));
       const offset = into.n;
       into.n += from.n;
       for (let i = 0; i < from.n; i++) {
@@ -87,6 +102,20 @@ export function modelFold(roles: readonly string[], group: string | undefined): 
     recipe: recipe(import.meta.url, 'modelFold', roles, group),
   };
 }
+
+/** The first `n` rows of a part. */
+const truncated = (rows: ModelRows, n: number): ModelRows =>
+  n >= rows.n
+    ? rows
+    : {
+        ...rows,
+        n,
+        scores: rows.scores.slice(0, n),
+        times: rows.times.slice(0, n),
+        keys: rows.keys.slice(0, n),
+        numbers: rows.numbers.map((v) => v.slice(0, n)),
+        codes: rows.codes.map((v) => v.slice(0, n)),
+      };
 
 /** A level's code, interned; TOO_MANY once a feature has MAX_LEVELS distinct texts. */
 function codeOf(levels: string[], text: string): number {

@@ -109,6 +109,11 @@ export const expected: CommandDefinition<ExpectedFlags> = {
       model.modelFold(roles, flags.group === undefined ? undefined : 'group'),
     );
     const rows = result.state;
+    if (rows.dropped > 0)
+      throw dataError(
+        `${rows.n + rows.dropped} answers, more than the ${model.MAX_MODEL_ROWS} a model is fitted on here`,
+        'fit on a part: --last 6m, --since, or --where (e.g. one channel)',
+      );
     const columnNames = names.map((_, f) => result.inputs[0].columns[roles[f]].name);
     const detractors = rows.scores.filter((score) => score <= 6).length;
     const promoters = rows.scores.filter((score) => score >= 9).length;
@@ -310,7 +315,9 @@ function referenceFeature(
   return at;
 }
 
-const interval = (a: number, b: number) => `${formatDecimal(a, 3)} to ${formatDecimal(b, 3)}`;
+/** "0.612 to 0.671"; n/a where a bound cannot be computed (too few answers). */
+const interval = (a: number, b: number) =>
+  Number.isFinite(a) && Number.isFinite(b) ? `${formatDecimal(a, 3)} to ${formatDecimal(b, 3)}` : 'n/a';
 
 const VALIDATION_COLUMNS: Column[] = [
   { key: 'outcome', label: 'Outcome', kind: 'text' },
