@@ -4,6 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHILD_TIMEOUT_MS, spawnChild } from '../helpers/child.js';
+import { MONITOR_SECOND_RUN } from '../helpers/commands.js';
 
 /*
  * The HTML pages in a real browser (Debian's Chromium, driven by playwright-core): they load
@@ -20,19 +21,7 @@ const PAGES = {
   trend: ['trend', FIXTURE],
   agents: ['agents', FIXTURE],
   summary: ['summary', FIXTURE],
-  // The second of the three daily runs of test/cli/monitor.test.ts, on its baseline state (left as it was).
-  monitor: [
-    'monitor',
-    'fixtures/monitor/export-2026-10-08.csv',
-    '--by',
-    'channel',
-    '--state',
-    'test/cli/sequences/monitor/1-baseline/state.json',
-    '--dry-run',
-    '--no-fail-on-alert',
-    '--as-of',
-    '2026-10-08T06:00Z',
-  ],
+  monitor: MONITOR_SECOND_RUN,
 } as const;
 type PageName = keyof typeof PAGES;
 

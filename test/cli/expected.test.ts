@@ -17,6 +17,32 @@ const NO_SIGNAL = 'fixtures/expected/no-signal.csv';
 const dir = ownTmpdir('nps-expected-');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+/**
+ * The contacts in R as nps expected reads them: wait in bands at its type-7 quartiles (a value at
+ * an edge in the lower band: right-closed), queue and channel against their commonest level.
+ */
+const R_PRELUDE = [
+  `d <- read.csv("${CASE_MIX}")`,
+  'q <- unique(quantile(d$wait_seconds, c(0.25, 0.5, 0.75), type = 7))',
+  'd$band <- cut(d$wait_seconds, c(-Inf, q, Inf), right = TRUE)',
+  'd$queue <- relevel(factor(d$queue), ref = names(which.max(table(d$queue))))',
+  'd$channel <- relevel(factor(d$channel), ref = names(which.max(table(d$channel))))',
+];
+
+/** R's output: one tab-separated line per term. */
+function runR(lines: readonly string[]): string[][] {
+  if (!existsSync('/usr/bin/Rscript'))
+    throw new Error(
+      'R is missing: install it with `apt-get install -y --no-install-recommends r-base-core r-cran-mass`',
+    );
+  const r = spawnChild('Rscript', ['-e', lines.join('\n')]);
+  expect(r.status, r.stderr).toBe(0);
+  return r.stdout
+    .trim()
+    .split('\n')
+    .map((line) => line.split('\t'));
+}
+
 async function run(args: readonly string[]) {
   const io = fakeIo();
   const code = await main([...args], io);
@@ -47,31 +73,16 @@ describe('nps expected', () => {
     ]);
     expect(code, err).toBe(0);
     const rows: OddsRow[] = JSON.parse(out).odds_ratios;
-    if (!existsSync('/usr/bin/Rscript'))
-      throw new Error('R is missing: install it with `apt-get install -y --no-install-recommends r-base-core`');
-    const r = spawnChild('Rscript', [
-      '-e',
-      [
-        `d <- read.csv("${CASE_MIX}")`,
-        'q <- unique(quantile(d$wait_seconds, c(0.25, 0.5, 0.75), type = 7))',
-        // A value at an edge is in the lower band: right-closed intervals.
-        'd$band <- cut(d$wait_seconds, c(-Inf, q, Inf), right = TRUE)',
-        'd$queue <- relevel(factor(d$queue), ref = names(which.max(table(d$queue))))',
-        'd$channel <- relevel(factor(d$channel), ref = names(which.max(table(d$channel))))',
-        'tight <- glm.control(epsilon = 1e-15, maxit = 100)',
-        'for (y in list(d$score <= 6, d$score >= 9)) {',
-        '  m <- glm(y ~ queue + band + channel, family = binomial, data = d, control = tight)',
-        '  s <- summary(m)$coefficients[-1, ]',
-        '  z <- qnorm(0.975)',
-        '  cat(sprintf("%s\\t%.17g\\t%.17g\\t%.17g\\t%.17g\\n", rownames(s), exp(s[, 1]), exp(s[, 1] - z * s[, 2]), exp(s[, 1] + z * s[, 2]), s[, 4]), sep = "")',
-        '}',
-      ].join('\n'),
+    const reference = runR([
+      ...R_PRELUDE,
+      'tight <- glm.control(epsilon = 1e-15, maxit = 100)',
+      'for (y in list(d$score <= 6, d$score >= 9)) {',
+      '  m <- glm(y ~ queue + band + channel, family = binomial, data = d, control = tight)',
+      '  s <- summary(m)$coefficients[-1, ]',
+      '  z <- qnorm(0.975)',
+      '  cat(sprintf("%s\\t%.17g\\t%.17g\\t%.17g\\t%.17g\\n", rownames(s), exp(s[, 1]), exp(s[, 1] - z * s[, 2]), exp(s[, 1] + z * s[, 2]), s[, 4]), sep = "")',
+      '}',
     ]);
-    expect(r.status, r.stderr).toBe(0);
-    const reference = r.stdout
-      .trim()
-      .split('\n')
-      .map((line) => line.split('\t'));
     expect(reference.length).toBe(rows.length);
     // R names a term by its factor and level (queuebilling_dispute, band(26,62]); ours by feature
     // and level or band, in the same order within each feature.
@@ -105,24 +116,13 @@ describe('nps expected', () => {
     ]);
     expect(code, err).toBe(0);
     const rows: OddsRow[] = JSON.parse(out).odds_ratios;
-    const r = spawnChild('Rscript', [
-      '-e',
-      [
-        'suppressMessages(library(MASS))',
-        `d <- read.csv("${CASE_MIX}")`,
-        'q <- unique(quantile(d$wait_seconds, c(0.25, 0.5, 0.75), type = 7))',
-        'd$band <- cut(d$wait_seconds, c(-Inf, q, Inf), right = TRUE)',
-        'd$queue <- relevel(factor(d$queue), ref = names(which.max(table(d$queue))))',
-        'm <- polr(factor(score) ~ queue + band, data = d, Hess = TRUE, control = list(reltol = 1e-15, maxit = 10000))',
-        'se <- sqrt(diag(vcov(m)))[names(coef(m))]',
-        'cat(sprintf("%.17g\\t%.17g\\n", coef(m), se), sep = "")',
-      ].join('\n'),
-    ]);
-    expect(r.status, r.stderr).toBe(0);
-    const reference = r.stdout
-      .trim()
-      .split('\n')
-      .map((line) => line.split('\t').map(Number));
+    const reference = runR([
+      'suppressMessages(library(MASS))',
+      ...R_PRELUDE,
+      'm <- polr(factor(score) ~ queue + band, data = d, Hess = TRUE, control = list(reltol = 1e-15, maxit = 10000))',
+      'se <- sqrt(diag(vcov(m)))[names(coef(m))]',
+      'cat(sprintf("%.17g\\t%.17g\\n", coef(m), se), sep = "")',
+    ]).map((line) => line.map(Number));
     const z = 1.959963984540054;
     // A promoter's log-odds ratios are polr's slopes; a detractor's are minus them.
     for (const outcome of ['promoter', 'detractor']) {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
+import { MONITOR_SECOND_RUN } from '../helpers/commands.js';
 import { fakeIo } from '../helpers/fake-io.js';
 
 /*
@@ -145,19 +146,7 @@ describe('the headline', () => {
       figure: String(commenters.n),
       details: [],
     });
-    // The second of monitor.test.ts's three daily runs, on its baseline (left as it was).
-    const monitor = [
-      'monitor',
-      'fixtures/monitor/export-2026-10-08.csv',
-      '--by',
-      'channel',
-      '--state',
-      'test/cli/sequences/monitor/1-baseline/state.json',
-      '--dry-run',
-      '--no-fail-on-alert',
-      '--as-of',
-      '2026-10-08T06:00Z',
-    ];
+    const monitor = MONITOR_SECOND_RUN;
     const { alerts } = await json(monitor);
     expect(alerts.length).toBeGreaterThan(0);
     expect(await headline(monitor)).toEqual({ label: 'New alerts', figure: String(alerts.length), details: [] });

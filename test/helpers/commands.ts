@@ -49,3 +49,20 @@ export const READS_NO_INPUT: ReadonlySet<string> = new Set(['samplesize', 'sql']
 
 /** Commands whose JSON describes the file rather than accounting for its rows. */
 export const DESCRIBES_ONLY: ReadonlySet<string> = new Set(['columns']);
+
+/**
+ * The second of test/cli/monitor.test.ts's three daily runs, on its baseline state (left as it
+ * was): a page with one alert, for the tests that look at pages.
+ */
+export const MONITOR_SECOND_RUN: readonly string[] = [
+  'monitor',
+  'fixtures/monitor/export-2026-10-08.csv',
+  '--by',
+  'channel',
+  '--state',
+  'test/cli/sequences/monitor/1-baseline/state.json',
+  '--dry-run',
+  '--no-fail-on-alert',
+  '--as-of',
+  '2026-10-08T06:00Z',
+];
