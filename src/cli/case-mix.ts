@@ -1,8 +1,11 @@
 import type { CaseMixState, SavedModel } from '../core/case-mix.js';
-import { stability } from '../core/case-mix.js';
+import { cellOf, chanceOf, stability } from '../core/case-mix.js';
 import { criticalValue, normalCdf } from '../core/normal.js';
 import { holm } from '../core/significance.js';
 import type { Statistics } from '../core/summary.js';
+import { compareText } from '../core/text.js';
+import { usageError } from '../errors.js';
+import { type Lookup, MATCHED_COLUMN } from '../io/scan/join.js';
 import type { GroupColumn } from '../io/scan/plan.js';
 import { confidenceLabel, formatDecimal } from '../report/format.js';
 import type { Column, ReportTable, Row } from '../report/model.js';
@@ -118,3 +121,61 @@ const COLUMNS: Column[] = [
   { key: 'marker', label: '', kind: 'text', audience: 'human' },
   { key: 'significant', label: 'Significant', kind: 'text', audience: 'machine' },
 ];
+
+/**
+ * The contacts no answer came from, by the saved model's chance that they are detractors: whom to
+ * call back though they never said. Model output, listed as such; the `top` riskiest.
+ */
+export function riskList(
+  lookup: Lookup,
+  answered: ReadonlyMap<string, unknown>,
+  model: SavedModel,
+  top: number,
+): { table: ReportTable; notes: string[] } {
+  const at = model.features.map((name) => {
+    const exact = lookup.columns.indexOf(name);
+    const index = exact >= 0 ? exact : lookup.columns.findIndex((c) => c.toLowerCase() === name.toLowerCase());
+    if (index < 0)
+      throw usageError(
+        `${lookup.spec.file} has no column ${JSON.stringify(name)}, which the model reads`,
+        `the contacts need the model's features (${model.features.join(', ')}); its columns: ${lookup.columns
+          .filter((c) => c !== MATCHED_COLUMN)
+          .join(', ')}`,
+      );
+    return index;
+  });
+  const scored: Row[] = [];
+  for (const [id, values] of lookup.rows) {
+    if (answered.has(id)) continue;
+    const cells = at.map((i) => cellOf(values[i]));
+    scored.push({
+      contact: id,
+      ...Object.fromEntries(at.map((i, f) => [`feature_${f}`, values[i]])),
+      detractor_risk: 100 * chanceOf(model, 0, cells),
+      promoter_chance: 100 * chanceOf(model, 1, cells),
+    });
+  }
+  // Riskiest first; equal risks in the contacts' key order, so the list is the same on every run.
+  scored.sort(
+    (a, b) =>
+      (b.detractor_risk as number) - (a.detractor_risk as number) || compareText(String(a.contact), String(b.contact)),
+  );
+  const rows = scored.slice(0, top);
+  return {
+    table: {
+      name: 'risk',
+      title: `Contacts not surveyed, by detractor risk (model output; the ${rows.length} riskiest of ${scored.length})`,
+      columns: [
+        { key: 'contact', label: lookup.spec.right, kind: 'text' },
+        ...model.features.map((name, f): Column => ({ key: `feature_${f}`, label: name, kind: 'text' })),
+        { key: 'detractor_risk', label: 'Detractor risk', kind: 'pct' },
+        { key: 'promoter_chance', label: 'Promoter chance', kind: 'pct' },
+      ],
+      rows,
+    },
+    notes: [
+      `Risk list: the ${scored.length} contacts in ${lookup.spec.file} no answer came from, scored by the model: ` +
+        `chances, not answers. A call-back list, never an NPS of those not asked.`,
+    ],
+  };
+}

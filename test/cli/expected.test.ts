@@ -2,6 +2,8 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
+import { cellOf, chanceOf } from '../../src/core/case-mix.js';
+import { readModel } from '../../src/io/model.js';
 import { spawnChild } from '../helpers/child.js';
 import { fakeIo } from '../helpers/fake-io.js';
 import { ownTmpdir } from '../helpers/own-tmpdir.js';
@@ -187,7 +189,7 @@ describe('nps expected', () => {
     const noise = join(dir, 'noise.json');
     const refused = await run(['expected', NO_SIGNAL, ...features, '--save-model', noise]);
     expect(refused.code).toBe(1);
-    expect(refused.err).toMatch(/not saved \(--force saves it\)/);
+    expect(refused.err).toMatch(/not saved \(--force does\)/);
     expect(existsSync(noise)).toBe(false);
     const forced = await run(['expected', NO_SIGNAL, ...features, '--save-model', noise, '--force']);
     expect(forced.code, forced.err).toBe(0);
@@ -253,5 +255,36 @@ describe('nps expected', () => {
       expect(Math.abs(v.calibration_slope - 1)).toBeLessThan(1e-6);
     }
     expect(notes.join(' ')).toMatch(/queue 0\.000, channel 0\.000, wait_seconds 0\.000; none above 0\.25/);
+  });
+
+  it('--sent lists the contacts no answer came from, riskiest first, at the chances the model gives', async () => {
+    const model = readModel('fixtures/expected/model.json');
+    const { code, out, err } = await run([
+      'expected',
+      CASE_MIX,
+      '--model',
+      'fixtures/expected/model.json',
+      '--sent',
+      'fixtures/expected/contacts.csv',
+      '--sent-on',
+      'contact_id',
+      '--top',
+      '400',
+      '--format',
+      'json',
+    ]);
+    expect(code, err).toBe(0);
+    const { risk } = JSON.parse(out);
+    // The 400 contacts past the 3,000 that answered, each scored as the model scores its cells.
+    expect(risk).toHaveLength(400);
+    expect(new Set(risk.map((r: { contact: string }) => r.contact)).size).toBe(400);
+    for (const row of risk) {
+      expect(Number(row.contact.slice(1))).toBeGreaterThanOrEqual(200000);
+      const cells = [row.feature_0, row.feature_1, row.feature_2].map(cellOf);
+      expect(row.detractor_risk).toBe(100 * chanceOf(model, 0, cells));
+      expect(row.promoter_chance).toBe(100 * chanceOf(model, 1, cells));
+    }
+    const risks = risk.map((r: { detractor_risk: number }) => r.detractor_risk);
+    expect(risks).toEqual([...risks].sort((a, b) => b - a));
   });
 });

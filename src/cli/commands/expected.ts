@@ -6,11 +6,12 @@ import { readModel } from '../../io/model.js';
 import type { GroupColumn } from '../../io/scan/plan.js';
 import { confidenceLabel, formatDecimal, plural } from '../../report/format.js';
 import type { Column, Gate, Headline, ReportTable, Row } from '../../report/model.js';
-import { driftNote } from '../case-mix.js';
+import { driftNote, riskList } from '../case-mix.js';
 import type { CommandDefinition, Outcome } from '../command.js';
 import { day, parseCount, parsePositive } from '../options.js';
+import { addSentOptions, type SentFlags, scanWithContacts } from '../sent.js';
 
-interface ExpectedFlags {
+interface ExpectedFlags extends SentFlags {
   features?: string;
   group?: string;
   folds: number;
@@ -22,6 +23,7 @@ interface ExpectedFlags {
   reference?: string;
   saveModel?: string;
   force?: boolean;
+  top: number;
 }
 
 export const expected: CommandDefinition<ExpectedFlags> = {
@@ -49,7 +51,7 @@ export const expected: CommandDefinition<ExpectedFlags> = {
     accounting: true,
   },
   configure: (cmd) =>
-    cmd
+    addSentOptions(cmd)
       .option(
         '--features <columns>',
         'what is known of each contact, comma-separated (numbers or levels, told by the values)',
@@ -74,6 +76,7 @@ export const expected: CommandDefinition<ExpectedFlags> = {
         '--reference <feature>',
         'the simpler model Brier skill is also judged against (default: the first feature of levels)',
       )
+      .option('--top <n>', 'with --sent: how many of the contacts not surveyed the risk list shows', parsePositive, 50)
       .option('--save-model <file>', 'write the fitted models as JSON, when they pass the validation')
       .addOption(
         new Option(
@@ -82,6 +85,8 @@ export const expected: CommandDefinition<ExpectedFlags> = {
         ),
       ),
   async run({ flags, statistics, scan }) {
+    if (flags.adjust !== undefined)
+      throw usageError('--adjust weights answers to contacts; a model here is fitted on the answers', 'drop --adjust');
     const saved = flags.model === 'logistic' || flags.model === 'ordinal' ? undefined : readModel(flags.model);
     if (saved && (flags.features !== undefined || flags.saveModel !== undefined))
       throw usageError(
@@ -104,10 +109,23 @@ export const expected: CommandDefinition<ExpectedFlags> = {
       ...(flags.group === undefined ? [] : [{ role: 'group', flag: '--group', spec: flags.group, value: true }]),
     ];
     const trainUntil = flags.trainUntil === undefined ? undefined : day(flags.trainUntil, '--train-until').start;
-    const result = await scan(
+    const { result, contacts } = await scanWithContacts(
+      scan,
+      flags,
       { groups, needsDates: trainUntil !== undefined },
       model.modelFold(roles, flags.group === undefined ? undefined : 'group'),
     );
+    // With --sent, the contacts no answer came from, by the model's detractor risk: only when the model passes.
+    const risk = (scoring: SavedModel, usable: boolean) => {
+      if (!contacts || !result.sent) return undefined;
+      if (!usable && !flags.force)
+        return {
+          tables: [],
+          notes: ['No risk list: the model is not fit to score contacts (--force lists them anyway).'],
+        };
+      const list = riskList(result.sent, contacts.answers, scoring, flags.top);
+      return { tables: [list.table], notes: list.notes };
+    };
     const rows = result.state;
     if (rows.dropped > 0)
       throw dataError(
@@ -122,7 +140,7 @@ export const expected: CommandDefinition<ExpectedFlags> = {
         `the answers hold ${detractors} ${plural(detractors, 'detractor')} and ${promoters} ${plural(promoters, 'promoter')} of ${rows.n}`,
         'a model of who is a detractor or a promoter needs some of each, and some who are not',
       );
-    if (saved) return judgeSaved(saved, flags.model, rows, result.inputs, statistics.confidence);
+    if (saved) return judgeSaved(saved, flags, rows, result.inputs, statistics.confidence, risk);
     const kinds = model.featureKinds(rows);
     rows.codes.forEach((codes, f) => {
       if (kinds[f] === 'categorical' && codes.includes(-2))
@@ -153,6 +171,7 @@ export const expected: CommandDefinition<ExpectedFlags> = {
     const { models, validations } = model.expectedModels(rows, settings);
     const level = confidenceLabel(statistics.confidence);
     const usable = validations.every((v) => v.usable);
+    const listed = risk(model.savedModel(rows, columnNames, models), usable);
     const how =
       trainUntil === undefined
         ? `${flags.folds} folds ${flags.group === undefined ? 'of answers (no --group: a repeat customer may sit in two folds, which flatters the model)' : `by ${result.inputs[0].columns.group.name}, so a customer's answers are all in one`}`
@@ -177,23 +196,9 @@ export const expected: CommandDefinition<ExpectedFlags> = {
         .filter((m) => !m.fit.converged)
         .map((m) => `The ${m.outcome} model did not converge (separated data?): raise --penalty.`),
     ];
-    const gates: Gate[] = [];
+    const gates = scoresAsked(flags) ? [usableGate(validations, flags)] : [];
     const saves: { file: string; text: string; replace: boolean }[] = [];
     if (flags.saveModel !== undefined) {
-      const worst = validations.reduce((a, b) => (b.auc.lower < a.auc.lower ? b : a));
-      gates.push({
-        rule: 'model-usable',
-        threshold: 0.5,
-        value: worst.auc.lower,
-        passed: usable || Boolean(flags.force),
-        reason: usable
-          ? 'both models beat chance and are calibrated'
-          : `${validations
-              .filter((v) => !v.usable)
-              .map((v) => `the ${v.outcome} model: ${v.reasons.join('; ')}`)
-              .join('; ')}${flags.force ? ' (saved anyway: --force)' : '; not saved (--force saves it)'}`,
-        subject: 'the models',
-      });
       if (usable || flags.force)
         saves.push({
           file: flags.saveModel,
@@ -216,8 +221,9 @@ export const expected: CommandDefinition<ExpectedFlags> = {
             ),
           },
           decileTable(validations),
+          ...(listed?.tables ?? []),
         ],
-        notes,
+        notes: [...notes, ...(listed?.notes ?? [])],
       },
       gates,
       saves,
@@ -228,21 +234,29 @@ export const expected: CommandDefinition<ExpectedFlags> = {
 /** A saved model judged on every answer read: how well it still forecasts, and how far the contacts have drifted. */
 async function judgeSaved(
   saved: SavedModel,
-  file: string,
+  flags: ExpectedFlags,
   rows: ModelRows,
   inputs: readonly { name: string }[],
   confidence: number,
+  risk: (scoring: SavedModel, usable: boolean) => { tables: ReportTable[]; notes: string[] } | undefined,
 ): Promise<Outcome> {
   const model = await import('../../core/expected.js');
+  const file = flags.model;
   const validations = model.validateSaved(rows, saved, confidence);
+  const listed = risk(
+    saved,
+    validations.every((v) => v.usable),
+  );
   const level = confidenceLabel(confidence);
   return {
+    gates: scoresAsked(flags) ? [usableGate(validations, flags)] : [],
     report: {
       title: `How the model in ${file} forecasts: ${inputs.map((i) => i.name).join(', ')}`,
       headline: aucHeadline(validations[0], level),
       tables: [
         { name: 'validation', columns: VALIDATION_COLUMNS, rows: validations.map(validationRow) },
         decileTable(validations),
+        ...(listed?.tables ?? []),
       ],
       notes: [
         `The model in ${file} (fitted on ${saved.training.n} answers) scores every answer read; skill is ` +
@@ -250,8 +264,32 @@ async function judgeSaved(
           `intercept 0 and slope 1 when the chances are right on average and in spread.`,
         driftNote(saved, model.binsOf(rows, saved)),
         ...validations.map(verdict('these answers')),
+        ...(listed?.notes ?? []),
       ],
     },
+  };
+}
+
+/** Whether the run writes scores (a model kept, a risk list): what the model-usable gate guards. */
+const scoresAsked = (flags: ExpectedFlags) => flags.saveModel !== undefined || flags.sent !== undefined;
+
+/** Scores are written only from models that beat chance and are calibrated, or when forced: exit 1 otherwise. */
+function usableGate(validations: readonly Validation[], flags: ExpectedFlags): Gate {
+  const usable = validations.every((v) => v.usable);
+  const worst = validations.reduce((a, b) => (b.auc.lower < a.auc.lower ? b : a));
+  const what = flags.saveModel !== undefined ? 'saved' : 'listed';
+  return {
+    rule: 'model-usable',
+    threshold: 0.5,
+    value: worst.auc.lower,
+    passed: usable || Boolean(flags.force),
+    reason: usable
+      ? 'both models beat chance and are calibrated'
+      : `${validations
+          .filter((v) => !v.usable)
+          .map((v) => `the ${v.outcome} model: ${v.reasons.join('; ')}`)
+          .join('; ')}${flags.force ? ` (${what} anyway: --force)` : `; not ${what} (--force does)`}`,
+    subject: 'the models',
   };
 }
 
