@@ -456,6 +456,8 @@ describe('contacts as a workbook or Parquet', () => {
 describe('every command takes --sent and --adjust, or refuses them', () => {
   /** The commands that give response rates and the adjusted NPS; the others refuse the options. */
   const OFFERING = new Set(['report', 'summary', 'agents', 'segments', 'trend']);
+  /** Those that score the contacts no answer came from (a risk list), and give no rates. */
+  const SCORING = new Set(['expected']);
   /** Those that split the rates and the adjusted NPS by their own groups or periods. */
   const SPLITTING = new Set(['agents', 'segments', 'trend']);
   /** The responses hold no agent nor channel of their own: the contacts' joined columns name them. */
@@ -480,6 +482,10 @@ describe('every command takes --sent and --adjust, or refuses them', () => {
           ...(SPLITTING.has(name) ? ['adjusted_by'] : []),
         ]),
       );
+    } else if (SCORING.has(name)) {
+      // The contacts are scored, not weighted to: --sent is taken, --adjust is no option of it.
+      expect(exit).toBe(2);
+      expect(io.err()).toMatch(/^nps: unknown option '--adjust'/);
     } else {
       expect(exit).toBe(2);
       expect(io.err()).toMatch(/^nps: unknown option '--sent'/);

@@ -9,9 +9,9 @@ import type { Column, Gate, Headline, ReportTable, Row } from '../../report/mode
 import { driftNote, riskList } from '../case-mix.js';
 import type { CommandDefinition, Outcome } from '../command.js';
 import { day, parseCount, parsePositive } from '../options.js';
-import { addSentOptions, type SentFlags, scanWithContacts } from '../sent.js';
+import { type SentFlags, scanWithContacts } from '../sent.js';
 
-interface ExpectedFlags extends SentFlags {
+interface ExpectedFlags extends Pick<SentFlags, 'sent' | 'sentOn' | 'where' | 'since' | 'until' | 'last'> {
   features?: string;
   group?: string;
   folds: number;
@@ -51,7 +51,12 @@ export const expected: CommandDefinition<ExpectedFlags> = {
     accounting: true,
   },
   configure: (cmd) =>
-    addSentOptions(cmd)
+    cmd
+      .option(
+        '--sent <file>',
+        'the contacts the survey went to: those no answer came from are listed by detractor risk',
+      )
+      .option('--sent-on <key>', 'the key that matches an answer to its contact: a column of both, or EXPORT=SENT')
       .option(
         '--features <columns>',
         'what is known of each contact, comma-separated (numbers or levels, told by the values)',
@@ -85,8 +90,6 @@ export const expected: CommandDefinition<ExpectedFlags> = {
         ),
       ),
   async run({ flags, statistics, scan }) {
-    if (flags.adjust !== undefined)
-      throw usageError('--adjust weights answers to contacts; a model here is fitted on the answers', 'drop --adjust');
     const saved = flags.model === 'logistic' || flags.model === 'ordinal' ? undefined : readModel(flags.model);
     if (saved && (flags.features !== undefined || flags.saveModel !== undefined))
       throw usageError(
@@ -111,7 +114,8 @@ export const expected: CommandDefinition<ExpectedFlags> = {
     const trainUntil = flags.trainUntil === undefined ? undefined : day(flags.trainUntil, '--train-until').start;
     const { result, contacts } = await scanWithContacts(
       scan,
-      flags,
+      // Only the contacts and their key: no disposition, no weighting to them.
+      { ...flags, notDelivered: [], cap: Number.POSITIVE_INFINITY },
       { groups, needsDates: trainUntil !== undefined },
       model.modelFold(roles, flags.group === undefined ? undefined : 'group'),
     );
