@@ -4,7 +4,7 @@ import { type Fold, recipe } from './fold.js';
 import { type Design, fitLogistic, type LogisticFit, predict } from './logistic.js';
 import { parseMeasure } from './measure.js';
 import { criticalValue, normalCdf } from './normal.js';
-import { fitOrdinal } from './ordinal.js';
+import { fitOrdinal, type OrdinalFit } from './ordinal.js';
 import { compareText } from './text.js';
 import {
   type Auc,
@@ -347,14 +347,16 @@ function parts(rows: ModelRows, split: ModelSettings['split']): { train: number[
   }));
 }
 
-/** A model of `outcome` on rows `train` with the features `features` (indexes). */
+/**
+ * Both outcomes' models on rows `train` with the features `features` (indexes): their bands and
+ * levels learnt once, one design, and with --model ordinal one fit giving both.
+ */
 function fitOn(
   rows: ModelRows,
   settings: ModelSettings,
-  outcome: Outcome,
   train: readonly number[],
   features: readonly number[],
-): FittedModel {
+): FittedModel[] {
   const used = subset(rows, features);
   const encodings = learnEncodings(
     used,
@@ -364,10 +366,35 @@ function fitOn(
     settings.minLevel,
   );
   const design = designOf(used, encodings, train);
-  if (settings.model === 'ordinal')
-    return { outcome, encodings, fit: ordinalOutcome(design, rows, train, outcome, settings.penalty), train };
-  const y = Float64Array.from(train, (i) => (isOutcome(rows.scores[i], outcome) ? 1 : 0));
-  return { outcome, encodings, fit: fitLogistic(design, y, { penalty: settings.penalty }), train };
+  const ordinal = settings.model === 'ordinal' ? ordinalOn(design, rows, train, settings.penalty) : undefined;
+  return OUTCOMES.map((outcome) => ({
+    outcome,
+    encodings,
+    train,
+    fit: ordinal
+      ? asOutcome(ordinal, outcome)
+      : fitLogistic(
+          design,
+          Float64Array.from(train, (i) => (isOutcome(rows.scores[i], outcome) ? 1 : 0)),
+          { penalty: settings.penalty },
+        ),
+  }));
+}
+
+/** The proportional-odds model on a design's rows (its intercept column dropped), and the categories present. */
+function ordinalOn(
+  design: Design,
+  rows: ModelRows,
+  train: readonly number[],
+  penalty: number,
+): { fit: OrdinalFit; present: number[] } {
+  const p = design.p - 1;
+  const x = new Float64Array(design.n * p);
+  for (let i = 0; i < design.n; i++) x.set(design.x.subarray(i * design.p + 1, (i + 1) * design.p), i * p);
+  // The categories present, in order: each answer's index among them.
+  const present = [...new Set(train.map((i) => rows.scores[i]))].sort((a, b) => a - b);
+  const y = train.map((i) => present.indexOf(rows.scores[i]));
+  return { fit: fitOrdinal({ x, n: design.n, p }, y, present.length, { penalty }), present };
 }
 
 /**
@@ -376,20 +403,8 @@ function fitOn(
  * promoter's intercept is minus the cut-point above 8, its slopes β. So both outcomes score, save
  * and validate as the logistic models do.
  */
-function ordinalOutcome(
-  design: Design,
-  rows: ModelRows,
-  train: readonly number[],
-  outcome: Outcome,
-  penalty: number,
-): LogisticFit {
-  const p = design.p - 1;
-  const x = new Float64Array(design.n * p);
-  for (let i = 0; i < design.n; i++) x.set(design.x.subarray(i * design.p + 1, (i + 1) * design.p), i * p);
-  // The categories present, in order: each answer's index among them.
-  const present = [...new Set(train.map((i) => rows.scores[i]))].sort((a, b) => a - b);
-  const y = train.map((i) => present.indexOf(rows.scores[i]));
-  const fit = fitOrdinal(x, design.n, p, y, present.length, { penalty });
+function asOutcome({ fit, present }: { fit: OrdinalFit; present: number[] }, outcome: Outcome): LogisticFit {
+  const p = fit.coefficients.length;
   // The cut-point above the last category at or below 6 (detractor), or at or below 8 (promoter).
   const cut = present.filter((score) => score <= (outcome === 'detractor' ? 6 : 8)).length - 1;
   const sign = outcome === 'detractor' ? -1 : 1;
@@ -413,15 +428,15 @@ const subset = (rows: ModelRows, features: readonly number[]): ModelRows => ({
   levels: features.map((f) => rows.levels[f]),
 });
 
-/** Each row's probability of the outcome under a fitted model. */
-export function score(
+/** Each outcome's chance for the rows `which`, under models of one fitOn (one design for both). */
+function score(
   rows: ModelRows,
-  model: FittedModel,
+  models: readonly FittedModel[],
   which: readonly number[],
-  features?: readonly number[],
-): Float64Array {
-  const used = features ? subset(rows, features) : rows;
-  return predict(designOf(used, model.encodings, which), model.fit.coefficients);
+  features: readonly number[],
+): Float64Array[] {
+  const design = designOf(subset(rows, features), models[0].encodings, which);
+  return models.map((m) => predict(design, m.fit.coefficients));
 }
 
 /** Validates and fits the model of each outcome. */
@@ -430,37 +445,35 @@ export function expectedModels(
   settings: ModelSettings,
 ): { models: FittedModel[]; validations: Validation[] } {
   const all = settings.names.map((_, f) => f);
+  const reference = settings.reference;
+  // Per outcome, over every part: the chances on the rows held out, the outcomes, the part's base rate.
+  const p = OUTCOMES.map((): number[] => []);
+  const y = OUTCOMES.map((): number[] => []);
+  const base = OUTCOMES.map((): number[] => []);
+  const simpler = OUTCOMES.map((): number[] => []);
   const split = parts(rows, settings.split);
-  const models: FittedModel[] = [];
-  const validations: Validation[] = [];
-  for (const outcome of OUTCOMES) {
-    const p: number[] = [];
-    const y: number[] = [];
-    const base: number[] = [];
-    const reference: number[] = [];
-    for (const { train, test } of split) {
-      if (train.length === 0 || test.length === 0) continue;
-      const model = fitOn(rows, settings, outcome, train, all);
-      for (const v of score(rows, model, test, all)) p.push(v);
+  for (const { train, test } of split) {
+    if (train.length === 0 || test.length === 0) continue;
+    const chances = score(rows, fitOn(rows, settings, train, all), test, all);
+    const only =
+      reference === undefined ? undefined : score(rows, fitOn(rows, settings, train, [reference]), test, [reference]);
+    OUTCOMES.forEach((outcome, k) => {
+      for (const v of chances[k]) p[k].push(v);
       let events = 0;
       for (const i of train) events += isOutcome(rows.scores[i], outcome) ? 1 : 0;
       for (const i of test) {
-        y.push(isOutcome(rows.scores[i], outcome) ? 1 : 0);
-        base.push(events / train.length);
+        y[k].push(isOutcome(rows.scores[i], outcome) ? 1 : 0);
+        base[k].push(events / train.length);
       }
-      if (settings.reference !== undefined) {
-        const only = fitOn(rows, settings, outcome, train, [settings.reference]);
-        for (const v of score(rows, only, test, [settings.reference])) reference.push(v);
-      }
-    }
-    validations.push(
-      validate(outcome, p, y, base, settings.reference === undefined ? undefined : reference, settings.confidence),
-    );
-    // The model kept: on every row, or on the training rows of an out-of-time split (the one validated).
-    const kept = 'trainUntil' in settings.split ? split[0].train : Array.from({ length: rows.n }, (_, i) => i);
-    models.push(fitOn(rows, settings, outcome, kept, all));
+      if (only) for (const v of only[k]) simpler[k].push(v);
+    });
   }
-  return { models, validations };
+  const validations = OUTCOMES.map((outcome, k) =>
+    validate(outcome, p[k], y[k], base[k], reference === undefined ? undefined : simpler[k], settings.confidence),
+  );
+  // The models kept: on every row, or on the training rows of an out-of-time split (the one validated).
+  const kept = 'trainUntil' in settings.split ? split[0].train : Array.from({ length: rows.n }, (_, i) => i);
+  return { models: fitOn(rows, settings, kept, all), validations };
 }
 
 /** Calibration is poor when its slope or intercept is off by a material amount, beyond chance. */

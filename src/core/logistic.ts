@@ -87,7 +87,8 @@ export const sigmoid = (eta: number): number =>
   eta >= 0 ? 1 / (1 + Math.exp(-eta)) : Math.exp(eta) / (1 + Math.exp(eta));
 export const logit = (p: number): number => Math.log(p / (1 - p));
 
-function linear(design: Design, i: number, beta: ArrayLike<number>): number {
+/** Row i's linear predictor: the sum of its columns times `beta`'s first p entries. */
+export function linear(design: Design, i: number, beta: ArrayLike<number>): number {
   let eta = 0;
   const row = i * design.p;
   for (let j = 0; j < design.p; j++) eta += design.x[row + j] * beta[j];

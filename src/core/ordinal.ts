@@ -1,4 +1,4 @@
-import { invertSymmetric, sigmoid, solveSymmetric } from './logistic.js';
+import { type Design, invertSymmetric, linear, sigmoid, solveSymmetric } from './logistic.js';
 
 /*
  * The proportional-odds model of an ordered answer (the 0-10 score), as R's MASS::polr writes it:
@@ -25,17 +25,16 @@ const density = (d: number) => {
 };
 
 /**
- * Fits the model to `y` (category indexes 0..J−1, each present) on the rows of `x` (n × p,
- * row-major, no intercept column).
+ * Fits the model to `y` (category indexes 0..J−1, each present) on the rows of `design` (no
+ * intercept column: the cut-points are the intercepts).
  */
 export function fitOrdinal(
-  x: Float64Array,
-  n: number,
-  p: number,
+  design: Design,
   y: ArrayLike<number>,
   categories: number,
   options: { readonly penalty?: number; readonly maxIterations?: number } = {},
 ): OrdinalFit {
+  const { n, p } = design;
   const { penalty = 0, maxIterations = 100 } = options;
   const q = p + categories - 1;
   // Start at β = 0 and the cut-points of the cumulative shares.
@@ -49,7 +48,7 @@ export function fitOrdinal(
     theta[p + k] = Math.log(share / (1 - share));
   }
   const objective = (t: Float64Array) => {
-    const d = deviance(x, n, p, y, categories, t);
+    const d = deviance(design, y, categories, t);
     let s = 0;
     for (let j = 0; j < p; j++) s += t[j] * t[j];
     return d + penalty * s;
@@ -61,7 +60,7 @@ export function fitOrdinal(
   const score = new Float64Array(q);
   while (iterations < maxIterations) {
     iterations++;
-    derivatives(x, n, p, y, categories, theta, penalty, info, score);
+    derivatives(design, y, categories, theta, penalty, info, score);
     const step = solveSymmetric(info, score, q);
     if (!step) break;
     let scale = 1;
@@ -84,27 +83,20 @@ export function fitOrdinal(
       break;
     }
   }
-  derivatives(x, n, p, y, categories, theta, penalty, info, score);
+  derivatives(design, y, categories, theta, penalty, info, score);
   return {
     coefficients: theta.slice(0, p),
     cuts: theta.slice(p),
     covariance: invertSymmetric(info, q),
     iterations,
     converged,
-    deviance: deviance(x, n, p, y, categories, theta),
+    deviance: deviance(design, y, categories, theta),
   };
 }
 
 function ordered(theta: Float64Array, p: number, categories: number): boolean {
   for (let k = 1; k < categories - 1; k++) if (!(theta[p + k] > theta[p + k - 1])) return false;
   return true;
-}
-
-/** The linear predictor xβ of row i. */
-function linear(x: Float64Array, p: number, i: number, theta: Float64Array): number {
-  let eta = 0;
-  for (let j = 0; j < p; j++) eta += x[i * p + j] * theta[j];
-  return eta;
 }
 
 /** P(Y = k) for a row with predictor eta. */
@@ -114,16 +106,10 @@ function chance(theta: Float64Array, p: number, categories: number, k: number, e
   return upper - lower;
 }
 
-function deviance(
-  x: Float64Array,
-  n: number,
-  p: number,
-  y: ArrayLike<number>,
-  categories: number,
-  theta: Float64Array,
-): number {
+function deviance(design: Design, y: ArrayLike<number>, categories: number, theta: Float64Array): number {
   let d = 0;
-  for (let i = 0; i < n; i++) d -= 2 * Math.log(chance(theta, p, categories, y[i], linear(x, p, i, theta)));
+  for (let i = 0; i < design.n; i++)
+    d -= 2 * Math.log(chance(theta, design.p, categories, y[i], linear(design, i, theta)));
   return d;
 }
 
@@ -132,9 +118,7 @@ function deviance(
  * row's log P = log(F(u) − F(v)), u = ζ_k − xβ and v = ζ_{k−1} − xβ, differentiated exactly.
  */
 function derivatives(
-  x: Float64Array,
-  n: number,
-  p: number,
+  design: Design,
   y: ArrayLike<number>,
   categories: number,
   theta: Float64Array,
@@ -142,6 +126,7 @@ function derivatives(
   info: Float64Array,
   score: Float64Array,
 ): void {
+  const { x, n, p } = design;
   const q = p + categories - 1;
   info.fill(0);
   score.fill(0);
@@ -149,7 +134,7 @@ function derivatives(
   const gv = new Float64Array(q);
   for (let i = 0; i < n; i++) {
     const k = y[i];
-    const eta = linear(x, p, i, theta);
+    const eta = linear(design, i, theta);
     const hasU = k < categories - 1;
     const hasV = k > 0;
     const u = hasU ? theta[p + k] - eta : Number.POSITIVE_INFINITY;
@@ -189,11 +174,4 @@ function derivatives(
     info[j * q + j] += penalty;
     score[j] -= penalty * theta[j];
   }
-}
-
-/** P(Y ≤ k) for each row of `x` under the fit. */
-export function cumulativeChance(fit: OrdinalFit, row: ArrayLike<number>, k: number): number {
-  let eta = 0;
-  for (let j = 0; j < fit.coefficients.length; j++) eta += row[j] * fit.coefficients[j];
-  return k >= fit.cuts.length ? 1 : sigmoid(fit.cuts[k] - eta);
 }

@@ -39,7 +39,7 @@ describe('the proportional-odds model', () => {
     const data = generated(1500, 5);
     const y = data.rows.map((r) => r.score);
     expect(new Set(y).size).toBe(11);
-    const fit = fitOrdinal(data.design, 1500, 3, y, 11);
+    const fit = fitOrdinal({ x: data.design, n: 1500, p: 3 }, y, 11);
     expect(fit.converged).toBe(true);
     if (!existsSync('/usr/lib/R/library/MASS') && !existsSync('/usr/lib/R/site-library/MASS'))
       throw new Error("R's MASS is missing: install it with `apt-get install -y --no-install-recommends r-cran-mass`");
@@ -68,8 +68,8 @@ describe('the proportional-odds model', () => {
   it('with a ridge penalty shrinks the slopes and leaves the cut-points free', () => {
     const data = generated(800, 9);
     const y = data.rows.map((r) => r.score);
-    const plain = fitOrdinal(data.design, 800, 3, y, 11);
-    const ridge = fitOrdinal(data.design, 800, 3, y, 11, { penalty: 50 });
+    const plain = fitOrdinal({ x: data.design, n: 800, p: 3 }, y, 11);
+    const ridge = fitOrdinal({ x: data.design, n: 800, p: 3 }, y, 11, { penalty: 50 });
     for (let j = 0; j < 3; j++) expect(Math.abs(ridge.coefficients[j])).toBeLessThan(Math.abs(plain.coefficients[j]));
     for (let k = 1; k < 10; k++) expect(ridge.cuts[k]).toBeGreaterThan(ridge.cuts[k - 1]);
   });
