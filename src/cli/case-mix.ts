@@ -1,6 +1,6 @@
 import type { CaseMixState, SavedModel } from '../core/case-mix.js';
 import { cellOf, chanceOf, stability } from '../core/case-mix.js';
-import { criticalValue, normalCdf } from '../core/normal.js';
+import { criticalValue, twoSidedP } from '../core/normal.js';
 import { holm } from '../core/significance.js';
 import type { Statistics } from '../core/summary.js';
 import { compareText } from '../core/text.js';
@@ -50,7 +50,7 @@ export function caseMixReport(
       g,
       difference,
       se,
-      p: g.n >= minN && se > 0 ? 2 * normalCdf(-Math.abs(difference / se)) : Number.NaN,
+      p: g.n >= minN && se > 0 ? twoSidedP(difference / se) : Number.NaN,
     };
   });
   const adjusted = holm(figures.map((f) => f.p));

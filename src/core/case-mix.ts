@@ -66,11 +66,11 @@ export interface SavedModel {
   readonly features: readonly string[];
   readonly encodings: readonly Encoding[];
   readonly models: readonly { readonly outcome: Outcome; readonly coefficients: readonly number[] }[];
-  /** Per feature, the share of training answers at its reference and at each term: what drift is measured from. */
   readonly training: {
     readonly n: number;
     /** Each outcome's share of the training answers: the base rate a new file's forecasts are judged against. */
     readonly rates: readonly number[];
+    /** Per feature, the share of training answers at its reference and at each term: what drift is measured from. */
     readonly shares: readonly (readonly number[])[];
   };
 }

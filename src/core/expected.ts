@@ -1,9 +1,10 @@
 import { chanceOf, type Encoding, MODEL_VERSION, type Outcome, type SavedModel, termOf, widthOf } from './case-mix.js';
+import { classify } from './classify.js';
 import { quantileOfSorted } from './drivers.js';
 import { type Fold, recipe } from './fold.js';
 import { type Design, fitLogistic, type LogisticFit, predict } from './logistic.js';
 import { parseMeasure } from './measure.js';
-import { criticalValue, normalCdf } from './normal.js';
+import { criticalValue, twoSidedP } from './normal.js';
 import { fitOrdinal, type OrdinalFit } from './ordinal.js';
 import { compareText } from './text.js';
 import {
@@ -19,8 +20,9 @@ import {
 
 /*
  * Expected NPS: the chance that an answer is a detractor (and a promoter) given what is known of
- * the contact before it is asked (handle time, wait, channel, queue), by a ridge-penalised
- * logistic model, and how well that chance is known on answers the model did not see. Numeric
+ * the contact before it is asked (handle time, wait, channel, queue), by ridge-penalised logistic
+ * models (or one proportional-odds model of the answer), and how well that chance is known on
+ * answers the model did not see. Numeric
  * features enter in quartile bands, categorical ones by level with rare levels pooled.
  */
 
@@ -53,7 +55,8 @@ export interface ModelRows {
 }
 
 const BLANK = -1;
-const TOO_MANY = -2;
+/** The code of a level past MAX_LEVELS: its feature is no set of levels. */
+export const TOO_MANY = -2;
 
 /** Collects the rows of a model: `roles` are the features' columns, `group` the customer's. */
 export function modelFold(roles: readonly string[], group: string | undefined): Fold<ModelRows> {
@@ -183,7 +186,6 @@ export function learnEncodings(
       .map(([text]) => text)
       .sort(compareText);
     const pooled = byCount.slice(1).filter(([, count]) => count < minLevel);
-    // One rare level pooled alone is still a level of its own size: pooled only when two or more.
     return { kind: 'categorical', name, reference, kept, other: pooled.length > 0 };
   });
 }
@@ -220,7 +222,7 @@ function bandLabel(edges: readonly number[], band: number): string {
 
 /** The model's rows `which` as a design: 1, then each feature's indicator columns. */
 export function designOf(rows: ModelRows, encodings: readonly Encoding[], which: readonly number[]): Design {
-  const p = 1 + termsOf(encodings).length;
+  const p = encodings.reduce((columns, e) => columns + widthOf(e), 1);
   const x = new Float64Array(which.length * p);
   which.forEach((i, r) => {
     const row = r * p;
@@ -285,7 +287,7 @@ export function binsOf(rows: ModelRows, model: SavedModel): number[][] {
 }
 
 export const OUTCOMES: readonly Outcome[] = ['detractor', 'promoter'];
-const isOutcome = (score: number, outcome: Outcome) => (outcome === 'detractor' ? score <= 6 : score >= 9);
+const isOutcome = (score: number, outcome: Outcome) => classify(score) === outcome;
 
 export interface Validation {
   readonly outcome: Outcome;
@@ -535,7 +537,7 @@ export function oddsRatios(model: FittedModel, confidence: number) {
       oddsRatio: Math.exp(beta),
       lower: Math.exp(beta - z * se),
       upper: Math.exp(beta + z * se),
-      p: 2 * normalCdf(-Math.abs(beta / se)),
+      p: twoSidedP(beta / se),
     };
   });
 }

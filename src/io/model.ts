@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { MODEL_VERSION, type SavedModel } from '../core/case-mix.js';
+import { type Encoding, MODEL_VERSION, type SavedModel, widthOf } from '../core/case-mix.js';
 import { inputError } from '../errors.js';
 
 /*
@@ -32,14 +32,11 @@ export function readModel(file: string): SavedModel {
       refit,
     );
   const { features, encodings, models, training } = model;
-  const terms = Array.isArray(encodings)
-    ? encodings.reduce(
-        (sum, e) =>
-          sum +
-          (e?.kind === 'numeric' ? e.edges.length + (e.missing ? 1 : 0) : (e?.kept?.length ?? 0) + (e?.other ? 1 : 0)),
-        1,
-      )
-    : Number.NaN;
+  const shaped = (e: Encoding) => (e?.kind === 'numeric' ? Array.isArray(e.edges) : Array.isArray(e?.kept));
+  const terms =
+    Array.isArray(encodings) && encodings.every(shaped)
+      ? encodings.reduce((sum, e) => sum + widthOf(e), 1)
+      : Number.NaN;
   const whole =
     Array.isArray(features) &&
     features.every((f) => typeof f === 'string') &&

@@ -147,7 +147,7 @@ export const expected: CommandDefinition<ExpectedFlags> = {
     if (saved) return judgeSaved(saved, flags, rows, result.inputs, statistics.confidence, risk);
     const kinds = model.featureKinds(rows);
     rows.codes.forEach((codes, f) => {
-      if (kinds[f] === 'categorical' && codes.includes(-2))
+      if (kinds[f] === 'categorical' && codes.includes(model.TOO_MANY))
         throw dataError(
           `${columnNames[f]} has more than ${model.MAX_LEVELS} distinct values and not all are numbers`,
           'a feature is a measure (numbers) or a handful of levels: leave this one out, or group its values',
@@ -175,7 +175,8 @@ export const expected: CommandDefinition<ExpectedFlags> = {
     const { models, validations } = model.expectedModels(rows, settings);
     const level = confidenceLabel(statistics.confidence);
     const usable = validations.every((v) => v.usable);
-    const listed = risk(model.savedModel(rows, columnNames, models), usable);
+    const kept = model.savedModel(rows, columnNames, models);
+    const listed = risk(kept, usable);
     const how =
       trainUntil === undefined
         ? `${flags.folds} folds ${flags.group === undefined ? 'of answers (no --group: a repeat customer may sit in two folds, which flatters the model)' : `by ${result.inputs[0].columns.group.name}, so a customer's answers are all in one`}`
@@ -206,7 +207,7 @@ export const expected: CommandDefinition<ExpectedFlags> = {
       if (usable || flags.force)
         saves.push({
           file: flags.saveModel,
-          text: `${JSON.stringify(model.savedModel(rows, columnNames, models), null, 1)}\n`,
+          text: `${JSON.stringify(kept, null, 1)}\n`,
           replace: true,
         });
     }
