@@ -72,9 +72,11 @@ export function overallPeriods(
     const into = entry(byCluster, flags.cluster === undefined ? '' : splitCluster(key)[1], () => new Map());
     for (const [period, tally] of periods) mergeTallies(entry(into, period, newTally), tally);
   }
-  return flags.cluster === undefined
-    ? independentGroups(byCluster.get('') ?? new Map<number, Tally>())
-    : periodsInClusters(byCluster, clusterName(scanned));
+  return periodDesign(
+    flags,
+    flags.cluster === undefined ? (byCluster.get('') ?? new Map<number, Tally>()) : byCluster,
+    scanned,
+  );
 }
 
 /** Tallies kept per group and cluster (keys ending in the cluster) as the design of the groups. */

@@ -425,14 +425,14 @@ export function optionsUsed(cmd: Command): Record<string, unknown> {
   return used;
 }
 
+/** A --where clause as it is written: column=value or column!=value. */
+export const whereText = (w: WhereClause): string => `${w.column}${w.equal ? '=' : '!='}${w.value}`;
+
 const echo = (value: unknown): unknown => {
   if (value === undefined) return null;
   if (Array.isArray(value)) return value.map(echo);
   if (typeof value === 'object' && value !== null) {
-    if ('column' in value && 'equal' in value) {
-      const w = value as WhereClause;
-      return `${w.column}${w.equal ? '=' : '!='}${w.value}`;
-    }
+    if ('column' in value && 'equal' in value) return whereText(value as WhereClause);
     if ('instant' in value) return new Date((value as { instant: number }).instant).toISOString();
     if ('text' in value) return (value as { text: string }).text;
     if ('count' in value && 'unit' in value) {

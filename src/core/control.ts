@@ -22,8 +22,11 @@ export interface DayInputs {
 /** The asymptotic sd of an EWMA of values of variance 1: √(λ / (2 − λ)). */
 export const ewmaSd = (lambda: number): number => Math.sqrt(lambda / (2 - lambda));
 
-/** The next EWMA value after a day whose standardised departure is u (a chart holds it at 0 from below). */
+/** The next EWMA value after a day whose standardised departure is u. */
 export const ewmaStep = (z: number, u: number, lambda: number): number => lambda * u + (1 - lambda) * z;
+
+/** The next value of a chart's EWMA: one-sided, held at 0 from below. */
+export const chartEwmaStep = (z: number, u: number, lambda: number): number => Math.max(0, ewmaStep(z, u, lambda));
 
 /**
  * The log-likelihood ratio of a day with `detractors` of `n` answers, for a detractor share of p1
@@ -200,7 +203,7 @@ export function ewmaArl(lambda: number, limit: number, inputs: DayInputs, cells 
   const width = limit / cells;
   return averageRunLength(cells, 0, inputs, (i, u) => {
     if (Number.isNaN(u)) return i;
-    const z = Math.max(0, ewmaStep(i * width, u, lambda));
+    const z = chartEwmaStep(i * width, u, lambda);
     if (z > limit) return -1;
     return Math.min(cells - 1, Math.round(z / width));
   });
@@ -218,21 +221,21 @@ export function cusumArl(h: number, inputs: DayInputs, cells = CELLS): number {
 }
 
 /**
- * The limit whose ARL is `target`, by bisection on the limit (the ARL grows with it). `reached` is
- * false when no limit in [low, high] gives it: even `high` signals too often, or even `low` too
- * seldom (a rise the chart is tuned to may be many standard errors of a busy day); the nearest
- * limit is returned with its ARL.
+ * The limit whose ARL is `target`, by bisection on the limit (the ARL grows with it). When no
+ * limit in [low, high] gives it (even `high` signals too often, or even `low` too seldom: a rise
+ * the chart is tuned to may be many standard errors of a busy day), the nearest limit is returned
+ * with its ARL.
  */
 export function limitFor(
   target: number,
   arlAt: (limit: number) => number,
   low: number,
   high: number,
-): { limit: number; arl: number; reached: boolean } {
+): { limit: number; arl: number } {
   const atHigh = arlAt(high);
-  if (atHigh < target) return { limit: high, arl: atHigh, reached: false };
+  if (atHigh < target) return { limit: high, arl: atHigh };
   const atLow = arlAt(low);
-  if (atLow > target) return { limit: low, arl: atLow, reached: false };
+  if (atLow > target) return { limit: low, arl: atLow };
   let lo = low;
   let hi = high;
   for (let i = 0; i < 40 && hi - lo > 1e-4; i++) {
@@ -240,7 +243,7 @@ export function limitFor(
     if (arlAt(mid) < target) lo = mid;
     else hi = mid;
   }
-  return { limit: hi, arl: arlAt(hi), reached: true };
+  return { limit: hi, arl: arlAt(hi) };
 }
 
 /**

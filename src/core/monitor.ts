@@ -1,5 +1,6 @@
 import {
   binomialPmf,
+  chartEwmaStep,
   cusumArl,
   cusumIncrement,
   cusumStep,
@@ -7,7 +8,6 @@ import {
   dayMixture,
   ewmaArl,
   ewmaSd,
-  ewmaStep,
   laneySigma,
   limitFor,
   npsSumPmf,
@@ -240,8 +240,8 @@ export function chartDay(charts: Charts, b: Baseline, day: DayCounts): ChartPoin
   if (day.n > 0) {
     const u = departures(b, day);
     // One-sided: held at 0 from below, as ewmaArl calibrates it.
-    charts.z.detractors = Math.max(0, ewmaStep(charts.z.detractors, u.detractors / b.laney.detractors, charts.lambda));
-    charts.z.nps = Math.max(0, ewmaStep(charts.z.nps, u.nps / b.laney.nps, charts.lambda));
+    charts.z.detractors = chartEwmaStep(charts.z.detractors, u.detractors / b.laney.detractors, charts.lambda);
+    charts.z.nps = chartEwmaStep(charts.z.nps, u.nps / b.laney.nps, charts.lambda);
     charts.s = cusumStep(
       charts.s,
       cusumIncrement(day.detractors, day.n, b.detractors, charts.p1) / b.laney.detractors ** 2,

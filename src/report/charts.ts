@@ -57,7 +57,12 @@ function draw(
   width: number,
 ): string {
   const { document } = parseHTML('<!DOCTYPE html><html><body></body></html>');
-  const common = { document, width, ariaLabel: title, style: { fontSize: '12px', color: INK, background: 'white' } };
+  const common = {
+    document,
+    width,
+    ariaLabel: title,
+    style: { fontSize: `${FONT_PX}px`, color: INK, background: 'white' },
+  };
   const label = (key: string) => columnLabel(table, key);
   if (chart.kind === 'bars') {
     const data = rows
@@ -253,15 +258,18 @@ function draw(
   );
 }
 
+/** The charts' text size in pixels. */
+const FONT_PX = 12;
+
 /**
  * The labels of a point axis that fit side by side, counted back from the last (the latest period
  * is always labelled): every k-th, k the fewest that keeps a label's width apart.
  */
-export function thinnedTicks(domain: readonly string[], plotWidth: number, fontSize = 12): string[] {
+function thinnedTicks(domain: readonly string[], plotWidth: number): string[] {
   if (domain.length < 2) return [...domain];
   const longest = domain.reduce((most, d) => Math.max(most, d.length), 0);
   // Digits and capitals of the system font are about 0.65 em wide; 8 px keep labels apart.
-  const labelWidth = 0.65 * fontSize * longest + 8;
+  const labelWidth = 0.65 * FONT_PX * longest + 8;
   const spacing = plotWidth / (domain.length - 1);
   const every = Math.max(1, Math.ceil(labelWidth / spacing));
   return domain.filter((_, i) => (domain.length - 1 - i) % every === 0);

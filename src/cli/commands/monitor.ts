@@ -26,7 +26,7 @@ import { groupLabel } from '../../report/format.js';
 import type { Column, Gate, ReportTable, Row } from '../../report/model.js';
 import { isoDay } from '../accounting.js';
 import type { CommandDefinition } from '../command.js';
-import { collect, parseCount, parseDays, parseNps, parsePositive } from '../options.js';
+import { collect, parseCount, parseDays, parseNps, parsePositive, whereText } from '../options.js';
 
 interface MonitorFlags {
   state: string;
@@ -220,7 +220,7 @@ export const monitor: CommandDefinition<MonitorFlags> = {
       zone: result.zone.name,
       score: result.inputs[0].columns.score?.name ?? '',
       date: result.inputs[0].columns.date?.name ?? '',
-      where: request.where.map((w) => `${w.column}${w.equal ? '=' : '!='}${w.value}`),
+      where: request.where.map(whereText),
     };
     if (previous) checkSettings(flags.state, previous.settings, settings);
     const mark = markOf(seen, previous?.mark ?? null, result.boundary);
@@ -263,8 +263,9 @@ export const monitor: CommandDefinition<MonitorFlags> = {
       state = startState(byScope, settings, names, lastComplete, flags, warn);
       state.mark = mark;
       notes.unshift(
-        `Baseline: ${state.baseline.from} to ${state.baseline.to}; charts start with ${isoDay(
-          periodStart(lastComplete + 1, DAYS),
+        `Baseline: ${state.baseline.from} to ${state.baseline.to}; charts start with ${periodLabel(
+          lastComplete + 1,
+          DAYS,
         )}. This run raises no alerts.`,
       );
     } else {

@@ -367,7 +367,7 @@ async function trendByGroup(
   // the whole's changes are not in the table).
   const everyone = overallPeriods(flags, state, result);
   const latestKey = latestJudged(everyone.keys, judge);
-  const latestAll = latestKey === undefined ? undefined : latestChange(everyone, latestKey, calendar, statistics);
+  const latestAll = latestChange(everyone, latestKey, calendar, statistics);
   const headline =
     latestKey === undefined
       ? undefined
