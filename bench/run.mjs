@@ -2,7 +2,7 @@
 // Benchmark of the built CLI: wall time and peak memory of whole `node bin/nps.js ...` processes
 // on generated survey exports. Run with `npm run bench` (builds first) or directly:
 //
-//   node bench/run.mjs [--rows 100000,1000000] [--runs 3] [--seed N]
+//   node bench/run.mjs [--rows 1000000,10000000] [--runs 3] [--seed N]
 //
 // Environment: BENCH_ROWS   sizes when --rows is not given
 //              NPS_BENCH_DIR  where generated data is cached (default: <tmpdir>/npskit-bench)
@@ -13,6 +13,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import zlib from 'node:zlib';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const GEN = path.join(ROOT, 'bench', 'gen.mjs');
@@ -39,7 +40,7 @@ function positiveInt(text, what) {
   if (!Number.isSafeInteger(n) || n <= 0) fail(`${what} must be a positive integer, got "${text}"`);
   return n;
 }
-const sizes = (option('rows') ?? process.env.BENCH_ROWS ?? '100000,1000000')
+const sizes = (option('rows') ?? process.env.BENCH_ROWS ?? '1000000,10000000')
   .split(',')
   .filter((s) => s.trim() !== '')
   .map((s) => positiveInt(s, '--rows'));
@@ -74,7 +75,7 @@ process.on('exit', () => fs.rmSync(rssFile, { force: true })); // also after pro
 // Wall time is taken here with hrtime because GNU time's %e only has 10 ms resolution,
 // too coarse for start-up; the few hundred microseconds time itself adds are negligible.
 function runOnce(args, script = CLI) {
-  const nodeArgs = [script, ...args];
+  const nodeArgs = script === null ? args : [script, ...args];
   const [cmd, cmdArgs] = TIME_BIN
     ? [TIME_BIN, ['-f', '%M', '-o', rssFile, process.execPath, ...nodeArgs]]
     : [process.execPath, nodeArgs];
@@ -84,7 +85,7 @@ function runOnce(args, script = CLI) {
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   if (r.error || r.status !== 0) {
     console.error(`bench: command failed (${r.error?.message ?? `exit ${r.status ?? r.signal}`}):`);
-    console.error(`  ${[process.execPath, CLI, ...args].join(' ')}`);
+    console.error(`  ${[process.execPath, ...(script === null ? [] : [script]), ...args].join(' ')}`);
     console.error(String(r.stderr ?? '').trimEnd());
     process.exit(1);
   }
@@ -114,17 +115,16 @@ function measure(args, script = CLI) {
   };
 }
 
-const measureScript = (script, args) => measure(args, script);
-
 // ---- report --------------------------------------------------------------------------------------
 const COLUMNS = [
-  ['command', 22, 'left'],
+  ['command', 30, 'left'],
   ['rows', 10],
   ['MB', 8],
   ['median s', 9],
   ['rows/s', 11],
   ['MB/s', 8],
   ['peak RSS MiB', 13],
+  ['vs DuckDB', 10],
 ];
 const line = (cells) =>
   cells
@@ -134,7 +134,7 @@ const line = (cells) =>
 const fmt = (x, digits) => (x == null ? '-' : x.toFixed(digits));
 const fmtInt = (x) => (x == null ? '-' : Math.round(x).toLocaleString('en-US'));
 
-function printRow(label, rows, bytes, { seconds, rssMiB }) {
+function printRow(label, rows, bytes, { seconds, rssMiB }, against) {
   const mb = bytes == null ? null : bytes / 1e6;
   console.log(
     line([
@@ -145,6 +145,7 @@ function printRow(label, rows, bytes, { seconds, rssMiB }) {
       rows == null ? '-' : fmtInt(rows / seconds),
       mb == null ? '-' : fmt(mb / seconds, 1),
       rssMiB == null ? 'n/a' : fmt(rssMiB, 0),
+      against ? `${(against.seconds / seconds).toFixed(2)}x` : '',
     ]),
   );
 }
@@ -163,38 +164,90 @@ console.log();
 console.log(line(COLUMNS.map((c) => c[0])));
 console.log(line(COLUMNS.map((c) => '-'.repeat(c[1]))));
 
-// DuckDB doing the same work ("NPS overall, by quarter, by agent" in one query), when the shared
-// benchmark tools sit beside this repository and DuckDB was installed by their vs-duckdb.sh.
-const SHARED = path.resolve(ROOT, '..', 'shared', 'bench', 'duckdb-baseline.mjs');
-const DUCKDB =
-  fs.existsSync(SHARED) && fs.existsSync(path.join(DATA_DIR, 'node_modules', '@duckdb', 'node-api'))
-    ? path.join(DATA_DIR, 'duckdb-baseline.mjs')
-    : null;
-if (DUCKDB) fs.copyFileSync(SHARED, DUCKDB);
+// DuckDB doing the same work in one SQL query (bench/duckdb.mjs), with the repository's own
+// @duckdb/node-api (a development dependency, so `npm ci` installs it).
+const DUCKDB = path.join(ROOT, 'bench', 'duckdb.mjs');
+const duckdbThere = fs.existsSync(path.join(ROOT, 'node_modules', '@duckdb', 'node-api'));
+const duckdb = (task, file) => (duckdbThere ? measure([task, file], DUCKDB) : null);
 
+// Each command against DuckDB's query of the same tables: report, trend and agents against NPS
+// overall, by quarter and by agent; summary against that and by channel.
 const COMMANDS = [
-  ['report', ['report']],
-  ['trend --period quarter', ['trend', '--period', 'quarter']],
-  ['agents', ['agents']],
+  ['report', ['report'], 'nps'],
+  ['trend --period quarter', ['trend', '--period', 'quarter'], 'nps'],
+  ['agents', ['agents'], 'nps'],
+  ['summary', ['summary'], 'summary'],
 ];
 
-printRow('--version', null, null, measure(['--version'])); // start-up cost alone
-const ratios = [];
-for (const rows of sizes) {
-  const file = dataFile(rows);
-  const bytes = fs.statSync(file).size;
-  const duck = DUCKDB ? measureScript(DUCKDB, [file]) : null;
-  if (duck) printRow('(duckdb, same work)', rows, bytes, duck);
-  for (const [label, args] of COMMANDS) {
-    const result = measure([...args, file, '--format', 'json']);
-    printRow(label, rows, bytes, result);
-    if (duck)
-      ratios.push(`${label} at ${fmtInt(rows)} rows: ${(duck.seconds / result.seconds).toFixed(2)}x DuckDB's speed`);
+// The same rows gzipped (level 6, as gzip and most exporters write) and as Parquet written by DuckDB.
+function gzipFile(csv) {
+  const file = `${csv}.gz`;
+  if (!fs.existsSync(file)) {
+    const partial = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(partial, zlib.gzipSync(fs.readFileSync(csv), { level: 6 }));
+    fs.renameSync(partial, file);
   }
+  return file;
 }
+function parquetFile(csv) {
+  const file = csv.replace(/\.csv$/, '.parquet');
+  if (!fs.existsSync(file)) {
+    const partial = `${file}.${process.pid}.tmp.parquet`;
+    const r = spawnSync(process.execPath, [DUCKDB, 'parquet', csv, partial], { stdio: 'inherit' });
+    if (r.status !== 0) fail('writing Parquet with DuckDB failed');
+    fs.renameSync(partial, file);
+  }
+  return file;
+}
+
+const results = [];
+function row(label, rows, file, timed, against) {
+  const bytes = file == null ? null : fs.statSync(file).size;
+  printRow(label, rows, bytes, timed, against);
+  results.push({ label, rows, seconds: timed.seconds, against });
+}
+
+// Start-up: the 600-row fixture, against a Node process that does nothing.
+const nodeAlone = measure(['-e', '0'], null);
+const small = measure(['report', path.join(ROOT, 'fixtures', 'contact-centre.csv')]);
+printRow('node -e 0', null, null, nodeAlone);
+printRow('--version', null, null, measure(['--version']));
+printRow('report (600-row fixture)', 600, null, small);
+
+for (const [index, rows] of sizes.entries()) {
+  const file = dataFile(rows);
+  const base = { nps: duckdb('nps', file), summary: duckdb('summary', file) };
+  if (base.nps) row('(duckdb: nps query)', rows, file, base.nps);
+  if (base.summary) row('(duckdb: summary query)', rows, file, base.summary);
+  let csvReport = null;
+  for (const [label, args, query] of COMMANDS) {
+    const timed = measure([...args, file, '--format', 'json']);
+    if (label === 'report') csvReport = timed;
+    row(label, rows, file, timed, base[query]);
+  }
+  if (index > 0) continue; // other formats at the first size only
+  const gz = gzipFile(file);
+  const gzBase = duckdb('nps', gz);
+  if (gzBase) row('(duckdb: nps query, .gz)', rows, gz, gzBase);
+  row('report .csv.gz', rows, gz, measure(['report', gz, '--format', 'json']), gzBase);
+  if (!duckdbThere) continue;
+  const pq = parquetFile(file);
+  const pqBase = duckdb('nps', pq);
+  row('(duckdb: nps query, .parquet)', rows, pq, pqBase);
+  const pqReport = measure(['report', pq, '--format', 'json']);
+  row('report .parquet', rows, pq, pqReport, pqBase);
+  results.push({ label: 'report .parquet vs .csv', rows, ratio: csvReport.seconds / pqReport.seconds });
+}
+
 console.log();
-if (DUCKDB) for (const ratio of ratios) console.log(ratio);
-else
-  console.log(
-    'No DuckDB beside: ../shared/bench/vs-duckdb.sh installs it into the data folder, and the ratios then show here.',
-  );
+console.log(
+  `start-up: report on the 600-row fixture takes ${((small.seconds - nodeAlone.seconds) * 1000).toFixed(0)} ms ` +
+    'more than node -e 0',
+);
+for (const r of results) {
+  if (r.ratio !== undefined)
+    console.log(`${r.label} at ${fmtInt(r.rows)} rows: ${r.ratio.toFixed(2)}x the CSV's speed`);
+  else if (r.against)
+    console.log(`${r.label} at ${fmtInt(r.rows)} rows: ${(r.against.seconds / r.seconds).toFixed(2)}x DuckDB's speed`);
+}
+if (!duckdbThere) console.log('No @duckdb/node-api in node_modules (npm ci installs it): no ratios, no Parquet.');
