@@ -25,15 +25,16 @@ export interface ThemeState {
  * those whose comment does not.
  */
 export function themeFold(list: readonly Theme[]): Fold<ThemeState> {
-  const matchers = compileThemes(list);
+  const mentions = compileThemes(list);
   return {
     empty: () => ({ mentioning: list.map(newTally), notMentioning: list.map(newTally), commenters: 0 }),
     add(state, row) {
       const comment = row.values.comment;
       if (comment.trim() === '') return;
       state.commenters++;
-      for (let i = 0; i < matchers.length; i++)
-        addAnswer((matchers[i](comment) ? state.mentioning : state.notMentioning)[i], row.score, row.weight, row.units);
+      mentions(comment).forEach((mentioned, i) => {
+        addAnswer((mentioned ? state.mentioning : state.notMentioning)[i], row.score, row.weight, row.units);
+      });
     },
     merge(into, from) {
       into.commenters += from.commenters;

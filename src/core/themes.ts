@@ -16,18 +16,22 @@ function keywordPattern(keyword: string): string {
   return prefix ? `${words}[\\p{L}\\p{N}]*` : words;
 }
 
-/** One matcher per theme, in order: does this comment mention it? */
-export function compileThemes(themes: readonly Theme[]): ((text: string) => boolean)[] {
-  return themes.map((theme) => {
+/** Which themes a comment mentions, in the themes' order. */
+export function compileThemes(themes: readonly Theme[]): (text: string) => boolean[] {
+  const patterns = themes.map((theme) => {
     const alternatives = theme.keywords
       .filter((k) => k.trim() !== '' && k.trim() !== '*')
       .map((k) => keywordPattern(k.normalize('NFC')));
-    if (alternatives.length === 0) return () => false;
     // Letters and digits of any language bound a word, so "kö" does not match inside "köpa".
-    const pattern = new RegExp(`(?<![\\p{L}\\p{N}])(?:${alternatives.join('|')})(?![\\p{L}\\p{N}])`, 'iu');
-    // Both sides composed (NFC): a decomposed "kö" pasted from macOS still matches "kö".
-    return (text: string) => pattern.test(text.normalize('NFC'));
+    return alternatives.length === 0
+      ? undefined
+      : new RegExp(`(?<![\\p{L}\\p{N}])(?:${alternatives.join('|')})(?![\\p{L}\\p{N}])`, 'iu');
   });
+  return (text) => {
+    // Both sides composed (NFC): a decomposed "kö" pasted from macOS still matches "kö". Once per comment.
+    const composed = text.normalize('NFC');
+    return patterns.map((pattern) => pattern?.test(composed) ?? false);
+  };
 }
 
 /**

@@ -2,10 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { compileThemes, STARTER_THEMES, themesFromJson } from '../../src/core/themes.js';
 
 describe('compileThemes', () => {
-  const [wait, speed] = compileThemes([
+  const mentions = compileThemes([
     { name: 'Wait time', keywords: ['wait', 'queue', 'hold', 'kö'] },
     { name: 'Speed', keywords: ['quick*', 'snabbt', 'on hold'] },
   ]);
+  const wait = (text: string) => mentions(text)[0];
+  const speed = (text: string) => mentions(text)[1];
 
   it.each([
     ['I had to wait for ages', true],
@@ -30,20 +32,26 @@ describe('compileThemes', () => {
   });
 
   it('never matches a theme without keywords, and escapes regular-expression characters', () => {
-    const [empty, dotted] = compileThemes([
+    const mentions = compileThemes([
       { name: 'None', keywords: ['', '*'] },
       { name: 'Dot', keywords: ['a.b'] },
     ]);
-    expect(empty('anything')).toBe(false);
-    expect(dotted('axb')).toBe(false);
-    expect(dotted('see a.b here')).toBe(true);
+    expect(mentions('anything')).toEqual([false, false]);
+    expect(mentions('axb')).toEqual([false, false]);
+    expect(mentions('see a.b here')).toEqual([false, true]);
+  });
+
+  it('matches a decomposed comment against composed keywords, and the other way round', () => {
+    const mentions = compileThemes([{ name: 'Queue', keywords: ['kö'] }]);
+    expect(mentions('lång ko\u0308')).toEqual([true]);
+    expect(compileThemes([{ name: 'Queue', keywords: ['ko\u0308'] }])('lång kö')).toEqual([true]);
   });
 });
 
 describe('the starter themes', () => {
   const names = STARTER_THEMES.map((t) => t.name);
-  const matchers = compileThemes(STARTER_THEMES);
-  const found = (text: string) => names.filter((_, i) => matchers[i](text));
+  const mentions = compileThemes(STARTER_THEMES);
+  const found = (text: string) => names.filter((_, i) => mentions(text)[i]);
 
   it.each([
     ['Väntetiden var alldeles för lång', ['Wait time']],
