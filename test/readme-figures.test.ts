@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { COMMANDS } from '../src/cli/commands/index.js';
+import { allCommands } from '../src/cli/commands/index.js';
 import { main } from '../src/cli/main.js';
 import { binomialPmf, cusumArl, cusumIncrement, ewmaArl, ewmaSd } from '../src/core/control.js';
 import { adjust, interval } from '../src/core/interval.js';
@@ -673,7 +673,9 @@ const STAND_INS: Readonly<Record<string, string>> = {
   'counts.csv': fixture('contact-centre-counts.csv'),
 };
 
-const examples = COMMANDS.flatMap((command) => command.examples.map(([line, description]) => ({ line, description })));
+const examples = (await allCommands()).flatMap((command) =>
+  command.examples.map(([line, description]) => ({ line, description })),
+);
 const withResults = examples.filter((e) => RESULT.test(e.description));
 
 describe('the figures in --help examples', () => {

@@ -15,8 +15,11 @@ export async function main(argv: readonly string[], raw: Io): Promise<number> {
     await Promise.resolve(io.stdout.write(`${VERSION}\n`)).catch(() => {});
     return 0;
   }
-  const { buildProgram, helpCommand } = await import('./program.js');
-  const program = buildProgram(io, argv);
+  const [{ buildProgram, helpCommand }, { commandsFor }] = await Promise.all([
+    import('./program.js'),
+    import('./commands/index.js'),
+  ]);
+  const program = buildProgram(io, await commandsFor(argv), argv);
   try {
     if (argv.length === 0) {
       program.outputHelp({ error: true });

@@ -4,7 +4,7 @@ import { usageError } from '../errors.js';
 import { loadConfig } from '../io/config.js';
 import type { Io } from '../io/io.js';
 import { VERSION } from '../version.js';
-import { COMMANDS } from './commands/index.js';
+import type { AnyCommand } from './command.js';
 import { addSharedOptions } from './options.js';
 import { runCommand, type Settings } from './runner.js';
 
@@ -17,8 +17,11 @@ Exit codes:
   4   data: no valid responses, not a 0-10 scale, or --strict and rows excluded
   70  internal error (please report it)`;
 
-/** The commander tree. It never exits or prints by itself: main() decides both. */
-export function buildProgram(io: Io, argv: readonly string[] = []): Command {
+/**
+ * The commander tree of these commands (all, or the one a command line runs). It never exits or
+ * prints by itself: main() decides both.
+ */
+export function buildProgram(io: Io, commands: readonly AnyCommand[], argv: readonly string[] = []): Command {
   const output = {
     // Help read by `head` or `| true`: a reader that has gone wants no more of it.
     writeOut: (text: string) => void Promise.resolve(io.stdout.write(text)).catch(() => {}),
@@ -50,7 +53,7 @@ Examples:
 ${EXIT_CODES_HELP}`,
     );
 
-  for (const definition of COMMANDS) {
+  for (const definition of commands) {
     // The command's own options first, then the shared groups it honours, under their headings.
     const sub = addSharedOptions(definition.configure(new Command(definition.name)), definition.shared)
       .description(definition.summary)

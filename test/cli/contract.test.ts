@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { COMMANDS } from '../../src/cli/commands/index.js';
+import { allCommands } from '../../src/cli/commands/index.js';
 import { main } from '../../src/cli/main.js';
 import { buildProgram } from '../../src/cli/program.js';
 import type { ScanRequest } from '../../src/io/scan/plan.js';
@@ -232,11 +232,12 @@ const PROBES: readonly Probe[] = [
   },
 ];
 
-const program = buildProgram(fakeIo());
+const COMMANDS = await allCommands();
+const program = buildProgram(fakeIo(), COMMANDS);
 /** A command's own options: those its configure() adds to an empty command (its goldens test them). */
 function ownOptions(command: string): (string | undefined)[] {
   const definition = COMMANDS.find((c) => c.name === command)!;
-  const bare = buildProgram(fakeIo()).commands.find((c) => c.name() === command)!;
+  const bare = buildProgram(fakeIo(), COMMANDS).commands.find((c) => c.name() === command)!;
   return definition
     .configure(new (bare.constructor as typeof import('commander').Command)(command))
     .options.map((o) => o.long);

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { COMMANDS as COMMAND_LIST } from '../../src/cli/commands/index.js';
+import { allCommands } from '../../src/cli/commands/index.js';
 import { main } from '../../src/cli/main.js';
 import { fakeIo } from '../helpers/fake-io.js';
 
@@ -143,6 +143,8 @@ const THREADED: Readonly<Record<string, readonly string[]>> = {
   followup: ['--category', 'promoter'],
   monitor: ['--state', join(dir, 'monitor-state.json'), '--dry-run', '--as-of', '2025-01-01', '--by', 'channel'],
 };
+
+const COMMAND_LIST = await allCommands();
 
 describe('every command that offers --threads reads on threads', () => {
   const offering = COMMAND_LIST.filter(

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { COMMANDS } from '../../src/cli/commands/index.js';
+import { allCommands } from '../../src/cli/commands/index.js';
 import { buildProgram } from '../../src/cli/program.js';
 import { DESCRIBES_ONLY, READS_NO_INPUT, RUN_ARGS } from '../helpers/commands.js';
 import { fakeIo } from '../helpers/fake-io.js';
@@ -13,6 +13,7 @@ import { expectContract, expectNoControlCharacters, runArgs } from './harness.js
 const SEED = 20261129;
 const RUNS = 30;
 
+const COMMANDS = await allCommands();
 const readers = COMMANDS.map((c) => c.name).filter((name) => !READS_NO_INPUT.has(name));
 
 const utf8 = (text: string) => new Uint8Array(Buffer.from(text, 'utf8'));
@@ -204,7 +205,7 @@ describe('a column with more distinct values than groups can be held', () => {
   };
 
   it('covers every command that offers --max-groups', () => {
-    const program = buildProgram(fakeIo());
+    const program = buildProgram(fakeIo(), COMMANDS);
     const offering = program.commands
       .filter((c) => c.options.some((o) => o.long === '--max-groups'))
       .map((c) => c.name());
