@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { linkSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { inputError } from '../errors.js';
@@ -89,7 +88,7 @@ type Holder = { pid: number; host: string; since: string };
  * meanwhile) it is put back, so that one run only goes on. False when the lock is another's now.
  */
 function takeOver(lock: string, dead: Holder): boolean {
-  const aside = `${lock}.${randomBytes(6).toString('hex')}.stale`;
+  const aside = `${lock}.${Buffer.from(crypto.getRandomValues(new Uint8Array(6))).toString('hex')}.stale`;
   try {
     renameSync(lock, aside);
   } catch {

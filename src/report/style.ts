@@ -1,4 +1,3 @@
-import { Chalk, type ChalkInstance } from 'chalk';
 import type { NumberStyle } from './format.js';
 
 /** Everything a renderer needs to know besides the report. */
@@ -30,4 +29,20 @@ export function colorLevel(env: Readonly<Record<string, string | undefined>>, is
   return isTTY ? 1 : 0;
 }
 
-export const paint = (level: RenderOptions['colorLevel']): ChalkInstance => new Chalk({ level });
+/** The styles a terminal table is written in. */
+export interface Paint {
+  readonly green: (text: string) => string;
+  readonly red: (text: string) => string;
+  readonly bold: (text: string) => string;
+  readonly boldRed: (text: string) => string;
+}
+
+const unstyled = (text: string) => text;
+export const PLAIN: Paint = { green: unstyled, red: unstyled, bold: unstyled, boldRed: unstyled };
+
+/** The styles at a colour depth: chalk loads only when there is colour to write. */
+export async function paint(level: RenderOptions['colorLevel']): Promise<Paint> {
+  if (level === 0) return PLAIN;
+  const chalk = new (await import('chalk')).Chalk({ level });
+  return { green: chalk.green, red: chalk.red, bold: chalk.bold, boldRed: chalk.bold.red };
+}

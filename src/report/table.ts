@@ -2,16 +2,18 @@ import Table from 'cli-table3';
 import { formatForHumans, isNumeric } from './format.js';
 import { type Column, clip, forHumans, gateLine, type Report, type Row, shownRows, visibleColumns } from './model.js';
 import { forTerminal, withoutEscapes } from './sanitize.js';
-import { paint, type RenderOptions } from './style.js';
+import { type Paint, PLAIN, paint, type RenderOptions } from './style.js';
 import { asIs, once, type Writer } from './writer.js';
 
-export const table: Writer = { write: (report, options) => once(renderTable(report, options)), verbatim: asIs };
+export const table: Writer = {
+  write: (report, options) => once(paint(options.colorLevel).then((c) => renderTable(report, options, c))),
+  verbatim: asIs,
+};
 
 const BAR_WIDTH = 30;
 
 /** Text for a terminal: a title, boxed tables (record tables as label/value lines), notes. */
-export function renderTable(report: Report, options: RenderOptions): string {
-  const c = paint(options.colorLevel);
+export function renderTable(report: Report, options: RenderOptions, c: Paint = PLAIN): string {
   const cell = (value: Row[string], column: Column): string => {
     if (column.kind === 'bar') return typeof value === 'number' ? '█'.repeat(Math.round(value * BAR_WIDTH)) : '';
     const text = clip(forTerminal(formatForHumans(value, column.kind, options)), column.maxWidth);
@@ -31,7 +33,7 @@ export function renderTable(report: Report, options: RenderOptions): string {
     if (more) blocks.push(forTerminal(more));
   }
   for (const gate of report.gates ?? [])
-    blocks.push(gate.passed ? forTerminal(gateLine(gate)) : c.bold.red(forTerminal(gateLine(gate))));
+    blocks.push(gate.passed ? forTerminal(gateLine(gate)) : c.boldRed(forTerminal(gateLine(gate))));
   for (const note of report.notes) blocks.push(forTerminal(note));
   return `${blocks.join('\n\n')}\n`;
 }

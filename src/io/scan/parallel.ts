@@ -1,5 +1,4 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { type FoldRecipe, isRecipe } from '../../core/fold.js';
 import type { Part, ReadResult } from '../source/read.js';
@@ -17,12 +16,6 @@ import type { ScanRequest } from './plan.js';
  * any error with the right line.
  */
 
-/**
- * Below this size a file stays on one thread. A worker takes 0.1-0.2 s to start and load its
- * modules, in which the main thread reads 20-30 MB on its own; measured on 2 cores, two threads
- * were slower than one up to about 50 MB and gained little at 100 MB.
- */
-export const MIN_PARALLEL_BYTES = 64 * 1024 * 1024;
 /** What the main thread reads while the workers start, on top of its equal share (at most a quarter of the file). */
 const WORKER_START_BYTES = 24 * 1024 * 1024;
 /** How far past an equal share a record start is looked for. */
@@ -32,20 +25,6 @@ const SEARCH_BYTES = 1024 * 1024;
  * costs no time and keeps each thread's memory to a few MB instead of tens.
  */
 const WORKER_YOUNG_MB = 2;
-/** More threads than this gain nothing on any machine a survey is read on. */
-const MAX_THREADS = 64;
-
-/** Threads to read a file of this many bytes with (1: the main thread alone). */
-export function threadsFor(
-  request: ScanRequest,
-  size: number,
-  env: Readonly<Record<string, string | undefined>>,
-): number {
-  const least = Number(env.NPS_PARALLEL_MIN_BYTES ?? MIN_PARALLEL_BYTES);
-  if (size < least) return 1;
-  return Math.max(1, Math.min(request.threads ?? availableParallelism(), MAX_THREADS));
-}
-
 const QUOTE = 0x22;
 const LF = 0x0a;
 const CR = 0x0d;

@@ -1,4 +1,5 @@
 import { statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import type { DateOrder } from '../../core/date.js';
 import { parseDate } from '../../core/date.js';
 import type { Fold } from '../../core/fold.js';
@@ -15,7 +16,6 @@ import { UTC, type Zone, zoneOf } from '../../core/zone.js';
 import type { Io } from '../io.js';
 import { notUtf8Warning, readPart, readTable, type TableHead } from '../source/read.js';
 import { type JoinCount, joinHead, type Lookup, loadLookup } from './join.js';
-import { PartedFile, partStarts, threadsFor } from './parallel.js';
 import { type InputZones, Pass, type SinkPlan } from './pass.js';
 import { type InputInfo, type InputPlan, planInput, type ScanRequest } from './plan.js';
 import { choosePreset } from './presets.js';
@@ -69,6 +69,15 @@ export interface Scan<S> {
   readonly sent?: Lookup;
 }
 
+/**
+ * Below this size a file stays on one thread. A worker takes 0.1-0.2 s to start and load its
+ * modules, in which the main thread reads 20-30 MB on its own; measured on 2 cores, two threads
+ * were slower than one up to about 50 MB and gained little at 100 MB.
+ */
+const MIN_PARALLEL_BYTES = 64 * 1024 * 1024;
+/** More threads than this gain nothing on any machine a survey is read on. */
+const MAX_THREADS = 64;
+
 /** Threads to read a file with: more than one only for a large file folded by a fold a worker thread can rebuild. */
 function threadsForFile<S>(file: string, fold: Fold<S>, request: ScanRequest, io: Io): number {
   if (file === '-' || !fold.recipe) return 1;
@@ -78,7 +87,8 @@ function threadsForFile<S>(file: string, fold: Fold<S>, request: ScanRequest, io
   } catch {
     return 1; // the reading says why it cannot read the file
   }
-  return threadsFor(request, size, io.env);
+  if (size < Number(io.env.NPS_PARALLEL_MIN_BYTES ?? MIN_PARALLEL_BYTES)) return 1;
+  return Math.max(1, Math.min(request.threads ?? availableParallelism(), MAX_THREADS));
 }
 
 /** Whether the byte scanner can read this input from any record: plain UTF-8, rows that need no vendor classifier. */
@@ -128,7 +138,9 @@ export async function scan<S>(request: ScanRequest, io: Io, fold: Fold<S>): Prom
       choosePreset(header, request.preset).extraHeaderRows(first);
     // Joined columns are added as the main thread reads: a joined export stays on it.
     const threads = lookups.length > 0 ? 1 : threadsForFile(file, fold, request, io);
-    const workers = threads > 1 ? new PartedFile<S>(threads - 1) : undefined;
+    // The threads' machinery loads only for a file large enough to use it.
+    const parallel = threads > 1 ? await import('./parallel.js') : undefined;
+    const workers = parallel && new parallel.PartedFile<S>(threads - 1);
     let parted: { plan: SinkPlan; zones: InputZones; columnNames: string[] } | undefined;
     let info: InputInfo | undefined;
     try {
@@ -156,7 +168,7 @@ export async function scan<S>(request: ScanRequest, io: Io, fold: Fold<S>): Prom
           const zones = { analysis: zone, source: own ?? zone };
           const sink = joined ? joined.wrap(pass.sink(plan, fileKey, zones)) : pass.sink(plan, fileKey, zones);
           const shape = { delimiter: head.dialect.delimiter, columns: head.header.length };
-          const starts = workers && splittable(head, plan) ? partStarts(file, threads, shape) : undefined;
+          const starts = parallel && splittable(head, plan) ? parallel.partStarts(file, threads, shape) : undefined;
           if (!workers || !starts) return sink;
           const columnNames = request.groups.map((g) => plan.info.columns[g.role]?.name ?? '');
           parted = { plan, zones, columnNames };

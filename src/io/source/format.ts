@@ -3,8 +3,9 @@ import type { Io } from '../io.js';
 
 /*
  * What every reader of a source shares: the source itself, and the formats a file is recognised
- * as by its first bytes. Adding an input format is one file exporting its FileFormat, and one line
- * in source.ts's FILE_FORMATS.
+ * as by its first bytes. Adding an input format is one file exporting how it opens (a FileFormat's
+ * `open`), and one line in source.ts's FILE_FORMATS, which loads that file only for a file its
+ * first bytes' test (here) claims.
  */
 
 /** One input: a file or standard input, not yet read. */
@@ -43,6 +44,14 @@ export interface RowTable {
     until?: number,
   ): Promise<void>;
 }
+
+/** A workbook is a zip file: it starts with a local file header. */
+export const isZip = (head: Uint8Array): boolean =>
+  head.length >= 4 && head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04;
+
+/** A Parquet file starts (and ends) with the magic bytes PAR1. */
+export const isParquet = (head: Uint8Array): boolean =>
+  head.length >= 4 && head[0] === 0x50 && head[1] === 0x41 && head[2] === 0x52 && head[3] === 0x31;
 
 /** A file format known by its first bytes (a workbook, Parquet); a file no format claims is read as text. */
 export interface FileFormat {

@@ -7,11 +7,9 @@ import type {
   SchemaElement,
   SchemaTree,
 } from 'hyparquet';
-import { convert, DEFAULT_PARSERS } from 'hyparquet/src/convert.js';
-import { isFlatColumn } from 'hyparquet/src/schema.js';
 import { inputError, usageError } from '../../errors.js';
 import { type FileFormat, instantText, type RowTable, wallText } from './format.js';
-import { type ChunkReading, type ColumnDecoder, chunkCells } from './parquet-chunk.js';
+import type { ChunkReading, ColumnDecoder } from './parquet-chunk.js';
 
 /*
  * Parquet files (warehouse exports) as a table of rows: the top-level column names, then the rows
@@ -21,18 +19,11 @@ import { type ChunkReading, type ColumnDecoder, chunkCells } from './parquet-chu
  * Z so that --tz converts it like any other; a plain TIMESTAMP is the wall-clock time it says.
  */
 
-/** A Parquet file starts (and ends) with the magic bytes PAR1. */
-const isParquet = (head: Uint8Array): boolean =>
-  head.length >= 4 && head[0] === 0x50 && head[1] === 0x41 && head[2] === 0x52 && head[3] === 0x31;
-
-export const parquet: FileFormat = {
-  kind: 'a Parquet file',
-  matches: isParquet,
-  async open(path, _io, sheet) {
-    if (sheet !== undefined)
-      throw usageError(`--sheet reads Excel workbooks: ${path} is not one`, 'drop --sheet for a Parquet file');
-    return { name: path, described: 'parquet', table: await parquetTable(path, path) };
-  },
+/** A Parquet file as a source of rows. */
+export const openParquet: FileFormat['open'] = async (path, _io, sheet) => {
+  if (sheet !== undefined)
+    throw usageError(`--sheet reads Excel workbooks: ${path} is not one`, 'drop --sheet for a Parquet file');
+  return { name: path, described: 'parquet', table: await parquetTable(path, path) };
 };
 
 /** What to do about a file damaged after it was written (the writer's copy may still be sound). */
@@ -42,9 +33,24 @@ export async function parquetTable(path: string, name: string): Promise<RowTable
   const refused = (problem: string, hint = DAMAGED_HINT) =>
     inputError(`cannot read ${name} as Parquet: ${problem}`, hint);
   const broken = (err: unknown) => refused((err as Error).message, 'check that the export finished, or export CSV');
-  const { asyncBufferFromFile, parquetMetadataAsync, parquetRead, parquetSchema } = await import('hyparquet');
+  // The decoder loads with the first Parquet file: a run on CSV never needs it.
+  const [{ asyncBufferFromFile, parquetMetadataAsync, parquetRead, parquetSchema }, convert, schema, chunk] =
+    await Promise.all([
+      import('hyparquet'),
+      import('hyparquet/src/convert.js'),
+      import('hyparquet/src/schema.js'),
+      import('./parquet-chunk.js'),
+    ]);
   // Snappy is built in; warehouses also write ZSTD, GZIP, Brotli and LZ4.
   const { compressors } = await import('hyparquet-compressors');
+  /** Parsers that leave strings as their bytes and times as their integers: `cooked` makes them values. */
+  const parsers = {
+    ...convert.DEFAULT_PARSERS,
+    stringFromBytes: keep,
+    timestampFromMilliseconds: keep,
+    timestampFromMicroseconds: keep,
+    timestampFromNanoseconds: keep,
+  };
   let file: AsyncBuffer;
   let trailer: Buffer;
   try {
@@ -91,7 +97,7 @@ export async function parquetTable(path: string, name: string): Promise<RowTable
       : /^TIMESTAMP_/.test(String(c.element.converted_type ?? ''));
   });
   // Flat columns are read page by page; a column of lists or groups goes through hyparquet's assembly.
-  const flat = children.map((c) => isFlatColumn([schemaRoot, c]));
+  const flat = children.map((c) => schema.isFlatColumn([schemaRoot, c]));
   const units = children.map((c) => timeUnit(c.element));
   const cooks = units.map((nanos) => (value: unknown) => cooked(value, nanos));
   /** How to read column i's chunks in a row group (its codec may differ from group to group). */
@@ -103,12 +109,16 @@ export async function parquetTable(path: string, name: string): Promise<RowTable
       element,
       schemaPath: [schemaRoot, children[i]],
       codec,
-      parsers: PARSERS,
+      parsers,
       compressors,
     };
     // A time's integers stay as stored: only the rows shown become times.
     const asStored = element.type === 'INT64' && units[i] !== undefined;
-    return { decoder, convert: asStored ? (stored) => stored : (stored) => convert(stored, decoder), cook: cooks[i] };
+    return {
+      decoder,
+      convert: asStored ? (stored) => stored : (stored) => convert.convert(stored, decoder),
+      cook: cooks[i],
+    };
   };
   async function rows(
     onRow: (cells: string[], line: number) => void,
@@ -149,11 +159,11 @@ export async function parquetTable(path: string, name: string): Promise<RowTable
   }
   /** Column i's cells in a row group, rows 0 up to at least `rows`, by the group's own row index. */
   async function flatCells(group: RowGroup, i: number, rows: number): Promise<(row: number) => unknown> {
-    const chunk = group.columns.find((c) => c.meta_data?.path_in_schema.join('.') === columns[i])?.meta_data;
-    if (!chunk) throw new Error(`column "${columns[i]}" has no chunk in a row group`);
-    const start = chunkStart(chunk);
-    const bytes = await file.slice(start, start + Number(chunk.total_compressed_size));
-    return chunkCells(bytes, readingOf(i, chunk.codec), rows);
+    const meta = group.columns.find((c) => c.meta_data?.path_in_schema.join('.') === columns[i])?.meta_data;
+    if (!meta) throw new Error(`column "${columns[i]}" has no chunk in a row group`);
+    const start = chunkStart(meta);
+    const bytes = await file.slice(start, start + Number(meta.total_compressed_size));
+    return chunk.chunkCells(bytes, readingOf(i, meta.codec), rows);
   }
   /** The cells of rows [rowStart, rowEnd) as hyparquet assembles them, lists and groups included. */
   async function assembled(read: readonly number[], rowStart: number, rowEnd: number, first: number) {
@@ -218,14 +228,6 @@ function chunkOutside(metadata: FileMetaData, size: number): string | undefined 
 }
 
 const keep = (value: unknown) => value;
-/** Parsers that leave strings as their bytes and times as their integers: `cooked` makes them values. */
-const PARSERS = {
-  ...DEFAULT_PARSERS,
-  stringFromBytes: keep,
-  timestampFromMilliseconds: keep,
-  timestampFromMicroseconds: keep,
-  timestampFromNanoseconds: keep,
-};
 
 const utf8 = new TextDecoder();
 

@@ -1,20 +1,28 @@
 import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
-import { createGunzip } from 'node:zlib';
 import { inputError, usageError } from '../../errors.js';
 import type { Io } from '../io.js';
-import type { FileFormat, Source } from './format.js';
-import { parquet } from './parquet.js';
-import { isZip, workbook } from './workbook.js';
+import { type FileFormat, isParquet, isZip, type Source } from './format.js';
 
 export type { Source };
 
 /**
  * The formats a file is recognised as by its first bytes; a file none of them claims is read as
- * text (CSV, TSV, gzip).
+ * text (CSV, TSV, gzip). A format's reader loads with the first file it claims.
  */
-const FILE_FORMATS: readonly FileFormat[] = [workbook, parquet];
+const FILE_FORMATS: readonly FileFormat[] = [
+  {
+    kind: 'an Excel workbook',
+    matches: isZip,
+    open: async (...a) => (await import('./workbook.js')).openWorkbook(...a),
+  },
+  {
+    kind: 'a Parquet file',
+    matches: isParquet,
+    open: async (...a) => (await import('./parquet.js')).openParquet(...a),
+  },
+];
 
 /** The first four bytes of a file: what kind of file it is. */
 function fileMagic(path: string): Buffer {
@@ -132,6 +140,7 @@ export async function* bytesOf(source: Source): AsyncGenerator<Buffer> {
     }
     return;
   }
+  const { createGunzip } = await import('node:zlib');
   const gunzip = Readable.from(all()).pipe(createGunzip());
   try {
     for await (const chunk of gunzip) yield chunk as Buffer;

@@ -1,5 +1,4 @@
 import { closeSync, createReadStream, fstatSync, openSync, readSync, statSync } from 'node:fs';
-import { Inflate, inflateSync } from 'fflate';
 import { inputError, usageError } from '../../errors.js';
 import { type FileFormat, type RowTable, wallText } from './format.js';
 import { MAX_LINE_BYTES } from './lines.js';
@@ -15,29 +14,21 @@ import { MAX_LINE_BYTES } from './lines.js';
  * the styles (which cells are dates) are read first, whole.
  */
 
-/** A workbook is a zip file: it starts with a local file header. */
-export const isZip = (head: Uint8Array): boolean =>
-  head.length >= 4 && head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04;
-
-/** An .xlsx workbook: its sheet's rows, the first sheet unless --sheet names another. */
-export const workbook: FileFormat = {
-  kind: 'an Excel workbook',
-  matches: isZip,
-  async open(path, io, sheet) {
-    const read = await workbookTable(path, path, sheet);
-    if (sheet === undefined && read.sheets.length > 1) {
-      io.stderr.write(
-        `nps: note: ${path} has ${read.sheets.length} sheets: reading the first, ${JSON.stringify(read.sheet)} ` +
-          `(choose another with --sheet)\n`,
-      );
-    }
-    return {
-      name: path,
-      sheet: read.sheet,
-      described: `xlsx, sheet ${JSON.stringify(read.sheet)}`,
-      table: read.table,
-    };
-  },
+/** An .xlsx workbook as a source: its sheet's rows, the first sheet unless --sheet names another. */
+export const openWorkbook: FileFormat['open'] = async (path, io, sheet) => {
+  const read = await workbookTable(path, path, sheet);
+  if (sheet === undefined && read.sheets.length > 1) {
+    io.stderr.write(
+      `nps: note: ${path} has ${read.sheets.length} sheets: reading the first, ${JSON.stringify(read.sheet)} ` +
+        `(choose another with --sheet)\n`,
+    );
+  }
+  return {
+    name: path,
+    sheet: read.sheet,
+    described: `xlsx, sheet ${JSON.stringify(read.sheet)}`,
+    table: read.table,
+  };
 };
 
 /** The shared strings are held whole: past this, unpacked, a workbook is refused with a way out. */
@@ -55,6 +46,9 @@ interface Entry {
   readonly offset: number;
 }
 
+/** The inflater, loaded with the first workbook read: a run on CSV never needs it. */
+let fflate: typeof import('fflate');
+
 /** The chosen sheet as a table of rows, its name, and the names of all the workbook's sheets. */
 export async function workbookTable(
   path: string,
@@ -66,6 +60,7 @@ export async function workbookTable(
       `cannot read ${name} as an Excel workbook: ${why}`,
       'check that it is an .xlsx file (not .xls or .ods) and that the download finished',
     );
+  fflate ??= await import('fflate');
   const fd = openSync(path, 'r');
   let chosen: { name: string; entry: Entry };
   let sheets: { name: string; target: string }[];
@@ -222,7 +217,7 @@ function entryBytes(fd: number, entry: Entry, broken: (why: string) => Error): U
   let bytes: Uint8Array;
   try {
     // One byte more than the directory says: a part that fills it unpacks to more than it claims.
-    bytes = inflateSync(data, { out: new Uint8Array(entry.size + 1) });
+    bytes = fflate.inflateSync(data, { out: new Uint8Array(entry.size + 1) });
   } catch (err) {
     throw broken((err as Error).message);
   }
@@ -385,7 +380,7 @@ async function* inflated(path: string, entry: Entry, broken: (why: string) => Er
   const out: Uint8Array[] = [];
   // The directory's size is checked as the sheet unpacks: a deflate bomb stops at it, a short one says so.
   let total = 0;
-  const inflate = new Inflate((chunk) => {
+  const inflate = new fflate.Inflate((chunk) => {
     total += chunk.length;
     out.push(chunk);
   });

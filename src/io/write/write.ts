@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { existsSync, rmSync, statSync } from 'node:fs';
 import { open, rename } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
@@ -57,7 +56,10 @@ export async function writeOutput(
   }
   const target = canonical(file);
   checkTarget(file, target, inputs, io);
-  const temporary = join(dirname(target), `.${basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
+  const temporary = join(
+    dirname(target),
+    `.${basename(target)}.${Buffer.from(crypto.getRandomValues(new Uint8Array(6))).toString('hex')}.tmp`,
+  );
   const removeTemporary = () => rmSync(temporary, { force: true });
   const release = io.onInterrupt?.(removeTemporary);
   try {
