@@ -197,9 +197,12 @@ export class FastRecords {
     this.scan(this.release(), true);
   }
 
-  /** Keeps the bytes of a record not yet ended, refusing it once it is larger than a record may be. */
+  /**
+   * Keeps the bytes of a record not yet ended, refusing it once it is larger than a record may be.
+   * They are copied: the reader may reuse the chunk's buffer for later bytes.
+   */
   private hold(bytes: Buffer): void {
-    this.held.push(bytes);
+    this.held.push(Buffer.from(bytes));
     this.heldBytes += bytes.length;
     if (this.heldBytes > this.maxRecordBytes) throw new FastRecordError('CSV_MAX_RECORD_SIZE');
   }
@@ -257,7 +260,7 @@ export class FastRecords {
     let pos = 0;
     if (this.skip > 0) {
       if (this.skip > buf.length && !last) {
-        this.held = [buf];
+        this.held = [Buffer.from(buf)];
         this.heldBytes = buf.length;
         return;
       }

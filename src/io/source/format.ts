@@ -1,4 +1,3 @@
-import type { Readable } from 'node:stream';
 import type { Io } from '../io.js';
 
 /*
@@ -20,11 +19,14 @@ export interface Source {
   readonly described?: string;
   /** Size in bytes when known (files), for progress. */
   readonly size?: number;
-  /** The bytes of a text source (a file, a pipe, standard input). */
-  readonly stream?: Readable;
+  /** The bytes of a text source (a file, a pipe, standard input); destroy() stops reading them. */
+  readonly stream?: ByteStream;
   /** The rows of a source that holds cells, not text (a workbook, Parquet). */
   readonly table?: RowTable;
 }
+
+/** Chunks of bytes, as a readable stream or a file's FileChunks give them. */
+export type ByteStream = AsyncIterable<Buffer> & { destroy(): void };
 
 /** A table that arrives as rows of cells, not as text to parse (a workbook's sheet, Parquet). */
 export interface RowTable {

@@ -1,5 +1,4 @@
 import { once } from 'node:events';
-import { createReadStream } from 'node:fs';
 import { createRequire } from 'node:module';
 import { finished } from 'node:stream/promises';
 import type { parse as Parse, Parser } from 'csv-parse';
@@ -11,7 +10,7 @@ import type { RowTable } from './format.js';
 import { LineCounter } from './lines.js';
 import { progressFor } from './progress.js';
 import { type Dialect, sniffDialect } from './sniff.js';
-import { bytesOf, openSource, type Source } from './source.js';
+import { bytesOf, FileChunks, openSource, type Source } from './source.js';
 
 // csv-parse reads what the byte scanner does not (and everything with NPS_READER=csv-parse): loaded then.
 const require = createRequire(import.meta.url);
@@ -243,7 +242,8 @@ export async function readTable(
         return;
       }
       parser = reader;
-      if (!reader.write(chunk)) await once(reader, 'drain');
+      // csv-parse keeps a chunk's unfinished end until the next: its own copy, as the file reuses its buffers.
+      if (!reader.write(Buffer.from(chunk))) await once(reader, 'drain');
       if (failure) throw failure;
     };
     const counted = async function* () {
@@ -258,7 +258,8 @@ export async function readTable(
         await write(chunk);
         continue;
       }
-      head.push(chunk);
+      // Copied: the file reuses its buffers for the bytes after.
+      head.push(Buffer.from(chunk));
       headSize += chunk.length;
       if (headSize >= HEAD_BYTES) {
         await write(Buffer.concat(head));
@@ -408,7 +409,7 @@ export interface PartEvents {
  * chosen: what a worker thread reads (and the main thread, when a worker could not).
  */
 export async function readPart(part: Part, sink: RecordSink, events: PartEvents): Promise<ReadResult> {
-  const stream = createReadStream(part.path, { start: part.start, highWaterMark: 256 * 1024 });
+  const stream = new FileChunks(part.path, part.start);
   const name = part.path;
   // Counting on from the lines before the part: what it refuses (a NUL byte, a line too long) is
   // named by the input's line.
@@ -442,7 +443,7 @@ export async function readPart(part: Part, sink: RecordSink, events: PartEvents)
     events.notUtf8(lines.count + newlinesBefore, decoding.fellBack!);
   };
   try {
-    for await (const chunk of toUtf8(stream as AsyncIterable<Buffer>, 'utf-8', decoding, notUtf8)) {
+    for await (const chunk of toUtf8(stream, 'utf-8', decoding, notUtf8)) {
       lines.add(chunk);
       fast.write(chunk);
       if (fast.stopped) break;
