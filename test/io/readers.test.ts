@@ -1,10 +1,14 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { FastRecordError, FastRecords } from '../../src/io/source/fast-records.js';
 import { type Broken, readTable } from '../../src/io/source/read.js';
 import { fakeIo } from '../helpers/fake-io.js';
+import { generator } from '../helpers/random.js';
 
 /*
  * The byte scanner against csv-parse, the reference: the same bytes, in the same random chunks,
@@ -47,6 +51,26 @@ async function read(
   let header: readonly string[] | undefined;
   try {
     await readTable('-', io, {}, (head) => {
+      header = head.header;
+      for (const record of head.sample) records.push([project(record, wanted), -1, undefined]);
+      const sink = (record: string[], line: number, broken?: Broken) => {
+        records.push([project(record, wanted), line, broken]);
+      };
+      return Object.assign(sink, { wanted });
+    });
+  } catch (err) {
+    return { header, records, error: (err as Error).message };
+  }
+  return { header, records };
+}
+
+/** Reads the file at `path` with the reader chosen: a file's chunks come in buffers it reuses. */
+async function readFile(path: string, reader: 'fast' | 'csv-parse', wanted?: readonly number[]): Promise<Reading> {
+  const io = fakeIo({ env: reader === 'csv-parse' ? { NPS_READER: 'csv-parse' } : {} });
+  const records: Reading['records'] = [];
+  let header: readonly string[] | undefined;
+  try {
+    await readTable(path, io, {}, (head) => {
       header = head.header;
       for (const record of head.sample) records.push([project(record, wanted), -1, undefined]);
       const sink = (record: string[], line: number, broken?: Broken) => {
@@ -154,6 +178,44 @@ describe('the byte scanner reads exactly what csv-parse reads', () => {
     const bytes = Buffer.from(text, 'utf8');
     for (const chunks of [[bytes.length], [1], [3, 5], [7]]) {
       expect(await read(bytes, chunks, 'fast')).toEqual(await read(bytes, [bytes.length], 'csv-parse'));
+    }
+  });
+});
+
+describe('a file of many chunks, read into buffers the reader reuses', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'nps-readers-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  // Records across every chunk boundary, characters of 2 to 4 bytes cut by them, and a quoted
+  // field of 1.5 MB with line breaks in it: held across several chunks, each overwritten after.
+  const random = generator(SEED).uniform;
+  const words = ['ok', 'Łódź', 'kö', '😀 bra', 'a,b', 'x ""y""', '€'];
+  const rows = Array.from({ length: 40_000 }, (_, i) => {
+    const comment = Array.from({ length: 1 + Math.floor(random() * 6) }, () => words[Math.floor(random() * 7)]).join(
+      ' ',
+    );
+    return `${i},${Math.floor(random() * 11)},Agent ${i % 37},"${comment}${i % 9 === 0 ? '\nline two' : ''}"`;
+  });
+  const long = `"${'Łódź\n'.repeat(250_000)}"`;
+  const text = `id,score,agent,comment\n${rows.slice(0, 20_000).join('\n')}\n1,9,Long,${long}\n${rows.slice(20_000).join('\n')}\n`;
+
+  it.each([
+    ['UTF-8', Buffer.from(text, 'utf8')],
+    // Not UTF-8 from its second record: read on as windows-1252, the header kept from the first bytes.
+    [
+      'not UTF-8 from line 2',
+      Buffer.concat([
+        Buffer.from('id,score,agent,comment\n1,9,\xe9,x\n', 'latin1'),
+        Buffer.from(text.slice(23), 'utf8'),
+      ]),
+    ],
+  ])('%s: the same records as csv-parse reads', async (name, bytes) => {
+    expect(bytes.length).toBeGreaterThan(8 * 256 * 1024);
+    const path = join(dir, `${name}.csv`);
+    writeFileSync(path, bytes);
+    for (const wanted of [undefined, [1, 3]]) {
+      const reference = await readFile(path, 'csv-parse', wanted);
+      expect(reference.records.length).toBeGreaterThan(40_000);
+      expect(await readFile(path, 'fast', wanted)).toEqual(reference);
     }
   });
 });
