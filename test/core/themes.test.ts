@@ -1,5 +1,25 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compileThemes, STARTER_THEMES, themesFromJson } from '../../src/core/themes.js';
+import { compileThemes, STARTER_THEMES, type Theme, themesFromJson } from '../../src/core/themes.js';
+
+/** The definition, as one pattern per theme over the whole comment: what the matcher must agree with. */
+function reference(themes: readonly Theme[]): (text: string) => boolean[] {
+  const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const pattern = (k: string) => {
+    const prefix = k.endsWith('*');
+    const words = (prefix ? k.slice(0, -1) : k).trim().split(/\s+/).map(escape).join('\\s+');
+    return prefix ? `${words}[\\p{L}\\p{N}]*` : words;
+  };
+  const patterns = themes.map((t) => {
+    const alternatives = t.keywords
+      .filter((k) => k.trim() !== '' && k.trim() !== '*')
+      .map((k) => pattern(k.normalize('NFC')));
+    return alternatives.length === 0
+      ? undefined
+      : new RegExp(`(?<![\\p{L}\\p{N}])(?:${alternatives.join('|')})(?![\\p{L}\\p{N}])`, 'iu');
+  });
+  return (text) => patterns.map((p) => p?.test(text.normalize('NFC')) ?? false);
+}
 
 describe('compileThemes', () => {
   const mentions = compileThemes([
@@ -64,6 +84,83 @@ describe('the starter themes', () => {
     ['Hyggelig og løste saken', ['Friendliness', 'Resolution']],
   ])('%j is about %j', (text, expected) => {
     expect(found(text)).toEqual(expected);
+  });
+});
+
+describe('the matcher, word by word', () => {
+  // Keywords of every kind: words, prefixes, phrases, other characters, letters whose case folds
+  // oddly (long s, Kelvin sign, dotted I, sharp s, final sigma), decomposed letters.
+  const tricky: Theme[] = [
+    ...STARTER_THEMES,
+    {
+      name: 'Odd',
+      keywords: ['a.b', '10/10', 'e-mail*', 'stop', 'groß', 'ΣΟΦΟΣ', 'ko\u0308', 'İstanbul', '  on   hold* '],
+    },
+    { name: 'Stars', keywords: ['**', 'x*', 'call  back', '𠀀*', '𝐀B'] },
+  ];
+  const fragment = fc.constantFrom(
+    'wait',
+    'WAITING',
+    'on',
+    'hold',
+    'Hold',
+    'call',
+    'back',
+    'ages',
+    'took',
+    'kö',
+    'köpa',
+    'ko\u0308',
+    'Łódź',
+    'price',
+    'ſtop',
+    'STOP',
+    '\u212Aind',
+    'kind',
+    'istanbul',
+    'İSTANBUL',
+    'ıstanbul',
+    'GROSS',
+    'groẞ',
+    'σοφος',
+    'σοφοσ',
+    'a.b',
+    'a',
+    '.',
+    'b',
+    '10',
+    '/',
+    'e-mail',
+    'e',
+    'mails',
+    'x',
+    'xyz',
+    '*',
+    ' ',
+    '  ',
+    '\t',
+    '\n',
+    '\u00a0',
+    '-',
+    ',',
+    '\u0307',
+    '😀',
+    '3',
+    '_',
+    '𠀀',
+    '𝐀b',
+  );
+  const comment = fc.array(fragment, { maxLength: 14 }).map((parts) => parts.join(''));
+
+  it('finds exactly the themes the definition finds, in any comment', () => {
+    const mentions = compileThemes(tricky);
+    const expected = reference(tricky);
+    fc.assert(
+      fc.property(comment, (text) => {
+        expect(mentions(text)).toEqual(expected(text));
+      }),
+      { seed: 20261203, numRuns: 5000 },
+    );
   });
 });
 
