@@ -1,5 +1,6 @@
 import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
+import { setImmediate } from 'node:timers/promises';
 import { Readable } from 'node:stream';
 import { inputError, usageError } from '../../errors.js';
 import type { Io } from '../io.js';
@@ -91,6 +92,8 @@ export async function openSource(spec: string, io: Io, sheet?: string, text: Tex
 const CHUNK_BYTES = 256 * 1024;
 /** Buffers a file's chunks take turns in: a reader may still hold the end of the one before (a character cut in two). */
 const RING = 4;
+/** Chunks read between turns of the event loop (16 MB), so that a signal's handler runs while a large file is read. */
+const CHUNKS_PER_TURN = 64;
 
 /**
  * A regular file's bytes from `start`, read into a few buffers used in turn rather than into a new
@@ -108,6 +111,7 @@ export class FileChunks implements AsyncIterable<Buffer> {
   async *[Symbol.asyncIterator](): AsyncGenerator<Buffer> {
     this.fd = openSync(this.path, 'r');
     const ring = Array.from({ length: RING }, () => Buffer.allocUnsafeSlow(CHUNK_BYTES));
+    let reads = 0;
     try {
       // Synchronous reads: from the page cache they take microseconds, less than a trip through the thread pool.
       for (let turn = 0, position = this.start; this.fd !== undefined; turn = (turn + 1) % RING) {
@@ -115,6 +119,7 @@ export class FileChunks implements AsyncIterable<Buffer> {
         if (read === 0) return;
         position += read;
         yield ring[turn].subarray(0, read);
+        if (++reads % CHUNKS_PER_TURN === 0) await setImmediate();
       }
     } finally {
       this.destroy();
