@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parquetWriteFile } from 'hyparquet-writer';
 import { afterAll, describe, expect, it } from 'vitest';
 import { allCommands } from '../../src/cli/commands/index.js';
 import { main } from '../../src/cli/main.js';
@@ -122,6 +123,66 @@ describe('several threads give what one gives', () => {
     const listed = await run(['comments', iso, '--format', 'json'], 4);
     expect(listed.exit).toBe(2);
     expect(listed.stderr).toContain("unknown option '--threads'");
+  });
+});
+
+describe('a Parquet file, its row groups read on several threads', () => {
+  // The same kind of rows as the CSV exports, in row groups of 500: bad answers, bad and missing dates.
+  const r = random(17);
+  const rows = 4000;
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(r() * items.length)];
+  const path = join(dir, 'groups.parquet');
+  parquetWriteFile({
+    filename: path,
+    rowGroupSize: 500,
+    columnData: [
+      { name: 'id', data: Array.from({ length: rows }, (_, i) => String(i + 1)), type: 'STRING' },
+      {
+        name: 'date',
+        data: Array.from({ length: rows }, (_, i) => (i % 211 === 0 ? null : isoDate(r))),
+        type: 'STRING',
+      },
+      {
+        name: 'score',
+        data: Array.from({ length: rows }, () => pick(['0', '3', '6', '7', '8', '9', '10', '10', '9', 'NA', '11'])),
+        type: 'STRING',
+      },
+      { name: 'agent', data: Array.from({ length: rows }, () => pick(['Ann', 'Bo', 'Cy', 'Dee'])), type: 'STRING' },
+      { name: 'channel', data: Array.from({ length: rows }, () => pick(['chat', 'phone', 'email'])), type: 'STRING' },
+      {
+        name: 'comment',
+        data: Array.from({ length: rows }, () => pick(['', 'fine', 'slow, then kind'])),
+        type: 'STRING',
+      },
+    ],
+  });
+
+  it.each(COMMANDS.map((args) => [args.join(' '), args] as const))('%s', async (_name, args) => {
+    const one = await run([...args, path, '--format', 'json'], 1);
+    expect(one.exit).toBe(0);
+    expect(readerOf(one)).toBe('parquet');
+    for (const threads of [2, 3]) {
+      const many = await run([...args, path, '--format', 'json'], threads);
+      expect(readerOf(many)).toBe(`parquet, ${threads} threads`);
+      expect(withoutReader(many)).toEqual(withoutReader(one));
+    }
+  });
+
+  it('names the line of what a later part excludes as one thread does', async () => {
+    // Every answer good but one, in the last row group.
+    const late = join(dir, 'late-bad.parquet');
+    parquetWriteFile({
+      filename: late,
+      rowGroupSize: 500,
+      columnData: [
+        { name: 'score', data: Array.from({ length: 4000 }, (_, i) => (i === 3210 ? 'NA' : '9')), type: 'STRING' },
+      ],
+    });
+    const one = await run(['report', late, '--strict', '--format', 'json'], 1);
+    expect(one.exit).toBe(4);
+    expect(one.stderr).toContain('first on line 3212');
+    for (const threads of [2, 3])
+      expect(await run(['report', late, '--strict', '--format', 'json'], threads)).toEqual(one);
   });
 });
 

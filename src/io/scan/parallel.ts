@@ -1,6 +1,7 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { type FoldRecipe, isRecipe } from '../../core/fold.js';
+import type { RowTable } from '../source/format.js';
 import type { Part, ReadResult } from '../source/read.js';
 import { type InputZones, type Pass, type PassData, SINK_PLAN_DATA, type SinkPlan } from './pass.js';
 import type { ScanRequest } from './plan.js';
@@ -110,6 +111,29 @@ export function partStarts(
   }
 }
 
+/** What the main thread reads of a Parquet file while the workers start, on top of its equal share (at most a quarter). */
+const LEAD_ROWS = 200_000;
+/** No part but the first starts before this row: the main thread reads the first rows for the columns' detection. */
+const FIRST_SPLIT_ROW = 1000;
+
+/**
+ * Where the parts of a Parquet file after the first start: at the first row group at or after
+ * each equal share of the rows (the first part longer by a lead, read while the workers start).
+ * Undefined when its row groups are too few to split.
+ */
+export function rowStarts(table: RowTable, threads: number): number[] | undefined {
+  const { groupStarts, rowCount } = table;
+  if (!groupStarts || rowCount === undefined) return undefined;
+  const lead = Math.min(LEAD_ROWS, Math.floor(rowCount / 4));
+  const starts: number[] = [];
+  for (let k = 1; k < threads; k++) {
+    const share = lead + Math.floor(((rowCount - lead) * k) / threads);
+    const start = groupStarts.find((first) => first >= share);
+    if (start !== undefined && start > (starts.at(-1) ?? FIRST_SPLIT_ROW) && start < rowCount) starts.push(start);
+  }
+  return starts.length > 0 ? starts : undefined;
+}
+
 /** What a worker thread is sent: everything as data (functions do not cross threads). */
 export interface PartJob {
   readonly part: Part;
@@ -194,7 +218,7 @@ export class PartedFile<S> {
   start(
     path: string,
     starts: readonly number[],
-    shape: { readonly delimiter: string; readonly columns: number },
+    shape: { readonly delimiter: string; readonly columns: number; readonly rows?: true },
     work: {
       readonly fold: FoldRecipe;
       readonly request: ScanRequest;

@@ -33,6 +33,10 @@ export interface RowTable {
   readonly header: readonly string[];
   /** What reads it, as the meta names the reader: `xlsx`, `parquet`. */
   readonly reader: string;
+  /** The rows another thread may start reading at, each with its own reading of the file: Parquet's row groups. */
+  readonly groupStarts?: readonly number[];
+  /** All its rows, when known before they are read. */
+  readonly rowCount?: number;
   /**
    * Hands each row from index `from` (up to `until`) to `onRow`, with the line it would be on as
    * CSV; with `wanted`, only those columns need be read, the others may be left empty. A row's

@@ -180,7 +180,13 @@ export async function parquetTable(path: string, name: string): Promise<RowTable
     });
     return names.map((_, k) => (row: number) => values[row + first - rowStart]?.[k]);
   }
-  return { header: columns, reader: 'parquet', rows };
+  let rowCount = 0;
+  const groupStarts = metadata.row_groups.map((group) => {
+    const start = rowCount;
+    rowCount += Number(group.num_rows);
+    return start;
+  });
+  return { header: columns, reader: 'parquet', rows, groupStarts, rowCount };
 }
 
 /**

@@ -344,20 +344,24 @@ async function readRows(
     sink(cells, line, broken);
   };
   for (const [i, record] of sample.entries()) deliver(record, sampleLines[i]);
-  // Records of the wanted columns only, in an array the table may reuse from row to row, as the sink allows.
+  // Records of the wanted columns only, in an array the table may reuse from row to row, as the
+  // sink allows; up to the row another thread goes on from, when one does.
   await table.rows(
     (cells, line) => deliver(sink.wanted ? cells : [...cells], line),
     extra + sample.length,
     sink.wanted,
+    sink.stopAt,
   );
-  return { stopped: false, lastLine, warnedBroken };
+  return { stopped: sink.stopAt !== undefined, lastLine, warnedBroken };
 }
 
 /** Where a part of an input starts, and what its reader needs to know from the input's head. */
 export interface Part {
   readonly path: string;
-  /** The byte where the part's first record starts. */
+  /** The byte where the part's first record starts (with `rows`, its first row). */
   readonly start: number;
+  /** `start` and `stopAt` count the rows of a Parquet file, not bytes. */
+  readonly rows?: true;
   /** The line before it: the part's line numbers count from here. */
   readonly lineOffset: number;
   readonly delimiter: string;
@@ -409,6 +413,7 @@ export interface PartEvents {
  * chosen: what a worker thread reads (and the main thread, when a worker could not).
  */
 export async function readPart(part: Part, sink: RecordSink, events: PartEvents): Promise<ReadResult> {
+  if (part.rows) return readRowsPart(part, sink, events);
   const stream = new FileChunks(part.path, part.start);
   const name = part.path;
   // Counting on from the lines before the part: what it refuses (a NUL byte, a line too long) is
@@ -455,6 +460,31 @@ export async function readPart(part: Part, sink: RecordSink, events: PartEvents)
     stream.destroy();
   }
   return { stopped: fast.stopped, lastLine, warnedBroken };
+}
+
+/** The rows of a part of a Parquet file (whole row groups), their lines counted from the part's first. */
+async function readRowsPart(part: Part, sink: RecordSink, events: PartEvents): Promise<ReadResult> {
+  const { parquetTable } = await import('./parquet.js');
+  const table = await parquetTable(part.path, part.path);
+  // The row before the part is on line part.start + 1 (the header is line 1).
+  const before = part.start + 1 - part.lineOffset;
+  let lastLine = part.lineOffset;
+  let warnedBroken = false;
+  await table.rows(
+    (cells, line) => {
+      lastLine = line - before;
+      const broken = extraFilled(cells, part.columns) ? { line: lastLine, lines: 1 } : undefined;
+      if (broken && !warnedBroken) {
+        warnedBroken = true;
+        events.broken(`warning: ${part.path}: ${describeBroken(broken, cells.length, part.columns)}`);
+      }
+      sink(sink.wanted ? cells : [...cells], lastLine, broken);
+    },
+    part.start,
+    sink.wanted,
+    part.stopAt,
+  );
+  return { stopped: part.stopAt !== undefined, lastLine, warnedBroken };
 }
 
 function csvError(err: unknown, name: string, lastLine: number): Error {

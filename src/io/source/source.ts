@@ -1,7 +1,7 @@
 import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { setImmediate } from 'node:timers/promises';
 import { Readable } from 'node:stream';
+import { setImmediate } from 'node:timers/promises';
 import { inputError, usageError } from '../../errors.js';
 import type { Io } from '../io.js';
 import { type FileFormat, isParquet, isZip, type Source } from './format.js';
