@@ -1,5 +1,6 @@
 import { NpsError } from '../errors.js';
 import type { Io } from '../io/io.js';
+import { threadsForLine } from '../io/scan/threads.js';
 import { forMessage } from '../report/sanitize.js';
 import { VERSION } from '../version.js';
 
@@ -15,6 +16,23 @@ export async function main(argv: readonly string[], raw: Io): Promise<number> {
     await Promise.resolve(io.stdout.write(`${VERSION}\n`)).catch(() => {});
     return 0;
   }
+  // A large file's parts are read by worker threads: started now, they load while the command does.
+  const threads = threadsForLine(argv, io.env);
+  const parallel =
+    threads > 1
+      ? import('../io/scan/parallel.js').then((p) => {
+          p.startEarly(threads - 1);
+          return p;
+        })
+      : undefined;
+  try {
+    return await run(argv, io);
+  } finally {
+    (await parallel)?.stopEarly();
+  }
+}
+
+async function run(argv: readonly string[], io: Io): Promise<number> {
   const [{ buildProgram, helpCommand }, { commandsFor }] = await Promise.all([
     import('./program.js'),
     import('./commands/index.js'),

@@ -156,6 +156,19 @@ describe('the built nps binary', () => {
     rmSync(temp, { recursive: true, force: true });
   });
 
+  it('ends as soon as it is done when the workers started with the run are not needed', () => {
+    // Every file counts as large: workers start with the run, then neither command reads on them.
+    const env = { ...process.env, NO_COLOR: '1', NPS_PARALLEL_MIN_BYTES: '0' };
+    for (const args of [
+      ['columns', 'fixtures/basic.csv'],
+      ['report', 'fixtures/basic.csv', '--join', 'fixtures/join-crm.csv'],
+    ]) {
+      const result = spawnChild(process.execPath, [bin, ...args], { cwd: root, env });
+      expect(result.status, result.stderr).not.toBe(null);
+      expect(result.stderr).not.toMatch(/internal error|Error:/);
+    }
+  });
+
   it('never replaces a device node or a FIFO given to -o', () => {
     const dir = mkdtempSync(join(temp, 'dev-'));
     const fifo = join(dir, 'pipe.csv');

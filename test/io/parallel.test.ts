@@ -1,10 +1,11 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parquetWriteFile } from 'hyparquet-writer';
 import { afterAll, describe, expect, it } from 'vitest';
 import { allCommands } from '../../src/cli/commands/index.js';
 import { main } from '../../src/cli/main.js';
+import { threadsForLine } from '../../src/io/scan/threads.js';
 import { fakeIo } from '../helpers/fake-io.js';
 
 /*
@@ -79,7 +80,7 @@ async function run(args: readonly string[], threads: number): Promise<Run> {
 const readerOf = (run: Run): string => JSON.parse(run.stdout).meta.inputs[0].reader;
 const withoutReader = (run: Run): Run => ({
   ...run,
-  stdout: run.stdout.replace(/"reader": "[^"]*"/g, '"reader": "…"').replace(/"threads": \d+/, '"threads": …'),
+  stdout: run.stdout.replace(/"reader": "[^"]*"/g, '"reader": "…"').replace(/"threads": (\d+|null)/, '"threads": …'),
 });
 
 const COMMANDS: readonly (readonly string[])[] = [
@@ -123,6 +124,31 @@ describe('several threads give what one gives', () => {
     const listed = await run(['comments', iso, '--format', 'json'], 4);
     expect(listed.exit).toBe(2);
     expect(listed.stderr).toContain("unknown option '--threads'");
+  });
+});
+
+describe('workers started with the run, before the command loads', () => {
+  const path = file('early.csv', exportOf(3000, 23, isoDate));
+  const env = { NPS_PARALLEL_MIN_BYTES: '0' };
+
+  it('are as many as the largest file named needs, and none when --threads says', () => {
+    const cores = Math.min(availableParallelism(), 64);
+    expect(threadsForLine(['report', path, '--format', 'json'], env)).toBe(cores);
+    expect(threadsForLine(['report', path, '--threads', '1'], env)).toBe(1);
+    expect(threadsForLine(['report', path, '--threads=3'], env)).toBe(1);
+    expect(threadsForLine(['report', path], {})).toBe(1); // a small file, at the usual threshold
+    expect(threadsForLine(['report', join(path, 'not-a-folder'), 'nosuch.csv', '\0'], env)).toBe(1);
+  });
+
+  it.skipIf(availableParallelism() < 2)('read the parts as workers started by the reading do', async () => {
+    for (const args of [['report'], ['agents', '--min-n', '1'], ['summary', '--as-of', '2025-01-01']]) {
+      const io = fakeIo({ env });
+      const exit = await main([...args, path, '--format', 'json'], io);
+      const early = { exit, stdout: io.out(), stderr: io.err() };
+      const threads = Math.min(availableParallelism(), 64);
+      expect(readerOf(early)).toBe(`fast, ${threads} threads`);
+      expect(withoutReader(early)).toEqual(withoutReader(await run([...args, path, '--format', 'json'], 1)));
+    }
   });
 });
 

@@ -1,5 +1,4 @@
 import { statSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import type { DateOrder } from '../../core/date.js';
 import { parseDate } from '../../core/date.js';
 import type { Fold } from '../../core/fold.js';
@@ -21,6 +20,7 @@ import { type InputInfo, type InputPlan, planInput, type ScanRequest } from './p
 import { choosePreset } from './presets.js';
 import type { Reading } from './reading.js';
 import type { Accounting } from './rows.js';
+import { threadsFor } from './threads.js';
 
 export { DEFAULT_MAX_GROUPS } from './pass.js';
 
@@ -69,16 +69,6 @@ export interface Scan<S> {
   readonly sent?: Lookup;
 }
 
-/**
- * Below this size a file stays on one thread. A worker takes 0.1-0.2 s to start and load its
- * modules, in which the main thread reads 20-30 MB on its own; measured on 2 cores, two threads
- * were slower than one up to about 50 MB of CSV and gained little at 100 MB. Parquet the same:
- * 1M rows (28 MB) took 0.52 s on one thread and 0.59 s on two; 10M rows (280 MB) 1.60 s and 1.23 s.
- */
-const MIN_PARALLEL_BYTES = 64 * 1024 * 1024;
-/** More threads than this gain nothing on any machine a survey is read on. */
-const MAX_THREADS = 64;
-
 /** Threads to read a file with: more than one only for a large file folded by a fold a worker thread can rebuild. */
 function threadsForFile<S>(file: string, fold: Fold<S>, request: ScanRequest, io: Io): number {
   if (file === '-' || !fold.recipe) return 1;
@@ -88,8 +78,7 @@ function threadsForFile<S>(file: string, fold: Fold<S>, request: ScanRequest, io
   } catch {
     return 1; // the reading says why it cannot read the file
   }
-  if (size < Number(io.env.NPS_PARALLEL_MIN_BYTES ?? MIN_PARALLEL_BYTES)) return 1;
-  return Math.max(1, Math.min(request.threads ?? availableParallelism(), MAX_THREADS));
+  return threadsFor(size, request.threads, io.env);
 }
 
 /**
@@ -180,8 +169,8 @@ export async function scan<S>(request: ScanRequest, io: Io, fold: Fold<S>): Prom
             !parallel || !splittable(head, plan)
               ? undefined
               : table
-                ? parallel.rowStarts(table, threads)
-                : parallel.partStarts(file, threads, shape);
+                ? parallel.rowStarts(table, threads, workers!.early)
+                : parallel.partStarts(file, threads, shape, workers!.early);
           if (!workers || !starts) return sink;
           const columnNames = request.groups.map((g) => plan.info.columns[g.role]?.name ?? '');
           parted = { plan, zones, columnNames };
