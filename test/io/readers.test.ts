@@ -35,42 +35,33 @@ function piecesOf(bytes: Buffer, chunks: readonly number[]): Buffer[] {
   return pieces;
 }
 
-/** Reads `bytes` given in `chunks`, with the reader chosen, keeping only the `wanted` columns. */
-async function read(
+/** Reads `bytes` given in `chunks` on standard input, with the reader chosen, keeping only the `wanted` columns. */
+function read(
   bytes: Buffer,
   chunks: readonly number[],
   reader: 'fast' | 'csv-parse',
   wanted?: readonly number[],
 ): Promise<Reading> {
-  const pieces = piecesOf(bytes, chunks);
-  const io = {
-    ...fakeIo({ env: reader === 'csv-parse' ? { NPS_READER: 'csv-parse' } : {} }),
-    stdin: Object.assign(Readable.from(pieces), { isTTY: false }),
-  };
-  const records: Reading['records'] = [];
-  let header: readonly string[] | undefined;
-  try {
-    await readTable('-', io, {}, (head) => {
-      header = head.header;
-      for (const record of head.sample) records.push([project(record, wanted), -1, undefined]);
-      const sink = (record: string[], line: number, broken?: Broken) => {
-        records.push([project(record, wanted), line, broken]);
-      };
-      return Object.assign(sink, { wanted });
-    });
-  } catch (err) {
-    return { header, records, error: (err as Error).message };
-  }
-  return { header, records };
+  const stdin = Object.assign(Readable.from(piecesOf(bytes, chunks)), { isTTY: false });
+  return readWith('-', reader, wanted, stdin);
 }
 
 /** Reads the file at `path` with the reader chosen: a file's chunks come in buffers it reuses. */
-async function readFile(path: string, reader: 'fast' | 'csv-parse', wanted?: readonly number[]): Promise<Reading> {
+const readFile = (path: string, reader: 'fast' | 'csv-parse', wanted?: readonly number[]): Promise<Reading> =>
+  readWith(path, reader, wanted);
+
+/** The records, lines, broken-record verdicts and error of reading `spec` with the reader chosen. */
+async function readWith(
+  spec: string,
+  reader: 'fast' | 'csv-parse',
+  wanted: readonly number[] | undefined,
+  stdin?: Readable & { isTTY: boolean },
+): Promise<Reading> {
   const io = fakeIo({ env: reader === 'csv-parse' ? { NPS_READER: 'csv-parse' } : {} });
   const records: Reading['records'] = [];
   let header: readonly string[] | undefined;
   try {
-    await readTable(path, io, {}, (head) => {
+    await readTable(spec, stdin ? { ...io, stdin } : io, {}, (head) => {
       header = head.header;
       for (const record of head.sample) records.push([project(record, wanted), -1, undefined]);
       const sink = (record: string[], line: number, broken?: Broken) => {
