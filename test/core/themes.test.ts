@@ -4,10 +4,10 @@ import { compileThemes, STARTER_THEMES, type Theme, themesFromJson } from '../..
 
 /** The definition, as one pattern per theme over the whole comment: what the matcher must agree with. */
 function reference(themes: readonly Theme[]): (text: string) => boolean[] {
-  const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const pattern = (k: string) => {
     const prefix = k.endsWith('*');
-    const words = (prefix ? k.slice(0, -1) : k).trim().split(/\s+/).map(escape).join('\\s+');
+    const words = (prefix ? k.slice(0, -1) : k).trim().split(/\s+/).map(escapeRegExp).join('\\s+');
     return prefix ? `${words}[\\p{L}\\p{N}]*` : words;
   };
   const patterns = themes.map((t) => {
