@@ -6,9 +6,9 @@ import { dataError, inputError } from '../../errors.js';
 import type { DateBytes } from '../source/fast-records.js';
 import type { Broken, RecordSink } from '../source/read.js';
 import { patternReader } from './date-pattern.js';
-import { type InputInfo, type InputPlan, keyOf, type ScanRequest } from './plan.js';
+import type { InputInfo, InputPlan, ScanRequest } from './plan.js';
 import { type InputRows, type PassRow, Reading, type ReadingData } from './reading.js';
-import { exclude, passes, weightOfCell } from './rows.js';
+import { exclude, keyOf, passes, weightOfCell } from './rows.js';
 
 /** The scores a categories-form counts row adds its detractors, passives and promoters at, as one-cell records. */
 const CATEGORY_SCORES: readonly string[][] = [['0'], ['7'], ['10']];

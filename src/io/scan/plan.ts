@@ -1,4 +1,4 @@
-import { isMissingCell, type Scale } from '../../core/answer.js';
+import type { Scale } from '../../core/answer.js';
 import type { Calendar, PeriodRange, PeriodUnit, WindowEnd } from '../../core/period.js';
 import type { Zone } from '../../core/zone.js';
 import { dataError, inputError, usageError } from '../../errors.js';
@@ -133,17 +133,6 @@ export interface InputInfo {
 
 /** An optional column the input does not have. */
 export const ABSENT: ColumnChoice = { index: -1, name: '', reason: 'not in this input' };
-
-/** A group key: a column's value, several columns' joined (first and last name), or the input's position. */
-export function keyOf(record: readonly string[], choice: ColumnChoice | undefined, fileKey: string): string {
-  if (!choice) return fileKey;
-  if (choice.index < 0) return ''; // ABSENT, or its copy on a worker thread
-  const raw = (record[choice.index] ?? '').trim();
-  // "NA" is no comment, no agent, no channel: the same empty value a blank cell gives.
-  const value = isMissingCell(raw) ? '' : raw;
-  if (!choice.also) return value;
-  return [value, ...choice.also.map((i) => (record[i] ?? '').trim())].filter(Boolean).join(' ');
-}
 
 /** One input's plan: its preset, the columns of every role, the filters, resolved against its header. */
 export interface InputPlan {

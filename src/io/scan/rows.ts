@@ -1,4 +1,5 @@
-import { answerOn, MISSING, OUT_OF_RANGE, parseAnswer, type Scale } from '../../core/answer.js';
+import { answerOn, isMissingCell, MISSING, OUT_OF_RANGE, parseAnswer, type Scale } from '../../core/answer.js';
+import type { ColumnChoice } from './mapping.js';
 
 /** Why a row was left out of the statistics. Filtered rows are counted apart: they were wanted out. */
 export type Reason =
@@ -100,4 +101,15 @@ export function answerOf(cell: string | undefined, a: Accounting, line: number, 
   if (answer >= 0) return answer;
   exclude(a, answer === MISSING ? 'missing_score' : answer === OUT_OF_RANGE ? 'out_of_range' : 'not_a_number', line);
   return -1;
+}
+
+/** A group key: a column's value, several columns' joined (first and last name), or the input's position. */
+export function keyOf(record: readonly string[], choice: ColumnChoice | undefined, fileKey: string): string {
+  if (!choice) return fileKey;
+  if (choice.index < 0) return ''; // ABSENT, or its copy on a worker thread
+  const raw = (record[choice.index] ?? '').trim();
+  // "NA" is no comment, no agent, no channel: the same empty value a blank cell gives.
+  const value = isMissingCell(raw) ? '' : raw;
+  if (!choice.also) return value;
+  return [value, ...choice.also.map((i) => (record[i] ?? '').trim())].filter(Boolean).join(' ');
 }
