@@ -111,8 +111,16 @@ function commonIso(text: string, zone: Zone): number | undefined {
     if (code > 127) return undefined;
     scratch[i] = code;
   }
-  return isoWallOf(scratch, 0, n, zone);
+  return commonWallOf(scratch, 0, n, zone);
 }
+
+/**
+ * The shapes most exports write, read from their bytes (the reader calls this on the file's
+ * bytes, so no string is made): ISO (isoWallOf) and day-first dotted (dottedWallOf). The wall time
+ * in `zone` as parseDate gives it; undefined for any other text, which parseDate reads.
+ */
+export const commonWallOf = (bytes: Uint8Array, start: number, end: number, zone: Zone): number | undefined =>
+  isoWallOf(bytes, start, end, zone) ?? dottedWallOf(bytes, start, end);
 
 /**
  * The ISO shapes most exports write, read from their bytes (the reader calls this on the file's
@@ -157,6 +165,52 @@ export function isoWallOf(bytes: Uint8Array, start: number, end: number, zone: Z
 }
 
 const isDigit = (code: number): boolean => code >= 48 && code <= 57;
+
+/** Where the digits read by digitsUpTo stopped. */
+let digitsEnd = 0;
+
+/** The number written by 1 to `most` digits from `start`, up to `end` (NaN when there is none); digitsEnd says where they stop. */
+function digitsUpTo(bytes: Uint8Array, start: number, end: number, most: number): number {
+  let value = 0;
+  let i = start;
+  for (; i < end && i < start + most && isDigit(bytes[i]); i++) value = value * 10 + (bytes[i] - 48);
+  digitsEnd = i;
+  return i === start ? NaN : value;
+}
+
+/**
+ * `D.M.YYYY` (or `DD.MM.YY`) as Nordic and German exports write it, always day first, then
+ * optionally one space and `H:mm` or `H:mm:ss`: read from its bytes as parseDate reads it (NaN for
+ * a date not in the calendar). Undefined for any other text (a comma, AM/PM, more space), which
+ * parseDate reads.
+ */
+export function dottedWallOf(bytes: Uint8Array, start: number, end: number): number | undefined {
+  const day = digitsUpTo(bytes, start, end, 2);
+  if (digitsEnd >= end || bytes[digitsEnd] !== DOT) return undefined;
+  const month = digitsUpTo(bytes, digitsEnd + 1, end, 2);
+  if (digitsEnd >= end || bytes[digitsEnd] !== DOT) return undefined;
+  const yearStart = digitsEnd + 1;
+  let year = digitsUpTo(bytes, yearStart, end, 4);
+  const yearDigits = digitsEnd - yearStart;
+  if (yearDigits === 2) year += year < TWO_DIGIT_YEAR_PIVOT ? 2000 : 1900;
+  else if (yearDigits !== 4) return undefined;
+  if (Number.isNaN(day + month)) return undefined;
+  let i = digitsEnd;
+  if (i === end) return checkedWallTime(year, month, day, 0, 0, 0, 0);
+  if (bytes[i] !== SPACE) return undefined;
+  const hour = digitsUpTo(bytes, i + 1, end, 2);
+  i = digitsEnd;
+  if (Number.isNaN(hour) || i + 3 > end || bytes[i] !== COLON) return undefined;
+  const minute = digitsAt(bytes, i + 1, 2);
+  i += 3;
+  let second = 0;
+  if (i < end) {
+    if (i + 3 !== end || bytes[i] !== COLON) return undefined;
+    second = digitsAt(bytes, i + 1, 2);
+    i += 3;
+  }
+  return Number.isNaN(minute + second) ? undefined : checkedWallTime(year, month, day, hour, minute, second, 0);
+}
 
 /** The number written by `count` decimal digits from `start` (within the cell), or NaN if any is not a digit. */
 function digitsAt(bytes: Uint8Array, start: number, count: number): number {

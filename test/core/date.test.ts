@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type DateOrder, dayBounds, isSlashDate, parseDate } from '../../src/core/date.js';
+import { type DateOrder, dayBounds, dottedWallOf, isSlashDate, parseDate } from '../../src/core/date.js';
 import { UTC, type Zone, zoneOf } from '../../src/core/zone.js';
 import { patternReader } from '../../src/io/scan/date-pattern.js';
 
@@ -312,5 +312,78 @@ describe('wall times by arithmetic', () => {
       ),
       { seed: 20261129, numRuns: 2000 },
     );
+  });
+});
+
+describe('dotted dates read from their bytes', () => {
+  /** What the definition says a dotted cell is, computed apart from the reader: its fields, checked by Date. */
+  function definition(text: string): number {
+    const m =
+      /^(\d{1,2})\.(\d{1,2})\.(\d{4}|\d{2})(?:,?\s+(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\s*([AP])\.?M\.?)?)?$/i.exec(text);
+    if (!m) return NaN;
+    const year = m[3].length === 2 ? (+m[3] < 70 ? 2000 : 1900) + +m[3] : +m[3];
+    let hour = +(m[4] ?? 0);
+    if (m[7]) {
+      if (hour < 1 || hour > 12) return NaN;
+      hour = (hour % 12) + (m[7].toUpperCase() === 'P' ? 12 : 0);
+    }
+    const [month, day, minute, second] = [+m[2], +m[1], +(m[5] ?? 0), +(m[6] ?? 0)];
+    const wall = Date.UTC(year, month - 1, day, hour, minute, second);
+    const back = new Date(wall);
+    const fits =
+      back.getUTCFullYear() === year && back.getUTCMonth() === month - 1 && back.getUTCDate() === day && hour < 24;
+    return fits && minute < 60 && second < 60 ? wall : NaN;
+  }
+  const digits = (min: number, max: number) => fc.integer({ min, max }).map(String);
+  const part = fc.oneof(
+    digits(0, 39),
+    digits(0, 9).map((d) => `0${d}`),
+    digits(100, 20000),
+  );
+  const time = fc.oneof(
+    fc.constant(''),
+    fc
+      .tuple(
+        fc.constantFrom(' ', '  ', ', ', '\t'),
+        digits(0, 29),
+        fc.constantFrom(':'),
+        part,
+        fc.constantFrom('', ':05', ':61', ':7', ' PM', 'am'),
+      )
+      .map((t) => t.join('')),
+  );
+  const text = fc
+    .tuple(
+      part,
+      fc.constantFrom('.', '/'),
+      part,
+      fc.constantFrom('.', '-'),
+      fc.oneof(digits(0, 99), digits(1900, 2100), digits(100, 999)),
+      time,
+      fc.constantFrom('', ' ', 'x'),
+    )
+    .map((t) => t.join(''));
+
+  it('give what the definition gives, or leave the text to the patterns', () => {
+    fc.assert(
+      fc.property(text, (cell) => {
+        // Bytes around the cell, as the file's buffer has them: nothing past its end may be read.
+        const bytes = Buffer.from(`7${cell}9`, 'latin1');
+        const fast = dottedWallOf(bytes, 1, bytes.length - 1);
+        if (fast !== undefined) expect(iso(fast)).toBe(iso(definition(cell)));
+        if (!/[/-]/.test(cell)) expect(iso(parseDate(cell, UTC, 'dmy'))).toBe(iso(definition(cell.trim())));
+      }),
+      { seed: 20261203, numRuns: 20000 },
+    );
+  });
+
+  it.each([
+    ['3.12.2026', '2026-12-03T00:00:00.000Z'],
+    ['03.12.26 7:05', '2026-12-03T07:05:00.000Z'],
+    ['31.12.1999 23:59:59', '1999-12-31T23:59:59.000Z'],
+    ['29.2.2023', 'NaN'],
+  ])('%s is read from its bytes', (cell, expected) => {
+    const fast = dottedWallOf(Buffer.from(cell), 0, cell.length);
+    expect(fast === undefined ? 'text' : iso(fast)).toBe(expected);
   });
 });

@@ -1,4 +1,4 @@
-import { type DateOrder, isoWallOf, isSlashDate, parseDate } from '../../core/date.js';
+import { commonWallOf, type DateOrder, isSlashDate, parseDate } from '../../core/date.js';
 import type { Fold } from '../../core/fold.js';
 import type { Calendar, PeriodRange } from '../../core/period.js';
 import { UTC, type Zone } from '../../core/zone.js';
@@ -231,15 +231,15 @@ export class Pass<S> {
           ...conditions.map((c) => c.index),
           ...keyIndexes.flatMap((k) => (k ? [k.index, ...(k.also ?? [])] : [])),
         ].filter((i) => i >= 0);
-    // The date column is read from its bytes when nothing else reads its text: its common ISO
-    // forms are read the same in either day-month order, and give no slash to watch for.
+    // The date column is read from its bytes when nothing else reads its text: its common ISO and
+    // dotted forms are read the same in either day-month order, and give no slash to watch for.
     const elsewhere = reads === undefined || reads.filter((i) => i === dateIndex).length > 1;
     const dates: DateBytes | undefined =
       dated && !forced && !elsewhere
         ? {
             index: dateIndex,
             read(bytes, start, end) {
-              const wall = isoWallOf(bytes, start, end, source);
+              const wall = commonWallOf(bytes, start, end, source);
               return wall === undefined ? undefined : inAnalysisZone(wall);
             },
           }
