@@ -298,6 +298,11 @@ describe('every command gives the same figures on either reader', () => {
     '2024-06-05T10:00:00.1',
     '3/4/2024',
     '14.03.2024',
+    '3.12.2024 14:05',
+    '31.12.99 23:59:59',
+    '29.2.2023',
+    '1.2.2024 9:30 PM',
+    '5.6.2024 7:5',
   );
   const text = fc
     .string({ unit: fc.constantFrom('a', ' ', ',', '"', '\n', 'ö', 'slow', 'kind'), maxLength: 20 })
