@@ -25,7 +25,11 @@ const HYPHEN = 45,
   SPACE = 32,
   PLUS = 43,
   UPPER_T = 84,
-  UPPER_Z = 90;
+  UPPER_Z = 90,
+  SOLIDUS = 47,
+  LOWER_A = 97,
+  LOWER_M = 109,
+  LOWER_P = 112;
 
 // One regular expression per format, all anchored, so a cell of another format fails at once.
 const ISO = new RegExp(
@@ -57,7 +61,7 @@ const NUMBER = /^(\d+)(?:[.,](\d+))?$/;
 export function parseDate(raw: string, zone: Zone, order: DateOrder): number {
   const text = raw.trim();
   if (text === '') return NaN;
-  const common = commonIso(text, zone);
+  const common = commonIso(text, zone, order);
   if (common !== undefined) return common;
   let m = ISO.exec(text);
   if (m) return fromIso(m, zone);
@@ -103,7 +107,7 @@ function offsetMs(sign: number, hours: number, minutes: number): number {
 /** The ASCII codes of a cell, for isoWallOf; a longer cell, or one with other characters, is no common ISO date. */
 const scratch = new Uint8Array(40);
 
-function commonIso(text: string, zone: Zone): number | undefined {
+function commonIso(text: string, zone: Zone, order: DateOrder): number | undefined {
   const n = text.length;
   if (n > scratch.length) return undefined;
   for (let i = 0; i < n; i++) {
@@ -111,16 +115,33 @@ function commonIso(text: string, zone: Zone): number | undefined {
     if (code > 127) return undefined;
     scratch[i] = code;
   }
-  return commonWallOf(scratch, 0, n, zone);
+  const wall = commonWallOf(scratch, 0, n, zone, slashReading);
+  return wall !== undefined && slashReading.slash && order === 'mdy' ? slashReading.monthFirst : wall;
 }
+
+/** How commonWallOf read a cell: whether it is a slash date, and then its month-first reading. */
+export interface SlashReading {
+  slash: boolean;
+  monthFirst: number;
+}
+const slashReading: SlashReading = { slash: false, monthFirst: Number.NaN };
 
 /**
  * The shapes most exports write, read from their bytes (the reader calls this on the file's
- * bytes, so no string is made): ISO (isoWallOf) and day-first dotted (dottedWallOf). The wall time
- * in `zone` as parseDate gives it; undefined for any other text, which parseDate reads.
+ * bytes, so no string is made): ISO (isoWallOf), and `D.M.Y` or `D/M/Y` (fieldsWallOf). The wall
+ * time in `zone` as parseDate gives it, day first for a slash date, whose month-first reading
+ * `slash` then holds; undefined for any other text, which parseDate reads.
  */
-export const commonWallOf = (bytes: Uint8Array, start: number, end: number, zone: Zone): number | undefined =>
-  isoWallOf(bytes, start, end, zone) ?? dottedWallOf(bytes, start, end);
+export function commonWallOf(
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+  zone: Zone,
+  slash: SlashReading,
+): number | undefined {
+  slash.slash = false;
+  return isoWallOf(bytes, start, end, zone) ?? fieldsWallOf(bytes, start, end, slash);
+}
 
 /**
  * The ISO shapes most exports write, read from their bytes (the reader calls this on the file's
@@ -179,37 +200,53 @@ function digitsUpTo(bytes: Uint8Array, start: number, end: number, most: number)
 }
 
 /**
- * `D.M.YYYY` (or `DD.MM.YY`) as Nordic and German exports write it, always day first, then
- * optionally one space and `H:mm` or `H:mm:ss`: read from its bytes as parseDate reads it (NaN for
- * a date not in the calendar). Undefined for any other text (a comma, AM/PM, more space), which
- * parseDate reads.
+ * `D.M.YYYY` as Nordic and German exports write it (always day first) and `M/D/YYYY` or
+ * `D/M/YYYY` as others do (either order: the day-first reading is returned, the month-first one
+ * left in `slash`), with 1 or 2 digits for day and month and 2 or 4 for the year, then optionally
+ * one space, `H:mm` or `H:mm:ss`, and one space and `AM` or `PM`. Read from the bytes as parseDate
+ * reads them (NaN for a date not in the calendar); undefined for any other text (a comma, `A.M.`,
+ * more space), which parseDate reads.
  */
-export function dottedWallOf(bytes: Uint8Array, start: number, end: number): number | undefined {
-  const day = digitsUpTo(bytes, start, end, 2);
-  if (digitsEnd >= end || bytes[digitsEnd] !== DOT) return undefined;
-  const month = digitsUpTo(bytes, digitsEnd + 1, end, 2);
-  if (digitsEnd >= end || bytes[digitsEnd] !== DOT) return undefined;
+function fieldsWallOf(bytes: Uint8Array, start: number, end: number, slash: SlashReading): number | undefined {
+  const firstPart = digitsUpTo(bytes, start, end, 2);
+  const separator = digitsEnd < end ? bytes[digitsEnd] : -1;
+  if (separator !== DOT && separator !== SOLIDUS) return undefined;
+  const secondPart = digitsUpTo(bytes, digitsEnd + 1, end, 2);
+  if (digitsEnd >= end || bytes[digitsEnd] !== separator) return undefined;
   const yearStart = digitsEnd + 1;
   let year = digitsUpTo(bytes, yearStart, end, 4);
   const yearDigits = digitsEnd - yearStart;
   if (yearDigits === 2) year += year < TWO_DIGIT_YEAR_PIVOT ? 2000 : 1900;
   else if (yearDigits !== 4) return undefined;
-  if (Number.isNaN(day + month)) return undefined;
+  if (Number.isNaN(firstPart + secondPart)) return undefined;
   let i = digitsEnd;
-  if (i === end) return checkedWallTime(year, month, day, 0, 0, 0, 0);
-  if (bytes[i] !== SPACE) return undefined;
-  const hour = digitsUpTo(bytes, i + 1, end, 2);
-  i = digitsEnd;
-  if (Number.isNaN(hour) || i + 3 > end || bytes[i] !== COLON) return undefined;
-  const minute = digitsAt(bytes, i + 1, 2);
-  i += 3;
-  let second = 0;
+  let hour = 0;
+  let minute = 0;
+  let seconds = 0;
   if (i < end) {
-    if (i + 3 !== end || bytes[i] !== COLON) return undefined;
-    second = digitsAt(bytes, i + 1, 2);
+    if (bytes[i] !== SPACE) return undefined;
+    hour = digitsUpTo(bytes, i + 1, end, 2);
+    i = digitsEnd;
+    if (Number.isNaN(hour) || i + 3 > end || bytes[i] !== COLON) return undefined;
+    minute = digitsAt(bytes, i + 1, 2);
     i += 3;
+    if (i + 3 <= end && bytes[i] === COLON) {
+      seconds = digitsAt(bytes, i + 1, 2);
+      i += 3;
+    }
+    if (i + 3 === end && bytes[i] === SPACE && (bytes[i + 2] | 0x20) === LOWER_M) {
+      const meridiem = bytes[i + 1] | 0x20;
+      if ((meridiem !== LOWER_A && meridiem !== LOWER_P) || hour < 1 || hour > 12) return undefined;
+      hour = (hour % 12) + (meridiem === LOWER_P ? 12 : 0);
+      i = end;
+    }
+    if (i !== end || Number.isNaN(minute + seconds)) return undefined;
   }
-  return Number.isNaN(minute + second) ? undefined : checkedWallTime(year, month, day, hour, minute, second, 0);
+  if (separator === SOLIDUS) {
+    slash.slash = true;
+    slash.monthFirst = checkedWallTime(year, firstPart, secondPart, hour, minute, seconds, 0);
+  }
+  return checkedWallTime(year, secondPart, firstPart, hour, minute, seconds, 0);
 }
 
 /** The number written by `count` decimal digits from `start` (within the cell), or NaN if any is not a digit. */

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type DateOrder, dayBounds, dottedWallOf, isSlashDate, parseDate } from '../../src/core/date.js';
+import { commonWallOf, type DateOrder, dayBounds, isSlashDate, parseDate } from '../../src/core/date.js';
 import { UTC, type Zone, zoneOf } from '../../src/core/zone.js';
 import { patternReader } from '../../src/io/scan/date-pattern.js';
 
@@ -315,24 +315,36 @@ describe('wall times by arithmetic', () => {
   });
 });
 
-describe('dotted dates read from their bytes', () => {
-  /** What the definition says a dotted cell is, computed apart from the reader: its fields, checked by Date. */
-  function definition(text: string): number {
-    const m =
-      /^(\d{1,2})\.(\d{1,2})\.(\d{4}|\d{2})(?:,?\s+(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\s*([AP])\.?M\.?)?)?$/i.exec(text);
-    if (!m) return NaN;
-    const year = m[3].length === 2 ? (+m[3] < 70 ? 2000 : 1900) + +m[3] : +m[3];
-    let hour = +(m[4] ?? 0);
-    if (m[7]) {
-      if (hour < 1 || hour > 12) return NaN;
-      hour = (hour % 12) + (m[7].toUpperCase() === 'P' ? 12 : 0);
+describe('dotted and slash dates read from their bytes', () => {
+  const CLOCK = String.raw`(?:,?\s+(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\s*([AP])\.?M\.?)?)?$`;
+  const FORMS: readonly [RegExp, (m: RegExpExecArray, order: DateOrder) => [string, string, string]][] = [
+    [new RegExp(String.raw`^(\d{1,2})\.(\d{1,2})\.(\d{4}|\d{2})${CLOCK}`, 'i'), (m) => [m[3], m[2], m[1]]],
+    [
+      new RegExp(String.raw`^(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})${CLOCK}`, 'i'),
+      (m, order) => (order === 'dmy' ? [m[3], m[2], m[1]] : [m[3], m[1], m[2]]),
+    ],
+    [new RegExp(String.raw`^(\d{4})/(\d{1,2})/(\d{1,2})${CLOCK}`, 'i'), (m) => [m[1], m[2], m[3]]],
+  ];
+  /** What the definition says a cell is, computed apart from the reader: its fields, checked by Date. */
+  function definition(text: string, order: DateOrder): number {
+    for (const [form, fields] of FORMS) {
+      const m = form.exec(text);
+      if (!m) continue;
+      const [written, month, day] = fields(m, order).map((f, i) => (i === 0 ? f : +f)) as [string, number, number];
+      const year = written.length === 2 ? (+written < 70 ? 2000 : 1900) + +written : +written;
+      let hour = +(m[4] ?? 0);
+      if (m[7]) {
+        if (hour < 1 || hour > 12) return NaN;
+        hour = (hour % 12) + (m[7].toUpperCase() === 'P' ? 12 : 0);
+      }
+      const [minute, second] = [+(m[5] ?? 0), +(m[6] ?? 0)];
+      const wall = Date.UTC(year, month - 1, day, hour, minute, second);
+      const back = new Date(wall);
+      const fits =
+        back.getUTCFullYear() === year && back.getUTCMonth() === month - 1 && back.getUTCDate() === day && hour < 24;
+      return fits && minute < 60 && second < 60 ? wall : NaN;
     }
-    const [month, day, minute, second] = [+m[2], +m[1], +(m[5] ?? 0), +(m[6] ?? 0)];
-    const wall = Date.UTC(year, month - 1, day, hour, minute, second);
-    const back = new Date(wall);
-    const fits =
-      back.getUTCFullYear() === year && back.getUTCMonth() === month - 1 && back.getUTCDate() === day && hour < 24;
-    return fits && minute < 60 && second < 60 ? wall : NaN;
+    return NaN;
   }
   const digits = (min: number, max: number) => fc.integer({ min, max }).map(String);
   const part = fc.oneof(
@@ -348,42 +360,48 @@ describe('dotted dates read from their bytes', () => {
         digits(0, 29),
         fc.constantFrom(':'),
         part,
-        fc.constantFrom('', ':05', ':61', ':7', ' PM', 'am'),
+        fc.constantFrom('', ':05', ':61', ':7', ' PM', ' am', ':00 AM', ' p.m.', 'PM', ' PX'),
       )
       .map((t) => t.join('')),
   );
+  const separator = fc.constantFrom('.', '/', '-');
+  const year = fc.oneof(digits(0, 99), digits(1900, 2100), digits(100, 999));
   const text = fc
-    .tuple(
-      part,
-      fc.constantFrom('.', '/'),
-      part,
-      fc.constantFrom('.', '-'),
-      fc.oneof(digits(0, 99), digits(1900, 2100), digits(100, 999)),
-      time,
-      fc.constantFrom('', ' ', 'x'),
-    )
+    .tuple(part, separator, part, separator, year, time, fc.constantFrom('', ' ', 'x'))
     .map((t) => t.join(''));
 
-  it('give what the definition gives, or leave the text to the patterns', () => {
+  it('give what the definition gives in either order, or leave the text to the patterns', () => {
     fc.assert(
       fc.property(text, (cell) => {
         // Bytes around the cell, as the file's buffer has them: nothing past its end may be read.
         const bytes = Buffer.from(`7${cell}9`, 'latin1');
-        const fast = dottedWallOf(bytes, 1, bytes.length - 1);
-        if (fast !== undefined) expect(iso(fast)).toBe(iso(definition(cell)));
-        if (!/[/-]/.test(cell)) expect(iso(parseDate(cell, UTC, 'dmy'))).toBe(iso(definition(cell.trim())));
+        const slash = { slash: false, monthFirst: Number.NaN };
+        const fast = commonWallOf(bytes, 1, bytes.length - 1, UTC, slash);
+        if (fast !== undefined && !cell.includes('-')) {
+          expect(iso(fast)).toBe(iso(definition(cell, 'dmy')));
+          expect(slash.slash).toBe(cell.includes('/'));
+          if (slash.slash) expect(iso(slash.monthFirst)).toBe(iso(definition(cell, 'mdy')));
+        }
+        if (!cell.includes('-'))
+          for (const order of ORDERS)
+            expect(iso(parseDate(cell, UTC, order))).toBe(iso(definition(cell.trim(), order)));
       }),
       { seed: 20261203, numRuns: 20000 },
     );
   });
 
   it.each([
-    ['3.12.2026', '2026-12-03T00:00:00.000Z'],
-    ['03.12.26 7:05', '2026-12-03T07:05:00.000Z'],
-    ['31.12.1999 23:59:59', '1999-12-31T23:59:59.000Z'],
-    ['29.2.2023', 'NaN'],
-  ])('%s is read from its bytes', (cell, expected) => {
-    const fast = dottedWallOf(Buffer.from(cell), 0, cell.length);
-    expect(fast === undefined ? 'text' : iso(fast)).toBe(expected);
+    ['3.12.2026', '2026-12-03T00:00:00.000Z', undefined],
+    ['03.12.26 7:05', '2026-12-03T07:05:00.000Z', undefined],
+    ['31.12.1999 23:59:59', '1999-12-31T23:59:59.000Z', undefined],
+    ['29.2.2023', 'NaN', undefined],
+    ['3/4/2024', '2024-04-03T00:00:00.000Z', '2024-03-04T00:00:00.000Z'],
+    ['12/25/2024 9:30:00 PM', 'NaN', '2024-12-25T21:30:00.000Z'],
+    ['1/2/24 12:05 am', '2024-02-01T00:05:00.000Z', '2024-01-02T00:05:00.000Z'],
+  ])('%s is read from its bytes', (cell, dayFirst, monthFirst) => {
+    const slash = { slash: false, monthFirst: Number.NaN };
+    const fast = commonWallOf(Buffer.from(cell), 0, cell.length, UTC, slash);
+    expect(fast === undefined ? 'text' : iso(fast)).toBe(dayFirst);
+    expect(slash.slash ? iso(slash.monthFirst) : undefined).toBe(monthFirst);
   });
 });

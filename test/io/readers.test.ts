@@ -303,6 +303,10 @@ describe('every command gives the same figures on either reader', () => {
     '29.2.2023',
     '1.2.2024 9:30 PM',
     '5.6.2024 7:5',
+    '12/25/2024 9:30:00 PM',
+    '25/12/2024',
+    '1/2/24 13:05:09',
+    '4/5/2024 0:30 AM',
   );
   const text = fc
     .string({ unit: fc.constantFrom('a', ' ', ',', '"', '\n', 'ö', 'slow', 'kind'), maxLength: 20 })

@@ -1,4 +1,4 @@
-import { commonWallOf, type DateOrder, isSlashDate, parseDate } from '../../core/date.js';
+import { commonWallOf, type DateOrder, isSlashDate, parseDate, type SlashReading } from '../../core/date.js';
 import type { Fold } from '../../core/fold.js';
 import type { Calendar, PeriodRange } from '../../core/period.js';
 import { UTC, type Zone } from '../../core/zone.js';
@@ -163,6 +163,15 @@ export class Pass<S> {
         else exclude(r.outside, 'partial', line);
       }
     };
+    // A slash date read from its bytes (3/4/2024): the reading returned is day first, this its month-first one.
+    const slash: SlashReading = { slash: false, monthFirst: Number.NaN };
+    /** A reading's time of the row, from the date's bytes when the scanner read them, else from its text. */
+    const timeOf = (record: readonly string[], order: DateOrder, byteTime: number | undefined): number =>
+      byteTime === undefined
+        ? readTime(record[dateIndex] ?? '', order)
+        : order === 'mdy' && slash.slash
+          ? slash.monthFirst
+          : byteTime;
     const sink = (record: string[], line: number, broken?: Broken, byteTime?: number) => {
       if (broken) {
         for (const r of this.readings) {
@@ -181,7 +190,7 @@ export class Pass<S> {
       for (const k of limited) this.countGroup(k, values[roles[k]], plan.info.columns[roles[k]].name);
       if (slashWatch >= 0 && this.readings.length === 1) {
         const cell = record[slashWatch];
-        if (cell?.includes('/') && isSlashDate(cell)) {
+        if (byteTime === undefined ? cell?.includes('/') && isSlashDate(cell) : slash.slash) {
           this.readings = [this.readings[0], this.readings[0].clone('mdy')];
           this.unreadableInBoth = this.readings[0].outside.excluded.bad_date; // the copy shares them
         }
@@ -191,7 +200,7 @@ export class Pass<S> {
         const counts = categoryIndexes.map((index) => countOf(record[index], line));
         row.id = '';
         for (const r of this.readings) {
-          row.time = dated ? (byteTime ?? readTime(record[dateIndex] ?? '', r.order)) : NaN;
+          row.time = dated ? timeOf(record, r.order, byteTime) : NaN;
           counts.forEach((count, i) => {
             row.weight = count;
             row.units = count;
@@ -211,7 +220,7 @@ export class Pass<S> {
       row.units = countIndex >= 0 ? weight : 1;
       for (let i = 0; i < this.readings.length; i++) {
         const r = this.readings[i];
-        row.time = dated ? (byteTime ?? readTime(record[dateIndex] ?? '', r.order)) : NaN;
+        row.time = dated ? timeOf(record, r.order, byteTime) : NaN;
         if (dated && Number.isNaN(row.time)) unreadable++;
         r.add(record, line, row, input);
       }
@@ -231,16 +240,18 @@ export class Pass<S> {
           ...conditions.map((c) => c.index),
           ...keyIndexes.flatMap((k) => (k ? [k.index, ...(k.also ?? [])] : [])),
         ].filter((i) => i >= 0);
-    // The date column is read from its bytes when nothing else reads its text: its common ISO and
-    // dotted forms are read the same in either day-month order, and give no slash to watch for.
+    // The date column is read from its bytes when nothing else reads its text: its common ISO,
+    // dotted and slash forms (a slash date in both orders, and a slash to watch for).
     const elsewhere = reads === undefined || reads.filter((i) => i === dateIndex).length > 1;
     const dates: DateBytes | undefined =
       dated && !forced && !elsewhere
         ? {
             index: dateIndex,
             read(bytes, start, end) {
-              const wall = commonWallOf(bytes, start, end, source);
-              return wall === undefined ? undefined : inAnalysisZone(wall);
+              const wall = commonWallOf(bytes, start, end, source, slash);
+              if (wall === undefined) return undefined;
+              if (slash.slash) slash.monthFirst = inAnalysisZone(slash.monthFirst);
+              return inAnalysisZone(wall);
             },
           }
         : undefined;
