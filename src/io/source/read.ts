@@ -331,28 +331,40 @@ async function readRows(
     headerRows,
     reader: table.reader,
   });
-  let lastLine = sampleLines.at(-1) ?? 1;
-  if (options.headOnly) return { stopped: false, lastLine, warnedBroken: false };
-  let warnedBroken = false;
-  const deliver = (cells: string[], line: number) => {
-    lastLine = line;
-    const broken = extraFilled(cells, header.length) ? { line, lines: 1 } : undefined;
-    if (broken && !warnedBroken) {
-      warnedBroken = true;
-      io.stderr.write(`nps: warning: ${source.name}: ${describeBroken(broken, cells.length, header.length)}\n`);
-    }
-    sink(cells, line, broken);
-  };
-  for (const [i, record] of sample.entries()) deliver(record, sampleLines[i]);
+  if (options.headOnly) return { stopped: false, lastLine: sampleLines.at(-1) ?? 1, warnedBroken: false };
+  const rows = tableRows(source.name, header.length, sink, (message) => io.stderr.write(`nps: ${message}\n`));
+  rows.lastLine = sampleLines.at(-1) ?? 1;
+  for (const [i, record] of sample.entries()) rows.deliver(record, sampleLines[i]);
   // Records of the wanted columns only, in an array the table may reuse from row to row, as the
   // sink allows; up to the row another thread goes on from, when one does.
   await table.rows(
-    (cells, line) => deliver(sink.wanted ? cells : [...cells], line),
+    (cells, line) => rows.deliver(sink.wanted ? cells : [...cells], line),
     extra + sample.length,
     sink.wanted,
     sink.stopAt,
   );
-  return { stopped: sink.stopAt !== undefined, lastLine, warnedBroken };
+  return { stopped: sink.stopAt !== undefined, lastLine: rows.lastLine, warnedBroken: rows.warnedBroken };
+}
+
+/**
+ * Hands a table's rows to the sink as the lines of its CSV would come: a row with more filled
+ * cells than the header has is a broken record, warned of once.
+ */
+function tableRows(name: string, columns: number, sink: RecordSink, warn: (message: string) => void) {
+  const rows = {
+    lastLine: 0,
+    warnedBroken: false,
+    deliver(cells: string[], line: number): void {
+      rows.lastLine = line;
+      const broken = extraFilled(cells, columns) ? { line, lines: 1 } : undefined;
+      if (broken && !rows.warnedBroken) {
+        rows.warnedBroken = true;
+        warn(`warning: ${name}: ${describeBroken(broken, cells.length, columns)}`);
+      }
+      sink(cells, line, broken);
+    },
+  };
+  return rows;
 }
 
 /** Where a part of an input starts, and what its reader needs to know from the input's head. */
@@ -468,23 +480,15 @@ async function readRowsPart(part: Part, sink: RecordSink, events: PartEvents): P
   const table = await parquetTable(part.path, part.path);
   // The row before the part is on line part.start + 1 (the header is line 1).
   const before = part.start + 1 - part.lineOffset;
-  let lastLine = part.lineOffset;
-  let warnedBroken = false;
+  const rows = tableRows(part.path, part.columns, sink, events.broken);
+  rows.lastLine = part.lineOffset;
   await table.rows(
-    (cells, line) => {
-      lastLine = line - before;
-      const broken = extraFilled(cells, part.columns) ? { line: lastLine, lines: 1 } : undefined;
-      if (broken && !warnedBroken) {
-        warnedBroken = true;
-        events.broken(`warning: ${part.path}: ${describeBroken(broken, cells.length, part.columns)}`);
-      }
-      sink(sink.wanted ? cells : [...cells], lastLine, broken);
-    },
+    (cells, line) => rows.deliver(sink.wanted ? cells : [...cells], line - before),
     part.start,
     sink.wanted,
     part.stopAt,
   );
-  return { stopped: part.stopAt !== undefined, lastLine, warnedBroken };
+  return { stopped: part.stopAt !== undefined, lastLine: rows.lastLine, warnedBroken: rows.warnedBroken };
 }
 
 function csvError(err: unknown, name: string, lastLine: number): Error {
