@@ -98,9 +98,7 @@ export function partStarts(
     const window = Buffer.alloc(SEARCH_BYTES);
     const delimiter = shape.delimiter.charCodeAt(0);
     const starts: number[] = [];
-    for (let k = 1; k < threads; k++) {
-      const lead = Math.min(early ? EARLY_START_BYTES : WORKER_START_BYTES, Math.floor(size / 4));
-      const from = lead + Math.floor(((size - lead) * k) / threads);
+    for (const from of equalShares(size, threads, early ? EARLY_START_BYTES : WORKER_START_BYTES)) {
       const bytes = window.subarray(0, readSync(fd, window, 0, window.length, from));
       let start = -1;
       for (let newline = bytes.indexOf(LF); newline >= 0 && start < 0; newline = bytes.indexOf(LF, newline + 1)) {
@@ -129,14 +127,18 @@ const FIRST_SPLIT_ROW = 1000;
 export function rowStarts(table: RowTable, threads: number, early: boolean): number[] | undefined {
   const { groupStarts, rowCount } = table;
   if (!groupStarts || rowCount === undefined) return undefined;
-  const lead = Math.min(early ? EARLY_LEAD_ROWS : LEAD_ROWS, Math.floor(rowCount / 4));
   const starts: number[] = [];
-  for (let k = 1; k < threads; k++) {
-    const share = lead + Math.floor(((rowCount - lead) * k) / threads);
+  for (const share of equalShares(rowCount, threads, early ? EARLY_LEAD_ROWS : LEAD_ROWS)) {
     const start = groupStarts.find((first) => first >= share);
     if (start !== undefined && start > (starts.at(-1) ?? FIRST_SPLIT_ROW) && start < rowCount) starts.push(start);
   }
   return starts.length > 0 ? starts : undefined;
+}
+
+/** Where the parts after the first would start by size alone: equal shares, the first longer by `lead` (at most a quarter). */
+function equalShares(total: number, threads: number, lead: number): number[] {
+  const first = Math.min(lead, Math.floor(total / 4));
+  return Array.from({ length: threads - 1 }, (_, k) => first + Math.floor(((total - first) * (k + 1)) / threads));
 }
 
 /** What a worker thread is sent: everything as data (functions do not cross threads). */

@@ -166,11 +166,11 @@ export async function scan<S>(request: ScanRequest, io: Io, fold: Fold<S>): Prom
           const table = head.source.table;
           const shape = { delimiter: head.dialect.delimiter, columns: head.header.length };
           const starts =
-            !parallel || !splittable(head, plan)
+            !parallel || !workers || !splittable(head, plan)
               ? undefined
               : table
-                ? parallel.rowStarts(table, threads, workers!.early)
-                : parallel.partStarts(file, threads, shape, workers!.early);
+                ? parallel.rowStarts(table, threads, workers.early)
+                : parallel.partStarts(file, threads, shape, workers.early);
           if (!workers || !starts) return sink;
           const columnNames = request.groups.map((g) => plan.info.columns[g.role]?.name ?? '');
           parted = { plan, zones, columnNames };
