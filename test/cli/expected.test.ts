@@ -51,6 +51,13 @@ async function run(args: readonly string[]) {
   return { code, out: io.out(), err: io.err() };
 }
 
+/** The odds-ratio table of `nps expected` with these arguments, as JSON: the command must succeed. */
+async function oddsRatios(args: readonly string[]): Promise<OddsRow[]> {
+  const { code, out, err } = await run(['expected', CASE_MIX, ...args, '--format', 'json']);
+  expect(code, err).toBe(0);
+  return JSON.parse(out).odds_ratios;
+}
+
 interface OddsRow {
   outcome: string;
   feature: string;
@@ -63,18 +70,7 @@ interface OddsRow {
 
 describe('nps expected', () => {
   it("unpenalised, its odds ratios, intervals and p are R's glm on the same bands and levels", async () => {
-    const { code, out, err } = await run([
-      'expected',
-      CASE_MIX,
-      '--features',
-      'queue,wait_seconds,channel',
-      '--penalty',
-      '0',
-      '--format',
-      'json',
-    ]);
-    expect(code, err).toBe(0);
-    const rows: OddsRow[] = JSON.parse(out).odds_ratios;
+    const rows = await oddsRatios(['--features', 'queue,wait_seconds,channel', '--penalty', '0']);
     const reference = runR([
       ...R_PRELUDE,
       'tight <- glm.control(epsilon = 1e-15, maxit = 100)',
@@ -104,20 +100,7 @@ describe('nps expected', () => {
   });
 
   it('--model ordinal, unpenalised, is MASS::polr on the same bands and levels', async () => {
-    const { code, out, err } = await run([
-      'expected',
-      CASE_MIX,
-      '--features',
-      'queue,wait_seconds',
-      '--model',
-      'ordinal',
-      '--penalty',
-      '0',
-      '--format',
-      'json',
-    ]);
-    expect(code, err).toBe(0);
-    const rows: OddsRow[] = JSON.parse(out).odds_ratios;
+    const rows = await oddsRatios(['--features', 'queue,wait_seconds', '--model', 'ordinal', '--penalty', '0']);
     const reference = runR([
       'suppressMessages(library(MASS))',
       ...R_PRELUDE,
@@ -141,17 +124,9 @@ describe('nps expected', () => {
   });
 
   it('finds the effects the contacts were generated with, and none for handle time', async () => {
-    const { out } = await run([
-      'expected',
-      CASE_MIX,
-      '--features',
-      'queue,channel,wait_seconds,handle_time',
-      '--group',
-      'customer_id',
-      '--format',
-      'json',
-    ]);
-    const rows: OddsRow[] = JSON.parse(out).odds_ratios.filter((r: OddsRow) => r.outcome === 'detractor');
+    const rows = (
+      await oddsRatios(['--features', 'queue,channel,wait_seconds,handle_time', '--group', 'customer_id'])
+    ).filter((r) => r.outcome === 'detractor');
     const odds = (feature: string, term: string) => rows.find((r) => r.feature === feature && r.term === term)!;
     // Log-odds of a detractor against password_reset: billing_dispute 1.4 + 0.9, delivery 0.4 + 0.9, general 0.9; chat 0.3.
     for (const [term, truth] of [
