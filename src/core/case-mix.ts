@@ -77,26 +77,25 @@ export interface SavedModel {
 
 export const MODEL_VERSION = 1;
 
-/** A saved model's chance of `outcome` for one contact's cells (one per feature, in order). */
-export function chanceOf(
-  model: SavedModel,
-  outcome: number,
-  cells: readonly { value: number; text: string }[],
-): number {
+/** Each feature's term for one contact's cells (one per feature, in order): -1 at the reference. */
+const termsOf = (model: SavedModel, cells: readonly { value: number; text: string }[]): number[] =>
+  model.encodings.map((e, f) => termOf(e, cells[f].value, cells[f].text));
+
+/** A saved model's chance of `outcome` for a contact whose features fall in these terms. */
+function chanceAt(model: SavedModel, outcome: number, terms: readonly number[]): number {
   const beta = model.models[outcome].coefficients;
   let eta = beta[0];
   let column = 1;
   model.encodings.forEach((e, f) => {
-    const term = termOf(e, cells[f].value, cells[f].text);
-    if (term >= 0) eta += beta[column + term];
+    if (terms[f] >= 0) eta += beta[column + terms[f]];
     column += widthOf(e);
   });
   return sigmoid(eta);
 }
 
-/** Which band or level (0 the reference) each cell falls in: for the shares drift is measured on. */
-export const binOf = (model: SavedModel, f: number, cell: { value: number; text: string }): number =>
-  1 + termOf(model.encodings[f], cell.value, cell.text);
+/** A saved model's chance of `outcome` for one contact's cells (one per feature, in order). */
+export const chanceOf = (model: SavedModel, outcome: number, cells: readonly { value: number; text: string }[]) =>
+  chanceAt(model, outcome, termsOf(model, cells));
 
 /**
  * The population stability index of shares `now` against the training shares `then`:
@@ -154,9 +153,13 @@ export function caseMixFold(
     }),
     add(state, { score, units, values }) {
       if (!model) return;
-      const cells = featureRoles.map((role) => cellOf(values[role]));
-      const pDet = chanceOf(model, 0, cells);
-      const pPro = chanceOf(model, 1, cells);
+      // Each feature's band or level, found once for both outcomes and the drift's shares.
+      const terms = termsOf(
+        model,
+        featureRoles.map((role) => cellOf(values[role])),
+      );
+      const pDet = chanceAt(model, 0, terms);
+      const pPro = chanceAt(model, 1, terms);
       const g = entry(state.groups, keyOf(values), empty);
       g.n += units;
       if (score <= 6) g.detractors += units;
@@ -164,8 +167,9 @@ export function caseMixFold(
       g.expectedDetractors += units * pDet;
       g.expectedPromoters += units * pPro;
       g.variance += units * (pPro + pDet - (pPro - pDet) ** 2);
-      cells.forEach((cell, f) => {
-        state.bins[f][binOf(model, f, cell)] += units;
+      terms.forEach((term, f) => {
+        // Bin 0 is the reference (term -1).
+        state.bins[f][1 + term] += units;
       });
     },
     merge(into, from) {
