@@ -240,11 +240,7 @@ export function designOf(rows: ModelRows, encodings: readonly Encoding[], which:
 /** The models of `expectedModels` as saved, with the shares of their training rows. */
 export function savedModel(rows: ModelRows, names: readonly string[], models: readonly FittedModel[]): SavedModel {
   const { encodings, train } = models[0];
-  const shares = encodings.map((e, f) => {
-    const counts = new Array<number>(widthOf(e) + 1).fill(0);
-    for (const i of train) counts[1 + termOf(e, rows.numbers[f][i], levelText(rows, f, i))]++;
-    return counts.map((c) => c / train.length);
-  });
+  const shares = binCounts(rows, encodings, train).map((counts) => counts.map((c) => c / train.length));
   return {
     format: 'npskit-model',
     version: MODEL_VERSION,
@@ -278,10 +274,17 @@ export function validateSaved(rows: ModelRows, model: SavedModel, confidence: nu
 }
 
 /** Each feature's answers in each band or level of a saved model (its reference first): what drift is measured on. */
-export function binsOf(rows: ModelRows, model: SavedModel): number[][] {
-  return model.encodings.map((e, f) => {
+export const binsOf = (rows: ModelRows, model: SavedModel): number[][] => binCounts(rows, model.encodings);
+
+/** Per feature, the rows (those of `which`, else all) in each band or level, the reference first. */
+function binCounts(rows: ModelRows, encodings: readonly Encoding[], which?: readonly number[]): number[][] {
+  return encodings.map((e, f) => {
     const counts = new Array<number>(widthOf(e) + 1).fill(0);
-    for (let i = 0; i < rows.n; i++) counts[1 + termOf(e, rows.numbers[f][i], levelText(rows, f, i))]++;
+    const add = (i: number) => {
+      counts[1 + termOf(e, rows.numbers[f][i], levelText(rows, f, i))]++;
+    };
+    if (which) which.forEach(add);
+    else for (let i = 0; i < rows.n; i++) add(i);
     return counts;
   });
 }
