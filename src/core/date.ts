@@ -61,7 +61,7 @@ const NUMBER = /^(\d+)(?:[.,](\d+))?$/;
 export function parseDate(raw: string, zone: Zone, order: DateOrder): number {
   const text = raw.trim();
   if (text === '') return NaN;
-  const common = commonIso(text, zone, order);
+  const common = commonForm(text, zone, order);
   if (common !== undefined) return common;
   let m = ISO.exec(text);
   if (m) return fromIso(m, zone);
@@ -104,10 +104,10 @@ function offsetMs(sign: number, hours: number, minutes: number): number {
   return hours > 23 || minutes > 59 ? NaN : sign * (hours * 60 + minutes) * MINUTE_MS;
 }
 
-/** The ASCII codes of a cell, for isoWallOf; a longer cell, or one with other characters, is no common ISO date. */
+/** The ASCII codes of a cell, for commonWallOf; a longer cell, or one with other characters, takes no common form. */
 const scratch = new Uint8Array(40);
 
-function commonIso(text: string, zone: Zone, order: DateOrder): number | undefined {
+function commonForm(text: string, zone: Zone, order: DateOrder): number | undefined {
   const n = text.length;
   if (n > scratch.length) return undefined;
   for (let i = 0; i < n; i++) {
@@ -116,8 +116,12 @@ function commonIso(text: string, zone: Zone, order: DateOrder): number | undefin
     scratch[i] = code;
   }
   const wall = commonWallOf(scratch, 0, n, zone, slashReading);
-  return wall !== undefined && slashReading.slash && order === 'mdy' ? slashReading.monthFirst : wall;
+  return wall === undefined ? undefined : inOrder(wall, slashReading, order);
 }
+
+/** The reading of a cell commonWallOf read in `order`: a slash date's month-first one, or the wall it returned. */
+export const inOrder = (wall: number, slash: SlashReading, order: DateOrder): number =>
+  order === 'mdy' && slash.slash ? slash.monthFirst : wall;
 
 /** How commonWallOf read a cell: whether it is a slash date, and then its month-first reading. */
 export interface SlashReading {
@@ -149,7 +153,7 @@ export function commonWallOf(
  * then `Z` or `±HH:mm`. The wall time in `zone` as parseDate gives it (NaN for a date not in the
  * calendar); undefined for any other text (white space around it included), which parseDate reads.
  */
-export function isoWallOf(bytes: Uint8Array, start: number, end: number, zone: Zone): number | undefined {
+function isoWallOf(bytes: Uint8Array, start: number, end: number, zone: Zone): number | undefined {
   const n = end - start;
   if (n < 10 || bytes[start + 4] !== HYPHEN || bytes[start + 7] !== HYPHEN) return undefined;
   const year = digitsAt(bytes, start, 4);
@@ -214,10 +218,10 @@ function fieldsWallOf(bytes: Uint8Array, start: number, end: number, slash: Slas
   const secondPart = digitsUpTo(bytes, digitsEnd + 1, end, 2);
   if (digitsEnd >= end || bytes[digitsEnd] !== separator) return undefined;
   const yearStart = digitsEnd + 1;
-  let year = digitsUpTo(bytes, yearStart, end, 4);
+  const written = digitsUpTo(bytes, yearStart, end, 4);
   const yearDigits = digitsEnd - yearStart;
-  if (yearDigits === 2) year += year < TWO_DIGIT_YEAR_PIVOT ? 2000 : 1900;
-  else if (yearDigits !== 4) return undefined;
+  if (yearDigits !== 2 && yearDigits !== 4) return undefined;
+  const year = fullYear(written, yearDigits);
   if (Number.isNaN(firstPart + secondPart)) return undefined;
   let i = digitsEnd;
   let hour = 0;
@@ -236,8 +240,9 @@ function fieldsWallOf(bytes: Uint8Array, start: number, end: number, slash: Slas
     }
     if (i + 3 === end && bytes[i] === SPACE && (bytes[i + 2] | 0x20) === LOWER_M) {
       const meridiem = bytes[i + 1] | 0x20;
-      if ((meridiem !== LOWER_A && meridiem !== LOWER_P) || hour < 1 || hour > 12) return undefined;
-      hour = (hour % 12) + (meridiem === LOWER_P ? 12 : 0);
+      if (meridiem !== LOWER_A && meridiem !== LOWER_P) return undefined;
+      hour = clockHour(hour, meridiem === LOWER_P);
+      if (Number.isNaN(hour)) return undefined;
       i = end;
     }
     if (i !== end || Number.isNaN(minute + seconds)) return undefined;
@@ -264,18 +269,16 @@ function digitsAt(bytes: Uint8Array, start: number, count: number): number {
 function fromFields(year: string, month: string, day: string, m: RegExpExecArray): number {
   let hour = numberOr0(m[4]);
   const meridiem = m[7];
-  if (meridiem !== undefined) {
-    if (hour < 1 || hour > 12) return NaN;
-    hour = (hour % 12) + (meridiem === 'P' || meridiem === 'p' ? 12 : 0);
-  }
-  return checkedWallTime(fullYear(year), +month, +day, hour, numberOr0(m[5]), numberOr0(m[6]), 0);
+  if (meridiem !== undefined) hour = clockHour(hour, meridiem === 'P' || meridiem === 'p');
+  return checkedWallTime(fullYear(+year, year.length), +month, +day, hour, numberOr0(m[5]), numberOr0(m[6]), 0);
 }
 
-function fullYear(written: string): number {
-  const year = +written;
-  if (written.length !== 2) return year;
-  return year < TWO_DIGIT_YEAR_PIVOT ? 2000 + year : 1900 + year;
-}
+/** A year written with `digits` digits: two-digit years 00-69 are 2000-2069 and 70-99 are 1970-1999. */
+const fullYear = (year: number, digits: number): number =>
+  digits !== 2 ? year : year < TWO_DIGIT_YEAR_PIVOT ? 2000 + year : 1900 + year;
+
+/** An hour of 1 to 12 written with AM or PM, on the 24-hour clock; NaN for another hour. */
+const clockHour = (hour: number, pm: boolean): number => (hour < 1 || hour > 12 ? NaN : (hour % 12) + (pm ? 12 : 0));
 
 /** A plain number: Excel day number, Unix seconds or Unix milliseconds, told apart by their digits. */
 function fromNumber(whole: string, fraction: string | undefined, zone: Zone): number {

@@ -1,4 +1,4 @@
-import { commonWallOf, type DateOrder, isSlashDate, parseDate, type SlashReading } from '../../core/date.js';
+import { commonWallOf, type DateOrder, inOrder, isSlashDate, parseDate, type SlashReading } from '../../core/date.js';
 import type { Fold } from '../../core/fold.js';
 import type { Calendar, PeriodRange } from '../../core/period.js';
 import { UTC, type Zone } from '../../core/zone.js';
@@ -167,11 +167,7 @@ export class Pass<S> {
     const slash: SlashReading = { slash: false, monthFirst: Number.NaN };
     /** A reading's time of the row, from the date's bytes when the scanner read them, else from its text. */
     const timeOf = (record: readonly string[], order: DateOrder, byteTime: number | undefined): number =>
-      byteTime === undefined
-        ? readTime(record[dateIndex] ?? '', order)
-        : order === 'mdy' && slash.slash
-          ? slash.monthFirst
-          : byteTime;
+      byteTime === undefined ? readTime(record[dateIndex] ?? '', order) : inOrder(byteTime, slash, order);
     const sink = (record: string[], line: number, broken?: Broken, byteTime?: number) => {
       if (broken) {
         for (const r of this.readings) {
