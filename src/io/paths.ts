@@ -18,3 +18,6 @@ export function canonical(path: string): string {
     }
   }
 }
+
+/** Twelve random hex digits: a temporary file's name kept apart from another run's. */
+export const randomSuffix = (): string => Buffer.from(crypto.getRandomValues(new Uint8Array(6))).toString('hex');

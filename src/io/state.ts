@@ -1,6 +1,7 @@
 import { linkSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { inputError } from '../errors.js';
+import { randomSuffix } from './paths.js';
 
 /*
  * A state file one run leaves for the next (nps monitor --state): read whole and checked for what
@@ -88,7 +89,7 @@ type Holder = { pid: number; host: string; since: string };
  * meanwhile) it is put back, so that one run only goes on. False when the lock is another's now.
  */
 function takeOver(lock: string, dead: Holder): boolean {
-  const aside = `${lock}.${Buffer.from(crypto.getRandomValues(new Uint8Array(6))).toString('hex')}.stale`;
+  const aside = `${lock}.${randomSuffix()}.stale`;
   try {
     renameSync(lock, aside);
   } catch {

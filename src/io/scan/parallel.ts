@@ -9,8 +9,9 @@ import type { ScanRequest } from './plan.js';
 /*
  * A large file read by several threads: the main thread reads the first part (header, sample,
  * column detection, and rows up to the second part's start) while worker threads read the others,
- * each from a record start near an equal share of the bytes (the first part is longer by what the
- * main thread reads while the workers start). A line break inside a quoted field would start a
+ * each from a record start near an equal share of the bytes, or a Parquet file's from the row
+ * group nearest an equal share of its rows (the first part is longer by what the main thread reads
+ * while the workers start). A line break inside a quoted field would start a
  * part mid-record, so a part counts only when the part before it stopped exactly at its start (a
  * record began there); otherwise the part before it read on to the end and the later parts are
  * dropped. A part whose worker failed is read again on the main thread, which then gives

@@ -68,7 +68,7 @@ export async function openSource(spec: string, io: Io, sheet?: string, text: Tex
   if (!regular) {
     if (sheet !== undefined)
       throw usageError(`--sheet reads a workbook file: ${spec} is a pipe`, 'give the .xlsx file by its path');
-    return { name: spec, stream: createReadStream(spec, { highWaterMark: 256 * 1024 }) };
+    return { name: spec, stream: createReadStream(spec, { highWaterMark: CHUNK_BYTES }) };
   }
   let magic: Buffer;
   try {

@@ -3,7 +3,7 @@ import { open, rename } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { inputError, usageError } from '../../errors.js';
 import type { FileIdentity, Io } from '../io.js';
-import { canonical } from '../paths.js';
+import { canonical, randomSuffix } from '../paths.js';
 
 /** Why a write failed, in words, from its error code. */
 const WRITE_ERRORS: Readonly<Record<string, string>> = {
@@ -56,10 +56,7 @@ export async function writeOutput(
   }
   const target = canonical(file);
   checkTarget(file, target, inputs, io);
-  const temporary = join(
-    dirname(target),
-    `.${basename(target)}.${Buffer.from(crypto.getRandomValues(new Uint8Array(6))).toString('hex')}.tmp`,
-  );
+  const temporary = join(dirname(target), `.${basename(target)}.${randomSuffix()}.tmp`);
   const removeTemporary = () => rmSync(temporary, { force: true });
   const release = io.onInterrupt?.(removeTemporary);
   try {
