@@ -44,7 +44,7 @@ export interface ModelRows {
   dropped: number;
   scores: number[];
   times: number[];
-  /** The --group value's hash (customer), or the row's place when there is none: whose answers share a fold. */
+  /** With --group, the value's hash (customer): whose answers share a fold. Without, none: a row's key is its place's hash. */
   keys: number[];
   /** Per feature: each row's number (NaN when its cell is not one). */
   numbers: number[][];
@@ -76,10 +76,10 @@ export function modelFold(roles: readonly string[], group: string | undefined): 
         state.dropped++;
         return;
       }
-      const index = state.n++;
+      state.n++;
       state.scores.push(score);
       state.times.push(time);
-      state.keys.push(group === undefined ? hash(String(index)) : hash(values[group]));
+      if (group !== undefined) state.keys.push(hash(values[group]));
       for (let f = 0; f < roles.length; f++) {
         const cell = values[roles[f]].trim();
         state.numbers[f].push(parseMeasure(cell));
@@ -89,14 +89,12 @@ export function modelFold(roles: readonly string[], group: string | undefined): 
     merge(into, from) {
       into.dropped += from.dropped + Math.max(0, into.n + from.n - MAX_MODEL_ROWS);
       from = truncated(from, Math.min(from.n, MAX_MODEL_ROWS - into.n));
-      const offset = into.n;
       into.n += from.n;
       for (let i = 0; i < from.n; i++) {
         into.scores.push(from.scores[i]);
         into.times.push(from.times[i]);
       }
-      // Without a group, a row's key is its place: renumbered after the rows already in.
-      for (let i = 0; i < from.n; i++) into.keys.push(group === undefined ? hash(String(offset + i)) : from.keys[i]);
+      for (const key of from.keys) into.keys.push(key);
       for (let f = 0; f < roles.length; f++) {
         for (const v of from.numbers[f]) into.numbers[f].push(v);
         for (const c of from.codes[f]) into.codes[f].push(c < 0 ? c : codeOf(into.levels[f], from.levels[f][c]));
@@ -120,11 +118,20 @@ const truncated = (rows: ModelRows, n: number): ModelRows =>
         codes: rows.codes.map((v) => v.slice(0, n)),
       };
 
+/** Each list of level texts by text: a row's level is found in a Map, not by a scan of up to MAX_LEVELS texts. */
+const levelCodes = new WeakMap<string[], Map<string, number>>();
+
 /** A level's code, interned; TOO_MANY once a feature has MAX_LEVELS distinct texts. */
 function codeOf(levels: string[], text: string): number {
-  const found = levels.indexOf(text);
-  if (found >= 0) return found;
+  let codes = levelCodes.get(levels);
+  if (codes === undefined) {
+    codes = new Map(levels.map((level, code) => [level, code]));
+    levelCodes.set(levels, codes);
+  }
+  const found = codes.get(text);
+  if (found !== undefined) return found;
   if (levels.length >= MAX_LEVELS) return TOO_MANY;
+  codes.set(text, levels.length);
   levels.push(text);
   return levels.length - 1;
 }
@@ -346,9 +353,11 @@ function parts(rows: ModelRows, split: ModelSettings['split']): { train: number[
       },
     ];
   }
+  // Without --group, each row is its own customer, keyed by its place.
+  const keys = rows.keys.length === rows.n ? rows.keys : all.map((i) => hash(String(i)));
   return Array.from({ length: split.folds }, (_, k) => ({
-    train: all.filter((i) => rows.keys[i] % split.folds !== k),
-    test: all.filter((i) => rows.keys[i] % split.folds === k),
+    train: all.filter((i) => keys[i] % split.folds !== k),
+    test: all.filter((i) => keys[i] % split.folds === k),
   }));
 }
 
