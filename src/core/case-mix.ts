@@ -1,3 +1,4 @@
+import { classify } from './classify.js';
 import { entry } from './entry.js';
 import { type Fold, keyOfRoles, recipe } from './fold.js';
 import { sigmoid } from './logistic.js';
@@ -53,10 +54,13 @@ export function termOf(e: Encoding, value: number, text: string): number {
   return text !== e.reference && e.other ? e.kept.length : -1;
 }
 
+/** The level of an empty cell, as a model is fitted on it and scores it. */
+export const BLANK_LEVEL = '(blank)';
+
 /** A cell as the model reads it: its number, and its text ("(blank)" when empty). */
 export const cellOf = (raw: string): { value: number; text: string } => {
   const text = raw.trim();
-  return { value: parseMeasure(text), text: text === '' ? '(blank)' : text };
+  return { value: parseMeasure(text), text: text === '' ? BLANK_LEVEL : text };
 };
 
 /** A model as saved: its features' encodings, each outcome's coefficients, and the training rows' shares of each band or level. */
@@ -112,7 +116,7 @@ export function stability(then: readonly number[], now: readonly number[], n: nu
 }
 
 /** One group's answers against what a saved model expects of the contacts it handled. */
-export interface CaseMixGroup {
+interface CaseMixGroup {
   n: number;
   detractors: number;
   promoters: number;
@@ -162,8 +166,9 @@ export function caseMixFold(
       const pPro = chanceAt(model, 1, terms);
       const g = entry(state.groups, keyOf(values), empty);
       g.n += units;
-      if (score <= 6) g.detractors += units;
-      else if (score >= 9) g.promoters += units;
+      const category = classify(score);
+      if (category === 'detractor') g.detractors += units;
+      else if (category === 'promoter') g.promoters += units;
       g.expectedDetractors += units * pDet;
       g.expectedPromoters += units * pPro;
       g.variance += units * (pPro + pDet - (pPro - pDet) ** 2);

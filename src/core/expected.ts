@@ -1,4 +1,13 @@
-import { chanceOf, type Encoding, MODEL_VERSION, type Outcome, type SavedModel, termOf, widthOf } from './case-mix.js';
+import {
+  BLANK_LEVEL,
+  chanceOf,
+  type Encoding,
+  MODEL_VERSION,
+  type Outcome,
+  type SavedModel,
+  termOf,
+  widthOf,
+} from './case-mix.js';
 import { classify } from './classify.js';
 import { quantileOfSorted } from './drivers.js';
 import { type Fold, recipe } from './fold.js';
@@ -186,7 +195,7 @@ export function learnEncodings(
       counts.set(text, (counts.get(text) ?? 0) + 1);
     }
     const byCount = [...counts].sort((a, b) => b[1] - a[1] || compareText(a[0], b[0]));
-    const reference = byCount[0]?.[0] ?? '(blank)';
+    const reference = byCount[0]?.[0] ?? BLANK_LEVEL;
     const kept = byCount
       .slice(1)
       .filter(([, count]) => count >= minLevel)
@@ -199,7 +208,7 @@ export function learnEncodings(
 
 const levelText = (rows: ModelRows, f: number, i: number): string => {
   const code = rows.codes[f][i];
-  return code === BLANK ? '(blank)' : code === TOO_MANY ? '(many)' : rows.levels[f][code];
+  return code === BLANK ? BLANK_LEVEL : code === TOO_MANY ? '(many)' : rows.levels[f][code];
 };
 
 /** The terms (columns after the intercept) of the encodings, as people read them. */
@@ -208,7 +217,7 @@ export function termsOf(encodings: readonly Encoding[]): { feature: string; term
   for (const e of encodings) {
     if (e.kind === 'numeric') {
       for (let b = 1; b <= e.edges.length; b++) terms.push({ feature: e.name, term: bandLabel(e.edges, b) });
-      if (e.missing) terms.push({ feature: e.name, term: '(blank)' });
+      if (e.missing) terms.push({ feature: e.name, term: BLANK_LEVEL });
     } else {
       for (const level of e.kept) terms.push({ feature: e.name, term: level });
       if (e.other) terms.push({ feature: e.name, term: '(other)' });
@@ -218,7 +227,7 @@ export function termsOf(encodings: readonly Encoding[]): { feature: string; term
 }
 
 /** The reference each feature's terms are against: its first band, its commonest level. */
-export const referenceOf = (e: Encoding): string => (e.kind === 'numeric' ? bandLabel(e.edges, 0) : e.reference);
+const referenceOf = (e: Encoding): string => (e.kind === 'numeric' ? bandLabel(e.edges, 0) : e.reference);
 
 function bandLabel(edges: readonly number[], band: number): string {
   if (edges.length === 0) return 'all';
@@ -296,7 +305,7 @@ function binCounts(rows: ModelRows, encodings: readonly Encoding[], which?: read
   });
 }
 
-export const OUTCOMES: readonly Outcome[] = ['detractor', 'promoter'];
+const OUTCOMES: readonly Outcome[] = ['detractor', 'promoter'];
 const isOutcome = (score: number, outcome: Outcome) => classify(score) === outcome;
 
 export interface Validation {
@@ -334,7 +343,7 @@ export interface ModelSettings {
   readonly split: { readonly folds: number } | { readonly trainUntil: number };
 }
 
-export interface FittedModel {
+interface FittedModel {
   readonly outcome: Outcome;
   readonly encodings: Encoding[];
   readonly fit: LogisticFit;

@@ -22,7 +22,7 @@ export interface LogisticFit {
   readonly deviance: number;
 }
 
-export interface LogisticOptions {
+interface LogisticOptions {
   /** Case weights (1 when absent). */
   readonly weights?: Float64Array;
   /** A known part of the linear predictor per row (calibration-in-the-large). */

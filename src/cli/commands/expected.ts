@@ -1,5 +1,6 @@
 import { Option } from 'commander';
 import type { SavedModel } from '../../core/case-mix.js';
+import { classify } from '../../core/classify.js';
 import type { ModelRows, ModelSettings, Validation } from '../../core/expected.js';
 import { dataError, usageError } from '../../errors.js';
 import { readModel } from '../../io/model.js';
@@ -137,8 +138,8 @@ export const expected: CommandDefinition<ExpectedFlags> = {
         'fit on a part: --last 6m, --since, or --where (e.g. one channel)',
       );
     const columnNames = names.map((_, f) => result.inputs[0].columns[roles[f]].name);
-    const detractors = rows.scores.filter((score) => score <= 6).length;
-    const promoters = rows.scores.filter((score) => score >= 9).length;
+    const detractors = rows.scores.filter((score) => classify(score) === 'detractor').length;
+    const promoters = rows.scores.filter((score) => classify(score) === 'promoter').length;
     if (Math.min(detractors, promoters, rows.n - detractors, rows.n - promoters) === 0)
       throw dataError(
         `the answers hold ${detractors} ${plural(detractors, 'detractor')} and ${promoters} ${plural(promoters, 'promoter')} of ${rows.n}`,
