@@ -1,5 +1,6 @@
 import type { Difference } from '../core/significance.js';
 import type { NpsSummary, Statistics } from '../core/summary.js';
+import { plural } from '../report/format.js';
 import type { Audience, Cell, Chart, Column, Headline, ToneField } from '../report/model.js';
 
 /*
@@ -86,12 +87,24 @@ export const headlineChange = (
 });
 
 /** A headline's account of groups each tested against the rest: "12 agents against the rest: 1 above, 2 below". */
-export function againstRest(noun: string, tested: readonly { significant: string }[]): string {
-  const above = tested.filter((g) => g.significant === 'above').length;
-  const below = tested.filter((g) => g.significant === 'below').length;
-  const what = `${tested.length} ${noun}${tested.length === 1 ? '' : 's'} against the rest`;
+export function againstRest(noun: string, { tested, above, below }: Standing): string {
+  const what = `${tested} ${plural(tested, noun)} against the rest`;
   return above + below === 0 ? `${what}: none differs` : `${what}: ${above} above, ${below} below`;
 }
+
+/** How many groups were tested against the rest, and how many of them stand above or below it. */
+export interface Standing {
+  readonly tested: number;
+  readonly above: number;
+  readonly below: number;
+}
+
+/** The standing of groups from each one's direction against the rest ('above', 'below' or ''). */
+export const standingOf = (directions: readonly string[]): Standing => ({
+  tested: directions.length,
+  above: directions.filter((d) => d === 'above').length,
+  below: directions.filter((d) => d === 'below').length,
+});
 
 export function npsCells(s: NpsSummary, suffix = ''): Record<string, Cell> {
   // Literal keys make a fast object (computed ones do not), and rows are made by the hundred thousand.

@@ -36,6 +36,7 @@ import {
   npsColumns,
   npsForest,
   npsHeadline,
+  standingOf,
 } from '../figures.js';
 import { parseCount, parsePositive } from '../options.js';
 import { addSentOptions, columnBreakdown, contactTables, type SentFlags, scanWithContacts } from '../sent.js';
@@ -175,9 +176,9 @@ export const agents: CommandDefinition<AgentFlags> = {
     // The headline: every answer's NPS, and how many of the ranked stand out from the rest.
     const first = result.questions[0];
     const alpha = 1 - statistics.confidence;
-    const standouts = boards[0].agents
-      .filter((s) => s.ranked)
-      .map((s) => ({ significant: direction(s.vsRest, s.pAdjusted, alpha) }));
+    const standing = standingOf(
+      boards[0].agents.filter((s) => s.ranked).map((s) => direction(s.vsRest, s.pAdjusted, alpha)),
+    );
     return {
       report: {
         ...report,
@@ -186,7 +187,7 @@ export const agents: CommandDefinition<AgentFlags> = {
           statistics,
           'NPS',
           {
-            details: standouts.length > 0 ? [againstRest(flags.by !== undefined ? 'group' : 'agent', standouts)] : [],
+            details: standing.tested > 0 ? [againstRest(flags.by !== undefined ? 'group' : 'agent', standing)] : [],
           },
         ),
         tables: [...report.tables, ...(mix ? [mix.table] : []), ...(funnel?.tables ?? [])],

@@ -24,7 +24,6 @@ import {
   againstRest,
   differenceCells,
   differenceColumns,
-  direction,
   headlineChange,
   lowN,
   npsCells,
@@ -155,9 +154,6 @@ async function byColumn(column: string, { flags, statistics, scan }: CommandCont
             .filter(Boolean)
             .join('; ')}.`;
   const everyone = summarize(overallOf(flags, result.state, result.overall), statistics);
-  const tests = results
-    .filter((g) => !Number.isNaN(g.pAdjusted))
-    .map((g) => ({ significant: direction(g.vsRest, g.pAdjusted, alpha) }));
   return {
     report: {
       ...frame(
@@ -167,7 +163,8 @@ async function byColumn(column: string, { flags, statistics, scan }: CommandCont
         'p (Holm)',
       ),
       headline: npsHeadline(everyone, statistics, 'NPS', {
-        details: tests.length > 0 ? [againstRest(name.toLowerCase(), tests)] : [],
+        details:
+          tested > 0 ? [againstRest(name.toLowerCase(), { tested, above: above.length, below: below.length })] : [],
       }),
     },
     groups: results.map((g) => ({ name: `${name} ${groupLabel(g.key)}`, summary: g.summary })),
