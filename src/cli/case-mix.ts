@@ -1,5 +1,5 @@
 import type { CaseMixState, SavedModel } from '../core/case-mix.js';
-import { cellOf, chanceOf, stability } from '../core/case-mix.js';
+import { cellOf, chanceAt, contactTerms, stability } from '../core/case-mix.js';
 import { criticalValue, twoSidedP } from '../core/normal.js';
 import { holm } from '../core/significance.js';
 import type { Statistics } from '../core/summary.js';
@@ -147,12 +147,15 @@ export function riskList(
   const scored: Row[] = [];
   for (const [id, values] of lookup.rows) {
     if (answered.has(id)) continue;
-    const cells = at.map((i) => cellOf(values[i]));
+    const terms = contactTerms(
+      model,
+      at.map((i) => cellOf(values[i])),
+    );
     scored.push({
       contact: id,
       ...Object.fromEntries(at.map((i, f) => [`feature_${f}`, values[i]])),
-      detractor_risk: 100 * chanceOf(model, 0, cells),
-      promoter_chance: 100 * chanceOf(model, 1, cells),
+      detractor_risk: 100 * chanceAt(model, 0, terms),
+      promoter_chance: 100 * chanceAt(model, 1, terms),
     });
   }
   // Riskiest first; equal risks in the contacts' key order, so the list is the same on every run.

@@ -82,11 +82,11 @@ export interface SavedModel {
 export const MODEL_VERSION = 1;
 
 /** Each feature's term for one contact's cells (one per feature, in order): -1 at the reference. */
-const termsOf = (model: SavedModel, cells: readonly { value: number; text: string }[]): number[] =>
+export const contactTerms = (model: SavedModel, cells: readonly { value: number; text: string }[]): number[] =>
   model.encodings.map((e, f) => termOf(e, cells[f].value, cells[f].text));
 
 /** A saved model's chance of `outcome` for a contact whose features fall in these terms. */
-function chanceAt(model: SavedModel, outcome: number, terms: readonly number[]): number {
+export function chanceAt(model: SavedModel, outcome: number, terms: readonly number[]): number {
   const beta = model.models[outcome].coefficients;
   let eta = beta[0];
   let column = 1;
@@ -99,7 +99,7 @@ function chanceAt(model: SavedModel, outcome: number, terms: readonly number[]):
 
 /** A saved model's chance of `outcome` for one contact's cells (one per feature, in order). */
 export const chanceOf = (model: SavedModel, outcome: number, cells: readonly { value: number; text: string }[]) =>
-  chanceAt(model, outcome, termsOf(model, cells));
+  chanceAt(model, outcome, contactTerms(model, cells));
 
 /**
  * The population stability index of shares `now` against the training shares `then`:
@@ -158,7 +158,7 @@ export function caseMixFold(
     add(state, { score, units, values }) {
       if (!model) return;
       // Each feature's band or level, found once for both outcomes and the drift's shares.
-      const terms = termsOf(
+      const terms = contactTerms(
         model,
         featureRoles.map((role) => cellOf(values[role])),
       );

@@ -1,6 +1,7 @@
 import {
   BLANK_LEVEL,
-  chanceOf,
+  chanceAt,
+  contactTerms,
   type Encoding,
   MODEL_VERSION,
   type Outcome,
@@ -276,16 +277,21 @@ export function savedModel(rows: ModelRows, names: readonly string[], models: re
  * its training answers (a forecast made without the model).
  */
 export function validateSaved(rows: ModelRows, model: SavedModel, confidence: number): Validation[] {
-  const cells = (i: number) =>
-    model.features.map((_, f) => ({ value: rows.numbers[f][i], text: levelText(rows, f, i) }));
+  // Each row's bands and levels found once, for every outcome's chance.
+  const chances: number[][] = model.models.map(() => []);
+  for (let i = 0; i < rows.n; i++) {
+    const terms = contactTerms(
+      model,
+      model.features.map((_, f) => ({ value: rows.numbers[f][i], text: levelText(rows, f, i) })),
+    );
+    chances.forEach((p, k) => {
+      p.push(chanceAt(model, k, terms));
+    });
+  }
   return model.models.map(({ outcome }, k) => {
-    const p: number[] = [];
-    const y: number[] = [];
-    for (let i = 0; i < rows.n; i++) {
-      p.push(chanceOf(model, k, cells(i)));
-      y.push(isOutcome(rows.scores[i], outcome) ? 1 : 0);
-    }
-    return validate(outcome, p, y, new Array<number>(rows.n).fill(model.training.rates[k]), undefined, confidence);
+    const y = rows.scores.map((score) => (isOutcome(score, outcome) ? 1 : 0));
+    const base = new Array<number>(rows.n).fill(model.training.rates[k]);
+    return validate(outcome, chances[k], y, base, undefined, confidence);
   });
 }
 
