@@ -2,7 +2,7 @@ import { classify } from './classify.js';
 import { entry } from './entry.js';
 import { type Fold, keyOfRoles, recipe } from './fold.js';
 import { sigmoid } from './logistic.js';
-import { parseMeasure } from './measure.js';
+import { bandOf, parseMeasure } from './measure.js';
 
 /*
  * A saved model of expected detractors and promoters applied to contacts: each contact's cells
@@ -45,9 +45,7 @@ export const widthOf = (e: Encoding): number =>
 export function termOf(e: Encoding, value: number, text: string): number {
   if (e.kind === 'numeric') {
     if (Number.isNaN(value)) return e.missing ? e.edges.length : -1;
-    let band = 0;
-    while (band < e.edges.length && value > e.edges[band]) band++;
-    return band - 1;
+    return bandOf(value, e.edges) - 1;
   }
   const at = e.kept.indexOf(text);
   if (at >= 0) return at;

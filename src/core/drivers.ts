@@ -3,7 +3,7 @@ import { chiSquareSurvival, regularizedBeta } from './distributions.js';
 import { entry } from './entry.js';
 import { type Fold, recipe } from './fold.js';
 import type { Statistics } from './interval.js';
-import { parseMeasure } from './measure.js';
+import { bandOf, parseMeasure } from './measure.js';
 import { netScore } from './nps.js';
 import { estimateShrinkage } from './shrink.js';
 import { compareGroups, holm } from './significance.js';
@@ -142,13 +142,6 @@ export interface Band {
  */
 export const quantileOfSorted = (sorted: Float64Array, p: number): number =>
   quantileSorted(sorted as unknown as readonly number[], p);
-
-/** Which of the four bands a value falls in: the first whose cut is at or above it. */
-function bandOf(value: number, cuts: readonly number[]): number {
-  let band = 0;
-  while (band < cuts.length && value > cuts[band]) band++;
-  return band;
-}
 
 const formatValue = (value: number): string => String(value);
 

@@ -23,3 +23,10 @@ export function parseMeasure(raw: string): number {
   const digits = whole.replace(/\D/g, '') || '0';
   return Number(`${sign}${digits}.${fraction ?? '0'}`);
 }
+
+/** The band of `value` among ascending `cuts`: 0 up to the first cut (a value at a cut is in the lower band), cuts.length past the last. */
+export function bandOf(value: number, cuts: readonly number[]): number {
+  let band = 0;
+  while (band < cuts.length && value > cuts[band]) band++;
+  return band;
+}
